@@ -1,0 +1,39 @@
+# The two commands of the README: `make run` and `make test`.
+# Both install what is missing first (deploy/install.sh is idempotent).
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+# Tests mostly wait on Kafka, Redis and child processes; run more at once.
+TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
+
+.PHONY: all install configure build test run stop status clean format
+
+all: build
+
+install:
+	deploy/install.sh
+
+configure: install
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest -j $(TEST_JOBS) --output-on-failure
+
+run: build
+	LOV_BUILD_DIR=$(abspath $(BUILD_DIR)) deploy/local/run.sh
+
+stop:
+	deploy/local/stack.sh down
+
+status:
+	deploy/local/stack.sh status
+
+clean:
+	deploy/local/stack.sh down --wipe || true
+	rm -rf $(BUILD_DIR)
+
+format:
+	find platform services tests tools -name '*.h' -o -name '*.cc' | xargs clang-format -i

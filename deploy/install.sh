@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Installs what building, testing and running the LOV platform locally needs, and
+# skips what is already there (safe to run again; a second run changes nothing):
+#   - Debian packages (toolchain, libraries, Redis, a JDK, Maven)
+#   - the Apache Kafka broker jars pinned by deploy/kafka/pom.xml, copied by Maven
+#     into $LOV_TOOLS_DIR/kafka-<version>/ (default <repo>/.tools, git-ignored)
+# Prints one line per item on stdout: "ok <thing> (present)" or "installed <thing>".
+# Progress and errors go to stderr.
+set -euo pipefail
+
+# Debian packages. Two are special-cased below: the JDK is skipped when `javac` is
+# already on PATH and Maven when `mvn` is (a JDK rather than a JRE, because
+# deploy/local/stack.sh compiles deploy/kafka/KafkaAdmin.java against the broker jars).
+PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev redis-server redis-tools tzdata default-jdk-headless maven"
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
+KAFKA_POM="${REPO_ROOT}/deploy/kafka/pom.xml"
+LOV_TOOLS_DIR="${LOV_TOOLS_DIR:-${REPO_ROOT}/.tools}"
+
+log() { printf 'install: %s\n' "$*" >&2; }
+die() {
+  printf 'install: error: %s\n' "$*" >&2
+  exit 1
+}
+
+# Waits for other apt/dpkg runs (other sessions may be installing too) instead of failing.
+APT_OPTS=(-o DPkg::Lock::Timeout=600)
+
+if [[ ${EUID} -eq 0 ]]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO=(sudo)
+else
+  SUDO=()
+fi
+
+pkg_installed() {
+  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == "installed" ]]
+}
+
+# --- Debian packages ---------------------------------------------------------------
+
+missing=()
+for pkg in ${PACKAGES}; do
+  case "${pkg}" in
+    default-jdk-headless)
+      if command -v javac >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
+        echo "ok java (present)"
+        continue
+      fi
+      ;;
+    maven)
+      if command -v mvn >/dev/null 2>&1; then
+        echo "ok maven (present)"
+        continue
+      fi
+      ;;
+  esac
+  if pkg_installed "${pkg}"; then
+    echo "ok ${pkg} (present)"
+  else
+    missing+=("${pkg}")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install by hand: ${missing[*]}"
+  if [[ ${EUID} -ne 0 && ${#SUDO[@]} -eq 0 ]]; then
+    die "not root and no sudo; install by hand: ${missing[*]}"
+  fi
+
+  redis_was_installed=1
+  pkg_installed redis-server || redis_was_installed=0
+
+  # Debian's redis-server package starts its own system service on port 6379 when it
+  # is installed. The local stack runs its own Redis (deploy/local/stack.sh) and must
+  # neither depend on nor collide with it, so forbid service starts during this
+  # install with the standard policy-rc.d hook (unless the system already has one).
+  policy_rc=/usr/sbin/policy-rc.d
+  own_policy_rc=0
+  if [[ ${redis_was_installed} -eq 0 && ! -e ${policy_rc} ]]; then
+    printf '#!/bin/sh\n# temporary, written by LOV deploy/install.sh\nexit 101\n' |
+      "${SUDO[@]}" tee "${policy_rc}" >/dev/null
+    "${SUDO[@]}" chmod 755 "${policy_rc}"
+    own_policy_rc=1
+    trap '"${SUDO[@]}" rm -f "${policy_rc}"' EXIT
+  fi
+
+  log "installing Debian packages: ${missing[*]}"
+  log "running apt-get update"
+  "${SUDO[@]}" apt-get "${APT_OPTS[@]}" update -q >&2 ||
+    die "apt-get update failed (see the output above)"
+  if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get "${APT_OPTS[@]}" install -y --no-install-recommends "${missing[@]}" >&2; then
+    die "apt-get install failed for: ${missing[*]} (see the output above)"
+  fi
+
+  if [[ ${own_policy_rc} -eq 1 ]]; then
+    "${SUDO[@]}" rm -f "${policy_rc}"
+    trap - EXIT
+  fi
+  # On a machine booted with systemd the package also enables its unit for the next
+  # boot; a redis-server we just installed should not come up as a system service.
+  if [[ ${redis_was_installed} -eq 0 && -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
+    "${SUDO[@]}" systemctl disable --now redis-server.service >/dev/null 2>&1 || true
+    log "disabled the redis-server system service (the local stack runs its own Redis)"
+  fi
+
+  for pkg in "${missing[@]}"; do
+    pkg_installed "${pkg}" || die "package ${pkg} is still not installed after apt-get install"
+    echo "installed ${pkg}"
+  done
+fi
+
+# --- Kafka broker jars ---------------------------------------------------------------
+
+[[ -f ${KAFKA_POM} ]] || die "missing ${KAFKA_POM}"
+KAFKA_VERSION="$(sed -n 's:.*<kafka\.version>[[:space:]]*\([^<[:space:]]*\)[[:space:]]*</kafka\.version>.*:\1:p' "${KAFKA_POM}" | head -n 1)"
+[[ -n ${KAFKA_VERSION} ]] || die "no <kafka.version> property in ${KAFKA_POM}"
+
+kafka_dir="${LOV_TOOLS_DIR}/kafka-${KAFKA_VERSION}"
+pom_sum="$(sha256sum "${KAFKA_POM}" | cut -d' ' -f1)"
+stamp=".pom.sha256"
+
+# The folder is only ever created by renaming a completely filled temporary folder,
+# so its presence (with the stamp of the current pom) means a finished copy.
+kafka_complete() {
+  [[ -f "${kafka_dir}/kafka_2.13-${KAFKA_VERSION}.jar" &&
+    -f "${kafka_dir}/kafka-clients-${KAFKA_VERSION}.jar" &&
+    "$(cat "${kafka_dir}/${stamp}" 2>/dev/null || true)" == "${pom_sum}" ]]
+}
+
+if kafka_complete; then
+  echo "ok kafka ${KAFKA_VERSION} jars (present)"
+else
+  command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed to fetch the Kafka jars)"
+  mkdir -p "${LOV_TOOLS_DIR}"
+  tmp_dir="$(mktemp -d "${LOV_TOOLS_DIR}/.kafka-${KAFKA_VERSION}.tmp.XXXXXX")"
+  old_dir=""
+  cleanup_kafka() {
+    rm -rf "${tmp_dir}"
+    [[ -z ${old_dir} ]] || rm -rf "${old_dir}"
+  }
+  trap cleanup_kafka EXIT
+  log "copying the Kafka ${KAFKA_VERSION} broker jars with Maven into ${kafka_dir}"
+  if ! mvn -q -B -Dstyle.color=never -f "${KAFKA_POM}" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="${tmp_dir}" >&2; then
+    die "mvn dependency:copy-dependencies failed for ${KAFKA_POM} (see the output above)"
+  fi
+  [[ -f "${tmp_dir}/kafka_2.13-${KAFKA_VERSION}.jar" ]] ||
+    die "Maven did not produce kafka_2.13-${KAFKA_VERSION}.jar in ${tmp_dir}"
+  printf '%s\n' "${pom_sum}" >"${tmp_dir}/${stamp}"
+  chmod 755 "${tmp_dir}"
+  if [[ -e ${kafka_dir} ]]; then
+    # A copy made from an older pom: set it aside, then put the new one in place.
+    old_dir="$(mktemp -u "${LOV_TOOLS_DIR}/.kafka-${KAFKA_VERSION}.old.XXXXXX")"
+    mv -T "${kafka_dir}" "${old_dir}"
+  fi
+  if ! mv -T "${tmp_dir}" "${kafka_dir}"; then
+    kafka_complete || die "could not move ${tmp_dir} to ${kafka_dir}"
+    # Another install finished first; its copy is as good as ours.
+  fi
+  cleanup_kafka
+  trap - EXIT
+  echo "installed kafka ${KAFKA_VERSION} jars (${kafka_dir})"
+fi
+
+# --- Redis system service ------------------------------------------------------------
+
+if pgrep -x redis-server >/dev/null 2>&1 &&
+  redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  log "note: a redis-server is running on the default port 6379 (e.g. Debian's service);" \
+    "it is left alone, the local stack runs its own Redis (deploy/local/stack.sh)"
+fi

@@ -1,0 +1,242 @@
+// Small admin helper for the local single-node broker, used by deploy/local/stack.sh.
+// The broker's runtime class path (kafka-clients, reload4j) is all it needs; the
+// TopicCommand CLI lives in kafka-tools, which the broker does not pull in.
+//
+//   KafkaAdmin BOOTSTRAP ready WAIT_MS [PID]   exit 0 once the broker serves metadata
+//                                              (a registered broker and a topic listing);
+//                                              1 on timeout, 2 if process PID died first
+//   KafkaAdmin BOOTSTRAP create-topics FILE    create the topics in FILE ("<topic> <partitions>"
+//                                              per line, # comments), replication factor 1,
+//                                              existing topics are left as they are
+//   KafkaAdmin BOOTSTRAP list                  "<topic> <partitions>" per non-internal topic
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+public final class KafkaAdmin {
+    private static final long CALL_TIMEOUT_MS = 30_000;
+
+    public static void main(String[] args) throws Exception {
+        quietLogging();
+        if (args.length < 2) {
+            usage();
+        }
+        String bootstrap = args[0];
+        String command = args[1];
+        int rc;
+        switch (command) {
+            case "ready":
+                if (args.length < 3 || args.length > 4) {
+                    usage();
+                }
+                rc = ready(bootstrap, Long.parseLong(args[2]),
+                        args.length == 4 ? Optional.of(Long.parseLong(args[3])) : Optional.empty());
+                break;
+            case "create-topics":
+                if (args.length != 3) {
+                    usage();
+                }
+                rc = createTopics(bootstrap, Path.of(args[2]));
+                break;
+            case "list":
+                if (args.length != 2) {
+                    usage();
+                }
+                rc = list(bootstrap);
+                break;
+            default:
+                usage();
+                return;
+        }
+        System.exit(rc);
+    }
+
+    private static void usage() {
+        System.err.println("usage: KafkaAdmin BOOTSTRAP ready WAIT_MS [PID]"
+                + " | create-topics FILE | list");
+        System.exit(64);
+    }
+
+    // The broker's jars bring reload4j; without a configuration it prints warnings on
+    // every run. Only errors are worth showing here (connection refusals while waiting
+    // for the broker are logged at WARN and are expected).
+    private static void quietLogging() {
+        org.apache.log4j.Logger root = org.apache.log4j.Logger.getRootLogger();
+        root.removeAllAppenders();
+        org.apache.log4j.ConsoleAppender console = new org.apache.log4j.ConsoleAppender(
+                new org.apache.log4j.PatternLayout("kafka-admin: %p %c: %m%n"),
+                org.apache.log4j.ConsoleAppender.SYSTEM_ERR);
+        root.addAppender(console);
+        root.setLevel(org.apache.log4j.Level.ERROR);
+    }
+
+    private static Admin admin(String bootstrap, int requestTimeoutMs) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "lov-stack-admin");
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.max(requestTimeoutMs, 5_000));
+        p.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 1_000);
+        p.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 2_000);
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 100);
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        p.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
+        return Admin.create(p);
+    }
+
+    private static int ready(String bootstrap, long waitMs, Optional<Long> pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        String lastError = "no answer yet";
+        try (Admin admin = admin(bootstrap, 2_000)) {
+            while (true) {
+                if (pid.isPresent()) {
+                    boolean alive = ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false);
+                    if (!alive) {
+                        System.err.println("kafka-admin: broker process " + pid.get() + " exited");
+                        return 2;
+                    }
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    System.err.println("kafka-admin: broker at " + bootstrap
+                            + " not serving metadata after " + waitMs + " ms: " + lastError);
+                    return 1;
+                }
+                long attempt = Math.min(left, 3_000);
+                try {
+                    Collection<Node> nodes = admin.describeCluster().nodes().get(attempt, TimeUnit.MILLISECONDS);
+                    if (nodes.isEmpty()) {
+                        lastError = "no broker registered yet";
+                    } else {
+                        admin.listTopics().names().get(Math.max(1, attempt), TimeUnit.MILLISECONDS);
+                        return 0;
+                    }
+                } catch (ExecutionException e) {
+                    lastError = String.valueOf(e.getCause());
+                } catch (java.util.concurrent.TimeoutException e) {
+                    lastError = "request timed out";
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static Map<String, Integer> parseTopics(Path file) throws Exception {
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\\s+");
+            String where = file + ":" + (i + 1) + ": ";
+            if (f.length != 2) {
+                errors.add(where + "expected '<topic> <partitions>', got '" + line + "'");
+                continue;
+            }
+            if (!f[0].matches("[a-zA-Z0-9._-]{1,249}")) {
+                errors.add(where + "invalid topic name '" + f[0] + "'");
+                continue;
+            }
+            int partitions;
+            try {
+                partitions = Integer.parseInt(f[1]);
+            } catch (NumberFormatException e) {
+                partitions = -1;
+            }
+            if (partitions < 1) {
+                errors.add(where + "partitions must be a positive integer, got '" + f[1] + "'");
+                continue;
+            }
+            Integer previous = topics.put(f[0], partitions);
+            if (previous != null && previous != partitions) {
+                errors.add(where + "topic '" + f[0] + "' listed twice with different partitions");
+            }
+        }
+        if (!errors.isEmpty()) {
+            errors.forEach(e -> System.err.println("error: " + e));
+            throw new IllegalArgumentException("invalid topics file " + file);
+        }
+        return topics;
+    }
+
+    private static int createTopics(String bootstrap, Path file) throws Exception {
+        Map<String, Integer> wanted;
+        try {
+            wanted = parseTopics(file);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+        if (wanted.isEmpty()) {
+            System.err.println("no topics listed in " + file);
+            return 0;
+        }
+        int failures = 0;
+        try (Admin admin = admin(bootstrap, 15_000)) {
+            List<NewTopic> newTopics = new ArrayList<>();
+            wanted.forEach((name, partitions) -> newTopics.add(new NewTopic(name, partitions, (short) 1)));
+            var results = admin.createTopics(newTopics).values();
+            List<String> existing = new ArrayList<>();
+            for (Map.Entry<String, Integer> t : wanted.entrySet()) {
+                try {
+                    results.get(t.getKey()).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    System.out.println("created topic " + t.getKey() + " (" + t.getValue() + " partitions)");
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof TopicExistsException) {
+                        existing.add(t.getKey());
+                    } else {
+                        failures++;
+                        System.err.println("error: creating topic " + t.getKey() + ": " + e.getCause());
+                    }
+                }
+            }
+            if (!existing.isEmpty()) {
+                Map<String, TopicDescription> d = admin.describeTopics(existing).allTopicNames()
+                        .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                for (String name : existing) {
+                    int have = d.get(name).partitions().size();
+                    System.out.println("ok topic " + name + " (exists, " + have + " partitions)");
+                    if (have != wanted.get(name)) {
+                        System.err.println("warning: topic " + name + " has " + have + " partitions, "
+                                + file + " asks for " + wanted.get(name) + " (left unchanged)");
+                    }
+                }
+            }
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static int list(String bootstrap) throws Exception {
+        try (Admin admin = admin(bootstrap, 15_000)) {
+            TreeSet<String> names = new TreeSet<>(admin.listTopics().names().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            if (names.isEmpty()) {
+                return 0;
+            }
+            Map<String, TopicDescription> d = admin.describeTopics(names).allTopicNames()
+                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            for (String name : names) {
+                System.out.println(name + " " + d.get(name).partitions().size());
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,44 @@
+#include "lov/platform/ids.h"
+
+#include <array>
+#include <cstdint>
+#include <random>
+
+namespace lov {
+namespace {
+
+// Seeds with 256 bits from the OS so that generators in different threads
+// and processes do not share a sequence.
+std::mt19937_64 MakeSeededGenerator() {
+  std::random_device device;
+  std::array<std::random_device::result_type, 8> seed_words;
+  for (auto& word : seed_words) word = device();
+  std::seed_seq seed(seed_words.begin(), seed_words.end());
+  return std::mt19937_64(seed);
+}
+
+}  // namespace
+
+std::string NewUuid() {
+  thread_local std::mt19937_64 generator = MakeSeededGenerator();
+  std::array<uint8_t, 16> bytes;
+  for (int half = 0; half < 2; ++half) {
+    const uint64_t random = generator();
+    for (int i = 0; i < 8; ++i)
+      bytes[half * 8 + i] = (random >> (8 * i)) & 0xff;
+  }
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;  // Version 4: random.
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;  // Variant 10: RFC 4122.
+
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string uuid;
+  uuid.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) uuid += '-';
+    uuid += kHex[bytes[i] >> 4];
+    uuid += kHex[bytes[i] & 0x0f];
+  }
+  return uuid;
+}
+
+}  // namespace lov

@@ -1,0 +1,18 @@
+// Identifiers for aggregates and events.
+
+#ifndef LOV_PLATFORM_IDS_H_
+#define LOV_PLATFORM_IDS_H_
+
+#include <string>
+
+namespace lov {
+
+// A random RFC 4122 version 4 UUID, lowercase hex with dashes:
+// "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" with y one of 8, 9, a, b.
+// Thread-safe: each thread has its own generator, seeded from
+// std::random_device.
+std::string NewUuid();
+
+}  // namespace lov
+
+#endif  // LOV_PLATFORM_IDS_H_

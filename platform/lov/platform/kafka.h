@@ -1,0 +1,184 @@
+#ifndef LOV_PLATFORM_KAFKA_H_
+#define LOV_PLATFORM_KAFKA_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace RdKafka {
+class Producer;
+class KafkaConsumer;
+class Message;
+}  // namespace RdKafka
+
+namespace lov {
+
+// One event as it travels on Kafka: CloudEvents 1.0 binary mode, i.e. the
+// attributes are Kafka headers (ce_id, ce_type, ...), the body is the
+// protobuf-encoded payload and the Kafka key is the aggregate id.
+struct CloudEvent {
+  std::string id;            // ce_id: unique per event, the dedupe key
+  std::string type;          // ce_type, e.g. "se.lov.registry.v1.provider_approved"
+  std::string source;        // ce_source, e.g. "/lov/registry"
+  std::string subject;       // ce_subject: the aggregate id
+  absl::Time time;           // ce_time
+  std::string content_type;  // content-type, e.g. application/protobuf; ...
+  std::string key;           // Kafka key; defaults to subject when empty
+  std::string data;          // protobuf-encoded body
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+
+  // Filled in by the consumer.
+  std::string topic;
+  int32_t partition = -1;
+  int64_t offset = -1;
+
+  std::string Header(const std::string& name) const;
+};
+
+inline constexpr char kProtobufContentType[] = "application/protobuf";
+
+struct KafkaSettings {
+  std::string brokers;    // "host:port[,host:port]"
+  std::string client_id;  // service name
+  // How long a write may take before it is reported as failed.
+  absl::Duration delivery_timeout = absl::Seconds(30);
+  // How long start-up waits for the broker before giving up with a message.
+  absl::Duration connect_timeout = absl::Seconds(15);
+};
+
+struct TopicSpec {
+  std::string name;
+  int partitions = 3;
+  int replication_factor = 1;
+  std::map<std::string, std::string> config;
+};
+
+// Creates the topics that do not exist yet (existing ones are left alone).
+absl::Status EnsureTopics(const KafkaSettings& settings,
+                          const std::vector<TopicSpec>& topics);
+
+// Idempotent producer with acks=all. A background thread polls for delivery
+// reports continuously, so callbacks fire and queue space is freed even when
+// nobody is waiting.
+class EventProducer {
+ public:
+  using DoneCallback = std::function<void(absl::Status)>;
+
+  // Fails (with the broker address in the message) if the cluster cannot be
+  // reached within settings.connect_timeout.
+  static absl::StatusOr<std::unique_ptr<EventProducer>> Create(
+      const KafkaSettings& settings);
+  ~EventProducer();
+
+  // Returns only once the event is durably written (acknowledged by all
+  // in-sync replicas), or the error.
+  absl::Status Publish(const std::string& topic, const CloudEvent& event);
+  // Same, for several events: all are sent before waiting, so the cost is one
+  // round trip. Returns the first error; events are never reordered per key.
+  absl::Status PublishAll(const std::string& topic,
+                          const std::vector<CloudEvent>& events);
+  // Enqueues and returns; `done` runs on the poll thread with the outcome.
+  void PublishAsync(const std::string& topic, const CloudEvent& event,
+                    DoneCallback done);
+  // Waits until everything enqueued is delivered or `timeout` passes.
+  absl::Status Flush(absl::Duration timeout);
+
+ private:
+  EventProducer() = default;
+  void PollLoop();
+
+  std::unique_ptr<RdKafka::Producer> producer_;
+  std::unique_ptr<class DeliveryReporter> reporter_;
+  std::atomic<bool> stop_{false};
+  std::thread poller_;
+  KafkaSettings settings_;
+};
+
+// Decides whether an event was already handled (dedupe on ce_id).
+class DedupeStore {
+ public:
+  virtual ~DedupeStore() = default;
+  virtual absl::StatusOr<bool> Seen(const std::string& event_id) = 0;
+  virtual absl::Status MarkDone(const std::string& event_id) = 0;
+};
+
+// Handler outcome: OK = processed; UNAVAILABLE / DEADLINE_EXCEEDED / ABORTED /
+// RESOURCE_EXHAUSTED / INTERNAL = transient, the same event is retried after a
+// back-off; anything else = poison, the event goes to the dead-letter topic
+// with the error in its headers and consumption moves on.
+using EventHandler = std::function<absl::Status(const CloudEvent&)>;
+
+bool IsTransient(const absl::Status& status);
+
+struct ConsumerSettings {
+  KafkaSettings kafka;
+  std::string group_id;
+  std::vector<std::string> topics;
+  std::string dead_letter_topic;
+  absl::Duration max_backoff = absl::Seconds(5);
+};
+
+// Consumer-group member, at-least-once: an offset is stored only after its
+// event has been handled (or dead-lettered); auto-commit commits stored
+// offsets only. Runs its own thread between Start() and Stop().
+class EventConsumer {
+ public:
+  static absl::StatusOr<std::unique_ptr<EventConsumer>> Create(
+      ConsumerSettings settings, EventProducer* dead_letter_producer,
+      DedupeStore* dedupe, EventHandler handler);
+  ~EventConsumer();
+
+  void Start();
+  // Stops polling, commits what was stored and leaves the group.
+  void Stop();
+
+  int64_t handled() const { return handled_.load(); }
+  int64_t duplicates() const { return duplicates_.load(); }
+  int64_t dead_lettered() const { return dead_lettered_.load(); }
+  // Sum over assigned partitions of (high watermark - position).
+  int64_t Lag() const;
+
+ private:
+  EventConsumer() = default;
+  void Run();
+  // Returns false if the message must be retried.
+  bool Process(RdKafka::Message& message);
+
+  ConsumerSettings settings_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  EventProducer* dlq_ = nullptr;
+  DedupeStore* dedupe_ = nullptr;
+  EventHandler handler_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> handled_{0}, duplicates_{0}, dead_lettered_{0};
+  std::atomic<int64_t> lag_{0};
+  std::thread thread_;
+};
+
+// Reads `topics` from the beginning up to their end as of the call and hands
+// every event to `handler` in partition order (no consumer group, nothing
+// committed). Used to rebuild a service's Redis state. Transient handler
+// errors are retried; poison events are skipped here because the live
+// consumer group has already dead-lettered them.
+absl::Status ReplayTopics(const KafkaSettings& settings,
+                          const std::vector<std::string>& topics,
+                          const EventHandler& handler,
+                          int64_t* replayed = nullptr);
+
+// Builds a CloudEvent with a fresh id and the current time.
+CloudEvent MakeEvent(std::string source, std::string type, std::string subject,
+                     std::string message_type, std::string data);
+
+}  // namespace lov
+
+#endif  // LOV_PLATFORM_KAFKA_H_

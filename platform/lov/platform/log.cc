@@ -1,0 +1,153 @@
+#include "lov/platform/log.h"
+
+#include <atomic>
+#include <cctype>
+#include <cstdio>
+#include <mutex>
+
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace lov::log {
+namespace {
+
+std::mutex& OutputMutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::string& ServiceName() {
+  static std::string name = "lov";
+  return name;
+}
+std::atomic<int> min_level{static_cast<int>(Level::kInfo)};
+
+const char* LevelName(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+  }
+  return "info";
+}
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (c < 0x20) {
+          out->append(absl::StrFormat("\\u%04x", c));
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+std::string Redact(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    if (IsDigit(text[i]) && (i == 0 || !IsDigit(text[i - 1]))) {
+      size_t j = i;
+      while (j < text.size() && IsDigit(text[j])) ++j;
+      size_t run = j - i;
+      bool with_sign = run == 8 && j + 5 <= text.size() &&
+                       (text[j] == '-' || text[j] == '+') &&
+                       IsDigit(text[j + 1]) && IsDigit(text[j + 2]) &&
+                       IsDigit(text[j + 3]) && IsDigit(text[j + 4]) &&
+                       (j + 5 == text.size() || !IsDigit(text[j + 5]));
+      if (run == 12 || with_sign) {
+        out.append("[redacted]");
+        i = with_sign ? j + 5 : j;
+        continue;
+      }
+      out.append(text.substr(i, run));
+      i = j;
+      continue;
+    }
+    out.push_back(text[i++]);
+  }
+  return out;
+}
+
+void SetService(std::string_view service) {
+  std::lock_guard<std::mutex> lock(OutputMutex());
+  ServiceName() = std::string(service);
+}
+
+void SetMinLevel(Level level) { min_level = static_cast<int>(level); }
+
+bool ParseLevel(std::string_view name, Level* out) {
+  for (Level l : {Level::kDebug, Level::kInfo, Level::kWarn, Level::kError}) {
+    if (name == LevelName(l)) {
+      *out = l;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Format(Level level, std::string_view msg,
+                   std::initializer_list<Field> fields) {
+  std::string line = "{\"ts\":";
+  AppendJsonString(&line, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                           absl::UTCTimeZone()));
+  line.append(",\"level\":");
+  AppendJsonString(&line, LevelName(level));
+  line.append(",\"service\":");
+  AppendJsonString(&line, ServiceName());
+  line.append(",\"msg\":");
+  AppendJsonString(&line, Redact(msg));
+  for (const Field& f : fields) {
+    line.push_back(',');
+    AppendJsonString(&line, f.key);
+    line.push_back(':');
+    if (f.numeric) {
+      line.append(f.value);
+    } else {
+      AppendJsonString(&line, Redact(f.value));
+    }
+  }
+  line.push_back('}');
+  return line;
+}
+
+void Write(Level level, std::string_view msg,
+           std::initializer_list<Field> fields) {
+  if (static_cast<int>(level) < min_level.load()) return;
+  std::string line = Format(level, msg, fields);
+  line.push_back('\n');
+  std::lock_guard<std::mutex> lock(OutputMutex());
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace lov::log

@@ -1,0 +1,121 @@
+#ifndef LOV_PLATFORM_METRICS_H_
+#define LOV_PLATFORM_METRICS_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace lov::metrics {
+
+using Labels = std::map<std::string, std::string>;
+
+class Counter {
+ public:
+  void Inc(double by = 1) { value_.fetch_add(by); }
+  double value() const { return value_.load(); }
+
+ private:
+  std::atomic<double> value_{0};
+};
+
+class Gauge {
+ public:
+  void Set(double v) { value_.store(v); }
+  void Add(double by) { value_.fetch_add(by); }
+  double value() const { return value_.load(); }
+
+ private:
+  std::atomic<double> value_{0};
+};
+
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> upper_bounds);
+  void Observe(double v);
+  const std::vector<double>& bounds() const { return bounds_; }
+  // Cumulative counts per bound, then +Inf.
+  std::vector<uint64_t> CumulativeCounts() const;
+  double sum() const { return sum_.load(); }
+  uint64_t count() const { return count_.load(); }
+
+ private:
+  std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<uint64_t>[]> buckets_;
+  std::atomic<double> sum_{0};
+  std::atomic<uint64_t> count_{0};
+};
+
+// Latency buckets in seconds, 1 ms to 10 s.
+std::vector<double> LatencyBuckets();
+
+// Holds every metric of a process and renders the Prometheus text format.
+// Metrics live as long as the registry; references stay valid.
+class Registry {
+ public:
+  static Registry& Default();
+
+  Counter& GetCounter(const std::string& name, const std::string& help,
+                      const Labels& labels = {});
+  Gauge& GetGauge(const std::string& name, const std::string& help,
+                  const Labels& labels = {});
+  Histogram& GetHistogram(const std::string& name, const std::string& help,
+                          const Labels& labels = {},
+                          std::vector<double> bounds = LatencyBuckets());
+  // Called before every render, to refresh gauges that are read on demand
+  // (consumer lag, for example).
+  void AddCollector(std::function<void()> collect);
+
+  std::string Render();
+
+ private:
+  struct Family {
+    std::string help;
+    std::string type;
+    std::map<Labels, std::unique_ptr<Counter>> counters;
+    std::map<Labels, std::unique_ptr<Gauge>> gauges;
+    std::map<Labels, std::unique_ptr<Histogram>> histograms;
+  };
+  Family& GetFamily(const std::string& name, const std::string& help,
+                    const std::string& type);
+
+  std::mutex mu_;
+  std::map<std::string, Family> families_;
+  std::vector<std::function<void()>> collectors_;
+};
+
+// Minimal HTTP/1.1 server: GET /metrics (Prometheus text format 0.0.4),
+// GET /healthz (the process answers) and GET /readyz (the service serves).
+// One thread; scrapes are small and rare.
+class MetricsServer {
+ public:
+  explicit MetricsServer(Registry* registry) : registry_(registry) {}
+  ~MetricsServer();
+  // Port 0 picks a free port; port() tells which.
+  absl::Status Start(int port);
+  void Stop();
+  int port() const { return port_; }
+  // GET /readyz answers 200 while ready, 503 otherwise (for scripts and
+  // probes that do not speak gRPC health).
+  void SetReady(bool ready) { ready_ = ready; }
+
+ private:
+  void Serve();
+  std::atomic<bool> ready_{false};
+  Registry* registry_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace lov::metrics
+
+#endif  // LOV_PLATFORM_METRICS_H_

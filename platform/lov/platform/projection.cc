@@ -1,0 +1,72 @@
+#include "lov/platform/projection.h"
+
+#include "absl/strings/str_cat.h"
+#include "lov/platform/log.h"
+#include "lov/platform/metrics.h"
+
+namespace lov {
+
+absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
+    const CommonSettings& common, ProjectionSettings settings,
+    RedisClient* redis, EventProducer* producer, EventHandler apply) {
+  std::unique_ptr<Projection> p(new Projection());
+  absl::StatusOr<RedisReply> ready = redis->Command({"EXISTS", settings.ready_key});
+  if (!ready.ok()) return ready.status();
+  if (ready->integer == 0) {
+    log::Info("rebuilding state from Kafka", {{"projection", settings.name}});
+    absl::Status s =
+        ReplayTopics(common.kafka(), settings.topics, apply, &p->replayed_);
+    if (!s.ok()) return s;
+    absl::StatusOr<RedisReply> set =
+        redis->Command({"SET", settings.ready_key, "1"});
+    if (!set.ok()) return set.status();
+    log::Info("state rebuilt", {{"projection", settings.name},
+                                {"events", p->replayed_}});
+  }
+  std::string group =
+      common.Group(absl::StrCat(common.service_name, ".", settings.name));
+  p->dedupe_ = std::make_unique<RedisDedupeStore>(
+      redis, common.KeyPrefix(absl::StrCat("lov:", common.service_name,
+                                           ":seen:", settings.name)));
+  ConsumerSettings cs;
+  cs.kafka = common.kafka();
+  cs.group_id = group;
+  cs.topics = settings.topics;
+  cs.dead_letter_topic = settings.dead_letter_topic;
+  auto consumer =
+      EventConsumer::Create(cs, producer, p->dedupe_.get(), std::move(apply));
+  if (!consumer.ok()) return consumer.status();
+  p->consumer_ = std::move(*consumer);
+  p->live_ = std::make_shared<LiveConsumer>();
+  p->live_->consumer = p->consumer_.get();
+  auto& reg = metrics::Registry::Default();
+  metrics::Labels labels = {{"service", common.service_name}, {"group", group}};
+  auto* lag = &reg.GetGauge("lov_consumer_lag",
+                            "Events not yet consumed, per consumer group",
+                            labels);
+  auto* handled = &reg.GetGauge("lov_events_consumed_total",
+                                "Events handled by the consumer group", labels);
+  auto* dead = &reg.GetGauge("lov_events_dead_lettered_total",
+                             "Events sent to the dead-letter topic", labels);
+  reg.AddCollector([live = p->live_, lag, handled, dead] {
+    std::lock_guard<std::mutex> lock(live->mu);
+    if (live->consumer == nullptr) return;
+    lag->Set(static_cast<double>(live->consumer->Lag()));
+    handled->Set(static_cast<double>(live->consumer->handled()));
+    dead->Set(static_cast<double>(live->consumer->dead_lettered()));
+  });
+  p->consumer_->Start();
+  return p;
+}
+
+Projection::~Projection() { Stop(); }
+
+void Projection::Stop() {
+  if (live_) {
+    std::lock_guard<std::mutex> lock(live_->mu);
+    live_->consumer = nullptr;
+  }
+  if (consumer_) consumer_->Stop();
+}
+
+}  // namespace lov

@@ -1,0 +1,262 @@
+#include "lov/platform/redis.h"
+
+#include <hiredis/hiredis.h>
+#include <sys/time.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+#include "absl/time/clock.h"
+#include "lov/platform/ids.h"
+
+#include <thread>
+
+namespace lov {
+namespace {
+
+constexpr size_t kMaxIdle = 16;
+
+RedisReply Convert(const redisReply* r) {
+  RedisReply out;
+  switch (r->type) {
+    case REDIS_REPLY_STRING:
+      out.type = RedisReply::Type::kString;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = RedisReply::Type::kStatus;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = RedisReply::Type::kInteger;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = RedisReply::Type::kArray;
+      for (size_t i = 0; i < r->elements; ++i) {
+        out.elements.push_back(Convert(r->element[i]));
+      }
+      break;
+    default:
+      out.type = RedisReply::Type::kNil;
+  }
+  return out;
+}
+
+// Error replies nested in arrays (e.g. from pipelines) become statuses too.
+absl::Status ReplyError(const redisReply* r) {
+  if (r->type == REDIS_REPLY_ERROR) {
+    std::string text(r->str, r->len);
+    // Errors that go away by themselves are transient, not a bad request.
+    for (const char* prefix :
+         {"LOADING", "BUSY", "OOM", "READONLY", "MASTERDOWN", "TRYAGAIN"}) {
+      if (absl::StartsWith(text, prefix)) {
+        return absl::UnavailableError(absl::StrCat("redis: ", text));
+      }
+    }
+    return absl::FailedPreconditionError(absl::StrCat("redis: ", text));
+  }
+  return absl::OkStatus();
+}
+
+void Append(redisContext* ctx, const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  argv.reserve(args.size());
+  lens.reserve(args.size());
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  redisAppendCommandArgv(ctx, static_cast<int>(args.size()), argv.data(),
+                         lens.data());
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(
+    const std::string& host_port, absl::Duration timeout) {
+  std::unique_ptr<RedisClient> c(new RedisClient());
+  auto colon = host_port.rfind(':');
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(host_port.substr(colon + 1), &c->port_) ||
+      c->port_ <= 0 || c->port_ > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "redis address '", host_port,
+        "' is not host:port (check --redis-addr / LOV_REDIS_ADDR)"));
+  }
+  c->host_ = host_port.substr(0, colon);
+  c->host_port_ = host_port;
+  c->timeout_ = timeout;
+  absl::StatusOr<RedisReply> pong = c->Command({"PING"});
+  if (!pong.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot reach Redis at ", host_port, ": ",
+                     pong.status().message(),
+                     " (check --redis-addr / LOV_REDIS_ADDR)"));
+  }
+  return c;
+}
+
+RedisClient::~RedisClient() {
+  for (redisContext* ctx : idle_) redisFree(ctx);
+}
+
+absl::StatusOr<redisContext*> RedisClient::Acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      redisContext* ctx = idle_.back();
+      idle_.pop_back();
+      return ctx;
+    }
+  }
+  timeval tv = absl::ToTimeval(timeout_);
+  redisContext* ctx = redisConnectWithTimeout(host_.c_str(), port_, tv);
+  if (ctx == nullptr) return absl::UnavailableError("redis: out of memory");
+  if (ctx->err) {
+    std::string err = ctx->errstr;
+    redisFree(ctx);
+    return absl::UnavailableError(
+        absl::StrCat("redis ", host_port_, ": ", err));
+  }
+  redisSetTimeout(ctx, tv);
+  return ctx;
+}
+
+void RedisClient::Release(redisContext* ctx, bool healthy) {
+  if (healthy && ctx->err == 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_.size() < kMaxIdle) {
+      idle_.push_back(ctx);
+      return;
+    }
+  }
+  redisFree(ctx);
+}
+
+absl::StatusOr<RedisReply> RedisClient::Command(
+    const std::vector<std::string>& args) {
+  absl::StatusOr<std::vector<RedisReply>> replies = Pipeline({args});
+  if (!replies.ok()) return replies.status();
+  return std::move((*replies)[0]);
+}
+
+absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  absl::StatusOr<redisContext*> ctx = Acquire();
+  if (!ctx.ok()) return ctx.status();
+  for (const auto& args : commands) Append(*ctx, args);
+  std::vector<RedisReply> out;
+  out.reserve(commands.size());
+  absl::Status first_error;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(*ctx, &raw) != REDIS_OK || raw == nullptr) {
+      std::string err = (*ctx)->errstr;
+      Release(*ctx, /*healthy=*/false);
+      return absl::UnavailableError(
+          absl::StrCat("redis ", host_port_, ": ", err));
+    }
+    auto* reply = static_cast<redisReply*>(raw);
+    absl::Status s = ReplyError(reply);
+    if (!s.ok() && first_error.ok()) first_error = s;
+    out.push_back(Convert(reply));
+    freeReplyObject(reply);
+  }
+  Release(*ctx, /*healthy=*/true);
+  if (!first_error.ok()) return first_error;
+  return out;
+}
+
+absl::StatusOr<RedisScript> RedisClient::LoadScript(const std::string& source) {
+  absl::StatusOr<RedisReply> r = Command({"SCRIPT", "LOAD", source});
+  if (!r.ok()) return r.status();
+  return RedisScript{source, r->str};
+}
+
+absl::StatusOr<RedisReply> RedisClient::Eval(
+    RedisScript& script, const std::vector<std::string>& keys,
+    const std::vector<std::string>& args) {
+  std::vector<std::string> cmd = {"EVALSHA", script.sha,
+                                  std::to_string(keys.size())};
+  cmd.insert(cmd.end(), keys.begin(), keys.end());
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  absl::StatusOr<RedisReply> r = Command(cmd);
+  if (!r.ok() && absl::StrContains(r.status().message(), "NOSCRIPT")) {
+    absl::StatusOr<RedisScript> reloaded = LoadScript(script.source);
+    if (!reloaded.ok()) return reloaded.status();
+    script.sha = reloaded->sha;
+    cmd[1] = script.sha;
+    r = Command(cmd);
+  }
+  return r;
+}
+
+absl::StatusOr<RedisReply> RedisClient::EvalSource(
+    const std::string& source, const std::vector<std::string>& keys,
+    const std::vector<std::string>& args) {
+  RedisScript script;
+  {
+    std::lock_guard<std::mutex> lock(scripts_mu_);
+    auto it = scripts_.find(source);
+    if (it != scripts_.end()) script = it->second;
+  }
+  if (script.sha.empty()) {
+    absl::StatusOr<RedisScript> loaded = LoadScript(source);
+    if (!loaded.ok()) return loaded.status();
+    script = *loaded;
+  }
+  absl::StatusOr<RedisReply> reply = Eval(script, keys, args);
+  std::lock_guard<std::mutex> lock(scripts_mu_);
+  scripts_[source] = script;  // Eval may have reloaded it under a new SHA
+  return reply;
+}
+
+absl::StatusOr<std::unique_ptr<RedisLease>> RedisLease::Acquire(
+    RedisClient* redis, const std::string& key, absl::Duration ttl,
+    absl::Duration wait) {
+  std::string token = NewUuid();
+  absl::Time give_up = absl::Now() + wait;
+  absl::Duration pause = absl::Milliseconds(2);
+  while (true) {
+    absl::StatusOr<RedisReply> r =
+        redis->Command({"SET", key, token, "NX", "PX",
+                        std::to_string(absl::ToInt64Milliseconds(ttl))});
+    if (!r.ok()) return r.status();
+    if (!r->is_nil()) {
+      return std::unique_ptr<RedisLease>(new RedisLease(redis, key, token));
+    }
+    if (absl::Now() >= give_up) {
+      return absl::AbortedError(absl::StrCat(
+          "another request is changing the same record (", key,
+          "); try again"));
+    }
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(pause));
+    pause = std::min(pause * 2, absl::Milliseconds(50));
+  }
+}
+
+RedisLease::~RedisLease() {
+  // Delete only our own lease: it may have expired and been taken over.
+  (void)redis_->EvalSource(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+      "return redis.call('DEL', KEYS[1]) else return 0 end",
+      {key_}, {token_});
+}
+
+absl::StatusOr<bool> RedisDedupeStore::Seen(const std::string& event_id) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"EXISTS", absl::StrCat(prefix_, ":", event_id)});
+  if (!r.ok()) return r.status();
+  return r->integer == 1;
+}
+
+absl::Status RedisDedupeStore::MarkDone(const std::string& event_id) {
+  return redis_
+      ->Command({"SET", absl::StrCat(prefix_, ":", event_id), "1", "EX",
+                 std::to_string(absl::ToInt64Seconds(ttl_))})
+      .status();
+}
+
+}  // namespace lov

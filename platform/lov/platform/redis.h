@@ -1,0 +1,119 @@
+#ifndef LOV_PLATFORM_REDIS_H_
+#define LOV_PLATFORM_REDIS_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lov/platform/kafka.h"
+
+struct redisContext;
+
+namespace lov {
+
+// A Redis reply, copied out of hiredis so it outlives the connection.
+struct RedisReply {
+  enum class Type { kNil, kString, kInteger, kArray, kStatus };
+  Type type = Type::kNil;
+  std::string str;  // kString and kStatus
+  int64_t integer = 0;
+  std::vector<RedisReply> elements;
+
+  bool is_nil() const { return type == Type::kNil; }
+};
+
+// A Lua script: its source, and the SHA1 Redis gave it when it was loaded.
+struct RedisScript {
+  std::string source;
+  std::string sha;
+};
+
+// Thread-safe client over a small pool of hiredis connections. A hiredis
+// context is dead after an I/O error, so such a connection is dropped and
+// the next call makes a new one. Redis error replies come back as
+// FailedPrecondition with Redis's text; connection trouble as Unavailable.
+class RedisClient {
+ public:
+  // Connects once to fail fast with a clear message if Redis is not there.
+  static absl::StatusOr<std::unique_ptr<RedisClient>> Connect(
+      const std::string& host_port, absl::Duration timeout = absl::Seconds(5));
+  ~RedisClient();
+
+  absl::StatusOr<RedisReply> Command(const std::vector<std::string>& args);
+  // Sends all commands before reading any reply: one round trip.
+  absl::StatusOr<std::vector<RedisReply>> Pipeline(
+      const std::vector<std::vector<std::string>>& commands);
+
+  // SCRIPT LOAD once; Eval then calls EVALSHA and loads again on NOSCRIPT
+  // (e.g. after a Redis restart flushed the script cache).
+  absl::StatusOr<RedisScript> LoadScript(const std::string& source);
+  absl::StatusOr<RedisReply> Eval(RedisScript& script,
+                                  const std::vector<std::string>& keys,
+                                  const std::vector<std::string>& args);
+
+  // Like Eval, for scripts given by source: each is loaded once per client
+  // and then called by its SHA.
+  absl::StatusOr<RedisReply> EvalSource(const std::string& source,
+                                        const std::vector<std::string>& keys,
+                                        const std::vector<std::string>& args);
+
+  const std::string& address() const { return host_port_; }
+
+ private:
+  RedisClient() = default;
+  absl::StatusOr<redisContext*> Acquire();
+  void Release(redisContext* ctx, bool healthy);
+
+  std::string host_; int port_ = 0;
+  std::string host_port_;
+  absl::Duration timeout_;
+  std::mutex mu_;
+  std::vector<redisContext*> idle_;
+  std::mutex scripts_mu_;
+  std::map<std::string, RedisScript> scripts_;
+};
+
+// A lease on a key (SET NX PX): only one holder at a time across every
+// process sharing the Redis; a crashed holder's lease expires after `ttl`.
+// Used to serialise commands on one aggregate.
+class RedisLease {
+ public:
+  static absl::StatusOr<std::unique_ptr<RedisLease>> Acquire(
+      RedisClient* redis, const std::string& key,
+      absl::Duration ttl = absl::Seconds(15),
+      absl::Duration wait = absl::Seconds(10));
+  ~RedisLease();  // releases the lease if it is still ours
+
+ private:
+  RedisLease(RedisClient* redis, std::string key, std::string token)
+      : redis_(redis), key_(std::move(key)), token_(std::move(token)) {}
+  RedisClient* redis_;
+  std::string key_;
+  std::string token_;
+};
+
+// DedupeStore on Redis: "<prefix>:<event id>" with a time to live, long
+// enough to cover any redelivery window.
+class RedisDedupeStore : public DedupeStore {
+ public:
+  RedisDedupeStore(RedisClient* redis, std::string prefix,
+                   absl::Duration ttl = absl::Hours(24 * 30))
+      : redis_(redis), prefix_(std::move(prefix)), ttl_(ttl) {}
+  absl::StatusOr<bool> Seen(const std::string& event_id) override;
+  absl::Status MarkDone(const std::string& event_id) override;
+
+ private:
+  RedisClient* redis_;
+  std::string prefix_;
+  absl::Duration ttl_;
+};
+
+}  // namespace lov
+
+#endif  // LOV_PLATFORM_REDIS_H_

@@ -1,0 +1,256 @@
+#include "lov/platform/service_host.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/support/server_interceptor.h>
+#include <signal.h>
+
+#include <cctype>
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "lov/platform/log.h"
+
+namespace lov {
+namespace {
+
+const char* CodeName(grpc::StatusCode code) {
+  static const char* names[] = {
+      "OK",           "CANCELLED",          "UNKNOWN",
+      "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+      "ALREADY_EXISTS",   "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+      "FAILED_PRECONDITION", "ABORTED",        "OUT_OF_RANGE",
+      "UNIMPLEMENTED",    "INTERNAL",          "UNAVAILABLE",
+      "DATA_LOSS",        "UNAUTHENTICATED"};
+  int i = static_cast<int>(code);
+  return i >= 0 && i <= 16 ? names[i] : "UNKNOWN";
+}
+
+// Counts every RPC by method and status code and times it.
+class MetricsInterceptor : public grpc::experimental::Interceptor {
+ public:
+  MetricsInterceptor(grpc::experimental::ServerRpcInfo* info,
+                     std::string service)
+      : info_(info), service_(std::move(service)), start_(absl::Now()) {}
+
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status status = methods->GetSendStatus();
+      metrics::Labels labels = {{"service", service_},
+                                {"method", info_->method()},
+                                {"code", CodeName(status.error_code())}};
+      auto& reg = metrics::Registry::Default();
+      reg.GetCounter("lov_grpc_requests_total",
+                     "gRPC requests handled, by method and status code",
+                     labels)
+          .Inc();
+      reg.GetHistogram("lov_grpc_request_duration_seconds",
+                       "gRPC request latency, by method and status code",
+                       labels)
+          .Observe(absl::ToDoubleSeconds(absl::Now() - start_));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  grpc::experimental::ServerRpcInfo* info_;
+  std::string service_;
+  absl::Time start_;
+};
+
+class MetricsInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit MetricsInterceptorFactory(std::string service)
+      : service_(std::move(service)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new MetricsInterceptor(info, service_);
+  }
+
+ private:
+  std::string service_;
+};
+
+}  // namespace
+
+KafkaSettings CommonSettings::kafka() const {
+  KafkaSettings k;
+  k.brokers = kafka_brokers;
+  k.client_id = service_name;
+  return k;
+}
+
+std::string CommonSettings::Topic(const std::string& base) const {
+  return name_space.empty() ? base : absl::StrCat(name_space, ".", base);
+}
+
+std::string CommonSettings::KeyPrefix(const std::string& base) const {
+  return name_space.empty() ? base : absl::StrCat(name_space, ":", base);
+}
+
+std::string CommonSettings::Group(const std::string& base) const {
+  return Topic(base);
+}
+
+CommonSettings ReadCommonSettings(Config& config, const std::string& service,
+                                  int default_grpc_port,
+                                  int default_metrics_port) {
+  CommonSettings s;
+  s.service_name = service;
+  s.kafka_brokers = config.HostPort("kafka-brokers", "127.0.0.1:9092");
+  s.redis_addr = config.HostPort("redis-addr", "127.0.0.1:6390");
+  s.grpc_port = config.Port("grpc-port", default_grpc_port);
+  s.metrics_port = config.Port("metrics-port", default_metrics_port);
+  s.topic_partitions =
+      static_cast<int>(config.Int("topic-partitions", 3, 1, 1000));
+  s.topic_replication =
+      static_cast<int>(config.Int("topic-replication", 1, 1, 10));
+  s.shutdown_deadline =
+      absl::Seconds(config.Int("shutdown-deadline-seconds", 20, 1, 600));
+  s.name_space = config.String("namespace", "");
+  for (char c : s.name_space) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) {
+      config.Int("namespace", 0, 0, 0);  // records the bad value
+      break;
+    }
+  }
+  std::string level = config.String("log-level", "info");
+  log::Level parsed;
+  if (log::ParseLevel(level, &parsed)) {
+    log::SetMinLevel(parsed);
+  } else {
+    config.Int("log-level", 0, 0, 0);  // records the bad value
+  }
+  log::SetService(service);
+  return s;
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()));
+}
+
+ServiceHost::ServiceHost(CommonSettings settings)
+    : settings_(std::move(settings)),
+      metrics_server_(&metrics::Registry::Default()) {}
+
+ServiceHost::~ServiceHost() {
+  if (server_) server_->Shutdown(std::chrono::system_clock::now());
+  metrics_server_.Stop();
+}
+
+void ServiceHost::Register(grpc::Service* service,
+                           const std::string& full_name) {
+  services_.emplace_back(service, full_name);
+}
+
+absl::Status ServiceHost::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  // Without this a second instance on the same port would silently share it.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(absl::StrCat("0.0.0.0:", settings_.grpc_port),
+                           grpc::InsecureServerCredentials(), &bound_port_);
+  for (auto& [service, name] : services_) builder.RegisterService(service);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(
+      std::make_unique<MetricsInterceptorFactory>(settings_.service_name));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  server_ = builder.BuildAndStart();
+  if (!server_ || bound_port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen for gRPC on port ", settings_.grpc_port,
+                     " (in use or not allowed; check --grpc-port / "
+                     "LOV_GRPC_PORT)"));
+  }
+  SetServing(false);
+  if (absl::Status s = metrics_server_.Start(settings_.metrics_port);
+      !s.ok()) {
+    return s;
+  }
+  log::Info("listening", {{"grpc_port", bound_port_},
+                          {"metrics_port", metrics_server_.port()}});
+  return absl::OkStatus();
+}
+
+void ServiceHost::SetServing(bool serving) {
+  if (!server_) return;
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(serving);
+  for (auto& [service, name] : services_) {
+    health->SetServingStatus(name, serving);
+  }
+  metrics_server_.SetReady(serving);
+  metrics::Registry::Default()
+      .GetGauge("lov_serving", "1 while the service accepts requests",
+                {{"service", settings_.service_name}})
+      .Set(serving ? 1 : 0);
+}
+
+void ServiceHost::OnShutdown(std::function<void()> step) {
+  shutdown_steps_.push_back(std::move(step));
+}
+
+void ServiceHost::RequestShutdown() {
+  std::lock_guard<std::mutex> lock(mu_);
+  shutdown_requested_ = true;
+  cv_.notify_all();
+}
+
+void ServiceHost::WaitForShutdown() {
+  std::thread signal_waiter([this] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    timespec tick{0, 200 * 1000 * 1000};
+    while (true) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (shutdown_requested_) return;
+      }
+      int sig = sigtimedwait(&set, nullptr, &tick);
+      if (sig == SIGTERM || sig == SIGINT) {
+        log::Info("shutdown signal received",
+                  {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+        RequestShutdown();
+        return;
+      }
+    }
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return shutdown_requested_; });
+  }
+  signal_waiter.join();
+  SetServing(false);
+  log::Info("shutting down",
+            {{"deadline_ms", absl::ToInt64Milliseconds(
+                                 settings_.shutdown_deadline)}});
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    absl::ToChronoMilliseconds(settings_.shutdown_deadline));
+  server_->Wait();
+  for (auto& step : shutdown_steps_) step();
+  metrics_server_.Stop();
+  log::Info("stopped");
+}
+
+}  // namespace lov

@@ -1,0 +1,89 @@
+#ifndef LOV_PLATFORM_SERVICE_HOST_H_
+#define LOV_PLATFORM_SERVICE_HOST_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "lov/platform/config.h"
+#include "lov/platform/kafka.h"
+#include "lov/platform/metrics.h"
+
+namespace lov {
+
+// Settings every service reads the same way (flag / LOV_* variable).
+struct CommonSettings {
+  std::string service_name;
+  std::string kafka_brokers;  // --kafka-brokers / LOV_KAFKA_BROKERS
+  std::string redis_addr;     // --redis-addr / LOV_REDIS_ADDR
+  int grpc_port = 0;          // --grpc-port / LOV_GRPC_PORT
+  int metrics_port = 0;       // --metrics-port / LOV_METRICS_PORT
+  int topic_partitions = 3;   // --topic-partitions, used when creating topics
+  int topic_replication = 1;  // --topic-replication
+  absl::Duration shutdown_deadline = absl::Seconds(20);
+  // --namespace / LOV_NAMESPACE: prefixes topics, consumer groups and Redis
+  // keys, so that several municipalities (or test runs) share one cluster.
+  std::string name_space;
+
+  KafkaSettings kafka() const;
+  std::string Topic(const std::string& base) const;     // "<ns>.<base>"
+  std::string KeyPrefix(const std::string& base) const; // "<ns>:<base>"
+  std::string Group(const std::string& base) const;     // "<ns>.<base>"
+};
+
+CommonSettings ReadCommonSettings(Config& config, const std::string& service,
+                                  int default_grpc_port,
+                                  int default_metrics_port);
+
+// Call first thing in main(), before any thread exists, so that SIGTERM and
+// SIGINT are delivered to ServiceHost's waiter instead of killing the process.
+void BlockTerminationSignals();
+
+// Runs a gRPC server (callback API) with the standard health service and
+// server reflection, per-RPC metrics, and a graceful shutdown on SIGTERM:
+// health NOT_SERVING -> Shutdown(deadline) -> the registered shutdown steps
+// in order (close consumers, then flush the producer).
+class ServiceHost {
+ public:
+  explicit ServiceHost(CommonSettings settings);
+  ~ServiceHost();
+
+  void Register(grpc::Service* service, const std::string& full_name);
+  // Binds the ports; a busy or bad port is a clear error. Health starts
+  // NOT_SERVING until SetServing(true) (e.g. after a state rebuild).
+  absl::Status Start();
+  void SetServing(bool serving);
+  void OnShutdown(std::function<void()> step);
+  // Blocks until SIGTERM/SIGINT or RequestShutdown(), then shuts down.
+  void WaitForShutdown();
+  void RequestShutdown();
+
+  int grpc_port() const { return bound_port_; }
+  int metrics_port() const { return metrics_server_.port(); }
+
+ private:
+  CommonSettings settings_;
+  std::vector<std::pair<grpc::Service*, std::string>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  metrics::MetricsServer metrics_server_;
+  std::vector<std::function<void()>> shutdown_steps_;
+  int bound_port_ = 0;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool shutdown_requested_ = false;
+};
+
+// Maps an absl::Status to the gRPC status with the same code and message.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace lov
+
+#endif  // LOV_PLATFORM_SERVICE_HOST_H_

@@ -1,0 +1,59 @@
+#ifndef LOV_PLATFORM_WORKER_POOL_H_
+#define LOV_PLATFORM_WORKER_POOL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "lov/platform/service_host.h"
+
+namespace lov {
+
+// Fixed pool of threads for handler work that blocks (waiting for Kafka to
+// acknowledge a write, Redis round trips), so gRPC's callback threads never
+// block.
+class WorkerPool {
+ public:
+  explicit WorkerPool(int threads);
+  ~WorkerPool();
+  void Submit(std::function<void()> task);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// Runs `work` (returning absl::Status) on the pool and finishes the unary
+// call with the mapped gRPC status. No exception escapes: one becomes
+// INTERNAL.
+template <typename Work>
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
+                                   WorkerPool& pool, Work work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  pool.Submit([reactor, work = std::move(work)]() mutable {
+    absl::Status status;
+    try {
+      status = work();
+    } catch (const std::exception& e) {
+      status = absl::InternalError(std::string("unexpected: ") + e.what());
+    } catch (...) {
+      status = absl::InternalError("unexpected exception");
+    }
+    reactor->Finish(ToGrpcStatus(status));
+  });
+  return reactor;
+}
+
+}  // namespace lov
+
+#endif  // LOV_PLATFORM_WORKER_POOL_H_

@@ -1,0 +1,139 @@
+#include "adapters/redis_registry_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "domain/history.h"
+#include "lov/platform/proto_util.h"
+
+namespace lov::registry {
+namespace {
+
+// Applies a snapshot only if it is newer than the stored one, and records
+// the history line and the request id in the same step.
+constexpr char kApplyScript[] = R"lua(
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if tonumber(ARGV[1]) <= current then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'data', ARGV[2])
+if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
+if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('SADD', KEYS[4], ARGV[5]) end
+return 1
+)lua";
+
+class LeaseLock : public AggregateLock {
+ public:
+  explicit LeaseLock(std::unique_ptr<RedisLease> lease)
+      : lease_(std::move(lease)) {}
+
+ private:
+  std::unique_ptr<RedisLease> lease_;
+};
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> ReadSnapshot(RedisClient* redis,
+                                                    const std::string& key) {
+  absl::StatusOr<RedisReply> r = redis->Command({"HGET", key, "data"});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<Message>();
+  Message m;
+  if (!m.ParseFromString(r->str)) {
+    return absl::DataLossError(absl::StrCat("corrupt record at ", key));
+  }
+  return std::optional<Message>(std::move(m));
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<v1::Municipality>>
+RedisRegistryStore::GetMunicipality() {
+  return ReadSnapshot<v1::Municipality>(redis_, Key("municipality"));
+}
+
+absl::StatusOr<std::optional<v1::Provider>> RedisRegistryStore::GetProvider(
+    const std::string& provider_id) {
+  return ReadSnapshot<v1::Provider>(redis_, Key("provider:" + provider_id));
+}
+
+absl::StatusOr<std::vector<v1::Provider>> RedisRegistryStore::ListProviders() {
+  absl::StatusOr<RedisReply> ids = redis_->Command({"SMEMBERS", Key("providers")});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::vector<std::string>> reads;
+  for (const auto& id : ids->elements) {
+    reads.push_back({"HGET", Key("provider:" + id.str), "data"});
+  }
+  std::vector<v1::Provider> out;
+  if (reads.empty()) return out;
+  absl::StatusOr<std::vector<RedisReply>> data = redis_->Pipeline(reads);
+  if (!data.ok()) return data.status();
+  for (const auto& d : *data) {
+    if (d.is_nil()) continue;
+    v1::Provider p;
+    if (!p.ParseFromString(d.str)) return absl::DataLossError("corrupt provider");
+    out.push_back(std::move(p));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.provider_id() < b.provider_id();
+  });
+  return out;
+}
+
+absl::StatusOr<std::optional<RequestRecord>> RedisRegistryStore::GetRequest(
+    const std::string& request_id) {
+  absl::StatusOr<RedisReply> r = redis_->Command({"GET", Key("request:" + request_id)});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<RequestRecord>();
+  auto space = r->str.find(' ');
+  if (space == std::string::npos) return absl::DataLossError("corrupt request record");
+  return std::optional<RequestRecord>(
+      RequestRecord{r->str.substr(0, space), r->str.substr(space + 1)});
+}
+
+absl::StatusOr<std::vector<v1::HistoryEntry>> RedisRegistryStore::History(
+    const std::string& provider_id) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"LRANGE", Key("history:" + provider_id), "0", "-1"});
+  if (!r.ok()) return r.status();
+  std::vector<v1::HistoryEntry> out;
+  for (const auto& e : r->elements) {
+    v1::HistoryEntry h;
+    if (!h.ParseFromString(e.str)) return absl::DataLossError("corrupt history");
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+absl::Status RedisRegistryStore::Apply(const v1::RegistryEvent& event) {
+  std::string request_record =
+      event.request_id().empty()
+          ? ""
+          : absl::StrCat(event.request_fingerprint(), " ", event.aggregate_id());
+  std::vector<std::string> keys, args;
+  if (event.has_municipality_configured()) {
+    keys = {Key("municipality"), Key("history:municipality"),
+            Key("request:" + event.request_id()), Key("providers")};
+    args = {std::to_string(event.aggregate_version()),
+            SerializeDeterministic(event.municipality_configured().municipality()),
+            SerializeDeterministic(DescribeEvent(event)), request_record, ""};
+  } else if (const v1::Provider* p = ProviderOf(event)) {
+    keys = {Key("provider:" + p->provider_id()),
+            Key("history:" + p->provider_id()),
+            Key("request:" + event.request_id()), Key("providers")};
+    args = {std::to_string(event.aggregate_version()),
+            SerializeDeterministic(*p),
+            SerializeDeterministic(DescribeEvent(event)), request_record,
+            p->provider_id()};
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("registry event ", event.event_id(), " has no payload"));
+  }
+  return redis_->EvalSource(kApplyScript, keys, args).status();
+}
+
+absl::StatusOr<std::unique_ptr<AggregateLock>> RedisRegistryStore::Lock(
+    const std::string& aggregate_id) {
+  absl::StatusOr<std::unique_ptr<RedisLease>> lease =
+      RedisLease::Acquire(redis_, Key("lock:" + aggregate_id));
+  if (!lease.ok()) return lease.status();
+  return std::unique_ptr<AggregateLock>(new LeaseLock(std::move(*lease)));
+}
+
+}  // namespace lov::registry

@@ -1,0 +1,82 @@
+#ifndef LOV_SERVICES_REGISTRY_APP_REGISTRY_APP_H_
+#define LOV_SERVICES_REGISTRY_APP_REGISTRY_APP_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lov/platform/clock.h"
+#include "lov/registry/v1/registry.pb.h"
+#include "ports.h"
+
+namespace lov::registry {
+
+// The registry's use cases. Every write: check the request id, lock the
+// aggregate, load, apply the domain rule, publish the event (durable in
+// Kafka before anything is acknowledged), update the serving state.
+class RegistryApp {
+ public:
+  RegistryApp(RegistryStore* store, EventPublisher* publisher,
+              const Clock* clock)
+      : store_(store), publisher_(publisher), clock_(clock) {}
+
+  absl::StatusOr<v1::Municipality> ConfigureMunicipality(
+      const v1::ConfigureMunicipalityRequest& request);
+  absl::StatusOr<v1::Municipality> GetMunicipality();
+  absl::StatusOr<v1::Provider> RegisterProvider(
+      const v1::RegisterProviderRequest& request);
+  absl::StatusOr<v1::Provider> UpdateProvider(
+      const v1::UpdateProviderRequest& request);
+  absl::StatusOr<v1::Provider> SubmitApplication(
+      const v1::SubmitApplicationRequest& request);
+  absl::StatusOr<v1::Provider> DecideApplication(
+      const v1::DecideApplicationRequest& request);
+  absl::StatusOr<v1::Provider> SetCapacity(
+      const v1::SetCapacityRequest& request);
+  absl::StatusOr<v1::Provider> GiveNotice(const v1::GiveNoticeRequest& request);
+  absl::StatusOr<v1::Provider> SetIntakePaused(
+      const v1::SetIntakePausedRequest& request);
+  absl::StatusOr<v1::Provider> ImposeSanction(
+      const v1::ImposeSanctionRequest& request);
+  absl::StatusOr<v1::Provider> LiftSuspension(
+      const v1::LiftSuspensionRequest& request);
+
+  absl::StatusOr<v1::ProviderStatus> GetProvider(
+      const v1::GetProviderRequest& request);
+  absl::StatusOr<v1::ListProvidersResponse> ListProviders(
+      const v1::ListProvidersRequest& request);
+  absl::StatusOr<v1::GetProviderHistoryResponse> GetProviderHistory(
+      const v1::GetProviderHistoryRequest& request);
+
+ private:
+  // Decides the new provider state from the municipality and the current
+  // one, and fills the event payload from it.
+  using Decide = std::function<absl::StatusOr<v1::Provider>(
+      const v1::Municipality&, const v1::Provider&)>;
+  using Fill =
+      std::function<void(const v1::Provider& before, const v1::Provider& after,
+                         v1::RegistryEvent*)>;
+
+  absl::StatusOr<v1::Provider> ChangeProvider(
+      const google::protobuf::Message& request, const std::string& request_id,
+      const std::string& provider_id, const Decide& decide, const Fill& fill);
+  // OK with the aggregate id if the request id was seen with this request,
+  // NotFound if unseen, AlreadyExists if seen with another request.
+  absl::StatusOr<std::string> PreviousResult(const std::string& request_id,
+                                             const std::string& fingerprint);
+  absl::StatusOr<v1::Municipality> RequireMunicipality();
+  absl::StatusOr<v1::Provider> Publish(v1::RegistryEvent event,
+                                       v1::Provider after);
+  v1::RegistryEvent NewEvent(const std::string& aggregate_id, int64_t version,
+                             const std::string& request_id,
+                             const std::string& fingerprint) const;
+  absl::CivilDay Today() const;
+
+  RegistryStore* store_;
+  EventPublisher* publisher_;
+  const Clock* clock_;
+};
+
+}  // namespace lov::registry
+
+#endif  // LOV_SERVICES_REGISTRY_APP_REGISTRY_APP_H_

@@ -1,0 +1,76 @@
+#ifndef LOV_SERVICES_REGISTRY_DOMAIN_REGISTRY_RULES_H_
+#define LOV_SERVICES_REGISTRY_DOMAIN_REGISTRY_RULES_H_
+
+// The registry's rules, as pure functions over the proto records: each
+// command takes the current state and returns the new state or the rule it
+// breaks. No I/O; the application layer stores and publishes.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "lov/registry/v1/registry.pb.h"
+
+namespace lov::registry {
+
+namespace v1 = ::lov::registry::v1;
+
+// Provider ids are derived from the organisation number, so a provider can
+// never be registered twice under two ids.
+std::string ProviderIdFor(const std::string& normalized_org_number);
+
+absl::Status ValidateMunicipality(const v1::Municipality& municipality);
+// Checks the in-house provider named by the setup, once it is registered.
+absl::Status CheckInHouseProvider(const v1::Municipality& municipality,
+                                  const v1::Provider* in_house);
+
+absl::StatusOr<v1::Provider> RegisterProvider(
+    const v1::RegisterProviderRequest& request, absl::Time now);
+
+absl::StatusOr<v1::Provider> UpdateProvider(
+    v1::Provider provider, const v1::UpdateProviderRequest& request);
+
+absl::StatusOr<v1::Provider> SubmitApplication(
+    const v1::Municipality& municipality, v1::Provider provider,
+    const v1::SubmitApplicationRequest& request, absl::Time now);
+
+absl::StatusOr<v1::Provider> DecideApplication(
+    const v1::Municipality& municipality, v1::Provider provider,
+    const v1::DecideApplicationRequest& request, absl::CivilDay today,
+    absl::Time now);
+
+absl::StatusOr<v1::Provider> SetCapacity(const v1::Municipality& municipality,
+                                         v1::Provider provider,
+                                         const v1::SetCapacityRequest& request,
+                                         absl::CivilDay today);
+
+absl::StatusOr<v1::Provider> GiveNotice(const v1::Municipality& municipality,
+                                        v1::Provider provider,
+                                        const v1::GiveNoticeRequest& request,
+                                        absl::CivilDay today);
+
+absl::StatusOr<v1::Provider> SetIntakePaused(
+    const v1::Municipality& municipality, v1::Provider provider,
+    const v1::SetIntakePausedRequest& request);
+
+absl::StatusOr<v1::Provider> ImposeSanction(
+    v1::Provider provider, const v1::ImposeSanctionRequest& request,
+    absl::CivilDay today);
+
+absl::StatusOr<v1::Provider> LiftSuspension(
+    v1::Provider provider, const v1::LiftSuspensionRequest& request,
+    absl::CivilDay today);
+
+// What the provider may do in each of the municipality's zones and
+// categories on `day`.
+v1::ProviderStatus StatusAsOf(const v1::Municipality& municipality,
+                              const v1::Provider& provider, absl::CivilDay day);
+
+// The current cap in a zone, or nullptr when uncapped.
+const v1::CapacityCap* CapFor(const v1::Provider& provider,
+                              const std::string& zone_id);
+
+}  // namespace lov::registry
+
+#endif  // LOV_SERVICES_REGISTRY_DOMAIN_REGISTRY_RULES_H_

@@ -1,0 +1,349 @@
+// The registry binary as a process, driven through gRPC against the real
+// Kafka and Redis; its events read back as an outside subscriber would.
+#include <gtest/gtest.h>
+#include <grpcpp/grpcpp.h>
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "lov/platform/ids.h"
+#include "lov/platform/proto_util.h"
+#include "lov/platform/redis.h"
+#include "lov/registry/v1/events.pb.h"
+#include "lov/registry/v1/registry.grpc.pb.h"
+#include "service_process.h"
+#include "test_stack.h"
+
+namespace lov::registry {
+namespace {
+
+namespace v1 = ::lov::registry::v1;
+using ::lov::testing::ReadEvents;
+using ::lov::testing::ServiceProcess;
+using ::lov::testing::Stack;
+
+v1::Municipality Norrtalje() {
+  v1::Municipality m;
+  m.set_municipality_id("0188");
+  m.set_name("Norrtälje");
+  m.set_provider_notice_days(90);
+  m.set_stop_intake_on_notice(true);
+  for (auto [id, name, area] :
+       {std::tuple{"north", "Norra", v1::AREA_TYPE_RURAL},
+        std::tuple{"south", "Södra", v1::AREA_TYPE_URBAN},
+        std::tuple{"roslagen", "Roslagen", v1::AREA_TYPE_RURAL},
+        std::tuple{"city", "Norrtälje stad", v1::AREA_TYPE_URBAN}}) {
+    auto* z = m.add_zones();
+    z->set_zone_id(id);
+    z->set_name(name);
+    z->set_area_type(area);
+  }
+  auto* help = m.add_categories();
+  help->set_category_id("home-help-service");
+  help->set_name("Hemtjänst service");
+  auto* h = help->add_hours();
+  h->set_start_minute(7 * 60);
+  h->set_end_minute(22 * 60);
+  auto* care = m.add_categories();
+  care->set_category_id("home-help-personal-care");
+  care->set_name("Hemtjänst omvårdnad");
+  care->add_required_manager_qualifications("university-care-degree");
+  *care->add_hours() = *h;
+  return m;
+}
+
+class RegistryServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ns_ = "t" + NewUuid().substr(0, 8);
+    service_ = std::make_unique<ServiceProcess>(
+        "services/registry/registry",
+        std::vector<std::string>{"--namespace=" + ns_});
+    ASSERT_TRUE(service_->Start().ok()) << service_->Log();
+    Connect();
+  }
+
+  void Connect() {
+    stub_ = v1::RegistryService::NewStub(grpc::CreateChannel(
+        service_->target(), grpc::InsecureChannelCredentials()));
+  }
+
+  template <typename Req, typename Resp>
+  grpc::Status Call(grpc::Status (v1::RegistryService::Stub::*method)(
+                        grpc::ClientContext*, const Req&, Resp*),
+                    const Req& req, Resp* resp) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    return ((*stub_).*method)(&ctx, req, resp);
+  }
+
+  void Configure() {
+    v1::ConfigureMunicipalityRequest req;
+    req.set_request_id("setup-1");
+    *req.mutable_municipality() = Norrtalje();
+    v1::Municipality resp;
+    ASSERT_TRUE(
+        Call(&v1::RegistryService::Stub::ConfigureMunicipality, req, &resp)
+            .ok());
+  }
+
+  v1::Provider Register(const std::string& org, const std::string& name,
+                        const std::string& request_id) {
+    v1::RegisterProviderRequest req;
+    req.set_request_id(request_id);
+    req.set_organisation_number(org);
+    req.set_name(name);
+    req.set_kind(v1::PROVIDER_KIND_PRIVATE);
+    req.add_manager_qualifications("university-care-degree");
+    req.mutable_profile()->add_languages("fi");
+    v1::Provider resp;
+    grpc::Status s = Call(&v1::RegistryService::Stub::RegisterProvider, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  }
+
+  v1::Provider ApplyAndApprove(const std::string& provider_id,
+                               const std::string& suffix) {
+    v1::SubmitApplicationRequest apply;
+    apply.set_request_id("apply-" + suffix);
+    apply.set_provider_id(provider_id);
+    apply.add_zone_ids("north");
+    apply.add_zone_ids("city");
+    apply.add_category_ids("home-help-service");
+    apply.add_category_ids("home-help-personal-care");
+    v1::Provider p;
+    EXPECT_TRUE(
+        Call(&v1::RegistryService::Stub::SubmitApplication, apply, &p).ok());
+    v1::DecideApplicationRequest decide;
+    decide.set_request_id("decide-" + suffix);
+    decide.set_provider_id(provider_id);
+    decide.set_application_id(p.applications(0).application_id());
+    decide.set_approve(true);
+    decide.set_effective_date("2025-01-01");
+    grpc::Status s = Call(&v1::RegistryService::Stub::DecideApplication, decide, &p);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return p;
+  }
+
+  std::string topic() const { return ns_ + ".lov.registry.events.v1"; }
+
+  std::string ns_;
+  std::unique_ptr<ServiceProcess> service_;
+  std::unique_ptr<v1::RegistryService::Stub> stub_;
+};
+
+TEST_F(RegistryServiceTest, ChangesArePublishedAsCloudEventsKeyedByProvider) {
+  Configure();
+  v1::Provider attendo = Register("556554-1645", "Attendo Sverige AB", "reg-1");
+  EXPECT_EQ(attendo.provider_id(), "prv-5565541645");
+  ApplyAndApprove(attendo.provider_id(), "1");
+  v1::SetCapacityRequest cap;
+  cap.set_request_id("cap-1");
+  cap.set_provider_id(attendo.provider_id());
+  cap.set_zone_id("north");
+  cap.set_max_clients(40);
+  v1::Provider p;
+  ASSERT_TRUE(Call(&v1::RegistryService::Stub::SetCapacity, cap, &p).ok());
+
+  std::vector<CloudEvent> events = ReadEvents(topic(), 5);
+  ASSERT_EQ(events.size(), 5u);
+  std::vector<std::string> types;
+  const CloudEvent* last_of_provider = nullptr;
+  for (const auto& e : events) {
+    if (e.subject == attendo.provider_id()) {
+      types.push_back(e.type);
+      last_of_provider = &e;
+    }
+    EXPECT_EQ(e.source, "/lov/registry");
+    EXPECT_EQ(e.key, e.subject);
+    EXPECT_NE(e.content_type.find("lov.registry.v1.RegistryEvent"),
+              std::string::npos);
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{
+                       "se.lov.registry.v1.ProviderRegistered",
+                       "se.lov.registry.v1.ApplicationSubmitted",
+                       "se.lov.registry.v1.ApplicationApproved",
+                       "se.lov.registry.v1.CapacityChanged"}));
+  ASSERT_NE(last_of_provider, nullptr);
+  v1::RegistryEvent last;
+  ASSERT_TRUE(last.ParseFromString(last_of_provider->data));
+  ASSERT_TRUE(last.has_capacity_changed());
+  EXPECT_EQ(last.aggregate_version(), 4);
+  EXPECT_EQ(last.capacity_changed().current().max_clients(), 40);
+  EXPECT_EQ(last.event_id(), last_of_provider->id);
+}
+
+TEST_F(RegistryServiceTest, BadRequestsGetTheRightStatusNamingTheRule) {
+  Configure();
+  v1::Provider p = Register("556554-1645", "Attendo Sverige AB", "reg-1");
+  ApplyAndApprove(p.provider_id(), "1");
+
+  v1::RegisterProviderRequest bad_org;
+  bad_org.set_request_id("reg-bad");
+  bad_org.set_organisation_number("556554-1643");
+  bad_org.set_name("X");
+  bad_org.set_kind(v1::PROVIDER_KIND_PRIVATE);
+  v1::Provider out;
+  grpc::Status s = Call(&v1::RegistryService::Stub::RegisterProvider, bad_org, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("organisation_number"), std::string::npos);
+
+  v1::RegisterProviderRequest twice = bad_org;
+  twice.set_request_id("reg-2");
+  twice.set_organisation_number("5565541645");
+  s = Call(&v1::RegistryService::Stub::RegisterProvider, twice, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+
+  v1::SubmitApplicationRequest unknown_zone;
+  unknown_zone.set_request_id("apply-x");
+  unknown_zone.set_provider_id(p.provider_id());
+  unknown_zone.add_zone_ids("atlantis");
+  unknown_zone.add_category_ids("home-help-service");
+  s = Call(&v1::RegistryService::Stub::SubmitApplication, unknown_zone, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("zone_ids[0]: unknown zone 'atlantis'"),
+            std::string::npos)
+      << s.error_message();
+
+  v1::SetCapacityRequest negative;
+  negative.set_request_id("cap-neg");
+  negative.set_provider_id(p.provider_id());
+  negative.set_zone_id("north");
+  negative.set_max_clients(-3);
+  s = Call(&v1::RegistryService::Stub::SetCapacity, negative, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("max_clients"), std::string::npos);
+
+  v1::DecideApplicationRequest again;
+  again.set_request_id("decide-again");
+  again.set_provider_id(p.provider_id());
+  again.set_application_id("app-1");
+  again.set_approve(true);
+  again.set_effective_date("2025-02-01");
+  s = Call(&v1::RegistryService::Stub::DecideApplication, again, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("already approved"), std::string::npos);
+
+  v1::GiveNoticeRequest not_in_zone;
+  not_in_zone.set_request_id("notice-x");
+  not_in_zone.set_provider_id(p.provider_id());
+  not_in_zone.set_zone_id("south");
+  not_in_zone.set_given_on("2025-03-01");
+  not_in_zone.set_effective_date("2025-07-01");
+  s = Call(&v1::RegistryService::Stub::GiveNotice, not_in_zone, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("is not in zone 'south'"), std::string::npos)
+      << s.error_message();
+
+  v1::GiveNoticeRequest backwards = not_in_zone;
+  backwards.set_request_id("notice-y");
+  backwards.set_zone_id("north");
+  backwards.set_effective_date("2025-02-01");
+  s = Call(&v1::RegistryService::Stub::GiveNotice, backwards, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("effective_date: must be after given_on"),
+            std::string::npos)
+      << s.error_message();
+
+  v1::GetProviderRequest missing;
+  missing.set_provider_id("prv-0000000000");
+  v1::ProviderStatus status;
+  s = Call(&v1::RegistryService::Stub::GetProvider, missing, &status);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(RegistryServiceTest, RetriedCreateReturnsTheFirstResultAndWritesOnce) {
+  Configure();
+  v1::Provider first = Register("556554-1645", "Attendo Sverige AB", "reg-1");
+  v1::Provider again = Register("556554-1645", "Attendo Sverige AB", "reg-1");
+  EXPECT_EQ(again.provider_id(), first.provider_id());
+  EXPECT_EQ(again.version(), 1);
+  // A marker event after the retry proves the retry wrote nothing.
+  Register("556036-0793", "Tiohundra AB", "reg-marker");
+  std::vector<CloudEvent> events = ReadEvents(topic(), 3);
+  int registered = 0;
+  for (const auto& e : events) {
+    registered += e.type == "se.lov.registry.v1.ProviderRegistered" &&
+                  e.subject == first.provider_id();
+  }
+  EXPECT_EQ(registered, 1);
+  EXPECT_EQ(events.size(), 3u);  // setup, Attendo once, marker
+}
+
+std::string SnapshotState(v1::RegistryService::Stub& stub) {
+  std::string out;
+  grpc::ClientContext c1;
+  v1::Municipality m;
+  EXPECT_TRUE(stub.GetMunicipality(&c1, {}, &m).ok());
+  out += SerializeDeterministic(m);
+  grpc::ClientContext c2;
+  v1::ListProvidersRequest list;
+  list.set_as_of("2025-06-01");
+  v1::ListProvidersResponse providers;
+  EXPECT_TRUE(stub.ListProviders(&c2, list, &providers).ok());
+  EXPECT_GT(providers.providers_size(), 0);
+  out += SerializeDeterministic(providers);
+  for (const auto& p : providers.providers()) {
+    grpc::ClientContext c3;
+    v1::GetProviderHistoryRequest h;
+    h.set_provider_id(p.provider().provider_id());
+    v1::GetProviderHistoryResponse history;
+    EXPECT_TRUE(stub.GetProviderHistory(&c3, h, &history).ok());
+    out += SerializeDeterministic(history);
+  }
+  return out;
+}
+
+TEST_F(RegistryServiceTest, KilledAndWipedServiceRebuildsTheSameStateFromKafka) {
+  Configure();
+  v1::Provider a = Register("556554-1645", "Attendo Sverige AB", "reg-1");
+  v1::Provider b = Register("556036-0793", "Tiohundra AB", "reg-2");
+  ApplyAndApprove(a.provider_id(), "a");
+  ApplyAndApprove(b.provider_id(), "b");
+  v1::ImposeSanctionRequest warn;
+  warn.set_request_id("warn-1");
+  warn.set_provider_id(b.provider_id());
+  warn.set_kind(v1::SANCTION_KIND_WARNING);
+  warn.set_reason("late documentation");
+  v1::Provider out;
+  ASSERT_TRUE(Call(&v1::RegistryService::Stub::ImposeSanction, warn, &out).ok());
+  const std::string before = SnapshotState(*stub_);
+
+  service_->Kill();
+  auto redis = RedisClient::Connect(Stack().redis_addr);
+  ASSERT_TRUE(redis.ok());
+  auto keys = (*redis)->Command({"KEYS", ns_ + ":lov:registry:*"});
+  ASSERT_TRUE(keys.ok());
+  ASSERT_GT(keys->elements.size(), 0u);
+  for (const auto& k : keys->elements) {
+    ASSERT_TRUE((*redis)->Command({"DEL", k.str}).ok());
+  }
+
+  ASSERT_TRUE(service_->Start().ok()) << service_->Log();
+  Connect();
+  EXPECT_EQ(SnapshotState(*stub_), before);
+  EXPECT_NE(service_->Log().find("state rebuilt"), std::string::npos);
+  // A retried request is still recognised after the rebuild.
+  v1::Provider retried = Register("556554-1645", "Attendo Sverige AB", "reg-1");
+  EXPECT_EQ(retried.version(), 3);
+}
+
+TEST(RegistryConfigTest, BadConfigurationEndsWithAClearMessage) {
+  auto bad_port = lov::testing::RunToCompletion(
+      "services/registry/registry", {"--grpc-port=abc"});
+  EXPECT_EQ(bad_port.exit_code, 1);
+  EXPECT_NE(bad_port.output.find("--grpc-port: 'abc' is not a whole number"),
+            std::string::npos)
+      << bad_port.output;
+
+  auto no_broker = lov::testing::RunToCompletion(
+      "services/registry/registry",
+      {"--kafka-brokers=127.0.0.1:1", "--redis-addr=" + Stack().redis_addr});
+  EXPECT_EQ(no_broker.exit_code, 1);
+  EXPECT_NE(no_broker.output.find("cannot reach Kafka at 127.0.0.1:1"),
+            std::string::npos)
+      << no_broker.output;
+}
+
+}  // namespace
+}  // namespace lov::registry

@@ -1,0 +1,231 @@
+// Produces and consumes through the real broker that the ctest fixture runs.
+#include <google/protobuf/timestamp.pb.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "lov/platform/kafka.h"
+#include "lov/platform/redis.h"
+#include "test_stack.h"
+
+namespace lov {
+namespace {
+
+using ::lov::testing::Eventually;
+using ::lov::testing::ReadEvents;
+using ::lov::testing::Stack;
+using ::lov::testing::UniqueName;
+
+std::string TimestampBody(int64_t seconds) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(seconds);
+  ts.set_nanos(7);
+  return ts.SerializeAsString();
+}
+
+class KafkaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    topic_ = UniqueName("it.events");
+    dlq_ = topic_ + ".dlq";
+    ASSERT_TRUE(EnsureTopics(Stack().kafka(), {{topic_, 3, 1, {}},
+                                               {dlq_, 1, 1, {}}})
+                    .ok());
+    auto p = EventProducer::Create(Stack().kafka("kafka-test"));
+    ASSERT_TRUE(p.ok()) << p.status();
+    producer_ = std::move(*p);
+  }
+
+  std::unique_ptr<EventConsumer> Consume(EventHandler handler,
+                                         DedupeStore* dedupe = nullptr) {
+    ConsumerSettings s;
+    s.kafka = Stack().kafka("kafka-test");
+    s.group_id = UniqueName("group");
+    s.topics = {topic_};
+    s.dead_letter_topic = dlq_;
+    s.max_backoff = absl::Milliseconds(200);
+    auto c = EventConsumer::Create(s, producer_.get(), dedupe,
+                                   std::move(handler));
+    EXPECT_TRUE(c.ok()) << c.status();
+    (*c)->Start();
+    return std::move(*c);
+  }
+
+  std::string topic_, dlq_;
+  std::unique_ptr<EventProducer> producer_;
+};
+
+TEST_F(KafkaTest, HeadersAndProtobufBodyRoundTrip) {
+  CloudEvent sent =
+      MakeEvent("/lov/test", "se.lov.test.v1.ticked", "aggregate-42",
+                "google.protobuf.Timestamp", TimestampBody(1706745600));
+  ASSERT_TRUE(producer_->Publish(topic_, sent).ok());
+
+  std::vector<CloudEvent> got = ReadEvents(topic_, 1);
+  ASSERT_EQ(got.size(), 1u);
+  const CloudEvent& e = got[0];
+  EXPECT_EQ(e.id, sent.id);
+  EXPECT_EQ(e.type, "se.lov.test.v1.ticked");
+  EXPECT_EQ(e.source, "/lov/test");
+  EXPECT_EQ(e.subject, "aggregate-42");
+  EXPECT_EQ(e.key, "aggregate-42");  // keyed by the aggregate id
+  EXPECT_EQ(e.content_type,
+            "application/protobuf; proto=google.protobuf.Timestamp");
+  EXPECT_EQ(absl::ToUnixSeconds(e.time), absl::ToUnixSeconds(sent.time));
+  google::protobuf::Timestamp body;
+  ASSERT_TRUE(body.ParseFromString(e.data));
+  EXPECT_EQ(body.seconds(), 1706745600);
+  EXPECT_EQ(body.nanos(), 7);
+}
+
+TEST_F(KafkaTest, SameEventIdTwiceIsHandledOnce) {
+  auto redis = RedisClient::Connect(Stack().redis_addr);
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  RedisDedupeStore dedupe(redis->get(), UniqueName("it:seen"));
+  CloudEvent e = MakeEvent("/lov/test", "se.lov.test.v1.ticked", "agg-1",
+                           "google.protobuf.Timestamp", TimestampBody(1));
+  CloudEvent marker = MakeEvent("/lov/test", "se.lov.test.v1.marker", "agg-1",
+                                "google.protobuf.Timestamp", TimestampBody(2));
+  // Same key, so the three stay in order on one partition.
+  ASSERT_TRUE(producer_->PublishAll(topic_, {e, e, marker}).ok());
+
+  std::atomic<int> ticks{0}, markers{0};
+  auto consumer = Consume(
+      [&](const CloudEvent& got) {
+        (got.type == "se.lov.test.v1.marker" ? markers : ticks)++;
+        return absl::OkStatus();
+      },
+      &dedupe);
+  ASSERT_TRUE(Eventually([&] { return markers.load() == 1; }));
+  consumer->Stop();
+  EXPECT_EQ(ticks.load(), 1);
+  EXPECT_EQ(consumer->duplicates(), 1);
+}
+
+TEST_F(KafkaTest, PoisonMessageGoesToDeadLetterTopicWithTheError) {
+  CloudEvent bad = MakeEvent("/lov/test", "se.lov.test.v1.ticked", "agg-p",
+                             "google.protobuf.Timestamp", "\xff\xff not proto");
+  CloudEvent good = MakeEvent("/lov/test", "se.lov.test.v1.ticked", "agg-p",
+                              "google.protobuf.Timestamp", TimestampBody(3));
+  ASSERT_TRUE(producer_->PublishAll(topic_, {bad, good}).ok());
+
+  std::atomic<int> handled{0};
+  auto consumer = Consume([&](const CloudEvent& e) {
+    google::protobuf::Timestamp ts;
+    if (!ts.ParseFromString(e.data)) {
+      return absl::InvalidArgumentError("body is not a Timestamp");
+    }
+    ++handled;
+    return absl::OkStatus();
+  });
+  // The good event after the poison one is still processed: no blocking.
+  ASSERT_TRUE(Eventually([&] { return handled.load() == 1; }));
+  consumer->Stop();
+  EXPECT_EQ(consumer->dead_lettered(), 1);
+
+  std::vector<CloudEvent> parked = ReadEvents(dlq_, 1);
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].id, bad.id);
+  EXPECT_EQ(parked[0].data, bad.data);
+  EXPECT_NE(parked[0].Header("dlq_error").find("body is not a Timestamp"),
+            std::string::npos);
+  EXPECT_EQ(parked[0].Header("dlq_topic"), topic_);
+  EXPECT_FALSE(parked[0].Header("dlq_offset").empty());
+}
+
+TEST_F(KafkaTest, TransientFailureIsRetriedNotSkipped) {
+  CloudEvent e = MakeEvent("/lov/test", "se.lov.test.v1.ticked", "agg-t",
+                           "google.protobuf.Timestamp", TimestampBody(4));
+  ASSERT_TRUE(producer_->Publish(topic_, e).ok());
+  std::atomic<int> attempts{0}, successes{0};
+  auto consumer = Consume([&](const CloudEvent&) {
+    if (++attempts < 3) return absl::UnavailableError("redis is down");
+    ++successes;
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(Eventually([&] { return successes.load() == 1; }));
+  consumer->Stop();
+  EXPECT_EQ(attempts.load(), 3);
+  EXPECT_EQ(consumer->dead_lettered(), 0);
+}
+
+TEST_F(KafkaTest, CommittedOffsetsResumeWhereTheGroupLeftOff) {
+  ConsumerSettings s;
+  s.kafka = Stack().kafka("kafka-test");
+  s.group_id = UniqueName("resume");
+  s.topics = {topic_};
+  s.dead_letter_topic = dlq_;
+  std::vector<std::string> seen;
+  std::mutex mu;
+  auto handler = [&](const CloudEvent& e) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(e.id);
+    return absl::OkStatus();
+  };
+  CloudEvent first = MakeEvent("/lov/test", "t", "k", "x", "1");
+  CloudEvent second = MakeEvent("/lov/test", "t", "k", "x", "2");
+  ASSERT_TRUE(producer_->Publish(topic_, first).ok());
+  {
+    auto c = EventConsumer::Create(s, producer_.get(), nullptr, handler);
+    ASSERT_TRUE(c.ok());
+    (*c)->Start();
+    ASSERT_TRUE(Eventually([&] {
+      std::lock_guard<std::mutex> lock(mu);
+      return seen.size() == 1;
+    }));
+    (*c)->Stop();
+  }
+  ASSERT_TRUE(producer_->Publish(topic_, second).ok());
+  auto c = EventConsumer::Create(s, producer_.get(), nullptr, handler);
+  ASSERT_TRUE(c.ok());
+  (*c)->Start();
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.size() >= 2;
+  }));
+  (*c)->Stop();
+  ASSERT_EQ(seen.size(), 2u);  // the first event was not delivered again
+  EXPECT_EQ(seen[0], first.id);
+  EXPECT_EQ(seen[1], second.id);
+}
+
+TEST_F(KafkaTest, ReplayReadsEverythingFromTheBeginningInKeyOrder) {
+  std::vector<CloudEvent> events;
+  for (int i = 0; i < 20; ++i) {
+    events.push_back(MakeEvent("/lov/test", "se.lov.test.v1.ticked",
+                               "agg-" + std::to_string(i % 4),
+                               "google.protobuf.Timestamp", TimestampBody(i)));
+  }
+  ASSERT_TRUE(producer_->PublishAll(topic_, events).ok());
+  std::map<std::string, std::vector<int64_t>> per_key;
+  int64_t replayed = 0;
+  absl::Status s = ReplayTopics(
+      Stack().kafka("replay-test"), {topic_},
+      [&](const CloudEvent& e) {
+        google::protobuf::Timestamp ts;
+        ts.ParseFromString(e.data);
+        per_key[e.key].push_back(ts.seconds());
+        return absl::OkStatus();
+      },
+      &replayed);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(replayed, 20);
+  EXPECT_EQ(per_key["agg-1"], (std::vector<int64_t>{1, 5, 9, 13, 17}));
+}
+
+TEST(KafkaConfigTest, UnreachableBrokerIsAClearErrorNotAHang) {
+  KafkaSettings settings;
+  settings.brokers = "127.0.0.1:1";  // nothing listens on port 1
+  settings.client_id = "bad-config";
+  settings.connect_timeout = absl::Seconds(2);
+  auto p = EventProducer::Create(settings);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(p.status().message().find("cannot reach Kafka at 127.0.0.1:1"),
+            std::string::npos)
+      << p.status();
+}
+
+}  // namespace
+}  // namespace lov

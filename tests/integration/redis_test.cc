@@ -1,0 +1,174 @@
+// Runs against the real Redis of the ctest fixture, and against a private
+// redis-server started with the project's config for the restart test.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "lov/platform/redis.h"
+#include "test_stack.h"
+
+namespace lov {
+namespace {
+
+using ::lov::testing::Eventually;
+using ::lov::testing::Stack;
+using ::lov::testing::UniqueName;
+
+std::unique_ptr<RedisClient> Connect(const std::string& addr) {
+  auto c = RedisClient::Connect(addr);
+  EXPECT_TRUE(c.ok()) << c.status();
+  return c.ok() ? std::move(*c) : nullptr;
+}
+
+TEST(RedisTest, CommandsAndPipeline) {
+  auto redis = Connect(Stack().redis_addr);
+  std::string key = UniqueName("it:counter");
+  auto replies = redis->Pipeline(
+      {{"SET", key, "10"}, {"INCRBY", key, "5"}, {"GET", key}, {"DEL", key}});
+  ASSERT_TRUE(replies.ok()) << replies.status();
+  ASSERT_EQ(replies->size(), 4u);
+  EXPECT_EQ((*replies)[1].integer, 15);
+  EXPECT_EQ((*replies)[2].str, "15");
+  auto missing = redis->Command({"GET", key});
+  ASSERT_TRUE(missing.ok());
+  EXPECT_TRUE(missing->is_nil());
+}
+
+TEST(RedisTest, ErrorReplyIsAStatusAndTheConnectionStaysUsable) {
+  auto redis = Connect(Stack().redis_addr);
+  std::string key = UniqueName("it:str");
+  ASSERT_TRUE(redis->Command({"SET", key, "text"}).ok());
+  auto r = redis->Command({"INCR", key});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(redis->Command({"PING"}).ok());
+}
+
+TEST(RedisTest, ScriptLoadedOnceAndReloadedAfterTheCacheIsFlushed) {
+  auto redis = Connect(Stack().redis_addr);
+  auto script = redis->LoadScript(
+      "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  ASSERT_TRUE(script.ok()) << script.status();
+  EXPECT_EQ(script->sha.size(), 40u);
+  std::string key = UniqueName("it:script");
+  auto r = redis->Eval(*script, {key}, {"2"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->integer, 2);
+  ASSERT_TRUE(redis->Command({"SCRIPT", "FLUSH"}).ok());
+  r = redis->Eval(*script, {key}, {"3"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->integer, 5);
+}
+
+TEST(RedisTest, ReconnectsAfterTheServerDroppedTheConnection) {
+  auto redis = Connect(Stack().redis_addr);
+  std::string name = UniqueName("victim");
+  ASSERT_TRUE(redis->Command({"CLIENT", "SETNAME", name}).ok());
+  auto killer = Connect(Stack().redis_addr);
+  ASSERT_TRUE(killer->Command({"CLIENT", "KILL", "SKIPME", "yes", "TYPE",
+                               "normal"})
+                  .ok());
+  // The pooled connection is dead; the first call may fail, later ones work.
+  (void)redis->Command({"PING"});
+  auto pong = redis->Command({"PING"});
+  ASSERT_TRUE(pong.ok()) << pong.status();
+  EXPECT_EQ(pong->str, "PONG");
+}
+
+TEST(RedisTest, BadAddressIsAClearError) {
+  auto c = RedisClient::Connect("127.0.0.1:1", absl::Seconds(1));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("cannot reach Redis at 127.0.0.1:1"),
+            std::string::npos)
+      << c.status();
+  auto bad = RedisClient::Connect("no-port-here");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// A redis-server of our own, started with deploy/redis/redis.conf.
+class OwnRedis {
+ public:
+  OwnRedis(std::string dir, int port) : dir_(std::move(dir)), port_(port) {}
+  bool Start() {
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::string conf = std::string(LOV_SOURCE_DIR) + "/deploy/redis/redis.conf";
+      std::string port = std::to_string(port_);
+      execlp("redis-server", "redis-server", conf.c_str(), "--port",
+             port.c_str(), "--dir", dir_.c_str(), "--logfile",
+             (dir_ + "/redis.log").c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    return Eventually([&] {
+      return RedisClient::Connect(addr(), absl::Milliseconds(200)).ok();
+    });
+  }
+  void Wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  ~OwnRedis() {
+    if (pid_ > 0 && kill(pid_, 0) == 0) {
+      kill(pid_, SIGKILL);
+      Wait();
+    }
+  }
+  std::string addr() const { return absl::StrCat("127.0.0.1:", port_); }
+
+ private:
+  std::string dir_;
+  int port_;
+  pid_t pid_ = -1;
+};
+
+int FreePort() {
+  // Ask Redis's own port-0 trick is not available; scan from a pid-based base.
+  for (int p = 20000 + getpid() % 20000; p < 65000; ++p) {
+    if (!RedisClient::Connect(absl::StrCat("127.0.0.1:", p),
+                              absl::Milliseconds(50))
+             .ok()) {
+      return p;
+    }
+  }
+  return 0;
+}
+
+TEST(RedisPersistenceTest, DataSurvivesARestartThanksToAppendOnlyFile) {
+  std::string dir = std::filesystem::temp_directory_path() /
+                    UniqueName("lov-redis-aof");
+  std::filesystem::create_directories(dir);
+  int port = FreePort();
+  ASSERT_NE(port, 0);
+  {
+    OwnRedis server(dir, port);
+    ASSERT_TRUE(server.Start());
+    auto redis = Connect(server.addr());
+    ASSERT_TRUE(redis->Command({"SET", "provider:1:cap", "40"}).ok());
+    ASSERT_TRUE(redis->Command({"HSET", "client:7", "zone", "north"}).ok());
+    // NOSAVE: no RDB snapshot is written, so only the AOF can bring it back.
+    (void)redis->Command({"SHUTDOWN", "NOSAVE"});
+    server.Wait();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/dump.rdb"));
+  {
+    OwnRedis server(dir, port);
+    ASSERT_TRUE(server.Start());
+    auto redis = Connect(server.addr());
+    auto cap = redis->Command({"GET", "provider:1:cap"});
+    ASSERT_TRUE(cap.ok());
+    EXPECT_EQ(cap->str, "40");
+    auto zone = redis->Command({"HGET", "client:7", "zone"});
+    ASSERT_TRUE(zone.ok());
+    EXPECT_EQ(zone->str, "north");
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lov

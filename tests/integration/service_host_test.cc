@@ -1,0 +1,131 @@
+// The gRPC bootstrap every service uses: health, shutdown order, metrics.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "lov/platform/config.h"
+#include "lov/platform/service_host.h"
+
+namespace lov {
+namespace {
+
+using grpc::health::v1::Health;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return "";
+  }
+  std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  send(fd, req.data(), req.size(), 0);
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) out.append(buf, n);
+  close(fd);
+  return out;
+}
+
+HealthCheckResponse::ServingStatus Check(Health::Stub& stub,
+                                         const std::string& service) {
+  grpc::ClientContext ctx;
+  HealthCheckRequest req;
+  req.set_service(service);
+  HealthCheckResponse resp;
+  grpc::Status s = stub.Check(&ctx, req, &resp);
+  if (!s.ok()) return HealthCheckResponse::UNKNOWN;
+  return resp.status();
+}
+
+TEST(ServiceHostTest, HealthFollowsStateAndShutdownRunsStepsInOrder) {
+  CommonSettings settings;
+  settings.service_name = "host-test";
+  settings.grpc_port = 0;
+  settings.metrics_port = 0;
+  settings.shutdown_deadline = absl::Seconds(2);
+  ServiceHost host(settings);
+  ASSERT_TRUE(host.Start().ok());
+  ASSERT_GT(host.grpc_port(), 0);
+
+  auto channel = grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(host.grpc_port()),
+      grpc::InsecureChannelCredentials());
+  auto stub = Health::NewStub(channel);
+  EXPECT_EQ(Check(*stub, ""), HealthCheckResponse::NOT_SERVING);
+  host.SetServing(true);
+  EXPECT_EQ(Check(*stub, ""), HealthCheckResponse::SERVING);
+
+  std::string metrics = HttpGet(host.metrics_port(), "/metrics");
+  EXPECT_NE(metrics.find("200 OK"), std::string::npos);
+  EXPECT_NE(metrics.find("lov_serving{service=\"host-test\"} 1"),
+            std::string::npos)
+      << metrics;
+
+  std::vector<std::string> steps;
+  host.OnShutdown([&] { steps.push_back("consumers closed"); });
+  host.OnShutdown([&] { steps.push_back("producer flushed"); });
+  std::thread waiter([&] { host.WaitForShutdown(); });
+  host.RequestShutdown();
+  waiter.join();
+  EXPECT_EQ(steps,
+            (std::vector<std::string>{"consumers closed", "producer flushed"}));
+}
+
+TEST(ServiceHostTest, BusyPortIsAClearError) {
+  CommonSettings settings;
+  settings.service_name = "first";
+  ServiceHost first(settings);
+  ASSERT_TRUE(first.Start().ok());
+  CommonSettings clash = settings;
+  clash.service_name = "second";
+  clash.grpc_port = first.grpc_port();
+  ServiceHost second(clash);
+  absl::Status s = second.Start();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("cannot listen for gRPC on port"),
+            std::string::npos)
+      << s;
+}
+
+TEST(ConfigTest, BadSettingsAreAllNamedInOneMessage) {
+  Config config({{"grpc-port", "70000"}, {"kafka-brokers", "localhost"},
+                 {"colour", "blue"}},
+                {});
+  CommonSettings s = ReadCommonSettings(config, "svc", 50051, 9100);
+  absl::Status status = config.Validate();
+  ASSERT_FALSE(status.ok());
+  std::string msg(status.message());
+  EXPECT_NE(msg.find("--grpc-port: 70000 is out of range"), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("--kafka-brokers: 'localhost' is not host:port"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("--colour: unknown setting"), std::string::npos) << msg;
+}
+
+TEST(ConfigTest, EnvironmentIsReadAndFlagsWin) {
+  Config config({{"grpc-port", "6001"}},
+                {{"LOV_GRPC_PORT", "5001"}, {"LOV_METRICS_PORT", "9201"},
+                 {"LOV_REDIS_ADDR", "10.0.0.1:6379"}});
+  CommonSettings s = ReadCommonSettings(config, "svc", 50051, 9100);
+  ASSERT_TRUE(config.Validate().ok()) << config.Validate();
+  EXPECT_EQ(s.grpc_port, 6001);
+  EXPECT_EQ(s.metrics_port, 9201);
+  EXPECT_EQ(s.redis_addr, "10.0.0.1:6379");
+  EXPECT_EQ(s.kafka_brokers, "127.0.0.1:9092");
+}
+
+}  // namespace
+}  // namespace lov

@@ -1,0 +1,163 @@
+#include "service_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "lov/platform/ids.h"
+#include "test_stack.h"
+
+namespace lov::testing {
+namespace {
+
+pid_t Spawn(const std::string& path, const std::vector<std::string>& flags,
+            const std::string& log_path) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(path.c_str()));
+    for (const auto& f : flags) argv.push_back(const_cast<char*>(f.c_str()));
+    argv.push_back(nullptr);
+    execv(path.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+ServiceProcess::ServiceProcess(std::string binary,
+                               std::vector<std::string> flags)
+    : binary_(std::move(binary)), flags_(std::move(flags)) {}
+
+ServiceProcess::~ServiceProcess() {
+  if (Running()) Kill();
+}
+
+std::string ServiceProcess::target() const {
+  return absl::StrCat("127.0.0.1:", grpc_port_);
+}
+
+bool ServiceProcess::Running() const {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  return waitpid(pid_, &status, WNOHANG) == 0;
+}
+
+absl::Status ServiceProcess::Start(absl::Duration timeout) {
+  grpc_port_ = FreePort();
+  metrics_port_ = FreePort();
+  std::vector<std::string> flags = flags_;
+  flags.push_back(absl::StrCat("--grpc-port=", grpc_port_));
+  flags.push_back(absl::StrCat("--metrics-port=", metrics_port_));
+  flags.push_back("--kafka-brokers=" + Stack().kafka_brokers);
+  flags.push_back("--redis-addr=" + Stack().redis_addr);
+  std::string name = std::filesystem::path(binary_).filename();
+  log_path_ = std::filesystem::temp_directory_path() /
+              absl::StrCat("lov-", name, "-", NewUuid().substr(0, 8), ".log");
+  pid_ = Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary_), flags, log_path_);
+  auto channel =
+      grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  absl::Time until = absl::Now() + timeout;
+  while (absl::Now() < until) {
+    if (!Running()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(name, " exited during start-up; log:\n", Log()));
+    }
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(500));
+    grpc::health::v1::HealthCheckRequest req;
+    grpc::health::v1::HealthCheckResponse resp;
+    if (stub->Check(&ctx, req, &resp).ok() &&
+        resp.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+      return absl::OkStatus();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat(name, " did not become SERVING; log:\n", Log()));
+}
+
+int ServiceProcess::Terminate() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void ServiceProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::string ServiceProcess::Log() const { return ReadFile(log_path_); }
+
+RunResult RunToCompletion(const std::string& binary,
+                          const std::vector<std::string>& flags,
+                          absl::Duration timeout) {
+  std::string log = std::filesystem::temp_directory_path() /
+                    absl::StrCat("lov-run-", NewUuid().substr(0, 8), ".log");
+  pid_t pid = Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary), flags, log);
+  RunResult result;
+  absl::Time until = absl::Now() + timeout;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (absl::Now() > until) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      result.output = ReadFile(log) + "\n[killed: did not exit in time]";
+      return result;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.output = ReadFile(log);
+  std::filesystem::remove(log);
+  return result;
+}
+
+}  // namespace lov::testing

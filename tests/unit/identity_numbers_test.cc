@@ -1,0 +1,147 @@
+#include "lov/platform/identity_numbers.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+
+namespace lov {
+namespace {
+
+// Check digits below were worked out by hand: weights 2,1,2,1,... from the
+// left over the nine digits before the check digit, digit sums of products,
+// check = (10 - sum % 10) % 10. For 1212121212: nine products of 2, sum 18,
+// check 2. For 8112189876: 7+1+2+2+2+8+9+8+5 = 44, check 6.
+
+TEST(LuhnTest, ValidAndInvalid) {
+  EXPECT_TRUE(LuhnValid("79927398713"));  // The textbook example.
+  EXPECT_FALSE(LuhnValid("79927398710"));
+  EXPECT_TRUE(LuhnValid("1212121212"));
+  EXPECT_TRUE(LuhnValid("8112189876"));
+  EXPECT_FALSE(LuhnValid("8112189875"));
+  EXPECT_TRUE(LuhnValid("0"));
+  EXPECT_TRUE(LuhnValid("18"));
+  EXPECT_FALSE(LuhnValid(""));
+  EXPECT_FALSE(LuhnValid("81121-89876"));
+  EXPECT_FALSE(LuhnValid("12a"));
+}
+
+TEST(PersonnummerTest, AcceptsTheTwelveDigitForms) {
+  EXPECT_EQ(NormalizePersonnummer("19121212-1212").value(), "191212121212");
+  EXPECT_EQ(NormalizePersonnummer("191212121212").value(), "191212121212");
+  EXPECT_EQ(NormalizePersonnummer("19121212+1212").value(), "191212121212");
+  EXPECT_EQ(NormalizePersonnummer("19811218-9876").value(), "198112189876");
+  // Leap day: 000229123 gives 0+0+0+2+4+9+2+2+6 = 25, check 5.
+  EXPECT_EQ(NormalizePersonnummer("20000229-1235").value(), "200002291235");
+}
+
+TEST(PersonnummerTest, AcceptsCoordinationNumbers) {
+  // Samordningsnummer for 3 October 1970: day 03 + 60 = 63.
+  // 701063239 gives 5+0+2+0+3+3+4+3+9 = 29, check 1.
+  EXPECT_EQ(NormalizePersonnummer("19701063-2391").value(), "197010632391");
+}
+
+// Every error says what is wrong and never repeats the number.
+void ExpectRejected(std::string_view input, std::string_view reason) {
+  const absl::StatusOr<std::string> result = NormalizePersonnummer(input);
+  ASSERT_FALSE(result.ok()) << "input accepted";
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(result.status().message());
+  EXPECT_NE(message.find(reason), std::string::npos) << message;
+  if (!input.empty()) {
+    EXPECT_EQ(message.find(input), std::string::npos) << message;
+  }
+  // Not even the last four digits or the birth date.
+  if (input.size() >= 4) {
+    EXPECT_EQ(message.find(input.substr(input.size() - 4)), std::string::npos)
+        << message;
+  }
+  if (input.size() >= 8) {
+    EXPECT_EQ(message.find(input.substr(2, 6)), std::string::npos) << message;
+  }
+}
+
+TEST(PersonnummerTest, RejectsWrongCheckDigit) {
+  ExpectRejected("19121212-1213", "check digit");
+  ExpectRejected("198112189875", "check digit");
+}
+
+TEST(PersonnummerTest, RejectsDatesThatDoNotExist) {
+  // 1900 was not a leap year; 000229-1235 passes Luhn, so only the date fails.
+  ExpectRejected("19000229-1235", "date");
+  ExpectRejected("19811318-9876", "date");
+  ExpectRejected("19811200-9876", "date");
+  ExpectRejected("19810431-9876", "date");
+  ExpectRejected("19811292-9876", "date");  // Coordination day 32.
+}
+
+TEST(PersonnummerTest, RejectsWrongLength) {
+  ExpectRejected("8112189876", "12 digits");  // No century.
+  ExpectRejected("811218-9876", "12 digits");
+  ExpectRejected("19811218-98765", "12 digits");
+  ExpectRejected("1981121898", "12 digits");
+  ExpectRejected("", "12 digits");
+  ExpectRejected("19811218 9876", "12 digits");
+}
+
+TEST(PersonnummerTest, RejectsNonDigits) {
+  ExpectRejected("19811218-98X6", "only digits");
+  ExpectRejected("1981121X9876", "only digits");
+}
+
+TEST(OrganisationsnummerTest, AcceptsTheUsualForms) {
+  // 556036-0793: 1+5+3+0+6+6+0+7+9 = 37, check 3.
+  EXPECT_EQ(NormalizeOrganisationsnummer("556036-0793").value(), "556036-0793");
+  EXPECT_EQ(NormalizeOrganisationsnummer("5560360793").value(), "556036-0793");
+  EXPECT_EQ(NormalizeOrganisationsnummer("165560360793").value(),
+            "556036-0793");
+  EXPECT_EQ(NormalizeOrganisationsnummer("16556036-0793").value(),
+            "556036-0793");
+  // AB Volvo, 556012-5790: 1+5+3+0+2+2+1+7+9 = 30, check 0.
+  EXPECT_EQ(NormalizeOrganisationsnummer("556012-5790").value(), "556012-5790");
+  // Stockholms stad, 212000-0142: 4+1+4+0+0+0+0+1+8 = 18, check 2.
+  EXPECT_EQ(NormalizeOrganisationsnummer("2120000142").value(), "212000-0142");
+}
+
+TEST(OrganisationsnummerTest, RejectsWrongCheckDigitNamingTheNumber) {
+  const absl::StatusOr<std::string> result =
+      NormalizeOrganisationsnummer("556036-0794");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(result.status().message().find("556036-0794"), std::string::npos)
+      << result.status();
+  EXPECT_NE(result.status().message().find("check digit"), std::string::npos)
+      << result.status();
+}
+
+TEST(OrganisationsnummerTest, DoesNotEchoWhatMayBeAPersonnummer) {
+  // A sole trader's number is a personnummer (third digit 0 or 1).
+  const absl::StatusOr<std::string> result =
+      NormalizeOrganisationsnummer("811218-9877");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("check digit"), std::string::npos);
+  EXPECT_EQ(result.status().message().find("811218"), std::string::npos)
+      << result.status();
+  // A personnummer typed into the wrong field is not echoed either.
+  const absl::StatusOr<std::string> misplaced =
+      NormalizeOrganisationsnummer("19811218-9876");
+  ASSERT_FALSE(misplaced.ok());
+  EXPECT_EQ(misplaced.status().message().find("9876"), std::string::npos)
+      << misplaced.status();
+}
+
+TEST(OrganisationsnummerTest, RejectsMalformedInput) {
+  for (const char* bad :
+       {"", "556036-079", "55603607931", "556036+0793", "556036 0793",
+        "abcdef-ghij", "175560360793", "55603-60793"}) {
+    const absl::StatusOr<std::string> result =
+        NormalizeOrganisationsnummer(bad);
+    ASSERT_FALSE(result.ok()) << "input: \"" << bad << "\"";
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(result.status().message().find("NNNNNN-NNNN"), std::string::npos)
+        << result.status();
+  }
+}
+
+}  // namespace
+}  // namespace lov
