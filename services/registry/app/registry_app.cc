@@ -22,12 +22,15 @@ absl::Status RequireRequestId(const std::string& request_id) {
   return absl::OkStatus();
 }
 
-// The request without its id, so a retry under the same id matches.
-template <typename Request>
-std::string FingerprintOf(const Request& request) {
-  Request copy = request;
-  copy.clear_request_id();
-  return Fingerprint(copy);
+// The request without its id, so a retry under the same id matches, and its
+// type, since two kinds of request can serialise to the same bytes.
+std::string FingerprintOf(const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  copy->GetReflection()->ClearField(
+      copy.get(), copy->GetDescriptor()->FindFieldByName("request_id"));
+  return absl::StrCat(copy->GetDescriptor()->full_name(), ":",
+                      Fingerprint(*copy));
 }
 
 absl::StatusOr<absl::CivilDay> AsOf(const std::string& text,
@@ -192,14 +195,7 @@ absl::StatusOr<v1::Provider> RegistryApp::ChangeProvider(
   if (provider_id.empty()) {
     return absl::InvalidArgumentError("provider_id: is required");
   }
-  std::string fingerprint;
-  {
-    std::unique_ptr<google::protobuf::Message> copy(request.New());
-    copy->CopyFrom(request);
-    const auto* field = copy->GetDescriptor()->FindFieldByName("request_id");
-    copy->GetReflection()->ClearField(copy.get(), field);
-    fingerprint = Fingerprint(*copy);
-  }
+  const std::string fingerprint = FingerprintOf(request);
   absl::StatusOr<std::unique_ptr<AggregateLock>> lock =
       store_->Lock(provider_id);
   if (!lock.ok()) return lock.status();

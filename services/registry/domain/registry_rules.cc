@@ -419,7 +419,9 @@ absl::StatusOr<v1::Provider> GiveNotice(const v1::Municipality& m,
                                    "'; it cannot leave it"));
   }
   for (const auto& n : provider.notices()) {
-    if (!n.withdrawn() &&
+    // A notice that has taken effect is history: the provider may have been
+    // approved there again since.
+    if (!n.withdrawn() && given_text < n.effective_date() &&
         (n.zone_id().empty() || n.zone_id() == request.zone_id())) {
       return Rule(absl::StrCat("notice already given",
                                n.zone_id().empty() ? "" : " for zone ",
@@ -576,7 +578,7 @@ v1::ProviderStatus StatusAsOf(const v1::Municipality& m,
     for (const auto& n : provider.notices()) {
       if (!n.withdrawn() &&
           (n.zone_id().empty() || n.zone_id() == zone.zone_id()) &&
-          n.given_on() <= d) {
+          n.given_on() <= d && d < n.effective_date()) {
         notice_given = true;
         if (leaving.empty() || n.effective_date() < leaving) {
           leaving = n.effective_date();

@@ -3,6 +3,7 @@
 // Expected values are written by hand.
 #include "domain/registry_rules.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -186,14 +187,15 @@ class RulesTest : public ::testing::Test {
     return SetCapacity(m_, p, r, kToday);
   }
 
-  // The status in (zone, category) on `day`, or nullptr when not approved.
-  static const v1::ZoneCategoryStatus* Find(const v1::ProviderStatus& s,
-                                            const std::string& zone,
-                                            const std::string& category) {
+  // A copy of the status in (zone, category), or nothing when not approved
+  // there.
+  static std::optional<v1::ZoneCategoryStatus> Find(
+      const v1::ProviderStatus& s, const std::string& zone,
+      const std::string& category) {
     for (const auto& st : s.statuses()) {
-      if (st.zone_id() == zone && st.category_id() == category) return &st;
+      if (st.zone_id() == zone && st.category_id() == category) return st;
     }
-    return nullptr;
+    return std::nullopt;
   }
 
   v1::Municipality m_ = Norrtalje();
@@ -519,9 +521,9 @@ TEST_F(RulesTest, CapIsSetChangedAndRemoved) {
   ASSERT_TRUE(p.ok()) << p.status();
   ASSERT_EQ(p->capacity_size(), 1);  // one current cap per zone
   EXPECT_EQ(CapFor(*p, "north")->max_clients(), 30);
-  const v1::ZoneCategoryStatus* st =
+  std::optional<v1::ZoneCategoryStatus> st =
       Find(StatusAsOf(m_, *p, kToday), "north", kService);
-  ASSERT_NE(st, nullptr);
+  ASSERT_TRUE(st.has_value());
   EXPECT_TRUE(st->capped());
   EXPECT_EQ(st->max_clients(), 30);
   EXPECT_TRUE(st->accepting_new_clients());
@@ -534,7 +536,7 @@ TEST_F(RulesTest, CapIsSetChangedAndRemoved) {
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(CapFor(*p, "north"), nullptr);
   st = Find(StatusAsOf(m_, *p, kToday), "north", kService);
-  ASSERT_NE(st, nullptr);
+  ASSERT_TRUE(st.has_value());
   EXPECT_FALSE(st->capped());
 }
 
@@ -628,13 +630,13 @@ TEST_F(RulesTest, ProviderCanComeBackToAZoneItLeft) {
   ASSERT_TRUE(back.ok()) << back.status();
 
   v1::ProviderStatus s = StatusAsOf(m_, *back, absl::CivilDay(2025, 9, 10));
-  const v1::ZoneCategoryStatus* st = Find(s, "north", kService);
-  ASSERT_NE(st, nullptr);
+  std::optional<v1::ZoneCategoryStatus> st = Find(s, "north", kService);
+  ASSERT_TRUE(st.has_value());
   EXPECT_TRUE(st->accepting_new_clients());
   EXPECT_THAT(st->reasons(), IsEmpty());
   EXPECT_EQ(st->leaving_date(), "");
   // Personal care in north was not applied for again.
-  EXPECT_EQ(Find(s, "north", kCare), nullptr);
+  EXPECT_FALSE(Find(s, "north", kCare).has_value());
 
   // And it may give notice there again.
   absl::StatusOr<v1::Provider> again =
@@ -666,7 +668,8 @@ TEST_F(RulesTest, ActionPlanNeedsAFutureDeadline) {
   EXPECT_EQ(p->sanctions(0).decided_on(), "2025-03-10");
   // An action plan does not stop intake.
   EXPECT_TRUE(Find(StatusAsOf(m_, *p, kToday), "north", kService)
-                  ->accepting_new_clients());
+                  .value()
+                  .accepting_new_clients());
 }
 
 TEST_F(RulesTest, SanctionNeedsAReasonAndAKind) {
@@ -702,7 +705,8 @@ TEST_F(RulesTest, SuspensionStopsNewClientsUntilLifted) {
   ASSERT_TRUE(lifted.ok()) << lifted.status();
   EXPECT_TRUE(lifted->sanctions(0).lifted());
   EXPECT_EQ(lifted->sanctions(0).lifted_on(), "2025-04-02");
-  for (const auto& st : StatusAsOf(m_, *lifted, kToday).statuses()) {
+  const v1::ProviderStatus after_lift = StatusAsOf(m_, *lifted, kToday);
+  for (const auto& st : after_lift.statuses()) {
     EXPECT_TRUE(st.accepting_new_clients());
   }
   EXPECT_TRUE(IsError(LiftSuspension(*lifted, lift, kToday).status(),
@@ -716,10 +720,12 @@ TEST_F(RulesTest, SuspensionFromALaterDayStartsThen) {
           .value();
   EXPECT_TRUE(
       Find(StatusAsOf(m_, p, absl::CivilDay(2025, 3, 31)), "city", kCare)
-          ->accepting_new_clients());
+          .value()
+          .accepting_new_clients());
   EXPECT_FALSE(
       Find(StatusAsOf(m_, p, absl::CivilDay(2025, 4, 1)), "city", kCare)
-          ->accepting_new_clients());
+          .value()
+          .accepting_new_clients());
 }
 
 TEST_F(RulesTest, OnlyASuspensionCanBeLifted) {
@@ -802,24 +808,27 @@ TEST_F(RulesTest, PausedIntakeIsAReason) {
   pause.set_reason("staff shortage");
   v1::Provider p = SetIntakePaused(m_, Approved(), pause).value();
   v1::ProviderStatus s = StatusAsOf(m_, p, kToday);
-  const v1::ZoneCategoryStatus* north = Find(s, "north", kService);
-  ASSERT_NE(north, nullptr);
+  std::optional<v1::ZoneCategoryStatus> north = Find(s, "north", kService);
+  ASSERT_TRUE(north.has_value());
   EXPECT_FALSE(north->accepting_new_clients());
   EXPECT_THAT(north->reasons(), ElementsAre("intake paused by the provider"));
-  EXPECT_TRUE(Find(s, "city", kService)->accepting_new_clients());
+  EXPECT_TRUE(Find(s, "city", kService).value().accepting_new_clients());
 
   v1::SetIntakePausedRequest resume;
   resume.set_zone_id("north");
   p = SetIntakePaused(m_, p, resume).value();
-  EXPECT_TRUE(
-      Find(StatusAsOf(m_, p, kToday), "north", kCare)->accepting_new_clients());
+  EXPECT_TRUE(Find(StatusAsOf(m_, p, kToday), "north", kCare)
+                  .value()
+                  .accepting_new_clients());
 
   // Empty zone: every zone.
   v1::SetIntakePausedRequest everywhere;
   everywhere.set_paused(true);
   everywhere.set_reason("summer");
   p = SetIntakePaused(m_, p, everywhere).value();
-  for (const auto& st : StatusAsOf(m_, p, kToday).statuses()) {
+  const v1::ProviderStatus paused_everywhere = StatusAsOf(m_, p, kToday);
+  ASSERT_EQ(paused_everywhere.statuses_size(), 4);
+  for (const auto& st : paused_everywhere.statuses()) {
     EXPECT_FALSE(st.accepting_new_clients()) << st.zone_id();
   }
 }
@@ -827,38 +836,38 @@ TEST_F(RulesTest, PausedIntakeIsAReason) {
 TEST_F(RulesTest, NoticeStopsIntakeWhenTheMunicipalitySaysSo) {
   v1::Provider p = Notice(Approved(), "north", "2025-06-08").value();
   v1::ProviderStatus s = StatusAsOf(m_, p, kToday);
-  const v1::ZoneCategoryStatus* north = Find(s, "north", kCare);
-  ASSERT_NE(north, nullptr);
+  std::optional<v1::ZoneCategoryStatus> north = Find(s, "north", kCare);
+  ASSERT_TRUE(north.has_value());
   EXPECT_TRUE(north->approved());
   EXPECT_FALSE(north->accepting_new_clients());
   EXPECT_THAT(north->reasons(), ElementsAre("notice given: leaves 2025-06-08"));
   EXPECT_EQ(north->leaving_date(), "2025-06-08");
-  const v1::ZoneCategoryStatus* city = Find(s, "city", kCare);
-  ASSERT_NE(city, nullptr);
+  std::optional<v1::ZoneCategoryStatus> city = Find(s, "city", kCare);
+  ASSERT_TRUE(city.has_value());
   EXPECT_TRUE(city->accepting_new_clients());
   EXPECT_EQ(city->leaving_date(), "");
 
   // Before the notice was given nothing shows.
-  const v1::ZoneCategoryStatus* earlier =
+  std::optional<v1::ZoneCategoryStatus> earlier =
       Find(StatusAsOf(m_, p, absl::CivilDay(2025, 3, 9)), "north", kCare);
-  ASSERT_NE(earlier, nullptr);
+  ASSERT_TRUE(earlier.has_value());
   EXPECT_TRUE(earlier->accepting_new_clients());
 
   // Where intake goes on under notice, the leaving date still shows.
   v1::Municipality keeps_intake = m_;
   keeps_intake.set_stop_intake_on_notice(false);
-  const v1::ZoneCategoryStatus* open =
+  std::optional<v1::ZoneCategoryStatus> open =
       Find(StatusAsOf(keeps_intake, p, kToday), "north", kCare);
-  ASSERT_NE(open, nullptr);
+  ASSERT_TRUE(open.has_value());
   EXPECT_TRUE(open->accepting_new_clients());
   EXPECT_EQ(open->leaving_date(), "2025-06-08");
 }
 
 TEST_F(RulesTest, CapOfZeroClientsIsAReason) {
   v1::Provider p = Cap(Approved(), "city", 0).value();
-  const v1::ZoneCategoryStatus* city =
+  std::optional<v1::ZoneCategoryStatus> city =
       Find(StatusAsOf(m_, p, kToday), "city", kService);
-  ASSERT_NE(city, nullptr);
+  ASSERT_TRUE(city.has_value());
   EXPECT_TRUE(city->capped());
   EXPECT_EQ(city->max_clients(), 0);
   EXPECT_FALSE(city->accepting_new_clients());
@@ -873,9 +882,9 @@ TEST_F(RulesTest, EveryReasonIsListed) {
   p = SetIntakePaused(m_, p, pause).value();
   p = Sanction(p, v1::SANCTION_KIND_SUSPENSION, "", "").value();
   p = Notice(p, "north", "2025-06-08").value();
-  const v1::ZoneCategoryStatus* north =
+  std::optional<v1::ZoneCategoryStatus> north =
       Find(StatusAsOf(m_, p, kToday), "north", kService);
-  ASSERT_NE(north, nullptr);
+  ASSERT_TRUE(north.has_value());
   EXPECT_THAT(north->reasons(),
               UnorderedElementsAre("intake paused by the provider",
                                    "suspended: no new clients",
@@ -898,14 +907,14 @@ TEST_F(RulesTest, FutureApprovalIsNotYetActive) {
 
 TEST_F(RulesTest, AfterTheLeavingDateTheZoneIsGone) {
   v1::Provider p = Notice(Approved(), "north", "2025-06-08").value();
-  EXPECT_NE(
-      Find(StatusAsOf(m_, p, absl::CivilDay(2025, 6, 7)), "north", kService),
-      nullptr);
+  EXPECT_TRUE(
+      Find(StatusAsOf(m_, p, absl::CivilDay(2025, 6, 7)), "north", kService)
+          .has_value());
   v1::ProviderStatus after = StatusAsOf(m_, p, absl::CivilDay(2025, 6, 8));
-  EXPECT_EQ(Find(after, "north", kService), nullptr);
-  EXPECT_EQ(Find(after, "north", kCare), nullptr);
+  EXPECT_FALSE(Find(after, "north", kService).has_value());
+  EXPECT_FALSE(Find(after, "north", kCare).has_value());
   EXPECT_TRUE(after.active());  // still in the city
-  EXPECT_NE(Find(after, "city", kService), nullptr);
+  EXPECT_TRUE(Find(after, "city", kService).has_value());
 }
 
 }  // namespace

@@ -1,0 +1,269 @@
+#include "cli.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "lov/platform/ids.h"
+
+namespace lov::cli {
+
+absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv) {
+  // Switches never take the next word as their value.
+  static const std::set<std::string> kSwitches = {"json", "help", "h",
+                                                  "accepting", "no-cap"};
+  Args args;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a.rfind("--", 0) == 0 && a.size() > 2) {
+      std::string body = a.substr(2);
+      auto eq = body.find('=');
+      if (eq != std::string::npos) {
+        args.flags_[body.substr(0, eq)] = body.substr(eq + 1);
+      } else if (!kSwitches.count(body) && i + 1 < argv.size() &&
+                 argv[i + 1].rfind("--", 0) != 0) {
+        args.flags_[body] = argv[++i];
+      } else {
+        args.flags_[body] = "true";
+      }
+    } else {
+      args.positionals_.push_back(a);
+    }
+  }
+  return args;
+}
+
+bool Args::Has(const std::string& name) const {
+  used_.insert(name);
+  return flags_.count(name) > 0;
+}
+
+std::string Args::Get(const std::string& name, const std::string& fallback) {
+  used_.insert(name);
+  auto it = flags_.find(name);
+  return it == flags_.end() ? fallback : it->second;
+}
+
+std::string Args::Required(const std::string& name) {
+  used_.insert(name);
+  auto it = flags_.find(name);
+  if (it == flags_.end() || it->second.empty() || it->second == "true") {
+    errors_.push_back(absl::StrCat("--", name, " is required"));
+    return "";
+  }
+  return it->second;
+}
+
+std::vector<std::string> Args::List(const std::string& name) {
+  std::string v = Get(name);
+  std::vector<std::string> out;
+  if (v.empty()) return out;
+  for (absl::string_view part : absl::StrSplit(v, ',')) {
+    if (!part.empty()) out.emplace_back(part);
+  }
+  return out;
+}
+
+int64_t Args::Int(const std::string& name, int64_t fallback) {
+  std::string v = Get(name);
+  if (v.empty()) return fallback;
+  int64_t out = 0;
+  if (!absl::SimpleAtoi(v, &out)) {
+    errors_.push_back(absl::StrCat("--", name, ": '", v, "' is not a number"));
+    return fallback;
+  }
+  return out;
+}
+
+bool Args::Bool(const std::string& name) {
+  std::string v = Get(name, "false");
+  if (v == "true" || v == "1" || v == "yes") return true;
+  if (v != "false" && v != "0" && v != "no") {
+    errors_.push_back(absl::StrCat("--", name, ": '", v, "' is not true/false"));
+  }
+  return false;
+}
+
+absl::Status Args::Check() const {
+  if (!errors_.empty()) return absl::InvalidArgumentError(errors_.front());
+  for (const auto& [name, value] : flags_) {
+    if (!used_.count(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag --", name, " (see --help)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::shared_ptr<grpc::Channel> Context::Channel(const std::string& service) {
+  return grpc::CreateChannel(targets[service],
+                             grpc::InsecureChannelCredentials());
+}
+
+std::unique_ptr<grpc::ClientContext> Context::Call() const {
+  auto c = std::make_unique<grpc::ClientContext>();
+  c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return c;
+}
+
+std::vector<Command>& Commands() {
+  static auto* commands = new std::vector<Command>();
+  return *commands;
+}
+
+Registrar::Registrar(std::vector<Command> commands) {
+  for (auto& c : commands) Commands().push_back(std::move(c));
+}
+
+absl::Status FromGrpc(const grpc::Status& status, const std::string& what) {
+  if (status.ok()) return absl::OkStatus();
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+      status.error_message().find("failed to connect") != std::string::npos) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot reach the service for ", what, ": ",
+                     status.error_message()));
+  }
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+void Print(Context& ctx, const google::protobuf::Message& message,
+           const std::function<void(std::ostream&)>& table) {
+  if (ctx.json) {
+    std::string json;
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    options.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+    *ctx.out << json;
+    if (json.empty() || json.back() != '\n') *ctx.out << "\n";
+    return;
+  }
+  table(*ctx.out);
+}
+
+void Table::Write(std::ostream& out) const {
+  std::vector<size_t> widths;
+  for (const auto& row : rows_) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  }
+  for (const auto& row : rows_) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    out << line << "\n";
+  }
+  if (rows_.size() == 1) out << "(none)\n";
+}
+
+std::string RequestId(Args& args) {
+  std::string id = args.Get("request-id");
+  return id.empty() ? NewUuid() : id;
+}
+
+namespace {
+
+constexpr char kGlobalHelp[] =
+    "Global flags (or environment):\n"
+    "  --registry HOST:PORT    registry service   (LOV_REGISTRY_TARGET, default 127.0.0.1:50051)\n"
+    "  --choice HOST:PORT      choice service     (LOV_CHOICE_TARGET, default 127.0.0.1:50052)\n"
+    "  --visits HOST:PORT      visits service     (LOV_VISITS_TARGET, default 127.0.0.1:50053)\n"
+    "  --settlement HOST:PORT  settlement service (LOV_SETTLEMENT_TARGET, default 127.0.0.1:50054)\n"
+    "  --json                  print JSON instead of tables\n"
+    "  --request-id ID         for writes: retrying with the same id changes nothing\n";
+
+void PrintHelp(std::ostream& out, const std::string& group) {
+  out << "lovctl: staff and provider command line for the LOV choice platform\n\n"
+      << "Usage: lovctl [global flags] <group> <command> [flags]\n"
+      << "       lovctl <group> <command> --help\n\nCommands:\n";
+  std::vector<const Command*> sorted;
+  for (const auto& c : Commands()) {
+    if (group.empty() || c.group == group) sorted.push_back(&c);
+  }
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) {
+    return std::tie(a->group, a->name) < std::tie(b->group, b->name);
+  });
+  for (const Command* c : sorted) {
+    std::string name = absl::StrCat(c->group, " ", c->name);
+    out << "  " << name << std::string(name.size() < 28 ? 28 - name.size() : 1, ' ')
+        << c->summary << "\n";
+  }
+  out << "\n" << kGlobalHelp;
+}
+
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> raw(argv + 1, argv + argc);
+  absl::StatusOr<Args> parsed = Args::Parse(raw);
+  Args& args = *parsed;
+  Context ctx;
+  ctx.out = &out;
+  ctx.targets = {
+      {"registry", args.Get("registry", EnvOr("LOV_REGISTRY_TARGET", "127.0.0.1:50051"))},
+      {"choice", args.Get("choice", EnvOr("LOV_CHOICE_TARGET", "127.0.0.1:50052"))},
+      {"visits", args.Get("visits", EnvOr("LOV_VISITS_TARGET", "127.0.0.1:50053"))},
+      {"settlement", args.Get("settlement", EnvOr("LOV_SETTLEMENT_TARGET", "127.0.0.1:50054"))}};
+  ctx.json = args.Bool("json");
+  const auto& pos = args.positionals();
+  const bool help = args.Has("help") || args.Has("h");
+  if (pos.empty()) {
+    PrintHelp(help ? out : err, "");
+    return help ? 0 : 2;
+  }
+  const Command* command = nullptr;
+  bool group_known = false;
+  for (const auto& c : Commands()) {
+    if (c.group == pos[0]) {
+      group_known = true;
+      if (pos.size() > 1 && c.name == pos[1]) command = &c;
+    }
+  }
+  if (!command) {
+    if (group_known && (help || pos.size() == 1)) {
+      PrintHelp(help ? out : err, pos[0]);
+      return help ? 0 : 2;
+    }
+    err << "lovctl: unknown command '" << absl::StrJoin(pos, " ")
+        << "' (see lovctl --help)\n";
+    return 2;
+  }
+  if (help) {
+    out << "lovctl " << command->group << " " << command->name << ": "
+        << command->summary << "\n\nFlags:\n"
+        << command->usage << "\n" << kGlobalHelp;
+    return 0;
+  }
+  if (pos.size() > 2) {
+    err << "lovctl: unexpected argument '" << pos[2] << "' (flags are --name=value)\n";
+    return 2;
+  }
+  absl::Status status = command->run(ctx, args);
+  if (status.ok()) status = args.Check();
+  if (!status.ok()) {
+    std::string msg(status.message());
+    std::replace(msg.begin(), msg.end(), '\n', ' ');
+    err << "lovctl: " << command->group << " " << command->name << ": "
+        << msg << "\n";
+    return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  return 0;
+}
+
+}  // namespace lov::cli
