@@ -369,18 +369,22 @@ absl::StatusOr<v1::Provider> SetCapacity(const v1::Municipality& m,
                              "' is not approved in zone '", request.zone_id(),
                              "'"));
   }
-  v1::CapacityCap* cap = nullptr;
-  for (auto& c : *provider.mutable_capacity()) {
-    if (c.zone_id() == request.zone_id()) cap = &c;
+  // Caps are a dated history per zone; a new decision replaces any planned
+  // from the same date on.
+  const std::string from = FormatDate(*effective);
+  auto* caps = provider.mutable_capacity();
+  for (int i = caps->size() - 1; i >= 0; --i) {
+    if (caps->Get(i).zone_id() == request.zone_id() &&
+        caps->Get(i).effective_date() >= from) {
+      caps->DeleteSubrange(i, 1);
+    }
   }
-  if (!cap) {
-    cap = provider.add_capacity();
-    cap->set_zone_id(request.zone_id());
-  }
+  v1::CapacityCap* cap = provider.add_capacity();
+  cap->set_zone_id(request.zone_id());
   cap->set_capped(!request.remove_cap());
   cap->set_max_clients(request.remove_cap() ? 0 : request.max_clients());
   cap->set_max_hours_per_month(request.max_hours_per_month());
-  cap->set_effective_date(FormatDate(*effective));
+  cap->set_effective_date(from);
   return provider;
 }
 
@@ -550,10 +554,24 @@ absl::StatusOr<v1::Provider> LiftSuspension(
 
 const v1::CapacityCap* CapFor(const v1::Provider& provider,
                               const std::string& zone_id) {
+  const v1::CapacityCap* latest = nullptr;
   for (const auto& c : provider.capacity()) {
-    if (c.zone_id() == zone_id && c.capped()) return &c;
+    if (c.zone_id() == zone_id) latest = &c;
   }
-  return nullptr;
+  return latest && latest->capped() ? latest : nullptr;
+}
+
+const v1::CapacityCap* CapAsOf(const v1::Provider& provider,
+                               const std::string& zone_id,
+                               const std::string& day) {
+  const v1::CapacityCap* in_force = nullptr;
+  for (const auto& c : provider.capacity()) {
+    if (c.zone_id() == zone_id && c.effective_date() <= day &&
+        (!in_force || c.effective_date() >= in_force->effective_date())) {
+      in_force = &c;
+    }
+  }
+  return in_force && in_force->capped() ? in_force : nullptr;
 }
 
 v1::ProviderStatus StatusAsOf(const v1::Municipality& m,
@@ -594,7 +612,7 @@ v1::ProviderStatus StatusAsOf(const v1::Municipality& m,
         paused = true;
       }
     }
-    const v1::CapacityCap* cap = CapFor(provider, zone.zone_id());
+    const v1::CapacityCap* cap = CapAsOf(provider, zone.zone_id(), d);
     for (const auto& category : m.categories()) {
       bool approved = false;
       for (const auto& a : provider.approvals()) {

@@ -67,9 +67,14 @@ absl::StatusOr<v1::Provider> LiftSuspension(
 v1::ProviderStatus StatusAsOf(const v1::Municipality& municipality,
                               const v1::Provider& provider, absl::CivilDay day);
 
-// The current cap in a zone, or nullptr when uncapped.
+// The most recently decided cap in a zone (it may take effect later), or
+// nullptr when that decision removed the cap or there is none.
 const v1::CapacityCap* CapFor(const v1::Provider& provider,
                               const std::string& zone_id);
+// The cap in force in a zone on `day` ("YYYY-MM-DD"), or nullptr if uncapped.
+const v1::CapacityCap* CapAsOf(const v1::Provider& provider,
+                               const std::string& zone_id,
+                               const std::string& day);
 
 }  // namespace lov::registry
 

@@ -919,3 +919,58 @@ TEST_F(RulesTest, AfterTheLeavingDateTheZoneIsGone) {
 
 }  // namespace
 }  // namespace lov::registry
+
+namespace lov::registry {
+namespace {
+
+TEST(CapacityHistoryTest, AFutureCapTakesEffectOnItsDateAndKeepsTheCurrentOne) {
+  v1::Provider p;
+  p.set_provider_id("prv-1");
+  auto* a = p.add_approvals();
+  a->set_zone_id("north");
+  a->set_category_id("home-help-service");
+  a->set_effective_from("2025-01-01");
+  v1::Municipality m;
+  auto* z = m.add_zones();
+  z->set_zone_id("north");
+  z->set_name("Norra");
+  z->set_area_type(v1::AREA_TYPE_RURAL);
+  auto* c = m.add_categories();
+  c->set_category_id("home-help-service");
+  c->set_name("Service");
+  const absl::CivilDay today(2025, 3, 10);
+
+  v1::SetCapacityRequest now;
+  now.set_zone_id("north");
+  now.set_max_clients(40);
+  auto first = SetCapacity(m, p, now, today);
+  ASSERT_TRUE(first.ok()) << first.status();
+  v1::SetCapacityRequest later = now;
+  later.set_max_clients(0);
+  later.set_effective_date("2025-04-01");
+  auto second = SetCapacity(m, *first, later, today);
+  ASSERT_TRUE(second.ok()) << second.status();
+
+  ASSERT_NE(CapAsOf(*second, "north", "2025-03-31"), nullptr);
+  EXPECT_EQ(CapAsOf(*second, "north", "2025-03-31")->max_clients(), 40);
+  EXPECT_EQ(CapAsOf(*second, "north", "2025-04-01")->max_clients(), 0);
+  EXPECT_EQ(CapFor(*second, "north")->max_clients(), 0);
+  v1::ProviderStatus march = StatusAsOf(m, *second, absl::CivilDay(2025, 3, 20));
+  ASSERT_EQ(march.statuses_size(), 1);
+  EXPECT_TRUE(march.statuses(0).accepting_new_clients());
+  EXPECT_EQ(march.statuses(0).max_clients(), 40);
+  v1::ProviderStatus april = StatusAsOf(m, *second, absl::CivilDay(2025, 4, 2));
+  EXPECT_FALSE(april.statuses(0).accepting_new_clients());
+
+  // A new decision from an earlier date replaces the planned one.
+  v1::SetCapacityRequest again = now;
+  again.set_max_clients(45);
+  again.set_effective_date("2025-03-15");
+  auto third = SetCapacity(m, *second, again, today);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(CapAsOf(*third, "north", "2025-05-01")->max_clients(), 45);
+  EXPECT_EQ(CapAsOf(*third, "north", "2025-03-14")->max_clients(), 40);
+}
+
+}  // namespace
+}  // namespace lov::registry
