@@ -1,0 +1,236 @@
+// Load driver: sustained ingestion through VisitsService.UploadVisits, in
+// visits per second answered (accepted and durably in Kafka), next to the
+// raw produce rate of the same broker for events of the same size, measured
+// in the same run. Starts the visits binary itself; Kafka and Redis come
+// from LOV_KAFKA_BROKERS / LOV_REDIS_ADDR or LOV_TEST_ENV_FILE (the env file
+// deploy/local/stack.sh writes). Not a test.
+//
+//   visits_ingest_bench [--visits=50000] [--streams=2]
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "lov/choice/v1/events.pb.h"
+#include "lov/platform/event_envelope.h"
+#include "lov/platform/ids.h"
+#include "lov/platform/proto_util.h"
+#include "lov/registry/v1/events.pb.h"
+#include "lov/visits/v1/events.pb.h"
+#include "lov/visits/v1/visits.grpc.pb.h"
+#include "service_process.h"
+#include "test_stack.h"
+
+namespace {
+
+namespace v1 = ::lov::visits::v1;
+constexpr char kProvider[] = "prv-5565541645";
+constexpr int kClients = 500;
+
+int64_t Flag(int argc, char** argv, const std::string& name, int64_t def) {
+  const std::string prefix = "--" + name + "=";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    int64_t v;
+    if (a.rfind(prefix, 0) == 0 &&
+        absl::SimpleAtoi(a.substr(prefix.size()), &v)) {
+      return v;
+    }
+  }
+  return def;
+}
+
+v1::VisitReport Report(int i, int stream) {
+  // One staff member per report, each client's visits an hour apart: all
+  // are accepted (the cost measured is the full accept path).
+  v1::VisitReport r;
+  r.set_report_id(absl::StrCat("b", stream, "-", i));
+  r.set_provider_id(kProvider);
+  r.set_client_id(absl::StrCat("bc", stream, "-", i % kClients));
+  r.set_category_id("home-help");
+  r.set_staff_id(absl::StrCat("bs", stream, "-", i));
+  const absl::Time start =
+      absl::FromCivil(absl::CivilSecond(2025, 1, 1, 0, 0, 0),
+                      absl::UTCTimeZone()) +
+      absl::Hours(i / kClients);
+  *r.mutable_start() = lov::ToProtoTime(start);
+  *r.mutable_end() = lov::ToProtoTime(start + absl::Minutes(30));
+  r.set_evidence(v1::EVIDENCE_NFC_TAG);
+  r.add_activities("shower");
+  r.add_activities("breakfast");
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int64_t n = Flag(argc, argv, "visits", 50000);
+  const int streams = static_cast<int>(Flag(argc, argv, "streams", 2));
+  const std::string ns = "bench" + lov::NewUuid().substr(0, 6);
+  const auto& stack = lov::testing::Stack();
+  auto producer = lov::EventProducer::Create(stack.kafka("visits-bench"));
+  if (!producer.ok()) {
+    std::cerr << producer.status() << "\n";
+    return 1;
+  }
+  lov::testing::ServiceProcess service("services/visits/visits",
+                                       {"--namespace=" + ns});
+  if (absl::Status s = service.Start(); !s.ok()) {
+    std::cerr << s << "\n" << service.Log();
+    return 1;
+  }
+  auto stub = v1::VisitsService::NewStub(grpc::CreateChannel(
+      service.target(), grpc::InsecureChannelCredentials()));
+
+  // Upstream facts: clients assigned to the provider.
+  std::vector<lov::CloudEvent> upstream;
+  for (int s = 0; s < streams; ++s) {
+    for (int c = 0; c < kClients; ++c) {
+      const std::string client = absl::StrCat("bc", s, "-", c);
+      lov::choice::v1::ChoiceEvent a;
+      a.set_event_id(lov::NewUuid());
+      a.set_aggregate_id(client);
+      auto* as = a.mutable_assignment_started()->mutable_assignment();
+      as->set_assignment_id("asg-" + client);
+      as->set_client_id(client);
+      as->set_provider_id(kProvider);
+      as->add_category_ids("home-help");
+      as->set_valid_from("2024-01-01");
+      upstream.push_back(lov::ToCloudEvent(a, "/lov/choice"));
+    }
+  }
+  if (absl::Status s =
+          (*producer)->PublishAll(ns + ".lov.choice.events.v1", upstream);
+      !s.ok()) {
+    std::cerr << s << "\n";
+    return 1;
+  }
+  const std::string last_client =
+      absl::StrCat("bc", streams - 1, "-", kClients - 1);
+  for (int tries = 0;; ++tries) {
+    v1::GetClientContextRequest req;
+    req.set_client_id(last_client);
+    v1::GetClientContextResponse resp;
+    grpc::ClientContext ctx;
+    if (stub->GetClientContext(&ctx, req, &resp).ok() &&
+        resp.assignments_size() == 1) {
+      break;
+    }
+    if (tries > 600) {
+      std::cerr << "the service never saw the assignments\n";
+      return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+
+  // 1. Visits through the streaming API, `streams` uploads at once.
+  std::atomic<int64_t> accepted{0}, other{0};
+  const int64_t per_stream = n / streams;
+  const absl::Time t0 = absl::Now();
+  std::vector<std::thread> uploaders;
+  for (int s = 0; s < streams; ++s) {
+    uploaders.emplace_back([&, s] {
+      grpc::ClientContext ctx;
+      auto stream = stub->UploadVisits(&ctx);
+      std::thread writer([&] {
+        for (int64_t i = 0; i < per_stream; ++i) {
+          v1::UploadVisitsRequest req;
+          *req.mutable_report() = Report(static_cast<int>(i), s);
+          if (!stream->Write(req)) break;
+        }
+        stream->WritesDone();
+      });
+      v1::UploadVisitsResponse resp;
+      while (stream->Read(&resp)) {
+        // Accepted, with or without exceptions to review (visits at
+        // night are outside the hours of responsibility).
+        if (resp.outcome().error_code() == 0 &&
+            resp.outcome().outcome() != v1::OUTCOME_REJECTED) {
+          ++accepted;
+        } else if (other.fetch_add(1) == 0) {
+          std::cerr << "first other outcome: "
+                    << resp.outcome().ShortDebugString() << "\n";
+        }
+      }
+      writer.join();
+      grpc::Status st = stream->Finish();
+      if (!st.ok()) std::cerr << "upload: " << st.error_message() << "\n";
+    });
+  }
+  for (auto& t : uploaders) t.join();
+  const double ingest_s = absl::ToDoubleSeconds(absl::Now() - t0);
+  const double visits_per_s = static_cast<double>(accepted.load()) / ingest_s;
+
+  // 2. Raw produce of events of the same size to a scratch topic.
+  v1::VisitEvent sample;
+  sample.set_event_id(lov::NewUuid());
+  *sample.mutable_occurred_at() = lov::ToProtoTime(absl::Now());
+  sample.set_aggregate_id(absl::StrCat(kProvider, "/b0-0"));
+  sample.set_aggregate_version(1);
+  sample.set_request_fingerprint("0123456789abcdef");
+  auto* visit = sample.mutable_visit_accepted()->mutable_visit();
+  v1::VisitReport r = Report(0, 0);
+  visit->set_visit_id(sample.aggregate_id());
+  visit->set_report_id(r.report_id());
+  visit->set_provider_id(kProvider);
+  visit->set_client_id(r.client_id());
+  visit->set_category_id(r.category_id());
+  visit->set_staff_id(r.staff_id());
+  *visit->mutable_start() = r.start();
+  *visit->mutable_end() = r.end();
+  visit->set_evidence(r.evidence());
+  *visit->mutable_activities() = r.activities();
+  visit->set_status(v1::VISIT_STATUS_PERFORMED);
+  visit->set_assignment_id("asg-" + r.client_id());
+  visit->set_period("2025-01");
+  visit->set_version(1);
+  const std::string scratch = ns + ".bench.scratch";
+  if (absl::Status s =
+          lov::EnsureTopics(stack.kafka("visits-bench"), {{scratch, 3, 1, {}}});
+      !s.ok()) {
+    std::cerr << s << "\n";
+    return 1;
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  int64_t delivered = 0, failed = 0;
+  const absl::Time t1 = absl::Now();
+  for (int64_t i = 0; i < n; ++i) {
+    sample.set_event_id(lov::NewUuid());
+    sample.set_aggregate_id(absl::StrCat(kProvider, "/b0-", i));
+    lov::CloudEvent ce = lov::ToCloudEvent(sample, "/lov/visits");
+    (*producer)->PublishAsync(scratch, ce, [&](absl::Status s) {
+      std::lock_guard<std::mutex> lock(mu);
+      ++(s.ok() ? delivered : failed);
+      if (delivered + failed == n) cv.notify_all();
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return delivered + failed == n; });
+  }
+  const double produce_s = absl::ToDoubleSeconds(absl::Now() - t1);
+  const double produce_per_s = static_cast<double>(delivered) / produce_s;
+
+  std::printf("event size: %zu bytes (protobuf body)\n",
+              lov::SerializeDeterministic(sample).size());
+  std::printf(
+      "visits ingested (accepted, durable): %lld of %lld in %.2f s "
+      "over %d streams = %.0f visits/s (other outcomes: %lld)\n",
+      static_cast<long long>(accepted.load()), static_cast<long long>(n),
+      ingest_s, streams, visits_per_s, static_cast<long long>(other.load()));
+  std::printf(
+      "raw produce, same broker, same size: %lld in %.2f s = %.0f "
+      "msg/s (failed: %lld)\n",
+      static_cast<long long>(delivered), produce_s, produce_per_s,
+      static_cast<long long>(failed));
+  std::printf("ratio ingest / raw produce: %.3f\n",
+              visits_per_s / produce_per_s);
+  service.Terminate();
+  return 0;
+}

@@ -1,0 +1,284 @@
+#include "adapters/redis_settlement_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "domain/period.h"
+#include "lov/platform/proto_util.h"
+
+namespace lov::settlement {
+namespace {
+
+// Sets the counter to `version` unless it is already there or beyond.
+constexpr char kMaxScript[] = R"lua(
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+)lua";
+
+class LeaseLock : public AggregateLock {
+ public:
+  explicit LeaseLock(std::unique_ptr<RedisLease> lease)
+      : lease_(std::move(lease)) {}
+
+ private:
+  std::unique_ptr<RedisLease> lease_;
+};
+
+absl::Status Ok(const absl::StatusOr<RedisReply>& r) { return r.status(); }
+
+// HGETALL as parsed messages, ordered by field.
+template <typename Message>
+absl::StatusOr<std::vector<Message>> ReadHash(RedisClient* redis,
+                                              const std::string& key) {
+  absl::StatusOr<RedisReply> r = redis->Command({"HGETALL", key});
+  if (!r.ok()) return r.status();
+  std::vector<std::pair<std::string, Message>> rows;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+    Message m;
+    if (!m.ParseFromString(r->elements[i + 1].str)) {
+      return absl::DataLossError(
+          absl::StrCat("corrupt record ", r->elements[i].str, " at ", key));
+    }
+    rows.emplace_back(r->elements[i].str, std::move(m));
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Message> out;
+  out.reserve(rows.size());
+  for (auto& [field, m] : rows) out.push_back(std::move(m));
+  return out;
+}
+
+}  // namespace
+
+absl::Status RedisSettlementStore::PutVisit(const visits::v1::Visit& visit) {
+  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(
+      {{"HSET", Key("visits:" + visit.provider_id() + ":" + visit.period()),
+        visit.visit_id(), SerializeDeterministic(visit)},
+       {"SADD", Key("providers"), visit.provider_id()}});
+  return r.status();
+}
+
+absl::Status RedisSettlementStore::RemoveVisit(const std::string& provider_id,
+                                               const std::string& period,
+                                               const std::string& visit_id) {
+  return Ok(redis_->Command(
+      {"HDEL", Key("visits:" + provider_id + ":" + period), visit_id}));
+}
+
+absl::StatusOr<std::vector<visits::v1::Visit>> RedisSettlementStore::Visits(
+    const std::string& provider_id, const std::string& period) {
+  return ReadHash<visits::v1::Visit>(
+      redis_, Key("visits:" + provider_id + ":" + period));
+}
+
+absl::Status RedisSettlementStore::PutAdjustment(
+    const std::string& provider_id, const visits::v1::VisitEvent& event) {
+  return Ok(redis_->Command({"HSET", Key("adjustments:" + provider_id),
+                             event.event_id(), SerializeDeterministic(event)}));
+}
+
+absl::StatusOr<std::vector<visits::v1::VisitEvent>>
+RedisSettlementStore::Adjustments(const std::string& provider_id) {
+  return ReadHash<visits::v1::VisitEvent>(redis_,
+                                          Key("adjustments:" + provider_id));
+}
+
+absl::Status RedisSettlementStore::PutAssignment(
+    const choice::v1::Assignment& a) {
+  return redis_
+      ->Pipeline({{"HSET", Key("assignments:" + a.provider_id()),
+                   a.assignment_id(), SerializeDeterministic(a)},
+                  {"SADD", Key("providers"), a.provider_id()}})
+      .status();
+}
+
+absl::StatusOr<std::vector<choice::v1::Assignment>>
+RedisSettlementStore::Assignments(const std::string& provider_id) {
+  return ReadHash<choice::v1::Assignment>(redis_,
+                                          Key("assignments:" + provider_id));
+}
+
+absl::Status RedisSettlementStore::PutDecision(const std::string& client_id,
+                                               const choice::v1::Decision& d) {
+  return Ok(redis_->Command({"HSET", Key("decisions:" + client_id),
+                             d.decision_id(), SerializeDeterministic(d)}));
+}
+
+absl::StatusOr<std::map<std::string, std::vector<choice::v1::Decision>>>
+RedisSettlementStore::Decisions(const std::set<std::string>& client_ids) {
+  std::map<std::string, std::vector<choice::v1::Decision>> out;
+  for (const std::string& client : client_ids) {
+    absl::StatusOr<std::vector<choice::v1::Decision>> d =
+        ReadHash<choice::v1::Decision>(redis_, Key("decisions:" + client));
+    if (!d.ok()) return d.status();
+    if (!d->empty()) out[client] = std::move(*d);
+  }
+  return out;
+}
+
+absl::Status RedisSettlementStore::SetZoneAreas(
+    const std::map<std::string, v1::ZoneArea>& areas) {
+  std::vector<std::vector<std::string>> commands = {{"DEL", Key("zones")}};
+  if (!areas.empty()) {
+    std::vector<std::string> hset = {"HSET", Key("zones")};
+    for (const auto& [zone, area] : areas) {
+      hset.push_back(zone);
+      hset.push_back(std::to_string(area));
+    }
+    commands.push_back(std::move(hset));
+  }
+  return redis_->Pipeline(commands).status();
+}
+
+absl::StatusOr<std::map<std::string, v1::ZoneArea>>
+RedisSettlementStore::ZoneAreas() {
+  absl::StatusOr<RedisReply> r = redis_->Command({"HGETALL", Key("zones")});
+  if (!r.ok()) return r.status();
+  std::map<std::string, v1::ZoneArea> out;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+    out[r->elements[i].str] =
+        static_cast<v1::ZoneArea>(std::atoi(r->elements[i + 1].str.c_str()));
+  }
+  return out;
+}
+
+absl::Status RedisSettlementStore::SetProviderKind(
+    const std::string& provider_id, bool in_house) {
+  return redis_
+      ->Pipeline({{"HSET", Key("provider_kind"), provider_id,
+                   in_house ? "in-house" : "private"},
+                  {"SADD", Key("providers"), provider_id}})
+      .status();
+}
+
+absl::StatusOr<std::optional<bool>> RedisSettlementStore::ProviderInHouse(
+    const std::string& provider_id) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"HGET", Key("provider_kind"), provider_id});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<bool>();
+  return std::optional<bool>(r->str == "in-house");
+}
+
+absl::StatusOr<std::vector<std::string>> RedisSettlementStore::Providers() {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"SMEMBERS", Key("providers")});
+  if (!r.ok()) return r.status();
+  std::vector<std::string> out;
+  for (const auto& e : r->elements) out.push_back(e.str);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::Status RedisSettlementStore::PutRateTable(const v1::RateTable& table) {
+  return Ok(redis_->Command({"HSET", Key("rates"), table.effective_date(),
+                             SerializeDeterministic(table)}));
+}
+
+absl::StatusOr<std::vector<v1::RateTable>> RedisSettlementStore::RateTables() {
+  return ReadHash<v1::RateTable>(redis_, Key("rates"));
+}
+
+absl::Status RedisSettlementStore::SetListingRule(const v1::ListingRule& rule) {
+  return Ok(redis_->Command(
+      {"SET", Key("listing_rule"), SerializeDeterministic(rule)}));
+}
+
+absl::StatusOr<v1::ListingRule> RedisSettlementStore::GetListingRule() {
+  absl::StatusOr<RedisReply> r = redis_->Command({"GET", Key("listing_rule")});
+  if (!r.ok()) return r.status();
+  v1::ListingRule rule;
+  rule.set_kind(v1::LISTING_RULE_KIND_PRO_RATA_DAYS);  // until one is set
+  if (!r->is_nil() && !rule.ParseFromString(r->str)) {
+    return absl::DataLossError("corrupt listing rule");
+  }
+  return rule;
+}
+
+absl::Status RedisSettlementStore::PutOneOff(const v1::OneOffPayment& payment) {
+  return Ok(redis_->Command({"HSET", Key("one_offs"), payment.payment_id(),
+                             SerializeDeterministic(payment)}));
+}
+
+absl::StatusOr<std::vector<v1::OneOffPayment>> RedisSettlementStore::OneOffs() {
+  return ReadHash<v1::OneOffPayment>(redis_, Key("one_offs"));
+}
+
+absl::Status RedisSettlementStore::PutApproved(const v1::Statement& s) {
+  std::vector<std::vector<std::string>> commands = {
+      {"HSETNX", Key("approved"), s.statement_id(), SerializeDeterministic(s)},
+      {"ZADD", Key("approved_periods"), "0", s.period()}};
+  if (s.adjustment_ids_size() > 0) {
+    std::vector<std::string> sadd = {"SADD", Key("booked:" + s.provider_id())};
+    for (const auto& id : s.adjustment_ids()) sadd.push_back(id);
+    commands.push_back(std::move(sadd));
+  }
+  return redis_->Pipeline(commands).status();
+}
+
+absl::StatusOr<std::optional<v1::Statement>> RedisSettlementStore::Approved(
+    const std::string& provider_id, const std::string& period) {
+  absl::StatusOr<RedisReply> r = redis_->Command(
+      {"HGET", Key("approved"), StatementId(provider_id, period)});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<v1::Statement>();
+  v1::Statement s;
+  if (!s.ParseFromString(r->str)) {
+    return absl::DataLossError("corrupt approved statement");
+  }
+  return std::optional<v1::Statement>(std::move(s));
+}
+
+absl::StatusOr<bool> RedisSettlementStore::IsApproved(
+    const std::string& provider_id, const std::string& period) {
+  absl::StatusOr<RedisReply> r = redis_->Command(
+      {"HEXISTS", Key("approved"), StatementId(provider_id, period)});
+  if (!r.ok()) return r.status();
+  return r->integer == 1;
+}
+
+absl::StatusOr<std::string> RedisSettlementStore::LatestApprovedPeriod() {
+  // Same score, so members sort lexicographically: "YYYY-MM" in time order.
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"ZRANGE", Key("approved_periods"), "-1", "-1"});
+  if (!r.ok()) return r.status();
+  return r->elements.empty() ? std::string() : r->elements[0].str;
+}
+
+absl::StatusOr<std::set<std::string>> RedisSettlementStore::BookedAdjustments(
+    const std::string& provider_id) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"SMEMBERS", Key("booked:" + provider_id)});
+  if (!r.ok()) return r.status();
+  std::set<std::string> out;
+  for (const auto& e : r->elements) out.insert(e.str);
+  return out;
+}
+
+absl::StatusOr<int64_t> RedisSettlementStore::NextVersion(
+    const std::string& aggregate_id) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"INCR", Key("seq:" + aggregate_id)});
+  if (!r.ok()) return r.status();
+  return r->integer;
+}
+
+absl::Status RedisSettlementStore::SeenVersion(const std::string& aggregate_id,
+                                               int64_t version) {
+  return redis_
+      ->EvalSource(kMaxScript, {Key("seq:" + aggregate_id)},
+                   {std::to_string(version)})
+      .status();
+}
+
+absl::StatusOr<std::unique_ptr<AggregateLock>> RedisSettlementStore::Lock(
+    const std::string& aggregate_id) {
+  absl::StatusOr<std::unique_ptr<RedisLease>> lease =
+      RedisLease::Acquire(redis_, Key("lock:" + aggregate_id));
+  if (!lease.ok()) return lease.status();
+  return std::unique_ptr<AggregateLock>(new LeaseLock(std::move(*lease)));
+}
+
+}  // namespace lov::settlement

@@ -1,0 +1,92 @@
+#ifndef LOV_SERVICES_SETTLEMENT_ADAPTERS_REDIS_SETTLEMENT_STORE_H_
+#define LOV_SERVICES_SETTLEMENT_ADAPTERS_REDIS_SETTLEMENT_STORE_H_
+
+#include <string>
+
+#include "lov/platform/redis.h"
+#include "ports.h"
+
+namespace lov::settlement {
+
+// Settlement's serving state in Redis, all under "<prefix>:" (default
+// "lov:settlement"):
+//   visits:<provider>:<period>  hash visit id -> Visit (latest version)
+//   adjustments:<provider>      hash adjustment id -> VisitEvent
+//   assignments:<provider>      hash assignment id -> Assignment
+//   decisions:<client>          hash decision id -> Decision
+//   zones                       hash zone id -> ZoneArea number
+//   provider_kind               hash provider id -> "in-house" | "private"
+//   providers                   set of provider ids seen in any input
+//   rates                       hash effective date -> RateTable
+//   listing_rule                ListingRule
+//   one_offs                    hash payment id -> OneOffPayment
+//   approved                    hash statement id -> Statement (immutable)
+//   approved_periods            sorted set of approved periods
+//   booked:<provider>           set of adjustment ids in approved statements
+//   seq:<aggregate>             last aggregate version
+//   lock:<aggregate>            command lease
+//   ready                       set once the state is built (see Projection)
+class RedisSettlementStore : public SettlementStore {
+ public:
+  explicit RedisSettlementStore(RedisClient* redis,
+                                std::string prefix = "lov:settlement")
+      : redis_(redis), prefix_(std::move(prefix)) {}
+
+  absl::Status PutVisit(const visits::v1::Visit& visit) override;
+  absl::Status RemoveVisit(const std::string& provider_id,
+                           const std::string& period,
+                           const std::string& visit_id) override;
+  absl::StatusOr<std::vector<visits::v1::Visit>> Visits(
+      const std::string& provider_id, const std::string& period) override;
+  absl::Status PutAdjustment(const std::string& provider_id,
+                             const visits::v1::VisitEvent& event) override;
+  absl::StatusOr<std::vector<visits::v1::VisitEvent>> Adjustments(
+      const std::string& provider_id) override;
+  absl::Status PutAssignment(const choice::v1::Assignment& a) override;
+  absl::StatusOr<std::vector<choice::v1::Assignment>> Assignments(
+      const std::string& provider_id) override;
+  absl::Status PutDecision(const std::string& client_id,
+                           const choice::v1::Decision& d) override;
+  absl::StatusOr<std::map<std::string, std::vector<choice::v1::Decision>>>
+  Decisions(const std::set<std::string>& client_ids) override;
+  absl::Status SetZoneAreas(
+      const std::map<std::string, v1::ZoneArea>& areas) override;
+  absl::StatusOr<std::map<std::string, v1::ZoneArea>> ZoneAreas() override;
+  absl::Status SetProviderKind(const std::string& provider_id,
+                               bool in_house) override;
+  absl::StatusOr<std::optional<bool>> ProviderInHouse(
+      const std::string& provider_id) override;
+  absl::StatusOr<std::vector<std::string>> Providers() override;
+  absl::Status PutRateTable(const v1::RateTable& table) override;
+  absl::StatusOr<std::vector<v1::RateTable>> RateTables() override;
+  absl::Status SetListingRule(const v1::ListingRule& rule) override;
+  absl::StatusOr<v1::ListingRule> GetListingRule() override;
+  absl::Status PutOneOff(const v1::OneOffPayment& payment) override;
+  absl::StatusOr<std::vector<v1::OneOffPayment>> OneOffs() override;
+  absl::Status PutApproved(const v1::Statement& statement) override;
+  absl::StatusOr<std::optional<v1::Statement>> Approved(
+      const std::string& provider_id, const std::string& period) override;
+  absl::StatusOr<bool> IsApproved(const std::string& provider_id,
+                                  const std::string& period) override;
+  absl::StatusOr<std::string> LatestApprovedPeriod() override;
+  absl::StatusOr<std::set<std::string>> BookedAdjustments(
+      const std::string& provider_id) override;
+  absl::StatusOr<int64_t> NextVersion(const std::string& aggregate_id) override;
+  absl::Status SeenVersion(const std::string& aggregate_id,
+                           int64_t version) override;
+  absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
+      const std::string& aggregate_id) override;
+
+  std::string ReadyKey() const { return prefix_ + ":ready"; }
+
+ private:
+  std::string Key(const std::string& suffix) const {
+    return prefix_ + ":" + suffix;
+  }
+  RedisClient* redis_;
+  std::string prefix_;
+};
+
+}  // namespace lov::settlement
+
+#endif  // LOV_SERVICES_SETTLEMENT_ADAPTERS_REDIS_SETTLEMENT_STORE_H_

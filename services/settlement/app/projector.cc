@@ -1,0 +1,189 @@
+#include "app/projector.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "adapters/kafka_settlement_publisher.h"
+#include "lov/platform/event_envelope.h"
+#include "lov/platform/text.h"
+
+namespace lov::settlement {
+namespace {
+
+template <typename Event>
+absl::Status Parse(const CloudEvent& ce, Event* event) {
+  return FromCloudEvent(ce, event);
+}
+
+bool OnTopic(const std::string& topic, const char* base) {
+  return absl::EndsWith(AsAbsl(topic), AsAbsl(base));
+}
+
+}  // namespace
+
+absl::Status Projector::Apply(const CloudEvent& ce) {
+  if (OnTopic(ce.topic, kVisitsTopic)) {
+    visits::v1::VisitEvent e;
+    if (absl::Status s = Parse(ce, &e); !s.ok()) return s;
+    return ApplyVisitEvent(e);
+  }
+  if (OnTopic(ce.topic, kChoiceTopic)) {
+    choice::v1::ChoiceEvent e;
+    if (absl::Status s = Parse(ce, &e); !s.ok()) return s;
+    return ApplyChoiceEvent(e);
+  }
+  if (OnTopic(ce.topic, kRegistryTopic)) {
+    registry::v1::RegistryEvent e;
+    if (absl::Status s = Parse(ce, &e); !s.ok()) return s;
+    return ApplyRegistryEvent(e);
+  }
+  if (OnTopic(ce.topic, kSettlementTopic)) {
+    v1::SettlementEvent e;
+    if (absl::Status s = Parse(ce, &e); !s.ok()) return s;
+    return ApplySettlementEvent(e);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("event ", ce.id, " from unexpected topic ", ce.topic));
+}
+
+absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
+  const visits::v1::Visit* current = nullptr;
+  const visits::v1::Visit* previous = nullptr;
+  std::string period, adjusts;
+  switch (event.payload_case()) {
+    case visits::v1::VisitEvent::kVisitAccepted:
+      current = &event.visit_accepted().visit();
+      period = current->period();
+      break;
+    case visits::v1::VisitEvent::kVisitCorrected:
+      current = &event.visit_corrected().visit();
+      previous = &event.visit_corrected().previous();
+      period = current->period();
+      adjusts = event.visit_corrected().adjusts_period();
+      break;
+    case visits::v1::VisitEvent::kVisitVoided:
+      previous = &event.visit_voided().previous();
+      period = event.visit_voided().period();
+      adjusts = event.visit_voided().adjusts_period();
+      break;
+    default:
+      return absl::OkStatus();  // rejected reports are never paid
+  }
+  const visits::v1::Visit& any = current ? *current : *previous;
+  if (any.provider_id().empty() || any.visit_id().empty() || period.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "visit event ", event.event_id(),
+        ": visit_id, provider_id and period are required to settle it"));
+  }
+  if (adjusts.empty()) {
+    // The visits service may not have seen our approval yet.
+    const std::string& home = previous ? previous->period() : period;
+    absl::StatusOr<bool> locked = store_->IsApproved(any.provider_id(), home);
+    if (!locked.ok()) return locked.status();
+    if (*locked) adjusts = home;
+  }
+  if (!adjusts.empty()) {
+    visits::v1::VisitEvent kept = event;
+    if (kept.has_visit_accepted()) {
+      // A late report for a locked period: an adjustment with nothing to
+      // take back.
+      visits::v1::VisitCorrected late;
+      *late.mutable_visit() = kept.visit_accepted().visit();
+      late.set_reason("reported after the period was approved");
+      *kept.mutable_visit_corrected() = std::move(late);
+    }
+    if (kept.has_visit_corrected()) {
+      kept.mutable_visit_corrected()->set_adjusts_period(adjusts);
+    } else if (kept.has_visit_voided()) {
+      kept.mutable_visit_voided()->set_adjusts_period(adjusts);
+    }
+    return store_->PutAdjustment(any.provider_id(), kept);
+  }
+  if (previous != nullptr &&
+      (current == nullptr || previous->period() != current->period())) {
+    if (absl::Status s = store_->RemoveVisit(
+            previous->provider_id(), previous->period(), previous->visit_id());
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (current != nullptr) return store_->PutVisit(*current);
+  return absl::OkStatus();
+}
+
+absl::Status Projector::ApplyChoiceEvent(const choice::v1::ChoiceEvent& event) {
+  switch (event.payload_case()) {
+    case choice::v1::ChoiceEvent::kAssignmentStarted: {
+      const auto& started = event.assignment_started();
+      if (started.has_ended()) {
+        if (absl::Status s = store_->PutAssignment(started.ended()); !s.ok()) {
+          return s;
+        }
+      }
+      return store_->PutAssignment(started.assignment());
+    }
+    case choice::v1::ChoiceEvent::kAssignmentEnded:
+      return store_->PutAssignment(event.assignment_ended().assignment());
+    case choice::v1::ChoiceEvent::kDecisionRegistered:
+      return store_->PutDecision(event.decision_registered().client_id(),
+                                 event.decision_registered().decision());
+    case choice::v1::ChoiceEvent::kDecisionChanged:
+      return store_->PutDecision(event.decision_changed().client_id(),
+                                 event.decision_changed().decision());
+    default:
+      return absl::OkStatus();
+  }
+}
+
+absl::Status Projector::ApplyRegistryEvent(
+    const registry::v1::RegistryEvent& event) {
+  if (event.has_municipality_configured()) {
+    std::map<std::string, v1::ZoneArea> areas;
+    for (const auto& z :
+         event.municipality_configured().municipality().zones()) {
+      areas[z.zone_id()] = z.area_type() == registry::v1::AREA_TYPE_RURAL
+                               ? v1::ZONE_AREA_RURAL
+                               : v1::ZONE_AREA_URBAN;
+    }
+    return store_->SetZoneAreas(areas);
+  }
+  // Every provider event carries the provider after the change.
+  const auto* oneof = event.GetDescriptor()->FindOneofByName("payload");
+  const auto* field =
+      event.GetReflection()->GetOneofFieldDescriptor(event, oneof);
+  if (field == nullptr) return absl::OkStatus();
+  const google::protobuf::Message& payload =
+      event.GetReflection()->GetMessage(event, field);
+  const auto* provider_field =
+      payload.GetDescriptor()->FindFieldByName("provider");
+  if (provider_field == nullptr) return absl::OkStatus();
+  const auto& provider = static_cast<const registry::v1::Provider&>(
+      payload.GetReflection()->GetMessage(payload, provider_field));
+  if (provider.provider_id().empty()) return absl::OkStatus();
+  return store_->SetProviderKind(
+      provider.provider_id(),
+      provider.kind() == registry::v1::PROVIDER_KIND_IN_HOUSE);
+}
+
+absl::Status Projector::ApplySettlementEvent(const v1::SettlementEvent& event) {
+  absl::Status s;
+  switch (event.payload_case()) {
+    case v1::SettlementEvent::kRateTableVersionAdded:
+      s = store_->PutRateTable(event.rate_table_version_added().table());
+      break;
+    case v1::SettlementEvent::kListingRuleSet:
+      s = store_->SetListingRule(event.listing_rule_set().rule());
+      break;
+    case v1::SettlementEvent::kOneOffPaymentAllocated:
+      s = store_->PutOneOff(event.one_off_payment_allocated().payment());
+      break;
+    case v1::SettlementEvent::kStatementApproved:
+      s = store_->PutApproved(event.statement_approved().statement());
+      break;
+    default:
+      break;
+  }
+  if (!s.ok()) return s;
+  return store_->SeenVersion(event.aggregate_id(), event.aggregate_version());
+}
+
+}  // namespace lov::settlement

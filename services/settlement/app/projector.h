@@ -1,0 +1,40 @@
+#ifndef LOV_SERVICES_SETTLEMENT_APP_PROJECTOR_H_
+#define LOV_SERVICES_SETTLEMENT_APP_PROJECTOR_H_
+
+#include "lov/choice/v1/events.pb.h"
+#include "lov/platform/kafka.h"
+#include "lov/registry/v1/events.pb.h"
+#include "lov/settlement/v1/events.pb.h"
+#include "lov/visits/v1/events.pb.h"
+#include "ports.h"
+
+namespace lov::settlement {
+
+// Keeps settlement's inputs in step with the registry, choice and visits
+// topics and its own topic. Every apply is idempotent (a redelivered or
+// replayed event changes nothing the second time).
+//
+// Visits: the latest version of each visit counts in the period the visits
+// service gave it. A correction or void that names `adjusts_period` (the
+// visits service saw the period locked), or whose period settlement has
+// already approved for that provider, is kept as an adjustment instead: the
+// next statement previewed after the locked period books the difference.
+class Projector {
+ public:
+  explicit Projector(SettlementStore* store) : store_(store) {}
+
+  // Dispatches on the topic's base name (after any namespace prefix).
+  absl::Status Apply(const CloudEvent& event);
+
+  absl::Status ApplyVisitEvent(const visits::v1::VisitEvent& event);
+  absl::Status ApplyChoiceEvent(const choice::v1::ChoiceEvent& event);
+  absl::Status ApplyRegistryEvent(const registry::v1::RegistryEvent& event);
+  absl::Status ApplySettlementEvent(const v1::SettlementEvent& event);
+
+ private:
+  SettlementStore* store_;
+};
+
+}  // namespace lov::settlement
+
+#endif  // LOV_SERVICES_SETTLEMENT_APP_PROJECTOR_H_

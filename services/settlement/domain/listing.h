@@ -1,0 +1,61 @@
+#ifndef LOV_SERVICES_SETTLEMENT_DOMAIN_LISTING_H_
+#define LOV_SERVICES_SETTLEMENT_DOMAIN_LISTING_H_
+
+// Which days of a month a client counts as listed with a provider
+// (listningsersättning), and the granted time behind the granted-hours
+// model (beviljad tid).
+//
+// Mid-month changes follow the municipality's rule:
+//  - PRO_RATA_DAYS: each provider is paid for the days the client was
+//    assigned to it; the fee is fee x days / days in month.
+//  - PROVIDER_ON_15TH: the provider the client is assigned to on the 15th
+//    is paid the whole month (counted as every day of the month), the
+//    others nothing.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "lov/choice/v1/events.pb.h"
+#include "lov/settlement/v1/settlement.pb.h"
+
+namespace lov::settlement {
+
+namespace v1 = ::lov::settlement::v1;
+
+struct DayRange {
+  absl::CivilDay first;
+  absl::CivilDay last;  // inclusive
+};
+
+// A client's listed days with one provider in one category and month.
+struct ClientDays {
+  std::string client_id;
+  std::string category_id;
+  std::string zone_id;           // of the latest assignment in the month
+  std::vector<DayRange> ranges;  // the assignment days behind the count
+  int64_t days = 0;  // the days paid for (whole month under the 15th rule)
+};
+
+// `assignments` are the provider's; unparseable dates make an assignment
+// count for nothing (they are validated upstream). Ordered by client, then
+// category.
+std::vector<ClientDays> ListedDays(
+    const std::vector<choice::v1::Assignment>& assignments,
+    absl::CivilMonth month, v1::ListingRuleKind rule);
+
+// Sum over the listed days of the minutes per month granted in `category_id`
+// by the decision valid that day, in seconds: granted time for the month is
+// this / (3600 x days in month) hours. Overlapping decisions: the one with
+// the latest valid_from wins.
+int64_t GrantedSecondsTimesDays(
+    const ClientDays& listed,
+    const std::vector<choice::v1::Decision>& decisions);
+
+// "client_id:YYYY-MM-DD..YYYY-MM-DD" per range.
+std::vector<std::string> DescribeDays(const ClientDays& listed);
+
+}  // namespace lov::settlement
+
+#endif  // LOV_SERVICES_SETTLEMENT_DOMAIN_LISTING_H_

@@ -1,0 +1,53 @@
+#ifndef LOV_SERVICES_SETTLEMENT_DOMAIN_RATE_BOOK_H_
+#define LOV_SERVICES_SETTLEMENT_DOMAIN_RATE_BOOK_H_
+
+// Rate tables versioned by effective date. The version in force on a
+// visit's Stockholm start date prices the whole visit (a visit that starts
+// 31 January 23:00 and ends 1 February is priced by January's table);
+// listing fees and granted time are priced by the version in force on the
+// first day of the period. A new version therefore never changes a month
+// before its effective date.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "lov/settlement/v1/settlement.pb.h"
+
+namespace lov::settlement {
+
+namespace v1 = ::lov::settlement::v1;
+
+// InvalidArgument naming the field and the rule.
+absl::Status ValidateRateTable(const v1::RateTable& table);
+
+// The rate of `band` for a provider kind, or nullptr if the band is absent.
+const v1::BandRate* FindBandRate(const v1::CategoryRate& rate, v1::Band band);
+int64_t BandRateOre(const v1::BandRate& rate, bool in_house);
+int64_t ListingFeeOre(const v1::CategoryRate& rate, bool in_house);
+
+class RateBook {
+ public:
+  RateBook() = default;
+  explicit RateBook(const std::vector<v1::RateTable>& tables);
+
+  void Add(v1::RateTable table);
+
+  // The table in force on `day`, or nullptr if none has started yet.
+  const v1::RateTable* TableOn(absl::CivilDay day) const;
+  // The category's rate in the table in force on `day`; FailedPrecondition
+  // naming the category and the day if there is none.
+  absl::StatusOr<const v1::CategoryRate*> RateOn(const std::string& category_id,
+                                                 absl::CivilDay day) const;
+  std::vector<v1::RateTable> All() const;
+  bool empty() const { return tables_.empty(); }
+
+ private:
+  std::map<absl::CivilDay, v1::RateTable> tables_;
+};
+
+}  // namespace lov::settlement
+
+#endif  // LOV_SERVICES_SETTLEMENT_DOMAIN_RATE_BOOK_H_

@@ -1,0 +1,75 @@
+#ifndef LOV_SERVICES_SETTLEMENT_DOMAIN_STATEMENT_H_
+#define LOV_SERVICES_SETTLEMENT_DOMAIN_STATEMENT_H_
+
+// The monthly statement of one provider, computed from its inputs alone, so
+// the same inputs always give the same lines and the same öre.
+//
+// Rounding (the one place): every line is rate x quantity x multiplier /
+// (quantity per unit x 10000) computed exactly over the whole line (all the
+// visits or client-days behind it) and rounded once, half away from zero, by
+// LineAmount. VAT lines are the category's rounded net times the VAT rate,
+// rounded once the same way. Totals are sums of rounded lines, so a
+// statement always adds up.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "domain/rate_book.h"
+#include "lov/choice/v1/events.pb.h"
+#include "lov/platform/money.h"
+#include "lov/settlement/v1/settlement.pb.h"
+#include "lov/visits/v1/events.pb.h"
+
+namespace lov::settlement {
+
+namespace v1 = ::lov::settlement::v1;
+
+// A correction of a visit whose period was already approved: it is booked
+// as the difference between the current and the previous version.
+struct Adjustment {
+  std::string adjustment_id;   // the correcting event's id
+  std::string adjusts_period;  // the locked period
+  std::optional<visits::v1::Visit> previous;
+  std::optional<visits::v1::Visit> current;  // absent: the visit was voided
+};
+
+struct StatementInput {
+  std::string provider_id;
+  absl::CivilMonth period;
+  bool in_house = false;
+  const RateBook* rates = nullptr;
+  v1::ListingRuleKind listing_rule = v1::LISTING_RULE_KIND_PRO_RATA_DAYS;
+  // The latest version of every visit that counts in the period.
+  std::vector<visits::v1::Visit> visits;
+  // Corrections of locked periods not yet booked in an approved statement.
+  std::vector<Adjustment> adjustments;
+  // The provider's assignments (any period; clipped to the month here).
+  std::vector<choice::v1::Assignment> assignments;
+  std::map<std::string, std::vector<choice::v1::Decision>> decisions_by_client;
+  std::map<std::string, v1::ZoneArea> zone_areas;
+  // One-off payments paid in this period (only this provider's share used).
+  std::vector<v1::OneOffPayment> one_offs;
+};
+
+// The rounding rule of the whole service, applied to one line.
+Money LineAmount(int64_t unit_rate_ore, int64_t quantity,
+                 int64_t quantity_per_unit, int64_t multiplier_bp);
+
+// A PREVIEW statement. FailedPrecondition names the visit, category and day
+// if something cannot be priced (no rate table in force, say).
+absl::StatusOr<v1::Statement> BuildStatement(const StatementInput& input);
+
+// Digest of what a statement pays (lines and totals), independent of its
+// status and approval fields.
+std::string StatementDigest(const v1::Statement& statement);
+
+// Seconds of a visit, 0 unless it was performed.
+int64_t PerformedSeconds(const visits::v1::Visit& visit);
+
+}  // namespace lov::settlement
+
+#endif  // LOV_SERVICES_SETTLEMENT_DOMAIN_STATEMENT_H_

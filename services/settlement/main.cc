@@ -1,0 +1,94 @@
+// The settlement service: wiring only.
+#include <cstdlib>
+#include <iostream>
+
+#include "adapters/kafka_settlement_publisher.h"
+#include "adapters/redis_settlement_store.h"
+#include "api/settlement_grpc.h"
+#include "app/projector.h"
+#include "app/settlement_app.h"
+#include "lov/platform/config.h"
+#include "lov/platform/log.h"
+#include "lov/platform/projection.h"
+#include "lov/platform/service_host.h"
+
+namespace {
+
+int Fail(const absl::Status& status) {
+  lov::log::Error("cannot start", {{"error", status}});
+  std::cerr << "settlement: " << status.message() << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  lov::BlockTerminationSignals();
+  lov::Config config(argc, argv);
+  lov::CommonSettings common =
+      lov::ReadCommonSettings(config, "settlement", 50054, 9104);
+  const int workers = static_cast<int>(config.Int("workers", 8, 1, 256));
+  if (absl::Status s = config.Validate(); !s.ok()) return Fail(s);
+
+  auto redis = lov::RedisClient::Connect(common.redis_addr);
+  if (!redis.ok()) return Fail(redis.status());
+  auto producer = lov::EventProducer::Create(common.kafka());
+  if (!producer.ok()) return Fail(producer.status());
+  const std::string topic = common.Topic(lov::settlement::kSettlementTopic);
+  const std::string dlq = common.Topic(lov::settlement::kSettlementDlq);
+  std::vector<lov::TopicSpec> topics = {{topic,
+                                         common.topic_partitions,
+                                         common.topic_replication,
+                                         {{"retention.ms", "-1"}}},
+                                        {dlq, 1, common.topic_replication, {}}};
+  // Upstream topics are created here too if their services have not run
+  // yet, so that the consumer group can join them.
+  for (const char* upstream :
+       {lov::settlement::kRegistryTopic, lov::settlement::kChoiceTopic,
+        lov::settlement::kVisitsTopic}) {
+    topics.push_back({common.Topic(upstream),
+                      common.topic_partitions,
+                      common.topic_replication,
+                      {{"retention.ms", "-1"}}});
+  }
+  if (absl::Status s = lov::EnsureTopics(common.kafka(), topics); !s.ok()) {
+    return Fail(s);
+  }
+
+  lov::settlement::RedisSettlementStore store(
+      redis->get(), common.KeyPrefix("lov:settlement"));
+  lov::settlement::KafkaSettlementPublisher publisher(producer->get(), topic);
+  lov::SystemClock clock;
+  lov::settlement::SettlementApp app(&store, &publisher, &clock);
+  lov::settlement::Projector projector(&store);
+  lov::WorkerPool pool(workers);
+  lov::settlement::SettlementGrpc grpc_service(&app, &pool);
+
+  lov::ServiceHost host(common);
+  host.Register(&grpc_service, "lov.settlement.v1.SettlementService");
+  if (absl::Status s = host.Start(); !s.ok()) return Fail(s);
+
+  // Not serving until the inputs are rebuilt (if they were wiped) and the
+  // consumer group has joined.
+  auto projection = lov::Projection::Start(
+      common,
+      {.name = "state",
+       .topics = {common.Topic(lov::settlement::kRegistryTopic),
+                  common.Topic(lov::settlement::kChoiceTopic),
+                  common.Topic(lov::settlement::kVisitsTopic), topic},
+       .dead_letter_topic = dlq,
+       .ready_key = store.ReadyKey()},
+      redis->get(), producer->get(),
+      [&projector](const lov::CloudEvent& ce) { return projector.Apply(ce); });
+  if (!projection.ok()) return Fail(projection.status());
+  host.SetServing(true);
+  lov::log::Info("settlement serving", {{"grpc_port", host.grpc_port()}});
+
+  host.OnShutdown([&] { (*projection)->Stop(); });
+  host.OnShutdown([&] {
+    absl::Status s = (*producer)->Flush(absl::Seconds(10));
+    if (!s.ok()) lov::log::Error("flush failed", {{"error", s}});
+  });
+  host.WaitForShutdown();
+  return 0;
+}

@@ -1,0 +1,107 @@
+#ifndef LOV_SERVICES_SETTLEMENT_PORTS_H_
+#define LOV_SERVICES_SETTLEMENT_PORTS_H_
+
+// The small interfaces the settlement's application layer needs; adapters/
+// implements them on Redis and Kafka.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lov/choice/v1/events.pb.h"
+#include "lov/settlement/v1/events.pb.h"
+#include "lov/settlement/v1/settlement.pb.h"
+#include "lov/visits/v1/events.pb.h"
+
+namespace lov::settlement {
+
+namespace v1 = ::lov::settlement::v1;
+
+class AggregateLock {
+ public:
+  virtual ~AggregateLock() = default;
+};
+
+// Settlement's serving state: its inputs projected from the registry,
+// choice and visits topics, and its own records (rate tables, the listing
+// rule, one-off payments, approved statements). Every write is idempotent.
+class SettlementStore {
+ public:
+  virtual ~SettlementStore() = default;
+
+  // Inputs.
+  virtual absl::Status PutVisit(const visits::v1::Visit& visit) = 0;
+  virtual absl::Status RemoveVisit(const std::string& provider_id,
+                                   const std::string& period,
+                                   const std::string& visit_id) = 0;
+  virtual absl::StatusOr<std::vector<visits::v1::Visit>> Visits(
+      const std::string& provider_id, const std::string& period) = 0;
+  // A correction of a locked period, kept as the visit event that made it.
+  virtual absl::Status PutAdjustment(const std::string& provider_id,
+                                     const visits::v1::VisitEvent& event) = 0;
+  virtual absl::StatusOr<std::vector<visits::v1::VisitEvent>> Adjustments(
+      const std::string& provider_id) = 0;
+  virtual absl::Status PutAssignment(const choice::v1::Assignment& a) = 0;
+  virtual absl::StatusOr<std::vector<choice::v1::Assignment>> Assignments(
+      const std::string& provider_id) = 0;
+  virtual absl::Status PutDecision(const std::string& client_id,
+                                   const choice::v1::Decision& d) = 0;
+  virtual absl::StatusOr<
+      std::map<std::string, std::vector<choice::v1::Decision>>>
+  Decisions(const std::set<std::string>& client_ids) = 0;
+  virtual absl::Status SetZoneAreas(
+      const std::map<std::string, v1::ZoneArea>& areas) = 0;
+  virtual absl::StatusOr<std::map<std::string, v1::ZoneArea>> ZoneAreas() = 0;
+  virtual absl::Status SetProviderKind(const std::string& provider_id,
+                                       bool in_house) = 0;
+  // nullopt: the provider is not known from the registry events.
+  virtual absl::StatusOr<std::optional<bool>> ProviderInHouse(
+      const std::string& provider_id) = 0;
+  // Every provider seen in any input, sorted.
+  virtual absl::StatusOr<std::vector<std::string>> Providers() = 0;
+
+  // Settlement's own records.
+  virtual absl::Status PutRateTable(const v1::RateTable& table) = 0;
+  virtual absl::StatusOr<std::vector<v1::RateTable>> RateTables() = 0;
+  virtual absl::Status SetListingRule(const v1::ListingRule& rule) = 0;
+  virtual absl::StatusOr<v1::ListingRule> GetListingRule() = 0;
+  virtual absl::Status PutOneOff(const v1::OneOffPayment& payment) = 0;
+  virtual absl::StatusOr<std::vector<v1::OneOffPayment>> OneOffs() = 0;
+  virtual absl::Status PutApproved(const v1::Statement& statement) = 0;
+  virtual absl::StatusOr<std::optional<v1::Statement>> Approved(
+      const std::string& provider_id, const std::string& period) = 0;
+  virtual absl::StatusOr<bool> IsApproved(const std::string& provider_id,
+                                          const std::string& period) = 0;
+  // The latest period approved for any provider, "" if none.
+  virtual absl::StatusOr<std::string> LatestApprovedPeriod() = 0;
+  // Adjustment ids already booked in an approved statement.
+  virtual absl::StatusOr<std::set<std::string>> BookedAdjustments(
+      const std::string& provider_id) = 0;
+
+  // The next aggregate version for an event about `aggregate_id`, and
+  // keeping it in step when events are replayed.
+  virtual absl::StatusOr<int64_t> NextVersion(
+      const std::string& aggregate_id) = 0;
+  virtual absl::Status SeenVersion(const std::string& aggregate_id,
+                                   int64_t version) = 0;
+
+  // Serialises commands on one aggregate, across replicas.
+  virtual absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
+      const std::string& aggregate_id) = 0;
+};
+
+class EventPublisher {
+ public:
+  virtual ~EventPublisher() = default;
+  // Returns once every event is durably in Kafka, in order.
+  virtual absl::Status Publish(
+      const std::vector<v1::SettlementEvent>& events) = 0;
+};
+
+}  // namespace lov::settlement
+
+#endif  // LOV_SERVICES_SETTLEMENT_PORTS_H_

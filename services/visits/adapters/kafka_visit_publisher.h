@@ -1,0 +1,50 @@
+#ifndef LOV_SERVICES_VISITS_ADAPTERS_KAFKA_VISIT_PUBLISHER_H_
+#define LOV_SERVICES_VISITS_ADAPTERS_KAFKA_VISIT_PUBLISHER_H_
+
+#include <memory>
+#include <string>
+
+#include "lov/platform/kafka.h"
+#include "ports.h"
+
+namespace RdKafka {
+class Producer;
+}  // namespace RdKafka
+
+namespace lov::visits {
+
+inline constexpr char kVisitsTopic[] = "lov.visits.events.v1";
+inline constexpr char kVisitsDeadLetterTopic[] = "lov.visits.dlq.v1";
+inline constexpr char kVisitsSource[] = "/lov/visits";
+
+// Sends a batch with PublishAsync and waits for every delivery report, so a
+// batch costs one round trip and each event gets its own status.
+class KafkaVisitPublisher : public EventPublisher {
+ public:
+  KafkaVisitPublisher(EventProducer* producer, std::string topic)
+      : producer_(producer), topic_(std::move(topic)) {}
+  std::vector<absl::Status> PublishBatch(
+      const std::vector<v1::VisitEvent>& events) override;
+
+ private:
+  EventProducer* producer_;
+  std::string topic_;
+};
+
+// High watermarks of the own topic, from a metadata-only Kafka handle.
+class KafkaTopicEnd : public TopicEnd {
+ public:
+  static absl::StatusOr<std::unique_ptr<KafkaTopicEnd>> Create(
+      const KafkaSettings& settings, std::string topic);
+  ~KafkaTopicEnd() override;
+  absl::StatusOr<std::map<int32_t, int64_t>> HighWatermarks() override;
+
+ private:
+  KafkaTopicEnd() = default;
+  std::unique_ptr<RdKafka::Producer> handle_;
+  std::string topic_;
+};
+
+}  // namespace lov::visits
+
+#endif  // LOV_SERVICES_VISITS_ADAPTERS_KAFKA_VISIT_PUBLISHER_H_

@@ -1,0 +1,103 @@
+#ifndef LOV_SERVICES_VISITS_ADAPTERS_REDIS_VISIT_STORE_H_
+#define LOV_SERVICES_VISITS_ADAPTERS_REDIS_VISIT_STORE_H_
+
+#include <string>
+
+#include "lov/choice/v1/events.pb.h"
+#include "lov/platform/redis.h"
+#include "lov/registry/v1/events.pb.h"
+#include "lov/settlement/v1/events.pb.h"
+#include "ports.h"
+
+namespace lov::visits {
+
+// The visits service's serving state in Redis, all under "<prefix>:"
+// (default "lov:visits"). Everything but the pending reservations and the
+// instance heartbeats is rebuilt from the topics.
+//   visit:<visit id>        hash {state pending|done, owner, fp, idx,
+//                           version, outcome, current, voided}
+//   history:<visit id>      list of VisitEvent (the audit trail)
+//   pending                 set of visit ids reserved but not yet recorded
+//   slot:staff:<staff>      zset score start ms, member "<end ms>|<visit id>"
+//   slot:client:<c>|<p>     zset, the same per client and provider
+//   performed:<client>:<YYYY-MM>  hash "<provider>|<category>|c|s|n" minutes
+//   pclients:<provider>:<YYYY-MM> set of clients;  clients:<YYYY-MM> set
+//   rejected:<provider>:<YYYY-MM> list of VisitRejected
+//   exceptions:<provider>   zset score start ms, member visit id
+//   request:<request id>    fingerprint of a correction or void
+//   assign:<client>         hash assignment id -> choice Assignment
+//   decisions:<client>      hash decision id -> choice Decision
+//   decision_clients        set;  municipality  hash {version, data}
+//   locked:<provider>       set of periods locked by settlement
+//   applied                 hash partition -> next offset of the own topic
+//   instance:<id>           heartbeat of a running instance
+//   lock:<visit id>         command lease;  ready  set once built
+class RedisVisitStore : public VisitStore {
+ public:
+  explicit RedisVisitStore(RedisClient* redis,
+                           std::string prefix = "lov:visits")
+      : redis_(redis), prefix_(std::move(prefix)) {}
+
+  absl::StatusOr<std::vector<VerificationContext>> LoadContexts(
+      const std::vector<ContextKey>& keys) override;
+  absl::StatusOr<std::vector<ReserveResult>> Reserve(
+      const std::vector<Reservation>& reservations, const std::string& owner,
+      absl::Duration max_length) override;
+  absl::StatusOr<std::optional<std::pair<int, std::string>>> FindConflict(
+      const Reservation& probe, const std::string& except_visit_id,
+      absl::Duration max_length) override;
+  absl::Status ApplyOwn(const std::vector<Applied>& events) override;
+  absl::StatusOr<std::optional<VisitRecord>> GetVisit(
+      const std::string& visit_id) override;
+  absl::StatusOr<std::vector<v1::VisitEvent>> History(
+      const std::string& visit_id) override;
+  absl::Status ReleasePending(const std::string& visit_id,
+                              const std::string& owner) override;
+  absl::Status MarkOwnerLost(const std::vector<std::string>& visit_ids,
+                             const std::string& owner) override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  PendingWithOwners() override;
+  absl::StatusOr<bool> OwnerAlive(const std::string& owner) override;
+  absl::Status Heartbeat(const std::string& owner, absl::Duration ttl) override;
+  absl::StatusOr<std::map<int32_t, int64_t>> AppliedOffsets() override;
+  absl::StatusOr<std::unique_ptr<Lease>> Lock(
+      const std::string& visit_id) override;
+  absl::StatusOr<std::optional<std::string>> RequestFingerprint(
+      const std::string& request_id) override;
+  absl::StatusOr<std::vector<v1::VisitRejected>> ListRejected(
+      const std::string& provider_id, const std::string& period) override;
+  absl::StatusOr<std::vector<std::string>> ExceptionVisitIds(
+      const std::string& provider_id) override;
+  absl::StatusOr<std::vector<PerformedCell>> Performed(
+      const std::string& client_id, const std::string& period) override;
+  absl::StatusOr<std::vector<std::string>> ClientsOfProvider(
+      const std::string& provider_id, const std::string& period) override;
+  absl::StatusOr<std::vector<std::string>> ClientsOfPeriod(
+      const std::string& period) override;
+
+  // The upstream views: choice (assignments, decisions), registry
+  // (municipality categories and hours), settlement (locked periods).
+  // Idempotent; other payloads are ignored.
+  absl::Status ApplyChoice(const choice::v1::ChoiceEvent& event);
+  absl::Status ApplyRegistry(const registry::v1::RegistryEvent& event);
+  absl::Status ApplySettlement(const settlement::v1::SettlementEvent& event);
+
+  std::string ReadyKey() const { return Key("ready"); }
+
+ private:
+  std::string Key(const std::string& suffix) const {
+    return prefix_ + ":" + suffix;
+  }
+  std::string SlotKey(const IndexSlot& slot) const {
+    return Key("slot:" + slot.name);
+  }
+  // Redis commands that record one own event.
+  std::vector<std::string> ApplyCommand(const Applied& applied) const;
+
+  RedisClient* redis_;
+  std::string prefix_;
+};
+
+}  // namespace lov::visits
+
+#endif  // LOV_SERVICES_VISITS_ADAPTERS_REDIS_VISIT_STORE_H_

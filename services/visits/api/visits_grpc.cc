@@ -1,0 +1,160 @@
+#include "api/visits_grpc.h"
+
+#include <deque>
+#include <mutex>
+
+#include "lov/platform/log.h"
+
+namespace lov::visits {
+namespace {
+
+// One upload stream. Reads run ahead of the batch being handled, up to two
+// batches; outcomes are written in the order the reports came.
+class UploadReactor final
+    : public grpc::ServerBidiReactor<v1::UploadVisitsRequest,
+                                     v1::UploadVisitsResponse> {
+ public:
+  UploadReactor(VisitsApp* app, WorkerPool* pool, size_t batch_size)
+      : app_(app), pool_(pool), batch_size_(batch_size) {
+    StartRead(&incoming_);
+  }
+
+  void OnReadDone(bool ok) override {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    if (!ok) {
+      reads_done_ = true;
+    } else {
+      buffered_.push_back(std::move(*incoming_.mutable_report()));
+      incoming_.Clear();
+      if (buffered_.size() < 2 * batch_size_) {
+        StartRead(&incoming_);
+      } else {
+        read_paused_ = true;
+      }
+    }
+    MaybeProcessLocked();
+    MaybeFinishLocked();
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    writing_ = false;
+    if (!ok) broken_ = true;
+    MaybeWriteLocked();
+    MaybeFinishLocked();
+  }
+
+  void OnCancel() override {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    broken_ = true;
+    MaybeFinishLocked();
+  }
+
+  void OnDone() override {
+    {
+      std::lock_guard<std::recursive_mutex> lock(mu_);
+      done_ = true;
+      if (processing_) return;  // the batch in flight deletes us
+    }
+    delete this;
+  }
+
+ private:
+  void MaybeProcessLocked() {
+    if (processing_ || broken_ || buffered_.empty()) return;
+    std::vector<v1::VisitReport> batch;
+    const size_t n = std::min(batch_size_, buffered_.size());
+    batch.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      batch.push_back(std::move(buffered_.front()));
+      buffered_.pop_front();
+    }
+    if (read_paused_ && !reads_done_ && buffered_.size() < 2 * batch_size_) {
+      read_paused_ = false;
+      StartRead(&incoming_);
+    }
+    processing_ = true;
+    const int64_t first = next_sequence_;
+    next_sequence_ += static_cast<int64_t>(n);
+    pool_->Submit([this, batch = std::move(batch), first] {
+      std::vector<v1::ReportOutcome> outcomes;
+      try {
+        outcomes = app_->Ingest(batch);
+      } catch (const std::exception& e) {
+        log::Error("upload batch failed", {{"error", e.what()}});
+        outcomes.resize(batch.size());
+        for (auto& o : outcomes) {
+          o.set_error_code(static_cast<int>(grpc::StatusCode::INTERNAL));
+          o.set_error_message("unexpected error; send the report again");
+        }
+      }
+      bool delete_me = false;
+      {
+        std::lock_guard<std::recursive_mutex> lock(mu_);
+        processing_ = false;
+        if (done_) {
+          delete_me = true;
+        } else {
+          for (size_t i = 0; i < outcomes.size(); ++i) {
+            outcomes[i].set_sequence(first + static_cast<int64_t>(i));
+            v1::UploadVisitsResponse r;
+            *r.mutable_outcome() = std::move(outcomes[i]);
+            writes_.push_back(std::move(r));
+          }
+          MaybeWriteLocked();
+          MaybeProcessLocked();
+          MaybeFinishLocked();
+        }
+      }
+      if (delete_me) delete this;
+    });
+  }
+
+  void MaybeWriteLocked() {
+    if (writing_ || broken_ || writes_.empty()) return;
+    current_ = std::move(writes_.front());
+    writes_.pop_front();
+    writing_ = true;
+    StartWrite(&current_);
+  }
+
+  void MaybeFinishLocked() {
+    if (finished_ || processing_ || writing_) return;
+    if (broken_) {
+      finished_ = true;
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "upload cancelled"));
+      return;
+    }
+    if (reads_done_ && buffered_.empty() && writes_.empty()) {
+      finished_ = true;
+      Finish(grpc::Status::OK);
+    }
+  }
+
+  VisitsApp* app_;
+  WorkerPool* pool_;
+  const size_t batch_size_;
+  // Recursive: gRPC may run a reaction inline from a Start* call.
+  std::recursive_mutex mu_;
+  v1::UploadVisitsRequest incoming_;
+  std::deque<v1::VisitReport> buffered_;
+  std::deque<v1::UploadVisitsResponse> writes_;
+  v1::UploadVisitsResponse current_;
+  int64_t next_sequence_ = 0;
+  bool reads_done_ = false;
+  bool read_paused_ = false;
+  bool processing_ = false;
+  bool writing_ = false;
+  bool broken_ = false;
+  bool finished_ = false;
+  bool done_ = false;
+};
+
+}  // namespace
+
+grpc::ServerBidiReactor<v1::UploadVisitsRequest, v1::UploadVisitsResponse>*
+VisitsGrpc::UploadVisits(grpc::CallbackServerContext* context) {
+  return new UploadReactor(app_, pool_, static_cast<size_t>(batch_size_));
+}
+
+}  // namespace lov::visits

@@ -1,0 +1,493 @@
+// The visits binary as a process against the real Kafka and Redis. The
+// upstreams (choice, registry, settlement) are played by publishing their
+// events to the namespaced topics, as those services would; the visits
+// events are read back as an outside subscriber would.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "adapters/kafka_visit_publisher.h"
+#include "lov/choice/v1/events.pb.h"
+#include "lov/platform/event_envelope.h"
+#include "lov/platform/ids.h"
+#include "lov/platform/proto_util.h"
+#include "lov/registry/v1/events.pb.h"
+#include "lov/settlement/v1/events.pb.h"
+#include "lov/visits/v1/events.pb.h"
+#include "lov/visits/v1/visits.grpc.pb.h"
+#include "service_process.h"
+#include "test_stack.h"
+
+namespace lov::visits {
+namespace {
+
+namespace v1 = ::lov::visits::v1;
+using ::lov::testing::Eventually;
+using ::lov::testing::ReadEvents;
+using ::lov::testing::ServiceProcess;
+using ::lov::testing::Stack;
+
+constexpr char kProvider[] = "prv-5565541645";
+constexpr char kOtherProvider[] = "prv-5560000000";
+
+absl::Time Utc(int y, int mo, int d, int h, int mi) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0),
+                         absl::UTCTimeZone());
+}
+
+v1::VisitReport Report(const std::string& id, const std::string& client,
+                       const std::string& staff, absl::Time start,
+                       int minutes) {
+  v1::VisitReport r;
+  r.set_report_id(id);
+  r.set_provider_id(kProvider);
+  r.set_client_id(client);
+  r.set_category_id("home-help");
+  r.set_staff_id(staff);
+  *r.mutable_start() = ToProtoTime(start);
+  *r.mutable_end() = ToProtoTime(start + absl::Minutes(minutes));
+  r.set_evidence(v1::EVIDENCE_NFC_TAG);
+  r.add_activities("shower");
+  return r;
+}
+
+class VisitsServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ns_ = "t" + NewUuid().substr(0, 8);
+    auto producer = EventProducer::Create(Stack().kafka("visits-test"));
+    ASSERT_TRUE(producer.ok()) << producer.status();
+    producer_ = std::move(*producer);
+    StartService();
+  }
+
+  void StartService() {
+    service_ = std::make_unique<ServiceProcess>(
+        "services/visits/visits",
+        std::vector<std::string>{"--namespace=" + ns_, "--workers=4"});
+    ASSERT_TRUE(service_->Start().ok()) << service_->Log();
+    stub_ = v1::VisitsService::NewStub(grpc::CreateChannel(
+        service_->target(), grpc::InsecureChannelCredentials()));
+  }
+
+  std::string Topic(const std::string& base) const { return ns_ + "." + base; }
+
+  // The upstream facts: Norrtälje's home help 07-22, and `clients` assigned
+  // to kProvider for home help from 2025-01-01 with 600 minutes a month.
+  void SetUpUpstreams(const std::vector<std::string>& clients) {
+    registry::v1::RegistryEvent m;
+    m.set_event_id(NewUuid());
+    m.set_aggregate_id("0188");
+    m.set_aggregate_version(1);
+    auto* muni = m.mutable_municipality_configured()->mutable_municipality();
+    muni->set_municipality_id("0188");
+    muni->set_version(1);
+    auto* help = muni->add_categories();
+    help->set_category_id("home-help");
+    help->add_hours()->set_start_minute(7 * 60);
+    help->mutable_hours(0)->set_end_minute(22 * 60);
+    ASSERT_TRUE(producer_
+                    ->Publish(Topic("lov.registry.events.v1"),
+                              ToCloudEvent(m, "/lov/registry"))
+                    .ok());
+    std::vector<CloudEvent> events;
+    for (const auto& client : clients) {
+      choice::v1::ChoiceEvent d;
+      d.set_event_id(NewUuid());
+      d.set_aggregate_id(client);
+      auto* dec = d.mutable_decision_registered();
+      dec->set_client_id(client);
+      dec->mutable_decision()->set_decision_id("dec-" + client);
+      dec->mutable_decision()->set_valid_from("2025-01-01");
+      auto* g = dec->mutable_decision()->add_categories();
+      g->set_category_id("home-help");
+      g->set_minutes_per_month(600);
+      events.push_back(ToCloudEvent(d, "/lov/choice"));
+      choice::v1::ChoiceEvent a;
+      a.set_event_id(NewUuid());
+      a.set_aggregate_id(client);
+      auto* as = a.mutable_assignment_started()->mutable_assignment();
+      as->set_assignment_id("asg-" + client);
+      as->set_client_id(client);
+      as->set_provider_id(kProvider);
+      as->set_zone_id("north");
+      as->add_category_ids("home-help");
+      as->set_valid_from("2025-01-01");
+      events.push_back(ToCloudEvent(a, "/lov/choice"));
+    }
+    ASSERT_TRUE(
+        producer_->PublishAll(Topic("lov.choice.events.v1"), events).ok());
+    // Consumed once the service shows them.
+    ASSERT_TRUE(Eventually([&] {
+      for (const auto& client : clients) {
+        v1::GetClientContextRequest req;
+        req.set_client_id(client);
+        v1::GetClientContextResponse resp;
+        grpc::ClientContext ctx;
+        if (!stub_->GetClientContext(&ctx, req, &resp).ok() ||
+            resp.assignments_size() != 1 || resp.granted_size() != 1 ||
+            !resp.municipality_known()) {
+          return false;
+        }
+      }
+      return true;
+    }));
+  }
+
+  void LockPeriod(const std::string& period) {
+    settlement::v1::SettlementEvent e;
+    e.set_event_id(NewUuid());
+    e.set_aggregate_id(absl::StrCat(kProvider, "/", period));
+    auto* a = e.mutable_statement_approved();
+    a->set_statement_id(e.aggregate_id());
+    a->set_provider_id(kProvider);
+    a->set_period(period);
+    ASSERT_TRUE(producer_
+                    ->Publish(Topic("lov.settlement.events.v1"),
+                              ToCloudEvent(e, "/lov/settlement"))
+                    .ok());
+    ASSERT_TRUE(Eventually([&] {
+      v1::GetClientContextRequest req;
+      req.set_client_id("c1");
+      req.set_provider_id(kProvider);
+      v1::GetClientContextResponse resp;
+      grpc::ClientContext ctx;
+      return stub_->GetClientContext(&ctx, req, &resp).ok() &&
+             resp.locked_periods_size() > 0;
+    }));
+  }
+
+  // Streams the reports and returns the outcomes, or stops after
+  // `stop_after` outcomes (leaving the rest unanswered).
+  std::vector<v1::ReportOutcome> Upload(
+      const std::vector<v1::VisitReport>& reports, size_t stop_after = 0,
+      const std::function<void()>& at_stop = nullptr) {
+    grpc::ClientContext ctx;
+    auto stream = stub_->UploadVisits(&ctx);
+    std::thread writer([&] {
+      for (const auto& r : reports) {
+        v1::UploadVisitsRequest req;
+        *req.mutable_report() = r;
+        if (!stream->Write(req)) break;
+      }
+      stream->WritesDone();
+    });
+    std::vector<v1::ReportOutcome> out;
+    v1::UploadVisitsResponse resp;
+    while (stream->Read(&resp)) {
+      out.push_back(resp.outcome());
+      if (stop_after > 0 && out.size() == stop_after && at_stop) at_stop();
+    }
+    writer.join();
+    stream->Finish();
+    return out;
+  }
+
+  template <typename Req, typename Resp>
+  grpc::Status Call(grpc::Status (v1::VisitsService::Stub::*method)(
+                        grpc::ClientContext*, const Req&, Resp*),
+                    const Req& req, Resp* resp) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    return ((*stub_).*method)(&ctx, req, resp);
+  }
+
+  v1::PerformedVsGranted Row(const std::string& client,
+                             const std::string& period) {
+    v1::GetPerformedVsGrantedRequest req;
+    req.set_client_id(client);
+    req.set_period(period);
+    v1::GetPerformedVsGrantedResponse resp;
+    EXPECT_TRUE(
+        Call(&v1::VisitsService::Stub::GetPerformedVsGranted, req, &resp).ok());
+    for (const auto& r : resp.rows()) {
+      if (r.category_id() == "home-help") return r;
+    }
+    return {};
+  }
+
+  std::string ns_;
+  std::unique_ptr<EventProducer> producer_;
+  std::unique_ptr<ServiceProcess> service_;
+  std::unique_ptr<v1::VisitsService::Stub> stub_;
+};
+
+TEST_F(VisitsServiceTest, MixedBatchGetsOneOutcomePerReportAndItsEvents) {
+  SetUpUpstreams({"c1", "c2"});
+  // 2025-03-18 is a Tuesday; Stockholm is UTC+1 then.
+  const absl::Time nine = Utc(2025, 3, 18, 8, 0);  // 09:00 local
+  std::vector<v1::VisitReport> batch;
+  batch.push_back(Report("good", "c1", "s1", nine, 45));
+  batch.push_back(Report("good", "c1", "s1", nine, 45));  // resent
+  batch.push_back(Report("overlap", "c1", "s2", nine + absl::Minutes(30), 30));
+  batch.push_back(Report("busy", "c2", "s1", nine + absl::Minutes(15), 20));
+  v1::VisitReport unassigned = Report("other", "c1", "s4", nine, 30);
+  unassigned.set_provider_id(kOtherProvider);
+  batch.push_back(unassigned);
+  batch.push_back(Report("nobody", "c-unknown", "s5", nine, 30));
+  v1::VisitReport malformed = Report("bad", "c1", "", nine, 30);
+  batch.push_back(malformed);
+  batch.push_back(Report("late", "c2", "s3", Utc(2025, 3, 18, 22, 0), 30));
+  v1::VisitReport reused = Report("good", "c1", "s1", nine, 50);
+  batch.push_back(reused);
+  v1::VisitReport absent = Report("absent", "c2", "s6", nine, 15);
+  absent.set_status(v1::VISIT_STATUS_CLIENT_ABSENT);
+  absent.set_status_reason("not at home");
+  batch.push_back(absent);
+
+  std::vector<v1::ReportOutcome> out = Upload(batch);
+  ASSERT_EQ(out.size(), batch.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(out[i].sequence(), static_cast<int64_t>(i));
+    EXPECT_EQ(out[i].error_code(), 0) << out[i].error_message();
+  }
+  EXPECT_EQ(out[0].outcome(), v1::OUTCOME_ACCEPTED);
+  EXPECT_EQ(out[0].visit_id(), absl::StrCat(kProvider, "/good"));
+  EXPECT_EQ(out[1].outcome(), v1::OUTCOME_ACCEPTED);
+  EXPECT_TRUE(out[1].replayed());
+  EXPECT_EQ(out[2].reason_code(), v1::REASON_CODE_OVERLAPPING_VISIT);
+  EXPECT_EQ(out[3].reason_code(), v1::REASON_CODE_STAFF_DOUBLE_BOOKED);
+  EXPECT_EQ(out[4].reason_code(), v1::REASON_CODE_NOT_ASSIGNED);
+  EXPECT_EQ(out[5].reason_code(), v1::REASON_CODE_UNKNOWN_CLIENT);
+  EXPECT_EQ(out[6].reason_code(), v1::REASON_CODE_MALFORMED);
+  EXPECT_NE(out[6].detail().find("staff_id"), std::string::npos);
+  EXPECT_EQ(out[7].outcome(), v1::OUTCOME_ACCEPTED_WITH_EXCEPTIONS);
+  ASSERT_EQ(out[7].exceptions_size(), 1);
+  EXPECT_EQ(out[7].exceptions(0).code(), "OUTSIDE_HOURS");
+  EXPECT_EQ(out[8].reason_code(), v1::REASON_CODE_DUPLICATE_REPORT);
+  EXPECT_EQ(out[9].outcome(), v1::OUTCOME_ACCEPTED);
+  for (int i : {2, 3, 4, 5, 6, 8}) {
+    EXPECT_EQ(out[i].outcome(), v1::OUTCOME_REJECTED) << i;
+  }
+
+  // One event per report, the resent one excepted; keyed by visit id.
+  std::vector<CloudEvent> events = ReadEvents(Topic("lov.visits.events.v1"), 9);
+  ASSERT_EQ(events.size(), 9u);
+  std::map<std::string, std::string> type_of;
+  for (const auto& e : events) {
+    EXPECT_EQ(e.key, e.subject);
+    EXPECT_EQ(e.source, "/lov/visits");
+    EXPECT_TRUE(type_of.emplace(e.key, e.type).second) << e.key;
+    v1::VisitEvent body;
+    ASSERT_TRUE(body.ParseFromString(e.data));
+    EXPECT_EQ(body.event_id(), e.id);
+  }
+  auto type = [&](const std::string& report) {
+    return type_of[absl::StrCat(kProvider, "/", report)];
+  };
+  EXPECT_EQ(type("good"), "se.lov.visits.v1.VisitAccepted");
+  EXPECT_EQ(type("late"), "se.lov.visits.v1.VisitAccepted");
+  EXPECT_EQ(type("absent"), "se.lov.visits.v1.VisitAccepted");
+  EXPECT_EQ(type("overlap"), "se.lov.visits.v1.VisitRejected");
+  EXPECT_EQ(type("busy"), "se.lov.visits.v1.VisitRejected");
+  EXPECT_EQ(type("nobody"), "se.lov.visits.v1.VisitRejected");
+  EXPECT_EQ(type("bad"), "se.lov.visits.v1.VisitRejected");
+  EXPECT_EQ(type_of[absl::StrCat(kOtherProvider, "/other")],
+            "se.lov.visits.v1.VisitRejected");
+
+  // Nothing silently dropped: every rejection is listed for its provider.
+  v1::ListRejectedRequest list;
+  list.set_provider_id(kProvider);
+  list.set_period("2025-03");
+  v1::ListRejectedResponse rejected;
+  ASSERT_TRUE(
+      Call(&v1::VisitsService::Stub::ListRejected, list, &rejected).ok());
+  std::multiset<std::string> reasons;
+  for (const auto& r : rejected.rejected()) reasons.insert(r.reason_code());
+  EXPECT_EQ(reasons, (std::multiset<std::string>{
+                         "OVERLAPPING_VISIT", "STAFF_DOUBLE_BOOKED",
+                         "UNKNOWN_CLIENT", "MALFORMED", "DUPLICATE_REPORT"}));
+  list.set_provider_id(kOtherProvider);
+  ASSERT_TRUE(
+      Call(&v1::VisitsService::Stub::ListRejected, list, &rejected).ok());
+  ASSERT_EQ(rejected.rejected_size(), 1);
+  EXPECT_EQ(rejected.rejected(0).reason_code(), "NOT_ASSIGNED");
+
+  v1::ListExceptionsRequest ex;
+  ex.set_provider_id(kProvider);
+  v1::ListExceptionsResponse exceptions;
+  ASSERT_TRUE(
+      Call(&v1::VisitsService::Stub::ListExceptions, ex, &exceptions).ok());
+  ASSERT_EQ(exceptions.entries_size(), 1);
+  EXPECT_EQ(exceptions.entries(0).visit().report_id(), "late");
+
+  // c1: 45 minutes against 600 granted; c2: 30 (the absent visit counts 0).
+  EXPECT_EQ(Row("c1", "2025-03").performed_minutes(), 45);
+  EXPECT_EQ(Row("c1", "2025-03").granted_minutes(), 600);
+  EXPECT_EQ(Row("c2", "2025-03").performed_minutes(), 30);
+  EXPECT_DOUBLE_EQ(Row("c2", "2025-03").deviation_percent(), -95.0);
+  v1::ListDeviationsRequest dev;
+  dev.set_period("2025-03");
+  dev.set_threshold_percent(50);
+  v1::ListDeviationsResponse deviations;
+  ASSERT_TRUE(
+      Call(&v1::VisitsService::Stub::ListDeviations, dev, &deviations).ok());
+  std::set<std::string> deviating;
+  for (const auto& r : deviations.rows()) deviating.insert(r.client_id());
+  EXPECT_EQ(deviating, (std::set<std::string>{"c1", "c2"}));
+}
+
+TEST_F(VisitsServiceTest, CorrectionsKeepEveryVersionAndLockedMonthsStayPut) {
+  SetUpUpstreams({"c1"});
+  v1::ReportVisitRequest feb;
+  *feb.mutable_report() = Report("feb", "c1", "s1", Utc(2025, 2, 10, 8, 0), 45);
+  v1::ReportOutcome o;
+  ASSERT_TRUE(Call(&v1::VisitsService::Stub::ReportVisit, feb, &o).ok());
+  ASSERT_EQ(o.outcome(), v1::OUTCOME_ACCEPTED);
+  v1::ReportVisitRequest mar;
+  *mar.mutable_report() = Report("mar", "c1", "s1", Utc(2025, 3, 10, 8, 0), 30);
+  ASSERT_TRUE(Call(&v1::VisitsService::Stub::ReportVisit, mar, &o).ok());
+  // The same report again: the first answer, nothing counted twice.
+  ASSERT_TRUE(Call(&v1::VisitsService::Stub::ReportVisit, mar, &o).ok());
+  EXPECT_TRUE(o.replayed());
+  EXPECT_EQ(Row("c1", "2025-03").performed_minutes(), 30);
+
+  LockPeriod("2025-02");
+  v1::CorrectVisitRequest fix;
+  fix.set_request_id("fix-1");
+  fix.set_provider_id(kProvider);
+  fix.set_report_id("feb");
+  *fix.mutable_corrected() =
+      Report("feb", "c1", "s1", Utc(2025, 2, 10, 8, 0), 60);
+  fix.set_reason("the tag was read late");
+  v1::CorrectVisitResponse fixed;
+  grpc::Status s = Call(&v1::VisitsService::Stub::CorrectVisit, fix, &fixed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(fixed.visit().version(), 2);
+  EXPECT_EQ(fixed.adjusts_period(), "2025-02");
+  EXPECT_EQ(fixed.visit().period(), "2025-03");
+  // The retry of the same correction changes nothing.
+  ASSERT_TRUE(Call(&v1::VisitsService::Stub::CorrectVisit, fix, &fixed).ok());
+  // February stays as settled; the 15 extra minutes count in March.
+  EXPECT_EQ(Row("c1", "2025-02").performed_minutes(), 45);
+  EXPECT_EQ(Row("c1", "2025-03").performed_minutes(), 30 + 15);
+
+  v1::VoidVisitRequest void_mar;
+  void_mar.set_request_id("void-1");
+  void_mar.set_provider_id(kProvider);
+  void_mar.set_report_id("mar");
+  void_mar.set_reason("reported for the wrong client");
+  v1::VoidVisitResponse voided;
+  ASSERT_TRUE(
+      Call(&v1::VisitsService::Stub::VoidVisit, void_mar, &voided).ok());
+  EXPECT_EQ(voided.period(), "2025-03");
+  EXPECT_EQ(Row("c1", "2025-03").performed_minutes(), 15);
+
+  // A correction that breaks a rule says which.
+  v1::CorrectVisitRequest bad = fix;
+  bad.set_request_id("fix-2");
+  *bad.mutable_corrected()->mutable_end() = ToProtoTime(Utc(2025, 2, 10, 7, 0));
+  s = Call(&v1::VisitsService::Stub::CorrectVisit, bad, &fixed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("END_BEFORE_START"), std::string::npos);
+
+  v1::GetVisitRequest get;
+  get.set_provider_id(kProvider);
+  get.set_report_id("feb");
+  v1::GetVisitResponse visit;
+  ASSERT_TRUE(Call(&v1::VisitsService::Stub::GetVisit, get, &visit).ok());
+  ASSERT_EQ(visit.history_size(), 2);
+  EXPECT_TRUE(visit.history(0).has_visit_accepted());
+  EXPECT_TRUE(visit.history(1).has_visit_corrected());
+  EXPECT_EQ(visit.history(1).visit_corrected().previous().end().seconds() -
+                visit.history(1).visit_corrected().previous().start().seconds(),
+            45 * 60);
+  EXPECT_EQ(visit.current().version(), 2);
+
+  std::vector<CloudEvent> events = ReadEvents(Topic("lov.visits.events.v1"), 4);
+  std::vector<std::string> feb_types;
+  for (const auto& e : events) {
+    if (e.key == absl::StrCat(kProvider, "/feb")) feb_types.push_back(e.type);
+  }
+  EXPECT_EQ(feb_types,
+            (std::vector<std::string>{"se.lov.visits.v1.VisitAccepted",
+                                      "se.lov.visits.v1.VisitCorrected"}));
+}
+
+TEST_F(VisitsServiceTest,
+       KilledMidUploadThenRetriedLosesNothingCountsNothingTwice) {
+  std::vector<std::string> clients;
+  for (int c = 0; c < 20; ++c) clients.push_back(absl::StrCat("k", c));
+  SetUpUpstreams(clients);
+  // 2,000 visits of 30 minutes: 100 per client an hour apart, each by its
+  // own staff member; every tenth from a provider not assigned (rejected).
+  std::vector<v1::VisitReport> batch;
+  std::map<std::string, int64_t> expected_minutes;
+  const absl::Time base = Utc(2025, 3, 3, 0, 0);
+  for (int i = 0; i < 2000; ++i) {
+    const std::string client = clients[i % 20];
+    v1::VisitReport r =
+        Report(absl::StrCat("v", i), client, absl::StrCat("s", i),
+               base + absl::Hours(i / 20), 30);
+    if (i % 10 == 9) {
+      r.set_provider_id(kOtherProvider);
+    } else {
+      expected_minutes[client] += 30;
+    }
+    batch.push_back(r);
+  }
+  std::vector<v1::ReportOutcome> first =
+      Upload(batch, 600, [&] { service_->Kill(); });
+  ASSERT_GE(first.size(), 600u);
+  ASSERT_LT(first.size(), batch.size()) << "the kill came too late";
+
+  StartService();
+  std::map<std::string, v1::ReportOutcome> final_outcome;
+  std::vector<v1::VisitReport> todo = batch;
+  for (int attempt = 0; attempt < 3 && !todo.empty(); ++attempt) {
+    std::vector<v1::ReportOutcome> out = Upload(todo);
+    ASSERT_EQ(out.size(), todo.size());
+    std::vector<v1::VisitReport> again;
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (out[i].error_code() != 0) {
+        again.push_back(todo[i]);
+      } else {
+        final_outcome[todo[i].report_id()] = out[i];
+      }
+    }
+    todo = again;
+  }
+  ASSERT_TRUE(todo.empty()) << todo.size() << " reports never got an answer";
+  // What was answered before the kill is answered the same way now.
+  for (const auto& o : first) {
+    if (o.error_code() != 0) continue;
+    EXPECT_EQ(final_outcome[o.report_id()].outcome(), o.outcome());
+  }
+  int accepted = 0;
+  for (const auto& [id, o] : final_outcome) {
+    accepted += o.outcome() != v1::OUTCOME_REJECTED ? 1 : 0;
+  }
+  EXPECT_EQ(accepted, 1800);
+
+  // Exactly one accepted-or-rejected event per report on Kafka.
+  std::vector<CloudEvent> events =
+      ReadEvents(Topic("lov.visits.events.v1"), 2000);
+  std::map<std::string, int> per_visit;
+  for (const auto& e : events) ++per_visit[e.key];
+  EXPECT_EQ(events.size(), 2000u);
+  // Nothing beyond them: the topic holds exactly 2,000 records.
+  auto end =
+      KafkaTopicEnd::Create(Stack().kafka(), Topic("lov.visits.events.v1"));
+  ASSERT_TRUE(end.ok());
+  auto marks = (*end)->HighWatermarks();
+  ASSERT_TRUE(marks.ok()) << marks.status();
+  int64_t records = 0;
+  for (const auto& [p, high] : *marks) records += high;
+  EXPECT_EQ(records, 2000);
+  EXPECT_EQ(per_visit.size(), 2000u);
+  for (const auto& [key, n] : per_visit) EXPECT_EQ(n, 1) << key;
+
+  // And the state counts each accepted visit once.
+  for (const auto& [client, minutes] : expected_minutes) {
+    EXPECT_EQ(Row(client, "2025-03").performed_minutes(), minutes) << client;
+  }
+}
+
+}  // namespace
+}  // namespace lov::visits
