@@ -7,7 +7,8 @@
 #
 # Environment: LOV_BUILD_DIR (default <repo>/build), LOV_RUN_DIR, the stack's
 # port variables (see stack.sh), LOV_<SERVICE>_GRPC_PORT and
-# LOV_<SERVICE>_METRICS_PORT per service, LOV_RUN_DETACH=1 to return after
+# LOV_<SERVICE>_METRICS_PORT per service, LOV_CONSOLE_HTTP_PORT (the
+# dashboard, default 8080), LOV_RUN_DETACH=1 to return after
 # start-up instead of waiting for Ctrl-C.
 set -euo pipefail
 
@@ -63,11 +64,26 @@ for line in "${SERVICES[@]}"; do
   grpc="${!grpc_var:-${grpc}}"
   metrics="${!metrics_var:-${metrics}}"
   [[ -x "${BUILD_DIR}/${binary}" ]] || continue
+  extra=()
+  if [[ "${name}" == console ]]; then
+    # The dashboard, and where the console finds the other services' metrics.
+    http_port="${LOV_CONSOLE_HTTP_PORT:-8080}"
+    extra+=("--http-port=${http_port}")
+    for watched in registry:9101 choice:9102 visits:9103 settlement:9104; do
+      w_name="${watched%%:*}"
+      w_var="LOV_$(tr '[:lower:]' '[:upper:]' <<<"${w_name}")_METRICS_PORT"
+      extra+=("--${w_name}-metrics=127.0.0.1:${!w_var:-${watched##*:}}")
+    done
+  fi
   "${STACK}" start-service "${name}" -- "${BUILD_DIR}/${binary}" \
     "--grpc-port=${grpc}" "--metrics-port=${metrics}" \
-    "--kafka-brokers=${LOV_KAFKA_BROKERS}" "--redis-addr=${LOV_REDIS_ADDR}" >&2
+    "--kafka-brokers=${LOV_KAFKA_BROKERS}" "--redis-addr=${LOV_REDIS_ADDR}" \
+    ${extra[@]+"${extra[@]}"} >&2
   wait_ready "${name}" "${metrics}"
   started+=("${name} grpc=127.0.0.1:${grpc} metrics=http://127.0.0.1:${metrics}/metrics")
+  if [[ "${name}" == console ]]; then
+    started+=("dashboard http://127.0.0.1:${http_port}/")
+  fi
 done
 
 echo

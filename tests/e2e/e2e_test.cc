@@ -125,19 +125,19 @@ class EndToEndTest : public ::testing::Test {
 
   // Registers a client with 10 h/month of home help from 2025-01-01 and
   // either lets them choose `provider` or allocates by the non-choice policy.
-  std::string Client(const std::string& pnr, const std::string& zone,
-                     const std::string& provider) {
+  std::string Client(const std::string& name, const std::string& pnr,
+                     const std::string& zone, const std::string& provider) {
     cho::RegisterClientRequest r;
-    r.set_request_id("client-" + pnr);
+    r.set_request_id("client-" + name);
     r.set_personnummer(pnr);
     r.set_zone_id(zone);
     cho::Client c;
     grpc::Status s = choice_->RegisterClient(Ctx().get(), r, &c);
     EXPECT_TRUE(s.ok()) << s.error_message();
     cho::RegisterDecisionRequest d;
-    d.set_request_id("decision-" + pnr);
+    d.set_request_id("decision-" + name);
     d.set_client_id(c.client_id());
-    d.mutable_decision()->set_decision_id("bb-" + pnr);
+    d.mutable_decision()->set_decision_id("bb-" + name);
     d.mutable_decision()->set_valid_from("2025-01-01");
     d.mutable_decision()->set_decided_on("2024-12-20");
     auto* g = d.mutable_decision()->add_categories();
@@ -147,7 +147,7 @@ class EndToEndTest : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << s.error_message();
     if (!provider.empty()) {
       cho::ChooseRequest ch;
-      ch.set_request_id("choose-" + pnr);
+      ch.set_request_id("choose-" + name);
       ch.set_client_id(c.client_id());
       ch.set_provider_id(provider);
       ch.set_effective_date("2025-01-01");
@@ -156,7 +156,7 @@ class EndToEndTest : public ::testing::Test {
       EXPECT_TRUE(s.ok()) << s.error_message();
     } else {
       cho::AllocateNonChoiceRequest a;
-      a.set_request_id("nonchoice-" + pnr);
+      a.set_request_id("nonchoice-" + name);
       a.set_client_id(c.client_id());
       a.set_effective_date("2025-01-01");
       cho::AllocateNonChoiceResponse resp;
@@ -214,10 +214,21 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
     }
     return false;
   }));
-  const std::string a = Client("19400101-1234", "centrum", kPrivate);
-  const std::string b = Client("19350515-2385", "skog", kPrivate);
-  const std::string c = Client("19281224-9877", "centrum", "");
+  const std::string a = Client("a", "19400101-1230", "centrum", kPrivate);
+  const std::string b = Client("b", "19350515-2383", "skog", kPrivate);
+  const std::string c = Client("c", "19281224-9874", "centrum", "");
   ASSERT_FALSE(a.empty() || b.empty() || c.empty());
+  {
+    // A personnummer must not ride into the events inside a request id.
+    cho::RegisterClientRequest r;
+    r.set_request_id("client-19400101-1230");
+    r.set_personnummer("19400101-1230");
+    r.set_zone_id("centrum");
+    cho::Client out;
+    grpc::Status bad = choice_->RegisterClient(Ctx().get(), r, &out);
+    EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(bad.error_message().find("request_id"), std::string::npos);
+  }
 
   // The visits service follows the choice events.
   ASSERT_TRUE(Eventually([&] {
@@ -331,7 +342,9 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
   int started = 0;
   for (const auto& e : choice_events) {
     started += e.type == "se.lov.choice.v1.AssignmentStarted";
-    EXPECT_EQ(e.data.find("19400101"), std::string::npos);  // no personnummer
+    for (const char* pnr : {"194001011230", "19400101-1230", "400101-1230"}) {
+      EXPECT_EQ(e.data.find(pnr), std::string::npos);  // no personnummer
+    }
   }
   EXPECT_EQ(started, 3);
   std::vector<CloudEvent> visit_events = ReadEvents(Topic("lov.visits.events.v1"), 6);

@@ -17,7 +17,8 @@ namespace lov::cli {
 absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv) {
   // Switches never take the next word as their value.
   static const std::set<std::string> kSwitches = {"json", "help", "h",
-                                                  "accepting", "no-cap"};
+                                                  "accepting", "no-cap", "open",
+                                                  "per-category", "double"};
   Args args;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];

@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/log.h"
+#include "lov/platform/metrics.h"
 #include "lov/platform/stockholm_time.h"
 
 namespace lov {
@@ -346,7 +347,15 @@ EventProducer::~EventProducer() {
 
 void EventProducer::PublishAsync(const std::string& topic,
                                  const CloudEvent& event, DoneCallback done) {
-  auto* callback = new DoneCallback(std::move(done));
+  metrics::Counter* produced = &metrics::Registry::Default().GetCounter(
+      "lov_events_produced_total",
+      "Events written to Kafka (acknowledged by the broker), per topic",
+      {{"topic", topic}});
+  auto* callback = new DoneCallback(
+      [produced, done = std::move(done)](absl::Status status) {
+        if (status.ok()) produced->Inc();
+        if (done) done(std::move(status));
+      });
   std::unique_ptr<RdKafka::Headers> headers = ToHeaders(event);
   const std::string& key = event.key.empty() ? event.subject : event.key;
   absl::Time give_up = absl::Now() + settings_.delivery_timeout;

@@ -1,17 +1,12 @@
 #include "lov/platform/metrics.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lov/platform/http_server.h"
 
 namespace lov::metrics {
 namespace {
@@ -169,28 +164,12 @@ std::string Registry::Render() {
 MetricsServer::~MetricsServer() { Stop(); }
 
 absl::Status MetricsServer::Start(int port) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) {
-    return absl::InternalError(absl::StrCat("socket: ", std::strerror(errno)));
+  absl::StatusOr<int> fd = http::Listen(port, "--metrics-port", &port_);
+  if (!fd.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("metrics ", fd.status().message()));
   }
-  int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_ANY);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) !=
-          0 ||
-      ::listen(listen_fd_, 16) != 0) {
-    std::string err = std::strerror(errno);
-    ::close(listen_fd_);
-    listen_fd_ = -1;
-    return absl::UnavailableError(absl::StrCat(
-        "metrics port ", port, ": ", err, " (check --metrics-port)"));
-  }
-  socklen_t len = sizeof(addr);
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  listen_fd_ = *fd;
   thread_ = std::thread([this] { Serve(); });
   return absl::OkStatus();
 }
@@ -203,54 +182,27 @@ void MetricsServer::Stop() {
 }
 
 void MetricsServer::Serve() {
-  while (!stop_.load()) {
-    pollfd pfd{listen_fd_, POLLIN, 0};
-    if (::poll(&pfd, 1, 200) <= 0) continue;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    timeval tv{2, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    std::string request;
-    char buf[2048];
-    while (request.find("\r\n\r\n") == std::string::npos &&
-           request.size() < 16384) {
-      ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
-      if (n <= 0) break;
-      request.append(buf, static_cast<size_t>(n));
-    }
-    std::string status = "200 OK", type = "text/plain; version=0.0.4", body;
-    if (request.rfind("GET /metrics", 0) == 0) {
-      body = registry_->Render();
-    } else if (request.rfind("GET /healthz", 0) == 0) {
-      body = "ok\n";
-      type = "text/plain";
-    } else if (request.rfind("GET /readyz", 0) == 0) {
-      type = "text/plain";
+  const http::Handler handler = [this](const http::Request& request) {
+    http::Response response;
+    if (request.path == "/metrics") {
+      response.content_type = "text/plain; version=0.0.4";
+      response.body = registry_->Render();
+    } else if (request.path == "/healthz") {
+      response.body = "ok\n";
+    } else if (request.path == "/readyz") {
       if (ready_.load()) {
-        body = "serving\n";
+        response.body = "serving\n";
       } else {
-        status = "503 Service Unavailable";
-        body = "not serving\n";
+        response.status = 503;
+        response.body = "not serving\n";
       }
     } else {
-      status = "404 Not Found";
-      type = "text/plain";
-      body = "try /metrics\n";
+      response.status = 404;
+      response.body = "try /metrics\n";
     }
-    std::string response = absl::StrCat(
-        "HTTP/1.1 ", status, "\r\nContent-Type: ", type,
-        "\r\nContent-Length: ", body.size(), "\r\nConnection: close\r\n\r\n",
-        body);
-    size_t sent = 0;
-    while (sent < response.size()) {
-      ssize_t n = ::send(fd, response.data() + sent, response.size() - sent,
-                         MSG_NOSIGNAL);
-      if (n <= 0) break;
-      sent += static_cast<size_t>(n);
-    }
-    ::close(fd);
-  }
+    return response;
+  };
+  while (!stop_.load()) http::ServeOne(listen_fd_, 200, handler);
 }
 
 }  // namespace lov::metrics

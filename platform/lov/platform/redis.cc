@@ -5,9 +5,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "lov/platform/ids.h"
+#include "lov/platform/metrics.h"
 
 #include <thread>
 
@@ -142,8 +144,37 @@ absl::StatusOr<RedisReply> RedisClient::Command(
   return std::move((*replies)[0]);
 }
 
+namespace {
+
+// One round trip's latency, by command (EVALSHA, GET, ...; PIPELINE for
+// several commands in one round trip), errors included.
+class RoundTripTimer {
+ public:
+  explicit RoundTripTimer(const std::vector<std::vector<std::string>>& commands)
+      : start_(absl::Now()) {
+    std::string command = "PIPELINE";
+    if (commands.size() == 1 && !commands[0].empty()) {
+      command = absl::AsciiStrToUpper(commands[0][0]);
+    }
+    histogram_ = &metrics::Registry::Default().GetHistogram(
+        "lov_redis_command_duration_seconds",
+        "Redis round trips (one command or one pipeline), seconds",
+        {{"command", command}});
+  }
+  ~RoundTripTimer() {
+    histogram_->Observe(absl::ToDoubleSeconds(absl::Now() - start_));
+  }
+
+ private:
+  absl::Time start_;
+  metrics::Histogram* histogram_;
+};
+
+}  // namespace
+
 absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
     const std::vector<std::vector<std::string>>& commands) {
+  RoundTripTimer timer(commands);
   absl::StatusOr<redisContext*> ctx = Acquire();
   if (!ctx.ok()) return ctx.status();
   for (const auto& args : commands) Append(*ctx, args);

@@ -1,0 +1,515 @@
+#include "adapters/redis_choice_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "domain/client_state.h"
+#include "lov/platform/proto_util.h"
+#include "lov/platform/stockholm_time.h"
+
+namespace lov::choice {
+namespace {
+
+// Writes a new version of an aggregate's record and the index changes that
+// go with it, all or nothing. ARGV[1]: the version the caller read ('' =
+// any older one), ARGV[2]: the new version, ARGV[3]: the record ('' = keep),
+// then groups of four: op, key index, arg, arg. Returns 1 when written, 0
+// when the stored version is already as new (a duplicate), -1 when the
+// stored version is not the one read (someone else wrote first).
+constexpr char kApplyScript[] = R"lua(
+local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if tonumber(ARGV[2]) <= cur then return 0 end
+if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= cur then return -1 end
+redis.call('HSET', KEYS[1], 'version', ARGV[2])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'data', ARGV[3]) end
+local i = 4
+while i <= #ARGV do
+  local op, k, a, b = ARGV[i], KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2], ARGV[i + 3]
+  if op == 'SET' then redis.call('SET', k, a)
+  elseif op == 'ZADD' then redis.call('ZADD', k, a, b)
+  elseif op == 'ZREM' then redis.call('ZREM', k, a)
+  elseif op == 'SADD' then redis.call('SADD', k, a)
+  elseif op == 'HSET' then redis.call('HSET', k, a, b)
+  elseif op == 'MAXSEQ' then
+    local seq = tonumber(redis.call('HGET', k, 'seq') or '0')
+    if tonumber(a) > seq then redis.call('HSET', k, 'seq', a, 'provider', b) end
+  end
+  i = i + 4
+end
+return 1
+)lua";
+
+// Takes a capacity slot: KEYS[1] the provider's slots in the zone; ARGV:
+// client, first day (day number), cap (-1 = none), the slot's score.
+// A client already holding a slot from that day keeps it. Returns
+// {1, previous score or ''} when taken, {0, holders} when full.
+constexpr char kReserveScript[] = R"lua(
+local prev = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if prev and tonumber(prev) >= tonumber(ARGV[2]) then
+  if tonumber(ARGV[4]) > tonumber(prev) then
+    redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+  end
+  return {1, prev}
+end
+local cap = tonumber(ARGV[3])
+if cap >= 0 then
+  local used = redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf')
+  if used >= cap then return {0, tostring(used)} end
+end
+redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+return {1, prev or ''}
+)lua";
+
+class LeaseLock : public AggregateLock {
+ public:
+  explicit LeaseLock(std::unique_ptr<RedisLease> lease)
+      : lease_(std::move(lease)) {}
+
+ private:
+  std::unique_ptr<RedisLease> lease_;
+};
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> ReadSnapshot(RedisClient* redis,
+                                                    const std::string& key) {
+  absl::StatusOr<RedisReply> r = redis->Command({"HGET", key, "data"});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<Message>();
+  Message m;
+  if (!m.ParseFromString(r->str)) {
+    return absl::DataLossError(absl::StrCat("corrupt record at ", key));
+  }
+  return std::optional<Message>(std::move(m));
+}
+
+// Builds the argument list of kApplyScript.
+class Ops {
+ public:
+  explicit Ops(std::string aggregate_key) { keys_.push_back(aggregate_key); }
+  void Add(const std::string& op, const std::string& key, std::string a,
+           std::string b = "") {
+    auto it = std::find(keys_.begin(), keys_.end(), key);
+    size_t index = it - keys_.begin();
+    if (it == keys_.end()) keys_.push_back(key);
+    ops_.insert(ops_.end(),
+                {op, std::to_string(index + 1), std::move(a), std::move(b)});
+  }
+  std::vector<std::string> Args(const std::string& expected, int64_t version,
+                                const std::string& data) const {
+    std::vector<std::string> args = {expected, std::to_string(version), data};
+    args.insert(args.end(), ops_.begin(), ops_.end());
+    return args;
+  }
+  const std::vector<std::string>& keys() const { return keys_; }
+
+ private:
+  std::vector<std::string> keys_;
+  std::vector<std::string> ops_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::optional<registry::v1::Municipality>>
+RedisChoiceStore::GetMunicipality() {
+  return ReadSnapshot<registry::v1::Municipality>(redis_,
+                                                  Key("registry:municipality"));
+}
+
+absl::StatusOr<std::optional<registry::v1::Provider>>
+RedisChoiceStore::GetProvider(const std::string& provider_id) {
+  return ReadSnapshot<registry::v1::Provider>(
+      redis_, Key("registry:provider:" + provider_id));
+}
+
+absl::StatusOr<std::vector<registry::v1::Provider>>
+RedisChoiceStore::ListProviders() {
+  absl::StatusOr<RedisReply> ids =
+      redis_->Command({"SMEMBERS", Key("registry:providers")});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::vector<std::string>> reads;
+  for (const auto& id : ids->elements) {
+    reads.push_back({"HGET", Key("registry:provider:" + id.str), "data"});
+  }
+  std::vector<registry::v1::Provider> out;
+  if (reads.empty()) return out;
+  absl::StatusOr<std::vector<RedisReply>> data = redis_->Pipeline(reads);
+  if (!data.ok()) return data.status();
+  for (const auto& d : *data) {
+    if (d.is_nil()) continue;
+    registry::v1::Provider p;
+    if (!p.ParseFromString(d.str)) {
+      return absl::DataLossError("corrupt provider record");
+    }
+    out.push_back(std::move(p));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.provider_id() < b.provider_id();
+  });
+  return out;
+}
+
+absl::Status RedisChoiceStore::ApplyRegistry(
+    const registry::v1::RegistryEvent& event) {
+  const registry::v1::Provider* provider = nullptr;
+  switch (event.payload_case()) {
+    case registry::v1::RegistryEvent::kMunicipalityConfigured: {
+      Ops ops(Key("registry:municipality"));
+      return redis_
+          ->EvalSource(
+              kApplyScript, ops.keys(),
+              ops.Args("", event.aggregate_version(),
+                       SerializeDeterministic(
+                           event.municipality_configured().municipality())))
+          .status();
+    }
+    case registry::v1::RegistryEvent::kProviderRegistered:
+      provider = &event.provider_registered().provider();
+      break;
+    case registry::v1::RegistryEvent::kProviderUpdated:
+      provider = &event.provider_updated().provider();
+      break;
+    case registry::v1::RegistryEvent::kApplicationSubmitted:
+      provider = &event.application_submitted().provider();
+      break;
+    case registry::v1::RegistryEvent::kApplicationApproved:
+      provider = &event.application_approved().provider();
+      break;
+    case registry::v1::RegistryEvent::kApplicationRejected:
+      provider = &event.application_rejected().provider();
+      break;
+    case registry::v1::RegistryEvent::kCapacityChanged:
+      provider = &event.capacity_changed().provider();
+      break;
+    case registry::v1::RegistryEvent::kIntakePauseChanged:
+      provider = &event.intake_pause_changed().provider();
+      break;
+    case registry::v1::RegistryEvent::kNoticeGiven:
+      provider = &event.notice_given().provider();
+      break;
+    case registry::v1::RegistryEvent::kSanctionImposed:
+      provider = &event.sanction_imposed().provider();
+      break;
+    case registry::v1::RegistryEvent::kSuspensionLifted:
+      provider = &event.suspension_lifted().provider();
+      break;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "registry event ", event.event_id(), " has no known payload"));
+  }
+  Ops ops(Key("registry:provider:" + provider->provider_id()));
+  ops.Add("SADD", Key("registry:providers"), provider->provider_id());
+  return redis_
+      ->EvalSource(kApplyScript, ops.keys(),
+                   ops.Args("", event.aggregate_version(),
+                            SerializeDeterministic(*provider)))
+      .status();
+}
+
+absl::StatusOr<std::optional<v1::Client>> RedisChoiceStore::GetClient(
+    const std::string& client_id) {
+  absl::StatusOr<RedisReply> r = redis_->Command(
+      {"HMGET", Key("client:" + client_id), "data", "personnummer"});
+  if (!r.ok()) return r.status();
+  if (r->elements.size() != 2 || r->elements[0].is_nil()) {
+    return std::optional<v1::Client>();
+  }
+  v1::Client c;
+  if (!c.ParseFromString(r->elements[0].str)) {
+    return absl::DataLossError(absl::StrCat("corrupt client ", client_id));
+  }
+  if (!r->elements[1].is_nil()) c.set_personnummer(r->elements[1].str);
+  return std::optional<v1::Client>(std::move(c));
+}
+
+absl::StatusOr<std::optional<std::string>> RedisChoiceStore::FindClientByHmac(
+    const std::string& personnummer_hmac) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"GET", Key("pnr:" + personnummer_hmac)});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<std::string>();
+  return std::optional<std::string>(r->str);
+}
+
+absl::Status RedisChoiceStore::RememberPersonnummer(
+    const std::string& client_id, const std::string& personnummer) {
+  return redis_
+      ->Command(
+          {"HSET", Key("client:" + client_id), "personnummer", personnummer})
+      .status();
+}
+
+absl::StatusOr<std::optional<v1::ChoicePolicy>> RedisChoiceStore::GetPolicy() {
+  return ReadSnapshot<v1::ChoicePolicy>(redis_, Key("policy"));
+}
+
+absl::StatusOr<std::optional<RequestRecord>> RedisChoiceStore::GetRequest(
+    const std::string& request_id) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"GET", Key("request:" + request_id)});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<RequestRecord>();
+  auto space = r->str.find(' ');
+  if (space == std::string::npos) {
+    return absl::DataLossError("corrupt request record");
+  }
+  return std::optional<RequestRecord>(
+      RequestRecord{r->str.substr(0, space), r->str.substr(space + 1)});
+}
+
+absl::StatusOr<RotationPointer> RedisChoiceStore::GetRotation(
+    const std::string& zone_id) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"HMGET", Key("rotation:" + zone_id), "seq", "provider"});
+  if (!r.ok()) return r.status();
+  RotationPointer p;
+  if (r->elements.size() == 2 && !r->elements[0].is_nil()) {
+    p.sequence = std::stoll(r->elements[0].str);
+    p.provider_id = r->elements[1].str;
+  }
+  return p;
+}
+
+absl::StatusOr<std::map<std::string, v1::ZoneHealth>>
+RedisChoiceStore::GetPublishedZoneHealth(int64_t* version) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"HGETALL", Key("zone-health")});
+  if (!r.ok()) return r.status();
+  std::map<std::string, v1::ZoneHealth> out;
+  *version = 0;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+    const std::string& field = r->elements[i].str;
+    if (field == "version") {
+      *version = std::stoll(r->elements[i + 1].str);
+      continue;
+    }
+    v1::ZoneHealth h;
+    if (!h.ParseFromString(r->elements[i + 1].str)) {
+      return absl::DataLossError("corrupt zone health");
+    }
+    out[field] = std::move(h);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<DueCase>> RedisChoiceStore::DueCases(
+    absl::CivilDay last_deadline) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"ZRANGEBYSCORE", Key("due-cases"), "-inf",
+                       std::to_string(DayNumber(last_deadline))});
+  if (!r.ok()) return r.status();
+  std::vector<DueCase> out;
+  for (const auto& e : r->elements) {
+    auto bar = e.str.find('|');
+    if (bar == std::string::npos) continue;
+    out.push_back({e.str.substr(0, bar), e.str.substr(bar + 1)});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> RedisChoiceStore::ClientsOf(
+    const std::string& provider_id) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"SMEMBERS", Key("provider-clients:" + provider_id)});
+  if (!r.ok()) return r.status();
+  std::vector<std::string> out;
+  for (const auto& e : r->elements) out.push_back(e.str);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> RedisChoiceStore::SlotHolders(
+    const std::string& provider_id, const std::string& zone_id,
+    absl::CivilDay day) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"ZRANGEBYSCORE", SlotsKey(provider_id, zone_id),
+                       std::to_string(DayNumber(day)), "+inf"});
+  if (!r.ok()) return r.status();
+  std::vector<std::string> out;
+  for (const auto& e : r->elements) out.push_back(e.str);
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, int>> RedisChoiceStore::Occupied(
+    const std::vector<std::string>& provider_ids, const std::string& zone_id,
+    absl::CivilDay day) {
+  std::map<std::string, int> out;
+  if (provider_ids.empty()) return out;
+  std::vector<std::vector<std::string>> counts;
+  for (const auto& id : provider_ids) {
+    counts.push_back({"ZCOUNT", SlotsKey(id, zone_id),
+                      std::to_string(DayNumber(day)), "+inf"});
+  }
+  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(counts);
+  if (!r.ok()) return r.status();
+  for (size_t i = 0; i < provider_ids.size() && i < r->size(); ++i) {
+    out[provider_ids[i]] = static_cast<int>((*r)[i].integer);
+  }
+  return out;
+}
+
+absl::Status RedisChoiceStore::Apply(const v1::ChoiceEvent& event) {
+  const std::string request_record =
+      event.request_id().empty() ? ""
+                                 : absl::StrCat(event.request_fingerprint(),
+                                                " ", event.aggregate_id());
+  if (event.has_policy_configured()) {
+    Ops ops(Key("policy"));
+    if (!request_record.empty()) {
+      ops.Add("SET", Key("request:" + event.request_id()), request_record);
+    }
+    return redis_
+        ->EvalSource(kApplyScript, ops.keys(),
+                     ops.Args("", event.aggregate_version(),
+                              SerializeDeterministic(
+                                  event.policy_configured().policy())))
+        .status();
+  }
+  if (event.has_zone_health()) {
+    const v1::ZoneHealth& h = event.zone_health();
+    Ops ops(Key("zone-health"));
+    ops.Add("HSET", Key("zone-health"),
+            absl::StrCat(h.zone_id(), "|", h.category_id()),
+            SerializeDeterministic(h));
+    return redis_
+        ->EvalSource(kApplyScript, ops.keys(),
+                     ops.Args("", event.aggregate_version(), ""))
+        .status();
+  }
+  return ApplyClientEvent(event);
+}
+
+absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event) {
+  const std::string client_key = Key("client:" + event.aggregate_id());
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    absl::StatusOr<RedisReply> r =
+        redis_->Command({"HMGET", client_key, "version", "data"});
+    if (!r.ok()) return r.status();
+    int64_t current = 0;
+    v1::Client client;
+    if (r->elements.size() == 2 && !r->elements[0].is_nil()) {
+      current = std::stoll(r->elements[0].str);
+      if (!client.ParseFromString(r->elements[1].str)) {
+        return absl::DataLossError(
+            absl::StrCat("corrupt client ", event.aggregate_id()));
+      }
+    }
+    if (event.aggregate_version() <= current) return absl::OkStatus();
+    if (event.aggregate_version() != current + 1) {
+      // An earlier event of this client is not applied yet; the consumer
+      // retries until it is.
+      return absl::UnavailableError(absl::StrCat(
+          "client ", event.aggregate_id(), " is at version ", current,
+          "; event version ", event.aggregate_version(), " must wait"));
+    }
+    ApplyEvent(event, &client);
+    client.clear_personnummer();
+
+    Ops ops(client_key);
+    if (!event.request_id().empty()) {
+      ops.Add(
+          "SET", Key("request:" + event.request_id()),
+          absl::StrCat(event.request_fingerprint(), " ", event.aggregate_id()));
+    }
+    if (event.has_client_registered() &&
+        !event.client_registered().personnummer_hmac().empty()) {
+      ops.Add("SET",
+              Key("pnr:" + event.client_registered().personnummer_hmac()),
+              client.client_id());
+    }
+    if (event.has_assignment_started() || event.has_assignment_ended()) {
+      // Each (provider, zone) slot is held until the last day of the
+      // client's last assignment there; released entirely if none ever
+      // started (all cancelled before their first day).
+      std::map<std::pair<std::string, std::string>, int64_t> last_day;
+      for (const auto& a : client.assignments()) {
+        auto key = std::make_pair(a.provider_id(), a.zone_id());
+        const bool cancelled =
+            !a.valid_to().empty() && a.valid_to() < a.valid_from();
+        int64_t score = cancelled ? -1 : DayNumber(a.valid_to());
+        auto [it, inserted] = last_day.emplace(key, score);
+        if (!inserted) it->second = std::max(it->second, score);
+      }
+      for (const auto& [key, score] : last_day) {
+        if (score < 0) {
+          ops.Add("ZREM", SlotsKey(key.first, key.second), client.client_id());
+        } else {
+          ops.Add("ZADD", SlotsKey(key.first, key.second),
+                  std::to_string(score), client.client_id());
+        }
+        ops.Add("SADD", Key("provider-clients:" + key.first),
+                client.client_id());
+      }
+    }
+    if (event.has_assignment_started() &&
+        event.assignment_started().explanation().rotation_sequence() > 0) {
+      const auto& p = event.assignment_started();
+      ops.Add("MAXSEQ", Key("rotation:" + p.assignment().zone_id()),
+              std::to_string(p.explanation().rotation_sequence()),
+              p.assignment().provider_id());
+    }
+    if (event.has_rechoice_case_opened()) {
+      const auto& p = event.rechoice_case_opened();
+      ops.Add("ZADD", Key("due-cases"), std::to_string(DayNumber(p.deadline())),
+              absl::StrCat(p.client_id(), "|", p.case_id()));
+    }
+    if (event.has_rechoice_case_closed()) {
+      const auto& p = event.rechoice_case_closed();
+      ops.Add("ZREM", Key("due-cases"),
+              absl::StrCat(p.client_id(), "|", p.case_id()));
+    }
+    absl::StatusOr<RedisReply> written = redis_->EvalSource(
+        kApplyScript, ops.keys(),
+        ops.Args(std::to_string(current), event.aggregate_version(),
+                 SerializeDeterministic(client)));
+    if (!written.ok()) return written.status();
+    if (written->integer != -1) return absl::OkStatus();
+  }
+  return absl::AbortedError(absl::StrCat("client ", event.aggregate_id(),
+                                         " kept changing while applying ",
+                                         event.event_id()));
+}
+
+absl::StatusOr<Reservation> RedisChoiceStore::Reserve(
+    const std::string& provider_id, const std::string& zone_id,
+    const std::string& client_id, absl::CivilDay from, int cap) {
+  absl::StatusOr<RedisReply> r =
+      redis_->EvalSource(kReserveScript, {SlotsKey(provider_id, zone_id)},
+                         {client_id, std::to_string(DayNumber(from)),
+                          std::to_string(cap), std::to_string(kOpenEnded)});
+  if (!r.ok()) return r.status();
+  if (r->elements.size() != 2) {
+    return absl::InternalError("unexpected reply from the capacity script");
+  }
+  if (r->elements[0].integer == 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "capacity cap: provider '", provider_id, "' has reached its cap of ",
+        cap, " clients in zone ", zone_id, " (", r->elements[1].str,
+        " hold a place from ", FormatDate(from), ")"));
+  }
+  Reservation out{provider_id, zone_id, client_id, std::nullopt};
+  if (!r->elements[1].str.empty()) out.previous_score = r->elements[1].str;
+  return out;
+}
+
+absl::Status RedisChoiceStore::Release(const Reservation& reservation) {
+  const std::string key =
+      SlotsKey(reservation.provider_id, reservation.zone_id);
+  if (reservation.previous_score.has_value()) {
+    return redis_
+        ->Command(
+            {"ZADD", key, *reservation.previous_score, reservation.client_id})
+        .status();
+  }
+  return redis_->Command({"ZREM", key, reservation.client_id}).status();
+}
+
+absl::StatusOr<std::unique_ptr<AggregateLock>> RedisChoiceStore::Lock(
+    const std::string& aggregate_id) {
+  absl::StatusOr<std::unique_ptr<RedisLease>> lease =
+      RedisLease::Acquire(redis_, Key("lock:" + aggregate_id));
+  if (!lease.ok()) return lease.status();
+  return std::unique_ptr<AggregateLock>(new LeaseLock(std::move(*lease)));
+}
+
+}  // namespace lov::choice

@@ -1,0 +1,208 @@
+#include "domain/client_state.h"
+
+#include "absl/strings/str_cat.h"
+#include "lov/platform/stockholm_time.h"
+
+namespace lov::choice {
+namespace {
+
+void Upsert(const v1::Assignment& a, v1::Client* client) {
+  for (auto& existing : *client->mutable_assignments()) {
+    if (existing.assignment_id() == a.assignment_id()) {
+      existing = a;
+      return;
+    }
+  }
+  *client->add_assignments() = a;
+}
+
+absl::Status Invalid(const std::string& field, const std::string& why) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("decision.", field, ": ", why));
+}
+
+}  // namespace
+
+void ApplyEvent(const v1::ChoiceEvent& e, v1::Client* c) {
+  switch (e.payload_case()) {
+    case v1::ChoiceEvent::kClientRegistered:
+      c->set_client_id(e.client_registered().client_id());
+      c->set_zone_id(e.client_registered().zone_id());
+      c->set_status(v1::CLIENT_STATUS_ACTIVE);
+      break;
+    case v1::ChoiceEvent::kClientZoneChanged:
+      c->set_zone_id(e.client_zone_changed().zone_id());
+      break;
+    case v1::ChoiceEvent::kDecisionRegistered:
+      *c->add_decisions() = e.decision_registered().decision();
+      break;
+    case v1::ChoiceEvent::kDecisionChanged: {
+      const v1::Decision& d = e.decision_changed().decision();
+      bool found = false;
+      for (auto& existing : *c->mutable_decisions()) {
+        if (existing.decision_id() == d.decision_id()) {
+          existing = d;
+          found = true;
+        }
+      }
+      if (!found) *c->add_decisions() = d;
+      break;
+    }
+    case v1::ChoiceEvent::kAssignmentStarted: {
+      const auto& p = e.assignment_started();
+      if (p.has_ended()) Upsert(p.ended(), c);
+      Upsert(p.assignment(), c);
+      if (p.assignment().reason() == v1::ASSIGNMENT_REASON_RE_CHOSEN &&
+          !p.reported_on().empty()) {
+        c->add_rechoices_reported_on(p.reported_on());
+      }
+      break;
+    }
+    case v1::ChoiceEvent::kAssignmentEnded:
+      Upsert(e.assignment_ended().assignment(), c);
+      break;
+    case v1::ChoiceEvent::kRechoiceCaseOpened: {
+      const auto& p = e.rechoice_case_opened();
+      v1::RechoiceCase* rc = c->add_cases();
+      rc->set_case_id(p.case_id());
+      rc->set_provider_id(p.provider_id());
+      rc->set_zone_id(p.zone_id());
+      rc->set_deadline(p.deadline());
+      rc->set_effective_date(p.effective_date());
+      rc->set_cause(p.cause());
+      rc->set_status(v1::CASE_STATUS_OPEN);
+      break;
+    }
+    case v1::ChoiceEvent::kRechoiceCaseClosed:
+      for (auto& rc : *c->mutable_cases()) {
+        if (rc.case_id() == e.rechoice_case_closed().case_id()) {
+          rc.set_status(v1::CASE_STATUS_CLOSED);
+          rc.set_outcome(e.rechoice_case_closed().outcome());
+        }
+      }
+      break;
+    case v1::ChoiceEvent::kClientEnded:
+      c->set_status(v1::CLIENT_STATUS_ENDED);
+      c->set_end_reason(e.client_ended().reason());
+      c->set_ended_on(e.client_ended().effective_date());
+      break;
+    default:
+      return;
+  }
+  c->set_version(e.aggregate_version());
+}
+
+absl::Status ValidateDecision(const v1::Decision& d,
+                              const registry::v1::Municipality& m) {
+  if (d.decision_id().empty()) return Invalid("decision_id", "is required");
+  if (d.categories().empty()) {
+    return Invalid("categories", "a decision grants at least one category");
+  }
+  for (const auto& g : d.categories()) {
+    bool known = false;
+    for (const auto& c : m.categories()) {
+      known |= c.category_id() == g.category_id();
+    }
+    if (!known) {
+      return Invalid("categories", absl::StrCat("unknown service category '",
+                                                g.category_id(), "'"));
+    }
+    if (g.minutes_per_month() <= 0) {
+      return Invalid("categories",
+                     absl::StrCat("granted minutes per month for '",
+                                  g.category_id(), "' must be positive"));
+    }
+  }
+  absl::StatusOr<absl::CivilDay> from = ParseDate(d.valid_from());
+  if (!from.ok()) {
+    return Invalid("valid_from", std::string(from.status().message()));
+  }
+  if (!d.valid_to().empty()) {
+    absl::StatusOr<absl::CivilDay> to = ParseDate(d.valid_to());
+    if (!to.ok()) {
+      return Invalid("valid_to", std::string(to.status().message()));
+    }
+    if (*to < *from) {
+      return Invalid("valid_to",
+                     absl::StrCat("a decision cannot end (", d.valid_to(),
+                                  ") before it starts (", d.valid_from(), ")"));
+    }
+  }
+  if (d.decided_on().empty()) return Invalid("decided_on", "is required");
+  if (absl::StatusOr<absl::CivilDay> on = ParseDate(d.decided_on()); !on.ok()) {
+    return Invalid("decided_on", std::string(on.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+bool Covers(const v1::Assignment& a, const std::string& day) {
+  return a.valid_from() <= day && (a.valid_to().empty() || day <= a.valid_to());
+}
+
+bool HasCategory(const v1::Assignment& a, const std::string& category_id) {
+  for (const auto& c : a.category_ids()) {
+    if (c == category_id) return true;
+  }
+  return false;
+}
+
+const v1::Decision* DecisionFor(const v1::Client& client,
+                                const std::string& day) {
+  const v1::Decision* next = nullptr;
+  for (const auto& d : client.decisions()) {
+    if (!d.valid_to().empty() && d.valid_to() < day) continue;
+    if (d.valid_from() <= day) return &d;
+    if (next == nullptr || d.valid_from() < next->valid_from()) next = &d;
+  }
+  return next;
+}
+
+const v1::Assignment* CurrentAssignment(const v1::Client& client,
+                                        const std::string& category_id,
+                                        const std::string& day) {
+  const v1::Assignment* best = nullptr;
+  for (const auto& a : client.assignments()) {
+    if (!HasCategory(a, category_id)) continue;
+    if (!a.valid_to().empty() && a.valid_to() < day) continue;
+    if (!a.valid_to().empty() && a.valid_to() < a.valid_from()) continue;
+    if (best == nullptr || a.valid_from() > best->valid_from()) best = &a;
+  }
+  return best;
+}
+
+std::vector<const v1::Assignment*> AssignmentsFrom(const v1::Client& client,
+                                                   const std::string& day) {
+  std::vector<const v1::Assignment*> out;
+  for (const auto& a : client.assignments()) {
+    const bool cancelled =
+        !a.valid_to().empty() && a.valid_to() < a.valid_from();
+    if (!cancelled && (a.valid_to().empty() || a.valid_to() >= day)) {
+      out.push_back(&a);
+    }
+  }
+  return out;
+}
+
+const v1::RechoiceCase* OpenCase(const v1::Client& client) {
+  for (const auto& rc : client.cases()) {
+    if (rc.status() == v1::CASE_STATUS_OPEN) return &rc;
+  }
+  return nullptr;
+}
+
+std::string DayBefore(const std::string& day) {
+  absl::StatusOr<absl::CivilDay> d = ParseDate(day);
+  return d.ok() ? FormatDate(*d - 1) : day;
+}
+
+int64_t DayNumber(absl::CivilDay day) {
+  return day - absl::CivilDay(1970, 1, 1);
+}
+
+int64_t DayNumber(const std::string& day) {
+  if (day.empty()) return kOpenEnded;
+  absl::StatusOr<absl::CivilDay> d = ParseDate(day);
+  return d.ok() ? DayNumber(*d) : kOpenEnded;
+}
+
+}  // namespace lov::choice

@@ -1,0 +1,146 @@
+// A client's state as the fold of its events, and decision validation.
+#include "domain/client_state.h"
+
+#include <gtest/gtest.h>
+
+namespace lov::choice {
+namespace {
+
+registry::v1::Municipality Municipality() {
+  registry::v1::Municipality m;
+  m.add_zones()->set_zone_id("north");
+  m.add_categories()->set_category_id("service");
+  m.add_categories()->set_category_id("care");
+  return m;
+}
+
+v1::Decision Decision() {
+  v1::Decision d;
+  d.set_decision_id("dec-1");
+  auto* g = d.add_categories();
+  g->set_category_id("service");
+  g->set_minutes_per_month(600);
+  d.set_valid_from("2025-03-01");
+  d.set_decided_on("2025-02-20");
+  return d;
+}
+
+v1::Assignment Assignment(const std::string& id, const std::string& provider,
+                          const std::string& from) {
+  v1::Assignment a;
+  a.set_assignment_id(id);
+  a.set_client_id("cli-1");
+  a.set_provider_id(provider);
+  a.set_zone_id("north");
+  a.add_category_ids("service");
+  a.set_valid_from(from);
+  return a;
+}
+
+TEST(ApplyEvent, FoldsAClientsLife) {
+  v1::Client c;
+  int64_t version = 0;
+  auto apply = [&](v1::ChoiceEvent e) {
+    e.set_aggregate_version(++version);
+    ApplyEvent(e, &c);
+  };
+  v1::ChoiceEvent e;
+  e.mutable_client_registered()->set_client_id("cli-1");
+  e.mutable_client_registered()->set_zone_id("north");
+  apply(e);
+  e.Clear();
+  *e.mutable_decision_registered()->mutable_decision() = Decision();
+  apply(e);
+  e.Clear();
+  *e.mutable_assignment_started()->mutable_assignment() =
+      Assignment("asg-1", "prv-a", "2025-03-01");
+  apply(e);
+  EXPECT_EQ(CurrentAssignment(c, "service", "2025-03-10")->provider_id(),
+            "prv-a");
+
+  // Re-choice to prv-b from 2025-03-25: prv-a ends on the 24th.
+  e.Clear();
+  auto* started = e.mutable_assignment_started();
+  *started->mutable_assignment() = Assignment("asg-2", "prv-b", "2025-03-25");
+  started->mutable_assignment()->set_reason(v1::ASSIGNMENT_REASON_RE_CHOSEN);
+  *started->mutable_ended() = Assignment("asg-1", "prv-a", "2025-03-01");
+  started->mutable_ended()->set_valid_to("2025-03-24");
+  started->set_reported_on("2025-03-11");
+  apply(e);
+  ASSERT_EQ(c.assignments_size(), 2);
+  EXPECT_EQ(c.assignments(0).valid_to(), "2025-03-24");
+  EXPECT_EQ(c.rechoices_reported_on(0), "2025-03-11");
+  // The pending one is "current" from the day it is reported.
+  EXPECT_EQ(CurrentAssignment(c, "service", "2025-03-12")->provider_id(),
+            "prv-b");
+  EXPECT_EQ(AssignmentsFrom(c, "2025-03-25").size(), 1u);
+  EXPECT_EQ(AssignmentsFrom(c, "2025-03-24").size(), 2u);
+
+  e.Clear();
+  auto* opened = e.mutable_rechoice_case_opened();
+  opened->set_case_id("rc-1");
+  opened->set_provider_id("prv-b");
+  opened->set_deadline("2025-05-17");
+  opened->set_effective_date("2025-06-01");
+  apply(e);
+  ASSERT_NE(OpenCase(c), nullptr);
+  EXPECT_EQ(OpenCase(c)->deadline(), "2025-05-17");
+  e.Clear();
+  e.mutable_rechoice_case_closed()->set_case_id("rc-1");
+  e.mutable_rechoice_case_closed()->set_outcome("allocated");
+  apply(e);
+  EXPECT_EQ(OpenCase(c), nullptr);
+  EXPECT_EQ(c.cases(0).outcome(), "allocated");
+
+  e.Clear();
+  e.mutable_client_ended()->set_reason(v1::END_REASON_CLIENT_DECEASED);
+  e.mutable_client_ended()->set_effective_date("2025-07-03");
+  apply(e);
+  EXPECT_EQ(c.status(), v1::CLIENT_STATUS_ENDED);
+  EXPECT_EQ(c.ended_on(), "2025-07-03");
+  EXPECT_EQ(c.version(), 7);
+}
+
+TEST(ValidateDecision, ADecisionCannotEndBeforeItStarts) {
+  v1::Decision d = Decision();
+  d.set_valid_to("2025-02-28");
+  absl::Status s = ValidateDecision(d, Municipality());
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "decision.valid_to: a decision cannot end (2025-02-28) before it "
+            "starts (2025-03-01)");
+  d.set_valid_to("2025-03-01");  // a one-day decision is fine
+  EXPECT_TRUE(ValidateDecision(d, Municipality()).ok());
+}
+
+TEST(ValidateDecision, NamesTheFieldAndTheRule) {
+  v1::Decision d = Decision();
+  d.mutable_categories(0)->set_category_id("gardening");
+  EXPECT_NE(
+      ValidateDecision(d, Municipality())
+          .message()
+          .find("decision.categories: unknown service category 'gardening'"),
+      absl::string_view::npos);
+  d = Decision();
+  d.mutable_categories(0)->set_minutes_per_month(0);
+  EXPECT_NE(ValidateDecision(d, Municipality()).message().find("positive"),
+            absl::string_view::npos);
+  d = Decision();
+  d.set_valid_from("2025-02-30");
+  EXPECT_NE(
+      ValidateDecision(d, Municipality()).message().find("decision.valid_from"),
+      absl::string_view::npos);
+  d = Decision();
+  d.clear_categories();
+  EXPECT_FALSE(ValidateDecision(d, Municipality()).ok());
+}
+
+TEST(DayNumber, CountsDaysSince1970) {
+  EXPECT_EQ(DayNumber(absl::CivilDay(1970, 1, 1)), 0);
+  EXPECT_EQ(DayNumber(absl::CivilDay(1970, 2, 1)), 31);
+  EXPECT_EQ(DayNumber("1971-01-01"), 365);
+  EXPECT_EQ(DayNumber(""), kOpenEnded);
+}
+
+}  // namespace
+}  // namespace lov::choice

@@ -1,0 +1,105 @@
+#include "domain/eligibility.h"
+
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "domain/registry_rules.h"
+#include "lov/platform/stockholm_time.h"
+
+namespace lov::choice {
+
+Standing StandingOf(const reg::Municipality& municipality,
+                    const reg::Provider& provider, const std::string& zone_id,
+                    const std::vector<std::string>& category_ids,
+                    absl::CivilDay day, int occupied) {
+  Standing s;
+  s.provider_id = provider.provider_id();
+  s.name = provider.name();
+  s.occupied = occupied;
+  const reg::ProviderStatus status =
+      registry::StatusAsOf(municipality, provider, day);
+  const std::string today = FormatDate(day);
+  bool all_approved = !category_ids.empty();
+  bool accepting = true;
+  for (const std::string& category : category_ids) {
+    const reg::ZoneCategoryStatus* found = nullptr;
+    for (const auto& st : status.statuses()) {
+      if (st.zone_id() == zone_id && st.category_id() == category) found = &st;
+    }
+    if (found == nullptr) {
+      all_approved = false;
+      s.reasons.push_back(absl::StrCat("not approved for ", category,
+                                       " in zone ", zone_id, " on ", today));
+      continue;
+    }
+    if (found->capped()) {
+      s.capped = true;
+      s.max_clients = found->max_clients();
+    }
+    if (!found->accepting_new_clients()) {
+      accepting = false;
+      for (const auto& r : found->reasons()) {
+        if (std::find(s.reasons.begin(), s.reasons.end(), r) ==
+            s.reasons.end()) {
+          s.reasons.push_back(r);
+        }
+      }
+    }
+    for (const auto& a : provider.approvals()) {
+      if (a.zone_id() == zone_id && a.category_id() == category &&
+          a.effective_from() <= today &&
+          (a.effective_to().empty() || today <= a.effective_to()) &&
+          a.effective_from() > s.approved_from) {
+        s.approved_from = a.effective_from();
+      }
+    }
+  }
+  s.approved = all_approved;
+  bool room = true;
+  if (s.capped && occupied >= s.max_clients && s.max_clients > 0) {
+    room = false;
+    s.reasons.push_back(absl::StrCat("at capacity cap ", s.max_clients, " (",
+                                     occupied, " clients)"));
+  }
+  s.selectable = all_approved && accepting && room;
+  return s;
+}
+
+std::vector<size_t> NeutralOrder(size_t n, uint64_t seed) {
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  std::mt19937_64 rng(seed);
+  for (size_t i = n; i > 1; --i) {
+    const size_t j = static_cast<size_t>(rng() % i);
+    std::swap(order[i - 1], order[j]);
+  }
+  return order;
+}
+
+std::vector<v1::ZoneHealth> ZoneHealthOf(
+    const reg::Municipality& municipality,
+    const std::vector<reg::Provider>& providers, const std::string& zone_id,
+    absl::CivilDay day,
+    const std::function<int(const std::string&)>& occupied) {
+  std::vector<v1::ZoneHealth> out;
+  for (const auto& category : municipality.categories()) {
+    int selectable = 0;
+    for (const auto& p : providers) {
+      if (StandingOf(municipality, p, zone_id, {category.category_id()}, day,
+                     occupied(p.provider_id()))
+              .selectable) {
+        ++selectable;
+      }
+    }
+    v1::ZoneHealth h;
+    h.set_zone_id(zone_id);
+    h.set_category_id(category.category_id());
+    h.set_selectable_providers(selectable);
+    h.set_no_real_choice(selectable < 2);
+    h.set_as_of(FormatDate(day));
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+}  // namespace lov::choice

@@ -1,0 +1,123 @@
+#ifndef LOV_SERVICES_CHOICE_PORTS_H_
+#define LOV_SERVICES_CHOICE_PORTS_H_
+
+// The small interfaces the choice service's application layer needs;
+// adapters/ implements them on Redis and Kafka.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "domain/allocation.h"
+#include "lov/choice/v1/choice.pb.h"
+#include "lov/choice/v1/events.pb.h"
+#include "lov/registry/v1/events.pb.h"
+#include "lov/registry/v1/registry.pb.h"
+
+namespace lov::choice {
+
+// What a request id was used for; rebuilt from the events like all state.
+struct RequestRecord {
+  std::string fingerprint;
+  std::string aggregate_id;
+};
+
+class AggregateLock {
+ public:
+  virtual ~AggregateLock() = default;
+};
+
+// A capacity slot taken before the assignment event is published, so that
+// it can be given back if the publish fails.
+struct Reservation {
+  std::string provider_id;
+  std::string zone_id;
+  std::string client_id;
+  // The client's slot score before, or nullopt if it held none.
+  std::optional<std::string> previous_score;
+};
+
+struct DueCase {
+  std::string client_id;
+  std::string case_id;
+};
+
+class ChoiceStore {
+ public:
+  virtual ~ChoiceStore() = default;
+
+  // ---- the registry's records, as last seen on its topic
+  virtual absl::StatusOr<std::optional<registry::v1::Municipality>>
+  GetMunicipality() = 0;
+  virtual absl::StatusOr<std::optional<registry::v1::Provider>> GetProvider(
+      const std::string& provider_id) = 0;
+  virtual absl::StatusOr<std::vector<registry::v1::Provider>>
+  ListProviders() = 0;
+  // Idempotent: an older or equal version changes nothing.
+  virtual absl::Status ApplyRegistry(
+      const registry::v1::RegistryEvent& event) = 0;
+
+  // ---- the choice service's own state
+  virtual absl::StatusOr<std::optional<v1::Client>> GetClient(
+      const std::string& client_id) = 0;
+  virtual absl::StatusOr<std::optional<std::string>> FindClientByHmac(
+      const std::string& personnummer_hmac) = 0;
+  // The plaintext number, for display; never in an event, so a state
+  // rebuild loses it (see docs/choice.md).
+  virtual absl::Status RememberPersonnummer(
+      const std::string& client_id, const std::string& personnummer) = 0;
+  virtual absl::StatusOr<std::optional<v1::ChoicePolicy>> GetPolicy() = 0;
+  virtual absl::StatusOr<std::optional<RequestRecord>> GetRequest(
+      const std::string& request_id) = 0;
+  virtual absl::StatusOr<RotationPointer> GetRotation(
+      const std::string& zone_id) = 0;
+  // Last published zone health per "<zone>|<category>", and its version.
+  virtual absl::StatusOr<std::map<std::string, v1::ZoneHealth>>
+  GetPublishedZoneHealth(int64_t* version) = 0;
+  // Open re-choice cases whose deadline is on or before `last_deadline`.
+  virtual absl::StatusOr<std::vector<DueCase>> DueCases(
+      absl::CivilDay last_deadline) = 0;
+  // Every client ever assigned to the provider.
+  virtual absl::StatusOr<std::vector<std::string>> ClientsOf(
+      const std::string& provider_id) = 0;
+  // Clients holding a slot with the provider in the zone on `day` or later.
+  virtual absl::StatusOr<std::vector<std::string>> SlotHolders(
+      const std::string& provider_id, const std::string& zone_id,
+      absl::CivilDay day) = 0;
+  // Number of slot holders per provider in the zone on `day`.
+  virtual absl::StatusOr<std::map<std::string, int>> Occupied(
+      const std::vector<std::string>& provider_ids, const std::string& zone_id,
+      absl::CivilDay day) = 0;
+  // Applies one event; idempotent (an event whose aggregate version is not
+  // newer than the stored one changes nothing).
+  virtual absl::Status Apply(const v1::ChoiceEvent& event) = 0;
+
+  // Atomically takes a slot with the provider in the zone from `from`, if
+  // fewer than `cap` clients hold one then (cap < 0: no cap), across every
+  // replica. FAILED_PRECONDITION naming the cap when full.
+  virtual absl::StatusOr<Reservation> Reserve(const std::string& provider_id,
+                                              const std::string& zone_id,
+                                              const std::string& client_id,
+                                              absl::CivilDay from, int cap) = 0;
+  virtual absl::Status Release(const Reservation& reservation) = 0;
+
+  // Serialises commands on one aggregate, across replicas.
+  virtual absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
+      const std::string& aggregate_id) = 0;
+};
+
+class EventPublisher {
+ public:
+  virtual ~EventPublisher() = default;
+  // Returns once every event is durably in Kafka, in order per key.
+  virtual absl::Status Publish(const std::vector<v1::ChoiceEvent>& events) = 0;
+};
+
+}  // namespace lov::choice
+
+#endif  // LOV_SERVICES_CHOICE_PORTS_H_

@@ -1,0 +1,699 @@
+// The choice binary (two replicas where it matters) and the registry binary
+// as processes, driven through gRPC against the real Kafka and Redis; the
+// choice events read back as an outside subscriber would.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lov/choice/v1/choice.grpc.pb.h"
+#include "lov/choice/v1/events.pb.h"
+#include "lov/platform/ids.h"
+#include "lov/platform/kafka.h"
+#include "lov/platform/redis.h"
+#include "lov/platform/stockholm_time.h"
+#include "lov/registry/v1/registry.grpc.pb.h"
+#include "service_process.h"
+#include "test_stack.h"
+
+namespace lov::choice {
+namespace {
+
+namespace v1 = ::lov::choice::v1;
+namespace reg = ::lov::registry::v1;
+using ::lov::testing::Eventually;
+using ::lov::testing::ReadEvents;
+using ::lov::testing::ServiceProcess;
+using ::lov::testing::Stack;
+
+constexpr char kService[] = "home-help-service";
+constexpr char kCare[] = "home-help-personal-care";
+
+int LuhnDigit(const std::string& digits) {
+  int sum = 0;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    int d = digits[i] - '0';
+    if (i % 2 == 0) d *= 2;
+    sum += d > 9 ? d - 9 : d;
+  }
+  return (10 - sum % 10) % 10;
+}
+
+// A valid personnummer for test person `n` (born 1940-01-01 .. 28th).
+std::string Personnummer(int n) {
+  const std::string nine =
+      absl::StrFormat("4001%02d%03d", 1 + n % 28, 100 + n / 28);
+  return absl::StrCat("19", nine, LuhnDigit(nine));
+}
+
+std::string OrgNumber(int n) {
+  const std::string nine = absl::StrFormat("55660%04d", n);
+  return absl::StrCat(nine.substr(0, 6), "-", nine.substr(6), LuhnDigit(nine));
+}
+
+std::string Date(absl::CivilDay d) { return FormatDate(d); }
+
+class ChoiceServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ns_ = "t" + NewUuid().substr(0, 8);
+    today_ = StockholmDate(absl::Now());
+    registry_ = std::make_unique<ServiceProcess>(
+        "services/registry/registry",
+        std::vector<std::string>{"--namespace=" + ns_});
+    ASSERT_TRUE(registry_->Start().ok()) << registry_->Log();
+    registry_stub_ = reg::RegistryService::NewStub(grpc::CreateChannel(
+        registry_->target(), grpc::InsecureChannelCredentials()));
+  }
+
+  // Each test starts its replicas once: a replaced consumer-group member
+  // would hold its partitions until the broker's session timeout.
+  void StartChoice(int replicas) {
+    choice_.clear();
+    stubs_.clear();
+    for (int i = 0; i < replicas; ++i) {
+      auto p = std::make_unique<ServiceProcess>(
+          "services/choice/choice",
+          std::vector<std::string>{"--namespace=" + ns_});
+      ASSERT_TRUE(p->Start().ok()) << p->Log();
+      stubs_.push_back(v1::ChoiceService::NewStub(grpc::CreateChannel(
+          p->target(), grpc::InsecureChannelCredentials())));
+      choice_.push_back(std::move(p));
+    }
+  }
+
+  template <typename Stub, typename Req, typename Resp>
+  static grpc::Status Call(Stub& stub,
+                           grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                        const Req&, Resp*),
+                           const Req& req, Resp* resp) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    return (stub.*method)(&ctx, req, resp);
+  }
+  template <typename Req, typename Resp>
+  grpc::Status C(grpc::Status (v1::ChoiceService::Stub::*method)(
+                     grpc::ClientContext*, const Req&, Resp*),
+                 const Req& req, Resp* resp, int replica = 0) {
+    return Call(*stubs_[replica], method, req, resp);
+  }
+  template <typename Req, typename Resp>
+  grpc::Status R(grpc::Status (reg::RegistryService::Stub::*method)(
+                     grpc::ClientContext*, const Req&, Resp*),
+                 const Req& req, Resp* resp) {
+    return Call(*registry_stub_, method, req, resp);
+  }
+
+  // ---- registry setup
+  void ConfigureMunicipality() {
+    reg::ConfigureMunicipalityRequest req;
+    req.set_request_id("setup");
+    reg::Municipality* m = req.mutable_municipality();
+    m->set_municipality_id("0188");
+    m->set_name("Norrtälje");
+    m->set_provider_notice_days(30);
+    m->set_stop_intake_on_notice(true);
+    for (const char* z : {"north", "south"}) {
+      auto* zone = m->add_zones();
+      zone->set_zone_id(z);
+      zone->set_name(z);
+      zone->set_area_type(reg::AREA_TYPE_RURAL);
+    }
+    for (const char* c : {kService, kCare}) {
+      auto* cat = m->add_categories();
+      cat->set_category_id(c);
+      cat->set_name(c);
+    }
+    reg::Municipality out;
+    grpc::Status s =
+        R(&reg::RegistryService::Stub::ConfigureMunicipality, req, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  std::string Provider(int n, const std::string& name,
+                       std::vector<std::string> zones = {"north"}) {
+    reg::RegisterProviderRequest r;
+    r.set_request_id(absl::StrCat("reg-", n));
+    r.set_organisation_number(OrgNumber(n));
+    r.set_name(name);
+    r.set_kind(reg::PROVIDER_KIND_PRIVATE);
+    r.mutable_profile()->add_languages("fi");
+    reg::Provider p;
+    grpc::Status s = R(&reg::RegistryService::Stub::RegisterProvider, r, &p);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    reg::SubmitApplicationRequest apply;
+    apply.set_request_id(absl::StrCat("apply-", n));
+    apply.set_provider_id(p.provider_id());
+    for (const auto& z : zones) apply.add_zone_ids(z);
+    apply.add_category_ids(kService);
+    apply.add_category_ids(kCare);
+    s = R(&reg::RegistryService::Stub::SubmitApplication, apply, &p);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    if (p.applications().empty()) {
+      ADD_FAILURE() << "no application for " << name;
+      return p.provider_id();
+    }
+    reg::DecideApplicationRequest decide;
+    decide.set_request_id(absl::StrCat("decide-", n));
+    decide.set_provider_id(p.provider_id());
+    decide.set_application_id(p.applications(0).application_id());
+    decide.set_approve(true);
+    decide.set_effective_date("2025-01-01");
+    s = R(&reg::RegistryService::Stub::DecideApplication, decide, &p);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return p.provider_id();
+  }
+
+  void SetCap(const std::string& provider_id, int max_clients) {
+    reg::SetCapacityRequest r;
+    r.set_request_id("cap-" + provider_id);
+    r.set_provider_id(provider_id);
+    r.set_zone_id("north");
+    r.set_max_clients(max_clients);
+    reg::Provider p;
+    grpc::Status s = R(&reg::RegistryService::Stub::SetCapacity, r, &p);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  // Waits until the choice service has seen the registry's providers.
+  void WaitForSelectable(const std::string& zone, int count) {
+    EXPECT_TRUE(Eventually([&] {
+      v1::GetZoneHealthRequest r;
+      r.set_zone_id(zone);
+      v1::GetZoneHealthResponse h;
+      if (!C(&v1::ChoiceService::Stub::GetZoneHealth, r, &h).ok()) return false;
+      return h.zones_size() > 0 && h.zones(0).selectable_providers() == count;
+    })) << "the choice service never saw "
+        << count << " providers in " << zone;
+  }
+
+  void ConfigurePolicy(v1::AllocationPolicy allocation) {
+    v1::ConfigurePolicyRequest r;
+    r.set_request_id("policy-1");
+    v1::ChoicePolicy* p = r.mutable_policy();
+    p->set_allocation_policy(allocation);
+    p->set_rechoice_timing(v1::RECHOICE_TIMING_NOTICE_DAYS);
+    p->set_rechoice_notice_days(14);
+    p->set_one_provider_for_all_categories(true);
+    p->set_rechoice_deadline_lead_days(14);
+    v1::ChoicePolicy out;
+    grpc::Status s = C(&v1::ChoiceService::Stub::ConfigurePolicy, r, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  // ---- clients
+  std::string Client(int n, int replica = 0) {
+    v1::RegisterClientRequest r;
+    r.set_request_id(absl::StrCat("client-", n));
+    r.set_personnummer(Personnummer(n));
+    r.set_zone_id("north");
+    v1::Client c;
+    grpc::Status s =
+        C(&v1::ChoiceService::Stub::RegisterClient, r, &c, replica);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    v1::RegisterDecisionRequest d;
+    d.set_request_id(absl::StrCat("decision-", n));
+    d.set_client_id(c.client_id());
+    v1::Decision* dec = d.mutable_decision();
+    dec->set_decision_id(absl::StrCat("dec-", n));
+    for (const char* cat : {kService, kCare}) {
+      auto* g = dec->add_categories();
+      g->set_category_id(cat);
+      g->set_minutes_per_month(600);
+    }
+    dec->set_valid_from(Date(today_ - 10));
+    dec->set_decided_on(Date(today_ - 20 + n % 10));
+    s = C(&v1::ChoiceService::Stub::RegisterDecision, d, &c, replica);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return c.client_id();
+  }
+
+  grpc::Status Choose(const std::string& client_id,
+                      const std::string& provider_id, v1::ChooseResponse* out,
+                      int replica = 0, const std::string& request_id = "") {
+    v1::ChooseRequest r;
+    r.set_request_id(request_id.empty() ? "choose-" + NewUuid() : request_id);
+    r.set_client_id(client_id);
+    r.set_provider_id(provider_id);
+    return C(&v1::ChoiceService::Stub::Choose, r, out, replica);
+  }
+
+  v1::Client Get(const std::string& client_id) {
+    v1::GetClientRequest r;
+    r.set_client_id(client_id);
+    v1::Client c;
+    grpc::Status s = C(&v1::ChoiceService::Stub::GetClient, r, &c);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return c;
+  }
+
+  std::string topic() const { return ns_ + ".lov.choice.events.v1"; }
+
+  // Every event now in the choice topic, read by a subscriber of its own.
+  std::vector<v1::ChoiceEvent> AllEvents() {
+    int64_t total = 0;
+    EXPECT_TRUE(ReplayTopics(
+                    Stack().kafka("count"), {topic()},
+                    [](const CloudEvent&) { return absl::OkStatus(); }, &total)
+                    .ok());
+    std::vector<v1::ChoiceEvent> out;
+    for (const CloudEvent& ce : ReadEvents(topic(), total)) {
+      v1::ChoiceEvent e;
+      EXPECT_TRUE(e.ParseFromString(ce.data));
+      EXPECT_EQ(ce.source, "/lov/choice");
+      EXPECT_EQ(ce.key, e.aggregate_id());
+      EXPECT_EQ(ce.id, e.event_id());
+      out.push_back(std::move(e));
+    }
+    EXPECT_EQ(out.size(), static_cast<size_t>(total));
+    return out;
+  }
+
+  std::string ns_;
+  absl::CivilDay today_;
+  std::unique_ptr<ServiceProcess> registry_;
+  std::unique_ptr<reg::RegistryService::Stub> registry_stub_;
+  std::vector<std::unique_ptr<ServiceProcess>> choice_;
+  std::vector<std::unique_ptr<v1::ChoiceService::Stub>> stubs_;
+};
+
+TEST_F(ChoiceServiceTest, ParallelChoicesForTheLastSlotGiveExactlyOneSuccess) {
+  StartChoice(2);  // two replicas sharing Redis and Kafka
+  ConfigureMunicipality();
+  const std::string a = Provider(1, "Attendo Sverige AB");
+  const std::string b = Provider(2, "Tiohundra AB");
+  SetCap(a, 1);
+  WaitForSelectable("north", 2);
+  constexpr int kClients = 16;
+  std::vector<std::string> clients;
+  for (int i = 0; i < kClients; ++i) clients.push_back(Client(i, i % 2));
+  ASSERT_TRUE(Eventually([&] {
+    v1::ListEligibleProvidersRequest r;
+    r.set_client_id(clients[0]);
+    v1::ListEligibleProvidersResponse out;
+    if (!C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &out).ok()) {
+      return false;
+    }
+    for (const auto& p : out.providers()) {
+      if (p.provider_id() == a) return p.capped() && p.free_slots() == 1;
+    }
+    return false;
+  }));
+
+  std::atomic<int> ready{0};
+  std::vector<grpc::Status> results(kClients);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < kClients) std::this_thread::yield();
+      v1::ChooseResponse out;
+      results[i] = Choose(clients[i], a, &out, i % 2);
+    });
+  }
+  for (auto& t : threads) t.join();
+  int ok = 0;
+  for (const auto& s : results) {
+    if (s.ok()) {
+      ++ok;
+      continue;
+    }
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+        << s.error_message();
+    EXPECT_NE(s.error_message().find("capacity cap"), std::string::npos)
+        << s.error_message();
+  }
+  EXPECT_EQ(ok, 1);
+
+  v1::ListAssignmentsRequest list;
+  list.set_provider_id(a);
+  v1::ListAssignmentsResponse assigned;
+  ASSERT_TRUE(
+      C(&v1::ChoiceService::Stub::ListAssignments, list, &assigned).ok());
+  EXPECT_EQ(assigned.assignments_size(), 1);
+
+  // A is full now: only B is selectable, so north has no real choice.
+  v1::ListEligibleProvidersRequest r;
+  r.set_client_id(clients[1]);
+  v1::ListEligibleProvidersResponse eligible;
+  ASSERT_TRUE(
+      C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &eligible).ok());
+  ASSERT_EQ(eligible.providers_size(), 1);
+  EXPECT_EQ(eligible.providers(0).provider_id(), b);
+  v1::GetZoneHealthRequest hr;
+  hr.set_zone_id("north");
+  v1::GetZoneHealthResponse health;
+  ASSERT_TRUE(C(&v1::ChoiceService::Stub::GetZoneHealth, hr, &health).ok());
+  for (const auto& h : health.zones()) {
+    EXPECT_EQ(h.selectable_providers(), 1);
+    EXPECT_TRUE(h.no_real_choice());
+  }
+  std::vector<v1::ChoiceEvent> events = AllEvents();
+  int started = 0;
+  bool flagged = false;
+  for (const auto& e : events) {
+    started += e.has_assignment_started();
+    if (e.has_zone_health() && e.zone_health().zone_id() == "north" &&
+        e.zone_health().no_real_choice()) {
+      flagged = true;
+    }
+  }
+  EXPECT_EQ(started, 1);
+  EXPECT_TRUE(flagged) << "a ZoneHealth event flags north as no real choice";
+}
+
+TEST_F(ChoiceServiceTest, ProviderNoticeMovesAllFortyClientsBeforeItLeaves) {
+  StartChoice(1);
+  ConfigureMunicipality();
+  const std::string a = Provider(1, "Allegio Omsorg AB");
+  const std::string b = Provider(2, "Attendo Sverige AB");
+  const std::string c = Provider(3, "Tiohundra AB");
+  WaitForSelectable("north", 3);
+  ConfigurePolicy(v1::ALLOCATION_POLICY_ROTATION);
+  constexpr int kClients = 40;
+  std::vector<std::string> clients(kClients);
+  {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = t; i < kClients; i += 4) {
+          clients[i] = Client(i);
+          v1::ChooseResponse out;
+          grpc::Status s = Choose(clients[i], a, &out);
+          EXPECT_TRUE(s.ok()) << s.error_message();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+
+  // A leaves zone north in 30 days.
+  const absl::CivilDay leaving = today_ + 30;
+  reg::GiveNoticeRequest notice;
+  notice.set_request_id("notice-1");
+  notice.set_provider_id(a);
+  notice.set_zone_id("north");
+  notice.set_effective_date(Date(leaving));
+  notice.set_reason("closing the northern office");
+  reg::Provider after;
+  grpc::Status s = R(&reg::RegistryService::Stub::GiveNotice, notice, &after);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  v1::ListRechoiceCasesRequest cases_req;
+  cases_req.set_provider_id(a);
+  cases_req.set_open_only(true);
+  v1::ListRechoiceCasesResponse cases;
+  ASSERT_TRUE(Eventually([&] {
+    return C(&v1::ChoiceService::Stub::ListRechoiceCases, cases_req, &cases)
+               .ok() &&
+           cases.cases_size() == kClients;
+  })) << cases.cases_size()
+      << " cases";
+  for (const auto& e : cases.cases()) {
+    EXPECT_EQ(e.rechoice_case().deadline(), Date(leaving - 14));
+    EXPECT_EQ(e.rechoice_case().effective_date(), Date(leaving));
+  }
+
+  // Ten clients choose B themselves before the deadline.
+  std::set<std::string> rechose;
+  for (int i = 0; i < 10; ++i) {
+    v1::ChooseResponse out;
+    s = Choose(clients[i], b, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    ASSERT_EQ(out.started_size(), 1);
+    EXPECT_EQ(out.started(0).valid_from(), Date(leaving));
+    EXPECT_EQ(out.started(0).reason(), v1::ASSIGNMENT_REASON_RE_CHOSEN);
+    rechose.insert(clients[i]);
+  }
+
+  // Nothing is due before the deadline has passed.
+  v1::RunDueAllocationsRequest run;
+  run.set_as_of(Date(leaving - 14));
+  v1::RunDueAllocationsResponse due;
+  ASSERT_TRUE(C(&v1::ChoiceService::Stub::RunDueAllocations, run, &due).ok());
+  EXPECT_EQ(due.allocated_size(), 0);
+  run.set_as_of(Date(leaving - 13));
+  ASSERT_TRUE(C(&v1::ChoiceService::Stub::RunDueAllocations, run, &due).ok());
+  EXPECT_EQ(due.allocated_size(), kClients - 10);
+  EXPECT_EQ(due.failed_size(), 0);
+  // Idempotent: a second run allocates nothing more.
+  v1::RunDueAllocationsResponse again;
+  ASSERT_TRUE(C(&v1::ChoiceService::Stub::RunDueAllocations, run, &again).ok());
+  EXPECT_EQ(again.allocated_size(), 0);
+
+  // Every client has someone else from the leaving date; A ends the day
+  // before.
+  std::map<std::string, int> by_provider;
+  for (const auto& id : clients) {
+    v1::Client client = Get(id);
+    const v1::Assignment* next = nullptr;
+    const v1::Assignment* old = nullptr;
+    for (const auto& asg : client.assignments()) {
+      if (asg.valid_from() == Date(leaving)) next = &asg;
+      if (asg.provider_id() == a) old = &asg;
+    }
+    ASSERT_NE(next, nullptr) << id;
+    EXPECT_NE(next->provider_id(), a);
+    EXPECT_TRUE(next->valid_to().empty());
+    ASSERT_NE(old, nullptr);
+    EXPECT_EQ(old->valid_to(), Date(leaving - 1));
+    EXPECT_EQ(next->reason(), rechose.count(id)
+                                  ? v1::ASSIGNMENT_REASON_RE_CHOSEN
+                                  : v1::ASSIGNMENT_REASON_TRANSFERRED);
+    ++by_provider[next->provider_id()];
+  }
+  // The rotation alternates between B and C for the 30 allocated.
+  EXPECT_EQ(by_provider[b], 10 + 15);
+  EXPECT_EQ(by_provider[c], 15);
+
+  // The events tell a subscriber how.
+  std::map<std::string, int> opened, closed_by;
+  int transferred = 0;
+  for (const auto& e : AllEvents()) {
+    if (e.has_rechoice_case_opened()) {
+      ++opened[e.rechoice_case_opened().client_id()];
+      EXPECT_EQ(e.rechoice_case_opened().provider_id(), a);
+    }
+    if (e.has_rechoice_case_closed()) {
+      ++closed_by[e.rechoice_case_closed().outcome()];
+    }
+    if (e.has_assignment_started() &&
+        e.assignment_started().assignment().reason() ==
+            v1::ASSIGNMENT_REASON_TRANSFERRED) {
+      ++transferred;
+      const auto& p = e.assignment_started();
+      EXPECT_EQ(p.ended().provider_id(), a);
+      EXPECT_EQ(p.ended().valid_to(), Date(leaving - 1));
+      EXPECT_EQ(p.explanation().policy(), v1::ALLOCATION_POLICY_ROTATION);
+      EXPECT_EQ(p.explanation().chosen_provider_id(),
+                p.assignment().provider_id());
+      EXPECT_GT(p.explanation().rotation_sequence(), 0);
+      ASSERT_GE(p.explanation().skipped_size(), 1);
+      bool a_skipped = false;
+      for (const auto& sk : p.explanation().skipped()) {
+        a_skipped |= sk.provider_id() == a;
+      }
+      EXPECT_TRUE(a_skipped) << "the explanation says why A was passed over";
+      EXPECT_NE(p.explanation().trigger().find("deadline"), std::string::npos);
+    }
+    // Never a personnummer in an event.
+    EXPECT_EQ(e.SerializeAsString().find(Personnummer(0)), std::string::npos);
+  }
+  EXPECT_EQ(opened.size(), static_cast<size_t>(kClients));
+  EXPECT_EQ(closed_by["re-chosen"], 10);
+  EXPECT_EQ(closed_by["allocated"], kClients - 10);
+  EXPECT_EQ(transferred, kClients - 10);
+}
+
+TEST_F(ChoiceServiceTest, BadInputIsRejectedNamingTheRuleAndWritesNothing) {
+  StartChoice(1);
+  ConfigureMunicipality();
+  const std::string a = Provider(1, "Attendo Sverige AB");
+  const std::string south_only = Provider(2, "Väddö Vård AB", {"south"});
+  WaitForSelectable("north", 1);
+
+  v1::RegisterClientRequest bad_pnr;
+  bad_pnr.set_request_id("bad-1");
+  std::string wrong = Personnummer(1);
+  wrong.back() = wrong.back() == '9' ? '0' : wrong.back() + 1;
+  bad_pnr.set_personnummer(wrong);
+  bad_pnr.set_zone_id("north");
+  v1::Client out;
+  grpc::Status s = C(&v1::ChoiceService::Stub::RegisterClient, bad_pnr, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("personnummer"), std::string::npos);
+  EXPECT_EQ(s.error_message().find(wrong.substr(2)), std::string::npos)
+      << "the error must not echo the number";
+
+  v1::RegisterClientRequest bad_zone;
+  bad_zone.set_request_id("bad-2");
+  bad_zone.set_personnummer(Personnummer(2));
+  bad_zone.set_zone_id("atlantis");
+  s = C(&v1::ChoiceService::Stub::RegisterClient, bad_zone, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("zone_id: unknown zone 'atlantis'"),
+            std::string::npos)
+      << s.error_message();
+  v1::FindClientRequest find;
+  find.set_personnummer(Personnummer(2));
+  EXPECT_EQ(C(&v1::ChoiceService::Stub::FindClient, find, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::RegisterClientRequest good = bad_zone;
+  good.set_request_id("good-1");
+  good.set_zone_id("north");
+  v1::Client client;
+  ASSERT_TRUE(C(&v1::ChoiceService::Stub::RegisterClient, good, &client).ok());
+  EXPECT_EQ(client.personnummer(), Personnummer(2));
+
+  v1::RegisterDecisionRequest backwards;
+  backwards.set_request_id("dec-bad");
+  backwards.set_client_id(client.client_id());
+  v1::Decision* d = backwards.mutable_decision();
+  d->set_decision_id("dec-1");
+  auto* g = d->add_categories();
+  g->set_category_id(kService);
+  g->set_minutes_per_month(300);
+  d->set_valid_from(Date(today_));
+  d->set_valid_to(Date(today_ - 1));
+  d->set_decided_on(Date(today_ - 3));
+  s = C(&v1::ChoiceService::Stub::RegisterDecision, backwards, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("decision.valid_to: a decision cannot end"),
+            std::string::npos)
+      << s.error_message();
+
+  v1::RegisterDecisionRequest ok_decision = backwards;
+  ok_decision.set_request_id("dec-ok");
+  ok_decision.mutable_decision()->clear_valid_to();
+  ASSERT_TRUE(
+      C(&v1::ChoiceService::Stub::RegisterDecision, ok_decision, &out).ok());
+
+  v1::ChooseResponse chosen;
+  s = Choose(client.client_id(), south_only, &chosen);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("is not eligible"), std::string::npos);
+  EXPECT_NE(s.error_message().find("not approved for home-help-service in "
+                                   "zone north"),
+            std::string::npos)
+      << s.error_message();
+  s = Choose(client.client_id(), "prv-0000000000", &chosen);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // A request id reused for a different request is refused.
+  ASSERT_TRUE(Choose(client.client_id(), a, &chosen, 0, "choose-1").ok());
+  ASSERT_TRUE(Choose(client.client_id(), a, &chosen, 0, "choose-1").ok())
+      << "a retry returns the result";
+  s = Choose(client.client_id(), south_only, &chosen, 0, "choose-1");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+
+  // Only the accepted changes are in the state and the topic.
+  v1::Client stored = Get(client.client_id());
+  EXPECT_EQ(stored.decisions_size(), 1);
+  EXPECT_EQ(stored.assignments_size(), 1);
+  std::vector<std::string> types;
+  for (const auto& e : AllEvents()) {
+    if (e.has_zone_health()) continue;
+    types.push_back(std::string(
+        e.GetDescriptor()->FindFieldByNumber(e.payload_case())->name()));
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"client_registered",
+                                             "decision_registered",
+                                             "assignment_started"}));
+}
+
+TEST_F(ChoiceServiceTest, StateRebuiltFromKafkaHasTheSameAssignments) {
+  StartChoice(1);
+  ConfigureMunicipality();
+  const std::string a = Provider(1, "Allegio Omsorg AB");
+  const std::string b = Provider(2, "Attendo Sverige AB");
+  SetCap(a, 3);
+  WaitForSelectable("north", 2);
+  ConfigurePolicy(v1::ALLOCATION_POLICY_ROTATION);
+  std::vector<std::string> clients;
+  for (int i = 0; i < 6; ++i) clients.push_back(Client(i));
+  v1::ChooseResponse out;
+  ASSERT_TRUE(Choose(clients[0], a, &out).ok());
+  ASSERT_TRUE(Choose(clients[1], a, &out).ok());
+  ASSERT_TRUE(Choose(clients[2], b, &out).ok());
+  ASSERT_TRUE(Choose(clients[0], b, &out).ok());  // a re-choice, pending
+  for (int i = 3; i < 6; ++i) {
+    v1::AllocateNonChoiceRequest r;
+    r.set_request_id(absl::StrCat("nc-", i));
+    r.set_client_id(clients[i]);
+    v1::AllocateNonChoiceResponse nc;
+    grpc::Status s = C(&v1::ChoiceService::Stub::AllocateNonChoice, r, &nc);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  v1::EndClientRequest end;
+  end.set_request_id("end-1");
+  end.set_client_id(clients[1]);
+  end.set_reason(v1::END_REASON_CLIENT_DECEASED);
+  end.set_last_day(Date(today_ + 2));
+  v1::Client ended;
+  ASSERT_TRUE(C(&v1::ChoiceService::Stub::EndClient, end, &ended).ok());
+  EXPECT_EQ(ended.status(), v1::CLIENT_STATUS_ENDED);
+
+  auto snapshot = [&] {
+    std::map<std::string, std::string> s;
+    for (const auto& id : clients) {
+      v1::Client c = Get(id);
+      c.clear_personnummer();
+      s[id] = c.SerializeAsString();
+    }
+    for (const auto& p : {a, b}) {
+      v1::ListAssignmentsRequest r;
+      r.set_provider_id(p);
+      v1::ListAssignmentsResponse l;
+      EXPECT_TRUE(C(&v1::ChoiceService::Stub::ListAssignments, r, &l).ok());
+      s["provider " + p] = l.SerializeAsString();
+    }
+    v1::ListEligibleProvidersRequest r;
+    r.set_client_id(clients[2]);
+    r.set_seed(7);
+    v1::ListEligibleProvidersResponse l;
+    EXPECT_TRUE(C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &l).ok());
+    s["eligible"] = l.SerializeAsString();
+    return s;
+  };
+  const auto before = snapshot();
+  EXPECT_EQ(Get(clients[3]).personnummer(), Personnummer(3));
+
+  choice_[0]->Kill();
+  auto redis = RedisClient::Connect(Stack().redis_addr);
+  ASSERT_TRUE(redis.ok());
+  int64_t wiped = 0;
+  std::string cursor = "0";
+  do {
+    auto r = (*redis)->Command(
+        {"SCAN", cursor, "MATCH", ns_ + ":lov:choice:*", "COUNT", "1000"});
+    ASSERT_TRUE(r.ok());
+    cursor = r->elements[0].str;
+    for (const auto& k : r->elements[1].elements) {
+      ASSERT_TRUE((*redis)->Command({"DEL", k.str}).ok());
+      ++wiped;
+    }
+  } while (cursor != "0");
+  EXPECT_GT(wiped, 10);
+  StartChoice(1);
+
+  EXPECT_EQ(snapshot(), before);
+  // The plaintext number is gone, but the client is found by it.
+  EXPECT_TRUE(Get(clients[3]).personnummer().empty());
+  v1::FindClientRequest find;
+  find.set_personnummer(Personnummer(3));
+  v1::Client found;
+  ASSERT_TRUE(C(&v1::ChoiceService::Stub::FindClient, find, &found).ok());
+  EXPECT_EQ(found.client_id(), clients[3]);
+  EXPECT_EQ(found.personnummer(), Personnummer(3));
+}
+
+}  // namespace
+}  // namespace lov::choice

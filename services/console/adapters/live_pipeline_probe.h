@@ -1,0 +1,44 @@
+#ifndef LOV_CONSOLE_ADAPTERS_LIVE_PIPELINE_PROBE_H_
+#define LOV_CONSOLE_ADAPTERS_LIVE_PIPELINE_PROBE_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lov/platform/redis.h"
+#include "ports.h"
+
+namespace RdKafka {
+class Producer;
+}
+
+namespace lov::console {
+
+// Health over the wire: each service's /metrics (lov_serving, the consumer
+// groups' lag and dead letters), Kafka cluster metadata, Redis PING.
+class LivePipelineProbe : public PipelineProbe {
+ public:
+  // `services`: name and metrics host:port of every service to watch.
+  LivePipelineProbe(std::vector<std::pair<std::string, std::string>> services,
+                    std::string kafka_brokers, std::string redis_addr);
+  ~LivePipelineProbe() override;
+  PipelineHealth Check() override;
+
+ private:
+  ServiceHealth CheckService(const std::string& name,
+                             const std::string& address);
+  void CheckKafka(PipelineHealth* health);
+  void CheckRedis(PipelineHealth* health);
+
+  std::vector<std::pair<std::string, std::string>> services_;
+  std::string kafka_brokers_;
+  std::string redis_addr_;
+  std::unique_ptr<RdKafka::Producer> kafka_;
+  std::unique_ptr<RedisClient> redis_;
+};
+
+}  // namespace lov::console
+
+#endif  // LOV_CONSOLE_ADAPTERS_LIVE_PIPELINE_PROBE_H_

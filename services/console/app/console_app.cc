@@ -1,0 +1,137 @@
+#include "app/console_app.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "lov/platform/event_envelope.h"
+#include "lov/platform/stockholm_time.h"
+#include "lov/platform/text.h"
+
+namespace lov::console {
+namespace {
+
+using json = nlohmann::json;
+
+template <typename Event>
+absl::Status ParseAndApply(const CloudEvent& ce, DashboardModel* model) {
+  Event event;
+  if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) return s;
+  model->Apply(event);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+ConsoleApp::~ConsoleApp() { Stop(); }
+
+absl::Status ConsoleApp::Apply(const CloudEvent& ce) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (seen_.count(ce.id) > 0) return absl::OkStatus();
+  const absl::string_view topic = AsAbsl(ce.topic);
+  absl::Status s;
+  std::string base;
+  if (absl::EndsWith(topic, kRegistryEvents)) {
+    base = kRegistryEvents;
+    s = ParseAndApply<registry::v1::RegistryEvent>(ce, &model_);
+  } else if (absl::EndsWith(topic, kChoiceEvents)) {
+    base = kChoiceEvents;
+    s = ParseAndApply<choice::v1::ChoiceEvent>(ce, &model_);
+  } else if (absl::EndsWith(topic, kVisitsEvents)) {
+    base = kVisitsEvents;
+    s = ParseAndApply<visits::v1::VisitEvent>(ce, &model_);
+  } else if (absl::EndsWith(topic, kSettlementEvents)) {
+    base = kSettlementEvents;
+    s = ParseAndApply<settlement::v1::SettlementEvent>(ce, &model_);
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the console does not read topic ", ce.topic));
+  }
+  if (!s.ok()) return s;
+  seen_.insert(ce.id);
+  ++applied_by_topic_[base];
+  last_event_ = clock_->Now();
+  return absl::OkStatus();
+}
+
+nlohmann::json ConsoleApp::Snapshot() const {
+  const absl::Time now = clock_->Now();
+  std::lock_guard<std::mutex> lock(mu_);
+  json out = model_.Snapshot(now);
+  json services = json::array();
+  for (const ServiceHealth& s : health_.services) {
+    json groups = json::array();
+    for (const GroupHealth& g : s.groups) {
+      groups.push_back({{"group", g.group},
+                        {"lag", g.lag},
+                        {"consumed", g.consumed},
+                        {"dead_lettered", g.dead_lettered}});
+    }
+    services.push_back({{"name", s.name},
+                        {"metrics_address", s.metrics_address},
+                        {"up", s.up},
+                        {"serving", s.serving},
+                        {"error", s.error},
+                        {"groups", groups}});
+  }
+  json topics = json::object();
+  int64_t total = 0;
+  for (const auto& [topic, n] : applied_by_topic_) {
+    topics[topic] = n;
+    total += n;
+  }
+  out["pipeline"] = {
+      {"checked_at", health_.checked_at == absl::InfinitePast()
+                         ? json(nullptr)
+                         : json(FormatRfc3339Utc(health_.checked_at))},
+      {"services", services},
+      {"kafka_reachable", health_.kafka_reachable},
+      {"kafka_error", health_.kafka_error},
+      {"redis_reachable", health_.redis_reachable},
+      {"redis_error", health_.redis_error},
+      {"events_applied", total},
+      {"events_by_topic", topics},
+      {"last_event_at", last_event_ == absl::InfinitePast()
+                            ? json(nullptr)
+                            : json(FormatRfc3339Utc(last_event_))}};
+  return out;
+}
+
+void ConsoleApp::SetHealth(PipelineHealth health) {
+  std::lock_guard<std::mutex> lock(mu_);
+  health_ = std::move(health);
+}
+
+void ConsoleApp::StartHealthChecks(PipelineProbe* probe,
+                                   absl::Duration interval) {
+  health_thread_ = std::thread([this, probe, interval] {
+    std::unique_lock<std::mutex> lock(stop_mu_);
+    while (!stop_) {
+      lock.unlock();
+      PipelineHealth health = probe->Check();
+      SetHealth(std::move(health));
+      lock.lock();
+      stop_cv_.wait_for(lock, absl::ToChronoMilliseconds(interval),
+                        [this] { return stop_; });
+    }
+  });
+}
+
+void ConsoleApp::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stop_ = true;
+  }
+  stop_cv_.notify_all();
+  if (health_thread_.joinable()) health_thread_.join();
+}
+
+std::vector<ZoneChoice> ConsoleApp::ZoneChoices() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return model_.ZoneChoices();
+}
+
+int64_t ConsoleApp::applied() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int64_t>(seen_.size());
+}
+
+}  // namespace lov::console

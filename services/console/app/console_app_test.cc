@@ -1,0 +1,74 @@
+#include "app/console_app.h"
+
+#include <gtest/gtest.h>
+
+#include "lov/platform/event_envelope.h"
+
+namespace lov::console {
+namespace {
+
+class FixedClock : public Clock {
+ public:
+  absl::Time Now() const override { return absl::FromUnixSeconds(1795000000); }
+};
+
+CloudEvent ZoneHealthEvent(const std::string& id, const std::string& topic) {
+  choice::v1::ChoiceEvent e;
+  e.set_event_id(id);
+  e.set_aggregate_id("zone-health");
+  e.mutable_zone_health()->set_zone_id("north");
+  e.mutable_zone_health()->set_category_id("service");
+  e.mutable_zone_health()->set_selectable_providers(1);
+  e.mutable_zone_health()->set_no_real_choice(true);
+  CloudEvent ce = ToCloudEvent(e, "/lov/choice");
+  ce.topic = topic;
+  return ce;
+}
+
+TEST(ConsoleAppTest, AppliesNamespacedTopicsOnceEach) {
+  FixedClock clock;
+  ConsoleApp app(&clock);
+  CloudEvent ce = ZoneHealthEvent("e1", "t123.lov.choice.events.v1");
+  ASSERT_TRUE(app.Apply(ce).ok());
+  ASSERT_TRUE(app.Apply(ce).ok());  // a redelivery
+  EXPECT_EQ(app.applied(), 1);
+  nlohmann::json s = app.Snapshot();
+  EXPECT_EQ(s["no_real_choice_count"], 1);
+  EXPECT_EQ(s["pipeline"]["events_by_topic"]["lov.choice.events.v1"], 1);
+  ASSERT_EQ(app.ZoneChoices().size(), 1u);
+  EXPECT_EQ(app.ZoneChoices()[0].selectable_providers, 1);
+}
+
+TEST(ConsoleAppTest, ABodyThatDoesNotParseIsPoison) {
+  FixedClock clock;
+  ConsoleApp app(&clock);
+  CloudEvent ce = ZoneHealthEvent("e1", "lov.visits.events.v1");
+  ce.data = "\xff\xff not protobuf";
+  absl::Status s = app.Apply(ce);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_EQ(app.applied(), 0);
+}
+
+TEST(ConsoleAppTest, ReportsWhatTheProbeFound) {
+  FixedClock clock;
+  ConsoleApp app(&clock);
+  PipelineHealth h;
+  h.checked_at = clock.Now();
+  h.kafka_reachable = true;
+  ServiceHealth registry;
+  registry.name = "registry";
+  registry.up = true;
+  registry.serving = true;
+  registry.groups.push_back({"registry.state", 3, 10, 1});
+  h.services.push_back(registry);
+  app.SetHealth(h);
+  nlohmann::json p = app.Snapshot()["pipeline"];
+  EXPECT_EQ(p["kafka_reachable"], true);
+  EXPECT_EQ(p["redis_reachable"], false);
+  EXPECT_EQ(p["services"][0]["name"], "registry");
+  EXPECT_EQ(p["services"][0]["groups"][0]["lag"], 3);
+  EXPECT_EQ(p["services"][0]["groups"][0]["dead_lettered"], 1);
+}
+
+}  // namespace
+}  // namespace lov::console

@@ -1,0 +1,268 @@
+#include "domain/dashboard_model.h"
+
+#include <gtest/gtest.h>
+
+#include "lov/platform/proto_util.h"
+#include "lov/platform/stockholm_time.h"
+
+namespace lov::console {
+namespace {
+
+namespace rv1 = ::lov::registry::v1;
+namespace cv1 = ::lov::choice::v1;
+namespace vv1 = ::lov::visits::v1;
+namespace sv1 = ::lov::settlement::v1;
+
+// Wednesday 18 November 2026, 10:00 in Stockholm (CET).
+const absl::Time kNow = absl::FromCivil(
+    absl::CivilSecond(2026, 11, 18, 9, 0, 0), absl::UTCTimeZone());
+
+rv1::RegistryEvent Municipality() {
+  rv1::RegistryEvent e;
+  auto* m = e.mutable_municipality_configured()->mutable_municipality();
+  m->set_name("Norrtälje");
+  auto* z = m->add_zones();
+  z->set_zone_id("north");
+  z->set_name("Norra");
+  z = m->add_zones();
+  z->set_zone_id("south");
+  z->set_name("Södra");
+  auto* c = m->add_categories();
+  c->set_category_id("service");
+  c->set_name("Hemtjänst service");
+  return e;
+}
+
+rv1::RegistryEvent Provider(const std::string& id, const std::string& name,
+                            int version) {
+  rv1::RegistryEvent e;
+  auto* p = e.mutable_provider_registered()->mutable_provider();
+  p->set_provider_id(id);
+  p->set_name(name);
+  p->set_version(version);
+  return e;
+}
+
+cv1::ChoiceEvent Health(const std::string& zone, int selectable) {
+  cv1::ChoiceEvent e;
+  auto* h = e.mutable_zone_health();
+  h->set_zone_id(zone);
+  h->set_category_id("service");
+  h->set_selectable_providers(selectable);
+  h->set_no_real_choice(selectable < 2);
+  return e;
+}
+
+cv1::ChoiceEvent Start(const std::string& id, const std::string& client,
+                       const std::string& provider, cv1::AssignmentReason r,
+                       const std::string& reported_on = "") {
+  cv1::ChoiceEvent e;
+  *e.mutable_occurred_at() = ToProtoTime(kNow);
+  auto* s = e.mutable_assignment_started();
+  s->set_reported_on(reported_on);
+  auto* a = s->mutable_assignment();
+  a->set_assignment_id(id);
+  a->set_client_id(client);
+  a->set_provider_id(provider);
+  a->set_zone_id("north");
+  a->add_category_ids("service");
+  a->set_valid_from("2026-10-01");
+  a->set_reason(r);
+  return e;
+}
+
+vv1::VisitEvent Accepted(const std::string& provider, int minutes,
+                         const std::string& exception = "") {
+  vv1::VisitEvent e;
+  *e.mutable_occurred_at() = ToProtoTime(kNow - absl::Minutes(2));
+  auto* v = e.mutable_visit_accepted()->mutable_visit();
+  v->set_provider_id(provider);
+  v->set_status(vv1::VISIT_STATUS_PERFORMED);
+  absl::Time start = kNow - absl::Hours(24);
+  *v->mutable_start() = ToProtoTime(start);
+  *v->mutable_end() = ToProtoTime(start + absl::Minutes(minutes));
+  if (!exception.empty()) {
+    e.mutable_visit_accepted()->add_exceptions()->set_code(exception);
+  }
+  return e;
+}
+
+vv1::VisitEvent Rejected(const std::string& reason) {
+  vv1::VisitEvent e;
+  *e.mutable_occurred_at() = ToProtoTime(kNow - absl::Minutes(1));
+  e.mutable_visit_rejected()->set_reason_code(reason);
+  return e;
+}
+
+sv1::SettlementEvent Approved(const std::string& provider,
+                              const std::string& period, int64_t ore) {
+  sv1::SettlementEvent e;
+  auto* a = e.mutable_statement_approved();
+  a->set_provider_id(provider);
+  a->set_period(period);
+  a->set_total_ore(ore);
+  return e;
+}
+
+TEST(ConsoleIsoWeekTest, FollowsIso8601AcrossYearEnds) {
+  EXPECT_EQ(IsoWeek(absl::CivilDay(2026, 11, 18)), "2026-W47");
+  // 1 January 2027 is a Friday: it belongs to the last week of 2026.
+  EXPECT_EQ(IsoWeek(absl::CivilDay(2027, 1, 1)), "2026-W53");
+  // 29 December 2025 is a Monday in week 1 of 2026.
+  EXPECT_EQ(IsoWeek(absl::CivilDay(2025, 12, 29)), "2026-W01");
+}
+
+TEST(ConsoleModelTest, ZoneWithOneSelectableProviderHasNoRealChoice) {
+  DashboardModel model;
+  model.Apply(Municipality());
+  model.Apply(Health("north", 1));
+  model.Apply(Health("south", 3));
+  nlohmann::json s = model.Snapshot(kNow);
+  EXPECT_EQ(s["municipality"], "Norrtälje");
+  EXPECT_EQ(s["no_real_choice_count"], 1);
+  EXPECT_EQ(s["zones"][0]["name"], "Norra");
+  EXPECT_EQ(s["zones"][0]["cells"][0]["no_real_choice"], true);
+  EXPECT_EQ(s["zones"][0]["cells"][0]["selectable_providers"], 1);
+  EXPECT_EQ(s["zones"][1]["cells"][0]["no_real_choice"], false);
+  // A later report replaces the earlier one.
+  model.Apply(Health("north", 2));
+  EXPECT_EQ(model.Snapshot(kNow)["no_real_choice_count"], 0);
+}
+
+TEST(ConsoleModelTest, CountsChoicesNonChoiceAndRechoicesPerWeek) {
+  DashboardModel model;
+  model.Apply(Start("a1", "c1", "p1", cv1::ASSIGNMENT_REASON_CHOSEN));
+  model.Apply(Start("a2", "c2", "p1", cv1::ASSIGNMENT_REASON_CHOSEN));
+  model.Apply(Start("a3", "c3", "p2", cv1::ASSIGNMENT_REASON_NON_CHOICE));
+  model.Apply(Start("a4", "c1", "p2", cv1::ASSIGNMENT_REASON_RE_CHOSEN,
+                    "2026-11-10"));  // week 46
+  nlohmann::json c = model.Snapshot(kNow)["choice"];
+  EXPECT_EQ(c["chosen"], 2);
+  EXPECT_EQ(c["non_choice"], 1);
+  EXPECT_EQ(c["re_chosen"], 1);
+  ASSERT_EQ(c["rechoices_per_week"].size(), 8u);
+  EXPECT_EQ(c["rechoices_per_week"][6]["week"], "2026-W46");
+  EXPECT_EQ(c["rechoices_per_week"][6]["count"], 1);
+  EXPECT_EQ(c["rechoices_per_week"][7]["count"], 0);
+}
+
+TEST(ConsoleModelTest, CapacityCountsClientsServedTodayAgainstTheCap) {
+  DashboardModel model;
+  model.Apply(Municipality());
+  rv1::RegistryEvent p = Provider("p1", "Attendo", 3);
+  auto* cap =
+      p.mutable_provider_registered()->mutable_provider()->add_capacity();
+  cap->set_zone_id("north");
+  cap->set_capped(true);
+  cap->set_max_clients(2);
+  model.Apply(p);
+  model.Apply(Start("a1", "c1", "p1", cv1::ASSIGNMENT_REASON_CHOSEN));
+  model.Apply(Start("a2", "c2", "p1", cv1::ASSIGNMENT_REASON_CHOSEN));
+  cv1::ChoiceEvent ended;
+  auto* a = ended.mutable_assignment_ended()->mutable_assignment();
+  a->set_assignment_id("a2");
+  a->set_valid_to("2026-11-01");
+  model.Apply(ended);
+  nlohmann::json rows = model.Snapshot(kNow)["capacity"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["provider"], "Attendo");
+  EXPECT_EQ(rows[0]["zone"], "Norra");
+  EXPECT_EQ(rows[0]["used"], 1);
+  EXPECT_EQ(rows[0]["cap"], 2);
+}
+
+TEST(ConsoleModelTest, LeavingProviderShowsReChoiceProgress) {
+  DashboardModel model;
+  model.Apply(Municipality());
+  rv1::RegistryEvent p = Provider("p1", "Väddö Vård", 2);
+  auto* n = p.mutable_provider_registered()->mutable_provider()->add_notices();
+  n->set_zone_id("north");
+  n->set_effective_date("2026-12-01");
+  model.Apply(p);
+  for (const char* id : {"k1", "k2", "k3"}) {
+    cv1::ChoiceEvent o;
+    auto* c = o.mutable_rechoice_case_opened();
+    c->set_case_id(id);
+    c->set_provider_id("p1");
+    c->set_zone_id("north");
+    c->set_deadline(std::string(id) == "k3" ? "2026-11-10" : "2026-11-24");
+    model.Apply(o);
+  }
+  cv1::ChoiceEvent closed;
+  closed.mutable_rechoice_case_closed()->set_case_id("k1");
+  closed.mutable_rechoice_case_closed()->set_outcome("re-chosen");
+  model.Apply(closed);
+  nlohmann::json rows = model.Snapshot(kNow)["leaving"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["provider"], "Väddö Vård");
+  EXPECT_EQ(rows[0]["leaving_date"], "2026-12-01");
+  EXPECT_EQ(rows[0]["days_left"], 13);
+  EXPECT_EQ(rows[0]["cases"], 3);
+  EXPECT_EQ(rows[0]["closed"], 1);
+  EXPECT_EQ(rows[0]["re_chosen"], 1);
+  EXPECT_EQ(rows[0]["open"], 2);
+  EXPECT_EQ(rows[0]["overdue"], 1);  // k3's deadline has passed
+  EXPECT_EQ(rows[0]["next_deadline"], "2026-11-10");
+}
+
+TEST(ConsoleModelTest, VisitOutcomesReasonsRateAndPerformedTime) {
+  DashboardModel model;
+  model.Apply(Provider("p1", "Attendo", 1));
+  cv1::ChoiceEvent decision;
+  auto* d = decision.mutable_decision_registered();
+  d->set_client_id("c1");
+  auto* g = d->mutable_decision()->add_categories();
+  g->set_category_id("service");
+  g->set_minutes_per_month(600);
+  model.Apply(decision);
+  model.Apply(Start("a1", "c1", "p1", cv1::ASSIGNMENT_REASON_CHOSEN));
+  model.Apply(Accepted("p1", 45));
+  model.Apply(Accepted("p1", 30, "OUTSIDE_HOURS"));
+  model.Apply(Rejected("NO_ACTIVE_ASSIGNMENT"));
+  model.Apply(Rejected("NO_ACTIVE_ASSIGNMENT"));
+  model.Apply(Rejected("DUPLICATE"));
+  // A correction replaces the 45 minutes with 60.
+  vv1::VisitEvent corrected;
+  *corrected.mutable_visit_corrected()->mutable_previous() =
+      Accepted("p1", 45).visit_accepted().visit();
+  *corrected.mutable_visit_corrected()->mutable_visit() =
+      Accepted("p1", 60).visit_accepted().visit();
+  model.Apply(corrected);
+
+  nlohmann::json v = model.Snapshot(kNow)["visits"];
+  EXPECT_EQ(v["accepted"], 2);
+  EXPECT_EQ(v["accepted_with_exceptions"], 1);
+  EXPECT_EQ(v["rejected"], 3);
+  EXPECT_EQ(v["corrected"], 1);
+  EXPECT_EQ(v["rejections"][0]["reason"], "DUPLICATE");
+  EXPECT_EQ(v["rejections"][1]["reason"], "NO_ACTIVE_ASSIGNMENT");
+  EXPECT_EQ(v["rejections"][1]["count"], 2);
+  EXPECT_EQ(v["exceptions"][0]["code"], "OUTSIDE_HOURS");
+  EXPECT_EQ(v["reports_last_5_min"], 5);
+  EXPECT_EQ(v["time_month"], "2026-11");
+  ASSERT_EQ(v["performed_vs_granted"].size(), 1u);
+  EXPECT_EQ(v["performed_vs_granted"][0]["performed_minutes"], 90);
+  EXPECT_EQ(v["performed_vs_granted"][0]["granted_minutes"], 600);
+}
+
+TEST(ConsoleModelTest, StatementsComparedWithTheSameMonthAYearEarlier) {
+  DashboardModel model;
+  model.Apply(Provider("p1", "Attendo", 1));
+  model.Apply(Approved("p1", "2025-10", 4000000));
+  model.Apply(Approved("p1", "2026-10", 4851250));
+  sv1::SettlementEvent preview;
+  preview.mutable_statement_previewed()->set_provider_id("p1");
+  preview.mutable_statement_previewed()->set_period("2026-10");
+  preview.mutable_statement_previewed()->set_total_ore(1);
+  model.Apply(preview);  // an approved statement is locked
+  nlohmann::json s = model.Snapshot(kNow)["settlement"];
+  ASSERT_EQ(s["statements"].size(), 2u);
+  EXPECT_EQ(s["statements"][1]["period"], "2026-10");
+  EXPECT_EQ(s["statements"][1]["status"], "approved");
+  EXPECT_EQ(s["statements"][1]["total_ore"], 4851250);
+  EXPECT_EQ(s["statements"][1]["previous_year_ore"], 4000000);
+  EXPECT_EQ(s["monthly_approved"][1]["previous_year_ore"], 4000000);
+}
+
+}  // namespace
+}  // namespace lov::console

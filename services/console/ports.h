@@ -1,0 +1,50 @@
+#ifndef LOV_SERVICES_CONSOLE_PORTS_H_
+#define LOV_SERVICES_CONSOLE_PORTS_H_
+
+// The console's application layer asks these small interfaces about the
+// rest of the system; adapters/ implements them over HTTP, Kafka and Redis,
+// tests with fixed answers.
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace lov::console {
+
+struct GroupHealth {
+  std::string group;
+  double lag = 0;
+  double consumed = 0;
+  double dead_lettered = 0;
+};
+
+struct ServiceHealth {
+  std::string name;
+  std::string metrics_address;  // host:port
+  bool up = false;              // /metrics answered
+  bool serving = false;         // lov_serving == 1
+  std::string error;
+  std::vector<GroupHealth> groups;
+};
+
+struct PipelineHealth {
+  absl::Time checked_at = absl::InfinitePast();
+  std::vector<ServiceHealth> services;
+  bool kafka_reachable = false;
+  std::string kafka_error;
+  bool redis_reachable = false;
+  std::string redis_error;
+};
+
+class PipelineProbe {
+ public:
+  virtual ~PipelineProbe() = default;
+  // Asks every service's metrics endpoint, Kafka and Redis; never blocks for
+  // long (short timeouts), never fails: what is down is reported as down.
+  virtual PipelineHealth Check() = 0;
+};
+
+}  // namespace lov::console
+
+#endif  // LOV_SERVICES_CONSOLE_PORTS_H_

@@ -1,0 +1,498 @@
+// The console and the registry binaries as processes against the real Kafka
+// and Redis; a small scenario's events; the dashboard opened in real headless
+// Chromium, checked for the scenario's numbers, and a screenshot kept as a
+// test artifact (<build>/artifacts/dashboard.png).
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lov/choice/v1/events.pb.h"
+#include "lov/platform/event_envelope.h"
+#include "lov/platform/http_server.h"
+#include "lov/platform/ids.h"
+#include "lov/platform/proto_util.h"
+#include "lov/platform/stockholm_time.h"
+#include "lov/registry/v1/registry.grpc.pb.h"
+#include "lov/settlement/v1/events.pb.h"
+#include "lov/visits/v1/events.pb.h"
+#include "nlohmann/json.hpp"
+#include "service_process.h"
+#include "test_stack.h"
+
+namespace lov::console {
+namespace {
+
+namespace rv1 = ::lov::registry::v1;
+namespace cv1 = ::lov::choice::v1;
+namespace vv1 = ::lov::visits::v1;
+namespace sv1 = ::lov::settlement::v1;
+using ::lov::testing::Eventually;
+using ::lov::testing::FreePort;
+using ::lov::testing::ServiceProcess;
+using ::lov::testing::Stack;
+using json = nlohmann::json;
+
+constexpr char kCategory[] = "home-help-service";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Month(absl::CivilMonth m) {
+  return absl::StrFormat("%04d-%02d", m.year(), m.month());
+}
+
+class ConsoleDashboardTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ns_ = "t" + NewUuid().substr(0, 8);
+    registry_ = std::make_unique<ServiceProcess>(
+        "services/registry/registry",
+        std::vector<std::string>{"--namespace=" + ns_});
+    ASSERT_TRUE(registry_->Start().ok()) << registry_->Log();
+    stub_ = rv1::RegistryService::NewStub(grpc::CreateChannel(
+        registry_->target(), grpc::InsecureChannelCredentials()));
+    auto producer = EventProducer::Create(Stack().kafka("console-test"));
+    ASSERT_TRUE(producer.ok()) << producer.status();
+    producer_ = std::move(*producer);
+    // The topics the choice, visits and settlement services would create.
+    std::vector<TopicSpec> topics;
+    for (const char* base : {"lov.choice.events.v1", "lov.visits.events.v1",
+                             "lov.settlement.events.v1"}) {
+      topics.push_back({ns_ + "." + base, 3, 1, {}});
+    }
+    absl::Status created = EnsureTopics(Stack().kafka("console-test"), topics);
+    ASSERT_TRUE(created.ok()) << created;
+  }
+
+  template <typename Req, typename Resp>
+  void Call(grpc::Status (rv1::RegistryService::Stub::*method)(
+                grpc::ClientContext*, const Req&, Resp*),
+            const Req& req, Resp* resp) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    grpc::Status s = ((*stub_).*method)(&ctx, req, resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  // Norrtälje with two zones; three providers approved in both; Attendo
+  // capped at 10 clients in Norra; Väddö Vård leaving Norra.
+  void SetUpRegistry() {
+    rv1::ConfigureMunicipalityRequest configure;
+    configure.set_request_id("setup-1");
+    rv1::Municipality* m = configure.mutable_municipality();
+    m->set_municipality_id("0188");
+    m->set_name("Norrtälje");
+    m->set_provider_notice_days(90);
+    for (auto [id, name] :
+         {std::pair{"north", "Norra"}, std::pair{"south", "Södra"}}) {
+      rv1::Zone* z = m->add_zones();
+      z->set_zone_id(id);
+      z->set_name(name);
+      z->set_area_type(rv1::AREA_TYPE_RURAL);
+    }
+    rv1::ServiceCategory* c = m->add_categories();
+    c->set_category_id(kCategory);
+    c->set_name("Hemtjänst service");
+    auto* h = c->add_hours();
+    h->set_start_minute(7 * 60);
+    h->set_end_minute(22 * 60);
+    rv1::Municipality configured;
+    Call(&rv1::RegistryService::Stub::ConfigureMunicipality, configure,
+         &configured);
+
+    int n = 0;
+    for (auto [org, name] : {std::pair{"556554-1645", "Attendo Sverige AB"},
+                             std::pair{"556760-1785", "Tiohundra AB"},
+                             std::pair{"559012-3450", "Väddö Vård AB"}}) {
+      ++n;
+      rv1::RegisterProviderRequest reg;
+      reg.set_request_id(absl::StrCat("reg-", n));
+      reg.set_organisation_number(org);
+      reg.set_name(name);
+      reg.set_kind(rv1::PROVIDER_KIND_PRIVATE);
+      rv1::Provider p;
+      Call(&rv1::RegistryService::Stub::RegisterProvider, reg, &p);
+      provider_ids_.push_back(p.provider_id());
+      rv1::SubmitApplicationRequest apply;
+      apply.set_request_id(absl::StrCat("apply-", n));
+      apply.set_provider_id(p.provider_id());
+      apply.add_zone_ids("north");
+      apply.add_zone_ids("south");
+      apply.add_category_ids(kCategory);
+      Call(&rv1::RegistryService::Stub::SubmitApplication, apply, &p);
+      rv1::DecideApplicationRequest decide;
+      decide.set_request_id(absl::StrCat("decide-", n));
+      decide.set_provider_id(p.provider_id());
+      decide.set_application_id(p.applications(0).application_id());
+      decide.set_approve(true);
+      decide.set_effective_date("2025-01-01");
+      Call(&rv1::RegistryService::Stub::DecideApplication, decide, &p);
+    }
+    rv1::SetCapacityRequest cap;
+    cap.set_request_id("cap-1");
+    cap.set_provider_id(provider_ids_[0]);
+    cap.set_zone_id("north");
+    cap.set_max_clients(10);
+    rv1::Provider p;
+    Call(&rv1::RegistryService::Stub::SetCapacity, cap, &p);
+    rv1::GiveNoticeRequest notice;
+    notice.set_request_id("notice-1");
+    notice.set_provider_id(provider_ids_[2]);
+    notice.set_zone_id("north");
+    notice.set_effective_date(leaving_date_);
+    notice.set_reason("too few clients in the zone");
+    Call(&rv1::RegistryService::Stub::GiveNotice, notice, &p);
+  }
+
+  template <typename Event>
+  void Publish(const std::string& base, Event event,
+               const std::string& source) {
+    event.set_event_id(NewUuid());
+    *event.mutable_occurred_at() = ToProtoTime(absl::Now());
+    if (event.aggregate_id().empty()) event.set_aggregate_id("scenario");
+    absl::Status s =
+        producer_->Publish(ns_ + "." + base, ToCloudEvent(event, source));
+    ASSERT_TRUE(s.ok()) << s;
+  }
+
+  // Choice: Norra has one selectable provider, Södra two; three clients
+  // chose, one was allocated (non-choice), one re-chose away from the
+  // leaving provider; two re-choice cases, one of them closed.
+  void PublishChoice() {
+    const char* topic = "lov.choice.events.v1";
+    for (auto [zone, selectable] :
+         {std::pair{"north", 1}, std::pair{"south", 2}}) {
+      cv1::ChoiceEvent e;
+      e.set_aggregate_id("zone-health");
+      auto* h = e.mutable_zone_health();
+      h->set_zone_id(zone);
+      h->set_category_id(kCategory);
+      h->set_selectable_providers(selectable);
+      h->set_no_real_choice(selectable < 2);
+      Publish(topic, e, "/lov/choice");
+    }
+    struct Start {
+      const char* client;
+      int provider;
+      const char* zone;
+      cv1::AssignmentReason reason;
+    };
+    int n = 0;
+    for (Start s :
+         {Start{"c1", 0, "north", cv1::ASSIGNMENT_REASON_CHOSEN},
+          Start{"c2", 0, "north", cv1::ASSIGNMENT_REASON_CHOSEN},
+          Start{"c3", 1, "south", cv1::ASSIGNMENT_REASON_CHOSEN},
+          Start{"c4", 2, "north", cv1::ASSIGNMENT_REASON_NON_CHOICE},
+          Start{"c5", 0, "north", cv1::ASSIGNMENT_REASON_RE_CHOSEN}}) {
+      cv1::ChoiceEvent d;
+      d.set_aggregate_id(s.client);
+      d.mutable_decision_registered()->set_client_id(s.client);
+      auto* g =
+          d.mutable_decision_registered()->mutable_decision()->add_categories();
+      g->set_category_id(kCategory);
+      g->set_minutes_per_month(600);
+      Publish(topic, d, "/lov/choice");
+      cv1::ChoiceEvent e;
+      e.set_aggregate_id(s.client);
+      auto* a = e.mutable_assignment_started()->mutable_assignment();
+      a->set_assignment_id(absl::StrCat("as-", ++n));
+      a->set_client_id(s.client);
+      a->set_provider_id(provider_ids_[s.provider]);
+      a->set_zone_id(s.zone);
+      a->add_category_ids(kCategory);
+      a->set_valid_from("2025-06-01");
+      a->set_reason(s.reason);
+      Publish(topic, e, "/lov/choice");
+    }
+    for (auto [client, id] :
+         {std::pair{"c4", "case-1"}, std::pair{"c5", "case-2"}}) {
+      cv1::ChoiceEvent e;
+      e.set_aggregate_id(client);
+      auto* o = e.mutable_rechoice_case_opened();
+      o->set_client_id(client);
+      o->set_case_id(id);
+      o->set_provider_id(provider_ids_[2]);
+      o->set_zone_id("north");
+      o->set_deadline(deadline_);
+      o->set_effective_date(leaving_date_);
+      Publish(topic, e, "/lov/choice");
+    }
+    cv1::ChoiceEvent closed;
+    closed.set_aggregate_id("c5");
+    closed.mutable_rechoice_case_closed()->set_client_id("c5");
+    closed.mutable_rechoice_case_closed()->set_case_id("case-2");
+    closed.mutable_rechoice_case_closed()->set_outcome("re-chosen");
+    Publish(topic, closed, "/lov/choice");
+  }
+
+  // Visits: three accepted for Attendo (60 + 45 + 30 minutes, one outside
+  // hours), three rejected (two without an assignment, one duplicate).
+  void PublishVisits() {
+    const char* topic = "lov.visits.events.v1";
+    absl::Time start = absl::Now() - absl::Hours(1);
+    int n = 0;
+    for (int minutes : {60, 45, 30}) {
+      vv1::VisitEvent e;
+      auto* v = e.mutable_visit_accepted()->mutable_visit();
+      v->set_visit_id(absl::StrCat(provider_ids_[0], "/r", ++n));
+      e.set_aggregate_id(v->visit_id());
+      v->set_provider_id(provider_ids_[0]);
+      v->set_client_id("c1");
+      v->set_category_id(kCategory);
+      v->set_status(vv1::VISIT_STATUS_PERFORMED);
+      *v->mutable_start() = ToProtoTime(start);
+      *v->mutable_end() = ToProtoTime(start + absl::Minutes(minutes));
+      if (minutes == 30) {
+        e.mutable_visit_accepted()->add_exceptions()->set_code("OUTSIDE_HOURS");
+      }
+      Publish(topic, e, "/lov/visits");
+    }
+    for (const char* reason :
+         {"NO_ACTIVE_ASSIGNMENT", "NO_ACTIVE_ASSIGNMENT", "DUPLICATE_REPORT"}) {
+      vv1::VisitEvent e;
+      e.set_aggregate_id(absl::StrCat(provider_ids_[1], "/x", ++n));
+      e.mutable_visit_rejected()->set_provider_id(provider_ids_[1]);
+      e.mutable_visit_rejected()->set_reason_code(reason);
+      Publish(topic, e, "/lov/visits");
+    }
+  }
+
+  // Settlement: Attendo's statement for last month approved at
+  // 48 512,50 kr, against 40 000,00 kr the same month a year earlier
+  // (+21,3 %); Tiohundra's previewed at 12 345,67 kr.
+  void PublishSettlement() {
+    const char* topic = "lov.settlement.events.v1";
+    for (auto [period, ore] : {std::pair{year_before_period_, int64_t{4000000}},
+                               std::pair{last_period_, int64_t{4851250}}}) {
+      sv1::SettlementEvent e;
+      e.set_aggregate_id(absl::StrCat(provider_ids_[0], "/", period));
+      auto* a = e.mutable_statement_approved();
+      a->set_statement_id(e.aggregate_id());
+      a->set_provider_id(provider_ids_[0]);
+      a->set_period(period);
+      a->set_total_ore(ore);
+      Publish(topic, e, "/lov/settlement");
+    }
+    sv1::SettlementEvent e;
+    e.set_aggregate_id(absl::StrCat(provider_ids_[1], "/", last_period_));
+    auto* p = e.mutable_statement_previewed();
+    p->set_provider_id(provider_ids_[1]);
+    p->set_period(last_period_);
+    p->set_total_ore(1234567);
+    Publish(topic, e, "/lov/settlement");
+  }
+
+  json Dashboard() {
+    absl::StatusOr<std::string> body = http::Get(
+        absl::StrCat("127.0.0.1:", http_port_), "/api/dashboard", 3000);
+    if (!body.ok()) return json();
+    return json::parse(*body, nullptr, /*allow_exceptions=*/false);
+  }
+
+  // Runs headless Chromium on the dashboard; returns its stdout.
+  std::string Chromium(const std::string& mode, const std::string& out) {
+    std::string profile = std::filesystem::temp_directory_path() /
+                          absl::StrCat("lov-chromium-", NewUuid());
+    std::string cmd = absl::StrCat(
+        "timeout 120 ", LOV_CHROMIUM,
+        " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+        " --disable-background-networking --disable-component-update"
+        " --disable-sync --disable-dev-shm-usage --hide-scrollbars"
+        " --user-data-dir=",
+        profile, " --window-size=1400,1800 --virtual-time-budget=5000 ", mode,
+        " http://127.0.0.1:", http_port_, "/ > ", out, " 2> ", out, ".log");
+    int rc = std::system(cmd.c_str());
+    std::filesystem::remove_all(profile);
+    EXPECT_EQ(rc, 0) << cmd << "\n" << ReadFile(out + ".log");
+    return ReadFile(out);
+  }
+
+  std::string ns_;
+  std::unique_ptr<ServiceProcess> registry_;
+  std::unique_ptr<ServiceProcess> console_;
+  std::unique_ptr<rv1::RegistryService::Stub> stub_;
+  std::unique_ptr<EventProducer> producer_;
+  std::vector<std::string> provider_ids_;
+  int http_port_ = 0;
+  const absl::CivilDay today_ = StockholmDate(absl::Now());
+  const std::string leaving_date_ = FormatDate(today_ + 120);
+  const std::string deadline_ = FormatDate(today_ + 90);
+  const std::string last_period_ = Month(absl::CivilMonth(today_) - 1);
+  const std::string year_before_period_ = Month(absl::CivilMonth(today_) - 13);
+};
+
+TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
+  SetUpRegistry();
+  PublishChoice();
+  // Started after part of the scenario (rebuilt by replay) and before the
+  // rest (arrives live through the consumer group).
+  http_port_ = FreePort();
+  console_ = std::make_unique<ServiceProcess>(
+      "services/console/console",
+      std::vector<std::string>{
+          "--namespace=" + ns_, absl::StrCat("--http-port=", http_port_),
+          absl::StrCat("--registry-metrics=127.0.0.1:",
+                       registry_->metrics_port()),
+          absl::StrCat("--choice-metrics=127.0.0.1:", FreePort()),
+          absl::StrCat("--visits-metrics=127.0.0.1:", FreePort()),
+          absl::StrCat("--settlement-metrics=127.0.0.1:", FreePort()),
+          "--health-interval-seconds=1"});
+  ASSERT_TRUE(console_->Start().ok()) << console_->Log();
+  PublishVisits();
+  PublishSettlement();
+
+  json d;
+  bool complete = Eventually(
+      [&] {
+        d = Dashboard();
+        return d.is_object() && d["visits"]["rejected"] == 3 &&
+               d["settlement"]["statements"].size() == 3 &&
+               d["capacity"].size() == 6 && d["leaving"].size() == 1 &&
+               d["pipeline"]["kafka_reachable"] == true &&
+               d["pipeline"]["services"].size() == 4 &&
+               d["pipeline"]["services"][0]["serving"] == true;
+      },
+      absl::Seconds(90));
+  ASSERT_TRUE(complete) << d.dump(2) << "\n" << console_->Log();
+
+  // The numbers, as the JSON the page draws from.
+  EXPECT_EQ(d["municipality"], "Norrtälje");
+  EXPECT_EQ(d["no_real_choice_count"], 1);
+  EXPECT_EQ(d["choice"]["chosen"], 3);
+  EXPECT_EQ(d["choice"]["non_choice"], 1);
+  EXPECT_EQ(d["choice"]["re_chosen"], 1);
+  EXPECT_EQ(d["leaving"][0]["provider"], "Väddö Vård AB");
+  EXPECT_EQ(d["leaving"][0]["cases"], 2);
+  EXPECT_EQ(d["leaving"][0]["closed"], 1);
+  EXPECT_EQ(d["leaving"][0]["days_left"], 120);
+  EXPECT_EQ(d["visits"]["accepted"], 3);
+  EXPECT_EQ(d["visits"]["accepted_with_exceptions"], 1);
+  EXPECT_EQ(d["pipeline"]["services"][1]["up"], false);  // choice: not run
+  EXPECT_EQ(d["pipeline"]["redis_reachable"], true);
+
+  // The page in a real browser: the key panels show the scenario.
+  std::filesystem::path artifacts =
+      std::filesystem::path(LOV_BINARY_DIR) / "artifacts";
+  std::filesystem::create_directories(artifacts);
+  std::string dom =
+      Chromium("--dump-dom", (artifacts / "dashboard.dom.html").string());
+  // Zones: Norra in red (no real choice, 1 provider), Södra fine (2).
+  EXPECT_NE(dom.find(absl::StrCat("id=\"zc-north-", kCategory,
+                                  "\" class=\"cell no-choice\"")),
+            std::string::npos)
+      << dom;
+  EXPECT_NE(dom.find(absl::StrCat("id=\"zc-south-", kCategory,
+                                  "\" class=\"cell ok\"")),
+            std::string::npos);
+  EXPECT_NE(dom.find("No real choice in Norra (Hemtjänst service): 1 "
+                     "selectable provider(s)"),
+            std::string::npos);
+  EXPECT_NE(dom.find("3 choices / 1 non-choice"), std::string::npos);
+  // Capacity: Attendo serves c1, c2 and c5 in Norra, capped at 10.
+  EXPECT_TRUE(std::regex_search(
+      dom, std::regex("Attendo Sverige AB</td><td>Norra</td><td class=\"num\">"
+                      "3 / 10<")));
+  // Leaving provider: one of two clients done.
+  EXPECT_NE(dom.find("1 of 2 done"), std::string::npos);
+  EXPECT_NE(dom.find(deadline_), std::string::npos);
+  // Visits: rejection reasons with counts, the exception.
+  EXPECT_NE(dom.find("<td>NO_ACTIVE_ASSIGNMENT</td><td class=\"num\">2</td>"),
+            std::string::npos);
+  EXPECT_NE(dom.find("<td>DUPLICATE_REPORT</td><td class=\"num\">1</td>"),
+            std::string::npos);
+  EXPECT_NE(dom.find("<td>OUTSIDE_HOURS</td><td class=\"num\">1</td>"),
+            std::string::npos);
+  // Performed 2.25 h against 3 clients x 10 h granted for Attendo.
+  EXPECT_NE(dom.find("Attendo Sverige AB</td><td class=\"num\">2,3 h</td>"
+                     "<td class=\"num\">30,0 h</td>"),
+            std::string::npos);
+  // Settlement: the approved amount in kronor, a year earlier, the change.
+  EXPECT_NE(dom.find(absl::StrCat(
+                last_period_,
+                "</td><td><span class=\"badge approved\">approved</span></td>"
+                "<td class=\"num\">48 512,50 kr</td><td class=\"num\">"
+                "40 000,00 kr</td><td class=\"num\">+21,3 %</td>")),
+            std::string::npos);
+  EXPECT_NE(dom.find("<span class=\"badge previewed\">previewed</span></td>"
+                     "<td class=\"num\">12 345,67 kr</td>"),
+            std::string::npos);
+  // Pipeline: Kafka and Redis reachable, the registry serving, choice down.
+  EXPECT_NE(dom.find("Kafka reachable"), std::string::npos);
+  EXPECT_NE(dom.find("Redis reachable"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(
+      dom, std::regex("data-service=\"registry\"><td[^>]*><b>registry</b>.*?"
+                      "<span class=\"dot up\"></span>serving")));
+  EXPECT_TRUE(std::regex_search(
+      dom, std::regex("data-service=\"choice\"><td[^>]*><b>choice</b>.*?"
+                      "<span class=\"dot down\"></span>down")));
+
+  Chromium(
+      absl::StrCat("--screenshot=", (artifacts / "dashboard.png").string()),
+      (artifacts / "chromium-screenshot.out").string());
+  EXPECT_TRUE(std::filesystem::exists(artifacts / "dashboard.png"));
+  EXPECT_GT(std::filesystem::file_size(artifacts / "dashboard.png"), 10000u);
+}
+
+// Every service's /metrics answers in the Prometheus text format, with the
+// console's market gauges and the platform's produce and Redis metrics.
+TEST_F(ConsoleDashboardTest, MetricsInPrometheusTextFormat) {
+  SetUpRegistry();
+  PublishChoice();
+  http_port_ = FreePort();
+  console_ = std::make_unique<ServiceProcess>(
+      "services/console/console",
+      std::vector<std::string>{"--namespace=" + ns_,
+                               absl::StrCat("--http-port=", http_port_)});
+  ASSERT_TRUE(console_->Start().ok()) << console_->Log();
+  std::string console_metrics;
+  ASSERT_TRUE(Eventually([&] {
+    absl::StatusOr<std::string> m = http::Get(
+        absl::StrCat("127.0.0.1:", console_->metrics_port()), "/metrics", 3000);
+    console_metrics = m.ok() ? *m : "";
+    return console_metrics.find("lov_zone_selectable_providers") !=
+           std::string::npos;
+  })) << console_metrics;
+  EXPECT_NE(console_metrics.find(
+                absl::StrCat("lov_zone_selectable_providers{category=\"",
+                             kCategory, "\",zone=\"north\"} 1\n")),
+            std::string::npos)
+      << console_metrics;
+  EXPECT_NE(console_metrics.find("# TYPE lov_consumer_lag gauge"),
+            std::string::npos);
+  absl::StatusOr<std::string> registry_metrics = http::Get(
+      absl::StrCat("127.0.0.1:", registry_->metrics_port()), "/metrics", 3000);
+  ASSERT_TRUE(registry_metrics.ok()) << registry_metrics.status();
+  for (const char* family :
+       {"# TYPE lov_grpc_requests_total counter",
+        "# TYPE lov_grpc_request_duration_seconds histogram",
+        "# TYPE lov_events_produced_total counter",
+        "# TYPE lov_redis_command_duration_seconds histogram"}) {
+    EXPECT_NE(registry_metrics->find(family), std::string::npos) << family;
+  }
+  EXPECT_NE(
+      registry_metrics->find(absl::StrCat("lov_events_produced_total{topic=\"",
+                                          ns_, ".lov.registry.events.v1\"} ")),
+      std::string::npos);
+  // Every sample line is "name{labels} value".
+  std::istringstream lines(*registry_metrics + console_metrics);
+  std::regex sample(R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? [-+0-9.eInf]+$)");
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    EXPECT_TRUE(std::regex_match(line, sample)) << line;
+  }
+}
+
+}  // namespace
+}  // namespace lov::console
