@@ -5,7 +5,8 @@
 #   3. the demo municipality (tools/simulator), when it is built
 # Ctrl-C (or `make stop` from another terminal) stops everything it started.
 #
-# Environment: LOV_BUILD_DIR (default <repo>/build), LOV_RUN_DIR, the stack's
+# Environment: LOV_BUILD_DIR (default <repo>/build), LOV_RUN_DIR, LOV_KEEP_DATA,
+# LOV_SIM_ARGS (extra simulator flags, e.g. --clients=300), the stack's
 # port variables (see stack.sh), LOV_<SERVICE>_GRPC_PORT and
 # LOV_<SERVICE>_METRICS_PORT per service, LOV_CONSOLE_HTTP_PORT (the
 # dashboard, default 8080), LOV_RUN_DETACH=1 to return after
@@ -41,7 +42,7 @@ wait_ready() { # NAME METRICS_PORT
     if curl -sf "http://127.0.0.1:${port}/readyz" >/dev/null 2>&1; then
       return 0
     fi
-    if ! "${STACK}" status 2>/dev/null | grep -q "^${name} .*running"; then
+    if ! kill -0 "$(cat "${RUN_DIR}/pids/${name}.pid" 2>/dev/null || echo 0)" 2>/dev/null; then
       tail -n 20 "${RUN_DIR}/logs/${name}.log" >&2 || true
       die "${name} stopped during start-up; log: ${RUN_DIR}/logs/${name}.log"
     fi
@@ -51,6 +52,12 @@ wait_ready() { # NAME METRICS_PORT
   die "${name} did not become ready within ${READY_TIMEOUT}s; log: ${RUN_DIR}/logs/${name}.log"
 }
 
+# The demo municipality is built from scratch each time, so its numbers are
+# the simulator's alone; LOV_KEEP_DATA=1 keeps what .run holds instead.
+if [[ "${LOV_KEEP_DATA:-0}" != 1 && -x "${BUILD_DIR}/tools/simulator/simulator" ]]; then
+  log "starting from an empty Kafka and Redis (LOV_KEEP_DATA=1 keeps the old data)"
+  "${STACK}" down --wipe >/dev/null
+fi
 "${STACK}" up
 # shellcheck disable=SC1091
 source "${RUN_DIR}/env"
@@ -94,7 +101,8 @@ for s in "${started[@]}"; do echo "  ${s}"; done
 echo "  logs   ${RUN_DIR}/logs/"
 
 if [[ -x "${BUILD_DIR}/tools/simulator/simulator" ]]; then
-  "${BUILD_DIR}/tools/simulator/simulator" --run-dir="${RUN_DIR}"
+  # shellcheck disable=SC2086
+  "${BUILD_DIR}/tools/simulator/simulator" --run-dir="${RUN_DIR}" ${LOV_SIM_ARGS:-}
 fi
 
 if [[ "${LOV_RUN_DETACH:-0}" == 1 ]]; then

@@ -57,11 +57,11 @@ int main(int argc, char** argv) {
           common.kafka(), {{topic,
                             common.topic_partitions,
                             common.topic_replication,
-                            {{"retention.ms", "-1"}}},
+                            lov::EventTopicConfig()},
                            {registry_topic,
                             common.topic_partitions,
                             common.topic_replication,
-                            {{"retention.ms", "-1"}}},
+                            lov::EventTopicConfig()},
                            {dlq, 1, common.topic_replication, {}}});
       !s.ok()) {
     return Fail(s);

@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     specs.push_back({topics.back(),
                      common.topic_partitions,
                      common.topic_replication,
-                     {{"retention.ms", "-1"}}});
+                     lov::EventTopicConfig()});
   }
   const std::string dlq = common.Topic("lov.console.dlq.v1");
   specs.push_back({dlq, 1, common.topic_replication, {}});

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   if (absl::Status s = lov::EnsureTopics(
           common.kafka(),
           {{topic, common.topic_partitions,
-            common.topic_replication, {{"retention.ms", "-1"}}},
+            common.topic_replication, lov::EventTopicConfig()},
            {dlq, 1, common.topic_replication, {}}});
       !s.ok()) {
     return Fail(s);

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   std::vector<lov::TopicSpec> topics = {{topic,
                                          common.topic_partitions,
                                          common.topic_replication,
-                                         {{"retention.ms", "-1"}}},
+                                         lov::EventTopicConfig()},
                                         {dlq, 1, common.topic_replication, {}}};
   // Upstream topics are created here too if their services have not run
   // yet, so that the consumer group can join them.
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     topics.push_back({common.Topic(upstream),
                       common.topic_partitions,
                       common.topic_replication,
-                      {{"retention.ms", "-1"}}});
+                      lov::EventTopicConfig()});
   }
   if (absl::Status s = lov::EnsureTopics(common.kafka(), topics); !s.ok()) {
     return Fail(s);

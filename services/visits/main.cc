@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     topics.push_back({t,
                       common.topic_partitions,
                       common.topic_replication,
-                      {{"retention.ms", "-1"}}});
+                      lov::EventTopicConfig()});
   }
   if (absl::Status s = lov::EnsureTopics(common.kafka(), topics); !s.ok()) {
     return Fail(s);

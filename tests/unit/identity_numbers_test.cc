@@ -145,3 +145,19 @@ TEST(OrganisationsnummerTest, RejectsMalformedInput) {
 
 }  // namespace
 }  // namespace lov
+
+namespace lov {
+namespace {
+
+TEST(ContainsPersonnummerTest, FindsValidNumbersOnlyAsWholeRuns) {
+  EXPECT_TRUE(ContainsPersonnummer("client-19121212-1212"));
+  EXPECT_TRUE(ContainsPersonnummer("x191212121212y"));
+  // Wrong check digit, impossible date, or part of a longer run: not one.
+  EXPECT_FALSE(ContainsPersonnummer("client-19121212-1213"));
+  EXPECT_FALSE(ContainsPersonnummer("sim-20241399-2026"));
+  EXPECT_FALSE(ContainsPersonnummer("1191212121212"));
+  EXPECT_FALSE(ContainsPersonnummer("report-2026-10-123"));
+}
+
+}  // namespace
+}  // namespace lov

@@ -158,7 +158,7 @@ const std::vector<ProviderSpec>& Providers() {
       {"212000-0209", "Norrtälje kommun, hemtjänst i egen regi",
        reg::PROVIDER_KIND_IN_HOUSE, {"norra", "sodra", "vaddo", "stad"}, 0,
        {"sv", "fi"}, {"dementia", "diabetes"}, 5},
-      {"556788-9988", "Allegio Omsorg AB", reg::PROVIDER_KIND_PRIVATE,
+      {"556788-9984", "Allegio Omsorg AB", reg::PROVIDER_KIND_PRIVATE,
        {"stad", "sodra"}, 260, {"sv", "ar"}, {"culture", "diet"}, 3},
       {"556554-1645", "Attendo Sverige AB", reg::PROVIDER_KIND_PRIVATE,
        {"stad", "sodra", "norra"}, 0, {"sv", "fi", "en"}, {"dementia"}, 4},
@@ -212,6 +212,13 @@ reg::Municipality Norrtalje() {
   add("home-nursing", "Hemsjukvård", 7, 17, {});
   add("home-rehabilitation", "Hemrehabilitering", 8, 17, {1, 2, 3, 4, 5});
   return m;
+}
+
+// Pads to `width` characters on screen (UTF-8: å, ä, ö are one character).
+std::string Pad(const std::string& text, size_t width) {
+  size_t chars = 0;
+  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+  return chars >= width ? text : text + std::string(width - chars, ' ');
 }
 
 // A valid personnummer: born in `year`, serial from `n`.
@@ -270,7 +277,7 @@ class Simulation {
 
   std::string Date(absl::CivilDay d) const { return FormatDate(d); }
   std::string Rid(const std::string& what) const {
-    return absl::StrCat("sim-", s_.seed, "-", absl::FormatCivilTime(s_.month), "-", what);
+    return absl::StrCat("sim.seed", s_.seed, ".", absl::FormatCivilTime(s_.month), ".", what);
   }
 
   void SetUpRegistry() {
@@ -303,6 +310,12 @@ class Simulation {
       for (const auto& z : p.zones) apply.add_zone_ids(z);
       apply.add_category_ids("home-help-service");
       apply.add_category_ids("home-help-personal-care");
+      // Home nursing: the in-house unit and Tiohundra; rehabilitation only
+      // in-house (as in Norrtälje, where few providers offer them).
+      if (p.kind == reg::PROVIDER_KIND_IN_HOUSE || id == ProviderId("556610-0201")) {
+        apply.add_category_ids("home-nursing");
+      }
+      if (p.kind == reg::PROVIDER_KIND_IN_HOUSE) apply.add_category_ids("home-rehabilitation");
       reg::Provider out;
       Must(Retry([&] { return registry_->SubmitApplication(Ctx().get(), apply, &out); }), "apply");
       std::string app_id;
@@ -467,7 +480,7 @@ class Simulation {
 
   void ProviderLeavesZone() {
     // Allegio leaves Södra: given mid-month, effective after the notice period.
-    const std::string leaver = ProviderId("556788-9988");
+    const std::string leaver = ProviderId("556788-9984");
     leaving_zone_ = "sodra";
     std::cerr << "[4/6] Allegio Omsorg AB gives notice for zone " << leaving_zone_
               << " mid-month\n";
@@ -757,7 +770,7 @@ class Simulation {
       for (const auto& l : s.lines()) sum += l.amount_ore();
       lines_add_up &= sum == s.total_ore();
       grand += s.total_ore();
-      std::cout << absl::StrFormat("%-42s %8d %10.1f %16s %s\n", p.name, clients_per_provider[id],
+      std::cout << Pad(p.name, 42) << absl::StrFormat(" %8d %10.1f %16s %s\n", clients_per_provider[id],
                                    s.performed_seconds() / 3600.0,
                                    Money::FromOre(s.total_ore()).ToDecimalString(),
                                    sum == s.total_ore() ? "add up" : "DO NOT ADD UP");
@@ -771,9 +784,10 @@ class Simulation {
     cho::GetZoneHealthResponse health;
     if (choice_->GetZoneHealth(Ctx().get(), q, &health).ok()) {
       std::map<std::string, std::string> names;
-      for (const auto& z : Norrtalje().zones()) names[z.zone_id()] = z.name();
+      const reg::Municipality town = Norrtalje();
+      for (const auto& z : town.zones()) names[z.zone_id()] = z.name();
       for (const auto& z : health.zones()) {
-        std::cout << absl::StrFormat("%-34s %-26s %11d %s\n", names[z.zone_id()], z.category_id(),
+        std::cout << Pad(names[z.zone_id()], 34) << absl::StrFormat(" %-26s %11d %s\n", z.category_id(),
                                      z.selectable_providers(),
                                      z.no_real_choice() ? "NO REAL CHOICE" : "");
       }

@@ -109,4 +109,25 @@ absl::StatusOr<std::string> NormalizeOrganisationsnummer(
   return normalized;
 }
 
+bool ContainsPersonnummer(std::string_view text) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!digit(text[i]) || (i > 0 && digit(text[i - 1]))) continue;
+    size_t j = i;
+    while (j < text.size() && digit(text[j])) ++j;
+    std::string_view candidate;
+    if (j - i == 12) {
+      candidate = text.substr(i, 12);
+    } else if (j - i == 8 && j + 5 <= text.size() &&
+               (text[j] == '-' || text[j] == '+') &&
+               (j + 5 == text.size() || !digit(text[j + 5]))) {
+      candidate = text.substr(i, 13);
+    }
+    if (!candidate.empty() && NormalizePersonnummer(candidate).ok()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace lov

@@ -34,6 +34,11 @@ absl::StatusOr<std::string> NormalizePersonnummer(std::string_view text);
 // is the owner's personnummer, which must not reach logs.
 absl::StatusOr<std::string> NormalizeOrganisationsnummer(std::string_view text);
 
+// True if `text` contains a valid personnummer (12 digits, or 8 + '-'/'+' +
+// 4, with a real date and a correct check digit) as a separate run of
+// digits. For refusing personal data where it must not go (request ids).
+bool ContainsPersonnummer(std::string_view text);
+
 }  // namespace lov
 
 #endif  // LOV_PLATFORM_IDENTITY_NUMBERS_H_

@@ -174,6 +174,11 @@ CloudEvent MakeEvent(std::string source, std::string type, std::string subject,
 
 // ---------------------------------------------------------------- topics
 
+std::map<std::string, std::string> EventTopicConfig() {
+  return {{"retention.ms", "-1"},
+          {"max.message.bytes", std::to_string(kMaxEventBytes)}};
+}
+
 absl::Status EnsureTopics(const KafkaSettings& settings,
                           const std::vector<TopicSpec>& topics) {
   if (topics.empty()) return absl::OkStatus();
@@ -312,6 +317,7 @@ absl::StatusOr<std::unique_ptr<EventProducer>> EventProducer::Create(
        {"acks", "all"},
        {"linger.ms", "2"},
        {"compression.type", "lz4"},
+       {"message.max.bytes", std::to_string(kMaxEventBytes + 65536)},
        {"delivery.timeout.ms",
         std::to_string(absl::ToInt64Milliseconds(settings.delivery_timeout))}});
   if (!s.ok()) return s;

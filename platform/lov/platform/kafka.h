@@ -63,6 +63,15 @@ struct TopicSpec {
   std::map<std::string, std::string> config;
 };
 
+// The largest event the platform writes or reads (an approved statement of
+// a large provider carries every line's sources).
+inline constexpr int kMaxEventBytes = 16 << 20;
+
+// Topic settings of every event topic (a system of record): kept forever,
+// events up to kMaxEventBytes. Whichever service creates a topic first uses
+// these, so they are the same everywhere.
+std::map<std::string, std::string> EventTopicConfig();
+
 // Creates the topics that do not exist yet (existing ones are left alone).
 absl::Status EnsureTopics(const KafkaSettings& settings,
                           const std::vector<TopicSpec>& topics);

@@ -104,12 +104,14 @@ RedisClient::~RedisClient() {
   for (redisContext* ctx : idle_) redisFree(ctx);
 }
 
-absl::StatusOr<redisContext*> RedisClient::Acquire() {
+absl::StatusOr<redisContext*> RedisClient::Acquire(bool* reused) {
+  *reused = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!idle_.empty()) {
       redisContext* ctx = idle_.back();
       idle_.pop_back();
+      *reused = true;
       return ctx;
     }
   }
@@ -175,29 +177,42 @@ class RoundTripTimer {
 absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
     const std::vector<std::vector<std::string>>& commands) {
   RoundTripTimer timer(commands);
-  absl::StatusOr<redisContext*> ctx = Acquire();
-  if (!ctx.ok()) return ctx.status();
-  for (const auto& args : commands) Append(*ctx, args);
-  std::vector<RedisReply> out;
-  out.reserve(commands.size());
-  absl::Status first_error;
-  for (size_t i = 0; i < commands.size(); ++i) {
-    void* raw = nullptr;
-    if (redisGetReply(*ctx, &raw) != REDIS_OK || raw == nullptr) {
-      std::string err = (*ctx)->errstr;
-      Release(*ctx, /*healthy=*/false);
+  // An idle pooled connection may have been closed by the server (timeout,
+  // CLIENT KILL, restart) without us knowing. If the very first reply on such
+  // a connection fails, nothing was executed: try once more on a new one.
+  for (int attempt = 0;; ++attempt) {
+    bool reused = false;
+    absl::StatusOr<redisContext*> ctx = Acquire(&reused);
+    if (!ctx.ok()) return ctx.status();
+    for (const auto& args : commands) Append(*ctx, args);
+    std::vector<RedisReply> out;
+    out.reserve(commands.size());
+    absl::Status first_error;
+    bool broken = false;
+    std::string err;
+    size_t i = 0;
+    for (; i < commands.size(); ++i) {
+      void* raw = nullptr;
+      if (redisGetReply(*ctx, &raw) != REDIS_OK || raw == nullptr) {
+        err = (*ctx)->errstr;
+        broken = true;
+        break;
+      }
+      auto* reply = static_cast<redisReply*>(raw);
+      absl::Status s = ReplyError(reply);
+      if (!s.ok() && first_error.ok()) first_error = s;
+      out.push_back(Convert(reply));
+      freeReplyObject(reply);
+    }
+    Release(*ctx, /*healthy=*/!broken);
+    if (broken) {
+      if (reused && i == 0 && attempt == 0) continue;
       return absl::UnavailableError(
           absl::StrCat("redis ", host_port_, ": ", err));
     }
-    auto* reply = static_cast<redisReply*>(raw);
-    absl::Status s = ReplyError(reply);
-    if (!s.ok() && first_error.ok()) first_error = s;
-    out.push_back(Convert(reply));
-    freeReplyObject(reply);
+    if (!first_error.ok()) return first_error;
+    return out;
   }
-  Release(*ctx, /*healthy=*/true);
-  if (!first_error.ok()) return first_error;
-  return out;
 }
 
 absl::StatusOr<RedisScript> RedisClient::LoadScript(const std::string& source) {

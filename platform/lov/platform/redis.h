@@ -67,7 +67,7 @@ class RedisClient {
 
  private:
   RedisClient() = default;
-  absl::StatusOr<redisContext*> Acquire();
+  absl::StatusOr<redisContext*> Acquire(bool* reused);
   void Release(redisContext* ctx, bool healthy);
 
   std::string host_; int port_ = 0;

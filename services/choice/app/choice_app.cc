@@ -30,7 +30,7 @@ absl::Status RequireRequestId(const std::string& request_id) {
   }
   // Request ids travel in events; a caller must not smuggle a personal
   // identity number into them.
-  if (log::Redact(request_id) != request_id) {
+  if (ContainsPersonnummer(request_id)) {
     return absl::InvalidArgumentError(
         "request_id: must not contain a personal identity number");
   }

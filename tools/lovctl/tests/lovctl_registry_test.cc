@@ -27,21 +27,30 @@ constexpr char kSetup[] = R"({
 
 class LovctlRegistryTest : public ::testing::Test {
  protected:
+  // Started once for the suite; a failure here fails every test (a fatal
+  // failure in SetUpTestSuite would only mark them skipped).
   static void SetUpTestSuite() {
     registry_ = new ServiceProcess(
         "services/registry/registry",
         {"--namespace=t" + NewUuid().substr(0, 8)});
-    ASSERT_TRUE(registry_->Start().ok()) << registry_->Log();
+    if (absl::Status s = registry_->Start(); !s.ok()) {
+      setup_error_ = std::string(s.message());
+      return;
+    }
     setup_file_ = std::filesystem::temp_directory_path() /
                   ("lovctl-setup-" + NewUuid().substr(0, 8) + ".json");
     std::ofstream(setup_file_) << kSetup;
     RunResult r = Lovctl({"municipality", "setup", "--file", setup_file_});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+    if (r.exit_code != 0) {
+      setup_error_ = r.output;
+      return;
+    }
     r = Lovctl({"provider", "register", "--org", "556554-1645", "--name",
                 "Attendo Sverige AB", "--languages", "sv,fi",
                 "--specialisations", "dementia", "--request-id", "reg-a"});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+    if (r.exit_code != 0) setup_error_ = r.output;
   }
+  void SetUp() override { ASSERT_EQ(setup_error_, "") << "suite set-up failed"; }
   static void TearDownTestSuite() {
     delete registry_;
     std::filesystem::remove(setup_file_);
@@ -54,9 +63,11 @@ class LovctlRegistryTest : public ::testing::Test {
 
   static ServiceProcess* registry_;
   static std::string setup_file_;
+  static std::string setup_error_;
 };
 ServiceProcess* LovctlRegistryTest::registry_ = nullptr;
 std::string LovctlRegistryTest::setup_file_;
+std::string LovctlRegistryTest::setup_error_;
 
 bool Contains(const RunResult& r, const std::string& text) {
   return r.output.find(text) != std::string::npos;
