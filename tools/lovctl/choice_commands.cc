@@ -121,7 +121,7 @@ absl::Status Decision(Context& ctx, Args& args, bool change) {
   d.set_decision_id(args.Required("decision"));
   d.set_valid_from(args.Required("from"));
   d.set_valid_to(args.Get("to"));
-  d.set_decided_on(args.Get("decided-on"));
+  d.set_decided_on(args.Get("decided-on", d.valid_from()));
   std::string granted = args.Required("granted");
   std::string id = args.Required("id");
   std::string rid = RequestId(args);
@@ -378,7 +378,7 @@ const Registrar registrar({
      "  --id CLIENT_ID | --personnummer YYYYMMDD-NNNN", ShowClient},
     {"client", "decision", "register a needs-assessment decision",
      "  --id CLIENT_ID  --decision DECISION_ID  --from YYYY-MM-DD  [--to YYYY-MM-DD]\n"
-     "  --granted CATEGORY:MINUTES_PER_MONTH[,...]  [--decided-on YYYY-MM-DD]",
+     "  --granted CATEGORY:MINUTES_PER_MONTH[,...]  [--decided-on YYYY-MM-DD (default --from)]",
      [](Context& c, Args& a) { return Decision(c, a, false); }},
     {"client", "change-decision", "change (or end, with --to) a decision",
      "  same flags as 'client decision'",

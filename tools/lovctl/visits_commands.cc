@@ -231,7 +231,7 @@ absl::Status Show(Context& ctx, Args& args) {
 absl::Status Rejected(Context& ctx, Args& args) {
   v1::ListRejectedRequest r;
   r.set_provider_id(args.Required("provider"));
-  r.set_period(args.Get("period"));
+  r.set_period(args.Required("period"));
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Visits(ctx);
   v1::ListRejectedResponse resp;
@@ -323,7 +323,7 @@ const Registrar registrar({
     {"visit", "void", "void a visit", "  --provider PROVIDER_ID  --report-id ID  --reason TEXT", Void},
     {"visit", "show", "a visit with its versions", "  --provider PROVIDER_ID  --report-id ID", Show},
     {"visit", "rejected", "a provider's rejected reports with reasons",
-     "  --provider PROVIDER_ID  [--period YYYY-MM]", Rejected},
+     "  --provider PROVIDER_ID  --period YYYY-MM", Rejected},
     {"visit", "exceptions", "accepted visits staff must review",
      "  --provider PROVIDER_ID  [--period YYYY-MM]", Exceptions},
     {"visit", "performed", "performed against granted time",
