@@ -763,12 +763,16 @@ class Simulation {
     for (const auto& c : clients_) ++clients_per_provider[c.provider_id];
     int64_t grand = 0;
     bool lines_add_up = true;
+    bool paid_once = true;
     for (const ProviderSpec& p : Providers()) {
       const std::string id = ProviderId(p.org);
       const set::Statement& s = statements_[id];
       int64_t sum = 0;
       for (const auto& l : s.lines()) sum += l.amount_ore();
       lines_add_up &= sum == s.total_ore();
+      // The statement's performed time is exactly the time of the visits
+      // that were accepted: none missing, none counted twice.
+      paid_once &= s.performed_seconds() == performed_[id];
       grand += s.total_ore();
       std::cout << Pad(p.name, 42) << absl::StrFormat(" %8d %10.1f %16s %s\n", clients_per_provider[id],
                                    s.performed_seconds() / 3600.0,
@@ -806,7 +810,10 @@ class Simulation {
               << " were allocated after the deadline.\n";
     std::cout << "Every statement's lines add up to its total: "
               << (lines_add_up ? "yes" : "NO") << ".\n";
-    if (!lines_add_up) std::exit(1);
+    std::cout << "Every accepted visit is paid exactly once (statement hours "
+                 "equal the accepted visits' hours): "
+              << (paid_once ? "yes" : "NO") << ".\n";
+    if (!lines_add_up || !paid_once) std::exit(1);
   }
 
   Settings s_;

@@ -169,7 +169,8 @@ void DashboardModel::Apply(const cv1::ChoiceEvent& e) {
     }
     case cv1::ChoiceEvent::kRechoiceCaseOpened: {
       const cv1::RechoiceCaseOpened& o = e.rechoice_case_opened();
-      CaseView& c = cases_[o.case_id()];
+      // A case id is unique per client, not across clients.
+      CaseView& c = cases_[o.client_id() + "/" + o.case_id()];
       c.client_id = o.client_id();
       c.provider_id = o.provider_id();
       c.zone_id = o.zone_id();
@@ -178,7 +179,8 @@ void DashboardModel::Apply(const cv1::ChoiceEvent& e) {
       break;
     }
     case cv1::ChoiceEvent::kRechoiceCaseClosed: {
-      CaseView& c = cases_[e.rechoice_case_closed().case_id()];
+      CaseView& c = cases_[e.rechoice_case_closed().client_id() + "/" +
+                           e.rechoice_case_closed().case_id()];
       c.closed = true;
       c.outcome = e.rechoice_case_closed().outcome();
       break;

@@ -83,7 +83,7 @@ class DashboardModel {
   std::map<std::string, AssignmentView> assignments_;
   std::map<int, int64_t> starts_by_reason_;  // AssignmentReason -> count
   std::map<std::string, int64_t> rechoices_by_week_;
-  std::map<std::string, CaseView> cases_;
+  std::map<std::string, CaseView> cases_;  // by "<client id>/<case id>"
   // client -> category -> granted minutes per month (beviljad tid)
   std::map<std::string, std::map<std::string, int64_t>> granted_;
 

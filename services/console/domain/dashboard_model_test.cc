@@ -179,17 +179,21 @@ TEST(ConsoleModelTest, LeavingProviderShowsReChoiceProgress) {
   n->set_zone_id("north");
   n->set_effective_date("2026-12-01");
   model.Apply(p);
-  for (const char* id : {"k1", "k2", "k3"}) {
+  // The choice service names a provider's leaving case the same for every
+  // client ("rc-<provider>-<zone>"); only client + case is unique.
+  for (const char* client : {"c1", "c2", "c3"}) {
     cv1::ChoiceEvent o;
     auto* c = o.mutable_rechoice_case_opened();
-    c->set_case_id(id);
+    c->set_client_id(client);
+    c->set_case_id("rc-p1-north");
     c->set_provider_id("p1");
     c->set_zone_id("north");
-    c->set_deadline(std::string(id) == "k3" ? "2026-11-10" : "2026-11-24");
+    c->set_deadline(std::string(client) == "c3" ? "2026-11-10" : "2026-11-24");
     model.Apply(o);
   }
   cv1::ChoiceEvent closed;
-  closed.mutable_rechoice_case_closed()->set_case_id("k1");
+  closed.mutable_rechoice_case_closed()->set_client_id("c1");
+  closed.mutable_rechoice_case_closed()->set_case_id("rc-p1-north");
   closed.mutable_rechoice_case_closed()->set_outcome("re-chosen");
   model.Apply(closed);
   nlohmann::json rows = model.Snapshot(kNow)["leaving"];
@@ -201,7 +205,7 @@ TEST(ConsoleModelTest, LeavingProviderShowsReChoiceProgress) {
   EXPECT_EQ(rows[0]["closed"], 1);
   EXPECT_EQ(rows[0]["re_chosen"], 1);
   EXPECT_EQ(rows[0]["open"], 2);
-  EXPECT_EQ(rows[0]["overdue"], 1);  // k3's deadline has passed
+  EXPECT_EQ(rows[0]["overdue"], 1);  // c3's deadline has passed
   EXPECT_EQ(rows[0]["next_deadline"], "2026-11-10");
 }
 

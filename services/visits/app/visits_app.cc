@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lov/platform/ids.h"
+#include "lov/platform/metrics.h"
 #include "lov/platform/log.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
@@ -77,6 +78,35 @@ v1::VisitEvent VisitsApp::NewEvent(const std::string& aggregate_id,
   return e;
 }
 
+namespace {
+
+// Business counters for dashboards and the rejection-spike alert.
+void CountOutcome(const v1::ReportOutcome& o) {
+  std::string outcome = "error";
+  if (o.replayed()) {
+    outcome = "replayed";
+  } else if (o.outcome() == v1::OUTCOME_ACCEPTED) {
+    outcome = "accepted";
+  } else if (o.outcome() == v1::OUTCOME_ACCEPTED_WITH_EXCEPTIONS) {
+    outcome = "accepted_with_exceptions";
+  } else if (o.outcome() == v1::OUTCOME_REJECTED) {
+    outcome = "rejected";
+    metrics::Registry::Default()
+        .GetCounter("lov_visits_rejected_total",
+                    "Rejected visit reports, by reason code",
+                    {{"reason", v1::ReasonCode_Name(o.reason_code())}})
+        .Inc();
+  }
+  metrics::Registry::Default()
+      .GetCounter("lov_visits_reports_total",
+                  "Visit reports answered, by outcome (replayed = a retry "
+                  "answered with its first outcome)",
+                  {{"outcome", outcome}})
+      .Inc();
+}
+
+}  // namespace
+
 std::vector<v1::ReportOutcome> VisitsApp::Ingest(
     const std::vector<v1::VisitReport>& reports) {
   std::vector<Item> items(reports.size());
@@ -118,7 +148,10 @@ std::vector<v1::ReportOutcome> VisitsApp::Ingest(
   }
   std::vector<v1::ReportOutcome> out;
   out.reserve(items.size());
-  for (Item& it : items) out.push_back(std::move(it.outcome));
+  for (Item& it : items) {
+    CountOutcome(it.outcome);
+    out.push_back(std::move(it.outcome));
+  }
   return out;
 }
 
