@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lov/platform/requests.h"
 #include "absl/time/civil_time.h"
 #include "domain/allocation.h"
 #include "lov/choice/v1/choice.pb.h"
@@ -21,11 +22,7 @@
 
 namespace lov::choice {
 
-// What a request id was used for; rebuilt from the events like all state.
-struct RequestRecord {
-  std::string fingerprint;
-  std::string aggregate_id;
-};
+using ::lov::RequestRecord;
 
 class AggregateLock {
  public:

@@ -10,16 +10,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lov/platform/requests.h"
 #include "lov/registry/v1/events.pb.h"
 #include "lov/registry/v1/registry.pb.h"
 
 namespace lov::registry {
 
-// What a request id was used for; rebuilt from the events like all state.
-struct RequestRecord {
-  std::string fingerprint;
-  std::string aggregate_id;
-};
+using ::lov::RequestRecord;
 
 class AggregateLock {
  public:

@@ -13,6 +13,7 @@
 #include "lov/platform/ids.h"
 #include "lov/platform/log.h"
 #include "lov/platform/proto_util.h"
+#include "lov/platform/requests.h"
 #include "lov/platform/stockholm_time.h"
 
 namespace lov::choice {
@@ -23,36 +24,11 @@ namespace reg = ::lov::registry::v1;
 constexpr char kPolicyAggregate[] = "policy";
 constexpr char kZoneHealthAggregate[] = "zone-health";
 
-absl::Status RequireRequestId(const std::string& request_id) {
-  if (request_id.empty()) {
-    return absl::InvalidArgumentError(
-        "request_id: is required (a unique id per change, reused on retry)");
-  }
-  // Request ids travel in events; a caller must not smuggle a personal
-  // identity number into them.
-  if (ContainsPersonnummer(request_id)) {
-    return absl::InvalidArgumentError(
-        "request_id: must not contain a personal identity number");
-  }
-  return absl::OkStatus();
-}
-
 absl::Status RequireClientId(const std::string& client_id) {
   if (client_id.empty()) {
     return absl::InvalidArgumentError("client_id: is required");
   }
   return absl::OkStatus();
-}
-
-// The request without its id, so a retry under the same id matches, and its
-// type, since two kinds of request can serialise to the same bytes.
-std::string FingerprintOf(const google::protobuf::Message& request) {
-  std::unique_ptr<google::protobuf::Message> copy(request.New());
-  copy->CopyFrom(request);
-  copy->GetReflection()->ClearField(
-      copy.get(), copy->GetDescriptor()->FindFieldByName("request_id"));
-  return absl::StrCat(copy->GetDescriptor()->full_name(), ":",
-                      Fingerprint(*copy));
 }
 
 absl::StatusOr<absl::CivilDay> DateOr(const std::string& field,
@@ -164,12 +140,8 @@ v1::ChoiceEvent ChoiceApp::NewEvent(const std::string& aggregate_id,
                                     const std::string& request_id,
                                     const std::string& fingerprint) const {
   v1::ChoiceEvent e;
-  e.set_event_id(NewUuid());
-  *e.mutable_occurred_at() = ToProtoTime(clock_->Now());
-  e.set_aggregate_id(aggregate_id);
-  e.set_aggregate_version(version);
-  e.set_request_id(request_id);
-  e.set_request_fingerprint(fingerprint);
+  FillEnvelope(&e, aggregate_id, version, request_id, fingerprint,
+               clock_->Now());
   return e;
 }
 
@@ -178,13 +150,7 @@ absl::StatusOr<std::string> ChoiceApp::PreviousResult(
   absl::StatusOr<std::optional<RequestRecord>> seen =
       store_->GetRequest(request_id);
   if (!seen.ok()) return seen.status();
-  if (!seen->has_value()) return absl::NotFoundError("new request");
-  if ((*seen)->fingerprint != fingerprint) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("request_id '", request_id,
-                     "' was already used for a different request"));
-  }
-  return (*seen)->aggregate_id;
+  return MatchPreviousRequest(*seen, request_id, fingerprint);
 }
 
 absl::StatusOr<v1::ChoicePolicy> ChoiceApp::CurrentPolicy() {
@@ -338,7 +304,7 @@ absl::StatusOr<v1::Client> ChoiceApp::RegisterClient(
   // The fingerprint covers the keyed hash, never the number itself.
   v1::RegisterClientRequest masked = request;
   masked.set_personnummer(hmac);
-  const std::string fingerprint = FingerprintOf(masked);
+  const std::string fingerprint = RequestFingerprint(masked);
 
   absl::StatusOr<std::unique_ptr<AggregateLock>> lock =
       store_->Lock("pnr:" + hmac);
@@ -421,7 +387,7 @@ absl::StatusOr<v1::Client> ChoiceApp::FindClient(
 absl::StatusOr<v1::Client> ChoiceApp::RegisterDecision(
     const v1::RegisterDecisionRequest& request) {
   return ChangeClient(
-      FingerprintOf(request), request.request_id(), request.client_id(),
+      RequestFingerprint(request), request.request_id(), request.client_id(),
       [&](const v1::Client& c, const Context& ctx, Plan* plan) -> absl::Status {
         if (absl::Status s = RequireActive(c); !s.ok()) return s;
         const v1::Decision& d = request.decision();
@@ -457,7 +423,7 @@ absl::StatusOr<v1::Client> ChoiceApp::RegisterDecision(
 absl::StatusOr<v1::Client> ChoiceApp::ChangeDecision(
     const v1::ChangeDecisionRequest& request) {
   return ChangeClient(
-      FingerprintOf(request), request.request_id(), request.client_id(),
+      RequestFingerprint(request), request.request_id(), request.client_id(),
       [&](const v1::Client& c, const Context& ctx, Plan* plan) -> absl::Status {
         if (absl::Status s = RequireActive(c); !s.ok()) return s;
         const v1::Decision& d = request.decision();
@@ -505,7 +471,7 @@ absl::StatusOr<v1::Client> ChoiceApp::ChangeDecision(
 absl::StatusOr<v1::Client> ChoiceApp::ChangeClientZone(
     const v1::ChangeClientZoneRequest& request) {
   return ChangeClient(
-      FingerprintOf(request), request.request_id(), request.client_id(),
+      RequestFingerprint(request), request.request_id(), request.client_id(),
       [&](const v1::Client& c, const Context& ctx, Plan* plan) -> absl::Status {
         if (absl::Status s = RequireActive(c); !s.ok()) return s;
         if (absl::Status s = RequireZone(ctx.municipality, request.zone_id());
@@ -604,7 +570,7 @@ absl::StatusOr<v1::Client> ChoiceApp::ChangeClientZone(
 absl::StatusOr<v1::Client> ChoiceApp::EndClient(
     const v1::EndClientRequest& request) {
   return ChangeClient(
-      FingerprintOf(request), request.request_id(), request.client_id(),
+      RequestFingerprint(request), request.request_id(), request.client_id(),
       [&](const v1::Client& c, const Context& ctx, Plan* plan) -> absl::Status {
         if (absl::Status s = RequireActive(c); !s.ok()) return s;
         if (request.reason() != v1::END_REASON_CLIENT_DECEASED &&
@@ -730,7 +696,7 @@ absl::StatusOr<v1::ChooseResponse> ChoiceApp::Choose(
   }
   std::vector<v1::ChoiceEvent> published;
   absl::StatusOr<v1::Client> client = ChangeClient(
-      FingerprintOf(request), request.request_id(), request.client_id(),
+      RequestFingerprint(request), request.request_id(), request.client_id(),
       [&](const v1::Client& c, const Context& ctx, Plan* plan) -> absl::Status {
         if (absl::Status s = RequireActive(c); !s.ok()) return s;
         const std::string today = FormatDate(ctx.today);
@@ -942,7 +908,7 @@ absl::StatusOr<v1::AllocateNonChoiceResponse> ChoiceApp::AllocateNonChoice(
     const v1::AllocateNonChoiceRequest& request) {
   std::vector<v1::ChoiceEvent> published;
   absl::StatusOr<v1::Client> client = ChangeClient(
-      FingerprintOf(request), request.request_id(), request.client_id(),
+      RequestFingerprint(request), request.request_id(), request.client_id(),
       [&](const v1::Client& c, const Context& ctx, Plan* plan) -> absl::Status {
         if (absl::Status s = RequireActive(c); !s.ok()) return s;
         const std::string today = FormatDate(ctx.today);
@@ -992,7 +958,7 @@ absl::StatusOr<v1::ChoicePolicy> ChoiceApp::ConfigurePolicy(
   v1::ChoicePolicy policy = request.policy();
   policy.set_version(0);
   if (absl::Status s = ValidatePolicy(policy); !s.ok()) return s;
-  const std::string fingerprint = FingerprintOf(request);
+  const std::string fingerprint = RequestFingerprint(request);
   absl::StatusOr<std::unique_ptr<AggregateLock>> lock =
       store_->Lock(kPolicyAggregate);
   if (!lock.ok()) return lock.status();
@@ -1070,7 +1036,7 @@ absl::StatusOr<v1::RunDueAllocationsResponse> ChoiceApp::RunDueAllocations(
     key.set_client_id(d.client_id);
     std::vector<v1::ChoiceEvent> published;
     absl::StatusOr<v1::Client> client = ChangeClient(
-        FingerprintOf(key), key.request_id(), d.client_id,
+        RequestFingerprint(key), key.request_id(), d.client_id,
         [&](const v1::Client& c, const Context& ctx, Plan* plan) {
           const v1::RechoiceCase* rc = nullptr;
           for (const auto& x : c.cases()) {
@@ -1153,7 +1119,7 @@ absl::Status ChoiceApp::OpenCasesForDeparture(const reg::RegistryEvent& event,
                                     zone_id, ":", client_id));
     key.set_client_id(client_id);
     absl::StatusOr<v1::Client> done = ChangeClient(
-        FingerprintOf(key), key.request_id(), client_id,
+        RequestFingerprint(key), key.request_id(), client_id,
         [&](const v1::Client& c, const Context& ctx, Plan* plan) {
           if (c.status() == v1::CLIENT_STATUS_ENDED) return absl::OkStatus();
           bool affected = false;

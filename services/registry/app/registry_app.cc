@@ -7,31 +7,13 @@
 #include "lov/platform/ids.h"
 #include "lov/platform/log.h"
 #include "lov/platform/proto_util.h"
+#include "lov/platform/requests.h"
 #include "lov/platform/stockholm_time.h"
 
 namespace lov::registry {
 namespace {
 
 constexpr char kMunicipalityAggregate[] = "municipality";
-
-absl::Status RequireRequestId(const std::string& request_id) {
-  if (request_id.empty()) {
-    return absl::InvalidArgumentError(
-        "request_id: is required (a unique id per change, reused on retry)");
-  }
-  return absl::OkStatus();
-}
-
-// The request without its id, so a retry under the same id matches, and its
-// type, since two kinds of request can serialise to the same bytes.
-std::string FingerprintOf(const google::protobuf::Message& request) {
-  std::unique_ptr<google::protobuf::Message> copy(request.New());
-  copy->CopyFrom(request);
-  copy->GetReflection()->ClearField(
-      copy.get(), copy->GetDescriptor()->FindFieldByName("request_id"));
-  return absl::StrCat(copy->GetDescriptor()->full_name(), ":",
-                      Fingerprint(*copy));
-}
 
 absl::StatusOr<absl::CivilDay> AsOf(const std::string& text,
                                     absl::CivilDay today) {
@@ -55,12 +37,8 @@ v1::RegistryEvent RegistryApp::NewEvent(const std::string& aggregate_id,
                                         const std::string& request_id,
                                         const std::string& fingerprint) const {
   v1::RegistryEvent e;
-  e.set_event_id(NewUuid());
-  *e.mutable_occurred_at() = ToProtoTime(clock_->Now());
-  e.set_aggregate_id(aggregate_id);
-  e.set_aggregate_version(version);
-  e.set_request_id(request_id);
-  e.set_request_fingerprint(fingerprint);
+  FillEnvelope(&e, aggregate_id, version, request_id, fingerprint,
+               clock_->Now());
   return e;
 }
 
@@ -69,13 +47,7 @@ absl::StatusOr<std::string> RegistryApp::PreviousResult(
   absl::StatusOr<std::optional<RequestRecord>> seen =
       store_->GetRequest(request_id);
   if (!seen.ok()) return seen.status();
-  if (!seen->has_value()) return absl::NotFoundError("new request");
-  if ((*seen)->fingerprint != fingerprint) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("request_id '", request_id,
-                     "' was already used for a different request"));
-  }
-  return (*seen)->aggregate_id;
+  return MatchPreviousRequest(*seen, request_id, fingerprint);
 }
 
 absl::StatusOr<v1::Municipality> RegistryApp::RequireMunicipality() {
@@ -111,7 +83,7 @@ absl::StatusOr<v1::Municipality> RegistryApp::ConfigureMunicipality(
   v1::Municipality m = request.municipality();
   m.set_version(0);
   if (absl::Status s = ValidateMunicipality(m); !s.ok()) return s;
-  const std::string fingerprint = FingerprintOf(request);
+  const std::string fingerprint = RequestFingerprint(request);
   absl::StatusOr<std::unique_ptr<AggregateLock>> lock =
       store_->Lock(kMunicipalityAggregate);
   if (!lock.ok()) return lock.status();
@@ -159,7 +131,7 @@ absl::StatusOr<v1::Provider> RegistryApp::RegisterProvider(
   absl::StatusOr<v1::Provider> provider =
       registry::RegisterProvider(request, clock_->Now());
   if (!provider.ok()) return provider.status();
-  const std::string fingerprint = FingerprintOf(request);
+  const std::string fingerprint = RequestFingerprint(request);
   absl::StatusOr<std::unique_ptr<AggregateLock>> lock =
       store_->Lock(provider->provider_id());
   if (!lock.ok()) return lock.status();
@@ -195,7 +167,7 @@ absl::StatusOr<v1::Provider> RegistryApp::ChangeProvider(
   if (provider_id.empty()) {
     return absl::InvalidArgumentError("provider_id: is required");
   }
-  const std::string fingerprint = FingerprintOf(request);
+  const std::string fingerprint = RequestFingerprint(request);
   absl::StatusOr<std::unique_ptr<AggregateLock>> lock =
       store_->Lock(provider_id);
   if (!lock.ok()) return lock.status();

@@ -1,0 +1,44 @@
+#include "lov/platform/requests.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "lov/platform/identity_numbers.h"
+
+namespace lov {
+
+absl::Status RequireRequestId(const std::string& request_id) {
+  if (request_id.empty()) {
+    return absl::InvalidArgumentError(
+        "request_id: is required (a unique id per change, reused on retry)");
+  }
+  if (ContainsPersonnummer(request_id)) {
+    return absl::InvalidArgumentError(
+        "request_id: must not contain a personal identity number");
+  }
+  return absl::OkStatus();
+}
+
+std::string RequestFingerprint(const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  if (const auto* field = copy->GetDescriptor()->FindFieldByName("request_id")) {
+    copy->GetReflection()->ClearField(copy.get(), field);
+  }
+  return absl::StrCat(copy->GetDescriptor()->full_name(), ":",
+                      Fingerprint(*copy));
+}
+
+absl::StatusOr<std::string> MatchPreviousRequest(
+    const std::optional<RequestRecord>& seen, const std::string& request_id,
+    const std::string& fingerprint) {
+  if (!seen.has_value()) return absl::NotFoundError("new request");
+  if (seen->fingerprint != fingerprint) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("request_id '", request_id,
+                     "' was already used for a different request"));
+  }
+  return seen->aggregate_id;
+}
+
+}  // namespace lov

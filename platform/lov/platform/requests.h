@@ -1,0 +1,58 @@
+#ifndef LOV_PLATFORM_REQUESTS_H_
+#define LOV_PLATFORM_REQUESTS_H_
+
+// Idempotent writes: every write request carries a request id, unique per
+// change and reused on retry. The events record the id and a fingerprint of
+// the request, so a retry is recognised even after a state rebuild.
+
+#include <google/protobuf/message.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lov/platform/ids.h"
+#include "lov/platform/proto_util.h"
+
+namespace lov {
+
+// What a request id was used for.
+struct RequestRecord {
+  std::string fingerprint;
+  std::string aggregate_id;
+};
+
+// The id is present and carries no personal identity number (request ids
+// travel in events).
+absl::Status RequireRequestId(const std::string& request_id);
+
+// The request's type and content without its request_id: a retry under the
+// same id matches, and two kinds of request that serialise to the same bytes
+// do not.
+std::string RequestFingerprint(const google::protobuf::Message& request);
+
+// The aggregate id when `seen` is this very request (a retry); NotFound when
+// the id is new; AlreadyExists when it was used for a different request.
+absl::StatusOr<std::string> MatchPreviousRequest(
+    const std::optional<RequestRecord>& seen, const std::string& request_id,
+    const std::string& fingerprint);
+
+// Fills the envelope every service's event message shares.
+template <typename Event>
+void FillEnvelope(Event* event, const std::string& aggregate_id,
+                  int64_t version, const std::string& request_id,
+                  const std::string& fingerprint, absl::Time now) {
+  event->set_event_id(NewUuid());
+  *event->mutable_occurred_at() = ToProtoTime(now);
+  event->set_aggregate_id(aggregate_id);
+  event->set_aggregate_version(version);
+  event->set_request_id(request_id);
+  event->set_request_fingerprint(fingerprint);
+}
+
+}  // namespace lov
+
+#endif  // LOV_PLATFORM_REQUESTS_H_
