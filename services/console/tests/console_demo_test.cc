@@ -1,0 +1,140 @@
+// The dashboard against the demo municipality of `make run`: every service
+// and the console as processes, the simulator driving a small demo through
+// the public APIs, and the page in headless Chromium showing the same numbers
+// the simulator counted on its side.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "lov/platform/ids.h"
+#include "service_process.h"
+#include "test_stack.h"
+
+namespace lov::console {
+namespace {
+
+using ::lov::testing::Eventually;
+using ::lov::testing::FreePort;
+using ::lov::testing::RunResult;
+using ::lov::testing::RunToCompletion;
+using ::lov::testing::ServiceProcess;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
+  const std::string ns = "d" + NewUuid().substr(0, 8);
+  std::map<std::string, std::unique_ptr<ServiceProcess>> services;
+  for (const char* s : {"registry", "choice", "visits", "settlement"}) {
+    services[s] = std::make_unique<ServiceProcess>(
+        absl::StrCat("services/", s, "/", s),
+        std::vector<std::string>{"--namespace=" + ns});
+    ASSERT_TRUE(services[s]->Start().ok()) << services[s]->Log();
+  }
+  const int http_port = FreePort();
+  std::vector<std::string> console_flags = {
+      "--namespace=" + ns, absl::StrCat("--http-port=", http_port)};
+  for (const char* s : {"registry", "choice", "visits", "settlement"}) {
+    console_flags.push_back(absl::StrCat("--", s, "-metrics=127.0.0.1:",
+                                         services[s]->metrics_port()));
+  }
+  ServiceProcess console("services/console/console", console_flags);
+  ASSERT_TRUE(console.Start().ok()) << console.Log();
+
+  std::vector<std::string> sim = {"--clients=40", "--threads=4"};
+  for (const char* s : {"registry", "choice", "visits", "settlement"}) {
+    sim.push_back(absl::StrCat("--", s, "=", services[s]->target()));
+  }
+  RunResult demo =
+      RunToCompletion("tools/simulator/simulator", sim, absl::Seconds(240));
+  ASSERT_EQ(demo.exit_code, 0) << demo.output;
+
+  // What the simulator counted on its own side.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      demo.output, m,
+      std::regex("(\\d+) chose a provider, (\\d+) were allocated")))
+      << demo.output;
+  const std::string choices = absl::StrCat(m[1].str(), " choices / ",
+                                           m[2].str(), " non-choice");
+  ASSERT_TRUE(std::regex_search(
+      demo.output, m,
+      std::regex("(\\d+) accepted \\((\\d+) with exceptions to review\\), "
+                 "(\\d+) rejected")))
+      << demo.output;
+  const int accepted = std::stoi(m[1].str());
+  const int with_exceptions = std::stoi(m[2].str());
+  const std::string rejected = m[3].str();
+  ASSERT_TRUE(std::regex_search(demo.output, m,
+                                std::regex("rejected \\(([A-Z_ 0-9,]+)\\)")))
+      << demo.output;
+  std::map<std::string, std::string> reasons;
+  const std::string list = m[1].str();
+  const std::regex reason_count("([A-Z_]+) (\\d+)");
+  for (std::sregex_iterator it(list.begin(), list.end(), reason_count), end;
+       it != end; ++it) {
+    reasons[(*it)[1].str()] = (*it)[2].str();
+  }
+  ASSERT_FALSE(reasons.empty()) << demo.output;
+
+  // The page, in a real browser, once the console has caught up.
+  std::filesystem::path artifacts =
+      std::filesystem::path(LOV_BINARY_DIR) / "artifacts";
+  std::filesystem::create_directories(artifacts);
+  const std::string dom_file = (artifacts / "demo-dashboard.dom.html").string();
+  auto chromium = [&](const std::string& mode, const std::string& out) {
+    std::string profile = std::filesystem::temp_directory_path() /
+                          absl::StrCat("lov-chromium-", NewUuid());
+    std::string cmd = absl::StrCat(
+        "timeout 120 ", LOV_CHROMIUM,
+        " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+        " --disable-background-networking --disable-component-update"
+        " --disable-sync --disable-dev-shm-usage --hide-scrollbars"
+        " --user-data-dir=",
+        profile, " --window-size=1400,2400 --virtual-time-budget=5000 ", mode,
+        " http://127.0.0.1:", http_port, "/ > ", out, " 2>/dev/null");
+    int rc = std::system(cmd.c_str());
+    std::filesystem::remove_all(profile);
+    return rc == 0 ? ReadFile(out) : std::string();
+  };
+  std::string dom;
+  const std::string accepted_cell = absl::StrCat(">", accepted - with_exceptions, "<");
+  bool shown = Eventually(
+      [&] {
+        dom = chromium("--dump-dom", dom_file);
+        return dom.find(choices) != std::string::npos &&
+               dom.find(accepted_cell) != std::string::npos;
+      },
+      absl::Seconds(90));
+  EXPECT_TRUE(shown) << choices << " / " << accepted_cell << "\n" << dom;
+  EXPECT_NE(dom.find(absl::StrCat(">", with_exceptions, "<")), std::string::npos);
+  EXPECT_NE(dom.find(absl::StrCat(">", rejected, "<")), std::string::npos);
+  for (const auto& [reason, count] : reasons) {
+    EXPECT_NE(dom.find(absl::StrCat("<td>", reason, "</td><td class=\"num\">",
+                                    count, "</td>")),
+              std::string::npos)
+        << reason << " " << count;
+  }
+  // Six approved statements, one per provider.
+  int approved = 0;
+  for (size_t at = dom.find("badge approved"); at != std::string::npos;
+       at = dom.find("badge approved", at + 1)) {
+    ++approved;
+  }
+  EXPECT_EQ(approved, 6) << dom;
+  chromium(absl::StrCat("--screenshot=", (artifacts / "demo-dashboard.png").string()),
+           (artifacts / "demo-chromium.out").string());
+}
+
+}  // namespace
+}  // namespace lov::console
