@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lov/platform/ids.h"
+#include "chromium.h"
 #include "service_process.h"
 #include "test_stack.h"
 
@@ -24,13 +25,6 @@ using ::lov::testing::FreePort;
 using ::lov::testing::RunResult;
 using ::lov::testing::RunToCompletion;
 using ::lov::testing::ServiceProcess;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   const std::string ns = "d" + NewUuid().substr(0, 8);
@@ -93,19 +87,9 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   std::filesystem::create_directories(artifacts);
   const std::string dom_file = (artifacts / "demo-dashboard.dom.html").string();
   auto chromium = [&](const std::string& mode, const std::string& out) {
-    std::string profile = std::filesystem::temp_directory_path() /
-                          absl::StrCat("lov-chromium-", NewUuid());
-    std::string cmd = absl::StrCat(
-        "timeout 120 ", LOV_CHROMIUM,
-        " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-        " --disable-background-networking --disable-component-update"
-        " --disable-sync --disable-dev-shm-usage --hide-scrollbars"
-        " --user-data-dir=",
-        profile, " --window-size=1400,2400 --virtual-time-budget=5000 ", mode,
-        " http://127.0.0.1:", http_port, "/ > ", out, " 2>/dev/null");
-    int rc = std::system(cmd.c_str());
-    std::filesystem::remove_all(profile);
-    return rc == 0 ? ReadFile(out) : std::string();
+    return testing::RunChromium(http_port, mode, out, 2400) == 0
+               ? testing::ReadWholeFile(out)
+               : std::string();
   };
   std::string dom;
   const std::string accepted_cell = absl::StrCat(">", accepted - with_exceptions, "<");

@@ -23,6 +23,7 @@
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/visits/v1/events.pb.h"
 #include "nlohmann/json.hpp"
+#include "chromium.h"
 #include "service_process.h"
 #include "test_stack.h"
 
@@ -41,12 +42,7 @@ using json = nlohmann::json;
 
 constexpr char kCategory[] = "home-help-service";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadWholeFile;
 
 std::string Month(absl::CivilMonth m) {
   return absl::StrFormat("%04d-%02d", m.year(), m.month());
@@ -303,20 +299,9 @@ class ConsoleDashboardTest : public ::testing::Test {
 
   // Runs headless Chromium on the dashboard; returns its stdout.
   std::string Chromium(const std::string& mode, const std::string& out) {
-    std::string profile = std::filesystem::temp_directory_path() /
-                          absl::StrCat("lov-chromium-", NewUuid());
-    std::string cmd = absl::StrCat(
-        "timeout 120 ", LOV_CHROMIUM,
-        " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-        " --disable-background-networking --disable-component-update"
-        " --disable-sync --disable-dev-shm-usage --hide-scrollbars"
-        " --user-data-dir=",
-        profile, " --window-size=1400,1800 --virtual-time-budget=5000 ", mode,
-        " http://127.0.0.1:", http_port_, "/ > ", out, " 2> ", out, ".log");
-    int rc = std::system(cmd.c_str());
-    std::filesystem::remove_all(profile);
-    EXPECT_EQ(rc, 0) << cmd << "\n" << ReadFile(out + ".log");
-    return ReadFile(out);
+    int rc = testing::RunChromium(http_port_, mode, out);
+    EXPECT_EQ(rc, 0) << ReadWholeFile(out + ".log");
+    return ReadWholeFile(out);
   }
 
   std::string ns_;

@@ -1,222 +1,29 @@
 // The visits binary as a process against the real Kafka and Redis. The
 // upstreams (choice, registry, settlement) are played by publishing their
-// events to the namespaced topics, as those services would; the visits
-// events are read back as an outside subscriber would.
+// events to the namespaced topics, as those services would (the fixture is
+// in visits_test_support.h); the visits events are read back as an outside
+// subscriber would.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "adapters/kafka_visit_publisher.h"
-#include "lov/choice/v1/events.pb.h"
 #include "lov/platform/event_envelope.h"
-#include "lov/platform/ids.h"
 #include "lov/platform/proto_util.h"
-#include "lov/registry/v1/events.pb.h"
-#include "lov/settlement/v1/events.pb.h"
 #include "lov/visits/v1/events.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
-#include "service_process.h"
 #include "test_stack.h"
+#include "visits_test_support.h"
 
 namespace lov::visits {
 namespace {
 
 namespace v1 = ::lov::visits::v1;
-using ::lov::testing::Eventually;
 using ::lov::testing::ReadEvents;
-using ::lov::testing::ServiceProcess;
 using ::lov::testing::Stack;
-
-constexpr char kProvider[] = "prv-5565541645";
-constexpr char kOtherProvider[] = "prv-5560000000";
-
-absl::Time Utc(int y, int mo, int d, int h, int mi) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0),
-                         absl::UTCTimeZone());
-}
-
-v1::VisitReport Report(const std::string& id, const std::string& client,
-                       const std::string& staff, absl::Time start,
-                       int minutes) {
-  v1::VisitReport r;
-  r.set_report_id(id);
-  r.set_provider_id(kProvider);
-  r.set_client_id(client);
-  r.set_category_id("home-help");
-  r.set_staff_id(staff);
-  *r.mutable_start() = ToProtoTime(start);
-  *r.mutable_end() = ToProtoTime(start + absl::Minutes(minutes));
-  r.set_evidence(v1::EVIDENCE_NFC_TAG);
-  r.add_activities("shower");
-  return r;
-}
-
-class VisitsServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ns_ = "t" + NewUuid().substr(0, 8);
-    auto producer = EventProducer::Create(Stack().kafka("visits-test"));
-    ASSERT_TRUE(producer.ok()) << producer.status();
-    producer_ = std::move(*producer);
-    StartService();
-  }
-
-  void StartService() {
-    service_ = std::make_unique<ServiceProcess>(
-        "services/visits/visits",
-        std::vector<std::string>{"--namespace=" + ns_, "--workers=4"});
-    ASSERT_TRUE(service_->Start().ok()) << service_->Log();
-    stub_ = v1::VisitsService::NewStub(grpc::CreateChannel(
-        service_->target(), grpc::InsecureChannelCredentials()));
-  }
-
-  std::string Topic(const std::string& base) const { return ns_ + "." + base; }
-
-  // The upstream facts: Norrtälje's home help 07-22, and `clients` assigned
-  // to kProvider for home help from 2025-01-01 with 600 minutes a month.
-  void SetUpUpstreams(const std::vector<std::string>& clients) {
-    registry::v1::RegistryEvent m;
-    m.set_event_id(NewUuid());
-    m.set_aggregate_id("0188");
-    m.set_aggregate_version(1);
-    auto* muni = m.mutable_municipality_configured()->mutable_municipality();
-    muni->set_municipality_id("0188");
-    muni->set_version(1);
-    auto* help = muni->add_categories();
-    help->set_category_id("home-help");
-    help->add_hours()->set_start_minute(7 * 60);
-    help->mutable_hours(0)->set_end_minute(22 * 60);
-    ASSERT_TRUE(producer_
-                    ->Publish(Topic("lov.registry.events.v1"),
-                              ToCloudEvent(m, "/lov/registry"))
-                    .ok());
-    std::vector<CloudEvent> events;
-    for (const auto& client : clients) {
-      choice::v1::ChoiceEvent d;
-      d.set_event_id(NewUuid());
-      d.set_aggregate_id(client);
-      auto* dec = d.mutable_decision_registered();
-      dec->set_client_id(client);
-      dec->mutable_decision()->set_decision_id("dec-" + client);
-      dec->mutable_decision()->set_valid_from("2025-01-01");
-      auto* g = dec->mutable_decision()->add_categories();
-      g->set_category_id("home-help");
-      g->set_minutes_per_month(600);
-      events.push_back(ToCloudEvent(d, "/lov/choice"));
-      choice::v1::ChoiceEvent a;
-      a.set_event_id(NewUuid());
-      a.set_aggregate_id(client);
-      auto* as = a.mutable_assignment_started()->mutable_assignment();
-      as->set_assignment_id("asg-" + client);
-      as->set_client_id(client);
-      as->set_provider_id(kProvider);
-      as->set_zone_id("north");
-      as->add_category_ids("home-help");
-      as->set_valid_from("2025-01-01");
-      events.push_back(ToCloudEvent(a, "/lov/choice"));
-    }
-    ASSERT_TRUE(
-        producer_->PublishAll(Topic("lov.choice.events.v1"), events).ok());
-    // Consumed once the service shows them.
-    ASSERT_TRUE(Eventually([&] {
-      for (const auto& client : clients) {
-        v1::GetClientContextRequest req;
-        req.set_client_id(client);
-        v1::GetClientContextResponse resp;
-        grpc::ClientContext ctx;
-        if (!stub_->GetClientContext(&ctx, req, &resp).ok() ||
-            resp.assignments_size() != 1 || resp.granted_size() != 1 ||
-            !resp.municipality_known()) {
-          return false;
-        }
-      }
-      return true;
-    }));
-  }
-
-  void LockPeriod(const std::string& period) {
-    settlement::v1::SettlementEvent e;
-    e.set_event_id(NewUuid());
-    e.set_aggregate_id(absl::StrCat(kProvider, "/", period));
-    auto* a = e.mutable_statement_approved();
-    a->set_statement_id(e.aggregate_id());
-    a->set_provider_id(kProvider);
-    a->set_period(period);
-    ASSERT_TRUE(producer_
-                    ->Publish(Topic("lov.settlement.events.v1"),
-                              ToCloudEvent(e, "/lov/settlement"))
-                    .ok());
-    ASSERT_TRUE(Eventually([&] {
-      v1::GetClientContextRequest req;
-      req.set_client_id("c1");
-      req.set_provider_id(kProvider);
-      v1::GetClientContextResponse resp;
-      grpc::ClientContext ctx;
-      return stub_->GetClientContext(&ctx, req, &resp).ok() &&
-             resp.locked_periods_size() > 0;
-    }));
-  }
-
-  // Streams the reports and returns the outcomes, or stops after
-  // `stop_after` outcomes (leaving the rest unanswered).
-  std::vector<v1::ReportOutcome> Upload(
-      const std::vector<v1::VisitReport>& reports, size_t stop_after = 0,
-      const std::function<void()>& at_stop = nullptr) {
-    grpc::ClientContext ctx;
-    auto stream = stub_->UploadVisits(&ctx);
-    std::thread writer([&] {
-      for (const auto& r : reports) {
-        v1::UploadVisitsRequest req;
-        *req.mutable_report() = r;
-        if (!stream->Write(req)) break;
-      }
-      stream->WritesDone();
-    });
-    std::vector<v1::ReportOutcome> out;
-    v1::UploadVisitsResponse resp;
-    while (stream->Read(&resp)) {
-      out.push_back(resp.outcome());
-      if (stop_after > 0 && out.size() == stop_after && at_stop) at_stop();
-    }
-    writer.join();
-    stream->Finish();
-    return out;
-  }
-
-  template <typename Req, typename Resp>
-  grpc::Status Call(grpc::Status (v1::VisitsService::Stub::*method)(
-                        grpc::ClientContext*, const Req&, Resp*),
-                    const Req& req, Resp* resp) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(30));
-    return ((*stub_).*method)(&ctx, req, resp);
-  }
-
-  v1::PerformedVsGranted Row(const std::string& client,
-                             const std::string& period) {
-    v1::GetPerformedVsGrantedRequest req;
-    req.set_client_id(client);
-    req.set_period(period);
-    v1::GetPerformedVsGrantedResponse resp;
-    EXPECT_TRUE(
-        Call(&v1::VisitsService::Stub::GetPerformedVsGranted, req, &resp).ok());
-    for (const auto& r : resp.rows()) {
-      if (r.category_id() == "home-help") return r;
-    }
-    return {};
-  }
-
-  std::string ns_;
-  std::unique_ptr<EventProducer> producer_;
-  std::unique_ptr<ServiceProcess> service_;
-  std::unique_ptr<v1::VisitsService::Stub> stub_;
-};
 
 TEST_F(VisitsServiceTest, MixedBatchGetsOneOutcomePerReportAndItsEvents) {
   SetUpUpstreams({"c1", "c2"});
