@@ -45,6 +45,15 @@ class SettlementStore {
                                      const visits::v1::VisitEvent& event) = 0;
   virtual absl::StatusOr<std::vector<visits::v1::VisitEvent>> Adjustments(
       const std::string& provider_id) = 0;
+  // Visit events already applied to the visits of their period (the period
+  // the visit was in before the event), so that one seen again after that
+  // period was approved is not taken for a late correction.
+  virtual absl::Status MarkVisitEventApplied(const std::string& provider_id,
+                                             const std::string& period,
+                                             const std::string& event_id) = 0;
+  virtual absl::StatusOr<bool> VisitEventApplied(
+      const std::string& provider_id, const std::string& period,
+      const std::string& event_id) = 0;
   virtual absl::Status PutAssignment(const choice::v1::Assignment& a) = 0;
   virtual absl::StatusOr<std::vector<choice::v1::Assignment>> Assignments(
       const std::string& provider_id) = 0;

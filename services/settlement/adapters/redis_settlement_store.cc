@@ -85,6 +85,22 @@ RedisSettlementStore::Adjustments(const std::string& provider_id) {
                                           Key("adjustments:" + provider_id));
 }
 
+absl::Status RedisSettlementStore::MarkVisitEventApplied(
+    const std::string& provider_id, const std::string& period,
+    const std::string& event_id) {
+  return Ok(redis_->Command(
+      {"SADD", Key("applied:" + provider_id + ":" + period), event_id}));
+}
+
+absl::StatusOr<bool> RedisSettlementStore::VisitEventApplied(
+    const std::string& provider_id, const std::string& period,
+    const std::string& event_id) {
+  absl::StatusOr<RedisReply> r = redis_->Command(
+      {"SISMEMBER", Key("applied:" + provider_id + ":" + period), event_id});
+  if (!r.ok()) return r.status();
+  return r->integer == 1;
+}
+
 absl::Status RedisSettlementStore::PutAssignment(
     const choice::v1::Assignment& a) {
   return redis_

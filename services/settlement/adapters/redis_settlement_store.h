@@ -12,6 +12,7 @@ namespace lov::settlement {
 // "lov:settlement"):
 //   visits:<provider>:<period>  hash visit id -> Visit (latest version)
 //   adjustments:<provider>      hash adjustment id -> VisitEvent
+//   applied:<provider>:<period> set of visit event ids applied to the visits
 //   assignments:<provider>      hash assignment id -> Assignment
 //   decisions:<client>          hash decision id -> Decision
 //   zones                       hash zone id -> ZoneArea number
@@ -42,6 +43,12 @@ class RedisSettlementStore : public SettlementStore {
                              const visits::v1::VisitEvent& event) override;
   absl::StatusOr<std::vector<visits::v1::VisitEvent>> Adjustments(
       const std::string& provider_id) override;
+  absl::Status MarkVisitEventApplied(const std::string& provider_id,
+                                     const std::string& period,
+                                     const std::string& event_id) override;
+  absl::StatusOr<bool> VisitEventApplied(const std::string& provider_id,
+                                         const std::string& period,
+                                         const std::string& event_id) override;
   absl::Status PutAssignment(const choice::v1::Assignment& a) override;
   absl::StatusOr<std::vector<choice::v1::Assignment>> Assignments(
       const std::string& provider_id) override;

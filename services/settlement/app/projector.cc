@@ -74,12 +74,31 @@ absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
         "visit event ", event.event_id(),
         ": visit_id, provider_id and period are required to settle it"));
   }
+  // The period the visit was in before this event.
+  const std::string& home = previous ? previous->period() : period;
+  // Seen again (a replay over existing state, a redelivery after a rebuild):
+  // it is already in the visits, and in any statement approved since.
+  absl::StatusOr<bool> applied =
+      store_->VisitEventApplied(any.provider_id(), home, event.event_id());
+  if (!applied.ok()) return applied.status();
+  if (*applied) return absl::OkStatus();
+  if (current != nullptr) {
+    // Topics replay in no fixed order across each other: the approval may
+    // come first. What the approved statement already pays is no adjustment.
+    absl::StatusOr<bool> paid = PaidByApprovedStatement(*current);
+    if (!paid.ok()) return paid.status();
+    if (*paid) adjusts.clear();
+  }
   if (adjusts.empty()) {
     // The visits service may not have seen our approval yet.
-    const std::string& home = previous ? previous->period() : period;
     absl::StatusOr<bool> locked = store_->IsApproved(any.provider_id(), home);
     if (!locked.ok()) return locked.status();
-    if (*locked) adjusts = home;
+    if (*locked) {
+      absl::StatusOr<bool> paid =
+          current ? PaidByApprovedStatement(*current) : absl::StatusOr<bool>(false);
+      if (!paid.ok()) return paid.status();
+      if (!*paid) adjusts = home;
+    }
   }
   if (!adjusts.empty()) {
     visits::v1::VisitEvent kept = event;
@@ -106,8 +125,31 @@ absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
       return s;
     }
   }
-  if (current != nullptr) return store_->PutVisit(*current);
-  return absl::OkStatus();
+  if (current != nullptr) {
+    if (absl::Status s = store_->PutVisit(*current); !s.ok()) return s;
+  }
+  return store_->MarkVisitEventApplied(any.provider_id(), home,
+                                       event.event_id());
+}
+
+absl::StatusOr<bool> Projector::PaidByApprovedStatement(
+    const visits::v1::Visit& visit) {
+  const std::string key = absl::StrCat(visit.provider_id(), "/", visit.period());
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = approved_sources_.find(key);
+  if (it == approved_sources_.end()) {
+    absl::StatusOr<std::optional<v1::Statement>> approved =
+        store_->Approved(visit.provider_id(), visit.period());
+    if (!approved.ok()) return approved.status();
+    if (!approved->has_value()) return false;  // not cached: may come later
+    std::set<std::string> sources;
+    for (const auto& line : (*approved)->lines()) {
+      if (!line.adjusts_period().empty()) continue;  // adjustments are others'
+      for (const auto& source : line.sources()) sources.insert(source);
+    }
+    it = approved_sources_.emplace(key, std::move(sources)).first;
+  }
+  return it->second.count(absl::StrCat(visit.visit_id(), "@", visit.version())) > 0;
 }
 
 absl::Status Projector::ApplyChoiceEvent(const choice::v1::ChoiceEvent& event) {
@@ -176,9 +218,13 @@ absl::Status Projector::ApplySettlementEvent(const v1::SettlementEvent& event) {
     case v1::SettlementEvent::kOneOffPaymentAllocated:
       s = store_->PutOneOff(event.one_off_payment_allocated().payment());
       break;
-    case v1::SettlementEvent::kStatementApproved:
-      s = store_->PutApproved(event.statement_approved().statement());
+    case v1::SettlementEvent::kStatementApproved: {
+      const v1::Statement& st = event.statement_approved().statement();
+      s = store_->PutApproved(st);
+      std::lock_guard<std::mutex> lock(mu_);
+      approved_sources_.erase(absl::StrCat(st.provider_id(), "/", st.period()));
       break;
+    }
     default:
       break;
   }

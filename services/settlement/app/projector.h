@@ -32,7 +32,15 @@ class Projector {
   absl::Status ApplySettlementEvent(const v1::SettlementEvent& event);
 
  private:
+  // True when the approved statement of the visit's period already pays this
+  // version of the visit: a replay that read the approval before the visit.
+  absl::StatusOr<bool> PaidByApprovedStatement(const visits::v1::Visit& visit);
+
   SettlementStore* store_;
+  // Sources ("<visit id>@<version>") of approved statements, by
+  // "<provider>/<period>", loaded on first use.
+  std::mutex mu_;
+  std::map<std::string, std::set<std::string>> approved_sources_;
 };
 
 }  // namespace lov::settlement

@@ -11,17 +11,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "lov/choice/v1/events.pb.h"
-#include "lov/platform/event_envelope.h"
-#include "lov/platform/ids.h"
-#include "lov/platform/proto_util.h"
-#include "lov/platform/stockholm_time.h"
-#include "lov/registry/v1/events.pb.h"
 #include "lov/settlement/v1/events.pb.h"
-#include "lov/settlement/v1/settlement.grpc.pb.h"
-#include "lov/visits/v1/events.pb.h"
-#include "service_process.h"
-#include "test_stack.h"
+#include "tests/settlement_test_support.h"
 
 namespace lov::settlement {
 namespace {
@@ -29,237 +20,15 @@ namespace {
 namespace v1 = ::lov::settlement::v1;
 using ::lov::testing::Eventually;
 using ::lov::testing::ReadEvents;
-using ::lov::testing::ServiceProcess;
-using ::lov::testing::Stack;
+using test_support::Rates;
 
-// Rates of the test, in öre: personal care 516 kr/h by day, 600 evening,
-// 650 weekend (private); 485 by day in-house. Service 410 kr/h + 25 % VAT.
-// Home nursing: listing fee 197 kr a month. Rural zones +10 %. Double
-// staffing pays twice.
-v1::RateTable Rates() {
-  v1::RateTable t;
-  t.set_effective_date("2024-01-01");
-  t.mutable_bands()->set_day_start_minute(7 * 60);
-  t.mutable_bands()->set_evening_start_minute(18 * 60);
-  t.mutable_bands()->set_night_start_minute(22 * 60);
-  auto add = [&](const std::string& id, v1::PaymentModel model,
-                 std::array<int64_t, 5> priv, std::array<int64_t, 5> own) {
-    v1::CategoryRate* c = t.add_categories();
-    c->set_category_id(id);
-    c->set_model(model);
-    int i = 0;
-    for (v1::Band b : {v1::BAND_DAY, v1::BAND_EVENING, v1::BAND_NIGHT,
-                       v1::BAND_WEEKEND, v1::BAND_HOLIDAY}) {
-      v1::BandRate* r = c->add_band_rates();
-      r->set_band(b);
-      r->set_private_ore(priv[i]);
-      r->set_in_house_ore(own[i++]);
-    }
-    return c;
-  };
-  v1::CategoryRate* care = add(
-      "personal-care", v1::PAYMENT_MODEL_PERFORMED_HOURS,
-      {51600, 60000, 70000, 65000, 80000}, {48500, 56000, 66000, 61000, 75000});
-  care->set_double_staffing_basis_points(20000);
-  v1::ZoneSupplement* rural = care->add_zone_supplements();
-  rural->set_area(v1::ZONE_AREA_RURAL);
-  rural->set_basis_points(1000);
-  add("service", v1::PAYMENT_MODEL_PERFORMED_HOURS,
-      {41000, 45000, 50000, 48000, 55000}, {39000, 43000, 48000, 46000, 53000})
-      ->set_vat_basis_points(2500);
-  v1::CategoryRate* nursing = add("home-nursing", v1::PAYMENT_MODEL_PER_VISIT,
-                                  {26000, 26000, 24500, 30000, 35000},
-                                  {24500, 24500, 23000, 28000, 33000});
-  nursing->set_listing_fee_private_ore(19700);
-  nursing->set_listing_fee_in_house_ore(18500);
-  return t;
-}
-
-visits::v1::Visit Visit(const std::string& provider, const std::string& id,
-                        const std::string& category, const std::string& start,
-                        const std::string& end, const std::string& zone) {
-  visits::v1::Visit v;
-  v.set_visit_id(provider + "/" + id);
-  v.set_report_id(id);
-  v.set_provider_id(provider);
-  v.set_client_id("client-1");
-  v.set_category_id(category);
-  *v.mutable_start() = ToProtoTime(*ParseRfc3339(start));
-  *v.mutable_end() = ToProtoTime(*ParseRfc3339(end));
-  v.set_status(visits::v1::VISIT_STATUS_PERFORMED);
-  v.set_zone_id(zone);
-  v.set_period("2024-01");
-  v.set_version(1);
-  return v;
-}
-
-template <typename Event>
-Event Envelope(const std::string& aggregate) {
-  Event e;
-  e.set_event_id(NewUuid());
-  *e.mutable_occurred_at() = ToProtoTime(absl::Now());
-  e.set_aggregate_id(aggregate);
-  e.set_aggregate_version(1);
-  return e;
-}
-
-class SettlementServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ns_ = "t" + NewUuid().substr(0, 8);
-    service_ = std::make_unique<ServiceProcess>(
-        "services/settlement/settlement",
-        std::vector<std::string>{"--namespace=" + ns_});
-    ASSERT_TRUE(service_->Start().ok()) << service_->Log();
-    stub_ = v1::SettlementService::NewStub(grpc::CreateChannel(
-        service_->target(), grpc::InsecureChannelCredentials()));
-    auto producer = EventProducer::Create(Stack().kafka("upstream"));
-    ASSERT_TRUE(producer.ok()) << producer.status();
-    producer_ = std::move(*producer);
-  }
-
-  template <typename Req, typename Resp>
-  grpc::Status Call(grpc::Status (v1::SettlementService::Stub::*method)(
-                        grpc::ClientContext*, const Req&, Resp*),
-                    const Req& req, Resp* resp) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(30));
-    return ((*stub_).*method)(&ctx, req, resp);
-  }
-
-  void PublishUpstream(const std::string& topic, const std::string& source,
-                       const google::protobuf::Message& event) {
-    ASSERT_TRUE(
-        producer_->Publish(ns_ + "." + topic, ToCloudEvent(event, source))
-            .ok());
-  }
-
-  void PublishRegistry() {
-    auto m = Envelope<registry::v1::RegistryEvent>("municipality");
-    auto* muni = m.mutable_municipality_configured()->mutable_municipality();
-    muni->set_municipality_id("0188");
-    auto* city = muni->add_zones();
-    city->set_zone_id("city");
-    city->set_area_type(registry::v1::AREA_TYPE_URBAN);
-    auto* north = muni->add_zones();
-    north->set_zone_id("north");
-    north->set_area_type(registry::v1::AREA_TYPE_RURAL);
-    PublishUpstream("lov.registry.events.v1", "/lov/registry", m);
-    for (auto [id, kind] :
-         {std::pair{"prv-a", registry::v1::PROVIDER_KIND_PRIVATE},
-          std::pair{"prv-egen", registry::v1::PROVIDER_KIND_IN_HOUSE}}) {
-      auto p = Envelope<registry::v1::RegistryEvent>(id);
-      auto* provider = p.mutable_provider_registered()->mutable_provider();
-      provider->set_provider_id(id);
-      provider->set_kind(kind);
-      PublishUpstream("lov.registry.events.v1", "/lov/registry", p);
-    }
-  }
-
-  void PublishAssignment() {
-    auto e = Envelope<choice::v1::ChoiceEvent>("client-1");
-    auto* a = e.mutable_assignment_started()->mutable_assignment();
-    a->set_assignment_id("asg-1");
-    a->set_client_id("client-1");
-    a->set_provider_id("prv-a");
-    a->set_zone_id("north");
-    a->add_category_ids("home-nursing");
-    a->set_valid_from("2024-01-11");  // 21 of January's 31 days
-    PublishUpstream("lov.choice.events.v1", "/lov/choice", e);
-  }
-
-  void PublishAccepted(const visits::v1::Visit& v) {
-    auto e = Envelope<visits::v1::VisitEvent>(v.visit_id());
-    *e.mutable_visit_accepted()->mutable_visit() = v;
-    PublishUpstream("lov.visits.events.v1", "/lov/visits", e);
-  }
-
-  v1::Statement Get(const std::string& provider, const std::string& period,
-                    grpc::Status* status = nullptr) {
-    v1::GetStatementRequest req;
-    req.set_provider_id(provider);
-    req.set_period(period);
-    v1::Statement out;
-    grpc::Status s =
-        Call(&v1::SettlementService::Stub::GetStatement, req, &out);
-    if (status) *status = s;
-    return out;
-  }
-
-  v1::Statement Preview(const std::string& provider,
-                        const std::string& period) {
-    v1::PreviewStatementRequest req;
-    req.set_provider_id(provider);
-    req.set_period(period);
-    v1::Statement out;
-    grpc::Status s =
-        Call(&v1::SettlementService::Stub::PreviewStatement, req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out;
-  }
-
-  grpc::Status Approve(const v1::Statement& preview, v1::Statement* out) {
-    v1::ApproveStatementRequest req;
-    req.set_provider_id(preview.provider_id());
-    req.set_period(preview.period());
-    req.set_expected_digest(preview.digest());
-    req.set_approved_by("controller-1");
-    return Call(&v1::SettlementService::Stub::ApproveStatement, req, out);
-  }
-
-  static int64_t Sum(const v1::Statement& s, v1::LineKind kind) {
-    int64_t sum = 0;
-    for (const auto& l : s.lines()) {
-      if (l.kind() == kind) sum += l.amount_ore();
-    }
-    return sum;
-  }
-
-  std::string ns_;
-  std::unique_ptr<ServiceProcess> service_;
-  std::unique_ptr<v1::SettlementService::Stub> stub_;
-  std::unique_ptr<EventProducer> producer_;
-};
+class SettlementServiceTest : public test_support::SettlementFixture {};
 
 TEST_F(SettlementServiceTest, MonthIsSettledApprovedAndCorrectedOnce) {
-  v1::AddRateTableRequest rates;
-  *rates.mutable_table() = Rates();
-  v1::RateTable table;
-  ASSERT_TRUE(
-      Call(&v1::SettlementService::Stub::AddRateTable, rates, &table).ok());
-  v1::SetListingRuleRequest rule;
-  rule.mutable_rule()->set_kind(v1::LISTING_RULE_KIND_PRO_RATA_DAYS);
-  v1::ListingRule rule_out;
-  ASSERT_TRUE(
-      Call(&v1::SettlementService::Stub::SetListingRule, rule, &rule_out).ok());
-
+  ConfigureRates();
   PublishRegistry();
   PublishAssignment();
-  // Wed 17 Jan 17:30-18:30 local (CET): half day, half evening.
-  visits::v1::Visit v1_care =
-      Visit("prv-a", "r1", "personal-care", "2024-01-17T16:30:00Z",
-            "2024-01-17T17:30:00Z", "city");
-  PublishAccepted(v1_care);
-  // Thu 18 Jan 09:00-10:30: 1.5 h of service, with VAT.
-  PublishAccepted(Visit("prv-a", "r2", "service", "2024-01-18T08:00:00Z",
-                        "2024-01-18T09:30:00Z", "city"));
-  // Sat 20 Jan 10:00-11:00 in the rural zone, two staff.
-  visits::v1::Visit rural =
-      Visit("prv-a", "r3", "personal-care", "2024-01-20T09:00:00Z",
-            "2024-01-20T10:00:00Z", "north");
-  rural.set_double_staffing(true);
-  PublishAccepted(rural);
-  // Client not at home: not paid.
-  visits::v1::Visit absent =
-      Visit("prv-a", "r4", "personal-care", "2024-01-19T08:00:00Z",
-            "2024-01-19T09:00:00Z", "city");
-  absent.set_status(visits::v1::VISIT_STATUS_CLIENT_ABSENT);
-  PublishAccepted(absent);
-  // The in-house provider: Mon 22 Jan 09:00-10:00.
-  PublishAccepted(Visit("prv-egen", "e1", "personal-care",
-                        "2024-01-22T08:00:00Z", "2024-01-22T09:00:00Z",
-                        "city"));
+  const visits::v1::Visit v1_care = PublishJanuaryVisits().care_r1;
 
   // By hand, in öre.
   const int64_t care_evening_split = 51600 / 2 + 60000 / 2;  // 558.00
@@ -311,8 +80,10 @@ TEST_F(SettlementServiceTest, MonthIsSettledApprovedAndCorrectedOnce) {
   EXPECT_EQ(Preview("prv-a", "2024-01").SerializeAsString(),
             approved.SerializeAsString());
   // January is locked: no rate table may start inside it.
-  v1::AddRateTableRequest late = rates;
+  v1::AddRateTableRequest late;
+  *late.mutable_table() = Rates();
   late.mutable_table()->set_effective_date("2024-01-15");
+  v1::RateTable table;
   s = Call(&v1::SettlementService::Stub::AddRateTable, late, &table);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 
@@ -334,17 +105,7 @@ TEST_F(SettlementServiceTest, MonthIsSettledApprovedAndCorrectedOnce) {
   EXPECT_EQ(payment.shares(0).amount_ore(), share_a);
   EXPECT_EQ(payment.shares(1).amount_ore(), 500'000'000 - share_a);
 
-  // The visits service corrects r1 after January was locked: it ended at
-  // 19:00, half an hour of evening more, booked in February.
-  visits::v1::Visit corrected = v1_care;
-  *corrected.mutable_end() = ToProtoTime(*ParseRfc3339("2024-01-17T18:00:00Z"));
-  corrected.set_version(2);
-  corrected.set_period("2024-02");
-  auto fix = Envelope<visits::v1::VisitEvent>(corrected.visit_id());
-  *fix.mutable_visit_corrected()->mutable_visit() = corrected;
-  *fix.mutable_visit_corrected()->mutable_previous() = v1_care;
-  fix.mutable_visit_corrected()->set_adjusts_period("2024-01");
-  PublishUpstream("lov.visits.events.v1", "/lov/visits", fix);
+  PublishR1Correction(v1_care);
   const int64_t adjustment = 60000 / 2;
   ASSERT_TRUE(Eventually([&] {
     grpc::Status st;

@@ -1,0 +1,254 @@
+// Settlement's Redis state is only a projection of Kafka: killed and wiped,
+// the service rebuilds it from the registry, choice and visits topics and
+// its own topic, and everything a user can ask for through the API is the
+// same as before, byte for byte. Applying every event once more over that
+// state (what the consumer group does when it rejoins and re-reads from its
+// last committed offsets) changes nothing either. The month approved before
+// the crash stays approved, and a correction still pending for the next
+// month is booked there exactly once.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "lov/platform/proto_util.h"
+#include "lov/platform/redis.h"
+#include "lov/settlement/v1/events.pb.h"
+#include "tests/settlement_test_support.h"
+
+namespace lov::settlement {
+namespace {
+
+namespace v1 = ::lov::settlement::v1;
+using ::lov::testing::Eventually;
+using ::lov::testing::ReadEvents;
+using ::lov::testing::Stack;
+
+class SettlementRebuildTest : public test_support::SettlementFixture {
+ protected:
+  // One API answer: its deterministic bytes (compared) and its text form
+  // (shown when they differ).
+  struct Answer {
+    std::string bytes;
+    std::string text;
+    bool operator==(const Answer& o) const { return bytes == o.bytes; }
+  };
+  using State = std::map<std::string, Answer>;
+
+  // Everything a user can query, one labelled answer each. Approved
+  // statements come back as approved (approved_at is the approval's, which
+  // must survive the rebuild unchanged, so nothing is cleared); previews
+  // carry no time at all.
+  State Snapshot() {
+    State out;
+    auto put = [&](const std::string& name, const grpc::Status& s,
+                   const google::protobuf::Message& m) {
+      EXPECT_TRUE(s.ok()) << name << ": " << s.error_message();
+      out[name] = {SerializeDeterministic(m), m.DebugString()};
+    };
+    {
+      v1::ListRateTablesResponse r;
+      put("ListRateTables",
+          Call(&v1::SettlementService::Stub::ListRateTables,
+               v1::ListRateTablesRequest(), &r),
+          r);
+    }
+    for (const char* provider : {"prv-a", "prv-egen"}) {
+      for (const char* period : {"2024-01", "2024-02"}) {
+        grpc::Status s;
+        v1::Statement st = Get(provider, period, &s);
+        put(absl::StrCat("GetStatement ", provider, " ", period), s, st);
+      }
+      // A preview publishes a StatementPreviewed event but changes no
+      // state a user can see; its lines and totals are compared.
+      v1::PreviewStatementRequest req;
+      req.set_provider_id(provider);
+      req.set_period("2024-02");
+      v1::Statement preview;
+      put(absl::StrCat("PreviewStatement ", provider, " 2024-02"),
+          Call(&v1::SettlementService::Stub::PreviewStatement, req, &preview),
+          preview);
+    }
+    for (auto format : {v1::EXPORT_FORMAT_CSV, v1::EXPORT_FORMAT_JSON}) {
+      v1::ExportStatementRequest req;
+      req.set_provider_id("prv-a");
+      req.set_period("2024-01");
+      req.set_format(format);
+      v1::ExportStatementResponse r;
+      put(absl::StrCat("ExportStatement prv-a 2024-01 ",
+                       v1::ExportFormat_Name(format)),
+          Call(&v1::SettlementService::Stub::ExportStatement, req, &r), r);
+    }
+    for (const char* period : {"2024-01", "2024-02"}) {
+      for (const char* provider : {"", "prv-a"}) {
+        v1::GetFollowUpRequest req;
+        req.set_period(period);
+        req.set_provider_id(provider);
+        v1::FollowUp r;
+        put(absl::StrCat("GetFollowUp ", period, " [", provider, "]"),
+            Call(&v1::SettlementService::Stub::GetFollowUp, req, &r), r);
+      }
+    }
+    return out;
+  }
+
+  void ExpectSameState(const State& before, const std::string& when) {
+    const State after = Snapshot();
+    ASSERT_EQ(after.size(), before.size());
+    for (const auto& [name, answer] : before) {
+      EXPECT_TRUE(after.at(name) == answer)
+          << name << " differs " << when << "\nbefore:\n"
+          << answer.text << "after:\n"
+          << after.at(name).text;
+    }
+  }
+
+  // Deletes every key of the service's namespace in Redis.
+  void WipeRedis() {
+    auto redis = RedisClient::Connect(Stack().redis_addr);
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    auto keys = (*redis)->Command({"KEYS", ns_ + ":lov:settlement:*"});
+    ASSERT_TRUE(keys.ok()) << keys.status();
+    ASSERT_GT(keys->elements.size(), 0u);
+    for (const auto& k : keys->elements) {
+      ASSERT_TRUE((*redis)->Command({"DEL", k.str}).ok());
+    }
+    auto left = (*redis)->Command({"KEYS", ns_ + ":*"});
+    ASSERT_TRUE(left.ok());
+    ASSERT_EQ(left->elements.size(), 0u);
+  }
+};
+
+TEST_F(SettlementRebuildTest, KilledAndWipedServiceRebuildsTheSameStateFromKafka) {
+  ConfigureRates();
+  PublishRegistry();
+  PublishAssignment();
+  const visits::v1::Visit r1 = PublishJanuaryVisits().care_r1;
+  ASSERT_TRUE(Eventually([&] {
+    grpc::Status s;
+    v1::Statement st = Get("prv-a", "2024-01", &s);
+    v1::Statement egen = Get("prv-egen", "2024-01");
+    return s.ok() && st.performed_seconds() == 3600 + 5400 + 3600 &&
+           Sum(st, v1::LINE_KIND_LISTING_FEE) > 0 &&
+           Sum(st, v1::LINE_KIND_ZONE_SUPPLEMENT) > 0 &&
+           egen.performed_seconds() == 3600;
+  })) << service_->Log();
+
+  // January approved; a one-off paid in February.
+  v1::Statement jan = Preview("prv-a", "2024-01");
+  v1::Statement jan_approved;
+  grpc::Status s = Approve(jan, &jan_approved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(jan_approved.total_ore(), 282520);
+  v1::CreateOneOffPaymentRequest support;
+  support.set_payment_id("transition-2024");
+  support.set_description("Omställningsstöd 2024");
+  support.set_total_ore(500'000'000);
+  support.set_rule(v1::ONE_OFF_RULE_PERFORMED_HOURS);
+  support.set_basis_period("2024-01");
+  support.set_paid_in_period("2024-02");
+  v1::OneOffPayment payment;
+  s = Call(&v1::SettlementService::Stub::CreateOneOffPayment, support,
+           &payment);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const int64_t share_a = 388'888'889;
+  ASSERT_EQ(payment.shares_size(), 2);
+  ASSERT_EQ(payment.shares(0).amount_ore(), share_a);
+
+  // r1 corrected after January was locked: pending for February.
+  PublishR1Correction(r1);
+  const int64_t adjustment = 60000 / 2;
+  const int64_t whole_month_listed = 19700;
+  ASSERT_TRUE(Eventually([&] {
+    grpc::Status st;
+    v1::Statement feb = Get("prv-a", "2024-02", &st);
+    return st.ok() && feb.adjustment_ids_size() == 1;
+  })) << service_->Log();
+  v1::Statement feb = Preview("prv-a", "2024-02");
+  ASSERT_EQ(feb.total_ore(), share_a + adjustment + whole_month_listed);
+  ASSERT_EQ(feb.adjustment_ids_size(), 1);
+
+  const State before = Snapshot();
+  // Previewing again (which publishes an event) changes nothing visible.
+  ExpectSameState(before, "after previewing again");
+  ASSERT_FALSE(HasFailure());
+
+  // Crash, lose all of Redis, start again: the state is rebuilt from the
+  // topics before the service reports SERVING.
+  service_->Kill();
+  WipeRedis();
+  ASSERT_TRUE(service_->Start().ok()) << service_->Log();
+  Connect();
+  EXPECT_NE(service_->Log().find("state rebuilt"), std::string::npos)
+      << service_->Log();
+  ExpectSameState(before, "after the rebuild");
+
+  // Every event applied again over that state: what the consumer group does
+  // once it rejoins (after the killed member's session expires) and
+  // re-reads from its last committed offsets, with the dedupe keys wiped;
+  // and what a rebuild interrupted before it finished does on the next
+  // start. Here: only the ready key is deleted, so the start replays all.
+  service_->Kill();
+  {
+    auto redis = RedisClient::Connect(Stack().redis_addr);
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    ASSERT_TRUE(
+        (*redis)->Command({"DEL", ns_ + ":lov:settlement:ready"}).ok());
+  }
+  ASSERT_TRUE(service_->Start().ok()) << service_->Log();
+  Connect();
+  ExpectSameState(before, "after applying every event again");
+
+  // February approved after all that: the correction is booked once,
+  // January is untouched and March does not repeat it.
+  v1::Statement feb_again = Preview("prv-a", "2024-02");
+  EXPECT_EQ(feb_again.digest(), feb.digest());
+  v1::Statement feb_approved;
+  s = Approve(feb_again, &feb_approved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(feb_approved.status(), v1::STATEMENT_STATUS_APPROVED);
+  EXPECT_EQ(feb_approved.total_ore(),
+            share_a + adjustment + whole_month_listed);
+  ASSERT_EQ(feb_approved.adjustment_ids_size(), 1);
+  EXPECT_EQ(Sum(feb_approved, v1::LINE_KIND_ONE_OFF), share_a);
+  int64_t adjusted = 0;
+  for (const auto& l : feb_approved.lines()) {
+    if (l.adjusts_period() == "2024-01") adjusted += l.amount_ore();
+  }
+  EXPECT_EQ(adjusted, adjustment);
+  EXPECT_EQ(SerializeDeterministic(Get("prv-a", "2024-01")),
+            SerializeDeterministic(jan_approved));
+  v1::Statement mar = Preview("prv-a", "2024-03");
+  EXPECT_EQ(mar.adjustment_ids_size(), 0);
+  EXPECT_EQ(mar.total_ore(), whole_month_listed);
+
+  // On the topic: January approved once, February once, one adjustment.
+  // 18 events in all: rate table, listing rule, one-off, 2 approvals, the
+  // adjustment and 12 previews (January, February, 2 per snapshot x 4,
+  // February again and March).
+  std::vector<CloudEvent> events =
+      ReadEvents(ns_ + ".lov.settlement.events.v1", 18, absl::Seconds(20));
+  EXPECT_EQ(events.size(), 18u);
+  std::map<std::string, int> approvals;
+  int adjustments = 0;
+  for (const CloudEvent& e : events) {
+    v1::SettlementEvent body;
+    ASSERT_TRUE(body.ParseFromString(e.data));
+    if (body.has_statement_approved()) {
+      ++approvals[body.statement_approved().statement_id()];
+    }
+    if (body.has_adjustment_created()) {
+      ++adjustments;
+      EXPECT_EQ(body.adjustment_created().booked_in_period(), "2024-02");
+      EXPECT_EQ(body.adjustment_created().net_ore(), adjustment);
+    }
+  }
+  EXPECT_EQ(approvals["prv-a/2024-01"], 1);
+  EXPECT_EQ(approvals["prv-a/2024-02"], 1);
+  EXPECT_EQ(adjustments, 1);
+}
+
+}  // namespace
+}  // namespace lov::settlement
