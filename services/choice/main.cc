@@ -1,4 +1,5 @@
 // The choice service: wiring only.
+#include "lov/platform/topics.h"
 #include <cstdlib>
 #include <iostream>
 
@@ -19,13 +20,11 @@
 
 namespace {
 
-constexpr char kRegistryTopic[] = "lov.registry.events.v1";
+constexpr const char* kRegistryTopic = lov::topics::kRegistryEvents;
 constexpr char kRegistryTypePrefix[] = "se.lov.registry.";
 
 int Fail(const absl::Status& status) {
-  lov::log::Error("cannot start", {{"error", status}});
-  std::cerr << "choice: " << status.message() << "\n";
-  return 1;
+  return lov::FailStartup("choice", status);
 }
 
 }  // namespace

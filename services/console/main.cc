@@ -13,13 +13,12 @@
 #include "lov/platform/log.h"
 #include "lov/platform/metrics.h"
 #include "lov/platform/service_host.h"
+#include "lov/platform/topics.h"
 
 namespace {
 
 int Fail(const absl::Status& status) {
-  lov::log::Error("cannot start", {{"error", status}});
-  std::cerr << "console: " << status.message() << "\n";
-  return 1;
+  return lov::FailStartup("console", status);
 }
 
 // Lets the metrics collector outlive the consumer safely.
@@ -60,7 +59,7 @@ int main(int argc, char** argv) {
                      common.topic_replication,
                      lov::EventTopicConfig()});
   }
-  const std::string dlq = common.Topic("lov.console.dlq.v1");
+  const std::string dlq = common.Topic(lov::topics::DeadLetter("console"));
   specs.push_back({dlq, 1, common.topic_replication, {}});
   if (absl::Status s = lov::EnsureTopics(common.kafka(), specs); !s.ok()) {
     return Fail(s);

@@ -11,13 +11,12 @@
 #include "lov/platform/log.h"
 #include "lov/platform/projection.h"
 #include "lov/platform/service_host.h"
+#include "lov/platform/topics.h"
 
 namespace {
 
 int Fail(const absl::Status& status) {
-  lov::log::Error("cannot start", {{"error", status}});
-  std::cerr << "registry: " << status.message() << "\n";
-  return 1;
+  return lov::FailStartup("registry", status);
 }
 
 }  // namespace
@@ -35,7 +34,7 @@ int main(int argc, char** argv) {
   auto producer = lov::EventProducer::Create(common.kafka());
   if (!producer.ok()) return Fail(producer.status());
   const std::string topic = common.Topic(lov::registry::kRegistryTopic);
-  const std::string dlq = common.Topic("lov.registry.dlq.v1");
+  const std::string dlq = common.Topic(lov::topics::DeadLetter("registry"));
   if (absl::Status s = lov::EnsureTopics(
           common.kafka(),
           {{topic, common.topic_partitions,

@@ -15,9 +15,7 @@
 namespace {
 
 int Fail(const absl::Status& status) {
-  lov::log::Error("cannot start", {{"error", status}});
-  std::cerr << "settlement: " << status.message() << "\n";
-  return 1;
+  return lov::FailStartup("settlement", status);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // The visits service: wiring only.
+#include "lov/platform/topics.h"
 #include <atomic>
 #include <cstdlib>
 #include <iostream>
@@ -18,14 +19,12 @@
 namespace {
 
 int Fail(const absl::Status& status) {
-  lov::log::Error("cannot start", {{"error", status}});
-  std::cerr << "visits: " << status.message() << "\n";
-  return 1;
+  return lov::FailStartup("visits", status);
 }
 
-constexpr char kChoiceTopic[] = "lov.choice.events.v1";
-constexpr char kRegistryTopic[] = "lov.registry.events.v1";
-constexpr char kSettlementTopic[] = "lov.settlement.events.v1";
+constexpr const char* kChoiceTopic = lov::topics::kChoiceEvents;
+constexpr const char* kRegistryTopic = lov::topics::kRegistryEvents;
+constexpr const char* kSettlementTopic = lov::topics::kSettlementEvents;
 
 }  // namespace
 

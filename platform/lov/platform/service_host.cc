@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -128,6 +129,12 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
   }
   log::SetService(service);
   return s;
+}
+
+int FailStartup(const std::string& service, const absl::Status& status) {
+  log::Error("cannot start", {{"error", status}});
+  std::cerr << service << ": " << status.message() << "\n";
+  return 1;
 }
 
 void BlockTerminationSignals() {

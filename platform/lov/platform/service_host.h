@@ -43,6 +43,10 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
                                   int default_grpc_port,
                                   int default_metrics_port);
 
+// Ends start-up with a clear message: a JSON log line and one plain line on
+// stderr ("<service>: <what is wrong>"). Returns the exit code, 1.
+int FailStartup(const std::string& service, const absl::Status& status);
+
 // Call first thing in main(), before any thread exists, so that SIGTERM and
 // SIGINT are delivered to ServiceHost's waiter instead of killing the process.
 void BlockTerminationSignals();

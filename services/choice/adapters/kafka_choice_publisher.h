@@ -1,6 +1,7 @@
 #ifndef LOV_SERVICES_CHOICE_ADAPTERS_KAFKA_CHOICE_PUBLISHER_H_
 #define LOV_SERVICES_CHOICE_ADAPTERS_KAFKA_CHOICE_PUBLISHER_H_
 
+#include "lov/platform/topics.h"
 #include <string>
 #include <vector>
 
@@ -10,8 +11,8 @@
 
 namespace lov::choice {
 
-inline constexpr char kChoiceTopic[] = "lov.choice.events.v1";
-inline constexpr char kChoiceDeadLetterTopic[] = "lov.choice.dlq.v1";
+inline constexpr const char* kChoiceTopic = lov::topics::kChoiceEvents;
+inline const std::string kChoiceDeadLetterTopic = lov::topics::DeadLetter("choice");
 inline constexpr char kChoiceSource[] = "/lov/choice";
 
 class KafkaChoicePublisher : public EventPublisher {

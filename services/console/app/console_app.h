@@ -9,6 +9,7 @@
 #ifndef LOV_CONSOLE_APP_CONSOLE_APP_H_
 #define LOV_CONSOLE_APP_CONSOLE_APP_H_
 
+#include "lov/platform/topics.h"
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -29,10 +30,10 @@
 namespace lov::console {
 
 // Topic base names (before the namespace prefix).
-inline constexpr char kRegistryEvents[] = "lov.registry.events.v1";
-inline constexpr char kChoiceEvents[] = "lov.choice.events.v1";
-inline constexpr char kVisitsEvents[] = "lov.visits.events.v1";
-inline constexpr char kSettlementEvents[] = "lov.settlement.events.v1";
+inline constexpr const char* kRegistryEvents = lov::topics::kRegistryEvents;
+inline constexpr const char* kChoiceEvents = lov::topics::kChoiceEvents;
+inline constexpr const char* kVisitsEvents = lov::topics::kVisitsEvents;
+inline constexpr const char* kSettlementEvents = lov::topics::kSettlementEvents;
 
 class ConsoleApp {
  public:

@@ -1,6 +1,7 @@
 #ifndef LOV_SERVICES_REGISTRY_ADAPTERS_KAFKA_REGISTRY_PUBLISHER_H_
 #define LOV_SERVICES_REGISTRY_ADAPTERS_KAFKA_REGISTRY_PUBLISHER_H_
 
+#include "lov/platform/topics.h"
 #include <string>
 
 #include "lov/platform/event_envelope.h"
@@ -9,7 +10,7 @@
 
 namespace lov::registry {
 
-inline constexpr char kRegistryTopic[] = "lov.registry.events.v1";
+inline constexpr const char* kRegistryTopic = lov::topics::kRegistryEvents;
 inline constexpr char kRegistrySource[] = "/lov/registry";
 
 class KafkaRegistryPublisher : public EventPublisher {

@@ -1,6 +1,7 @@
 #ifndef LOV_SERVICES_SETTLEMENT_ADAPTERS_KAFKA_SETTLEMENT_PUBLISHER_H_
 #define LOV_SERVICES_SETTLEMENT_ADAPTERS_KAFKA_SETTLEMENT_PUBLISHER_H_
 
+#include "lov/platform/topics.h"
 #include <string>
 #include <vector>
 
@@ -10,12 +11,12 @@
 
 namespace lov::settlement {
 
-inline constexpr char kSettlementTopic[] = "lov.settlement.events.v1";
-inline constexpr char kSettlementDlq[] = "lov.settlement.dlq.v1";
+inline constexpr const char* kSettlementTopic = lov::topics::kSettlementEvents;
+inline const std::string kSettlementDlq = lov::topics::DeadLetter("settlement");
 inline constexpr char kSettlementSource[] = "/lov/settlement";
-inline constexpr char kVisitsTopic[] = "lov.visits.events.v1";
-inline constexpr char kChoiceTopic[] = "lov.choice.events.v1";
-inline constexpr char kRegistryTopic[] = "lov.registry.events.v1";
+inline constexpr const char* kVisitsTopic = lov::topics::kVisitsEvents;
+inline constexpr const char* kChoiceTopic = lov::topics::kChoiceEvents;
+inline constexpr const char* kRegistryTopic = lov::topics::kRegistryEvents;
 
 class KafkaSettlementPublisher : public EventPublisher {
  public:

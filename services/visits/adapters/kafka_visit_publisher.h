@@ -1,6 +1,7 @@
 #ifndef LOV_SERVICES_VISITS_ADAPTERS_KAFKA_VISIT_PUBLISHER_H_
 #define LOV_SERVICES_VISITS_ADAPTERS_KAFKA_VISIT_PUBLISHER_H_
 
+#include "lov/platform/topics.h"
 #include <memory>
 #include <string>
 
@@ -13,8 +14,8 @@ class Producer;
 
 namespace lov::visits {
 
-inline constexpr char kVisitsTopic[] = "lov.visits.events.v1";
-inline constexpr char kVisitsDeadLetterTopic[] = "lov.visits.dlq.v1";
+inline constexpr const char* kVisitsTopic = lov::topics::kVisitsEvents;
+inline const std::string kVisitsDeadLetterTopic = lov::topics::DeadLetter("visits");
 inline constexpr char kVisitsSource[] = "/lov/visits";
 
 // Sends a batch with PublishAsync and waits for every delivery report, so a

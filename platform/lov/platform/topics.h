@@ -1,0 +1,22 @@
+#ifndef LOV_PLATFORM_TOPICS_H_
+#define LOV_PLATFORM_TOPICS_H_
+
+#include <string>
+
+// The platform's Kafka topics, named once (docs/events.md describes them).
+// Services prefix them with CommonSettings::Topic() for --namespace.
+namespace lov::topics {
+
+inline constexpr char kRegistryEvents[] = "lov.registry.events.v1";
+inline constexpr char kChoiceEvents[] = "lov.choice.events.v1";
+inline constexpr char kVisitsEvents[] = "lov.visits.events.v1";
+inline constexpr char kSettlementEvents[] = "lov.settlement.events.v1";
+
+// A consuming service's dead-letter topic: "lov.<service>.dlq.v1".
+inline std::string DeadLetter(const std::string& service) {
+  return "lov." + service + ".dlq.v1";
+}
+
+}  // namespace lov::topics
+
+#endif  // LOV_PLATFORM_TOPICS_H_
