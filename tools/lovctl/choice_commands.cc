@@ -175,7 +175,7 @@ absl::Status Eligible(Context& ctx, Args& args) {
   r.set_client_id(args.Required("id"));
   r.set_as_of(args.Get("as-of"));
   for (const auto& c : args.List("categories")) r.add_category_ids(c);
-  r.set_seed(static_cast<uint64_t>(args.Int("seed", 0)));
+  r.set_seed(args.Uint64("seed", 0));
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Choice(ctx);
   v1::ListEligibleProvidersResponse resp;
@@ -204,7 +204,7 @@ absl::Status Choose(Context& ctx, Args& args) {
   r.set_provider_id(args.Required("provider"));
   for (const auto& c : args.List("categories")) r.add_category_ids(c);
   r.set_effective_date(args.Get("effective-date"));
-  r.set_list_seed(static_cast<uint64_t>(args.Int("seed", 0)));
+  r.set_list_seed(args.Uint64("seed", 0));
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Choice(ctx);
   v1::ChooseResponse resp;

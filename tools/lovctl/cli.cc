@@ -82,6 +82,17 @@ int64_t Args::Int(const std::string& name, int64_t fallback) {
   return out;
 }
 
+uint64_t Args::Uint64(const std::string& name, uint64_t fallback) {
+  std::string v = Get(name);
+  if (v.empty()) return fallback;
+  uint64_t out = 0;
+  if (!absl::SimpleAtoi(v, &out)) {
+    errors_.push_back(absl::StrCat("--", name, ": '", v, "' is not a number"));
+    return fallback;
+  }
+  return out;
+}
+
 bool Args::Bool(const std::string& name) {
   std::string v = Get(name, "false");
   if (v == "true" || v == "1" || v == "yes") return true;

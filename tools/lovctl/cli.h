@@ -28,6 +28,7 @@ class Args {
   std::string Required(const std::string& name);
   std::vector<std::string> List(const std::string& name);  // comma-separated
   int64_t Int(const std::string& name, int64_t fallback);
+  uint64_t Uint64(const std::string& name, uint64_t fallback);
   bool Bool(const std::string& name);
   const std::vector<std::string>& positionals() const { return positionals_; }
   // OK, or the first problem: a missing or malformed flag, or a flag the

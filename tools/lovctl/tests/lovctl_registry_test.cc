@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli.h"
 #include "lov/platform/ids.h"
 #include "service_process.h"
 #include "test_stack.h"
@@ -193,6 +194,23 @@ TEST_F(LovctlRegistryTest, HelpEverywhere) {
   r = Lovctl({"provider", "cap", "--help"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(Contains(r, "--max-clients N | --no-cap")) << r.output;
+}
+
+}  // namespace
+}  // namespace lov
+
+namespace lov {
+namespace {
+
+// Seeds are unsigned 64-bit: half of them do not fit a signed number.
+TEST(LovctlArgsTest, SeedsUseTheWholeUnsignedRange) {
+  auto args = cli::Args::Parse({"--seed", "17152392254963779736"});
+  ASSERT_TRUE(args.ok());
+  EXPECT_EQ(args->Uint64("seed", 0), 17152392254963779736ULL);
+  EXPECT_TRUE(args->Check().ok());
+  auto bad = cli::Args::Parse({"--seed", "-1"});
+  bad->Uint64("seed", 0);
+  EXPECT_FALSE(bad->Check().ok());
 }
 
 }  // namespace
