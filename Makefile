@@ -36,4 +36,4 @@ clean:
 	rm -rf $(BUILD_DIR)
 
 format:
-	find platform services tests tools -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -11,7 +11,7 @@ set -euo pipefail
 # Debian packages. Two are special-cased below: the JDK is skipped when `javac` is
 # already on PATH and Maven when `mvn` is (a JDK rather than a JRE, because
 # deploy/local/stack.sh compiles deploy/kafka/KafkaAdmin.java against the broker jars).
-PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev chromium prometheus redis-server redis-tools tzdata default-jdk-headless maven"
+PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven"
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"

@@ -1,5 +1,4 @@
 // The choice service: wiring only.
-#include "lov/platform/topics.h"
 #include <cstdlib>
 #include <iostream>
 
@@ -16,6 +15,7 @@
 #include "lov/platform/projection.h"
 #include "lov/platform/service_host.h"
 #include "lov/platform/text.h"
+#include "lov/platform/topics.h"
 #include "lov/registry/v1/events.pb.h"
 
 namespace {
@@ -53,14 +53,10 @@ int main(int argc, char** argv) {
   const std::string dlq = common.Topic(lov::choice::kChoiceDeadLetterTopic);
   const std::string registry_topic = common.Topic(kRegistryTopic);
   if (absl::Status s = lov::EnsureTopics(
-          common.kafka(), {{topic,
-                            common.topic_partitions,
-                            common.topic_replication,
-                            lov::EventTopicConfig()},
-                           {registry_topic,
-                            common.topic_partitions,
-                            common.topic_replication,
-                            lov::EventTopicConfig()},
+          common.kafka(), {{topic, common.topic_partitions,
+                            common.topic_replication, lov::EventTopicConfig()},
+                           {registry_topic, common.topic_partitions,
+                            common.topic_replication, lov::EventTopicConfig()},
                            {dlq, 1, common.topic_replication, {}}});
       !s.ok()) {
     return Fail(s);

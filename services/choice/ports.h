@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "lov/platform/requests.h"
 #include "absl/time/civil_time.h"
 #include "domain/allocation.h"
 #include "lov/choice/v1/choice.pb.h"
 #include "lov/choice/v1/events.pb.h"
+#include "lov/platform/requests.h"
 #include "lov/registry/v1/events.pb.h"
 #include "lov/registry/v1/registry.pb.h"
 

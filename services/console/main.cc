@@ -54,10 +54,8 @@ int main(int argc, char** argv) {
     topics.push_back(common.Topic(base));
     // Same settings as the owning service uses; an existing topic is left
     // alone. Creating a missing one lets the console start first.
-    specs.push_back({topics.back(),
-                     common.topic_partitions,
-                     common.topic_replication,
-                     lov::EventTopicConfig()});
+    specs.push_back({topics.back(), common.topic_partitions,
+                     common.topic_replication, lov::EventTopicConfig()});
   }
   const std::string dlq = common.Topic(lov::topics::DeadLetter("console"));
   specs.push_back({dlq, 1, common.topic_replication, {}});

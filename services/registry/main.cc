@@ -36,16 +36,15 @@ int main(int argc, char** argv) {
   const std::string topic = common.Topic(lov::registry::kRegistryTopic);
   const std::string dlq = common.Topic(lov::topics::DeadLetter("registry"));
   if (absl::Status s = lov::EnsureTopics(
-          common.kafka(),
-          {{topic, common.topic_partitions,
-            common.topic_replication, lov::EventTopicConfig()},
-           {dlq, 1, common.topic_replication, {}}});
+          common.kafka(), {{topic, common.topic_partitions,
+                            common.topic_replication, lov::EventTopicConfig()},
+                           {dlq, 1, common.topic_replication, {}}});
       !s.ok()) {
     return Fail(s);
   }
 
   lov::registry::RedisRegistryStore store(redis->get(),
-                                         common.KeyPrefix("lov:registry"));
+                                          common.KeyPrefix("lov:registry"));
   lov::registry::KafkaRegistryPublisher publisher(producer->get(), topic);
   lov::SystemClock clock;
   lov::registry::RegistryApp app(&store, &publisher, &clock);

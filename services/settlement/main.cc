@@ -34,20 +34,17 @@ int main(int argc, char** argv) {
   if (!producer.ok()) return Fail(producer.status());
   const std::string topic = common.Topic(lov::settlement::kSettlementTopic);
   const std::string dlq = common.Topic(lov::settlement::kSettlementDlq);
-  std::vector<lov::TopicSpec> topics = {{topic,
-                                         common.topic_partitions,
-                                         common.topic_replication,
-                                         lov::EventTopicConfig()},
-                                        {dlq, 1, common.topic_replication, {}}};
+  std::vector<lov::TopicSpec> topics = {
+      {topic, common.topic_partitions, common.topic_replication,
+       lov::EventTopicConfig()},
+      {dlq, 1, common.topic_replication, {}}};
   // Upstream topics are created here too if their services have not run
   // yet, so that the consumer group can join them.
   for (const char* upstream :
        {lov::settlement::kRegistryTopic, lov::settlement::kChoiceTopic,
         lov::settlement::kVisitsTopic}) {
-    topics.push_back({common.Topic(upstream),
-                      common.topic_partitions,
-                      common.topic_replication,
-                      lov::EventTopicConfig()});
+    topics.push_back({common.Topic(upstream), common.topic_partitions,
+                      common.topic_replication, lov::EventTopicConfig()});
   }
   if (absl::Status s = lov::EnsureTopics(common.kafka(), topics); !s.ok()) {
     return Fail(s);

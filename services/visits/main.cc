@@ -1,5 +1,4 @@
 // The visits service: wiring only.
-#include "lov/platform/topics.h"
 #include <atomic>
 #include <cstdlib>
 #include <iostream>
@@ -15,6 +14,7 @@
 #include "lov/platform/log.h"
 #include "lov/platform/projection.h"
 #include "lov/platform/service_host.h"
+#include "lov/platform/topics.h"
 
 namespace {
 
@@ -58,9 +58,7 @@ int main(int argc, char** argv) {
   // (existing topics are left alone).
   std::vector<lov::TopicSpec> topics = {{dlq, 1, common.topic_replication, {}}};
   for (const std::string& t : {topic, choice, registry, settlement}) {
-    topics.push_back({t,
-                      common.topic_partitions,
-                      common.topic_replication,
+    topics.push_back({t, common.topic_partitions, common.topic_replication,
                       lov::EventTopicConfig()});
   }
   if (absl::Status s = lov::EnsureTopics(common.kafka(), topics); !s.ok()) {

@@ -2,8 +2,8 @@
 // small municipality driven through their gRPC APIs, the events read back as
 // an outside subscriber would, and the settlement checked against amounts
 // worked out by hand below.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <map>
 
@@ -70,7 +70,8 @@ class EndToEndTest : public ::testing::Test {
 
   void SetUpRegistry() {
     for (auto [org, name, kind] :
-         {std::tuple{"556554-1645", "Attendo Sverige AB", reg::PROVIDER_KIND_PRIVATE},
+         {std::tuple{"556554-1645", "Attendo Sverige AB",
+                     reg::PROVIDER_KIND_PRIVATE},
           std::tuple{"212000-0209", "Testby kommun egen regi",
                      reg::PROVIDER_KIND_IN_HOUSE}}) {
       reg::RegisterProviderRequest r;
@@ -195,8 +196,10 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
   SetUpRegistry();
   cho::ConfigurePolicyRequest policy;
   policy.set_request_id("policy");
-  policy.mutable_policy()->set_allocation_policy(cho::ALLOCATION_POLICY_IN_HOUSE);
-  policy.mutable_policy()->set_rechoice_timing(cho::RECHOICE_TIMING_NOTICE_DAYS);
+  policy.mutable_policy()->set_allocation_policy(
+      cho::ALLOCATION_POLICY_IN_HOUSE);
+  policy.mutable_policy()->set_rechoice_timing(
+      cho::RECHOICE_TIMING_NOTICE_DAYS);
   policy.mutable_policy()->set_rechoice_notice_days(14);
   policy.mutable_policy()->set_one_provider_for_all_categories(true);
   policy.mutable_policy()->set_rechoice_deadline_lead_days(7);
@@ -240,12 +243,12 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
   }));
   // Weekday daytime visits in March 2025 (day band only).
   std::vector<vis::VisitReport> reports = {
-      Visit("a1", kPrivate, a, 4, 10, 0, 11, 0),    // Tue, 1 h, urban
-      Visit("a2", kPrivate, a, 5, 10, 0, 11, 30),   // Wed, 1.5 h, urban
-      Visit("b1", kPrivate, b, 4, 13, 0, 15, 0),    // Tue, 2 h, rural
-      Visit("c1", kInHouse, c, 6, 9, 0, 10, 0),     // Thu, 1 h, in-house
-      Visit("bad", kPrivate, a, 7, 10, 0, 9, 0),    // ends before it starts
-      Visit("x1", kPrivate, c, 7, 12, 0, 13, 0),    // C is not Attendo's client
+      Visit("a1", kPrivate, a, 4, 10, 0, 11, 0),   // Tue, 1 h, urban
+      Visit("a2", kPrivate, a, 5, 10, 0, 11, 30),  // Wed, 1.5 h, urban
+      Visit("b1", kPrivate, b, 4, 13, 0, 15, 0),   // Tue, 2 h, rural
+      Visit("c1", kInHouse, c, 6, 9, 0, 10, 0),    // Thu, 1 h, in-house
+      Visit("bad", kPrivate, a, 7, 10, 0, 9, 0),   // ends before it starts
+      Visit("x1", kPrivate, c, 7, 12, 0, 13, 0),   // C is not Attendo's client
   };
   reports.push_back(reports[0]);  // sent twice
   std::map<std::string, vis::Outcome> outcomes;
@@ -286,10 +289,11 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
   auto* cat = table->add_categories();
   cat->set_category_id("home-help-service");
   cat->set_model(stl::PAYMENT_MODEL_PERFORMED_HOURS);
-  for (auto [band, priv, own] :
-       {std::tuple{stl::BAND_DAY, 45000, 42000}, std::tuple{stl::BAND_EVENING, 52000, 49000},
-        std::tuple{stl::BAND_NIGHT, 60000, 57000}, std::tuple{stl::BAND_WEEKEND, 56000, 53000},
-        std::tuple{stl::BAND_HOLIDAY, 68000, 65000}}) {
+  for (auto [band, priv, own] : {std::tuple{stl::BAND_DAY, 45000, 42000},
+                                 std::tuple{stl::BAND_EVENING, 52000, 49000},
+                                 std::tuple{stl::BAND_NIGHT, 60000, 57000},
+                                 std::tuple{stl::BAND_WEEKEND, 56000, 53000},
+                                 std::tuple{stl::BAND_HOLIDAY, 68000, 65000}}) {
     auto* br = cat->add_band_rates();
     br->set_band(band);
     br->set_private_ore(priv);
@@ -319,7 +323,8 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
       preview.Clear();
       return settlement_->PreviewStatement(Ctx().get(), q, &preview).ok() &&
              preview.net_ore() == amounts.first;
-    })) << provider << " net " << preview.net_ore();
+    })) << provider
+        << " net " << preview.net_ore();
     EXPECT_EQ(preview.total_ore(), amounts.second) << provider;
     int64_t sum = 0;
     for (const auto& line : preview.lines()) sum += line.amount_ore();
@@ -338,7 +343,8 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
 
   // As an outside subscriber: three assignments started, four visits
   // accepted (each once) and two rejected, two statements approved.
-  std::vector<CloudEvent> choice_events = ReadEvents(Topic("lov.choice.events.v1"), 3);
+  std::vector<CloudEvent> choice_events =
+      ReadEvents(Topic("lov.choice.events.v1"), 3);
   int started = 0;
   for (const auto& e : choice_events) {
     started += e.type == "se.lov.choice.v1.AssignmentStarted";
@@ -347,7 +353,8 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
     }
   }
   EXPECT_EQ(started, 3);
-  std::vector<CloudEvent> visit_events = ReadEvents(Topic("lov.visits.events.v1"), 6);
+  std::vector<CloudEvent> visit_events =
+      ReadEvents(Topic("lov.visits.events.v1"), 6);
   std::map<std::string, int> accepted;
   int rejected = 0;
   for (const auto& e : visit_events) {

@@ -1,11 +1,12 @@
 // Produces and consumes through the real broker that the ctest fixture runs.
+#include "lov/platform/kafka.h"
+
 #include <google/protobuf/timestamp.pb.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <mutex>
 
-#include "lov/platform/kafka.h"
 #include "lov/platform/redis.h"
 #include "test_stack.h"
 
@@ -29,9 +30,9 @@ class KafkaTest : public ::testing::Test {
   void SetUp() override {
     topic_ = UniqueName("it.events");
     dlq_ = topic_ + ".dlq";
-    ASSERT_TRUE(EnsureTopics(Stack().kafka(), {{topic_, 3, 1, {}},
-                                               {dlq_, 1, 1, {}}})
-                    .ok());
+    ASSERT_TRUE(
+        EnsureTopics(Stack().kafka(), {{topic_, 3, 1, {}}, {dlq_, 1, 1, {}}})
+            .ok());
     auto p = EventProducer::Create(Stack().kafka("kafka-test"));
     ASSERT_TRUE(p.ok()) << p.status();
     producer_ = std::move(*p);
@@ -45,8 +46,8 @@ class KafkaTest : public ::testing::Test {
     s.topics = {topic_};
     s.dead_letter_topic = dlq_;
     s.max_backoff = absl::Milliseconds(200);
-    auto c = EventConsumer::Create(s, producer_.get(), dedupe,
-                                   std::move(handler));
+    auto c =
+        EventConsumer::Create(s, producer_.get(), dedupe, std::move(handler));
     EXPECT_TRUE(c.ok()) << c.status();
     (*c)->Start();
     return std::move(*c);

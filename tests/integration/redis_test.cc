@@ -1,5 +1,7 @@
 // Runs against the real Redis of the ctest fixture, and against a private
 // redis-server started with the project's config for the restart test.
+#include "lov/platform/redis.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -9,7 +11,6 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "lov/platform/redis.h"
 #include "test_stack.h"
 
 namespace lov {
@@ -51,8 +52,8 @@ TEST(RedisTest, ErrorReplyIsAStatusAndTheConnectionStaysUsable) {
 
 TEST(RedisTest, ScriptLoadedOnceAndReloadedAfterTheCacheIsFlushed) {
   auto redis = Connect(Stack().redis_addr);
-  auto script = redis->LoadScript(
-      "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  auto script =
+      redis->LoadScript("return redis.call('INCRBY', KEYS[1], ARGV[1])");
   ASSERT_TRUE(script.ok()) << script.status();
   EXPECT_EQ(script->sha.size(), 40u);
   std::string key = UniqueName("it:script");
@@ -72,8 +73,8 @@ TEST(RedisTest, ReconnectsAfterTheServerDroppedTheConnection) {
   auto id = redis->Command({"CLIENT", "ID"});
   ASSERT_TRUE(id.ok());
   auto killer = Connect(Stack().redis_addr);
-  auto killed = killer->Command(
-      {"CLIENT", "KILL", "ID", std::to_string(id->integer)});
+  auto killed =
+      killer->Command({"CLIENT", "KILL", "ID", std::to_string(id->integer)});
   ASSERT_TRUE(killed.ok()) << killed.status();
   EXPECT_EQ(killed->integer, 1);
   // The pooled connection is dead; the client notices and reconnects.
@@ -100,7 +101,8 @@ class OwnRedis {
   bool Start() {
     pid_ = fork();
     if (pid_ == 0) {
-      std::string conf = std::string(LOV_SOURCE_DIR) + "/deploy/redis/redis.conf";
+      std::string conf =
+          std::string(LOV_SOURCE_DIR) + "/deploy/redis/redis.conf";
       std::string port = std::to_string(port_);
       execlp("redis-server", "redis-server", conf.c_str(), "--port",
              port.c_str(), "--dir", dir_.c_str(), "--logfile",
@@ -142,8 +144,8 @@ int FreePort() {
 }
 
 TEST(RedisPersistenceTest, DataSurvivesARestartThanksToAppendOnlyFile) {
-  std::string dir = std::filesystem::temp_directory_path() /
-                    UniqueName("lov-redis-aof");
+  std::string dir =
+      std::filesystem::temp_directory_path() / UniqueName("lov-redis-aof");
   std::filesystem::create_directories(dir);
   int port = FreePort();
   ASSERT_NE(port, 0);

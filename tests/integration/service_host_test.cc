@@ -1,4 +1,6 @@
 // The gRPC bootstrap every service uses: health, shutdown order, metrics.
+#include "lov/platform/service_host.h"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -9,7 +11,6 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "lov/platform/config.h"
-#include "lov/platform/service_host.h"
 
 namespace lov {
 namespace {
@@ -59,9 +60,9 @@ TEST(ServiceHostTest, HealthFollowsStateAndShutdownRunsStepsInOrder) {
   ASSERT_TRUE(host.Start().ok());
   ASSERT_GT(host.grpc_port(), 0);
 
-  auto channel = grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(host.grpc_port()),
-      grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(host.grpc_port()),
+                          grpc::InsecureChannelCredentials());
   auto stub = Health::NewStub(channel);
   EXPECT_EQ(Check(*stub, ""), HealthCheckResponse::NOT_SERVING);
   host.SetServing(true);
@@ -100,7 +101,8 @@ TEST(ServiceHostTest, BusyPortIsAClearError) {
 }
 
 TEST(ConfigTest, BadSettingsAreAllNamedInOneMessage) {
-  Config config({{"grpc-port", "70000"}, {"kafka-brokers", "localhost"},
+  Config config({{"grpc-port", "70000"},
+                 {"kafka-brokers", "localhost"},
                  {"colour", "blue"}},
                 {});
   CommonSettings s = ReadCommonSettings(config, "svc", 50051, 9100);
@@ -116,9 +118,9 @@ TEST(ConfigTest, BadSettingsAreAllNamedInOneMessage) {
 }
 
 TEST(ConfigTest, EnvironmentIsReadAndFlagsWin) {
-  Config config({{"grpc-port", "6001"}},
-                {{"LOV_GRPC_PORT", "5001"}, {"LOV_METRICS_PORT", "9201"},
-                 {"LOV_REDIS_ADDR", "10.0.0.1:6379"}});
+  Config config({{"grpc-port", "6001"}}, {{"LOV_GRPC_PORT", "5001"},
+                                          {"LOV_METRICS_PORT", "9201"},
+                                          {"LOV_REDIS_ADDR", "10.0.0.1:6379"}});
   CommonSettings s = ReadCommonSettings(config, "svc", 50051, 9100);
   ASSERT_TRUE(config.Validate().ok()) << config.Validate();
   EXPECT_EQ(s.grpc_port, 6001);

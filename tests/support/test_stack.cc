@@ -80,12 +80,12 @@ std::vector<CloudEvent> ReadEvents(const std::string& topic, size_t count,
   settings.group_id = UniqueName("reader");
   settings.topics = {topic};
   settings.dead_letter_topic = topic + ".reader-dlq";
-  auto consumer = EventConsumer::Create(
-      settings, producer->get(), nullptr, [&](const CloudEvent& e) {
-        std::lock_guard<std::mutex> lock(mu);
-        out.push_back(e);
-        return absl::OkStatus();
-      });
+  auto consumer = EventConsumer::Create(settings, producer->get(), nullptr,
+                                        [&](const CloudEvent& e) {
+                                          std::lock_guard<std::mutex> lock(mu);
+                                          out.push_back(e);
+                                          return absl::OkStatus();
+                                        });
   if (!consumer.ok()) return out;
   (*consumer)->Start();
   Eventually(

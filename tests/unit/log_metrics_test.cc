@@ -37,8 +37,7 @@ TEST(MetricsTest, RendersPrometheusTextFormat) {
   metrics::Registry reg;
   reg.GetCounter("lov_events_total", "Events.", {{"topic", "a"}}).Inc(3);
   reg.GetGauge("lov_lag", "Lag.").Set(7);
-  auto& h = reg.GetHistogram("lov_latency_seconds", "Latency.", {},
-                             {0.1, 1});
+  auto& h = reg.GetHistogram("lov_latency_seconds", "Latency.", {}, {0.1, 1});
   h.Observe(0.05);
   h.Observe(0.5);
   h.Observe(5);

@@ -37,7 +37,8 @@ TEST(RequestsTest, AnEarlierUseOfTheIdIsARetryOrAConflict) {
   auto other = MatchPreviousRequest(seen, "r-1", "fp-2");
   EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_NE(other.status().message().find("'r-1'"), std::string::npos);
-  EXPECT_TRUE(absl::IsNotFound(MatchPreviousRequest(std::nullopt, "r-2", "x").status()));
+  EXPECT_TRUE(absl::IsNotFound(
+      MatchPreviousRequest(std::nullopt, "r-2", "x").status()));
 }
 
 }  // namespace

@@ -17,17 +17,24 @@ std::unique_ptr<v1::ChoiceService::Stub> Choice(Context& ctx) {
 
 std::string ReasonName(v1::AssignmentReason r) {
   switch (r) {
-    case v1::ASSIGNMENT_REASON_CHOSEN: return "chosen";
-    case v1::ASSIGNMENT_REASON_NON_CHOICE: return "non-choice";
-    case v1::ASSIGNMENT_REASON_RE_CHOSEN: return "re-chosen";
-    case v1::ASSIGNMENT_REASON_TRANSFERRED: return "transferred";
-    default: return "-";
+    case v1::ASSIGNMENT_REASON_CHOSEN:
+      return "chosen";
+    case v1::ASSIGNMENT_REASON_NON_CHOICE:
+      return "non-choice";
+    case v1::ASSIGNMENT_REASON_RE_CHOSEN:
+      return "re-chosen";
+    case v1::ASSIGNMENT_REASON_TRANSFERRED:
+      return "transferred";
+    default:
+      return "-";
   }
 }
 
-void AssignmentsTable(std::ostream& out,
-                      const google::protobuf::RepeatedPtrField<v1::Assignment>& as) {
-  Table t({"ASSIGNMENT", "CLIENT", "PROVIDER", "ZONE", "CATEGORIES", "FROM", "TO", "HOW"});
+void AssignmentsTable(
+    std::ostream& out,
+    const google::protobuf::RepeatedPtrField<v1::Assignment>& as) {
+  Table t({"ASSIGNMENT", "CLIENT", "PROVIDER", "ZONE", "CATEGORIES", "FROM",
+           "TO", "HOW"});
   for (const auto& a : as) {
     t.Add({a.assignment_id(), a.client_id(), a.provider_id(), a.zone_id(),
            absl::StrJoin(a.category_ids(), ","), a.valid_from(),
@@ -38,15 +45,19 @@ void AssignmentsTable(std::ostream& out,
 
 void ClientTable(std::ostream& out, const v1::Client& c) {
   out << "client " << c.client_id() << " in zone " << c.zone_id()
-      << (c.status() == v1::CLIENT_STATUS_ENDED ? " (ended " + c.ended_on() + ")" : "")
+      << (c.status() == v1::CLIENT_STATUS_ENDED
+              ? " (ended " + c.ended_on() + ")"
+              : "")
       << "\n";
   Table d({"DECISION", "FROM", "TO", "GRANTED"});
   for (const auto& dec : c.decisions()) {
     std::vector<std::string> g;
     for (const auto& cat : dec.categories()) {
-      g.push_back(absl::StrCat(cat.category_id(), " ", cat.minutes_per_month() / 60.0, " h/month"));
+      g.push_back(absl::StrCat(cat.category_id(), " ",
+                               cat.minutes_per_month() / 60.0, " h/month"));
     }
-    d.Add({dec.decision_id(), dec.valid_from(), dec.valid_to().empty() ? "-" : dec.valid_to(),
+    d.Add({dec.decision_id(), dec.valid_from(),
+           dec.valid_to().empty() ? "-" : dec.valid_to(),
            absl::StrJoin(g, "; ")});
   }
   d.Write(out);
@@ -54,18 +65,20 @@ void ClientTable(std::ostream& out, const v1::Client& c) {
   for (const auto& rc : c.cases()) {
     out << "re-choice case " << rc.case_id() << ": leaving " << rc.provider_id()
         << ", choose by " << rc.deadline() << " ("
-        << (rc.status() == v1::CASE_STATUS_OPEN ? "open" : rc.outcome()) << ")\n";
+        << (rc.status() == v1::CASE_STATUS_OPEN ? "open" : rc.outcome())
+        << ")\n";
   }
 }
 
 absl::Status ClientCall(
     Context& ctx, const std::string& what,
-    const std::function<grpc::Status(v1::ChoiceService::Stub&, grpc::ClientContext*,
-                                     v1::Client*)>& call) {
+    const std::function<grpc::Status(
+        v1::ChoiceService::Stub&, grpc::ClientContext*, v1::Client*)>& call) {
   auto stub = Choice(ctx);
   v1::Client c;
   auto cc = ctx.Call();
-  if (absl::Status s = FromGrpc(call(*stub, cc.get(), &c), what); !s.ok()) return s;
+  if (absl::Status s = FromGrpc(call(*stub, cc.get(), &c), what); !s.ok())
+    return s;
   Print(ctx, c, [&](std::ostream& out) { ClientTable(out, c); });
   return absl::OkStatus();
 }
@@ -76,9 +89,9 @@ absl::Status ParseGranted(const std::string& text, v1::Decision* d) {
     std::vector<std::string> kv = absl::StrSplit(part, ':');
     int minutes = 0;
     if (kv.size() != 2 || !absl::SimpleAtoi(kv[1], &minutes)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--granted: '", std::string(part),
-          "' is not CATEGORY:MINUTES_PER_MONTH"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--granted: '", std::string(part),
+                       "' is not CATEGORY:MINUTES_PER_MONTH"));
     }
     auto* c = d->add_categories();
     c->set_category_id(kv[0]);
@@ -102,7 +115,8 @@ absl::Status ShowClient(Context& ctx, Args& args) {
   std::string id = args.Get("id"), pnr = args.Get("personnummer");
   if (absl::Status s = args.Check(); !s.ok()) return s;
   if (id.empty() == pnr.empty()) {
-    return absl::InvalidArgumentError("give exactly one of --id or --personnummer");
+    return absl::InvalidArgumentError(
+        "give exactly one of --id or --personnummer");
   }
   return ClientCall(ctx, "show", [&](auto& stub, auto* c, auto* out) {
     if (!id.empty()) {
@@ -162,9 +176,13 @@ absl::Status End(Context& ctx, Args& args) {
   std::string reason = args.Required("reason");
   r.set_last_day(args.Required("last-day"));
   if (absl::Status s = args.Check(); !s.ok()) return s;
-  if (reason == "deceased") r.set_reason(v1::END_REASON_CLIENT_DECEASED);
-  else if (reason == "moved-away") r.set_reason(v1::END_REASON_MOVED_AWAY);
-  else return absl::InvalidArgumentError(absl::StrCat("--reason: '", reason, "' is not deceased or moved-away"));
+  if (reason == "deceased")
+    r.set_reason(v1::END_REASON_CLIENT_DECEASED);
+  else if (reason == "moved-away")
+    r.set_reason(v1::END_REASON_MOVED_AWAY);
+  else
+    return absl::InvalidArgumentError(
+        absl::StrCat("--reason: '", reason, "' is not deceased or moved-away"));
   return ClientCall(ctx, "end", [&](auto& stub, auto* c, auto* out) {
     return stub.EndClient(c, r, out);
   });
@@ -180,11 +198,15 @@ absl::Status Eligible(Context& ctx, Args& args) {
   auto stub = Choice(ctx);
   v1::ListEligibleProvidersResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ListEligibleProviders(c.get(), r, &resp), "eligible"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->ListEligibleProviders(c.get(), r, &resp), "eligible");
+      !s.ok())
+    return s;
   Print(ctx, resp, [&](std::ostream& out) {
-    out << "eligible providers for " << resp.client_id() << " on " << resp.as_of()
-        << " (neutral order, seed " << resp.seed() << "):\n";
-    Table t({"#", "PROVIDER", "NAME", "LANGUAGES", "SPECIALISATIONS", "FREE SLOTS"});
+    out << "eligible providers for " << resp.client_id() << " on "
+        << resp.as_of() << " (neutral order, seed " << resp.seed() << "):\n";
+    Table t({"#", "PROVIDER", "NAME", "LANGUAGES", "SPECIALISATIONS",
+             "FREE SLOTS"});
     int n = 0;
     for (const auto& p : resp.providers()) {
       t.Add({std::to_string(++n), p.provider_id(), p.name(),
@@ -209,8 +231,11 @@ absl::Status Choose(Context& ctx, Args& args) {
   auto stub = Choice(ctx);
   v1::ChooseResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->Choose(c.get(), r, &resp), "choose"); !s.ok()) return s;
-  Print(ctx, resp, [&](std::ostream& out) { AssignmentsTable(out, resp.started()); });
+  if (absl::Status s = FromGrpc(stub->Choose(c.get(), r, &resp), "choose");
+      !s.ok())
+    return s;
+  Print(ctx, resp,
+        [&](std::ostream& out) { AssignmentsTable(out, resp.started()); });
   return absl::OkStatus();
 }
 
@@ -223,13 +248,17 @@ absl::Status Allocate(Context& ctx, Args& args) {
   auto stub = Choice(ctx);
   v1::AllocateNonChoiceResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->AllocateNonChoice(c.get(), r, &resp), "allocate"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->AllocateNonChoice(c.get(), r, &resp), "allocate");
+      !s.ok())
+    return s;
   Print(ctx, resp, [&](std::ostream& out) {
     AssignmentsTable(out, resp.started());
     const auto& e = resp.explanation();
     out << "why: " << v1::AllocationPolicy_Name(e.policy()) << ", candidates "
         << absl::StrJoin(e.candidates_in_order(), " > ") << "\n";
-    for (const auto& s : e.skipped()) out << "  skipped " << s.provider_id() << ": " << s.reason() << "\n";
+    for (const auto& s : e.skipped())
+      out << "  skipped " << s.provider_id() << ": " << s.reason() << "\n";
   });
   return absl::OkStatus();
 }
@@ -242,17 +271,27 @@ absl::Status SetPolicy(Context& ctx, Args& args) {
   p->set_in_house_provider_id(args.Get("in-house"));
   std::vector<std::string> designated = args.List("designated");
   std::string rechoice = args.Get("rechoice", "notice-days:14");
-  p->set_max_rechoices_per_12_months(static_cast<int32_t>(args.Int("max-rechoices", 0)));
+  p->set_max_rechoices_per_12_months(
+      static_cast<int32_t>(args.Int("max-rechoices", 0)));
   p->set_one_provider_for_all_categories(!args.Bool("per-category"));
-  p->set_rechoice_deadline_lead_days(static_cast<int32_t>(args.Int("deadline-lead-days", 14)));
+  p->set_rechoice_deadline_lead_days(
+      static_cast<int32_t>(args.Int("deadline-lead-days", 14)));
   if (absl::Status s = args.Check(); !s.ok()) return s;
-  if (allocation == "in-house") p->set_allocation_policy(v1::ALLOCATION_POLICY_IN_HOUSE);
-  else if (allocation == "rotation") p->set_allocation_policy(v1::ALLOCATION_POLICY_ROTATION);
-  else if (allocation == "proximity") p->set_allocation_policy(v1::ALLOCATION_POLICY_PROXIMITY);
-  else return absl::InvalidArgumentError(absl::StrCat("--allocation: '", allocation, "' is not in-house, rotation or proximity"));
+  if (allocation == "in-house")
+    p->set_allocation_policy(v1::ALLOCATION_POLICY_IN_HOUSE);
+  else if (allocation == "rotation")
+    p->set_allocation_policy(v1::ALLOCATION_POLICY_ROTATION);
+  else if (allocation == "proximity")
+    p->set_allocation_policy(v1::ALLOCATION_POLICY_PROXIMITY);
+  else
+    return absl::InvalidArgumentError(
+        absl::StrCat("--allocation: '", allocation,
+                     "' is not in-house, rotation or proximity"));
   for (const auto& d : designated) {
     std::vector<std::string> kv = absl::StrSplit(d, ':');
-    if (kv.size() != 2) return absl::InvalidArgumentError(absl::StrCat("--designated: '", d, "' is not ZONE:PROVIDER"));
+    if (kv.size() != 2)
+      return absl::InvalidArgumentError(
+          absl::StrCat("--designated: '", d, "' is not ZONE:PROVIDER"));
     auto* z = p->add_designated_providers();
     z->set_zone_id(kv[0]);
     z->set_provider_id(kv[1]);
@@ -264,17 +303,25 @@ absl::Status SetPolicy(Context& ctx, Args& args) {
     p->set_rechoice_notice_days(n);
   } else if (kv[0] == "one-month" && kv.size() == 1) {
     p->set_rechoice_timing(v1::RECHOICE_TIMING_ONE_MONTH);
-  } else if (kv[0] == "cutoff" && kv.size() == 2 && absl::SimpleAtoi(kv[1], &n)) {
+  } else if (kv[0] == "cutoff" && kv.size() == 2 &&
+             absl::SimpleAtoi(kv[1], &n)) {
     p->set_rechoice_timing(v1::RECHOICE_TIMING_CUTOFF);
     p->set_rechoice_cutoff_day(n);
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("--rechoice: '", rechoice, "' is not notice-days:N, one-month or cutoff:DAY"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--rechoice: '", rechoice,
+                     "' is not notice-days:N, one-month or cutoff:DAY"));
   }
   auto stub = Choice(ctx);
   v1::ChoicePolicy out;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ConfigurePolicy(c.get(), r, &out), "policy"); !s.ok()) return s;
-  Print(ctx, out, [&](std::ostream& o) { o << "policy version " << out.version() << " set\n"; });
+  if (absl::Status s =
+          FromGrpc(stub->ConfigurePolicy(c.get(), r, &out), "policy");
+      !s.ok())
+    return s;
+  Print(ctx, out, [&](std::ostream& o) {
+    o << "policy version " << out.version() << " set\n";
+  });
   return absl::OkStatus();
 }
 
@@ -283,15 +330,21 @@ absl::Status ShowPolicy(Context& ctx, Args& args) {
   auto stub = Choice(ctx);
   v1::ChoicePolicy p;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->GetPolicy(c.get(), {}, &p), "policy"); !s.ok()) return s;
+  if (absl::Status s = FromGrpc(stub->GetPolicy(c.get(), {}, &p), "policy");
+      !s.ok())
+    return s;
   Print(ctx, p, [&](std::ostream& out) {
-    out << "non-choice: " << v1::AllocationPolicy_Name(p.allocation_policy()) << "\n"
+    out << "non-choice: " << v1::AllocationPolicy_Name(p.allocation_policy())
+        << "\n"
         << "re-choice: " << v1::RechoiceTiming_Name(p.rechoice_timing())
         << " (notice " << p.rechoice_notice_days() << " days, cut-off day "
         << p.rechoice_cutoff_day() << ")\n"
         << "re-choice cap per 12 months: "
-        << (p.max_rechoices_per_12_months() == 0 ? std::string("none") : std::to_string(p.max_rechoices_per_12_months()))
-        << "\none provider for all categories: " << (p.one_provider_for_all_categories() ? "yes" : "no") << "\n";
+        << (p.max_rechoices_per_12_months() == 0
+                ? std::string("none")
+                : std::to_string(p.max_rechoices_per_12_months()))
+        << "\none provider for all categories: "
+        << (p.one_provider_for_all_categories() ? "yes" : "no") << "\n";
   });
   return absl::OkStatus();
 }
@@ -303,14 +356,19 @@ absl::Status RunDue(Context& ctx, Args& args) {
   auto stub = Choice(ctx);
   v1::RunDueAllocationsResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->RunDueAllocations(c.get(), r, &resp), "run-due"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->RunDueAllocations(c.get(), r, &resp), "run-due");
+      !s.ok())
+    return s;
   Print(ctx, resp, [&](std::ostream& out) {
-    out << resp.allocated_size() << " allocated, " << resp.failed_size() << " failed\n";
+    out << resp.allocated_size() << " allocated, " << resp.failed_size()
+        << " failed\n";
     for (const auto& a : resp.allocated()) {
-      out << "  " << a.client_id() << " -> " << a.assignment().provider_id() << " from "
-          << a.assignment().valid_from() << "\n";
+      out << "  " << a.client_id() << " -> " << a.assignment().provider_id()
+          << " from " << a.assignment().valid_from() << "\n";
     }
-    for (const auto& f : resp.failed()) out << "  " << f.client_id() << ": " << f.error() << "\n";
+    for (const auto& f : resp.failed())
+      out << "  " << f.client_id() << ": " << f.error() << "\n";
   });
   return absl::OkStatus();
 }
@@ -324,8 +382,12 @@ absl::Status ListAssignments(Context& ctx, Args& args) {
   auto stub = Choice(ctx);
   v1::ListAssignmentsResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ListAssignments(c.get(), r, &resp), "assignments"); !s.ok()) return s;
-  Print(ctx, resp, [&](std::ostream& out) { AssignmentsTable(out, resp.assignments()); });
+  if (absl::Status s =
+          FromGrpc(stub->ListAssignments(c.get(), r, &resp), "assignments");
+      !s.ok())
+    return s;
+  Print(ctx, resp,
+        [&](std::ostream& out) { AssignmentsTable(out, resp.assignments()); });
   return absl::OkStatus();
 }
 
@@ -338,12 +400,16 @@ absl::Status ListCases(Context& ctx, Args& args) {
   auto stub = Choice(ctx);
   v1::ListRechoiceCasesResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ListRechoiceCases(c.get(), r, &resp), "cases"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->ListRechoiceCases(c.get(), r, &resp), "cases");
+      !s.ok())
+    return s;
   Print(ctx, resp, [&](std::ostream& out) {
     Table t({"CLIENT", "CASE", "LEAVING", "DEADLINE", "EFFECTIVE", "STATUS"});
     for (const auto& e : resp.cases()) {
       const auto& rc = e.rechoice_case();
-      t.Add({e.client_id(), rc.case_id(), rc.provider_id(), rc.deadline(), rc.effective_date(),
+      t.Add({e.client_id(), rc.case_id(), rc.provider_id(), rc.deadline(),
+             rc.effective_date(),
              rc.status() == v1::CASE_STATUS_OPEN ? "open" : rc.outcome()});
     }
     t.Write(out);
@@ -359,11 +425,15 @@ absl::Status ZoneHealth(Context& ctx, Args& args) {
   auto stub = Choice(ctx);
   v1::GetZoneHealthResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->GetZoneHealth(c.get(), r, &resp), "zone health"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->GetZoneHealth(c.get(), r, &resp), "zone health");
+      !s.ok())
+    return s;
   Print(ctx, resp, [&](std::ostream& out) {
     Table t({"ZONE", "CATEGORY", "SELECTABLE", ""});
     for (const auto& z : resp.zones()) {
-      t.Add({z.zone_id(), z.category_id(), std::to_string(z.selectable_providers()),
+      t.Add({z.zone_id(), z.category_id(),
+             std::to_string(z.selectable_providers()),
              z.no_real_choice() ? "NO REAL CHOICE" : ""});
     }
     t.Write(out);
@@ -377,8 +447,10 @@ const Registrar registrar({
     {"client", "show", "a client with decisions, assignments and cases",
      "  --id CLIENT_ID | --personnummer YYYYMMDD-NNNN", ShowClient},
     {"client", "decision", "register a needs-assessment decision",
-     "  --id CLIENT_ID  --decision DECISION_ID  --from YYYY-MM-DD  [--to YYYY-MM-DD]\n"
-     "  --granted CATEGORY:MINUTES_PER_MONTH[,...]  [--decided-on YYYY-MM-DD (default --from)]",
+     "  --id CLIENT_ID  --decision DECISION_ID  --from YYYY-MM-DD  [--to "
+     "YYYY-MM-DD]\n"
+     "  --granted CATEGORY:MINUTES_PER_MONTH[,...]  [--decided-on YYYY-MM-DD "
+     "(default --from)]",
      [](Context& c, Args& a) { return Decision(c, a, false); }},
     {"client", "change-decision", "change (or end, with --to) a decision",
      "  same flags as 'client decision'",
@@ -386,9 +458,12 @@ const Registrar registrar({
     {"client", "move", "the client moves to another zone",
      "  --id CLIENT_ID  --zone ZONE  --effective-date YYYY-MM-DD", Move},
     {"client", "end", "the client died or moved away",
-     "  --id CLIENT_ID  --reason deceased|moved-away  --last-day YYYY-MM-DD", End},
-    {"client", "eligible", "the neutral list of providers the client may choose",
-     "  --id CLIENT_ID  [--as-of YYYY-MM-DD]  [--categories a,b]  [--seed N to reproduce]",
+     "  --id CLIENT_ID  --reason deceased|moved-away  --last-day YYYY-MM-DD",
+     End},
+    {"client", "eligible",
+     "the neutral list of providers the client may choose",
+     "  --id CLIENT_ID  [--as-of YYYY-MM-DD]  [--categories a,b]  [--seed N to "
+     "reproduce]",
      Eligible},
     {"client", "choose", "the client chooses (or re-chooses) a provider",
      "  --id CLIENT_ID  --provider PROVIDER_ID  [--effective-date YYYY-MM-DD]\n"
@@ -398,16 +473,20 @@ const Registrar registrar({
      "  --id CLIENT_ID  [--effective-date YYYY-MM-DD]", Allocate},
     {"policy", "set", "the municipality's choice policy",
      "  --allocation in-house|rotation|proximity  [--in-house PROVIDER_ID]\n"
-     "  [--designated ZONE:PROVIDER,...]  [--rechoice notice-days:N|one-month|cutoff:DAY]\n"
-     "  [--max-rechoices N (0 = no limit)]  [--per-category]  [--deadline-lead-days N]",
+     "  [--designated ZONE:PROVIDER,...]  [--rechoice "
+     "notice-days:N|one-month|cutoff:DAY]\n"
+     "  [--max-rechoices N (0 = no limit)]  [--per-category]  "
+     "[--deadline-lead-days N]",
      SetPolicy},
     {"policy", "show", "the municipality's choice policy", "", ShowPolicy},
-    {"allocations", "run-due", "allocate every re-choice case past its deadline",
+    {"allocations", "run-due",
+     "allocate every re-choice case past its deadline",
      "  [--as-of YYYY-MM-DD]", RunDue},
-    {"assignments", "list", "a provider's clients", "  --provider PROVIDER_ID  [--zone ZONE]  [--as-of YYYY-MM-DD]",
+    {"assignments", "list", "a provider's clients",
+     "  --provider PROVIDER_ID  [--zone ZONE]  [--as-of YYYY-MM-DD]",
      ListAssignments},
-    {"rechoice", "list", "re-choice cases", "  --provider PROVIDER_ID | --client CLIENT_ID  [--open]",
-     ListCases},
+    {"rechoice", "list", "re-choice cases",
+     "  --provider PROVIDER_ID | --client CLIENT_ID  [--open]", ListCases},
     {"zone", "health", "selectable providers per zone and category",
      "  [--zone ZONE]  [--as-of YYYY-MM-DD]", ZoneHealth},
 });

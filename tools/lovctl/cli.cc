@@ -16,9 +16,9 @@ namespace lov::cli {
 
 absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv) {
   // Switches never take the next word as their value.
-  static const std::set<std::string> kSwitches = {"json", "help", "h",
-                                                  "accepting", "no-cap", "open",
-                                                  "per-category", "double"};
+  static const std::set<std::string> kSwitches = {
+      "json", "help",         "h",     "accepting", "no-cap",
+      "open", "per-category", "double"};
   Args args;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
@@ -97,7 +97,8 @@ bool Args::Bool(const std::string& name) {
   std::string v = Get(name, "false");
   if (v == "true" || v == "1" || v == "yes") return true;
   if (v != "false" && v != "0" && v != "no") {
-    errors_.push_back(absl::StrCat("--", name, ": '", v, "' is not true/false"));
+    errors_.push_back(
+        absl::StrCat("--", name, ": '", v, "' is not true/false"));
   }
   return false;
 }
@@ -137,9 +138,8 @@ absl::Status FromGrpc(const grpc::Status& status, const std::string& what) {
   if (status.ok()) return absl::OkStatus();
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
       status.error_message().find("failed to connect") != std::string::npos) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot reach the service for ", what, ": ",
-                     status.error_message()));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot reach the service for ", what, ": ", status.error_message()));
   }
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       status.error_message());
@@ -172,7 +172,8 @@ void Table::Write(std::ostream& out) const {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+      if (i + 1 < row.size())
+        line += std::string(widths[i] - row[i].size() + 2, ' ');
     }
     out << line << "\n";
   }
@@ -188,15 +189,21 @@ namespace {
 
 constexpr char kGlobalHelp[] =
     "Global flags (or environment):\n"
-    "  --registry HOST:PORT    registry service   (LOV_REGISTRY_TARGET, default 127.0.0.1:50051)\n"
-    "  --choice HOST:PORT      choice service     (LOV_CHOICE_TARGET, default 127.0.0.1:50052)\n"
-    "  --visits HOST:PORT      visits service     (LOV_VISITS_TARGET, default 127.0.0.1:50053)\n"
-    "  --settlement HOST:PORT  settlement service (LOV_SETTLEMENT_TARGET, default 127.0.0.1:50054)\n"
+    "  --registry HOST:PORT    registry service   (LOV_REGISTRY_TARGET, "
+    "default 127.0.0.1:50051)\n"
+    "  --choice HOST:PORT      choice service     (LOV_CHOICE_TARGET, default "
+    "127.0.0.1:50052)\n"
+    "  --visits HOST:PORT      visits service     (LOV_VISITS_TARGET, default "
+    "127.0.0.1:50053)\n"
+    "  --settlement HOST:PORT  settlement service (LOV_SETTLEMENT_TARGET, "
+    "default 127.0.0.1:50054)\n"
     "  --json                  print JSON instead of tables\n"
-    "  --request-id ID         for writes: retrying with the same id changes nothing\n";
+    "  --request-id ID         for writes: retrying with the same id changes "
+    "nothing\n";
 
 void PrintHelp(std::ostream& out, const std::string& group) {
-  out << "lovctl: staff and provider command line for the LOV choice platform\n\n"
+  out << "lovctl: staff and provider command line for the LOV choice "
+         "platform\n\n"
       << "Usage: lovctl [global flags] <group> <command> [flags]\n"
       << "       lovctl <group> <command> --help\n\nCommands:\n";
   std::vector<const Command*> sorted;
@@ -208,7 +215,8 @@ void PrintHelp(std::ostream& out, const std::string& group) {
   });
   for (const Command* c : sorted) {
     std::string name = absl::StrCat(c->group, " ", c->name);
-    out << "  " << name << std::string(name.size() < 28 ? 28 - name.size() : 1, ' ')
+    out << "  " << name
+        << std::string(name.size() < 28 ? 28 - name.size() : 1, ' ')
         << c->summary << "\n";
   }
   out << "\n" << kGlobalHelp;
@@ -228,10 +236,14 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
   Context ctx;
   ctx.out = &out;
   ctx.targets = {
-      {"registry", args.Get("registry", EnvOr("LOV_REGISTRY_TARGET", "127.0.0.1:50051"))},
-      {"choice", args.Get("choice", EnvOr("LOV_CHOICE_TARGET", "127.0.0.1:50052"))},
-      {"visits", args.Get("visits", EnvOr("LOV_VISITS_TARGET", "127.0.0.1:50053"))},
-      {"settlement", args.Get("settlement", EnvOr("LOV_SETTLEMENT_TARGET", "127.0.0.1:50054"))}};
+      {"registry",
+       args.Get("registry", EnvOr("LOV_REGISTRY_TARGET", "127.0.0.1:50051"))},
+      {"choice",
+       args.Get("choice", EnvOr("LOV_CHOICE_TARGET", "127.0.0.1:50052"))},
+      {"visits",
+       args.Get("visits", EnvOr("LOV_VISITS_TARGET", "127.0.0.1:50053"))},
+      {"settlement", args.Get("settlement", EnvOr("LOV_SETTLEMENT_TARGET",
+                                                  "127.0.0.1:50054"))}};
   ctx.json = args.Bool("json");
   const auto& pos = args.positionals();
   const bool help = args.Has("help") || args.Has("h");
@@ -259,11 +271,13 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (help) {
     out << "lovctl " << command->group << " " << command->name << ": "
         << command->summary << "\n\nFlags:\n"
-        << command->usage << "\n" << kGlobalHelp;
+        << command->usage << "\n"
+        << kGlobalHelp;
     return 0;
   }
   if (pos.size() > 2) {
-    err << "lovctl: unexpected argument '" << pos[2] << "' (flags are --name=value)\n";
+    err << "lovctl: unexpected argument '" << pos[2]
+        << "' (flags are --name=value)\n";
     return 2;
   }
   absl::Status status = command->run(ctx, args);
@@ -271,8 +285,8 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (!status.ok()) {
     std::string msg(status.message());
     std::replace(msg.begin(), msg.end(), '\n', ' ');
-    err << "lovctl: " << command->group << " " << command->name << ": "
-        << msg << "\n";
+    err << "lovctl: " << command->group << " " << command->name << ": " << msg
+        << "\n";
     return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
   }
   return 0;

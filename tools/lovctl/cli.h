@@ -56,7 +56,8 @@ struct Command {
   std::string group;    // e.g. "provider"
   std::string name;     // e.g. "register"
   std::string summary;  // one line
-  std::string usage;    // flags, one per line: "--org NUMBER  organisation number"
+  std::string
+      usage;  // flags, one per line: "--org NUMBER  organisation number"
   std::function<absl::Status(Context&, Args&)> run;
 };
 

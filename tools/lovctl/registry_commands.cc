@@ -24,10 +24,11 @@ std::string KindName(v1::ProviderKind k) {
 }
 
 void ProviderTable(std::ostream& out, const v1::Provider& p) {
-  out << p.name() << " (" << p.provider_id() << ", "
-      << p.organisation_number() << ", " << KindName(p.kind()) << ")\n";
+  out << p.name() << " (" << p.provider_id() << ", " << p.organisation_number()
+      << ", " << KindName(p.kind()) << ")\n";
   if (!p.profile().languages().empty()) {
-    out << "languages: " << absl::StrJoin(p.profile().languages(), ", ") << "\n";
+    out << "languages: " << absl::StrJoin(p.profile().languages(), ", ")
+        << "\n";
   }
   if (!p.profile().specialisations().empty()) {
     out << "specialisations: "
@@ -47,8 +48,9 @@ void ProviderTable(std::ostream& out, const v1::Provider& p) {
         << "\n";
   }
   for (const auto& n : p.notices()) {
-    out << "notice: leaves " << (n.zone_id().empty() ? "everything" : n.zone_id())
-        << " on " << n.effective_date() << "\n";
+    out << "notice: leaves "
+        << (n.zone_id().empty() ? "everything" : n.zone_id()) << " on "
+        << n.effective_date() << "\n";
   }
   for (const auto& s : p.sanctions()) {
     out << "sanction " << s.sanction_id() << ": "
@@ -72,7 +74,8 @@ void StatusTable(std::ostream& out, const v1::ProviderStatus& s) {
 absl::Status ProviderCall(
     Context& ctx, const std::string& what,
     const std::function<grpc::Status(v1::RegistryService::Stub&,
-                                     grpc::ClientContext*, v1::Provider*)>& call) {
+                                     grpc::ClientContext*, v1::Provider*)>&
+        call) {
   auto stub = Registry(ctx);
   v1::Provider p;
   auto c = ctx.Call();
@@ -95,9 +98,9 @@ absl::StatusOr<v1::SanctionKind> ParseSanction(const std::string& kind) {
   if (kind == "action-plan") return v1::SANCTION_KIND_ACTION_PLAN;
   if (kind == "suspension") return v1::SANCTION_KIND_SUSPENSION;
   if (kind == "termination") return v1::SANCTION_KIND_TERMINATION;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--kind: '", kind,
-      "' is not warning, action-plan, suspension or termination"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("--kind: '", kind,
+                   "' is not warning, action-plan, suspension or termination"));
 }
 
 absl::Status Setup(Context& ctx, Args& args) {
@@ -106,15 +109,16 @@ absl::Status Setup(Context& ctx, Args& args) {
   req.set_request_id(RequestId(args));
   if (absl::Status s = args.Check(); !s.ok()) return s;
   std::ifstream in(file);
-  if (!in) return absl::NotFoundError(absl::StrCat("--file: cannot read ", file));
+  if (!in)
+    return absl::NotFoundError(absl::StrCat("--file: cannot read ", file));
   std::stringstream text;
   text << in.rdbuf();
   auto parsed = google::protobuf::util::JsonStringToMessage(
       text.str(), req.mutable_municipality());
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--file: ", file, " is not a Municipality in JSON: ",
-        std::string(parsed.message())));
+        "--file: ", file,
+        " is not a Municipality in JSON: ", std::string(parsed.message())));
   }
   auto stub = Registry(ctx);
   v1::Municipality m;
@@ -156,9 +160,9 @@ absl::Status ShowMunicipality(Context& ctx, Args& args) {
     for (const auto& c : m.categories()) {
       std::vector<std::string> hours;
       for (const auto& h : c.hours()) {
-        hours.push_back(absl::StrFormat("%02d:%02d-%02d:%02d", h.start_minute() / 60,
-                                        h.start_minute() % 60, h.end_minute() / 60,
-                                        h.end_minute() % 60));
+        hours.push_back(absl::StrFormat(
+            "%02d:%02d-%02d:%02d", h.start_minute() / 60, h.start_minute() % 60,
+            h.end_minute() / 60, h.end_minute() % 60));
       }
       cats.Add({c.category_id(), c.name(), absl::StrJoin(hours, ",")});
     }
@@ -177,12 +181,14 @@ absl::Status Register(Context& ctx, Args& args) {
   req.set_kind(*kind);
   req.mutable_contact()->set_email(args.Get("email"));
   req.mutable_contact()->set_phone(args.Get("phone"));
-  for (const auto& l : args.List("languages")) req.mutable_profile()->add_languages(l);
+  for (const auto& l : args.List("languages"))
+    req.mutable_profile()->add_languages(l);
   for (const auto& s : args.List("specialisations")) {
     req.mutable_profile()->add_specialisations(s);
   }
   req.mutable_profile()->set_description(args.Get("description"));
-  for (const auto& q : args.List("qualifications")) req.add_manager_qualifications(q);
+  for (const auto& q : args.List("qualifications"))
+    req.add_manager_qualifications(q);
   req.set_permit_reference(args.Get("permit"));
   if (absl::Status s = args.Check(); !s.ok()) return s;
   return ProviderCall(ctx, "register", [&](auto& stub, auto* c, auto* p) {
@@ -221,7 +227,8 @@ absl::Status ListProviders(Context& ctx, Args& args) {
   auto stub = Registry(ctx);
   v1::ListProvidersResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ListProviders(c.get(), req, &resp), "list");
+  if (absl::Status s =
+          FromGrpc(stub->ListProviders(c.get(), req, &resp), "list");
       !s.ok()) {
     return s;
   }
@@ -372,9 +379,11 @@ absl::Status Lift(Context& ctx, Args& args) {
 }
 
 const Registrar registrar({
-    {"municipality", "setup", "set up zones, categories and rules from a JSON file",
+    {"municipality", "setup",
+     "set up zones, categories and rules from a JSON file",
      "  --file PATH   lov.registry.v1.Municipality as JSON", Setup},
-    {"municipality", "show", "show zones, categories and rules", "", ShowMunicipality},
+    {"municipality", "show", "show zones, categories and rules", "",
+     ShowMunicipality},
     {"provider", "register", "register a provider",
      "  --org NNNNNN-NNNN        organisation number\n"
      "  --name NAME\n"
@@ -397,7 +406,8 @@ const Registrar registrar({
     {"provider", "apply", "apply for categories in zones",
      "  --id PROVIDER_ID  --zones a,b  --categories x,y", Apply},
     {"provider", "approve", "approve an application",
-     "  --id PROVIDER_ID  --application APP_ID  --effective-date YYYY-MM-DD  [--reason]",
+     "  --id PROVIDER_ID  --application APP_ID  --effective-date YYYY-MM-DD  "
+     "[--reason]",
      [](Context& c, Args& a) { return Decide(c, a, true); }},
     {"provider", "reject", "reject an application",
      "  --id PROVIDER_ID  --application APP_ID  --reason TEXT",

@@ -29,24 +29,28 @@ void StatementTable(std::ostream& out, const v1::Statement& s) {
       << "), digest " << s.digest() << "\n";
   Table t({"#", "LINE", "CATEGORY", "ZONE", "QUANTITY", "RATE", "AMOUNT"});
   for (const auto& l : s.lines()) {
-    t.Add({std::to_string(l.line_no()), l.description(), l.category_id(), l.zone_id(),
-           std::to_string(l.quantity()), Money::FromOre(l.unit_rate_ore()).ToDecimalString(),
+    t.Add({std::to_string(l.line_no()), l.description(), l.category_id(),
+           l.zone_id(), std::to_string(l.quantity()),
+           Money::FromOre(l.unit_rate_ore()).ToDecimalString(),
            Money::FromOre(l.amount_ore()).ToDecimalString()});
   }
   t.Write(out);
   out << "net " << Kr(s.net_ore()) << ", VAT " << Kr(s.vat_ore()) << ", total "
-      << Kr(s.total_ore()) << "; " << absl::StrFormat("%.1f", s.performed_seconds() / 3600.0)
+      << Kr(s.total_ore()) << "; "
+      << absl::StrFormat("%.1f", s.performed_seconds() / 3600.0)
       << " hours performed\n";
 }
 
 absl::Status StatementCall(
     Context& ctx, const std::string& what,
-    const std::function<grpc::Status(v1::SettlementService::Stub&, grpc::ClientContext*,
-                                     v1::Statement*)>& call) {
+    const std::function<grpc::Status(v1::SettlementService::Stub&,
+                                     grpc::ClientContext*, v1::Statement*)>&
+        call) {
   auto stub = Settlement(ctx);
   v1::Statement s;
   auto c = ctx.Call();
-  if (absl::Status st = FromGrpc(call(*stub, c.get(), &s), what); !st.ok()) return st;
+  if (absl::Status st = FromGrpc(call(*stub, c.get(), &s), what); !st.ok())
+    return st;
   Print(ctx, s, [&](std::ostream& out) { StatementTable(out, s); });
   return absl::OkStatus();
 }
@@ -55,22 +59,28 @@ absl::Status AddRates(Context& ctx, Args& args) {
   std::string file = args.Required("file");
   if (absl::Status s = args.Check(); !s.ok()) return s;
   std::ifstream in(file);
-  if (!in) return absl::NotFoundError(absl::StrCat("--file: cannot read ", file));
+  if (!in)
+    return absl::NotFoundError(absl::StrCat("--file: cannot read ", file));
   std::stringstream text;
   text << in.rdbuf();
   v1::AddRateTableRequest r;
-  auto parsed = google::protobuf::util::JsonStringToMessage(text.str(), r.mutable_table());
+  auto parsed = google::protobuf::util::JsonStringToMessage(text.str(),
+                                                            r.mutable_table());
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--file: ", file, " is not a RateTable in JSON: ", std::string(parsed.message())));
+        "--file: ", file,
+        " is not a RateTable in JSON: ", std::string(parsed.message())));
   }
   auto stub = Settlement(ctx);
   v1::RateTable out;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->AddRateTable(c.get(), r, &out), "rates add"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->AddRateTable(c.get(), r, &out), "rates add");
+      !s.ok())
+    return s;
   Print(ctx, out, [&](std::ostream& o) {
-    o << "rate table from " << out.effective_date() << " added (" << out.categories_size()
-      << " categories)\n";
+    o << "rate table from " << out.effective_date() << " added ("
+      << out.categories_size() << " categories)\n";
   });
   return absl::OkStatus();
 }
@@ -80,7 +90,10 @@ absl::Status ListRates(Context& ctx, Args& args) {
   auto stub = Settlement(ctx);
   v1::ListRateTablesResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ListRateTables(c.get(), {}, &resp), "rates list"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->ListRateTables(c.get(), {}, &resp), "rates list");
+      !s.ok())
+    return s;
   Print(ctx, resp, [&](std::ostream& out) {
     Table t({"FROM", "CATEGORY", "MODEL", "DAY RATE (PRIVATE)", "VAT"});
     for (const auto& table : resp.tables()) {
@@ -90,7 +103,8 @@ absl::Status ListRates(Context& ctx, Args& args) {
           if (b.band() == v1::BAND_DAY) day = b.private_ore();
         }
         t.Add({table.effective_date(), cat.category_id(),
-               v1::PaymentModel_Name(cat.model()).substr(14), Money::FromOre(day).ToDecimalString(),
+               v1::PaymentModel_Name(cat.model()).substr(14),
+               Money::FromOre(day).ToDecimalString(),
                absl::StrFormat("%d %%", cat.vat_basis_points() / 100)});
       }
     }
@@ -103,14 +117,22 @@ absl::Status ListingRule(Context& ctx, Args& args) {
   std::string rule = args.Required("rule");
   if (absl::Status s = args.Check(); !s.ok()) return s;
   v1::SetListingRuleRequest r;
-  if (rule == "pro-rata") r.mutable_rule()->set_kind(v1::LISTING_RULE_KIND_PRO_RATA_DAYS);
-  else if (rule == "provider-on-15th") r.mutable_rule()->set_kind(v1::LISTING_RULE_KIND_PROVIDER_ON_15TH);
-  else return absl::InvalidArgumentError(absl::StrCat("--rule: '", rule, "' is not pro-rata or provider-on-15th"));
+  if (rule == "pro-rata")
+    r.mutable_rule()->set_kind(v1::LISTING_RULE_KIND_PRO_RATA_DAYS);
+  else if (rule == "provider-on-15th")
+    r.mutable_rule()->set_kind(v1::LISTING_RULE_KIND_PROVIDER_ON_15TH);
+  else
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--rule: '", rule, "' is not pro-rata or provider-on-15th"));
   auto stub = Settlement(ctx);
   v1::ListingRule out;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->SetListingRule(c.get(), r, &out), "listing-rule"); !s.ok()) return s;
-  Print(ctx, out, [&](std::ostream& o) { o << "listing rule set: " << rule << "\n"; });
+  if (absl::Status s =
+          FromGrpc(stub->SetListingRule(c.get(), r, &out), "listing-rule");
+      !s.ok())
+    return s;
+  Print(ctx, out,
+        [&](std::ostream& o) { o << "listing rule set: " << rule << "\n"; });
   return absl::OkStatus();
 }
 
@@ -124,16 +146,22 @@ absl::Status OneOff(Context& ctx, Args& args) {
   r.set_paid_in_period(args.Required("paid-in"));
   if (absl::Status s = args.Check(); !s.ok()) return s;
   absl::StatusOr<Money> amount = Money::Parse(total);
-  if (!amount.ok()) return absl::InvalidArgumentError(absl::StrCat("--total: ", amount.status().message()));
+  if (!amount.ok())
+    return absl::InvalidArgumentError(
+        absl::StrCat("--total: ", amount.status().message()));
   r.set_total_ore(amount->ore());
   auto stub = Settlement(ctx);
   v1::OneOffPayment out;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->CreateOneOffPayment(c.get(), r, &out), "oneoff"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->CreateOneOffPayment(c.get(), r, &out), "oneoff");
+      !s.ok())
+    return s;
   Print(ctx, out, [&](std::ostream& o) {
     Table t({"PROVIDER", "WEIGHT (S)", "SHARE"});
     for (const auto& sh : out.shares()) {
-      t.Add({sh.provider_id(), std::to_string(sh.weight()), Kr(sh.amount_ore())});
+      t.Add(
+          {sh.provider_id(), std::to_string(sh.weight()), Kr(sh.amount_ore())});
     }
     t.Write(o);
   });
@@ -179,22 +207,30 @@ absl::Status Export(Context& ctx, Args& args) {
   std::string format = args.Get("format", "csv");
   std::string out_file = args.Get("out");
   if (absl::Status s = args.Check(); !s.ok()) return s;
-  if (format == "csv") r.set_format(v1::EXPORT_FORMAT_CSV);
-  else if (format == "json") r.set_format(v1::EXPORT_FORMAT_JSON);
-  else return absl::InvalidArgumentError(absl::StrCat("--format: '", format, "' is not csv or json"));
+  if (format == "csv")
+    r.set_format(v1::EXPORT_FORMAT_CSV);
+  else if (format == "json")
+    r.set_format(v1::EXPORT_FORMAT_JSON);
+  else
+    return absl::InvalidArgumentError(
+        absl::StrCat("--format: '", format, "' is not csv or json"));
   auto stub = Settlement(ctx);
   v1::ExportStatementResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ExportStatement(c.get(), r, &resp), "export"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->ExportStatement(c.get(), r, &resp), "export");
+      !s.ok())
+    return s;
   if (out_file.empty()) {
     *ctx.out << resp.content();
     return absl::OkStatus();
   }
   std::ofstream f(out_file, std::ios::binary);
   f << resp.content();
-  if (!f) return absl::InternalError(absl::StrCat("--out: cannot write ", out_file));
-  *ctx.out << "wrote " << out_file << " (" << resp.content().size() << " bytes, "
-           << resp.content_type() << ")\n";
+  if (!f)
+    return absl::InternalError(absl::StrCat("--out: cannot write ", out_file));
+  *ctx.out << "wrote " << out_file << " (" << resp.content().size()
+           << " bytes, " << resp.content_type() << ")\n";
   return absl::OkStatus();
 }
 
@@ -206,41 +242,54 @@ absl::Status FollowUp(Context& ctx, Args& args) {
   auto stub = Settlement(ctx);
   v1::FollowUp f;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->GetFollowUp(c.get(), r, &f), "followup"); !s.ok()) return s;
+  if (absl::Status s = FromGrpc(stub->GetFollowUp(c.get(), r, &f), "followup");
+      !s.ok())
+    return s;
   Print(ctx, f, [&](std::ostream& out) {
-    Table t({"BY", "KEY", f.period(), f.year_earlier_period(), "HOURS", "HOURS A YEAR EARLIER"});
+    Table t({"BY", "KEY", f.period(), f.year_earlier_period(), "HOURS",
+             "HOURS A YEAR EARLIER"});
     for (const auto& row : f.rows()) {
       t.Add({v1::FollowUpDimension_Name(row.dimension()).substr(20), row.key(),
              Kr(row.net_ore()), Kr(row.year_earlier_net_ore()),
              absl::StrFormat("%.1f", row.performed_seconds() / 3600.0),
-             absl::StrFormat("%.1f", row.year_earlier_performed_seconds() / 3600.0)});
+             absl::StrFormat("%.1f",
+                             row.year_earlier_performed_seconds() / 3600.0)});
     }
     t.Write(out);
-    out << "total " << Kr(f.total_ore()) << " (a year earlier " << Kr(f.year_earlier_total_ore())
-        << "); private providers delivered "
-        << absl::StrFormat("%.1f %%", f.private_share_bp() / 100.0) << " of the hours\n";
+    out << "total " << Kr(f.total_ore()) << " (a year earlier "
+        << Kr(f.year_earlier_total_ore()) << "); private providers delivered "
+        << absl::StrFormat("%.1f %%", f.private_share_bp() / 100.0)
+        << " of the hours\n";
   });
   return absl::OkStatus();
 }
 
 const Registrar registrar({
-    {"rates", "add", "add a rate table version (JSON file of lov.settlement.v1.RateTable)",
+    {"rates", "add",
+     "add a rate table version (JSON file of lov.settlement.v1.RateTable)",
      "  --file PATH", AddRates},
     {"rates", "list", "every rate table version", "", ListRates},
     {"listing-rule", "set", "how mid-month changes share the listing fee",
      "  --rule pro-rata|provider-on-15th", ListingRule},
     {"oneoff", "create", "a one-off payment shared by performed hours",
-     "  --id ID  --description TEXT  --total SEK  --basis-period YYYY-MM  --paid-in YYYY-MM",
+     "  --id ID  --description TEXT  --total SEK  --basis-period YYYY-MM  "
+     "--paid-in YYYY-MM",
      OneOff},
     {"statement", "preview", "compute a provider's monthly statement",
      "  --provider PROVIDER_ID  --period YYYY-MM", Preview},
-    {"statement", "approve", "approve the previewed statement (locks the month)",
-     "  --provider PROVIDER_ID  --period YYYY-MM  --digest DIGEST (from preview)  [--by NAME]",
+    {"statement", "approve",
+     "approve the previewed statement (locks the month)",
+     "  --provider PROVIDER_ID  --period YYYY-MM  --digest DIGEST (from "
+     "preview)  [--by NAME]",
      Approve},
-    {"statement", "show", "a statement", "  --provider PROVIDER_ID  --period YYYY-MM", ShowStatement},
+    {"statement", "show", "a statement",
+     "  --provider PROVIDER_ID  --period YYYY-MM", ShowStatement},
     {"statement", "export", "a statement as CSV or JSON for the finance system",
-     "  --provider PROVIDER_ID  --period YYYY-MM  [--format csv|json]  [--out FILE]", Export},
-    {"followup", "show", "totals by provider, zone and category against a year earlier",
+     "  --provider PROVIDER_ID  --period YYYY-MM  [--format csv|json]  [--out "
+     "FILE]",
+     Export},
+    {"followup", "show",
+     "totals by provider, zone and category against a year earlier",
      "  --period YYYY-MM  [--provider PROVIDER_ID]", FollowUp},
 });
 

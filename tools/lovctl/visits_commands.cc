@@ -4,8 +4,8 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "cli.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
@@ -22,19 +22,21 @@ std::unique_ptr<v1::VisitsService::Stub> Visits(Context& ctx) {
 
 // "2025-03-04T10:00" or "2025-03-04 10:00" Stockholm wall time, or RFC 3339.
 absl::StatusOr<google::protobuf::Timestamp> WallTime(const std::string& flag,
-                                                      const std::string& text) {
+                                                     const std::string& text) {
   if (text.size() == 16 && (text[10] == 'T' || text[10] == ' ')) {
     absl::StatusOr<absl::CivilDay> day = ParseDate(text.substr(0, 10));
     int h = 0, m = 0;
     if (day.ok() && std::sscanf(text.c_str() + 11, "%2d:%2d", &h, &m) == 2 &&
         h < 24 && m < 60) {
-      return ToProtoTime(FromStockholm(absl::CivilSecond(*day) + h * 3600 + m * 60));
+      return ToProtoTime(
+          FromStockholm(absl::CivilSecond(*day) + h * 3600 + m * 60));
     }
   }
   absl::StatusOr<absl::Time> t = ParseRfc3339(text);
   if (!t.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", flag, ": '", text, "' is not YYYY-MM-DDTHH:MM (Stockholm time) or RFC 3339"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": '", text,
+                     "' is not YYYY-MM-DDTHH:MM (Stockholm time) or RFC 3339"));
   }
   return ToProtoTime(*t);
 }
@@ -44,15 +46,17 @@ absl::StatusOr<v1::VisitStatus> ParseStatus(const std::string& s) {
   if (s == "absent") return v1::VISIT_STATUS_CLIENT_ABSENT;
   if (s == "cancelled-late") return v1::VISIT_STATUS_CANCELLED_LATE;
   if (s == "refused") return v1::VISIT_STATUS_REFUSED;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--status: '", s, "' is not performed, absent, cancelled-late or refused"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("--status: '", s,
+                   "' is not performed, absent, cancelled-late or refused"));
 }
 
 absl::StatusOr<v1::Evidence> ParseEvidence(const std::string& s) {
   if (s == "nfc") return v1::EVIDENCE_NFC_TAG;
   if (s == "app") return v1::EVIDENCE_APP;
   if (s == "manual") return v1::EVIDENCE_MANUAL;
-  return absl::InvalidArgumentError(absl::StrCat("--evidence: '", s, "' is not nfc, app or manual"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("--evidence: '", s, "' is not nfc, app or manual"));
 }
 
 // The visit flags shared by report and correct.
@@ -89,12 +93,18 @@ absl::StatusOr<v1::VisitReport> ReportFromFlags(Args& args) {
 std::string OutcomeText(const v1::ReportOutcome& o) {
   std::string text;
   switch (o.outcome()) {
-    case v1::OUTCOME_ACCEPTED: text = "accepted"; break;
-    case v1::OUTCOME_ACCEPTED_WITH_EXCEPTIONS: text = "accepted, to review:"; break;
-    case v1::OUTCOME_REJECTED:
-      text = absl::StrCat("rejected: ", v1::ReasonCode_Name(o.reason_code()).substr(12));
+    case v1::OUTCOME_ACCEPTED:
+      text = "accepted";
       break;
-    default: text = o.error_message();
+    case v1::OUTCOME_ACCEPTED_WITH_EXCEPTIONS:
+      text = "accepted, to review:";
+      break;
+    case v1::OUTCOME_REJECTED:
+      text = absl::StrCat("rejected: ",
+                          v1::ReasonCode_Name(o.reason_code()).substr(12));
+      break;
+    default:
+      text = o.error_message();
   }
   for (const auto& e : o.exceptions()) absl::StrAppend(&text, " ", e.code());
   if (!o.detail().empty()) absl::StrAppend(&text, " (", o.detail(), ")");
@@ -110,8 +120,12 @@ absl::Status Report(Context& ctx, Args& args) {
   auto stub = Visits(ctx);
   v1::ReportOutcome o;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ReportVisit(c.get(), r, &o), "report"); !s.ok()) return s;
-  Print(ctx, o, [&](std::ostream& out) { out << o.visit_id() << ": " << OutcomeText(o) << "\n"; });
+  if (absl::Status s = FromGrpc(stub->ReportVisit(c.get(), r, &o), "report");
+      !s.ok())
+    return s;
+  Print(ctx, o, [&](std::ostream& out) {
+    out << o.visit_id() << ": " << OutcomeText(o) << "\n";
+  });
   return absl::OkStatus();
 }
 
@@ -119,7 +133,8 @@ absl::Status Upload(Context& ctx, Args& args) {
   std::string file = args.Required("file");
   if (absl::Status s = args.Check(); !s.ok()) return s;
   std::ifstream in(file);
-  if (!in) return absl::NotFoundError(absl::StrCat("--file: cannot read ", file));
+  if (!in)
+    return absl::NotFoundError(absl::StrCat("--file: cannot read ", file));
   std::vector<v1::VisitReport> reports;
   std::string line;
   int n = 0;
@@ -154,11 +169,12 @@ absl::Status Upload(Context& ctx, Args& args) {
   }
   if (absl::Status s = FromGrpc(stream->Finish(), "upload"); !s.ok()) return s;
   if (ctx.json) {
-    *ctx.out << "{\"accepted\": " << counts["accepted"] << ", \"rejected\": "
-             << counts["rejected"] << "}\n";
+    *ctx.out << "{\"accepted\": " << counts["accepted"]
+             << ", \"rejected\": " << counts["rejected"] << "}\n";
   } else {
     t.Write(*ctx.out);
-    *ctx.out << counts["accepted"] << " accepted, " << counts["rejected"] << " rejected\n";
+    *ctx.out << counts["accepted"] << " accepted, " << counts["rejected"]
+             << " rejected\n";
   }
   return absl::OkStatus();
 }
@@ -175,11 +191,15 @@ absl::Status Correct(Context& ctx, Args& args) {
   auto stub = Visits(ctx);
   v1::CorrectVisitResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->CorrectVisit(c.get(), r, &resp), "correct"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->CorrectVisit(c.get(), r, &resp), "correct");
+      !s.ok())
+    return s;
   Print(ctx, resp, [&](std::ostream& out) {
-    out << resp.visit().visit_id() << " corrected, version " << resp.visit().version()
-        << ", counts in " << resp.visit().period();
-    if (!resp.adjusts_period().empty()) out << " (adjusts locked " << resp.adjusts_period() << ")";
+    out << resp.visit().visit_id() << " corrected, version "
+        << resp.visit().version() << ", counts in " << resp.visit().period();
+    if (!resp.adjusts_period().empty())
+      out << " (adjusts locked " << resp.adjusts_period() << ")";
     out << "\n";
   });
   return absl::OkStatus();
@@ -195,10 +215,13 @@ absl::Status Void(Context& ctx, Args& args) {
   auto stub = Visits(ctx);
   v1::VoidVisitResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->VoidVisit(c.get(), r, &resp), "void"); !s.ok()) return s;
+  if (absl::Status s = FromGrpc(stub->VoidVisit(c.get(), r, &resp), "void");
+      !s.ok())
+    return s;
   Print(ctx, resp, [&](std::ostream& out) {
     out << resp.previous().visit_id() << " voided in " << resp.period();
-    if (!resp.adjusts_period().empty()) out << " (adjusts locked " << resp.adjusts_period() << ")";
+    if (!resp.adjusts_period().empty())
+      out << " (adjusts locked " << resp.adjusts_period() << ")";
     out << "\n";
   });
   return absl::OkStatus();
@@ -212,7 +235,9 @@ absl::Status Show(Context& ctx, Args& args) {
   auto stub = Visits(ctx);
   v1::GetVisitResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->GetVisit(c.get(), r, &resp), "show"); !s.ok()) return s;
+  if (absl::Status s = FromGrpc(stub->GetVisit(c.get(), r, &resp), "show");
+      !s.ok())
+    return s;
   Print(ctx, resp, [&](std::ostream& out) {
     out << resp.visit_id() << ": " << OutcomeText(resp.first_outcome())
         << (resp.voided() ? " (voided)" : "") << "\n";
@@ -220,8 +245,8 @@ absl::Status Show(Context& ctx, Args& args) {
       const auto& v = resp.current();
       out << "client " << v.client_id() << ", " << v.category_id() << ", "
           << FormatRfc3339Utc(FromProtoTime(v.start())) << " - "
-          << FormatRfc3339Utc(FromProtoTime(v.end())) << ", period " << v.period()
-          << ", version " << v.version() << "\n";
+          << FormatRfc3339Utc(FromProtoTime(v.end())) << ", period "
+          << v.period() << ", version " << v.version() << "\n";
     }
     out << resp.history_size() << " event(s) in its history\n";
   });
@@ -236,10 +261,14 @@ absl::Status Rejected(Context& ctx, Args& args) {
   auto stub = Visits(ctx);
   v1::ListRejectedResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ListRejected(c.get(), r, &resp), "rejected"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->ListRejected(c.get(), r, &resp), "rejected");
+      !s.ok())
+    return s;
   Print(ctx, resp, [&](std::ostream& out) {
     Table t({"REPORT", "CLIENT", "REASON", "DETAIL"});
-    for (const auto& v : resp.rejected()) t.Add({v.report_id(), v.client_id(), v.reason_code(), v.detail()});
+    for (const auto& v : resp.rejected())
+      t.Add({v.report_id(), v.client_id(), v.reason_code(), v.detail()});
     t.Write(out);
   });
   return absl::OkStatus();
@@ -253,27 +282,35 @@ absl::Status Exceptions(Context& ctx, Args& args) {
   auto stub = Visits(ctx);
   v1::ListExceptionsResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ListExceptions(c.get(), r, &resp), "exceptions"); !s.ok()) return s;
+  if (absl::Status s =
+          FromGrpc(stub->ListExceptions(c.get(), r, &resp), "exceptions");
+      !s.ok())
+    return s;
   Print(ctx, resp, [&](std::ostream& out) {
     Table t({"VISIT", "CLIENT", "EXCEPTIONS"});
     for (const auto& e : resp.entries()) {
       std::vector<std::string> codes;
       for (const auto& x : e.exceptions()) codes.push_back(x.code());
-      t.Add({e.visit().visit_id(), e.visit().client_id(), absl::StrJoin(codes, ",")});
+      t.Add({e.visit().visit_id(), e.visit().client_id(),
+             absl::StrJoin(codes, ",")});
     }
     t.Write(out);
   });
   return absl::OkStatus();
 }
 
-void PerformedTable(std::ostream& out,
-                    const google::protobuf::RepeatedPtrField<v1::PerformedVsGranted>& rows) {
-  Table t({"CLIENT", "CATEGORY", "PERIOD", "GRANTED H", "PERFORMED H", "DEVIATION"});
+void PerformedTable(
+    std::ostream& out,
+    const google::protobuf::RepeatedPtrField<v1::PerformedVsGranted>& rows) {
+  Table t({"CLIENT", "CATEGORY", "PERIOD", "GRANTED H", "PERFORMED H",
+           "DEVIATION"});
   for (const auto& r : rows) {
     t.Add({r.client_id(), r.category_id(), r.period(),
            absl::StrFormat("%.1f", r.granted_minutes() / 60.0),
            absl::StrFormat("%.1f", r.performed_minutes() / 60.0),
-           r.not_granted() ? "not granted" : absl::StrFormat("%+.0f %%", r.deviation_percent())});
+           r.not_granted()
+               ? "not granted"
+               : absl::StrFormat("%+.0f %%", r.deviation_percent())});
   }
   t.Write(out);
 }
@@ -287,8 +324,12 @@ absl::Status Performed(Context& ctx, Args& args) {
   auto stub = Visits(ctx);
   v1::GetPerformedVsGrantedResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->GetPerformedVsGranted(c.get(), r, &resp), "performed"); !s.ok()) return s;
-  Print(ctx, resp, [&](std::ostream& out) { PerformedTable(out, resp.rows()); });
+  if (absl::Status s =
+          FromGrpc(stub->GetPerformedVsGranted(c.get(), r, &resp), "performed");
+      !s.ok())
+    return s;
+  Print(ctx, resp,
+        [&](std::ostream& out) { PerformedTable(out, resp.rows()); });
   return absl::OkStatus();
 }
 
@@ -301,35 +342,49 @@ absl::Status Deviations(Context& ctx, Args& args) {
   auto stub = Visits(ctx);
   v1::ListDeviationsResponse resp;
   auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ListDeviations(c.get(), r, &resp), "deviations"); !s.ok()) return s;
-  Print(ctx, resp, [&](std::ostream& out) { PerformedTable(out, resp.rows()); });
+  if (absl::Status s =
+          FromGrpc(stub->ListDeviations(c.get(), r, &resp), "deviations");
+      !s.ok())
+    return s;
+  Print(ctx, resp,
+        [&](std::ostream& out) { PerformedTable(out, resp.rows()); });
   return absl::OkStatus();
 }
 
 constexpr char kVisitFlags[] =
-    "  --provider PROVIDER_ID  --report-id ID (the provider's own)  --client CLIENT_ID\n"
+    "  --provider PROVIDER_ID  --report-id ID (the provider's own)  --client "
+    "CLIENT_ID\n"
     "  --category CATEGORY  --staff STAFF_ID\n"
-    "  --start YYYY-MM-DDTHH:MM  --end YYYY-MM-DDTHH:MM  (Stockholm time, or RFC 3339)\n"
+    "  --start YYYY-MM-DDTHH:MM  --end YYYY-MM-DDTHH:MM  (Stockholm time, or "
+    "RFC 3339)\n"
     "  [--double --second-staff STAFF_ID]  [--evidence nfc|app|manual]\n"
-    "  [--status performed|absent|cancelled-late|refused --status-reason TEXT]\n"
+    "  [--status performed|absent|cancelled-late|refused --status-reason "
+    "TEXT]\n"
     "  [--activities a,b]";
 
 const Registrar registrar({
     {"visit", "report", "report one visit", kVisitFlags, Report},
-    {"visit", "upload", "stream a file of visits (one VisitReport JSON per line)",
-     "  --file PATH", Upload},
-    {"visit", "correct", "amend a visit (new version; an adjustment if its month is locked)",
+    {"visit", "upload",
+     "stream a file of visits (one VisitReport JSON per line)", "  --file PATH",
+     Upload},
+    {"visit", "correct",
+     "amend a visit (new version; an adjustment if its month is locked)",
      absl::StrCat(kVisitFlags, "\n  --reason TEXT"), Correct},
-    {"visit", "void", "void a visit", "  --provider PROVIDER_ID  --report-id ID  --reason TEXT", Void},
-    {"visit", "show", "a visit with its versions", "  --provider PROVIDER_ID  --report-id ID", Show},
+    {"visit", "void", "void a visit",
+     "  --provider PROVIDER_ID  --report-id ID  --reason TEXT", Void},
+    {"visit", "show", "a visit with its versions",
+     "  --provider PROVIDER_ID  --report-id ID", Show},
     {"visit", "rejected", "a provider's rejected reports with reasons",
      "  --provider PROVIDER_ID  --period YYYY-MM", Rejected},
     {"visit", "exceptions", "accepted visits staff must review",
      "  --provider PROVIDER_ID  [--period YYYY-MM]", Exceptions},
     {"visit", "performed", "performed against granted time",
-     "  (--client CLIENT_ID | --provider PROVIDER_ID)  --period YYYY-MM", Performed},
+     "  (--client CLIENT_ID | --provider PROVIDER_ID)  --period YYYY-MM",
+     Performed},
     {"visit", "deviations", "clients far over or under their granted time",
-     "  --period YYYY-MM  [--threshold PERCENT (default 30)]  [--provider PROVIDER_ID]", Deviations},
+     "  --period YYYY-MM  [--threshold PERCENT (default 30)]  [--provider "
+     "PROVIDER_ID]",
+     Deviations},
 });
 
 }  // namespace

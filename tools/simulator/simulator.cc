@@ -64,14 +64,24 @@ Settings ParseFlags(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto eq = a.find('=');
-    std::string k = a.substr(0, eq), v = eq == std::string::npos ? "" : a.substr(eq + 1);
-    if (k == "--registry") s.registry = v;
-    else if (k == "--choice") s.choice = v;
-    else if (k == "--visits") s.visits = v;
-    else if (k == "--settlement") s.settlement = v;
-    else if (k == "--clients" && absl::SimpleAtoi(v, &s.clients) && s.clients > 0) continue;
-    else if (k == "--seed" && absl::SimpleAtoi(v, &s.seed)) continue;
-    else if (k == "--threads" && absl::SimpleAtoi(v, &s.threads) && s.threads > 0) continue;
+    std::string k = a.substr(0, eq),
+                v = eq == std::string::npos ? "" : a.substr(eq + 1);
+    if (k == "--registry")
+      s.registry = v;
+    else if (k == "--choice")
+      s.choice = v;
+    else if (k == "--visits")
+      s.visits = v;
+    else if (k == "--settlement")
+      s.settlement = v;
+    else if (k == "--clients" && absl::SimpleAtoi(v, &s.clients) &&
+             s.clients > 0)
+      continue;
+    else if (k == "--seed" && absl::SimpleAtoi(v, &s.seed))
+      continue;
+    else if (k == "--threads" && absl::SimpleAtoi(v, &s.threads) &&
+             s.threads > 0)
+      continue;
     else if (k == "--month") {
       auto day = ParseDate(v + "-01");
       if (!day.ok()) Die("--month: '" + v + "' is not YYYY-MM");
@@ -91,7 +101,8 @@ Settings ParseFlags(int argc, char** argv) {
 
 std::unique_ptr<grpc::ClientContext> Ctx(int seconds = 60) {
   auto c = std::make_unique<grpc::ClientContext>();
-  c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+  c->set_deadline(std::chrono::system_clock::now() +
+                  std::chrono::seconds(seconds));
   return c;
 }
 
@@ -155,26 +166,62 @@ struct ProviderSpec {
 
 const std::vector<ProviderSpec>& Providers() {
   static const std::vector<ProviderSpec> providers = {
-      {"212000-0209", "Norrtälje kommun, hemtjänst i egen regi",
-       reg::PROVIDER_KIND_IN_HOUSE, {"norra", "sodra", "vaddo", "stad"}, 0,
-       {"sv", "fi"}, {"dementia", "diabetes"}, 5},
-      {"556788-9984", "Allegio Omsorg AB", reg::PROVIDER_KIND_PRIVATE,
-       {"stad", "sodra"}, 260, {"sv", "ar"}, {"culture", "diet"}, 3},
-      {"556554-1645", "Attendo Sverige AB", reg::PROVIDER_KIND_PRIVATE,
-       {"stad", "sodra", "norra"}, 0, {"sv", "fi", "en"}, {"dementia"}, 4},
-      {"556610-0201", "Tiohundra AB", reg::PROVIDER_KIND_PRIVATE,
-       {"stad", "norra", "vaddo"}, 300, {"sv"}, {"continuity of staff"}, 3},
-      {"556708-0311", "Väddö Vård AB", reg::PROVIDER_KIND_PRIVATE,
-       {"vaddo"}, 120, {"sv"}, {"diabetes"}, 2},
-      {"559012-3450", "Äldreliv i Stockholm AB", reg::PROVIDER_KIND_PRIVATE,
-       {"stad", "sodra"}, 0, {"sv", "fi"}, {"dementia", "culture"}, 2},
+      {"212000-0209",
+       "Norrtälje kommun, hemtjänst i egen regi",
+       reg::PROVIDER_KIND_IN_HOUSE,
+       {"norra", "sodra", "vaddo", "stad"},
+       0,
+       {"sv", "fi"},
+       {"dementia", "diabetes"},
+       5},
+      {"556788-9984",
+       "Allegio Omsorg AB",
+       reg::PROVIDER_KIND_PRIVATE,
+       {"stad", "sodra"},
+       260,
+       {"sv", "ar"},
+       {"culture", "diet"},
+       3},
+      {"556554-1645",
+       "Attendo Sverige AB",
+       reg::PROVIDER_KIND_PRIVATE,
+       {"stad", "sodra", "norra"},
+       0,
+       {"sv", "fi", "en"},
+       {"dementia"},
+       4},
+      {"556610-0201",
+       "Tiohundra AB",
+       reg::PROVIDER_KIND_PRIVATE,
+       {"stad", "norra", "vaddo"},
+       300,
+       {"sv"},
+       {"continuity of staff"},
+       3},
+      {"556708-0311",
+       "Väddö Vård AB",
+       reg::PROVIDER_KIND_PRIVATE,
+       {"vaddo"},
+       120,
+       {"sv"},
+       {"diabetes"},
+       2},
+      {"559012-3450",
+       "Äldreliv i Stockholm AB",
+       reg::PROVIDER_KIND_PRIVATE,
+       {"stad", "sodra"},
+       0,
+       {"sv", "fi"},
+       {"dementia", "culture"},
+       2},
   };
   return providers;
 }
 
 std::string ProviderId(const std::string& org) {
   std::string digits;
-  for (char c : org) if (c != '-') digits += c;
+  for (char c : org)
+    if (c != '-') digits += c;
   return "prv-" + digits;
 }
 
@@ -185,11 +232,16 @@ reg::Municipality Norrtalje() {
   m.set_provider_notice_days(60);
   m.set_stop_intake_on_notice(true);
   m.set_in_house_provider_id(ProviderId(Providers()[0].org));
-  struct Z { const char* id; const char* name; reg::AreaType area; };
-  for (const Z& z : {Z{"norra", "Norra (Hallstavik, Rimbo norr)", reg::AREA_TYPE_RURAL},
-                     Z{"sodra", "Södra (Rimbo, Åkersberga gräns)", reg::AREA_TYPE_URBAN},
-                     Z{"vaddo", "Väddö och Grisslehamn", reg::AREA_TYPE_RURAL},
-                     Z{"stad", "Norrtälje stad", reg::AREA_TYPE_URBAN}}) {
+  struct Z {
+    const char* id;
+    const char* name;
+    reg::AreaType area;
+  };
+  for (const Z& z :
+       {Z{"norra", "Norra (Hallstavik, Rimbo norr)", reg::AREA_TYPE_RURAL},
+        Z{"sodra", "Södra (Rimbo, Åkersberga gräns)", reg::AREA_TYPE_URBAN},
+        Z{"vaddo", "Väddö och Grisslehamn", reg::AREA_TYPE_RURAL},
+        Z{"stad", "Norrtälje stad", reg::AREA_TYPE_URBAN}}) {
     auto* zone = m.add_zones();
     zone->set_zone_id(z.id);
     zone->set_name(z.name);
@@ -223,14 +275,16 @@ std::string Pad(const std::string& text, size_t width) {
 
 // A valid personnummer: born in `year`, serial from `n`.
 std::string Personnummer(int year, int month, int day, int n) {
-  std::string nine = absl::StrFormat("%02d%02d%02d%03d", year % 100, month, day, n % 1000);
+  std::string nine =
+      absl::StrFormat("%02d%02d%02d%03d", year % 100, month, day, n % 1000);
   int sum = 0;
   for (int i = 0; i < 9; ++i) {
     int v = (nine[i] - '0') * (i % 2 == 0 ? 2 : 1);
     sum += v > 9 ? v - 9 : v;
   }
   int check = (10 - sum % 10) % 10;
-  return absl::StrFormat("%04d%02d%02d%03d%d", year, month, day, n % 1000, check);
+  return absl::StrFormat("%04d%02d%02d%03d%d", year, month, day, n % 1000,
+                         check);
 }
 
 struct SimClient {
@@ -247,7 +301,8 @@ struct SimClient {
 class Simulation {
  public:
   explicit Simulation(Settings s)
-      : s_(std::move(s)), rng_(s_.seed),
+      : s_(std::move(s)),
+        rng_(s_.seed),
         registry_(reg::RegistryService::NewStub(Channel(s_.registry))),
         choice_(cho::ChoiceService::NewStub(Channel(s_.choice))),
         visits_(vis::VisitsService::NewStub(Channel(s_.visits))),
@@ -272,12 +327,14 @@ class Simulation {
   static std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
-    return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+    return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
+                                     args);
   }
 
   std::string Date(absl::CivilDay d) const { return FormatDate(d); }
   std::string Rid(const std::string& what) const {
-    return absl::StrCat("sim.seed", s_.seed, ".", absl::FormatCivilTime(s_.month), ".", what);
+    return absl::StrCat("sim.seed", s_.seed, ".",
+                        absl::FormatCivilTime(s_.month), ".", what);
   }
 
   void SetUpRegistry() {
@@ -289,18 +346,25 @@ class Simulation {
       r.set_name(p.name);
       r.set_kind(p.kind);
       for (const auto& l : p.languages) r.mutable_profile()->add_languages(l);
-      for (const auto& sp : p.specialisations) r.mutable_profile()->add_specialisations(sp);
+      for (const auto& sp : p.specialisations)
+        r.mutable_profile()->add_specialisations(sp);
       r.add_manager_qualifications("care-degree");
-      r.mutable_contact()->set_email(absl::StrCat("info@", ProviderId(p.org), ".example"));
+      r.mutable_contact()->set_email(
+          absl::StrCat("info@", ProviderId(p.org), ".example"));
       reg::Provider out;
-      grpc::Status st = Retry([&] { return registry_->RegisterProvider(Ctx().get(), r, &out); });
-      if (st.error_code() != grpc::StatusCode::ALREADY_EXISTS) Must(st, absl::StrCat("register ", p.name));
+      grpc::Status st = Retry(
+          [&] { return registry_->RegisterProvider(Ctx().get(), r, &out); });
+      if (st.error_code() != grpc::StatusCode::ALREADY_EXISTS)
+        Must(st, absl::StrCat("register ", p.name));
     }
     reg::ConfigureMunicipalityRequest setup;
     setup.set_request_id(Rid("setup"));
     *setup.mutable_municipality() = Norrtalje();
     reg::Municipality m;
-    Must(Retry([&] { return registry_->ConfigureMunicipality(Ctx().get(), setup, &m); }), "setup");
+    Must(Retry([&] {
+           return registry_->ConfigureMunicipality(Ctx().get(), setup, &m);
+         }),
+         "setup");
     const std::string approved_from = Date(first_ - 365);
     for (const ProviderSpec& p : Providers()) {
       const std::string id = ProviderId(p.org);
@@ -312,16 +376,22 @@ class Simulation {
       apply.add_category_ids("home-help-personal-care");
       // Home nursing: the in-house unit and Tiohundra; rehabilitation only
       // in-house (as in Norrtälje, where few providers offer them).
-      if (p.kind == reg::PROVIDER_KIND_IN_HOUSE || id == ProviderId("556610-0201")) {
+      if (p.kind == reg::PROVIDER_KIND_IN_HOUSE ||
+          id == ProviderId("556610-0201")) {
         apply.add_category_ids("home-nursing");
       }
-      if (p.kind == reg::PROVIDER_KIND_IN_HOUSE) apply.add_category_ids("home-rehabilitation");
+      if (p.kind == reg::PROVIDER_KIND_IN_HOUSE)
+        apply.add_category_ids("home-rehabilitation");
       reg::Provider out;
-      Must(Retry([&] { return registry_->SubmitApplication(Ctx().get(), apply, &out); }), "apply");
+      Must(Retry([&] {
+             return registry_->SubmitApplication(Ctx().get(), apply, &out);
+           }),
+           "apply");
       std::string app_id;
       for (const auto& a : out.applications()) app_id = a.application_id();
       bool approved = false;
-      for (const auto& a : out.applications()) approved |= a.status() == reg::APPLICATION_STATUS_APPROVED;
+      for (const auto& a : out.applications())
+        approved |= a.status() == reg::APPLICATION_STATUS_APPROVED;
       if (!approved) {
         reg::DecideApplicationRequest decide;
         decide.set_request_id(Rid("approve-" + id));
@@ -330,7 +400,10 @@ class Simulation {
         decide.set_approve(true);
         decide.set_effective_date(approved_from);
         decide.set_reason("meets the request for applications");
-        Must(Retry([&] { return registry_->DecideApplication(Ctx().get(), decide, &out); }), "approve");
+        Must(Retry([&] {
+               return registry_->DecideApplication(Ctx().get(), decide, &out);
+             }),
+             "approve");
       }
       if (p.cap > 0) {
         for (const auto& z : p.zones) {
@@ -340,7 +413,10 @@ class Simulation {
           cap.set_zone_id(z);
           cap.set_max_clients(p.cap);
           cap.set_effective_date(approved_from);
-          Must(Retry([&] { return registry_->SetCapacity(Ctx().get(), cap, &out); }), "cap");
+          Must(Retry([&] {
+                 return registry_->SetCapacity(Ctx().get(), cap, &out);
+               }),
+               "cap");
         }
       }
     }
@@ -360,29 +436,38 @@ class Simulation {
     p->set_one_provider_for_all_categories(true);
     p->set_rechoice_deadline_lead_days(14);
     cho::ChoicePolicy out;
-    Must(Retry([&] { return choice_->ConfigurePolicy(Ctx().get(), r, &out); }), "policy");
+    Must(Retry([&] { return choice_->ConfigurePolicy(Ctx().get(), r, &out); }),
+         "policy");
     // The choice service learns of providers from registry events.
-    bool ready = WaitFor([&] {
-      cho::GetZoneHealthRequest q;
-      q.set_as_of(Date(first_));
-      cho::GetZoneHealthResponse resp;
-      if (!choice_->GetZoneHealth(Ctx().get(), q, &resp).ok()) return false;
-      int selectable = 0;
-      for (const auto& z : resp.zones()) selectable += z.selectable_providers();
-      return selectable > 0;
-    }, 60);
-    if (!ready) Die("the choice service did not learn the providers from the registry events");
+    bool ready = WaitFor(
+        [&] {
+          cho::GetZoneHealthRequest q;
+          q.set_as_of(Date(first_));
+          cho::GetZoneHealthResponse resp;
+          if (!choice_->GetZoneHealth(Ctx().get(), q, &resp).ok()) return false;
+          int selectable = 0;
+          for (const auto& z : resp.zones())
+            selectable += z.selectable_providers();
+          return selectable > 0;
+        },
+        60);
+    if (!ready)
+      Die("the choice service did not learn the providers from the registry "
+          "events");
   }
 
   void RegisterClients() {
-    std::cerr << "[3/6] Clients: decisions, neutral lists, choices and non-choices\n";
-    const std::vector<std::string> zones = {"stad", "stad", "stad", "sodra", "sodra", "norra", "vaddo"};
+    std::cerr
+        << "[3/6] Clients: decisions, neutral lists, choices and non-choices\n";
+    const std::vector<std::string> zones = {"stad",  "stad",  "stad", "sodra",
+                                            "sodra", "norra", "vaddo"};
     clients_.resize(s_.clients);
     std::vector<uint64_t> seeds(s_.clients);
     for (int i = 0; i < s_.clients; ++i) {
       clients_[i].zone = zones[rng_() % zones.size()];
       clients_[i].service_minutes = 60 * (2 + static_cast<int>(rng_() % 10));
-      clients_[i].care_minutes = (rng_() % 3 == 0) ? 0 : 60 * (8 + static_cast<int>(rng_() % 50));
+      clients_[i].care_minutes =
+          (rng_() % 3 == 0) ? 0 : 60 * (8 + static_cast<int>(rng_() % 50));
       clients_[i].chose = rng_() % 100 < 84;
       seeds[i] = rng_();
     }
@@ -393,10 +478,14 @@ class Simulation {
       std::mt19937_64 r(seeds[i]);
       cho::RegisterClientRequest reg_req;
       reg_req.set_request_id(Rid(absl::StrCat("client-", i)));
-      reg_req.set_personnummer(Personnummer(1925 + i % 30, 1 + i % 12, 1 + i % 28, i / 360 * 7 + 11));
+      reg_req.set_personnummer(Personnummer(1925 + i % 30, 1 + i % 12,
+                                            1 + i % 28, i / 360 * 7 + 11));
       reg_req.set_zone_id(c.zone);
       cho::Client client;
-      Must(Retry([&] { return choice_->RegisterClient(Ctx().get(), reg_req, &client); }), "register client");
+      Must(Retry([&] {
+             return choice_->RegisterClient(Ctx().get(), reg_req, &client);
+           }),
+           "register client");
       c.client_id = client.client_id();
       if (client.decisions().empty()) {
         cho::RegisterDecisionRequest d;
@@ -414,7 +503,10 @@ class Simulation {
           care->set_category_id("home-help-personal-care");
           care->set_minutes_per_month(c.care_minutes);
         }
-        Must(Retry([&] { return choice_->RegisterDecision(Ctx().get(), d, &client); }), "decision");
+        Must(Retry([&] {
+               return choice_->RegisterDecision(Ctx().get(), d, &client);
+             }),
+             "decision");
       }
       const std::string from = Date(first_ - 14);
       if (client.assignments().empty()) {
@@ -423,7 +515,10 @@ class Simulation {
           l.set_client_id(c.client_id);
           l.set_as_of(from);
           cho::ListEligibleProvidersResponse list;
-          Must(Retry([&] { return choice_->ListEligibleProviders(Ctx().get(), l, &list); }), "eligible list");
+          Must(Retry([&] {
+                 return choice_->ListEligibleProviders(Ctx().get(), l, &list);
+               }),
+               "eligible list");
           // Clients weigh the facts in the list; the list's order is neutral.
           std::string pick;
           int best = -1;
@@ -435,7 +530,8 @@ class Simulation {
             int score = static_cast<int>(r() % 10) * weight;
             if (score > best) best = score, pick = e.provider_id();
           }
-          if (pick.empty()) c.chose = false;
+          if (pick.empty())
+            c.chose = false;
           else {
             cho::ChooseRequest ch;
             ch.set_request_id(Rid(absl::StrCat("choose-", i)));
@@ -444,9 +540,12 @@ class Simulation {
             ch.set_effective_date(from);
             ch.set_list_seed(list.seed());
             cho::ChooseResponse resp;
-            grpc::Status st = Retry([&] { return choice_->Choose(Ctx().get(), ch, &resp); });
-            if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION) c.chose = false;  // full meanwhile
-            else Must(st, "choose");
+            grpc::Status st =
+                Retry([&] { return choice_->Choose(Ctx().get(), ch, &resp); });
+            if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION)
+              c.chose = false;  // full meanwhile
+            else
+              Must(st, "choose");
           }
         }
         if (!c.chose) {
@@ -455,14 +554,19 @@ class Simulation {
           a.set_client_id(c.client_id);
           a.set_effective_date(from);
           cho::AllocateNonChoiceResponse resp;
-          Must(Retry([&] { return choice_->AllocateNonChoice(Ctx().get(), a, &resp); }), "non-choice allocation");
+          Must(Retry([&] {
+                 return choice_->AllocateNonChoice(Ctx().get(), a, &resp);
+               }),
+               "non-choice allocation");
         }
       }
       cho::GetClientRequest g;
       g.set_client_id(c.client_id);
-      Must(Retry([&] { return choice_->GetClient(Ctx().get(), g, &client); }), "get client");
+      Must(Retry([&] { return choice_->GetClient(Ctx().get(), g, &client); }),
+           "get client");
       for (const auto& a : client.assignments()) {
-        if (a.valid_from() <= Date(first_) && (a.valid_to().empty() || a.valid_to() >= Date(first_))) {
+        if (a.valid_from() <= Date(first_) &&
+            (a.valid_to().empty() || a.valid_to() >= Date(first_))) {
           c.provider_id = a.provider_id();
         }
       }
@@ -482,8 +586,8 @@ class Simulation {
     // Allegio leaves Södra: given mid-month, effective after the notice period.
     const std::string leaver = ProviderId("556788-9984");
     leaving_zone_ = "sodra";
-    std::cerr << "[4/6] Allegio Omsorg AB gives notice for zone " << leaving_zone_
-              << " mid-month\n";
+    std::cerr << "[4/6] Allegio Omsorg AB gives notice for zone "
+              << leaving_zone_ << " mid-month\n";
     const absl::CivilDay given = first_ + 14;
     reg::GiveNoticeRequest n;
     n.set_request_id(Rid("notice-allegio-sodra"));
@@ -493,26 +597,39 @@ class Simulation {
     n.set_effective_date(Date(given + 60));
     n.set_reason("too few clients in the zone to staff it");
     reg::Provider out;
-    grpc::Status st = Retry([&] { return registry_->GiveNotice(Ctx().get(), n, &out); });
-    if (st.error_code() != grpc::StatusCode::FAILED_PRECONDITION) Must(st, "notice");
+    grpc::Status st =
+        Retry([&] { return registry_->GiveNotice(Ctx().get(), n, &out); });
+    if (st.error_code() != grpc::StatusCode::FAILED_PRECONDITION)
+      Must(st, "notice");
     int affected = 0;
-    for (const auto& c : clients_) affected += c.provider_id == leaver && c.zone == leaving_zone_;
+    for (const auto& c : clients_)
+      affected += c.provider_id == leaver && c.zone == leaving_zone_;
     cho::ListRechoiceCasesResponse cases;
-    bool opened = WaitFor([&] {
-      cho::ListRechoiceCasesRequest q;
-      q.set_provider_id(leaver);
-      cases.Clear();
-      return choice_->ListRechoiceCases(Ctx().get(), q, &cases).ok() &&
-             cases.cases_size() >= affected;
-    }, 60);
-    if (!opened) Die(absl::StrCat("expected ", affected, " re-choice cases, got ", cases.cases_size()));
-    std::cerr << "  " << cases.cases_size() << " clients got a re-choice case (deadline "
-              << (cases.cases().empty() ? "-" : cases.cases(0).rechoice_case().deadline()) << ")\n";
+    bool opened = WaitFor(
+        [&] {
+          cho::ListRechoiceCasesRequest q;
+          q.set_provider_id(leaver);
+          cases.Clear();
+          return choice_->ListRechoiceCases(Ctx().get(), q, &cases).ok() &&
+                 cases.cases_size() >= affected;
+        },
+        60);
+    if (!opened)
+      Die(absl::StrCat("expected ", affected, " re-choice cases, got ",
+                       cases.cases_size()));
+    std::cerr << "  " << cases.cases_size()
+              << " clients got a re-choice case (deadline "
+              << (cases.cases().empty()
+                      ? "-"
+                      : cases.cases(0).rechoice_case().deadline())
+              << ")\n";
     int rechose = 0;
     std::string deadline;
     for (const auto& e : cases.cases()) {
       deadline = e.rechoice_case().deadline();
-      if (e.rechoice_case().status() != cho::CASE_STATUS_OPEN || rng_() % 100 >= 60) continue;
+      if (e.rechoice_case().status() != cho::CASE_STATUS_OPEN ||
+          rng_() % 100 >= 60)
+        continue;
       cho::ListEligibleProvidersRequest l;
       l.set_client_id(e.client_id());
       cho::ListEligibleProvidersResponse list;
@@ -525,7 +642,8 @@ class Simulation {
         ch.set_provider_id(p.provider_id());
         ch.set_list_seed(list.seed());
         cho::ChooseResponse resp;
-        if (Retry([&] { return choice_->Choose(Ctx().get(), ch, &resp); }).ok()) ++rechose;
+        if (Retry([&] { return choice_->Choose(Ctx().get(), ch, &resp); }).ok())
+          ++rechose;
         break;
       }
     }
@@ -533,12 +651,16 @@ class Simulation {
     auto day = ParseDate(deadline);
     due.set_as_of(Date((day.ok() ? *day : given + 60) + 1));
     cho::RunDueAllocationsResponse allocated;
-    Must(Retry([&] { return choice_->RunDueAllocations(Ctx().get(), due, &allocated); }), "run due allocations");
+    Must(Retry([&] {
+           return choice_->RunDueAllocations(Ctx().get(), due, &allocated);
+         }),
+         "run due allocations");
     rechose_ = rechose;
     allocated_after_deadline_ = allocated.allocated_size();
-    std::cerr << "  " << rechose << " re-chose in time; " << allocated.allocated_size()
-              << " were allocated after the deadline; " << allocated.failed_size()
-              << " could not be\n";
+    std::cerr << "  " << rechose << " re-chose in time; "
+              << allocated.allocated_size()
+              << " were allocated after the deadline; "
+              << allocated.failed_size() << " could not be\n";
   }
 
   // One month of visits per client, as time-reporting systems report them.
@@ -551,31 +673,39 @@ class Simulation {
       // About 82% of granted time is performed (Stockholm, 2014).
       const int days = static_cast<int>(last_ - first_) + 1;
       for (const auto& [category, granted] :
-           std::vector<std::pair<std::string, int>>{{"home-help-service", c.service_minutes},
-                                                    {"home-help-personal-care", c.care_minutes}}) {
+           std::vector<std::pair<std::string, int>>{
+               {"home-help-service", c.service_minutes},
+               {"home-help-personal-care", c.care_minutes}}) {
         if (granted == 0) continue;
         const int visit_minutes = category == "home-help-service" ? 60 : 30;
         int visits = std::max(1, granted * 82 / 100 / visit_minutes);
         for (int v = 0; v < visits; ++v) {
-          const absl::CivilDay day = first_ + static_cast<int>((v * days) / visits);
+          const absl::CivilDay day =
+              first_ + static_cast<int>((v * days) / visits);
           // Morning, lunch, afternoon or evening slot; the minute spreads them.
-          static const int kSlots[] = {7 * 60 + 30, 11 * 60 + 30, 14 * 60, 19 * 60};
-          const int slot = category == "home-help-service" ? 9 * 60 + 30 : kSlots[v % 4];
+          static const int kSlots[] = {7 * 60 + 30, 11 * 60 + 30, 14 * 60,
+                                       19 * 60};
+          const int slot =
+              category == "home-help-service" ? 9 * 60 + 30 : kSlots[v % 4];
           const int minute = slot + static_cast<int>(i % 90);
           const int length = visit_minutes - 5 + static_cast<int>(rng_() % 15);
           vis::VisitReport r;
-          r.set_report_id(absl::StrCat(absl::FormatCivilTime(s_.month), "-", i, "-",
-                                       category == "home-help-service" ? "s" : "c", v));
+          r.set_report_id(
+              absl::StrCat(absl::FormatCivilTime(s_.month), "-", i, "-",
+                           category == "home-help-service" ? "s" : "c", v));
           r.set_provider_id(c.provider_id);
           r.set_client_id(c.client_id);
           r.set_category_id(category);
           // One staff member per client and slot: nobody is in two places.
-          r.set_staff_id(absl::StrCat("stf-", c.provider_id.substr(4, 6), "-", i, "-",
-                                      category == "home-help-service" ? 9 : v % 4));
-          const absl::Time start = FromStockholm(absl::CivilSecond(day) + minute * 60);
+          r.set_staff_id(
+              absl::StrCat("stf-", c.provider_id.substr(4, 6), "-", i, "-",
+                           category == "home-help-service" ? 9 : v % 4));
+          const absl::Time start =
+              FromStockholm(absl::CivilSecond(day) + minute * 60);
           *r.mutable_start() = ToProtoTime(start);
           *r.mutable_end() = ToProtoTime(start + absl::Minutes(length));
-          r.set_evidence(rng_() % 20 == 0 ? vis::EVIDENCE_MANUAL : vis::EVIDENCE_NFC_TAG);
+          r.set_evidence(rng_() % 20 == 0 ? vis::EVIDENCE_MANUAL
+                                          : vis::EVIDENCE_NFC_TAG);
           r.set_status(vis::VISIT_STATUS_PERFORMED);
           if (category == "home-help-personal-care" && rng_() % 20 == 0) {
             r.set_double_staffing(true);
@@ -601,7 +731,9 @@ class Simulation {
         case 1:  // a client the provider does not serve
           bad.set_client_id(clients_[(k * 31 + 1) % clients_.size()].client_id);
           bad.set_staff_id(bad.staff_id() + "-x");
-          if (clients_[(k * 31 + 1) % clients_.size()].provider_id == bad.provider_id()) continue;
+          if (clients_[(k * 31 + 1) % clients_.size()].provider_id ==
+              bad.provider_id())
+            continue;
           break;
         case 2:  // no staff id
           bad.clear_staff_id();
@@ -610,7 +742,8 @@ class Simulation {
       out.push_back(std::move(bad));
     }
     // And a few sent twice.
-    for (size_t k = 0; k < good / 500; ++k) out.push_back(out[(k * 104729) % good]);
+    for (size_t k = 0; k < good / 500; ++k)
+      out.push_back(out[(k * 104729) % good]);
     return out;
   }
 
@@ -618,16 +751,21 @@ class Simulation {
     std::cerr << "[5/6] Visits: time-reporting systems upload the month\n";
     // The visits service learns the assignments from the choice events.
     const SimClient* last = nullptr;
-    for (const auto& c : clients_) if (!c.provider_id.empty()) last = &c;
+    for (const auto& c : clients_)
+      if (!c.provider_id.empty()) last = &c;
     if (last) {
-      bool known = WaitFor([&] {
-        vis::GetClientContextRequest q;
-        q.set_client_id(last->client_id);
-        vis::GetClientContextResponse resp;
-        return visits_->GetClientContext(Ctx().get(), q, &resp).ok() &&
-               resp.assignments_size() > 0;
-      }, 120);
-      if (!known) Die("the visits service did not learn the assignments from the choice events");
+      bool known = WaitFor(
+          [&] {
+            vis::GetClientContextRequest q;
+            q.set_client_id(last->client_id);
+            vis::GetClientContextResponse resp;
+            return visits_->GetClientContext(Ctx().get(), q, &resp).ok() &&
+                   resp.assignments_size() > 0;
+          },
+          120);
+      if (!known)
+        Die("the visits service did not learn the assignments from the choice "
+            "events");
     }
     std::vector<vis::VisitReport> reports = GenerateVisits();
     grpc::ClientContext ctx;
@@ -643,24 +781,30 @@ class Simulation {
     vis::UploadVisitsResponse resp;
     std::map<std::string, int64_t> performed_by_provider;
     std::map<std::string, const vis::VisitReport*> by_id;
-    for (const auto& r : reports) by_id[r.provider_id() + "/" + r.report_id()] = &r;
+    for (const auto& r : reports)
+      by_id[r.provider_id() + "/" + r.report_id()] = &r;
     size_t n = 0;
     while (stream->Read(&resp)) {
       const auto& o = resp.outcome();
       ++n;
-      if (o.replayed()) ++duplicates_;
-      else if (o.outcome() == vis::OUTCOME_REJECTED) ++rejected_[vis::ReasonCode_Name(o.reason_code())];
+      if (o.replayed())
+        ++duplicates_;
+      else if (o.outcome() == vis::OUTCOME_REJECTED)
+        ++rejected_[vis::ReasonCode_Name(o.reason_code())];
       else {
         ++accepted_;
-        if (o.outcome() == vis::OUTCOME_ACCEPTED_WITH_EXCEPTIONS) ++with_exceptions_;
+        if (o.outcome() == vis::OUTCOME_ACCEPTED_WITH_EXCEPTIONS)
+          ++with_exceptions_;
         const vis::VisitReport* r = by_id[o.visit_id()];
         if (r && r->status() == vis::VISIT_STATUS_PERFORMED) {
-          performed_by_provider[r->provider_id()] +=
-              absl::ToInt64Seconds(FromProtoTime(r->end()) - FromProtoTime(r->start()));
+          performed_by_provider[r->provider_id()] += absl::ToInt64Seconds(
+              FromProtoTime(r->end()) - FromProtoTime(r->start()));
           accepted_ids_.push_back(*r);
         }
       }
-      if (n % 5000 == 0 || n == reports.size()) Progress("visits", static_cast<int>(n), static_cast<int>(reports.size()));
+      if (n % 5000 == 0 || n == reports.size())
+        Progress("visits", static_cast<int>(n),
+                 static_cast<int>(reports.size()));
     }
     writer.join();
     Must(stream->Finish(), "visit upload");
@@ -669,11 +813,13 @@ class Simulation {
     for (const auto& [k, v] : rejected_) rejected += v;
     std::cerr << "  " << accepted_ << " accepted (" << with_exceptions_
               << " with exceptions to review), " << rejected << " rejected, "
-              << duplicates_ << " duplicates answered with their first outcome\n";
+              << duplicates_
+              << " duplicates answered with their first outcome\n";
   }
 
   void Settle() {
-    std::cerr << "[6/6] Settlement: rate table, preview, approval, late corrections\n";
+    std::cerr << "[6/6] Settlement: rate table, preview, approval, late "
+                 "corrections\n";
     set::AddRateTableRequest t;
     auto* table = t.mutable_table();
     table->set_effective_date(Date(absl::CivilDay(s_.month - 12)));
@@ -681,14 +827,22 @@ class Simulation {
     table->mutable_bands()->set_day_start_minute(7 * 60);
     table->mutable_bands()->set_evening_start_minute(19 * 60);
     table->mutable_bands()->set_night_start_minute(22 * 60);
-    struct Cat { const char* id; int64_t day; int64_t vat; };
-    for (const Cat& c : {Cat{"home-help-service", 45000, 2500}, Cat{"home-help-personal-care", 51600, 0}}) {
+    struct Cat {
+      const char* id;
+      int64_t day;
+      int64_t vat;
+    };
+    for (const Cat& c : {Cat{"home-help-service", 45000, 2500},
+                         Cat{"home-help-personal-care", 51600, 0}}) {
       auto* cr = table->add_categories();
       cr->set_category_id(c.id);
       cr->set_model(set::PAYMENT_MODEL_PERFORMED_HOURS);
-      for (auto [band, factor] : std::vector<std::pair<set::Band, int>>{
-               {set::BAND_DAY, 100}, {set::BAND_EVENING, 115}, {set::BAND_NIGHT, 140},
-               {set::BAND_WEEKEND, 125}, {set::BAND_HOLIDAY, 150}}) {
+      for (auto [band, factor] :
+           std::vector<std::pair<set::Band, int>>{{set::BAND_DAY, 100},
+                                                  {set::BAND_EVENING, 115},
+                                                  {set::BAND_NIGHT, 140},
+                                                  {set::BAND_WEEKEND, 125},
+                                                  {set::BAND_HOLIDAY, 150}}) {
         auto* br = cr->add_band_rates();
         br->set_band(band);
         br->set_private_ore(c.day * factor / 100);
@@ -701,12 +855,17 @@ class Simulation {
       cr->set_vat_basis_points(c.vat);
     }
     set::RateTable out;
-    grpc::Status st = Retry([&] { return settlement_->AddRateTable(Ctx().get(), t, &out); });
-    if (st.error_code() != grpc::StatusCode::ALREADY_EXISTS) Must(st, "rate table");
+    grpc::Status st =
+        Retry([&] { return settlement_->AddRateTable(Ctx().get(), t, &out); });
+    if (st.error_code() != grpc::StatusCode::ALREADY_EXISTS)
+      Must(st, "rate table");
     set::SetListingRuleRequest rule;
     rule.mutable_rule()->set_kind(set::LISTING_RULE_KIND_PRO_RATA_DAYS);
     set::ListingRule rule_out;
-    Must(Retry([&] { return settlement_->SetListingRule(Ctx().get(), rule, &rule_out); }), "listing rule");
+    Must(Retry([&] {
+           return settlement_->SetListingRule(Ctx().get(), rule, &rule_out);
+         }),
+         "listing rule");
 
     const std::string period = absl::FormatCivilTime(s_.month);
     for (const ProviderSpec& p : Providers()) {
@@ -716,14 +875,18 @@ class Simulation {
       q.set_period(period);
       set::Statement preview;
       // Settlement follows the visit events; wait until it has them all.
-      bool caught_up = WaitFor([&] {
-        preview.Clear();
-        return settlement_->PreviewStatement(Ctx().get(), q, &preview).ok() &&
-               preview.performed_seconds() >= performed_[id];
-      }, 180);
+      bool caught_up = WaitFor(
+          [&] {
+            preview.Clear();
+            return settlement_->PreviewStatement(Ctx().get(), q, &preview)
+                       .ok() &&
+                   preview.performed_seconds() >= performed_[id];
+          },
+          180);
       if (!caught_up) {
-        Die(absl::StrCat("settlement has ", preview.performed_seconds(), " s of ", id,
-                         "'s performed time, expected ", performed_[id]));
+        Die(absl::StrCat("settlement has ", preview.performed_seconds(),
+                         " s of ", id, "'s performed time, expected ",
+                         performed_[id]));
       }
       set::ApproveStatementRequest a;
       a.set_provider_id(id);
@@ -731,34 +894,43 @@ class Simulation {
       a.set_expected_digest(preview.digest());
       a.set_approved_by("controller@norrtalje.example");
       set::Statement approved;
-      Must(Retry([&] { return settlement_->ApproveStatement(Ctx().get(), a, &approved); }), "approve");
+      Must(Retry([&] {
+             return settlement_->ApproveStatement(Ctx().get(), a, &approved);
+           }),
+           "approve");
       statements_[id] = approved;
     }
     // Late corrections: a few visits turn out shorter than reported.
     int corrected = 0;
-    for (size_t k = 0; k < accepted_ids_.size() && corrected < 10; k += accepted_ids_.size() / 10 + 1) {
+    for (size_t k = 0; k < accepted_ids_.size() && corrected < 10;
+         k += accepted_ids_.size() / 10 + 1) {
       const vis::VisitReport* r = &accepted_ids_[k];
       vis::CorrectVisitRequest c;
       c.set_request_id(Rid("correct-" + r->report_id()));
       c.set_provider_id(r->provider_id());
       c.set_report_id(r->report_id());
       *c.mutable_corrected() = *r;
-      *c.mutable_corrected()->mutable_end() = ToProtoTime(FromProtoTime(r->end()) - absl::Minutes(10));
-      c.set_reason("NFC end tag registered late; staff left 10 minutes earlier");
+      *c.mutable_corrected()->mutable_end() =
+          ToProtoTime(FromProtoTime(r->end()) - absl::Minutes(10));
+      c.set_reason(
+          "NFC end tag registered late; staff left 10 minutes earlier");
       vis::CorrectVisitResponse resp;
-      if (Retry([&] { return visits_->CorrectVisit(Ctx().get(), c, &resp); }).ok()) ++corrected;
+      if (Retry([&] {
+            return visits_->CorrectVisit(Ctx().get(), c, &resp);
+          }).ok())
+        ++corrected;
     }
     corrections_ = corrected;
-    std::cerr << "  " << statements_.size() << " statements approved; " << corrected
-              << " late corrections will be adjustments in "
+    std::cerr << "  " << statements_.size() << " statements approved; "
+              << corrected << " late corrections will be adjustments in "
               << absl::FormatCivilTime(s_.month + 1) << "\n";
   }
 
   void Summary() {
     const std::string period = absl::FormatCivilTime(s_.month);
     std::cout << "\n=== " << Norrtalje().name() << ", " << period << " ===\n\n";
-    std::cout << absl::StrFormat("%-42s %8s %10s %16s %s\n", "Provider", "Clients", "Hours",
-                                 "Amount (SEK)", "Lines");
+    std::cout << absl::StrFormat("%-42s %8s %10s %16s %s\n", "Provider",
+                                 "Clients", "Hours", "Amount (SEK)", "Lines");
     std::map<std::string, int> clients_per_provider;
     for (const auto& c : clients_) ++clients_per_provider[c.provider_id];
     int64_t grand = 0;
@@ -774,15 +946,18 @@ class Simulation {
       // that were accepted: none missing, none counted twice.
       paid_once &= s.performed_seconds() == performed_[id];
       grand += s.total_ore();
-      std::cout << Pad(p.name, 42) << absl::StrFormat(" %8d %10.1f %16s %s\n", clients_per_provider[id],
-                                   s.performed_seconds() / 3600.0,
-                                   Money::FromOre(s.total_ore()).ToDecimalString(),
-                                   sum == s.total_ore() ? "add up" : "DO NOT ADD UP");
+      std::cout << Pad(p.name, 42)
+                << absl::StrFormat(
+                       " %8d %10.1f %16s %s\n", clients_per_provider[id],
+                       s.performed_seconds() / 3600.0,
+                       Money::FromOre(s.total_ore()).ToDecimalString(),
+                       sum == s.total_ore() ? "add up" : "DO NOT ADD UP");
     }
     std::cout << absl::StrFormat("%-42s %8s %10s %16s\n", "Total", "", "",
                                  Money::FromOre(grand).ToDecimalString());
-    std::cout << "\n" << absl::StrFormat("%-34s %-26s %11s %s\n", "Zone", "Category",
-                                         "Selectable", "");
+    std::cout << "\n"
+              << absl::StrFormat("%-34s %-26s %11s %s\n", "Zone", "Category",
+                                 "Selectable", "");
     cho::GetZoneHealthRequest q;
     q.set_as_of(Date(last_ + 61));
     cho::GetZoneHealthResponse health;
@@ -791,14 +966,17 @@ class Simulation {
       const reg::Municipality town = Norrtalje();
       for (const auto& z : town.zones()) names[z.zone_id()] = z.name();
       for (const auto& z : health.zones()) {
-        std::cout << Pad(names[z.zone_id()], 34) << absl::StrFormat(" %-26s %11d %s\n", z.category_id(),
-                                     z.selectable_providers(),
-                                     z.no_real_choice() ? "NO REAL CHOICE" : "");
+        std::cout << Pad(names[z.zone_id()], 34)
+                  << absl::StrFormat(
+                         " %-26s %11d %s\n", z.category_id(),
+                         z.selectable_providers(),
+                         z.no_real_choice() ? "NO REAL CHOICE" : "");
       }
     }
     int64_t rejected = 0;
     for (const auto& [k, v] : rejected_) rejected += v;
-    std::cout << "\nVisits: " << accepted_ << " accepted, " << rejected << " rejected (";
+    std::cout << "\nVisits: " << accepted_ << " accepted, " << rejected
+              << " rejected (";
     bool first = true;
     for (const auto& [k, v] : rejected_) {
       std::cout << (first ? "" : ", ") << k.substr(12) << " " << v;

@@ -35,8 +35,8 @@ CloudEvent ToCloudEvent(const Message& event, const std::string& source) {
         event.GetReflection()->GetMessage(event, f));
     ce.time = FromProtoTime(ts);
   }
-  ce.content_type = absl::StrCat(kProtobufContentType,
-                                 "; proto=", event.GetDescriptor()->full_name());
+  ce.content_type = absl::StrCat(
+      kProtobufContentType, "; proto=", event.GetDescriptor()->full_name());
   ce.data = SerializeDeterministic(event);
   return ce;
 }

@@ -49,8 +49,9 @@ absl::Status KafkaError(const std::string& what, RdKafka::ErrorCode code) {
   }
 }
 
-absl::Status SetAll(RdKafka::Conf* conf,
-                    const std::vector<std::pair<std::string, std::string>>& kv) {
+absl::Status SetAll(
+    RdKafka::Conf* conf,
+    const std::vector<std::pair<std::string, std::string>>& kv) {
   std::string err;
   for (const auto& [k, v] : kv) {
     if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) {
@@ -70,10 +71,11 @@ absl::Status CheckReachable(RdKafka::Handle* handle,
       static_cast<int>(absl::ToInt64Milliseconds(settings.connect_timeout)));
   std::unique_ptr<RdKafka::Metadata> owned(metadata);
   if (code != RdKafka::ERR_NO_ERROR) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot reach Kafka at ", settings.brokers, " within ",
-        absl::FormatDuration(settings.connect_timeout), ": ",
-        RdKafka::err2str(code), " (check --kafka-brokers / LOV_KAFKA_BROKERS)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot reach Kafka at ", settings.brokers, " within ",
+                     absl::FormatDuration(settings.connect_timeout), ": ",
+                     RdKafka::err2str(code),
+                     " (check --kafka-brokers / LOV_KAFKA_BROKERS)"));
   }
   return absl::OkStatus();
 }
@@ -109,14 +111,22 @@ absl::StatusOr<CloudEvent> FromMessage(RdKafka::Message& m) {
       std::string value(h.value_string() ? h.value_string() : "",
                         h.value_size());
       const std::string& k = h.key();
-      if (k == kHeaderId) e.id = value;
-      else if (k == kHeaderType) e.type = value;
-      else if (k == kHeaderSource) e.source = value;
-      else if (k == kHeaderSpec) spec = value;
-      else if (k == kHeaderTime) time_text = value;
-      else if (k == kHeaderSubject) e.subject = value;
-      else if (k == kHeaderContentType) e.content_type = value;
-      else e.extra_headers.emplace_back(k, value);
+      if (k == kHeaderId)
+        e.id = value;
+      else if (k == kHeaderType)
+        e.type = value;
+      else if (k == kHeaderSource)
+        e.source = value;
+      else if (k == kHeaderSpec)
+        spec = value;
+      else if (k == kHeaderTime)
+        time_text = value;
+      else if (k == kHeaderSubject)
+        e.subject = value;
+      else if (k == kHeaderContentType)
+        e.content_type = value;
+      else
+        e.extra_headers.emplace_back(k, value);
     }
   }
   if (e.id.empty()) return absl::InvalidArgumentError("missing header ce_id");
@@ -166,8 +176,7 @@ CloudEvent MakeEvent(std::string source, std::string type, std::string subject,
   e.type = std::move(type);
   e.subject = std::move(subject);
   e.time = absl::Now();
-  e.content_type =
-      absl::StrCat(kProtobufContentType, "; proto=", message_type);
+  e.content_type = absl::StrCat(kProtobufContentType, "; proto=", message_type);
   e.data = std::move(data);
   return e;
 }
@@ -256,12 +265,14 @@ absl::Status EnsureTopics(const KafkaSettings& settings,
   for (const TopicSpec& t : topics) {
     if (!status.ok()) break;
     while (true) {
-      rd_kafka_topic_t* handle = rd_kafka_topic_new(rk, t.name.c_str(), nullptr);
+      rd_kafka_topic_t* handle =
+          rd_kafka_topic_new(rk, t.name.c_str(), nullptr);
       const rd_kafka_metadata_t* md = nullptr;
       bool ready = false;
       if (rd_kafka_metadata(rk, 0, handle, &md, 5000) ==
               RD_KAFKA_RESP_ERR_NO_ERROR &&
-          md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+          md->topic_cnt == 1 &&
+          md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
           md->topics[0].partition_cnt > 0) {
         ready = true;
         for (int i = 0; i < md->topics[0].partition_cnt; ++i) {
@@ -272,8 +283,9 @@ absl::Status EnsureTopics(const KafkaSettings& settings,
       rd_kafka_topic_destroy(handle);
       if (ready) break;
       if (absl::Now() >= give_up) {
-        status = absl::UnavailableError(absl::StrCat(
-            "topic ", t.name, " has no partition leaders on ", settings.brokers));
+        status = absl::UnavailableError(
+            absl::StrCat("topic ", t.name, " has no partition leaders on ",
+                         settings.brokers));
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -290,7 +302,8 @@ absl::Status EnsureTopics(const KafkaSettings& settings,
 class DeliveryReporter : public RdKafka::DeliveryReportCb {
  public:
   void dr_cb(RdKafka::Message& message) override {
-    auto* done = static_cast<EventProducer::DoneCallback*>(message.msg_opaque());
+    auto* done =
+        static_cast<EventProducer::DoneCallback*>(message.msg_opaque());
     if (!done) return;
     absl::Status status =
         message.err() == RdKafka::ERR_NO_ERROR
@@ -344,7 +357,8 @@ void EventProducer::PollLoop() {
 EventProducer::~EventProducer() {
   if (producer_) {
     absl::Status s = Flush(settings_.delivery_timeout);
-    if (!s.ok()) log::Error("producer flush on shutdown failed", {{"error", s}});
+    if (!s.ok())
+      log::Error("producer flush on shutdown failed", {{"error", s}});
   }
   stop_ = true;
   if (poller_.joinable()) poller_.join();
@@ -357,8 +371,8 @@ void EventProducer::PublishAsync(const std::string& topic,
       "lov_events_produced_total",
       "Events written to Kafka (acknowledged by the broker), per topic",
       {{"topic", topic}});
-  auto* callback = new DoneCallback(
-      [produced, done = std::move(done)](absl::Status status) {
+  auto* callback =
+      new DoneCallback([produced, done = std::move(done)](absl::Status status) {
         if (status.ok()) produced->Inc();
         if (done) done(std::move(status));
       });
@@ -416,8 +430,9 @@ absl::Status EventProducer::PublishAll(const std::string& topic,
   // delivery.timeout.ms bounds every message, so this wait ends; the extra
   // margin only guards against a lost callback.
   bool finished = waiter->cv.wait_for(
-      lock, absl::ToChronoMilliseconds(settings_.delivery_timeout) +
-                std::chrono::seconds(10),
+      lock,
+      absl::ToChronoMilliseconds(settings_.delivery_timeout) +
+          std::chrono::seconds(10),
       [&] { return waiter->pending == 0; });
   if (!finished) {
     return absl::DeadlineExceededError(
@@ -452,22 +467,23 @@ absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Create(
   c->handler_ = std::move(handler);
   std::unique_ptr<RdKafka::Conf> conf(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  absl::Status s = SetAll(
-      conf.get(), {{"bootstrap.servers", c->settings_.kafka.brokers},
-                   {"client.id", c->settings_.kafka.client_id},
-                   {"group.id", c->settings_.group_id},
-                   // Commit only offsets we stored after handling.
-                   {"enable.auto.commit", "true"},
-                   {"enable.auto.offset.store", "false"},
-                   {"auto.offset.reset", "earliest"},
-                   {"enable.partition.eof", "false"}});
+  absl::Status s =
+      SetAll(conf.get(), {{"bootstrap.servers", c->settings_.kafka.brokers},
+                          {"client.id", c->settings_.kafka.client_id},
+                          {"group.id", c->settings_.group_id},
+                          // Commit only offsets we stored after handling.
+                          {"enable.auto.commit", "true"},
+                          {"enable.auto.offset.store", "false"},
+                          {"auto.offset.reset", "earliest"},
+                          {"enable.partition.eof", "false"}});
   if (!s.ok()) return s;
   std::string err;
   c->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
   if (!c->consumer_) {
     return absl::InvalidArgumentError(absl::StrCat("kafka consumer: ", err));
   }
-  if (absl::Status reach = CheckReachable(c->consumer_.get(), c->settings_.kafka);
+  if (absl::Status reach =
+          CheckReachable(c->consumer_.get(), c->settings_.kafka);
       !reach.ok()) {
     c->consumer_->close();
     return reach;
@@ -675,8 +691,8 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
         // A topic created a moment ago may not have a leader yet.
         absl::Time give_up = absl::Now() + settings.connect_timeout;
         while (true) {
-          code = consumer->query_watermark_offsets(topic, pm->id(), &low,
-                                                   &high, timeout_ms);
+          code = consumer->query_watermark_offsets(topic, pm->id(), &low, &high,
+                                                   timeout_ms);
           if (code == RdKafka::ERR_NO_ERROR || absl::Now() >= give_up ||
               !(code == RdKafka::ERR_NOT_LEADER_FOR_PARTITION ||
                 code == RdKafka::ERR_LEADER_NOT_AVAILABLE ||

@@ -27,11 +27,11 @@ namespace lov {
 // attributes are Kafka headers (ce_id, ce_type, ...), the body is the
 // protobuf-encoded payload and the Kafka key is the aggregate id.
 struct CloudEvent {
-  std::string id;            // ce_id: unique per event, the dedupe key
-  std::string type;          // ce_type, e.g. "se.lov.registry.v1.provider_approved"
-  std::string source;        // ce_source, e.g. "/lov/registry"
-  std::string subject;       // ce_subject: the aggregate id
-  absl::Time time;           // ce_time
+  std::string id;       // ce_id: unique per event, the dedupe key
+  std::string type;     // ce_type, e.g. "se.lov.registry.v1.provider_approved"
+  std::string source;   // ce_source, e.g. "/lov/registry"
+  std::string subject;  // ce_subject: the aggregate id
+  absl::Time time;      // ce_time
   std::string content_type;  // content-type, e.g. application/protobuf; ...
   std::string key;           // Kafka key; defaults to subject when empty
   std::string data;          // protobuf-encoded body

@@ -40,8 +40,8 @@ std::string LabelText(const Labels& labels, const std::string& extra_key = "",
                     "\"");
   }
   if (!extra_key.empty()) {
-    absl::StrAppend(&out, out.empty() ? "" : ",", extra_key, "=\"",
-                    extra_value, "\"");
+    absl::StrAppend(&out, out.empty() ? "" : ",", extra_key, "=\"", extra_value,
+                    "\"");
   }
   return out.empty() ? "" : absl::StrCat("{", out, "}");
 }
@@ -110,8 +110,7 @@ Gauge& Registry::GetGauge(const std::string& name, const std::string& help,
 }
 
 Histogram& Registry::GetHistogram(const std::string& name,
-                                  const std::string& help,
-                                  const Labels& labels,
+                                  const std::string& help, const Labels& labels,
                                   std::vector<double> bounds) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& slot = GetFamily(name, help, "histogram").histograms[labels];
@@ -147,11 +146,10 @@ std::string Registry::Render() {
     for (const auto& [labels, h] : f.histograms) {
       std::vector<uint64_t> counts = h->CumulativeCounts();
       for (size_t i = 0; i < counts.size(); ++i) {
-        std::string le = i < h->bounds().size()
-                             ? FormatValue(h->bounds()[i])
-                             : std::string("+Inf");
-        absl::StrAppend(&out, name, "_bucket", LabelText(labels, "le", le),
-                        " ", counts[i], "\n");
+        std::string le = i < h->bounds().size() ? FormatValue(h->bounds()[i])
+                                                : std::string("+Inf");
+        absl::StrAppend(&out, name, "_bucket", LabelText(labels, "le", le), " ",
+                        counts[i], "\n");
       }
       absl::StrAppend(&out, name, "_sum", LabelText(labels), " ",
                       FormatValue(h->sum()), "\n", name, "_count",

@@ -1,5 +1,4 @@
 #include "lov/platform/money.h"
-#include "lov/platform/text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,6 +10,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lov/platform/text.h"
 
 namespace lov {
 namespace {

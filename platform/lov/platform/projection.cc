@@ -10,7 +10,8 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
     const CommonSettings& common, ProjectionSettings settings,
     RedisClient* redis, EventProducer* producer, EventHandler apply) {
   std::unique_ptr<Projection> p(new Projection());
-  absl::StatusOr<RedisReply> ready = redis->Command({"EXISTS", settings.ready_key});
+  absl::StatusOr<RedisReply> ready =
+      redis->Command({"EXISTS", settings.ready_key});
   if (!ready.ok()) return ready.status();
   if (ready->integer == 0) {
     log::Info("rebuilding state from Kafka", {{"projection", settings.name}});
@@ -20,8 +21,8 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
     absl::StatusOr<RedisReply> set =
         redis->Command({"SET", settings.ready_key, "1"});
     if (!set.ok()) return set.status();
-    log::Info("state rebuilt", {{"projection", settings.name},
-                                {"events", p->replayed_}});
+    log::Info("state rebuilt",
+              {{"projection", settings.name}, {"events", p->replayed_}});
   }
   std::string group =
       common.Group(absl::StrCat(common.service_name, ".", settings.name));
@@ -41,9 +42,9 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
   p->live_->consumer = p->consumer_.get();
   auto& reg = metrics::Registry::Default();
   metrics::Labels labels = {{"service", common.service_name}, {"group", group}};
-  auto* lag = &reg.GetGauge("lov_consumer_lag",
-                            "Events not yet consumed, per consumer group",
-                            labels);
+  auto* lag =
+      &reg.GetGauge("lov_consumer_lag",
+                    "Events not yet consumed, per consumer group", labels);
   auto* handled = &reg.GetGauge("lov_events_consumed_total",
                                 "Events handled by the consumer group", labels);
   auto* dead = &reg.GetGauge("lov_events_dead_lettered_total",

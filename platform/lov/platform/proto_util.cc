@@ -1,9 +1,8 @@
 #include "lov/platform/proto_util.h"
 
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
-#include <google/protobuf/descriptor.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"

@@ -3,15 +3,15 @@
 #include <hiredis/hiredis.h>
 #include <sys/time.h>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
+#include <thread>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/metrics.h"
-
-#include <thread>
 
 namespace lov {
 namespace {
@@ -92,10 +92,9 @@ absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(
   c->timeout_ = timeout;
   absl::StatusOr<RedisReply> pong = c->Command({"PING"});
   if (!pong.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot reach Redis at ", host_port, ": ",
-                     pong.status().message(),
-                     " (check --redis-addr / LOV_REDIS_ADDR)"));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot reach Redis at ", host_port, ": ", pong.status().message(),
+        " (check --redis-addr / LOV_REDIS_ADDR)"));
   }
   return c;
 }
@@ -274,9 +273,9 @@ absl::StatusOr<std::unique_ptr<RedisLease>> RedisLease::Acquire(
       return std::unique_ptr<RedisLease>(new RedisLease(redis, key, token));
     }
     if (absl::Now() >= give_up) {
-      return absl::AbortedError(absl::StrCat(
-          "another request is changing the same record (", key,
-          "); try again"));
+      return absl::AbortedError(
+          absl::StrCat("another request is changing the same record (", key,
+                       "); try again"));
     }
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(pause));
     pause = std::min(pause * 2, absl::Milliseconds(50));

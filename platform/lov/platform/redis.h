@@ -70,7 +70,8 @@ class RedisClient {
   absl::StatusOr<redisContext*> Acquire(bool* reused);
   void Release(redisContext* ctx, bool healthy);
 
-  std::string host_; int port_ = 0;
+  std::string host_;
+  int port_ = 0;
   std::string host_port_;
   absl::Duration timeout_;
   std::mutex mu_;

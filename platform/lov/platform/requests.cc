@@ -22,7 +22,8 @@ absl::Status RequireRequestId(const std::string& request_id) {
 std::string RequestFingerprint(const google::protobuf::Message& request) {
   std::unique_ptr<google::protobuf::Message> copy(request.New());
   copy->CopyFrom(request);
-  if (const auto* field = copy->GetDescriptor()->FindFieldByName("request_id")) {
+  if (const auto* field =
+          copy->GetDescriptor()->FindFieldByName("request_id")) {
     copy->GetReflection()->ClearField(copy.get(), field);
   }
   return absl::StrCat(copy->GetDescriptor()->full_name(), ":",

@@ -18,13 +18,23 @@ namespace lov {
 namespace {
 
 const char* CodeName(grpc::StatusCode code) {
-  static const char* names[] = {
-      "OK",           "CANCELLED",          "UNKNOWN",
-      "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS",   "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED",        "OUT_OF_RANGE",
-      "UNIMPLEMENTED",    "INTERNAL",          "UNAVAILABLE",
-      "DATA_LOSS",        "UNAUTHENTICATED"};
+  static const char* names[] = {"OK",
+                                "CANCELLED",
+                                "UNKNOWN",
+                                "INVALID_ARGUMENT",
+                                "DEADLINE_EXCEEDED",
+                                "NOT_FOUND",
+                                "ALREADY_EXISTS",
+                                "PERMISSION_DENIED",
+                                "RESOURCE_EXHAUSTED",
+                                "FAILED_PRECONDITION",
+                                "ABORTED",
+                                "OUT_OF_RANGE",
+                                "UNIMPLEMENTED",
+                                "INTERNAL",
+                                "UNAVAILABLE",
+                                "DATA_LOSS",
+                                "UNAUTHENTICATED"};
   int i = static_cast<int>(code);
   return i >= 0 && i <= 16 ? names[i] : "UNKNOWN";
 }
@@ -46,8 +56,7 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
                                 {"code", CodeName(status.error_code())}};
       auto& reg = metrics::Registry::Default();
       reg.GetCounter("lov_grpc_requests_total",
-                     "gRPC requests handled, by method and status code",
-                     labels)
+                     "gRPC requests handled, by method and status code", labels)
           .Inc();
       reg.GetHistogram("lov_grpc_request_duration_seconds",
                        "gRPC request latency, by method and status code",
@@ -115,7 +124,8 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
       absl::Seconds(config.Int("shutdown-deadline-seconds", 20, 1, 600));
   s.name_space = config.String("namespace", "");
   for (char c : s.name_space) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+          c == '_')) {
       config.Int("namespace", 0, 0, 0);  // records the bad value
       break;
     }
@@ -189,8 +199,7 @@ absl::Status ServiceHost::Start() {
                      "LOV_GRPC_PORT)"));
   }
   SetServing(false);
-  if (absl::Status s = metrics_server_.Start(settings_.metrics_port);
-      !s.ok()) {
+  if (absl::Status s = metrics_server_.Start(settings_.metrics_port); !s.ok()) {
     return s;
   }
   log::Info("listening", {{"grpc_port", bound_port_},
@@ -250,8 +259,8 @@ void ServiceHost::WaitForShutdown() {
   signal_waiter.join();
   SetServing(false);
   log::Info("shutting down",
-            {{"deadline_ms", absl::ToInt64Milliseconds(
-                                 settings_.shutdown_deadline)}});
+            {{"deadline_ms",
+              absl::ToInt64Milliseconds(settings_.shutdown_deadline)}});
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoMilliseconds(settings_.shutdown_deadline));
   server_->Wait();

@@ -34,9 +34,9 @@ struct CommonSettings {
   std::string name_space;
 
   KafkaSettings kafka() const;
-  std::string Topic(const std::string& base) const;     // "<ns>.<base>"
-  std::string KeyPrefix(const std::string& base) const; // "<ns>:<base>"
-  std::string Group(const std::string& base) const;     // "<ns>.<base>"
+  std::string Topic(const std::string& base) const;      // "<ns>.<base>"
+  std::string KeyPrefix(const std::string& base) const;  // "<ns>:<base>"
+  std::string Group(const std::string& base) const;      // "<ns>.<base>"
 };
 
 CommonSettings ReadCommonSettings(Config& config, const std::string& service,

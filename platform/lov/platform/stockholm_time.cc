@@ -1,5 +1,4 @@
 #include "lov/platform/stockholm_time.h"
-#include "lov/platform/text.h"
 
 #include <cstdio>
 #include <string>
@@ -9,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lov/platform/text.h"
 
 namespace lov {
 namespace {

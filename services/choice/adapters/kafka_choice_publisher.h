@@ -1,18 +1,19 @@
 #ifndef LOV_SERVICES_CHOICE_ADAPTERS_KAFKA_CHOICE_PUBLISHER_H_
 #define LOV_SERVICES_CHOICE_ADAPTERS_KAFKA_CHOICE_PUBLISHER_H_
 
-#include "lov/platform/topics.h"
 #include <string>
 #include <vector>
 
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/kafka.h"
+#include "lov/platform/topics.h"
 #include "ports.h"
 
 namespace lov::choice {
 
 inline constexpr const char* kChoiceTopic = lov::topics::kChoiceEvents;
-inline const std::string kChoiceDeadLetterTopic = lov::topics::DeadLetter("choice");
+inline const std::string kChoiceDeadLetterTopic =
+    lov::topics::DeadLetter("choice");
 inline constexpr char kChoiceSource[] = "/lov/choice";
 
 class KafkaChoicePublisher : public EventPublisher {

@@ -9,7 +9,6 @@
 #ifndef LOV_CONSOLE_APP_CONSOLE_APP_H_
 #define LOV_CONSOLE_APP_CONSOLE_APP_H_
 
-#include "lov/platform/topics.h"
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -24,6 +23,7 @@
 #include "domain/dashboard_model.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/kafka.h"
+#include "lov/platform/topics.h"
 #include "nlohmann/json.hpp"
 #include "ports.h"
 

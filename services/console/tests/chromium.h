@@ -32,9 +32,8 @@ inline int RunChromium(int port, const std::string& mode,
       " --disable-background-networking --disable-component-update"
       " --disable-sync --disable-dev-shm-usage --hide-scrollbars"
       " --user-data-dir=",
-      profile, " --window-size=1400,", height,
-      " --virtual-time-budget=5000 ", mode, " http://127.0.0.1:", port,
-      "/ > ", out, " 2> ", out, ".log");
+      profile, " --window-size=1400,", height, " --virtual-time-budget=5000 ",
+      mode, " http://127.0.0.1:", port, "/ > ", out, " 2> ", out, ".log");
   const int rc = std::system(cmd.c_str());
   std::filesystem::remove_all(profile);
   return rc;

@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "lov/platform/ids.h"
 #include "chromium.h"
+#include "lov/platform/ids.h"
 #include "service_process.h"
 #include "test_stack.h"
 
@@ -39,8 +39,8 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   std::vector<std::string> console_flags = {
       "--namespace=" + ns, absl::StrCat("--http-port=", http_port)};
   for (const char* s : {"registry", "choice", "visits", "settlement"}) {
-    console_flags.push_back(absl::StrCat("--", s, "-metrics=127.0.0.1:",
-                                         services[s]->metrics_port()));
+    console_flags.push_back(absl::StrCat(
+        "--", s, "-metrics=127.0.0.1:", services[s]->metrics_port()));
   }
   ServiceProcess console("services/console/console", console_flags);
   ASSERT_TRUE(console.Start().ok()) << console.Log();
@@ -59,8 +59,8 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
       demo.output, m,
       std::regex("(\\d+) chose a provider, (\\d+) were allocated")))
       << demo.output;
-  const std::string choices = absl::StrCat(m[1].str(), " choices / ",
-                                           m[2].str(), " non-choice");
+  const std::string choices =
+      absl::StrCat(m[1].str(), " choices / ", m[2].str(), " non-choice");
   ASSERT_TRUE(std::regex_search(
       demo.output, m,
       std::regex("(\\d+) accepted \\((\\d+) with exceptions to review\\), "
@@ -92,7 +92,8 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
                : std::string();
   };
   std::string dom;
-  const std::string accepted_cell = absl::StrCat(">", accepted - with_exceptions, "<");
+  const std::string accepted_cell =
+      absl::StrCat(">", accepted - with_exceptions, "<");
   bool shown = Eventually(
       [&] {
         dom = chromium("--dump-dom", dom_file);
@@ -101,7 +102,8 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
       },
       absl::Seconds(90));
   EXPECT_TRUE(shown) << choices << " / " << accepted_cell << "\n" << dom;
-  EXPECT_NE(dom.find(absl::StrCat(">", with_exceptions, "<")), std::string::npos);
+  EXPECT_NE(dom.find(absl::StrCat(">", with_exceptions, "<")),
+            std::string::npos);
   EXPECT_NE(dom.find(absl::StrCat(">", rejected, "<")), std::string::npos);
   for (const auto& [reason, count] : reasons) {
     EXPECT_NE(dom.find(absl::StrCat("<td>", reason, "</td><td class=\"num\">",
@@ -116,7 +118,8 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
     ++approved;
   }
   EXPECT_EQ(approved, 6) << dom;
-  chromium(absl::StrCat("--screenshot=", (artifacts / "demo-dashboard.png").string()),
+  chromium(absl::StrCat("--screenshot=",
+                        (artifacts / "demo-dashboard.png").string()),
            (artifacts / "demo-chromium.out").string());
 }
 

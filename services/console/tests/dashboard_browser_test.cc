@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "chromium.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/http_server.h"
@@ -23,7 +24,6 @@
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/visits/v1/events.pb.h"
 #include "nlohmann/json.hpp"
-#include "chromium.h"
 #include "service_process.h"
 #include "test_stack.h"
 

@@ -1,11 +1,11 @@
 #ifndef LOV_SERVICES_REGISTRY_ADAPTERS_KAFKA_REGISTRY_PUBLISHER_H_
 #define LOV_SERVICES_REGISTRY_ADAPTERS_KAFKA_REGISTRY_PUBLISHER_H_
 
-#include "lov/platform/topics.h"
 #include <string>
 
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/kafka.h"
+#include "lov/platform/topics.h"
 #include "ports.h"
 
 namespace lov::registry {

@@ -54,7 +54,8 @@ absl::StatusOr<std::optional<v1::Provider>> RedisRegistryStore::GetProvider(
 }
 
 absl::StatusOr<std::vector<v1::Provider>> RedisRegistryStore::ListProviders() {
-  absl::StatusOr<RedisReply> ids = redis_->Command({"SMEMBERS", Key("providers")});
+  absl::StatusOr<RedisReply> ids =
+      redis_->Command({"SMEMBERS", Key("providers")});
   if (!ids.ok()) return ids.status();
   std::vector<std::vector<std::string>> reads;
   for (const auto& id : ids->elements) {
@@ -67,7 +68,8 @@ absl::StatusOr<std::vector<v1::Provider>> RedisRegistryStore::ListProviders() {
   for (const auto& d : *data) {
     if (d.is_nil()) continue;
     v1::Provider p;
-    if (!p.ParseFromString(d.str)) return absl::DataLossError("corrupt provider");
+    if (!p.ParseFromString(d.str))
+      return absl::DataLossError("corrupt provider");
     out.push_back(std::move(p));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
@@ -78,11 +80,13 @@ absl::StatusOr<std::vector<v1::Provider>> RedisRegistryStore::ListProviders() {
 
 absl::StatusOr<std::optional<RequestRecord>> RedisRegistryStore::GetRequest(
     const std::string& request_id) {
-  absl::StatusOr<RedisReply> r = redis_->Command({"GET", Key("request:" + request_id)});
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"GET", Key("request:" + request_id)});
   if (!r.ok()) return r.status();
   if (r->is_nil()) return std::optional<RequestRecord>();
   auto space = r->str.find(' ');
-  if (space == std::string::npos) return absl::DataLossError("corrupt request record");
+  if (space == std::string::npos)
+    return absl::DataLossError("corrupt request record");
   return std::optional<RequestRecord>(
       RequestRecord{r->str.substr(0, space), r->str.substr(space + 1)});
 }
@@ -95,24 +99,26 @@ absl::StatusOr<std::vector<v1::HistoryEntry>> RedisRegistryStore::History(
   std::vector<v1::HistoryEntry> out;
   for (const auto& e : r->elements) {
     v1::HistoryEntry h;
-    if (!h.ParseFromString(e.str)) return absl::DataLossError("corrupt history");
+    if (!h.ParseFromString(e.str))
+      return absl::DataLossError("corrupt history");
     out.push_back(std::move(h));
   }
   return out;
 }
 
 absl::Status RedisRegistryStore::Apply(const v1::RegistryEvent& event) {
-  std::string request_record =
-      event.request_id().empty()
-          ? ""
-          : absl::StrCat(event.request_fingerprint(), " ", event.aggregate_id());
+  std::string request_record = event.request_id().empty()
+                                   ? ""
+                                   : absl::StrCat(event.request_fingerprint(),
+                                                  " ", event.aggregate_id());
   std::vector<std::string> keys, args;
   if (event.has_municipality_configured()) {
     keys = {Key("municipality"), Key("history:municipality"),
             Key("request:" + event.request_id()), Key("providers")};
-    args = {std::to_string(event.aggregate_version()),
-            SerializeDeterministic(event.municipality_configured().municipality()),
-            SerializeDeterministic(DescribeEvent(event)), request_record, ""};
+    args = {
+        std::to_string(event.aggregate_version()),
+        SerializeDeterministic(event.municipality_configured().municipality()),
+        SerializeDeterministic(DescribeEvent(event)), request_record, ""};
   } else if (const v1::Provider* p = ProviderOf(event)) {
     keys = {Key("provider:" + p->provider_id()),
             Key("history:" + p->provider_id()),

@@ -13,15 +13,15 @@ class RegistryGrpc final : public v1::RegistryService::CallbackService {
  public:
   RegistryGrpc(RegistryApp* app, WorkerPool* pool) : app_(app), pool_(pool) {}
 
-#define LOV_REGISTRY_RPC(Method, Request, Response)                         \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context,    \
-                                   const v1::Request* request,              \
-                                   v1::Response* response) override {       \
-    return RunUnary(context, *pool_, [this, request, response] {            \
-      auto result = app_->Method(*request);                                 \
-      if (result.ok()) *response = std::move(*result);                      \
-      return result.status();                                               \
-    });                                                                     \
+#define LOV_REGISTRY_RPC(Method, Request, Response)                      \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, \
+                                   const v1::Request* request,           \
+                                   v1::Response* response) override {    \
+    return RunUnary(context, *pool_, [this, request, response] {         \
+      auto result = app_->Method(*request);                              \
+      if (result.ok()) *response = std::move(*result);                   \
+      return result.status();                                            \
+    });                                                                  \
   }
   LOV_REGISTRY_RPC(ConfigureMunicipality, ConfigureMunicipalityRequest,
                    Municipality)

@@ -154,8 +154,8 @@ absl::StatusOr<v1::Provider> RegistryApp::RegisterProvider(
         " is already registered as provider '", provider->provider_id(), "'"));
   }
   provider->set_version(1);
-  v1::RegistryEvent event = NewEvent(provider->provider_id(), 1,
-                                     request.request_id(), fingerprint);
+  v1::RegistryEvent event =
+      NewEvent(provider->provider_id(), 1, request.request_id(), fingerprint);
   *event.mutable_provider_registered()->mutable_provider() = *provider;
   return Publish(std::move(event), *provider);
 }
@@ -363,7 +363,8 @@ absl::StatusOr<v1::ListProvidersResponse> RegistryApp::ListProviders(
   absl::StatusOr<v1::Municipality> m = RequireMunicipality();
   if (!m.ok()) return m.status();
   bool zone_known = request.zone_id().empty();
-  for (const auto& z : m->zones()) zone_known |= z.zone_id() == request.zone_id();
+  for (const auto& z : m->zones())
+    zone_known |= z.zone_id() == request.zone_id();
   if (!zone_known) {
     return absl::InvalidArgumentError(
         absl::StrCat("zone_id: unknown zone '", request.zone_id(), "'"));

@@ -69,9 +69,9 @@ v1::HistoryEntry DescribeEvent(const v1::RegistryEvent& e) {
   std::string s;
   switch (e.payload_case()) {
     case v1::RegistryEvent::kProviderRegistered:
-      s = absl::StrCat("registered ", e.provider_registered().provider().name(),
-                       " (", e.provider_registered().provider().organisation_number(),
-                       ")");
+      s = absl::StrCat(
+          "registered ", e.provider_registered().provider().name(), " (",
+          e.provider_registered().provider().organisation_number(), ")");
       break;
     case v1::RegistryEvent::kProviderUpdated:
       s = "contact, profile or qualifications updated";
@@ -96,7 +96,8 @@ v1::HistoryEntry DescribeEvent(const v1::RegistryEvent& e) {
       break;
     }
     case v1::RegistryEvent::kApplicationRejected:
-      s = absl::StrCat("application ", e.application_rejected().application_id(),
+      s = absl::StrCat("application ",
+                       e.application_rejected().application_id(),
                        " rejected: ", e.application_rejected().reason());
       break;
     case v1::RegistryEvent::kCapacityChanged: {
@@ -109,26 +110,27 @@ v1::HistoryEntry DescribeEvent(const v1::RegistryEvent& e) {
     }
     case v1::RegistryEvent::kIntakePauseChanged: {
       const auto& p = e.intake_pause_changed();
-      s = absl::StrCat(p.paused() ? "intake paused" : "intake resumed",
-                       p.zone_id().empty() ? " in every zone"
-                                           : " in " + p.zone_id(),
-                       p.reason().empty() ? "" : ": " + p.reason());
+      s = absl::StrCat(
+          p.paused() ? "intake paused" : "intake resumed",
+          p.zone_id().empty() ? " in every zone" : " in " + p.zone_id(),
+          p.reason().empty() ? "" : ": " + p.reason());
       break;
     }
     case v1::RegistryEvent::kNoticeGiven: {
       const auto& n = e.notice_given();
-      s = absl::StrCat("notice given to leave ",
-                       n.zone_id().empty() ? "the whole system"
-                                           : "zone " + n.zone_id(),
-                       " on ", n.effective_date(),
-                       n.reason().empty() ? "" : ": " + n.reason());
+      s = absl::StrCat(
+          "notice given to leave ",
+          n.zone_id().empty() ? "the whole system" : "zone " + n.zone_id(),
+          " on ", n.effective_date(),
+          n.reason().empty() ? "" : ": " + n.reason());
       break;
     }
     case v1::RegistryEvent::kSanctionImposed: {
       const auto& sn = e.sanction_imposed().sanction();
-      s = absl::StrCat(SanctionName(sn.kind()), " (", sn.sanction_id(), "): ",
-                       sn.reason());
-      if (!sn.deadline().empty()) absl::StrAppend(&s, "; deadline ", sn.deadline());
+      s = absl::StrCat(SanctionName(sn.kind()), " (", sn.sanction_id(),
+                       "): ", sn.reason());
+      if (!sn.deadline().empty())
+        absl::StrAppend(&s, "; deadline ", sn.deadline());
       if (!sn.effective_date().empty()) {
         absl::StrAppend(&s, "; effective ", sn.effective_date());
       }

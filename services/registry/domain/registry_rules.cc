@@ -21,10 +21,11 @@ absl::Status Rule(const std::string& why) {
   return absl::FailedPreconditionError(why);
 }
 
-// Parses a required or optional date field; an empty optional one is `fallback`.
-absl::StatusOr<absl::CivilDay> DateField(const std::string& field,
-                                         const std::string& value,
-                                         std::optional<absl::CivilDay> fallback) {
+// Parses a required or optional date field; an empty optional one is
+// `fallback`.
+absl::StatusOr<absl::CivilDay> DateField(
+    const std::string& field, const std::string& value,
+    std::optional<absl::CivilDay> fallback) {
   if (value.empty()) {
     if (fallback) return *fallback;
     return Invalid(field, "is required (YYYY-MM-DD)");
@@ -162,8 +163,9 @@ absl::Status ValidateMunicipality(const v1::Municipality& m) {
       }
       for (int wd : h.weekdays()) {
         if (wd < 1 || wd > 7) {
-          return Invalid(hf + ".weekdays",
-                         absl::StrCat(wd, " is not a weekday 1 (Mon)..7 (Sun)"));
+          return Invalid(
+              hf + ".weekdays",
+              absl::StrCat(wd, " is not a weekday 1 (Mon)..7 (Sun)"));
         }
       }
     }
@@ -220,8 +222,7 @@ absl::StatusOr<v1::Provider> UpdateProvider(
   if (absl::Status s = ValidateProfile(request.profile()); !s.ok()) return s;
   *provider.mutable_contact() = request.contact();
   *provider.mutable_profile() = request.profile();
-  *provider.mutable_manager_qualifications() =
-      request.manager_qualifications();
+  *provider.mutable_manager_qualifications() = request.manager_qualifications();
   return provider;
 }
 
@@ -243,9 +244,9 @@ absl::StatusOr<v1::Provider> SubmitApplication(
   }
   for (int i = 0; i < request.category_ids_size(); ++i) {
     if (!FindCategory(m, request.category_ids(i))) {
-      return Invalid(absl::StrCat("category_ids[", i, "]"),
-                     absl::StrCat("unknown category '", request.category_ids(i),
-                                  "'"));
+      return Invalid(
+          absl::StrCat("category_ids[", i, "]"),
+          absl::StrCat("unknown category '", request.category_ids(i), "'"));
     }
   }
   if (Terminated(provider)) {
@@ -327,8 +328,8 @@ absl::StatusOr<v1::Provider> DecideApplication(
             existing.category_id() == category_id &&
             (existing.effective_to().empty() ||
              from <= existing.effective_to())) {
-          return Rule(absl::StrCat("already approved for ", category_id,
-                                   " in ", zone_id, " (application ",
+          return Rule(absl::StrCat("already approved for ", category_id, " in ",
+                                   zone_id, " (application ",
                                    existing.application_id(),
                                    "); approving twice is not allowed"));
         }
@@ -536,8 +537,8 @@ absl::StatusOr<v1::Provider> LiftSuspension(
   for (auto& s : *provider.mutable_sanctions()) {
     if (s.sanction_id() != request.sanction_id()) continue;
     if (s.kind() != v1::SANCTION_KIND_SUSPENSION) {
-      return Rule(absl::StrCat("sanction '", s.sanction_id(),
-                               "' is not a suspension"));
+      return Rule(
+          absl::StrCat("sanction '", s.sanction_id(), "' is not a suspension"));
     }
     if (s.lifted()) {
       return Rule(absl::StrCat("suspension '", s.sanction_id(),
@@ -608,7 +609,8 @@ v1::ProviderStatus StatusAsOf(const v1::Municipality& m,
     }
     bool paused = false;
     for (const auto& p : provider.pauses()) {
-      if (p.paused() && (p.zone_id().empty() || p.zone_id() == zone.zone_id())) {
+      if (p.paused() &&
+          (p.zone_id().empty() || p.zone_id() == zone.zone_id())) {
         paused = true;
       }
     }

@@ -955,7 +955,8 @@ TEST(CapacityHistoryTest, AFutureCapTakesEffectOnItsDateAndKeepsTheCurrentOne) {
   EXPECT_EQ(CapAsOf(*second, "north", "2025-03-31")->max_clients(), 40);
   EXPECT_EQ(CapAsOf(*second, "north", "2025-04-01")->max_clients(), 0);
   EXPECT_EQ(CapFor(*second, "north")->max_clients(), 0);
-  v1::ProviderStatus march = StatusAsOf(m, *second, absl::CivilDay(2025, 3, 20));
+  v1::ProviderStatus march =
+      StatusAsOf(m, *second, absl::CivilDay(2025, 3, 20));
   ASSERT_EQ(march.statuses_size(), 1);
   EXPECT_TRUE(march.statuses(0).accepting_new_clients());
   EXPECT_EQ(march.statuses(0).max_clients(), 40);

@@ -1,7 +1,7 @@
 // The registry binary as a process, driven through gRPC against the real
 // Kafka and Redis; its events read back as an outside subscriber would.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <set>
 
@@ -73,7 +73,8 @@ class RegistryServiceTest : public ::testing::Test {
                         grpc::ClientContext*, const Req&, Resp*),
                     const Req& req, Resp* resp) {
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
     return ((*stub_).*method)(&ctx, req, resp);
   }
 
@@ -97,7 +98,8 @@ class RegistryServiceTest : public ::testing::Test {
     req.add_manager_qualifications("university-care-degree");
     req.mutable_profile()->add_languages("fi");
     v1::Provider resp;
-    grpc::Status s = Call(&v1::RegistryService::Stub::RegisterProvider, req, &resp);
+    grpc::Status s =
+        Call(&v1::RegistryService::Stub::RegisterProvider, req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return resp;
   }
@@ -120,7 +122,8 @@ class RegistryServiceTest : public ::testing::Test {
     decide.set_application_id(p.applications(0).application_id());
     decide.set_approve(true);
     decide.set_effective_date("2025-01-01");
-    grpc::Status s = Call(&v1::RegistryService::Stub::DecideApplication, decide, &p);
+    grpc::Status s =
+        Call(&v1::RegistryService::Stub::DecideApplication, decide, &p);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return p;
   }
@@ -159,11 +162,11 @@ TEST_F(RegistryServiceTest, ChangesArePublishedAsCloudEventsKeyedByProvider) {
     EXPECT_NE(e.content_type.find("lov.registry.v1.RegistryEvent"),
               std::string::npos);
   }
-  EXPECT_EQ(types, (std::vector<std::string>{
-                       "se.lov.registry.v1.ProviderRegistered",
-                       "se.lov.registry.v1.ApplicationSubmitted",
-                       "se.lov.registry.v1.ApplicationApproved",
-                       "se.lov.registry.v1.CapacityChanged"}));
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"se.lov.registry.v1.ProviderRegistered",
+                                      "se.lov.registry.v1.ApplicationSubmitted",
+                                      "se.lov.registry.v1.ApplicationApproved",
+                                      "se.lov.registry.v1.CapacityChanged"}));
   ASSERT_NE(last_of_provider, nullptr);
   v1::RegistryEvent last;
   ASSERT_TRUE(last.ParseFromString(last_of_provider->data));
@@ -184,7 +187,8 @@ TEST_F(RegistryServiceTest, BadRequestsGetTheRightStatusNamingTheRule) {
   bad_org.set_name("X");
   bad_org.set_kind(v1::PROVIDER_KIND_PRIVATE);
   v1::Provider out;
-  grpc::Status s = Call(&v1::RegistryService::Stub::RegisterProvider, bad_org, &out);
+  grpc::Status s =
+      Call(&v1::RegistryService::Stub::RegisterProvider, bad_org, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("organisation_number"), std::string::npos);
 
@@ -294,7 +298,8 @@ std::string SnapshotState(v1::RegistryService::Stub& stub) {
   return out;
 }
 
-TEST_F(RegistryServiceTest, KilledAndWipedServiceRebuildsTheSameStateFromKafka) {
+TEST_F(RegistryServiceTest,
+       KilledAndWipedServiceRebuildsTheSameStateFromKafka) {
   Configure();
   v1::Provider a = Register("556554-1645", "Attendo Sverige AB", "reg-1");
   v1::Provider b = Register("556036-0793", "Tiohundra AB", "reg-2");
@@ -306,7 +311,8 @@ TEST_F(RegistryServiceTest, KilledAndWipedServiceRebuildsTheSameStateFromKafka) 
   warn.set_kind(v1::SANCTION_KIND_WARNING);
   warn.set_reason("late documentation");
   v1::Provider out;
-  ASSERT_TRUE(Call(&v1::RegistryService::Stub::ImposeSanction, warn, &out).ok());
+  ASSERT_TRUE(
+      Call(&v1::RegistryService::Stub::ImposeSanction, warn, &out).ok());
   const std::string before = SnapshotState(*stub_);
 
   service_->Kill();
@@ -329,8 +335,8 @@ TEST_F(RegistryServiceTest, KilledAndWipedServiceRebuildsTheSameStateFromKafka) 
 }
 
 TEST(RegistryConfigTest, BadConfigurationEndsWithAClearMessage) {
-  auto bad_port = lov::testing::RunToCompletion(
-      "services/registry/registry", {"--grpc-port=abc"});
+  auto bad_port = lov::testing::RunToCompletion("services/registry/registry",
+                                                {"--grpc-port=abc"});
   EXPECT_EQ(bad_port.exit_code, 1);
   EXPECT_NE(bad_port.output.find("--grpc-port: 'abc' is not a whole number"),
             std::string::npos)

@@ -1,12 +1,12 @@
 #ifndef LOV_SERVICES_SETTLEMENT_ADAPTERS_KAFKA_SETTLEMENT_PUBLISHER_H_
 #define LOV_SERVICES_SETTLEMENT_ADAPTERS_KAFKA_SETTLEMENT_PUBLISHER_H_
 
-#include "lov/platform/topics.h"
 #include <string>
 #include <vector>
 
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/kafka.h"
+#include "lov/platform/topics.h"
 #include "ports.h"
 
 namespace lov::settlement {

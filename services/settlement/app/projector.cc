@@ -94,8 +94,8 @@ absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
     absl::StatusOr<bool> locked = store_->IsApproved(any.provider_id(), home);
     if (!locked.ok()) return locked.status();
     if (*locked) {
-      absl::StatusOr<bool> paid =
-          current ? PaidByApprovedStatement(*current) : absl::StatusOr<bool>(false);
+      absl::StatusOr<bool> paid = current ? PaidByApprovedStatement(*current)
+                                          : absl::StatusOr<bool>(false);
       if (!paid.ok()) return paid.status();
       if (!*paid) adjusts = home;
     }
@@ -134,7 +134,8 @@ absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
 
 absl::StatusOr<bool> Projector::PaidByApprovedStatement(
     const visits::v1::Visit& visit) {
-  const std::string key = absl::StrCat(visit.provider_id(), "/", visit.period());
+  const std::string key =
+      absl::StrCat(visit.provider_id(), "/", visit.period());
   std::lock_guard<std::mutex> lock(mu_);
   auto it = approved_sources_.find(key);
   if (it == approved_sources_.end()) {
@@ -149,7 +150,8 @@ absl::StatusOr<bool> Projector::PaidByApprovedStatement(
     }
     it = approved_sources_.emplace(key, std::move(sources)).first;
   }
-  return it->second.count(absl::StrCat(visit.visit_id(), "@", visit.version())) > 0;
+  return it->second.count(
+             absl::StrCat(visit.visit_id(), "@", visit.version())) > 0;
 }
 
 absl::Status Projector::ApplyChoiceEvent(const choice::v1::ChoiceEvent& event) {

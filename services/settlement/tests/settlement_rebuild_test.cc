@@ -121,7 +121,8 @@ class SettlementRebuildTest : public test_support::SettlementFixture {
   }
 };
 
-TEST_F(SettlementRebuildTest, KilledAndWipedServiceRebuildsTheSameStateFromKafka) {
+TEST_F(SettlementRebuildTest,
+       KilledAndWipedServiceRebuildsTheSameStateFromKafka) {
   ConfigureRates();
   PublishRegistry();
   PublishAssignment();
@@ -194,8 +195,7 @@ TEST_F(SettlementRebuildTest, KilledAndWipedServiceRebuildsTheSameStateFromKafka
   {
     auto redis = RedisClient::Connect(Stack().redis_addr);
     ASSERT_TRUE(redis.ok()) << redis.status();
-    ASSERT_TRUE(
-        (*redis)->Command({"DEL", ns_ + ":lov:settlement:ready"}).ok());
+    ASSERT_TRUE((*redis)->Command({"DEL", ns_ + ":lov:settlement:ready"}).ok());
   }
   ASSERT_TRUE(service_->Start().ok()) << service_->Log();
   Connect();

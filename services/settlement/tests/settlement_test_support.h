@@ -77,8 +77,7 @@ inline v1::RateTable Rates() {
 inline visits::v1::Visit Visit(const std::string& provider,
                                const std::string& id,
                                const std::string& category,
-                               const std::string& start,
-                               const std::string& end,
+                               const std::string& start, const std::string& end,
                                const std::string& zone) {
   visits::v1::Visit v;
   v.set_visit_id(provider + "/" + id);

@@ -1,11 +1,11 @@
 #ifndef LOV_SERVICES_VISITS_ADAPTERS_KAFKA_VISIT_PUBLISHER_H_
 #define LOV_SERVICES_VISITS_ADAPTERS_KAFKA_VISIT_PUBLISHER_H_
 
-#include "lov/platform/topics.h"
 #include <memory>
 #include <string>
 
 #include "lov/platform/kafka.h"
+#include "lov/platform/topics.h"
 #include "ports.h"
 
 namespace RdKafka {
@@ -15,7 +15,8 @@ class Producer;
 namespace lov::visits {
 
 inline constexpr const char* kVisitsTopic = lov::topics::kVisitsEvents;
-inline const std::string kVisitsDeadLetterTopic = lov::topics::DeadLetter("visits");
+inline const std::string kVisitsDeadLetterTopic =
+    lov::topics::DeadLetter("visits");
 inline constexpr char kVisitsSource[] = "/lov/visits";
 
 // Sends a batch with PublishAsync and waits for every delivery report, so a

@@ -8,8 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "lov/platform/ids.h"
-#include "lov/platform/metrics.h"
 #include "lov/platform/log.h"
+#include "lov/platform/metrics.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 

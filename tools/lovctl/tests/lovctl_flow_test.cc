@@ -87,48 +87,55 @@ std::string Capture(const std::string& out, const std::string& pattern) {
 
 TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
   // Registry: providers, setup, approvals.
-  Ok({"provider", "register", "--org", "212000-0209", "--name", "Testby egen regi",
-      "--kind", "in-house", "--request-id", "r1"});
-  Ok({"provider", "register", "--org", "556554-1645", "--name", "Attendo", "--request-id", "r2"});
-  Ok({"municipality", "setup", "--file", dir_ + "/setup.json", "--request-id", "s1"});
+  Ok({"provider", "register", "--org", "212000-0209", "--name",
+      "Testby egen regi", "--kind", "in-house", "--request-id", "r1"});
+  Ok({"provider", "register", "--org", "556554-1645", "--name", "Attendo",
+      "--request-id", "r2"});
+  Ok({"municipality", "setup", "--file", dir_ + "/setup.json", "--request-id",
+      "s1"});
   for (const char* id : {"prv-2120000209", "prv-5565541645"}) {
     Ok({"provider", "apply", "--id", id, "--zones", "centrum", "--categories",
         "home-help-service", "--request-id", std::string("a-") + id});
-    Ok({"provider", "approve", "--id", id, "--application", "app-1", "--effective-date",
-        "2024-01-01", "--request-id", std::string("ap-") + id});
+    Ok({"provider", "approve", "--id", id, "--application", "app-1",
+        "--effective-date", "2024-01-01", "--request-id",
+        std::string("ap-") + id});
   }
 
   // Choice: policy, clients, decisions, lists, choices.
-  std::string out = Ok({"policy", "set", "--allocation", "in-house", "--rechoice",
-                        "notice-days:14", "--request-id", "p1"});
+  std::string out = Ok({"policy", "set", "--allocation", "in-house",
+                        "--rechoice", "notice-days:14", "--request-id", "p1"});
   EXPECT_TRUE(Has(out, "policy version 1 set")) << out;
   out = Ok({"policy", "show"});
   EXPECT_TRUE(Has(out, "ALLOCATION_POLICY_IN_HOUSE")) << out;
   EXPECT_TRUE(Has(out, "re-choice cap per 12 months: none")) << out;
   ASSERT_TRUE(Eventually([&] {
-    return Has(Lovctl({"zone", "health", "--as-of", "2025-01-01"}).output, "centrum");
+    return Has(Lovctl({"zone", "health", "--as-of", "2025-01-01"}).output,
+               "centrum");
   }));
-  out = Ok({"client", "register", "--personnummer", "19400101-1230", "--zone", "centrum",
-            "--request-id", "c1"});
+  out = Ok({"client", "register", "--personnummer", "19400101-1230", "--zone",
+            "centrum", "--request-id", "c1"});
   const std::string a = Capture(out, "client (cli-[0-9a-f-]+)");
   ASSERT_FALSE(a.empty()) << out;
   EXPECT_FALSE(Has(out, "19400101"));  // the table shows the client id only
-  out = Ok({"client", "register", "--personnummer", "19350515-2383", "--zone", "centrum",
-            "--request-id", "c2"});
+  out = Ok({"client", "register", "--personnummer", "19350515-2383", "--zone",
+            "centrum", "--request-id", "c2"});
   const std::string b = Capture(out, "client (cli-[0-9a-f-]+)");
   for (const auto& [id, rid] : {std::pair{a, "d1"}, std::pair{b, "d2"}}) {
-    Ok({"client", "decision", "--id", id, "--decision", std::string("bb-") + rid, "--from",
-        "2025-01-01", "--granted", "home-help-service:600", "--request-id", rid});
+    Ok({"client", "decision", "--id", id, "--decision",
+        std::string("bb-") + rid, "--from", "2025-01-01", "--granted",
+        "home-help-service:600", "--request-id", rid});
   }
-  out = Ok({"client", "change-decision", "--id", a, "--decision", "bb-d1", "--from",
-            "2025-01-01", "--granted", "home-help-service:900", "--request-id", "d1b"});
+  out = Ok({"client", "change-decision", "--id", a, "--decision", "bb-d1",
+            "--from", "2025-01-01", "--granted", "home-help-service:900",
+            "--request-id", "d1b"});
   EXPECT_TRUE(Has(out, "15 h/month")) << out;
   out = Ok({"client", "eligible", "--id", a, "--as-of", "2025-01-01"});
   EXPECT_TRUE(Has(out, "Attendo")) << out;
   EXPECT_TRUE(Has(out, "Testby egen regi")) << out;
   const std::string seed = Capture(out, "seed ([0-9]+)");
-  out = Ok({"client", "choose", "--id", a, "--provider", "prv-5565541645", "--effective-date",
-            "2025-01-01", "--seed", seed, "--request-id", "ch1"});
+  out = Ok({"client", "choose", "--id", a, "--provider", "prv-5565541645",
+            "--effective-date", "2025-01-01", "--seed", seed, "--request-id",
+            "ch1"});
   EXPECT_TRUE(Has(out, "chosen")) << out;
   out = Ok({"client", "allocate", "--id", b, "--effective-date", "2025-01-01",
             "--request-id", "al1"});
@@ -136,43 +143,56 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
   EXPECT_TRUE(Has(out, "why: ALLOCATION_POLICY_IN_HOUSE")) << out;
   out = Ok({"client", "show", "--personnummer", "19400101-1230"});
   EXPECT_TRUE(Has(out, a)) << out;
-  out = Ok({"assignments", "list", "--provider", "prv-5565541645", "--as-of", "2025-03-01"});
+  out = Ok({"assignments", "list", "--provider", "prv-5565541645", "--as-of",
+            "2025-03-01"});
   EXPECT_TRUE(Has(out, a)) << out;
 
   // Visits, reported by the provider's system.
-  std::vector<std::string> visit = {"--provider", "prv-5565541645", "--report-id", "v1",
-                                    "--client", a, "--category", "home-help-service",
-                                    "--staff", "s-1", "--start", "2025-03-04T10:00",
-                                    "--end", "2025-03-04T12:00"};
+  std::vector<std::string> visit = {
+      "--provider", "prv-5565541645",    "--report-id",
+      "v1",         "--client",          a,
+      "--category", "home-help-service", "--staff",
+      "s-1",        "--start",           "2025-03-04T10:00",
+      "--end",      "2025-03-04T12:00"};
   ASSERT_TRUE(Eventually([&] {
     std::vector<std::string> args = {"visit", "report"};
     args.insert(args.end(), visit.begin(), visit.end());
     return Has(Lovctl(args).output, "accepted");
   }));
   std::ofstream(dir_ + "/visits.jsonl")
-      << "{\"report_id\":\"v2\",\"provider_id\":\"prv-5565541645\",\"client_id\":\"" << a
+      << "{\"report_id\":\"v2\",\"provider_id\":\"prv-5565541645\",\"client_"
+         "id\":\""
+      << a
       << "\",\"category_id\":\"home-help-service\",\"staff_id\":\"s-1\","
          "\"start\":\"2025-03-05T09:00:00Z\",\"end\":\"2025-03-05T10:00:00Z\","
-         "\"status\":\"VISIT_STATUS_PERFORMED\",\"evidence\":\"EVIDENCE_NFC_TAG\"}\n"
-      << "{\"report_id\":\"v3\",\"provider_id\":\"prv-5565541645\",\"client_id\":\"" << b
+         "\"status\":\"VISIT_STATUS_PERFORMED\",\"evidence\":\"EVIDENCE_NFC_"
+         "TAG\"}\n"
+      << "{\"report_id\":\"v3\",\"provider_id\":\"prv-5565541645\",\"client_"
+         "id\":\""
+      << b
       << "\",\"category_id\":\"home-help-service\",\"staff_id\":\"s-2\","
          "\"start\":\"2025-03-05T09:00:00Z\",\"end\":\"2025-03-05T10:00:00Z\","
-         "\"status\":\"VISIT_STATUS_PERFORMED\",\"evidence\":\"EVIDENCE_NFC_TAG\"}\n";
+         "\"status\":\"VISIT_STATUS_PERFORMED\",\"evidence\":\"EVIDENCE_NFC_"
+         "TAG\"}\n";
   out = Ok({"visit", "upload", "--file", dir_ + "/visits.jsonl"});
   EXPECT_TRUE(Has(out, "1 accepted, 1 rejected")) << out;
   EXPECT_TRUE(Has(out, "NOT_ASSIGNED")) << out;
-  out = Ok({"visit", "rejected", "--provider", "prv-5565541645", "--period", "2025-03"});
+  out = Ok({"visit", "rejected", "--provider", "prv-5565541645", "--period",
+            "2025-03"});
   EXPECT_TRUE(Has(out, "v3")) << out;
-  out = Ok({"visit", "show", "--provider", "prv-5565541645", "--report-id", "v1"});
+  out = Ok(
+      {"visit", "show", "--provider", "prv-5565541645", "--report-id", "v1"});
   EXPECT_TRUE(Has(out, "2025-03-04T09:00:00Z")) << out;  // 10:00 Stockholm
   std::vector<std::string> correct = {"visit", "correct"};
   correct.insert(correct.end(), visit.begin(), visit.end());
   correct.back() = "2025-03-04T11:30";
-  correct.insert(correct.end(), {"--reason", "left earlier", "--request-id", "cor1"});
+  correct.insert(correct.end(),
+                 {"--reason", "left earlier", "--request-id", "cor1"});
   out = Ok(correct);
   EXPECT_TRUE(Has(out, "corrected, version 2")) << out;
-  out = Ok({"visit", "void", "--provider", "prv-5565541645", "--report-id", "v2",
-            "--reason", "reported twice by mistake", "--request-id", "void1"});
+  out =
+      Ok({"visit", "void", "--provider", "prv-5565541645", "--report-id", "v2",
+          "--reason", "reported twice by mistake", "--request-id", "void1"});
   EXPECT_TRUE(Has(out, "voided in 2025-03")) << out;
   out = Ok({"visit", "performed", "--client", a, "--period", "2025-03"});
   EXPECT_TRUE(Has(out, "1.5")) << out;  // 90 minutes left after the correction
@@ -187,42 +207,49 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
   Ok({"listing-rule", "set", "--rule", "pro-rata"});
   std::string preview;
   ASSERT_TRUE(Eventually([&] {
-    preview = Lovctl({"statement", "preview", "--provider", "prv-5565541645", "--period",
-                      "2025-03"}).output;
+    preview = Lovctl({"statement", "preview", "--provider", "prv-5565541645",
+                      "--period", "2025-03"})
+                  .output;
     return Has(preview, "total 675.00 kr");  // 1.5 h x 450.00
   })) << preview;
   const std::string digest = Capture(preview, "digest ([0-9a-f]+)");
-  out = Ok({"statement", "approve", "--provider", "prv-5565541645", "--period", "2025-03",
-            "--digest", digest, "--by", "controller"});
+  out = Ok({"statement", "approve", "--provider", "prv-5565541645", "--period",
+            "2025-03", "--digest", digest, "--by", "controller"});
   EXPECT_TRUE(Has(out, "(approved)")) << out;
-  out = Ok({"statement", "show", "--provider", "prv-5565541645", "--period", "2025-03"});
+  out = Ok({"statement", "show", "--provider", "prv-5565541645", "--period",
+            "2025-03"});
   EXPECT_TRUE(Has(out, "total 675.00 kr")) << out;
-  out = Ok({"statement", "export", "--provider", "prv-5565541645", "--period", "2025-03",
-            "--format", "csv"});
+  out = Ok({"statement", "export", "--provider", "prv-5565541645", "--period",
+            "2025-03", "--format", "csv"});
   EXPECT_TRUE(Has(out, "675.00") || Has(out, "67500")) << out;
-  Ok({"statement", "export", "--provider", "prv-5565541645", "--period", "2025-03",
-      "--format", "json", "--out", dir_ + "/statement.json"});
+  Ok({"statement", "export", "--provider", "prv-5565541645", "--period",
+      "2025-03", "--format", "json", "--out", dir_ + "/statement.json"});
   EXPECT_TRUE(std::filesystem::file_size(dir_ + "/statement.json") > 0);
   out = Ok({"followup", "show", "--period", "2025-03"});
   EXPECT_TRUE(Has(out, "prv-5565541645")) << out;
-  out = Ok({"oneoff", "create", "--id", "support-2025", "--description", "transition support",
-            "--total", "1000.00", "--basis-period", "2025-03", "--paid-in", "2025-04"});
+  out = Ok({"oneoff", "create", "--id", "support-2025", "--description",
+            "transition support", "--total", "1000.00", "--basis-period",
+            "2025-03", "--paid-in", "2025-04"});
   EXPECT_TRUE(Has(out, "1000.00 kr")) << out;
 
   // A provider leaves: re-choice cases, then allocation after the deadline.
-  Ok({"provider", "notice", "--id", "prv-5565541645", "--zone", "centrum", "--given-on",
-      "2025-04-01", "--effective-date", "2025-05-15", "--request-id", "n1"});
+  Ok({"provider", "notice", "--id", "prv-5565541645", "--zone", "centrum",
+      "--given-on", "2025-04-01", "--effective-date", "2025-05-15",
+      "--request-id", "n1"});
   ASSERT_TRUE(Eventually([&] {
-    return Has(Lovctl({"rechoice", "list", "--provider", "prv-5565541645"}).output, a);
+    return Has(
+        Lovctl({"rechoice", "list", "--provider", "prv-5565541645"}).output, a);
   }));
   out = Ok({"allocations", "run-due", "--as-of", "2025-05-15"});
-  EXPECT_TRUE(Has(out, "1 allocated")) << out << Lovctl({"rechoice", "list", "--provider", "prv-5565541645"}).output;
+  EXPECT_TRUE(Has(out, "1 allocated"))
+      << out
+      << Lovctl({"rechoice", "list", "--provider", "prv-5565541645"}).output;
   out = Ok({"client", "show", "--id", a});
   EXPECT_TRUE(Has(out, "transferred")) << out;
-  Ok({"client", "move", "--id", b, "--zone", "norr", "--effective-date", "2025-06-01",
-      "--request-id", "mv1"});
-  out = Ok({"client", "end", "--id", b, "--reason", "moved-away", "--last-day", "2025-06-30",
-            "--request-id", "end1"});
+  Ok({"client", "move", "--id", b, "--zone", "norr", "--effective-date",
+      "2025-06-01", "--request-id", "mv1"});
+  out = Ok({"client", "end", "--id", b, "--reason", "moved-away", "--last-day",
+            "2025-06-30", "--request-id", "end1"});
   EXPECT_TRUE(Has(out, "ended")) << out;
 }
 
@@ -232,16 +259,19 @@ TEST_F(LovctlFlowTest, WrongInputGivesOneLineAndNonZeroExit) {
     std::string message;
   };
   std::vector<Case> cases = {
-      {{"client", "register", "--personnummer", "19400101-1234", "--zone", "centrum"},
+      {{"client", "register", "--personnummer", "19400101-1234", "--zone",
+        "centrum"},
        "personnummer"},
-      {{"client", "decision", "--id", "cli-x", "--decision", "d", "--from", "2025-01-01",
-        "--granted", "service"},
+      {{"client", "decision", "--id", "cli-x", "--decision", "d", "--from",
+        "2025-01-01", "--granted", "service"},
        "--granted: 'service' is not CATEGORY:MINUTES_PER_MONTH"},
       {{"policy", "set", "--allocation", "lottery"}, "--allocation: 'lottery'"},
-      {{"visit", "report", "--provider", "p", "--report-id", "r", "--client", "c",
-        "--category", "x", "--staff", "s", "--start", "tomorrow", "--end", "later"},
+      {{"visit", "report", "--provider", "p", "--report-id", "r", "--client",
+        "c", "--category", "x", "--staff", "s", "--start", "tomorrow", "--end",
+        "later"},
        "--start: 'tomorrow' is not"},
-      {{"statement", "export", "--provider", "p", "--period", "2025-03", "--format", "xls"},
+      {{"statement", "export", "--provider", "p", "--period", "2025-03",
+        "--format", "xls"},
        "--format: 'xls' is not csv or json"},
       {{"listing-rule", "set", "--rule", "sometimes"}, "--rule: 'sometimes'"},
       {{"client", "show"}, "give exactly one of --id or --personnummer"},
@@ -250,7 +280,8 @@ TEST_F(LovctlFlowTest, WrongInputGivesOneLineAndNonZeroExit) {
     RunResult r = Lovctl(c.args);
     EXPECT_NE(r.exit_code, 0) << r.output;
     EXPECT_TRUE(Has(r.output, c.message)) << r.output;
-    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1)
+        << r.output;
     EXPECT_EQ(r.output.find("19400101"), std::string::npos) << r.output;
   }
 }

@@ -31,9 +31,8 @@ class LovctlRegistryTest : public ::testing::Test {
   // Started once for the suite; a failure here fails every test (a fatal
   // failure in SetUpTestSuite would only mark them skipped).
   static void SetUpTestSuite() {
-    registry_ = new ServiceProcess(
-        "services/registry/registry",
-        {"--namespace=t" + NewUuid().substr(0, 8)});
+    registry_ = new ServiceProcess("services/registry/registry",
+                                   {"--namespace=t" + NewUuid().substr(0, 8)});
     if (absl::Status s = registry_->Start(); !s.ok()) {
       setup_error_ = std::string(s.message());
       return;
@@ -51,7 +50,9 @@ class LovctlRegistryTest : public ::testing::Test {
                 "--specialisations", "dementia", "--request-id", "reg-a"});
     if (r.exit_code != 0) setup_error_ = r.output;
   }
-  void SetUp() override { ASSERT_EQ(setup_error_, "") << "suite set-up failed"; }
+  void SetUp() override {
+    ASSERT_EQ(setup_error_, "") << "suite set-up failed";
+  }
   static void TearDownTestSuite() {
     delete registry_;
     std::filesystem::remove(setup_file_);
@@ -77,7 +78,8 @@ bool Contains(const RunResult& r, const std::string& text) {
 TEST_F(LovctlRegistryTest, MunicipalityShowListsZonesAndHours) {
   RunResult r = Lovctl({"municipality", "show"});
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_TRUE(Contains(r, "Norrtälje (0188), notice period 90 days")) << r.output;
+  EXPECT_TRUE(Contains(r, "Norrtälje (0188), notice period 90 days"))
+      << r.output;
   EXPECT_TRUE(Contains(r, "north")) << r.output;
   EXPECT_TRUE(Contains(r, "07:00-22:00")) << r.output;
 }
@@ -100,8 +102,8 @@ TEST_F(LovctlRegistryTest, ProviderLifecycleThroughTheCommandLine) {
   r = Lovctl({"provider", "pause", "--id", "prv-5565541645", "--zone", "city",
               "--reason", "staff shortage", "--request-id", "pause-a"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = Lovctl({"provider", "show", "--id", "prv-5565541645", "--as-of",
-              "2025-03-01"});
+  r = Lovctl(
+      {"provider", "show", "--id", "prv-5565541645", "--as-of", "2025-03-01"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(Contains(r, "intake paused by the provider")) << r.output;
   r = Lovctl({"provider", "resume", "--id", "prv-5565541645", "--zone", "city",
@@ -137,16 +139,15 @@ TEST_F(LovctlRegistryTest, ProviderLifecycleThroughTheCommandLine) {
 }
 
 TEST_F(LovctlRegistryTest, RejectingAnApplicationNeedsAReason) {
-  RunResult r = Lovctl({"provider", "register", "--org", "556036-0793",
-                        "--name", "Tiohundra AB", "--kind", "in-house",
-                        "--request-id", "reg-t"});
+  RunResult r =
+      Lovctl({"provider", "register", "--org", "556036-0793", "--name",
+              "Tiohundra AB", "--kind", "in-house", "--request-id", "reg-t"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = Lovctl({"provider", "apply", "--id", "prv-5560360793", "--zones",
-              "north", "--categories", "home-help-service", "--request-id",
-              "apply-t"});
+  r = Lovctl({"provider", "apply", "--id", "prv-5560360793", "--zones", "north",
+              "--categories", "home-help-service", "--request-id", "apply-t"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = Lovctl({"provider", "reject", "--id", "prv-5560360793",
-              "--application", "app-1"});
+  r = Lovctl({"provider", "reject", "--id", "prv-5560360793", "--application",
+              "app-1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(Contains(r, "--reason is required")) << r.output;
   r = Lovctl({"provider", "reject", "--id", "prv-5560360793", "--application",
@@ -162,19 +163,23 @@ TEST_F(LovctlRegistryTest, BadInputGivesOneLineAndNonZeroExit) {
     std::string message;
   };
   std::vector<Case> cases = {
-      {{"provider", "register", "--org", "123", "--name", "X"}, 2,
+      {{"provider", "register", "--org", "123", "--name", "X"},
+       2,
        "organisation_number"},
-      {{"provider", "register", "--org", "556554-1645", "--name", "X",
-        "--kind", "public"},
-       2, "--kind: 'public' is not private or in-house"},
+      {{"provider", "register", "--org", "556554-1645", "--name", "X", "--kind",
+        "public"},
+       2,
+       "--kind: 'public' is not private or in-house"},
       {{"provider", "show", "--id", "prv-0000000000"}, 1, "no provider"},
       {{"provider", "cap", "--id", "prv-5565541645", "--zone", "north",
         "--max-clients", "-1"},
-       2, "max_clients"},
+       2,
+       "max_clients"},
       {{"provider", "list", "--zone", "atlantis"}, 2, "unknown zone"},
       {{"provider", "list", "--colour", "red"}, 2, "unknown flag --colour"},
       {{"provider", "fly"}, 2, "unknown command 'provider fly'"},
-      {{"municipality", "setup", "--file", "/nonexistent.json"}, 1,
+      {{"municipality", "setup", "--file", "/nonexistent.json"},
+       1,
        "cannot read /nonexistent.json"},
   };
   for (const Case& c : cases) {
