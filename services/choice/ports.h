@@ -24,10 +24,7 @@ namespace lov::choice {
 
 using ::lov::RequestRecord;
 
-class AggregateLock {
- public:
-  virtual ~AggregateLock() = default;
-};
+using ::lov::AggregateLock;
 
 // A capacity slot taken before the assignment event is published, so that
 // it can be given back if the publish fails.

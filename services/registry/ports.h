@@ -18,10 +18,7 @@ namespace lov::registry {
 
 using ::lov::RequestRecord;
 
-class AggregateLock {
- public:
-  virtual ~AggregateLock() = default;
-};
+using ::lov::AggregateLock;
 
 class RegistryStore {
  public:

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "lov/choice/v1/events.pb.h"
+#include "lov/platform/requests.h"
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/settlement/v1/settlement.pb.h"
 #include "lov/visits/v1/events.pb.h"
@@ -21,10 +22,7 @@ namespace lov::settlement {
 
 namespace v1 = ::lov::settlement::v1;
 
-class AggregateLock {
- public:
-  virtual ~AggregateLock() = default;
-};
+using ::lov::AggregateLock;
 
 // Settlement's serving state: its inputs projected from the registry,
 // choice and visits topics, and its own records (rate tables, the listing

@@ -282,6 +282,15 @@ absl::StatusOr<std::unique_ptr<RedisLease>> RedisLease::Acquire(
   }
 }
 
+absl::StatusOr<std::unique_ptr<AggregateLock>> LockAggregate(
+    RedisClient* redis, const std::string& key_prefix,
+    const std::string& aggregate_id) {
+  absl::StatusOr<std::unique_ptr<RedisLease>> lease = RedisLease::Acquire(
+      redis, absl::StrCat(key_prefix, ":lock:", aggregate_id));
+  if (!lease.ok()) return lease.status();
+  return std::unique_ptr<AggregateLock>(std::move(*lease));
+}
+
 RedisLease::~RedisLease() {
   // Delete only our own lease: it may have expired and been taken over.
   (void)redis_->EvalSource(

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "lov/platform/kafka.h"
+#include "lov/platform/requests.h"
 
 struct redisContext;
 
@@ -83,13 +85,13 @@ class RedisClient {
 // A lease on a key (SET NX PX): only one holder at a time across every
 // process sharing the Redis; a crashed holder's lease expires after `ttl`.
 // Used to serialise commands on one aggregate.
-class RedisLease {
+class RedisLease : public AggregateLock {
  public:
   static absl::StatusOr<std::unique_ptr<RedisLease>> Acquire(
       RedisClient* redis, const std::string& key,
       absl::Duration ttl = absl::Seconds(15),
       absl::Duration wait = absl::Seconds(10));
-  ~RedisLease();  // releases the lease if it is still ours
+  ~RedisLease() override;  // releases the lease if it is still ours
 
  private:
   RedisLease(RedisClient* redis, std::string key, std::string token)
@@ -98,6 +100,27 @@ class RedisLease {
   std::string key_;
   std::string token_;
 };
+
+// The lease "<key prefix>:lock:<aggregate id>" as an AggregateLock.
+absl::StatusOr<std::unique_ptr<AggregateLock>> LockAggregate(
+    RedisClient* redis, const std::string& key_prefix,
+    const std::string& aggregate_id);
+
+// A protobuf record kept in field `field` of hash `key`; nullopt if absent,
+// DataLoss if it does not parse.
+template <typename Message>
+absl::StatusOr<std::optional<Message>> ReadProto(RedisClient* redis,
+                                                 const std::string& key,
+                                                 const std::string& field) {
+  absl::StatusOr<RedisReply> r = redis->Command({"HGET", key, field});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<Message>();
+  Message m;
+  if (!m.ParseFromString(r->str)) {
+    return absl::DataLossError("corrupt record at " + key);
+  }
+  return std::optional<Message>(std::move(m));
+}
 
 // DedupeStore on Redis: "<prefix>:<event id>" with a time to live, long
 // enough to cover any redelivery window.

@@ -19,6 +19,13 @@
 
 namespace lov {
 
+// Held while one command changes one aggregate; released when destroyed.
+// Commands on the same aggregate, in any replica, never interleave.
+class AggregateLock {
+ public:
+  virtual ~AggregateLock() = default;
+};
+
 // What a request id was used for.
 struct RequestRecord {
   std::string fingerprint;

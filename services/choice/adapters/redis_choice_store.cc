@@ -61,28 +61,6 @@ redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
 return {1, prev or ''}
 )lua";
 
-class LeaseLock : public AggregateLock {
- public:
-  explicit LeaseLock(std::unique_ptr<RedisLease> lease)
-      : lease_(std::move(lease)) {}
-
- private:
-  std::unique_ptr<RedisLease> lease_;
-};
-
-template <typename Message>
-absl::StatusOr<std::optional<Message>> ReadSnapshot(RedisClient* redis,
-                                                    const std::string& key) {
-  absl::StatusOr<RedisReply> r = redis->Command({"HGET", key, "data"});
-  if (!r.ok()) return r.status();
-  if (r->is_nil()) return std::optional<Message>();
-  Message m;
-  if (!m.ParseFromString(r->str)) {
-    return absl::DataLossError(absl::StrCat("corrupt record at ", key));
-  }
-  return std::optional<Message>(std::move(m));
-}
-
 // Builds the argument list of kApplyScript.
 class Ops {
  public:
@@ -112,14 +90,14 @@ class Ops {
 
 absl::StatusOr<std::optional<registry::v1::Municipality>>
 RedisChoiceStore::GetMunicipality() {
-  return ReadSnapshot<registry::v1::Municipality>(redis_,
-                                                  Key("registry:municipality"));
+  return ReadProto<registry::v1::Municipality>(
+      redis_, Key("registry:municipality"), "data");
 }
 
 absl::StatusOr<std::optional<registry::v1::Provider>>
 RedisChoiceStore::GetProvider(const std::string& provider_id) {
-  return ReadSnapshot<registry::v1::Provider>(
-      redis_, Key("registry:provider:" + provider_id));
+  return ReadProto<registry::v1::Provider>(
+      redis_, Key("registry:provider:" + provider_id), "data");
 }
 
 absl::StatusOr<std::vector<registry::v1::Provider>>
@@ -240,7 +218,7 @@ absl::Status RedisChoiceStore::RememberPersonnummer(
 }
 
 absl::StatusOr<std::optional<v1::ChoicePolicy>> RedisChoiceStore::GetPolicy() {
-  return ReadSnapshot<v1::ChoicePolicy>(redis_, Key("policy"));
+  return ReadProto<v1::ChoicePolicy>(redis_, Key("policy"), "data");
 }
 
 absl::StatusOr<std::optional<RequestRecord>> RedisChoiceStore::GetRequest(
@@ -506,10 +484,7 @@ absl::Status RedisChoiceStore::Release(const Reservation& reservation) {
 
 absl::StatusOr<std::unique_ptr<AggregateLock>> RedisChoiceStore::Lock(
     const std::string& aggregate_id) {
-  absl::StatusOr<std::unique_ptr<RedisLease>> lease =
-      RedisLease::Acquire(redis_, Key("lock:" + aggregate_id));
-  if (!lease.ok()) return lease.status();
-  return std::unique_ptr<AggregateLock>(new LeaseLock(std::move(*lease)));
+  return LockAggregate(redis_, prefix_, aggregate_id);
 }
 
 }  // namespace lov::choice

@@ -19,38 +19,17 @@ if ARGV[5] ~= '' then redis.call('SADD', KEYS[4], ARGV[5]) end
 return 1
 )lua";
 
-class LeaseLock : public AggregateLock {
- public:
-  explicit LeaseLock(std::unique_ptr<RedisLease> lease)
-      : lease_(std::move(lease)) {}
-
- private:
-  std::unique_ptr<RedisLease> lease_;
-};
-
-template <typename Message>
-absl::StatusOr<std::optional<Message>> ReadSnapshot(RedisClient* redis,
-                                                    const std::string& key) {
-  absl::StatusOr<RedisReply> r = redis->Command({"HGET", key, "data"});
-  if (!r.ok()) return r.status();
-  if (r->is_nil()) return std::optional<Message>();
-  Message m;
-  if (!m.ParseFromString(r->str)) {
-    return absl::DataLossError(absl::StrCat("corrupt record at ", key));
-  }
-  return std::optional<Message>(std::move(m));
-}
-
 }  // namespace
 
 absl::StatusOr<std::optional<v1::Municipality>>
 RedisRegistryStore::GetMunicipality() {
-  return ReadSnapshot<v1::Municipality>(redis_, Key("municipality"));
+  return ReadProto<v1::Municipality>(redis_, Key("municipality"), "data");
 }
 
 absl::StatusOr<std::optional<v1::Provider>> RedisRegistryStore::GetProvider(
     const std::string& provider_id) {
-  return ReadSnapshot<v1::Provider>(redis_, Key("provider:" + provider_id));
+  return ReadProto<v1::Provider>(redis_, Key("provider:" + provider_id),
+                                 "data");
 }
 
 absl::StatusOr<std::vector<v1::Provider>> RedisRegistryStore::ListProviders() {
@@ -136,10 +115,7 @@ absl::Status RedisRegistryStore::Apply(const v1::RegistryEvent& event) {
 
 absl::StatusOr<std::unique_ptr<AggregateLock>> RedisRegistryStore::Lock(
     const std::string& aggregate_id) {
-  absl::StatusOr<std::unique_ptr<RedisLease>> lease =
-      RedisLease::Acquire(redis_, Key("lock:" + aggregate_id));
-  if (!lease.ok()) return lease.status();
-  return std::unique_ptr<AggregateLock>(new LeaseLock(std::move(*lease)));
+  return LockAggregate(redis_, prefix_, aggregate_id);
 }
 
 }  // namespace lov::registry

@@ -16,15 +16,6 @@ if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 )lua";
 
-class LeaseLock : public AggregateLock {
- public:
-  explicit LeaseLock(std::unique_ptr<RedisLease> lease)
-      : lease_(std::move(lease)) {}
-
- private:
-  std::unique_ptr<RedisLease> lease_;
-};
-
 absl::Status Ok(const absl::StatusOr<RedisReply>& r) { return r.status(); }
 
 // HGETALL as parsed messages, ordered by field.
@@ -291,10 +282,7 @@ absl::Status RedisSettlementStore::SeenVersion(const std::string& aggregate_id,
 
 absl::StatusOr<std::unique_ptr<AggregateLock>> RedisSettlementStore::Lock(
     const std::string& aggregate_id) {
-  absl::StatusOr<std::unique_ptr<RedisLease>> lease =
-      RedisLease::Acquire(redis_, Key("lock:" + aggregate_id));
-  if (!lease.ok()) return lease.status();
-  return std::unique_ptr<AggregateLock>(new LeaseLock(std::move(*lease)));
+  return LockAggregate(redis_, prefix_, aggregate_id);
 }
 
 }  // namespace lov::settlement
