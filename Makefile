@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 # Tests mostly wait on Kafka, Redis and child processes; run more at once.
 TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
 
-.PHONY: all install configure build test run stop status clean format
+.PHONY: all install configure build test run images run-images stop status clean format
 
 all: build
 
@@ -24,6 +24,15 @@ test: build
 
 run: build
 	LOV_BUILD_DIR=$(abspath $(BUILD_DIR)) deploy/local/run.sh
+
+# Container images of every service and tool (deploy/docker/build-images.sh),
+# and `make run` with the services and the simulator running from them.
+images:
+	deploy/install.sh
+	deploy/docker/build-images.sh
+
+run-images: images
+	LOV_RUN_FROM=images deploy/local/run.sh
 
 stop:
 	deploy/local/stack.sh down

@@ -4,6 +4,8 @@
 #   - Debian packages (toolchain, libraries, Redis, a JDK, Maven)
 #   - the Apache Kafka broker jars pinned by deploy/kafka/pom.xml, copied by Maven
 #     into $LOV_TOOLS_DIR/kafka-<version>/ (default <repo>/.tools, git-ignored)
+#   - what building and running the container images without a Docker daemon
+#     needs: Buildah, Podman with runc, debootstrap (deploy/docker/build-images.sh)
 # Prints one line per item on stdout: "ok <thing> (present)" or "installed <thing>".
 # Progress and errors go to stderr.
 set -euo pipefail
@@ -11,7 +13,7 @@ set -euo pipefail
 # Debian packages. Two are special-cased below: the JDK is skipped when `javac` is
 # already on PATH and Maven when `mvn` is (a JDK rather than a JRE, because
 # deploy/local/stack.sh compiles deploy/kafka/KafkaAdmin.java against the broker jars).
-PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven"
+PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven buildah podman runc debootstrap python3 python3-yaml"
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"

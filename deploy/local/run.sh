@@ -11,6 +11,13 @@
 # LOV_<SERVICE>_METRICS_PORT per service, LOV_CONSOLE_HTTP_PORT (the
 # dashboard, default 8080), LOV_RUN_DETACH=1 to return after
 # start-up instead of waiting for Ctrl-C.
+#
+# LOV_RUN_FROM=images (`make run-images`) runs every service and the simulator
+# from the container images of deploy/docker/build-images.sh
+# (localhost/lov-<name>:$LOV_IMAGE_TAG, default dev) with Podman, on the host
+# network, read-only and as uid 10001, with exactly the same flags as the
+# binaries get; LOV_RUN_FROM=build (the default) runs the binaries of the
+# build dir.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,6 +27,8 @@ RUN_DIR="${LOV_RUN_DIR:-${REPO_ROOT}/.run}"
 export LOV_RUN_DIR="${RUN_DIR}"
 STACK="${SCRIPT_DIR}/stack.sh"
 READY_TIMEOUT="${LOV_READY_TIMEOUT:-90}"
+RUN_FROM="${LOV_RUN_FROM:-build}"
+IMAGE_TAG="${LOV_IMAGE_TAG:-dev}"
 
 log() { printf 'run: %s\n' "$*" >&2; }
 die() {
@@ -52,9 +61,36 @@ wait_ready() { # NAME METRICS_PORT
   die "${name} did not become ready within ${READY_TIMEOUT}s; log: ${RUN_DIR}/logs/${name}.log"
 }
 
+# COMMAND... for running NAME (a service or the simulator): the binary of the
+# build dir or, with LOV_RUN_FROM=images, its image.
+command_for() { # NAME BINARY -> the array CMD
+  if [[ ${RUN_FROM} == images ]]; then
+    CMD=(podman run --rm --replace --name "lov-${1}-$$" --label "lov.run-dir=${RUN_DIR}"
+      --network host --read-only --user 10001:10001 --stop-timeout 30
+      "localhost/lov-${1}:${IMAGE_TAG}")
+  else
+    CMD=("${BUILD_DIR}/${2}")
+  fi
+}
+
+case "${RUN_FROM}" in
+  build) ;;
+  images)
+    command -v podman >/dev/null 2>&1 || die "LOV_RUN_FROM=images needs podman; run: deploy/install.sh"
+    export CONTAINERS_CONF="${CONTAINERS_CONF:-${REPO_ROOT}/deploy/docker/containers.conf}"
+    for name in registry choice visits settlement console simulator; do
+      podman image exists "localhost/lov-${name}:${IMAGE_TAG}" ||
+        die "no image localhost/lov-${name}:${IMAGE_TAG}; build the images first: make images"
+    done
+    ;;
+  *) die "LOV_RUN_FROM='${RUN_FROM}' is neither build nor images" ;;
+esac
+
 # The demo municipality is built from scratch each time, so its numbers are
 # the simulator's alone; LOV_KEEP_DATA=1 keeps what .run holds instead.
-if [[ "${LOV_KEEP_DATA:-0}" != 1 && -x "${BUILD_DIR}/tools/simulator/simulator" ]]; then
+have_simulator=0
+[[ ${RUN_FROM} == images || -x "${BUILD_DIR}/tools/simulator/simulator" ]] && have_simulator=1
+if [[ "${LOV_KEEP_DATA:-0}" != 1 && ${have_simulator} == 1 ]]; then
   log "starting from an empty Kafka and Redis (LOV_KEEP_DATA=1 keeps the old data)"
   "${STACK}" down --wipe >/dev/null
 fi
@@ -63,6 +99,7 @@ fi
 source "${RUN_DIR}/env"
 
 started=()
+declare -A grpc_port=()
 for line in "${SERVICES[@]}"; do
   read -r name binary grpc metrics <<<"${line}"
   upper="$(tr '[:lower:]' '[:upper:]' <<<"${name}")"
@@ -70,7 +107,9 @@ for line in "${SERVICES[@]}"; do
   metrics_var="LOV_${upper}_METRICS_PORT"
   grpc="${!grpc_var:-${grpc}}"
   metrics="${!metrics_var:-${metrics}}"
-  [[ -x "${BUILD_DIR}/${binary}" ]] || continue
+  [[ ${RUN_FROM} == images || -x "${BUILD_DIR}/${binary}" ]] || continue
+  grpc_port[${name}]="${grpc}"
+  command_for "${name}" "${binary}"
   extra=()
   if [[ "${name}" == console ]]; then
     # The dashboard, and where the console finds the other services' metrics.
@@ -82,7 +121,7 @@ for line in "${SERVICES[@]}"; do
       extra+=("--${w_name}-metrics=127.0.0.1:${!w_var:-${watched##*:}}")
     done
   fi
-  "${STACK}" start-service "${name}" -- "${BUILD_DIR}/${binary}" \
+  "${STACK}" start-service "${name}" -- "${CMD[@]}" \
     "--grpc-port=${grpc}" "--metrics-port=${metrics}" \
     "--kafka-brokers=${LOV_KAFKA_BROKERS}" "--redis-addr=${LOV_REDIS_ADDR}" \
     ${extra[@]+"${extra[@]}"} >&2
@@ -100,9 +139,12 @@ echo "  redis  ${LOV_REDIS_ADDR}"
 for s in "${started[@]}"; do echo "  ${s}"; done
 echo "  logs   ${RUN_DIR}/logs/"
 
-if [[ -x "${BUILD_DIR}/tools/simulator/simulator" ]]; then
+if [[ ${have_simulator} == 1 ]]; then
+  command_for simulator tools/simulator/simulator
   # shellcheck disable=SC2086
-  "${BUILD_DIR}/tools/simulator/simulator" --run-dir="${RUN_DIR}" ${LOV_SIM_ARGS:-}
+  "${CMD[@]}" --registry="127.0.0.1:${grpc_port[registry]}" --choice="127.0.0.1:${grpc_port[choice]}" \
+    --visits="127.0.0.1:${grpc_port[visits]}" --settlement="127.0.0.1:${grpc_port[settlement]}" \
+    ${LOV_SIM_ARGS:-}
 fi
 
 if [[ "${LOV_RUN_DETACH:-0}" == 1 ]]; then

@@ -11,6 +11,7 @@
 #                                        run CMD in the background with $LOV_RUN_DIR/env loaded
 #   stack.sh stop-service NAME           stop one process started with start-service
 #   stack.sh topics                      list the broker's topics ("<topic> <partitions>")
+#   stack.sh free-ports N                N distinct free ports on 127.0.0.1, one a line
 #
 # Environment:
 #   LOV_RUN_DIR                (default <repo>/.run)   pids/, logs/, data, env file
@@ -74,6 +75,7 @@ usage: stack.sh up
        stack.sh start-service NAME -- CMD [ARGS...]
        stack.sh stop-service NAME
        stack.sh topics
+       stack.sh free-ports N
 (see the comment at the top of deploy/local/stack.sh for the environment variables)
 EOF
   exit 64
@@ -517,6 +519,23 @@ cmd_up() {
   log "environment for services: ${ENV_FILE}"
 }
 
+# Services run from images (LOV_RUN_FROM=images make run) are `podman run`
+# processes labelled with this run dir. Stopping such a process stops its
+# container, but a container whose podman process was killed runs on under
+# conmon; remove whatever is left.
+remove_containers() {
+  command -v podman >/dev/null 2>&1 || return 0
+  local -a ids
+  export CONTAINERS_CONF="${CONTAINERS_CONF:-${REPO_ROOT}/deploy/docker/containers.conf}"
+  mapfile -t ids < <(podman ps -aq --filter "label=lov.run-dir=${RUN_DIR}" 2>/dev/null || true)
+  ((${#ids[@]} > 0)) || return 0
+  log "removing ${#ids[@]} leftover container(s) of ${RUN_DIR}"
+  podman rm -f -t "${STOP_TIMEOUT}" "${ids[@]}" >/dev/null || {
+    warn "could not remove containers: ${ids[*]}"
+    return 1
+  }
+}
+
 cmd_down() {
   local wipe=0
   case "${1-}" in
@@ -543,6 +562,7 @@ cmd_down() {
   if ((${#services[@]} > 0)); then
     stop_names "${services[@]}" || failed=1
   fi
+  remove_containers || failed=1
   [[ ! -e "$(pid_file kafka)" ]] || stop_names kafka || failed=1
   [[ ! -e "$(pid_file redis)" ]] || stop_names redis || failed=1
   rm -f "${ENV_FILE}"
@@ -601,6 +621,15 @@ cmd_stop_service() {
   stop_names "$1"
 }
 
+cmd_free_ports() { # N -> N distinct ports nobody listens on, one a line
+  (($# == 1)) && [[ $1 =~ ^[1-9][0-9]?$ ]] || usage
+  local -a got=()
+  while ((${#got[@]} < $1)); do
+    got+=("$(pick_free_port ${got[@]+"${got[@]}"})")
+  done
+  printf '%s\n' "${got[@]}"
+}
+
 cmd_topics() {
   local port
   require_kafka_jars
@@ -627,6 +656,7 @@ main() {
       ;;
     start-service) cmd_start_service "$@" ;;
     stop-service) cmd_stop_service "$@" ;;
+    free-ports) cmd_free_ports "$@" ;;
     topics)
       (($# == 0)) || usage
       cmd_topics

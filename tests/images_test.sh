@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# The container images, built and run the way a user builds and runs them:
+#   1. deploy/docker/build-images.sh builds every image (tag LOV_TEST_IMAGE_TAG,
+#      default "test", so a developer's "dev" images are left alone);
+#   2. each image runs as uid 10001, finds every shared library its binary
+#      links, and has the binary as its entry point;
+#   3. deploy/local/run.sh with LOV_RUN_FROM=images brings Kafka, Redis and
+#      every service up from the images and runs the demo municipality with the
+#      simulator image; its checks (statement lines add up, every accepted visit
+#      paid once) must pass, and the services must have been containers;
+#   4. each Deployment of the k8s dev overlay, its ConfigMaps, env and security
+#      context given to its image as the cluster would, serves (only addresses,
+#      ports and the namespace differ), and its probes and ports are the ones
+#      the configuration names;
+#   5. `stack.sh down` leaves no container behind.
+# Prints "N passed, N failed" at the end and exits non-zero on any failure.
+set -uo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STACK="${REPO_ROOT}/deploy/local/stack.sh"
+TAG="${LOV_TEST_IMAGE_TAG:-test}"
+NAMES=(registry choice visits settlement console lovctl simulator)
+export CONTAINERS_CONF="${CONTAINERS_CONF:-${REPO_ROOT}/deploy/docker/containers.conf}"
+
+passed=0 failed=0
+pass() {
+  passed=$((passed + 1))
+  echo "ok: $*"
+}
+fail() {
+  failed=$((failed + 1))
+  echo "FAILED: $*"
+}
+finish() {
+  echo "${passed} passed, ${failed} failed"
+  ((failed == 0))
+  exit
+}
+
+run_dir="$(mktemp -d "${TMPDIR:-/tmp}/lov-images-test.XXXXXX")"
+cleanup() {
+  LOV_RUN_DIR="${run_dir}" "${STACK}" down --wipe >/dev/null 2>&1 || true
+  rm -rf "${run_dir}"
+}
+trap cleanup EXIT
+
+# --- 1. build ---------------------------------------------------------------------------
+if "${REPO_ROOT}/deploy/docker/build-images.sh" --tag="${TAG}" >"${run_dir}/build.out" 2>"${run_dir}/build.err"; then
+  pass "build-images.sh built $(wc -l <"${run_dir}/build.out") images"
+else
+  tail -n 40 "${run_dir}/build.err"
+  fail "build-images.sh failed"
+  finish
+fi
+
+# --- 2. each image ------------------------------------------------------------------------
+for name in "${NAMES[@]}"; do
+  image="localhost/lov-${name}:${TAG}"
+  grep -qx "${image}" "${run_dir}/build.out" || fail "${image} not reported as built"
+  user="$(podman image inspect --format '{{.Config.User}}' "${image}" 2>&1)"
+  entry="$(podman image inspect --format '{{json .Config.Entrypoint}}' "${image}" 2>&1)"
+  # Inside: who runs, what the entry point resolves to, and which libraries are missing.
+  inside="$(podman run --rm --read-only --entrypoint /bin/sh "${image}" -c \
+    'id -u; readlink -f /usr/local/bin/lov-service; ldd /usr/local/bin/lov-service | grep -c "not found"' 2>&1)"
+  expected="$(printf '10001\n/usr/local/bin/%s\n0' "${name}")"
+  if [[ ${user} == 10001:10001 && ${entry} == '["/usr/local/bin/lov-service"]' && ${inside} == "${expected}" ]]; then
+    pass "${image}: runs ${name} as uid 10001 with every library it links"
+  else
+    fail "${image}: user='${user}' entrypoint=${entry} inside=[${inside//$'\n'/ }] (want uid 10001, /usr/local/bin/${name}, 0 missing libraries)"
+  fi
+done
+
+# --- 3. the demo from the images ----------------------------------------------------------
+mapfile -t ports < <("${STACK}" free-ports 11)
+if ((${#ports[@]} != 11)); then
+  fail "no free ports"
+  finish
+fi
+export LOV_RUN_DIR="${run_dir}" LOV_RUN_FROM=images LOV_IMAGE_TAG="${TAG}" LOV_RUN_DETACH=1 \
+  LOV_SIM_ARGS="--clients=120" LOV_REDIS_PORT=auto LOV_KAFKA_PORT=auto LOV_KAFKA_CONTROLLER_PORT=auto \
+  LOV_REGISTRY_GRPC_PORT="${ports[0]}" LOV_REGISTRY_METRICS_PORT="${ports[1]}" \
+  LOV_CHOICE_GRPC_PORT="${ports[2]}" LOV_CHOICE_METRICS_PORT="${ports[3]}" \
+  LOV_VISITS_GRPC_PORT="${ports[4]}" LOV_VISITS_METRICS_PORT="${ports[5]}" \
+  LOV_SETTLEMENT_GRPC_PORT="${ports[6]}" LOV_SETTLEMENT_METRICS_PORT="${ports[7]}" \
+  LOV_CONSOLE_GRPC_PORT="${ports[8]}" LOV_CONSOLE_METRICS_PORT="${ports[9]}" \
+  LOV_CONSOLE_HTTP_PORT="${ports[10]}"
+if "${REPO_ROOT}/deploy/local/run.sh" >"${run_dir}/run.out" 2>&1; then
+  pass "run.sh with LOV_RUN_FROM=images exited 0"
+else
+  tail -n 40 "${run_dir}/run.out"
+  fail "run.sh with LOV_RUN_FROM=images failed"
+fi
+# The addresses of this run's Kafka and Redis (stack.sh writes them to env).
+LOV_KAFKA_BROKERS_USED="$(sed -n 's/^LOV_KAFKA_BROKERS=//p' "${run_dir}/env" 2>/dev/null)"
+LOV_REDIS_ADDR_USED="$(sed -n 's/^LOV_REDIS_ADDR=//p' "${run_dir}/env" 2>/dev/null)"
+for check in "Every statement's lines add up to its total: yes." \
+  "Every accepted visit is paid exactly once (statement hours equal the accepted visits' hours): yes."; do
+  if grep -qxF "${check}" "${run_dir}/run.out"; then
+    pass "demo: ${check}"
+  else
+    fail "demo did not report: ${check}"
+  fi
+done
+
+running="$(podman ps --filter "label=lov.run-dir=${run_dir}" --format '{{.Image}}' | sort | tr '\n' ' ')"
+want="localhost/lov-choice:${TAG} localhost/lov-console:${TAG} localhost/lov-registry:${TAG} localhost/lov-settlement:${TAG} localhost/lov-visits:${TAG} "
+if [[ ${running} == "${want}" ]]; then
+  pass "the five services ran as containers of the images"
+else
+  fail "containers of this run: '${running}', want '${want}'"
+fi
+if curl -sf "http://127.0.0.1:${ports[10]}/" | grep -q '<title>LOV operations dashboard</title>'; then
+  pass "the console container serves the dashboard"
+else
+  fail "no dashboard on 127.0.0.1:${ports[10]}"
+fi
+
+# --- 4. the images with the configuration of the k8s dev overlay -----------------------
+# Each Deployment's settings (its ConfigMaps and env) given to the image as the
+# cluster gives them, with the security context the manifest sets; only the
+# addresses of Kafka and Redis, the ports (the manifest's may be in use here)
+# and the namespace (apart from the demo's data) differ.
+kustomize="${LOV_TOOLS_DIR:-${REPO_ROOT}/.tools}/bin/kustomize"
+k8s_dir="${run_dir}/k8s"
+mkdir -p "${k8s_dir}"
+if ! "${kustomize}" build "${REPO_ROOT}/k8s/overlays/dev" >"${k8s_dir}/dev.yaml" 2>"${k8s_dir}/kustomize.err"; then
+  cat "${k8s_dir}/kustomize.err"
+  fail "kustomize build k8s/overlays/dev (tools from k8s/validate.sh --install-only)"
+else
+  # Per Deployment: NAME.env (KEY=VALUE as the pod gets them; a secret gets a
+  # made-up value) and NAME.facts (image, user, read-only root, dropped
+  # capabilities, gRPC probe ports, container ports grpc and metrics).
+  /usr/bin/python3 - "${k8s_dir}" <<'PY' || fail "reading the rendered dev overlay"
+import os, secrets, sys, yaml
+out = sys.argv[1]
+docs = [d for d in yaml.safe_load_all(open(os.path.join(out, "dev.yaml"))) if d]
+maps = {d["metadata"]["name"]: d.get("data", {}) for d in docs if d["kind"] == "ConfigMap"}
+for d in docs:
+    if d["kind"] != "Deployment":
+        continue
+    pod = d["spec"]["template"]["spec"]
+    c = pod["containers"][0]
+    env = {}
+    for ref in c.get("envFrom", []):
+        env.update(maps[ref["configMapRef"]["name"]])
+    for e in c.get("env", []):
+        env[e["name"]] = e["value"] if "value" in e else secrets.token_hex(32)
+    sc = {**pod.get("securityContext", {}), **c.get("securityContext", {})}
+    probes = sorted({str(c[p]["grpc"]["port"]) for p in ("startupProbe", "readinessProbe", "livenessProbe")
+                     if "grpc" in c.get(p, {})})
+    ports = {p["name"]: str(p["containerPort"]) for p in c.get("ports", [])}
+    name = d["metadata"]["name"]
+    with open(os.path.join(out, name + ".env"), "w") as f:
+        f.writelines(f"{k}={v}\n" for k, v in sorted(env.items()))
+    with open(os.path.join(out, name + ".facts"), "w") as f:
+        f.write(" ".join([c["image"], f'{sc.get("runAsUser", "")}:{sc.get("runAsGroup", "")}',
+                          str(sc.get("readOnlyRootFilesystem", False)),
+                          ",".join(sc.get("capabilities", {}).get("drop", [])) or "-",
+                          ",".join(probes) or "-", ports.get("grpc", "-"), ports.get("metrics", "-")]) + "\n")
+PY
+  for name in registry choice visits settlement console; do
+    facts="${k8s_dir}/${name}.facts" envf="${k8s_dir}/${name}.env"
+    if [[ ! -f ${facts} ]]; then
+      fail "k8s dev overlay: no Deployment ${name}"
+      continue
+    fi
+    read -r image user readonly caps probes c_grpc c_metrics <"${facts}"
+    grpc_env="$(sed -n 's/^LOV_GRPC_PORT=//p' "${envf}")"
+    metrics_env="$(sed -n 's/^LOV_METRICS_PORT=//p' "${envf}")"
+    if [[ ${image} == "localhost/lov-${name}:dev" && ${user} == 10001:10001 && ${readonly} == True &&
+      ${caps} == ALL && ${probes} == "${grpc_env}" && ${c_grpc} == "${grpc_env}" &&
+      ${c_metrics} == "${metrics_env}" ]]; then
+      pass "k8s ${name}: image, uid 10001, read-only, no capabilities; probes and ports on the configured ports"
+    else
+      fail "k8s ${name}: image=${image} user=${user} readOnlyRootFilesystem=${readonly} drop=${caps} grpc-probes=${probes} containerPorts grpc=${c_grpc} metrics=${c_metrics}; ConfigMap LOV_GRPC_PORT=${grpc_env} LOV_METRICS_PORT=${metrics_env}"
+    fi
+    # Run the image with that configuration until it reports ready.
+    mapfile -t p < <("${STACK}" free-ports 3)
+    ctr="lov-k8s-${name}-$$"
+    podman run -d --rm --name "${ctr}" --label "lov.run-dir=${run_dir}" --network host \
+      --read-only --tmpfs /tmp --cap-drop=all --security-opt no-new-privileges --user "${user}" \
+      --env-file "${envf}" -e "LOV_KAFKA_BROKERS=${LOV_KAFKA_BROKERS_USED}" -e "LOV_REDIS_ADDR=${LOV_REDIS_ADDR_USED}" \
+      -e LOV_NAMESPACE=k8s-config-check -e "LOV_GRPC_PORT=${p[0]}" -e "LOV_METRICS_PORT=${p[1]}" \
+      -e "LOV_HTTP_PORT=${p[2]}" "localhost/lov-${name}:${TAG}" >/dev/null 2>"${k8s_dir}/${name}.run.err" ||
+      cat "${k8s_dir}/${name}.run.err"
+    ready=0
+    for _ in $(seq 1 300); do
+      if curl -sf "http://127.0.0.1:${p[1]}/readyz" >/dev/null 2>&1; then
+        ready=1
+        break
+      fi
+      podman container exists "${ctr}" || break
+      sleep 0.2
+    done
+    if ((ready == 1)); then
+      pass "k8s ${name}: the image with the overlay's configuration serves"
+    else
+      podman logs "${ctr}" 2>&1 | tail -n 5
+      fail "k8s ${name}: the image with the overlay's configuration did not become ready"
+    fi
+    podman stop -t 30 "${ctr}" >/dev/null 2>&1 || true
+  done
+fi
+
+# --- 5. stop ------------------------------------------------------------------------------
+if "${STACK}" down >"${run_dir}/down.out" 2>&1; then
+  pass "stack.sh down"
+else
+  cat "${run_dir}/down.out"
+  fail "stack.sh down failed"
+fi
+left="$(podman ps -a --filter "label=lov.run-dir=${run_dir}" --format '{{.Names}}' | tr '\n' ' ')"
+if [[ -z ${left} ]]; then
+  pass "no container left after stack.sh down"
+else
+  fail "containers left after stack.sh down: ${left}"
+fi
+if grep -q '"msg":"stopped"' "${run_dir}/logs/registry.log" 2>/dev/null; then
+  pass "the registry container shut down cleanly on SIGTERM"
+else
+  fail "the registry container's log has no clean stop"
+fi
+finish
