@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "domain/allocation.h"
+#include "domain/eligibility.h"
 #include "lov/choice/v1/choice.pb.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/requests.h"
@@ -32,8 +33,9 @@ struct Reservation {
   std::string provider_id;
   std::string zone_id;
   std::string client_id;
-  // The client's slot score before, or nullopt if it held none.
+  // The client's slot score and minutes before, or nullopt if it held none.
   std::optional<std::string> previous_score;
+  std::optional<std::string> previous_minutes;
 };
 
 struct DueCase {
@@ -83,21 +85,27 @@ class ChoiceStore {
   virtual absl::StatusOr<std::vector<std::string>> SlotHolders(
       const std::string& provider_id, const std::string& zone_id,
       absl::CivilDay day) = 0;
-  // Number of slot holders per provider in the zone on `day`.
-  virtual absl::StatusOr<std::map<std::string, int>> Occupied(
+  // Slot holders per provider in the zone on `day`, and their granted
+  // minutes a month.
+  virtual absl::StatusOr<std::map<std::string, Occupancy>> Occupied(
       const std::vector<std::string>& provider_ids, const std::string& zone_id,
       absl::CivilDay day) = 0;
   // Applies one event; idempotent (an event whose aggregate version is not
   // newer than the stored one changes nothing).
   virtual absl::Status Apply(const v1::ChoiceEvent& event) = 0;
 
-  // Atomically takes a slot with the provider in the zone from `from`, if
-  // fewer than `cap` clients hold one then (cap < 0: no cap), across every
-  // replica. FAILED_PRECONDITION naming the cap when full.
+  // Atomically takes a slot with the provider in the zone from `from` for a
+  // client granted `minutes` a month there, if fewer than
+  // limits.max_clients clients hold one then and their minutes plus
+  // `minutes` stay within limits.max_minutes (-1: no limit), across every
+  // replica. FAILED_PRECONDITION naming the cap when full. A client already
+  // holding a slot from `from` keeps it.
   virtual absl::StatusOr<Reservation> Reserve(const std::string& provider_id,
                                               const std::string& zone_id,
                                               const std::string& client_id,
-                                              absl::CivilDay from, int cap) = 0;
+                                              absl::CivilDay from,
+                                              SlotLimits limits,
+                                              int64_t minutes) = 0;
   virtual absl::Status Release(const Reservation& reservation) = 0;
 
   // Serialises commands on one aggregate, across replicas.

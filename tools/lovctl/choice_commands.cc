@@ -206,13 +206,16 @@ absl::Status Eligible(Context& ctx, Args& args) {
     out << "eligible providers for " << resp.client_id() << " on "
         << resp.as_of() << " (neutral order, seed " << resp.seed() << "):\n";
     Table t({"#", "PROVIDER", "NAME", "LANGUAGES", "SPECIALISATIONS",
-             "FREE SLOTS"});
+             "FREE SLOTS", "HOURS CAP"});
     int n = 0;
     for (const auto& p : resp.providers()) {
       t.Add({std::to_string(++n), p.provider_id(), p.name(),
              absl::StrJoin(p.profile().languages(), ","),
              absl::StrJoin(p.profile().specialisations(), ","),
-             p.capped() ? std::to_string(p.free_slots()) : "no cap"});
+             p.capped() ? std::to_string(p.free_slots()) : "no cap",
+             p.max_hours_per_month() > 0
+                 ? absl::StrCat(p.max_hours_per_month(), " h a month")
+                 : "-"});
     }
     t.Write(out);
   });

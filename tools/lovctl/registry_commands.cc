@@ -23,6 +23,15 @@ std::string KindName(v1::ProviderKind k) {
   return k == v1::PROVIDER_KIND_IN_HOUSE ? "in-house" : "private";
 }
 
+// "40 clients", "400 h a month", "40 clients, 400 h a month" or `none`.
+std::string CapText(bool capped, int max_clients, int max_hours,
+                    const std::string& none) {
+  std::vector<std::string> parts;
+  if (capped) parts.push_back(absl::StrCat(max_clients, " clients"));
+  if (max_hours > 0) parts.push_back(absl::StrCat(max_hours, " h a month"));
+  return parts.empty() ? none : absl::StrJoin(parts, ", ");
+}
+
 void ProviderTable(std::ostream& out, const v1::Provider& p) {
   out << p.name() << " (" << p.provider_id() << ", " << p.organisation_number()
       << ", " << KindName(p.kind()) << ")\n";
@@ -44,7 +53,8 @@ void ProviderTable(std::ostream& out, const v1::Provider& p) {
   if (!p.applications().empty()) apps.Write(out);
   for (const auto& c : p.capacity()) {
     out << "cap " << c.zone_id() << ": "
-        << (c.capped() ? absl::StrCat(c.max_clients(), " clients") : "none")
+        << CapText(c.capped(), c.max_clients(), c.max_hours_per_month(), "none")
+        << (c.effective_date().empty() ? "" : " from " + c.effective_date())
         << "\n";
   }
   for (const auto& n : p.notices()) {
@@ -64,7 +74,7 @@ void StatusTable(std::ostream& out, const v1::ProviderStatus& s) {
   for (const auto& z : s.statuses()) {
     t.Add({z.zone_id(), z.category_id(),
            z.accepting_new_clients() ? "yes" : "no",
-           z.capped() ? std::to_string(z.max_clients()) : "-",
+           CapText(z.capped(), z.max_clients(), z.max_hours_per_month(), "-"),
            z.leaving_date().empty() ? "-" : z.leaving_date(),
            absl::StrJoin(z.reasons(), "; ")});
   }
@@ -309,7 +319,9 @@ absl::Status Cap(Context& ctx, Args& args) {
   req.set_request_id(RequestId(args));
   req.set_provider_id(args.Required("id"));
   req.set_zone_id(args.Required("zone"));
-  req.set_remove_cap(args.Bool("no-cap"));
+  // --max-hours alone caps granted hours and not the number of clients.
+  req.set_remove_cap(args.Bool("no-cap") ||
+                     (!args.Has("max-clients") && args.Has("max-hours")));
   if (!req.remove_cap()) {
     req.set_max_clients(static_cast<int32_t>(args.Int("max-clients", -1)));
     args.Required("max-clients");
@@ -414,7 +426,8 @@ const Registrar registrar({
      [](Context& c, Args& a) { return Decide(c, a, false); }},
     {"provider", "cap", "set or remove the capacity cap in a zone",
      "  --id PROVIDER_ID  --zone ZONE  (--max-clients N | --no-cap)\n"
-     "  --max-hours N  --effective-date YYYY-MM-DD",
+     "  [--max-hours N (granted hours a month; alone: no cap on clients)]\n"
+     "  [--effective-date YYYY-MM-DD]",
      Cap},
     {"provider", "notice", "give notice to leave a zone (or everything)",
      "  --id PROVIDER_ID  [--zone ZONE]  --effective-date YYYY-MM-DD\n"

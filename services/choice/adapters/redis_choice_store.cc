@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "domain/client_state.h"
 #include "lov/platform/proto_util.h"
@@ -31,6 +32,7 @@ while i <= #ARGV do
   elseif op == 'ZREM' then redis.call('ZREM', k, a)
   elseif op == 'SADD' then redis.call('SADD', k, a)
   elseif op == 'HSET' then redis.call('HSET', k, a, b)
+  elseif op == 'HDEL' then redis.call('HDEL', k, a)
   elseif op == 'MAXSEQ' then
     local seq = tonumber(redis.call('HGET', k, 'seq') or '0')
     if tonumber(a) > seq then redis.call('HSET', k, 'seq', a, 'provider', b) end
@@ -40,25 +42,40 @@ end
 return 1
 )lua";
 
-// Takes a capacity slot: KEYS[1] the provider's slots in the zone; ARGV:
-// client, first day (day number), cap (-1 = none), the slot's score.
-// A client already holding a slot from that day keeps it. Returns
-// {1, previous score or ''} when taken, {0, holders} when full.
+// Takes a capacity slot: KEYS[1] the provider's slots in the zone (client ->
+// last day), KEYS[2] their granted minutes a month (client -> minutes); ARGV:
+// client, first day (day number), client cap (-1 = none), the slot's score,
+// minutes cap (-1 = none), the client's minutes. A client already holding a
+// slot from that day keeps it. Returns {1, previous score or '', previous
+// minutes or ''} when taken, {0, 'clients' or 'minutes', what is held} when
+// full. Minutes are summed in batches (Lua's unpack has a stack limit).
 constexpr char kReserveScript[] = R"lua(
 local prev = redis.call('ZSCORE', KEYS[1], ARGV[1])
+local prev_minutes = redis.call('HGET', KEYS[2], ARGV[1]) or ''
 if prev and tonumber(prev) >= tonumber(ARGV[2]) then
   if tonumber(ARGV[4]) > tonumber(prev) then
     redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
   end
-  return {1, prev}
+  return {1, prev, prev_minutes}
 end
 local cap = tonumber(ARGV[3])
 if cap >= 0 then
   local used = redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf')
-  if used >= cap then return {0, tostring(used)} end
+  if used >= cap then return {0, 'clients', tostring(used)} end
+end
+local cap_minutes = tonumber(ARGV[5])
+if cap_minutes >= 0 then
+  local holders = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], '+inf')
+  local sum = 0
+  for i = 1, #holders, 500 do
+    local minutes = redis.call('HMGET', KEYS[2], unpack(holders, i, math.min(i + 499, #holders)))
+    for _, m in ipairs(minutes) do sum = sum + (tonumber(m) or 0) end
+  end
+  if sum + tonumber(ARGV[6]) > cap_minutes then return {0, 'minutes', tostring(sum)} end
 end
 redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
-return {1, prev or ''}
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[6])
+return {1, prev or '', prev_minutes}
 )lua";
 
 // Builds the argument list of kApplyScript.
@@ -308,20 +325,43 @@ absl::StatusOr<std::vector<std::string>> RedisChoiceStore::SlotHolders(
   return out;
 }
 
-absl::StatusOr<std::map<std::string, int>> RedisChoiceStore::Occupied(
+absl::StatusOr<std::map<std::string, Occupancy>> RedisChoiceStore::Occupied(
     const std::vector<std::string>& provider_ids, const std::string& zone_id,
     absl::CivilDay day) {
-  std::map<std::string, int> out;
+  std::map<std::string, Occupancy> out;
   if (provider_ids.empty()) return out;
-  std::vector<std::vector<std::string>> counts;
+  // The holders on `day`, then their minutes: two round trips in all.
+  std::vector<std::vector<std::string>> holders_of;
   for (const auto& id : provider_ids) {
-    counts.push_back({"ZCOUNT", SlotsKey(id, zone_id),
-                      std::to_string(DayNumber(day)), "+inf"});
+    holders_of.push_back({"ZRANGEBYSCORE", SlotsKey(id, zone_id),
+                          std::to_string(DayNumber(day)), "+inf"});
   }
-  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(counts);
-  if (!r.ok()) return r.status();
-  for (size_t i = 0; i < provider_ids.size() && i < r->size(); ++i) {
-    out[provider_ids[i]] = static_cast<int>((*r)[i].integer);
+  absl::StatusOr<std::vector<RedisReply>> holders =
+      redis_->Pipeline(holders_of);
+  if (!holders.ok()) return holders.status();
+  std::vector<std::vector<std::string>> minutes_of;
+  std::vector<std::string> asked;
+  for (size_t i = 0; i < provider_ids.size() && i < holders->size(); ++i) {
+    const auto& clients = (*holders)[i].elements;
+    out[provider_ids[i]] = Occupancy(static_cast<int>(clients.size()), 0);
+    if (clients.empty()) continue;
+    std::vector<std::string> cmd = {"HMGET",
+                                    SlotMinutesKey(provider_ids[i], zone_id)};
+    for (const auto& c : clients) cmd.push_back(c.str);
+    minutes_of.push_back(std::move(cmd));
+    asked.push_back(provider_ids[i]);
+  }
+  if (minutes_of.empty()) return out;
+  absl::StatusOr<std::vector<RedisReply>> minutes =
+      redis_->Pipeline(minutes_of);
+  if (!minutes.ok()) return minutes.status();
+  for (size_t i = 0; i < asked.size() && i < minutes->size(); ++i) {
+    int64_t sum = 0;
+    for (const auto& m : (*minutes)[i].elements) {
+      int64_t v = 0;
+      if (absl::SimpleAtoi(m.str, &v)) sum += v;
+    }
+    out[asked[i]].minutes = sum;
   }
   return out;
 }
@@ -395,25 +435,45 @@ absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event) {
               Key("pnr:" + event.client_registered().personnummer_hmac()),
               client.client_id());
     }
-    if (event.has_assignment_started() || event.has_assignment_ended()) {
+    if (event.has_assignment_started() || event.has_assignment_ended() ||
+        event.has_decision_registered() || event.has_decision_changed()) {
       // Each (provider, zone) slot is held until the last day of the
       // client's last assignment there; released entirely if none ever
-      // started (all cancelled before their first day).
-      std::map<std::pair<std::string, std::string>, int64_t> last_day;
+      // started (all cancelled before their first day). It weighs the
+      // client's granted minutes a month in the categories the provider
+      // serves, by the decision for the latest of those assignments.
+      struct Slot {
+        int64_t score = -1;
+        std::vector<std::string> categories;
+        std::string latest_from;
+      };
+      std::map<std::pair<std::string, std::string>, Slot> slots;
       for (const auto& a : client.assignments()) {
-        auto key = std::make_pair(a.provider_id(), a.zone_id());
+        Slot& slot = slots[std::make_pair(a.provider_id(), a.zone_id())];
         const bool cancelled =
             !a.valid_to().empty() && a.valid_to() < a.valid_from();
-        int64_t score = cancelled ? -1 : DayNumber(a.valid_to());
-        auto [it, inserted] = last_day.emplace(key, score);
-        if (!inserted) it->second = std::max(it->second, score);
+        if (cancelled) continue;
+        slot.score = std::max(slot.score, DayNumber(a.valid_to()));
+        slot.latest_from = std::max(slot.latest_from, a.valid_from());
+        for (const auto& c : a.category_ids()) {
+          if (std::find(slot.categories.begin(), slot.categories.end(), c) ==
+              slot.categories.end()) {
+            slot.categories.push_back(c);
+          }
+        }
       }
-      for (const auto& [key, score] : last_day) {
-        if (score < 0) {
-          ops.Add("ZREM", SlotsKey(key.first, key.second), client.client_id());
+      for (const auto& [key, slot] : slots) {
+        const std::string slots_key = SlotsKey(key.first, key.second);
+        const std::string minutes_key = SlotMinutesKey(key.first, key.second);
+        if (slot.score < 0) {
+          ops.Add("ZREM", slots_key, client.client_id());
+          ops.Add("HDEL", minutes_key, client.client_id());
         } else {
-          ops.Add("ZADD", SlotsKey(key.first, key.second),
-                  std::to_string(score), client.client_id());
+          ops.Add("ZADD", slots_key, std::to_string(slot.score),
+                  client.client_id());
+          ops.Add("HSET", minutes_key, client.client_id(),
+                  std::to_string(GrantedMinutes(client, slot.categories,
+                                                slot.latest_from)));
         }
         ops.Add("SADD", Key("provider-clients:" + key.first),
                 client.client_id());
@@ -450,36 +510,58 @@ absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event) {
 
 absl::StatusOr<Reservation> RedisChoiceStore::Reserve(
     const std::string& provider_id, const std::string& zone_id,
-    const std::string& client_id, absl::CivilDay from, int cap) {
-  absl::StatusOr<RedisReply> r =
-      redis_->EvalSource(kReserveScript, {SlotsKey(provider_id, zone_id)},
-                         {client_id, std::to_string(DayNumber(from)),
-                          std::to_string(cap), std::to_string(kOpenEnded)});
+    const std::string& client_id, absl::CivilDay from, SlotLimits limits,
+    int64_t minutes) {
+  absl::StatusOr<RedisReply> r = redis_->EvalSource(
+      kReserveScript,
+      {SlotsKey(provider_id, zone_id), SlotMinutesKey(provider_id, zone_id)},
+      {client_id, std::to_string(DayNumber(from)),
+       std::to_string(limits.max_clients), std::to_string(kOpenEnded),
+       std::to_string(limits.max_minutes), std::to_string(minutes)});
   if (!r.ok()) return r.status();
-  if (r->elements.size() != 2) {
+  if (r->elements.size() != 3) {
     return absl::InternalError("unexpected reply from the capacity script");
   }
   if (r->elements[0].integer == 0) {
+    if (r->elements[1].str == "minutes") {
+      int64_t held = 0;
+      (void)absl::SimpleAtoi(r->elements[2].str, &held);
+      return absl::FailedPreconditionError(absl::StrCat(
+          "hours cap: provider '", provider_id, "' has reached its cap of ",
+          HoursText(limits.max_minutes), " granted hours a month in zone ",
+          zone_id, " (", HoursText(held), " h held from ", FormatDate(from),
+          ", this client needs ", HoursText(minutes), " h)"));
+    }
     return absl::FailedPreconditionError(absl::StrCat(
         "capacity cap: provider '", provider_id, "' has reached its cap of ",
-        cap, " clients in zone ", zone_id, " (", r->elements[1].str,
-        " hold a place from ", FormatDate(from), ")"));
+        limits.max_clients, " clients in zone ", zone_id, " (",
+        r->elements[2].str, " hold a place from ", FormatDate(from), ")"));
   }
-  Reservation out{provider_id, zone_id, client_id, std::nullopt};
+  Reservation out{provider_id, zone_id, client_id, std::nullopt, std::nullopt};
   if (!r->elements[1].str.empty()) out.previous_score = r->elements[1].str;
+  if (!r->elements[2].str.empty()) out.previous_minutes = r->elements[2].str;
   return out;
 }
 
 absl::Status RedisChoiceStore::Release(const Reservation& reservation) {
   const std::string key =
       SlotsKey(reservation.provider_id, reservation.zone_id);
+  const std::string minutes_key =
+      SlotMinutesKey(reservation.provider_id, reservation.zone_id);
+  std::vector<std::vector<std::string>> undo;
   if (reservation.previous_score.has_value()) {
-    return redis_
-        ->Command(
-            {"ZADD", key, *reservation.previous_score, reservation.client_id})
-        .status();
+    undo.push_back(
+        {"ZADD", key, *reservation.previous_score, reservation.client_id});
+  } else {
+    undo.push_back({"ZREM", key, reservation.client_id});
   }
-  return redis_->Command({"ZREM", key, reservation.client_id}).status();
+  if (reservation.previous_minutes.has_value()) {
+    undo.push_back({"HSET", minutes_key, reservation.client_id,
+                    *reservation.previous_minutes});
+  } else {
+    undo.push_back({"HDEL", minutes_key, reservation.client_id});
+  }
+  return redis_->Pipeline(undo).status();
 }
 
 absl::StatusOr<std::unique_ptr<AggregateLock>> RedisChoiceStore::Lock(

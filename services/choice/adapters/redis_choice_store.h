@@ -60,14 +60,15 @@ class RedisChoiceStore : public ChoiceStore {
   absl::StatusOr<std::vector<std::string>> SlotHolders(
       const std::string& provider_id, const std::string& zone_id,
       absl::CivilDay day) override;
-  absl::StatusOr<std::map<std::string, int>> Occupied(
+  absl::StatusOr<std::map<std::string, Occupancy>> Occupied(
       const std::vector<std::string>& provider_ids, const std::string& zone_id,
       absl::CivilDay day) override;
   absl::Status Apply(const v1::ChoiceEvent& event) override;
   absl::StatusOr<Reservation> Reserve(const std::string& provider_id,
                                       const std::string& zone_id,
                                       const std::string& client_id,
-                                      absl::CivilDay from, int cap) override;
+                                      absl::CivilDay from, SlotLimits limits,
+                                      int64_t minutes) override;
   absl::Status Release(const Reservation& reservation) override;
   absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
       const std::string& aggregate_id) override;
@@ -82,6 +83,11 @@ class RedisChoiceStore : public ChoiceStore {
   std::string SlotsKey(const std::string& provider_id,
                        const std::string& zone_id) const {
     return Key("slots:" + provider_id + ":" + zone_id);
+  }
+  // Each slot holder's granted minutes a month with the provider in the zone.
+  std::string SlotMinutesKey(const std::string& provider_id,
+                             const std::string& zone_id) const {
+    return Key("slot-minutes:" + provider_id + ":" + zone_id);
   }
   absl::Status ApplyClientEvent(const v1::ChoiceEvent& event);
 

@@ -185,18 +185,30 @@ absl::StatusOr<ChoiceApp::Context> ChoiceApp::LoadContext() {
 
 absl::StatusOr<std::vector<Standing>> ChoiceApp::Standings(
     const Context& ctx, const std::string& zone_id,
-    const std::vector<std::string>& category_ids, absl::CivilDay day) {
+    const std::vector<std::string>& category_ids, absl::CivilDay day,
+    int64_t client_minutes) {
   std::vector<std::string> ids;
   for (const auto& p : ctx.providers) ids.push_back(p.provider_id());
-  absl::StatusOr<std::map<std::string, int>> occupied =
+  absl::StatusOr<std::map<std::string, Occupancy>> occupied =
       store_->Occupied(ids, zone_id, day);
   if (!occupied.ok()) return occupied.status();
   std::vector<Standing> out;
   for (const auto& p : ctx.providers) {
     out.push_back(StandingOf(ctx.municipality, p, zone_id, category_ids, day,
-                             (*occupied)[p.provider_id()]));
+                             (*occupied)[p.provider_id()], client_minutes));
   }
   return out;
+}
+
+absl::StatusOr<Standing> ChoiceApp::StandingFor(
+    const Context& ctx, const reg::Provider& provider,
+    const std::string& zone_id, const std::vector<std::string>& cats,
+    absl::CivilDay day, int64_t client_minutes) {
+  absl::StatusOr<std::map<std::string, Occupancy>> occupied =
+      store_->Occupied({provider.provider_id()}, zone_id, day);
+  if (!occupied.ok()) return occupied.status();
+  return StandingOf(ctx.municipality, provider, zone_id, cats, day,
+                    (*occupied)[provider.provider_id()], client_minutes);
 }
 
 void ChoiceApp::ReleaseAll(const Plan& plan) {
@@ -500,21 +512,19 @@ absl::StatusOr<v1::Client> ChoiceApp::ChangeClientZone(
           const std::vector<std::string> cats(a->category_ids().begin(),
                                               a->category_ids().end());
           const reg::Provider* provider = ctx.Provider(a->provider_id());
-          std::map<std::string, int> occupied;
-          absl::StatusOr<std::map<std::string, int>> occ =
-              store_->Occupied({a->provider_id()}, request.zone_id(), *from);
-          if (!occ.ok()) return occ.status();
+          const int64_t minutes = GrantedMinutes(c, cats, from_text);
           Standing standing;
           if (provider != nullptr) {
-            standing =
-                StandingOf(ctx.municipality, *provider, request.zone_id(), cats,
-                           *from, (*occ)[a->provider_id()]);
+            absl::StatusOr<Standing> st = StandingFor(
+                ctx, *provider, request.zone_id(), cats, *from, minutes);
+            if (!st.ok()) return st.status();
+            standing = std::move(*st);
           }
           std::optional<Reservation> slot;
           if (standing.selectable) {
             absl::StatusOr<Reservation> r = store_->Reserve(
                 a->provider_id(), request.zone_id(), c.client_id(), *from,
-                standing.capped ? standing.max_clients : -1);
+                standing.limits(), minutes);
             if (r.ok()) {
               slot = *r;
               plan->reservations.push_back(*r);
@@ -647,7 +657,8 @@ ChoiceApp::ListEligibleProviders(
   for (const auto& g : *groups)
     categories.insert(categories.end(), g.begin(), g.end());
   absl::StatusOr<std::vector<Standing>> standings =
-      Standings(*ctx, c.zone_id(), categories, *day);
+      Standings(*ctx, c.zone_id(), categories, *day,
+                GrantedMinutes(c, categories, FormatDate(*day)));
   if (!standings.ok()) return standings.status();
   std::vector<const Standing*> eligible;
   for (const auto& s : *standings) {
@@ -678,6 +689,9 @@ ChoiceApp::ListEligibleProviders(
     if (s.capped) {
       e->set_max_clients(s.max_clients);
       e->set_free_slots(std::max(0, s.max_clients - s.occupied));
+    }
+    if (s.max_minutes > 0) {
+      e->set_max_hours_per_month(static_cast<int32_t>(s.max_minutes / 60));
     }
     for (const auto& cat : categories) e->add_category_ids(cat);
   }
@@ -776,12 +790,11 @@ absl::StatusOr<v1::ChooseResponse> ChoiceApp::Choose(
                 decision->valid_to().empty() ? "open" : decision->valid_to(),
                 ")"));
           }
-          absl::StatusOr<std::map<std::string, int>> occupied =
-              store_->Occupied({provider->provider_id()}, c.zone_id(), from);
-          if (!occupied.ok()) return occupied.status();
-          const Standing standing =
-              StandingOf(ctx.municipality, *provider, c.zone_id(), group, from,
-                         (*occupied)[provider->provider_id()]);
+          const int64_t minutes = GrantedMinutes(c, group, from_text);
+          absl::StatusOr<Standing> st =
+              StandingFor(ctx, *provider, c.zone_id(), group, from, minutes);
+          if (!st.ok()) return st.status();
+          const Standing& standing = *st;
           if (!standing.selectable) {
             return absl::FailedPreconditionError(
                 absl::StrCat("provider '", provider->provider_id(),
@@ -792,7 +805,7 @@ absl::StatusOr<v1::ChooseResponse> ChoiceApp::Choose(
           if (!reserved) {
             absl::StatusOr<Reservation> r = store_->Reserve(
                 provider->provider_id(), c.zone_id(), c.client_id(), from,
-                standing.capped ? standing.max_clients : -1);
+                standing.limits(), minutes);
             if (!r.ok()) return r.status();
             plan->reservations.push_back(*r);
             reserved = true;
@@ -858,8 +871,10 @@ absl::Status ChoiceApp::PlanAllocation(
   absl::StatusOr<RotationPointer> pointer = store_->GetRotation(zone_id);
   if (!pointer.ok()) return pointer.status();
   req.rotation = *pointer;
+  const int64_t minutes =
+      GrantedMinutes(client, category_ids, FormatDate(from));
   absl::StatusOr<std::vector<Standing>> standings =
-      Standings(ctx, zone_id, category_ids, from);
+      Standings(ctx, zone_id, category_ids, from, minutes);
   if (!standings.ok()) return standings.status();
   req.standings = std::move(*standings);
   for (size_t attempt = 0; attempt <= req.standings.size(); ++attempt) {
@@ -871,7 +886,7 @@ absl::Status ChoiceApp::PlanAllocation(
     }
     absl::StatusOr<Reservation> slot =
         store_->Reserve(chosen->provider_id, zone_id, client.client_id(), from,
-                        chosen->capped ? chosen->max_clients : -1);
+                        chosen->limits(), minutes);
     if (!slot.ok()) {
       if (!absl::IsFailedPrecondition(slot.status())) return slot.status();
       // Filled up since the count was read: pass it over and try the next.
@@ -1293,7 +1308,7 @@ absl::StatusOr<v1::GetZoneHealthResponse> ChoiceApp::GetZoneHealth(
   for (const auto& z : ctx->municipality.zones()) {
     if (!request.zone_id().empty() && z.zone_id() != request.zone_id())
       continue;
-    absl::StatusOr<std::map<std::string, int>> occupied =
+    absl::StatusOr<std::map<std::string, Occupancy>> occupied =
         store_->Occupied(ids, z.zone_id(), *day);
     if (!occupied.ok()) return occupied.status();
     for (auto& h :

@@ -91,9 +91,19 @@ class ChoiceApp {
       const std::string& client_id, const Decide& decide,
       std::vector<v1::ChoiceEvent>* published = nullptr);
   absl::StatusOr<Context> LoadContext();
+  // Every provider's standing for a client granted `client_minutes` a
+  // month in `category_ids`.
   absl::StatusOr<std::vector<Standing>> Standings(
       const Context& ctx, const std::string& zone_id,
-      const std::vector<std::string>& category_ids, absl::CivilDay day);
+      const std::vector<std::string>& category_ids, absl::CivilDay day,
+      int64_t client_minutes);
+  // One provider's standing, its slots counted from `day`.
+  absl::StatusOr<Standing> StandingFor(const Context& ctx,
+                                       const reg::Provider& provider,
+                                       const std::string& zone_id,
+                                       const std::vector<std::string>& cats,
+                                       absl::CivilDay day,
+                                       int64_t client_minutes);
   // Plans a non-choice allocation of `category_ids` in `zone_id` from
   // `from`; appends AssignmentStarted (ending `ending`, if any) to the plan.
   absl::Status PlanAllocation(

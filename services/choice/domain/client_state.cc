@@ -1,5 +1,7 @@
 #include "domain/client_state.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "lov/platform/stockholm_time.h"
 
@@ -155,6 +157,21 @@ const v1::Decision* DecisionFor(const v1::Client& client,
     if (next == nullptr || d.valid_from() < next->valid_from()) next = &d;
   }
   return next;
+}
+
+int64_t GrantedMinutes(const v1::Client& client,
+                       const std::vector<std::string>& category_ids,
+                       const std::string& day) {
+  const v1::Decision* decision = DecisionFor(client, day);
+  if (decision == nullptr) return 0;
+  int64_t minutes = 0;
+  for (const auto& granted : decision->categories()) {
+    if (std::find(category_ids.begin(), category_ids.end(),
+                  granted.category_id()) != category_ids.end()) {
+      minutes += granted.minutes_per_month();
+    }
+  }
+  return minutes;
 }
 
 const v1::Assignment* CurrentAssignment(const v1::Client& client,

@@ -34,6 +34,13 @@ bool HasCategory(const v1::Assignment& a, const std::string& category_id);
 const v1::Decision* DecisionFor(const v1::Client& client,
                                 const std::string& day);
 
+// The client's granted minutes a month in `category_ids`, by the decision
+// DecisionFor(`day`) finds (0 if none): what a provider serving the client
+// in those categories has to give, counted against an hours cap.
+int64_t GrantedMinutes(const v1::Client& client,
+                       const std::vector<std::string>& category_ids,
+                       const std::string& day);
+
 // The assignment serving `category_id` on `day` or the latest one starting
 // later (a pending re-choice); nullptr if none.
 const v1::Assignment* CurrentAssignment(const v1::Client& client,

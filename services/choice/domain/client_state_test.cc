@@ -135,6 +135,28 @@ TEST(ValidateDecision, NamesTheFieldAndTheRule) {
   EXPECT_FALSE(ValidateDecision(d, Municipality()).ok());
 }
 
+TEST(GrantedMinutes, SumsTheCategoriesOfTheDecisionForTheDay) {
+  v1::Client c;
+  v1::Decision first = Decision();  // service 600 min from 2025-03-01
+  auto* care = first.add_categories();
+  care->set_category_id("care");
+  care->set_minutes_per_month(900);
+  first.set_valid_to("2025-05-31");
+  *c.add_decisions() = first;
+  v1::Decision second = Decision();  // more service from June
+  second.set_decision_id("dec-2");
+  second.mutable_categories(0)->set_minutes_per_month(1200);
+  second.set_valid_from("2025-06-01");
+  *c.add_decisions() = second;
+
+  EXPECT_EQ(GrantedMinutes(c, {"service"}, "2025-03-15"), 600);
+  EXPECT_EQ(GrantedMinutes(c, {"service", "care"}, "2025-03-15"), 1500);
+  EXPECT_EQ(GrantedMinutes(c, {"care"}, "2025-06-01"), 0);  // not granted
+  EXPECT_EQ(GrantedMinutes(c, {"service"}, "2025-06-01"), 1200);
+  EXPECT_EQ(GrantedMinutes(c, {"service"}, "2025-02-01"), 600);  // next one
+  EXPECT_EQ(GrantedMinutes(v1::Client(), {"service"}, "2025-03-15"), 0);
+}
+
 TEST(DayNumber, CountsDaysSince1970) {
   EXPECT_EQ(DayNumber(absl::CivilDay(1970, 1, 1)), 0);
   EXPECT_EQ(DayNumber(absl::CivilDay(1970, 2, 1)), 31);

@@ -3,19 +3,28 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "domain/registry_rules.h"
 #include "lov/platform/stockholm_time.h"
 
 namespace lov::choice {
 
+std::string HoursText(int64_t minutes) {
+  if (minutes % 60 == 0) return absl::StrCat(minutes / 60);
+  return absl::StrFormat("%.1f", static_cast<double>(minutes) / 60.0);
+}
+
 Standing StandingOf(const reg::Municipality& municipality,
                     const reg::Provider& provider, const std::string& zone_id,
                     const std::vector<std::string>& category_ids,
-                    absl::CivilDay day, int occupied) {
+                    absl::CivilDay day, Occupancy occupied,
+                    int64_t client_minutes) {
   Standing s;
   s.provider_id = provider.provider_id();
   s.name = provider.name();
-  s.occupied = occupied;
+  s.occupied = occupied.clients;
+  s.occupied_minutes = occupied.minutes;
+  s.client_minutes = client_minutes;
   const reg::ProviderStatus status =
       registry::StatusAsOf(municipality, provider, day);
   const std::string today = FormatDate(day);
@@ -35,6 +44,9 @@ Standing StandingOf(const reg::Municipality& municipality,
     if (found->capped()) {
       s.capped = true;
       s.max_clients = found->max_clients();
+    }
+    if (found->max_hours_per_month() > 0) {
+      s.max_minutes = int64_t{found->max_hours_per_month()} * 60;
     }
     if (!found->accepting_new_clients()) {
       accepting = false;
@@ -56,10 +68,22 @@ Standing StandingOf(const reg::Municipality& municipality,
   }
   s.approved = all_approved;
   bool room = true;
-  if (s.capped && occupied >= s.max_clients && s.max_clients > 0) {
+  if (s.capped && s.occupied >= s.max_clients && s.max_clients > 0) {
     room = false;
     s.reasons.push_back(absl::StrCat("at capacity cap ", s.max_clients, " (",
-                                     occupied, " clients)"));
+                                     s.occupied, " clients)"));
+  }
+  if (s.max_minutes > 0 &&
+      (s.occupied_minutes >= s.max_minutes ||
+       s.occupied_minutes + client_minutes > s.max_minutes)) {
+    room = false;
+    s.reasons.push_back(absl::StrCat(
+        "at hours cap ", HoursText(s.max_minutes), " h a month (",
+        HoursText(s.occupied_minutes), " h granted to its clients in the zone",
+        client_minutes > 0
+            ? absl::StrCat(", this client ", HoursText(client_minutes), " h")
+            : "",
+        ")"));
   }
   s.selectable = all_approved && accepting && room;
   return s;
@@ -80,7 +104,7 @@ std::vector<v1::ZoneHealth> ZoneHealthOf(
     const reg::Municipality& municipality,
     const std::vector<reg::Provider>& providers, const std::string& zone_id,
     absl::CivilDay day,
-    const std::function<int(const std::string&)>& occupied) {
+    const std::function<Occupancy(const std::string&)>& occupied) {
   std::vector<v1::ZoneHealth> out;
   for (const auto& category : municipality.categories()) {
     int selectable = 0;

@@ -83,6 +83,63 @@ TEST(StandingOf, AtItsCapIsNotSelectable) {
             std::vector<std::string>{"at capacity cap 2 (2 clients)"});
 }
 
+TEST(StandingOf, AnHoursCapCountsTheClientsGrantedHours) {
+  reg::Provider p = Approved("a");
+  auto* cap = p.add_capacity();
+  cap->set_zone_id("north");
+  cap->set_capped(false);  // any number of clients, but at most 100 h a month
+  cap->set_max_hours_per_month(100);
+  // 90 h held; a client granted 10 h fits exactly, one granted 10.5 h not.
+  Standing fits = StandingOf(Norrtalje(), p, "north", {"service"},
+                             D(2025, 3, 1), Occupancy(30, 90 * 60), 10 * 60);
+  EXPECT_TRUE(fits.selectable);
+  EXPECT_FALSE(fits.capped);
+  EXPECT_EQ(fits.max_minutes, 6000);
+  EXPECT_EQ(fits.limits().max_clients, -1);
+  EXPECT_EQ(fits.limits().max_minutes, 6000);
+  Standing over = StandingOf(Norrtalje(), p, "north", {"service"},
+                             D(2025, 3, 1), Occupancy(30, 90 * 60), 630);
+  EXPECT_FALSE(over.selectable);
+  EXPECT_EQ(over.reasons,
+            std::vector<std::string>{
+                "at hours cap 100 h a month (90 h granted to its clients in "
+                "the zone, this client 10.5 h)"});
+  // Without a client (zone health): full only when the hours are all held.
+  EXPECT_TRUE(StandingOf(Norrtalje(), p, "north", {"service"}, D(2025, 3, 1),
+                         Occupancy(30, 99 * 60))
+                  .selectable);
+  EXPECT_FALSE(StandingOf(Norrtalje(), p, "north", {"service"}, D(2025, 3, 1),
+                          Occupancy(30, 100 * 60))
+                   .selectable);
+  // Uncapped providers have no limits.
+  Standing free = StandingOf(Norrtalje(), Approved("b"), "north", {"service"},
+                             D(2025, 3, 1), Occupancy(500, 900000), 6000);
+  EXPECT_TRUE(free.selectable);
+  EXPECT_EQ(free.limits().max_clients, -1);
+  EXPECT_EQ(free.limits().max_minutes, -1);
+}
+
+TEST(StandingOf, ClientAndHoursCapsBothApply) {
+  reg::Provider p = Approved("a");
+  auto* cap = p.add_capacity();
+  cap->set_zone_id("north");
+  cap->set_capped(true);
+  cap->set_max_clients(10);
+  cap->set_max_hours_per_month(50);
+  Standing s = StandingOf(Norrtalje(), p, "north", {"service"}, D(2025, 3, 1),
+                          Occupancy(10, 50 * 60), 60);
+  EXPECT_FALSE(s.selectable);
+  EXPECT_EQ(s.reasons.size(), 2u);  // both named
+  EXPECT_EQ(s.limits().max_clients, 10);
+  EXPECT_EQ(s.limits().max_minutes, 3000);
+}
+
+TEST(HoursText, WholeHoursOrOneDecimal) {
+  EXPECT_EQ(HoursText(720), "12");
+  EXPECT_EQ(HoursText(750), "12.5");
+  EXPECT_EQ(HoursText(0), "0");
+}
+
 TEST(StandingOf, PausedSuspendedOrLeavingIsNotSelectable) {
   reg::Provider paused = Approved("a");
   paused.add_pauses()->set_paused(true);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -171,12 +172,16 @@ class ChoiceServiceTest : public ::testing::Test {
     return p.provider_id();
   }
 
-  void SetCap(const std::string& provider_id, int max_clients) {
+  // max_clients < 0: no cap on clients; max_hours 0: none on hours.
+  void SetCap(const std::string& provider_id, int max_clients,
+              int max_hours = 0) {
     reg::SetCapacityRequest r;
     r.set_request_id("cap-" + provider_id);
     r.set_provider_id(provider_id);
     r.set_zone_id("north");
-    r.set_max_clients(max_clients);
+    r.set_remove_cap(max_clients < 0);
+    r.set_max_clients(std::max(max_clients, 0));
+    r.set_max_hours_per_month(max_hours);
     reg::Provider p;
     grpc::Status s = R(&reg::RegistryService::Stub::SetCapacity, r, &p);
     ASSERT_TRUE(s.ok()) << s.error_message();
@@ -245,6 +250,54 @@ class ChoiceServiceTest : public ::testing::Test {
     return C(&v1::ChoiceService::Stub::Choose, r, out, replica);
   }
 
+  // `clients` choose `provider` at once, spread over the replicas; returns
+  // how many succeeded. Every refusal must be FAILED_PRECONDITION naming
+  // `cap`.
+  int ChooseAtOnce(const std::vector<std::string>& clients,
+                   const std::string& provider, const std::string& cap) {
+    const int n = static_cast<int>(clients.size());
+    const int replicas = static_cast<int>(stubs_.size());
+    std::atomic<int> ready{0};
+    std::vector<grpc::Status> results(n);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i) {
+      threads.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < n) std::this_thread::yield();
+        v1::ChooseResponse out;
+        results[i] = Choose(clients[i], provider, &out, i % replicas);
+      });
+    }
+    for (auto& t : threads) t.join();
+    int ok = 0;
+    for (const auto& s : results) {
+      if (s.ok()) {
+        ++ok;
+        continue;
+      }
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+          << s.error_message();
+      EXPECT_NE(s.error_message().find(cap), std::string::npos)
+          << s.error_message();
+    }
+    return ok;
+  }
+
+  // The provider as the client's eligible list shows it, if it is there.
+  std::optional<v1::EligibleProvider> Listed(const std::string& client_id,
+                                             const std::string& provider_id) {
+    v1::ListEligibleProvidersRequest r;
+    r.set_client_id(client_id);
+    v1::ListEligibleProvidersResponse out;
+    if (!C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &out).ok()) {
+      return std::nullopt;
+    }
+    for (const auto& p : out.providers()) {
+      if (p.provider_id() == provider_id) return p;
+    }
+    return std::nullopt;
+  }
+
   v1::Client Get(const std::string& client_id) {
     v1::GetClientRequest r;
     r.set_client_id(client_id);
@@ -295,42 +348,11 @@ TEST_F(ChoiceServiceTest, ParallelChoicesForTheLastSlotGiveExactlyOneSuccess) {
   std::vector<std::string> clients;
   for (int i = 0; i < kClients; ++i) clients.push_back(Client(i, i % 2));
   ASSERT_TRUE(Eventually([&] {
-    v1::ListEligibleProvidersRequest r;
-    r.set_client_id(clients[0]);
-    v1::ListEligibleProvidersResponse out;
-    if (!C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &out).ok()) {
-      return false;
-    }
-    for (const auto& p : out.providers()) {
-      if (p.provider_id() == a) return p.capped() && p.free_slots() == 1;
-    }
-    return false;
+    std::optional<v1::EligibleProvider> p = Listed(clients[0], a);
+    return p && p->capped() && p->free_slots() == 1;
   }));
 
-  std::atomic<int> ready{0};
-  std::vector<grpc::Status> results(kClients);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kClients; ++i) {
-    threads.emplace_back([&, i] {
-      ++ready;
-      while (ready.load() < kClients) std::this_thread::yield();
-      v1::ChooseResponse out;
-      results[i] = Choose(clients[i], a, &out, i % 2);
-    });
-  }
-  for (auto& t : threads) t.join();
-  int ok = 0;
-  for (const auto& s : results) {
-    if (s.ok()) {
-      ++ok;
-      continue;
-    }
-    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
-        << s.error_message();
-    EXPECT_NE(s.error_message().find("capacity cap"), std::string::npos)
-        << s.error_message();
-  }
-  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(ChooseAtOnce(clients, a, "capacity cap"), 1);
 
   v1::ListAssignmentsRequest list;
   list.set_provider_id(a);
@@ -367,6 +389,51 @@ TEST_F(ChoiceServiceTest, ParallelChoicesForTheLastSlotGiveExactlyOneSuccess) {
   }
   EXPECT_EQ(started, 1);
   EXPECT_TRUE(flagged) << "a ZoneHealth event flags north as no real choice";
+}
+
+TEST_F(ChoiceServiceTest, AnHoursCapHoldsUnderParallelChoices) {
+  StartChoice(2);
+  ConfigureMunicipality();
+  const std::string a = Provider(1, "Attendo Sverige AB");
+  const std::string b = Provider(2, "Tiohundra AB");
+  // Any number of clients, but at most 50 granted hours a month; each
+  // client below is granted 20 h (10 h service + 10 h care): two fit.
+  SetCap(a, -1, 50);
+  WaitForSelectable("north", 2);
+  constexpr int kClients = 8;
+  std::vector<std::string> clients;
+  for (int i = 0; i < kClients; ++i) clients.push_back(Client(i, i % 2));
+  ASSERT_TRUE(Eventually([&] {
+    std::optional<v1::EligibleProvider> p = Listed(clients[0], a);
+    return p && !p->capped() && p->max_hours_per_month() == 50;
+  }));
+
+  EXPECT_EQ(ChooseAtOnce(clients, a, "hours cap"), 2);
+
+  // 40 h held: a 20 h client no longer fits, so A is not on the list...
+  std::string refused;
+  for (const auto& c : clients) {
+    if (Get(c).assignments().empty()) refused = c;
+  }
+  ASSERT_FALSE(refused.empty());
+  ASSERT_TRUE(Eventually([&] {
+    v1::ListEligibleProvidersRequest r;
+    r.set_client_id(refused);
+    v1::ListEligibleProvidersResponse out;
+    return C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &out).ok() &&
+           out.providers_size() == 1 && out.providers(0).provider_id() == b;
+  }));
+  // ...and choosing it names the cap and the hours.
+  v1::ChooseResponse out;
+  grpc::Status s = Choose(refused, a, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("at hours cap 50 h a month (40 h granted "
+                                   "to its clients in the zone, this client "
+                                   "20 h)"),
+            std::string::npos)
+      << s.error_message();
+  // B has no cap and takes the client.
+  EXPECT_TRUE(Choose(refused, b, &out).ok());
 }
 
 TEST_F(ChoiceServiceTest, ProviderNoticeMovesAllFortyClientsBeforeItLeaves) {

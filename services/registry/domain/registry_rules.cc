@@ -559,7 +559,9 @@ const v1::CapacityCap* CapFor(const v1::Provider& provider,
   for (const auto& c : provider.capacity()) {
     if (c.zone_id() == zone_id) latest = &c;
   }
-  return latest && latest->capped() ? latest : nullptr;
+  return latest && (latest->capped() || latest->max_hours_per_month() > 0)
+             ? latest
+             : nullptr;
 }
 
 const v1::CapacityCap* CapAsOf(const v1::Provider& provider,
@@ -572,7 +574,11 @@ const v1::CapacityCap* CapAsOf(const v1::Provider& provider,
       in_force = &c;
     }
   }
-  return in_force && in_force->capped() ? in_force : nullptr;
+  // A cap on clients, on granted hours, or both; a record that removed both
+  // means no cap.
+  return in_force && (in_force->capped() || in_force->max_hours_per_month() > 0)
+             ? in_force
+             : nullptr;
 }
 
 v1::ProviderStatus StatusAsOf(const v1::Municipality& m,
@@ -631,7 +637,7 @@ v1::ProviderStatus StatusAsOf(const v1::Municipality& m,
       st->set_approved(true);
       st->set_leaving_date(leaving);
       if (cap) {
-        st->set_capped(true);
+        st->set_capped(cap->capped());
         st->set_max_clients(cap->max_clients());
         st->set_max_hours_per_month(cap->max_hours_per_month());
       }
@@ -643,7 +649,7 @@ v1::ProviderStatus StatusAsOf(const v1::Municipality& m,
       if (notice_given && m.stop_intake_on_notice()) {
         st->add_reasons(absl::StrCat("notice given: leaves ", leaving));
       }
-      if (cap && cap->max_clients() == 0) {
+      if (cap && cap->capped() && cap->max_clients() == 0) {
         st->add_reasons("capacity cap is zero clients");
       }
       st->set_accepting_new_clients(st->reasons().empty());

@@ -68,7 +68,8 @@ v1::ProviderStatus StatusAsOf(const v1::Municipality& municipality,
                               const v1::Provider& provider, absl::CivilDay day);
 
 // The most recently decided cap in a zone (it may take effect later), or
-// nullptr when that decision removed the cap or there is none.
+// nullptr when that decision removed the cap or there is none. A cap caps
+// clients (capped), granted hours (max_hours_per_month > 0), or both.
 const v1::CapacityCap* CapFor(const v1::Provider& provider,
                               const std::string& zone_id);
 // The cap in force in a zone on `day` ("YYYY-MM-DD"), or nullptr if uncapped.

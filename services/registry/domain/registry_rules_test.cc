@@ -540,6 +540,29 @@ TEST_F(RulesTest, CapIsSetChangedAndRemoved) {
   EXPECT_FALSE(st->capped());
 }
 
+TEST_F(RulesTest, AnHoursCapNeedsNoCapOnClients) {
+  v1::SetCapacityRequest hours;
+  hours.set_zone_id("north");
+  hours.set_remove_cap(true);          // any number of clients...
+  hours.set_max_hours_per_month(400);  // ...up to 400 granted hours a month
+  absl::StatusOr<v1::Provider> p = SetCapacity(m_, Approved(), hours, kToday);
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_NE(CapFor(*p, "north"), nullptr);
+  std::optional<v1::ZoneCategoryStatus> st =
+      Find(StatusAsOf(m_, *p, kToday), "north", kService);
+  ASSERT_TRUE(st.has_value());
+  EXPECT_FALSE(st->capped());
+  EXPECT_EQ(st->max_hours_per_month(), 400);
+  EXPECT_TRUE(st->accepting_new_clients());  // not "zero clients"
+
+  hours.set_max_hours_per_month(0);  // and removed again
+  p = SetCapacity(m_, *p, hours, kToday);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(CapFor(*p, "north"), nullptr);
+  st = Find(StatusAsOf(m_, *p, kToday), "north", kService);
+  EXPECT_EQ(st->max_hours_per_month(), 0);
+}
+
 // ------------------------------------------------------------ notice
 
 TEST_F(RulesTest, NoticePeriodIsRespected) {

@@ -99,6 +99,10 @@ TEST_F(LovctlRegistryTest, ProviderLifecycleThroughTheCommandLine) {
               "--max-clients", "40", "--request-id", "cap-a"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(Contains(r, "cap north: 40 clients")) << r.output;
+  r = Lovctl({"provider", "cap", "--id", "prv-5565541645", "--zone", "city",
+              "--max-hours", "400", "--request-id", "cap-hours-a"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Contains(r, "cap city: 400 h a month")) << r.output;
   r = Lovctl({"provider", "pause", "--id", "prv-5565541645", "--zone", "city",
               "--reason", "staff shortage", "--request-id", "pause-a"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
