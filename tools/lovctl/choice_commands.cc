@@ -25,6 +25,8 @@ std::string ReasonName(v1::AssignmentReason r) {
       return "re-chosen";
     case v1::ASSIGNMENT_REASON_TRANSFERRED:
       return "transferred";
+    case v1::ASSIGNMENT_REASON_EXTENDED:
+      return "extended";
     default:
       return "-";
   }

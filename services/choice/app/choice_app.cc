@@ -21,6 +21,26 @@ namespace {
 
 namespace reg = ::lov::registry::v1;
 
+// AssignmentStarted for a new assignment (a fresh id, open-ended).
+v1::ChoiceEvent StartAssignment(const std::string& client_id,
+                                const std::string& provider_id,
+                                const std::string& zone_id,
+                                const std::vector<std::string>& category_ids,
+                                const std::string& valid_from,
+                                v1::AssignmentReason reason) {
+  v1::ChoiceEvent started;
+  v1::Assignment* a =
+      started.mutable_assignment_started()->mutable_assignment();
+  a->set_assignment_id("asg-" + NewUuid());
+  a->set_client_id(client_id);
+  a->set_provider_id(provider_id);
+  a->set_zone_id(zone_id);
+  for (const auto& cat : category_ids) a->add_category_ids(cat);
+  a->set_valid_from(valid_from);
+  a->set_reason(reason);
+  return started;
+}
+
 constexpr char kPolicyAggregate[] = "policy";
 constexpr char kZoneHealthAggregate[] = "zone-health";
 
@@ -198,6 +218,62 @@ absl::StatusOr<std::vector<Standing>> ChoiceApp::Standings(
                              (*occupied)[p.provider_id()], client_minutes));
   }
   return out;
+}
+
+absl::Status ChoiceApp::PlanCategoryExtension(const v1::Client& c,
+                                              const Context& ctx,
+                                              const v1::Decision& d,
+                                              Plan* plan) {
+  const absl::CivilDay from = std::max(ctx.today, Day(d.valid_from()));
+  const std::string from_text = FormatDate(from);
+  if (!d.valid_to().empty() && from_text > d.valid_to()) {
+    return absl::OkStatus();
+  }
+  // What serves the client from then on: one running, open-ended
+  // assignment's provider, and no change pending.
+  std::set<std::string> covered;
+  const v1::Assignment* running = nullptr;
+  for (const v1::Assignment* a : AssignmentsFrom(c, from_text)) {
+    if (a->valid_from() > from_text || !a->valid_to().empty()) {
+      return absl::OkStatus();  // a switch or an end is pending: choose
+    }
+    if (running != nullptr && running->provider_id() != a->provider_id()) {
+      return absl::OkStatus();  // several providers: choose per category
+    }
+    running = a;
+    covered.insert(a->category_ids().begin(), a->category_ids().end());
+  }
+  if (running == nullptr) return absl::OkStatus();
+  std::vector<std::string> missing;
+  for (const auto& g : d.categories()) {
+    if (!covered.contains(g.category_id())) missing.push_back(g.category_id());
+  }
+  if (missing.empty()) return absl::OkStatus();
+  const reg::Provider* provider = ctx.Provider(running->provider_id());
+  if (provider == nullptr) return absl::OkStatus();
+  // Caps aside: the client already holds its slot with the provider.
+  const Standing standing =
+      StandingOf(ctx.municipality, *provider, running->zone_id(), missing, from,
+                 Occupancy());
+  if (!standing.accepting) {
+    log::Info(
+        "decision grants categories the client's provider cannot "
+        "take; the client chooses for them",
+        {{"client_id", c.client_id()},
+         {"provider_id", provider->provider_id()},
+         {"categories", absl::StrJoin(missing, ",")},
+         {"why", absl::StrJoin(standing.reasons, "; ")}});
+    return absl::OkStatus();
+  }
+  v1::ChoiceEvent started = StartAssignment(
+      c.client_id(), provider->provider_id(), running->zone_id(), missing,
+      from_text, v1::ASSIGNMENT_REASON_EXTENDED);
+  auto* p = started.mutable_assignment_started();
+  // Granted by this decision only: served while it runs.
+  p->mutable_assignment()->set_valid_to(d.valid_to());
+  p->set_reported_on(FormatDate(ctx.today));
+  plan->events.push_back(std::move(started));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Standing> ChoiceApp::StandingFor(
@@ -428,7 +504,7 @@ absl::StatusOr<v1::Client> ChoiceApp::RegisterDecision(
         p->set_client_id(c.client_id());
         *p->mutable_decision() = d;
         plan->events.push_back(std::move(e));
-        return absl::OkStatus();
+        return PlanCategoryExtension(c, ctx, d, plan);
       });
 }
 
@@ -455,6 +531,9 @@ absl::StatusOr<v1::Client> ChoiceApp::ChangeDecision(
         changed.mutable_decision_changed()->set_client_id(c.client_id());
         *changed.mutable_decision_changed()->mutable_decision() = d;
         plan->events.push_back(std::move(changed));
+        if (absl::Status s = PlanCategoryExtension(c, ctx, d, plan); !s.ok()) {
+          return s;
+        }
         if (d.valid_to().empty()) return absl::OkStatus();
         const std::string after_end = FormatDate(Day(d.valid_to()) + 1);
         for (const v1::Assignment* a : AssignmentsFrom(c, after_end)) {
@@ -535,16 +614,10 @@ absl::StatusOr<v1::Client> ChoiceApp::ChangeClientZone(
             }
           }
           if (slot.has_value()) {
-            v1::ChoiceEvent started;
+            v1::ChoiceEvent started = StartAssignment(
+                c.client_id(), a->provider_id(), request.zone_id(), cats,
+                from_text, v1::ASSIGNMENT_REASON_TRANSFERRED);
             auto* p = started.mutable_assignment_started();
-            v1::Assignment* next = p->mutable_assignment();
-            next->set_assignment_id("asg-" + NewUuid());
-            next->set_client_id(c.client_id());
-            next->set_provider_id(a->provider_id());
-            next->set_zone_id(request.zone_id());
-            *next->mutable_category_ids() = a->category_ids();
-            next->set_valid_from(from_text);
-            next->set_reason(v1::ASSIGNMENT_REASON_TRANSFERRED);
             *p->mutable_ended() = *a;
             p->mutable_ended()->set_valid_to(FormatDate(*from - 1));
             auto* why = p->mutable_explanation();
@@ -810,16 +883,10 @@ absl::StatusOr<v1::ChooseResponse> ChoiceApp::Choose(
             plan->reservations.push_back(*r);
             reserved = true;
           }
-          v1::ChoiceEvent started;
+          v1::ChoiceEvent started =
+              StartAssignment(c.client_id(), provider->provider_id(),
+                              c.zone_id(), group, from_text, reason);
           auto* p = started.mutable_assignment_started();
-          v1::Assignment* a = p->mutable_assignment();
-          a->set_assignment_id("asg-" + NewUuid());
-          a->set_client_id(c.client_id());
-          a->set_provider_id(provider->provider_id());
-          a->set_zone_id(c.zone_id());
-          for (const auto& cat : group) a->add_category_ids(cat);
-          a->set_valid_from(from_text);
-          a->set_reason(reason);
           if (current != nullptr) {
             *p->mutable_ended() = *current;
             p->mutable_ended()->set_valid_to(FormatDate(from - 1));
@@ -896,16 +963,10 @@ absl::Status ChoiceApp::PlanAllocation(
     }
     plan->reservations.push_back(*slot);
     why->set_trigger(trigger);
-    v1::ChoiceEvent started;
+    v1::ChoiceEvent started =
+        StartAssignment(client.client_id(), chosen->provider_id, zone_id,
+                        category_ids, FormatDate(from), reason);
     auto* p = started.mutable_assignment_started();
-    v1::Assignment* a = p->mutable_assignment();
-    a->set_assignment_id("asg-" + NewUuid());
-    a->set_client_id(client.client_id());
-    a->set_provider_id(chosen->provider_id);
-    a->set_zone_id(zone_id);
-    for (const auto& cat : category_ids) a->add_category_ids(cat);
-    a->set_valid_from(FormatDate(from));
-    a->set_reason(reason);
     if (ending != nullptr) {
       *p->mutable_ended() = *ending;
       p->mutable_ended()->set_valid_to(FormatDate(from - 1));

@@ -91,6 +91,15 @@ class ChoiceApp {
       const std::string& client_id, const Decide& decide,
       std::vector<v1::ChoiceEvent>* published = nullptr);
   absl::StatusOr<Context> LoadContext();
+  // After `decision` is registered or changed: categories it grants that no
+  // assignment serves from its first day (today at the earliest) are
+  // served by the provider of the client's running assignment, if that
+  // provider is approved for them and not leaving, paused or suspended
+  // (ASSIGNMENT_REASON_EXTENDED; the client already holds its slot, so no
+  // cap applies). Otherwise the client chooses for them.
+  absl::Status PlanCategoryExtension(const v1::Client& client,
+                                     const Context& ctx,
+                                     const v1::Decision& decision, Plan* plan);
   // Every provider's standing for a client granted `client_minutes` a
   // month in `category_ids`.
   absl::StatusOr<std::vector<Standing>> Standings(

@@ -85,7 +85,8 @@ Standing StandingOf(const reg::Municipality& municipality,
             : "",
         ")"));
   }
-  s.selectable = all_approved && accepting && room;
+  s.accepting = all_approved && accepting;
+  s.selectable = s.accepting && room;
   return s;
 }
 

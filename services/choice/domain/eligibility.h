@@ -43,6 +43,8 @@ struct Standing {
   // Approved for every category in the zone on the day (possibly full,
   // paused or leaving).
   bool approved = false;
+  // Approved and not paused, suspended, terminated or leaving (caps aside).
+  bool accepting = false;
   // Approved, accepting new clients and under its cap: may be chosen.
   bool selectable = false;
   std::vector<std::string> reasons;  // why not selectable

@@ -436,6 +436,93 @@ TEST_F(ChoiceServiceTest, AnHoursCapHoldsUnderParallelChoices) {
   EXPECT_TRUE(Choose(refused, b, &out).ok());
 }
 
+TEST_F(ChoiceServiceTest, ADecisionThatAddsACategoryExtendsTheClientsProvider) {
+  StartChoice(1);
+  ConfigureMunicipality();
+  ConfigurePolicy(v1::ALLOCATION_POLICY_ROTATION);
+  const std::string a = Provider(1, "Attendo Sverige AB");
+  const std::string b = Provider(2, "Tiohundra AB");
+  WaitForSelectable("north", 2);
+  // Two clients granted home help (service) only, one with each provider.
+  auto service_only = [&](int n, const std::string& provider) {
+    v1::RegisterClientRequest r;
+    r.set_request_id(absl::StrCat("client-", n));
+    r.set_personnummer(Personnummer(n));
+    r.set_zone_id("north");
+    v1::Client c;
+    EXPECT_TRUE(C(&v1::ChoiceService::Stub::RegisterClient, r, &c).ok());
+    v1::RegisterDecisionRequest d;
+    d.set_request_id(absl::StrCat("decision-", n));
+    d.set_client_id(c.client_id());
+    v1::Decision* dec = d.mutable_decision();
+    dec->set_decision_id(absl::StrCat("dec-", n));
+    auto* g = dec->add_categories();
+    g->set_category_id(kService);
+    g->set_minutes_per_month(600);
+    dec->set_valid_from(Date(today_ - 10));
+    dec->set_decided_on(Date(today_ - 20));
+    EXPECT_TRUE(C(&v1::ChoiceService::Stub::RegisterDecision, d, &c).ok());
+    v1::ChooseResponse chosen;
+    grpc::Status s = Choose(c.client_id(), provider, &chosen);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return std::make_pair(c.client_id(), *dec);
+  };
+  auto add_care = [&](const std::string& client_id, v1::Decision dec) {
+    auto* g = dec.add_categories();
+    g->set_category_id(kCare);
+    g->set_minutes_per_month(900);
+    v1::ChangeDecisionRequest r;
+    r.set_request_id("add-care-" + client_id);
+    r.set_client_id(client_id);
+    *r.mutable_decision() = dec;
+    v1::Client c;
+    grpc::Status s = C(&v1::ChoiceService::Stub::ChangeDecision, r, &c);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return c;
+  };
+  const auto [one, first] = service_only(1, a);
+  const auto [two, second] = service_only(2, b);
+
+  // A takes personal care too, from today, as its own assignment.
+  v1::Client c = add_care(one, first);
+  ASSERT_EQ(c.assignments_size(), 2);
+  const v1::Assignment& extended = c.assignments(1);
+  EXPECT_EQ(extended.provider_id(), a);
+  EXPECT_EQ(extended.reason(), v1::ASSIGNMENT_REASON_EXTENDED);
+  ASSERT_EQ(extended.category_ids_size(), 1);
+  EXPECT_EQ(extended.category_ids(0), kCare);
+  EXPECT_EQ(extended.valid_from(), Date(today_));
+  EXPECT_EQ(extended.valid_to(), "");
+
+  // B has paused its intake: the client keeps B for service and chooses
+  // someone for personal care.
+  reg::SetIntakePausedRequest pause;
+  pause.set_request_id("pause-b");
+  pause.set_provider_id(b);
+  pause.set_zone_id("north");
+  pause.set_paused(true);
+  pause.set_reason("staff shortage");
+  reg::Provider paused;
+  ASSERT_TRUE(
+      R(&reg::RegistryService::Stub::SetIntakePaused, pause, &paused).ok());
+  WaitForSelectable("north", 1);
+  c = add_care(two, second);
+  ASSERT_EQ(c.assignments_size(), 1);
+  EXPECT_EQ(c.assignments(0).provider_id(), b);
+
+  // The extension is an event like any other assignment.
+  int extended_events = 0;
+  for (const auto& e : AllEvents()) {
+    if (e.has_assignment_started() &&
+        e.assignment_started().assignment().reason() ==
+            v1::ASSIGNMENT_REASON_EXTENDED) {
+      ++extended_events;
+      EXPECT_EQ(e.aggregate_id(), one);
+    }
+  }
+  EXPECT_EQ(extended_events, 1);
+}
+
 TEST_F(ChoiceServiceTest, ProviderNoticeMovesAllFortyClientsBeforeItLeaves) {
   StartChoice(1);
   ConfigureMunicipality();
