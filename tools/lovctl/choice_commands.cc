@@ -51,6 +51,10 @@ void ClientTable(std::ostream& out, const v1::Client& c) {
               ? " (ended " + c.ended_on() + ")"
               : "")
       << "\n";
+  for (const auto& m : c.zone_moves()) {
+    out << "moves from zone " << m.previous_zone_id() << " to " << m.zone_id()
+        << " on " << m.effective_date() << "\n";
+  }
   Table d({"DECISION", "FROM", "TO", "GRANTED"});
   for (const auto& dec : c.decisions()) {
     std::vector<std::string> g;

@@ -580,6 +580,15 @@ absl::StatusOr<v1::Client> ChoiceApp::ChangeClientZone(
             DateOr("effective_date", request.effective_date(), ctx.today);
         if (!from.ok()) return from.status();
         const std::string from_text = FormatDate(*from);
+        for (const auto& earlier : c.zone_moves()) {
+          if (earlier.effective_date() >= from_text) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "a move to zone ", earlier.zone_id(), " from ",
+                earlier.effective_date(),
+                " is already recorded; a new move must take effect after "
+                "it"));
+          }
+        }
         v1::ChoiceEvent moved;
         auto* m = moved.mutable_client_zone_changed();
         m->set_client_id(c.client_id());
@@ -730,7 +739,7 @@ ChoiceApp::ListEligibleProviders(
   for (const auto& g : *groups)
     categories.insert(categories.end(), g.begin(), g.end());
   absl::StatusOr<std::vector<Standing>> standings =
-      Standings(*ctx, c.zone_id(), categories, *day,
+      Standings(*ctx, ZoneOn(c, FormatDate(*day)), categories, *day,
                 GrantedMinutes(c, categories, FormatDate(*day)));
   if (!standings.ok()) return standings.status();
   std::vector<const Standing*> eligible;
@@ -864,28 +873,29 @@ absl::StatusOr<v1::ChooseResponse> ChoiceApp::Choose(
                 ")"));
           }
           const int64_t minutes = GrantedMinutes(c, group, from_text);
+          // Where the client lives when the choice takes effect.
+          const std::string zone = ZoneOn(c, from_text);
           absl::StatusOr<Standing> st =
-              StandingFor(ctx, *provider, c.zone_id(), group, from, minutes);
+              StandingFor(ctx, *provider, zone, group, from, minutes);
           if (!st.ok()) return st.status();
           const Standing& standing = *st;
           if (!standing.selectable) {
-            return absl::FailedPreconditionError(
-                absl::StrCat("provider '", provider->provider_id(),
-                             "' is not eligible for this client in zone ",
-                             c.zone_id(), " on ", from_text, ": ",
-                             absl::StrJoin(standing.reasons, "; ")));
+            return absl::FailedPreconditionError(absl::StrCat(
+                "provider '", provider->provider_id(),
+                "' is not eligible for this client in zone ", zone, " on ",
+                from_text, ": ", absl::StrJoin(standing.reasons, "; ")));
           }
           if (!reserved) {
-            absl::StatusOr<Reservation> r = store_->Reserve(
-                provider->provider_id(), c.zone_id(), c.client_id(), from,
-                standing.limits(), minutes);
+            absl::StatusOr<Reservation> r =
+                store_->Reserve(provider->provider_id(), zone, c.client_id(),
+                                from, standing.limits(), minutes);
             if (!r.ok()) return r.status();
             plan->reservations.push_back(*r);
             reserved = true;
           }
           v1::ChoiceEvent started =
-              StartAssignment(c.client_id(), provider->provider_id(),
-                              c.zone_id(), group, from_text, reason);
+              StartAssignment(c.client_id(), provider->provider_id(), zone,
+                              group, from_text, reason);
           auto* p = started.mutable_assignment_started();
           if (current != nullptr) {
             *p->mutable_ended() = *current;
@@ -1007,8 +1017,8 @@ absl::StatusOr<v1::AllocateNonChoiceResponse> ChoiceApp::AllocateNonChoice(
             DateOr("effective_date", request.effective_date(),
                    std::max(ctx.today, Day(decision->valid_from())));
         if (!from.ok()) return from.status();
-        return PlanAllocation(c, ctx, c.zone_id(), categories, *from, "",
-                              "the client did not choose",
+        return PlanAllocation(c, ctx, ZoneOn(c, FormatDate(*from)), categories,
+                              *from, "", "the client did not choose",
                               v1::ASSIGNMENT_REASON_NON_CHOICE, nullptr, plan);
       },
       &published);

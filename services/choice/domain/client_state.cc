@@ -32,9 +32,15 @@ void ApplyEvent(const v1::ChoiceEvent& e, v1::Client* c) {
       c->set_zone_id(e.client_registered().zone_id());
       c->set_status(v1::CLIENT_STATUS_ACTIVE);
       break;
-    case v1::ChoiceEvent::kClientZoneChanged:
-      c->set_zone_id(e.client_zone_changed().zone_id());
+    case v1::ChoiceEvent::kClientZoneChanged: {
+      const auto& m = e.client_zone_changed();
+      v1::ZoneMove* move = c->add_zone_moves();
+      move->set_previous_zone_id(m.previous_zone_id());
+      move->set_zone_id(m.zone_id());
+      move->set_effective_date(m.effective_date());
+      c->set_zone_id(m.zone_id());
       break;
+    }
     case v1::ChoiceEvent::kDecisionRegistered:
       *c->add_decisions() = e.decision_registered().decision();
       break;
@@ -157,6 +163,26 @@ const v1::Decision* DecisionFor(const v1::Client& client,
     if (next == nullptr || d.valid_from() < next->valid_from()) next = &d;
   }
   return next;
+}
+
+std::string ZoneOn(const v1::Client& client, const std::string& day) {
+  std::string zone;
+  std::string latest;
+  for (const auto& m : client.zone_moves()) {
+    if (m.effective_date() <= day && m.effective_date() >= latest) {
+      zone = m.zone_id();
+      latest = m.effective_date();
+    }
+  }
+  if (!zone.empty()) return zone;
+  // Before every move: where the first move was from.
+  for (const auto& m : client.zone_moves()) {
+    if (zone.empty() || m.effective_date() < latest) {
+      zone = m.previous_zone_id();
+      latest = m.effective_date();
+    }
+  }
+  return zone.empty() ? client.zone_id() : zone;
 }
 
 int64_t GrantedMinutes(const v1::Client& client,

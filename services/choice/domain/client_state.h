@@ -34,6 +34,11 @@ bool HasCategory(const v1::Assignment& a, const std::string& category_id);
 const v1::Decision* DecisionFor(const v1::Client& client,
                                 const std::string& day);
 
+// The zone the client lives in on `day`: a move counts from its effective
+// date, so a move recorded today for next month leaves the client in its
+// old zone until then.
+std::string ZoneOn(const v1::Client& client, const std::string& day);
+
 // The client's granted minutes a month in `category_ids`, by the decision
 // DecisionFor(`day`) finds (0 if none): what a provider serving the client
 // in those categories has to give, counted against an hours cap.

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace lov::choice {
 namespace {
 
@@ -133,6 +135,35 @@ TEST(ValidateDecision, NamesTheFieldAndTheRule) {
   d = Decision();
   d.clear_categories();
   EXPECT_FALSE(ValidateDecision(d, Municipality()).ok());
+}
+
+TEST(ZoneOn, AMoveCountsFromItsEffectiveDate) {
+  v1::Client c;
+  v1::ChoiceEvent e;
+  auto* r = e.mutable_client_registered();
+  r->set_client_id("cli-1");
+  r->set_zone_id("north");
+  ApplyEvent(e, &c);
+  EXPECT_EQ(ZoneOn(c, "2025-03-01"), "north");  // no moves
+
+  // Recorded in March, to the south from April, then back north from June.
+  for (auto [from, to, day] : {std::tuple{"north", "south", "2025-04-01"},
+                               std::tuple{"south", "north", "2025-06-01"}}) {
+    v1::ChoiceEvent moved;
+    auto* m = moved.mutable_client_zone_changed();
+    m->set_client_id("cli-1");
+    m->set_previous_zone_id(from);
+    m->set_zone_id(to);
+    m->set_effective_date(day);
+    ApplyEvent(moved, &c);
+  }
+  EXPECT_EQ(c.zone_id(), "north");  // after the latest move
+  ASSERT_EQ(c.zone_moves_size(), 2);
+  EXPECT_EQ(c.zone_moves(0).effective_date(), "2025-04-01");
+  EXPECT_EQ(ZoneOn(c, "2025-03-31"), "north");
+  EXPECT_EQ(ZoneOn(c, "2025-04-01"), "south");
+  EXPECT_EQ(ZoneOn(c, "2025-05-31"), "south");
+  EXPECT_EQ(ZoneOn(c, "2025-06-01"), "north");
 }
 
 TEST(GrantedMinutes, SumsTheCategoriesOfTheDecisionForTheDay) {

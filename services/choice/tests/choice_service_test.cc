@@ -523,6 +523,77 @@ TEST_F(ChoiceServiceTest, ADecisionThatAddsACategoryExtendsTheClientsProvider) {
   EXPECT_EQ(extended_events, 1);
 }
 
+TEST_F(ChoiceServiceTest, AMoveDatedAheadLeavesTheClientInItsZoneUntilThen) {
+  StartChoice(1);
+  ConfigureMunicipality();
+  ConfigurePolicy(v1::ALLOCATION_POLICY_ROTATION);
+  const std::string north = Provider(1, "Attendo Sverige AB", {"north"});
+  const std::string south = Provider(2, "Väddö Vård AB", {"south"});
+  WaitForSelectable("north", 1);
+  WaitForSelectable("south", 1);
+  const std::string client = Client(1);
+  v1::ChooseResponse chosen;
+  ASSERT_TRUE(Choose(client, north, &chosen).ok());
+
+  const std::string move_day = Date(today_ + 20);
+  v1::ChangeClientZoneRequest move;
+  move.set_request_id("move-1");
+  move.set_client_id(client);
+  move.set_zone_id("south");
+  move.set_effective_date(move_day);
+  v1::Client c;
+  grpc::Status s = C(&v1::ChoiceService::Stub::ChangeClientZone, move, &c);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(c.zone_moves_size(), 1);
+  EXPECT_EQ(c.zone_moves(0).previous_zone_id(), "north");
+  EXPECT_EQ(c.zone_moves(0).effective_date(), move_day);
+
+  // Until the move the client lives in the north and sees its providers;
+  // from the move day on, the south's.
+  auto eligible_on = [&](absl::CivilDay day) {
+    v1::ListEligibleProvidersRequest r;
+    r.set_client_id(client);
+    r.set_as_of(Date(day));
+    v1::ListEligibleProvidersResponse out;
+    grpc::Status st =
+        C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    std::vector<std::string> ids;
+    for (const auto& p : out.providers()) ids.push_back(p.provider_id());
+    return ids;
+  };
+  EXPECT_EQ(eligible_on(today_), std::vector<std::string>{north});
+  EXPECT_EQ(eligible_on(today_ + 19), std::vector<std::string>{north});
+  EXPECT_EQ(eligible_on(today_ + 20), std::vector<std::string>{south});
+
+  // The northern provider is not in the south: a re-choice case for the
+  // move day. Choosing the southern provider in it switches on that day.
+  c = Get(client);
+  ASSERT_EQ(c.cases_size(), 1);
+  EXPECT_EQ(c.cases(0).effective_date(), move_day);
+  EXPECT_EQ(c.cases(0).zone_id(), "south");
+  s = Choose(client, south, &chosen);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  c = Get(client);
+  ASSERT_EQ(c.assignments_size(), 2);
+  EXPECT_EQ(c.assignments(0).provider_id(), north);
+  EXPECT_EQ(c.assignments(0).valid_to(), Date(today_ + 19));
+  EXPECT_EQ(c.assignments(1).provider_id(), south);
+  EXPECT_EQ(c.assignments(1).zone_id(), "south");
+  EXPECT_EQ(c.assignments(1).valid_from(), move_day);
+
+  // A second move may not come before the recorded one.
+  move.set_request_id("move-2");
+  move.set_zone_id("north");
+  move.set_effective_date(Date(today_ + 10));
+  s = C(&v1::ChoiceService::Stub::ChangeClientZone, move, &c);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("a move to zone south from " + move_day +
+                                   " is already recorded"),
+            std::string::npos)
+      << s.error_message();
+}
+
 TEST_F(ChoiceServiceTest, ProviderNoticeMovesAllFortyClientsBeforeItLeaves) {
   StartChoice(1);
   ConfigureMunicipality();
