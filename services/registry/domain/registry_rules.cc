@@ -236,17 +236,29 @@ absl::StatusOr<v1::Provider> SubmitApplication(
     return Invalid("category_ids", "at least one category is required");
   }
   for (int i = 0; i < request.zone_ids_size(); ++i) {
-    if (absl::Status s = RequireZone(m, absl::StrCat("zone_ids[", i, "]"),
-                                     request.zone_ids(i));
-        !s.ok()) {
+    const std::string field = absl::StrCat("zone_ids[", i, "]");
+    if (absl::Status s = RequireZone(m, field, request.zone_ids(i)); !s.ok()) {
       return s;
+    }
+    for (int j = 0; j < i; ++j) {
+      if (request.zone_ids(j) == request.zone_ids(i)) {
+        return Invalid(field, absl::StrCat("zone '", request.zone_ids(i),
+                                           "' is listed twice"));
+      }
     }
   }
   for (int i = 0; i < request.category_ids_size(); ++i) {
+    const std::string field = absl::StrCat("category_ids[", i, "]");
     if (!FindCategory(m, request.category_ids(i))) {
-      return Invalid(
-          absl::StrCat("category_ids[", i, "]"),
-          absl::StrCat("unknown category '", request.category_ids(i), "'"));
+      return Invalid(field, absl::StrCat("unknown category '",
+                                         request.category_ids(i), "'"));
+    }
+    for (int j = 0; j < i; ++j) {
+      if (request.category_ids(j) == request.category_ids(i)) {
+        return Invalid(field,
+                       absl::StrCat("category '", request.category_ids(i),
+                                    "' is listed twice"));
+      }
     }
   }
   if (Terminated(provider)) {

@@ -400,6 +400,25 @@ TEST_F(RulesTest, ApplicationNeedsZonesAndCategories) {
       absl::StatusCode::kInvalidArgument, {"category_ids", "at least"}));
 }
 
+TEST_F(RulesTest, AZoneOrCategoryListedTwiceIsRejected) {
+  v1::SubmitApplicationRequest twice;
+  twice.add_zone_ids("north");
+  twice.add_zone_ids("city");
+  twice.add_zone_ids("north");
+  twice.add_category_ids(kService);
+  EXPECT_TRUE(
+      IsError(SubmitApplication(m_, Registered(), twice, Now()).status(),
+              absl::StatusCode::kInvalidArgument,
+              {"zone_ids[2]", "zone 'north' is listed twice"}));
+  twice.clear_zone_ids();
+  twice.add_zone_ids("north");
+  twice.add_category_ids(kService);
+  EXPECT_TRUE(
+      IsError(SubmitApplication(m_, Registered(), twice, Now()).status(),
+              absl::StatusCode::kInvalidArgument,
+              {"category_ids[1]", "is listed twice"}));
+}
+
 TEST_F(RulesTest, ApprovalCoversEveryZoneAndCategoryOfTheApplication) {
   v1::Provider p = Submit(Registered(), {"north", "city"}, {kService, kCare});
   absl::StatusOr<v1::Provider> approved = Decide(p, "app-1", "2025-04-01");
