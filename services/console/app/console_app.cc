@@ -23,9 +23,25 @@ absl::Status ParseAndApply(const CloudEvent& ce, DashboardModel* model) {
 
 ConsoleApp::~ConsoleApp() { Stop(); }
 
+void RecentIds::Add(const std::string& id) {
+  if (capacity_ == 0 || !ids_.insert(id).second) return;
+  order_.push_back(id);
+  if (order_.size() > capacity_) {
+    ids_.erase(order_.front());
+    order_.pop_front();
+  }
+}
+
 absl::Status ConsoleApp::Apply(const CloudEvent& ce) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (seen_.count(ce.id) > 0) return absl::OkStatus();
+  const auto partition = std::make_pair(ce.topic, ce.partition);
+  if (ce.partition >= 0 && ce.offset >= 0) {
+    auto it = applied_offset_.find(partition);
+    if (it != applied_offset_.end() && ce.offset <= it->second) {
+      return absl::OkStatus();  // redelivered after a rebalance or retry
+    }
+  }
+  if (recent_.Contains(ce.id)) return absl::OkStatus();
   const absl::string_view topic = AsAbsl(ce.topic);
   absl::Status s;
   std::string base;
@@ -46,7 +62,10 @@ absl::Status ConsoleApp::Apply(const CloudEvent& ce) {
         absl::StrCat("the console does not read topic ", ce.topic));
   }
   if (!s.ok()) return s;
-  seen_.insert(ce.id);
+  recent_.Add(ce.id);
+  if (ce.partition >= 0 && ce.offset >= 0)
+    applied_offset_[partition] = ce.offset;
+  ++applied_;
   ++applied_by_topic_[base];
   last_event_ = clock_->Now();
   return absl::OkStatus();
@@ -131,7 +150,7 @@ std::vector<ZoneChoice> ConsoleApp::ZoneChoices() const {
 
 int64_t ConsoleApp::applied() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return static_cast<int64_t>(seen_.size());
+  return applied_;
 }
 
 }  // namespace lov::console

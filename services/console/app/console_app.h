@@ -12,11 +12,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -35,13 +37,34 @@ inline constexpr const char* kChoiceEvents = lov::topics::kChoiceEvents;
 inline constexpr const char* kVisitsEvents = lov::topics::kVisitsEvents;
 inline constexpr const char* kSettlementEvents = lov::topics::kSettlementEvents;
 
+// The last `capacity` event ids, to recognise a duplicate that arrives
+// close behind its first copy, in bounded memory.
+class RecentIds {
+ public:
+  explicit RecentIds(size_t capacity) : capacity_(capacity) {}
+  bool Contains(const std::string& id) const { return ids_.count(id) > 0; }
+  void Add(const std::string& id);
+  size_t size() const { return ids_.size(); }
+
+ private:
+  size_t capacity_;
+  std::unordered_set<std::string> ids_;
+  std::deque<std::string> order_;
+};
+
 class ConsoleApp {
  public:
-  explicit ConsoleApp(const Clock* clock) : clock_(clock) {}
+  // How many recent event ids are remembered besides the offsets.
+  static constexpr size_t kRecentIds = 100000;
+
+  explicit ConsoleApp(const Clock* clock, size_t recent_ids = kRecentIds)
+      : clock_(clock), recent_(recent_ids) {}
   ~ConsoleApp();
 
   // Applies one event from any of the four topics (the topic name, with or
-  // without a namespace prefix, says which). Deduplicates on the event id.
+  // without a namespace prefix, says which). Skips a redelivery (an offset
+  // at or below the last applied one of its partition) and a second copy of
+  // a recent event id; memory stays bounded however long it runs.
   // InvalidArgument: the body does not parse (poison, for the dead letters).
   absl::Status Apply(const CloudEvent& event);
 
@@ -60,7 +83,10 @@ class ConsoleApp {
   const Clock* clock_;
   mutable std::mutex mu_;
   DashboardModel model_;
-  std::unordered_set<std::string> seen_;
+  // Last applied offset per (topic, partition), and recent event ids.
+  std::map<std::pair<std::string, int32_t>, int64_t> applied_offset_;
+  RecentIds recent_;
+  int64_t applied_ = 0;
   std::map<std::string, int64_t> applied_by_topic_;
   PipelineHealth health_;
   absl::Time last_event_ = absl::InfinitePast();

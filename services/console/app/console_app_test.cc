@@ -39,6 +39,41 @@ TEST(ConsoleAppTest, AppliesNamespacedTopicsOnceEach) {
   EXPECT_EQ(app.ZoneChoices()[0].selectable_providers, 1);
 }
 
+TEST(ConsoleAppTest, RedeliveredOffsetsAndRecentDuplicatesAreSkipped) {
+  FixedClock clock;
+  ConsoleApp app(&clock, /*recent_ids=*/2);
+  auto at = [](const std::string& id, int32_t partition, int64_t offset) {
+    CloudEvent ce = ZoneHealthEvent(id, "lov.choice.events.v1");
+    ce.partition = partition;
+    ce.offset = offset;
+    return ce;
+  };
+  ASSERT_TRUE(app.Apply(at("e1", 0, 10)).ok());
+  ASSERT_TRUE(app.Apply(at("e2", 0, 11)).ok());
+  ASSERT_TRUE(app.Apply(at("e3", 1, 5)).ok());
+  EXPECT_EQ(app.applied(), 3);
+  // Offsets at or below the partition's last: a redelivery, whatever the id.
+  ASSERT_TRUE(app.Apply(at("e1", 0, 10)).ok());
+  ASSERT_TRUE(app.Apply(at("other", 0, 11)).ok());
+  EXPECT_EQ(app.applied(), 3);
+  // The same id again at a new offset (published twice): skipped while
+  // recent. Only two ids are kept here, so e1 has been forgotten.
+  ASSERT_TRUE(app.Apply(at("e3", 0, 12)).ok());
+  EXPECT_EQ(app.applied(), 3);
+  ASSERT_TRUE(app.Apply(at("e4", 0, 13)).ok());
+  ASSERT_TRUE(app.Apply(at("e1", 1, 6)).ok());
+  EXPECT_EQ(app.applied(), 5);
+}
+
+TEST(RecentIds, KeepsTheLastOnes) {
+  RecentIds ids(3);
+  for (const char* id : {"a", "b", "c", "a", "d"}) ids.Add(id);
+  EXPECT_EQ(ids.size(), 3u);
+  EXPECT_FALSE(ids.Contains("a"));  // the oldest went when d came
+  EXPECT_TRUE(ids.Contains("b"));
+  EXPECT_TRUE(ids.Contains("d"));
+}
+
 TEST(ConsoleAppTest, ABodyThatDoesNotParseIsPoison) {
   FixedClock clock;
   ConsoleApp app(&clock);
