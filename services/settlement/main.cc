@@ -26,6 +26,10 @@ int main(int argc, char** argv) {
   lov::CommonSettings common =
       lov::ReadCommonSettings(config, "settlement", 50054, 9104);
   const int workers = static_cast<int>(config.Int("workers", 8, 1, 256));
+  // Source text per StatementSourcesRecorded event of an approval.
+  const size_t sources_part_bytes = static_cast<size_t>(
+      config.Int("statement-sources-part-bytes",
+                 lov::settlement::kSourcesPartBytes, 64, 8 * 1024 * 1024));
   if (absl::Status s = config.Validate(); !s.ok()) return Fail(s);
 
   auto redis = lov::RedisClient::Connect(common.redis_addr);
@@ -54,7 +58,8 @@ int main(int argc, char** argv) {
       redis->get(), common.KeyPrefix("lov:settlement"));
   lov::settlement::KafkaSettlementPublisher publisher(producer->get(), topic);
   lov::SystemClock clock;
-  lov::settlement::SettlementApp app(&store, &publisher, &clock);
+  lov::settlement::SettlementApp app(&store, &publisher, &clock,
+                                     sources_part_bytes);
   lov::settlement::Projector projector(&store);
   lov::WorkerPool pool(workers);
   lov::settlement::SettlementGrpc grpc_service(&app, &pool);

@@ -79,6 +79,13 @@ class SettlementStore {
   virtual absl::Status PutOneOff(const v1::OneOffPayment& payment) = 0;
   virtual absl::StatusOr<std::vector<v1::OneOffPayment>> OneOffs() = 0;
   virtual absl::Status PutApproved(const v1::Statement& statement) = 0;
+  // The sources parts of a statement being approved, kept until its
+  // StatementApproved joins them (and then drops them).
+  virtual absl::Status PutSourcesPart(
+      const v1::StatementSourcesRecorded& part) = 0;
+  virtual absl::StatusOr<std::vector<v1::StatementSourcesRecorded>>
+  SourcesParts(const std::string& statement_id) = 0;
+  virtual absl::Status DropSourcesParts(const std::string& statement_id) = 0;
   virtual absl::StatusOr<std::optional<v1::Statement>> Approved(
       const std::string& provider_id, const std::string& period) = 0;
   virtual absl::StatusOr<bool> IsApproved(const std::string& provider_id,

@@ -225,6 +225,37 @@ absl::Status RedisSettlementStore::PutApproved(const v1::Statement& s) {
   return redis_->Pipeline(commands).status();
 }
 
+absl::Status RedisSettlementStore::PutSourcesPart(
+    const v1::StatementSourcesRecorded& part) {
+  return redis_
+      ->Command({"HSET", Key("sources-parts:" + part.statement_id()),
+                 std::to_string(part.part()), SerializeDeterministic(part)})
+      .status();
+}
+
+absl::StatusOr<std::vector<v1::StatementSourcesRecorded>>
+RedisSettlementStore::SourcesParts(const std::string& statement_id) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"HVALS", Key("sources-parts:" + statement_id)});
+  if (!r.ok()) return r.status();
+  std::vector<v1::StatementSourcesRecorded> out;
+  for (const auto& e : r->elements) {
+    v1::StatementSourcesRecorded part;
+    if (!part.ParseFromString(e.str)) {
+      return absl::DataLossError(
+          absl::StrCat("corrupt sources part of statement ", statement_id));
+    }
+    out.push_back(std::move(part));
+  }
+  return out;
+}
+
+absl::Status RedisSettlementStore::DropSourcesParts(
+    const std::string& statement_id) {
+  return redis_->Command({"DEL", Key("sources-parts:" + statement_id)})
+      .status();
+}
+
 absl::StatusOr<std::optional<v1::Statement>> RedisSettlementStore::Approved(
     const std::string& provider_id, const std::string& period) {
   absl::StatusOr<RedisReply> r = redis_->Command(

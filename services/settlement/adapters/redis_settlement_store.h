@@ -71,6 +71,11 @@ class RedisSettlementStore : public SettlementStore {
   absl::Status PutOneOff(const v1::OneOffPayment& payment) override;
   absl::StatusOr<std::vector<v1::OneOffPayment>> OneOffs() override;
   absl::Status PutApproved(const v1::Statement& statement) override;
+  absl::Status PutSourcesPart(
+      const v1::StatementSourcesRecorded& part) override;
+  absl::StatusOr<std::vector<v1::StatementSourcesRecorded>> SourcesParts(
+      const std::string& statement_id) override;
+  absl::Status DropSourcesParts(const std::string& statement_id) override;
   absl::StatusOr<std::optional<v1::Statement>> Approved(
       const std::string& provider_id, const std::string& period) override;
   absl::StatusOr<bool> IsApproved(const std::string& provider_id,

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/kafka_settlement_publisher.h"
+#include "domain/statement_sources.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/text.h"
 
@@ -220,9 +221,25 @@ absl::Status Projector::ApplySettlementEvent(const v1::SettlementEvent& event) {
     case v1::SettlementEvent::kOneOffPaymentAllocated:
       s = store_->PutOneOff(event.one_off_payment_allocated().payment());
       break;
+    case v1::SettlementEvent::kStatementSourcesRecorded:
+      s = store_->PutSourcesPart(event.statement_sources_recorded());
+      break;
     case v1::SettlementEvent::kStatementApproved: {
-      const v1::Statement& st = event.statement_approved().statement();
+      const v1::StatementApproved& approved = event.statement_approved();
+      v1::Statement st = approved.statement();
+      if (approved.source_parts() > 0) {
+        absl::StatusOr<std::vector<v1::StatementSourcesRecorded>> parts =
+            store_->SourcesParts(st.statement_id());
+        if (!parts.ok()) return parts.status();
+        absl::StatusOr<v1::Statement> joined = JoinSources(
+            std::move(st), std::move(*parts), approved.source_parts());
+        if (!joined.ok()) return joined.status();
+        st = std::move(*joined);
+      }
       s = store_->PutApproved(st);
+      if (s.ok() && approved.source_parts() > 0) {
+        s = store_->DropSourcesParts(st.statement_id());
+      }
       std::lock_guard<std::mutex> lock(mu_);
       approved_sources_.erase(absl::StrCat(st.provider_id(), "/", st.period()));
       break;

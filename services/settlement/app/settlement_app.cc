@@ -361,6 +361,15 @@ absl::StatusOr<v1::Statement> SettlementApp::ApproveStatement(
     c->set_net_ore(part->net_ore());
     events.push_back(std::move(*event));
   }
+  // The sources in parts of bounded size first, then the approval itself
+  // with the lines alone: no event grows with the size of the month.
+  SplitStatement split = SplitSources(*statement, sources_part_bytes_);
+  for (auto& part : split.parts) {
+    absl::StatusOr<v1::SettlementEvent> event = NewEvent(id);
+    if (!event.ok()) return event.status();
+    *event->mutable_statement_sources_recorded() = std::move(part);
+    events.push_back(std::move(*event));
+  }
   absl::StatusOr<v1::SettlementEvent> event = NewEvent(id);
   if (!event.ok()) return event.status();
   v1::StatementApproved* a = event->mutable_statement_approved();
@@ -371,7 +380,8 @@ absl::StatusOr<v1::Statement> SettlementApp::ApproveStatement(
   a->set_net_ore(statement->net_ore());
   a->set_vat_ore(statement->vat_ore());
   a->set_digest(statement->digest());
-  *a->mutable_statement() = *statement;
+  *a->mutable_statement() = std::move(split.lines);
+  a->set_source_parts(static_cast<int32_t>(split.parts.size()));
   events.push_back(std::move(*event));
   if (absl::Status s = PublishAndApply(events); !s.ok()) return s;
   log::Info("statement approved",

@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "domain/statement.h"
+#include "domain/statement_sources.h"
 #include "lov/platform/clock.h"
 #include "lov/settlement/v1/settlement.pb.h"
 #include "ports.h"
@@ -19,9 +20,15 @@ namespace lov::settlement {
 // was approved and returned unchanged from then on.
 class SettlementApp {
  public:
+  // `sources_part_bytes`: the most source text one StatementSourcesRecorded
+  // event of an approval carries.
   SettlementApp(SettlementStore* store, EventPublisher* publisher,
-                const Clock* clock)
-      : store_(store), publisher_(publisher), clock_(clock) {}
+                const Clock* clock,
+                size_t sources_part_bytes = kSourcesPartBytes)
+      : store_(store),
+        publisher_(publisher),
+        clock_(clock),
+        sources_part_bytes_(sources_part_bytes) {}
 
   absl::StatusOr<v1::RateTable> AddRateTable(
       const v1::AddRateTableRequest& request);
@@ -58,6 +65,7 @@ class SettlementApp {
   SettlementStore* store_;
   EventPublisher* publisher_;
   const Clock* clock_;
+  size_t sources_part_bytes_;
 };
 
 }  // namespace lov::settlement

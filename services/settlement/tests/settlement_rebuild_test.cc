@@ -227,17 +227,33 @@ TEST_F(SettlementRebuildTest,
   // On the topic: January approved once, February once, one adjustment.
   // 18 events in all: rate table, listing rule, one-off, 2 approvals, the
   // adjustment and 12 previews (January, February, 2 per snapshot x 4,
-  // February again and March).
+  // February again and March); and before each approval the parts of its
+  // line sources (at most 64 bytes of them each here).
   std::vector<CloudEvent> events =
-      ReadEvents(ns_ + ".lov.settlement.events.v1", 18, absl::Seconds(20));
-  EXPECT_EQ(events.size(), 18u);
-  std::map<std::string, int> approvals;
+      ReadEvents(ns_ + ".lov.settlement.events.v1", 1000, absl::Seconds(10));
+  std::map<std::string, int> approvals, parts, announced;
   int adjustments = 0;
   for (const CloudEvent& e : events) {
     v1::SettlementEvent body;
     ASSERT_TRUE(body.ParseFromString(e.data));
+    if (body.has_statement_sources_recorded()) {
+      const auto& p = body.statement_sources_recorded();
+      const std::string& id = p.statement_id();
+      EXPECT_EQ(p.part(), ++parts[id]) << "parts in order";
+      EXPECT_EQ(approvals[id], 0) << "parts come before the approval";
+      size_t bytes = 0;
+      for (const auto& l : p.lines()) {
+        for (const auto& s : l.sources()) bytes += s.size();
+      }
+      EXPECT_LE(bytes, 64u);
+    }
     if (body.has_statement_approved()) {
-      ++approvals[body.statement_approved().statement_id()];
+      const auto& a = body.statement_approved();
+      ++approvals[a.statement_id()];
+      announced[a.statement_id()] = a.source_parts();
+      for (const auto& l : a.statement().lines()) {
+        EXPECT_EQ(l.sources_size(), 0) << "sources travel in the parts";
+      }
     }
     if (body.has_adjustment_created()) {
       ++adjustments;
@@ -248,6 +264,11 @@ TEST_F(SettlementRebuildTest,
   EXPECT_EQ(approvals["prv-a/2024-01"], 1);
   EXPECT_EQ(approvals["prv-a/2024-02"], 1);
   EXPECT_EQ(adjustments, 1);
+  EXPECT_EQ(parts, announced);
+  EXPECT_GE(parts["prv-a/2024-01"], 2) << "January's sources were split";
+  int total_parts = 0;
+  for (const auto& [id, n] : parts) total_parts += n;
+  EXPECT_EQ(events.size(), 18u + total_parts);
 }
 
 }  // namespace

@@ -115,9 +115,12 @@ class SettlementFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     ns_ = "t" + NewUuid().substr(0, 8);
+    // Small sources parts, so that every approval here is split into
+    // several StatementSourcesRecorded events and joined again.
     service_ = std::make_unique<lov::testing::ServiceProcess>(
         "services/settlement/settlement",
-        std::vector<std::string>{"--namespace=" + ns_});
+        std::vector<std::string>{"--namespace=" + ns_,
+                                 "--statement-sources-part-bytes=64"});
     ASSERT_TRUE(service_->Start().ok()) << service_->Log();
     Connect();
     auto producer =
