@@ -168,13 +168,23 @@ absl::Status ShowMunicipality(Context& ctx, Args& args) {
     zones.Write(out);
     Table cats({"CATEGORY", "NAME", "HOURS"});
     for (const auto& c : m.categories()) {
+      static constexpr const char* kDays[] = {"",    "Mon", "Tue", "Wed",
+                                              "Thu", "Fri", "Sat", "Sun"};
       std::vector<std::string> hours;
       for (const auto& h : c.hours()) {
-        hours.push_back(absl::StrFormat(
-            "%02d:%02d-%02d:%02d", h.start_minute() / 60, h.start_minute() % 60,
-            h.end_minute() / 60, h.end_minute() % 60));
+        std::vector<std::string> days;
+        for (int d : h.weekdays())
+          days.push_back(d >= 1 && d <= 7 ? kDays[d] : "?");
+        hours.push_back(
+            absl::StrFormat("%s%02d:%02d-%02d:%02d",
+                            days.empty() ? "" : absl::StrJoin(days, ",") + " ",
+                            h.start_minute() / 60, h.start_minute() % 60,
+                            h.end_minute() / 60, h.end_minute() % 60));
       }
-      cats.Add({c.category_id(), c.name(), absl::StrJoin(hours, ",")});
+      std::string text =
+          hours.empty() ? "around the clock" : absl::StrJoin(hours, "; ");
+      if (c.public_holidays_as_sunday()) text += " (public holidays: Sun)";
+      cats.Add({c.category_id(), c.name(), text});
     }
     cats.Write(out);
   });

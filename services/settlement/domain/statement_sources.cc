@@ -7,8 +7,7 @@
 
 namespace lov::settlement {
 
-SplitStatement SplitSources(const v1::Statement& statement,
-                            size_t part_bytes) {
+SplitStatement SplitSources(const v1::Statement& statement, size_t part_bytes) {
   SplitStatement out;
   out.lines = statement;
   v1::StatementSourcesRecorded part;
@@ -58,9 +57,9 @@ absl::StatusOr<v1::Statement> JoinSources(
                        part.statement_id(), " is among its parts"));
     }
     if (part.part() != static_cast<int32_t>(i) + 1) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "statement ", id, ": sources part ", i + 1, " of ", expected_parts,
-          " is missing or repeated"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("statement ", id, ": sources part ", i + 1, " of ",
+                       expected_parts, " is missing or repeated"));
     }
     for (const auto& ls : part.lines()) {
       auto it = by_no.find(ls.line_no());

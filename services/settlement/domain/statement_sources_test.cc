@@ -95,10 +95,9 @@ TEST(StatementSources, AMissingOrForeignPartIsAnError) {
   EXPECT_NE(joined.status().message().find("part 3 of 5 is missing"),
             std::string::npos)
       << joined.status();
-  joined = JoinSources(split.lines,
-                       {split.parts[0], split.parts[1], split.parts[2],
-                        split.parts[3]},
-                       5);
+  joined = JoinSources(
+      split.lines,
+      {split.parts[0], split.parts[1], split.parts[2], split.parts[3]}, 5);
   EXPECT_NE(joined.status().message().find("4 of 5 sources parts arrived"),
             std::string::npos)
       << joined.status();

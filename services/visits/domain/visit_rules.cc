@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
+#include "lov/platform/swedish_holidays.h"
 
 namespace lov::visits {
 namespace {
@@ -168,6 +169,9 @@ bool InsideHours(const registry::v1::ServiceCategory& category,
     default:
       weekday = 7;
       break;
+  }
+  if (category.public_holidays_as_sunday() && IsPublicHoliday(day)) {
+    weekday = 7;
   }
   for (const auto& h : category.hours()) {
     if (!h.weekdays().empty() &&

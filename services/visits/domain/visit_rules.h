@@ -83,7 +83,8 @@ const choice::v1::Assignment* FindAssignment(
 // True if [start, end) lies inside one window of the category's hours of
 // responsibility on the Stockholm wall clock (DST-correct). A category
 // without hours is responsible around the clock; a visit that crosses
-// local midnight is outside unless it ends exactly at midnight.
+// local midnight is outside unless it ends exactly at midnight. With
+// public_holidays_as_sunday, a public holiday has the Sunday hours.
 bool InsideHours(const registry::v1::ServiceCategory& category,
                  absl::Time start, absl::Time end);
 

@@ -236,6 +236,30 @@ TEST(InsideHoursTest, UsesSummerTimeAfterTheChange) {
       InsideHours(help, Utc(2025, 3, 28, 5, 30), Utc(2025, 3, 28, 6, 0)));
 }
 
+TEST(InsideHoursTest, APublicHolidayMayHaveTheSundayHours) {
+  // Weekdays 07:00-22:00, Sundays 09:00-16:00.
+  registry::v1::ServiceCategory help;
+  auto* weekdays = help.add_hours();
+  for (int d : {1, 2, 3, 4, 5}) weekdays->add_weekdays(d);
+  weekdays->set_start_minute(7 * 60);
+  weekdays->set_end_minute(22 * 60);
+  auto* sunday = help.add_hours();
+  sunday->add_weekdays(7);
+  sunday->set_start_minute(9 * 60);
+  sunday->set_end_minute(16 * 60);
+  // Thursday 2025-05-29 is Ascension Day; 18:00-18:30 local (CEST).
+  const absl::Time evening_start = Utc(2025, 5, 29, 16, 0);
+  const absl::Time evening_end = Utc(2025, 5, 29, 16, 30);
+  EXPECT_TRUE(InsideHours(help, evening_start, evening_end));  // a Thursday
+  help.set_public_holidays_as_sunday(true);
+  EXPECT_FALSE(InsideHours(help, evening_start, evening_end));  // a Sunday
+  EXPECT_TRUE(
+      InsideHours(help, Utc(2025, 5, 29, 8, 0), Utc(2025, 5, 29, 9, 0)));
+  // The Wednesday before is an ordinary weekday.
+  EXPECT_TRUE(
+      InsideHours(help, Utc(2025, 5, 28, 16, 0), Utc(2025, 5, 28, 16, 30)));
+}
+
 TEST(InsideHoursTest, WeekdaysAndMidnight) {
   const registry::v1::ServiceCategory rehab = Norrtalje().categories(2);
   // Saturday 2025-03-15 10:00 local.

@@ -23,7 +23,10 @@ constexpr char kSetup[] = R"({
   "zones": [{"zone_id": "north", "name": "Norra", "area_type": "AREA_TYPE_RURAL"},
             {"zone_id": "city", "name": "Staden", "area_type": "AREA_TYPE_URBAN"}],
   "categories": [{"category_id": "home-help-service", "name": "Hemtjänst service",
-                  "hours": [{"start_minute": 420, "end_minute": 1320}]}]
+                  "hours": [{"start_minute": 420, "end_minute": 1320}]},
+                 {"category_id": "home-rehabilitation", "name": "Rehabilitering",
+                  "hours": [{"weekdays": [1, 2, 3, 4, 5], "start_minute": 480, "end_minute": 990}],
+                  "public_holidays_as_sunday": true}]
 })";
 
 class LovctlRegistryTest : public ::testing::Test {
@@ -82,6 +85,9 @@ TEST_F(LovctlRegistryTest, MunicipalityShowListsZonesAndHours) {
       << r.output;
   EXPECT_TRUE(Contains(r, "north")) << r.output;
   EXPECT_TRUE(Contains(r, "07:00-22:00")) << r.output;
+  EXPECT_TRUE(
+      Contains(r, "Mon,Tue,Wed,Thu,Fri 08:00-16:30 (public holidays: Sun)"))
+      << r.output;
 }
 
 TEST_F(LovctlRegistryTest, ProviderLifecycleThroughTheCommandLine) {
