@@ -3,6 +3,7 @@
 
 #include <fstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -274,10 +275,51 @@ absl::Status Rejected(Context& ctx, Args& args) {
   return absl::OkStatus();
 }
 
+std::string ReviewText(const v1::ExceptionEntry& e) {
+  if (!e.has_review()) return "awaiting review";
+  std::string outcome = v1::ReviewOutcome_Name(e.review().outcome());
+  outcome = absl::AsciiStrToLower(outcome.substr(15));  // after REVIEW_OUTCOME_
+  return absl::StrCat(
+      outcome, " by ", e.review().reviewed_by(),
+      e.review().note().empty() ? "" : ": " + e.review().note());
+}
+
+absl::Status Review(Context& ctx, Args& args) {
+  v1::ReviewExceptionsRequest r;
+  r.set_request_id(RequestId(args));
+  r.set_provider_id(args.Required("provider"));
+  r.set_report_id(args.Required("report-id"));
+  const std::string outcome = args.Required("outcome");
+  if (outcome == "accepted") {
+    r.set_outcome(v1::REVIEW_OUTCOME_ACCEPTED);
+  } else if (outcome == "queried") {
+    r.set_outcome(v1::REVIEW_OUTCOME_QUERIED);
+  } else if (!outcome.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--outcome: '", outcome, "' is neither accepted nor queried"));
+  }
+  r.set_note(args.Get("note"));
+  r.set_reviewed_by(args.Required("by"));
+  if (absl::Status s = args.Check(); !s.ok()) return s;
+  auto stub = Visits(ctx);
+  v1::ExceptionEntry resp;
+  auto c = ctx.Call();
+  if (absl::Status s =
+          FromGrpc(stub->ReviewExceptions(c.get(), r, &resp), "review");
+      !s.ok())
+    return s;
+  Print(ctx, resp, [&](std::ostream& out) {
+    out << resp.visit().visit_id() << " version " << resp.visit().version()
+        << ": " << ReviewText(resp) << "\n";
+  });
+  return absl::OkStatus();
+}
+
 absl::Status Exceptions(Context& ctx, Args& args) {
   v1::ListExceptionsRequest r;
   r.set_provider_id(args.Required("provider"));
   r.set_period(args.Get("period"));
+  r.set_include_reviewed(args.Bool("all"));
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Visits(ctx);
   v1::ListExceptionsResponse resp;
@@ -287,12 +329,12 @@ absl::Status Exceptions(Context& ctx, Args& args) {
       !s.ok())
     return s;
   Print(ctx, resp, [&](std::ostream& out) {
-    Table t({"VISIT", "CLIENT", "EXCEPTIONS"});
+    Table t({"VISIT", "CLIENT", "EXCEPTIONS", "REVIEW"});
     for (const auto& e : resp.entries()) {
       std::vector<std::string> codes;
       for (const auto& x : e.exceptions()) codes.push_back(x.code());
       t.Add({e.visit().visit_id(), e.visit().client_id(),
-             absl::StrJoin(codes, ",")});
+             absl::StrJoin(codes, ","), ReviewText(e)});
     }
     t.Write(out);
   });
@@ -377,7 +419,12 @@ const Registrar registrar({
     {"visit", "rejected", "a provider's rejected reports with reasons",
      "  --provider PROVIDER_ID  --period YYYY-MM", Rejected},
     {"visit", "exceptions", "accepted visits staff must review",
-     "  --provider PROVIDER_ID  [--period YYYY-MM]", Exceptions},
+     "  --provider PROVIDER_ID  [--period YYYY-MM]  [--all (reviewed too)]",
+     Exceptions},
+    {"visit", "review", "review a visit's exceptions",
+     "  --provider PROVIDER_ID  --report-id ID  --outcome accepted|queried\n"
+     "  --by STAFF_ID  [--note TEXT (required when queried)]",
+     Review},
     {"visit", "performed", "performed against granted time",
      "  (--client CLIENT_ID | --provider PROVIDER_ID)  --period YYYY-MM",
      Performed},

@@ -417,6 +417,8 @@ std::vector<std::string> RedisVisitStore::ApplyCommand(
     count(v.previous(), v.period(), -1);
     exceptions(v.previous(), false);
     Op(&ops, "SET", Key("request:" + e.request_id()), e.request_fingerprint());
+  } else if (e.has_exceptions_reviewed()) {
+    Op(&ops, "SET", Key("request:" + e.request_id()), e.request_fingerprint());
   } else if (e.has_visit_rejected()) {
     const auto& r = e.visit_rejected();
     outcome = SerializeDeterministic(OutcomeOf(e));

@@ -31,6 +31,7 @@ class VisitsGrpc final : public v1::VisitsService::CallbackService {
   LOV_VISITS_RPC(GetVisit, GetVisitRequest, GetVisitResponse)
   LOV_VISITS_RPC(ListRejected, ListRejectedRequest, ListRejectedResponse)
   LOV_VISITS_RPC(ListExceptions, ListExceptionsRequest, ListExceptionsResponse)
+  LOV_VISITS_RPC(ReviewExceptions, ReviewExceptionsRequest, ExceptionEntry)
   LOV_VISITS_RPC(GetPerformedVsGranted, GetPerformedVsGrantedRequest,
                  GetPerformedVsGrantedResponse)
   LOV_VISITS_RPC(ListDeviations, ListDeviationsRequest, ListDeviationsResponse)

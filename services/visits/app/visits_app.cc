@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "lov/platform/identity_numbers.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/log.h"
 #include "lov/platform/metrics.h"
@@ -21,6 +23,31 @@ namespace {
 // with UNAVAILABLE.
 constexpr absl::Duration kIngestDeadline = absl::Seconds(20);
 constexpr absl::Duration kCatchUpTimeout = absl::Seconds(15);
+
+// The current version of a visit with its exceptions and their review, from
+// its history; nullopt when it was rejected or is voided.
+std::optional<v1::ExceptionEntry> ExceptionEntryOf(
+    const std::vector<v1::VisitEvent>& history) {
+  std::optional<v1::ExceptionEntry> entry;
+  for (const auto& e : history) {
+    if (e.has_visit_accepted() || e.has_visit_corrected()) {
+      entry.emplace();
+      const bool accepted = e.has_visit_accepted();
+      *entry->mutable_visit() =
+          accepted ? e.visit_accepted().visit() : e.visit_corrected().visit();
+      *entry->mutable_exceptions() = accepted
+                                         ? e.visit_accepted().exceptions()
+                                         : e.visit_corrected().exceptions();
+    } else if (e.has_visit_voided()) {
+      entry.reset();
+    } else if (e.has_exceptions_reviewed() && entry &&
+               e.exceptions_reviewed().visit_version() ==
+                   entry->visit().version()) {
+      *entry->mutable_review() = e.exceptions_reviewed();
+    }
+  }
+  return entry;
+}
 
 std::string FingerprintOf(const google::protobuf::Message& request) {
   std::unique_ptr<google::protobuf::Message> copy(request.New());
@@ -413,6 +440,29 @@ absl::Status VisitsApp::PublishOne(const v1::VisitEvent& event) {
   return absl::OkStatus();
 }
 
+template <typename Request>
+absl::StatusOr<VisitsApp::Command> VisitsApp::BeginCommand(
+    const Request& request) {
+  Command cmd;
+  cmd.visit_id = VisitIdOf(request.provider_id(), request.report_id());
+  cmd.fingerprint = FingerprintOf(request);
+  const std::string& visit_id = cmd.visit_id;
+  const std::string& request_id = request.request_id();
+  absl::StatusOr<std::unique_ptr<Lease>> lease = store_->Lock(visit_id);
+  if (!lease.ok()) return lease.status();
+  cmd.lease = std::move(*lease);
+  absl::StatusOr<std::optional<std::string>> seen =
+      store_->RequestFingerprint(request_id);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value() && **seen != cmd.fingerprint) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("request_id '", request_id,
+                     "' was already used for a different request"));
+  }
+  cmd.retry = seen->has_value();
+  return cmd;
+}
+
 absl::StatusOr<v1::Visit> VisitsApp::CurrentVisit(
     const std::string& provider_id, const std::string& report_id,
     VisitRecord* record) {
@@ -457,20 +507,12 @@ absl::StatusOr<v1::CorrectVisitResponse> VisitsApp::CorrectVisit(
     return absl::InvalidArgumentError(
         "corrected: report_id and provider_id cannot change");
   }
-  const std::string id = VisitIdOf(request.provider_id(), request.report_id());
-  const std::string fingerprint = FingerprintOf(request);
-  absl::StatusOr<std::unique_ptr<Lease>> lease = store_->Lock(id);
-  if (!lease.ok()) return lease.status();
-  absl::StatusOr<std::optional<std::string>> seen =
-      store_->RequestFingerprint(request.request_id());
-  if (!seen.ok()) return seen.status();
+  absl::StatusOr<Command> cmd = BeginCommand(request);
+  if (!cmd.ok()) return cmd.status();
+  const std::string& id = cmd->visit_id;
+  const std::string& fingerprint = cmd->fingerprint;
   VisitRecord record;
-  if (seen->has_value()) {
-    if (**seen != fingerprint) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("request_id '", request.request_id(),
-                       "' was already used for a different request"));
-    }
+  if (cmd->retry) {
     absl::StatusOr<std::optional<VisitRecord>> rec = store_->GetVisit(id);
     if (!rec.ok()) return rec.status();
     v1::CorrectVisitResponse out;
@@ -544,19 +586,11 @@ absl::StatusOr<v1::VoidVisitResponse> VisitsApp::VoidVisit(
                               std::pair{&request.reason(), "reason"}}) {
     if (absl::Status s = Required(*value, field); !s.ok()) return s;
   }
-  const std::string id = VisitIdOf(request.provider_id(), request.report_id());
-  const std::string fingerprint = FingerprintOf(request);
-  absl::StatusOr<std::unique_ptr<Lease>> lease = store_->Lock(id);
-  if (!lease.ok()) return lease.status();
-  absl::StatusOr<std::optional<std::string>> seen =
-      store_->RequestFingerprint(request.request_id());
-  if (!seen.ok()) return seen.status();
-  if (seen->has_value()) {
-    if (**seen != fingerprint) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("request_id '", request.request_id(),
-                       "' was already used for a different request"));
-    }
+  absl::StatusOr<Command> cmd = BeginCommand(request);
+  if (!cmd.ok()) return cmd.status();
+  const std::string& id = cmd->visit_id;
+  const std::string& fingerprint = cmd->fingerprint;
+  if (cmd->retry) {
     absl::StatusOr<std::vector<v1::VisitEvent>> h = store_->History(id);
     if (!h.ok()) return h.status();
     v1::VoidVisitResponse out;
@@ -667,26 +701,79 @@ absl::StatusOr<v1::ListExceptionsResponse> VisitsApp::ListExceptions(
   for (const auto& id : *ids) {
     absl::StatusOr<std::vector<v1::VisitEvent>> h = store_->History(id);
     if (!h.ok()) return h.status();
-    if (h->empty()) continue;
-    const v1::VisitEvent& last = h->back();
-    v1::ExceptionEntry entry;
-    if (last.has_visit_accepted()) {
-      *entry.mutable_visit() = last.visit_accepted().visit();
-      *entry.mutable_exceptions() = last.visit_accepted().exceptions();
-    } else if (last.has_visit_corrected()) {
-      *entry.mutable_visit() = last.visit_corrected().visit();
-      *entry.mutable_exceptions() = last.visit_corrected().exceptions();
-    } else {
-      continue;
-    }
-    if (entry.exceptions().empty()) continue;
+    std::optional<v1::ExceptionEntry> entry = ExceptionEntryOf(*h);
+    if (!entry || entry->exceptions().empty()) continue;
+    if (entry->has_review() && !request.include_reviewed()) continue;
     if (!request.period().empty() &&
-        entry.visit().period() != request.period()) {
+        entry->visit().period() != request.period()) {
       continue;
     }
-    *out.add_entries() = std::move(entry);
+    *out.add_entries() = std::move(*entry);
   }
   return out;
+}
+
+absl::StatusOr<v1::ExceptionEntry> VisitsApp::ReviewExceptions(
+    const v1::ReviewExceptionsRequest& request) {
+  for (auto [value, field] :
+       {std::pair{&request.request_id(), "request_id"},
+        std::pair{&request.provider_id(), "provider_id"},
+        std::pair{&request.report_id(), "report_id"},
+        std::pair{&request.reviewed_by(), "reviewed_by"}}) {
+    if (absl::Status s = Required(*value, field); !s.ok()) return s;
+  }
+  if (request.outcome() == v1::REVIEW_OUTCOME_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        "outcome: ACCEPTED or QUERIED is required");
+  }
+  if (request.outcome() == v1::REVIEW_OUTCOME_QUERIED &&
+      request.note().empty()) {
+    return absl::InvalidArgumentError(
+        "note: say what is queried with the provider");
+  }
+  for (auto [value, field] : {std::pair{&request.reviewed_by(), "reviewed_by"},
+                              std::pair{&request.note(), "note"}}) {
+    if (ContainsPersonnummer(*value)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": must not contain a personal identity number"));
+    }
+  }
+  absl::StatusOr<Command> cmd = BeginCommand(request);
+  if (!cmd.ok()) return cmd.status();
+  const std::string& id = cmd->visit_id;
+  const std::string& fingerprint = cmd->fingerprint;
+  VisitRecord record;
+  absl::StatusOr<v1::Visit> current =
+      CurrentVisit(request.provider_id(), request.report_id(), &record);
+  if (!current.ok()) return current.status();
+  absl::StatusOr<std::vector<v1::VisitEvent>> h = store_->History(id);
+  if (!h.ok()) return h.status();
+  std::optional<v1::ExceptionEntry> entry = ExceptionEntryOf(*h);
+  if (cmd->retry && entry) return *entry;
+  if (!entry || entry->exceptions().empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("visit ", id, " version ", current->version(),
+                     " has no exceptions to review"));
+  }
+  if (entry->has_review()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the exceptions of visit ", id, " version ", current->version(),
+        " were already reviewed by ", entry->review().reviewed_by(), " (",
+        v1::ReviewOutcome_Name(entry->review().outcome()).substr(15), ")"));
+  }
+  v1::VisitEvent e =
+      NewEvent(id, record.version + 1, request.request_id(), fingerprint);
+  v1::ExceptionsReviewed* r = e.mutable_exceptions_reviewed();
+  r->set_visit_id(id);
+  r->set_provider_id(request.provider_id());
+  r->set_visit_version(current->version());
+  for (const auto& x : entry->exceptions()) r->add_codes(x.code());
+  r->set_outcome(request.outcome());
+  r->set_note(request.note());
+  r->set_reviewed_by(request.reviewed_by());
+  if (absl::Status s = PublishOne(e); !s.ok()) return s;
+  *entry->mutable_review() = *r;
+  return *entry;
 }
 
 absl::StatusOr<v1::GetPerformedVsGrantedResponse>

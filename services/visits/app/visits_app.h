@@ -48,6 +48,8 @@ class VisitsApp {
       const v1::ListRejectedRequest& request);
   absl::StatusOr<v1::ListExceptionsResponse> ListExceptions(
       const v1::ListExceptionsRequest& request);
+  absl::StatusOr<v1::ExceptionEntry> ReviewExceptions(
+      const v1::ReviewExceptionsRequest& request);
   absl::StatusOr<v1::GetPerformedVsGrantedResponse> GetPerformedVsGranted(
       const v1::GetPerformedVsGrantedRequest& request);
   absl::StatusOr<v1::ListDeviationsResponse> ListDeviations(
@@ -74,6 +76,17 @@ class VisitsApp {
   v1::VisitEvent NewEvent(const std::string& aggregate_id, int64_t version,
                           const std::string& request_id,
                           const std::string& fingerprint) const;
+  // A staff command on one visit: holds the visit's lease; `retry` when
+  // the request id was handled before (ALREADY_EXISTS if for another
+  // request).
+  struct Command {
+    std::string visit_id;
+    std::string fingerprint;
+    std::unique_ptr<Lease> lease;
+    bool retry = false;
+  };
+  template <typename Request>
+  absl::StatusOr<Command> BeginCommand(const Request& request);
   absl::StatusOr<v1::Visit> CurrentVisit(const std::string& provider_id,
                                          const std::string& report_id,
                                          VisitRecord* record);

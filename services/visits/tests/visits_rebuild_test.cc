@@ -160,7 +160,18 @@ TEST_F(VisitsRebuildTest, KilledAndWipedServiceRebuildsTheSameStateFromKafka) {
   grpc::Status s = Call(&v1::VisitsService::Stub::CorrectVisit, fix, &fixed);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_EQ(fixed.adjusts_period(), "2025-02");
-  // The late visit, corrected: still outside the hours.
+  // The late visit's exception reviewed; then corrected, still outside the
+  // hours, so the new version awaits a review of its own.
+  v1::ReviewExceptionsRequest review;
+  review.set_request_id("review-late");
+  review.set_provider_id(kProvider);
+  review.set_report_id("late");
+  review.set_outcome(v1::REVIEW_OUTCOME_QUERIED);
+  review.set_note("22:00-22:30 is outside the hours; was it?");
+  review.set_reviewed_by("controller-7");
+  v1::ExceptionEntry reviewed;
+  s = Call(&v1::VisitsService::Stub::ReviewExceptions, review, &reviewed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
   fix.set_request_id("fix-late");
   fix.set_report_id("late");
   *fix.mutable_corrected() =

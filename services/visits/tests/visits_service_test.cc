@@ -124,6 +124,55 @@ TEST_F(VisitsServiceTest, MixedBatchGetsOneOutcomePerReportAndItsEvents) {
   ASSERT_EQ(exceptions.entries_size(), 1);
   EXPECT_EQ(exceptions.entries(0).visit().report_id(), "late");
 
+  // Staff review it: it leaves the list of what awaits review, and stays
+  // findable with its review.
+  v1::ReviewExceptionsRequest review;
+  review.set_request_id("review-late");
+  review.set_provider_id(kProvider);
+  review.set_report_id("late");
+  review.set_reviewed_by("controller-7");
+  v1::ExceptionEntry reviewed;
+  grpc::Status s =
+      Call(&v1::VisitsService::Stub::ReviewExceptions, review, &reviewed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "outcome: ACCEPTED or QUERIED is required");
+  review.set_outcome(v1::REVIEW_OUTCOME_QUERIED);
+  s = Call(&v1::VisitsService::Stub::ReviewExceptions, review, &reviewed);
+  EXPECT_EQ(s.error_message(), "note: say what is queried with the provider");
+  review.set_outcome(v1::REVIEW_OUTCOME_ACCEPTED);
+  review.set_note("evening visit agreed with the client");
+  s = Call(&v1::VisitsService::Stub::ReviewExceptions, review, &reviewed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(reviewed.review().outcome(), v1::REVIEW_OUTCOME_ACCEPTED);
+  EXPECT_EQ(reviewed.review().codes(0), "OUTSIDE_HOURS");
+  EXPECT_EQ(reviewed.review().visit_version(), reviewed.visit().version());
+  // A retry answers the same; a second review is refused.
+  v1::ExceptionEntry again;
+  ASSERT_TRUE(
+      Call(&v1::VisitsService::Stub::ReviewExceptions, review, &again).ok());
+  EXPECT_EQ(again.review().reviewed_by(), "controller-7");
+  review.set_request_id("review-late-2");
+  s = Call(&v1::VisitsService::Stub::ReviewExceptions, review, &again);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("already reviewed by controller-7"),
+            std::string::npos)
+      << s.error_message();
+  ASSERT_TRUE(
+      Call(&v1::VisitsService::Stub::ListExceptions, ex, &exceptions).ok());
+  EXPECT_EQ(exceptions.entries_size(), 0);
+  ex.set_include_reviewed(true);
+  ASSERT_TRUE(
+      Call(&v1::VisitsService::Stub::ListExceptions, ex, &exceptions).ok());
+  ASSERT_EQ(exceptions.entries_size(), 1);
+  EXPECT_EQ(exceptions.entries(0).review().note(),
+            "evening visit agreed with the client");
+  // A visit without exceptions has nothing to review.
+  review.set_request_id("review-ok");
+  review.set_report_id("good");
+  s = Call(&v1::VisitsService::Stub::ReviewExceptions, review, &again);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << s.error_message();
+
   // c1: 45 minutes against 600 granted; c2: 30 (the absent visit counts 0).
   EXPECT_EQ(Row("c1", "2025-03").performed_minutes(), 45);
   EXPECT_EQ(Row("c1", "2025-03").granted_minutes(), 600);
