@@ -60,7 +60,9 @@ void ProviderTable(std::ostream& out, const v1::Provider& p) {
   for (const auto& n : p.notices()) {
     out << "notice: leaves "
         << (n.zone_id().empty() ? "everything" : n.zone_id()) << " on "
-        << n.effective_date() << "\n";
+        << n.effective_date()
+        << (n.withdrawn() ? " (withdrawn " + n.withdrawn_on() + ")" : "")
+        << "\n";
   }
   for (const auto& s : p.sanctions()) {
     out << "sanction " << s.sanction_id() << ": "
@@ -358,6 +360,19 @@ absl::Status Notice(Context& ctx, Args& args) {
   });
 }
 
+absl::Status WithdrawNotice(Context& ctx, Args& args) {
+  v1::WithdrawNoticeRequest req;
+  req.set_request_id(RequestId(args));
+  req.set_provider_id(args.Required("id"));
+  req.set_zone_id(args.Get("zone"));
+  req.set_reason(args.Get("reason"));
+  if (absl::Status s = args.Check(); !s.ok()) return s;
+  return ProviderCall(ctx, "withdraw-notice",
+                      [&](auto& stub, auto* c, auto* p) {
+                        return stub.WithdrawNotice(c, req, p);
+                      });
+}
+
 absl::Status Pause(Context& ctx, Args& args, bool paused) {
   v1::SetIntakePausedRequest req;
   req.set_request_id(RequestId(args));
@@ -443,6 +458,12 @@ const Registrar registrar({
      "  --id PROVIDER_ID  [--zone ZONE]  --effective-date YYYY-MM-DD\n"
      "  --reason TEXT  --given-on YYYY-MM-DD (default today)",
      Notice},
+    {"provider", "withdraw-notice",
+     "take back a notice before it takes effect (its clients' re-choice "
+     "cases close)",
+     "  --id PROVIDER_ID  [--zone ZONE (the notice's; none: the whole "
+     "system)]  [--reason TEXT]",
+     WithdrawNotice},
     {"provider", "pause", "stop taking new clients (in a zone or everywhere)",
      "  --id PROVIDER_ID  [--zone ZONE]  --reason TEXT",
      [](Context& c, Args& a) { return Pause(c, a, true); }},

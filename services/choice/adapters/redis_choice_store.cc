@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "domain/client_state.h"
+#include "domain/history.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 
@@ -158,39 +159,13 @@ absl::Status RedisChoiceStore::ApplyRegistry(
                            event.municipality_configured().municipality())))
           .status();
     }
-    case registry::v1::RegistryEvent::kProviderRegistered:
-      provider = &event.provider_registered().provider();
-      break;
-    case registry::v1::RegistryEvent::kProviderUpdated:
-      provider = &event.provider_updated().provider();
-      break;
-    case registry::v1::RegistryEvent::kApplicationSubmitted:
-      provider = &event.application_submitted().provider();
-      break;
-    case registry::v1::RegistryEvent::kApplicationApproved:
-      provider = &event.application_approved().provider();
-      break;
-    case registry::v1::RegistryEvent::kApplicationRejected:
-      provider = &event.application_rejected().provider();
-      break;
-    case registry::v1::RegistryEvent::kCapacityChanged:
-      provider = &event.capacity_changed().provider();
-      break;
-    case registry::v1::RegistryEvent::kIntakePauseChanged:
-      provider = &event.intake_pause_changed().provider();
-      break;
-    case registry::v1::RegistryEvent::kNoticeGiven:
-      provider = &event.notice_given().provider();
-      break;
-    case registry::v1::RegistryEvent::kSanctionImposed:
-      provider = &event.sanction_imposed().provider();
-      break;
-    case registry::v1::RegistryEvent::kSuspensionLifted:
-      provider = &event.suspension_lifted().provider();
-      break;
     default:
-      return absl::InvalidArgumentError(absl::StrCat(
-          "registry event ", event.event_id(), " has no known payload"));
+      provider = registry::ProviderOf(event);
+      break;
+  }
+  if (provider == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "registry event ", event.event_id(), " has no known payload"));
   }
   Ops ops(Key("registry:provider:" + provider->provider_id()));
   ops.Add("SADD", Key("registry:providers"), provider->provider_id());

@@ -1243,8 +1243,57 @@ absl::Status ChoiceApp::OpenCasesForDeparture(const reg::RegistryEvent& event,
   return absl::OkStatus();
 }
 
+absl::Status ChoiceApp::CloseCasesForWithdrawnNotice(
+    const reg::RegistryEvent& event) {
+  const reg::NoticeWithdrawn& n = event.notice_withdrawn();
+  const std::string& provider_id = n.provider().provider_id();
+  absl::StatusOr<std::vector<std::string>> clients =
+      store_->ClientsOf(provider_id);
+  if (!clients.ok()) return clients.status();
+  int64_t closed = 0;
+  for (const auto& client_id : *clients) {
+    v1::AllocateNonChoiceRequest key;  // fingerprints the closing
+    key.set_request_id(
+        absl::StrCat("notice-withdrawn:", event.event_id(), ":", client_id));
+    key.set_client_id(client_id);
+    absl::StatusOr<v1::Client> done = ChangeClient(
+        RequestFingerprint(key), key.request_id(), client_id,
+        [&](const v1::Client& c, const Context&, Plan* plan) {
+          for (const auto& rc : c.cases()) {
+            if (rc.status() != v1::CASE_STATUS_OPEN ||
+                rc.provider_id() != provider_id ||
+                rc.effective_date() != n.effective_date() ||
+                (!n.zone_id().empty() && rc.zone_id() != n.zone_id())) {
+              continue;
+            }
+            v1::ChoiceEvent e;
+            auto* p = e.mutable_rechoice_case_closed();
+            p->set_client_id(c.client_id());
+            p->set_case_id(rc.case_id());
+            p->set_outcome("withdrawn");
+            plan->events.push_back(std::move(e));
+            ++closed;
+          }
+          return absl::OkStatus();
+        });
+    if (!done.ok()) return done.status();
+  }
+  log::Info("re-choice cases closed: the provider withdrew its notice",
+            {{"provider_id", provider_id},
+             {"zone_id", n.zone_id()},
+             {"leaving_date", n.effective_date()},
+             {"cases", closed}});
+  return absl::OkStatus();
+}
+
 absl::Status ChoiceApp::OnRegistryEvent(const reg::RegistryEvent& event) {
   if (absl::Status s = store_->ApplyRegistry(event); !s.ok()) return s;
+  if (event.has_notice_withdrawn()) {
+    if (absl::Status s = CloseCasesForWithdrawnNotice(event); !s.ok()) {
+      return s;
+    }
+    return RefreshZoneHealth({});
+  }
   std::string provider_id, zone_id, leaving, cause;
   if (event.has_notice_given()) {
     const auto& n = event.notice_given();

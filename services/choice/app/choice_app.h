@@ -123,6 +123,10 @@ class ChoiceApp {
   absl::StatusOr<std::string> PreviousResult(const std::string& request_id,
                                              const std::string& fingerprint);
   absl::StatusOr<v1::ChoicePolicy> CurrentPolicy();
+  // A provider withdrew its notice: its clients' open re-choice cases for
+  // that leaving date are closed ("withdrawn"); nobody is allocated.
+  absl::Status CloseCasesForWithdrawnNotice(
+      const registry::v1::RegistryEvent& event);
   absl::Status OpenCasesForDeparture(const registry::v1::RegistryEvent& event,
                                      const std::string& provider_id,
                                      const std::string& zone_id,

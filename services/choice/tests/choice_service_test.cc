@@ -594,6 +594,73 @@ TEST_F(ChoiceServiceTest, AMoveDatedAheadLeavesTheClientInItsZoneUntilThen) {
       << s.error_message();
 }
 
+TEST_F(ChoiceServiceTest, AWithdrawnNoticeClosesTheReChoiceCases) {
+  StartChoice(1);
+  ConfigureMunicipality();
+  const std::string a = Provider(1, "Allegio Omsorg AB");
+  const std::string b = Provider(2, "Attendo Sverige AB");
+  WaitForSelectable("north", 2);
+  ConfigurePolicy(v1::ALLOCATION_POLICY_ROTATION);
+  std::vector<std::string> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(Client(i));
+    v1::ChooseResponse out;
+    ASSERT_TRUE(Choose(clients.back(), a, &out).ok());
+  }
+  reg::GiveNoticeRequest notice;
+  notice.set_request_id("notice-1");
+  notice.set_provider_id(a);
+  notice.set_zone_id("north");
+  notice.set_effective_date(Date(today_ + 30));
+  reg::Provider after;
+  ASSERT_TRUE(R(&reg::RegistryService::Stub::GiveNotice, notice, &after).ok());
+  v1::ListRechoiceCasesRequest open;
+  open.set_provider_id(a);
+  open.set_open_only(true);
+  v1::ListRechoiceCasesResponse cases;
+  ASSERT_TRUE(Eventually([&] {
+    return C(&v1::ChoiceService::Stub::ListRechoiceCases, open, &cases).ok() &&
+           cases.cases_size() == 3;
+  }));
+  // One client re-chooses B before A changes its mind.
+  v1::ChooseResponse moved;
+  ASSERT_TRUE(Choose(clients[0], b, &moved).ok());
+
+  reg::WithdrawNoticeRequest withdraw;
+  withdraw.set_request_id("withdraw-1");
+  withdraw.set_provider_id(a);
+  withdraw.set_zone_id("north");
+  withdraw.set_reason("a new team leader was hired");
+  grpc::Status s =
+      R(&reg::RegistryService::Stub::WithdrawNotice, withdraw, &after);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  for (const auto& ap : after.approvals()) EXPECT_EQ(ap.effective_to(), "");
+
+  // The other two cases close as withdrawn; A is selectable again and
+  // nobody is allocated when the deadline passes.
+  ASSERT_TRUE(Eventually([&] {
+    return C(&v1::ChoiceService::Stub::ListRechoiceCases, open, &cases).ok() &&
+           cases.cases_size() == 0;
+  }));
+  WaitForSelectable("north", 2);
+  for (int i = 1; i < 3; ++i) {
+    v1::Client c = Get(clients[i]);
+    ASSERT_EQ(c.cases_size(), 1);
+    EXPECT_EQ(c.cases(0).outcome(), "withdrawn");
+    ASSERT_EQ(c.assignments_size(), 1);
+    EXPECT_EQ(c.assignments(0).provider_id(), a);
+    EXPECT_EQ(c.assignments(0).valid_to(), "");
+  }
+  v1::RunDueAllocationsRequest due;
+  due.set_as_of(Date(today_ + 29));
+  v1::RunDueAllocationsResponse allocated;
+  s = C(&v1::ChoiceService::Stub::RunDueAllocations, due, &allocated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(allocated.allocated_size(), 0);
+  // The client who re-chose keeps that choice.
+  EXPECT_EQ(Get(clients[0]).assignments(1).provider_id(), b);
+}
+
 TEST_F(ChoiceServiceTest, ProviderNoticeMovesAllFortyClientsBeforeItLeaves) {
   StartChoice(1);
   ConfigureMunicipality();

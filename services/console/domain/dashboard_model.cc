@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "domain/history.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 
@@ -51,33 +52,6 @@ bool Covers(const std::string& from, const std::string& to,
   return (from.empty() || from <= day) && (to.empty() || day <= to);
 }
 
-const rv1::Provider* ProviderOf(const rv1::RegistryEvent& e) {
-  switch (e.payload_case()) {
-    case rv1::RegistryEvent::kProviderRegistered:
-      return &e.provider_registered().provider();
-    case rv1::RegistryEvent::kProviderUpdated:
-      return &e.provider_updated().provider();
-    case rv1::RegistryEvent::kApplicationSubmitted:
-      return &e.application_submitted().provider();
-    case rv1::RegistryEvent::kApplicationApproved:
-      return &e.application_approved().provider();
-    case rv1::RegistryEvent::kApplicationRejected:
-      return &e.application_rejected().provider();
-    case rv1::RegistryEvent::kCapacityChanged:
-      return &e.capacity_changed().provider();
-    case rv1::RegistryEvent::kIntakePauseChanged:
-      return &e.intake_pause_changed().provider();
-    case rv1::RegistryEvent::kNoticeGiven:
-      return &e.notice_given().provider();
-    case rv1::RegistryEvent::kSanctionImposed:
-      return &e.sanction_imposed().provider();
-    case rv1::RegistryEvent::kSuspensionLifted:
-      return &e.suspension_lifted().provider();
-    default:
-      return nullptr;
-  }
-}
-
 }  // namespace
 
 std::string IsoWeek(absl::CivilDay day) {
@@ -101,7 +75,7 @@ void DashboardModel::Apply(const rv1::RegistryEvent& e) {
     }
     return;
   }
-  if (const rv1::Provider* p = ProviderOf(e)) {
+  if (const rv1::Provider* p = registry::ProviderOf(e)) {
     // Every provider event carries the whole record after the change; keep
     // the newest (events of one provider arrive in order on its key).
     ProviderView& view = providers_[p->provider_id()];

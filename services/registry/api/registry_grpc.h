@@ -31,6 +31,7 @@ class RegistryGrpc final : public v1::RegistryService::CallbackService {
   LOV_REGISTRY_RPC(DecideApplication, DecideApplicationRequest, Provider)
   LOV_REGISTRY_RPC(SetCapacity, SetCapacityRequest, Provider)
   LOV_REGISTRY_RPC(GiveNotice, GiveNoticeRequest, Provider)
+  LOV_REGISTRY_RPC(WithdrawNotice, WithdrawNoticeRequest, Provider)
   LOV_REGISTRY_RPC(SetIntakePaused, SetIntakePausedRequest, Provider)
   LOV_REGISTRY_RPC(ImposeSanction, ImposeSanctionRequest, Provider)
   LOV_REGISTRY_RPC(LiftSuspension, LiftSuspensionRequest, Provider)

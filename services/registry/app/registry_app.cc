@@ -290,6 +290,27 @@ absl::StatusOr<v1::Provider> RegistryApp::GiveNotice(
       });
 }
 
+absl::StatusOr<v1::Provider> RegistryApp::WithdrawNotice(
+    const v1::WithdrawNoticeRequest& r) {
+  return ChangeProvider(
+      r, r.request_id(), r.provider_id(),
+      [&](const v1::Municipality& m, const v1::Provider& p) {
+        return registry::WithdrawNotice(m, p, r, Today());
+      },
+      [&r](const v1::Provider& before, const v1::Provider& after,
+           v1::RegistryEvent* e) {
+        auto* p = e->mutable_notice_withdrawn();
+        *p->mutable_provider() = after;
+        p->set_zone_id(r.zone_id());
+        for (int i = 0; i < after.notices_size(); ++i) {
+          if (after.notices(i).withdrawn() && !before.notices(i).withdrawn()) {
+            p->set_effective_date(after.notices(i).effective_date());
+          }
+        }
+        p->set_reason(r.reason());
+      });
+}
+
 absl::StatusOr<v1::Provider> RegistryApp::SetIntakePaused(
     const v1::SetIntakePausedRequest& r) {
   return ChangeProvider(

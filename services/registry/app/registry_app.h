@@ -34,6 +34,8 @@ class RegistryApp {
   absl::StatusOr<v1::Provider> SetCapacity(
       const v1::SetCapacityRequest& request);
   absl::StatusOr<v1::Provider> GiveNotice(const v1::GiveNoticeRequest& request);
+  absl::StatusOr<v1::Provider> WithdrawNotice(
+      const v1::WithdrawNoticeRequest& request);
   absl::StatusOr<v1::Provider> SetIntakePaused(
       const v1::SetIntakePausedRequest& request);
   absl::StatusOr<v1::Provider> ImposeSanction(

@@ -51,6 +51,8 @@ const v1::Provider* ProviderOf(const v1::RegistryEvent& e) {
       return &e.intake_pause_changed().provider();
     case v1::RegistryEvent::kNoticeGiven:
       return &e.notice_given().provider();
+    case v1::RegistryEvent::kNoticeWithdrawn:
+      return &e.notice_withdrawn().provider();
     case v1::RegistryEvent::kSanctionImposed:
       return &e.sanction_imposed().provider();
     case v1::RegistryEvent::kSuspensionLifted:
@@ -122,6 +124,15 @@ v1::HistoryEntry DescribeEvent(const v1::RegistryEvent& e) {
           "notice given to leave ",
           n.zone_id().empty() ? "the whole system" : "zone " + n.zone_id(),
           " on ", n.effective_date(),
+          n.reason().empty() ? "" : ": " + n.reason());
+      break;
+    }
+    case v1::RegistryEvent::kNoticeWithdrawn: {
+      const auto& n = e.notice_withdrawn();
+      s = absl::StrCat(
+          "notice to leave ",
+          n.zone_id().empty() ? "the whole system" : "zone " + n.zone_id(),
+          " on ", n.effective_date(), " withdrawn",
           n.reason().empty() ? "" : ": " + n.reason());
       break;
     }

@@ -455,7 +455,52 @@ absl::StatusOr<v1::Provider> GiveNotice(const v1::Municipality& m,
   for (auto& a : *provider.mutable_approvals()) {
     if ((request.zone_id().empty() || a.zone_id() == request.zone_id()) &&
         (a.effective_to().empty() || a.effective_to() > last_day)) {
+      *n->add_cut_approvals() = a;
       a.set_effective_to(last_day);
+    }
+  }
+  return provider;
+}
+
+absl::StatusOr<v1::Provider> WithdrawNotice(
+    const v1::Municipality& m, v1::Provider provider,
+    const v1::WithdrawNoticeRequest& request, absl::CivilDay today) {
+  if (!request.zone_id().empty()) {
+    if (absl::Status s = RequireZone(m, "zone_id", request.zone_id());
+        !s.ok()) {
+      return s;
+    }
+  }
+  const std::string where = request.zone_id().empty()
+                                ? std::string("the whole system")
+                                : "zone " + request.zone_id();
+  v1::Notice* notice = nullptr;
+  for (auto& n : *provider.mutable_notices()) {
+    if (!n.withdrawn() && n.zone_id() == request.zone_id()) notice = &n;
+  }
+  if (notice == nullptr) {
+    return Rule(absl::StrCat("provider '", provider.provider_id(),
+                             "' has no notice to leave ", where,
+                             " to withdraw"));
+  }
+  const std::string today_text = FormatDate(today);
+  if (notice->effective_date() <= today_text) {
+    return Rule(absl::StrCat("the notice to leave ", where, " took effect on ",
+                             notice->effective_date(),
+                             "; the provider must apply again"));
+  }
+  notice->set_withdrawn(true);
+  notice->set_withdrawn_on(today_text);
+  // The approvals it cut, back as they were (unless changed since).
+  const std::string last_day = DayBefore(notice->effective_date());
+  for (const auto& before : notice->cut_approvals()) {
+    for (auto& a : *provider.mutable_approvals()) {
+      if (a.zone_id() == before.zone_id() &&
+          a.category_id() == before.category_id() &&
+          a.effective_from() == before.effective_from() &&
+          a.effective_to() == last_day) {
+        a.set_effective_to(before.effective_to());
+      }
     }
   }
   return provider;

@@ -49,6 +49,11 @@ absl::StatusOr<v1::Provider> GiveNotice(const v1::Municipality& municipality,
                                         v1::Provider provider,
                                         const v1::GiveNoticeRequest& request,
                                         absl::CivilDay today);
+// Takes back a notice that has not taken effect (FAILED_PRECONDITION if
+// there is none, or it has); the approvals it cut run as before.
+absl::StatusOr<v1::Provider> WithdrawNotice(
+    const v1::Municipality& municipality, v1::Provider provider,
+    const v1::WithdrawNoticeRequest& request, absl::CivilDay today);
 
 absl::StatusOr<v1::Provider> SetIntakePaused(
     const v1::Municipality& municipality, v1::Provider provider,

@@ -614,6 +614,32 @@ TEST_F(RulesTest, NoticeEffectiveBeforeItIsGivenIsInvalid) {
                       {"effective_date", "required"}));
 }
 
+TEST_F(RulesTest, AWithdrawnNoticeGivesTheApprovalsBack) {
+  absl::StatusOr<v1::Provider> p = Notice(Approved(), "north", "2025-06-08");
+  ASSERT_TRUE(p.ok()) << p.status();
+  v1::WithdrawNoticeRequest w;
+  w.set_zone_id("city");  // no notice there
+  EXPECT_TRUE(IsError(WithdrawNotice(m_, *p, w, kToday).status(),
+                      absl::StatusCode::kFailedPrecondition,
+                      {"no notice to leave zone city"}));
+  w.set_zone_id("north");
+  // Not once it has taken effect.
+  EXPECT_TRUE(
+      IsError(WithdrawNotice(m_, *p, w, absl::CivilDay(2025, 6, 8)).status(),
+              absl::StatusCode::kFailedPrecondition,
+              {"took effect on 2025-06-08", "apply again"}));
+  absl::StatusOr<v1::Provider> back = WithdrawNotice(m_, *p, w, kToday);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->notices(0).withdrawn());
+  EXPECT_EQ(back->notices(0).withdrawn_on(), "2025-03-10");
+  for (const auto& a : back->approvals()) {
+    EXPECT_EQ(a.effective_to(), "") << a.zone_id() << "/" << a.category_id();
+  }
+  // Withdrawn once; a new notice may be given again.
+  EXPECT_FALSE(WithdrawNotice(m_, *back, w, kToday).ok());
+  EXPECT_TRUE(Notice(*back, "north", "2025-07-01").ok());
+}
+
 TEST_F(RulesTest, CannotLeaveAZoneTheProviderIsNotIn) {
   EXPECT_TRUE(IsError(Notice(Approved(), "south", "2025-09-01").status(),
                       absl::StatusCode::kFailedPrecondition,

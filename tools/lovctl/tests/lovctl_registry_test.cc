@@ -142,6 +142,11 @@ TEST_F(LovctlRegistryTest, ProviderLifecycleThroughTheCommandLine) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(Contains(r, "notice given to leave zone city on 2025-07-01"))
       << r.output;
+  // That leaving date lies in the past: too late to withdraw.
+  r = Lovctl({"provider", "withdraw-notice", "--id", "prv-5565541645", "--zone",
+              "city", "--request-id", "withdraw-a"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(Contains(r, "took effect on 2025-07-01")) << r.output;
   r = Lovctl({"--json", "provider", "show", "--id", "prv-5565541645"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(Contains(r, "\"organisation_number\": \"556554-1645\""))
