@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
         "LOV_PNR_HMAC_KEY in production");
   }
 
-  auto redis = lov::RedisClient::Connect(common.redis_addr);
+  auto redis = common.ConnectRedis();
   if (!redis.ok()) return Fail(redis.status());
   auto producer = lov::EventProducer::Create(common.kafka());
   if (!producer.ok()) return Fail(producer.status());

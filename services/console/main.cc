@@ -65,8 +65,8 @@ int main(int argc, char** argv) {
 
   lov::SystemClock clock;
   lov::console::ConsoleApp app(&clock);
-  lov::console::LivePipelineProbe probe(watched, common.kafka_brokers,
-                                        common.redis_addr);
+  lov::console::LivePipelineProbe probe(watched, common.kafka(),
+                                        common.redis_addr, common.redis_auth);
   auto& registry = lov::metrics::Registry::Default();
   registry.AddCollector([&app, &registry] {
     for (const lov::console::ZoneChoice& z : app.ZoneChoices()) {

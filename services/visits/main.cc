@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
       100.0;
   if (absl::Status s = config.Validate(); !s.ok()) return Fail(s);
 
-  auto redis = lov::RedisClient::Connect(common.redis_addr);
+  auto redis = common.ConnectRedis();
   if (!redis.ok()) return Fail(redis.status());
   auto producer = lov::EventProducer::Create(common.kafka());
   if (!producer.ok()) return Fail(producer.status());

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "test_stack.h"
@@ -97,20 +98,32 @@ TEST(RedisTest, BadAddressIsAClearError) {
 // A redis-server of our own, started with deploy/redis/redis.conf.
 class OwnRedis {
  public:
-  OwnRedis(std::string dir, int port) : dir_(std::move(dir)), port_(port) {}
+  OwnRedis(std::string dir, int port, std::vector<std::string> extra = {})
+      : dir_(std::move(dir)), port_(port), extra_(std::move(extra)) {}
   bool Start() {
+    std::vector<std::string> args = {
+        "redis-server",
+        std::string(LOV_SOURCE_DIR) + "/deploy/redis/redis.conf",
+        "--port",
+        std::to_string(port_),
+        "--dir",
+        dir_,
+        "--logfile",
+        dir_ + "/redis.log"};
+    args.insert(args.end(), extra_.begin(), extra_.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     pid_ = fork();
     if (pid_ == 0) {
-      std::string conf =
-          std::string(LOV_SOURCE_DIR) + "/deploy/redis/redis.conf";
-      std::string port = std::to_string(port_);
-      execlp("redis-server", "redis-server", conf.c_str(), "--port",
-             port.c_str(), "--dir", dir_.c_str(), "--logfile",
-             (dir_ + "/redis.log").c_str(), static_cast<char*>(nullptr));
+      execvp("redis-server", argv.data());
       _exit(127);
     }
+    // Up once it answers, if only to say that it wants a password.
     return Eventually([&] {
-      return RedisClient::Connect(addr(), absl::Milliseconds(200)).ok();
+      absl::Status s =
+          RedisClient::Connect(addr(), absl::Milliseconds(200)).status();
+      return s.ok() || absl::IsPermissionDenied(s);
     });
   }
   void Wait() {
@@ -128,6 +141,7 @@ class OwnRedis {
  private:
   std::string dir_;
   int port_;
+  std::vector<std::string> extra_;
   pid_t pid_ = -1;
 };
 
@@ -141,6 +155,41 @@ int FreePort() {
     }
   }
   return 0;
+}
+
+TEST(RedisAuthTest, EveryConnectionAuthenticatesAndBadCredentialsAreClear) {
+  std::string dir =
+      std::filesystem::temp_directory_path() / UniqueName("lov-redis-auth");
+  std::filesystem::create_directories(dir);
+  int port = FreePort();
+  ASSERT_NE(port, 0);
+  OwnRedis server(dir, port, {"--requirepass", "s3cret-from-a-Secret"});
+  ASSERT_TRUE(server.Start());
+
+  absl::Status none = RedisClient::Connect(server.addr()).status();
+  EXPECT_EQ(none.code(), absl::StatusCode::kPermissionDenied) << none;
+  EXPECT_NE(none.message().find("requires a password"), std::string::npos)
+      << none;
+  absl::Status wrong =
+      RedisClient::Connect(server.addr(), absl::Seconds(5), {"", "guess"})
+          .status();
+  EXPECT_EQ(wrong.code(), absl::StatusCode::kPermissionDenied) << wrong;
+  EXPECT_NE(wrong.message().find("authentication failed"), std::string::npos)
+      << wrong;
+  EXPECT_EQ(wrong.message().find("guess"), std::string::npos)
+      << "the password is never in a message";
+
+  auto redis = RedisClient::Connect(server.addr(), absl::Seconds(5),
+                                    {"", "s3cret-from-a-Secret"});
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  ASSERT_TRUE((*redis)->Command({"SET", "k", "v"}).ok());
+  // The server drops every connection (ours too, so the reply may not come
+  // back): the next command needs a new connection, which authenticates.
+  (void)(*redis)->Command({"CLIENT", "KILL", "TYPE", "normal"});
+  absl::StatusOr<RedisReply> v = (*redis)->Command({"GET", "k"});
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->str, "v");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(RedisPersistenceTest, DataSurvivesARestartThanksToAppendOnlyFile) {

@@ -129,5 +129,43 @@ TEST(ConfigTest, EnvironmentIsReadAndFlagsWin) {
   EXPECT_EQ(s.kafka_brokers, "127.0.0.1:9092");
 }
 
+TEST(ConfigTest, CredentialsComeFromTheEnvironmentAsASecretWouldGiveThem) {
+  Config config({}, {{"LOV_REDIS_PASSWORD", "r-secret"},
+                     {"LOV_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"},
+                     {"LOV_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"},
+                     {"LOV_KAFKA_SASL_USERNAME", "lov-choice"},
+                     {"LOV_KAFKA_SASL_PASSWORD", "k-secret"},
+                     {"LOV_KAFKA_SSL_CA_LOCATION", "/etc/kafka-ca/ca.crt"}});
+  CommonSettings s = ReadCommonSettings(config, "choice", 50052, 9102);
+  ASSERT_TRUE(config.Validate().ok()) << config.Validate();
+  EXPECT_EQ(s.redis_auth.password, "r-secret");
+  EXPECT_EQ(s.redis_auth.username, "");
+  const auto kafka = ConnectionConfig(s.kafka());
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"bootstrap.servers", "127.0.0.1:9092"},
+      {"client.id", "choice"},
+      {"security.protocol", "SASL_SSL"},
+      {"sasl.mechanisms", "SCRAM-SHA-512"},
+      {"sasl.username", "lov-choice"},
+      {"sasl.password", "k-secret"},
+      {"ssl.ca.location", "/etc/kafka-ca/ca.crt"}};
+  EXPECT_EQ(kafka, want);
+  // Unset: plaintext, nothing but the address and the name.
+  Config plain({}, {});
+  EXPECT_EQ(ConnectionConfig(ReadCommonSettings(plain, "choice", 1, 2).kafka())
+                .size(),
+            2u);
+}
+
+TEST(ConfigTest, ASecuritySettingKafkaRefusesIsNamed) {
+  KafkaSettings k;
+  k.brokers = "127.0.0.1:9";
+  k.client_id = "svc";
+  k.security = {{"security.protocol", "carrier-pigeon"}};
+  absl::Status s = EventProducer::Create(k).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_NE(s.message().find("security.protocol"), std::string::npos) << s;
+}
+
 }  // namespace
 }  // namespace lov

@@ -183,6 +183,25 @@ CloudEvent MakeEvent(std::string source, std::string type, std::string subject,
 
 // ---------------------------------------------------------------- topics
 
+std::vector<std::pair<std::string, std::string>> ConnectionConfig(
+    const KafkaSettings& settings, const std::string& client_id) {
+  std::vector<std::pair<std::string, std::string>> out = {
+      {"bootstrap.servers", settings.brokers},
+      {"client.id", !client_id.empty()            ? client_id
+                    : !settings.client_id.empty() ? settings.client_id
+                                                  : "lov"}};
+  for (const auto& kv : settings.security) {
+    if (!kv.second.empty()) out.push_back(kv);
+  }
+  return out;
+}
+
+absl::Status SetConnectionConfig(RdKafka::Conf* conf,
+                                 const KafkaSettings& settings,
+                                 const std::string& client_id) {
+  return SetAll(conf, ConnectionConfig(settings, client_id));
+}
+
 std::map<std::string, std::string> EventTopicConfig() {
   return {{"retention.ms", "-1"},
           {"max.message.bytes", std::to_string(kMaxEventBytes)}};
@@ -193,10 +212,14 @@ absl::Status EnsureTopics(const KafkaSettings& settings,
   if (topics.empty()) return absl::OkStatus();
   char errstr[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  if (rd_kafka_conf_set(conf, "bootstrap.servers", settings.brokers.c_str(),
-                        errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
-    rd_kafka_conf_destroy(conf);
-    return absl::InvalidArgumentError(errstr);
+  for (const auto& [k, v] :
+       ConnectionConfig(settings, settings.client_id + "-admin")) {
+    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), errstr, sizeof(errstr)) !=
+        RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      return absl::InvalidArgumentError(
+          absl::StrCat("kafka setting ", k, ": ", errstr));
+    }
   }
   rd_kafka_t* rk =
       rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
@@ -322,11 +345,11 @@ absl::StatusOr<std::unique_ptr<EventProducer>> EventProducer::Create(
   p->reporter_ = std::make_unique<DeliveryReporter>();
   std::unique_ptr<RdKafka::Conf> conf(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  absl::Status s = SetAll(
+  absl::Status s = SetConnectionConfig(conf.get(), settings);
+  if (!s.ok()) return s;
+  s = SetAll(
       conf.get(),
-      {{"bootstrap.servers", settings.brokers},
-       {"client.id", settings.client_id.empty() ? "lov" : settings.client_id},
-       {"enable.idempotence", "true"},
+      {{"enable.idempotence", "true"},
        {"acks", "all"},
        {"linger.ms", "2"},
        {"compression.type", "lz4"},
@@ -467,10 +490,9 @@ absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Create(
   c->handler_ = std::move(handler);
   std::unique_ptr<RdKafka::Conf> conf(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  absl::Status s =
-      SetAll(conf.get(), {{"bootstrap.servers", c->settings_.kafka.brokers},
-                          {"client.id", c->settings_.kafka.client_id},
-                          {"group.id", c->settings_.group_id},
+  absl::Status s = SetConnectionConfig(conf.get(), c->settings_.kafka);
+  if (!s.ok()) return s;
+  s = SetAll(conf.get(), {{"group.id", c->settings_.group_id},
                           // Commit only offsets we stored after handling.
                           {"enable.auto.commit", "true"},
                           {"enable.auto.offset.store", "false"},
@@ -649,9 +671,9 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
   std::unique_ptr<RdKafka::Conf> conf(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   absl::Status s =
-      SetAll(conf.get(), {{"bootstrap.servers", settings.brokers},
-                          {"client.id", settings.client_id + "-replay"},
-                          {"group.id", "lov-replay-" + NewUuid()},
+      SetConnectionConfig(conf.get(), settings, settings.client_id + "-replay");
+  if (!s.ok()) return s;
+  s = SetAll(conf.get(), {{"group.id", "lov-replay-" + NewUuid()},
                           {"enable.auto.commit", "false"},
                           {"enable.partition.eof", "false"}});
   if (!s.ok()) return s;

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 
 namespace RdKafka {
+class Conf;
 class Producer;
 class KafkaConsumer;
 class Message;
@@ -54,7 +55,22 @@ struct KafkaSettings {
   absl::Duration delivery_timeout = absl::Seconds(30);
   // How long start-up waits for the broker before giving up with a message.
   absl::Duration connect_timeout = absl::Seconds(15);
+  // How to authenticate and encrypt, given to librdkafka as they are:
+  // security.protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL),
+  // sasl.mechanisms (e.g. SCRAM-SHA-512), sasl.username, sasl.password,
+  // ssl.ca.location. Empty: plaintext, as on the local stack.
+  std::vector<std::pair<std::string, std::string>> security;
 };
+
+// What every client of the cluster is configured with: bootstrap.servers,
+// client.id (`client_id`, default the settings') and the security settings.
+std::vector<std::pair<std::string, std::string>> ConnectionConfig(
+    const KafkaSettings& settings, const std::string& client_id = "");
+// Sets them on a librdkafka configuration; INVALID_ARGUMENT naming the
+// setting librdkafka refuses.
+absl::Status SetConnectionConfig(RdKafka::Conf* conf,
+                                 const KafkaSettings& settings,
+                                 const std::string& client_id = "");
 
 struct TopicSpec {
   std::string name;

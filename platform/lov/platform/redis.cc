@@ -77,7 +77,7 @@ void Append(redisContext* ctx, const std::vector<std::string>& args) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(
-    const std::string& host_port, absl::Duration timeout) {
+    const std::string& host_port, absl::Duration timeout, RedisAuth auth) {
   std::unique_ptr<RedisClient> c(new RedisClient());
   auto colon = host_port.rfind(':');
   if (colon == std::string::npos || colon == 0 ||
@@ -90,7 +90,14 @@ absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(
   c->host_ = host_port.substr(0, colon);
   c->host_port_ = host_port;
   c->timeout_ = timeout;
+  c->auth_ = std::move(auth);
   absl::StatusOr<RedisReply> pong = c->Command({"PING"});
+  if (absl::IsPermissionDenied(pong.status())) return pong.status();
+  if (!pong.ok() && absl::StrContains(pong.status().message(), "NOAUTH")) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "Redis at ", host_port,
+        " requires a password (set LOV_REDIS_PASSWORD / --redis-password)"));
+  }
   if (!pong.ok()) {
     return absl::UnavailableError(absl::StrCat(
         "cannot reach Redis at ", host_port, ": ", pong.status().message(),
@@ -124,6 +131,29 @@ absl::StatusOr<redisContext*> RedisClient::Acquire(bool* reused) {
         absl::StrCat("redis ", host_port_, ": ", err));
   }
   redisSetTimeout(ctx, tv);
+  if (!auth_.password.empty()) {
+    redisReply* r = static_cast<redisReply*>(
+        auth_.username.empty()
+            ? redisCommand(ctx, "AUTH %b", auth_.password.data(),
+                           auth_.password.size())
+            : redisCommand(ctx, "AUTH %b %b", auth_.username.data(),
+                           auth_.username.size(), auth_.password.data(),
+                           auth_.password.size()));
+    const bool ok = r != nullptr && r->type != REDIS_REPLY_ERROR;
+    // Redis's own words ("WRONGPASS invalid username-password pair"); never
+    // the password.
+    std::string why = r == nullptr ? std::string(ctx->errstr)
+                      : r->type == REDIS_REPLY_ERROR
+                          ? std::string(r->str, r->len)
+                          : "";
+    if (r != nullptr) freeReplyObject(r);
+    if (!ok) {
+      redisFree(ctx);
+      return absl::PermissionDeniedError(
+          absl::StrCat("redis ", host_port_, ": authentication failed: ", why,
+                       " (check LOV_REDIS_USERNAME / LOV_REDIS_PASSWORD)"));
+    }
+  }
   return ctx;
 }
 

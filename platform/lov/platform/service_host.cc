@@ -92,7 +92,13 @@ KafkaSettings CommonSettings::kafka() const {
   KafkaSettings k;
   k.brokers = kafka_brokers;
   k.client_id = service_name;
+  k.security = kafka_security;
   return k;
+}
+
+absl::StatusOr<std::unique_ptr<RedisClient>> CommonSettings::ConnectRedis()
+    const {
+  return RedisClient::Connect(redis_addr, absl::Seconds(5), redis_auth);
 }
 
 std::string CommonSettings::Topic(const std::string& base) const {
@@ -114,6 +120,18 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
   s.service_name = service;
   s.kafka_brokers = config.HostPort("kafka-brokers", "127.0.0.1:9092");
   s.redis_addr = config.HostPort("redis-addr", "127.0.0.1:6390");
+  s.redis_auth.username = config.String("redis-username", "");
+  s.redis_auth.password = config.String("redis-password", "");
+  for (const auto& [setting, librdkafka] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"kafka-security-protocol", "security.protocol"},
+           {"kafka-sasl-mechanism", "sasl.mechanisms"},
+           {"kafka-sasl-username", "sasl.username"},
+           {"kafka-sasl-password", "sasl.password"},
+           {"kafka-ssl-ca-location", "ssl.ca.location"}}) {
+    std::string value = config.String(setting, "");
+    if (!value.empty()) s.kafka_security.emplace_back(librdkafka, value);
+  }
   s.grpc_port = config.Port("grpc-port", default_grpc_port);
   s.metrics_port = config.Port("metrics-port", default_metrics_port);
   s.topic_partitions =

@@ -16,6 +16,7 @@
 #include "lov/platform/config.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/metrics.h"
+#include "lov/platform/redis.h"
 
 namespace lov {
 
@@ -24,6 +25,12 @@ struct CommonSettings {
   std::string service_name;
   std::string kafka_brokers;  // --kafka-brokers / LOV_KAFKA_BROKERS
   std::string redis_addr;     // --redis-addr / LOV_REDIS_ADDR
+  // --redis-username, --redis-password / LOV_REDIS_USERNAME, _PASSWORD.
+  RedisAuth redis_auth;
+  // --kafka-security-protocol, --kafka-sasl-mechanism, --kafka-sasl-username,
+  // --kafka-sasl-password, --kafka-ssl-ca-location (LOV_KAFKA_...): see
+  // KafkaSettings::security. Unset: plaintext.
+  std::vector<std::pair<std::string, std::string>> kafka_security;
   int grpc_port = 0;          // --grpc-port / LOV_GRPC_PORT
   int metrics_port = 0;       // --metrics-port / LOV_METRICS_PORT
   int topic_partitions = 3;   // --topic-partitions, used when creating topics
@@ -34,6 +41,8 @@ struct CommonSettings {
   std::string name_space;
 
   KafkaSettings kafka() const;
+  // Connects to redis_addr with redis_auth; a clear error if it cannot.
+  absl::StatusOr<std::unique_ptr<RedisClient>> ConnectRedis() const;
   std::string Topic(const std::string& base) const;      // "<ns>.<base>"
   std::string KeyPrefix(const std::string& base) const;  // "<ns>:<base>"
   std::string Group(const std::string& base) const;      // "<ns>.<base>"

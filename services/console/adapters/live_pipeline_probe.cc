@@ -13,10 +13,11 @@ namespace lov::console {
 
 LivePipelineProbe::LivePipelineProbe(
     std::vector<std::pair<std::string, std::string>> services,
-    std::string kafka_brokers, std::string redis_addr)
+    KafkaSettings kafka, std::string redis_addr, RedisAuth redis_auth)
     : services_(std::move(services)),
-      kafka_brokers_(std::move(kafka_brokers)),
-      redis_addr_(std::move(redis_addr)) {}
+      kafka_settings_(std::move(kafka)),
+      redis_addr_(std::move(redis_addr)),
+      redis_auth_(std::move(redis_auth)) {}
 
 LivePipelineProbe::~LivePipelineProbe() = default;
 
@@ -53,8 +54,12 @@ void LivePipelineProbe::CheckKafka(PipelineHealth* health) {
     std::unique_ptr<RdKafka::Conf> conf(
         RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     std::string err;
-    conf->set("bootstrap.servers", kafka_brokers_, err);
-    conf->set("client.id", "console-health", err);
+    if (absl::Status s =
+            SetConnectionConfig(conf.get(), kafka_settings_, "console-health");
+        !s.ok()) {
+      health->kafka_error = std::string(s.message());
+      return;
+    }
     kafka_.reset(RdKafka::Producer::create(conf.get(), err));
     if (!kafka_) {
       health->kafka_error = err;
@@ -67,13 +72,14 @@ void LivePipelineProbe::CheckKafka(PipelineHealth* health) {
   health->kafka_reachable = code == RdKafka::ERR_NO_ERROR;
   if (!health->kafka_reachable) {
     health->kafka_error =
-        absl::StrCat(kafka_brokers_, ": ", RdKafka::err2str(code));
+        absl::StrCat(kafka_settings_.brokers, ": ", RdKafka::err2str(code));
   }
 }
 
 void LivePipelineProbe::CheckRedis(PipelineHealth* health) {
   if (!redis_) {
-    auto client = RedisClient::Connect(redis_addr_, absl::Seconds(1));
+    auto client =
+        RedisClient::Connect(redis_addr_, absl::Seconds(1), redis_auth_);
     if (!client.ok()) {
       health->redis_error = std::string(client.status().message());
       return;

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "lov/platform/kafka.h"
 #include "lov/platform/redis.h"
 #include "ports.h"
 
@@ -22,7 +23,8 @@ class LivePipelineProbe : public PipelineProbe {
  public:
   // `services`: name and metrics host:port of every service to watch.
   LivePipelineProbe(std::vector<std::pair<std::string, std::string>> services,
-                    std::string kafka_brokers, std::string redis_addr);
+                    KafkaSettings kafka, std::string redis_addr,
+                    RedisAuth redis_auth = {});
   ~LivePipelineProbe() override;
   PipelineHealth Check() override;
 
@@ -33,8 +35,9 @@ class LivePipelineProbe : public PipelineProbe {
   void CheckRedis(PipelineHealth* health);
 
   std::vector<std::pair<std::string, std::string>> services_;
-  std::string kafka_brokers_;
+  KafkaSettings kafka_settings_;
   std::string redis_addr_;
+  RedisAuth redis_auth_;
   std::unique_ptr<RdKafka::Producer> kafka_;
   std::unique_ptr<RedisClient> redis_;
 };

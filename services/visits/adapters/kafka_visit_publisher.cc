@@ -43,11 +43,10 @@ absl::StatusOr<std::unique_ptr<KafkaTopicEnd>> KafkaTopicEnd::Create(
   std::unique_ptr<RdKafka::Conf> conf(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::string err;
-  if (conf->set("bootstrap.servers", settings.brokers, err) !=
-          RdKafka::Conf::CONF_OK ||
-      conf->set("client.id", settings.client_id + "-watermarks", err) !=
-          RdKafka::Conf::CONF_OK) {
-    return absl::InvalidArgumentError(absl::StrCat("kafka: ", err));
+  if (absl::Status s = SetConnectionConfig(conf.get(), settings,
+                                           settings.client_id + "-watermarks");
+      !s.ok()) {
+    return s;
   }
   std::unique_ptr<KafkaTopicEnd> t(new KafkaTopicEnd());
   t->handle_.reset(RdKafka::Producer::create(conf.get(), err));
