@@ -127,8 +127,9 @@ if ! "${kustomize}" build "${REPO_ROOT}/k8s/overlays/dev" >"${k8s_dir}/dev.yaml"
   cat "${k8s_dir}/kustomize.err"
   fail "kustomize build k8s/overlays/dev (tools from k8s/validate.sh --install-only)"
 else
-  # Per Deployment: NAME.env (KEY=VALUE as the pod gets them; a secret gets a
-  # made-up value) and NAME.facts (image, user, read-only root, dropped
+  # Per Deployment: NAME.env (KEY=VALUE as the pod gets them; a required
+  # secret gets a made-up value, an optional one is left out as in a dev
+  # cluster without it) and NAME.facts (image, user, read-only root, dropped
   # capabilities, gRPC probe ports, container ports grpc and metrics).
   /usr/bin/python3 - "${k8s_dir}" <<'PY' || fail "reading the rendered dev overlay"
 import os, secrets, sys, yaml
@@ -144,6 +145,9 @@ for d in docs:
     for ref in c.get("envFrom", []):
         env.update(maps[ref["configMapRef"]["name"]])
     for e in c.get("env", []):
+        ref = e.get("valueFrom", {}).get("secretKeyRef")
+        if ref is not None and ref.get("optional"):
+            continue  # as in a dev cluster that has no such Secret
         env[e["name"]] = e["value"] if "value" in e else secrets.token_hex(32)
     sc = {**pod.get("securityContext", {}), **c.get("securityContext", {})}
     probes = sorted({str(c[p]["grpc"]["port"]) for p in ("startupProbe", "readinessProbe", "livenessProbe")
