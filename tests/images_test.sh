@@ -71,13 +71,16 @@ for name in "${NAMES[@]}"; do
 done
 
 # --- 3. the demo from the images ----------------------------------------------------------
-mapfile -t ports < <("${STACK}" free-ports 11)
-if ((${#ports[@]} != 11)); then
+# One list of distinct free ports for everything, Kafka and Redis included,
+# so that no two of them can pick the same one.
+mapfile -t ports < <("${STACK}" free-ports 14)
+if ((${#ports[@]} != 14)); then
   fail "no free ports"
   finish
 fi
 export LOV_RUN_DIR="${run_dir}" LOV_RUN_FROM=images LOV_IMAGE_TAG="${TAG}" LOV_RUN_DETACH=1 \
-  LOV_SIM_ARGS="--clients=120" LOV_REDIS_PORT=auto LOV_KAFKA_PORT=auto LOV_KAFKA_CONTROLLER_PORT=auto \
+  LOV_SIM_ARGS="--clients=120" LOV_REDIS_PORT="${ports[11]}" LOV_KAFKA_PORT="${ports[12]}" \
+  LOV_KAFKA_CONTROLLER_PORT="${ports[13]}" \
   LOV_REGISTRY_GRPC_PORT="${ports[0]}" LOV_REGISTRY_METRICS_PORT="${ports[1]}" \
   LOV_CHOICE_GRPC_PORT="${ports[2]}" LOV_CHOICE_METRICS_PORT="${ports[3]}" \
   LOV_VISITS_GRPC_PORT="${ports[4]}" LOV_VISITS_METRICS_PORT="${ports[5]}" \
@@ -109,7 +112,18 @@ if [[ ${running} == "${want}" ]]; then
 else
   fail "containers of this run: '${running}', want '${want}'"
 fi
-if curl -sf "http://127.0.0.1:${ports[10]}/" | grep -q '<title>LOV operations dashboard</title>'; then
+# The whole page is read first (with pipefail, `curl | grep -q` fails when
+# grep stops reading before curl has written everything), for up to 10 s.
+dashboard=0
+for _ in $(seq 1 20); do
+  page="$(curl -sf --max-time 5 "http://127.0.0.1:${ports[10]}/" || true)"
+  if grep -q '<title>LOV operations dashboard</title>' <<<"${page}"; then
+    dashboard=1
+    break
+  fi
+  sleep 0.5
+done
+if ((dashboard == 1)); then
   pass "the console container serves the dashboard"
 else
   fail "no dashboard on 127.0.0.1:${ports[10]}"
