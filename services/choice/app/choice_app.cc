@@ -21,6 +21,19 @@ namespace {
 
 namespace reg = ::lov::registry::v1;
 
+// RechoiceCaseClosed with its outcome ("re-chosen", "allocated",
+// "withdrawn").
+v1::ChoiceEvent CaseClosed(const std::string& client_id,
+                           const std::string& case_id,
+                           const std::string& outcome) {
+  v1::ChoiceEvent closed;
+  auto* p = closed.mutable_rechoice_case_closed();
+  p->set_client_id(client_id);
+  p->set_case_id(case_id);
+  p->set_outcome(outcome);
+  return closed;
+}
+
 // AssignmentStarted for a new assignment (a fresh id, open-ended).
 v1::ChoiceEvent StartAssignment(const std::string& client_id,
                                 const std::string& provider_id,
@@ -547,12 +560,8 @@ absl::StatusOr<v1::Client> ChoiceApp::ChangeDecision(
         for (const auto& rc : c.cases()) {
           if (rc.status() == v1::CASE_STATUS_OPEN &&
               rc.effective_date() > d.valid_to()) {
-            v1::ChoiceEvent closed;
-            auto* p = closed.mutable_rechoice_case_closed();
-            p->set_client_id(c.client_id());
-            p->set_case_id(rc.case_id());
-            p->set_outcome("withdrawn");
-            plan->events.push_back(std::move(closed));
+            plan->events.push_back(
+                CaseClosed(c.client_id(), rc.case_id(), "withdrawn"));
           }
         }
         return absl::OkStatus();
@@ -689,12 +698,8 @@ absl::StatusOr<v1::Client> ChoiceApp::EndClient(
         }
         for (const auto& rc : c.cases()) {
           if (rc.status() != v1::CASE_STATUS_OPEN) continue;
-          v1::ChoiceEvent closed;
-          auto* p = closed.mutable_rechoice_case_closed();
-          p->set_client_id(c.client_id());
-          p->set_case_id(rc.case_id());
-          p->set_outcome("withdrawn");
-          plan->events.push_back(std::move(closed));
+          plan->events.push_back(
+              CaseClosed(c.client_id(), rc.case_id(), "withdrawn"));
         }
         v1::ChoiceEvent end;
         auto* p = end.mutable_client_ended();
@@ -906,12 +911,8 @@ absl::StatusOr<v1::ChooseResponse> ChoiceApp::Choose(
           plan->events.push_back(std::move(started));
         }
         if (closes_case) {
-          v1::ChoiceEvent closed;
-          auto* p = closed.mutable_rechoice_case_closed();
-          p->set_client_id(c.client_id());
-          p->set_case_id(open->case_id());
-          p->set_outcome("re-chosen");
-          plan->events.push_back(std::move(closed));
+          plan->events.push_back(
+              CaseClosed(c.client_id(), open->case_id(), "re-chosen"));
         }
         return absl::OkStatus();
       },
@@ -1137,13 +1138,9 @@ absl::StatusOr<v1::RunDueAllocationsResponse> ChoiceApp::RunDueAllocations(
                AssignmentsFrom(c, rc->effective_date())) {
             if (a->provider_id() == rc->provider_id()) ending = a;
           }
-          v1::ChoiceEvent closed;
-          auto* p = closed.mutable_rechoice_case_closed();
-          p->set_client_id(c.client_id());
-          p->set_case_id(rc->case_id());
           if (ending == nullptr || c.status() == v1::CLIENT_STATUS_ENDED) {
-            p->set_outcome("withdrawn");
-            plan->events.push_back(std::move(closed));
+            plan->events.push_back(
+                CaseClosed(c.client_id(), rc->case_id(), "withdrawn"));
             return absl::OkStatus();
           }
           const std::vector<std::string> categories(
@@ -1156,8 +1153,8 @@ absl::StatusOr<v1::RunDueAllocationsResponse> ChoiceApp::RunDueAllocations(
                            " without a choice: ", rc->cause()),
               v1::ASSIGNMENT_REASON_TRANSFERRED, ending, plan);
           if (!s.ok()) return s;
-          p->set_outcome("allocated");
-          plan->events.push_back(std::move(closed));
+          plan->events.push_back(
+              CaseClosed(c.client_id(), rc->case_id(), "allocated"));
           return absl::OkStatus();
         },
         &published);
@@ -1266,12 +1263,8 @@ absl::Status ChoiceApp::CloseCasesForWithdrawnNotice(
                 (!n.zone_id().empty() && rc.zone_id() != n.zone_id())) {
               continue;
             }
-            v1::ChoiceEvent e;
-            auto* p = e.mutable_rechoice_case_closed();
-            p->set_client_id(c.client_id());
-            p->set_case_id(rc.case_id());
-            p->set_outcome("withdrawn");
-            plan->events.push_back(std::move(e));
+            plan->events.push_back(
+                CaseClosed(c.client_id(), rc.case_id(), "withdrawn"));
             ++closed;
           }
           return absl::OkStatus();
