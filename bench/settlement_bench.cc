@@ -27,9 +27,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "domain/period.h"
-#include "domain/rate_book.h"
-#include "domain/statement.h"
+#include "lov/settlement/domain/period.h"
+#include "lov/settlement/domain/rate_book.h"
+#include "lov/settlement/domain/statement.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/platform/swedish_holidays.h"

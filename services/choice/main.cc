@@ -3,12 +3,12 @@
 #include <iostream>
 
 #include "absl/strings/match.h"
-#include "adapters/kafka_choice_publisher.h"
-#include "adapters/redis_choice_store.h"
-#include "api/choice_grpc.h"
-#include "app/choice_app.h"
-#include "app/daily_runner.h"
-#include "app/personnummer_key.h"
+#include "lov/choice/adapters/kafka_choice_publisher.h"
+#include "lov/choice/adapters/redis_choice_store.h"
+#include "lov/choice/api/choice_grpc.h"
+#include "lov/choice/app/choice_app.h"
+#include "lov/choice/app/daily_runner.h"
+#include "lov/choice/app/personnummer_key.h"
 #include "lov/platform/config.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/log.h"

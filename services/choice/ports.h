@@ -13,8 +13,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "domain/allocation.h"
-#include "domain/eligibility.h"
+#include "lov/choice/domain/allocation.h"
+#include "lov/choice/domain/eligibility.h"
 #include "lov/choice/v1/choice.pb.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/requests.h"

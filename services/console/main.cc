@@ -5,9 +5,9 @@
 #include <memory>
 #include <mutex>
 
-#include "adapters/live_pipeline_probe.h"
-#include "api/dashboard_http.h"
-#include "app/console_app.h"
+#include "lov/console/adapters/live_pipeline_probe.h"
+#include "lov/console/api/dashboard_http.h"
+#include "lov/console/app/console_app.h"
 #include "lov/platform/config.h"
 #include "lov/platform/http_server.h"
 #include "lov/platform/log.h"

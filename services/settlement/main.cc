@@ -2,11 +2,11 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "adapters/kafka_settlement_publisher.h"
-#include "adapters/redis_settlement_store.h"
-#include "api/settlement_grpc.h"
-#include "app/projector.h"
-#include "app/settlement_app.h"
+#include "lov/settlement/adapters/kafka_settlement_publisher.h"
+#include "lov/settlement/adapters/redis_settlement_store.h"
+#include "lov/settlement/api/settlement_grpc.h"
+#include "lov/settlement/app/projector.h"
+#include "lov/settlement/app/settlement_app.h"
 #include "lov/platform/config.h"
 #include "lov/platform/log.h"
 #include "lov/platform/projection.h"

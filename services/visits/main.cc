@@ -4,10 +4,10 @@
 #include <iostream>
 #include <thread>
 
-#include "adapters/kafka_visit_publisher.h"
-#include "adapters/redis_visit_store.h"
-#include "api/visits_grpc.h"
-#include "app/visits_app.h"
+#include "lov/visits/adapters/kafka_visit_publisher.h"
+#include "lov/visits/adapters/redis_visit_store.h"
+#include "lov/visits/api/visits_grpc.h"
+#include "lov/visits/app/visits_app.h"
 #include "lov/platform/config.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/ids.h"

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "domain/visit_rules.h"
+#include "lov/visits/domain/visit_rules.h"
 #include "lov/visits/v1/events.pb.h"
 #include "lov/visits/v1/visits.pb.h"
 

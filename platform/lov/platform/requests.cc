@@ -42,4 +42,11 @@ absl::StatusOr<std::string> MatchPreviousRequest(
   return seen->aggregate_id;
 }
 
+absl::Status NotStoredError(const absl::Status& cause, bool has_request_id) {
+  return absl::UnavailableError(absl::StrCat(
+      "the change was not stored (event log unavailable: ", cause.message(),
+      "); nothing was changed, retry",
+      has_request_id ? " with the same request_id" : ""));
+}
+
 }  // namespace lov

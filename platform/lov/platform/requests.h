@@ -47,6 +47,10 @@ absl::StatusOr<std::string> MatchPreviousRequest(
     const std::optional<RequestRecord>& seen, const std::string& request_id,
     const std::string& fingerprint);
 
+// The one wording of "the event log did not take the change" (Unavailable):
+// nothing was changed, so the caller retries.
+absl::Status NotStoredError(const absl::Status& cause, bool has_request_id);
+
 // Fills the envelope every service's event message shares.
 template <typename Event>
 void FillEnvelope(Event* event, const std::string& aggregate_id,

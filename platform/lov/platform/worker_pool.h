@@ -56,4 +56,18 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
 
 }  // namespace lov
 
+// The one gRPC handler of a unary RPC: inside a CallbackService with members
+// `app_` (whose `Method(const Request&)` returns absl::StatusOr<Response>)
+// and `pool_` (WorkerPool*), and with the proto package as `v1`.
+#define LOV_UNARY_RPC(Method, Request, Response)                         \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, \
+                                   const v1::Request* request,           \
+                                   v1::Response* response) override {    \
+    return ::lov::RunUnary(context, *pool_, [this, request, response] {  \
+      auto result = app_->Method(*request);                              \
+      if (result.ok()) *response = std::move(*result);                   \
+      return result.status();                                            \
+    });                                                                  \
+  }
+
 #endif  // LOV_PLATFORM_WORKER_POOL_H_

@@ -1,12 +1,12 @@
-#include "adapters/redis_choice_store.h"
+#include "lov/choice/adapters/redis_choice_store.h"
 
 #include <algorithm>
 #include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "domain/client_state.h"
-#include "domain/history.h"
+#include "lov/choice/domain/client_state.h"
+#include "lov/registry/contract/provider_record.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "lov/platform/redis.h"
-#include "ports.h"
+#include "lov/choice/ports.h"
 
 namespace lov::choice {
 

@@ -1,7 +1,7 @@
 #ifndef LOV_SERVICES_CHOICE_API_CHOICE_GRPC_H_
 #define LOV_SERVICES_CHOICE_API_CHOICE_GRPC_H_
 
-#include "app/choice_app.h"
+#include "lov/choice/app/choice_app.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
 #include "lov/platform/worker_pool.h"
 

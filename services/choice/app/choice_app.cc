@@ -1,4 +1,4 @@
-#include "app/choice_app.h"
+#include "lov/choice/app/choice_app.h"
 
 #include <algorithm>
 #include <random>
@@ -6,9 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "domain/allocation.h"
-#include "domain/client_state.h"
-#include "domain/rechoice_rules.h"
+#include "lov/choice/domain/allocation.h"
+#include "lov/choice/domain/client_state.h"
+#include "lov/choice/domain/rechoice_rules.h"
 #include "lov/platform/identity_numbers.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/log.h"

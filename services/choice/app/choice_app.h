@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "app/personnummer_key.h"
-#include "domain/eligibility.h"
+#include "lov/choice/app/personnummer_key.h"
+#include "lov/choice/domain/eligibility.h"
 #include "lov/choice/v1/choice.pb.h"
 #include "lov/platform/clock.h"
-#include "ports.h"
+#include "lov/choice/ports.h"
 
 namespace lov::choice {
 

@@ -1,4 +1,4 @@
-#include "app/personnummer_key.h"
+#include "lov/choice/app/personnummer_key.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

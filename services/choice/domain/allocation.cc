@@ -1,4 +1,4 @@
-#include "domain/allocation.h"
+#include "lov/choice/domain/allocation.h"
 
 #include <algorithm>
 

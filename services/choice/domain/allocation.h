@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "domain/eligibility.h"
+#include "lov/choice/domain/eligibility.h"
 #include "lov/choice/v1/events.pb.h"
 
 namespace lov::choice {

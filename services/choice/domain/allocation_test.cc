@@ -1,10 +1,10 @@
 // Non-choice allocation under each policy; the expected provider and the
 // recorded reasons are worked out by hand from the standings given.
-#include "domain/allocation.h"
+#include "lov/choice/domain/allocation.h"
 
 #include <gtest/gtest.h>
 
-#include "domain/rechoice_rules.h"
+#include "lov/choice/domain/rechoice_rules.h"
 
 namespace lov::choice {
 namespace {

@@ -1,4 +1,4 @@
-#include "domain/client_state.h"
+#include "lov/choice/domain/client_state.h"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // A client's state as the fold of its events, and decision validation.
-#include "domain/client_state.h"
+#include "lov/choice/domain/client_state.h"
 
 #include <gtest/gtest.h>
 

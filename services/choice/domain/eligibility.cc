@@ -1,10 +1,10 @@
-#include "domain/eligibility.h"
+#include "lov/choice/domain/eligibility.h"
 
 #include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "domain/registry_rules.h"
+#include "lov/registry/contract/provider_record.h"
 #include "lov/platform/stockholm_time.h"
 
 namespace lov::choice {

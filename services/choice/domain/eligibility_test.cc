@@ -1,6 +1,6 @@
 // Eligibility over the registry's records, the neutral order and zone
 // health.
-#include "domain/eligibility.h"
+#include "lov/choice/domain/eligibility.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "domain/rechoice_rules.h"
+#include "lov/choice/domain/rechoice_rules.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // Re-choice timing, cap and deadlines; expected dates worked out by hand
 // on a calendar.
-#include "domain/rechoice_rules.h"
+#include "lov/choice/domain/rechoice_rules.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "adapters/live_pipeline_probe.h"
+#include "lov/console/adapters/live_pipeline_probe.h"
 
 #include <librdkafka/rdkafkacpp.h>
 
@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "domain/prometheus_text.h"
+#include "lov/console/domain/prometheus_text.h"
 #include "lov/platform/http_server.h"
 
 namespace lov::console {

@@ -9,7 +9,7 @@
 
 #include "lov/platform/kafka.h"
 #include "lov/platform/redis.h"
-#include "ports.h"
+#include "lov/console/ports.h"
 
 namespace RdKafka {
 class Producer;

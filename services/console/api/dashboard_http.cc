@@ -1,6 +1,6 @@
-#include "api/dashboard_http.h"
+#include "lov/console/api/dashboard_http.h"
 
-#include "api/dashboard_page.h"
+#include "lov/console/api/dashboard_page.h"
 
 namespace lov::console {
 

@@ -1,7 +1,7 @@
 #ifndef LOV_CONSOLE_API_DASHBOARD_HTTP_H_
 #define LOV_CONSOLE_API_DASHBOARD_HTTP_H_
 
-#include "app/console_app.h"
+#include "lov/console/app/console_app.h"
 #include "lov/platform/http_server.h"
 
 namespace lov::console {

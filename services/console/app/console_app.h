@@ -22,12 +22,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "domain/dashboard_model.h"
+#include "lov/console/domain/dashboard_model.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/topics.h"
 #include "nlohmann/json.hpp"
-#include "ports.h"
+#include "lov/console/ports.h"
 
 namespace lov::console {
 

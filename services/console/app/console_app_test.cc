@@ -1,4 +1,4 @@
-#include "app/console_app.h"
+#include "lov/console/app/console_app.h"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
-#include "domain/dashboard_model.h"
+#include "lov/console/domain/dashboard_model.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
-#include "domain/history.h"
+#include "lov/registry/contract/provider_record.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 

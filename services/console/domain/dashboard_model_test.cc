@@ -1,4 +1,4 @@
-#include "domain/dashboard_model.h"
+#include "lov/console/domain/dashboard_model.h"
 
 #include <gtest/gtest.h>
 

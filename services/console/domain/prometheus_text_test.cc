@@ -1,4 +1,4 @@
-#include "domain/prometheus_text.h"
+#include "lov/console/domain/prometheus_text.h"
 
 #include <gtest/gtest.h>
 

@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "chromium.h"
+#include "lov/console/tests/chromium.h"
 #include "lov/platform/ids.h"
 #include "service_process.h"
 #include "test_stack.h"

@@ -13,7 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "chromium.h"
+#include "lov/console/tests/chromium.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/http_server.h"

@@ -6,17 +6,16 @@
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/topics.h"
-#include "ports.h"
+#include "lov/registry/ports.h"
 
 namespace lov::registry {
 
-inline constexpr const char* kRegistryTopic = lov::topics::kRegistryEvents;
 inline constexpr char kRegistrySource[] = "/lov/registry";
 
 class KafkaRegistryPublisher : public EventPublisher {
  public:
   KafkaRegistryPublisher(EventProducer* producer,
-                         std::string topic = kRegistryTopic)
+                         std::string topic = topics::kRegistryEvents)
       : producer_(producer), topic_(std::move(topic)) {}
   absl::Status Publish(const v1::RegistryEvent& event) override {
     return producer_->Publish(topic_, ToCloudEvent(event, kRegistrySource));

@@ -1,7 +1,7 @@
-#include "adapters/redis_registry_store.h"
+#include "lov/registry/adapters/redis_registry_store.h"
 
 #include "absl/strings/str_cat.h"
-#include "domain/history.h"
+#include "lov/registry/domain/history.h"
 #include "lov/platform/proto_util.h"
 
 namespace lov::registry {

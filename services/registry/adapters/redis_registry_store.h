@@ -4,7 +4,7 @@
 #include <string>
 
 #include "lov/platform/redis.h"
-#include "ports.h"
+#include "lov/registry/ports.h"
 
 namespace lov::registry {
 

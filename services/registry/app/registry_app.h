@@ -6,23 +6,27 @@
 
 #include "absl/status/statusor.h"
 #include "lov/platform/clock.h"
+#include "lov/platform/command_runner.h"
+#include "lov/registry/ports.h"
 #include "lov/registry/v1/registry.pb.h"
-#include "ports.h"
 
 namespace lov::registry {
 
-// The registry's use cases. Every write: check the request id, lock the
-// aggregate, load, apply the domain rule, publish the event (durable in
-// Kafka before anything is acknowledged), update the serving state.
+// The registry's use cases, one file each: app/commands/<use case>.cc for
+// writes, app/queries/<use case>.cc for reads. Every write goes through the
+// platform's CommandRunner (lock, request id, decide, publish, apply).
 class RegistryApp {
  public:
   RegistryApp(RegistryStore* store, EventPublisher* publisher,
-              const Clock* clock)
-      : store_(store), publisher_(publisher), clock_(clock) {}
+              const Clock* clock);
 
   absl::StatusOr<v1::Municipality> ConfigureMunicipality(
       const v1::ConfigureMunicipalityRequest& request);
   absl::StatusOr<v1::Municipality> GetMunicipality();
+  absl::StatusOr<v1::Municipality> GetMunicipality(
+      const v1::GetMunicipalityRequest&) {
+    return GetMunicipality();
+  }
   absl::StatusOr<v1::Provider> RegisterProvider(
       const v1::RegisterProviderRequest& request);
   absl::StatusOr<v1::Provider> UpdateProvider(
@@ -59,24 +63,17 @@ class RegistryApp {
       std::function<void(const v1::Provider& before, const v1::Provider& after,
                          v1::RegistryEvent*)>;
 
+  // Every change of an existing provider: one event, the provider after it.
   absl::StatusOr<v1::Provider> ChangeProvider(
       const google::protobuf::Message& request, const std::string& request_id,
       const std::string& provider_id, const Decide& decide, const Fill& fill);
-  // OK with the aggregate id if the request id was seen with this request,
-  // NotFound if unseen, AlreadyExists if seen with another request.
-  absl::StatusOr<std::string> PreviousResult(const std::string& request_id,
-                                             const std::string& fingerprint);
   absl::StatusOr<v1::Municipality> RequireMunicipality();
-  absl::StatusOr<v1::Provider> Publish(v1::RegistryEvent event,
-                                       v1::Provider after);
-  v1::RegistryEvent NewEvent(const std::string& aggregate_id, int64_t version,
-                             const std::string& request_id,
-                             const std::string& fingerprint) const;
+  absl::StatusOr<v1::Provider> RequireProvider(const std::string& provider_id);
   absl::CivilDay Today() const;
 
   RegistryStore* store_;
-  EventPublisher* publisher_;
   const Clock* clock_;
+  CommandRunner<v1::RegistryEvent> runner_;
 };
 
 }  // namespace lov::registry

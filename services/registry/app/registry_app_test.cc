@@ -2,7 +2,7 @@
 // (only a newer aggregate version changes state; request ids and history
 // lines come from the events), a publisher that records events and can be
 // told to fail, and a fixed clock. Expected values are written by hand.
-#include "app/registry_app.h"
+#include "lov/registry/app/registry_app.h"
 
 #include <map>
 #include <memory>
@@ -13,7 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "domain/history.h"
+#include "lov/registry/domain/history.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/platform/clock.h"

@@ -1,4 +1,4 @@
-#include "history.h"
+#include "lov/registry/domain/history.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -32,35 +32,6 @@ const char* SanctionName(v1::SanctionKind kind) {
 }
 
 }  // namespace
-
-const v1::Provider* ProviderOf(const v1::RegistryEvent& e) {
-  switch (e.payload_case()) {
-    case v1::RegistryEvent::kProviderRegistered:
-      return &e.provider_registered().provider();
-    case v1::RegistryEvent::kProviderUpdated:
-      return &e.provider_updated().provider();
-    case v1::RegistryEvent::kApplicationSubmitted:
-      return &e.application_submitted().provider();
-    case v1::RegistryEvent::kApplicationApproved:
-      return &e.application_approved().provider();
-    case v1::RegistryEvent::kApplicationRejected:
-      return &e.application_rejected().provider();
-    case v1::RegistryEvent::kCapacityChanged:
-      return &e.capacity_changed().provider();
-    case v1::RegistryEvent::kIntakePauseChanged:
-      return &e.intake_pause_changed().provider();
-    case v1::RegistryEvent::kNoticeGiven:
-      return &e.notice_given().provider();
-    case v1::RegistryEvent::kNoticeWithdrawn:
-      return &e.notice_withdrawn().provider();
-    case v1::RegistryEvent::kSanctionImposed:
-      return &e.sanction_imposed().provider();
-    case v1::RegistryEvent::kSuspensionLifted:
-      return &e.suspension_lifted().provider();
-    default:
-      return nullptr;
-  }
-}
 
 v1::HistoryEntry DescribeEvent(const v1::RegistryEvent& e) {
   v1::HistoryEntry h;

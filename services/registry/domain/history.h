@@ -3,14 +3,12 @@
 
 #include "lov/registry/v1/events.pb.h"
 #include "lov/registry/v1/registry.pb.h"
+#include "lov/registry/contract/provider_record.h"
 
 namespace lov::registry {
 
 // A provider's history line for an event, in words a case officer reads.
 v1::HistoryEntry DescribeEvent(const v1::RegistryEvent& event);
-
-// The provider snapshot an event carries (nullptr for setup events).
-const v1::Provider* ProviderOf(const v1::RegistryEvent& event);
 
 }  // namespace lov::registry
 

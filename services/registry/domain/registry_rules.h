@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "lov/registry/v1/registry.pb.h"
+#include "lov/registry/contract/provider_record.h"
 
 namespace lov::registry {
 
@@ -66,21 +67,6 @@ absl::StatusOr<v1::Provider> ImposeSanction(
 absl::StatusOr<v1::Provider> LiftSuspension(
     v1::Provider provider, const v1::LiftSuspensionRequest& request,
     absl::CivilDay today);
-
-// What the provider may do in each of the municipality's zones and
-// categories on `day`.
-v1::ProviderStatus StatusAsOf(const v1::Municipality& municipality,
-                              const v1::Provider& provider, absl::CivilDay day);
-
-// The most recently decided cap in a zone (it may take effect later), or
-// nullptr when that decision removed the cap or there is none. A cap caps
-// clients (capped), granted hours (max_hours_per_month > 0), or both.
-const v1::CapacityCap* CapFor(const v1::Provider& provider,
-                              const std::string& zone_id);
-// The cap in force in a zone on `day` ("YYYY-MM-DD"), or nullptr if uncapped.
-const v1::CapacityCap* CapAsOf(const v1::Provider& provider,
-                               const std::string& zone_id,
-                               const std::string& day);
 
 }  // namespace lov::registry
 

@@ -1,7 +1,7 @@
 // The registry's rules as pure functions: a Norrtälje-like municipality (four
 // zones, five categories, 90 days' notice), fixed dates, no clock, no I/O.
 // Expected values are written by hand.
-#include "domain/registry_rules.h"
+#include "lov/registry/domain/registry_rules.h"
 
 #include <optional>
 #include <string>

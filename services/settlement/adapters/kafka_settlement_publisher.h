@@ -7,7 +7,7 @@
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/topics.h"
-#include "ports.h"
+#include "lov/settlement/ports.h"
 
 namespace lov::settlement {
 

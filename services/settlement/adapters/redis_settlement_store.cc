@@ -1,9 +1,9 @@
-#include "adapters/redis_settlement_store.h"
+#include "lov/settlement/adapters/redis_settlement_store.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "domain/period.h"
+#include "lov/settlement/domain/period.h"
 #include "lov/platform/proto_util.h"
 
 namespace lov::settlement {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "lov/platform/redis.h"
-#include "ports.h"
+#include "lov/settlement/ports.h"
 
 namespace lov::settlement {
 

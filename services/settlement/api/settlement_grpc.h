@@ -1,7 +1,7 @@
 #ifndef LOV_SERVICES_SETTLEMENT_API_SETTLEMENT_GRPC_H_
 #define LOV_SERVICES_SETTLEMENT_API_SETTLEMENT_GRPC_H_
 
-#include "app/settlement_app.h"
+#include "lov/settlement/app/settlement_app.h"
 #include "lov/platform/worker_pool.h"
 #include "lov/settlement/v1/settlement.grpc.pb.h"
 

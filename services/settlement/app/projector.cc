@@ -1,9 +1,9 @@
-#include "app/projector.h"
+#include "lov/settlement/app/projector.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "adapters/kafka_settlement_publisher.h"
-#include "domain/statement_sources.h"
+#include "lov/settlement/adapters/kafka_settlement_publisher.h"
+#include "lov/settlement/domain/statement_sources.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/text.h"
 

@@ -6,7 +6,7 @@
 #include "lov/registry/v1/events.pb.h"
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/visits/v1/events.pb.h"
-#include "ports.h"
+#include "lov/settlement/ports.h"
 
 namespace lov::settlement {
 

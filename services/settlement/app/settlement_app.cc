@@ -1,14 +1,14 @@
-#include "app/settlement_app.h"
+#include "lov/settlement/app/settlement_app.h"
 
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "app/projector.h"
-#include "domain/export.h"
-#include "domain/follow_up.h"
-#include "domain/one_off.h"
-#include "domain/period.h"
-#include "domain/rate_book.h"
+#include "lov/settlement/app/projector.h"
+#include "lov/settlement/domain/export.h"
+#include "lov/settlement/domain/follow_up.h"
+#include "lov/settlement/domain/one_off.h"
+#include "lov/settlement/domain/period.h"
+#include "lov/settlement/domain/rate_book.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/log.h"
 #include "lov/platform/proto_util.h"

@@ -5,11 +5,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "domain/statement.h"
-#include "domain/statement_sources.h"
+#include "lov/settlement/domain/statement.h"
+#include "lov/settlement/domain/statement_sources.h"
 #include "lov/platform/clock.h"
 #include "lov/settlement/v1/settlement.pb.h"
-#include "ports.h"
+#include "lov/settlement/ports.h"
 
 namespace lov::settlement {
 

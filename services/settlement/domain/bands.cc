@@ -1,4 +1,4 @@
-#include "domain/bands.h"
+#include "lov/settlement/domain/bands.h"
 
 #include <algorithm>
 

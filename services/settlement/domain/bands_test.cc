@@ -1,8 +1,8 @@
-#include "domain/bands.h"
+#include "lov/settlement/domain/bands.h"
 
 #include <gtest/gtest.h>
 
-#include "domain/test_rates.h"
+#include "lov/settlement/domain/test_rates.h"
 
 namespace lov::settlement {
 namespace {

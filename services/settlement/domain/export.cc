@@ -1,4 +1,4 @@
-#include "domain/export.h"
+#include "lov/settlement/domain/export.h"
 
 #include <vector>
 

@@ -1,9 +1,9 @@
-#include "domain/export.h"
+#include "lov/settlement/domain/export.h"
 
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_split.h"
-#include "domain/follow_up.h"
+#include "lov/settlement/domain/follow_up.h"
 
 namespace lov::settlement {
 namespace {

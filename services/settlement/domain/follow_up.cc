@@ -1,4 +1,4 @@
-#include "domain/follow_up.h"
+#include "lov/settlement/domain/follow_up.h"
 
 #include <map>
 #include <tuple>

@@ -1,4 +1,4 @@
-#include "domain/listing.h"
+#include "lov/settlement/domain/listing.h"
 
 #include <algorithm>
 #include <set>

@@ -1,9 +1,9 @@
-#include "domain/one_off.h"
+#include "lov/settlement/domain/one_off.h"
 
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "domain/period.h"
+#include "lov/settlement/domain/period.h"
 #include "lov/platform/money.h"
 
 namespace lov::settlement {

@@ -1,20 +1,14 @@
 #ifndef LOV_SERVICES_SETTLEMENT_DOMAIN_PERIOD_H_
 #define LOV_SERVICES_SETTLEMENT_DOMAIN_PERIOD_H_
 
-// Settlement periods are Stockholm calendar months, written "YYYY-MM".
+// Settlement periods are Stockholm calendar months, "YYYY-MM" (parsed by the
+// platform's ParsePeriod); a statement is one provider's period.
 
 #include <string>
-#include <string_view>
 
-#include "absl/status/statusor.h"
-#include "absl/time/civil_time.h"
+#include "lov/platform/period.h"
 
 namespace lov::settlement {
-
-// Exactly "YYYY-MM" with a month 01-12; InvalidArgument naming `field`.
-absl::StatusOr<absl::CivilMonth> ParsePeriod(std::string_view text,
-                                             std::string_view field = "period");
-std::string FormatPeriod(absl::CivilMonth month);
 
 // "<provider_id>/<period>".
 std::string StatementId(const std::string& provider_id,

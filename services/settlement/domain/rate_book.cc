@@ -1,9 +1,9 @@
-#include "domain/rate_book.h"
+#include "lov/settlement/domain/rate_book.h"
 
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "domain/bands.h"
+#include "lov/settlement/domain/bands.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/platform/text.h"
 

@@ -1,4 +1,4 @@
-#include "domain/statement.h"
+#include "lov/settlement/domain/statement.h"
 
 #include <algorithm>
 #include <compare>
@@ -6,9 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "domain/bands.h"
-#include "domain/listing.h"
-#include "domain/period.h"
+#include "lov/settlement/domain/bands.h"
+#include "lov/settlement/domain/listing.h"
+#include "lov/settlement/domain/period.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 

@@ -1,4 +1,4 @@
-#include "domain/statement_sources.h"
+#include "lov/settlement/domain/statement_sources.h"
 
 #include <algorithm>
 #include <map>

@@ -1,5 +1,5 @@
 // An approved statement split into bounded parts and joined again.
-#include "domain/statement_sources.h"
+#include "lov/settlement/domain/statement_sources.h"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
-#include "domain/statement.h"
+#include "lov/settlement/domain/statement.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "domain/one_off.h"
-#include "domain/test_rates.h"
+#include "lov/settlement/domain/one_off.h"
+#include "lov/settlement/domain/test_rates.h"
 
 namespace lov::settlement {
 namespace {

@@ -16,7 +16,7 @@
 #include "lov/platform/proto_util.h"
 #include "lov/platform/redis.h"
 #include "lov/settlement/v1/events.pb.h"
-#include "tests/settlement_test_support.h"
+#include "lov/settlement/tests/settlement_test_support.h"
 
 namespace lov::settlement {
 namespace {

@@ -12,7 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "lov/settlement/v1/events.pb.h"
-#include "tests/settlement_test_support.h"
+#include "lov/settlement/tests/settlement_test_support.h"
 
 namespace lov::settlement {
 namespace {

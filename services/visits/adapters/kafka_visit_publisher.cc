@@ -1,4 +1,4 @@
-#include "adapters/kafka_visit_publisher.h"
+#include "lov/visits/adapters/kafka_visit_publisher.h"
 
 #include <librdkafka/rdkafkacpp.h>
 

@@ -6,7 +6,7 @@
 
 #include "lov/platform/kafka.h"
 #include "lov/platform/topics.h"
-#include "ports.h"
+#include "lov/visits/ports.h"
 
 namespace RdKafka {
 class Producer;

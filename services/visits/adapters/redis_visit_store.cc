@@ -1,4 +1,4 @@
-#include "adapters/redis_visit_store.h"
+#include "lov/visits/adapters/redis_visit_store.h"
 
 #include <algorithm>
 #include <map>

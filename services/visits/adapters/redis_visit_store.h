@@ -7,7 +7,7 @@
 #include "lov/platform/redis.h"
 #include "lov/registry/v1/events.pb.h"
 #include "lov/settlement/v1/events.pb.h"
-#include "ports.h"
+#include "lov/visits/ports.h"
 
 namespace lov::visits {
 

@@ -1,4 +1,4 @@
-#include "api/visits_grpc.h"
+#include "lov/visits/api/visits_grpc.h"
 
 #include <deque>
 #include <mutex>

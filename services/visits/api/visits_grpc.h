@@ -1,7 +1,7 @@
 #ifndef LOV_SERVICES_VISITS_API_VISITS_GRPC_H_
 #define LOV_SERVICES_VISITS_API_VISITS_GRPC_H_
 
-#include "app/visits_app.h"
+#include "lov/visits/app/visits_app.h"
 #include "lov/platform/worker_pool.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
 

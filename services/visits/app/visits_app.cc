@@ -1,4 +1,4 @@
-#include "app/visits_app.h"
+#include "lov/visits/app/visits_app.h"
 
 #include <algorithm>
 #include <map>

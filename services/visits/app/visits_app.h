@@ -7,7 +7,7 @@
 #include "absl/status/statusor.h"
 #include "lov/platform/clock.h"
 #include "lov/visits/v1/visits.pb.h"
-#include "ports.h"
+#include "lov/visits/ports.h"
 
 namespace lov::visits {
 

@@ -1,10 +1,11 @@
-#include "domain/visit_rules.h"
+#include "lov/visits/domain/visit_rules.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lov/platform/period.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/platform/swedish_holidays.h"
@@ -214,18 +215,11 @@ std::string PeriodOf(absl::Time t) {
   return absl::StrFormat("%04d-%02d", s.year(), s.month());
 }
 
-bool IsPeriod(const std::string& text) {
-  if (text.size() != 7 || text[4] != '-') return false;
-  for (int i : {0, 1, 2, 3, 5, 6}) {
-    if (text[i] < '0' || text[i] > '9') return false;
-  }
-  const int month = std::stoi(text.substr(5));
-  return month >= 1 && month <= 12;
-}
+bool IsPeriod(const std::string& text) { return ParsePeriod(text).ok(); }
 
 absl::CivilMonth MonthOf(const std::string& period) {
-  return absl::CivilMonth(std::stoi(period.substr(0, 4)),
-                          std::stoi(period.substr(5, 2)));
+  absl::StatusOr<absl::CivilMonth> month = ParsePeriod(period);
+  return month.ok() ? *month : absl::CivilMonth(1970, 1);
 }
 
 std::string OpenPeriodFrom(const std::string& period,

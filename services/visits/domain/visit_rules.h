@@ -95,6 +95,7 @@ int64_t GrantedMinutes(const std::vector<choice::v1::Decision>& decisions,
 
 // "YYYY-MM" of the Stockholm month of `t`.
 std::string PeriodOf(absl::Time t);
+// The platform's ParsePeriod, for callers that checked the text already.
 absl::CivilMonth MonthOf(const std::string& period);  // "YYYY-MM"
 bool IsPeriod(const std::string& text);
 // The first period at or after `period` that is not locked.

@@ -1,7 +1,7 @@
 // The verification rules as pure functions: a Norrtälje-like setup (home
 // help 07-22 every day, home nursing 07-17), one client assigned to one
 // provider, fixed instants, no I/O. Expected values are written by hand.
-#include "domain/visit_rules.h"
+#include "lov/visits/domain/visit_rules.h"
 
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"

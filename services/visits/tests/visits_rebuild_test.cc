@@ -13,7 +13,7 @@
 #include "lov/platform/redis.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
 #include "test_stack.h"
-#include "visits_test_support.h"
+#include "lov/visits/tests/visits_test_support.h"
 
 namespace lov::visits {
 namespace {

@@ -10,13 +10,13 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "adapters/kafka_visit_publisher.h"
+#include "lov/visits/adapters/kafka_visit_publisher.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/proto_util.h"
 #include "lov/visits/v1/events.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
 #include "test_stack.h"
-#include "visits_test_support.h"
+#include "lov/visits/tests/visits_test_support.h"
 
 namespace lov::visits {
 namespace {

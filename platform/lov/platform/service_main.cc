@@ -1,0 +1,133 @@
+#include "lov/platform/service_main.h"
+
+#include "absl/strings/str_cat.h"
+#include "lov/platform/log.h"
+#include "lov/platform/topics.h"
+
+namespace lov {
+
+ServiceContext::ServiceContext(Config* config, CommonSettings settings,
+                               RedisClient* redis, EventProducer* producer,
+                               int workers)
+    : config_(config),
+      settings_(std::move(settings)),
+      redis_(redis),
+      producer_(producer),
+      pool_(workers) {}
+
+ServiceContext::~ServiceContext() {
+  projections_.clear();
+  while (!parts_.empty()) parts_.pop_back();
+}
+
+std::string ServiceContext::DeadLetterTopic() const {
+  return Topic(topics::DeadLetter(settings_.service_name));
+}
+
+std::string ServiceContext::KeyPrefix() const {
+  return settings_.KeyPrefix("lov:" + settings_.service_name);
+}
+
+void ServiceContext::Serve(grpc::Service* service, std::string full_name) {
+  services_.emplace_back(service, std::move(full_name));
+}
+
+void ServiceContext::Project(std::string name, std::vector<std::string> topics,
+                             std::string ready_key, EventHandler apply) {
+  ProjectionSettings settings{.name = std::move(name),
+                              .topics = std::move(topics),
+                              .dead_letter_topic = DeadLetterTopic(),
+                              .ready_key = std::move(ready_key)};
+  when_listening_.push_back([this, settings = std::move(settings),
+                             apply = std::move(apply)]() -> absl::Status {
+    absl::StatusOr<std::unique_ptr<Projection>> p =
+        Projection::Start(settings_, settings, redis_, producer_, apply);
+    if (!p.ok()) return p.status();
+    projections_.push_back(std::move(*p));
+    return absl::OkStatus();
+  });
+}
+
+void ServiceContext::WhenListening(std::function<absl::Status()> step) {
+  when_listening_.push_back(std::move(step));
+}
+
+void ServiceContext::OnServing(std::function<void()> step) {
+  on_serving_.push_back(std::move(step));
+}
+
+void ServiceContext::OnShutdown(std::function<void()> step) {
+  on_shutdown_.push_back(std::move(step));
+}
+
+namespace {
+
+std::vector<TopicSpec> TopicsOf(const ServiceSpec& spec,
+                                const CommonSettings& common) {
+  std::vector<TopicSpec> out = {
+      {common.Topic(topics::DeadLetter(spec.name)), 1,
+       common.topic_replication, {}}};
+  for (const std::string& base : spec.topics) {
+    out.push_back({common.Topic(base), common.topic_partitions,
+                   common.topic_replication, EventTopicConfig()});
+  }
+  return out;
+}
+
+}  // namespace
+
+int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
+  auto fail = [&spec](const absl::Status& s) {
+    return FailStartup(spec.name, s);
+  };
+  BlockTerminationSignals();
+  Config config(argc, argv);
+  CommonSettings common = ReadCommonSettings(config, spec.name, spec.grpc_port,
+                                             spec.metrics_port);
+  const int workers = static_cast<int>(config.Int("workers", 8, 1, 256));
+  if (spec.flags) spec.flags(config);
+  if (absl::Status s = config.Validate(); !s.ok()) return fail(s);
+
+  std::unique_ptr<RedisClient> redis;
+  if (spec.uses_redis) {
+    absl::StatusOr<std::unique_ptr<RedisClient>> r = common.ConnectRedis();
+    if (!r.ok()) return fail(r.status());
+    redis = std::move(*r);
+  }
+  absl::StatusOr<std::unique_ptr<EventProducer>> producer =
+      EventProducer::Create(common.kafka());
+  if (!producer.ok()) return fail(producer.status());
+  if (absl::Status s = EnsureTopics(common.kafka(), TopicsOf(spec, common));
+      !s.ok()) {
+    return fail(s);
+  }
+
+  ServiceContext ctx(&config, common, redis.get(), producer->get(), workers);
+  if (absl::Status s = spec.wire(ctx); !s.ok()) return fail(s);
+  ServiceHost host(common);
+  for (auto& [service, name] : ctx.services_) host.Register(service, name);
+  if (absl::Status s = host.Start(); !s.ok()) return fail(s);
+  for (auto& step : ctx.when_listening_) {
+    if (absl::Status s = step(); !s.ok()) return fail(s);
+  }
+  host.SetServing(true);
+  log::Info(absl::StrCat(spec.name, " serving"),
+            {{"grpc_port", host.grpc_port()}});
+  for (auto& step : ctx.on_serving_) step();
+
+  for (auto& step : ctx.on_shutdown_) host.OnShutdown(step);
+  host.OnShutdown([&ctx] {
+    for (auto it = ctx.projections_.rbegin(); it != ctx.projections_.rend();
+         ++it) {
+      (*it)->Stop();
+    }
+  });
+  host.OnShutdown([&producer] {
+    absl::Status s = (*producer)->Flush(absl::Seconds(10));
+    if (!s.ok()) log::Error("flush failed", {{"error", s}});
+  });
+  host.WaitForShutdown();
+  return 0;
+}
+
+}  // namespace lov
