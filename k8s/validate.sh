@@ -9,7 +9,9 @@
 #
 # Validation is strict: an unknown or misspelt field, a missing required field
 # (a gRPC probe without its port), a wrong type or a resource whose kind has no
-# schema is an error. Exit status 0 only if every overlay renders and validates.
+# schema is an error, and so is a placeholder of k8s/components/lov-service
+# (SERVICE_NAME, port 0) that its replacements left in place. Exit status 0
+# only if every overlay renders and validates.
 #
 # Tools and schemas come from package registries once, pinned, and are kept in
 # $LOV_TOOLS_DIR (default <repo>/.tools, git-ignored); later runs use them as
@@ -215,6 +217,14 @@ validate_overlays() {
       failed=1
       continue
     fi
+    # k8s/components/lov-service writes SERVICE_NAME and port 0 for what its
+    # replacements fill in; a field they miss would pass the schemas.
+    if out="$(grep -nE 'SERVICE_NAME|^[ -]*(containerPort|port): 0$' "${rendered}")"; then
+      echo "FAIL ${name}: placeholders of k8s/components/lov-service left in place:"
+      indent <<<"${out}"
+      failed=1
+      continue
+    fi
     if out="$("${KUBECONFORM}" -strict -summary -output text \
       -schema-location "${SCHEMA_LOCATION}" "${rendered}" 2>&1)"; then
       echo "ok   ${name}: $(tail -n 1 <<<"${out}")"
@@ -240,6 +250,11 @@ validate_repo() {
 
 # --- self-test ---------------------------------------------------------------
 
+# Copies what the overlays are built from (k8s/ without its tools) into $1.
+copy_manifests() { # DIR
+  cp -R "${SCRIPT_DIR}/base" "${SCRIPT_DIR}/components" "${SCRIPT_DIR}/overlays" "$1/"
+}
+
 SELF_PASSED=0
 SELF_FAILED=0
 
@@ -250,7 +265,7 @@ expect_rejected() { # LABEL TARGET PATCH MESSAGE_REGEX
   local label="$1" target="$2" patch="$3" expect="$4"
   local tree="${WORK}/tree-${SELF_PASSED}-${SELF_FAILED}" out
   mkdir -p "${tree}"
-  cp -R "${SCRIPT_DIR}/base" "${SCRIPT_DIR}/overlays" "${tree}/"
+  copy_manifests "${tree}"
   mkdir -p "${tree}/overlays/broken"
   cat >"${tree}/overlays/broken/kustomization.yaml" <<EOF
 apiVersion: kustomize.config.k8s.io/v1beta1
@@ -282,7 +297,7 @@ self_test() {
   # The unmodified copy must pass, or the failures below prove nothing.
   local tree="${WORK}/tree-control" out
   mkdir -p "${tree}"
-  cp -R "${SCRIPT_DIR}/base" "${SCRIPT_DIR}/overlays" "${tree}/"
+  copy_manifests "${tree}"
   if out="$(validate_overlays "${tree}/overlays/dev")"; then
     echo "ok   self-test control: an unmodified copy of the dev overlay validates"
     SELF_PASSED=$((SELF_PASSED + 1))
@@ -323,6 +338,14 @@ self_test() {
         value:
           port: metrics" \
     "ServiceMonitor settlement is invalid.*endpoints"
+
+  expect_rejected "(e) a placeholder of the lov-service component left in place" \
+    "      kind: Deployment
+      name: choice" \
+    "      - op: add
+        path: /spec/template/metadata/labels/app.kubernetes.io~1instance
+        value: SERVICE_NAME" \
+    "placeholders of k8s/components/lov-service left in place"
 
   echo "self-test: ${SELF_PASSED} passed, ${SELF_FAILED} failed"
   [[ ${SELF_FAILED} -eq 0 ]]
