@@ -27,12 +27,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "lov/settlement/domain/period.h"
-#include "lov/settlement/domain/rate_book.h"
-#include "lov/settlement/domain/statement.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/platform/swedish_holidays.h"
+#include "lov/settlement/domain/period.h"
+#include "lov/settlement/domain/rate_book.h"
+#include "lov/settlement/domain/statement.h"
 
 namespace {
 
@@ -156,7 +156,7 @@ std::vector<std::vector<lov::visits::v1::Visit>> Generate(
                          ? lov::visits::v1::VISIT_STATUS_CLIENT_ABSENT
                          : lov::visits::v1::VISIT_STATUS_PERFORMED);
         v.set_zone_id(ZoneId(zone));
-        v.set_period(lov::settlement::FormatPeriod(month));
+        v.set_period(lov::FormatPeriod(month));
         v.set_version(1);
         by_provider[provider].push_back(std::move(v));
         ++*count;
@@ -286,8 +286,7 @@ int main(int argc, char** argv) {
     if (arg.rfind("--month=", 0) == 0) month_text = arg.substr(8);
     if (arg.rfind("--pg=", 0) == 0) conninfo = arg.substr(5);
   }
-  absl::StatusOr<absl::CivilMonth> month =
-      lov::settlement::ParsePeriod(month_text);
+  absl::StatusOr<absl::CivilMonth> month = lov::ParsePeriod(month_text);
   if (!month.ok()) {
     std::fprintf(stderr, "%s\n", std::string(month.status().message()).c_str());
     return 2;

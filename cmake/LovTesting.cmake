@@ -21,6 +21,8 @@ function(lov_unit_test target)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${target} ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE ${ARG_LIBS} GTest::gmock GTest::gtest_main)
+  # Header-only helpers shared by every test (status_matchers.h, ...).
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
   gtest_discover_tests(${target} DISCOVERY_MODE PRE_TEST)
 endfunction()
 

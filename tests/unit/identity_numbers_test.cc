@@ -13,6 +13,17 @@ namespace {
 // check = (10 - sum % 10) % 10. For 1212121212: nine products of 2, sum 18,
 // check 2. For 8112189876: 7+1+2+2+2+8+9+8+5 = 44, check 6.
 
+TEST(LuhnTest, CheckDigitCompletesAValidNumber) {
+  // 7992739871: the textbook example's check digit is 3 (by hand: from the
+  // right 1*2=2, 7, 8*2=16->7, 9, 3*2=6, 7, 2*2=4, 9, 9*2=18->9, 7: sum 67).
+  EXPECT_EQ(LuhnCheckDigit("7992739871"), 3);
+  // 811218987: 8*2=16->7, 1, 1*2=2, 2, 1*2=2, 8, 9*2=18->9, 8, 7*2=14->5:
+  // sum 44, check digit 6 (8112189876 above is valid).
+  EXPECT_EQ(LuhnCheckDigit("811218987"), 6);
+  EXPECT_EQ(LuhnCheckDigit(""), 0);
+  EXPECT_EQ(LuhnCheckDigit("81-12"), -1);
+}
+
 TEST(LuhnTest, ValidAndInvalid) {
   EXPECT_TRUE(LuhnValid("79927398713"));  // The textbook example.
   EXPECT_FALSE(LuhnValid("79927398710"));

@@ -107,8 +107,8 @@ class CommandRunner {
   absl::StatusOr<Result> Run(const Command& command,
                              const Replay<Result>& replay,
                              const Decide<Result>& decide) {
-    const bool by_request = !command.request_id.empty() ||
-                            !command.fingerprint.empty();
+    const bool by_request =
+        !command.request_id.empty() || !command.fingerprint.empty();
     if (by_request) {
       if (absl::Status s = RequireRequestId(command.request_id); !s.ok()) {
         return s;

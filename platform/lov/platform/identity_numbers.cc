@@ -37,6 +37,22 @@ bool IsBirthDate(std::string_view yyyymmdd) {
 
 }  // namespace
 
+int LuhnCheckDigit(std::string_view digits) {
+  if (!AllDigits(digits)) return -1;
+  int sum = 0;
+  bool doubled = true;  // The digit next to the check digit is doubled.
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    int value = *it - '0';
+    if (doubled) {
+      value *= 2;
+      if (value > 9) value -= 9;
+    }
+    sum += value;
+    doubled = !doubled;
+  }
+  return (10 - sum % 10) % 10;
+}
+
 bool LuhnValid(std::string_view digits) {
   if (digits.empty() || !AllDigits(digits)) return false;
   int sum = 0;

@@ -15,6 +15,10 @@ namespace lov {
 // the Luhn (mod 10) check digit of the others.
 bool LuhnValid(std::string_view digits);
 
+// The Luhn (mod 10) check digit to append to `digits` (ASCII digits), e.g.
+// for making valid test and demo numbers; -1 if `digits` has a non-digit.
+int LuhnCheckDigit(std::string_view digits);
+
 // Validates a personnummer written with the century, "YYYYMMDDNNNC",
 // "YYYYMMDD-NNNC" or "YYYYMMDD+NNNC", and returns the 12 digits.
 // Coordination numbers (samordningsnummer, day + 60) are accepted. The check

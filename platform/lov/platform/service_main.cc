@@ -64,9 +64,10 @@ namespace {
 
 std::vector<TopicSpec> TopicsOf(const ServiceSpec& spec,
                                 const CommonSettings& common) {
-  std::vector<TopicSpec> out = {
-      {common.Topic(topics::DeadLetter(spec.name)), 1,
-       common.topic_replication, {}}};
+  std::vector<TopicSpec> out = {{common.Topic(topics::DeadLetter(spec.name)),
+                                 1,
+                                 common.topic_replication,
+                                 {}}};
   for (const std::string& base : spec.topics) {
     out.push_back({common.Topic(base), common.topic_partitions,
                    common.topic_replication, EventTopicConfig()});
@@ -82,8 +83,8 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   };
   BlockTerminationSignals();
   Config config(argc, argv);
-  CommonSettings common = ReadCommonSettings(config, spec.name, spec.grpc_port,
-                                             spec.metrics_port);
+  CommonSettings common =
+      ReadCommonSettings(config, spec.name, spec.grpc_port, spec.metrics_port);
   const int workers = static_cast<int>(config.Int("workers", 8, 1, 256));
   if (spec.flags) spec.flags(config);
   if (absl::Status s = config.Validate(); !s.ok()) return fail(s);

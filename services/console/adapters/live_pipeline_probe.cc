@@ -102,4 +102,17 @@ PipelineHealth LivePipelineProbe::Check() {
   return health;
 }
 
+std::vector<std::pair<std::string, std::string>>
+LivePipelineProbe::WatchedServices(Config& config) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto [name, port] : {std::pair{"registry", 9101},
+                            {"choice", 9102},
+                            {"visits", 9103},
+                            {"settlement", 9104}}) {
+    out.emplace_back(name, config.HostPort(absl::StrCat(name, "-metrics"),
+                                           absl::StrCat("127.0.0.1:", port)));
+  }
+  return out;
+}
+
 }  // namespace lov::console

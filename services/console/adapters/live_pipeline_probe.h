@@ -7,9 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "lov/console/ports.h"
+#include "lov/platform/config.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/redis.h"
-#include "lov/console/ports.h"
 
 namespace RdKafka {
 class Producer;
@@ -27,6 +28,11 @@ class LivePipelineProbe : public PipelineProbe {
                     RedisAuth redis_auth = {});
   ~LivePipelineProbe() override;
   PipelineHealth Check() override;
+
+  // The services to watch from the flags --<service>-metrics (host:port;
+  // defaults: the local ports 9101-9104).
+  static std::vector<std::pair<std::string, std::string>> WatchedServices(
+      Config& config);
 
  private:
   ServiceHealth CheckService(const std::string& name,

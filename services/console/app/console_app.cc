@@ -45,17 +45,17 @@ absl::Status ConsoleApp::Apply(const CloudEvent& ce) {
   const absl::string_view topic = AsAbsl(ce.topic);
   absl::Status s;
   std::string base;
-  if (absl::EndsWith(topic, kRegistryEvents)) {
-    base = kRegistryEvents;
+  if (absl::EndsWith(topic, topics::kRegistryEvents)) {
+    base = topics::kRegistryEvents;
     s = ParseAndApply<registry::v1::RegistryEvent>(ce, &model_);
-  } else if (absl::EndsWith(topic, kChoiceEvents)) {
-    base = kChoiceEvents;
+  } else if (absl::EndsWith(topic, topics::kChoiceEvents)) {
+    base = topics::kChoiceEvents;
     s = ParseAndApply<choice::v1::ChoiceEvent>(ce, &model_);
-  } else if (absl::EndsWith(topic, kVisitsEvents)) {
-    base = kVisitsEvents;
+  } else if (absl::EndsWith(topic, topics::kVisitsEvents)) {
+    base = topics::kVisitsEvents;
     s = ParseAndApply<visits::v1::VisitEvent>(ce, &model_);
-  } else if (absl::EndsWith(topic, kSettlementEvents)) {
-    base = kSettlementEvents;
+  } else if (absl::EndsWith(topic, topics::kSettlementEvents)) {
+    base = topics::kSettlementEvents;
     s = ParseAndApply<settlement::v1::SettlementEvent>(ce, &model_);
   } else {
     return absl::InvalidArgumentError(

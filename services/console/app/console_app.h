@@ -31,12 +31,6 @@
 
 namespace lov::console {
 
-// Topic base names (before the namespace prefix).
-inline constexpr const char* kRegistryEvents = lov::topics::kRegistryEvents;
-inline constexpr const char* kChoiceEvents = lov::topics::kChoiceEvents;
-inline constexpr const char* kVisitsEvents = lov::topics::kVisitsEvents;
-inline constexpr const char* kSettlementEvents = lov::topics::kSettlementEvents;
-
 // The last `capacity` event ids, to recognise a duplicate that arrives
 // close behind its first copy, in bounded memory.
 class RecentIds {

@@ -24,9 +24,8 @@ RegistryApp::RegistryApp(RegistryStore* store, EventPublisher* publisher,
                  }
                  return absl::OkStatus();
                },
-           .apply = [store](const v1::RegistryEvent& e) {
-             return store->Apply(e);
-           }},
+           .apply =
+               [store](const v1::RegistryEvent& e) { return store->Apply(e); }},
           clock) {}
 
 absl::CivilDay RegistryApp::Today() const {
@@ -82,7 +81,7 @@ absl::StatusOr<v1::Provider> RegistryApp::ChangeProvider(
         event.set_aggregate_version(after->version());
         fill(*current, *after, &event);
         return Decision<v1::RegistryEvent, v1::Provider>{{std::move(event)},
-                                                          *after};
+                                                         *after};
       });
 }
 

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "status_matchers.h"
 #include "lov/platform/proto_util.h"
 
 namespace lov::registry {
@@ -29,25 +30,7 @@ absl::Time Now() {
                          absl::UTCTimeZone());
 }
 
-// The status has `code` and its message contains every one of `words`.
-::testing::AssertionResult IsError(const absl::Status& status,
-                                   absl::StatusCode code,
-                                   const std::vector<std::string>& words) {
-  if (status.code() != code) {
-    return ::testing::AssertionFailure()
-           << "code is " << absl::StatusCodeToString(status.code())
-           << ", expected " << absl::StatusCodeToString(code) << " ("
-           << status.message() << ")";
-  }
-  const std::string message(status.message());
-  for (const auto& w : words) {
-    if (message.find(w) == std::string::npos) {
-      return ::testing::AssertionFailure()
-             << "message \"" << message << "\" lacks \"" << w << "\"";
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
+using ::lov::testing::IsError;
 
 constexpr char kService[] = "home-help-service";
 constexpr char kCare[] = "home-help-personal-care";

@@ -6,18 +6,15 @@
 
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/kafka.h"
-#include "lov/platform/topics.h"
 #include "lov/settlement/ports.h"
 
 namespace lov::settlement {
 
-inline constexpr const char* kSettlementTopic = lov::topics::kSettlementEvents;
-inline const std::string kSettlementDlq = lov::topics::DeadLetter("settlement");
+// The CloudEvents source of settlement's events.
 inline constexpr char kSettlementSource[] = "/lov/settlement";
-inline constexpr const char* kVisitsTopic = lov::topics::kVisitsEvents;
-inline constexpr const char* kChoiceTopic = lov::topics::kChoiceEvents;
-inline constexpr const char* kRegistryTopic = lov::topics::kRegistryEvents;
 
+// Publishes on the settlement topic (lov::topics::kSettlementEvents, under
+// the deployment's namespace), a batch at a time.
 class KafkaSettlementPublisher : public EventPublisher {
  public:
   KafkaSettlementPublisher(EventProducer* producer, std::string topic)

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "lov/settlement/domain/period.h"
 #include "lov/platform/proto_util.h"
+#include "lov/settlement/domain/period.h"
 
 namespace lov::settlement {
 namespace {

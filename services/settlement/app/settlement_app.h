@@ -2,33 +2,33 @@
 #define LOV_SERVICES_SETTLEMENT_APP_SETTLEMENT_APP_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "lov/platform/clock.h"
+#include "lov/platform/command_runner.h"
 #include "lov/settlement/domain/statement.h"
 #include "lov/settlement/domain/statement_sources.h"
-#include "lov/platform/clock.h"
-#include "lov/settlement/v1/settlement.pb.h"
 #include "lov/settlement/ports.h"
+#include "lov/settlement/v1/settlement.pb.h"
 
 namespace lov::settlement {
 
-// Settlement's use cases. Writes: validate, lock the aggregate, decide from
-// the stored state, publish the event (durable in Kafka before anything is
-// acknowledged), update the serving state. Statements are computed from the
-// stored inputs by the pure domain; an approved statement is kept as it
-// was approved and returned unchanged from then on.
+// Settlement's use cases, one file each: app/commands/<use case>.cc for
+// writes, app/queries/<use case>.cc for reads; app/reactions/ keeps the
+// inputs in step with the other services' events. Every write goes through
+// the platform's CommandRunner (lock, decide, publish durably, apply).
+// Statements are computed from the stored inputs by the pure domain; an
+// approved statement is kept as it was approved and returned unchanged from
+// then on.
 class SettlementApp {
  public:
   // `sources_part_bytes`: the most source text one StatementSourcesRecorded
   // event of an approval carries.
   SettlementApp(SettlementStore* store, EventPublisher* publisher,
                 const Clock* clock,
-                size_t sources_part_bytes = kSourcesPartBytes)
-      : store_(store),
-        publisher_(publisher),
-        clock_(clock),
-        sources_part_bytes_(sources_part_bytes) {}
+                size_t sources_part_bytes = kSourcesPartBytes);
 
   absl::StatusOr<v1::RateTable> AddRateTable(
       const v1::AddRateTableRequest& request);
@@ -50,6 +50,35 @@ class SettlementApp {
       const v1::GetFollowUpRequest& request);
 
  private:
+  using Event = v1::SettlementEvent;
+  template <typename Result>
+  using Decided = Decision<Event, Result>;
+  template <typename Result>
+  using Decide = CommandRunner<Event>::Decide<Result>;
+
+  // The rate tables and the listing rule: the municipality's terms of
+  // payment, changed one command at a time.
+  static constexpr char kRatesAggregate[] = "rates";
+
+  // A command on the aggregate `lock_key`. Settlement's commands carry no
+  // request id (yet): each is idempotent by a key of its own (a rate
+  // table's date, a payment id, a statement's approval), which its decision
+  // checks.
+  template <typename Result>
+  absl::StatusOr<Result> RunCommand(const std::string& lock_key,
+                                    const Decide<Result>& decide) {
+    Command command;
+    command.lock_key = lock_key;
+    return runner_.Run<Result>(command, CommandRunner<Event>::Replay<Result>(),
+                               decide);
+  }
+  // An event about `aggregate_id` at its next version; the runner fills in
+  // the rest of the envelope.
+  absl::StatusOr<Event> NextEvent(const std::string& aggregate_id);
+
+  // The month of a statement asked for by provider and period.
+  static absl::StatusOr<absl::CivilMonth> StatementMonth(
+      const std::string& provider_id, const std::string& period);
   // The approved statement, or a fresh preview from the current inputs.
   absl::StatusOr<v1::Statement> Current(const std::string& provider_id,
                                         const std::string& period);
@@ -59,13 +88,18 @@ class SettlementApp {
   absl::StatusOr<v1::Statement> Compute(const std::string& provider_id,
                                         absl::CivilMonth period,
                                         std::vector<Adjustment>* adjustments);
-  absl::StatusOr<v1::SettlementEvent> NewEvent(const std::string& aggregate_id);
-  absl::Status PublishAndApply(const std::vector<v1::SettlementEvent>& events);
+
+  // The steps of an approval (app/commands/approve_statement.cc).
+  absl::StatusOr<std::vector<Event>> AdjustmentEvents(
+      const v1::Statement& approved, absl::CivilMonth month,
+      const std::vector<Adjustment>& adjustments);
+  absl::StatusOr<std::vector<Event>> ApprovalEvents(
+      const v1::Statement& approved);
 
   SettlementStore* store_;
-  EventPublisher* publisher_;
   const Clock* clock_;
   size_t sources_part_bytes_;
+  CommandRunner<Event> runner_;
 };
 
 }  // namespace lov::settlement

@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "lov/settlement/domain/period.h"
 #include "lov/platform/money.h"
+#include "lov/settlement/domain/period.h"
 
 namespace lov::settlement {
 

@@ -3,9 +3,9 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "lov/settlement/domain/bands.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/platform/text.h"
+#include "lov/settlement/domain/bands.h"
 
 namespace lov::settlement {
 namespace {

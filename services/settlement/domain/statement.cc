@@ -6,11 +6,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lov/platform/proto_util.h"
+#include "lov/platform/stockholm_time.h"
 #include "lov/settlement/domain/bands.h"
 #include "lov/settlement/domain/listing.h"
 #include "lov/settlement/domain/period.h"
-#include "lov/platform/proto_util.h"
-#include "lov/platform/stockholm_time.h"
 
 namespace lov::settlement {
 namespace {
@@ -60,6 +60,55 @@ struct Pricing {
   const std::map<std::string, v1::ZoneArea>* zone_areas;
 };
 
+// One visit version being priced: its rate, zone area and the line key its
+// pieces share.
+struct PricedVisit {
+  const Pricing& pricing;
+  const v1::CategoryRate& rate;
+  v1::ZoneArea area;
+  int sign;  // -1 takes an old version out
+  int64_t extra_staff_bp;
+  std::string source;
+  LineKey key;
+};
+
+// One priced piece: `quantity` units at the band rate, with supplements.
+void AddPiece(const PricedVisit& visit, v1::LineKind kind, v1::Band band,
+              int64_t quantity, int64_t per_unit, int64_t seconds,
+              Lines& lines) {
+  const int sign = visit.sign;
+  const v1::BandRate* band_rate = FindBandRate(visit.rate, band);
+  LineKey k = visit.key;
+  k.kind = kind;
+  k.band = band;
+  k.unit_rate_ore =
+      band_rate ? BandRateOre(*band_rate, visit.pricing.in_house) : 0;
+  k.quantity_per_unit = per_unit;
+  Add(lines, k, sign * quantity, visit.source);
+  if (visit.extra_staff_bp > 0) {
+    LineKey d = k;
+    d.kind = v1::LINE_KIND_DOUBLE_STAFFING;
+    d.multiplier_bp = visit.extra_staff_bp;
+    Add(lines, d, sign * quantity, visit.source);
+  }
+  for (const v1::ZoneSupplement& z : visit.rate.zone_supplements()) {
+    if (z.area() != visit.area) continue;
+    if (z.basis_points() > 0) {
+      LineKey s = k;
+      s.kind = v1::LINE_KIND_ZONE_SUPPLEMENT;
+      s.multiplier_bp = z.basis_points();
+      Add(lines, s, sign * quantity, visit.source);
+    }
+    if (z.ore_per_hour() > 0) {
+      LineKey s = k;
+      s.kind = v1::LINE_KIND_ZONE_SUPPLEMENT;
+      s.unit_rate_ore = z.ore_per_hour();
+      s.quantity_per_unit = kSecondsPerHour;
+      Add(lines, s, sign * seconds, visit.source);
+    }
+  }
+}
+
 // Adds the lines of one visit, with sign -1 to take an old version out.
 absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
                       int sign, const std::string& adjusts_period,
@@ -78,67 +127,35 @@ absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
   }
   const v1::CategoryRate& rate = **found;
   const v1::RateTable& table = *pricing.rates->TableOn(day);
-  auto area_it = pricing.zone_areas->find(visit.zone_id());
-  const v1::ZoneArea area = area_it == pricing.zone_areas->end()
-                                ? v1::ZONE_AREA_UNSPECIFIED
-                                : area_it->second;
-  const std::string source = VisitSource(visit, sign);
-  const int64_t extra_staff_bp =
-      visit.double_staffing() && rate.double_staffing_basis_points() > kOne
-          ? rate.double_staffing_basis_points() - kOne
-          : 0;
   LineKey key;
   key.adjusts_period = adjusts_period;
   key.category_id = visit.category_id();
   key.zone_id = visit.zone_id();
   key.rate_version = table.effective_date();
-
-  // One priced piece: `quantity` units at the band rate, with supplements.
-  auto price = [&](v1::LineKind kind, v1::Band band, int64_t quantity,
-                   int64_t per_unit, int64_t seconds) {
-    const v1::BandRate* band_rate = FindBandRate(rate, band);
-    const int64_t unit =
-        band_rate ? BandRateOre(*band_rate, pricing.in_house) : 0;
-    LineKey k = key;
-    k.kind = kind;
-    k.band = band;
-    k.unit_rate_ore = unit;
-    k.quantity_per_unit = per_unit;
-    Add(lines, k, sign * quantity, source);
-    if (extra_staff_bp > 0) {
-      LineKey d = k;
-      d.kind = v1::LINE_KIND_DOUBLE_STAFFING;
-      d.multiplier_bp = extra_staff_bp;
-      Add(lines, d, sign * quantity, source);
-    }
-    for (const v1::ZoneSupplement& z : rate.zone_supplements()) {
-      if (z.area() != area) continue;
-      if (z.basis_points() > 0) {
-        LineKey s = k;
-        s.kind = v1::LINE_KIND_ZONE_SUPPLEMENT;
-        s.multiplier_bp = z.basis_points();
-        Add(lines, s, sign * quantity, source);
-      }
-      if (z.ore_per_hour() > 0) {
-        LineKey s = k;
-        s.kind = v1::LINE_KIND_ZONE_SUPPLEMENT;
-        s.unit_rate_ore = z.ore_per_hour();
-        s.quantity_per_unit = kSecondsPerHour;
-        Add(lines, s, sign * seconds, source);
-      }
-    }
-  };
+  auto area_it = pricing.zone_areas->find(visit.zone_id());
+  const PricedVisit priced{
+      .pricing = pricing,
+      .rate = rate,
+      .area = area_it == pricing.zone_areas->end() ? v1::ZONE_AREA_UNSPECIFIED
+                                                   : area_it->second,
+      .sign = sign,
+      .extra_staff_bp =
+          visit.double_staffing() && rate.double_staffing_basis_points() > kOne
+              ? rate.double_staffing_basis_points() - kOne
+              : 0,
+      .source = VisitSource(visit, sign),
+      .key = std::move(key)};
 
   switch (rate.model()) {
     case v1::PAYMENT_MODEL_PERFORMED_HOURS:
       for (const BandPiece& piece : SplitIntoBands(start, end, table.bands())) {
-        price(v1::LINE_KIND_PERFORMED_TIME, piece.band, piece.seconds,
-              kSecondsPerHour, piece.seconds);
+        AddPiece(priced, v1::LINE_KIND_PERFORMED_TIME, piece.band,
+                 piece.seconds, kSecondsPerHour, piece.seconds, lines);
       }
       break;
     case v1::PAYMENT_MODEL_PER_VISIT:
-      price(v1::LINE_KIND_VISITS, BandAt(start, table.bands()), 1, 1,
-            std::max<int64_t>(0, absl::ToInt64Seconds(end - start)));
+      AddPiece(priced, v1::LINE_KIND_VISITS, BandAt(start, table.bands()), 1, 1,
+               std::max<int64_t>(0, absl::ToInt64Seconds(end - start)), lines);
       break;
     default:  // granted hours: paid from the decision, not per visit
       break;
@@ -186,6 +203,195 @@ std::string Describe(const LineKey& key) {
   return text;
 }
 
+// The statement's heading: whose, which month, a preview.
+v1::Statement NewStatement(const StatementInput& input) {
+  v1::Statement statement;
+  statement.set_provider_id(input.provider_id);
+  statement.set_period(FormatPeriod(input.period));
+  statement.set_statement_id(
+      StatementId(input.provider_id, statement.period()));
+  statement.set_status(v1::STATEMENT_STATUS_PREVIEW);
+  statement.set_in_house(input.in_house);
+  return statement;
+}
+
+// The month's own visits, and the seconds performed in them.
+absl::Status AddVisits(const StatementInput& input, const Pricing& pricing,
+                       Lines& lines, v1::Statement& statement) {
+  int64_t performed = 0;
+  for (const visits::v1::Visit& v : input.visits) {
+    if (absl::Status s = AddVisit(pricing, v, +1, "", lines); !s.ok()) return s;
+    performed += PerformedSeconds(v);
+  }
+  statement.set_performed_seconds(performed);
+  return absl::OkStatus();
+}
+
+// Corrections of locked periods: the current version in, the previous one
+// out, on lines of their own; the statement lists the adjustments it books.
+absl::Status AddAdjustments(const StatementInput& input, const Pricing& pricing,
+                            Lines& lines, v1::Statement& statement) {
+  std::vector<std::string> adjustment_ids;
+  for (const Adjustment& a : input.adjustments) {
+    if (a.current) {
+      if (absl::Status s =
+              AddVisit(pricing, *a.current, +1, a.adjusts_period, lines);
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (a.previous) {
+      if (absl::Status s =
+              AddVisit(pricing, *a.previous, -1, a.adjusts_period, lines);
+          !s.ok()) {
+        return s;
+      }
+    }
+    adjustment_ids.push_back(a.adjustment_id);
+  }
+  std::sort(adjustment_ids.begin(), adjustment_ids.end());
+  for (auto& id : adjustment_ids) statement.add_adjustment_ids(std::move(id));
+  return absl::OkStatus();
+}
+
+// `quantity` more on the line of one client's days, which the days explain.
+void AddClientDays(Lines& lines, v1::LineKind kind, const ClientDays& c,
+                   const v1::RateTable& month_table, int64_t unit_rate_ore,
+                   int64_t quantity_per_unit, int64_t quantity) {
+  LineKey k;
+  k.kind = kind;
+  k.category_id = c.category_id;
+  k.zone_id = c.zone_id;
+  k.rate_version = month_table.effective_date();
+  k.unit_rate_ore = unit_rate_ore;
+  k.quantity_per_unit = quantity_per_unit;
+  LineSum& sum = lines[k];
+  sum.quantity += quantity;
+  for (std::string& d : DescribeDays(c)) sum.sources.push_back(std::move(d));
+}
+
+// Listing fees (listningsersättning) for the days each client counts as
+// listed under the municipality's rule: fee x days / days in the month.
+void AddListingFees(const StatementInput& input,
+                    const v1::RateTable& month_table, Lines& lines) {
+  const std::vector<ClientDays> listed =
+      ListedDays(input.assignments, input.period, input.listing_rule);
+  const int64_t days_in_month = DaysInMonth(input.period);
+  for (const v1::CategoryRate& rate : month_table.categories()) {
+    const int64_t fee = ListingFeeOre(rate, input.in_house);
+    if (fee <= 0) continue;
+    for (const ClientDays& c : listed) {
+      if (c.category_id != rate.category_id()) continue;
+      AddClientDays(lines, v1::LINE_KIND_LISTING_FEE, c, month_table, fee,
+                    days_in_month, c.days);
+    }
+  }
+}
+
+// Granted time (beviljad tid) of the granted-hours categories, for the days
+// each client was assigned, at the day rate, whatever was performed.
+void AddGrantedTime(const StatementInput& input,
+                    const v1::RateTable& month_table, Lines& lines) {
+  const std::vector<ClientDays> assigned = ListedDays(
+      input.assignments, input.period, v1::LISTING_RULE_KIND_PRO_RATA_DAYS);
+  const int64_t days_in_month = DaysInMonth(input.period);
+  static const std::vector<choice::v1::Decision> kNone;
+  for (const v1::CategoryRate& rate : month_table.categories()) {
+    if (rate.model() != v1::PAYMENT_MODEL_GRANTED_HOURS) continue;
+    const v1::BandRate* day_rate = FindBandRate(rate, v1::BAND_DAY);
+    const int64_t unit = day_rate ? BandRateOre(*day_rate, input.in_house) : 0;
+    for (const ClientDays& c : assigned) {
+      if (c.category_id != rate.category_id()) continue;
+      auto it = input.decisions_by_client.find(c.client_id);
+      const int64_t granted = GrantedSecondsTimesDays(
+          c, it == input.decisions_by_client.end() ? kNone : it->second);
+      if (granted == 0) continue;
+      AddClientDays(lines, v1::LINE_KIND_GRANTED_TIME, c, month_table, unit,
+                    kSecondsPerHour * days_in_month, granted);
+    }
+  }
+}
+
+// The provider's shares of one-off payments paid in this period.
+void AddOneOffs(const StatementInput& input, Lines& lines) {
+  for (const v1::OneOffPayment& p : input.one_offs) {
+    for (const v1::OneOffShare& share : p.shares()) {
+      if (share.provider_id() != input.provider_id) continue;
+      LineKey k;
+      k.kind = v1::LINE_KIND_ONE_OFF;
+      k.unit_rate_ore = share.amount_ore();
+      k.note = p.description().empty() ? p.payment_id() : p.description();
+      Add(lines, k, 1, absl::StrCat("payment:", p.payment_id()));
+    }
+  }
+}
+
+struct NetAmounts {
+  Money total;
+  std::map<std::string, Money> by_category;  // the bases of VAT
+};
+
+// The statement's lines, each rounded once, in the order of their keys.
+NetAmounts WriteLines(Lines& lines, v1::Statement& statement) {
+  NetAmounts net;
+  for (auto& [key, sum] : lines) {
+    // An adjustment that nets to nothing still shows what it was made of.
+    if (sum.quantity == 0 && key.adjusts_period.empty()) continue;
+    const Money amount = LineAmount(key.unit_rate_ore, sum.quantity,
+                                    key.quantity_per_unit, key.multiplier_bp);
+    v1::StatementLine* line = statement.add_lines();
+    line->set_line_no(statement.lines_size());
+    line->set_kind(static_cast<v1::LineKind>(key.kind));
+    line->set_category_id(key.category_id);
+    line->set_zone_id(key.zone_id);
+    line->set_band(static_cast<v1::Band>(key.band));
+    line->set_rate_version(key.rate_version);
+    line->set_unit_rate_ore(key.unit_rate_ore);
+    line->set_quantity(sum.quantity);
+    line->set_quantity_per_unit(key.quantity_per_unit);
+    line->set_multiplier_bp(key.multiplier_bp);
+    line->set_amount_ore(amount.ore());
+    line->set_adjusts_period(key.adjusts_period);
+    line->set_description(Describe(key));
+    std::sort(sum.sources.begin(), sum.sources.end());
+    for (std::string& s : sum.sources) line->add_sources(std::move(s));
+    net.total += amount;
+    if (!key.category_id.empty()) net.by_category[key.category_id] += amount;
+  }
+  return net;
+}
+
+// One VAT line per category with VAT: its rounded net times the VAT rate,
+// rounded once. Returns the VAT of the statement.
+Money AddVatLines(const v1::RateTable& month_table,
+                  const std::map<std::string, Money>& net_by_category,
+                  v1::Statement& statement) {
+  Money vat;
+  for (const auto& [category, base] : net_by_category) {
+    int64_t vat_bp = 0;
+    for (const v1::CategoryRate& rate : month_table.categories()) {
+      if (rate.category_id() == category) vat_bp = rate.vat_basis_points();
+    }
+    if (vat_bp == 0 || base.ore() == 0) continue;
+    const Money amount = LineAmount(base.ore(), 1, 1, vat_bp);
+    v1::StatementLine* line = statement.add_lines();
+    line->set_line_no(statement.lines_size());
+    line->set_kind(v1::LINE_KIND_VAT);
+    line->set_category_id(category);
+    line->set_rate_version(month_table.effective_date());
+    line->set_unit_rate_ore(base.ore());
+    line->set_quantity(1);
+    line->set_quantity_per_unit(1);
+    line->set_multiplier_bp(vat_bp);
+    line->set_amount_ore(amount.ore());
+    line->set_description(absl::StrFormat(
+        "VAT (moms) %d.%02d %% on %s", vat_bp / 100, vat_bp % 100, category));
+    line->add_sources(absl::StrCat("category:", category));
+    vat += amount;
+  }
+  return vat;
+}
+
 }  // namespace
 
 Money LineAmount(int64_t unit_rate_ore, int64_t quantity,
@@ -207,164 +413,31 @@ absl::StatusOr<v1::Statement> BuildStatement(const StatementInput& input) {
     return absl::FailedPreconditionError("no rate tables are loaded");
   }
   const Pricing pricing{input.rates, input.in_house, &input.zone_areas};
+  v1::Statement statement = NewStatement(input);
   Lines lines;
-  v1::Statement statement;
-  statement.set_provider_id(input.provider_id);
-  statement.set_period(FormatPeriod(input.period));
-  statement.set_statement_id(
-      StatementId(input.provider_id, statement.period()));
-  statement.set_status(v1::STATEMENT_STATUS_PREVIEW);
-  statement.set_in_house(input.in_house);
-
-  int64_t performed = 0;
-  for (const visits::v1::Visit& v : input.visits) {
-    if (absl::Status s = AddVisit(pricing, v, +1, "", lines); !s.ok()) return s;
-    performed += PerformedSeconds(v);
+  if (absl::Status s = AddVisits(input, pricing, lines, statement); !s.ok()) {
+    return s;
   }
-  statement.set_performed_seconds(performed);
-
-  std::vector<std::string> adjustment_ids;
-  for (const Adjustment& a : input.adjustments) {
-    if (a.current) {
-      if (absl::Status s =
-              AddVisit(pricing, *a.current, +1, a.adjusts_period, lines);
-          !s.ok()) {
-        return s;
-      }
-    }
-    if (a.previous) {
-      if (absl::Status s =
-              AddVisit(pricing, *a.previous, -1, a.adjusts_period, lines);
-          !s.ok()) {
-        return s;
-      }
-    }
-    adjustment_ids.push_back(a.adjustment_id);
+  if (absl::Status s = AddAdjustments(input, pricing, lines, statement);
+      !s.ok()) {
+    return s;
   }
-  std::sort(adjustment_ids.begin(), adjustment_ids.end());
-  for (auto& id : adjustment_ids) statement.add_adjustment_ids(std::move(id));
-
   // Listing fees and granted time use the table in force on the 1st.
-  const absl::CivilDay first_day(input.period);
-  const int64_t days_in_month = DaysInMonth(input.period);
-  const v1::RateTable* month_table = input.rates->TableOn(first_day);
+  const v1::RateTable* month_table =
+      input.rates->TableOn(absl::CivilDay(input.period));
   if (month_table != nullptr) {
-    const std::vector<ClientDays> listed =
-        ListedDays(input.assignments, input.period, input.listing_rule);
-    const std::vector<ClientDays> assigned = ListedDays(
-        input.assignments, input.period, v1::LISTING_RULE_KIND_PRO_RATA_DAYS);
-    for (const v1::CategoryRate& rate : month_table->categories()) {
-      const int64_t fee = ListingFeeOre(rate, input.in_house);
-      if (fee > 0) {
-        for (const ClientDays& c : listed) {
-          if (c.category_id != rate.category_id()) continue;
-          LineKey k;
-          k.kind = v1::LINE_KIND_LISTING_FEE;
-          k.category_id = c.category_id;
-          k.zone_id = c.zone_id;
-          k.rate_version = month_table->effective_date();
-          k.unit_rate_ore = fee;
-          k.quantity_per_unit = days_in_month;
-          LineSum& sum = lines[k];
-          sum.quantity += c.days;
-          for (std::string& d : DescribeDays(c))
-            sum.sources.push_back(std::move(d));
-        }
-      }
-      if (rate.model() == v1::PAYMENT_MODEL_GRANTED_HOURS) {
-        const v1::BandRate* day_rate = FindBandRate(rate, v1::BAND_DAY);
-        static const std::vector<choice::v1::Decision> kNone;
-        for (const ClientDays& c : assigned) {
-          if (c.category_id != rate.category_id()) continue;
-          auto it = input.decisions_by_client.find(c.client_id);
-          const int64_t granted = GrantedSecondsTimesDays(
-              c, it == input.decisions_by_client.end() ? kNone : it->second);
-          if (granted == 0) continue;
-          LineKey k;
-          k.kind = v1::LINE_KIND_GRANTED_TIME;
-          k.category_id = c.category_id;
-          k.zone_id = c.zone_id;
-          k.rate_version = month_table->effective_date();
-          k.unit_rate_ore =
-              day_rate ? BandRateOre(*day_rate, input.in_house) : 0;
-          k.quantity_per_unit = kSecondsPerHour * days_in_month;
-          LineSum& sum = lines[k];
-          sum.quantity += granted;
-          for (std::string& d : DescribeDays(c))
-            sum.sources.push_back(std::move(d));
-        }
-      }
-    }
+    AddListingFees(input, *month_table, lines);
+    AddGrantedTime(input, *month_table, lines);
   }
-
-  for (const v1::OneOffPayment& p : input.one_offs) {
-    for (const v1::OneOffShare& share : p.shares()) {
-      if (share.provider_id() != input.provider_id) continue;
-      LineKey k;
-      k.kind = v1::LINE_KIND_ONE_OFF;
-      k.unit_rate_ore = share.amount_ore();
-      k.note = p.description().empty() ? p.payment_id() : p.description();
-      Add(lines, k, 1, absl::StrCat("payment:", p.payment_id()));
-    }
-  }
-
-  // Round each line once; net per category for VAT.
-  std::map<std::string, Money> net_by_category;
-  Money net;
-  int line_no = 0;
-  for (auto& [key, sum] : lines) {
-    // An adjustment that nets to nothing still shows what it was made of.
-    if (sum.quantity == 0 && key.adjusts_period.empty()) continue;
-    const Money amount = LineAmount(key.unit_rate_ore, sum.quantity,
-                                    key.quantity_per_unit, key.multiplier_bp);
-    v1::StatementLine* line = statement.add_lines();
-    line->set_line_no(++line_no);
-    line->set_kind(static_cast<v1::LineKind>(key.kind));
-    line->set_category_id(key.category_id);
-    line->set_zone_id(key.zone_id);
-    line->set_band(static_cast<v1::Band>(key.band));
-    line->set_rate_version(key.rate_version);
-    line->set_unit_rate_ore(key.unit_rate_ore);
-    line->set_quantity(sum.quantity);
-    line->set_quantity_per_unit(key.quantity_per_unit);
-    line->set_multiplier_bp(key.multiplier_bp);
-    line->set_amount_ore(amount.ore());
-    line->set_adjusts_period(key.adjusts_period);
-    line->set_description(Describe(key));
-    std::sort(sum.sources.begin(), sum.sources.end());
-    for (std::string& s : sum.sources) line->add_sources(std::move(s));
-    net += amount;
-    if (!key.category_id.empty()) net_by_category[key.category_id] += amount;
-  }
-
+  AddOneOffs(input, lines);
+  const NetAmounts net = WriteLines(lines, statement);
   Money vat;
   if (month_table != nullptr) {
-    for (const auto& [category, base] : net_by_category) {
-      int64_t vat_bp = 0;
-      for (const v1::CategoryRate& rate : month_table->categories()) {
-        if (rate.category_id() == category) vat_bp = rate.vat_basis_points();
-      }
-      if (vat_bp == 0 || base.ore() == 0) continue;
-      const Money amount = LineAmount(base.ore(), 1, 1, vat_bp);
-      v1::StatementLine* line = statement.add_lines();
-      line->set_line_no(++line_no);
-      line->set_kind(v1::LINE_KIND_VAT);
-      line->set_category_id(category);
-      line->set_rate_version(month_table->effective_date());
-      line->set_unit_rate_ore(base.ore());
-      line->set_quantity(1);
-      line->set_quantity_per_unit(1);
-      line->set_multiplier_bp(vat_bp);
-      line->set_amount_ore(amount.ore());
-      line->set_description(absl::StrFormat(
-          "VAT (moms) %d.%02d %% on %s", vat_bp / 100, vat_bp % 100, category));
-      line->add_sources(absl::StrCat("category:", category));
-      vat += amount;
-    }
+    vat = AddVatLines(*month_table, net.by_category, statement);
   }
-  statement.set_net_ore(net.ore());
+  statement.set_net_ore(net.total.ore());
   statement.set_vat_ore(vat.ore());
-  statement.set_total_ore((net + vat).ore());
+  statement.set_total_ore((net.total + vat).ore());
   statement.set_digest(StatementDigest(statement));
   return statement;
 }

@@ -18,9 +18,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "lov/settlement/domain/rate_book.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/money.h"
+#include "lov/settlement/domain/rate_book.h"
 #include "lov/settlement/v1/settlement.pb.h"
 #include "lov/visits/v1/events.pb.h"
 

@@ -15,8 +15,8 @@
 #include "absl/strings/str_cat.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/redis.h"
-#include "lov/settlement/v1/events.pb.h"
 #include "lov/settlement/tests/settlement_test_support.h"
+#include "lov/settlement/v1/events.pb.h"
 
 namespace lov::settlement {
 namespace {

@@ -11,8 +11,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "lov/settlement/v1/events.pb.h"
 #include "lov/settlement/tests/settlement_test_support.h"
+#include "lov/settlement/v1/events.pb.h"
 
 namespace lov::settlement {
 namespace {

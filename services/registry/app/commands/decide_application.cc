@@ -1,4 +1,5 @@
-// A registry officer approves or rejects an application (beslut om godkännande).
+// A registry officer approves or rejects an application (beslut om
+// godkännande).
 #include "lov/registry/app/registry_app.h"
 #include "lov/registry/domain/registry_rules.h"
 

@@ -26,11 +26,10 @@ absl::StatusOr<v1::Provider> RegistryApp::RegisterProvider(
             store_->GetProvider(provider->provider_id());
         if (!existing.ok()) return existing.status();
         if (existing->has_value()) {
-          return absl::AlreadyExistsError(
-              absl::StrCat("organisation_number: ",
-                           provider->organisation_number(),
-                           " is already registered as provider '",
-                           provider->provider_id(), "'"));
+          return absl::AlreadyExistsError(absl::StrCat(
+              "organisation_number: ", provider->organisation_number(),
+              " is already registered as provider '", provider->provider_id(),
+              "'"));
         }
         provider->set_version(1);
         v1::RegistryEvent event;

@@ -1,4 +1,5 @@
-// A provider caps the clients or granted hours it takes in a zone (kapacitetstak).
+// A provider caps the clients or granted hours it takes in a zone
+// (kapacitetstak).
 #include "lov/registry/app/registry_app.h"
 #include "lov/registry/domain/registry_rules.h"
 

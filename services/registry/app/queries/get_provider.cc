@@ -1,8 +1,8 @@
 // A provider and what it may do in each zone and category on a day.
 #include "absl/strings/str_cat.h"
+#include "lov/registry/app/queries/as_of.h"
 #include "lov/registry/app/registry_app.h"
 #include "lov/registry/contract/provider_record.h"
-#include "lov/registry/app/queries/as_of.h"
 
 namespace lov::registry {
 

@@ -1,8 +1,8 @@
 // Providers and their standing on a day, filtered by zone, category and intake.
 #include "absl/strings/str_cat.h"
+#include "lov/registry/app/queries/as_of.h"
 #include "lov/registry/app/registry_app.h"
 #include "lov/registry/contract/provider_record.h"
-#include "lov/registry/app/queries/as_of.h"
 
 namespace lov::registry {
 

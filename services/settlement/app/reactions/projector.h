@@ -1,18 +1,24 @@
-#ifndef LOV_SERVICES_SETTLEMENT_APP_PROJECTOR_H_
-#define LOV_SERVICES_SETTLEMENT_APP_PROJECTOR_H_
+#ifndef LOV_SERVICES_SETTLEMENT_APP_REACTIONS_PROJECTOR_H_
+#define LOV_SERVICES_SETTLEMENT_APP_REACTIONS_PROJECTOR_H_
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
 
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/kafka.h"
 #include "lov/registry/v1/events.pb.h"
+#include "lov/settlement/ports.h"
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/visits/v1/events.pb.h"
-#include "lov/settlement/ports.h"
 
 namespace lov::settlement {
 
-// Keeps settlement's inputs in step with the registry, choice and visits
-// topics and its own topic. Every apply is idempotent (a redelivered or
-// replayed event changes nothing the second time).
+// Settlement's reaction to events: keeps its inputs in step with the
+// registry, choice and visits topics, and its own records with its own topic
+// (the write path applies its own events here too). Every apply is idempotent
+// (a redelivered or replayed event changes nothing the second time).
 //
 // Visits: the latest version of each visit counts in the period the visits
 // service gave it. A correction or void that names `adjusts_period` (the
@@ -32,6 +38,14 @@ class Projector {
   absl::Status ApplySettlementEvent(const v1::SettlementEvent& event);
 
  private:
+  // The locked period a visit event corrects, "" when it counts in its own
+  // period: the one the visits service named (`adjusts`), unless the
+  // approved statement already pays this version, or else the visit's
+  // period before the event (`home`) if settlement has approved it since.
+  absl::StatusOr<std::string> CorrectedPeriod(const visits::v1::Visit* current,
+                                              const std::string& provider_id,
+                                              std::string adjusts,
+                                              const std::string& home);
   // True when the approved statement of the visit's period already pays this
   // version of the visit: a replay that read the approval before the visit.
   absl::StatusOr<bool> PaidByApprovedStatement(const visits::v1::Visit& visit);
@@ -45,4 +59,4 @@ class Projector {
 
 }  // namespace lov::settlement
 
-#endif  // LOV_SERVICES_SETTLEMENT_APP_PROJECTOR_H_
+#endif  // LOV_SERVICES_SETTLEMENT_APP_REACTIONS_PROJECTOR_H_

@@ -1,11 +1,13 @@
-#include "lov/settlement/app/projector.h"
+#include "lov/settlement/app/reactions/projector.h"
+
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "lov/settlement/adapters/kafka_settlement_publisher.h"
-#include "lov/settlement/domain/statement_sources.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/text.h"
+#include "lov/platform/topics.h"
+#include "lov/settlement/domain/statement_sources.h"
 
 namespace lov::settlement {
 namespace {
@@ -19,25 +21,92 @@ bool OnTopic(const std::string& topic, const char* base) {
   return absl::EndsWith(AsAbsl(topic), AsAbsl(base));
 }
 
+// What a visit event does to one visit.
+struct VisitChange {
+  const visits::v1::Visit* current = nullptr;   // after it; null if voided
+  const visits::v1::Visit* previous = nullptr;  // before it; null if new
+  std::string period;   // the period the event puts the visit in
+  std::string adjusts;  // the locked period named by the visits service
+};
+
+// nullopt for events that pay nothing (rejected reports).
+std::optional<VisitChange> ChangeOf(const visits::v1::VisitEvent& event) {
+  VisitChange change;
+  switch (event.payload_case()) {
+    case visits::v1::VisitEvent::kVisitAccepted:
+      change.current = &event.visit_accepted().visit();
+      change.period = change.current->period();
+      return change;
+    case visits::v1::VisitEvent::kVisitCorrected:
+      change.current = &event.visit_corrected().visit();
+      change.previous = &event.visit_corrected().previous();
+      change.period = change.current->period();
+      change.adjusts = event.visit_corrected().adjusts_period();
+      return change;
+    case visits::v1::VisitEvent::kVisitVoided:
+      change.previous = &event.visit_voided().previous();
+      change.period = event.visit_voided().period();
+      change.adjusts = event.visit_voided().adjusts_period();
+      return change;
+    default:
+      return std::nullopt;
+  }
+}
+
+// The event kept as an adjustment of the locked period `adjusts`.
+visits::v1::VisitEvent AsAdjustment(visits::v1::VisitEvent kept,
+                                    const std::string& adjusts) {
+  if (kept.has_visit_accepted()) {
+    // A late report for a locked period: an adjustment with nothing to take
+    // back.
+    visits::v1::VisitCorrected late;
+    *late.mutable_visit() = kept.visit_accepted().visit();
+    late.set_reason("reported after the period was approved");
+    *kept.mutable_visit_corrected() = std::move(late);
+  }
+  if (kept.has_visit_corrected()) {
+    kept.mutable_visit_corrected()->set_adjusts_period(adjusts);
+  } else if (kept.has_visit_voided()) {
+    kept.mutable_visit_voided()->set_adjusts_period(adjusts);
+  }
+  return kept;
+}
+
+// Moves the visit to the version and period the event gives it.
+absl::Status MoveVisit(SettlementStore* store, const VisitChange& change) {
+  const visits::v1::Visit* previous = change.previous;
+  const visits::v1::Visit* current = change.current;
+  if (previous != nullptr &&
+      (current == nullptr || previous->period() != current->period())) {
+    if (absl::Status s = store->RemoveVisit(
+            previous->provider_id(), previous->period(), previous->visit_id());
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (current != nullptr) return store->PutVisit(*current);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Projector::Apply(const CloudEvent& ce) {
-  if (OnTopic(ce.topic, kVisitsTopic)) {
+  if (OnTopic(ce.topic, topics::kVisitsEvents)) {
     visits::v1::VisitEvent e;
     if (absl::Status s = Parse(ce, &e); !s.ok()) return s;
     return ApplyVisitEvent(e);
   }
-  if (OnTopic(ce.topic, kChoiceTopic)) {
+  if (OnTopic(ce.topic, topics::kChoiceEvents)) {
     choice::v1::ChoiceEvent e;
     if (absl::Status s = Parse(ce, &e); !s.ok()) return s;
     return ApplyChoiceEvent(e);
   }
-  if (OnTopic(ce.topic, kRegistryTopic)) {
+  if (OnTopic(ce.topic, topics::kRegistryEvents)) {
     registry::v1::RegistryEvent e;
     if (absl::Status s = Parse(ce, &e); !s.ok()) return s;
     return ApplyRegistryEvent(e);
   }
-  if (OnTopic(ce.topic, kSettlementTopic)) {
+  if (OnTopic(ce.topic, topics::kSettlementEvents)) {
     v1::SettlementEvent e;
     if (absl::Status s = Parse(ce, &e); !s.ok()) return s;
     return ApplySettlementEvent(e);
@@ -47,42 +116,40 @@ absl::Status Projector::Apply(const CloudEvent& ce) {
 }
 
 absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
-  const visits::v1::Visit* current = nullptr;
-  const visits::v1::Visit* previous = nullptr;
-  std::string period, adjusts;
-  switch (event.payload_case()) {
-    case visits::v1::VisitEvent::kVisitAccepted:
-      current = &event.visit_accepted().visit();
-      period = current->period();
-      break;
-    case visits::v1::VisitEvent::kVisitCorrected:
-      current = &event.visit_corrected().visit();
-      previous = &event.visit_corrected().previous();
-      period = current->period();
-      adjusts = event.visit_corrected().adjusts_period();
-      break;
-    case visits::v1::VisitEvent::kVisitVoided:
-      previous = &event.visit_voided().previous();
-      period = event.visit_voided().period();
-      adjusts = event.visit_voided().adjusts_period();
-      break;
-    default:
-      return absl::OkStatus();  // rejected reports are never paid
-  }
-  const visits::v1::Visit& any = current ? *current : *previous;
-  if (any.provider_id().empty() || any.visit_id().empty() || period.empty()) {
+  std::optional<VisitChange> change = ChangeOf(event);
+  if (!change) return absl::OkStatus();  // rejected reports are never paid
+  const visits::v1::Visit& any =
+      change->current ? *change->current : *change->previous;
+  if (any.provider_id().empty() || any.visit_id().empty() ||
+      change->period.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "visit event ", event.event_id(),
         ": visit_id, provider_id and period are required to settle it"));
   }
   // The period the visit was in before this event.
-  const std::string& home = previous ? previous->period() : period;
+  const std::string& home =
+      change->previous ? change->previous->period() : change->period;
   // Seen again (a replay over existing state, a redelivery after a rebuild):
   // it is already in the visits, and in any statement approved since.
   absl::StatusOr<bool> applied =
       store_->VisitEventApplied(any.provider_id(), home, event.event_id());
   if (!applied.ok()) return applied.status();
   if (*applied) return absl::OkStatus();
+  absl::StatusOr<std::string> corrected = CorrectedPeriod(
+      change->current, any.provider_id(), change->adjusts, home);
+  if (!corrected.ok()) return corrected.status();
+  if (!corrected->empty()) {
+    return store_->PutAdjustment(any.provider_id(),
+                                 AsAdjustment(event, *corrected));
+  }
+  if (absl::Status s = MoveVisit(store_, *change); !s.ok()) return s;
+  return store_->MarkVisitEventApplied(any.provider_id(), home,
+                                       event.event_id());
+}
+
+absl::StatusOr<std::string> Projector::CorrectedPeriod(
+    const visits::v1::Visit* current, const std::string& provider_id,
+    std::string adjusts, const std::string& home) {
   if (current != nullptr) {
     // Topics replay in no fixed order across each other: the approval may
     // come first. What the approved statement already pays is no adjustment.
@@ -92,7 +159,7 @@ absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
   }
   if (adjusts.empty()) {
     // The visits service may not have seen our approval yet.
-    absl::StatusOr<bool> locked = store_->IsApproved(any.provider_id(), home);
+    absl::StatusOr<bool> locked = store_->IsApproved(provider_id, home);
     if (!locked.ok()) return locked.status();
     if (*locked) {
       absl::StatusOr<bool> paid = current ? PaidByApprovedStatement(*current)
@@ -101,36 +168,7 @@ absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
       if (!*paid) adjusts = home;
     }
   }
-  if (!adjusts.empty()) {
-    visits::v1::VisitEvent kept = event;
-    if (kept.has_visit_accepted()) {
-      // A late report for a locked period: an adjustment with nothing to
-      // take back.
-      visits::v1::VisitCorrected late;
-      *late.mutable_visit() = kept.visit_accepted().visit();
-      late.set_reason("reported after the period was approved");
-      *kept.mutable_visit_corrected() = std::move(late);
-    }
-    if (kept.has_visit_corrected()) {
-      kept.mutable_visit_corrected()->set_adjusts_period(adjusts);
-    } else if (kept.has_visit_voided()) {
-      kept.mutable_visit_voided()->set_adjusts_period(adjusts);
-    }
-    return store_->PutAdjustment(any.provider_id(), kept);
-  }
-  if (previous != nullptr &&
-      (current == nullptr || previous->period() != current->period())) {
-    if (absl::Status s = store_->RemoveVisit(
-            previous->provider_id(), previous->period(), previous->visit_id());
-        !s.ok()) {
-      return s;
-    }
-  }
-  if (current != nullptr) {
-    if (absl::Status s = store_->PutVisit(*current); !s.ok()) return s;
-  }
-  return store_->MarkVisitEventApplied(any.provider_id(), home,
-                                       event.event_id());
+  return adjusts;
 }
 
 absl::StatusOr<bool> Projector::PaidByApprovedStatement(

@@ -1,0 +1,95 @@
+// The municipality pays a one-off sum (engångsersättning), e.g. transition
+// support, shared among the providers by the hours they performed in a
+// basis period and paid in an open period.
+#include "absl/strings/str_cat.h"
+#include "lov/settlement/app/settlement_app.h"
+#include "lov/settlement/domain/one_off.h"
+
+namespace lov::settlement {
+namespace {
+
+// The payment already stored under the request's id (a retry); AlreadyExists
+// if the id was used for a different payment.
+absl::StatusOr<std::optional<v1::OneOffPayment>> SamePaymentId(
+    SettlementStore* store, const v1::CreateOneOffPaymentRequest& request) {
+  absl::StatusOr<std::vector<v1::OneOffPayment>> existing = store->OneOffs();
+  if (!existing.ok()) return existing.status();
+  for (const v1::OneOffPayment& p : *existing) {
+    if (p.payment_id() != request.payment_id()) continue;
+    if (p.total_ore() == request.total_ore() &&
+        p.basis_period() == request.basis_period() &&
+        p.paid_in_period() == request.paid_in_period() &&
+        p.rule() == request.rule()) {
+      return p;
+    }
+    return absl::AlreadyExistsError(
+        absl::StrCat("payment_id: '", request.payment_id(),
+                     "' is already used for a different payment"));
+  }
+  return std::nullopt;
+}
+
+// Seconds performed in `period`, by every provider known from any input.
+absl::StatusOr<std::map<std::string, int64_t>> PerformedByProvider(
+    SettlementStore* store, const std::string& period) {
+  absl::StatusOr<std::vector<std::string>> providers = store->Providers();
+  if (!providers.ok()) return providers.status();
+  std::map<std::string, int64_t> seconds;
+  for (const std::string& provider : *providers) {
+    absl::StatusOr<std::vector<visits::v1::Visit>> visits =
+        store->Visits(provider, period);
+    if (!visits.ok()) return visits.status();
+    for (const auto& v : *visits) seconds[provider] += PerformedSeconds(v);
+  }
+  return seconds;
+}
+
+// FailedPrecondition if any share would fall in a statement already
+// approved.
+absl::Status RequireOpenForEveryShare(SettlementStore* store,
+                                      const v1::OneOffPayment& payment) {
+  for (const v1::OneOffShare& share : payment.shares()) {
+    absl::StatusOr<bool> locked =
+        store->IsApproved(share.provider_id(), payment.paid_in_period());
+    if (!locked.ok()) return locked.status();
+    if (*locked) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "paid_in_period: ", payment.paid_in_period(),
+          " is already approved for provider '", share.provider_id(),
+          "'; pay the one-off in an open period"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::OneOffPayment> SettlementApp::CreateOneOffPayment(
+    const v1::CreateOneOffPaymentRequest& request) {
+  if (absl::Status s = ValidateOneOff(request); !s.ok()) return s;
+  const std::string aggregate = "one-off/" + request.payment_id();
+  return RunCommand<v1::OneOffPayment>(
+      aggregate, [&]() -> absl::StatusOr<Decided<v1::OneOffPayment>> {
+        absl::StatusOr<std::optional<v1::OneOffPayment>> same =
+            SamePaymentId(store_, request);
+        if (!same.ok()) return same.status();
+        if (same->has_value()) return Decided<v1::OneOffPayment>({}, **same);
+        absl::StatusOr<std::map<std::string, int64_t>> seconds =
+            PerformedByProvider(store_, request.basis_period());
+        if (!seconds.ok()) return seconds.status();
+        absl::StatusOr<v1::OneOffPayment> payment =
+            AllocateOneOff(request, *seconds);
+        if (!payment.ok()) return payment.status();
+        if (absl::Status s = RequireOpenForEveryShare(store_, *payment);
+            !s.ok()) {
+          return s;
+        }
+        absl::StatusOr<Event> event = NextEvent(aggregate);
+        if (!event.ok()) return event.status();
+        *event->mutable_one_off_payment_allocated()->mutable_payment() =
+            *payment;
+        return Decided<v1::OneOffPayment>({std::move(*event)}, *payment);
+      });
+}
+
+}  // namespace lov::settlement
