@@ -4,22 +4,19 @@
 #include <string>
 #include <vector>
 
+#include "lov/choice/ports.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/topics.h"
-#include "lov/choice/ports.h"
 
 namespace lov::choice {
 
-inline constexpr const char* kChoiceTopic = lov::topics::kChoiceEvents;
-inline const std::string kChoiceDeadLetterTopic =
-    lov::topics::DeadLetter("choice");
 inline constexpr char kChoiceSource[] = "/lov/choice";
 
 class KafkaChoicePublisher : public EventPublisher {
  public:
   KafkaChoicePublisher(EventProducer* producer,
-                       std::string topic = kChoiceTopic)
+                       std::string topic = topics::kChoiceEvents)
       : producer_(producer), topic_(std::move(topic)) {}
   absl::Status Publish(const std::vector<v1::ChoiceEvent>& events) override {
     std::vector<CloudEvent> out;

@@ -6,9 +6,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "lov/choice/domain/client_state.h"
-#include "lov/registry/contract/provider_record.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
+#include "lov/registry/contract/provider_record.h"
 
 namespace lov::choice {
 namespace {
@@ -412,45 +412,22 @@ absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event) {
     }
     if (event.has_assignment_started() || event.has_assignment_ended() ||
         event.has_decision_registered() || event.has_decision_changed()) {
-      // Each (provider, zone) slot is held until the last day of the
-      // client's last assignment there; released entirely if none ever
-      // started (all cancelled before their first day). It weighs the
-      // client's granted minutes a month in the categories the provider
-      // serves, by the decision for the latest of those assignments.
-      struct Slot {
-        int64_t score = -1;
-        std::vector<std::string> categories;
-        std::string latest_from;
-      };
-      std::map<std::pair<std::string, std::string>, Slot> slots;
-      for (const auto& a : client.assignments()) {
-        Slot& slot = slots[std::make_pair(a.provider_id(), a.zone_id())];
-        const bool cancelled =
-            !a.valid_to().empty() && a.valid_to() < a.valid_from();
-        if (cancelled) continue;
-        slot.score = std::max(slot.score, DayNumber(a.valid_to()));
-        slot.latest_from = std::max(slot.latest_from, a.valid_from());
-        for (const auto& c : a.category_ids()) {
-          if (std::find(slot.categories.begin(), slot.categories.end(), c) ==
-              slot.categories.end()) {
-            slot.categories.push_back(c);
-          }
-        }
-      }
-      for (const auto& [key, slot] : slots) {
-        const std::string slots_key = SlotsKey(key.first, key.second);
-        const std::string minutes_key = SlotMinutesKey(key.first, key.second);
-        if (slot.score < 0) {
+      // The slots the client's assignments hold (HeldSlots), each weighing
+      // its granted minutes.
+      for (const HeldSlot& slot : HeldSlots(client)) {
+        const std::string slots_key = SlotsKey(slot.provider_id, slot.zone_id);
+        const std::string minutes_key =
+            SlotMinutesKey(slot.provider_id, slot.zone_id);
+        if (slot.last_day < 0) {
           ops.Add("ZREM", slots_key, client.client_id());
           ops.Add("HDEL", minutes_key, client.client_id());
         } else {
-          ops.Add("ZADD", slots_key, std::to_string(slot.score),
+          ops.Add("ZADD", slots_key, std::to_string(slot.last_day),
                   client.client_id());
           ops.Add("HSET", minutes_key, client.client_id(),
-                  std::to_string(GrantedMinutes(client, slot.categories,
-                                                slot.latest_from)));
+                  std::to_string(slot.minutes));
         }
-        ops.Add("SADD", Key("provider-clients:" + key.first),
+        ops.Add("SADD", Key("provider-clients:" + slot.provider_id),
                 client.client_id());
       }
     }

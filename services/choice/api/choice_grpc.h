@@ -13,38 +13,27 @@ class ChoiceGrpc final : public v1::ChoiceService::CallbackService {
  public:
   ChoiceGrpc(ChoiceApp* app, WorkerPool* pool) : app_(app), pool_(pool) {}
 
-#define LOV_CHOICE_RPC(Method, Request, Response)                        \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, \
-                                   const v1::Request* request,           \
-                                   v1::Response* response) override {    \
-    return RunUnary(context, *pool_, [this, request, response] {         \
-      auto result = app_->Method(*request);                              \
-      if (result.ok()) *response = std::move(*result);                   \
-      return result.status();                                            \
-    });                                                                  \
-  }
-  LOV_CHOICE_RPC(RegisterClient, RegisterClientRequest, Client)
-  LOV_CHOICE_RPC(GetClient, GetClientRequest, Client)
-  LOV_CHOICE_RPC(FindClient, FindClientRequest, Client)
-  LOV_CHOICE_RPC(RegisterDecision, RegisterDecisionRequest, Client)
-  LOV_CHOICE_RPC(ChangeDecision, ChangeDecisionRequest, Client)
-  LOV_CHOICE_RPC(ChangeClientZone, ChangeClientZoneRequest, Client)
-  LOV_CHOICE_RPC(EndClient, EndClientRequest, Client)
-  LOV_CHOICE_RPC(ListEligibleProviders, ListEligibleProvidersRequest,
-                 ListEligibleProvidersResponse)
-  LOV_CHOICE_RPC(Choose, ChooseRequest, ChooseResponse)
-  LOV_CHOICE_RPC(AllocateNonChoice, AllocateNonChoiceRequest,
-                 AllocateNonChoiceResponse)
-  LOV_CHOICE_RPC(ConfigurePolicy, ConfigurePolicyRequest, ChoicePolicy)
-  LOV_CHOICE_RPC(GetPolicy, GetPolicyRequest, ChoicePolicy)
-  LOV_CHOICE_RPC(RunDueAllocations, RunDueAllocationsRequest,
-                 RunDueAllocationsResponse)
-  LOV_CHOICE_RPC(ListAssignments, ListAssignmentsRequest,
-                 ListAssignmentsResponse)
-  LOV_CHOICE_RPC(ListRechoiceCases, ListRechoiceCasesRequest,
-                 ListRechoiceCasesResponse)
-  LOV_CHOICE_RPC(GetZoneHealth, GetZoneHealthRequest, GetZoneHealthResponse)
-#undef LOV_CHOICE_RPC
+  LOV_UNARY_RPC(RegisterClient, RegisterClientRequest, Client)
+  LOV_UNARY_RPC(GetClient, GetClientRequest, Client)
+  LOV_UNARY_RPC(FindClient, FindClientRequest, Client)
+  LOV_UNARY_RPC(RegisterDecision, RegisterDecisionRequest, Client)
+  LOV_UNARY_RPC(ChangeDecision, ChangeDecisionRequest, Client)
+  LOV_UNARY_RPC(ChangeClientZone, ChangeClientZoneRequest, Client)
+  LOV_UNARY_RPC(EndClient, EndClientRequest, Client)
+  LOV_UNARY_RPC(ListEligibleProviders, ListEligibleProvidersRequest,
+                ListEligibleProvidersResponse)
+  LOV_UNARY_RPC(Choose, ChooseRequest, ChooseResponse)
+  LOV_UNARY_RPC(AllocateNonChoice, AllocateNonChoiceRequest,
+                AllocateNonChoiceResponse)
+  LOV_UNARY_RPC(ConfigurePolicy, ConfigurePolicyRequest, ChoicePolicy)
+  LOV_UNARY_RPC(GetPolicy, GetPolicyRequest, ChoicePolicy)
+  LOV_UNARY_RPC(RunDueAllocations, RunDueAllocationsRequest,
+                RunDueAllocationsResponse)
+  LOV_UNARY_RPC(ListAssignments, ListAssignmentsRequest,
+                ListAssignmentsResponse)
+  LOV_UNARY_RPC(ListRechoiceCases, ListRechoiceCasesRequest,
+                ListRechoiceCasesResponse)
+  LOV_UNARY_RPC(GetZoneHealth, GetZoneHealthRequest, GetZoneHealthResponse)
 
  private:
   ChoiceApp* app_;

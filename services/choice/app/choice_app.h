@@ -2,32 +2,30 @@
 #define LOV_SERVICES_CHOICE_APP_CHOICE_APP_H_
 
 #include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "lov/choice/app/personnummer_key.h"
-#include "lov/choice/domain/eligibility.h"
+#include "lov/choice/app/use_case_support.h"
+#include "lov/choice/ports.h"
 #include "lov/choice/v1/choice.pb.h"
 #include "lov/platform/clock.h"
-#include "lov/choice/ports.h"
+#include "lov/platform/command_runner.h"
 
 namespace lov::choice {
 
-// The choice service's use cases. Every write: check the request id, lock
-// the client, load, decide the events with the domain rules, take capacity
-// slots atomically, publish (durable in Kafka before anything is
+// The choice service's use cases, one file each: app/commands/ for writes,
+// app/queries/ for reads, app/reactions/ for the registry's events. Every
+// write goes through the platform's CommandRunner: lock the client, check
+// the request id, load, decide the events with the domain rules (taking
+// capacity slots atomically), publish (durable in Kafka before anything is
 // acknowledged; slots are given back if that fails), update the serving
 // state.
 class ChoiceApp {
  public:
   ChoiceApp(ChoiceStore* store, EventPublisher* publisher, const Clock* clock,
-            PersonnummerKey key)
-      : store_(store),
-        publisher_(publisher),
-        clock_(clock),
-        key_(std::move(key)) {}
+            PersonnummerKey key);
 
   absl::StatusOr<v1::Client> RegisterClient(
       const v1::RegisterClientRequest& request);
@@ -67,30 +65,30 @@ class ChoiceApp {
   absl::Status RefreshZoneHealth(const std::vector<std::string>& zone_ids);
 
  private:
-  // What every decision reads.
-  struct Context {
-    registry::v1::Municipality municipality;
-    std::vector<registry::v1::Provider> providers;
-    v1::ChoicePolicy policy;
-    absl::CivilDay today;
-    std::string in_house_provider_id;
-    const registry::v1::Provider* Provider(const std::string& id) const;
-  };
-  // Events (payloads only) a command decided, the slots they took and the
-  // locks held until they are stored.
-  struct Plan {
+  // The client after a change, and the events (payloads with their
+  // versions) that made it.
+  struct ClientChange {
+    v1::Client client;
     std::vector<v1::ChoiceEvent> events;
-    std::vector<Reservation> reservations;
-    std::vector<std::unique_ptr<AggregateLock>> locks;
   };
-  using Decide =
-      std::function<absl::Status(const v1::Client&, const Context&, Plan*)>;
+  using Decide = std::function<absl::Status(const v1::Client&,
+                                            const ChoiceContext&, ClientPlan*)>;
 
+  // Every change of an existing client: NotFound before anything is
+  // decided, a retry answers the client as it is now, slots taken while
+  // deciding are given back if deciding fails or nothing is stored; zone
+  // health is refreshed for the zones touched once the client's lock is
+  // released. `published`: the events stored (none on a retry).
   absl::StatusOr<v1::Client> ChangeClient(
-      const std::string& fingerprint, const std::string& request_id,
+      const google::protobuf::Message& request, const std::string& request_id,
       const std::string& client_id, const Decide& decide,
       std::vector<v1::ChoiceEvent>* published = nullptr);
-  absl::StatusOr<Context> LoadContext();
+  absl::StatusOr<lov::Decision<v1::ChoiceEvent, ClientChange>> DecideChange(
+      const std::string& client_id, const Decide& decide, ClientPlan* plan);
+  absl::StatusOr<v1::Client> RequireClient(const std::string& client_id);
+  absl::StatusOr<reg::Municipality> RequireMunicipality();
+  absl::StatusOr<ChoiceContext> LoadContext();
+  absl::StatusOr<v1::ChoicePolicy> CurrentPolicy();
   // After `decision` is registered or changed: categories it grants that no
   // assignment serves from its first day (today at the earliest) are
   // served by the provider of the client's running assignment, if that
@@ -98,51 +96,49 @@ class ChoiceApp {
   // (ASSIGNMENT_REASON_EXTENDED; the client already holds its slot, so no
   // cap applies). Otherwise the client chooses for them.
   absl::Status PlanCategoryExtension(const v1::Client& client,
-                                     const Context& ctx,
-                                     const v1::Decision& decision, Plan* plan);
-  // Every provider's standing for a client granted `client_minutes` a
-  // month in `category_ids`.
-  absl::StatusOr<std::vector<Standing>> Standings(
-      const Context& ctx, const std::string& zone_id,
-      const std::vector<std::string>& category_ids, absl::CivilDay day,
-      int64_t client_minutes);
-  // One provider's standing, its slots counted from `day`.
-  absl::StatusOr<Standing> StandingFor(const Context& ctx,
-                                       const reg::Provider& provider,
-                                       const std::string& zone_id,
-                                       const std::vector<std::string>& cats,
-                                       absl::CivilDay day,
-                                       int64_t client_minutes);
-  // Plans a non-choice allocation of `category_ids` in `zone_id` from
-  // `from`; appends AssignmentStarted (ending `ending`, if any) to the plan.
-  absl::Status PlanAllocation(
-      const v1::Client& client, const Context& ctx, const std::string& zone_id,
-      const std::vector<std::string>& category_ids, absl::CivilDay from,
-      const std::string& excluded_provider_id, const std::string& trigger,
-      v1::AssignmentReason reason, const v1::Assignment* ending, Plan* plan);
-  absl::StatusOr<std::string> PreviousResult(const std::string& request_id,
-                                             const std::string& fingerprint);
-  absl::StatusOr<v1::ChoicePolicy> CurrentPolicy();
+                                     const ChoiceContext& ctx,
+                                     const v1::Decision& decision,
+                                     ClientPlan* plan);
+  // What a non-choice allocation is asked: who, where, from when, and the
+  // assignment it replaces (if any).
+  struct AllocationAsk {
+    std::string zone_id;
+    std::vector<std::string> category_ids;
+    absl::CivilDay from;
+    std::string excluded_provider_id;
+    std::string trigger;
+    v1::AssignmentReason reason = v1::ASSIGNMENT_REASON_UNSPECIFIED;
+    const v1::Assignment* ending = nullptr;
+  };
+  // Plans a non-choice allocation; appends AssignmentStarted to the plan.
+  absl::Status PlanAllocation(const v1::Client& client,
+                              const ChoiceContext& ctx,
+                              const AllocationAsk& ask, ClientPlan* plan);
+  // The domain's allocation request for `ask`: standings, the rotation
+  // pointer (under the zone's rotation lock when the policy rotates).
+  absl::StatusOr<AllocationRequest> AllocationRequestFor(
+      const v1::Client& client, const ChoiceContext& ctx,
+      const AllocationAsk& ask, int64_t minutes, ClientPlan* plan);
+  // Allocates one due re-choice case (or closes it when nothing is left to
+  // allocate).
+  absl::StatusOr<v1::Client> AllocateDueCase(
+      const DueCase& due, std::vector<v1::ChoiceEvent>* published);
   // A provider withdrew its notice: its clients' open re-choice cases for
   // that leaving date are closed ("withdrawn"); nobody is allocated.
   absl::Status CloseCasesForWithdrawnNotice(
       const registry::v1::RegistryEvent& event);
+  // Each client holding a slot with the departing provider in `zone_id` on
+  // its leaving date is asked to choose again.
   absl::Status OpenCasesForDeparture(const registry::v1::RegistryEvent& event,
-                                     const std::string& provider_id,
-                                     const std::string& zone_id,
-                                     const std::string& leaving_date,
-                                     const std::string& cause);
-  v1::ChoiceEvent NewEvent(const std::string& aggregate_id, int64_t version,
-                           const std::string& request_id,
-                           const std::string& fingerprint) const;
-  absl::Status PublishAndApply(std::vector<v1::ChoiceEvent> events);
-  void ReleaseAll(const Plan& plan);
+                                     const Departure& departure,
+                                     const std::string& zone_id);
+  void ReleaseAll(const ClientPlan& plan);
   absl::CivilDay Today() const;
 
   ChoiceStore* store_;
-  EventPublisher* publisher_;
   const Clock* clock_;
   PersonnummerKey key_;
+  CommandRunner<v1::ChoiceEvent> runner_;
 };
 
 }  // namespace lov::choice

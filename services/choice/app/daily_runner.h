@@ -7,22 +7,26 @@
 #include <thread>
 
 #include "absl/time/time.h"
+#include "lov/choice/app/choice_app.h"
 #include "lov/platform/clock.h"
+#include "lov/platform/log.h"
 #include "lov/platform/stockholm_time.h"
 
 namespace lov::choice {
 
-// Runs `work` once at start and again whenever the Stockholm date changes
-// (checked every `poll`), on its own thread until Stop(). The work is
-// idempotent, so several replicas may each run it.
+// From Start(): runs `work` once and again whenever the Stockholm date
+// changes (checked every `poll`), on its own thread until Stop(). The work
+// is idempotent, so several replicas may each run it.
 class DailyRunner {
  public:
   DailyRunner(const Clock* clock, std::function<void()> work,
               absl::Duration poll = absl::Minutes(1))
-      : clock_(clock), work_(std::move(work)), poll_(poll) {
+      : clock_(clock), work_(std::move(work)), poll_(poll) {}
+  ~DailyRunner() { Stop(); }
+
+  void Start() {
     thread_ = std::thread([this] { Run(); });
   }
-  ~DailyRunner() { Stop(); }
 
   void Stop() {
     {
@@ -60,6 +64,21 @@ class DailyRunner {
   bool stop_ = false;
   std::thread thread_;
 };
+
+// Allocates the re-choice cases that passed their deadline
+// (RunDueAllocations), logging the outcome: the daily work of the service.
+inline std::function<void()> DueAllocations(ChoiceApp* app) {
+  return [app] {
+    absl::StatusOr<v1::RunDueAllocationsResponse> result =
+        app->RunDueAllocations({});
+    if (!result.ok()) {
+      log::Error("due allocations failed", {{"error", result.status()}});
+      return;
+    }
+    log::Info("due allocations run", {{"allocated", result->allocated_size()},
+                                      {"failed", result->failed_size()}});
+  };
+}
 
 }  // namespace lov::choice
 

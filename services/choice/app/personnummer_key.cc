@@ -3,7 +3,18 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "lov/platform/log.h"
+
 namespace lov::choice {
+
+PersonnummerKey PersonnummerKey::FromSetting(std::string key) {
+  if (key == kDevelopmentKey) {
+    log::Warn(
+        "using the development personnummer key; set LOV_PNR_HMAC_KEY in "
+        "production");
+  }
+  return PersonnummerKey(std::move(key));
+}
 
 std::string PersonnummerKey::Hmac(
     const std::string& normalized_personnummer) const {

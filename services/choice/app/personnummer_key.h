@@ -16,6 +16,9 @@ class PersonnummerKey {
   static constexpr char kDevelopmentKey[] =
       "lov-choice-dev-key-not-for-production";
   explicit PersonnummerKey(std::string key) : key_(std::move(key)) {}
+  // The key set as pnr-hmac-key (LOV_PNR_HMAC_KEY); warns when it is the
+  // development key, which production must never run on.
+  static PersonnummerKey FromSetting(std::string key);
   std::string Hmac(const std::string& normalized_personnummer) const;
 
  private:

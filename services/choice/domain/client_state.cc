@@ -1,6 +1,8 @@
 #include "lov/choice/domain/client_state.h"
 
 #include <algorithm>
+#include <map>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "lov/platform/stockholm_time.h"
@@ -236,6 +238,37 @@ const v1::RechoiceCase* OpenCase(const v1::Client& client) {
 std::string DayBefore(const std::string& day) {
   absl::StatusOr<absl::CivilDay> d = ParseDate(day);
   return d.ok() ? FormatDate(*d - 1) : day;
+}
+
+std::vector<HeldSlot> HeldSlots(const v1::Client& client) {
+  struct Held {
+    int64_t last_day = -1;
+    std::vector<std::string> categories;
+    std::string latest_from;
+  };
+  std::map<std::pair<std::string, std::string>, Held> held;
+  for (const auto& a : client.assignments()) {
+    Held& slot = held[std::make_pair(a.provider_id(), a.zone_id())];
+    const bool cancelled =
+        !a.valid_to().empty() && a.valid_to() < a.valid_from();
+    if (cancelled) continue;
+    slot.last_day = std::max(slot.last_day, DayNumber(a.valid_to()));
+    slot.latest_from = std::max(slot.latest_from, a.valid_from());
+    for (const auto& c : a.category_ids()) {
+      if (std::find(slot.categories.begin(), slot.categories.end(), c) ==
+          slot.categories.end()) {
+        slot.categories.push_back(c);
+      }
+    }
+  }
+  std::vector<HeldSlot> out;
+  for (const auto& [key, slot] : held) {
+    out.push_back({key.first, key.second, slot.last_day,
+                   slot.last_day < 0 ? 0
+                                     : GrantedMinutes(client, slot.categories,
+                                                      slot.latest_from)});
+  }
+  return out;
 }
 
 int64_t DayNumber(absl::CivilDay day) {

@@ -5,6 +5,7 @@
 // decides events, this applies them, and a state rebuild applies the same
 // events again, so both always agree.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,21 @@ const v1::RechoiceCase* OpenCase(const v1::Client& client);
 
 // "YYYY-MM-DD" of the day before / after.
 std::string DayBefore(const std::string& day);
+
+// A client's capacity slot with one provider in one zone, as its
+// assignments hold it: until the last day of its last assignment there
+// (kOpenEnded while that runs open-ended), weighing the client's granted
+// minutes a month in the categories the provider serves, by the decision
+// for the latest of those assignments. `last_day` is -1 when every
+// assignment there was cancelled before its first day: the slot is free.
+struct HeldSlot {
+  std::string provider_id;
+  std::string zone_id;
+  int64_t last_day = -1;
+  int64_t minutes = 0;
+};
+// One per provider and zone the client was ever assigned to, in order.
+std::vector<HeldSlot> HeldSlots(const v1::Client& client);
 
 // Days since 1970-01-01: the score of a capacity slot; an open-ended slot
 // scores kOpenEnded.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <tuple>
+#include <vector>
 
 namespace lov::choice {
 namespace {
@@ -186,6 +187,36 @@ TEST(GrantedMinutes, SumsTheCategoriesOfTheDecisionForTheDay) {
   EXPECT_EQ(GrantedMinutes(c, {"service"}, "2025-06-01"), 1200);
   EXPECT_EQ(GrantedMinutes(c, {"service"}, "2025-02-01"), 600);  // next one
   EXPECT_EQ(GrantedMinutes(v1::Client(), {"service"}, "2025-03-15"), 0);
+}
+
+TEST(HeldSlots, LastUntilTheLastAssignmentAndGiveBackCancelledOnes) {
+  v1::Client c;
+  *c.add_decisions() = Decision();  // service 600 min from 2025-03-01
+  // With a: ended 2025-04-30, then again open-ended from 2025-06-01.
+  v1::Assignment ended = Assignment("asg-1", "prv-a", "2025-03-10");
+  ended.set_valid_to("2025-04-30");
+  *c.add_assignments() = ended;
+  *c.add_assignments() = Assignment("asg-2", "prv-a", "2025-06-01");
+  // With b: cancelled before its first day.
+  v1::Assignment cancelled = Assignment("asg-3", "prv-b", "2025-05-01");
+  cancelled.set_valid_to("2025-04-30");
+  *c.add_assignments() = cancelled;
+  // With c: ends 2025-05-31.
+  v1::Assignment closing = Assignment("asg-4", "prv-c", "2025-03-10");
+  closing.set_valid_to("2025-05-31");
+  *c.add_assignments() = closing;
+
+  const std::vector<HeldSlot> slots = HeldSlots(c);
+  ASSERT_EQ(slots.size(), 3u);
+  EXPECT_EQ(slots[0].provider_id, "prv-a");
+  EXPECT_EQ(slots[0].zone_id, "north");
+  EXPECT_EQ(slots[0].last_day, kOpenEnded);
+  EXPECT_EQ(slots[0].minutes, 600);
+  EXPECT_EQ(slots[1].provider_id, "prv-b");
+  EXPECT_EQ(slots[1].last_day, -1);
+  EXPECT_EQ(slots[2].provider_id, "prv-c");
+  EXPECT_EQ(slots[2].last_day, DayNumber("2025-05-31"));
+  EXPECT_EQ(slots[2].minutes, 600);
 }
 
 TEST(DayNumber, CountsDaysSince1970) {

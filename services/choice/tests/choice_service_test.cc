@@ -12,13 +12,14 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "identity_fixtures.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/redis.h"
 #include "lov/platform/stockholm_time.h"
+#include "lov/platform/topics.h"
 #include "lov/registry/v1/registry.grpc.pb.h"
 #include "service_process.h"
 #include "test_stack.h"
@@ -32,31 +33,11 @@ using ::lov::testing::Eventually;
 using ::lov::testing::ReadEvents;
 using ::lov::testing::ServiceProcess;
 using ::lov::testing::Stack;
+using ::lov::testing::TestOrganisationNumber;
+using ::lov::testing::TestPersonnummer;
 
 constexpr char kService[] = "home-help-service";
 constexpr char kCare[] = "home-help-personal-care";
-
-int LuhnDigit(const std::string& digits) {
-  int sum = 0;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    int d = digits[i] - '0';
-    if (i % 2 == 0) d *= 2;
-    sum += d > 9 ? d - 9 : d;
-  }
-  return (10 - sum % 10) % 10;
-}
-
-// A valid personnummer for test person `n` (born 1940-01-01 .. 28th).
-std::string Personnummer(int n) {
-  const std::string nine =
-      absl::StrFormat("4001%02d%03d", 1 + n % 28, 100 + n / 28);
-  return absl::StrCat("19", nine, LuhnDigit(nine));
-}
-
-std::string OrgNumber(int n) {
-  const std::string nine = absl::StrFormat("55660%04d", n);
-  return absl::StrCat(nine.substr(0, 6), "-", nine.substr(6), LuhnDigit(nine));
-}
 
 std::string Date(absl::CivilDay d) { return FormatDate(d); }
 
@@ -100,15 +81,15 @@ class ChoiceServiceTest : public ::testing::Test {
     return (stub.*method)(&ctx, req, resp);
   }
   template <typename Req, typename Resp>
-  grpc::Status C(grpc::Status (v1::ChoiceService::Stub::*method)(
-                     grpc::ClientContext*, const Req&, Resp*),
-                 const Req& req, Resp* resp, int replica = 0) {
+  grpc::Status CallChoice(grpc::Status (v1::ChoiceService::Stub::*method)(
+                              grpc::ClientContext*, const Req&, Resp*),
+                          const Req& req, Resp* resp, int replica = 0) {
     return Call(*stubs_[replica], method, req, resp);
   }
   template <typename Req, typename Resp>
-  grpc::Status R(grpc::Status (reg::RegistryService::Stub::*method)(
-                     grpc::ClientContext*, const Req&, Resp*),
-                 const Req& req, Resp* resp) {
+  grpc::Status CallRegistry(grpc::Status (reg::RegistryService::Stub::*method)(
+                                grpc::ClientContext*, const Req&, Resp*),
+                            const Req& req, Resp* resp) {
     return Call(*registry_stub_, method, req, resp);
   }
 
@@ -133,8 +114,8 @@ class ChoiceServiceTest : public ::testing::Test {
       cat->set_name(c);
     }
     reg::Municipality out;
-    grpc::Status s =
-        R(&reg::RegistryService::Stub::ConfigureMunicipality, req, &out);
+    grpc::Status s = CallRegistry(
+        &reg::RegistryService::Stub::ConfigureMunicipality, req, &out);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
 
@@ -142,12 +123,13 @@ class ChoiceServiceTest : public ::testing::Test {
                        std::vector<std::string> zones = {"north"}) {
     reg::RegisterProviderRequest r;
     r.set_request_id(absl::StrCat("reg-", n));
-    r.set_organisation_number(OrgNumber(n));
+    r.set_organisation_number(TestOrganisationNumber(n));
     r.set_name(name);
     r.set_kind(reg::PROVIDER_KIND_PRIVATE);
     r.mutable_profile()->add_languages("fi");
     reg::Provider p;
-    grpc::Status s = R(&reg::RegistryService::Stub::RegisterProvider, r, &p);
+    grpc::Status s =
+        CallRegistry(&reg::RegistryService::Stub::RegisterProvider, r, &p);
     EXPECT_TRUE(s.ok()) << s.error_message();
     reg::SubmitApplicationRequest apply;
     apply.set_request_id(absl::StrCat("apply-", n));
@@ -155,7 +137,7 @@ class ChoiceServiceTest : public ::testing::Test {
     for (const auto& z : zones) apply.add_zone_ids(z);
     apply.add_category_ids(kService);
     apply.add_category_ids(kCare);
-    s = R(&reg::RegistryService::Stub::SubmitApplication, apply, &p);
+    s = CallRegistry(&reg::RegistryService::Stub::SubmitApplication, apply, &p);
     EXPECT_TRUE(s.ok()) << s.error_message();
     if (p.applications().empty()) {
       ADD_FAILURE() << "no application for " << name;
@@ -167,7 +149,8 @@ class ChoiceServiceTest : public ::testing::Test {
     decide.set_application_id(p.applications(0).application_id());
     decide.set_approve(true);
     decide.set_effective_date("2025-01-01");
-    s = R(&reg::RegistryService::Stub::DecideApplication, decide, &p);
+    s = CallRegistry(&reg::RegistryService::Stub::DecideApplication, decide,
+                     &p);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return p.provider_id();
   }
@@ -183,7 +166,8 @@ class ChoiceServiceTest : public ::testing::Test {
     r.set_max_clients(std::max(max_clients, 0));
     r.set_max_hours_per_month(max_hours);
     reg::Provider p;
-    grpc::Status s = R(&reg::RegistryService::Stub::SetCapacity, r, &p);
+    grpc::Status s =
+        CallRegistry(&reg::RegistryService::Stub::SetCapacity, r, &p);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
 
@@ -193,7 +177,8 @@ class ChoiceServiceTest : public ::testing::Test {
       v1::GetZoneHealthRequest r;
       r.set_zone_id(zone);
       v1::GetZoneHealthResponse h;
-      if (!C(&v1::ChoiceService::Stub::GetZoneHealth, r, &h).ok()) return false;
+      if (!CallChoice(&v1::ChoiceService::Stub::GetZoneHealth, r, &h).ok())
+        return false;
       return h.zones_size() > 0 && h.zones(0).selectable_providers() == count;
     })) << "the choice service never saw "
         << count << " providers in " << zone;
@@ -209,7 +194,8 @@ class ChoiceServiceTest : public ::testing::Test {
     p->set_one_provider_for_all_categories(true);
     p->set_rechoice_deadline_lead_days(14);
     v1::ChoicePolicy out;
-    grpc::Status s = C(&v1::ChoiceService::Stub::ConfigurePolicy, r, &out);
+    grpc::Status s =
+        CallChoice(&v1::ChoiceService::Stub::ConfigurePolicy, r, &out);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
 
@@ -217,11 +203,11 @@ class ChoiceServiceTest : public ::testing::Test {
   std::string Client(int n, int replica = 0) {
     v1::RegisterClientRequest r;
     r.set_request_id(absl::StrCat("client-", n));
-    r.set_personnummer(Personnummer(n));
+    r.set_personnummer(TestPersonnummer(n));
     r.set_zone_id("north");
     v1::Client c;
     grpc::Status s =
-        C(&v1::ChoiceService::Stub::RegisterClient, r, &c, replica);
+        CallChoice(&v1::ChoiceService::Stub::RegisterClient, r, &c, replica);
     EXPECT_TRUE(s.ok()) << s.error_message();
     v1::RegisterDecisionRequest d;
     d.set_request_id(absl::StrCat("decision-", n));
@@ -235,7 +221,7 @@ class ChoiceServiceTest : public ::testing::Test {
     }
     dec->set_valid_from(Date(today_ - 10));
     dec->set_decided_on(Date(today_ - 20 + n % 10));
-    s = C(&v1::ChoiceService::Stub::RegisterDecision, d, &c, replica);
+    s = CallChoice(&v1::ChoiceService::Stub::RegisterDecision, d, &c, replica);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return c.client_id();
   }
@@ -247,7 +233,7 @@ class ChoiceServiceTest : public ::testing::Test {
     r.set_request_id(request_id.empty() ? "choose-" + NewUuid() : request_id);
     r.set_client_id(client_id);
     r.set_provider_id(provider_id);
-    return C(&v1::ChoiceService::Stub::Choose, r, out, replica);
+    return CallChoice(&v1::ChoiceService::Stub::Choose, r, out, replica);
   }
 
   // `clients` choose `provider` at once, spread over the replicas; returns
@@ -289,7 +275,8 @@ class ChoiceServiceTest : public ::testing::Test {
     v1::ListEligibleProvidersRequest r;
     r.set_client_id(client_id);
     v1::ListEligibleProvidersResponse out;
-    if (!C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &out).ok()) {
+    if (!CallChoice(&v1::ChoiceService::Stub::ListEligibleProviders, r, &out)
+             .ok()) {
       return std::nullopt;
     }
     for (const auto& p : out.providers()) {
@@ -302,12 +289,14 @@ class ChoiceServiceTest : public ::testing::Test {
     v1::GetClientRequest r;
     r.set_client_id(client_id);
     v1::Client c;
-    grpc::Status s = C(&v1::ChoiceService::Stub::GetClient, r, &c);
+    grpc::Status s = CallChoice(&v1::ChoiceService::Stub::GetClient, r, &c);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return c;
   }
 
-  std::string topic() const { return ns_ + ".lov.choice.events.v1"; }
+  std::string topic() const {
+    return absl::StrCat(ns_, ".", lov::topics::kChoiceEvents);
+  }
 
   // Every event now in the choice topic, read by a subscriber of its own.
   std::vector<v1::ChoiceEvent> AllEvents() {
@@ -358,7 +347,8 @@ TEST_F(ChoiceServiceTest, ParallelChoicesForTheLastSlotGiveExactlyOneSuccess) {
   list.set_provider_id(a);
   v1::ListAssignmentsResponse assigned;
   ASSERT_TRUE(
-      C(&v1::ChoiceService::Stub::ListAssignments, list, &assigned).ok());
+      CallChoice(&v1::ChoiceService::Stub::ListAssignments, list, &assigned)
+          .ok());
   EXPECT_EQ(assigned.assignments_size(), 1);
 
   // A is full now: only B is selectable, so north has no real choice.
@@ -366,13 +356,15 @@ TEST_F(ChoiceServiceTest, ParallelChoicesForTheLastSlotGiveExactlyOneSuccess) {
   r.set_client_id(clients[1]);
   v1::ListEligibleProvidersResponse eligible;
   ASSERT_TRUE(
-      C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &eligible).ok());
+      CallChoice(&v1::ChoiceService::Stub::ListEligibleProviders, r, &eligible)
+          .ok());
   ASSERT_EQ(eligible.providers_size(), 1);
   EXPECT_EQ(eligible.providers(0).provider_id(), b);
   v1::GetZoneHealthRequest hr;
   hr.set_zone_id("north");
   v1::GetZoneHealthResponse health;
-  ASSERT_TRUE(C(&v1::ChoiceService::Stub::GetZoneHealth, hr, &health).ok());
+  ASSERT_TRUE(
+      CallChoice(&v1::ChoiceService::Stub::GetZoneHealth, hr, &health).ok());
   for (const auto& h : health.zones()) {
     EXPECT_EQ(h.selectable_providers(), 1);
     EXPECT_TRUE(h.no_real_choice());
@@ -420,7 +412,8 @@ TEST_F(ChoiceServiceTest, AnHoursCapHoldsUnderParallelChoices) {
     v1::ListEligibleProvidersRequest r;
     r.set_client_id(refused);
     v1::ListEligibleProvidersResponse out;
-    return C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &out).ok() &&
+    return CallChoice(&v1::ChoiceService::Stub::ListEligibleProviders, r, &out)
+               .ok() &&
            out.providers_size() == 1 && out.providers(0).provider_id() == b;
   }));
   // ...and choosing it names the cap and the hours.
@@ -447,10 +440,11 @@ TEST_F(ChoiceServiceTest, ADecisionThatAddsACategoryExtendsTheClientsProvider) {
   auto service_only = [&](int n, const std::string& provider) {
     v1::RegisterClientRequest r;
     r.set_request_id(absl::StrCat("client-", n));
-    r.set_personnummer(Personnummer(n));
+    r.set_personnummer(TestPersonnummer(n));
     r.set_zone_id("north");
     v1::Client c;
-    EXPECT_TRUE(C(&v1::ChoiceService::Stub::RegisterClient, r, &c).ok());
+    EXPECT_TRUE(
+        CallChoice(&v1::ChoiceService::Stub::RegisterClient, r, &c).ok());
     v1::RegisterDecisionRequest d;
     d.set_request_id(absl::StrCat("decision-", n));
     d.set_client_id(c.client_id());
@@ -461,7 +455,8 @@ TEST_F(ChoiceServiceTest, ADecisionThatAddsACategoryExtendsTheClientsProvider) {
     g->set_minutes_per_month(600);
     dec->set_valid_from(Date(today_ - 10));
     dec->set_decided_on(Date(today_ - 20));
-    EXPECT_TRUE(C(&v1::ChoiceService::Stub::RegisterDecision, d, &c).ok());
+    EXPECT_TRUE(
+        CallChoice(&v1::ChoiceService::Stub::RegisterDecision, d, &c).ok());
     v1::ChooseResponse chosen;
     grpc::Status s = Choose(c.client_id(), provider, &chosen);
     EXPECT_TRUE(s.ok()) << s.error_message();
@@ -476,7 +471,8 @@ TEST_F(ChoiceServiceTest, ADecisionThatAddsACategoryExtendsTheClientsProvider) {
     r.set_client_id(client_id);
     *r.mutable_decision() = dec;
     v1::Client c;
-    grpc::Status s = C(&v1::ChoiceService::Stub::ChangeDecision, r, &c);
+    grpc::Status s =
+        CallChoice(&v1::ChoiceService::Stub::ChangeDecision, r, &c);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return c;
   };
@@ -504,7 +500,8 @@ TEST_F(ChoiceServiceTest, ADecisionThatAddsACategoryExtendsTheClientsProvider) {
   pause.set_reason("staff shortage");
   reg::Provider paused;
   ASSERT_TRUE(
-      R(&reg::RegistryService::Stub::SetIntakePaused, pause, &paused).ok());
+      CallRegistry(&reg::RegistryService::Stub::SetIntakePaused, pause, &paused)
+          .ok());
   WaitForSelectable("north", 1);
   c = add_care(two, second);
   ASSERT_EQ(c.assignments_size(), 1);
@@ -542,7 +539,8 @@ TEST_F(ChoiceServiceTest, AMoveDatedAheadLeavesTheClientInItsZoneUntilThen) {
   move.set_zone_id("south");
   move.set_effective_date(move_day);
   v1::Client c;
-  grpc::Status s = C(&v1::ChoiceService::Stub::ChangeClientZone, move, &c);
+  grpc::Status s =
+      CallChoice(&v1::ChoiceService::Stub::ChangeClientZone, move, &c);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_EQ(c.zone_moves_size(), 1);
   EXPECT_EQ(c.zone_moves(0).previous_zone_id(), "north");
@@ -556,7 +554,7 @@ TEST_F(ChoiceServiceTest, AMoveDatedAheadLeavesTheClientInItsZoneUntilThen) {
     r.set_as_of(Date(day));
     v1::ListEligibleProvidersResponse out;
     grpc::Status st =
-        C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &out);
+        CallChoice(&v1::ChoiceService::Stub::ListEligibleProviders, r, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
     std::vector<std::string> ids;
     for (const auto& p : out.providers()) ids.push_back(p.provider_id());
@@ -586,7 +584,7 @@ TEST_F(ChoiceServiceTest, AMoveDatedAheadLeavesTheClientInItsZoneUntilThen) {
   move.set_request_id("move-2");
   move.set_zone_id("north");
   move.set_effective_date(Date(today_ + 10));
-  s = C(&v1::ChoiceService::Stub::ChangeClientZone, move, &c);
+  s = CallChoice(&v1::ChoiceService::Stub::ChangeClientZone, move, &c);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(s.error_message().find("a move to zone south from " + move_day +
                                    " is already recorded"),
@@ -613,13 +611,16 @@ TEST_F(ChoiceServiceTest, AWithdrawnNoticeClosesTheReChoiceCases) {
   notice.set_zone_id("north");
   notice.set_effective_date(Date(today_ + 30));
   reg::Provider after;
-  ASSERT_TRUE(R(&reg::RegistryService::Stub::GiveNotice, notice, &after).ok());
+  ASSERT_TRUE(
+      CallRegistry(&reg::RegistryService::Stub::GiveNotice, notice, &after)
+          .ok());
   v1::ListRechoiceCasesRequest open;
   open.set_provider_id(a);
   open.set_open_only(true);
   v1::ListRechoiceCasesResponse cases;
   ASSERT_TRUE(Eventually([&] {
-    return C(&v1::ChoiceService::Stub::ListRechoiceCases, open, &cases).ok() &&
+    return CallChoice(&v1::ChoiceService::Stub::ListRechoiceCases, open, &cases)
+               .ok() &&
            cases.cases_size() == 3;
   }));
   // One client re-chooses B before A changes its mind.
@@ -631,15 +632,16 @@ TEST_F(ChoiceServiceTest, AWithdrawnNoticeClosesTheReChoiceCases) {
   withdraw.set_provider_id(a);
   withdraw.set_zone_id("north");
   withdraw.set_reason("a new team leader was hired");
-  grpc::Status s =
-      R(&reg::RegistryService::Stub::WithdrawNotice, withdraw, &after);
+  grpc::Status s = CallRegistry(&reg::RegistryService::Stub::WithdrawNotice,
+                                withdraw, &after);
   ASSERT_TRUE(s.ok()) << s.error_message();
   for (const auto& ap : after.approvals()) EXPECT_EQ(ap.effective_to(), "");
 
   // The other two cases close as withdrawn; A is selectable again and
   // nobody is allocated when the deadline passes.
   ASSERT_TRUE(Eventually([&] {
-    return C(&v1::ChoiceService::Stub::ListRechoiceCases, open, &cases).ok() &&
+    return CallChoice(&v1::ChoiceService::Stub::ListRechoiceCases, open, &cases)
+               .ok() &&
            cases.cases_size() == 0;
   }));
   WaitForSelectable("north", 2);
@@ -654,7 +656,7 @@ TEST_F(ChoiceServiceTest, AWithdrawnNoticeClosesTheReChoiceCases) {
   v1::RunDueAllocationsRequest due;
   due.set_as_of(Date(today_ + 29));
   v1::RunDueAllocationsResponse allocated;
-  s = C(&v1::ChoiceService::Stub::RunDueAllocations, due, &allocated);
+  s = CallChoice(&v1::ChoiceService::Stub::RunDueAllocations, due, &allocated);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(allocated.allocated_size(), 0);
   // The client who re-chose keeps that choice.
@@ -695,7 +697,8 @@ TEST_F(ChoiceServiceTest, ProviderNoticeMovesAllFortyClientsBeforeItLeaves) {
   notice.set_effective_date(Date(leaving));
   notice.set_reason("closing the northern office");
   reg::Provider after;
-  grpc::Status s = R(&reg::RegistryService::Stub::GiveNotice, notice, &after);
+  grpc::Status s =
+      CallRegistry(&reg::RegistryService::Stub::GiveNotice, notice, &after);
   ASSERT_TRUE(s.ok()) << s.error_message();
 
   v1::ListRechoiceCasesRequest cases_req;
@@ -703,7 +706,8 @@ TEST_F(ChoiceServiceTest, ProviderNoticeMovesAllFortyClientsBeforeItLeaves) {
   cases_req.set_open_only(true);
   v1::ListRechoiceCasesResponse cases;
   ASSERT_TRUE(Eventually([&] {
-    return C(&v1::ChoiceService::Stub::ListRechoiceCases, cases_req, &cases)
+    return CallChoice(&v1::ChoiceService::Stub::ListRechoiceCases, cases_req,
+                      &cases)
                .ok() &&
            cases.cases_size() == kClients;
   })) << cases.cases_size()
@@ -729,15 +733,19 @@ TEST_F(ChoiceServiceTest, ProviderNoticeMovesAllFortyClientsBeforeItLeaves) {
   v1::RunDueAllocationsRequest run;
   run.set_as_of(Date(leaving - 14));
   v1::RunDueAllocationsResponse due;
-  ASSERT_TRUE(C(&v1::ChoiceService::Stub::RunDueAllocations, run, &due).ok());
+  ASSERT_TRUE(
+      CallChoice(&v1::ChoiceService::Stub::RunDueAllocations, run, &due).ok());
   EXPECT_EQ(due.allocated_size(), 0);
   run.set_as_of(Date(leaving - 13));
-  ASSERT_TRUE(C(&v1::ChoiceService::Stub::RunDueAllocations, run, &due).ok());
+  ASSERT_TRUE(
+      CallChoice(&v1::ChoiceService::Stub::RunDueAllocations, run, &due).ok());
   EXPECT_EQ(due.allocated_size(), kClients - 10);
   EXPECT_EQ(due.failed_size(), 0);
   // Idempotent: a second run allocates nothing more.
   v1::RunDueAllocationsResponse again;
-  ASSERT_TRUE(C(&v1::ChoiceService::Stub::RunDueAllocations, run, &again).ok());
+  ASSERT_TRUE(
+      CallChoice(&v1::ChoiceService::Stub::RunDueAllocations, run, &again)
+          .ok());
   EXPECT_EQ(again.allocated_size(), 0);
 
   // Every client has someone else from the leaving date; A ends the day
@@ -796,7 +804,8 @@ TEST_F(ChoiceServiceTest, ProviderNoticeMovesAllFortyClientsBeforeItLeaves) {
       EXPECT_NE(p.explanation().trigger().find("deadline"), std::string::npos);
     }
     // Never a personnummer in an event.
-    EXPECT_EQ(e.SerializeAsString().find(Personnummer(0)), std::string::npos);
+    EXPECT_EQ(e.SerializeAsString().find(TestPersonnummer(0)),
+              std::string::npos);
   }
   EXPECT_EQ(opened.size(), static_cast<size_t>(kClients));
   EXPECT_EQ(closed_by["re-chosen"], 10);
@@ -813,12 +822,13 @@ TEST_F(ChoiceServiceTest, BadInputIsRejectedNamingTheRuleAndWritesNothing) {
 
   v1::RegisterClientRequest bad_pnr;
   bad_pnr.set_request_id("bad-1");
-  std::string wrong = Personnummer(1);
+  std::string wrong = TestPersonnummer(1);
   wrong.back() = wrong.back() == '9' ? '0' : wrong.back() + 1;
   bad_pnr.set_personnummer(wrong);
   bad_pnr.set_zone_id("north");
   v1::Client out;
-  grpc::Status s = C(&v1::ChoiceService::Stub::RegisterClient, bad_pnr, &out);
+  grpc::Status s =
+      CallChoice(&v1::ChoiceService::Stub::RegisterClient, bad_pnr, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("personnummer"), std::string::npos);
   EXPECT_EQ(s.error_message().find(wrong.substr(2)), std::string::npos)
@@ -826,24 +836,26 @@ TEST_F(ChoiceServiceTest, BadInputIsRejectedNamingTheRuleAndWritesNothing) {
 
   v1::RegisterClientRequest bad_zone;
   bad_zone.set_request_id("bad-2");
-  bad_zone.set_personnummer(Personnummer(2));
+  bad_zone.set_personnummer(TestPersonnummer(2));
   bad_zone.set_zone_id("atlantis");
-  s = C(&v1::ChoiceService::Stub::RegisterClient, bad_zone, &out);
+  s = CallChoice(&v1::ChoiceService::Stub::RegisterClient, bad_zone, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("zone_id: unknown zone 'atlantis'"),
             std::string::npos)
       << s.error_message();
   v1::FindClientRequest find;
-  find.set_personnummer(Personnummer(2));
-  EXPECT_EQ(C(&v1::ChoiceService::Stub::FindClient, find, &out).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  find.set_personnummer(TestPersonnummer(2));
+  EXPECT_EQ(
+      CallChoice(&v1::ChoiceService::Stub::FindClient, find, &out).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 
   v1::RegisterClientRequest good = bad_zone;
   good.set_request_id("good-1");
   good.set_zone_id("north");
   v1::Client client;
-  ASSERT_TRUE(C(&v1::ChoiceService::Stub::RegisterClient, good, &client).ok());
-  EXPECT_EQ(client.personnummer(), Personnummer(2));
+  ASSERT_TRUE(
+      CallChoice(&v1::ChoiceService::Stub::RegisterClient, good, &client).ok());
+  EXPECT_EQ(client.personnummer(), TestPersonnummer(2));
 
   v1::RegisterDecisionRequest backwards;
   backwards.set_request_id("dec-bad");
@@ -856,7 +868,7 @@ TEST_F(ChoiceServiceTest, BadInputIsRejectedNamingTheRuleAndWritesNothing) {
   d->set_valid_from(Date(today_));
   d->set_valid_to(Date(today_ - 1));
   d->set_decided_on(Date(today_ - 3));
-  s = C(&v1::ChoiceService::Stub::RegisterDecision, backwards, &out);
+  s = CallChoice(&v1::ChoiceService::Stub::RegisterDecision, backwards, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("decision.valid_to: a decision cannot end"),
             std::string::npos)
@@ -866,7 +878,8 @@ TEST_F(ChoiceServiceTest, BadInputIsRejectedNamingTheRuleAndWritesNothing) {
   ok_decision.set_request_id("dec-ok");
   ok_decision.mutable_decision()->clear_valid_to();
   ASSERT_TRUE(
-      C(&v1::ChoiceService::Stub::RegisterDecision, ok_decision, &out).ok());
+      CallChoice(&v1::ChoiceService::Stub::RegisterDecision, ok_decision, &out)
+          .ok());
 
   v1::ChooseResponse chosen;
   s = Choose(client.client_id(), south_only, &chosen);
@@ -921,7 +934,8 @@ TEST_F(ChoiceServiceTest, StateRebuiltFromKafkaHasTheSameAssignments) {
     r.set_request_id(absl::StrCat("nc-", i));
     r.set_client_id(clients[i]);
     v1::AllocateNonChoiceResponse nc;
-    grpc::Status s = C(&v1::ChoiceService::Stub::AllocateNonChoice, r, &nc);
+    grpc::Status s =
+        CallChoice(&v1::ChoiceService::Stub::AllocateNonChoice, r, &nc);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
   v1::EndClientRequest end;
@@ -930,7 +944,8 @@ TEST_F(ChoiceServiceTest, StateRebuiltFromKafkaHasTheSameAssignments) {
   end.set_reason(v1::END_REASON_CLIENT_DECEASED);
   end.set_last_day(Date(today_ + 2));
   v1::Client ended;
-  ASSERT_TRUE(C(&v1::ChoiceService::Stub::EndClient, end, &ended).ok());
+  ASSERT_TRUE(
+      CallChoice(&v1::ChoiceService::Stub::EndClient, end, &ended).ok());
   EXPECT_EQ(ended.status(), v1::CLIENT_STATUS_ENDED);
 
   auto snapshot = [&] {
@@ -944,19 +959,22 @@ TEST_F(ChoiceServiceTest, StateRebuiltFromKafkaHasTheSameAssignments) {
       v1::ListAssignmentsRequest r;
       r.set_provider_id(p);
       v1::ListAssignmentsResponse l;
-      EXPECT_TRUE(C(&v1::ChoiceService::Stub::ListAssignments, r, &l).ok());
+      EXPECT_TRUE(
+          CallChoice(&v1::ChoiceService::Stub::ListAssignments, r, &l).ok());
       s["provider " + p] = l.SerializeAsString();
     }
     v1::ListEligibleProvidersRequest r;
     r.set_client_id(clients[2]);
     r.set_seed(7);
     v1::ListEligibleProvidersResponse l;
-    EXPECT_TRUE(C(&v1::ChoiceService::Stub::ListEligibleProviders, r, &l).ok());
+    EXPECT_TRUE(
+        CallChoice(&v1::ChoiceService::Stub::ListEligibleProviders, r, &l)
+            .ok());
     s["eligible"] = l.SerializeAsString();
     return s;
   };
   const auto before = snapshot();
-  EXPECT_EQ(Get(clients[3]).personnummer(), Personnummer(3));
+  EXPECT_EQ(Get(clients[3]).personnummer(), TestPersonnummer(3));
 
   choice_[0]->Kill();
   auto redis = RedisClient::Connect(Stack().redis_addr);
@@ -980,11 +998,12 @@ TEST_F(ChoiceServiceTest, StateRebuiltFromKafkaHasTheSameAssignments) {
   // The plaintext number is gone, but the client is found by it.
   EXPECT_TRUE(Get(clients[3]).personnummer().empty());
   v1::FindClientRequest find;
-  find.set_personnummer(Personnummer(3));
+  find.set_personnummer(TestPersonnummer(3));
   v1::Client found;
-  ASSERT_TRUE(C(&v1::ChoiceService::Stub::FindClient, find, &found).ok());
+  ASSERT_TRUE(
+      CallChoice(&v1::ChoiceService::Stub::FindClient, find, &found).ok());
   EXPECT_EQ(found.client_id(), clients[3]);
-  EXPECT_EQ(found.personnummer(), Personnummer(3));
+  EXPECT_EQ(found.personnummer(), TestPersonnummer(3));
 }
 
 }  // namespace

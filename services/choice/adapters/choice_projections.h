@@ -1,0 +1,45 @@
+#ifndef LOV_SERVICES_CHOICE_ADAPTERS_CHOICE_PROJECTIONS_H_
+#define LOV_SERVICES_CHOICE_ADAPTERS_CHOICE_PROJECTIONS_H_
+
+// What the service does with each event it consumes from Kafka.
+
+#include "absl/strings/match.h"
+#include "lov/choice/adapters/redis_choice_store.h"
+#include "lov/choice/app/choice_app.h"
+#include "lov/platform/event_envelope.h"
+#include "lov/platform/projection.h"
+#include "lov/platform/text.h"
+#include "lov/registry/v1/events.pb.h"
+
+namespace lov::choice {
+
+// The serving state: the registry's records and the choice events, rebuilt
+// from both topics (registry first) if it was wiped. A registry event is
+// told by its CloudEvents type.
+inline EventHandler StateProjection(RedisChoiceStore* store) {
+  return [store](const CloudEvent& ce) -> absl::Status {
+    if (absl::StartsWith(AsAbsl(ce.type), "se.lov.registry.")) {
+      registry::v1::RegistryEvent event;
+      if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) return s;
+      return store->ApplyRegistry(event);
+    }
+    v1::ChoiceEvent event;
+    if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) return s;
+    return store->Apply(event);
+  };
+}
+
+// Reactions to the registry (notices, terminations, zone health): a
+// consumer group of its own that is never replayed, since what it did is
+// already in the choice topic.
+inline EventHandler RegistryReactions(ChoiceApp* app) {
+  return [app](const CloudEvent& ce) -> absl::Status {
+    registry::v1::RegistryEvent event;
+    if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) return s;
+    return app->OnRegistryEvent(event);
+  };
+}
+
+}  // namespace lov::choice
+
+#endif  // LOV_SERVICES_CHOICE_ADAPTERS_CHOICE_PROJECTIONS_H_

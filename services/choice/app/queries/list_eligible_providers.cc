@@ -1,0 +1,104 @@
+// The providers a client may choose among on a day, in a neutral order
+// (shuffled by a seed that is logged and returned, so the list shown can be
+// reproduced in an audit).
+#include <algorithm>
+#include <random>
+
+#include "lov/choice/app/choice_app.h"
+#include "lov/choice/domain/client_state.h"
+#include "lov/platform/log.h"
+#include "lov/platform/stockholm_time.h"
+
+namespace lov::choice {
+namespace {
+
+// The seed asked for, or a fresh one.
+uint64_t SeedOr(uint64_t seed) {
+  while (seed == 0) {
+    std::random_device rd;
+    seed = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  }
+  return seed;
+}
+
+void Describe(const Standing& s, const reg::Provider& p,
+              const std::vector<std::string>& categories,
+              v1::EligibleProvider* e) {
+  e->set_provider_id(s.provider_id);
+  e->set_name(p.name());
+  e->set_kind(p.kind());
+  *e->mutable_profile() = p.profile();
+  e->set_capped(s.capped);
+  if (s.capped) {
+    e->set_max_clients(s.max_clients);
+    e->set_free_slots(std::max(0, s.max_clients - s.occupied));
+  }
+  if (s.max_minutes > 0) {
+    e->set_max_hours_per_month(static_cast<int32_t>(s.max_minutes / 60));
+  }
+  for (const auto& cat : categories) e->add_category_ids(cat);
+}
+
+// The selectable ones, by provider id (the neutral order shuffles these).
+std::vector<const Standing*> Selectable(const std::vector<Standing>& all) {
+  std::vector<const Standing*> eligible;
+  for (const auto& s : all) {
+    if (s.selectable) eligible.push_back(&s);
+  }
+  std::sort(eligible.begin(), eligible.end(),
+            [](const Standing* a, const Standing* b) {
+              return a->provider_id < b->provider_id;
+            });
+  return eligible;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListEligibleProvidersResponse>
+ChoiceApp::ListEligibleProviders(
+    const v1::ListEligibleProvidersRequest& request) {
+  if (absl::Status s = RequireClientId(request.client_id()); !s.ok()) return s;
+  absl::StatusOr<v1::Client> c = RequireClient(request.client_id());
+  if (!c.ok()) return c.status();
+  if (absl::Status s = RequireActive(*c); !s.ok()) return s;
+  absl::StatusOr<ChoiceContext> ctx = LoadContext();
+  if (!ctx.ok()) return ctx.status();
+  absl::StatusOr<absl::CivilDay> day =
+      DateOr("as_of", request.as_of(), ctx->today);
+  if (!day.ok()) return day.status();
+  const std::string day_text = FormatDate(*day);
+  const v1::Decision* decision = DecisionFor(*c, day_text);
+  if (decision == nullptr) {
+    return absl::FailedPreconditionError(
+        "the client has no decision in force on or after as_of: register a "
+        "decision first");
+  }
+  absl::StatusOr<std::vector<std::vector<std::string>>> groups =
+      ChoiceGroups(ctx->policy, *decision, request.category_ids());
+  if (!groups.ok()) return groups.status();
+  std::vector<std::string> categories;
+  for (const auto& g : *groups) {
+    categories.insert(categories.end(), g.begin(), g.end());
+  }
+  absl::StatusOr<std::vector<Standing>> standings =
+      Standings(*store_, *ctx, ZoneOn(*c, day_text), categories, *day,
+                GrantedMinutes(*c, categories, day_text));
+  if (!standings.ok()) return standings.status();
+  const std::vector<const Standing*> eligible = Selectable(*standings);
+  v1::ListEligibleProvidersResponse out;
+  out.set_client_id(c->client_id());
+  out.set_as_of(day_text);
+  out.set_seed(SeedOr(request.seed()));
+  for (size_t i : NeutralOrder(eligible.size(), out.seed())) {
+    Describe(*eligible[i], *ctx->Provider(eligible[i]->provider_id), categories,
+             out.add_providers());
+  }
+  log::Info("eligible list shown",
+            {{"client_id", c->client_id()},
+             {"seed", static_cast<uint64_t>(out.seed())},
+             {"as_of", out.as_of()},
+             {"providers", static_cast<int64_t>(out.providers_size())}});
+  return out;
+}
+
+}  // namespace lov::choice
