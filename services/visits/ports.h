@@ -2,7 +2,7 @@
 #define LOV_SERVICES_VISITS_PORTS_H_
 
 // The small interfaces the visits application layer needs; adapters/
-// implements them on Redis and Kafka.
+// implements them on Redis and Kafka, tests on memory.
 
 #include <cstdint>
 #include <map>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lov/platform/requests.h"
 #include "lov/visits/domain/visit_rules.h"
 #include "lov/visits/v1/events.pb.h"
 #include "lov/visits/v1/visits.pb.h"
@@ -71,10 +72,7 @@ struct PerformedCell {
   int64_t visits = 0;
 };
 
-class Lease {
- public:
-  virtual ~Lease() = default;
-};
+using ::lov::AggregateLock;
 
 class VisitStore {
  public:
@@ -118,8 +116,11 @@ class VisitStore {
                                  absl::Duration ttl) = 0;
   // Next offset to apply per partition of the own topic.
   virtual absl::StatusOr<std::map<int32_t, int64_t>> AppliedOffsets() = 0;
-  virtual absl::StatusOr<std::unique_ptr<Lease>> Lock(
+  // Serialises staff commands on one visit, across replicas.
+  virtual absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
       const std::string& visit_id) = 0;
+  // The fingerprint of the staff command a request id was used for
+  // (recorded from its event); nullopt if never.
   virtual absl::StatusOr<std::optional<std::string>> RequestFingerprint(
       const std::string& request_id) = 0;
 

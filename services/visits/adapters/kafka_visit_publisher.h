@@ -5,7 +5,6 @@
 #include <string>
 
 #include "lov/platform/kafka.h"
-#include "lov/platform/topics.h"
 #include "lov/visits/ports.h"
 
 namespace RdKafka {
@@ -14,9 +13,6 @@ class Producer;
 
 namespace lov::visits {
 
-inline constexpr const char* kVisitsTopic = lov::topics::kVisitsEvents;
-inline const std::string kVisitsDeadLetterTopic =
-    lov::topics::DeadLetter("visits");
 inline constexpr char kVisitsSource[] = "/lov/visits";
 
 // Sends a batch with PublishAsync and waits for every delivery report, so a

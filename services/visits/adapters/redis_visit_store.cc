@@ -122,15 +122,6 @@ redis.call('HSET', KEYS[1], 'version', ARGV[1], 'data', ARGV[2])
 return 1
 )lua";
 
-class LeaseHolder : public Lease {
- public:
-  explicit LeaseHolder(std::unique_ptr<RedisLease> lease)
-      : lease_(std::move(lease)) {}
-
- private:
-  std::unique_ptr<RedisLease> lease_;
-};
-
 int64_t Ms(const google::protobuf::Timestamp& t) {
   return absl::ToUnixMillis(FromProtoTime(t));
 }
@@ -147,39 +138,56 @@ void Op(std::vector<std::string>* cmd, const std::string& op,
   cmd->push_back(std::move(b));
 }
 
-// One EVALSHA per item, sent after SCRIPT LOAD in the same round trip, so a
-// Redis that lost its script cache still runs them.
-absl::StatusOr<std::vector<RedisReply>> RunScripted(
-    RedisClient* redis, const std::string& source,
-    std::vector<std::vector<std::string>> calls) {
-  static std::mutex mu;
-  static std::map<std::string, std::string>* shas =
-      new std::map<std::string, std::string>();
-  std::string sha;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = shas->find(source);
-    if (it != shas->end()) sha = it->second;
+// A script written for one item (KEYS, ARGV) run once per item, in order,
+// in one EvalSource: a batch costs one round trip. Each item's keys and
+// arguments are framed in ARGV as "<key count> <arg count> keys... args...";
+// the reply holds the items' replies in order.
+std::string ForEachItem(const char* item_script) {
+  return absl::StrCat("local function item(KEYS, ARGV)\n", item_script, R"lua(
+end
+local out, i = {}, 1
+while i <= #ARGV do
+  local nk, na = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+  local k, a = {}, {}
+  for j = 1, nk do k[j] = ARGV[i + 1 + j] end
+  for j = 1, na do a[j] = ARGV[i + 1 + nk + j] end
+  out[#out + 1] = item(k, a)
+  i = i + 2 + nk + na
+end
+return out
+)lua");
+}
+
+// One item of a batched script call.
+struct ScriptCall {
+  std::vector<std::string> keys;
+  std::vector<std::string> args;
+};
+
+absl::StatusOr<std::vector<RedisReply>> EvalEach(
+    RedisClient* redis, const std::string& batched_source,
+    const std::vector<ScriptCall>& calls) {
+  std::vector<std::string> framed;
+  for (const ScriptCall& c : calls) {
+    framed.push_back(std::to_string(c.keys.size()));
+    framed.push_back(std::to_string(c.args.size()));
+    framed.insert(framed.end(), c.keys.begin(), c.keys.end());
+    framed.insert(framed.end(), c.args.begin(), c.args.end());
   }
-  if (sha.empty()) {
-    absl::StatusOr<RedisScript> s = redis->LoadScript(source);
-    if (!s.ok()) return s.status();
-    sha = s->sha;
-    std::lock_guard<std::mutex> lock(mu);
-    (*shas)[source] = sha;
+  absl::StatusOr<RedisReply> reply =
+      redis->EvalSource(batched_source, {}, framed);
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.size() != calls.size()) {
+    return absl::InternalError("unexpected reply of a batched script");
   }
-  std::vector<std::vector<std::string>> commands;
-  commands.reserve(calls.size() + 1);
-  commands.push_back({"SCRIPT", "LOAD", source});
-  for (auto& c : calls) {
-    c.insert(c.begin(), sha);
-    c.insert(c.begin(), "EVALSHA");
-    commands.push_back(std::move(c));
-  }
-  absl::StatusOr<std::vector<RedisReply>> replies = redis->Pipeline(commands);
-  if (!replies.ok()) return replies.status();
-  replies->erase(replies->begin());
-  return replies;
+  return std::move(reply->elements);
+}
+
+// The batched form of a script, made once.
+template <const char* kItemScript>
+const std::string& Batched() {
+  static const std::string* source = new std::string(ForEachItem(kItemScript));
+  return *source;
 }
 
 template <typename Message>
@@ -263,29 +271,29 @@ absl::StatusOr<std::vector<VerificationContext>> RedisVisitStore::LoadContexts(
 absl::StatusOr<std::vector<ReserveResult>> RedisVisitStore::Reserve(
     const std::vector<Reservation>& reservations, const std::string& owner,
     absl::Duration max_length) {
-  std::vector<std::vector<std::string>> calls;
+  std::vector<ScriptCall> calls;
   calls.reserve(reservations.size());
   for (const auto& r : reservations) {
-    std::vector<std::string> c = {std::to_string(2 + r.slots.size()),
-                                  Key("visit:" + r.visit_id), Key("pending")};
+    ScriptCall c{{Key("visit:" + r.visit_id), Key("pending")}, {}};
     std::string idx;
     const std::string member =
         absl::StrCat(absl::ToUnixMillis(r.end), "|", r.visit_id);
     for (const auto& s : r.slots) {
-      c.push_back(SlotKey(s));
+      c.keys.push_back(SlotKey(s));
       absl::StrAppend(&idx, SlotKey(s), " ", member, "\n");
     }
-    for (std::string a :
-         {owner, r.fingerprint, std::to_string(absl::ToUnixMillis(r.start)),
-          std::to_string(absl::ToUnixMillis(r.end)), r.visit_id,
-          std::to_string(absl::ToInt64Milliseconds(max_length)),
-          std::string("reserve"), idx}) {
-      c.push_back(std::move(a));
-    }
+    c.args = {owner,
+              r.fingerprint,
+              std::to_string(absl::ToUnixMillis(r.start)),
+              std::to_string(absl::ToUnixMillis(r.end)),
+              r.visit_id,
+              std::to_string(absl::ToInt64Milliseconds(max_length)),
+              "reserve",
+              idx};
     calls.push_back(std::move(c));
   }
   absl::StatusOr<std::vector<RedisReply>> replies =
-      RunScripted(redis_, kReserveScript, std::move(calls));
+      EvalEach(redis_, Batched<kReserveScript>(), calls);
   if (!replies.ok()) return replies.status();
   std::vector<ReserveResult> out;
   out.reserve(replies->size());
@@ -325,22 +333,16 @@ absl::StatusOr<std::optional<std::pair<int, std::string>>>
 RedisVisitStore::FindConflict(const Reservation& probe,
                               const std::string& except_visit_id,
                               absl::Duration max_length) {
-  std::vector<std::string> c = {std::to_string(2 + probe.slots.size()),
-                                Key("visit:" + except_visit_id),
-                                Key("pending")};
-  for (const auto& s : probe.slots) c.push_back(SlotKey(s));
-  for (std::string a :
-       {std::string(), std::string(),
-        std::to_string(absl::ToUnixMillis(probe.start)),
-        std::to_string(absl::ToUnixMillis(probe.end)), except_visit_id,
-        std::to_string(absl::ToInt64Milliseconds(max_length)),
-        std::string("check"), std::string()}) {
-    c.push_back(std::move(a));
-  }
-  absl::StatusOr<std::vector<RedisReply>> r =
-      RunScripted(redis_, kReserveScript, {std::move(c)});
+  std::vector<std::string> keys = {Key("visit:" + except_visit_id),
+                                   Key("pending")};
+  for (const auto& s : probe.slots) keys.push_back(SlotKey(s));
+  absl::StatusOr<RedisReply> r = redis_->EvalSource(
+      kReserveScript, keys,
+      {"", "", std::to_string(absl::ToUnixMillis(probe.start)),
+       std::to_string(absl::ToUnixMillis(probe.end)), except_visit_id,
+       std::to_string(absl::ToInt64Milliseconds(max_length)), "check", ""});
   if (!r.ok()) return r.status();
-  const auto& e = (*r)[0].elements;
+  const auto& e = r->elements;
   if (e.size() == 3 && e[0].str == "conflict") {
     int slot = 0;
     if (!absl::SimpleAtoi(e[1].str, &slot)) return absl::InternalError("reply");
@@ -350,7 +352,10 @@ RedisVisitStore::FindConflict(const Reservation& probe,
   return std::optional<std::pair<int, std::string>>();
 }
 
-std::vector<std::string> RedisVisitStore::ApplyCommand(
+// Longer than most: each kind of event's record fields and index changes
+// are kept side by side, so what one event does to the state reads in one
+// place.
+std::vector<std::string> RedisVisitStore::ApplyArguments(
     const Applied& applied) const {
   const v1::VisitEvent& e = *applied.event;
   const std::string vid = e.aggregate_id();
@@ -427,9 +432,7 @@ std::vector<std::string> RedisVisitStore::ApplyCommand(
        Key(absl::StrCat("rejected:", r.provider_id(), ":", r.period())),
        SerializeDeterministic(r));
   }
-  std::vector<std::string> cmd = {
-      "1",
-      Key("visit:" + vid),
+  std::vector<std::string> args = {
       std::to_string(e.aggregate_version()),
       outcome,
       current,
@@ -442,16 +445,19 @@ std::vector<std::string> RedisVisitStore::ApplyCommand(
       Key("applied"),
       applied.partition >= 0 ? std::to_string(applied.partition) : "",
       std::to_string(applied.offset + 1)};
-  cmd.insert(cmd.end(), ops.begin(), ops.end());
-  return cmd;
+  args.insert(args.end(), ops.begin(), ops.end());
+  return args;
 }
 
 absl::Status RedisVisitStore::ApplyOwn(const std::vector<Applied>& events) {
   if (events.empty()) return absl::OkStatus();
-  std::vector<std::vector<std::string>> calls;
+  std::vector<ScriptCall> calls;
   calls.reserve(events.size());
-  for (const auto& a : events) calls.push_back(ApplyCommand(a));
-  return RunScripted(redis_, kApplyScript, std::move(calls)).status();
+  for (const auto& a : events) {
+    calls.push_back(
+        {{Key("visit:" + a.event->aggregate_id())}, ApplyArguments(a)});
+  }
+  return EvalEach(redis_, Batched<kApplyScript>(), calls).status();
 }
 
 absl::StatusOr<std::optional<VisitRecord>> RedisVisitStore::GetVisit(
@@ -510,12 +516,12 @@ absl::Status RedisVisitStore::ReleasePending(const std::string& visit_id,
 
 absl::Status RedisVisitStore::MarkOwnerLost(
     const std::vector<std::string>& visit_ids, const std::string& owner) {
-  std::vector<std::vector<std::string>> calls;
+  std::vector<ScriptCall> calls;
   for (const auto& id : visit_ids) {
-    calls.push_back({"1", Key("visit:" + id), owner});
+    calls.push_back({{Key("visit:" + id)}, {owner}});
   }
   if (calls.empty()) return absl::OkStatus();
-  return RunScripted(redis_, kMarkLostScript, std::move(calls)).status();
+  return EvalEach(redis_, Batched<kMarkLostScript>(), calls).status();
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
@@ -570,12 +576,9 @@ absl::StatusOr<std::map<int32_t, int64_t>> RedisVisitStore::AppliedOffsets() {
   return out;
 }
 
-absl::StatusOr<std::unique_ptr<Lease>> RedisVisitStore::Lock(
+absl::StatusOr<std::unique_ptr<AggregateLock>> RedisVisitStore::Lock(
     const std::string& visit_id) {
-  absl::StatusOr<std::unique_ptr<RedisLease>> lease =
-      RedisLease::Acquire(redis_, Key("lock:" + visit_id));
-  if (!lease.ok()) return lease.status();
-  return std::unique_ptr<Lease>(new LeaseHolder(std::move(*lease)));
+  return LockAggregate(redis_, prefix_, visit_id);
 }
 
 absl::StatusOr<std::optional<std::string>> RedisVisitStore::RequestFingerprint(

@@ -60,7 +60,7 @@ class RedisVisitStore : public VisitStore {
   absl::StatusOr<bool> OwnerAlive(const std::string& owner) override;
   absl::Status Heartbeat(const std::string& owner, absl::Duration ttl) override;
   absl::StatusOr<std::map<int32_t, int64_t>> AppliedOffsets() override;
-  absl::StatusOr<std::unique_ptr<Lease>> Lock(
+  absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
       const std::string& visit_id) override;
   absl::StatusOr<std::optional<std::string>> RequestFingerprint(
       const std::string& request_id) override;
@@ -91,8 +91,8 @@ class RedisVisitStore : public VisitStore {
   std::string SlotKey(const IndexSlot& slot) const {
     return Key("slot:" + slot.name);
   }
-  // Redis commands that record one own event.
-  std::vector<std::string> ApplyCommand(const Applied& applied) const;
+  // The apply script's arguments that record one own event.
+  std::vector<std::string> ApplyArguments(const Applied& applied) const;
 
   RedisClient* redis_;
   std::string prefix_;

@@ -1,8 +1,8 @@
 #ifndef LOV_SERVICES_VISITS_API_VISITS_GRPC_H_
 #define LOV_SERVICES_VISITS_API_VISITS_GRPC_H_
 
-#include "lov/visits/app/visits_app.h"
 #include "lov/platform/worker_pool.h"
+#include "lov/visits/app/visits_app.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
 
 namespace lov::visits {
@@ -15,29 +15,18 @@ class VisitsGrpc final : public v1::VisitsService::CallbackService {
   VisitsGrpc(VisitsApp* app, WorkerPool* pool, int batch_size)
       : app_(app), pool_(pool), batch_size_(batch_size) {}
 
-#define LOV_VISITS_RPC(Method, Request, Response)                        \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, \
-                                   const v1::Request* request,           \
-                                   v1::Response* response) override {    \
-    return RunUnary(context, *pool_, [this, request, response] {         \
-      auto result = app_->Method(*request);                              \
-      if (result.ok()) *response = std::move(*result);                   \
-      return result.status();                                            \
-    });                                                                  \
-  }
-  LOV_VISITS_RPC(ReportVisit, ReportVisitRequest, ReportOutcome)
-  LOV_VISITS_RPC(CorrectVisit, CorrectVisitRequest, CorrectVisitResponse)
-  LOV_VISITS_RPC(VoidVisit, VoidVisitRequest, VoidVisitResponse)
-  LOV_VISITS_RPC(GetVisit, GetVisitRequest, GetVisitResponse)
-  LOV_VISITS_RPC(ListRejected, ListRejectedRequest, ListRejectedResponse)
-  LOV_VISITS_RPC(ListExceptions, ListExceptionsRequest, ListExceptionsResponse)
-  LOV_VISITS_RPC(ReviewExceptions, ReviewExceptionsRequest, ExceptionEntry)
-  LOV_VISITS_RPC(GetPerformedVsGranted, GetPerformedVsGrantedRequest,
-                 GetPerformedVsGrantedResponse)
-  LOV_VISITS_RPC(ListDeviations, ListDeviationsRequest, ListDeviationsResponse)
-  LOV_VISITS_RPC(GetClientContext, GetClientContextRequest,
-                 GetClientContextResponse)
-#undef LOV_VISITS_RPC
+  LOV_UNARY_RPC(ReportVisit, ReportVisitRequest, ReportOutcome)
+  LOV_UNARY_RPC(CorrectVisit, CorrectVisitRequest, CorrectVisitResponse)
+  LOV_UNARY_RPC(VoidVisit, VoidVisitRequest, VoidVisitResponse)
+  LOV_UNARY_RPC(GetVisit, GetVisitRequest, GetVisitResponse)
+  LOV_UNARY_RPC(ListRejected, ListRejectedRequest, ListRejectedResponse)
+  LOV_UNARY_RPC(ListExceptions, ListExceptionsRequest, ListExceptionsResponse)
+  LOV_UNARY_RPC(ReviewExceptions, ReviewExceptionsRequest, ExceptionEntry)
+  LOV_UNARY_RPC(GetPerformedVsGranted, GetPerformedVsGrantedRequest,
+                GetPerformedVsGrantedResponse)
+  LOV_UNARY_RPC(ListDeviations, ListDeviationsRequest, ListDeviationsResponse)
+  LOV_UNARY_RPC(GetClientContext, GetClientContextRequest,
+                GetClientContextResponse)
 
   grpc::ServerBidiReactor<v1::UploadVisitsRequest, v1::UploadVisitsResponse>*
   UploadVisits(grpc::CallbackServerContext* context) override;

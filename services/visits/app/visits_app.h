@@ -1,35 +1,52 @@
 #ifndef LOV_SERVICES_VISITS_APP_VISITS_APP_H_
 #define LOV_SERVICES_VISITS_APP_VISITS_APP_H_
 
+#include <initializer_list>
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "lov/platform/clock.h"
-#include "lov/visits/v1/visits.pb.h"
+#include "lov/platform/command_runner.h"
+#include "lov/platform/config.h"
 #include "lov/visits/ports.h"
+#include "lov/visits/v1/visits.pb.h"
 
 namespace lov::visits {
 
-// The visits use cases. Ingesting a report: verify it against the context
-// (pure rules), reserve its id and its slots in one atomic step (first
-// writer wins, overlaps are caught), publish the event (durable in Kafka
-// before anything is answered), then record the outcome. A retry finds the
-// recorded outcome. A reservation whose owner died before recording is
-// resolved from Kafka itself: once the projection has read the own topic up
-// to its end, a still-pending reservation was never published and is
-// dropped, so the retry decides afresh; otherwise the projection recorded
-// the outcome and the retry gets it.
+// The service's own settings (flags or LOV_ environment variables).
+struct VisitsSettings {
+  int upload_batch_size = 500;  // reports verified and published together
+  Limits limits;
+
+  static VisitsSettings Read(Config& config);
+};
+
+// The visits use cases, one file each: app/commands/<use case>.cc for
+// writes, app/queries/<use case>.cc for reads, app/orphans.cc for the
+// reservations of instances that died.
+//
+// Staff commands (correct, void, review) go through the platform's
+// CommandRunner: lock the visit, check the request id, decide, publish,
+// apply.
+//
+// Reports (app/commands/ingest.cc) come in batches and keep a protocol of
+// their own: verify each against its context (pure rules), reserve its id
+// and its slots in one atomic step (first writer wins, overlaps are
+// caught), publish the events (durable in Kafka before anything is
+// answered), then record the outcomes. A retry finds the recorded outcome.
+// A reservation whose owner died before recording is resolved from Kafka
+// itself: once the projection has read the own topic up to its end, a
+// still-pending reservation was never published and is dropped, so the
+// retry decides afresh; otherwise the projection recorded the outcome and
+// the retry gets it.
 class VisitsApp {
  public:
   VisitsApp(VisitStore* store, EventPublisher* publisher, TopicEnd* topic_end,
-            const Clock* clock, Limits limits, std::string instance_id)
-      : store_(store),
-        publisher_(publisher),
-        topic_end_(topic_end),
-        clock_(clock),
-        limits_(limits),
-        instance_(std::move(instance_id)) {}
+            const Clock* clock, Limits limits, std::string instance_id);
 
   // One outcome per report, in order. A report that could not be handled
   // now has error_code set (nothing was decided for it).
@@ -67,30 +84,61 @@ class VisitsApp {
   const std::string& instance_id() const { return instance_; }
 
  private:
+  // One report of an ingested batch, and one pass over the unanswered ones
+  // (app/commands/ingest.cc).
   struct Item;
-  void Round(std::vector<Item>& items, bool* waiting);
+  class Round;
+  template <typename Result>
+  using VisitDecision = Decision<v1::VisitEvent, Result>;
+  // A reservation and the instance that holds it.
+  using Owned = std::pair<std::string, std::string>;  // visit id, owner
+
   // Waits until the projection has read the own topic to its current end,
   // then drops the given reservations if they are still pending.
-  absl::Status ResolveOrphans(
-      const std::vector<std::pair<std::string, std::string>>& orphans);
-  v1::VisitEvent NewEvent(const std::string& aggregate_id, int64_t version,
-                          const std::string& request_id,
-                          const std::string& fingerprint) const;
-  // A staff command on one visit: holds the visit's lease; `retry` when
-  // the request id was handled before (ALREADY_EXISTS if for another
-  // request).
-  struct Command {
-    std::string visit_id;
-    std::string fingerprint;
-    std::unique_ptr<Lease> lease;
-    bool retry = false;
-  };
-  template <typename Request>
-  absl::StatusOr<Command> BeginCommand(const Request& request);
-  absl::StatusOr<v1::Visit> CurrentVisit(const std::string& provider_id,
-                                         const std::string& report_id,
+  absl::Status ResolveOrphans(const std::vector<Owned>& orphans);
+  // Whether `owner` no longer heartbeats; asked once per owner, `alive`
+  // remembers the answers.
+  absl::StatusOr<bool> OwnerGone(const std::string& owner,
+                                 std::map<std::string, bool>& alive);
+
+  // The visit a staff command changes, and its record: NotFound, still
+  // being recorded (Unavailable), rejected or voided (FailedPrecondition).
+  absl::StatusOr<v1::Visit> CurrentVisit(const std::string& visit_id,
                                          VisitRecord* record);
-  absl::Status PublishOne(const v1::VisitEvent& event);
+  // The corrected version's event and the answer, or the rule it breaks.
+  absl::StatusOr<VisitDecision<v1::CorrectVisitResponse>> DecideCorrection(
+      const std::string& visit_id, const v1::CorrectVisitRequest& request,
+      const v1::VisitReport& corrected);
+  // The visit's current version with its exceptions and review, and the
+  // visit's record; what a review looks at.
+  struct Reviewable {
+    VisitRecord record;
+    v1::Visit current;
+    std::optional<v1::ExceptionEntry> entry;
+  };
+  absl::StatusOr<Reviewable> LoadReviewable(const std::string& visit_id);
+
+  // A staff command's request id, provider and report id and `value` (its
+  // reason, or who reviews) are present; the first missing one is named.
+  template <typename Request>
+  static absl::Status RequireVisitCommand(const Request& request,
+                                          const std::string& value,
+                                          const char* field) {
+    if (absl::Status s = RequireRequestId(request.request_id()); !s.ok()) {
+      return s;
+    }
+    return RequireFields({{&request.provider_id(), "provider_id"},
+                          {&request.report_id(), "report_id"},
+                          {&value, field}});
+  }
+  // Each value is present; the first missing one is named.
+  static absl::Status RequireFields(
+      std::initializer_list<std::pair<const std::string*, const char*>> fields);
+  static absl::Status RequirePeriod(const std::string& period);
+  // The current version of a visit with its exceptions and their review,
+  // from its history; nullopt when it was rejected or is voided.
+  static std::optional<v1::ExceptionEntry> ExceptionEntryOf(
+      const std::vector<v1::VisitEvent>& history);
 
   VisitStore* store_;
   EventPublisher* publisher_;
@@ -98,6 +146,7 @@ class VisitsApp {
   const Clock* clock_;
   Limits limits_;
   std::string instance_;
+  CommandRunner<v1::VisitEvent> runner_;
 };
 
 }  // namespace lov::visits

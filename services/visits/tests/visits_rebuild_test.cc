@@ -11,9 +11,9 @@
 #include "lov/platform/http_server.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/redis.h"
+#include "lov/visits/tests/visits_test_support.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
 #include "test_stack.h"
-#include "lov/visits/tests/visits_test_support.h"
 
 namespace lov::visits {
 namespace {
@@ -204,9 +204,9 @@ TEST_F(VisitsRebuildTest, KilledAndWipedServiceRebuildsTheSameStateFromKafka) {
       Call(&v1::VisitsService::Stub::ListExceptions, ex, &exceptions).ok());
   ASSERT_EQ(exceptions.entries_size(), 1);
   ASSERT_EQ(exceptions.entries(0).visit().version(), 2);
-  ASSERT_EQ(Row("c1", "2025-02").performed_minutes(), 45);
-  ASSERT_EQ(Row("c1", "2025-03").performed_minutes(), 45 + 15);
-  ASSERT_EQ(Row("c2", "2025-03").performed_minutes(), 40);
+  ASSERT_EQ(HomeHelpRow("c1", "2025-02").performed_minutes(), 45);
+  ASSERT_EQ(HomeHelpRow("c1", "2025-03").performed_minutes(), 45 + 15);
+  ASSERT_EQ(HomeHelpRow("c2", "2025-03").performed_minutes(), 40);
 
   service_->Kill();
   auto redis = RedisClient::Connect(Stack().redis_addr);

@@ -10,13 +10,13 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "lov/visits/adapters/kafka_visit_publisher.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/proto_util.h"
+#include "lov/visits/adapters/kafka_visit_publisher.h"
+#include "lov/visits/tests/visits_test_support.h"
 #include "lov/visits/v1/events.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
 #include "test_stack.h"
-#include "lov/visits/tests/visits_test_support.h"
 
 namespace lov::visits {
 namespace {
@@ -74,7 +74,7 @@ TEST_F(VisitsServiceTest, MixedBatchGetsOneOutcomePerReportAndItsEvents) {
   }
 
   // One event per report, the resent one excepted; keyed by visit id.
-  std::vector<CloudEvent> events = ReadEvents(Topic("lov.visits.events.v1"), 9);
+  std::vector<CloudEvent> events = ReadEvents(Topic(topics::kVisitsEvents), 9);
   ASSERT_EQ(events.size(), 9u);
   std::map<std::string, std::string> type_of;
   for (const auto& e : events) {
@@ -174,10 +174,10 @@ TEST_F(VisitsServiceTest, MixedBatchGetsOneOutcomePerReportAndItsEvents) {
       << s.error_message();
 
   // c1: 45 minutes against 600 granted; c2: 30 (the absent visit counts 0).
-  EXPECT_EQ(Row("c1", "2025-03").performed_minutes(), 45);
-  EXPECT_EQ(Row("c1", "2025-03").granted_minutes(), 600);
-  EXPECT_EQ(Row("c2", "2025-03").performed_minutes(), 30);
-  EXPECT_DOUBLE_EQ(Row("c2", "2025-03").deviation_percent(), -95.0);
+  EXPECT_EQ(HomeHelpRow("c1", "2025-03").performed_minutes(), 45);
+  EXPECT_EQ(HomeHelpRow("c1", "2025-03").granted_minutes(), 600);
+  EXPECT_EQ(HomeHelpRow("c2", "2025-03").performed_minutes(), 30);
+  EXPECT_DOUBLE_EQ(HomeHelpRow("c2", "2025-03").deviation_percent(), -95.0);
   v1::ListDeviationsRequest dev;
   dev.set_period("2025-03");
   dev.set_threshold_percent(50);
@@ -202,7 +202,7 @@ TEST_F(VisitsServiceTest, CorrectionsKeepEveryVersionAndLockedMonthsStayPut) {
   // The same report again: the first answer, nothing counted twice.
   ASSERT_TRUE(Call(&v1::VisitsService::Stub::ReportVisit, mar, &o).ok());
   EXPECT_TRUE(o.replayed());
-  EXPECT_EQ(Row("c1", "2025-03").performed_minutes(), 30);
+  EXPECT_EQ(HomeHelpRow("c1", "2025-03").performed_minutes(), 30);
 
   LockPeriod("2025-02");
   v1::CorrectVisitRequest fix;
@@ -221,8 +221,8 @@ TEST_F(VisitsServiceTest, CorrectionsKeepEveryVersionAndLockedMonthsStayPut) {
   // The retry of the same correction changes nothing.
   ASSERT_TRUE(Call(&v1::VisitsService::Stub::CorrectVisit, fix, &fixed).ok());
   // February stays as settled; the 15 extra minutes count in March.
-  EXPECT_EQ(Row("c1", "2025-02").performed_minutes(), 45);
-  EXPECT_EQ(Row("c1", "2025-03").performed_minutes(), 30 + 15);
+  EXPECT_EQ(HomeHelpRow("c1", "2025-02").performed_minutes(), 45);
+  EXPECT_EQ(HomeHelpRow("c1", "2025-03").performed_minutes(), 30 + 15);
 
   v1::VoidVisitRequest void_mar;
   void_mar.set_request_id("void-1");
@@ -233,7 +233,7 @@ TEST_F(VisitsServiceTest, CorrectionsKeepEveryVersionAndLockedMonthsStayPut) {
   ASSERT_TRUE(
       Call(&v1::VisitsService::Stub::VoidVisit, void_mar, &voided).ok());
   EXPECT_EQ(voided.period(), "2025-03");
-  EXPECT_EQ(Row("c1", "2025-03").performed_minutes(), 15);
+  EXPECT_EQ(HomeHelpRow("c1", "2025-03").performed_minutes(), 15);
 
   // A correction that breaks a rule says which.
   v1::CorrectVisitRequest bad = fix;
@@ -256,7 +256,7 @@ TEST_F(VisitsServiceTest, CorrectionsKeepEveryVersionAndLockedMonthsStayPut) {
             45 * 60);
   EXPECT_EQ(visit.current().version(), 2);
 
-  std::vector<CloudEvent> events = ReadEvents(Topic("lov.visits.events.v1"), 4);
+  std::vector<CloudEvent> events = ReadEvents(Topic(topics::kVisitsEvents), 4);
   std::vector<std::string> feb_types;
   for (const auto& e : events) {
     if (e.key == absl::StrCat(kProvider, "/feb")) feb_types.push_back(e.type);
@@ -323,13 +323,13 @@ TEST_F(VisitsServiceTest,
 
   // Exactly one accepted-or-rejected event per report on Kafka.
   std::vector<CloudEvent> events =
-      ReadEvents(Topic("lov.visits.events.v1"), 2000);
+      ReadEvents(Topic(topics::kVisitsEvents), 2000);
   std::map<std::string, int> per_visit;
   for (const auto& e : events) ++per_visit[e.key];
   EXPECT_EQ(events.size(), 2000u);
   // Nothing beyond them: the topic holds exactly 2,000 records.
   auto end =
-      KafkaTopicEnd::Create(Stack().kafka(), Topic("lov.visits.events.v1"));
+      KafkaTopicEnd::Create(Stack().kafka(), Topic(topics::kVisitsEvents));
   ASSERT_TRUE(end.ok());
   auto marks = (*end)->HighWatermarks();
   ASSERT_TRUE(marks.ok()) << marks.status();
@@ -341,7 +341,8 @@ TEST_F(VisitsServiceTest,
 
   // And the state counts each accepted visit once.
   for (const auto& [client, minutes] : expected_minutes) {
-    EXPECT_EQ(Row(client, "2025-03").performed_minutes(), minutes) << client;
+    EXPECT_EQ(HomeHelpRow(client, "2025-03").performed_minutes(), minutes)
+        << client;
   }
 }
 

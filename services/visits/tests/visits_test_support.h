@@ -22,6 +22,7 @@
 #include "lov/platform/ids.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/proto_util.h"
+#include "lov/platform/topics.h"
 #include "lov/registry/v1/events.pb.h"
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
@@ -91,7 +92,7 @@ class VisitsServiceTest : public ::testing::Test {
     help->add_hours()->set_start_minute(7 * 60);
     help->mutable_hours(0)->set_end_minute(22 * 60);
     ASSERT_TRUE(producer_
-                    ->Publish(Topic("lov.registry.events.v1"),
+                    ->Publish(Topic(topics::kRegistryEvents),
                               ToCloudEvent(m, "/lov/registry"))
                     .ok());
     std::vector<CloudEvent> events;
@@ -120,7 +121,7 @@ class VisitsServiceTest : public ::testing::Test {
       events.push_back(ToCloudEvent(a, "/lov/choice"));
     }
     ASSERT_TRUE(
-        producer_->PublishAll(Topic("lov.choice.events.v1"), events).ok());
+        producer_->PublishAll(Topic(topics::kChoiceEvents), events).ok());
     // Consumed once the service shows them.
     ASSERT_TRUE(::lov::testing::Eventually([&] {
       for (const auto& client : clients) {
@@ -147,7 +148,7 @@ class VisitsServiceTest : public ::testing::Test {
     a->set_provider_id(kProvider);
     a->set_period(period);
     ASSERT_TRUE(producer_
-                    ->Publish(Topic("lov.settlement.events.v1"),
+                    ->Publish(Topic(topics::kSettlementEvents),
                               ToCloudEvent(e, "/lov/settlement"))
                     .ok());
     ASSERT_TRUE(::lov::testing::Eventually([&] {
@@ -197,8 +198,10 @@ class VisitsServiceTest : public ::testing::Test {
     return ((*stub_).*method)(&ctx, req, resp);
   }
 
-  v1::PerformedVsGranted Row(const std::string& client,
-                             const std::string& period) {
+  // The client's home-help row of performed against granted time (empty if
+  // there is none).
+  v1::PerformedVsGranted HomeHelpRow(const std::string& client,
+                                     const std::string& period) {
     v1::GetPerformedVsGrantedRequest req;
     req.set_client_id(client);
     req.set_period(period);

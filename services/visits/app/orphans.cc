@@ -1,0 +1,82 @@
+// Reservations of instances that died between reserving a report id and
+// recording its outcome: each instance heartbeats; a dead one's pending
+// reservations are dropped once the projection has read the own topic to
+// its end (then they surely never reached Kafka), so a retry decides afresh.
+#include <chrono>
+#include <thread>
+
+#include "lov/platform/log.h"
+#include "lov/visits/app/visits_app.h"
+
+namespace lov::visits {
+namespace {
+
+constexpr absl::Duration kCatchUpTimeout = absl::Seconds(15);
+
+}  // namespace
+
+absl::Status VisitsApp::Heartbeat() {
+  return store_->Heartbeat(instance_, kHeartbeatTtl);
+}
+
+absl::StatusOr<bool> VisitsApp::OwnerGone(const std::string& owner,
+                                          std::map<std::string, bool>& alive) {
+  auto [known, inserted] = alive.emplace(owner, true);
+  if (inserted) {
+    // Until it is known, an owner counts as alive: its reservation is never
+    // taken over by mistake.
+    absl::StatusOr<bool> live = store_->OwnerAlive(owner);
+    if (!live.ok()) return live.status();
+    known->second = *live;
+  }
+  return !known->second;
+}
+
+absl::Status VisitsApp::SweepOrphans() {
+  absl::StatusOr<std::vector<Owned>> pending = store_->PendingWithOwners();
+  if (!pending.ok()) return pending.status();
+  std::map<std::string, bool> alive;
+  std::vector<Owned> orphans;
+  for (const auto& [id, owner] : *pending) {
+    if (owner == instance_) continue;
+    absl::StatusOr<bool> gone = OwnerGone(owner, alive);
+    if (!gone.ok()) return gone.status();
+    if (*gone) orphans.emplace_back(id, owner);
+  }
+  if (orphans.empty()) return absl::OkStatus();
+  return ResolveOrphans(orphans);
+}
+
+absl::Status VisitsApp::ResolveOrphans(const std::vector<Owned>& orphans) {
+  absl::StatusOr<std::map<int32_t, int64_t>> end = topic_end_->HighWatermarks();
+  if (!end.ok()) return end.status();
+  const absl::Time give_up = absl::Now() + kCatchUpTimeout;
+  while (true) {
+    absl::StatusOr<std::map<int32_t, int64_t>> applied =
+        store_->AppliedOffsets();
+    if (!applied.ok()) return applied.status();
+    bool caught_up = true;
+    for (const auto& [p, high] : *end) {
+      auto it = applied->find(p);
+      if (high > 0 && (it == applied->end() || it->second < high)) {
+        caught_up = false;
+      }
+    }
+    if (caught_up) break;
+    if (absl::Now() > give_up) {
+      return absl::UnavailableError(
+          "the projection has not yet read the visits topic to its end");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  for (const auto& [visit_id, owner] : orphans) {
+    if (absl::Status s = store_->ReleasePending(visit_id, owner); !s.ok()) {
+      return s;
+    }
+    log::Info("dropped a reservation that never reached Kafka",
+              {{"visit_id", visit_id}, {"owner", owner}});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace lov::visits
