@@ -1,0 +1,69 @@
+// The gRPC helpers every phase uses: deadlines, retries, dying on a failed
+// call, running clients in parallel, progress lines, waiting for a service
+// to catch up with the events.
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "simulator.h"
+
+namespace lov::sim {
+
+void Die(const std::string& what) {
+  std::cerr << "simulator: " << what << "\n";
+  std::exit(1);
+}
+
+std::unique_ptr<grpc::ClientContext> Ctx(int seconds) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(seconds));
+  return context;
+}
+
+grpc::Status Retry(const std::function<grpc::Status()>& call) {
+  grpc::Status status;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    status = call();
+    if (status.error_code() != grpc::StatusCode::ABORTED &&
+        status.error_code() != grpc::StatusCode::UNAVAILABLE) {
+      return status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+  }
+  return status;
+}
+
+void Must(const grpc::Status& status, const std::string& what) {
+  if (!status.ok()) Die(absl::StrCat(what, ": ", status.error_message()));
+}
+
+void Parallel(int n, int threads, const std::function<void(int)>& task) {
+  std::atomic<int> next{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (int i = next++; i < n; i = next++) task(i);
+    });
+  }
+  for (auto& thread : pool) thread.join();
+}
+
+void Progress(const std::string& phase, int done, int total) {
+  std::cerr << "\r  " << phase << ": " << done << "/" << total << std::flush;
+  if (done == total) std::cerr << "\n";
+}
+
+bool WaitFor(const std::function<bool()>& ready, int seconds) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < until) {
+    if (ready()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return ready();
+}
+
+}  // namespace lov::sim

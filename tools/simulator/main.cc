@@ -1,0 +1,66 @@
+// The simulator's command line: flags -> Settings -> Simulation::Run.
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
+#include "lov/platform/stockholm_time.h"
+#include "simulator.h"
+
+namespace lov::sim {
+namespace {
+
+[[noreturn]] void BadFlag(const std::string& flag) {
+  Die("unknown or bad flag '" + flag +
+      "' (flags: --registry --choice --visits --settlement=HOST:PORT, "
+      "--clients=N, --month=YYYY-MM, --seed=N, --threads=N)");
+}
+
+// Reads --month=YYYY-MM; dies on anything else.
+absl::CivilMonth ParseMonth(const std::string& text) {
+  auto day = ParseDate(text + "-01");
+  if (!day.ok()) Die("--month: '" + text + "' is not YYYY-MM");
+  return absl::CivilMonth(*day);
+}
+
+Settings ParseFlags(int argc, char** argv) {
+  Settings settings;
+  // Default: the last full month, so every visit lies in the past.
+  settings.month = absl::CivilMonth(StockholmDate(absl::Now())) - 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    const auto eq = flag.find('=');
+    const std::string name = flag.substr(0, eq);
+    const std::string value =
+        eq == std::string::npos ? "" : flag.substr(eq + 1);
+    if (name == "--registry") {
+      settings.registry = value;
+    } else if (name == "--choice") {
+      settings.choice = value;
+    } else if (name == "--visits") {
+      settings.visits = value;
+    } else if (name == "--settlement") {
+      settings.settlement = value;
+    } else if (name == "--clients") {
+      if (!absl::SimpleAtoi(value, &settings.clients) || settings.clients <= 0)
+        BadFlag(flag);
+    } else if (name == "--seed") {
+      if (!absl::SimpleAtoi(value, &settings.seed)) BadFlag(flag);
+    } else if (name == "--threads") {
+      if (!absl::SimpleAtoi(value, &settings.threads) || settings.threads <= 0)
+        BadFlag(flag);
+    } else if (name == "--month") {
+      settings.month = ParseMonth(value);
+    } else if (name != "--run-dir") {  // --run-dir: accepted for make run
+      BadFlag(flag);
+    }
+  }
+  return settings;
+}
+
+}  // namespace
+}  // namespace lov::sim
+
+int main(int argc, char** argv) {
+  lov::sim::Simulation(lov::sim::ParseFlags(argc, argv)).Run();
+  return 0;
+}

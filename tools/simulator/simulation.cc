@@ -1,0 +1,51 @@
+// The demo in order: the registry, the choice policy, the clients, a
+// provider leaving a zone, the month's visits, the settlement, the summary.
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "simulator.h"
+
+namespace lov::sim {
+namespace {
+
+// Statements and zone health can be large: allow big answers.
+std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+}  // namespace
+
+Simulation::Simulation(Settings settings)
+    : settings_(std::move(settings)),
+      rng_(settings_.seed),
+      registry_(reg::RegistryService::NewStub(Channel(settings_.registry))),
+      choice_(cho::ChoiceService::NewStub(Channel(settings_.choice))),
+      visits_(vis::VisitsService::NewStub(Channel(settings_.visits))),
+      settlement_(
+          set::SettlementService::NewStub(Channel(settings_.settlement))) {}
+
+void Simulation::Run() {
+  first_day_ = absl::CivilDay(settings_.month);
+  last_day_ = absl::CivilDay(settings_.month + 1) - 1;
+  std::cerr << "Simulating " << Norrtalje().name() << " for "
+            << absl::FormatCivilTime(settings_.month) << " with "
+            << settings_.clients << " clients (seed " << settings_.seed
+            << ")\n";
+  SetUpRegistry();
+  SetUpChoice();
+  RegisterClients();
+  ProviderLeavesZone();
+  ReportVisits();
+  Settle();
+  Summary();
+}
+
+std::string Simulation::RequestId(const std::string& what) const {
+  return absl::StrCat("sim.seed", settings_.seed, ".",
+                      absl::FormatCivilTime(settings_.month), ".", what);
+}
+
+}  // namespace lov::sim

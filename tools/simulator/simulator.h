@@ -1,0 +1,194 @@
+// The demo municipality of `make run`, modelled on Norrtälje: four zones,
+// the five providers named in the source documents plus the in-house unit,
+// about 1,500 clients with decisions, a month of visits, a provider leaving a
+// zone mid-month, and the monthly settlement. Everything goes through the
+// services' public gRPC APIs, as staff, providers and their time-reporting
+// systems would use them.
+//
+// The map: main.cc reads the flags; simulation.cc runs the six phases in
+// order; setup.cc, clients.cc, visits.cc and settle.cc hold the phases;
+// town.cc is the municipality and its providers; calls.cc the gRPC helpers.
+#ifndef LOV_TOOLS_SIMULATOR_SIMULATOR_H_
+#define LOV_TOOLS_SIMULATOR_SIMULATOR_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "lov/choice/v1/choice.grpc.pb.h"
+#include "lov/registry/v1/registry.grpc.pb.h"
+#include "lov/settlement/v1/settlement.grpc.pb.h"
+#include "lov/visits/v1/visits.grpc.pb.h"
+
+namespace lov::sim {
+
+namespace reg = ::lov::registry::v1;
+namespace cho = ::lov::choice::v1;
+namespace vis = ::lov::visits::v1;
+namespace set = ::lov::settlement::v1;
+
+// What the command line sets (main.cc).
+struct Settings {
+  std::string registry = "127.0.0.1:50051";
+  std::string choice = "127.0.0.1:50052";
+  std::string visits = "127.0.0.1:50053";
+  std::string settlement = "127.0.0.1:50054";
+  int clients = 1500;
+  absl::CivilMonth month;
+  uint64_t seed = 20240201;
+  int threads = 8;
+};
+
+// ------------------------------------------------------ calls (calls.cc)
+
+// Prints "simulator: <what>" and exits with 1: the demo cannot go on.
+[[noreturn]] void Die(const std::string& what);
+// A call context with a deadline `seconds` from now.
+std::unique_ptr<grpc::ClientContext> Ctx(int seconds = 60);
+// Retries what may pass on a second try (a busy record, a restarting
+// service); anything else is returned.
+grpc::Status Retry(const std::function<grpc::Status()>& call);
+// Dies unless the call succeeded.
+void Must(const grpc::Status& status, const std::string& what);
+// Runs task(0..n-1) on `threads` threads.
+void Parallel(int n, int threads, const std::function<void(int)>& task);
+// "  phase: done/total" on one line of stderr, ended when done == total.
+void Progress(const std::string& phase, int done, int total);
+// Polls `ready` every 250 ms for up to `seconds`; the last answer counts.
+bool WaitFor(const std::function<bool()>& ready, int seconds);
+
+// ------------------------------------------------------ the town (town.cc)
+
+struct ProviderSpec {
+  const char* org;
+  const char* name;
+  reg::ProviderKind kind;
+  std::vector<std::string> zones;
+  int cap;  // per zone; 0 = no cap
+  std::vector<std::string> languages;
+  std::vector<std::string> specialisations;
+  int popularity;  // relative weight when clients choose
+};
+
+// The in-house unit first, then the private providers.
+const std::vector<ProviderSpec>& Providers();
+// The id the registry derives from an organisation number: "prv-<digits>".
+std::string ProviderId(const std::string& org);
+// Organisation numbers of the providers the story singles out.
+inline constexpr char kAllegioOrg[] = "556788-9984";    // leaves Södra
+inline constexpr char kTiohundraOrg[] = "556610-0201";  // offers home nursing
+// Zones, categories and the rules of Norrtälje kommun.
+reg::Municipality Norrtalje();
+// A valid personnummer: born on year-month-day, serial from `n`.
+std::string Personnummer(int year, int month, int day, int n);
+
+// A client as the simulator keeps track of it.
+struct SimClient {
+  std::string client_id;
+  std::string zone;
+  int service_minutes = 0;  // granted per month
+  int care_minutes = 0;
+  std::string provider_id;  // in force during the month
+  bool chose = true;
+};
+
+// ------------------------------------------------------ the phases
+
+class Simulation {
+ public:
+  explicit Simulation(Settings settings);
+
+  // The six phases in order, then the summary; exits with 1 on a failed
+  // call or a failed money check.
+  void Run();
+
+ private:
+  // A request id unique to this seed and month, so a second run with the
+  // same seed against the same services replays instead of duplicating.
+  std::string RequestId(const std::string& what) const;
+
+  // [1/6] setup.cc: the registry.
+  void SetUpRegistry();
+  void RegisterProviders();
+  reg::Municipality ConfigureMunicipality();
+  void ApproveProvider(const ProviderSpec& provider,
+                       const std::string& approved_from);
+  void SetCaps(const ProviderSpec& provider, const std::string& from);
+  // [2/6] setup.cc: the choice policy.
+  void SetUpChoice();
+
+  // [3/6] clients.cc: clients, their decisions and choices.
+  void RegisterClients();
+  std::vector<uint64_t> DrawClients();
+  void EnrolClient(int i, std::mt19937_64& rng);
+  void RegisterDecision(int i, std::mt19937_64& rng, cho::Client* client);
+  void ChooseFromList(int i, std::mt19937_64& rng, const std::string& from);
+  void AllocateNonChoice(int i, const std::string& from);
+  void ReadProviderInForce(int i, cho::Client* client);
+  // [4/6] clients.cc: a provider leaves a zone.
+  void ProviderLeavesZone();
+  void GiveNotice(const std::string& leaver, absl::CivilDay given);
+  cho::ListRechoiceCasesResponse AwaitRechoiceCases(const std::string& leaver);
+  int RechooseSome(const cho::ListRechoiceCasesResponse& cases,
+                   const std::string& leaver);
+  bool Rechoose(const std::string& client_id, const std::string& leaver);
+  cho::RunDueAllocationsResponse AllocateAfter(const std::string& deadline,
+                                               absl::CivilDay fallback);
+
+  // [5/6] visits.cc: the month's visits.
+  void ReportVisits();
+  void AwaitAssignmentsInVisits();
+  std::vector<vis::VisitReport> GenerateVisits();
+  void AddClientVisits(size_t i, const std::string& category,
+                       int granted_minutes, std::vector<vis::VisitReport>* out);
+  void AddBadReports(std::vector<vis::VisitReport>* out) const;
+  void UploadVisits(const std::vector<vis::VisitReport>& reports);
+  void CountOutcome(
+      const vis::ReportOutcome& outcome,
+      const std::map<std::string, const vis::VisitReport*>& by_id);
+  int64_t RejectedCount() const;
+
+  // [6/6] settle.cc: settlement, and the summary with its money checks.
+  void Settle();
+  void AddRateTable();
+  void SetListingRule();
+  void ApproveStatements();
+  int CorrectSomeVisits();
+  void Summary();
+  // The summary's two money checks; the run fails unless both hold.
+  struct MoneyChecks {
+    bool lines_add_up = true;  // every statement's lines sum to its total
+    bool paid_once = true;     // statement hours == accepted visits' hours
+  };
+  MoneyChecks PrintStatements();
+  void PrintZoneHealth();
+  void PrintVisitsAndRechoice();
+
+  Settings settings_;
+  std::mt19937_64 rng_;
+  std::unique_ptr<reg::RegistryService::Stub> registry_;
+  std::unique_ptr<cho::ChoiceService::Stub> choice_;
+  std::unique_ptr<vis::VisitsService::Stub> visits_;
+  std::unique_ptr<set::SettlementService::Stub> settlement_;
+  absl::CivilDay first_day_, last_day_;  // of the simulated month
+  std::vector<SimClient> clients_;
+  // What the phases counted, for the summary.
+  std::string leaving_zone_;
+  int rechose_ = 0, allocated_after_deadline_ = 0;
+  int64_t accepted_ = 0, with_exceptions_ = 0, duplicates_ = 0;
+  std::map<std::string, int64_t> rejected_;           // by reason code
+  std::map<std::string, int64_t> performed_seconds_;  // by provider id
+  std::vector<vis::VisitReport> accepted_performed_;  // for late corrections
+  std::map<std::string, set::Statement> statements_;  // by provider id
+};
+
+}  // namespace lov::sim
+
+#endif  // LOV_TOOLS_SIMULATOR_SIMULATOR_H_
