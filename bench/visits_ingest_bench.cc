@@ -84,8 +84,7 @@ int main(int argc, char** argv) {
     std::cerr << s << "\n" << service.Log();
     return 1;
   }
-  auto stub = v1::VisitsService::NewStub(grpc::CreateChannel(
-      service.target(), grpc::InsecureChannelCredentials()));
+  auto stub = v1::VisitsService::NewStub(service.Channel());
 
   // Upstream facts: clients assigned to the provider.
   std::vector<lov::CloudEvent> upstream;

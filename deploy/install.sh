@@ -13,7 +13,10 @@ set -euo pipefail
 # Debian packages. Two are special-cased below: the JDK is skipped when `javac` is
 # already on PATH and Maven when `mvn` is (a JDK rather than a JRE, because
 # deploy/local/stack.sh compiles deploy/kafka/KafkaAdmin.java against the broker jars).
-PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven buildah podman runc debootstrap python3 python3-yaml"
+# libcjose-dev (with libjansson-dev, which its pkg-config file requires, and OpenSSL)
+# verifies and signs the OIDC bearer tokens (platform/lov/platform/auth).
+# openssl (the command) makes the local CA and certificates (deploy/local/certs.sh).
+PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcjose-dev libjansson-dev libssl-dev openssl chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven buildah podman runc debootstrap python3 python3-yaml"
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"

@@ -9,9 +9,10 @@
 #      simulator image; its checks (statement lines add up, every accepted visit
 #      paid once) must pass, and the services must have been containers;
 #   4. each Deployment of the k8s dev overlay, its ConfigMaps, env and security
-#      context given to its image as the cluster would, serves (only addresses,
-#      ports and the namespace differ), and its probes and ports are the ones
-#      the configuration names;
+#      context given to its image as the cluster would, with a certificate
+#      mounted where the cluster mounts its TLS Secret, serves (only addresses,
+#      ports and the namespace differ), and its probes (HTTP on the metrics
+#      port) and ports are the ones the configuration names;
 #   5. `stack.sh down` leaves no container behind.
 # Prints "N passed, N failed" at the end and exits non-zero on any failure.
 set -uo pipefail
@@ -19,7 +20,7 @@ set -uo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STACK="${REPO_ROOT}/deploy/local/stack.sh"
 TAG="${LOV_TEST_IMAGE_TAG:-test}"
-NAMES=(registry choice visits settlement console lovctl simulator)
+NAMES=(registry choice visits settlement console audit lovctl simulator)
 export CONTAINERS_CONF="${CONTAINERS_CONF:-${REPO_ROOT}/deploy/docker/containers.conf}"
 
 passed=0 failed=0
@@ -144,7 +145,8 @@ else
   # Per Deployment: NAME.env (KEY=VALUE as the pod gets them; a required
   # secret gets a made-up value, an optional one is left out as in a dev
   # cluster without it) and NAME.facts (image, user, read-only root, dropped
-  # capabilities, gRPC probe ports, container ports grpc and metrics).
+  # capabilities, the probes' ports, container ports grpc and metrics, where
+  # the TLS Secret is mounted).
   /usr/bin/python3 - "${k8s_dir}" <<'PY' || fail "reading the rendered dev overlay"
 import os, secrets, sys, yaml
 out = sys.argv[1]
@@ -164,9 +166,11 @@ for d in docs:
             continue  # as in a dev cluster that has no such Secret
         env[e["name"]] = e["value"] if "value" in e else secrets.token_hex(32)
     sc = {**pod.get("securityContext", {}), **c.get("securityContext", {})}
-    probes = sorted({str(c[p]["grpc"]["port"]) for p in ("startupProbe", "readinessProbe", "livenessProbe")
-                     if "grpc" in c.get(p, {})})
+    probes = sorted({str(c[p]["httpGet"]["port"]) for p in ("startupProbe", "readinessProbe", "livenessProbe")
+                     if "httpGet" in c.get(p, {})})
     ports = {p["name"]: str(p["containerPort"]) for p in c.get("ports", [])}
+    secrets_ = {v["name"] for v in pod.get("volumes", []) if "secret" in v}
+    tls_mount = next((m["mountPath"] for m in c.get("volumeMounts", []) if m["name"] in secrets_), "-")
     name = d["metadata"]["name"]
     with open(os.path.join(out, name + ".env"), "w") as f:
         f.writelines(f"{k}={v}\n" for k, v in sorted(env.items()))
@@ -174,30 +178,39 @@ for d in docs:
         f.write(" ".join([c["image"], f'{sc.get("runAsUser", "")}:{sc.get("runAsGroup", "")}',
                           str(sc.get("readOnlyRootFilesystem", False)),
                           ",".join(sc.get("capabilities", {}).get("drop", [])) or "-",
-                          ",".join(probes) or "-", ports.get("grpc", "-"), ports.get("metrics", "-")]) + "\n")
+                          ",".join(probes) or "-", ports.get("grpc", "-"), ports.get("metrics", "-"),
+                          tls_mount]) + "\n")
 PY
+  # What cert-manager would put in a service's Secret (tls.crt, tls.key,
+  # ca.crt): the run's local certificates, readable by uid 10001.
+  k8s_tls="${run_dir}/k8s-tls"
+  mkdir -p "${k8s_tls}"
+  certs="${run_dir}/certs"
+  cp "${certs}/server.crt" "${k8s_tls}/tls.crt" && cp "${certs}/server.key" "${k8s_tls}/tls.key" &&
+    cp "${certs}/ca.crt" "${k8s_tls}/ca.crt" || fail "no certificates in ${certs}"
+  if ((EUID == 0)); then chown -R 10001:10001 "${k8s_tls}"; else podman unshare chown -R 10001:10001 "${k8s_tls}"; fi
   for name in registry choice visits settlement console; do
     facts="${k8s_dir}/${name}.facts" envf="${k8s_dir}/${name}.env"
     if [[ ! -f ${facts} ]]; then
       fail "k8s dev overlay: no Deployment ${name}"
       continue
     fi
-    read -r image user readonly caps probes c_grpc c_metrics <"${facts}"
+    read -r image user readonly caps probes c_grpc c_metrics tls_mount <"${facts}"
     grpc_env="$(sed -n 's/^LOV_GRPC_PORT=//p' "${envf}")"
     metrics_env="$(sed -n 's/^LOV_METRICS_PORT=//p' "${envf}")"
     if [[ ${image} == "localhost/lov-${name}:dev" && ${user} == 10001:10001 && ${readonly} == True &&
-      ${caps} == ALL && ${probes} == "${grpc_env}" && ${c_grpc} == "${grpc_env}" &&
-      ${c_metrics} == "${metrics_env}" ]]; then
-      pass "k8s ${name}: image, uid 10001, read-only, no capabilities; probes and ports on the configured ports"
+      ${caps} == ALL && ${probes} == metrics && ${c_grpc} == "${grpc_env}" &&
+      ${c_metrics} == "${metrics_env}" && ${tls_mount} != - ]]; then
+      pass "k8s ${name}: image, uid 10001, read-only, no capabilities; probes and ports on the configured ports; TLS Secret mounted"
     else
-      fail "k8s ${name}: image=${image} user=${user} readOnlyRootFilesystem=${readonly} drop=${caps} grpc-probes=${probes} containerPorts grpc=${c_grpc} metrics=${c_metrics}; ConfigMap LOV_GRPC_PORT=${grpc_env} LOV_METRICS_PORT=${metrics_env}"
+      fail "k8s ${name}: image=${image} user=${user} readOnlyRootFilesystem=${readonly} drop=${caps} http-probe-ports=${probes} containerPorts grpc=${c_grpc} metrics=${c_metrics} tls-mount=${tls_mount}; ConfigMap LOV_GRPC_PORT=${grpc_env} LOV_METRICS_PORT=${metrics_env}"
     fi
     # Run the image with that configuration until it reports ready.
     mapfile -t p < <("${STACK}" free-ports 3)
     ctr="lov-k8s-${name}-$$"
     podman run -d --rm --name "${ctr}" --label "lov.run-dir=${run_dir}" --network host \
       --read-only --tmpfs /tmp --cap-drop=all --security-opt no-new-privileges --user "${user}" \
-      --env-file "${envf}" -e "LOV_KAFKA_BROKERS=${LOV_KAFKA_BROKERS_USED}" -e "LOV_REDIS_ADDR=${LOV_REDIS_ADDR_USED}" \
+      -v "${k8s_tls}:${tls_mount}:ro" --env-file "${envf}" -e "LOV_KAFKA_BROKERS=${LOV_KAFKA_BROKERS_USED}" -e "LOV_REDIS_ADDR=${LOV_REDIS_ADDR_USED}" \
       -e LOV_NAMESPACE=k8s-config-check -e "LOV_GRPC_PORT=${p[0]}" -e "LOV_METRICS_PORT=${p[1]}" \
       -e "LOV_HTTP_PORT=${p[2]}" "localhost/lov-${name}:${TAG}" >/dev/null 2>"${k8s_dir}/${name}.run.err" ||
       cat "${k8s_dir}/${name}.run.err"

@@ -2,8 +2,9 @@
 # Local Redis + Kafka (KRaft, single node) for development and integration tests,
 # and a minimal supervisor for the services that run against them.
 #
-#   stack.sh up                          start Redis and Kafka (or reuse the running ones),
-#                                        wait until both serve, create deploy/local/topics.txt
+#   stack.sh up                          make the local CA and certificates (certs.sh), start
+#                                        Redis and Kafka (or reuse the running ones), wait
+#                                        until both serve, create deploy/local/topics.txt
 #   stack.sh down [--wipe]               stop every process with a pid file (services, then
 #                                        Kafka, then Redis); --wipe also deletes the data
 #   stack.sh status                      one line per pid file: name, pid, running|dead
@@ -22,10 +23,15 @@
 #                                                      the previous one again when free)
 #   LOV_READY_TIMEOUT          (default 90)            seconds to wait for each server
 #   LOV_TOPICS_FILE            (default deploy/local/topics.txt)
+#   LOV_CERT_IDENTITIES        client certificates to make besides certs.sh's own (KIND:NAME ...)
 #
 # Files in $LOV_RUN_DIR:
-#   env                  LOV_KAFKA_BROKERS=127.0.0.1:PORT and LOV_REDIS_ADDR=127.0.0.1:PORT
-#                        (sourceable; written by `up` once both serve, removed by `down`)
+#   env                  LOV_KAFKA_BROKERS=127.0.0.1:PORT, LOV_REDIS_ADDR=127.0.0.1:PORT,
+#                        LOV_CERTS_DIR, and the services' TLS settings LOV_TLS_CERT,
+#                        LOV_TLS_KEY, LOV_TLS_CLIENT_CA (sourceable; written by `up` once
+#                        both serve, removed by `down`)
+#   certs/               the local CA and certificates (deploy/local/certs.sh; kept by
+#                        `down --wipe`)
 #   pids/NAME.pid        one pid per process (redis, kafka, services)
 #   logs/NAME.log        output of each process; Kafka's own log is kafka/server.log
 #   redis/, kafka/data/  data (kept by `down`, deleted by `down --wipe`)
@@ -52,6 +58,7 @@ REDIS_DIR="${RUN_DIR}/redis"
 KAFKA_HOME="${RUN_DIR}/kafka"
 KAFKA_DATA="${KAFKA_HOME}/data"
 ENV_FILE="${RUN_DIR}/env"
+CERTS_DIR="${RUN_DIR}/certs"
 
 STOP_TIMEOUT=30
 unset LOV_STACK_ENV # internal switch of launch(), never taken from the caller
@@ -405,7 +412,7 @@ cmd_up() {
     die "LOV_REDIS_PORT (${redis_req}) must differ from the Kafka ports"
   fi
   local tool f
-  for tool in redis-server redis-cli java setsid flock; do
+  for tool in redis-server redis-cli java setsid flock openssl; do
     command -v "${tool}" >/dev/null 2>&1 || die "${tool} not found on PATH; run deploy/install.sh"
   done
   for f in "${KAFKA_TEMPLATE}" "${KAFKA_LOG4J}" "${REDIS_CONF}" "${KAFKA_ADMIN_SRC}" "${TOPICS_FILE}"; do
@@ -415,6 +422,9 @@ cmd_up() {
 
   lock_run_dir
   mkdir -p "${PIDS_DIR}" "${LOGS_DIR}" "${STATE_DIR}" "${REDIS_DIR}" "${KAFKA_DATA}"
+  # shellcheck disable=SC2086 # identities are words
+  "${SCRIPT_DIR}/certs.sh" "${CERTS_DIR}" ${LOV_CERT_IDENTITIES:-} ||
+    die "making the local certificates in ${CERTS_DIR} failed (see above)"
   build_admin
   UP_HINT=1
 
@@ -508,7 +518,12 @@ cmd_up() {
   fi
 
   local tmp="${ENV_FILE}.tmp.$$"
-  printf 'LOV_KAFKA_BROKERS=127.0.0.1:%s\nLOV_REDIS_ADDR=127.0.0.1:%s\n' "${kafka_port}" "${redis_port}" >"${tmp}"
+  {
+    printf 'LOV_KAFKA_BROKERS=127.0.0.1:%s\nLOV_REDIS_ADDR=127.0.0.1:%s\n' "${kafka_port}" "${redis_port}"
+    printf 'LOV_CERTS_DIR=%s\n' "${CERTS_DIR}"
+    printf 'LOV_TLS_CERT=%s\nLOV_TLS_KEY=%s\nLOV_TLS_CLIENT_CA=%s\n' \
+      "${CERTS_DIR}/server.crt" "${CERTS_DIR}/server.key" "${CERTS_DIR}/ca.crt"
+  } >"${tmp}"
   mv -f "${tmp}" "${ENV_FILE}"
 
   kafka_admin "127.0.0.1:${kafka_port}" create-topics "${TOPICS_FILE}" ||

@@ -56,10 +56,7 @@ class EndToEndTest : public ::testing::Test {
       ASSERT_TRUE(p->Start().ok()) << s << ": " << p->Log();
       services_[s] = std::move(p);
     }
-    auto channel = [&](const char* s) {
-      return grpc::CreateChannel(services_[s]->target(),
-                                 grpc::InsecureChannelCredentials());
-    };
+    auto channel = [&](const char* s) { return services_[s]->Channel(); };
     registry_ = reg::RegistryService::NewStub(channel("registry"));
     choice_ = cho::ChoiceService::NewStub(channel("choice"));
     visits_ = vis::VisitsService::NewStub(channel("visits"));

@@ -11,6 +11,8 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "lov/platform/config.h"
+#include "lov/platform/grpc_channel.h"
+#include "test_stack.h"
 
 namespace lov {
 namespace {
@@ -39,6 +41,18 @@ std::string HttpGet(int port, const std::string& path) {
   return out;
 }
 
+// A host on 127.0.0.1 with the test stack's certificates.
+CommonSettings HostSettings(const std::string& name) {
+  CommonSettings settings;
+  settings.service_name = name;
+  settings.grpc_listen_address = "127.0.0.1";
+  const std::string certs = testing::Stack().certs_dir;
+  settings.tls = {.cert_file = certs + "/server.crt",
+                  .key_file = certs + "/server.key",
+                  .client_ca_file = certs + "/ca.crt"};
+  return settings;
+}
+
 HealthCheckResponse::ServingStatus Check(Health::Stub& stub,
                                          const std::string& service) {
   grpc::ClientContext ctx;
@@ -51,8 +65,7 @@ HealthCheckResponse::ServingStatus Check(Health::Stub& stub,
 }
 
 TEST(ServiceHostTest, HealthFollowsStateAndShutdownRunsStepsInOrder) {
-  CommonSettings settings;
-  settings.service_name = "host-test";
+  CommonSettings settings = HostSettings("host-test");
   settings.grpc_port = 0;
   settings.metrics_port = 0;
   settings.shutdown_deadline = absl::Seconds(2);
@@ -60,9 +73,8 @@ TEST(ServiceHostTest, HealthFollowsStateAndShutdownRunsStepsInOrder) {
   ASSERT_TRUE(host.Start().ok());
   ASSERT_GT(host.grpc_port(), 0);
 
-  auto channel =
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(host.grpc_port()),
-                          grpc::InsecureChannelCredentials());
+  auto channel = OpenChannel("127.0.0.1:" + std::to_string(host.grpc_port()),
+                             testing::Stack().Client());
   auto stub = Health::NewStub(channel);
   EXPECT_EQ(Check(*stub, ""), HealthCheckResponse::NOT_SERVING);
   host.SetServing(true);
@@ -85,8 +97,7 @@ TEST(ServiceHostTest, HealthFollowsStateAndShutdownRunsStepsInOrder) {
 }
 
 TEST(ServiceHostTest, BusyPortIsAClearError) {
-  CommonSettings settings;
-  settings.service_name = "first";
+  CommonSettings settings = HostSettings("first");
   ServiceHost first(settings);
   ASSERT_TRUE(first.Start().ok());
   CommonSettings clash = settings;
@@ -120,7 +131,8 @@ TEST(ConfigTest, BadSettingsAreAllNamedInOneMessage) {
 TEST(ConfigTest, EnvironmentIsReadAndFlagsWin) {
   Config config({{"grpc-port", "6001"}}, {{"LOV_GRPC_PORT", "5001"},
                                           {"LOV_METRICS_PORT", "9201"},
-                                          {"LOV_REDIS_ADDR", "10.0.0.1:6379"}});
+                                          {"LOV_REDIS_ADDR", "10.0.0.1:6379"},
+                                          {"LOV_INSECURE_PLAINTEXT", "true"}});
   CommonSettings s = ReadCommonSettings(config, "svc", 50051, 9100);
   ASSERT_TRUE(config.Validate().ok()) << config.Validate();
   EXPECT_EQ(s.grpc_port, 6001);
@@ -130,7 +142,8 @@ TEST(ConfigTest, EnvironmentIsReadAndFlagsWin) {
 }
 
 TEST(ConfigTest, CredentialsComeFromTheEnvironmentAsASecretWouldGiveThem) {
-  Config config({}, {{"LOV_REDIS_PASSWORD", "r-secret"},
+  Config config({}, {{"LOV_INSECURE_PLAINTEXT", "true"},
+                     {"LOV_REDIS_PASSWORD", "r-secret"},
                      {"LOV_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"},
                      {"LOV_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"},
                      {"LOV_KAFKA_SASL_USERNAME", "lov-choice"},

@@ -17,24 +17,49 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "lov/platform/grpc_channel.h"
 #include "lov/platform/ids.h"
 #include "test_stack.h"
 
 namespace lov::testing {
 namespace {
 
+// The test's environment with `extra` ("NAME=value") added or replacing.
+std::vector<std::string> ChildEnvironment(
+    const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  for (const std::string& add : extra) {
+    const size_t eq = add.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string name = add.substr(0, eq + 1);
+    std::erase_if(env, [&](const std::string& e) {
+      return e.compare(0, name.size(), name) == 0;
+    });
+    env.push_back(add);
+  }
+  return env;
+}
+
+// Everything the child needs is built before fork(): the test has threads,
+// and the child may only exec.
 pid_t Spawn(const std::string& path, const std::vector<std::string>& flags,
-            const std::string& log_path) {
+            const std::string& log_path,
+            const std::vector<std::string>& extra_env = {}) {
+  std::vector<std::string> env_strings = ChildEnvironment(extra_env);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(path.c_str()));
+  for (const auto& f : flags) argv.push_back(const_cast<char*>(f.c_str()));
+  argv.push_back(nullptr);
   pid_t pid = fork();
   if (pid == 0) {
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(path.c_str()));
-    for (const auto& f : flags) argv.push_back(const_cast<char*>(f.c_str()));
-    argv.push_back(nullptr);
-    execv(path.c_str(), argv.data());
+    execve(path.c_str(), argv.data(), envp.data());
     _exit(127);
   }
   return pid;
@@ -75,6 +100,11 @@ std::string ServiceProcess::target() const {
   return absl::StrCat("127.0.0.1:", grpc_port_);
 }
 
+std::shared_ptr<grpc::Channel> ServiceProcess::Channel(
+    const std::string& identity) const {
+  return OpenChannel(target(), Stack().Client(identity));
+}
+
 bool ServiceProcess::Running() const {
   if (pid_ <= 0) return false;
   int status = 0;
@@ -89,13 +119,15 @@ absl::Status ServiceProcess::Start(absl::Duration timeout) {
   flags.push_back(absl::StrCat("--metrics-port=", metrics_port_));
   flags.push_back("--kafka-brokers=" + Stack().kafka_brokers);
   flags.push_back("--redis-addr=" + Stack().redis_addr);
+  flags.push_back("--grpc-listen-address=127.0.0.1");
+  for (std::string& tls : Stack().ServiceTlsFlags()) {
+    flags.push_back(std::move(tls));
+  }
   std::string name = std::filesystem::path(binary_).filename();
   log_path_ = std::filesystem::temp_directory_path() /
               absl::StrCat("lov-", name, "-", NewUuid().substr(0, 8), ".log");
   pid_ = Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary_), flags, log_path_);
-  auto channel =
-      grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
-  auto stub = grpc::health::v1::Health::NewStub(channel);
+  auto stub = grpc::health::v1::Health::NewStub(Channel());
   absl::Time until = absl::Now() + timeout;
   while (absl::Now() < until) {
     if (!Running()) {
@@ -138,10 +170,14 @@ std::string ServiceProcess::Log() const { return ReadFile(log_path_); }
 
 RunResult RunToCompletion(const std::string& binary,
                           const std::vector<std::string>& flags,
-                          absl::Duration timeout) {
+                          absl::Duration timeout,
+                          const std::vector<std::string>& env) {
   std::string log = std::filesystem::temp_directory_path() /
                     absl::StrCat("lov-run-", NewUuid().substr(0, 8), ".log");
-  pid_t pid = Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary), flags, log);
+  std::vector<std::string> child_env = Stack().ClientEnv();
+  child_env.insert(child_env.end(), env.begin(), env.end());
+  pid_t pid =
+      Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary), flags, log, child_env);
   RunResult result;
   absl::Time until = absl::Now() + timeout;
   int status = 0;

@@ -1,9 +1,11 @@
 #ifndef LOV_TESTS_SUPPORT_SERVICE_PROCESS_H_
 #define LOV_TESTS_SUPPORT_SERVICE_PROCESS_H_
 
+#include <grpcpp/grpcpp.h>
 #include <sys/types.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,7 +18,9 @@ namespace lov::testing {
 int FreePort();
 
 // A service binary run as a child process against the test stack, the way
-// it runs in production: flags and LOV_* environment, logs to a file.
+// it runs in production: flags and LOV_* environment, logs to a file, TLS
+// with the stack's certificates (client certificates verified) on its gRPC
+// port, which listens on 127.0.0.1.
 class ServiceProcess {
  public:
   // `binary` is relative to the build directory, e.g.
@@ -35,6 +39,9 @@ class ServiceProcess {
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
   std::string target() const;
+  // A TLS channel to it, with the client certificate of `identity`.
+  std::shared_ptr<grpc::Channel> Channel(
+      const std::string& identity = "system:test") const;
   const std::string& log_path() const { return log_path_; }
   std::string Log() const;
 
@@ -47,15 +54,18 @@ class ServiceProcess {
   std::string log_path_;
 };
 
-// Runs a binary to completion (for bad-configuration checks): exit code and
-// combined output.
+// Runs a binary to completion (for bad-configuration checks, lovctl, the
+// simulator): exit code and combined output. Its environment is the test's
+// plus the client TLS settings of the stack's "system:test" certificate
+// (LOV_TLS_CA, ...) and then `env` ("NAME=value"; a later one wins).
 struct RunResult {
   int exit_code = -1;
   std::string output;
 };
 RunResult RunToCompletion(const std::string& binary,
                           const std::vector<std::string>& flags,
-                          absl::Duration timeout = absl::Seconds(60));
+                          absl::Duration timeout = absl::Seconds(60),
+                          const std::vector<std::string>& env = {});
 
 }  // namespace lov::testing
 

@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -24,8 +25,10 @@ TestStack Load() {
   TestStack s;
   s.kafka_brokers = EnvOr("LOV_KAFKA_BROKERS", "");
   s.redis_addr = EnvOr("LOV_REDIS_ADDR", "");
+  s.certs_dir = EnvOr("LOV_CERTS_DIR", "");
   std::string file = EnvOr("LOV_TEST_ENV_FILE", "");
-  if (!file.empty() && (s.kafka_brokers.empty() || s.redis_addr.empty())) {
+  if (!file.empty() && (s.kafka_brokers.empty() || s.redis_addr.empty() ||
+                        s.certs_dir.empty())) {
     std::ifstream in(file);
     std::string line;
     while (std::getline(in, line)) {
@@ -38,12 +41,14 @@ TestStack Load() {
       if (key == "LOV_REDIS_ADDR" && s.redis_addr.empty()) {
         s.redis_addr = value;
       }
+      if (key == "LOV_CERTS_DIR" && s.certs_dir.empty()) s.certs_dir = value;
     }
   }
-  if (s.kafka_brokers.empty() || s.redis_addr.empty()) {
-    std::cerr << "integration tests need Kafka and Redis: set "
-                 "LOV_KAFKA_BROKERS and LOV_REDIS_ADDR, or run them through "
-                 "ctest, whose fixture starts deploy/local/stack.sh\n";
+  if (s.kafka_brokers.empty() || s.redis_addr.empty() || s.certs_dir.empty()) {
+    std::cerr << "integration tests need Kafka, Redis and certificates: set "
+                 "LOV_KAFKA_BROKERS, LOV_REDIS_ADDR and LOV_CERTS_DIR "
+                 "(deploy/local/certs.sh), or run them through ctest, whose "
+                 "fixture starts deploy/local/stack.sh\n";
     std::abort();
   }
   return s;
@@ -57,6 +62,30 @@ KafkaSettings TestStack::kafka(const std::string& client) const {
   k.client_id = client;
   k.connect_timeout = absl::Seconds(20);
   return k;
+}
+
+std::vector<std::string> TestStack::ServiceTlsFlags() const {
+  return {"--tls-cert=" + certs_dir + "/server.crt",
+          "--tls-key=" + certs_dir + "/server.key",
+          "--tls-client-ca=" + certs_dir + "/ca.crt"};
+}
+
+ClientTls TestStack::Client(const std::string& identity) const {
+  // certs.sh names a client's files after its identity, ':' as '-'.
+  std::string file = identity;
+  std::replace(file.begin(), file.end(), ':', '-');
+  ClientTls tls;
+  tls.ca_file = certs_dir + "/ca.crt";
+  tls.cert_file = absl::StrCat(certs_dir, "/clients/", file, ".crt");
+  tls.key_file = absl::StrCat(certs_dir, "/clients/", file, ".key");
+  return tls;
+}
+
+std::vector<std::string> TestStack::ClientEnv(
+    const std::string& identity) const {
+  ClientTls tls = Client(identity);
+  return {"LOV_TLS_CA=" + tls.ca_file, "LOV_TLS_CLIENT_CERT=" + tls.cert_file,
+          "LOV_TLS_CLIENT_KEY=" + tls.key_file};
 }
 
 const TestStack& Stack() {

@@ -5,17 +5,33 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "lov/platform/grpc_channel.h"
 #include "lov/platform/kafka.h"
 
 namespace lov::testing {
 
-// The Kafka and Redis the integration tests use: LOV_KAFKA_BROKERS and
-// LOV_REDIS_ADDR when set in the environment, otherwise the env file that
-// deploy/local/stack.sh wrote for the ctest fixture (LOV_TEST_ENV_FILE).
+// The Kafka, Redis and certificates the integration tests use:
+// LOV_KAFKA_BROKERS, LOV_REDIS_ADDR and LOV_CERTS_DIR when set in the
+// environment, otherwise the env file that deploy/local/stack.sh wrote for
+// the ctest fixture (LOV_TEST_ENV_FILE).
 struct TestStack {
   std::string kafka_brokers;
   std::string redis_addr;
+  // deploy/local/certs.sh's directory: the local CA, the services'
+  // certificate, a client certificate per identity.
+  std::string certs_dir;
   KafkaSettings kafka(const std::string& client = "test") const;
+
+  // --tls-cert, --tls-key, --tls-client-ca: a service under test serves TLS
+  // and verifies client certificates, as in production.
+  std::vector<std::string> ServiceTlsFlags() const;
+  // A client of the services with the client certificate of `identity`
+  // ("system:test", "service:choice", "provider:prv-5565541645").
+  ClientTls Client(const std::string& identity = "system:test") const;
+  // The same for a child process (lovctl, the simulator): LOV_TLS_CA,
+  // LOV_TLS_CLIENT_CERT, LOV_TLS_CLIENT_KEY as "NAME=value".
+  std::vector<std::string> ClientEnv(
+      const std::string& identity = "system:test") const;
 };
 const TestStack& Stack();
 

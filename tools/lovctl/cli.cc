@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -115,8 +117,7 @@ absl::Status Args::Check() const {
 }
 
 std::shared_ptr<grpc::Channel> Context::Channel(const std::string& service) {
-  return grpc::CreateChannel(targets[service],
-                             grpc::InsecureChannelCredentials());
+  return OpenChannel(targets[service], tls);
 }
 
 std::unique_ptr<grpc::ClientContext> Context::Call() const {
@@ -138,8 +139,14 @@ absl::Status FromGrpc(const grpc::Status& status, const std::string& what) {
   if (status.ok()) return absl::OkStatus();
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
       status.error_message().find("failed to connect") != std::string::npos) {
+    // A refused certificate shows as a failed handshake.
+    const bool tls = absl::StrContains(
+        absl::AsciiStrToLower(status.error_message()), "handshake");
     return absl::UnavailableError(absl::StrCat(
-        "cannot reach the service for ", what, ": ", status.error_message()));
+        "cannot reach the service for ", what, ": ", status.error_message(),
+        tls ? " (check the TLS settings: --ca, --cert, --key or LOV_TLS_CA, "
+              "LOV_TLS_CLIENT_CERT, LOV_TLS_CLIENT_KEY)"
+            : ""));
   }
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       status.error_message());
@@ -197,6 +204,14 @@ constexpr char kGlobalHelp[] =
     "127.0.0.1:50053)\n"
     "  --settlement HOST:PORT  settlement service (LOV_SETTLEMENT_TARGET, "
     "default 127.0.0.1:50054)\n"
+    "  --audit HOST:PORT       audit log service  (LOV_AUDIT_TARGET, default "
+    "127.0.0.1:50056)\n"
+    "  --ca FILE               CA the services' certificates chain to "
+    "(LOV_TLS_CA)\n"
+    "  --cert FILE, --key FILE your client certificate and key "
+    "(LOV_TLS_CLIENT_CERT,\n"
+    "                          LOV_TLS_CLIENT_KEY; make run: . "
+    ".run/lovctl.env)\n"
     "  --json                  print JSON instead of tables\n"
     "  --request-id ID         for writes: retrying with the same id changes "
     "nothing\n";
@@ -243,8 +258,14 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
       {"visits",
        args.Get("visits", EnvOr("LOV_VISITS_TARGET", "127.0.0.1:50053"))},
       {"settlement", args.Get("settlement", EnvOr("LOV_SETTLEMENT_TARGET",
-                                                  "127.0.0.1:50054"))}};
+                                                  "127.0.0.1:50054"))},
+      {"audit",
+       args.Get("audit", EnvOr("LOV_AUDIT_TARGET", "127.0.0.1:50056"))}};
   ctx.json = args.Bool("json");
+  ctx.tls = ClientTls::FromEnv();
+  ctx.tls.ca_file = args.Get("ca", ctx.tls.ca_file);
+  ctx.tls.cert_file = args.Get("cert", ctx.tls.cert_file);
+  ctx.tls.key_file = args.Get("key", ctx.tls.key_file);
   const auto& pos = args.positionals();
   const bool help = args.Has("help") || args.Has("h");
   if (pos.empty()) {
@@ -256,7 +277,11 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
   for (const auto& c : Commands()) {
     if (c.group == pos[0]) {
       group_known = true;
-      if (pos.size() > 1 && c.name == pos[1]) command = &c;
+      // A command with no name is its group's only one ("lovctl login").
+      if ((pos.size() > 1 && c.name == pos[1]) ||
+          (pos.size() == 1 && c.name.empty())) {
+        command = &c;
+      }
     }
   }
   if (!command) {
@@ -278,6 +303,10 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (pos.size() > 2) {
     err << "lovctl: unexpected argument '" << pos[2]
         << "' (flags are --name=value)\n";
+    return 2;
+  }
+  if (absl::Status tls = ctx.tls.Validate(); !tls.ok()) {
+    err << "lovctl: " << tls.message() << "\n";
     return 2;
   }
   absl::Status status = command->run(ctx, args);

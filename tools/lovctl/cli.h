@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "lov/platform/grpc_channel.h"
 
 namespace lov::cli {
 
@@ -42,9 +43,10 @@ class Args {
   std::vector<std::string> errors_;
 };
 
-// Where the services are and how to print.
+// Where the services are, how to reach them and how to print.
 struct Context {
   std::map<std::string, std::string> targets;  // service -> host:port
+  ClientTls tls;  // --ca, --cert, --key or LOV_TLS_* (ClientTls::FromEnv)
   bool json = false;
   std::ostream* out = nullptr;
   std::shared_ptr<grpc::Channel> Channel(const std::string& service);

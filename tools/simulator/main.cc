@@ -1,6 +1,7 @@
 // The simulator's command line: flags -> Settings -> Simulation::Run.
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "lov/platform/stockholm_time.h"
@@ -24,6 +25,10 @@ absl::CivilMonth ParseMonth(const std::string& text) {
 
 Settings ParseFlags(int argc, char** argv) {
   Settings settings;
+  settings.tls = ClientTls::FromEnv();
+  if (absl::Status tls = settings.tls.Validate(); !tls.ok()) {
+    Die(std::string(tls.message()));
+  }
   // Default: the last full month, so every visit lies in the past.
   settings.month = absl::CivilMonth(StockholmDate(absl::Now())) - 1;
   for (int i = 1; i < argc; ++i) {

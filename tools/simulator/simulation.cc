@@ -9,11 +9,11 @@ namespace lov::sim {
 namespace {
 
 // Statements and zone health can be large: allow big answers.
-std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
+std::shared_ptr<grpc::Channel> Channel(const std::string& target,
+                                       const ClientTls& tls) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
-                                   args);
+  return OpenChannel(target, tls, nullptr, args);
 }
 
 }  // namespace
@@ -21,11 +21,14 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
 Simulation::Simulation(Settings settings)
     : settings_(std::move(settings)),
       rng_(settings_.seed),
-      registry_(reg::RegistryService::NewStub(Channel(settings_.registry))),
-      choice_(cho::ChoiceService::NewStub(Channel(settings_.choice))),
-      visits_(vis::VisitsService::NewStub(Channel(settings_.visits))),
-      settlement_(
-          set::SettlementService::NewStub(Channel(settings_.settlement))) {}
+      registry_(reg::RegistryService::NewStub(
+          Channel(settings_.registry, settings_.tls))),
+      choice_(cho::ChoiceService::NewStub(
+          Channel(settings_.choice, settings_.tls))),
+      visits_(vis::VisitsService::NewStub(
+          Channel(settings_.visits, settings_.tls))),
+      settlement_(set::SettlementService::NewStub(
+          Channel(settings_.settlement, settings_.tls))) {}
 
 void Simulation::Run() {
   first_day_ = absl::CivilDay(settings_.month);

@@ -23,6 +23,7 @@
 
 #include "absl/time/civil_time.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
+#include "lov/platform/grpc_channel.h"
 #include "lov/registry/v1/registry.grpc.pb.h"
 #include "lov/settlement/v1/settlement.grpc.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
@@ -40,6 +41,9 @@ struct Settings {
   std::string choice = "127.0.0.1:50052";
   std::string visits = "127.0.0.1:50053";
   std::string settlement = "127.0.0.1:50054";
+  // TLS with the CA and client certificate of LOV_TLS_CA,
+  // LOV_TLS_CLIENT_CERT and LOV_TLS_CLIENT_KEY (make run: system:simulator).
+  ClientTls tls;
   int clients = 1500;
   absl::CivilMonth month;
   uint64_t seed = 20240201;

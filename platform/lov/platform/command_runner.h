@@ -8,9 +8,10 @@
 //   durably to Kafka -> apply them to the serving state -> answer.
 //
 // A use case only loads, decides and says what a retry returns; the order
-// of the steps, the envelope's command fields and the wording of every
-// failure live here, and so will what later applies to every command (the
-// actor from the caller's credential, outcome-unknown handling).
+// of the steps, the envelope's command fields (with the actor: the caller
+// from its credential, see call_guard.h) and the wording of every failure
+// live here, and so will what later applies to every command
+// (outcome-unknown handling).
 
 #include <functional>
 #include <memory>
@@ -21,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "lov/platform/actor.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/log.h"
@@ -141,6 +143,7 @@ class CommandRunner {
       *e.mutable_occurred_at() = now;
       e.set_request_id(command.request_id);
       e.set_request_fingerprint(command.fingerprint);
+      *e.mutable_actor() = CurrentActor();
     }
     if (absl::Status s = ports_.publish(events); !s.ok()) {
       return NotStoredError(s, !command.request_id.empty());

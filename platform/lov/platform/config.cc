@@ -136,6 +136,10 @@ std::string Config::HostPort(const std::string& name,
   return value;
 }
 
+void Config::AddError(std::string problem) {
+  errors_.push_back(std::move(problem));
+}
+
 absl::Status Config::Validate() const {
   std::vector<std::string> errors = errors_;
   for (const auto& [flag, value] : flags_) {

@@ -32,6 +32,10 @@ class Config {
   // "host:port" with a valid port.
   std::string HostPort(const std::string& name, const std::string& fallback);
 
+  // Records a problem that involves several settings (e.g. a certificate
+  // without its key); Validate() reports it with the others.
+  void AddError(std::string problem);
+
   // OK, or InvalidArgument listing every bad setting (and unknown flags).
   absl::Status Validate() const;
 

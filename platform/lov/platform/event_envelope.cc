@@ -4,6 +4,8 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include "absl/strings/str_cat.h"
+#include "lov/auth/v1/actor.pb.h"
+#include "lov/platform/actor.h"
 #include "lov/platform/proto_util.h"
 
 namespace lov {
@@ -38,6 +40,17 @@ CloudEvent ToCloudEvent(const Message& event, const std::string& source) {
   ce.content_type = absl::StrCat(
       kProtobufContentType, "; proto=", event.GetDescriptor()->full_name());
   ce.data = SerializeDeterministic(event);
+  // Who caused it, as CloudEvents extension attributes, so a subscriber can
+  // filter without decoding the body.
+  if (const FieldDescriptor* f =
+          event.GetDescriptor()->FindFieldByName("actor");
+      f && f->message_type() == auth::v1::Actor::descriptor() &&
+      event.GetReflection()->HasField(event, f)) {
+    const auto& actor = static_cast<const auth::v1::Actor&>(
+        event.GetReflection()->GetMessage(event, f));
+    ce.extra_headers.emplace_back("ce_actor", actor.subject());
+    ce.extra_headers.emplace_back("ce_actorrole", RoleName(actor.role()));
+  }
   return ce;
 }
 

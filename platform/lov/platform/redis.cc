@@ -343,4 +343,17 @@ absl::Status RedisDedupeStore::MarkDone(const std::string& event_id) {
       .status();
 }
 
+absl::StatusOr<std::optional<RequestRecord>> ReadRequestRecord(
+    RedisClient* redis, const std::string& key) {
+  absl::StatusOr<RedisReply> r = redis->Command({"GET", key});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<RequestRecord>();
+  const auto space = r->str.find(' ');
+  if (space == std::string::npos) {
+    return absl::DataLossError("corrupt request record at " + key);
+  }
+  return std::optional<RequestRecord>(
+      RequestRecord{r->str.substr(0, space), r->str.substr(space + 1)});
+}
+
 }  // namespace lov

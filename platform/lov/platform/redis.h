@@ -132,6 +132,18 @@ absl::StatusOr<std::optional<Message>> ReadProto(RedisClient* redis,
   return std::optional<Message>(std::move(m));
 }
 
+// A request id's record, kept at `key` as "<fingerprint> <aggregate id>"
+// by the projection of the event that carried it (see RequestRecordOf).
+absl::StatusOr<std::optional<RequestRecord>> ReadRequestRecord(
+    RedisClient* redis, const std::string& key);
+// The value to keep for the request of `event` (an envelope message);
+// empty when the event came with no request id.
+template <typename Event>
+std::string RequestRecordOf(const Event& event) {
+  if (event.request_id().empty()) return "";
+  return event.request_fingerprint() + " " + event.aggregate_id();
+}
+
 // DedupeStore on Redis: "<prefix>:<event id>" with a time to live, long
 // enough to cover any redelivery window.
 class RedisDedupeStore : public DedupeStore {

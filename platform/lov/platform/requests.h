@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lov/platform/actor.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/proto_util.h"
 
@@ -51,7 +52,8 @@ absl::StatusOr<std::string> MatchPreviousRequest(
 // nothing was changed, so the caller retries.
 absl::Status NotStoredError(const absl::Status& cause, bool has_request_id);
 
-// Fills the envelope every service's event message shares.
+// Fills the envelope every service's event message shares; the actor is
+// the current thread's (CurrentActor).
 template <typename Event>
 void FillEnvelope(Event* event, const std::string& aggregate_id,
                   int64_t version, const std::string& request_id,
@@ -62,6 +64,7 @@ void FillEnvelope(Event* event, const std::string& aggregate_id,
   event->set_aggregate_version(version);
   event->set_request_id(request_id);
   event->set_request_fingerprint(fingerprint);
+  *event->mutable_actor() = CurrentActor();
 }
 
 }  // namespace lov

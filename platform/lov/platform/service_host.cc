@@ -2,6 +2,9 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 #include <grpcpp/support/server_interceptor.h>
 #include <signal.h>
 
@@ -13,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "lov/platform/log.h"
+#include "lov/platform/tls_files.h"
 
 namespace lov {
 namespace {
@@ -86,7 +90,91 @@ class MetricsInterceptorFactory
   std::string service_;
 };
 
+// How often the certificate files are read again, so that a renewed
+// certificate (cert-manager rewrites the mounted Secret well before the old
+// one expires) is served without a restart.
+constexpr unsigned kCertificateRefreshSeconds = 300;
+
+constexpr char kNoCertificate[] =
+    "no TLS certificate for the gRPC port: set --tls-cert and --tls-key "
+    "(LOV_TLS_CERT, LOV_TLS_KEY), and --tls-client-ca (LOV_TLS_CLIENT_CA) to "
+    "accept client certificates; or, in development only, "
+    "--insecure-plaintext (LOV_INSECURE_PLAINTEXT=true)";
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
+    const ServerTls& tls) {
+  if (absl::Status s = tls.Validate(); !s.ok()) return s;
+  if (tls.insecure_plaintext) return grpc::InsecureServerCredentials();
+  namespace gx = grpc::experimental;
+  std::shared_ptr<gx::CertificateProviderInterface> files;
+  if (tls.client_ca_file.empty()) {
+    files = std::make_shared<gx::FileWatcherCertificateProvider>(
+        tls.key_file, tls.cert_file, kCertificateRefreshSeconds);
+  } else {
+    files = std::make_shared<gx::FileWatcherCertificateProvider>(
+        tls.key_file, tls.cert_file, tls.client_ca_file,
+        kCertificateRefreshSeconds);
+  }
+  gx::TlsServerCredentialsOptions options(files);
+  options.watch_identity_key_cert_pairs();
+  if (tls.client_ca_file.empty()) {
+    options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  } else {
+    // Asked for, not required: a person with a bearer token has no
+    // certificate; one that is presented must chain to the client CA.
+    options.watch_root_certs();
+    options.set_cert_request_type(
+        GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+  }
+  return gx::TlsServerCredentials(options);
+}
+
+// "host:port"; an IPv6 address in brackets.
+std::string ListenAddress(const std::string& host, int port) {
+  if (host.find(':') != std::string::npos && host[0] != '[') {
+    return absl::StrCat("[", host, "]:", port);
+  }
+  return absl::StrCat(host, ":", port);
+}
+
+// For the start-up log line.
+const char* TlsMode(const ServerTls& tls) {
+  if (tls.insecure_plaintext) return "off";
+  return tls.client_ca_file.empty() ? "server"
+                                    : "server, client certificates verified";
+}
+
 }  // namespace
+
+absl::Status ServerTls::Validate() const {
+  if (insecure_plaintext) {
+    if (!cert_file.empty() || !key_file.empty() || !client_ca_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--insecure-plaintext (LOV_INSECURE_PLAINTEXT) is set together "
+          "with --tls-cert, --tls-key or --tls-client-ca: choose TLS or "
+          "plaintext");
+    }
+    return absl::OkStatus();
+  }
+  if (cert_file.empty() && key_file.empty()) {
+    return absl::InvalidArgumentError(kNoCertificate);
+  }
+  if (cert_file.empty() || key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert and --tls-key (LOV_TLS_CERT, LOV_TLS_KEY) go together: "
+        "set both");
+  }
+  const TlsFile cert{cert_file, "--tls-cert (LOV_TLS_CERT)"};
+  absl::StatusOr<std::string> chain = ReadCertificates(cert);
+  if (!chain.ok()) return chain.status();
+  absl::Status key =
+      ReadPrivateKeyOf({key_file, "--tls-key (LOV_TLS_KEY)"}, cert, *chain)
+          .status();
+  if (!key.ok() || client_ca_file.empty()) return key;
+  return ReadCertificates(
+             {client_ca_file, "--tls-client-ca (LOV_TLS_CLIENT_CA)"})
+      .status();
+}
 
 KafkaSettings CommonSettings::kafka() const {
   KafkaSettings k;
@@ -133,6 +221,17 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
     if (!value.empty()) s.kafka_security.emplace_back(librdkafka, value);
   }
   s.grpc_port = config.Port("grpc-port", default_grpc_port);
+  s.grpc_listen_address = config.String("grpc-listen-address", "0.0.0.0");
+  if (s.grpc_listen_address.empty()) {
+    config.AddError("--grpc-listen-address (LOV_GRPC_LISTEN_ADDRESS): empty");
+  }
+  s.tls.cert_file = config.String("tls-cert", "");
+  s.tls.key_file = config.String("tls-key", "");
+  s.tls.client_ca_file = config.String("tls-client-ca", "");
+  s.tls.insecure_plaintext = config.Bool("insecure-plaintext", false);
+  if (absl::Status tls = s.tls.Validate(); !tls.ok()) {
+    config.AddError(std::string(tls.message()));
+  }
   s.metrics_port = config.Port("metrics-port", default_metrics_port);
   s.topic_partitions =
       static_cast<int>(config.Int("topic-partitions", 3, 1, 1000));
@@ -199,8 +298,19 @@ absl::Status ServiceHost::Start() {
   grpc::ServerBuilder builder;
   // Without this a second instance on the same port would silently share it.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(absl::StrCat("0.0.0.0:", settings_.grpc_port),
-                           grpc::InsecureServerCredentials(), &bound_port_);
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ServerCredentials(settings_.tls);
+  if (!credentials.ok()) return credentials.status();
+  if (settings_.tls.insecure_plaintext) {
+    const std::string warning =
+        "gRPC WITHOUT TLS (--insecure-plaintext): anyone on the network can "
+        "read and forge every call; for development only";
+    log::Warn(warning, {{"listen_address", settings_.grpc_listen_address}});
+    std::cerr << settings_.service_name << ": WARNING: " << warning << "\n";
+  }
+  builder.AddListeningPort(
+      ListenAddress(settings_.grpc_listen_address, settings_.grpc_port),
+      *credentials, &bound_port_);
   for (auto& [service, name] : services_) builder.RegisterService(service);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
@@ -213,14 +323,18 @@ absl::Status ServiceHost::Start() {
     server_.reset();
     return absl::UnavailableError(
         absl::StrCat("cannot listen for gRPC on port ", settings_.grpc_port,
+                     " of ", settings_.grpc_listen_address,
                      " (in use or not allowed; check --grpc-port / "
-                     "LOV_GRPC_PORT)"));
+                     "LOV_GRPC_PORT and --grpc-listen-address / "
+                     "LOV_GRPC_LISTEN_ADDRESS)"));
   }
   SetServing(false);
   if (absl::Status s = metrics_server_.Start(settings_.metrics_port); !s.ok()) {
     return s;
   }
-  log::Info("listening", {{"grpc_port", bound_port_},
+  log::Info("listening", {{"grpc_address", settings_.grpc_listen_address},
+                          {"grpc_port", bound_port_},
+                          {"tls", TlsMode(settings_.tls)},
                           {"metrics_port", metrics_server_.port()}});
   return absl::OkStatus();
 }

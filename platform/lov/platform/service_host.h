@@ -20,6 +20,24 @@
 
 namespace lov {
 
+// TLS on the gRPC port. A certificate is required unless
+// insecure_plaintext, which is for development only and logs a warning.
+struct ServerTls {
+  std::string cert_file;  // --tls-cert / LOV_TLS_CERT: PEM chain
+  std::string key_file;   // --tls-key / LOV_TLS_KEY: its PEM private key
+  // --tls-client-ca / LOV_TLS_CLIENT_CA: PEM CA bundle. When set, callers
+  // may present a client certificate (mutual TLS for services and system
+  // clients) and any certificate presented must chain to it; callers
+  // without one (people with bearer tokens) still connect.
+  std::string client_ca_file;
+  bool insecure_plaintext = false;  // --insecure-plaintext
+
+  // OK, or the one problem to fix, naming the settings: no certificate and
+  // no --insecure-plaintext, both, a certificate without its key, or a file
+  // that cannot be read or does not hold what it should.
+  absl::Status Validate() const;
+};
+
 // Settings every service reads the same way (flag / LOV_* variable).
 struct CommonSettings {
   std::string service_name;
@@ -31,7 +49,11 @@ struct CommonSettings {
   // --kafka-sasl-password, --kafka-ssl-ca-location (LOV_KAFKA_...): see
   // KafkaSettings::security. Unset: plaintext.
   std::vector<std::pair<std::string, std::string>> kafka_security;
-  int grpc_port = 0;          // --grpc-port / LOV_GRPC_PORT
+  int grpc_port = 0;  // --grpc-port / LOV_GRPC_PORT
+  // --grpc-listen-address / LOV_GRPC_LISTEN_ADDRESS: the interface the gRPC
+  // port listens on ("127.0.0.1" for a local run).
+  std::string grpc_listen_address = "0.0.0.0";
+  ServerTls tls;              // --tls-cert, --tls-key, --tls-client-ca, ...
   int metrics_port = 0;       // --metrics-port / LOV_METRICS_PORT
   int topic_partitions = 3;   // --topic-partitions, used when creating topics
   int topic_replication = 1;  // --topic-replication
@@ -60,8 +82,9 @@ int FailStartup(const std::string& service, const absl::Status& status);
 // SIGINT are delivered to ServiceHost's waiter instead of killing the process.
 void BlockTerminationSignals();
 
-// Runs a gRPC server (callback API) with the standard health service and
-// server reflection, per-RPC metrics, and a graceful shutdown on SIGTERM:
+// Runs a gRPC server (callback API) over TLS (settings.tls) with the
+// standard health service and server reflection, per-RPC metrics, and a
+// graceful shutdown on SIGTERM:
 // health NOT_SERVING -> Shutdown(deadline) -> the registered shutdown steps
 // in order (close consumers, then flush the producer).
 class ServiceHost {
@@ -70,8 +93,9 @@ class ServiceHost {
   ~ServiceHost();
 
   void Register(grpc::Service* service, const std::string& full_name);
-  // Binds the ports; a busy or bad port is a clear error. Health starts
-  // NOT_SERVING until SetServing(true) (e.g. after a state rebuild).
+  // Binds the ports; a busy or bad port, or TLS settings that do not
+  // validate, are a clear error. Health starts NOT_SERVING until
+  // SetServing(true) (e.g. after a state rebuild).
   absl::Status Start();
   void SetServing(bool serving);
   void OnShutdown(std::function<void()> step);

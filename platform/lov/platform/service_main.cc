@@ -1,6 +1,10 @@
 #include "lov/platform/service_main.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "lov/platform/credential_authenticator.h"
+#include "lov/platform/kafka_audit_sink.h"
 #include "lov/platform/log.h"
 #include "lov/platform/topics.h"
 
@@ -68,11 +72,69 @@ std::vector<TopicSpec> TopicsOf(const ServiceSpec& spec,
                                  1,
                                  common.topic_replication,
                                  {}}};
-  for (const std::string& base : spec.topics) {
+  // The audit log every service writes to (call_guard.h).
+  std::vector<std::string> bases = spec.topics;
+  if (std::find(bases.begin(), bases.end(), topics::kAudit) == bases.end()) {
+    bases.push_back(topics::kAudit);
+  }
+  for (const std::string& base : bases) {
     out.push_back({common.Topic(base), common.topic_partitions,
                    common.topic_replication, EventTopicConfig()});
   }
   return out;
+}
+
+// Who may call: OIDC bearer tokens checked against the identity provider's
+// keys, and client certificates the TLS handshake verified. Without either,
+// only the explicit development setting lets calls in (with a warning).
+struct AuthSettings {
+  std::string jwks_file;
+  auth::VerifierOptions verifier;
+  bool insecure_no_auth = false;
+};
+
+AuthSettings ReadAuthSettings(Config& config) {
+  AuthSettings a;
+  a.jwks_file = config.String("oidc-jwks-file", "");
+  a.verifier.issuer = config.String("oidc-issuer", "");
+  a.verifier.audience = config.String("oidc-audience", "lov");
+  a.verifier.clock_skew =
+      absl::Seconds(config.Int("oidc-clock-skew-seconds", 60, 0, 600));
+  a.insecure_no_auth = config.Bool("insecure-no-auth", false);
+  return a;
+}
+
+absl::Status ConfigureCallers(const AuthSettings& a, const std::string& name,
+                              EventProducer* producer,
+                              const CommonSettings& common,
+                              const Clock* clock) {
+  SetSystemActor(name);
+  CallGuardSettings guard;
+  guard.audit = std::make_shared<KafkaAuditSink>(
+      producer, common.Topic(topics::kAudit), "/lov/" + name);
+  if (!a.jwks_file.empty()) {
+    absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> verifier =
+        auth::TokenVerifier::FromJwksFile(a.jwks_file, a.verifier, clock);
+    if (!verifier.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--oidc-jwks-file / LOV_OIDC_JWKS_FILE: ",
+                       verifier.status().message()));
+    }
+    guard.authenticator = std::make_shared<CredentialAuthenticator>(
+        std::shared_ptr<const auth::TokenVerifier>(std::move(*verifier)));
+  } else if (a.insecure_no_auth) {
+    log::Warn(
+        "--insecure-no-auth: every call is let in without a credential, for "
+        "development only; never in production");
+    guard.development_open = true;
+  } else {
+    return absl::InvalidArgumentError(
+        "no identity provider configured: set --oidc-jwks-file "
+        "(LOV_OIDC_JWKS_FILE) and --oidc-issuer (LOV_OIDC_ISSUER), or for "
+        "development only --insecure-no-auth (LOV_INSECURE_NO_AUTH=true)");
+  }
+  ConfigureCallGuard(std::move(guard));
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -86,6 +148,7 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   CommonSettings common =
       ReadCommonSettings(config, spec.name, spec.grpc_port, spec.metrics_port);
   const int workers = static_cast<int>(config.Int("workers", 8, 1, 256));
+  const AuthSettings auth_settings = ReadAuthSettings(config);
   if (spec.flags) spec.flags(config);
   if (absl::Status s = config.Validate(); !s.ok()) return fail(s);
 
@@ -104,6 +167,11 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   }
 
   ServiceContext ctx(&config, common, redis.get(), producer->get(), workers);
+  if (absl::Status s = ConfigureCallers(auth_settings, spec.name,
+                                        producer->get(), common, ctx.clock());
+      !s.ok()) {
+    return fail(s);
+  }
   if (absl::Status s = spec.wire(ctx); !s.ok()) return fail(s);
   ServiceHost host(common);
   for (auto& [service, name] : ctx.services_) host.Register(service, name);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "lov/platform/call_guard.h"
 #include "lov/platform/service_host.h"
 
 namespace lov {
@@ -33,21 +34,39 @@ class WorkerPool {
   std::vector<std::thread> threads_;
 };
 
-// Runs `work` (returning absl::Status) on the pool and finishes the unary
-// call with the mapped gRPC status. No exception escapes: one becomes
-// INTERNAL.
+// One unary call: on the pool, the call guard admits the caller (identity
+// and the RPC's policy), `work` runs with the caller as the actor of what it
+// publishes, the audit record is written if the policy asks for one, and the
+// call finishes with the mapped gRPC status. No exception escapes: one
+// becomes INTERNAL.
 template <typename Work>
-grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
-                                   WorkerPool& pool, Work work) {
+grpc::ServerUnaryReactor* RunUnary(
+    grpc::CallbackServerContext* context, WorkerPool& pool,
+    const google::protobuf::MethodDescriptor* method,
+    const google::protobuf::Message* request,
+    const google::protobuf::Message* response, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pool.Submit([reactor, work = std::move(work)]() mutable {
-    absl::Status status;
-    try {
-      status = work();
-    } catch (const std::exception& e) {
-      status = absl::InternalError(std::string("unexpected: ") + e.what());
-    } catch (...) {
-      status = absl::InternalError("unexpected exception");
+  pool.Submit([reactor, context, method, request, response,
+               work = std::move(work)]() mutable {
+    auth::v1::Actor actor;
+    absl::Status status =
+        method == nullptr
+            ? absl::InternalError("the RPC has no method descriptor")
+            : AdmitCall(*context, *method, *request, &actor);
+    if (status.ok()) {
+      ScopedActor as(actor);
+      try {
+        status = work();
+      } catch (const std::exception& e) {
+        status = absl::InternalError(std::string("unexpected: ") + e.what());
+      } catch (...) {
+        status = absl::InternalError("unexpected exception");
+      }
+    }
+    if (method != nullptr && (status.ok() || !actor.subject().empty())) {
+      absl::Status audited =
+          AuditCall(*method, actor, *request, response, status);
+      if (status.ok() && !audited.ok()) status = audited;
     }
     reactor->Finish(ToGrpcStatus(status));
   });
@@ -59,15 +78,18 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
 // The one gRPC handler of a unary RPC: inside a CallbackService with members
 // `app_` (whose `Method(const Request&)` returns absl::StatusOr<Response>)
 // and `pool_` (WorkerPool*), and with the proto package as `v1`.
-#define LOV_UNARY_RPC(Method, Request, Response)                         \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, \
-                                   const v1::Request* request,           \
-                                   v1::Response* response) override {    \
-    return ::lov::RunUnary(context, *pool_, [this, request, response] {  \
-      auto result = app_->Method(*request);                              \
-      if (result.ok()) *response = std::move(*result);                   \
-      return result.status();                                            \
-    });                                                                  \
+#define LOV_UNARY_RPC(Method, Request, Response)                              \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context,      \
+                                   const v1::Request* request,                \
+                                   v1::Response* response) override {         \
+    static const auto* method =                                               \
+        ::lov::MethodOf(v1::Request::descriptor(), #Method);                  \
+    return ::lov::RunUnary(context, *pool_, method, request, response,        \
+                           [this, request, response] {                        \
+                             auto result = app_->Method(*request);            \
+                             if (result.ok()) *response = std::move(*result); \
+                             return result.status();                          \
+                           });                                                \
   }
 
 #endif  // LOV_PLATFORM_WORKER_POOL_H_

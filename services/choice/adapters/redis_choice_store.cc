@@ -215,16 +215,7 @@ absl::StatusOr<std::optional<v1::ChoicePolicy>> RedisChoiceStore::GetPolicy() {
 
 absl::StatusOr<std::optional<RequestRecord>> RedisChoiceStore::GetRequest(
     const std::string& request_id) {
-  absl::StatusOr<RedisReply> r =
-      redis_->Command({"GET", Key("request:" + request_id)});
-  if (!r.ok()) return r.status();
-  if (r->is_nil()) return std::optional<RequestRecord>();
-  auto space = r->str.find(' ');
-  if (space == std::string::npos) {
-    return absl::DataLossError("corrupt request record");
-  }
-  return std::optional<RequestRecord>(
-      RequestRecord{r->str.substr(0, space), r->str.substr(space + 1)});
+  return ReadRequestRecord(redis_, Key("request:" + request_id));
 }
 
 absl::StatusOr<RotationPointer> RedisChoiceStore::GetRotation(
@@ -342,10 +333,7 @@ absl::StatusOr<std::map<std::string, Occupancy>> RedisChoiceStore::Occupied(
 }
 
 absl::Status RedisChoiceStore::Apply(const v1::ChoiceEvent& event) {
-  const std::string request_record =
-      event.request_id().empty() ? ""
-                                 : absl::StrCat(event.request_fingerprint(),
-                                                " ", event.aggregate_id());
+  const std::string request_record = RequestRecordOf(event);
   if (event.has_policy_configured()) {
     Ops ops(Key("policy"));
     if (!request_record.empty()) {
@@ -400,9 +388,8 @@ absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event) {
 
     Ops ops(client_key);
     if (!event.request_id().empty()) {
-      ops.Add(
-          "SET", Key("request:" + event.request_id()),
-          absl::StrCat(event.request_fingerprint(), " ", event.aggregate_id()));
+      ops.Add("SET", Key("request:" + event.request_id()),
+              RequestRecordOf(event));
     }
     if (event.has_client_registered() &&
         !event.client_registered().personnummer_hmac().empty()) {

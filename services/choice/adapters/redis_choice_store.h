@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "lov/platform/redis.h"
 #include "lov/choice/ports.h"
+#include "lov/platform/redis.h"
 
 namespace lov::choice {
 

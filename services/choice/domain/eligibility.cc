@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "lov/registry/contract/provider_record.h"
 #include "lov/platform/stockholm_time.h"
+#include "lov/registry/contract/provider_record.h"
 
 namespace lov::choice {
 

@@ -50,8 +50,7 @@ class ChoiceServiceTest : public ::testing::Test {
         "services/registry/registry",
         std::vector<std::string>{"--namespace=" + ns_});
     ASSERT_TRUE(registry_->Start().ok()) << registry_->Log();
-    registry_stub_ = reg::RegistryService::NewStub(grpc::CreateChannel(
-        registry_->target(), grpc::InsecureChannelCredentials()));
+    registry_stub_ = reg::RegistryService::NewStub(registry_->Channel());
   }
 
   // Each test starts its replicas once: a replaced consumer-group member
@@ -64,8 +63,7 @@ class ChoiceServiceTest : public ::testing::Test {
           "services/choice/choice",
           std::vector<std::string>{"--namespace=" + ns_});
       ASSERT_TRUE(p->Start().ok()) << p->Log();
-      stubs_.push_back(v1::ChoiceService::NewStub(grpc::CreateChannel(
-          p->target(), grpc::InsecureChannelCredentials())));
+      stubs_.push_back(v1::ChoiceService::NewStub(p->Channel()));
       choice_.push_back(std::move(p));
     }
   }

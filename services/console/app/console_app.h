@@ -23,11 +23,11 @@
 
 #include "absl/status/status.h"
 #include "lov/console/domain/dashboard_model.h"
+#include "lov/console/ports.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/topics.h"
 #include "nlohmann/json.hpp"
-#include "lov/console/ports.h"
 
 namespace lov::console {
 

@@ -2,14 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "fixed_clock.h"
 #include "lov/platform/event_envelope.h"
 
 namespace lov::console {
 namespace {
 
-class FixedClock : public Clock {
- public:
-  absl::Time Now() const override { return absl::FromUnixSeconds(1795000000); }
+// 2026-11-18: the console's "now" in these tests.
+struct FixedClock : ::lov::testing::FixedClock {
+  FixedClock()
+      : ::lov::testing::FixedClock(absl::FromUnixSeconds(1795000000)) {}
 };
 
 CloudEvent ZoneHealthEvent(const std::string& id, const std::string& topic) {

@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
-#include "lov/registry/contract/provider_record.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
+#include "lov/registry/contract/provider_record.h"
 
 namespace lov::console {
 namespace {

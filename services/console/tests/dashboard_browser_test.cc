@@ -13,8 +13,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "lov/console/tests/chromium.h"
 #include "lov/choice/v1/events.pb.h"
+#include "lov/console/tests/chromium.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/http_server.h"
 #include "lov/platform/ids.h"
@@ -56,8 +56,7 @@ class ConsoleDashboardTest : public ::testing::Test {
         "services/registry/registry",
         std::vector<std::string>{"--namespace=" + ns_});
     ASSERT_TRUE(registry_->Start().ok()) << registry_->Log();
-    stub_ = rv1::RegistryService::NewStub(grpc::CreateChannel(
-        registry_->target(), grpc::InsecureChannelCredentials()));
+    stub_ = rv1::RegistryService::NewStub(registry_->Channel());
     auto producer = EventProducer::Create(Stack().kafka("console-test"));
     ASSERT_TRUE(producer.ok()) << producer.status();
     producer_ = std::move(*producer);

@@ -1,8 +1,8 @@
 #include "lov/registry/adapters/redis_registry_store.h"
 
 #include "absl/strings/str_cat.h"
-#include "lov/registry/domain/history.h"
 #include "lov/platform/proto_util.h"
+#include "lov/registry/domain/history.h"
 
 namespace lov::registry {
 namespace {
@@ -59,15 +59,7 @@ absl::StatusOr<std::vector<v1::Provider>> RedisRegistryStore::ListProviders() {
 
 absl::StatusOr<std::optional<RequestRecord>> RedisRegistryStore::GetRequest(
     const std::string& request_id) {
-  absl::StatusOr<RedisReply> r =
-      redis_->Command({"GET", Key("request:" + request_id)});
-  if (!r.ok()) return r.status();
-  if (r->is_nil()) return std::optional<RequestRecord>();
-  auto space = r->str.find(' ');
-  if (space == std::string::npos)
-    return absl::DataLossError("corrupt request record");
-  return std::optional<RequestRecord>(
-      RequestRecord{r->str.substr(0, space), r->str.substr(space + 1)});
+  return ReadRequestRecord(redis_, Key("request:" + request_id));
 }
 
 absl::StatusOr<std::vector<v1::HistoryEntry>> RedisRegistryStore::History(
@@ -86,10 +78,7 @@ absl::StatusOr<std::vector<v1::HistoryEntry>> RedisRegistryStore::History(
 }
 
 absl::Status RedisRegistryStore::Apply(const v1::RegistryEvent& event) {
-  std::string request_record = event.request_id().empty()
-                                   ? ""
-                                   : absl::StrCat(event.request_fingerprint(),
-                                                  " ", event.aggregate_id());
+  const std::string request_record = RequestRecordOf(event);
   std::vector<std::string> keys, args;
   if (event.has_municipality_configured()) {
     keys = {Key("municipality"), Key("history:municipality"),

@@ -1,8 +1,8 @@
 #ifndef LOV_SERVICES_REGISTRY_API_REGISTRY_GRPC_H_
 #define LOV_SERVICES_REGISTRY_API_REGISTRY_GRPC_H_
 
-#include "lov/registry/app/registry_app.h"
 #include "lov/platform/worker_pool.h"
+#include "lov/registry/app/registry_app.h"
 #include "lov/registry/v1/registry.grpc.pb.h"
 
 namespace lov::registry {
@@ -28,7 +28,7 @@ class RegistryGrpc final : public v1::RegistryService::CallbackService {
   LOV_UNARY_RPC(GetProvider, GetProviderRequest, ProviderStatus)
   LOV_UNARY_RPC(ListProviders, ListProvidersRequest, ListProvidersResponse)
   LOV_UNARY_RPC(GetProviderHistory, GetProviderHistoryRequest,
-                   GetProviderHistoryResponse)
+                GetProviderHistoryResponse)
 
   LOV_UNARY_RPC(GetMunicipality, GetMunicipalityRequest, Municipality)
 

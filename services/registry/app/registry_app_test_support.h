@@ -14,13 +14,14 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "fixed_clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "status_matchers.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/proto_util.h"
 #include "lov/registry/app/registry_app.h"
 #include "lov/registry/domain/history.h"
+#include "status_matchers.h"
 
 namespace lov::registry {
 namespace test_support {
@@ -108,13 +109,10 @@ class FakePublisher : public EventPublisher {
   absl::Status fail_with_;
 };
 
-class FixedClock : public Clock {
- public:
-  absl::Time Now() const override { return now_; }
-  // 09:00 UTC = 10:00 in Stockholm on 2025-03-10.
-  absl::Time now_ = absl::FromCivil(absl::CivilSecond(2025, 3, 10, 9, 0, 0),
-                                    absl::UTCTimeZone());
-};
+using ::lov::testing::FixedClock;
+using ::lov::testing::UtcTime;
+// The tests' "now": 09:00 UTC = 10:00 in Stockholm on 2025-03-10.
+inline absl::Time TestNow() { return UtcTime(2025, 3, 10, 9); }
 
 using ::lov::testing::IsError;
 
@@ -265,7 +263,7 @@ class RegistryAppTest : public ::testing::Test {
 
   FakeStore store_;
   FakePublisher publisher_;
-  FixedClock clock_;
+  FixedClock clock_{TestNow()};
   RegistryApp app_{&store_, &publisher_, &clock_};
 };
 

@@ -1,9 +1,9 @@
 #ifndef LOV_SERVICES_REGISTRY_DOMAIN_HISTORY_H_
 #define LOV_SERVICES_REGISTRY_DOMAIN_HISTORY_H_
 
+#include "lov/registry/contract/provider_record.h"
 #include "lov/registry/v1/events.pb.h"
 #include "lov/registry/v1/registry.pb.h"
-#include "lov/registry/contract/provider_record.h"
 
 namespace lov::registry {
 

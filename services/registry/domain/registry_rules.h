@@ -10,8 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "lov/registry/v1/registry.pb.h"
 #include "lov/registry/contract/provider_record.h"
+#include "lov/registry/v1/registry.pb.h"
 
 namespace lov::registry {
 

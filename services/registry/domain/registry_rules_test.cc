@@ -12,8 +12,8 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "status_matchers.h"
 #include "lov/platform/proto_util.h"
+#include "status_matchers.h"
 
 namespace lov::registry {
 namespace {

@@ -63,10 +63,7 @@ class RegistryServiceTest : public ::testing::Test {
     Connect();
   }
 
-  void Connect() {
-    stub_ = v1::RegistryService::NewStub(grpc::CreateChannel(
-        service_->target(), grpc::InsecureChannelCredentials()));
-  }
+  void Connect() { stub_ = v1::RegistryService::NewStub(service_->Channel()); }
 
   template <typename Req, typename Resp>
   grpc::Status Call(grpc::Status (v1::RegistryService::Stub::*method)(
@@ -342,9 +339,11 @@ TEST(RegistryConfigTest, BadConfigurationEndsWithAClearMessage) {
             std::string::npos)
       << bad_port.output;
 
-  auto no_broker = lov::testing::RunToCompletion(
-      "services/registry/registry",
-      {"--kafka-brokers=127.0.0.1:1", "--redis-addr=" + Stack().redis_addr});
+  std::vector<std::string> no_broker_flags = Stack().ServiceTlsFlags();
+  no_broker_flags.push_back("--kafka-brokers=127.0.0.1:1");
+  no_broker_flags.push_back("--redis-addr=" + Stack().redis_addr);
+  auto no_broker = lov::testing::RunToCompletion("services/registry/registry",
+                                                 no_broker_flags);
   EXPECT_EQ(no_broker.exit_code, 1);
   EXPECT_NE(no_broker.output.find("cannot reach Kafka at 127.0.0.1:1"),
             std::string::npos)

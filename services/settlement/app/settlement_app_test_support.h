@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "fixed_clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/platform/clock.h"
@@ -253,13 +254,10 @@ class RecordingPublisher : public EventPublisher {
   absl::Status fail_with_;
 };
 
-class FixedClock : public Clock {
- public:
-  absl::Time Now() const override { return now_; }
-  // 09:00 UTC on Monday 5 February 2024: January has ended.
-  absl::Time now_ = absl::FromCivil(absl::CivilSecond(2024, 2, 5, 9, 0, 0),
-                                    absl::UTCTimeZone());
-};
+using ::lov::testing::FixedClock;
+using ::lov::testing::UtcTime;
+// The tests' "now": 09:00 UTC on Monday 5 February 2024: January has ended.
+inline absl::Time TestNow() { return UtcTime(2024, 2, 5, 9); }
 
 inline std::vector<Payload> PayloadsOf(
     const std::vector<v1::SettlementEvent>& events) {
@@ -356,7 +354,7 @@ class SettlementAppFixture : public ::testing::Test {
 
   FakeSettlementStore store_;
   RecordingPublisher publisher_;
-  FixedClock clock_;
+  FixedClock clock_{TestNow()};
   // Small sources parts, so that an approval is split into several.
   SettlementApp app_{&store_, &publisher_, &clock_, /*sources_part_bytes=*/16};
 };

@@ -131,8 +131,7 @@ class SettlementFixture : public ::testing::Test {
 
   // A new channel to the (re)started service.
   void Connect() {
-    stub_ = v1::SettlementService::NewStub(grpc::CreateChannel(
-        service_->target(), grpc::InsecureChannelCredentials()));
+    stub_ = v1::SettlementService::NewStub(service_->Channel());
   }
 
   template <typename Req, typename Resp>

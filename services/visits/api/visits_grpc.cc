@@ -3,6 +3,7 @@
 #include <deque>
 #include <mutex>
 
+#include "lov/platform/call_guard.h"
 #include "lov/platform/log.h"
 
 namespace lov::visits {
@@ -14,14 +15,25 @@ class UploadReactor final
     : public grpc::ServerBidiReactor<v1::UploadVisitsRequest,
                                      v1::UploadVisitsResponse> {
  public:
-  UploadReactor(VisitsApp* app, WorkerPool* pool, size_t batch_size)
-      : app_(app), pool_(pool), batch_size_(batch_size) {
+  UploadReactor(grpc::CallbackServerContext* context, VisitsApp* app,
+                WorkerPool* pool, size_t batch_size)
+      : context_(context),
+        method_(
+            MethodOf(v1::UploadVisitsRequest::descriptor(), "UploadVisits")),
+        app_(app),
+        pool_(pool),
+        batch_size_(batch_size) {
     StartRead(&incoming_);
   }
 
   void OnReadDone(bool ok) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     if (!ok) {
+      reads_done_ = true;
+    } else if (absl::Status s = Admit(); !s.ok()) {
+      // What was admitted before is still handled; then the refusal ends
+      // the stream.
+      refused_ = s;
       reads_done_ = true;
     } else {
       buffered_.push_back(std::move(*incoming_.mutable_report()));
@@ -60,6 +72,41 @@ class UploadReactor final
   }
 
  private:
+  // The first report admits the caller (credential and policy); every
+  // report after it must stay in the caller's scope.
+  absl::Status Admit() {
+    if (method_ == nullptr) return absl::InternalError("UploadVisits unknown");
+    absl::Status s = admitted_
+                         ? AdmitNext(*method_, actor_, incoming_)
+                         : AdmitCall(*context_, *method_, incoming_, &actor_);
+    if (s.ok()) {
+      admitted_ = true;
+    } else if (!actor_.subject().empty()) {
+      RecordAudit(*method_, actor_, {incoming_.report().client_id()},
+                  {incoming_.report().provider_id()}, "", s)
+          .IgnoreError();  // the call is refused either way
+    }
+    return s;
+  }
+
+  // The batch's audit record; outcomes become errors (send again) if it
+  // cannot be written.
+  void Audit(const std::vector<v1::VisitReport>& batch,
+             std::vector<v1::ReportOutcome>& outcomes) {
+    std::vector<std::string> clients, providers;
+    for (const auto& r : batch) {
+      clients.push_back(r.client_id());
+      providers.push_back(r.provider_id());
+    }
+    absl::Status s =
+        RecordAudit(*method_, actor_, clients, providers, "", absl::OkStatus());
+    if (s.ok()) return;
+    for (auto& o : outcomes) {
+      o.set_error_code(static_cast<int>(grpc::StatusCode::UNAVAILABLE));
+      o.set_error_message(std::string(s.message()));
+    }
+  }
+
   void MaybeProcessLocked() {
     if (processing_ || broken_ || buffered_.empty()) return;
     std::vector<v1::VisitReport> batch;
@@ -79,7 +126,9 @@ class UploadReactor final
     pool_->Submit([this, batch = std::move(batch), first] {
       std::vector<v1::ReportOutcome> outcomes;
       try {
+        ScopedActor as(actor_);
         outcomes = app_->Ingest(batch);
+        Audit(batch, outcomes);
       } catch (const std::exception& e) {
         log::Error("upload batch failed", {{"error", e.what()}});
         outcomes.resize(batch.size());
@@ -127,13 +176,18 @@ class UploadReactor final
     }
     if (reads_done_ && buffered_.empty() && writes_.empty()) {
       finished_ = true;
-      Finish(grpc::Status::OK);
+      Finish(ToGrpcStatus(refused_));
     }
   }
 
+  grpc::CallbackServerContext* context_;
+  const google::protobuf::MethodDescriptor* method_;
   VisitsApp* app_;
   WorkerPool* pool_;
   const size_t batch_size_;
+  auth::v1::Actor actor_;
+  bool admitted_ = false;
+  absl::Status refused_;
   // Recursive: gRPC may run a reaction inline from a Start* call.
   std::recursive_mutex mu_;
   v1::UploadVisitsRequest incoming_;
@@ -154,7 +208,8 @@ class UploadReactor final
 
 grpc::ServerBidiReactor<v1::UploadVisitsRequest, v1::UploadVisitsResponse>*
 VisitsGrpc::UploadVisits(grpc::CallbackServerContext* context) {
-  return new UploadReactor(app_, pool_, static_cast<size_t>(batch_size_));
+  return new UploadReactor(context, app_, pool_,
+                           static_cast<size_t>(batch_size_));
 }
 
 }  // namespace lov::visits

@@ -170,7 +170,7 @@ class VisitsAppTest : public ::testing::Test {
   FakeVisitStore store_;
   RecordingPublisher publisher_;
   FakeTopicEnd topic_end_;
-  FixedClock clock_;
+  FixedClock clock_{TestNow()};
   VisitsApp app_{&store_, &publisher_, &topic_end_,
                  &clock_, Limits{},    kInstance};
 };

@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "fixed_clock.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/proto_util.h"
 #include "lov/visits/ports.h"
@@ -440,13 +441,10 @@ class FakeTopicEnd : public TopicEnd {
   std::map<int32_t, int64_t> high_ = {{0, 0}};
 };
 
-class FixedClock : public Clock {
- public:
-  absl::Time Now() const override { return now_; }
-  // 12:00 UTC = 13:00 in Stockholm on Monday 2025-03-31.
-  absl::Time now_ = absl::FromCivil(absl::CivilSecond(2025, 3, 31, 12, 0, 0),
-                                    absl::UTCTimeZone());
-};
+using ::lov::testing::FixedClock;
+using ::lov::testing::UtcTime;
+// The tests' "now": 12:00 UTC = 13:00 in Stockholm on Monday 2025-03-31.
+inline absl::Time TestNow() { return UtcTime(2025, 3, 31, 12); }
 
 }  // namespace lov::visits
 

@@ -71,8 +71,7 @@ class VisitsServiceTest : public ::testing::Test {
         "services/visits/visits",
         std::vector<std::string>{"--namespace=" + ns_, "--workers=4"});
     ASSERT_TRUE(service_->Start().ok()) << service_->Log();
-    stub_ = v1::VisitsService::NewStub(grpc::CreateChannel(
-        service_->target(), grpc::InsecureChannelCredentials()));
+    stub_ = v1::VisitsService::NewStub(service_->Channel());
   }
 
   std::string Topic(const std::string& base) const { return ns_ + "." + base; }

@@ -90,6 +90,38 @@ TEST_F(LovctlRegistryTest, MunicipalityShowListsZonesAndHours) {
       << r.output;
 }
 
+// TLS from --ca, --cert, --key (the environment's LOV_TLS_* cleared here),
+// and what lovctl says when they are wrong.
+TEST_F(LovctlRegistryTest, TlsSettingsFromFlagsAndTheirErrors) {
+  const std::vector<std::string> no_env = {
+      "LOV_TLS_CA=", "LOV_TLS_CLIENT_CERT=", "LOV_TLS_CLIENT_KEY="};
+  const ClientTls lovctl = lov::testing::Stack().Client("system:lovctl");
+  auto run = [&](std::vector<std::string> tls_flags) {
+    tls_flags.insert(tls_flags.begin(), "--registry=" + registry_->target());
+    tls_flags.insert(tls_flags.end(), {"municipality", "show"});
+    return RunToCompletion("tools/lovctl/lovctl", tls_flags, absl::Seconds(60),
+                           no_env);
+  };
+  RunResult r = run({"--ca", lovctl.ca_file, "--cert", lovctl.cert_file,
+                     "--key", lovctl.key_file});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Contains(r, "Norrtälje (0188)")) << r.output;
+
+  r = run({});  // the system's roots do not know the local CA
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(Contains(r, "cannot reach the service")) << r.output;
+  EXPECT_TRUE(Contains(r, "check the TLS settings: --ca, --cert, --key"))
+      << r.output;
+
+  r = run({"--ca", lovctl.ca_file, "--cert", "/nonexistent.crt", "--key",
+           lovctl.key_file});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(Contains(r,
+                       "lovctl: LOV_TLS_CLIENT_CERT (lovctl --cert): "
+                       "cannot read /nonexistent.crt"))
+      << r.output;
+}
+
 TEST_F(LovctlRegistryTest, ProviderLifecycleThroughTheCommandLine) {
   RunResult r = Lovctl({"provider", "apply", "--id", "prv-5565541645",
                         "--zones", "north,city", "--categories",

@@ -239,7 +239,7 @@ class ChoiceAppTest : public ::testing::Test {
 
   FakeChoiceStore store_;
   FakePublisher publisher_;
-  FixedClock clock_;
+  FixedClock clock_{TestNow()};
   ChoiceApp app_{&store_, &publisher_, &clock_, PersonnummerKey(kPnrKey)};
 };
 

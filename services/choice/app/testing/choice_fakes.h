@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "fixed_clock.h"
 #include "gtest/gtest.h"
 #include "lov/choice/domain/client_state.h"
 #include "lov/choice/ports.h"
@@ -337,13 +338,10 @@ class FakePublisher : public EventPublisher {
   absl::Status fail_with_;
 };
 
-class FixedClock : public Clock {
- public:
-  absl::Time Now() const override { return now_; }
-  // 09:00 UTC = 10:00 in Stockholm on Monday 2025-03-10.
-  absl::Time now_ = absl::FromCivil(absl::CivilSecond(2025, 3, 10, 9, 0, 0),
-                                    absl::UTCTimeZone());
-};
+using ::lov::testing::FixedClock;
+using ::lov::testing::UtcTime;
+// The tests' "now": 09:00 UTC = 10:00 in Stockholm on Monday 2025-03-10.
+inline absl::Time TestNow() { return UtcTime(2025, 3, 10, 9); }
 
 }  // namespace lov::choice
 

@@ -3,6 +3,7 @@
 // previewed, with the corrections of earlier months it books, is fixed for
 // good.
 #include "absl/strings/str_cat.h"
+#include "lov/platform/actor.h"
 #include "lov/platform/log.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
@@ -50,7 +51,7 @@ absl::StatusOr<v1::Statement> SettlementApp::ApproveStatement(
         }
         statement->set_status(v1::STATEMENT_STATUS_APPROVED);
         *statement->mutable_approved_at() = ToProtoTime(clock_->Now());
-        statement->set_approved_by(request.approved_by());
+        statement->set_approved_by(AccountableName(request.approved_by()));
         absl::StatusOr<std::vector<Event>> events =
             AdjustmentEvents(*statement, *month, adjustments);
         if (!events.ok()) return events.status();

@@ -1,6 +1,7 @@
 // A controller reviews the exceptions of a visit's current version
 // (granskning av avvikelser): accepted, or queried with the provider.
 #include "absl/strings/str_cat.h"
+#include "lov/platform/actor.h"
 #include "lov/platform/identity_numbers.h"
 #include "lov/visits/app/visits_app.h"
 
@@ -61,8 +62,8 @@ absl::StatusOr<VisitsApp::Reviewable> VisitsApp::LoadReviewable(
 
 absl::StatusOr<v1::ExceptionEntry> VisitsApp::ReviewExceptions(
     const v1::ReviewExceptionsRequest& request) {
-  if (absl::Status s =
-          RequireVisitCommand(request, request.reviewed_by(), "reviewed_by");
+  const std::string reviewer = AccountableName(request.reviewed_by());
+  if (absl::Status s = RequireVisitCommand(request, reviewer, "reviewed_by");
       !s.ok()) {
     return s;
   }
@@ -95,7 +96,7 @@ absl::StatusOr<v1::ExceptionEntry> VisitsApp::ReviewExceptions(
         for (const auto& x : visit->entry->exceptions()) r->add_codes(x.code());
         r->set_outcome(request.outcome());
         r->set_note(request.note());
-        r->set_reviewed_by(request.reviewed_by());
+        r->set_reviewed_by(reviewer);
         v1::ExceptionEntry entry = std::move(*visit->entry);
         *entry.mutable_review() = *r;
         return VisitDecision<v1::ExceptionEntry>({std::move(event)},

@@ -1,0 +1,101 @@
+#ifndef LOV_PLATFORM_CALL_GUARD_H_
+#define LOV_PLATFORM_CALL_GUARD_H_
+
+// The one place every RPC passes before and after its work (the gRPC edge,
+// RunUnary and the visits upload stream, calls it):
+//   before: who is calling (Authenticator: a bearer token or a verified
+//           client certificate) and may they (the RPC's Policy, read from
+//           its proto; a provider's scope from its credential);
+//   during: the caller is the actor of every event the work publishes
+//           (CurrentActor, read by the CommandRunner);
+//   after:  the audit record, written before the answer goes out, for the
+//           RPCs whose policy asks for one (refused and failed calls too).
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "lov/auth/v1/actor.pb.h"
+#include "lov/auth/v1/audit.pb.h"
+#include "lov/auth/v1/policy.pb.h"
+#include "lov/platform/actor.h"
+
+namespace lov {
+
+// Who is calling, from the call's credential.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  // UNAUTHENTICATED, with a short reason, when the call carries no valid
+  // credential.
+  virtual absl::StatusOr<auth::v1::Actor> Authenticate(
+      const grpc::ServerContextBase& context) = 0;
+};
+
+// Where audit records go (the append-only topic lov.audit.v1); returns once
+// the record is durable.
+class AuditSink {
+ public:
+  virtual ~AuditSink() = default;
+  virtual absl::Status Record(const auth::v1::AuditRecord& record) = 0;
+};
+
+// The process's authenticator and audit sink (ServiceMain sets them). With
+// `development_open` (only behind --insecure-no-auth) a call without a
+// credential acts as the development actor and every policy lets it through;
+// a warning is logged at start.
+struct CallGuardSettings {
+  std::shared_ptr<Authenticator> authenticator;
+  std::shared_ptr<AuditSink> audit;
+  bool development_open = false;
+};
+void ConfigureCallGuard(CallGuardSettings settings);
+
+// The method of `request_type` named `name` ("GetClient") in the service of
+// the request type's file; nullptr if none.
+const google::protobuf::MethodDescriptor* MethodOf(
+    const google::protobuf::Descriptor* request_type, absl::string_view name);
+
+// Before the work: OK with the caller in `actor`, or UNAUTHENTICATED /
+// PERMISSION_DENIED (then `actor` holds the caller if it was authenticated,
+// for the audit record of the refusal).
+absl::Status AdmitCall(const grpc::ServerContextBase& context,
+                       const google::protobuf::MethodDescriptor& method,
+                       const google::protobuf::Message& request,
+                       auth::v1::Actor* actor);
+
+// The next message of a stream whose first was admitted for `actor`: the
+// policy again (a provider's scope holds for every message).
+absl::Status AdmitNext(const google::protobuf::MethodDescriptor& method,
+                       const auth::v1::Actor& actor,
+                       const google::protobuf::Message& request);
+
+// After the work (or the refusal): writes the audit record if the policy
+// asks for one, with the clients named in the request and in `response`
+// (nullptr if none). The returned status replaces an OK answer when the
+// record could not be written (the data is not given out unaudited).
+absl::Status AuditCall(const google::protobuf::MethodDescriptor& method,
+                       const auth::v1::Actor& actor,
+                       const google::protobuf::Message& request,
+                       const google::protobuf::Message* response,
+                       const absl::Status& outcome);
+
+// The audit record of a call, its clients and providers given (a stream's
+// batch); as AuditCall.
+absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
+                         const auth::v1::Actor& actor,
+                         const std::vector<std::string>& client_ids,
+                         const std::vector<std::string>& provider_ids,
+                         const std::string& request_id,
+                         const absl::Status& outcome);
+
+}  // namespace lov
+
+#endif  // LOV_PLATFORM_CALL_GUARD_H_

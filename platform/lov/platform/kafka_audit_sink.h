@@ -1,0 +1,31 @@
+#ifndef LOV_PLATFORM_KAFKA_AUDIT_SINK_H_
+#define LOV_PLATFORM_KAFKA_AUDIT_SINK_H_
+
+#include <string>
+
+#include "lov/platform/call_guard.h"
+#include "lov/platform/kafka.h"
+
+namespace lov {
+
+// Audit records on the append-only topic lov.audit.v1, as CloudEvents
+// (type se.lov.audit.v1.access_recorded, keyed by the actor's subject so
+// one person's records stay in order); Record returns once the record is
+// durable (acks=all).
+class KafkaAuditSink : public AuditSink {
+ public:
+  KafkaAuditSink(EventProducer* producer, std::string topic, std::string source)
+      : producer_(producer),
+        topic_(std::move(topic)),
+        source_(std::move(source)) {}
+  absl::Status Record(const auth::v1::AuditRecord& record) override;
+
+ private:
+  EventProducer* producer_;
+  std::string topic_;
+  std::string source_;
+};
+
+}  // namespace lov
+
+#endif  // LOV_PLATFORM_KAFKA_AUDIT_SINK_H_

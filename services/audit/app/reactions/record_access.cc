@@ -1,0 +1,32 @@
+// An access another service recorded on lov.audit.v1: kept, and found by
+// the client and by the person or system (an AuditRecord CloudEvent, ce_id
+// = record_id).
+#include "absl/strings/str_cat.h"
+#include "lov/audit/app/audit_app.h"
+#include "lov/audit/domain/audit_record.h"
+#include "lov/platform/log.h"
+
+namespace lov::audit {
+
+absl::Status AuditApp::RecordAccess(const CloudEvent& event) {
+  auth::v1::AuditRecord record;
+  if (!record.ParseFromString(event.data)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "body of ", event.type, " is not a lov.auth.v1.AuditRecord"));
+  }
+  if (absl::Status s = CheckRecord(record); !s.ok()) return s;
+  if (record.record_id() != event.id) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("record_id '", record.record_id(),
+                     "' differs from ce_id '", event.id, "'"));
+  }
+  if (int n = RedactIdentityNumbers(&record); n > 0) {
+    log::Warn("audit record named a personal identity number; redacted",
+              {{"record_id", record.record_id()},
+               {"method", record.method()},
+               {"values", n}});
+  }
+  return store_->Apply(record);
+}
+
+}  // namespace lov::audit

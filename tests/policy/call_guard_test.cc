@@ -1,0 +1,177 @@
+// The call guard on fakes: an authenticator that says who calls, an audit
+// sink that keeps the records.
+#include "lov/platform/call_guard.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lov/choice/v1/choice.grpc.pb.h"
+#include "lov/visits/v1/visits.grpc.pb.h"
+#include "status_matchers.h"
+
+namespace lov {
+namespace {
+
+using ::lov::testing::IsError;
+using ::testing::ElementsAre;
+
+class FakeAuthenticator : public Authenticator {
+ public:
+  absl::StatusOr<auth::v1::Actor> Authenticate(
+      const grpc::ServerContextBase&) override {
+    return caller;
+  }
+  absl::StatusOr<auth::v1::Actor> caller =
+      absl::UnauthenticatedError("no credential");
+};
+
+class KeptRecords : public AuditSink {
+ public:
+  absl::Status Record(const auth::v1::AuditRecord& record) override {
+    if (!fail.ok()) return fail;
+    records.push_back(record);
+    return absl::OkStatus();
+  }
+  std::vector<auth::v1::AuditRecord> records;
+  absl::Status fail;
+};
+
+auth::v1::Actor Person(auth::v1::Role role, const std::string& provider = "") {
+  auth::v1::Actor a;
+  a.set_subject("SE2321000016-0001");
+  a.set_role(role);
+  a.set_provider_id(provider);
+  return a;
+}
+
+class CallGuardTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ConfigureCallGuard({.authenticator = authenticator_, .audit = sink_});
+  }
+  void TearDown() override { ConfigureCallGuard({}); }
+
+  const google::protobuf::MethodDescriptor& GetClient() {
+    return *MethodOf(choice::v1::GetClientRequest::descriptor(), "GetClient");
+  }
+
+  std::shared_ptr<FakeAuthenticator> authenticator_ =
+      std::make_shared<FakeAuthenticator>();
+  std::shared_ptr<KeptRecords> sink_ = std::make_shared<KeptRecords>();
+  grpc::ServerContext context_;
+};
+
+TEST_F(CallGuardTest, NoCredentialIsUnauthenticated) {
+  choice::v1::GetClientRequest request;
+  auth::v1::Actor actor;
+  EXPECT_TRUE(IsError(AdmitCall(context_, GetClient(), request, &actor),
+                      absl::StatusCode::kUnauthenticated, {"no credential"}));
+}
+
+TEST_F(CallGuardTest, TheCallersRoleMustBeInThePolicy) {
+  authenticator_->caller = Person(auth::v1::ROLE_FINANCE);
+  choice::v1::GetClientRequest request;
+  request.set_client_id("cli-1");
+  auth::v1::Actor actor;
+  EXPECT_TRUE(IsError(AdmitCall(context_, GetClient(), request, &actor),
+                      absl::StatusCode::kPermissionDenied, {"finance"}));
+  // The refused caller is known, for the audit record of the refusal.
+  EXPECT_EQ(actor.subject(), "SE2321000016-0001");
+  authenticator_->caller = Person(auth::v1::ROLE_CASE_OFFICER);
+  EXPECT_TRUE(AdmitCall(context_, GetClient(), request, &actor).ok());
+}
+
+TEST_F(CallGuardTest, AReadOfAClientLeavesOneRecordWithWhoWhatAndOutcome) {
+  choice::v1::GetClientRequest request;
+  request.set_client_id("cli-1");
+  choice::v1::Client response;
+  ASSERT_TRUE(AuditCall(GetClient(), Person(auth::v1::ROLE_CASE_OFFICER),
+                        request, &response, absl::OkStatus())
+                  .ok());
+  ASSERT_EQ(sink_->records.size(), 1u);
+  const auth::v1::AuditRecord& r = sink_->records[0];
+  EXPECT_EQ(r.method(), "lov.choice.v1.ChoiceService/GetClient");
+  EXPECT_EQ(r.kind(), auth::v1::AUDIT_KIND_CLIENT_READ);
+  EXPECT_THAT(r.client_ids(), ElementsAre("cli-1"));
+  EXPECT_EQ(r.actor().role(), auth::v1::ROLE_CASE_OFFICER);
+  EXPECT_EQ(r.outcome(), "OK");
+
+  ASSERT_TRUE(AuditCall(GetClient(), Person(auth::v1::ROLE_CASE_OFFICER),
+                        request, nullptr, absl::NotFoundError("no client"))
+                  .ok());
+  EXPECT_EQ(sink_->records.back().outcome(), "NOT_FOUND");
+}
+
+TEST_F(CallGuardTest, APersonnummerSentAsAnIdNeverReachesTheRecord) {
+  choice::v1::GetClientRequest request;
+  request.set_client_id("194001011230");
+  ASSERT_TRUE(AuditCall(GetClient(), Person(auth::v1::ROLE_CASE_OFFICER),
+                        request, nullptr, absl::NotFoundError("no client"))
+                  .ok());
+  EXPECT_THAT(sink_->records.back().client_ids(),
+              ElementsAre("(personnummer redacted)"));
+}
+
+TEST_F(CallGuardTest, AnUnwrittenRecordWithholdsTheAnswer) {
+  sink_->fail = absl::UnavailableError("broker down");
+  choice::v1::GetClientRequest request;
+  request.set_client_id("cli-1");
+  EXPECT_TRUE(
+      IsError(AuditCall(GetClient(), Person(auth::v1::ROLE_CASE_OFFICER),
+                        request, nullptr, absl::OkStatus()),
+              absl::StatusCode::kUnavailable,
+              {"audit log is unavailable", "broker down"}));
+}
+
+TEST_F(CallGuardTest, UnauditedCallsLeaveNoRecord) {
+  const auto* get_policy =
+      MethodOf(choice::v1::GetPolicyRequest::descriptor(), "GetPolicy");
+  ASSERT_NE(get_policy, nullptr);
+  choice::v1::GetPolicyRequest request;
+  ASSERT_TRUE(AuditCall(*get_policy, Person(auth::v1::ROLE_OPERATOR), request,
+                        nullptr, absl::OkStatus())
+                  .ok());
+  EXPECT_TRUE(sink_->records.empty());
+}
+
+TEST_F(CallGuardTest, AStreamsNextMessageStaysInTheProvidersScope) {
+  const auto* upload =
+      MethodOf(visits::v1::UploadVisitsRequest::descriptor(), "UploadVisits");
+  ASSERT_NE(upload, nullptr);
+  visits::v1::UploadVisitsRequest own, other;
+  own.mutable_report()->set_provider_id("prv-own");
+  other.mutable_report()->set_provider_id("prv-other");
+  const auth::v1::Actor provider = Person(auth::v1::ROLE_PROVIDER, "prv-own");
+  EXPECT_TRUE(AdmitNext(*upload, provider, own).ok());
+  EXPECT_TRUE(IsError(AdmitNext(*upload, provider, other),
+                      absl::StatusCode::kPermissionDenied,
+                      {"its own provider"}));
+}
+
+TEST_F(CallGuardTest, DevelopmentOpenLetsCallsInAsTheDevelopmentActor) {
+  ConfigureCallGuard({.development_open = true});
+  choice::v1::GetClientRequest request;
+  auth::v1::Actor actor;
+  ASSERT_TRUE(AdmitCall(context_, GetClient(), request, &actor).ok());
+  EXPECT_EQ(actor.subject(), "development");
+}
+
+TEST(ActorTest, TheCallerIsTheActorOfItsWorkElseTheService) {
+  SetSystemActor("choice");
+  EXPECT_EQ(CurrentActor().subject(), "service:choice");
+  EXPECT_EQ(AccountableName("from-request"), "from-request");
+  {
+    const auth::v1::Actor finance = Person(auth::v1::ROLE_FINANCE);
+    ScopedActor as(finance);
+    EXPECT_EQ(CurrentActor().subject(), "SE2321000016-0001");
+    EXPECT_EQ(AccountableName("from-request"), "SE2321000016-0001");
+    EXPECT_EQ(ActorText(CurrentActor()), "SE2321000016-0001 (finance)");
+  }
+  EXPECT_EQ(CurrentActor().subject(), "service:choice");
+}
+
+}  // namespace
+}  // namespace lov
