@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -30,6 +31,7 @@ namespace vis = ::lov::visits::v1;
 namespace stl = ::lov::settlement::v1;
 using ::lov::testing::Eventually;
 using ::lov::testing::ReadEvents;
+using ::lov::testing::ReadEventsUntil;
 using ::lov::testing::ServiceProcess;
 
 constexpr char kPrivate[] = "prv-5565541645";  // Attendo (private)
@@ -340,8 +342,15 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
 
   // As an outside subscriber: three assignments started, four visits
   // accepted (each once) and two rejected, two statements approved.
-  std::vector<CloudEvent> choice_events =
-      ReadEvents(Topic("lov.choice.events.v1"), 3);
+  auto count = [](const std::vector<CloudEvent>& events, const char* type) {
+    return std::count_if(
+        events.begin(), events.end(),
+        [type](const CloudEvent& e) { return e.type == type; });
+  };
+  std::vector<CloudEvent> choice_events = ReadEventsUntil(
+      Topic("lov.choice.events.v1"), [&](const std::vector<CloudEvent>& e) {
+        return count(e, "se.lov.choice.v1.AssignmentStarted") >= 3;
+      });
   int started = 0;
   for (const auto& e : choice_events) {
     started += e.type == "se.lov.choice.v1.AssignmentStarted";
@@ -350,8 +359,11 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
     }
   }
   EXPECT_EQ(started, 3);
-  std::vector<CloudEvent> visit_events =
-      ReadEvents(Topic("lov.visits.events.v1"), 6);
+  std::vector<CloudEvent> visit_events = ReadEventsUntil(
+      Topic("lov.visits.events.v1"), [&](const std::vector<CloudEvent>& e) {
+        return count(e, "se.lov.visits.v1.VisitAccepted") >= 4 &&
+               count(e, "se.lov.visits.v1.VisitRejected") >= 2;
+      });
   std::map<std::string, int> accepted;
   int rejected = 0;
   for (const auto& e : visit_events) {
@@ -361,8 +373,10 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
   EXPECT_EQ(accepted.size(), 4u);
   for (const auto& [visit, n] : accepted) EXPECT_EQ(n, 1) << visit;
   EXPECT_EQ(rejected, 2);
-  std::vector<CloudEvent> settlement_events =
-      ReadEvents(Topic("lov.settlement.events.v1"), 2);
+  std::vector<CloudEvent> settlement_events = ReadEventsUntil(
+      Topic("lov.settlement.events.v1"), [&](const std::vector<CloudEvent>& e) {
+        return count(e, "se.lov.settlement.v1.StatementApproved") >= 2;
+      });
   int64_t approved_total = 0;
   for (const auto& e : settlement_events) {
     if (e.type != "se.lov.settlement.v1.StatementApproved") continue;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "lov/platform/ids.h"
+#include "lov/platform/redis.h"
 
 namespace lov::testing {
 namespace {
@@ -99,6 +100,18 @@ std::string UniqueName(const std::string& prefix) {
 
 std::vector<CloudEvent> ReadEvents(const std::string& topic, size_t count,
                                    absl::Duration timeout) {
+  return ReadEventsUntil(
+      topic,
+      [count](const std::vector<CloudEvent>& events) {
+        return events.size() >= count;
+      },
+      timeout);
+}
+
+std::vector<CloudEvent> ReadEventsUntil(
+    const std::string& topic,
+    const std::function<bool(const std::vector<CloudEvent>&)>& done,
+    absl::Duration timeout) {
   std::vector<CloudEvent> out;
   std::mutex mu;
   // A throwaway producer only for the consumer's (unused) dead-letter path.
@@ -120,7 +133,7 @@ std::vector<CloudEvent> ReadEvents(const std::string& topic, size_t count,
   Eventually(
       [&] {
         std::lock_guard<std::mutex> lock(mu);
-        return out.size() >= count;
+        return done(out);
       },
       timeout);
   (*consumer)->Stop();
@@ -136,6 +149,20 @@ bool Eventually(const std::function<bool()>& condition,
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return condition();
+}
+
+absl::StatusOr<int> WipeRedisKeys(const std::string& pattern) {
+  absl::StatusOr<std::unique_ptr<RedisClient>> redis =
+      RedisClient::Connect(Stack().redis_addr);
+  if (!redis.ok()) return redis.status();
+  absl::StatusOr<RedisReply> keys = (*redis)->Command({"KEYS", pattern});
+  if (!keys.ok()) return keys.status();
+  for (const RedisReply& k : keys->elements) {
+    if (absl::Status s = (*redis)->Command({"DEL", k.str}).status(); !s.ok()) {
+      return s;
+    }
+  }
+  return static_cast<int>(keys->elements.size());
 }
 
 }  // namespace lov::testing

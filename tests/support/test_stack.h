@@ -1,9 +1,11 @@
 #ifndef LOV_TESTS_SUPPORT_TEST_STACK_H_
 #define LOV_TESTS_SUPPORT_TEST_STACK_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "lov/platform/grpc_channel.h"
 #include "lov/platform/kafka.h"
@@ -42,6 +44,18 @@ std::string UniqueName(const std::string& prefix);
 // consumer group) until `count` events arrived or `timeout` passed.
 std::vector<CloudEvent> ReadEvents(const std::string& topic, size_t count,
                                    absl::Duration timeout = absl::Seconds(30));
+
+// Reads a topic from the beginning, as ReadEvents, until `done` holds for
+// what arrived (or `timeout` passed): for tests that wait for events of
+// given types among others.
+std::vector<CloudEvent> ReadEventsUntil(
+    const std::string& topic,
+    const std::function<bool(const std::vector<CloudEvent>&)>& done,
+    absl::Duration timeout = absl::Seconds(30));
+
+// Deletes the Redis keys matching `pattern` (a service's state, to prove it
+// rebuilds from Kafka); the number deleted.
+absl::StatusOr<int> WipeRedisKeys(const std::string& pattern);
 
 // Polls `condition` until true or the timeout passes; returns the last value.
 bool Eventually(const std::function<bool()>& condition,

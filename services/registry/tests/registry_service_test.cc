@@ -313,14 +313,10 @@ TEST_F(RegistryServiceTest,
   const std::string before = SnapshotState(*stub_);
 
   service_->Kill();
-  auto redis = RedisClient::Connect(Stack().redis_addr);
-  ASSERT_TRUE(redis.ok());
-  auto keys = (*redis)->Command({"KEYS", ns_ + ":lov:registry:*"});
-  ASSERT_TRUE(keys.ok());
-  ASSERT_GT(keys->elements.size(), 0u);
-  for (const auto& k : keys->elements) {
-    ASSERT_TRUE((*redis)->Command({"DEL", k.str}).ok());
-  }
+  absl::StatusOr<int> wiped =
+      ::lov::testing::WipeRedisKeys(ns_ + ":lov:registry:*");
+  ASSERT_TRUE(wiped.ok()) << wiped.status();
+  ASSERT_GT(*wiped, 0);
 
   ASSERT_TRUE(service_->Start().ok()) << service_->Log();
   Connect();
