@@ -107,9 +107,9 @@ for check in "Every statement's lines add up to its total: yes." \
 done
 
 running="$(podman ps --filter "label=lov.run-dir=${run_dir}" --format '{{.Image}}' | sort | tr '\n' ' ')"
-want="localhost/lov-choice:${TAG} localhost/lov-console:${TAG} localhost/lov-registry:${TAG} localhost/lov-settlement:${TAG} localhost/lov-visits:${TAG} "
+want="localhost/lov-audit:${TAG} localhost/lov-choice:${TAG} localhost/lov-console:${TAG} localhost/lov-registry:${TAG} localhost/lov-settlement:${TAG} localhost/lov-visits:${TAG} "
 if [[ ${running} == "${want}" ]]; then
-  pass "the five services ran as containers of the images"
+  pass "the six services ran as containers of the images"
 else
   fail "containers of this run: '${running}', want '${want}'"
 fi
