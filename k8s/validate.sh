@@ -10,8 +10,13 @@
 # Validation is strict: an unknown or misspelt field, a missing required field
 # (a gRPC probe without its port), a wrong type or a resource whose kind has no
 # schema is an error, and so is a placeholder of k8s/components/lov-service
-# (SERVICE_NAME, port 0) that its replacements left in place. Exit status 0
-# only if every overlay renders and validates.
+# (SERVICE_NAME, port 0) that its replacements left in place. So is a reference
+# to something nothing makes: a Secret that no Certificate, KafkaUser, Kafka
+# cluster or Secret of the overlay makes and that is not one of the Secrets the
+# operator creates (OPERATOR_SECRETS, deploy/README.md "Secrets"); a Kafka user
+# (LOV_KAFKA_SASL_USERNAME) without its KafkaUser; a KafkaUser or KafkaTopic of
+# a cluster the overlay has not. Exit status 0 only if every overlay renders
+# and validates.
 #
 # Tools and schemas come from package registries once, pinned, and are kept in
 # $LOV_TOOLS_DIR (default <repo>/.tools, git-ignored); later runs use them as
@@ -53,6 +58,10 @@ STRIMZI_KINDS=(
   io.strimzi.api.kafka.model.topic.KafkaTopic=kafkatopic.json
   io.strimzi.api.kafka.model.user.KafkaUser=kafkauser.json
 )
+
+# The Secrets the operator creates before deploying (deploy/README.md,
+# "Secrets"); every other Secret a manifest uses must be made by the manifests.
+OPERATOR_SECRETS=(lov-ca lov-choice-secrets lov-registry-secrets lov-redis-users)
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
@@ -231,6 +240,64 @@ ensure_tools() {
 
 # --- validation ----------------------------------------------------------------
 
+# Secrets, KafkaUsers and Kafka clusters that the rendered manifests use must
+# exist: made by the manifests (a Certificate's secretName, a KafkaUser's
+# Secret of its own name, a Kafka cluster's <name>-cluster-ca-cert, a Secret)
+# or in OPERATOR_SECRETS. Prints one problem a line and fails, or a summary.
+check_references() { # RENDERED
+  python3 - "$1" "${OPERATOR_SECRETS[@]}" <<'EOF'
+import sys, yaml
+
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+operator = set(sys.argv[2:])
+def named(kind):
+    return [d for d in docs if d.get("kind") == kind]
+clusters = {d["metadata"]["name"] for d in named("Kafka")}
+users = {d["metadata"]["name"] for d in named("KafkaUser")}
+made = {d["spec"]["secretName"] for d in named("Certificate")} | users
+made |= {d["metadata"]["name"] for d in named("Secret")}
+for c in clusters:
+    made |= {c + "-cluster-ca-cert", c + "-clients-ca-cert"}
+problems, used = [], 0
+def use(who, secret):
+    global used
+    used += 1
+    if secret not in made and secret not in operator:
+        problems.append(f"{who} uses Secret {secret}, which no Certificate, "
+                        "KafkaUser, Kafka or Secret here makes and the "
+                        "operator does not create (OPERATOR_SECRETS)")
+for d in docs:
+    who = f'{d["kind"]} {d["metadata"]["name"]}'
+    if d["kind"] in ("KafkaUser", "KafkaTopic"):
+        c = d["metadata"].get("labels", {}).get("strimzi.io/cluster")
+        if c not in clusters:
+            problems.append(f"{who} belongs to Kafka cluster {c}, which is not here")
+    if d["kind"] == "Issuer" and "ca" in d["spec"]:
+        use(who, d["spec"]["ca"]["secretName"])
+    if d["kind"] not in ("Deployment", "StatefulSet"):
+        continue
+    pod = d["spec"]["template"]["spec"]
+    for v in pod.get("volumes", []):
+        if "secret" in v:
+            use(who, v["secret"]["secretName"])
+    for c in pod.get("containers", []) + pod.get("initContainers", []):
+        for e in c.get("env", []):
+            ref = e.get("valueFrom", {}).get("secretKeyRef")
+            if ref:
+                use(who, ref["name"])
+            if e["name"] == "LOV_KAFKA_SASL_USERNAME" and e.get("value") not in users:
+                problems.append(f"{who} logs in to Kafka as {e.get('value')}, "
+                                "which has no KafkaUser")
+        for f in c.get("envFrom", []):
+            if "secretRef" in f:
+                use(who, f["secretRef"]["name"])
+if problems:
+    print("\n".join(problems))
+    sys.exit(1)
+print(f"{used} Secret references resolve; {len(users)} KafkaUsers")
+EOF
+}
+
 # Renders and validates the overlays given as directories; prints one line per
 # overlay and, for a failure, what failed. Returns non-zero if any failed.
 validate_overlays() {
@@ -252,13 +319,17 @@ validate_overlays() {
       failed=1
       continue
     fi
-    if out="$("${KUBECONFORM}" -strict -summary -output text \
+    if ! out="$("${KUBECONFORM}" -strict -summary -output text \
       -schema-location "${SCHEMA_LOCATION}" "${rendered}" 2>&1)"; then
-      echo "ok   ${name}: $(tail -n 1 <<<"${out}")"
-    else
       echo "FAIL ${name}:"
       indent <<<"${out}"
       failed=1
+    elif ! refs="$(check_references "${rendered}" 2>&1)"; then
+      echo "FAIL ${name}: references to what nothing makes:"
+      indent <<<"${refs}"
+      failed=1
+    else
+      echo "ok   ${name}: $(tail -n 1 <<<"${out}"); ${refs}"
     fi
   done
   return "${failed}"
@@ -389,6 +460,30 @@ self_test() {
         path: /spec/ca
         value: lov-ca" \
     "Issuer lov-ca is invalid.*ca"
+
+  expect_rejected "(h) unknown field in a Strimzi KafkaUser (spec.authorization.acl)" \
+    "      kind: KafkaUser
+      name: lov-choice" \
+    "      - op: add
+        path: /spec/authorization/acl
+        value: []" \
+    "KafkaUser lov-choice is invalid.*additional propert.*'acl'"
+
+  expect_rejected "(i) a Deployment mounting a Secret nothing makes" \
+    "      kind: Deployment
+      name: visits" \
+    "      - op: replace
+        path: /spec/template/spec/volumes/2/secret/secretName
+        value: lov-visitors" \
+    "Deployment visits uses Secret lov-visitors, which no Certificate"
+
+  expect_rejected "(j) a service logging in to Kafka as a user without KafkaUser" \
+    "      kind: KafkaUser
+      name: lov-settlement" \
+    "      - op: replace
+        path: /metadata/name
+        value: lov-settlement-old" \
+    "Deployment settlement logs in to Kafka as lov-settlement, which has no KafkaUser"
 
   echo "self-test: ${SELF_PASSED} passed, ${SELF_FAILED} failed"
   [[ ${SELF_FAILED} -eq 0 ]]

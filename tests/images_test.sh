@@ -23,20 +23,8 @@ TAG="${LOV_TEST_IMAGE_TAG:-test}"
 NAMES=(registry choice visits settlement console audit lovctl simulator)
 export CONTAINERS_CONF="${CONTAINERS_CONF:-${REPO_ROOT}/deploy/docker/containers.conf}"
 
-passed=0 failed=0
-pass() {
-  passed=$((passed + 1))
-  echo "ok: $*"
-}
-fail() {
-  failed=$((failed + 1))
-  echo "FAILED: $*"
-}
-finish() {
-  echo "${passed} passed, ${failed} failed"
-  ((failed == 0))
-  exit
-}
+# shellcheck source=tests/checks.sh
+. "${REPO_ROOT}/tests/checks.sh"
 
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/lov-images-test.XXXXXX")"
 cleanup() {
@@ -106,6 +94,16 @@ for check in "Every statement's lines add up to its total: yes." \
   fi
 done
 
+# Sign-in on, as under make run: the services trusted the run's development
+# issuer (the simulator's checks above passed with its tokens), and none let
+# calls in without a credential.
+if [[ -s "${run_dir}/dev-jwks.json" && -f "${run_dir}/dev-issuer.jwk" ]] &&
+  ! grep -l -- '--insecure-no-auth: every call is let in' "${run_dir}"/logs/*.log >/dev/null 2>&1; then
+  pass "the services ran with sign-in on (the run's development issuer, no --insecure-no-auth)"
+else
+  fail "no development issuer in ${run_dir}, or a service ran with --insecure-no-auth"
+fi
+
 running="$(podman ps --filter "label=lov.run-dir=${run_dir}" --format '{{.Image}}' | sort | tr '\n' ' ')"
 want="localhost/lov-audit:${TAG} localhost/lov-choice:${TAG} localhost/lov-console:${TAG} localhost/lov-registry:${TAG} localhost/lov-settlement:${TAG} localhost/lov-visits:${TAG} "
 if [[ ${running} == "${want}" ]]; then
@@ -117,7 +115,8 @@ fi
 # grep stops reading before curl has written everything), for up to 10 s.
 dashboard=0
 for _ in $(seq 1 20); do
-  page="$(curl -sf --max-time 5 "http://127.0.0.1:${ports[10]}/" || true)"
+  # HTTPS with the service certificate; without a session the sign-in page.
+  page="$(curl -s --max-time 5 --cacert "${run_dir}/certs/ca.crt" "https://127.0.0.1:${ports[10]}/" || true)"
   if grep -q '<title>LOV operations dashboard</title>' <<<"${page}"; then
     dashboard=1
     break
@@ -188,7 +187,16 @@ PY
   certs="${run_dir}/certs"
   cp "${certs}/server.crt" "${k8s_tls}/tls.crt" && cp "${certs}/server.key" "${k8s_tls}/tls.key" &&
     cp "${certs}/ca.crt" "${k8s_tls}/ca.crt" || fail "no certificates in ${certs}"
-  if ((EUID == 0)); then chown -R 10001:10001 "${k8s_tls}"; else podman unshare chown -R 10001:10001 "${k8s_tls}"; fi
+  # What Strimzi would put in each service's KafkaUser Secret (key password):
+  # the run's Kafka password of lov-<name>; the run's CA stands for the
+  # cluster CA (/etc/lov/kafka-ca).
+  for name in registry choice visits settlement console; do
+    mkdir -p "${k8s_tls}-kafka-${name}"
+    cp "${run_dir}/secrets/kafka/lov-${name}.password" "${k8s_tls}-kafka-${name}/password" ||
+      fail "no Kafka password of lov-${name} in ${run_dir}/secrets"
+  done
+  if ((EUID == 0)); then as_owner=(); else as_owner=(podman unshare); fi
+  "${as_owner[@]}" chown -R 10001:10001 "${k8s_tls}" "${k8s_tls}"-kafka-*
   for name in registry choice visits settlement console; do
     facts="${k8s_dir}/${name}.facts" envf="${k8s_dir}/${name}.env"
     if [[ ! -f ${facts} ]]; then
@@ -208,9 +216,15 @@ PY
     # Run the image with that configuration until it reports ready.
     mapfile -t p < <("${STACK}" free-ports 3)
     ctr="lov-k8s-${name}-$$"
-    podman run -d --rm --name "${ctr}" --label "lov.run-dir=${run_dir}" --network host \
+    # The Redis password as the Deployment gets it from lov-redis-users: in
+    # the environment (never on the command line).
+    LOV_REDIS_PASSWORD="$(cat "${run_dir}/secrets/redis/lov-${name}.password")" \
+      podman run -d --rm --name "${ctr}" --label "lov.run-dir=${run_dir}" --network host \
       --read-only --tmpfs /tmp --cap-drop=all --security-opt no-new-privileges --user "${user}" \
       -v "${k8s_tls}:${tls_mount}:ro" --env-file "${envf}" -e "LOV_KAFKA_BROKERS=${LOV_KAFKA_BROKERS_USED}" -e "LOV_REDIS_ADDR=${LOV_REDIS_ADDR_USED}" \
+      -v "${k8s_tls}-kafka-${name}:/etc/lov/kafka-user:ro" -v "${k8s_tls}:/etc/lov/kafka-ca:ro" \
+      -e "LOV_KAFKA_SASL_USERNAME=lov-${name}" -e LOV_KAFKA_SASL_PASSWORD_FILE=/etc/lov/kafka-user/password \
+      -e "LOV_REDIS_USERNAME=lov-${name}" -e LOV_REDIS_PASSWORD \
       -e LOV_NAMESPACE=k8s-config-check -e "LOV_GRPC_PORT=${p[0]}" -e "LOV_METRICS_PORT=${p[1]}" \
       -e "LOV_HTTP_PORT=${p[2]}" "localhost/lov-${name}:${TAG}" >/dev/null 2>"${k8s_dir}/${name}.run.err" ||
       cat "${k8s_dir}/${name}.run.err"

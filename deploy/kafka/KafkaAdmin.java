@@ -9,6 +9,14 @@
 //                                              per line, # comments), replication factor 1,
 //                                              existing topics are left as they are
 //   KafkaAdmin BOOTSTRAP list                  "<topic> <partitions>" per non-internal topic
+//   KafkaAdmin BOOTSTRAP scram-users USER=PASSWORD_FILE...
+//                                              create or update the SCRAM-SHA-512 credentials
+//                                              of each USER with the password in its file
+//
+// The environment variable KAFKA_ADMIN_CONFIG names a Java properties file with the
+// client's security settings (security.protocol, sasl.mechanism, sasl.jaas.config of the
+// admin user, ssl.truststore.*); stack.sh writes it. A refused login ends any command at
+// once with exit code 3.
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +33,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 public final class KafkaAdmin {
@@ -60,6 +73,12 @@ public final class KafkaAdmin {
                 }
                 rc = list(bootstrap);
                 break;
+            case "scram-users":
+                if (args.length < 3) {
+                    usage();
+                }
+                rc = scramUsers(bootstrap, List.of(args).subList(2, args.length));
+                break;
             default:
                 usage();
                 return;
@@ -69,7 +88,7 @@ public final class KafkaAdmin {
 
     private static void usage() {
         System.err.println("usage: KafkaAdmin BOOTSTRAP ready WAIT_MS [PID]"
-                + " | create-topics FILE | list");
+                + " | create-topics FILE | list | scram-users USER=PASSWORD_FILE...");
         System.exit(64);
     }
 
@@ -88,6 +107,15 @@ public final class KafkaAdmin {
 
     private static Admin admin(String bootstrap, int requestTimeoutMs) {
         Properties p = new Properties();
+        String config = System.getenv("KAFKA_ADMIN_CONFIG");
+        if (config != null && !config.isEmpty()) {
+            try (var in = Files.newBufferedReader(Path.of(config), StandardCharsets.UTF_8)) {
+                p.load(in);
+            } catch (java.io.IOException e) {
+                System.err.println("kafka-admin: cannot read KAFKA_ADMIN_CONFIG " + config + ": " + e);
+                System.exit(1);
+            }
+        }
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "lov-stack-admin");
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs);
@@ -128,6 +156,7 @@ public final class KafkaAdmin {
                         return 0;
                     }
                 } catch (ExecutionException e) {
+                    refusedLogin(bootstrap, e);
                     lastError = String.valueOf(e.getCause());
                 } catch (java.util.concurrent.TimeoutException e) {
                     lastError = "request timed out";
@@ -135,6 +164,37 @@ public final class KafkaAdmin {
                 Thread.sleep(200);
             }
         }
+    }
+
+    // A refused login does not get better by waiting: say so and stop.
+    private static void refusedLogin(String bootstrap, ExecutionException e) {
+        if (e.getCause() instanceof AuthenticationException) {
+            System.err.println("kafka-admin: the broker at " + bootstrap
+                    + " refused the admin credentials (KAFKA_ADMIN_CONFIG): " + e.getCause().getMessage());
+            System.exit(3);
+        }
+    }
+
+    private static int scramUsers(String bootstrap, List<String> users) throws Exception {
+        List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+        for (String spec : users) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0) {
+                System.err.println("error: '" + spec + "' is not USER=PASSWORD_FILE");
+                return 1;
+            }
+            String password = Files.readString(Path.of(spec.substring(eq + 1)), StandardCharsets.UTF_8).strip();
+            upserts.add(new UserScramCredentialUpsertion(spec.substring(0, eq),
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password));
+        }
+        try (Admin admin = admin(bootstrap, 15_000)) {
+            admin.alterUserScramCredentials(upserts).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            refusedLogin(bootstrap, e);
+            System.err.println("error: setting the SCRAM credentials: " + e.getCause());
+            return 1;
+        }
+        return 0;
     }
 
     private static Map<String, Integer> parseTopics(Path file) throws Exception {
@@ -201,6 +261,7 @@ public final class KafkaAdmin {
                     results.get(t.getKey()).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                     System.out.println("created topic " + t.getKey() + " (" + t.getValue() + " partitions)");
                 } catch (ExecutionException e) {
+                    refusedLogin(bootstrap, e);
                     if (e.getCause() instanceof TopicExistsException) {
                         existing.add(t.getKey());
                     } else {

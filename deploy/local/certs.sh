@@ -12,6 +12,9 @@
 #                               (registry, choice, visits, settlement, console,
 #                               audit),
 #                               IP 127.0.0.1
+#   DIR/kafka.crt, kafka.key    the local Kafka broker's SASL_SSL listener (DNS
+#                               localhost, IP 127.0.0.1); DIR/kafka.pem is the
+#                               two in one file, the broker's PEM key store
 #   DIR/clients/KIND-NAME.crt   a client certificate (and .key) per identity
 #                               KIND:NAME, named by its subject CN and by the
 #                               URI SAN urn:lov:KIND:NAME:
@@ -155,6 +158,10 @@ server_sans=(DNS:localhost)
 for s in "${SERVICES[@]}"; do server_sans+=("DNS:${s}"); done
 server_sans+=(IP:127.0.0.1)
 ensure_leaf "${DIR}/server" "lov-services" serverAuth "${server_sans[@]}"
+
+ensure_leaf "${DIR}/kafka" "lov-kafka" serverAuth DNS:localhost IP:127.0.0.1
+(umask 077 && cat "${DIR}/kafka.key" "${DIR}/kafka.crt" >"${WORK}/kafka.pem") &&
+  mv -f "${WORK}/kafka.pem" "${DIR}/kafka.pem" || die "writing ${DIR}/kafka.pem failed"
 
 for identity in "${identities[@]}"; do
   ensure_leaf "${DIR}/clients/${identity//:/-}" "${identity}" clientAuth "URI:urn:lov:${identity}"

@@ -6,11 +6,18 @@
 #      local CA
 #   3. the demo municipality (tools/simulator), when it is built, with its
 #      client certificate (system:simulator)
-# It writes $LOV_RUN_DIR/lovctl.env: `. .run/lovctl.env` gives lovctl the CA
-# and its client certificate (system:lovctl).
+# Sign-in: a development token issuer, its key made once per run dir
+# ($LOV_RUN_DIR/dev-issuer.jwk, 0600) and its public key set
+# ($LOV_RUN_DIR/dev-jwks.json) the only one the services trust; the simulator
+# signs its calls with it, role by role. LOV_INSECURE_NO_AUTH=true lets every
+# call in without signing in instead (development only, with a warning).
+# It writes $LOV_RUN_DIR/lovctl.env: `. .run/lovctl.env` gives lovctl the CA,
+# its client certificate (system:lovctl) and the issuer key, so that
+# `lovctl login --role case_officer` signs the following commands in.
 # Ctrl-C (or `make stop` from another terminal) stops everything it started.
 #
 # Environment: LOV_BUILD_DIR (default <repo>/build), LOV_RUN_DIR, LOV_KEEP_DATA,
+# LOV_INSECURE_NO_AUTH (default false),
 # LOV_SIM_ARGS (extra simulator flags, e.g. --clients=300), the stack's
 # port variables (see stack.sh), LOV_<SERVICE>_GRPC_PORT and
 # LOV_<SERVICE>_METRICS_PORT per service, LOV_CONSOLE_HTTP_PORT (the
@@ -75,8 +82,8 @@ command_for() { # NAME BINARY -> the array CMD
   if [[ ${RUN_FROM} == images ]]; then
     CMD=(podman run --rm --replace --name "lov-${1}-$$" --label "lov.run-dir=${RUN_DIR}"
       --network host --read-only --user 10001:10001 --stop-timeout 30
-      -v "${IMAGE_CERTS}:${LOV_CERTS_DIR}:ro" -e LOV_TLS_CA -e LOV_TLS_CLIENT_CERT -e LOV_TLS_CLIENT_KEY
-      "localhost/lov-${1}:${IMAGE_TAG}")
+      -v "${IMAGE_CERTS}:${LOV_CERTS_DIR}:ro" -v "${DEV_JWKS}:${DEV_JWKS}:ro" -e LOV_TLS_CA -e LOV_TLS_CLIENT_CERT -e LOV_TLS_CLIENT_KEY
+      -e LOV_PNR_HMAC_KEY -e LOV_PROVIDER_ID_KEY "localhost/lov-${1}:${IMAGE_TAG}")
   else
     CMD=("${BUILD_DIR}/${2}")
   fi
@@ -87,7 +94,7 @@ case "${RUN_FROM}" in
   images)
     command -v podman >/dev/null 2>&1 || die "LOV_RUN_FROM=images needs podman; run: deploy/install.sh"
     export CONTAINERS_CONF="${CONTAINERS_CONF:-${REPO_ROOT}/deploy/docker/containers.conf}"
-    for name in registry choice visits settlement console audit simulator; do
+    for name in registry choice visits settlement console audit simulator lovctl; do
       podman image exists "localhost/lov-${name}:${IMAGE_TAG}" ||
         die "no image localhost/lov-${name}:${IMAGE_TAG}; build the images first: make images"
     done
@@ -108,14 +115,28 @@ fi
 source "${RUN_DIR}/env"
 TLS_FLAGS=("--grpc-listen-address=127.0.0.1" "--tls-cert=${LOV_TLS_CERT}" "--tls-key=${LOV_TLS_KEY}"
   "--tls-client-ca=${LOV_TLS_CLIENT_CA}")
-# The demo has no identity provider yet: calls are let in without a
-# credential (development only; every service logs a warning). With
-# LOV_OIDC_JWKS_FILE and LOV_OIDC_ISSUER set, the services check sign-in
-# tokens instead (docs/security.md).
-AUTH_FLAGS=("--insecure-no-auth=${LOV_INSECURE_NO_AUTH:-true}")
+# The development issuer: its key (made on the first run) and the public key
+# set the services check tokens against, both written by lovctl login.
+DEV_ISSUER_KEY="${RUN_DIR}/dev-issuer.jwk"
+DEV_JWKS="${RUN_DIR}/dev-jwks.json"
+if [[ ${RUN_FROM} == images ]]; then
+  # As root of the user namespace: the files belong to the user, not 10001.
+  podman run --rm --network none --read-only --user 0:0 -v "${RUN_DIR}:${RUN_DIR}" \
+    "localhost/lov-lovctl:${IMAGE_TAG}" login --issuer-key="${DEV_ISSUER_KEY}" --write-jwks="${DEV_JWKS}"
+else
+  [[ -x "${BUILD_DIR}/tools/lovctl/lovctl" ]] || die "no ${BUILD_DIR}/tools/lovctl/lovctl to make the sign-in keys; build it first"
+  "${BUILD_DIR}/tools/lovctl/lovctl" login --issuer-key="${DEV_ISSUER_KEY}" --write-jwks="${DEV_JWKS}"
+fi
+if [[ "${LOV_INSECURE_NO_AUTH:-false}" == true ]]; then
+  log "warning: LOV_INSECURE_NO_AUTH=true: the services let every call in without signing in (development only)"
+  AUTH_FLAGS=("--insecure-no-auth=true")
+else
+  AUTH_FLAGS=("--insecure-no-auth=false" "--oidc-jwks-file=${DEV_JWKS}" "--oidc-issuer=lov-dev-issuer") # auth::DevIssuer::kIssuer
+fi
 
 # The containers run as uid 10001, which cannot read the keys (0600, ours):
-# they get a copy of what they use, owned by 10001.
+# they get a copy of what they use, owned by 10001 (the simulator: the
+# issuer's key too).
 IMAGE_CERTS="${RUN_DIR}/certs-images"
 if [[ ${RUN_FROM} == images ]]; then
   as_owner=()
@@ -125,18 +146,56 @@ if [[ ${RUN_FROM} == images ]]; then
   for f in ca.crt server.crt server.key clients/system-simulator.crt clients/system-simulator.key; do
     cp -p "${LOV_CERTS_DIR}/${f}" "${IMAGE_CERTS}/${f}"
   done
+  cp -p "${DEV_ISSUER_KEY}" "${IMAGE_CERTS}/dev-issuer.jwk"
+  cp -rp "${LOV_SECRETS_DIR}/kafka" "${LOV_SECRETS_DIR}/redis" "${IMAGE_CERTS}/"
   "${as_owner[@]}" chown -R 10001:10001 "${IMAGE_CERTS}"
+  SIM_ISSUER_KEY="${LOV_CERTS_DIR}/dev-issuer.jwk"
+else
+  SIM_ISSUER_KEY="${DEV_ISSUER_KEY}"
 fi
 
-# lovctl's settings for the user's shell.
+# lovctl's settings for the user's shell (each service's address is added
+# once it runs).
 lovctl_env="${RUN_DIR}/lovctl.env"
 {
-  echo "# . ${lovctl_env}: lovctl (and grpcurl) trust the local CA and connect with lovctl's client certificate (system:lovctl)"
+  echo "# . ${lovctl_env}: lovctl (and grpcurl) trust the local CA and connect with lovctl's client certificate (system:lovctl);"
+  echo "# lovctl login --role ROLE [--provider ID] signs in with the development issuer (token in LOV_TOKEN_FILE)"
   printf 'export LOV_TLS_CA=%q\n' "${LOV_CERTS_DIR}/ca.crt"
   printf 'export LOV_TLS_CLIENT_CERT=%q\n' "${LOV_CERTS_DIR}/clients/system-lovctl.crt"
   printf 'export LOV_TLS_CLIENT_KEY=%q\n' "${LOV_CERTS_DIR}/clients/system-lovctl.key"
-  printf 'export LOV_AUDIT_TARGET=%q\n' "127.0.0.1:${LOV_AUDIT_GRPC_PORT:-50056}"
+  printf 'export LOV_DEV_ISSUER_KEY=%q\n' "${DEV_ISSUER_KEY}"
+  printf 'export LOV_TOKEN_FILE=%q\n' "${RUN_DIR}/token"
 } >"${lovctl_env}"
+
+# Each service connects to Kafka and Redis as its own user (stack.sh made
+# them; a container reads the copy of the passwords mounted with the certs).
+SECRETS_SEEN="${LOV_SECRETS_DIR}"
+[[ ${RUN_FROM} != images ]] || SECRETS_SEEN="${LOV_CERTS_DIR}"
+credential_flags() { # NAME -> the array CREDENTIAL_FLAGS
+  CREDENTIAL_FLAGS=("--kafka-security-protocol=${LOV_KAFKA_SECURITY_PROTOCOL}"
+    "--kafka-sasl-username=lov-${1}" "--kafka-sasl-password-file=${SECRETS_SEEN}/kafka/lov-${1}.password"
+    "--kafka-ca=${LOV_CERTS_DIR}/ca.crt"
+    "--redis-username=lov-${1}" "--redis-password-file=${SECRETS_SEEN}/redis/lov-${1}.password")
+}
+
+# choice's personnummer key and registry's provider-id key (docs/security.md,
+# "Personnummer hygiene"): made once per run dir, since what they key lives on
+# in Kafka, and given only to the service that needs it, in its environment
+# (never on a command line, which others can read in ps).
+service_key() { # NAME -> exports the key NAME needs, no other
+  unset LOV_PNR_HMAC_KEY LOV_PROVIDER_ID_KEY
+  local var file="${RUN_DIR}/service-keys/${1}.key"
+  case "$1" in
+    choice) var=LOV_PNR_HMAC_KEY ;;
+    registry) var=LOV_PROVIDER_ID_KEY ;;
+    *) return 0 ;;
+  esac
+  if [[ ! -s ${file} ]]; then
+    mkdir -p "${RUN_DIR}/service-keys"
+    (umask 077 && openssl rand -hex 32 >"${file}")
+  fi
+  export "${var}=$(<"${file}")"
+}
 
 started=()
 declare -A grpc_port=()
@@ -150,11 +209,14 @@ for line in "${SERVICES[@]}"; do
   [[ ${RUN_FROM} == images || -x "${BUILD_DIR}/${binary}" ]] || continue
   grpc_port[${name}]="${grpc}"
   command_for "${name}" "${binary}"
+  credential_flags "${name}"
+  service_key "${name}"
   extra=()
   if [[ "${name}" == console ]]; then
-    # The dashboard, and where the console finds the other services' metrics.
+    # The dashboard (HTTPS with the service certificate, behind sign-in, on
+    # 127.0.0.1 only), and where the console finds the other services' metrics.
     http_port="${LOV_CONSOLE_HTTP_PORT:-8080}"
-    extra+=("--http-port=${http_port}")
+    extra+=("--http-port=${http_port}" "--http-listen-address=127.0.0.1")
     for watched in registry:9101 choice:9102 visits:9103 settlement:9104; do
       w_name="${watched%%:*}"
       w_var="LOV_$(tr '[:lower:]' '[:upper:]' <<<"${w_name}")_METRICS_PORT"
@@ -162,16 +224,19 @@ for line in "${SERVICES[@]}"; do
     done
   fi
   "${STACK}" start-service "${name}" -- "${CMD[@]}" \
-    "--grpc-port=${grpc}" "--metrics-port=${metrics}" \
+    "--grpc-port=${grpc}" "--metrics-port=${metrics}" "--metrics-listen-address=127.0.0.1" \
     "--kafka-brokers=${LOV_KAFKA_BROKERS}" "--redis-addr=${LOV_REDIS_ADDR}" "${TLS_FLAGS[@]}" \
-    "${AUTH_FLAGS[@]}" \
+    "${CREDENTIAL_FLAGS[@]}" "${AUTH_FLAGS[@]}" \
     ${extra[@]+"${extra[@]}"} >&2
   wait_ready "${name}" "${metrics}"
+  printf 'export LOV_%s_TARGET=%q\n' "${upper}" "127.0.0.1:${grpc}" >>"${lovctl_env}"
   started+=("${name} grpc=127.0.0.1:${grpc} metrics=http://127.0.0.1:${metrics}/metrics")
   if [[ "${name}" == console ]]; then
-    started+=("dashboard http://127.0.0.1:${http_port}/")
+    started+=("dashboard https://127.0.0.1:${http_port}/ (sign in with the token of: . ${RUN_DIR}/lovctl.env; lovctl login --role operator)")
   fi
 done
+
+unset LOV_PNR_HMAC_KEY LOV_PROVIDER_ID_KEY
 
 echo
 echo "LOV choice platform is up."
@@ -180,6 +245,7 @@ echo "  redis  ${LOV_REDIS_ADDR}"
 for s in "${started[@]}"; do echo "  ${s}"; done
 echo "  logs   ${RUN_DIR}/logs/"
 echo "  tls    CA ${LOV_CERTS_DIR}/ca.crt; for lovctl: . ${lovctl_env}"
+echo "  signin . ${lovctl_env}; lovctl login --role case_officer (or registry_officer, finance, operator, auditor, provider --provider ID)"
 
 if [[ ${have_simulator} == 1 ]]; then
   command_for simulator tools/simulator/simulator
@@ -188,7 +254,7 @@ if [[ ${have_simulator} == 1 ]]; then
     LOV_TLS_CLIENT_KEY="${LOV_CERTS_DIR}/clients/system-simulator.key" \
     "${CMD[@]}" --registry="127.0.0.1:${grpc_port[registry]}" --choice="127.0.0.1:${grpc_port[choice]}" \
     --visits="127.0.0.1:${grpc_port[visits]}" --settlement="127.0.0.1:${grpc_port[settlement]}" \
-    ${LOV_SIM_ARGS:-}
+    --dev-issuer-key="${SIM_ISSUER_KEY}" ${LOV_SIM_ARGS:-}
 fi
 
 if [[ "${LOV_RUN_DETACH:-0}" == 1 ]]; then

@@ -25,11 +25,29 @@
 #   LOV_TOPICS_FILE            (default deploy/local/topics.txt)
 #   LOV_CERT_IDENTITIES        client certificates to make besides certs.sh's own (KIND:NAME ...)
 #
+# Kafka listens with SASL_SSL (SCRAM-SHA-512, the broker certificate from certs.sh) and
+# Redis with ACL users (the default user is off). Each service has its own user on both,
+# lov-<service>, and the tools and tests one more, lov-admin; passwords are random,
+# made once per run dir.
+#
 # Files in $LOV_RUN_DIR:
 #   env                  LOV_KAFKA_BROKERS=127.0.0.1:PORT, LOV_REDIS_ADDR=127.0.0.1:PORT,
-#                        LOV_CERTS_DIR, and the services' TLS settings LOV_TLS_CERT,
-#                        LOV_TLS_KEY, LOV_TLS_CLIENT_CA (sourceable; written by `up` once
-#                        both serve, removed by `down`)
+#                        LOV_CERTS_DIR, the services' TLS settings LOV_TLS_CERT,
+#                        LOV_TLS_KEY, LOV_TLS_CLIENT_CA, and a client's credentials (the
+#                        lov-admin user): LOV_KAFKA_SECURITY_PROTOCOL,
+#                        LOV_KAFKA_SASL_MECHANISM, LOV_KAFKA_SASL_USERNAME,
+#                        LOV_KAFKA_SASL_PASSWORD_FILE, LOV_KAFKA_CA, LOV_REDIS_USERNAME,
+#                        LOV_REDIS_PASSWORD_FILE, and LOV_SECRETS_DIR (sourceable;
+#                        written by `up` once both serve, removed by `down`)
+#   kafka-client.properties
+#                        librdkafka settings of the lov-admin user (broker included),
+#                        for an outside subscriber: kcat -F .run/kafka-client.properties
+#                        -C -t TOPIC (0600; written by `up`, removed by `down`)
+#   secrets/             0700: kafka/USER.password and redis/USER.password (0600) per
+#                        user, redis/users.acl (Redis's ACL file, hashed passwords;
+#                        deploy/redis/users-acl.sh) and kafka-admin.properties (the Java
+#                        admin helper's settings); kept by `down --wipe`, like the
+#                        certificates
 #   certs/               the local CA and certificates (deploy/local/certs.sh; kept by
 #                        `down --wipe`)
 #   pids/NAME.pid        one pid per process (redis, kafka, services)
@@ -44,6 +62,7 @@ KAFKA_TEMPLATE="${REPO_ROOT}/deploy/kafka/server.properties.template"
 KAFKA_LOG4J="${REPO_ROOT}/deploy/kafka/log4j.properties"
 KAFKA_ADMIN_SRC="${REPO_ROOT}/deploy/kafka/KafkaAdmin.java"
 REDIS_CONF="${REPO_ROOT}/deploy/redis/redis.conf"
+REDIS_USERS="${REPO_ROOT}/deploy/redis/users-acl.sh"
 TOPICS_FILE="${LOV_TOPICS_FILE:-${SCRIPT_DIR}/topics.txt}"
 
 RUN_DIR="${LOV_RUN_DIR:-${REPO_ROOT}/.run}"
@@ -59,6 +78,11 @@ KAFKA_HOME="${RUN_DIR}/kafka"
 KAFKA_DATA="${KAFKA_HOME}/data"
 ENV_FILE="${RUN_DIR}/env"
 CERTS_DIR="${RUN_DIR}/certs"
+SECRETS_DIR="${RUN_DIR}/secrets"
+CLIENT_PROPERTIES="${RUN_DIR}/kafka-client.properties"
+# Who connects to Kafka and Redis: one user per service, lov-admin for tools and tests.
+SERVICES=(registry choice visits settlement console audit)
+ADMIN_USER=lov-admin
 
 STOP_TIMEOUT=30
 unset LOV_STACK_ENV # internal switch of launch(), never taken from the caller
@@ -358,7 +382,7 @@ build_admin() {
 }
 
 kafka_admin() { # BOOTSTRAP ARGS...
-  java -Xshare:auto -XX:TieredStopAtLevel=1 -Xmx128m -cp "${ADMIN_CP}" KafkaAdmin "$@"
+  KAFKA_ADMIN_CONFIG="${SECRETS_DIR}/kafka-admin.properties" java -Xshare:auto -XX:TieredStopAtLevel=1 -Xmx128m -cp "${ADMIN_CP}" KafkaAdmin "$@"
 }
 
 render_kafka_config() { # KAFKA_PORT CONTROLLER_PORT
@@ -367,8 +391,10 @@ render_kafka_config() { # KAFKA_PORT CONTROLLER_PORT
   t="${t//@KAFKA_PORT@/"$1"}"
   t="${t//@CONTROLLER_PORT@/"$2"}"
   t="${t//@DATA_DIR@/"${KAFKA_DATA}"}"
+  t="${t//@CERTS_DIR@/"${CERTS_DIR}"}"
+  t="${t//@ADMIN_PASSWORD@/"$(password_of kafka "${ADMIN_USER}")"}"
   tmp="${KAFKA_HOME}/server.properties.tmp.$$"
-  printf '%s\n' "${t}" >"${tmp}"
+  (umask 077 && printf '%s\n' "${t}" >"${tmp}")
   mv -f "${tmp}" "${KAFKA_HOME}/server.properties"
 }
 
@@ -376,17 +402,82 @@ kafka_java_opts() {
   printf '%s\n' "-Dlog4j.configuration=file:${KAFKA_LOG4J}" "-Dkafka.logs.dir=${KAFKA_HOME}"
 }
 
+# The admin user is made with the storage: the broker logs in as it on its own listener.
 format_kafka_storage() {
   local uuid flog="${LOGS_DIR}/kafka-format.log"
   local -a opts
-  [[ -f "${KAFKA_DATA}/meta.properties" ]] && return 0
+  if [[ -f "${KAFKA_DATA}/meta.properties" ]]; then
+    [[ -f "${KAFKA_HOME}/scram-users" ]] ||
+      die "the Kafka data in ${KAFKA_DATA} was made before SASL (no SCRAM users); run '$0 down --wipe' once"
+    return 0
+  fi
   mapfile -t opts < <(kafka_java_opts)
   uuid="$(java "${opts[@]}" -cp "${KAFKA_DIR}/*" kafka.tools.StorageTool random-uuid 2>>"${flog}")" ||
     die "kafka.tools.StorageTool random-uuid failed; see ${flog}"
   java "${opts[@]}" -cp "${KAFKA_DIR}/*" kafka.tools.StorageTool format -t "${uuid}" \
-    -c "${KAFKA_HOME}/server.properties" >>"${flog}" 2>&1 ||
-    die "formatting the Kafka storage in ${KAFKA_DATA} failed; see ${flog}"
+    -c "${KAFKA_HOME}/server.properties" \
+    --add-scram "SCRAM-SHA-512=[name=${ADMIN_USER},password=$(password_of kafka "${ADMIN_USER}")]" \
+    >>"${flog}" 2>&1 || die "formatting the Kafka storage in ${KAFKA_DATA} failed; see ${flog}"
+  printf '%s\n' "${ADMIN_USER}" >"${KAFKA_HOME}/scram-users"
   log "formatted Kafka storage in ${KAFKA_DATA} (cluster id ${uuid})"
+}
+
+# --- credentials ---------------------------------------------------------------------------
+
+password_file() { printf '%s/%s/%s.password' "${SECRETS_DIR}" "$1" "$2"; } # SYSTEM USER
+password_of() { cat "$(password_file "$1" "$2")"; }
+
+# Makes what is missing: a random password per Kafka user (0600), the Redis users and
+# their ACL file (deploy/redis/users-acl.sh), the admin helper's Kafka client settings.
+ensure_secrets() {
+  local user f
+  (umask 077 && mkdir -p "${SECRETS_DIR}/kafka")
+  chmod 0700 "${SECRETS_DIR}"
+  for user in "${ADMIN_USER}" "${SERVICES[@]/#/lov-}"; do
+    f="$(password_file kafka "${user}")"
+    [[ -s ${f} ]] && continue
+    (umask 077 && openssl rand -hex 24 >"${f}.tmp.$$" && mv -f "${f}.tmp.$$" "${f}") ||
+      die "making the password ${f} failed"
+  done
+  "${REDIS_USERS}" "${SECRETS_DIR}/redis" || die "making the Redis users in ${SECRETS_DIR}/redis failed"
+  write_kafka_admin_settings
+}
+
+write_kafka_admin_settings() {
+  local admin_password tmp
+  admin_password="$(password_of kafka "${ADMIN_USER}")"
+  tmp="${SECRETS_DIR}/kafka-admin.properties.tmp.$$"
+  (umask 077 && cat >"${tmp}") <<EOF
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${ADMIN_USER}" password="${admin_password}";
+ssl.truststore.type=PEM
+ssl.truststore.location=${CERTS_DIR}/ca.crt
+EOF
+  mv -f "${tmp}" "${SECRETS_DIR}/kafka-admin.properties"
+}
+
+write_subscriber_settings() { # KAFKA_PORT
+  local tmp="${CLIENT_PROPERTIES}.tmp.$$"
+  (umask 077 && cat >"${tmp}") <<EOF
+# librdkafka settings of the ${ADMIN_USER} user of this run dir (deploy/local/stack.sh
+# writes them), for an outside subscriber:
+#   kcat -F ${CLIENT_PROPERTIES} -C -t lov.choice.events.v1
+bootstrap.servers=127.0.0.1:$1
+security.protocol=SASL_SSL
+sasl.mechanisms=SCRAM-SHA-512
+sasl.username=${ADMIN_USER}
+sasl.password=$(password_of kafka "${ADMIN_USER}")
+ssl.ca.location=${CERTS_DIR}/ca.crt
+EOF
+  mv -f "${tmp}" "${CLIENT_PROPERTIES}"
+}
+
+redis_admin_cli() { # PORT ARGS...: redis-cli as the admin user (password from the environment)
+  local port="$1"
+  shift
+  REDISCLI_AUTH="$(password_of redis "${ADMIN_USER}")" redis-cli -h 127.0.0.1 -p "${port}" \
+    --user "${ADMIN_USER}" "$@"
 }
 
 # --- commands ------------------------------------------------------------------------------
@@ -426,6 +517,7 @@ cmd_up() {
   "${SCRIPT_DIR}/certs.sh" "${CERTS_DIR}" ${LOV_CERT_IDENTITIES:-} ||
     die "making the local certificates in ${CERTS_DIR} failed (see above)"
   build_admin
+  ensure_secrets
   UP_HINT=1
 
   # Settle every port before starting anything, so a taken port fails cleanly.
@@ -460,7 +552,8 @@ cmd_up() {
     forget redis
     printf '%s\n' "${redis_port}" >"${STATE_DIR}/redis.port"
     (cd "${REDIS_DIR}" && launch redis "${LOGS_DIR}/redis.log" redis-server "${REDIS_CONF}" \
-      --port "${redis_port}" --dir "${REDIS_DIR}" --logfile "${LOGS_DIR}/redis.log")
+      --port "${redis_port}" --dir "${REDIS_DIR}" --logfile "${LOGS_DIR}/redis.log" \
+      --aclfile "${SECRETS_DIR}/redis/users.acl")
     redis_pid="$(recorded_pid redis)"
     redis_started=1
     log "started redis (pid ${redis_pid}) on port ${redis_port}; log ${LOGS_DIR}/redis.log"
@@ -484,9 +577,12 @@ cmd_up() {
       "logs ${LOGS_DIR}/kafka.log and ${KAFKA_HOME}/server.log"
   fi
 
-  # Wait for Redis.
-  local deadline=$((SECONDS + timeout))
-  while [[ "$(redis-cli -h 127.0.0.1 -p "${redis_port}" ping 2>/dev/null || true)" != PONG ]]; do
+  # Wait for Redis, as the admin user: a Redis that does not know it is not ours.
+  local deadline=$((SECONDS + timeout)) pong
+  while pong="$(redis_admin_cli "${redis_port}" ping 2>&1 || true)" && [[ ${pong} != PONG ]]; do
+    if [[ ${pong} == *WRONGPASS* || ${pong} == *NOAUTH* ]]; then
+      die "redis on 127.0.0.1:${redis_port} refused the ${ADMIN_USER} user (${pong}); it was started without ${SECRETS_DIR}/redis/users.acl: run '$0 down' and up again"
+    fi
     if ! proc_alive "${redis_pid}"; then
       forget redis
       tail -n 3 "${LOGS_DIR}/redis.log" >&2 || true
@@ -499,6 +595,11 @@ cmd_up() {
     sleep 0.1
   done
 
+  # A reused Redis takes up users added to the ACL file since it started.
+  if ((redis_started == 0)); then
+    redis_admin_cli "${redis_port}" acl load >/dev/null || die "redis: ACL LOAD of ${SECRETS_DIR}/redis/users.acl failed"
+  fi
+
   # Wait for Kafka: a registered broker and a topic listing, not just an open port.
   local left=$((deadline - SECONDS)) rc=0 out
   ((left > 0)) || left=1
@@ -506,6 +607,7 @@ cmd_up() {
   if ((rc != 0)); then
     local why="did not serve metadata within ${timeout}s (LOV_READY_TIMEOUT)"
     ((rc != 2)) || why="exited before serving metadata"
+    ((rc != 3)) || why="refused the ${ADMIN_USER} credentials of ${SECRETS_DIR} (a broker of an older run dir? '$0 down --wipe' makes it anew)"
     if ((rc == 2)); then
       forget kafka
     elif ((kafka_started == 1)); then
@@ -517,17 +619,29 @@ cmd_up() {
     die "kafka (pid ${kafka_pid}) on 127.0.0.1:${kafka_port} ${why}; see ${KAFKA_HOME}/server.log and ${LOGS_DIR}/kafka.log"
   fi
 
+  local s
+  local -a users=()
+  for s in "${SERVICES[@]}"; do users+=("lov-${s}=$(password_file kafka "lov-${s}")"); done
+  kafka_admin "127.0.0.1:${kafka_port}" scram-users "${users[@]}" ||
+    die "creating the services' SCRAM users on kafka failed (see above)"
+  kafka_admin "127.0.0.1:${kafka_port}" create-topics "${TOPICS_FILE}" ||
+    die "creating the topics of ${TOPICS_FILE} failed (see above)"
+
   local tmp="${ENV_FILE}.tmp.$$"
   {
     printf 'LOV_KAFKA_BROKERS=127.0.0.1:%s\nLOV_REDIS_ADDR=127.0.0.1:%s\n' "${kafka_port}" "${redis_port}"
     printf 'LOV_CERTS_DIR=%s\n' "${CERTS_DIR}"
     printf 'LOV_TLS_CERT=%s\nLOV_TLS_KEY=%s\nLOV_TLS_CLIENT_CA=%s\n' \
       "${CERTS_DIR}/server.crt" "${CERTS_DIR}/server.key" "${CERTS_DIR}/ca.crt"
+    printf 'LOV_SECRETS_DIR=%s\n' "${SECRETS_DIR}"
+    printf 'LOV_KAFKA_SECURITY_PROTOCOL=SASL_SSL\nLOV_KAFKA_SASL_MECHANISM=SCRAM-SHA-512\n'
+    printf 'LOV_KAFKA_SASL_USERNAME=%s\nLOV_KAFKA_SASL_PASSWORD_FILE=%s\nLOV_KAFKA_CA=%s\n' \
+      "${ADMIN_USER}" "$(password_file kafka "${ADMIN_USER}")" "${CERTS_DIR}/ca.crt"
+    printf 'LOV_REDIS_USERNAME=%s\nLOV_REDIS_PASSWORD_FILE=%s\n' \
+      "${ADMIN_USER}" "$(password_file redis "${ADMIN_USER}")"
   } >"${tmp}"
   mv -f "${tmp}" "${ENV_FILE}"
-
-  kafka_admin "127.0.0.1:${kafka_port}" create-topics "${TOPICS_FILE}" ||
-    die "creating the topics of ${TOPICS_FILE} failed (see above)"
+  write_subscriber_settings "${kafka_port}"
 
   echo "redis ready at 127.0.0.1:${redis_port}"
   echo "kafka ready at 127.0.0.1:${kafka_port}"
@@ -580,7 +694,7 @@ cmd_down() {
   remove_containers || failed=1
   [[ ! -e "$(pid_file kafka)" ]] || stop_names kafka || failed=1
   [[ ! -e "$(pid_file redis)" ]] || stop_names redis || failed=1
-  rm -f "${ENV_FILE}"
+  rm -f "${ENV_FILE}" "${CLIENT_PROPERTIES}"
   ((failed == 0)) || die "some processes could not be stopped (see above); their pid files are kept"
   if ((wipe == 1)); then
     rm -rf "${REDIS_DIR}" "${KAFKA_HOME}" "${STATE_DIR}"

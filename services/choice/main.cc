@@ -3,6 +3,7 @@
 #include "lov/choice/adapters/kafka_choice_publisher.h"
 #include "lov/choice/api/choice_grpc.h"
 #include "lov/choice/app/daily_runner.h"
+#include "lov/platform/secret_key.h"
 #include "lov/platform/service_main.h"
 
 namespace lov::choice {
@@ -11,7 +12,8 @@ std::string pnr_key;
 bool run_due_allocations = true;
 
 void Flags(Config& c) {
-  pnr_key = c.String("pnr-hmac-key", PersonnummerKey::kDevelopmentKey);
+  pnr_key = ReadSecretKey(c, PersonnummerKey::kFlag,
+                          PersonnummerKey::kDevelopmentKey);
   run_due_allocations = c.Bool("run-due-allocations", true);
 }
 
@@ -21,7 +23,7 @@ absl::Status Wire(ServiceContext& ctx) {
   auto* store = ctx.Make<RedisChoiceStore>(ctx.redis(), ctx.KeyPrefix());
   auto* publisher = ctx.Make<KafkaChoicePublisher>(ctx.producer(), topic);
   auto* app = ctx.Make<ChoiceApp>(store, publisher, ctx.clock(),
-                                  PersonnummerKey::FromSetting(pnr_key));
+                                  PersonnummerKey(pnr_key));
   ctx.Serve(ctx.Make<ChoiceGrpc>(app, ctx.pool()),
             "lov.choice.v1.ChoiceService");
   const std::string ready = store->ReadyKey();

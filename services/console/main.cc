@@ -2,8 +2,7 @@
 // the dashboard. Names its parts; lov::ServiceMain does the wiring.
 #include "lov/console/adapters/live_pipeline_probe.h"
 #include "lov/console/adapters/read_model_feed.h"
-#include "lov/console/api/dashboard_http.h"
-#include "lov/platform/http_server.h"
+#include "lov/console/api/dashboard_server.h"
 #include "lov/platform/service_main.h"
 #include "lov/platform/topics.h"
 
@@ -11,13 +10,13 @@ namespace lov::console {
 namespace {
 
 struct Options {
-  int http_port = 8080;
+  DashboardSettings dashboard;
   std::vector<std::pair<std::string, std::string>> watched;  // name, metrics
   absl::Duration health_interval;
 } options;
 
 void Flags(Config& c) {
-  options.http_port = c.Port("http-port", 8080);
+  options.dashboard = ReadDashboardSettings(c);
   options.watched = LivePipelineProbe::WatchedServices(c);
   options.health_interval =
       absl::Seconds(c.Int("health-interval-seconds", 5, 1, 3600));
@@ -29,16 +28,12 @@ absl::Status Wire(ServiceContext& ctx) {
   auto* probe = ctx.Make<LivePipelineProbe>(options.watched, s.kafka(),
                                             s.redis_addr, s.redis_auth);
   AddZoneChoiceGauges(app);
-  auto* dashboard = ctx.Make<http::Server>(DashboardHandler(app));
-  absl::Status started = dashboard->Start(options.http_port, "--http-port");
-  if (!started.ok()) return started;
+  absl::Status served = ServeDashboard(ctx, app, options.dashboard);
+  if (!served.ok()) return served;
   FeedReadModel(ctx, app);
   ctx.OnServing(
       [=] { app->StartHealthChecks(probe, options.health_interval); });
-  ctx.OnShutdown([=] {
-    app->Stop();
-    dashboard->Stop();
-  });
+  ctx.OnShutdown([=] { app->Stop(); });
   return absl::OkStatus();
 }
 

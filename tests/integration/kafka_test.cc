@@ -81,7 +81,7 @@ TEST_F(KafkaTest, HeadersAndProtobufBodyRoundTrip) {
 }
 
 TEST_F(KafkaTest, SameEventIdTwiceIsHandledOnce) {
-  auto redis = RedisClient::Connect(Stack().redis_addr);
+  auto redis = Stack().ConnectRedis();
   ASSERT_TRUE(redis.ok()) << redis.status();
   RedisDedupeStore dedupe(redis->get(), UniqueName("it:seen"));
   CloudEvent e = MakeEvent("/lov/test", "se.lov.test.v1.ticked", "agg-1",
@@ -148,6 +148,44 @@ TEST_F(KafkaTest, TransientFailureIsRetriedNotSkipped) {
   ASSERT_TRUE(Eventually([&] { return successes.load() == 1; }));
   consumer->Stop();
   EXPECT_EQ(attempts.load(), 3);
+  EXPECT_EQ(consumer->dead_lettered(), 0);
+}
+
+// Redis refusing writes (here: its disk is full) is an outage, not a bad
+// event: the consumer holds the event, its partition waits, the state
+// "retrying" shows it, and once Redis is back both events are handled in
+// order with nothing dead-lettered.
+TEST_F(KafkaTest, OutageHoldsTheEventAndItsPartitionAndShowsRetrying) {
+  CloudEvent first = MakeEvent("/lov/test", "t", "agg-o", "x", "1");
+  CloudEvent second = MakeEvent("/lov/test", "t", "agg-o", "x", "2");
+  ASSERT_TRUE(producer_->PublishAll(topic_, {first, second}).ok());
+  std::atomic<bool> redis_up{false};
+  std::mutex mu;
+  std::vector<std::string> handled;
+  auto consumer = Consume([&](const CloudEvent& e) {
+    if (!redis_up.load()) {
+      return RedisErrorStatus(
+          "MISCONF Errors writing to the AOF file: No space left on device");
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    handled.push_back(e.id);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(Eventually(
+      [&] { return consumer->retrying() && consumer->retries() >= 3; }));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_TRUE(handled.empty()) << "the second event waits for the first";
+  }
+  redis_up = true;
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return handled.size() == 2;
+  }));
+  EXPECT_FALSE(consumer->retrying());
+  consumer->Stop();
+  EXPECT_EQ(handled[0], first.id);
+  EXPECT_EQ(handled[1], second.id);
   EXPECT_EQ(consumer->dead_lettered(), 0);
 }
 

@@ -12,23 +12,26 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "own_redis.h"
 #include "test_stack.h"
 
 namespace lov {
 namespace {
 
 using ::lov::testing::Eventually;
+using ::lov::testing::OwnRedis;
 using ::lov::testing::Stack;
 using ::lov::testing::UniqueName;
 
-std::unique_ptr<RedisClient> Connect(const std::string& addr) {
-  auto c = RedisClient::Connect(addr);
+std::unique_ptr<RedisClient> Connect(const std::string& addr,
+                                     RedisAuth auth = {}) {
+  auto c = RedisClient::Connect(addr, absl::Seconds(5), std::move(auth));
   EXPECT_TRUE(c.ok()) << c.status();
   return c.ok() ? std::move(*c) : nullptr;
 }
 
 TEST(RedisTest, CommandsAndPipeline) {
-  auto redis = Connect(Stack().redis_addr);
+  auto redis = Connect(Stack().redis_addr, Stack().redis_auth);
   std::string key = UniqueName("it:counter");
   auto replies = redis->Pipeline(
       {{"SET", key, "10"}, {"INCRBY", key, "5"}, {"GET", key}, {"DEL", key}});
@@ -42,7 +45,7 @@ TEST(RedisTest, CommandsAndPipeline) {
 }
 
 TEST(RedisTest, ErrorReplyIsAStatusAndTheConnectionStaysUsable) {
-  auto redis = Connect(Stack().redis_addr);
+  auto redis = Connect(Stack().redis_addr, Stack().redis_auth);
   std::string key = UniqueName("it:str");
   ASSERT_TRUE(redis->Command({"SET", key, "text"}).ok());
   auto r = redis->Command({"INCR", key});
@@ -52,7 +55,7 @@ TEST(RedisTest, ErrorReplyIsAStatusAndTheConnectionStaysUsable) {
 }
 
 TEST(RedisTest, ScriptLoadedOnceAndReloadedAfterTheCacheIsFlushed) {
-  auto redis = Connect(Stack().redis_addr);
+  auto redis = Connect(Stack().redis_addr, Stack().redis_auth);
   auto script =
       redis->LoadScript("return redis.call('INCRBY', KEYS[1], ARGV[1])");
   ASSERT_TRUE(script.ok()) << script.status();
@@ -68,12 +71,12 @@ TEST(RedisTest, ScriptLoadedOnceAndReloadedAfterTheCacheIsFlushed) {
 }
 
 TEST(RedisTest, ReconnectsAfterTheServerDroppedTheConnection) {
-  auto redis = Connect(Stack().redis_addr);
+  auto redis = Connect(Stack().redis_addr, Stack().redis_auth);
   // Only this client's pooled connection is killed: other tests share the
   // server.
   auto id = redis->Command({"CLIENT", "ID"});
   ASSERT_TRUE(id.ok());
-  auto killer = Connect(Stack().redis_addr);
+  auto killer = Connect(Stack().redis_addr, Stack().redis_auth);
   auto killed =
       killer->Command({"CLIENT", "KILL", "ID", std::to_string(id->integer)});
   ASSERT_TRUE(killed.ok()) << killed.status();
@@ -94,56 +97,6 @@ TEST(RedisTest, BadAddressIsAClearError) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
 }
-
-// A redis-server of our own, started with deploy/redis/redis.conf.
-class OwnRedis {
- public:
-  OwnRedis(std::string dir, int port, std::vector<std::string> extra = {})
-      : dir_(std::move(dir)), port_(port), extra_(std::move(extra)) {}
-  bool Start() {
-    std::vector<std::string> args = {
-        "redis-server",
-        std::string(LOV_SOURCE_DIR) + "/deploy/redis/redis.conf",
-        "--port",
-        std::to_string(port_),
-        "--dir",
-        dir_,
-        "--logfile",
-        dir_ + "/redis.log"};
-    args.insert(args.end(), extra_.begin(), extra_.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_ = fork();
-    if (pid_ == 0) {
-      execvp("redis-server", argv.data());
-      _exit(127);
-    }
-    // Up once it answers, if only to say that it wants a password.
-    return Eventually([&] {
-      absl::Status s =
-          RedisClient::Connect(addr(), absl::Milliseconds(200)).status();
-      return s.ok() || absl::IsPermissionDenied(s);
-    });
-  }
-  void Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  ~OwnRedis() {
-    if (pid_ > 0 && kill(pid_, 0) == 0) {
-      kill(pid_, SIGKILL);
-      Wait();
-    }
-  }
-  std::string addr() const { return absl::StrCat("127.0.0.1:", port_); }
-
- private:
-  std::string dir_;
-  int port_;
-  std::vector<std::string> extra_;
-  pid_t pid_ = -1;
-};
 
 int FreePort() {
   // Ask Redis's own port-0 trick is not available; scan from a pid-based base.

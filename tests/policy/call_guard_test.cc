@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
+#include "lov/platform/credential_authenticator.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
 #include "status_matchers.h"
 
@@ -105,14 +106,31 @@ TEST_F(CallGuardTest, AReadOfAClientLeavesOneRecordWithWhoWhatAndOutcome) {
   EXPECT_EQ(sink_->records.back().outcome(), "NOT_FOUND");
 }
 
+// The 10-digit forms too: 1212121212 and the samordningsnummer 7010632391
+// pass Luhn with real dates (tests/unit/identity_numbers_test.cc).
 TEST_F(CallGuardTest, APersonnummerSentAsAnIdNeverReachesTheRecord) {
-  choice::v1::GetClientRequest request;
-  request.set_client_id("194001011230");
-  ASSERT_TRUE(AuditCall(GetClient(), Person(auth::v1::ROLE_CASE_OFFICER),
-                        request, nullptr, absl::NotFoundError("no client"))
-                  .ok());
-  EXPECT_THAT(sink_->records.back().client_ids(),
-              ElementsAre("(personnummer redacted)"));
+  for (const char* id : {"194001011230", "121212-1212", "7010632391"}) {
+    choice::v1::GetClientRequest request;
+    request.set_client_id(id);
+    ASSERT_TRUE(AuditCall(GetClient(), Person(auth::v1::ROLE_CASE_OFFICER),
+                          request, nullptr, absl::NotFoundError("no client"))
+                    .ok());
+    EXPECT_THAT(sink_->records.back().client_ids(),
+                ElementsAre("(personnummer redacted)"))
+        << id;
+  }
+}
+
+TEST(CertificateActorTest, ANameWithAPersonnummerIsRefused) {
+  EXPECT_TRUE(IsError(
+      CredentialAuthenticator::ActorOfCertificate("provider:121212-1212")
+          .status(),
+      absl::StatusCode::kUnauthenticated, {"personal identity number"}));
+  // A company's provider id holds its organisation number: let in.
+  absl::StatusOr<auth::v1::Actor> company =
+      CredentialAuthenticator::ActorOfCertificate("provider:prv-5565541645");
+  ASSERT_TRUE(company.ok()) << company.status();
+  EXPECT_EQ(company->provider_id(), "prv-5565541645");
 }
 
 TEST_F(CallGuardTest, AnUnwrittenRecordWithholdsTheAnswer) {

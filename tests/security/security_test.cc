@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "identity_fixtures.h"
@@ -24,6 +25,7 @@
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/settlement/v1/settlement.grpc.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
+#include "one_answer_server.h"
 #include "service_process.h"
 #include "test_stack.h"
 
@@ -55,6 +57,14 @@ std::string OutcomeOf(const grpc::Status& s) {
 
 class SecurityTest : public ::testing::Test {
  protected:
+  // A service of the suite's namespace that trusts the development issuer's
+  // keys from `key_source` (--oidc-jwks-file=... or --oidc-jwks-url=...).
+  static std::vector<std::string> SignInFlags(const std::string& key_source) {
+    return {"--namespace=" + ns_, "--insecure-no-auth=false", key_source,
+            absl::StrCat("--oidc-issuer=", auth::DevIssuer::kIssuer),
+            absl::StrCat("--oidc-audience=", auth::DevIssuer::kAudience)};
+  }
+
   static void SetUpTestSuite() {
     const std::string dir =
         absl::StrCat(::testing::TempDir(), "/security-", NewUuid());
@@ -69,11 +79,7 @@ class SecurityTest : public ::testing::Test {
     for (const char* s : {"registry", "choice", "visits", "settlement"}) {
       auto p = std::make_unique<ServiceProcess>(
           absl::StrCat("services/", s, "/", s),
-          std::vector<std::string>{
-              "--namespace=" + ns_, "--insecure-no-auth=false",
-              "--oidc-jwks-file=" + jwks_,
-              absl::StrCat("--oidc-issuer=", auth::DevIssuer::kIssuer),
-              absl::StrCat("--oidc-audience=", auth::DevIssuer::kAudience)});
+          SignInFlags("--oidc-jwks-file=" + jwks_));
       ASSERT_TRUE(p->Start().ok()) << s << ": " << p->Log();
       (*services_)[s] = std::move(p);
     }
@@ -166,6 +172,36 @@ TEST_F(SecurityTest, ACallWithoutACredentialIsUnauthenticated) {
   ASSERT_TRUE(forged.ok());
   s = registry->GetMunicipality(As(*forged).get(), {}, &m);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// The municipality's identity provider publishes its keys at a URL (its
+// jwks_uri); a service fetches them from there at start.
+TEST_F(SecurityTest, KeysFetchedFromTheIdentityProvidersUrlSignPeopleIn) {
+  lov::testing::OneAnswerServer idp(
+      lov::testing::HttpAnswer(200, issuer_->PublicJwks()));
+  ServiceProcess registry(
+      "services/registry/registry",
+      SignInFlags("--oidc-jwks-url=" + idp.Url("/.well-known/jwks.json")));
+  ASSERT_TRUE(registry.Start().ok()) << registry.Log();
+  auto stub = reg::RegistryService::NewStub(registry.Channel());
+  reg::Municipality m;
+  grpc::Status s = stub->GetMunicipality(
+      As(Token(Role::kRegistryOfficer, kRegistryOfficer)).get(), {}, &m);
+  EXPECT_NE(s.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << s.error_message();
+  EXPECT_EQ(stub->GetMunicipality(As("").get(), {}, &m).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(SecurityTest, AServiceWhoseIdentityProviderCannotBeReachedDoesNotStart) {
+  ServiceProcess registry(
+      "services/registry/registry",
+      SignInFlags("--oidc-jwks-url=http://127.0.0.1:1/jwks.json"));
+  EXPECT_FALSE(registry.Start(absl::Seconds(30)).ok());
+  EXPECT_TRUE(absl::StrContains(
+      registry.Log(),
+      "--oidc-jwks-url / LOV_OIDC_JWKS_URL: JWKS http://127.0.0.1:1/jwks.json"))
+      << registry.Log();
 }
 
 TEST_F(SecurityTest, AProviderReadsNeitherAnotherProvidersVisitsNorClients) {

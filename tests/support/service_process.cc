@@ -45,7 +45,8 @@ std::vector<std::string> ChildEnvironment(
 // and the child may only exec.
 pid_t Spawn(const std::string& path, const std::vector<std::string>& flags,
             const std::string& log_path,
-            const std::vector<std::string>& extra_env = {}) {
+            const std::vector<std::string>& extra_env = {},
+            const std::string& stdin_path = "") {
   std::vector<std::string> env_strings = ChildEnvironment(extra_env);
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
@@ -59,6 +60,9 @@ pid_t Spawn(const std::string& path, const std::vector<std::string>& flags,
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
+    if (!stdin_path.empty()) {
+      dup2(open(stdin_path.c_str(), O_RDONLY), STDIN_FILENO);
+    }
     execve(path.c_str(), argv.data(), envp.data());
     _exit(127);
   }
@@ -111,24 +115,57 @@ bool ServiceProcess::Running() const {
   return waitpid(pid_, &status, WNOHANG) == 0;
 }
 
+namespace {
+
+// Whether something listens on 127.0.0.1:`port`.
+bool Accepts(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok =
+      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
 absl::Status ServiceProcess::Start(absl::Duration timeout) {
   grpc_port_ = FreePort();
   metrics_port_ = FreePort();
-  std::vector<std::string> flags = flags_;
-  flags.push_back(absl::StrCat("--grpc-port=", grpc_port_));
-  flags.push_back(absl::StrCat("--metrics-port=", metrics_port_));
-  flags.push_back("--kafka-brokers=" + Stack().kafka_brokers);
-  flags.push_back("--redis-addr=" + Stack().redis_addr);
-  flags.push_back("--grpc-listen-address=127.0.0.1");
+  std::vector<std::string> flags = {
+      absl::StrCat("--grpc-port=", grpc_port_),
+      absl::StrCat("--metrics-port=", metrics_port_),
+      "--kafka-brokers=" + Stack().kafka_brokers,
+      "--redis-addr=" + Stack().redis_addr, "--grpc-listen-address=127.0.0.1"};
   for (std::string& tls : Stack().ServiceTlsFlags()) {
     flags.push_back(std::move(tls));
   }
+  // The test's own flags last: a later flag wins (e.g. a Redis of its own).
+  flags.insert(flags.end(), flags_.begin(), flags_.end());
   std::string name = std::filesystem::path(binary_).filename();
   log_path_ = std::filesystem::temp_directory_path() /
               absl::StrCat("lov-", name, "-", NewUuid().substr(0, 8), ".log");
-  pid_ = Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary_), flags, log_path_);
-  auto stub = grpc::health::v1::Health::NewStub(Channel());
+  // Credentials through the environment, so that a test's own flags win;
+  // choice's and registry's secret keys too, as a deployment's Secrets give
+  // them (the services run with sign-in on in some tests).
+  std::vector<std::string> env = Stack().CredentialEnv(name);
+  env.push_back(absl::StrCat("LOV_PNR_HMAC_KEY=", kTestServiceKey));
+  env.push_back(absl::StrCat("LOV_PROVIDER_ID_KEY=", kTestServiceKey));
+  pid_ =
+      Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary_), flags, log_path_, env);
   absl::Time until = absl::Now() + timeout;
+  // Only once the port accepts connections does a channel open: a gRPC
+  // channel whose first attempts were refused (the service connects to
+  // Kafka and Redis before it listens) reconnects only after seconds of
+  // backoff and a stalled handshake, which made every start take 15-20 s.
+  while (absl::Now() < until && Running() && !Accepts(grpc_port_)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto stub = grpc::health::v1::Health::NewStub(Channel());
   while (absl::Now() < until) {
     if (!Running()) {
       return absl::FailedPreconditionError(
@@ -171,13 +208,20 @@ std::string ServiceProcess::Log() const { return ReadFile(log_path_); }
 RunResult RunToCompletion(const std::string& binary,
                           const std::vector<std::string>& flags,
                           absl::Duration timeout,
-                          const std::vector<std::string>& env) {
+                          const std::vector<std::string>& env,
+                          const std::string& input) {
   std::string log = std::filesystem::temp_directory_path() /
                     absl::StrCat("lov-run-", NewUuid().substr(0, 8), ".log");
+  const std::string stdin_path = log + ".in";
+  std::ofstream(stdin_path) << input;
   std::vector<std::string> child_env = Stack().ClientEnv();
+  for (std::string& credential :
+       Stack().CredentialEnv(std::filesystem::path(binary).filename())) {
+    child_env.push_back(std::move(credential));
+  }
   child_env.insert(child_env.end(), env.begin(), env.end());
-  pid_t pid =
-      Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary), flags, log, child_env);
+  pid_t pid = Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary), flags, log,
+                    child_env, stdin_path);
   RunResult result;
   absl::Time until = absl::Now() + timeout;
   int status = 0;
@@ -193,6 +237,7 @@ RunResult RunToCompletion(const std::string& binary,
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.output = ReadFile(log);
   std::filesystem::remove(log);
+  std::filesystem::remove(stdin_path);
   return result;
 }
 

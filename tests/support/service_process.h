@@ -20,7 +20,13 @@ int FreePort();
 // A service binary run as a child process against the test stack, the way
 // it runs in production: flags and LOV_* environment, logs to a file, TLS
 // with the stack's certificates (client certificates verified) on its gRPC
-// port, which listens on 127.0.0.1.
+// port, which listens on 127.0.0.1, and its own Kafka and Redis user
+// (TestStack::CredentialEnv; a test's flags override them).
+// The secret key every ServiceProcess gets as LOV_PNR_HMAC_KEY (choice) and
+// LOV_PROVIDER_ID_KEY (registry).
+inline constexpr char kTestServiceKey[] =
+    "lov-test-service-key-0123456789abcdef";
+
 class ServiceProcess {
  public:
   // `binary` is relative to the build directory, e.g.
@@ -57,7 +63,9 @@ class ServiceProcess {
 // Runs a binary to completion (for bad-configuration checks, lovctl, the
 // simulator): exit code and combined output. Its environment is the test's
 // plus the client TLS settings of the stack's "system:test" certificate
-// (LOV_TLS_CA, ...) and then `env` ("NAME=value"; a later one wins).
+// (LOV_TLS_CA, ...), the binary's Kafka and Redis credentials
+// (TestStack::CredentialEnv) and then `env` ("NAME=value"; a later one wins).
+// Its standard input is `input` (a file, so never a terminal).
 struct RunResult {
   int exit_code = -1;
   std::string output;
@@ -65,7 +73,8 @@ struct RunResult {
 RunResult RunToCompletion(const std::string& binary,
                           const std::vector<std::string>& flags,
                           absl::Duration timeout = absl::Seconds(60),
-                          const std::vector<std::string>& env = {});
+                          const std::vector<std::string>& env = {},
+                          const std::string& input = "");
 
 }  // namespace lov::testing
 

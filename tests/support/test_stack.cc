@@ -6,13 +6,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "lov/platform/ids.h"
-#include "lov/platform/redis.h"
 
 namespace lov::testing {
 namespace {
@@ -22,37 +22,80 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return v && *v ? v : fallback;
 }
 
-TestStack Load() {
-  TestStack s;
-  s.kafka_brokers = EnvOr("LOV_KAFKA_BROKERS", "");
-  s.redis_addr = EnvOr("LOV_REDIS_ADDR", "");
-  s.certs_dir = EnvOr("LOV_CERTS_DIR", "");
-  std::string file = EnvOr("LOV_TEST_ENV_FILE", "");
-  if (!file.empty() && (s.kafka_brokers.empty() || s.redis_addr.empty() ||
-                        s.certs_dir.empty())) {
+// The stack's settings: the env file's, each overridden by the environment.
+std::map<std::string, std::string> StackEnvironment() {
+  std::map<std::string, std::string> env;
+  if (std::string file = EnvOr("LOV_TEST_ENV_FILE", ""); !file.empty()) {
     std::ifstream in(file);
     std::string line;
     while (std::getline(in, line)) {
       auto eq = line.find('=');
-      if (eq == std::string::npos) continue;
-      std::string key = line.substr(0, eq), value = line.substr(eq + 1);
-      if (key == "LOV_KAFKA_BROKERS" && s.kafka_brokers.empty()) {
-        s.kafka_brokers = value;
-      }
-      if (key == "LOV_REDIS_ADDR" && s.redis_addr.empty()) {
-        s.redis_addr = value;
-      }
-      if (key == "LOV_CERTS_DIR" && s.certs_dir.empty()) s.certs_dir = value;
+      if (eq != std::string::npos)
+        env[line.substr(0, eq)] = line.substr(eq + 1);
     }
   }
-  if (s.kafka_brokers.empty() || s.redis_addr.empty() || s.certs_dir.empty()) {
-    std::cerr << "integration tests need Kafka, Redis and certificates: set "
-                 "LOV_KAFKA_BROKERS, LOV_REDIS_ADDR and LOV_CERTS_DIR "
-                 "(deploy/local/certs.sh), or run them through ctest, whose "
-                 "fixture starts deploy/local/stack.sh\n";
+  for (const char* name :
+       {"LOV_KAFKA_BROKERS", "LOV_REDIS_ADDR", "LOV_CERTS_DIR",
+        "LOV_SECRETS_DIR", "LOV_KAFKA_SECURITY_PROTOCOL",
+        "LOV_KAFKA_SASL_MECHANISM", "LOV_KAFKA_SASL_USERNAME",
+        "LOV_KAFKA_SASL_PASSWORD_FILE", "LOV_KAFKA_CA", "LOV_REDIS_USERNAME",
+        "LOV_REDIS_PASSWORD_FILE"}) {
+    if (std::string v = EnvOr(name, ""); !v.empty()) env[name] = v;
+  }
+  return env;
+}
+
+std::string ReadSecretFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string secret;
+  std::getline(in, secret);
+  return secret;
+}
+
+TestStack Load() {
+  std::map<std::string, std::string> env = StackEnvironment();
+  TestStack s;
+  s.kafka_brokers = env["LOV_KAFKA_BROKERS"];
+  s.redis_addr = env["LOV_REDIS_ADDR"];
+  s.certs_dir = env["LOV_CERTS_DIR"];
+  s.secrets_dir = env["LOV_SECRETS_DIR"];
+  for (const auto& [name, librdkafka] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"LOV_KAFKA_SECURITY_PROTOCOL", "security.protocol"},
+           {"LOV_KAFKA_SASL_MECHANISM", "sasl.mechanisms"},
+           {"LOV_KAFKA_SASL_USERNAME", "sasl.username"},
+           {"LOV_KAFKA_CA", "ssl.ca.location"}}) {
+    if (!env[name].empty())
+      s.kafka_security.emplace_back(librdkafka, env[name]);
+  }
+  if (!env["LOV_KAFKA_SASL_PASSWORD_FILE"].empty()) {
+    s.kafka_security.emplace_back(
+        "sasl.password", ReadSecretFile(env["LOV_KAFKA_SASL_PASSWORD_FILE"]));
+  }
+  s.redis_auth.username = env["LOV_REDIS_USERNAME"];
+  if (!env["LOV_REDIS_PASSWORD_FILE"].empty()) {
+    s.redis_auth.password = ReadSecretFile(env["LOV_REDIS_PASSWORD_FILE"]);
+  }
+  if (s.kafka_brokers.empty() || s.redis_addr.empty() || s.certs_dir.empty() ||
+      s.secrets_dir.empty()) {
+    std::cerr << "integration tests need Kafka, Redis, certificates and "
+                 "credentials: set LOV_KAFKA_BROKERS, LOV_REDIS_ADDR, "
+                 "LOV_CERTS_DIR and LOV_SECRETS_DIR with the admin user's "
+                 "LOV_KAFKA_* and LOV_REDIS_* (see deploy/local/stack.sh), or "
+                 "run them through ctest, whose fixture starts "
+                 "deploy/local/stack.sh\n";
     std::abort();
   }
   return s;
+}
+
+// The stack's services (deploy/local/stack.sh makes a user for each).
+bool IsService(const std::string& name) {
+  for (const char* s :
+       {"registry", "choice", "visits", "settlement", "console", "audit"}) {
+    if (name == s) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -62,7 +105,34 @@ KafkaSettings TestStack::kafka(const std::string& client) const {
   k.brokers = kafka_brokers;
   k.client_id = client;
   k.connect_timeout = absl::Seconds(20);
+  k.security = kafka_security;
   return k;
+}
+
+absl::StatusOr<std::unique_ptr<RedisClient>> TestStack::ConnectRedis() const {
+  return RedisClient::Connect(redis_addr, absl::Seconds(5), redis_auth);
+}
+
+std::vector<std::string> TestStack::CredentialEnv(
+    const std::string& service) const {
+  const std::string user = IsService(service) ? "lov-" + service : "lov-admin";
+  std::vector<std::string> env = {
+      "LOV_KAFKA_SASL_USERNAME=" + user,
+      absl::StrCat("LOV_KAFKA_SASL_PASSWORD_FILE=", secrets_dir, "/kafka/",
+                   user, ".password"),
+      "LOV_REDIS_USERNAME=" + user,
+      absl::StrCat("LOV_REDIS_PASSWORD_FILE=", secrets_dir, "/redis/", user,
+                   ".password")};
+  for (const auto& [librdkafka, name] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"security.protocol", "LOV_KAFKA_SECURITY_PROTOCOL"},
+           {"sasl.mechanisms", "LOV_KAFKA_SASL_MECHANISM"},
+           {"ssl.ca.location", "LOV_KAFKA_CA"}}) {
+    for (const auto& [k, v] : kafka_security) {
+      if (k == librdkafka) env.push_back(name + "=" + v);
+    }
+  }
+  return env;
 }
 
 std::vector<std::string> TestStack::ServiceTlsFlags() const {
@@ -152,8 +222,7 @@ bool Eventually(const std::function<bool()>& condition,
 }
 
 absl::StatusOr<int> WipeRedisKeys(const std::string& pattern) {
-  absl::StatusOr<std::unique_ptr<RedisClient>> redis =
-      RedisClient::Connect(Stack().redis_addr);
+  absl::StatusOr<std::unique_ptr<RedisClient>> redis = Stack().ConnectRedis();
   if (!redis.ok()) return redis.status();
   absl::StatusOr<RedisReply> keys = (*redis)->Command({"KEYS", pattern});
   if (!keys.ok()) return keys.status();

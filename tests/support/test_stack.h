@@ -9,20 +9,35 @@
 #include "absl/time/time.h"
 #include "lov/platform/grpc_channel.h"
 #include "lov/platform/kafka.h"
+#include "lov/platform/redis.h"
 
 namespace lov::testing {
 
-// The Kafka, Redis and certificates the integration tests use:
-// LOV_KAFKA_BROKERS, LOV_REDIS_ADDR and LOV_CERTS_DIR when set in the
-// environment, otherwise the env file that deploy/local/stack.sh wrote for
-// the ctest fixture (LOV_TEST_ENV_FILE).
+// The Kafka, Redis, credentials and certificates the integration tests use:
+// LOV_KAFKA_BROKERS, LOV_REDIS_ADDR, LOV_CERTS_DIR, LOV_SECRETS_DIR and the
+// admin user's LOV_KAFKA_SECURITY_PROTOCOL, LOV_KAFKA_SASL_*, LOV_KAFKA_CA,
+// LOV_REDIS_USERNAME, LOV_REDIS_PASSWORD_FILE from the environment, else
+// from the env file that deploy/local/stack.sh wrote for the ctest fixture
+// (LOV_TEST_ENV_FILE).
 struct TestStack {
   std::string kafka_brokers;
   std::string redis_addr;
   // deploy/local/certs.sh's directory: the local CA, the services'
   // certificate, a client certificate per identity.
   std::string certs_dir;
+  // stack.sh's passwords: kafka/USER.password, redis/USER.password.
+  std::string secrets_dir;
+  // The admin user's (lov-admin), which the tests themselves use.
+  std::vector<std::pair<std::string, std::string>> kafka_security;
+  RedisAuth redis_auth;
   KafkaSettings kafka(const std::string& client = "test") const;
+  // A Redis connection as the admin user.
+  absl::StatusOr<std::unique_ptr<RedisClient>> ConnectRedis() const;
+  // How a service binary connects as its own user (lov-<service>; the
+  // admin user for a binary that is no service): LOV_KAFKA_SECURITY_PROTOCOL,
+  // LOV_KAFKA_SASL_USERNAME, LOV_KAFKA_SASL_PASSWORD_FILE, LOV_KAFKA_CA,
+  // LOV_REDIS_USERNAME, LOV_REDIS_PASSWORD_FILE as "NAME=value".
+  std::vector<std::string> CredentialEnv(const std::string& service) const;
 
   // --tls-cert, --tls-key, --tls-client-ca: a service under test serves TLS
   // and verifies client certificates, as in production.

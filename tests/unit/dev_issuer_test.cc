@@ -141,6 +141,9 @@ TEST(PrincipalTest, TheLogFormHasNoNameAndNoPersonnummer) {
   const std::string pnr = ::lov::testing::TestPersonnummer(2);
   Principal careless{.subject = pnr, .role = Role::kService};
   EXPECT_EQ(DescribeForLog(careless), "service [redacted]");
+  // Without the century (1212121212: Luhn and date by hand).
+  Principal ten_digits{.subject = "anna-121212-1212", .role = Role::kService};
+  EXPECT_EQ(DescribeForLog(ten_digits), "service [redacted]");
 }
 
 }  // namespace

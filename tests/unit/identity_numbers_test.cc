@@ -1,6 +1,7 @@
 #include "lov/platform/identity_numbers.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
@@ -168,6 +169,84 @@ TEST(ContainsPersonnummerTest, FindsValidNumbersOnlyAsWholeRuns) {
   EXPECT_FALSE(ContainsPersonnummer("sim-20241399-2026"));
   EXPECT_FALSE(ContainsPersonnummer("1191212121212"));
   EXPECT_FALSE(ContainsPersonnummer("report-2026-10-123"));
+}
+
+// Ten-digit forms, check digits by hand as above (weights 2,1,2,... over the
+// nine digits before the check digit).
+TEST(FindPersonnummerTest, FindsTheTenDigitForms) {
+  EXPECT_TRUE(ContainsPersonnummer("121212-1212"));  // 1212121212: check 2.
+  EXPECT_TRUE(ContainsPersonnummer("811218-9876"));  // Check 6 (above).
+  EXPECT_TRUE(ContainsPersonnummer("811218+9876"));  // 100 years or older.
+  EXPECT_TRUE(ContainsPersonnummer("8112189876"));
+  // Samordningsnummer, 3 October 1970 (day 63): check 1 (above).
+  EXPECT_TRUE(ContainsPersonnummer("701063-2391"));
+  // 811261987: 7+1+2+2+(12->3)+1+9+8+5 = 38, check 2; day 61 is the 1st.
+  EXPECT_TRUE(ContainsPersonnummer("811261-9872"));
+  // Leap day without the century: 000229123, check 5 (above); 2000 had it.
+  EXPECT_TRUE(ContainsPersonnummer("000229-1235"));
+}
+
+TEST(FindPersonnummerTest, NeedsARealDateAndTheCheckDigit) {
+  EXPECT_FALSE(ContainsPersonnummer("811218-9875"));  // Check digit 6.
+  // Each of these passes Luhn, so only the date fails:
+  // 811318987: 7+1+2+3+2+8+9+8+5 = 45, check 5; month 13.
+  EXPECT_FALSE(ContainsPersonnummer("811318-9875"));
+  // 811200987: 7+1+2+2+0+0+9+8+5 = 34, check 6; day 00.
+  EXPECT_FALSE(ContainsPersonnummer("811200-9876"));
+  // 811232987: 7+1+2+2+6+2+9+8+5 = 42, check 8; day 32.
+  EXPECT_FALSE(ContainsPersonnummer("811232-9878"));
+  // 811292987: 7+1+2+2+(18->9)+2+9+8+5 = 45, check 5; coordination day 32.
+  EXPECT_FALSE(ContainsPersonnummer("811292-9875"));
+  // 810431987: 7+1+0+4+6+1+9+8+5 = 41, check 9; 31 April.
+  EXPECT_FALSE(ContainsPersonnummer("810431-9879"));
+}
+
+TEST(FindPersonnummerTest, OrganisationNumbersAreNotPersonnummer) {
+  // Legal persons: the "month" is 20 or more. All three pass Luhn (above).
+  for (const char* org : {"556554-1645", "5565541645", "556036-0793",
+                          "212000-0142", "16556036-0793", "165560360793"}) {
+    EXPECT_FALSE(ContainsPersonnummer(org)) << org;
+  }
+  EXPECT_TRUE(IsLegalPersonNumber("556554-1645"));
+  EXPECT_TRUE(IsLegalPersonNumber("212000-0142"));
+  // A sole trader's number is the owner's personnummer.
+  EXPECT_FALSE(IsLegalPersonNumber("811218-9876"));
+  EXPECT_FALSE(IsLegalPersonNumber("811318-9875"));  // Not a date; not sure.
+}
+
+// The rule for runs of digits: a personnummer is a whole run, bounded by
+// non-digits (or the ends), of 10 or 12 digits, or 6 or 8 digits, '-' or
+// '+', then 4 digits.
+TEST(FindPersonnummerTest, OnlyWholeRunsCount) {
+  EXPECT_FALSE(ContainsPersonnummer("41212121212"));     // 11 digits.
+  EXPECT_FALSE(ContainsPersonnummer("00461212121212"));  // 14 digits.
+  EXPECT_FALSE(ContainsPersonnummer("1121212-1212"));    // 7 + 4.
+  EXPECT_FALSE(ContainsPersonnummer("121212-12123"));    // 6 + 5.
+  EXPECT_FALSE(ContainsPersonnummer("121212 1212"));     // A space.
+  EXPECT_FALSE(ContainsPersonnummer("070-121 21 21"));   // A phone number.
+  EXPECT_FALSE(ContainsPersonnummer("order 12121212121 shipped"));
+  // Letters and punctuation bound a run like spaces do.
+  EXPECT_TRUE(ContainsPersonnummer("pnr:1212121212"));
+  EXPECT_TRUE(ContainsPersonnummer("staff-121212-1212-b"));
+}
+
+TEST(FindPersonnummerTest, ReportsWhereEachNumberIs) {
+  EXPECT_EQ(FindPersonnummer("called 19121212-1212 today"),
+            (std::vector<TextSpan>{{7, 13}}));
+  EXPECT_EQ(FindPersonnummer("a 121212-1212 b 191212121212 c 556554-1645"),
+            (std::vector<TextSpan>{{2, 11}, {16, 12}}));
+  EXPECT_EQ(FindPersonnummer("701063-2391,8112189876"),
+            (std::vector<TextSpan>{{0, 11}, {12, 10}}));
+  EXPECT_TRUE(FindPersonnummer("").empty());
+  EXPECT_TRUE(FindPersonnummer("report-2026-10-123").empty());
+}
+
+TEST(RefusePersonnummerTest, NamesTheFieldNotTheNumber) {
+  EXPECT_TRUE(RefusePersonnummer("reason", "moved to 556554-1645").ok());
+  const absl::Status s =
+      RefusePersonnummer("reason", "client 121212-1212 moved");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "reason: must not contain a personal identity number");
 }
 
 }  // namespace

@@ -33,6 +33,18 @@ TEST(LogTest, PersonnummerShapedTextIsRedacted) {
   EXPECT_EQ(line.find("1212+1212"), std::string::npos) << line;
 }
 
+TEST(LogTest, TenDigitPersonnummerIsRedactedToo) {
+  // 1212121212 and 7010632391 (a samordningsnummer) pass Luhn with a real
+  // date; 556554-1645 is a company's number, 1212121213 fails Luhn.
+  EXPECT_EQ(log::Redact("client 121212-1212 and 701063-2391."),
+            "client [redacted] and [redacted].");
+  EXPECT_EQ(log::Redact("pnr=1212121212 org=556554-1645 x=1212121213"),
+            "pnr=[redacted] org=556554-1645 x=1212121213");
+  std::string line =
+      log::Format(log::Level::kInfo, "x", {{"who", "121212+1212"}});
+  EXPECT_EQ(line.find("1212+1212"), std::string::npos) << line;
+}
+
 TEST(MetricsTest, RendersPrometheusTextFormat) {
   metrics::Registry reg;
   reg.GetCounter("lov_events_total", "Events.", {{"topic", "a"}}).Inc(3);

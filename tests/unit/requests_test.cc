@@ -16,6 +16,29 @@ TEST(RequestsTest, RequestIdIsRequiredAndFreeOfPersonalData) {
   EXPECT_TRUE(RequireRequestId("choose-2024-11-03-7").ok());
 }
 
+TEST(RequestsTest, RequestIdWithATenDigitPersonnummerIsRefused) {
+  // 1212121212 passes Luhn (check digit 2) with the date 12-12-12.
+  EXPECT_EQ(RequireRequestId("visit-121212-1212").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RequireRequestId("visit-1212121212").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(RequireRequestId("visit-1212121213").ok());  // Check digit 2.
+}
+
+TEST(RequestsTest, NamedTextFieldsAreScreenedForPersonnummer) {
+  google::protobuf::StringValue text;
+  text.set_value("called 701063-2391 today");  // A samordningsnummer.
+  absl::Status s = RefusePersonnummerIn(text, {"no_such_field", "value"});
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "value: must not contain a personal identity number");
+  EXPECT_TRUE(RefusePersonnummerIn(text, {"no_such_field"}).ok());
+  text.set_value("moved to the provider 556554-1645");
+  EXPECT_TRUE(RefusePersonnummerIn(text, {"value"}).ok());
+  google::protobuf::Int64Value number;  // Not a string field: not read.
+  number.set_value(1212121212);
+  EXPECT_TRUE(RefusePersonnummerIn(number, {"value"}).ok());
+}
+
 TEST(RequestsTest, FingerprintNamesTheTypeSoEqualBytesOfOtherKindsDiffer) {
   google::protobuf::Int64Value a;
   a.set_value(5);

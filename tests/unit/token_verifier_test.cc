@@ -207,6 +207,19 @@ TEST_F(TokenVerifierTest, ATamperedPayloadIsRefused) {
   EXPECT_TRUE(Refused(tampered, "signature does not verify"));
 }
 
+// A token has one spelling: extra characters that a lenient base64url
+// decoder would drop (the same signed bytes) make it another token.
+TEST_F(TokenVerifierTest, APartNotInCanonicalBase64UrlIsRefused) {
+  const std::string token = Signed(CaseOfficerClaims());
+  ASSERT_TRUE(verifier_->Verify(token).ok());
+  for (const std::string& respelled :
+       {token + "A", token + "AA", token + "=",
+        absl::StrCat(token.substr(0, token.find('.')), "A",
+                     token.substr(token.find('.')))}) {
+    EXPECT_TRUE(Refused(respelled, "malformed token")) << respelled;
+  }
+}
+
 TEST_F(TokenVerifierTest, ASignatureByAnotherKeyIsRefused) {
   jose::JwkPtr other = RandomEcKey();
   std::string token = *jose::SignCompact(other.get(), "ES256", issuer_->kid(),
@@ -306,6 +319,10 @@ TEST_F(TokenVerifierTest, ASubjectWithAPersonnummerIsRefused) {
   EXPECT_EQ(principal.status().message().find(pnr.substr(2)),
             absl::string_view::npos);
   claims["sub"] = absl::StrCat("user-", pnr.substr(0, 8), "-", pnr.substr(8));
+  EXPECT_TRUE(
+      Refused(Signed(claims), "subject contains a personal identity number"));
+  // Without the century: 1212121212 passes Luhn with a real date.
+  claims["sub"] = "user-121212-1212";
   EXPECT_TRUE(
       Refused(Signed(claims), "subject contains a personal identity number"));
 }

@@ -1,4 +1,10 @@
 // lovctl client ... / policy ... / zone ...: the choice service's API.
+#include <termios.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -106,33 +112,81 @@ absl::Status ParseGranted(const std::string& text, v1::Decision* d) {
   return absl::OkStatus();
 }
 
+// A personnummer never comes from argv: other users of the machine read
+// argv in `ps`, and the shell keeps it in its history. It comes from
+// standard input (--personnummer-stdin, or whenever standard input is not a
+// terminal), or from a prompt that does not echo.
+constexpr char kFromStdin[] = "personnummer-stdin";
+
+// The first line of standard input, or what is typed at the prompt.
+std::string ReadSecretLine(bool prompt) {
+  termios saved{};
+  const bool hide = prompt && tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (prompt) std::cerr << "personnummer (not shown): " << std::flush;
+  if (hide) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (hide) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+  if (prompt) std::cerr << "\n";
+  return std::string(absl::StripAsciiWhitespace(line));
+}
+
+// Checks the flags first, so a typo does not cost the typed number.
+absl::StatusOr<std::string> ReadPersonnummer(Args& args) {
+  if (args.Has("personnummer")) {
+    return absl::InvalidArgumentError(
+        "--personnummer: a personnummer is not taken from the command line "
+        "(others can read it in `ps` and it stays in the shell history); "
+        "give it on standard input with --personnummer-stdin, or at the "
+        "prompt");
+  }
+  const bool from_stdin = args.Bool(kFromStdin) || !isatty(STDIN_FILENO);
+  if (absl::Status s = args.Check(); !s.ok()) return s;
+  std::string pnr = ReadSecretLine(!from_stdin);
+  if (pnr.empty()) {
+    return absl::InvalidArgumentError(
+        from_stdin ? "personnummer: none on standard input"
+                   : "personnummer: none given");
+  }
+  return pnr;
+}
+
 absl::Status RegisterClient(Context& ctx, Args& args) {
   v1::RegisterClientRequest r;
   r.set_request_id(RequestId(args));
-  r.set_personnummer(args.Required("personnummer"));
   r.set_zone_id(args.Required("zone"));
-  if (absl::Status s = args.Check(); !s.ok()) return s;
+  absl::StatusOr<std::string> pnr = ReadPersonnummer(args);
+  if (!pnr.ok()) return pnr.status();
+  r.set_personnummer(*pnr);
   return ClientCall(ctx, "register", [&](auto& stub, auto* c, auto* out) {
     return stub.RegisterClient(c, r, out);
   });
 }
 
 absl::Status ShowClient(Context& ctx, Args& args) {
-  std::string id = args.Get("id"), pnr = args.Get("personnummer");
-  if (absl::Status s = args.Check(); !s.ok()) return s;
-  if (id.empty() == pnr.empty()) {
-    return absl::InvalidArgumentError(
-        "give exactly one of --id or --personnummer");
-  }
-  return ClientCall(ctx, "show", [&](auto& stub, auto* c, auto* out) {
-    if (!id.empty()) {
-      v1::GetClientRequest r;
-      r.set_client_id(id);
-      return stub.GetClient(c, r, out);
-    }
+  const std::string id = args.Get("id");
+  if (id.empty()) {
+    absl::StatusOr<std::string> pnr = ReadPersonnummer(args);
+    if (!pnr.ok()) return pnr.status();
     v1::FindClientRequest r;
-    r.set_personnummer(pnr);
-    return stub.FindClient(c, r, out);
+    r.set_personnummer(*pnr);
+    return ClientCall(ctx, "show", [&](auto& stub, auto* c, auto* out) {
+      return stub.FindClient(c, r, out);
+    });
+  }
+  if (args.Has(kFromStdin) || args.Has("personnummer")) {
+    return absl::InvalidArgumentError(
+        "give exactly one of --id or --personnummer-stdin");
+  }
+  if (absl::Status s = args.Check(); !s.ok()) return s;
+  v1::GetClientRequest r;
+  r.set_client_id(id);
+  return ClientCall(ctx, "show", [&](auto& stub, auto* c, auto* out) {
+    return stub.GetClient(c, r, out);
   });
 }
 
@@ -452,9 +506,14 @@ absl::Status ZoneHealth(Context& ctx, Args& args) {
 
 const Registrar registrar({
     {"client", "register", "register a client by personnummer",
-     "  --personnummer YYYYMMDD-NNNN  --zone ZONE", RegisterClient},
+     "  --zone ZONE  [--personnummer-stdin]\n"
+     "  the personnummer (YYYYMMDD-NNNN) on standard input, or at a prompt "
+     "that\n  does not echo; never as a flag (argv shows in `ps`)",
+     RegisterClient},
     {"client", "show", "a client with decisions, assignments and cases",
-     "  --id CLIENT_ID | --personnummer YYYYMMDD-NNNN", ShowClient},
+     "  --id CLIENT_ID | [--personnummer-stdin] (the personnummer as for "
+     "'client register')",
+     ShowClient},
     {"client", "decision", "register a needs-assessment decision",
      "  --id CLIENT_ID  --decision DECISION_ID  --from YYYY-MM-DD  [--to "
      "YYYY-MM-DD]\n"

@@ -4,23 +4,35 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "lov/platform/ids.h"
 
 namespace lov::cli {
+namespace {
+
+constexpr char kSignInHint[] =
+    " (sign in: with make run, `. .run/lovctl.env` and `lovctl login --role "
+    "ROLE [--provider ID]`; otherwise a token from the municipality's "
+    "identity provider in LOV_TOKEN or the file LOV_TOKEN_FILE)";
+
+}  // namespace
 
 absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv) {
   // Switches never take the next word as their value.
   static const std::set<std::string> kSwitches = {
-      "json", "help",         "h",     "accepting", "no-cap",
-      "open", "per-category", "double"};
+      "json", "help",         "h",      "accepting",         "no-cap",
+      "open", "per-category", "double", "personnummer-stdin"};
   Args args;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
@@ -123,7 +135,12 @@ std::shared_ptr<grpc::Channel> Context::Channel(const std::string& service) {
 std::unique_ptr<grpc::ClientContext> Context::Call() const {
   auto c = std::make_unique<grpc::ClientContext>();
   c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  SignIn(c.get());
   return c;
+}
+
+void Context::SignIn(grpc::ClientContext* call) const {
+  if (!token.empty()) call->AddMetadata("authorization", "Bearer " + token);
 }
 
 std::vector<Command>& Commands() {
@@ -135,8 +152,30 @@ Registrar::Registrar(std::vector<Command> commands) {
   for (auto& c : commands) Commands().push_back(std::move(c));
 }
 
+std::string SignInToken() {
+  if (const char* token = std::getenv("LOV_TOKEN"); token && *token) {
+    return std::string(absl::StripAsciiWhitespace(token));
+  }
+  const char* file = std::getenv("LOV_TOKEN_FILE");
+  if (file == nullptr || *file == '\0') return "";
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return std::string(absl::StripAsciiWhitespace(text.str()));
+}
+
 absl::Status FromGrpc(const grpc::Status& status, const std::string& what) {
   if (status.ok()) return absl::OkStatus();
+  // Named, so a refused sign-in or a refusal by the access rules is told
+  // apart from a refusal of the request itself.
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("UNAUTHENTICATED: ", status.error_message(), kSignInHint));
+  }
+  if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("PERMISSION_DENIED: ", status.error_message()));
+  }
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
       status.error_message().find("failed to connect") != std::string::npos) {
     // A refused certificate shows as a failed handshake.
@@ -214,7 +253,11 @@ constexpr char kGlobalHelp[] =
     ".run/lovctl.env)\n"
     "  --json                  print JSON instead of tables\n"
     "  --request-id ID         for writes: retrying with the same id changes "
-    "nothing\n";
+    "nothing\n"
+    "Signing in (environment only: argv is visible to others):\n"
+    "  LOV_TOKEN               the bearer token every call carries\n"
+    "  LOV_TOKEN_FILE          else the file holding it (lovctl login writes "
+    "it)\n";
 
 void PrintHelp(std::ostream& out, const std::string& group) {
   out << "lovctl: staff and provider command line for the LOV choice "
@@ -266,6 +309,7 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
   ctx.tls.ca_file = args.Get("ca", ctx.tls.ca_file);
   ctx.tls.cert_file = args.Get("cert", ctx.tls.cert_file);
   ctx.tls.key_file = args.Get("key", ctx.tls.key_file);
+  ctx.token = SignInToken();
   const auto& pos = args.positionals();
   const bool help = args.Has("help") || args.Has("h");
   if (pos.empty()) {
@@ -314,6 +358,10 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (!status.ok()) {
     std::string msg(status.message());
     std::replace(msg.begin(), msg.end(), '\n', ' ');
+    // A credential is never shown, even if a service echoed it.
+    if (!ctx.token.empty()) {
+      msg = absl::StrReplaceAll(msg, {{ctx.token, "[token]"}});
+    }
     err << "lovctl: " << command->group << " " << command->name << ": " << msg
         << "\n";
     return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;

@@ -47,11 +47,15 @@ class Args {
 struct Context {
   std::map<std::string, std::string> targets;  // service -> host:port
   ClientTls tls;  // --ca, --cert, --key or LOV_TLS_* (ClientTls::FromEnv)
+  // The sign-in token (SignInToken); empty: calls go without one.
+  std::string token;
   bool json = false;
   std::ostream* out = nullptr;
   std::shared_ptr<grpc::Channel> Channel(const std::string& service);
-  // A context with a deadline for one call.
+  // A context with a deadline for one call, signed in.
   std::unique_ptr<grpc::ClientContext> Call() const;
+  // Adds `token` to the call (a stream without Call's deadline).
+  void SignIn(grpc::ClientContext* call) const;
 };
 
 struct Command {
@@ -69,7 +73,13 @@ struct Registrar {
   explicit Registrar(std::vector<Command> commands);
 };
 
-// gRPC status -> absl::Status with the service's message.
+// The bearer token every call carries: LOV_TOKEN, else the content of the
+// file LOV_TOKEN_FILE (what `lovctl login` writes), trimmed; empty if
+// neither is there.
+std::string SignInToken();
+
+// gRPC status -> absl::Status with the service's message; a refused
+// sign-in gets a hint how to sign in.
 absl::Status FromGrpc(const grpc::Status& status, const std::string& what);
 
 // Prints a message as JSON (--json) or with `table` as a readable text.

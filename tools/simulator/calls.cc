@@ -1,4 +1,4 @@
-// The gRPC helpers every phase uses: deadlines, retries, dying on a failed
+// The gRPC helpers every phase uses: retries, dying on a failed
 // call, running clients in parallel, progress lines, waiting for a service
 // to catch up with the events.
 #include <atomic>
@@ -17,13 +17,6 @@ void Die(const std::string& what) {
   std::exit(1);
 }
 
-std::unique_ptr<grpc::ClientContext> Ctx(int seconds) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(seconds));
-  return context;
-}
-
 grpc::Status Retry(const std::function<grpc::Status()>& call) {
   grpc::Status status;
   for (int attempt = 0; attempt < 8; ++attempt) {
@@ -38,7 +31,14 @@ grpc::Status Retry(const std::function<grpc::Status()>& call) {
 }
 
 void Must(const grpc::Status& status, const std::string& what) {
-  if (!status.ok()) Die(absl::StrCat(what, ": ", status.error_message()));
+  if (status.ok()) return;
+  const bool unauthenticated =
+      status.error_code() == grpc::StatusCode::UNAUTHENTICATED;
+  Die(absl::StrCat(what, ": ", status.error_message(),
+                   unauthenticated
+                       ? " (the services check sign-in: give the development "
+                         "issuer's key, --dev-issuer-key or LOV_DEV_ISSUER_KEY)"
+                       : ""));
 }
 
 void Parallel(int n, int threads, const std::function<void(int)>& task) {

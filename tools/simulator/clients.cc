@@ -66,7 +66,8 @@ void Simulation::EnrolClient(int i, std::mt19937_64& rng) {
   request.set_zone_id(c.zone);
   cho::Client client;
   Must(Retry([&] {
-         return choice_->RegisterClient(Ctx().get(), request, &client);
+         return choice_->RegisterClient(sign_in_.As(Role::kCaseOfficer).get(),
+                                        request, &client);
        }),
        "register client");
   c.client_id = client.client_id();
@@ -100,7 +101,10 @@ void Simulation::RegisterDecision(int i, std::mt19937_64& rng,
     care->set_category_id("home-help-personal-care");
     care->set_minutes_per_month(c.care_minutes);
   }
-  Must(Retry([&] { return choice_->RegisterDecision(Ctx().get(), d, client); }),
+  Must(Retry([&] {
+         return choice_->RegisterDecision(sign_in_.As(Role::kCaseOfficer).get(),
+                                          d, client);
+       }),
        "decision");
 }
 
@@ -114,7 +118,8 @@ void Simulation::ChooseFromList(int i, std::mt19937_64& rng,
   l.set_as_of(from);
   cho::ListEligibleProvidersResponse list;
   Must(Retry([&] {
-         return choice_->ListEligibleProviders(Ctx().get(), l, &list);
+         return choice_->ListEligibleProviders(
+             sign_in_.As(Role::kCaseOfficer).get(), l, &list);
        }),
        "eligible list");
   // Clients weigh the facts in the list; the list's order is neutral.
@@ -139,8 +144,9 @@ void Simulation::ChooseFromList(int i, std::mt19937_64& rng,
   ch.set_effective_date(from);
   ch.set_list_seed(list.seed());
   cho::ChooseResponse resp;
-  grpc::Status st =
-      Retry([&] { return choice_->Choose(Ctx().get(), ch, &resp); });
+  grpc::Status st = Retry([&] {
+    return choice_->Choose(sign_in_.As(Role::kCaseOfficer).get(), ch, &resp);
+  });
   if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION)
     c.chose = false;  // full meanwhile
   else
@@ -153,7 +159,10 @@ void Simulation::AllocateNonChoice(int i, const std::string& from) {
   a.set_client_id(clients_[i].client_id);
   a.set_effective_date(from);
   cho::AllocateNonChoiceResponse resp;
-  Must(Retry([&] { return choice_->AllocateNonChoice(Ctx().get(), a, &resp); }),
+  Must(Retry([&] {
+         return choice_->AllocateNonChoice(
+             sign_in_.As(Role::kCaseOfficer).get(), a, &resp);
+       }),
        "non-choice allocation");
 }
 
@@ -161,7 +170,10 @@ void Simulation::ReadProviderInForce(int i, cho::Client* client) {
   SimClient& c = clients_[i];
   cho::GetClientRequest g;
   g.set_client_id(c.client_id);
-  Must(Retry([&] { return choice_->GetClient(Ctx().get(), g, client); }),
+  Must(Retry([&] {
+         return choice_->GetClient(sign_in_.As(Role::kCaseOfficer).get(), g,
+                                   client);
+       }),
        "get client");
   const std::string first = FormatDate(first_day_);
   for (const auto& a : client->assignments()) {
@@ -210,8 +222,10 @@ void Simulation::GiveNotice(const std::string& leaver, absl::CivilDay given) {
   n.set_effective_date(FormatDate(given + 60));
   n.set_reason("too few clients in the zone to staff it");
   reg::Provider out;
-  grpc::Status st =
-      Retry([&] { return registry_->GiveNotice(Ctx().get(), n, &out); });
+  grpc::Status st = Retry([&] {
+    return registry_->GiveNotice(sign_in_.As(Role::kProvider, leaver).get(), n,
+                                 &out);
+  });
   // Refused as a second notice when an earlier run gave it: fine.
   if (st.error_code() != grpc::StatusCode::FAILED_PRECONDITION)
     Must(st, "notice");
@@ -230,7 +244,10 @@ cho::ListRechoiceCasesResponse Simulation::AwaitRechoiceCases(
         cho::ListRechoiceCasesRequest q;
         q.set_provider_id(leaver);
         cases.Clear();
-        return choice_->ListRechoiceCases(Ctx().get(), q, &cases).ok() &&
+        return choice_
+                   ->ListRechoiceCases(sign_in_.As(Role::kCaseOfficer).get(), q,
+                                       &cases)
+                   .ok() &&
                cases.cases_size() >= affected;
       },
       60);
@@ -260,7 +277,11 @@ bool Simulation::Rechoose(const std::string& client_id,
   cho::ListEligibleProvidersRequest l;
   l.set_client_id(client_id);
   cho::ListEligibleProvidersResponse list;
-  if (!choice_->ListEligibleProviders(Ctx().get(), l, &list).ok()) return false;
+  if (!choice_
+           ->ListEligibleProviders(sign_in_.As(Role::kCaseOfficer).get(), l,
+                                   &list)
+           .ok())
+    return false;
   for (const auto& p : list.providers()) {
     if (p.provider_id() == leaver) continue;
     cho::ChooseRequest ch;
@@ -269,7 +290,11 @@ bool Simulation::Rechoose(const std::string& client_id,
     ch.set_provider_id(p.provider_id());
     ch.set_list_seed(list.seed());
     cho::ChooseResponse resp;
-    return Retry([&] { return choice_->Choose(Ctx().get(), ch, &resp); }).ok();
+    return Retry([&] {
+             return choice_->Choose(sign_in_.As(Role::kCaseOfficer).get(), ch,
+                                    &resp);
+           })
+        .ok();
   }
   return false;
 }
@@ -283,7 +308,8 @@ cho::RunDueAllocationsResponse Simulation::AllocateAfter(
   due.set_as_of(FormatDate((day.ok() ? *day : fallback) + 1));
   cho::RunDueAllocationsResponse allocated;
   Must(Retry([&] {
-         return choice_->RunDueAllocations(Ctx().get(), due, &allocated);
+         return choice_->RunDueAllocations(
+             sign_in_.As(Role::kCaseOfficer).get(), due, &allocated);
        }),
        "run due allocations");
   return allocated;

@@ -1,4 +1,5 @@
 // The simulator's command line: flags -> Settings -> Simulation::Run.
+#include <cstdlib>
 #include <string>
 
 #include "absl/status/status.h"
@@ -13,7 +14,8 @@ namespace {
 [[noreturn]] void BadFlag(const std::string& flag) {
   Die("unknown or bad flag '" + flag +
       "' (flags: --registry --choice --visits --settlement=HOST:PORT, "
-      "--clients=N, --month=YYYY-MM, --seed=N, --threads=N)");
+      "--dev-issuer-key=FILE, --clients=N, --month=YYYY-MM, --seed=N, "
+      "--threads=N)");
 }
 
 // Reads --month=YYYY-MM; dies on anything else.
@@ -28,6 +30,10 @@ Settings ParseFlags(int argc, char** argv) {
   settings.tls = ClientTls::FromEnv();
   if (absl::Status tls = settings.tls.Validate(); !tls.ok()) {
     Die(std::string(tls.message()));
+  }
+  // Signing in: the development issuer's key, as lovctl login finds it.
+  if (const char* key = std::getenv("LOV_DEV_ISSUER_KEY")) {
+    settings.dev_issuer_key = key;
   }
   // Default: the last full month, so every visit lies in the past.
   settings.month = absl::CivilMonth(StockholmDate(absl::Now())) - 1;
@@ -45,6 +51,8 @@ Settings ParseFlags(int argc, char** argv) {
       settings.visits = value;
     } else if (name == "--settlement") {
       settings.settlement = value;
+    } else if (name == "--dev-issuer-key") {
+      settings.dev_issuer_key = value;
     } else if (name == "--clients") {
       if (!absl::SimpleAtoi(value, &settings.clients) || settings.clients <= 0)
         BadFlag(flag);

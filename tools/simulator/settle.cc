@@ -72,8 +72,10 @@ void Simulation::AddRateTable() {
   AddCategoryRates(*table, "home-help-service", 45000, 2500);
   AddCategoryRates(*table, "home-help-personal-care", 51600, 0);
   set::RateTable out;
-  grpc::Status st = Retry(
-      [&] { return settlement_->AddRateTable(Ctx().get(), request, &out); });
+  grpc::Status st = Retry([&] {
+    return settlement_->AddRateTable(sign_in_.As(Role::kFinance).get(), request,
+                                     &out);
+  });
   // Added by an earlier run against the same services: fine.
   if (st.error_code() != grpc::StatusCode::ALREADY_EXISTS)
     Must(st, "rate table");
@@ -85,7 +87,8 @@ void Simulation::SetListingRule() {
   rule.mutable_rule()->set_kind(set::LISTING_RULE_KIND_PRO_RATA_DAYS);
   set::ListingRule out;
   Must(Retry([&] {
-         return settlement_->SetListingRule(Ctx().get(), rule, &out);
+         return settlement_->SetListingRule(sign_in_.As(Role::kFinance).get(),
+                                            rule, &out);
        }),
        "listing rule");
 }
@@ -104,7 +107,10 @@ void Simulation::ApproveStatements() {
     bool caught_up = WaitFor(
         [&] {
           preview.Clear();
-          return settlement_->PreviewStatement(Ctx().get(), q, &preview).ok() &&
+          return settlement_
+                     ->PreviewStatement(sign_in_.As(Role::kFinance).get(), q,
+                                        &preview)
+                     .ok() &&
                  preview.performed_seconds() >= performed_seconds_[id];
         },
         180);
@@ -120,7 +126,8 @@ void Simulation::ApproveStatements() {
     a.set_approved_by("controller@norrtalje.example");
     set::Statement approved;
     Must(Retry([&] {
-           return settlement_->ApproveStatement(Ctx().get(), a, &approved);
+           return settlement_->ApproveStatement(
+               sign_in_.As(Role::kFinance).get(), a, &approved);
          }),
          "approve");
     statements_[id] = approved;
@@ -144,7 +151,8 @@ int Simulation::CorrectSomeVisits() {
     c.set_reason("NFC end tag registered late; staff left 10 minutes earlier");
     vis::CorrectVisitResponse resp;
     if (Retry([&] {
-          return visits_->CorrectVisit(Ctx().get(), c, &resp);
+          return visits_->CorrectVisit(
+              sign_in_.As(Role::kProvider, r.provider_id()).get(), c, &resp);
         }).ok())
       ++corrected;
   }
@@ -203,7 +211,9 @@ void Simulation::PrintZoneHealth() {
   cho::GetZoneHealthRequest q;
   q.set_as_of(FormatDate(last_day_ + 61));
   cho::GetZoneHealthResponse health;
-  if (!choice_->GetZoneHealth(Ctx().get(), q, &health).ok()) return;
+  if (!choice_->GetZoneHealth(sign_in_.As(Role::kOperator).get(), q, &health)
+           .ok())
+    return;
   std::map<std::string, std::string> names;
   const reg::Municipality town = Norrtalje();
   for (const auto& z : town.zones()) names[z.zone_id()] = z.name();

@@ -36,8 +36,10 @@ void Simulation::RegisterProviders() {
     r.mutable_contact()->set_email(
         absl::StrCat("info@", ProviderId(p.org), ".example"));
     reg::Provider out;
-    grpc::Status st = Retry(
-        [&] { return registry_->RegisterProvider(Ctx().get(), r, &out); });
+    grpc::Status st = Retry([&] {
+      return registry_->RegisterProvider(
+          sign_in_.As(Role::kRegistryOfficer).get(), r, &out);
+    });
     // Registered by an earlier run against the same services: fine.
     if (st.error_code() != grpc::StatusCode::ALREADY_EXISTS)
       Must(st, absl::StrCat("register ", p.name));
@@ -50,7 +52,8 @@ reg::Municipality Simulation::ConfigureMunicipality() {
   *setup.mutable_municipality() = Norrtalje();
   reg::Municipality town;
   Must(Retry([&] {
-         return registry_->ConfigureMunicipality(Ctx().get(), setup, &town);
+         return registry_->ConfigureMunicipality(
+             sign_in_.As(Role::kRegistryOfficer).get(), setup, &town);
        }),
        "setup");
   return town;
@@ -75,7 +78,8 @@ void Simulation::ApproveProvider(const ProviderSpec& p,
     apply.add_category_ids("home-rehabilitation");
   reg::Provider out;
   Must(Retry([&] {
-         return registry_->SubmitApplication(Ctx().get(), apply, &out);
+         return registry_->SubmitApplication(
+             sign_in_.As(Role::kRegistryOfficer).get(), apply, &out);
        }),
        "apply");
   std::string application_id;
@@ -93,7 +97,8 @@ void Simulation::ApproveProvider(const ProviderSpec& p,
   decide.set_effective_date(approved_from);
   decide.set_reason("meets the request for applications");
   Must(Retry([&] {
-         return registry_->DecideApplication(Ctx().get(), decide, &out);
+         return registry_->DecideApplication(
+             sign_in_.As(Role::kRegistryOfficer).get(), decide, &out);
        }),
        "approve");
 }
@@ -110,7 +115,10 @@ void Simulation::SetCaps(const ProviderSpec& p, const std::string& from) {
     cap.set_max_clients(p.cap);
     cap.set_effective_date(from);
     reg::Provider out;
-    Must(Retry([&] { return registry_->SetCapacity(Ctx().get(), cap, &out); }),
+    Must(Retry([&] {
+           return registry_->SetCapacity(
+               sign_in_.As(Role::kRegistryOfficer).get(), cap, &out);
+         }),
          "cap");
   }
 }
@@ -127,7 +135,10 @@ void Simulation::SetUpChoice() {
   p->set_one_provider_for_all_categories(true);
   p->set_rechoice_deadline_lead_days(14);
   cho::ChoicePolicy out;
-  Must(Retry([&] { return choice_->ConfigurePolicy(Ctx().get(), r, &out); }),
+  Must(Retry([&] {
+         return choice_->ConfigurePolicy(
+             sign_in_.As(Role::kRegistryOfficer).get(), r, &out);
+       }),
        "policy");
   // The choice service learns of providers from registry events.
   bool ready = WaitFor(
@@ -135,7 +146,11 @@ void Simulation::SetUpChoice() {
         cho::GetZoneHealthRequest q;
         q.set_as_of(FormatDate(first_day_));
         cho::GetZoneHealthResponse resp;
-        if (!choice_->GetZoneHealth(Ctx().get(), q, &resp).ok()) return false;
+        if (!choice_
+                 ->GetZoneHealth(sign_in_.As(Role::kRegistryOfficer).get(), q,
+                                 &resp)
+                 .ok())
+          return false;
         int selectable = 0;
         for (const auto& z : resp.zones())
           selectable += z.selectable_providers();

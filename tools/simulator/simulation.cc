@@ -20,6 +20,7 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& target,
 
 Simulation::Simulation(Settings settings)
     : settings_(std::move(settings)),
+      sign_in_(settings_.dev_issuer_key),
       rng_(settings_.seed),
       registry_(reg::RegistryService::NewStub(
           Channel(settings_.registry, settings_.tls))),

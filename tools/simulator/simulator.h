@@ -5,9 +5,15 @@
 // services' public gRPC APIs, as staff, providers and their time-reporting
 // systems would use them.
 //
+// Every call is made in the role a person or system would have: a registry
+// officer sets up the registry, case officers handle the clients, each
+// provider's time-reporting system reports its own visits, finance settles
+// (sign_in.cc: tokens of the development issuer).
+//
 // The map: main.cc reads the flags; simulation.cc runs the six phases in
 // order; setup.cc, clients.cc, visits.cc and settle.cc hold the phases;
-// town.cc is the municipality and its providers; calls.cc the gRPC helpers.
+// town.cc is the municipality and its providers; calls.cc the gRPC helpers;
+// sign_in.cc the tokens.
 #ifndef LOV_TOOLS_SIMULATOR_SIMULATOR_H_
 #define LOV_TOOLS_SIMULATOR_SIMULATOR_H_
 
@@ -17,12 +23,19 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
+#include "lov/platform/auth/dev_issuer.h"
+#include "lov/platform/auth/principal.h"
+#include "lov/platform/clock.h"
 #include "lov/platform/grpc_channel.h"
 #include "lov/registry/v1/registry.grpc.pb.h"
 #include "lov/settlement/v1/settlement.grpc.pb.h"
@@ -44,6 +57,10 @@ struct Settings {
   // TLS with the CA and client certificate of LOV_TLS_CA,
   // LOV_TLS_CLIENT_CERT and LOV_TLS_CLIENT_KEY (make run: system:simulator).
   ClientTls tls;
+  // The development issuer's private key (--dev-issuer-key or
+  // LOV_DEV_ISSUER_KEY); empty: calls carry no token, for services run with
+  // --insecure-no-auth.
+  std::string dev_issuer_key;
   int clients = 1500;
   absl::CivilMonth month;
   uint64_t seed = 20240201;
@@ -54,8 +71,6 @@ struct Settings {
 
 // Prints "simulator: <what>" and exits with 1: the demo cannot go on.
 [[noreturn]] void Die(const std::string& what);
-// A call context with a deadline `seconds` from now.
-std::unique_ptr<grpc::ClientContext> Ctx(int seconds = 60);
 // Retries what may pass on a second try (a busy record, a restarting
 // service); anything else is returned.
 grpc::Status Retry(const std::function<grpc::Status()>& call);
@@ -67,6 +82,40 @@ void Parallel(int n, int threads, const std::function<void(int)>& task);
 void Progress(const std::string& phase, int done, int total);
 // Polls `ready` every 250 ms for up to `seconds`; the last answer counts.
 bool WaitFor(const std::function<bool()>& ready, int seconds);
+
+// ------------------------------------------------------ signing in
+// (sign_in.cc)
+
+using auth::Role;
+
+// Tokens of the development issuer, one per role (per provider for a
+// provider), minted when first needed and again shortly before they expire.
+// Thread-safe.
+class SignIn {
+ public:
+  // Dies if the key at `key_path` cannot be loaded; "" signs nobody in.
+  explicit SignIn(const std::string& key_path);
+
+  // A call context with a deadline 60 s from now, signed in as `role` (a
+  // provider's time-reporting system: `provider_id`).
+  std::unique_ptr<grpc::ClientContext> As(Role role,
+                                          const std::string& provider_id = "");
+  // Adds the token of `role` to `call` (a stream without a deadline).
+  void Sign(grpc::ClientContext* call, Role role,
+            const std::string& provider_id = "");
+
+ private:
+  struct Minted {
+    std::string token;
+    absl::Time expires;
+  };
+  std::string Token(Role role, const std::string& provider_id);
+
+  SystemClock clock_;
+  std::optional<auth::DevIssuer> issuer_;
+  std::mutex mu_;
+  std::map<std::pair<Role, std::string>, Minted> minted_;
+};
 
 // ------------------------------------------------------ the town (town.cc)
 
@@ -154,6 +203,11 @@ class Simulation {
                        int granted_minutes, std::vector<vis::VisitReport>* out);
   void AddBadReports(std::vector<vis::VisitReport>* out) const;
   void UploadVisits(const std::vector<vis::VisitReport>& reports);
+  // One provider's reports on one stream, as its system; `uploaded` counts
+  // across the providers for the progress line.
+  void UploadProviderVisits(const std::string& provider_id,
+                            const std::vector<vis::VisitReport>& reports,
+                            size_t total, size_t* uploaded);
   void CountOutcome(
       const vis::ReportOutcome& outcome,
       const std::map<std::string, const vis::VisitReport*>& by_id);
@@ -176,6 +230,7 @@ class Simulation {
   void PrintVisitsAndRechoice();
 
   Settings settings_;
+  SignIn sign_in_;
   std::mt19937_64 rng_;
   std::unique_ptr<reg::RegistryService::Stub> registry_;
   std::unique_ptr<cho::ChoiceService::Stub> choice_;

@@ -34,7 +34,10 @@ void Simulation::AwaitAssignmentsInVisits() {
         vis::GetClientContextRequest q;
         q.set_client_id(last->client_id);
         vis::GetClientContextResponse resp;
-        return visits_->GetClientContext(Ctx().get(), q, &resp).ok() &&
+        return visits_
+                   ->GetClientContext(sign_in_.As(Role::kCaseOfficer).get(), q,
+                                      &resp)
+                   .ok() &&
                resp.assignments_size() > 0;
       },
       120);
@@ -128,10 +131,25 @@ void Simulation::AddBadReports(std::vector<vis::VisitReport>* out) const {
     out->push_back((*out)[(k * 104729) % good]);
 }
 
+// Each provider's system streams its own reports (its token is good for its
+// own visits only); the outcomes are counted as they come back.
+void Simulation::UploadVisits(const std::vector<vis::VisitReport>& reports) {
+  std::map<std::string, std::vector<vis::VisitReport>> by_provider;
+  for (const auto& r : reports) by_provider[r.provider_id()].push_back(r);
+  size_t uploaded = 0;
+  for (const auto& [provider_id, own] : by_provider) {
+    UploadProviderVisits(provider_id, own, reports.size(), &uploaded);
+  }
+}
+
 // Streams the reports while a second thread writes them, and counts each
 // outcome as it comes back.
-void Simulation::UploadVisits(const std::vector<vis::VisitReport>& reports) {
+void Simulation::UploadProviderVisits(
+    const std::string& provider_id,
+    const std::vector<vis::VisitReport>& reports, size_t total,
+    size_t* uploaded) {
   grpc::ClientContext ctx;
+  sign_in_.Sign(&ctx, Role::kProvider, provider_id);
   auto stream = visits_->UploadVisits(&ctx);
   std::thread writer([&] {
     for (const auto& r : reports) {
@@ -146,15 +164,14 @@ void Simulation::UploadVisits(const std::vector<vis::VisitReport>& reports) {
   for (const auto& r : reports)
     by_id[r.provider_id() + "/" + r.report_id()] = &r;
   vis::UploadVisitsResponse resp;
-  size_t n = 0;
   while (stream->Read(&resp)) {
     CountOutcome(resp.outcome(), by_id);
-    ++n;
-    if (n % 5000 == 0 || n == reports.size())
-      Progress("visits", static_cast<int>(n), static_cast<int>(reports.size()));
+    const size_t n = ++*uploaded;
+    if (n % 5000 == 0 || n == total)
+      Progress("visits", static_cast<int>(n), static_cast<int>(total));
   }
   writer.join();
-  Must(stream->Finish(), "visit upload");
+  Must(stream->Finish(), "visit upload for " + provider_id);
 }
 
 void Simulation::CountOutcome(

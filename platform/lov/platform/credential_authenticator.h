@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "lov/platform/auth/token_verifier.h"
+#include "lov/platform/auth/bearer_verifier.h"
 #include "lov/platform/call_guard.h"
 
 namespace lov {
@@ -22,7 +22,7 @@ class CredentialAuthenticator : public Authenticator {
  public:
   // `verifier` may be null (then only client certificates count).
   explicit CredentialAuthenticator(
-      std::shared_ptr<const auth::TokenVerifier> verifier)
+      std::shared_ptr<const auth::BearerVerifier> verifier)
       : verifier_(std::move(verifier)) {}
 
   absl::StatusOr<auth::v1::Actor> Authenticate(
@@ -36,7 +36,7 @@ class CredentialAuthenticator : public Authenticator {
   static auth::v1::Actor ActorOf(const auth::Principal& principal);
 
  private:
-  std::shared_ptr<const auth::TokenVerifier> verifier_;
+  std::shared_ptr<const auth::BearerVerifier> verifier_;
 };
 
 }  // namespace lov

@@ -1,197 +1,245 @@
 #include "lov/platform/http_server.h"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <poll.h>
+#include <httplib.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace lov::http {
 namespace {
 
-const char* Reason(int status) {
-  switch (status) {
-    case 200:
-      return "OK";
-    case 400:
-      return "Bad Request";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return "Internal Server Error";
+// httplib's own pool queues without limit; this one makes the accept loop
+// wait while `max_queued` connections wait for a worker, so that further
+// connections stay in the kernel's backlog instead of in memory.
+class BoundedPool : public httplib::TaskQueue {
+ public:
+  BoundedPool(int threads, int max_queued)
+      : max_queued_(static_cast<size_t>(max_queued)) {
+    for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
   }
-}
 
-void SetTimeouts(int fd, int timeout_ms) {
-  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-}
-
-bool SendAll(int fd, const std::string& data) {
-  size_t sent = 0;
-  while (sent < data.size()) {
-    ssize_t n =
-        ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<size_t>(n);
+  void enqueue(std::function<void()> fn) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    room_.wait(lock, [this] { return jobs_.size() < max_queued_; });
+    jobs_.push_back(std::move(fn));
+    work_.notify_one();
   }
-  return true;
+
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      shutdown_ = true;
+    }
+    work_.notify_all();
+    for (std::thread& t : workers_) t.join();
+  }
+
+ private:
+  void Work() {
+    while (true) {
+      std::function<void()> fn;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        work_.wait(lock, [this] { return shutdown_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;
+        fn = std::move(jobs_.front());
+        jobs_.pop_front();
+        room_.notify_one();
+      }
+      fn();
+    }
+  }
+
+  const size_t max_queued_;
+  std::mutex mu_;
+  std::condition_variable work_;
+  std::condition_variable room_;
+  std::deque<std::function<void()>> jobs_;
+  bool shutdown_ = false;
+  std::vector<std::thread> workers_;
+};
+
+std::map<std::string, std::string> LowerCased(const httplib::Headers& in) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : in) {
+    out.emplace(absl::AsciiStrToLower(name), value);
+  }
+  return out;
 }
 
-Request ParseRequestLine(const std::string& raw) {
+Request ToRequest(const httplib::Request& in) {
   Request r;
-  size_t line_end = raw.find("\r\n");
-  std::string line = raw.substr(0, line_end);
-  size_t sp1 = line.find(' ');
-  if (sp1 == std::string::npos) return r;
-  size_t sp2 = line.find(' ', sp1 + 1);
-  r.method = line.substr(0, sp1);
-  std::string target = line.substr(
-      sp1 + 1, sp2 == std::string::npos ? std::string::npos : sp2 - sp1 - 1);
-  size_t q = target.find('?');
-  r.path = target.substr(0, q);
-  if (q != std::string::npos) r.query = target.substr(q + 1);
+  r.method = in.method;
+  r.path = in.path;
+  if (size_t q = in.target.find('?'); q != std::string::npos) {
+    r.query = in.target.substr(q + 1);
+  }
+  r.headers = LowerCased(in.headers);
+  if (in.method == "POST" &&
+      absl::StartsWith(in.get_header_value("Content-Type"),
+                       "application/x-www-form-urlencoded")) {
+    httplib::Params fields;
+    httplib::detail::parse_query_text(in.body, fields);
+    for (auto& [name, value] : fields) r.form.emplace(name, value);
+  }
+  r.remote_addr = in.remote_addr;
+  r.tls = in.ssl != nullptr;
   return r;
+}
+
+void Answer(const Handler& handler, const httplib::Request& in,
+            httplib::Response& out) {
+  Response response = handler(ToRequest(in));
+  out.status = response.status;
+  out.set_header("Cache-Control", "no-store");
+  for (const auto& [name, value] : response.headers) {
+    out.set_header(name, value);
+  }
+  out.set_content(response.body, response.content_type);
+}
+
+// Without httplib's SO_REUSEPORT, so that a second process cannot silently
+// share a port that is in use.
+void ExclusivePort(int fd) {
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+}
+
+std::unique_ptr<httplib::Server> MakeServer(const ServerOptions& o) {
+  if (o.tls_cert_file.empty() || o.tls_key_file.empty()) {
+    return std::make_unique<httplib::Server>();
+  }
+  return std::make_unique<httplib::SSLServer>(o.tls_cert_file.c_str(),
+                                              o.tls_key_file.c_str());
+}
+
+void Configure(const ServerOptions& o, httplib::Server& server) {
+  auto seconds = [](absl::Duration d, time_t* s, time_t* us) {
+    *s = static_cast<time_t>(absl::ToInt64Seconds(d));
+    *us = static_cast<time_t>(absl::ToInt64Microseconds(d) % 1000000);
+  };
+  time_t s = 0, us = 0;
+  seconds(o.read_timeout, &s, &us);
+  server.set_read_timeout(s, us);
+  seconds(o.write_timeout, &s, &us);
+  server.set_write_timeout(s, us);
+  server.set_keep_alive_timeout(
+      std::max<time_t>(1, absl::ToInt64Seconds(o.keep_alive_timeout)));
+  server.set_payload_max_length(o.max_body_bytes);
+  server.set_socket_options(ExclusivePort);
+  const int threads = o.threads;
+  const int max_queued = o.max_queued;
+  server.new_task_queue = [threads, max_queued] {
+    return new BoundedPool(threads, max_queued);
+  };
+  // A handler's exception is a 500 without its message (httplib would put
+  // the message in a header).
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        res.status = 500;
+        res.set_content("internal error\n", "text/plain; charset=utf-8");
+      });
 }
 
 }  // namespace
 
-absl::StatusOr<int> Listen(int port, const std::string& what, int* bound_port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    return absl::InternalError(absl::StrCat("socket: ", std::strerror(errno)));
-  }
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_ANY);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::listen(fd, 16) != 0) {
-    std::string err = std::strerror(errno);
-    ::close(fd);
-    return absl::UnavailableError(
-        absl::StrCat("port ", port, ": ", err, " (check ", what, ")"));
-  }
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  if (bound_port != nullptr) *bound_port = ntohs(addr.sin_port);
-  return fd;
+std::string Request::Header(const std::string& name) const {
+  auto it = headers.find(absl::AsciiStrToLower(name));
+  return it == headers.end() ? "" : it->second;
 }
 
-void ServeOne(int listen_fd, int wait_ms, const Handler& handler) {
-  pollfd pfd{listen_fd, POLLIN, 0};
-  if (::poll(&pfd, 1, wait_ms) <= 0) return;
-  int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-  if (fd < 0) return;
-  SetTimeouts(fd, 2000);
-  std::string request;
-  char buf[2048];
-  while (request.find("\r\n\r\n") == std::string::npos &&
-         request.size() < 16384) {
-    ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
-    if (n <= 0) break;
-    request.append(buf, static_cast<size_t>(n));
-  }
-  Request parsed = ParseRequestLine(request);
-  Response response;
-  if (parsed.method.empty()) {
-    response = {400, "text/plain; charset=utf-8", "bad request\n"};
-  } else if (parsed.method != "GET" && parsed.method != "HEAD") {
-    response = {405, "text/plain; charset=utf-8", "only GET\n"};
-  } else {
-    response = handler(parsed);
-  }
-  std::string head =
-      absl::StrCat("HTTP/1.1 ", response.status, " ", Reason(response.status),
-                   "\r\nContent-Type: ", response.content_type,
-                   "\r\nContent-Length: ", response.body.size(),
-                   "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n");
-  if (SendAll(fd, head) && parsed.method != "HEAD") SendAll(fd, response.body);
-  ::close(fd);
-}
+struct Server::Impl {
+  std::unique_ptr<httplib::Server> server;
+  std::thread thread;
+};
+
+Server::Server(Handler handler)
+    : handler_(std::move(handler)), impl_(std::make_unique<Impl>()) {}
 
 Server::~Server() { Stop(); }
 
-absl::Status Server::Start(int port, const std::string& what) {
-  absl::StatusOr<int> fd = Listen(port, what, &port_);
-  if (!fd.ok()) return fd.status();
-  listen_fd_ = *fd;
-  thread_ = std::thread([this] {
-    while (!stop_.load()) ServeOne(listen_fd_, 200, handler_);
-  });
+absl::Status Server::Start(const ServerOptions& o) {
+  impl_->server = MakeServer(o);
+  httplib::Server& server = *impl_->server;
+  if (!server.is_valid()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot serve HTTPS with certificate ", o.tls_cert_file, " and key ",
+        o.tls_key_file, " (check --tls-cert / --tls-key)"));
+  }
+  Configure(o, server);
+  auto answer = [this](const httplib::Request& in, httplib::Response& out) {
+    Answer(handler_, in, out);
+  };
+  server.Get(".*", answer);
+  if (o.accept_post) server.Post(".*", answer);
+  port_ = o.port == 0
+              ? server.bind_to_any_port(o.listen_address)
+              : (server.bind_to_port(o.listen_address, o.port) ? o.port : -1);
+  if (port_ <= 0) {
+    port_ = 0;
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", o.listen_address, " port ", o.port,
+        " (in use, or not an address of this host; check ", o.settings, ")"));
+  }
+  tls_ = !o.tls_cert_file.empty();
+  impl_->thread = std::thread([&server] { server.listen_after_bind(); });
+  // Stop() only ends a server that has begun listening.
+  for (int i = 0; i < 5000 && !server.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return absl::OkStatus();
 }
 
 void Server::Stop() {
-  if (stop_.exchange(true)) return;
-  if (thread_.joinable()) thread_.join();
-  if (listen_fd_ >= 0) ::close(listen_fd_);
-  listen_fd_ = -1;
+  if (!impl_->server) return;
+  impl_->server->stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->server.reset();
+}
+
+absl::StatusOr<ClientResponse> Fetch(const ClientRequest& r) {
+  httplib::Client client(
+      absl::StrCat(r.ca_file.empty() ? "http://" : "https://", r.host_port));
+  if (!r.ca_file.empty()) {
+    client.set_ca_cert_path(r.ca_file);
+    client.enable_server_certificate_verification(true);
+  }
+  const auto timeout = std::chrono::milliseconds(r.timeout_ms);
+  client.set_connection_timeout(timeout);
+  client.set_read_timeout(timeout);
+  client.set_write_timeout(timeout);
+  httplib::Headers headers(r.headers.begin(), r.headers.end());
+  httplib::Result result =
+      r.method == "POST"
+          ? client.Post(r.path, headers,
+                        httplib::Params(r.form.begin(), r.form.end()))
+          : client.Get(r.path, headers);
+  if (!result) {
+    return absl::UnavailableError(absl::StrCat(
+        r.host_port, r.path, ": ", httplib::to_string(result.error())));
+  }
+  return ClientResponse{result->status, result->body,
+                        LowerCased(result->headers)};
 }
 
 absl::StatusOr<std::string> Get(const std::string& host_port,
                                 const std::string& path, int timeout_ms) {
-  size_t colon = host_port.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(host_port.substr(colon + 1), &port)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not host:port: ", host_port));
-  }
-  std::string host = host_port.substr(0, colon);
-  addrinfo hints{};
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  if (::getaddrinfo(host.c_str(), host_port.substr(colon + 1).c_str(), &hints,
-                    &res) != 0 ||
-      res == nullptr) {
-    return absl::UnavailableError(absl::StrCat("cannot resolve ", host));
-  }
-  int fd = ::socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    ::freeaddrinfo(res);
-    return absl::UnavailableError(absl::StrCat("socket: ", strerror(errno)));
-  }
-  SetTimeouts(fd, timeout_ms);
-  int rc = ::connect(fd, res->ai_addr, res->ai_addrlen);
-  ::freeaddrinfo(res);
-  if (rc != 0) {
-    std::string err = std::strerror(errno);
-    ::close(fd);
-    return absl::UnavailableError(absl::StrCat(host_port, ": ", err));
-  }
-  std::string out;
-  if (SendAll(fd, absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: ", host_port,
-                               "\r\nConnection: close\r\n\r\n"))) {
-    char buf[8192];
-    while (true) {
-      ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
-      if (n <= 0) break;
-      out.append(buf, static_cast<size_t>(n));
-    }
-  }
-  ::close(fd);
-  size_t body = out.find("\r\n\r\n");
-  if (out.rfind("HTTP/1.1 200", 0) != 0 || body == std::string::npos) {
+  absl::StatusOr<ClientResponse> r =
+      Fetch({.host_port = host_port, .path = path, .timeout_ms = timeout_ms});
+  if (!r.ok()) return r.status();
+  if (r->status != 200) {
     return absl::UnavailableError(
-        absl::StrCat(host_port, path, ": no 200 answer"));
+        absl::StrCat(host_port, path, ": answered ", r->status, ", not 200"));
   }
-  return out.substr(body + 4);
+  return r->body;
 }
 
 }  // namespace lov::http

@@ -1,56 +1,117 @@
 #ifndef LOV_PLATFORM_HTTP_SERVER_H_
 #define LOV_PLATFORM_HTTP_SERVER_H_
 
-#include <atomic>
+// HTTP for metrics, health probes and the console's dashboard, over
+// cpp-httplib (Debian's libcpp-httplib): a bounded pool of worker threads,
+// read and write timeouts and a request size limit, so that a slow or
+// hostile connection holds one worker for a few seconds at most and cannot
+// block the others.
+
+#include <cstddef>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
-#include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace lov::http {
 
 struct Request {
-  std::string method;  // "GET"
+  std::string method;  // "GET", "HEAD" or "POST"
   std::string path;    // "/api/dashboard", without the query
   std::string query;   // after '?', may be empty
+  // Header names lower-cased; a repeated header keeps its first value.
+  std::map<std::string, std::string> headers;
+  // The fields of an application/x-www-form-urlencoded POST body (never
+  // the query string), decoded.
+  std::map<std::string, std::string> form;
+  std::string remote_addr;
+  bool tls = false;  // arrived over HTTPS
+
+  // The header's value, or "" ("cookie", "origin", ...; any case).
+  std::string Header(const std::string& name) const;
 };
 
 struct Response {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  // Extra headers, e.g. {"Set-Cookie", ...}, {"Location", "/"}.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 using Handler = std::function<Response(const Request&)>;
 
-// A listening TCP socket on all interfaces; port 0 picks a free port.
-// `what` names the setting in the error (e.g. "--metrics-port").
-absl::StatusOr<int> Listen(int port, const std::string& what, int* bound_port);
+struct ServerOptions {
+  // The interface to listen on ("127.0.0.1", "0.0.0.0", "::"); port 0
+  // picks a free port.
+  std::string listen_address = "0.0.0.0";
+  int port = 0;
+  // The settings behind address and port, named in errors (e.g.
+  // "--metrics-port (LOV_METRICS_PORT) and --metrics-listen-address
+  // (LOV_METRICS_LISTEN_ADDRESS)").
+  std::string settings = "the HTTP port";
+  // Workers; a connection waits in a queue of at most `max_queued` for a
+  // free one, and beyond that is left in the kernel's backlog.
+  int threads = 4;
+  int max_queued = 64;
+  absl::Duration read_timeout = absl::Seconds(5);
+  absl::Duration write_timeout = absl::Seconds(5);
+  // An idle keep-alive connection holds a worker: closed after this.
+  absl::Duration keep_alive_timeout = absl::Seconds(2);
+  size_t max_body_bytes = 16 * 1024;  // larger bodies: 413
+  bool accept_post = false;           // else only GET and HEAD
+  // Both set: HTTPS with this PEM certificate chain and its key.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+};
 
-// Waits up to `wait_ms` for one connection on `listen_fd`, reads one request,
-// answers it with `handler` and closes the connection (HTTP/1.1,
-// Connection: close).
-void ServeOne(int listen_fd, int wait_ms, const Handler& handler);
-
-// Minimal HTTP/1.1 server on one thread: small, rare requests (metrics
-// scrapes, an operations dashboard polled by a few browsers).
+// One listening socket answered by `handler` on a pool of workers.
 class Server {
  public:
-  explicit Server(Handler handler) : handler_(std::move(handler)) {}
+  explicit Server(Handler handler);
   ~Server();
-  absl::Status Start(int port, const std::string& what);
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts serving; a busy port, an address that is not ours or
+  // an unusable certificate is a clear error naming options.settings.
+  absl::Status Start(const ServerOptions& options);
   void Stop();
   int port() const { return port_; }
+  bool tls() const { return tls_; }
 
  private:
+  struct Impl;
   Handler handler_;
-  int listen_fd_ = -1;
+  std::unique_ptr<Impl> impl_;
   int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
+  bool tls_ = false;
 };
+
+// A client for probes and tests.
+struct ClientRequest {
+  std::string host_port;       // "127.0.0.1:8080"
+  std::string method = "GET";  // or "POST" (a form when `form` is set)
+  std::string path = "/";
+  std::map<std::string, std::string> headers;
+  std::map<std::string, std::string> form;
+  int timeout_ms = 3000;
+  // Set: HTTPS, the server's certificate verified against this PEM CA.
+  std::string ca_file;
+};
+struct ClientResponse {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // names lower-cased
+};
+// Unavailable if there is no answer at all; any status is an answer.
+absl::StatusOr<ClientResponse> Fetch(const ClientRequest& request);
 
 // GET http://host:port/path with a timeout; the body of a 200 answer.
 absl::StatusOr<std::string> Get(const std::string& host_port,

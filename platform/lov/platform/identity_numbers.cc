@@ -35,6 +35,40 @@ bool IsBirthDate(std::string_view yyyymmdd) {
   return absl::CivilDay(year, month, day).day() == day;
 }
 
+// Length of the run of digits starting at `begin`.
+size_t DigitRun(std::string_view text, size_t begin) {
+  size_t end = begin;
+  while (end < text.size() && IsDigit(text[end])) ++end;
+  return end - begin;
+}
+
+// The personnummer-shaped text starting with the whole digit run
+// text[begin, begin + run): 10 or 12 digits, or 6 or 8 digits, '-' or '+'
+// and 4 digits with no digit after them. Length 0 if none.
+TextSpan CandidateAt(std::string_view text, size_t begin, size_t run) {
+  if (run == 10 || run == 12) return {begin, run};
+  const size_t sign = begin + run;
+  if ((run == 6 || run == 8) && sign < text.size() &&
+      (text[sign] == '-' || text[sign] == '+') &&
+      DigitRun(text, sign + 1) == 4) {
+    return {begin, run + 5};
+  }
+  return {};
+}
+
+// A candidate of CandidateAt: a real date and the right check digit.
+bool IsPersonnummer(std::string_view candidate) {
+  std::string digits;
+  for (char c : candidate) {
+    if (IsDigit(c)) digits.push_back(c);
+  }
+  // Without the century any leap day may be real: 2000 + YY is a leap year
+  // whenever some century's YY is.
+  if (digits.size() == 10) digits.insert(0, "20");
+  return IsBirthDate(std::string_view(digits).substr(0, 8)) &&
+         LuhnValid(std::string_view(digits).substr(2));
+}
+
 }  // namespace
 
 int LuhnCheckDigit(std::string_view digits) {
@@ -115,35 +149,49 @@ absl::StatusOr<std::string> NormalizeOrganisationsnummer(
   std::string normalized =
       absl::StrCat(digits.substr(0, 6), "-", digits.substr(6));
   if (!LuhnValid(digits)) {
-    // Legal persons have 2 or more in the third digit; anything else may be
-    // a sole trader's personnummer.
-    const bool public_number = digits[2] >= '2';
+    // Anything but a legal person's number may be a sole trader's
+    // personnummer.
     return absl::InvalidArgumentError(absl::StrCat(
-        "organisationsnummer ", public_number ? normalized : "(not shown)",
+        "organisationsnummer ",
+        IsLegalPersonNumber(normalized) ? normalized : "(not shown)",
         " has a wrong check digit"));
   }
   return normalized;
 }
 
-bool ContainsPersonnummer(std::string_view text) {
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (!digit(text[i]) || (i > 0 && digit(text[i - 1]))) continue;
-    size_t j = i;
-    while (j < text.size() && digit(text[j])) ++j;
-    std::string_view candidate;
-    if (j - i == 12) {
-      candidate = text.substr(i, 12);
-    } else if (j - i == 8 && j + 5 <= text.size() &&
-               (text[j] == '-' || text[j] == '+') &&
-               (j + 5 == text.size() || !digit(text[j + 5]))) {
-      candidate = text.substr(i, 13);
+std::vector<TextSpan> FindPersonnummer(std::string_view text) {
+  std::vector<TextSpan> found;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!IsDigit(text[i])) {
+      ++i;
+      continue;
     }
-    if (!candidate.empty() && NormalizePersonnummer(candidate).ok()) {
-      return true;
+    const size_t run = DigitRun(text, i);
+    const TextSpan span = CandidateAt(text, i, run);
+    if (span.length > 0 && IsPersonnummer(text.substr(i, span.length))) {
+      found.push_back(span);
+      i += span.length;
+    } else {
+      i += run;
     }
   }
-  return false;
+  return found;
+}
+
+bool ContainsPersonnummer(std::string_view text) {
+  return !FindPersonnummer(text).empty();
+}
+
+absl::Status RefusePersonnummer(std::string_view field,
+                                std::string_view value) {
+  if (!ContainsPersonnummer(value)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      std::string(field), ": must not contain a personal identity number"));
+}
+
+bool IsLegalPersonNumber(std::string_view normalized_org_number) {
+  return normalized_org_number.size() > 2 && normalized_org_number[2] >= '2';
 }
 
 }  // namespace lov

@@ -62,22 +62,88 @@ absl::Status SetAll(
   return absl::OkStatus();
 }
 
-// Asks the cluster for metadata; a clear error if nobody answers.
-absl::Status CheckReachable(RdKafka::Handle* handle,
-                            const KafkaSettings& settings) {
-  RdKafka::Metadata* metadata = nullptr;
-  RdKafka::ErrorCode code = handle->metadata(
-      /*all_topics=*/false, nullptr, &metadata,
-      static_cast<int>(absl::ToInt64Milliseconds(settings.connect_timeout)));
-  std::unique_ptr<RdKafka::Metadata> owned(metadata);
-  if (code != RdKafka::ERR_NO_ERROR) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot reach Kafka at ", settings.brokers, " within ",
-                     absl::FormatDuration(settings.connect_timeout), ": ",
-                     RdKafka::err2str(code),
-                     " (check --kafka-brokers / LOV_KAFKA_BROKERS)"));
+std::string SaslUser(const KafkaSettings& settings) {
+  for (const auto& [k, v] : settings.security) {
+    if (k == "sasl.username") return v;
   }
-  return absl::OkStatus();
+  return "";
+}
+
+}  // namespace
+
+// What librdkafka reports on its own while it connects: a refused login
+// (ERR__AUTHENTICATION), or the last other error (e.g. a failed TLS
+// handshake). A metadata request that times out says neither. With an event
+// callback librdkafka's log lines come here too; warnings and worse are
+// logged.
+class ConnectErrors : public RdKafka::EventCb {
+ public:
+  void event_cb(RdKafka::Event& event) override {
+    if (event.type() == RdKafka::Event::EVENT_LOG &&
+        event.severity() <= RdKafka::Event::EVENT_SEVERITY_WARNING) {
+      log::Warn("librdkafka",
+                {{"facility", event.fac()}, {"message", event.str()}});
+    }
+    if (event.type() != RdKafka::Event::EVENT_ERROR) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    (event.err() == RdKafka::ERR__AUTHENTICATION ? refused_ : other_) =
+        event.str();
+  }
+  std::string refused() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return refused_;
+  }
+  std::string other() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return other_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::string refused_, other_;
+};
+
+namespace {
+
+// Asks the cluster for metadata; a clear error if nobody answers. With
+// `errors` (events of `handle`, served by poll()), it asks in short slices
+// so that refused credentials end the wait at once with their own message.
+absl::Status CheckReachable(RdKafka::Handle* handle,
+                            const KafkaSettings& settings,
+                            ConnectErrors* errors = nullptr) {
+  const absl::Time give_up = absl::Now() + settings.connect_timeout;
+  RdKafka::ErrorCode code;
+  do {
+    const absl::Time start = absl::Now();
+    const absl::Duration slice =
+        errors ? std::min(absl::Milliseconds(500), give_up - start)
+               : settings.connect_timeout;
+    RdKafka::Metadata* metadata = nullptr;
+    code = handle->metadata(
+        /*all_topics=*/false, nullptr, &metadata,
+        static_cast<int>(
+            std::max<int64_t>(1, absl::ToInt64Milliseconds(slice))));
+    std::unique_ptr<RdKafka::Metadata> owned(metadata);
+    if (code == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
+    if (errors == nullptr) break;
+    handle->poll(0);
+    if (std::string refused = errors->refused(); !refused.empty()) {
+      return absl::UnauthenticatedError(absl::StrCat(
+          "Kafka at ", settings.brokers, " refused the credentials of user ",
+          SaslUser(settings), ": ", refused,
+          " (check --kafka-sasl-username / LOV_KAFKA_SASL_USERNAME and "
+          "--kafka-sasl-password-file / LOV_KAFKA_SASL_PASSWORD_FILE)"));
+    }
+    if (absl::Now() - start < absl::Milliseconds(50)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  } while (absl::Now() < give_up);
+  const std::string last = errors ? errors->other() : "";
+  return absl::UnavailableError(absl::StrCat(
+      "cannot reach Kafka at ", settings.brokers, " within ",
+      absl::FormatDuration(settings.connect_timeout), ": ",
+      RdKafka::err2str(code), last.empty() ? "" : " (last error: ", last,
+      last.empty() ? "" : ")", " (check --kafka-brokers / LOV_KAFKA_BROKERS)"));
 }
 
 std::unique_ptr<RdKafka::Headers> ToHeaders(const CloudEvent& e) {
@@ -343,6 +409,7 @@ absl::StatusOr<std::unique_ptr<EventProducer>> EventProducer::Create(
   std::unique_ptr<EventProducer> p(new EventProducer());
   p->settings_ = settings;
   p->reporter_ = std::make_unique<DeliveryReporter>();
+  p->connect_errors_ = std::make_unique<ConnectErrors>();
   std::unique_ptr<RdKafka::Conf> conf(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   absl::Status s = SetConnectionConfig(conf.get(), settings);
@@ -358,14 +425,17 @@ absl::StatusOr<std::unique_ptr<EventProducer>> EventProducer::Create(
         std::to_string(absl::ToInt64Milliseconds(settings.delivery_timeout))}});
   if (!s.ok()) return s;
   std::string err;
-  if (conf->set("dr_cb", p->reporter_.get(), err) != RdKafka::Conf::CONF_OK) {
+  if (conf->set("dr_cb", p->reporter_.get(), err) != RdKafka::Conf::CONF_OK ||
+      conf->set("event_cb", p->connect_errors_.get(), err) !=
+          RdKafka::Conf::CONF_OK) {
     return absl::InternalError(err);
   }
   p->producer_.reset(RdKafka::Producer::create(conf.get(), err));
   if (!p->producer_) {
     return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
   }
-  if (absl::Status reach = CheckReachable(p->producer_.get(), settings);
+  if (absl::Status reach = CheckReachable(p->producer_.get(), settings,
+                                          p->connect_errors_.get());
       !reach.ok()) {
     return reach;
   }
@@ -568,6 +638,7 @@ void EventConsumer::Run() {
     }
     if (Process(*msg)) {
       backoff = absl::Milliseconds(100);
+      retrying_ = false;
       std::vector<RdKafka::TopicPartition*> offsets = {
           RdKafka::TopicPartition::create(msg->topic_name(), msg->partition(),
                                           msg->offset() + 1)};
@@ -576,6 +647,8 @@ void EventConsumer::Run() {
       continue;
     }
     // Transient failure: wait, then rewind so the same event comes again.
+    retrying_ = true;
+    ++retries_;
     absl::Time until = absl::Now() + backoff;
     while (!stop_.load() && absl::Now() < until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -756,6 +829,10 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
       if (event.ok()) {
         absl::Status hs = handler(*event);
         if (!hs.ok() && IsTransient(hs)) {
+          log::Warn("replay: event handling failed; will retry",
+                    {{"topic", msg->topic_name()},
+                     {"offset", static_cast<int64_t>(msg->offset())},
+                     {"error", hs}});
           std::this_thread::sleep_for(absl::ToChronoMilliseconds(backoff));
           backoff = std::min(backoff * 2, absl::Seconds(5));
           std::unique_ptr<RdKafka::TopicPartition> tp(

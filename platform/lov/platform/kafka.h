@@ -122,8 +122,12 @@ class EventProducer {
   EventProducer() = default;
   void PollLoop();
 
-  std::unique_ptr<RdKafka::Producer> producer_;
+  // The callbacks librdkafka calls, declared before the producer so that
+  // they outlive it: it still calls them while it is being destroyed.
   std::unique_ptr<class DeliveryReporter> reporter_;
+  // Why start-up could not connect (refused credentials, TLS).
+  std::unique_ptr<class ConnectErrors> connect_errors_;
+  std::unique_ptr<RdKafka::Producer> producer_;
   std::atomic<bool> stop_{false};
   std::thread poller_;
   KafkaSettings settings_;
@@ -138,8 +142,10 @@ class DedupeStore {
 };
 
 // Handler outcome: OK = processed; UNAVAILABLE / DEADLINE_EXCEEDED / ABORTED /
-// RESOURCE_EXHAUSTED / INTERNAL = transient, the same event is retried after a
-// back-off; anything else = poison, the event goes to the dead-letter topic
+// RESOURCE_EXHAUSTED / INTERNAL = transient (an outage of Redis or Kafka:
+// see RedisErrorStatus), the same event is retried after a back-off and its
+// partition waits; anything else = poison (the event itself is bad: it does
+// not decode or fails validation), the event goes to the dead-letter topic
 // with the error in its headers and consumption moves on.
 using EventHandler = std::function<absl::Status(const CloudEvent&)>;
 
@@ -170,6 +176,11 @@ class EventConsumer {
   int64_t handled() const { return handled_.load(); }
   int64_t duplicates() const { return duplicates_.load(); }
   int64_t dead_lettered() const { return dead_lettered_.load(); }
+  // True while the consumer holds on to an event it could not handle for a
+  // transient reason (its offset not stored, nothing dead-lettered), until
+  // that event is handled; retries() counts every such attempt.
+  bool retrying() const { return retrying_.load(); }
+  int64_t retries() const { return retries_.load(); }
   // Sum over assigned partitions of (high watermark - position).
   int64_t Lag() const;
 
@@ -186,6 +197,8 @@ class EventConsumer {
   EventHandler handler_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> handled_{0}, duplicates_{0}, dead_lettered_{0};
+  std::atomic<bool> retrying_{false};
+  std::atomic<int64_t> retries_{0};
   std::atomic<int64_t> lag_{0};
   std::thread thread_;
 };

@@ -1,13 +1,13 @@
 #include "lov/platform/log.h"
 
 #include <atomic>
-#include <cctype>
 #include <cstdio>
 #include <mutex>
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "lov/platform/identity_numbers.h"
 
 namespace lov::log {
 namespace {
@@ -66,35 +66,18 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 }  // namespace
 
 std::string Redact(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    if (IsDigit(text[i]) && (i == 0 || !IsDigit(text[i - 1]))) {
-      size_t j = i;
-      while (j < text.size() && IsDigit(text[j])) ++j;
-      size_t run = j - i;
-      bool with_sign = run == 8 && j + 5 <= text.size() &&
-                       (text[j] == '-' || text[j] == '+') &&
-                       IsDigit(text[j + 1]) && IsDigit(text[j + 2]) &&
-                       IsDigit(text[j + 3]) && IsDigit(text[j + 4]) &&
-                       (j + 5 == text.size() || !IsDigit(text[j + 5]));
-      if (run == 12 || with_sign) {
-        out.append("[redacted]");
-        i = with_sign ? j + 5 : j;
-        continue;
-      }
-      out.append(text.substr(i, run));
-      i = j;
-      continue;
-    }
-    out.push_back(text[i++]);
+  size_t copied = 0;
+  for (const TextSpan& span : FindPersonnummer(text)) {
+    out.append(text.substr(copied, span.offset - copied));
+    out.append("[redacted]");
+    copied = span.offset + span.length;
   }
+  out.append(text.substr(copied));
   return out;
 }
 

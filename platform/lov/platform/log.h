@@ -12,7 +12,8 @@
 // {"ts":"2024-02-01T07:00:00.123Z","level":"info","service":"registry",
 //  "msg":"provider approved","provider_id":"p-1"}
 // Personal identity numbers must never be logged; as a safety net any
-// personnummer-shaped run of digits in a message or field is redacted.
+// personnummer in a message or field (lov::FindPersonnummer, with or without
+// the century) is redacted.
 namespace lov::log {
 
 enum class Level { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
@@ -57,8 +58,7 @@ inline void Error(std::string_view msg, std::initializer_list<Field> f = {}) {
 // Exposed for tests: the JSON line Write() would print (without newline).
 std::string Format(Level level, std::string_view msg,
                    std::initializer_list<Field> fields);
-// Replaces anything shaped like a personnummer (YYYYMMDD[-+]NNNN or 12
-// digits) with "[redacted]".
+// Replaces every personnummer FindPersonnummer finds with "[redacted]".
 std::string Redact(std::string_view text);
 
 }  // namespace lov::log

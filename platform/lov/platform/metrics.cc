@@ -1,7 +1,5 @@
 #include "lov/platform/metrics.h"
 
-#include <unistd.h>
-
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -159,48 +157,48 @@ std::string Registry::Render() {
   return out;
 }
 
+MetricsServer::MetricsServer(Registry* registry)
+    : registry_(registry),
+      server_([this](const http::Request& r) { return Answer(r); }) {}
+
 MetricsServer::~MetricsServer() { Stop(); }
 
-absl::Status MetricsServer::Start(int port) {
-  absl::StatusOr<int> fd = http::Listen(port, "--metrics-port", &port_);
-  if (!fd.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("metrics ", fd.status().message()));
+absl::Status MetricsServer::Start(int port, const std::string& listen_address) {
+  http::ServerOptions options;
+  options.listen_address = listen_address;
+  options.port = port;
+  options.settings =
+      "--metrics-port (LOV_METRICS_PORT) and --metrics-listen-address "
+      "(LOV_METRICS_LISTEN_ADDRESS)";
+  options.max_body_bytes = 1024;  // scrapes and probes send no body
+  absl::Status started = server_.Start(options);
+  if (!started.ok()) {
+    return absl::UnavailableError(absl::StrCat("metrics: ", started.message()));
   }
-  listen_fd_ = *fd;
-  thread_ = std::thread([this] { Serve(); });
   return absl::OkStatus();
 }
 
-void MetricsServer::Stop() {
-  if (stop_.exchange(true)) return;
-  if (thread_.joinable()) thread_.join();
-  if (listen_fd_ >= 0) ::close(listen_fd_);
-  listen_fd_ = -1;
-}
+void MetricsServer::Stop() { server_.Stop(); }
 
-void MetricsServer::Serve() {
-  const http::Handler handler = [this](const http::Request& request) {
-    http::Response response;
-    if (request.path == "/metrics") {
-      response.content_type = "text/plain; version=0.0.4";
-      response.body = registry_->Render();
-    } else if (request.path == "/healthz") {
-      response.body = "ok\n";
-    } else if (request.path == "/readyz") {
-      if (ready_.load()) {
-        response.body = "serving\n";
-      } else {
-        response.status = 503;
-        response.body = "not serving\n";
-      }
+http::Response MetricsServer::Answer(const http::Request& request) const {
+  http::Response response;
+  if (request.path == "/metrics") {
+    response.content_type = "text/plain; version=0.0.4";
+    response.body = registry_->Render();
+  } else if (request.path == "/healthz") {
+    response.body = "ok\n";
+  } else if (request.path == "/readyz") {
+    if (ready_.load()) {
+      response.body = "serving\n";
     } else {
-      response.status = 404;
-      response.body = "try /metrics\n";
+      response.status = 503;
+      response.body = "not serving\n";
     }
-    return response;
-  };
-  while (!stop_.load()) http::ServeOne(listen_fd_, 200, handler);
+  } else {
+    response.status = 404;
+    response.body = "try /metrics\n";
+  }
+  return response;
 }
 
 }  // namespace lov::metrics

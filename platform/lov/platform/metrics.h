@@ -8,10 +8,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "lov/platform/http_server.h"
 
 namespace lov::metrics {
 
@@ -91,29 +91,28 @@ class Registry {
   std::vector<std::function<void()>> collectors_;
 };
 
-// Minimal HTTP/1.1 server: GET /metrics (Prometheus text format 0.0.4),
-// GET /healthz (the process answers) and GET /readyz (the service serves).
-// One thread; scrapes are small and rare.
+// GET /metrics (Prometheus text format 0.0.4), GET /healthz (the process
+// answers) and GET /readyz (the service serves), on a port of its own, apart
+// from user traffic (gRPC, the dashboard).
 class MetricsServer {
  public:
-  explicit MetricsServer(Registry* registry) : registry_(registry) {}
+  explicit MetricsServer(Registry* registry);
   ~MetricsServer();
-  // Port 0 picks a free port; port() tells which.
-  absl::Status Start(int port);
+  // On `listen_address` ("127.0.0.1" locally, "0.0.0.0" where Prometheus
+  // and the kubelet's probes come from elsewhere); port 0 picks a free
+  // port, port() tells which.
+  absl::Status Start(int port, const std::string& listen_address);
   void Stop();
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
   // GET /readyz answers 200 while ready, 503 otherwise (for scripts and
   // probes that do not speak gRPC health).
   void SetReady(bool ready) { ready_ = ready; }
 
  private:
-  void Serve();
+  http::Response Answer(const http::Request& request) const;
   std::atomic<bool> ready_{false};
   Registry* registry_;
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
+  http::Server server_;
 };
 
 }  // namespace lov::metrics

@@ -49,12 +49,22 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
                                 "Events handled by the consumer group", labels);
   auto* dead = &reg.GetGauge("lov_events_dead_lettered_total",
                              "Events sent to the dead-letter topic", labels);
-  reg.AddCollector([live = p->live_, lag, handled, dead] {
+  auto* retrying = &reg.GetGauge(
+      "lov_consumer_retrying",
+      "1 while the consumer group retries an event it could not handle "
+      "because Redis or Kafka failed (its partition waits), else 0",
+      labels);
+  auto* retries = &reg.GetGauge(
+      "lov_consumer_retries_total",
+      "Attempts to handle an event that failed transiently", labels);
+  reg.AddCollector([live = p->live_, lag, handled, dead, retrying, retries] {
     std::lock_guard<std::mutex> lock(live->mu);
     if (live->consumer == nullptr) return;
     lag->Set(static_cast<double>(live->consumer->Lag()));
     handled->Set(static_cast<double>(live->consumer->handled()));
     dead->Set(static_cast<double>(live->consumer->dead_lettered()));
+    retrying->Set(live->consumer->retrying() ? 1 : 0);
+    retries->Set(static_cast<double>(live->consumer->retries()));
   });
   p->consumer_->Start();
   return p;

@@ -3,6 +3,9 @@
 #include <hiredis/hiredis.h>
 #include <sys/time.h>
 
+#include <algorithm>
+#include <iterator>
+#include <string_view>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -45,20 +48,13 @@ RedisReply Convert(const redisReply* r) {
   return out;
 }
 
+// Names the failed login in Acquire's error, so that Connect can tell it.
+constexpr char kAuthenticationFailed[] = "authentication failed";
+
 // Error replies nested in arrays (e.g. from pipelines) become statuses too.
 absl::Status ReplyError(const redisReply* r) {
-  if (r->type == REDIS_REPLY_ERROR) {
-    std::string text(r->str, r->len);
-    // Errors that go away by themselves are transient, not a bad request.
-    for (const char* prefix :
-         {"LOADING", "BUSY", "OOM", "READONLY", "MASTERDOWN", "TRYAGAIN"}) {
-      if (absl::StartsWith(text, prefix)) {
-        return absl::UnavailableError(absl::StrCat("redis: ", text));
-      }
-    }
-    return absl::FailedPreconditionError(absl::StrCat("redis: ", text));
-  }
-  return absl::OkStatus();
+  if (r->type != REDIS_REPLY_ERROR) return absl::OkStatus();
+  return RedisErrorStatus(std::string(r->str, r->len));
 }
 
 void Append(redisContext* ctx, const std::vector<std::string>& args) {
@@ -76,6 +72,29 @@ void Append(redisContext* ctx, const std::vector<std::string>& args) {
 
 }  // namespace
 
+absl::Status RedisErrorStatus(const std::string& reply) {
+  // Redis's convention: the error code is the reply's first word.
+  const std::string code = reply.substr(0, reply.find(' '));
+  static constexpr std::string_view kServerStates[] = {
+      "LOADING",   // reading its data after a restart
+      "BUSY",      // a script runs too long
+      "TRYAGAIN",  // a key moves between cluster nodes
+      "CLUSTERDOWN", "MASTERDOWN",
+      "READONLY",    // a replica, e.g. after a failover
+      "OOM",         // maxmemory reached (noeviction)
+      "MISCONF",     // cannot persist, e.g. the disk is full
+      "NOREPLICAS",  // fewer replicas than min-replicas-to-write
+      // Credentials or ACLs changed under a running service.
+      "NOAUTH", "WRONGPASS", "NOPERM"};
+  const bool server_state =
+      std::find(std::begin(kServerStates), std::end(kServerStates), code) !=
+          std::end(kServerStates) ||
+      reply.rfind("ERR max number of clients reached", 0) == 0;
+  const std::string message = "redis: " + reply;
+  return server_state ? absl::UnavailableError(message)
+                      : absl::FailedPreconditionError(message);
+}
+
 absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(
     const std::string& host_port, absl::Duration timeout, RedisAuth auth) {
   std::unique_ptr<RedisClient> c(new RedisClient());
@@ -92,11 +111,19 @@ absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(
   c->timeout_ = timeout;
   c->auth_ = std::move(auth);
   absl::StatusOr<RedisReply> pong = c->Command({"PING"});
-  if (absl::IsPermissionDenied(pong.status())) return pong.status();
+  // At start-up wrong credentials are a configuration error, not an outage.
+  if (!pong.ok() &&
+      absl::StrContains(pong.status().message(), kAuthenticationFailed)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "Redis at ", host_port, " refused the credentials of user ",
+        c->auth_.username.empty() ? "default" : c->auth_.username, ": ",
+        pong.status().message()));
+  }
   if (!pong.ok() && absl::StrContains(pong.status().message(), "NOAUTH")) {
     return absl::PermissionDeniedError(absl::StrCat(
         "Redis at ", host_port,
-        " requires a password (set LOV_REDIS_PASSWORD / --redis-password)"));
+        " requires a password: set --redis-username and "
+        "--redis-password-file (LOV_REDIS_USERNAME, LOV_REDIS_PASSWORD_FILE)"));
   }
   if (!pong.ok()) {
     return absl::UnavailableError(absl::StrCat(
@@ -149,9 +176,12 @@ absl::StatusOr<redisContext*> RedisClient::Acquire(bool* reused) {
     if (r != nullptr) freeReplyObject(r);
     if (!ok) {
       redisFree(ctx);
-      return absl::PermissionDeniedError(
-          absl::StrCat("redis ", host_port_, ": authentication failed: ", why,
-                       " (check LOV_REDIS_USERNAME / LOV_REDIS_PASSWORD)"));
+      // Unavailable: a password rotated under a running service is an
+      // outage to ride out, never a reason to drop an event.
+      return absl::UnavailableError(absl::StrCat(
+          "redis ", host_port_, ": ", kAuthenticationFailed, ": ", why,
+          " (check --redis-username / LOV_REDIS_USERNAME and "
+          "--redis-password-file / LOV_REDIS_PASSWORD_FILE)"));
     }
   }
   return ctx;

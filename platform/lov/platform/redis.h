@@ -36,10 +36,20 @@ struct RedisScript {
   std::string sha;
 };
 
+// The status of a Redis error reply, with Redis's text. Unavailable (the
+// caller retries; a consumer never dead-letters an event for it) when the
+// error is about the server's state and goes away without the command
+// changing: loading, busy, read-only, out of memory, failing persistence
+// (MISCONF), too few replicas, too many clients, credentials or ACLs
+// (NOAUTH, WRONGPASS, NOPERM). Any other error is about the command itself
+// (a wrong type, a bad argument): FailedPrecondition.
+absl::Status RedisErrorStatus(const std::string& reply);
+
 // Thread-safe client over a small pool of hiredis connections. A hiredis
 // context is dead after an I/O error, so such a connection is dropped and
 // the next call makes a new one. Redis error replies come back as
-// FailedPrecondition with Redis's text; connection trouble as Unavailable.
+// RedisErrorStatus says; connection trouble, a timeout or a failed login as
+// Unavailable (Connect reports wrong credentials as PermissionDenied).
 // Credentials every new connection authenticates with (AUTH); an empty
 // password: none. With a username, Redis 6 ACLs (AUTH username password).
 struct RedisAuth {

@@ -12,9 +12,25 @@ absl::Status RequireRequestId(const std::string& request_id) {
     return absl::InvalidArgumentError(
         "request_id: is required (a unique id per change, reused on retry)");
   }
-  if (ContainsPersonnummer(request_id)) {
-    return absl::InvalidArgumentError(
-        "request_id: must not contain a personal identity number");
+  return RefusePersonnummer("request_id", request_id);
+}
+
+absl::Status RefusePersonnummerIn(
+    const google::protobuf::Message& request,
+    std::initializer_list<std::string_view> fields) {
+  const google::protobuf::Reflection* reflection = request.GetReflection();
+  for (std::string_view name : fields) {
+    const google::protobuf::FieldDescriptor* field =
+        request.GetDescriptor()->FindFieldByName(std::string(name));
+    if (field == nullptr || field->is_repeated() ||
+        field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+      continue;
+    }
+    if (absl::Status s =
+            RefusePersonnummer(name, reflection->GetString(request, field));
+        !s.ok()) {
+      return s;
+    }
   }
   return absl::OkStatus();
 }

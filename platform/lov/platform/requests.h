@@ -8,8 +8,10 @@
 #include <google/protobuf/message.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -36,6 +38,14 @@ struct RequestRecord {
 // The id is present and carries no personal identity number (request ids
 // travel in events).
 absl::Status RequireRequestId(const std::string& request_id);
+
+// InvalidArgument naming the first of `fields` (singular string fields of
+// `request`, by name; names the message lacks are skipped) that holds a
+// personnummer (FindPersonnummer): ids and free text that travel in events,
+// e.g. reasons and staff ids, must not carry one.
+absl::Status RefusePersonnummerIn(
+    const google::protobuf::Message& request,
+    std::initializer_list<std::string_view> fields);
 
 // The request's type and content without its request_id: a retry under the
 // same id matches, and two kinds of request that serialise to the same bytes

@@ -9,11 +9,17 @@
 #include <signal.h>
 
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "lov/platform/log.h"
 #include "lov/platform/tls_files.h"
@@ -144,6 +150,73 @@ const char* TlsMode(const ServerTls& tls) {
                                     : "server, client certificates verified";
 }
 
+// A secret given as a file (--NAME-file: how a mounted Secret or the local
+// stack's run dir gives it) or as the value (--NAME, e.g. an environment
+// variable set from a Secret); not both. Trailing white space in a file (its
+// newline) is not part of the secret.
+std::string ReadSecret(Config& config, const std::string& name) {
+  const std::string value = config.String(name, "");
+  const std::string file = config.String(name + "-file", "");
+  if (file.empty()) return value;
+  const std::string setting =
+      absl::StrCat("--", name, "-file (", Config::EnvName(name + "-file"), ")");
+  if (!value.empty()) {
+    config.AddError(absl::StrCat(setting, " and --", name, " (",
+                                 Config::EnvName(name),
+                                 ") are both set: give one"));
+    return value;
+  }
+  std::ifstream in(file);
+  if (!in) {
+    config.AddError(absl::StrCat(setting, ": cannot read ", file, ": ",
+                                 std::strerror(errno)));
+    return "";
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  std::string secret(absl::StripTrailingAsciiWhitespace(content.str()));
+  if (secret.empty())
+    config.AddError(absl::StrCat(setting, ": ", file, " is empty"));
+  return secret;
+}
+
+// The librdkafka settings of --kafka-* in the order librdkafka is given
+// them; empty ones left out.
+std::vector<std::pair<std::string, std::string>> ReadKafkaSecurity(
+    Config& config) {
+  const std::string protocol = config.String("kafka-security-protocol", "");
+  std::string mechanism = config.String("kafka-sasl-mechanism", "");
+  if (mechanism.empty() && absl::StartsWithIgnoreCase(protocol, "SASL_")) {
+    mechanism = "SCRAM-SHA-512";
+  }
+  std::string ca = config.String("kafka-ca", "");
+  const std::string ca_location = config.String("kafka-ssl-ca-location", "");
+  if (!ca.empty() && !ca_location.empty()) {
+    config.AddError(
+        "--kafka-ca (LOV_KAFKA_CA) and --kafka-ssl-ca-location "
+        "(LOV_KAFKA_SSL_CA_LOCATION) are both set: give one");
+  }
+  if (ca.empty()) ca = ca_location;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [librdkafka, value] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"security.protocol", protocol},
+           {"sasl.mechanisms", mechanism},
+           {"sasl.username", config.String("kafka-sasl-username", "")},
+           {"sasl.password", ReadSecret(config, "kafka-sasl-password")},
+           {"ssl.ca.location", ca}}) {
+    if (!value.empty()) out.emplace_back(librdkafka, value);
+  }
+  return out;
+}
+
+std::string SecuritySetting(const CommonSettings& s, const std::string& key) {
+  for (const auto& [k, v] : s.kafka_security) {
+    if (k == key) return v;
+  }
+  return "";
+}
+
 }  // namespace
 
 absl::Status ServerTls::Validate() const {
@@ -184,6 +257,36 @@ KafkaSettings CommonSettings::kafka() const {
   return k;
 }
 
+absl::Status CommonSettings::CheckKafkaSecurity() const {
+  const std::string protocol =
+      absl::AsciiStrToUpper(SecuritySetting(*this, "security.protocol"));
+  if (protocol.empty()) {
+    return absl::InvalidArgumentError(
+        "no Kafka security settings: set --kafka-security-protocol=SASL_SSL "
+        "with --kafka-sasl-username, --kafka-sasl-password-file and "
+        "--kafka-ca (LOV_KAFKA_SECURITY_PROTOCOL, LOV_KAFKA_SASL_USERNAME, "
+        "LOV_KAFKA_SASL_PASSWORD_FILE, LOV_KAFKA_CA); or, in development "
+        "only, --kafka-security-protocol=PLAINTEXT");
+  }
+  if (protocol == "PLAINTEXT") {
+    const std::string warning =
+        "Kafka WITHOUT TLS or authentication "
+        "(--kafka-security-protocol=PLAINTEXT); for development only";
+    log::Warn(warning, {{"brokers", kafka_brokers}});
+    std::cerr << service_name << ": WARNING: " << warning << "\n";
+    return absl::OkStatus();
+  }
+  if (absl::StartsWith(protocol, "SASL_") &&
+      (SecuritySetting(*this, "sasl.username").empty() ||
+       SecuritySetting(*this, "sasl.password").empty())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--kafka-security-protocol=", protocol,
+        " needs --kafka-sasl-username and --kafka-sasl-password-file "
+        "(LOV_KAFKA_SASL_USERNAME, LOV_KAFKA_SASL_PASSWORD_FILE)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<RedisClient>> CommonSettings::ConnectRedis()
     const {
   return RedisClient::Connect(redis_addr, absl::Seconds(5), redis_auth);
@@ -209,17 +312,8 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
   s.kafka_brokers = config.HostPort("kafka-brokers", "127.0.0.1:9092");
   s.redis_addr = config.HostPort("redis-addr", "127.0.0.1:6390");
   s.redis_auth.username = config.String("redis-username", "");
-  s.redis_auth.password = config.String("redis-password", "");
-  for (const auto& [setting, librdkafka] :
-       std::vector<std::pair<std::string, std::string>>{
-           {"kafka-security-protocol", "security.protocol"},
-           {"kafka-sasl-mechanism", "sasl.mechanisms"},
-           {"kafka-sasl-username", "sasl.username"},
-           {"kafka-sasl-password", "sasl.password"},
-           {"kafka-ssl-ca-location", "ssl.ca.location"}}) {
-    std::string value = config.String(setting, "");
-    if (!value.empty()) s.kafka_security.emplace_back(librdkafka, value);
-  }
+  s.redis_auth.password = ReadSecret(config, "redis-password");
+  s.kafka_security = ReadKafkaSecurity(config);
   s.grpc_port = config.Port("grpc-port", default_grpc_port);
   s.grpc_listen_address = config.String("grpc-listen-address", "0.0.0.0");
   if (s.grpc_listen_address.empty()) {
@@ -233,6 +327,11 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
     config.AddError(std::string(tls.message()));
   }
   s.metrics_port = config.Port("metrics-port", default_metrics_port);
+  s.metrics_listen_address = config.String("metrics-listen-address", "0.0.0.0");
+  if (s.metrics_listen_address.empty()) {
+    config.AddError(
+        "--metrics-listen-address (LOV_METRICS_LISTEN_ADDRESS): empty");
+  }
   s.topic_partitions =
       static_cast<int>(config.Int("topic-partitions", 3, 1, 1000));
   s.topic_replication =
@@ -329,12 +428,15 @@ absl::Status ServiceHost::Start() {
                      "LOV_GRPC_LISTEN_ADDRESS)"));
   }
   SetServing(false);
-  if (absl::Status s = metrics_server_.Start(settings_.metrics_port); !s.ok()) {
+  if (absl::Status s = metrics_server_.Start(settings_.metrics_port,
+                                             settings_.metrics_listen_address);
+      !s.ok()) {
     return s;
   }
   log::Info("listening", {{"grpc_address", settings_.grpc_listen_address},
                           {"grpc_port", bound_port_},
                           {"tls", TlsMode(settings_.tls)},
+                          {"metrics_address", settings_.metrics_listen_address},
                           {"metrics_port", metrics_server_.port()}});
   return absl::OkStatus();
 }

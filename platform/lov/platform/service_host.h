@@ -43,18 +43,25 @@ struct CommonSettings {
   std::string service_name;
   std::string kafka_brokers;  // --kafka-brokers / LOV_KAFKA_BROKERS
   std::string redis_addr;     // --redis-addr / LOV_REDIS_ADDR
-  // --redis-username, --redis-password / LOV_REDIS_USERNAME, _PASSWORD.
+  // --redis-username, and --redis-password-file (a mounted Secret) or
+  // --redis-password (LOV_REDIS_USERNAME, _PASSWORD_FILE, _PASSWORD).
   RedisAuth redis_auth;
-  // --kafka-security-protocol, --kafka-sasl-mechanism, --kafka-sasl-username,
-  // --kafka-sasl-password, --kafka-ssl-ca-location (LOV_KAFKA_...): see
-  // KafkaSettings::security. Unset: plaintext.
+  // --kafka-security-protocol, --kafka-sasl-mechanism (SCRAM-SHA-512 when a
+  // SASL protocol is chosen), --kafka-sasl-username, --kafka-sasl-password-file
+  // or --kafka-sasl-password, --kafka-ca or --kafka-ssl-ca-location
+  // (LOV_KAFKA_...): see KafkaSettings::security. CheckKafkaSecurity() says
+  // whether a service may start with them.
   std::vector<std::pair<std::string, std::string>> kafka_security;
   int grpc_port = 0;  // --grpc-port / LOV_GRPC_PORT
   // --grpc-listen-address / LOV_GRPC_LISTEN_ADDRESS: the interface the gRPC
   // port listens on ("127.0.0.1" for a local run).
   std::string grpc_listen_address = "0.0.0.0";
-  ServerTls tls;              // --tls-cert, --tls-key, --tls-client-ca, ...
-  int metrics_port = 0;       // --metrics-port / LOV_METRICS_PORT
+  ServerTls tls;         // --tls-cert, --tls-key, --tls-client-ca, ...
+  int metrics_port = 0;  // --metrics-port / LOV_METRICS_PORT
+  // --metrics-listen-address / LOV_METRICS_LISTEN_ADDRESS: the interface of
+  // the metrics, /healthz and /readyz port ("127.0.0.1" for a local run,
+  // "0.0.0.0" in Kubernetes for the probes and Prometheus).
+  std::string metrics_listen_address = "0.0.0.0";
   int topic_partitions = 3;   // --topic-partitions, used when creating topics
   int topic_replication = 1;  // --topic-replication
   absl::Duration shutdown_deadline = absl::Seconds(20);
@@ -63,6 +70,11 @@ struct CommonSettings {
   std::string name_space;
 
   KafkaSettings kafka() const;
+  // OK for SASL or TLS with what they need, and for PLAINTEXT chosen
+  // explicitly (development: a warning is logged); otherwise the settings to
+  // give. Unset is not plaintext: a service would talk to the cluster
+  // unauthenticated without anyone having decided so.
+  absl::Status CheckKafkaSecurity() const;
   // Connects to redis_addr with redis_auth; a clear error if it cannot.
   absl::StatusOr<std::unique_ptr<RedisClient>> ConnectRedis() const;
   std::string Topic(const std::string& base) const;      // "<ns>.<base>"

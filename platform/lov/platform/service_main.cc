@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "lov/platform/auth/key_set_source.h"
+#include "lov/platform/auth/refreshing_verifier.h"
 #include "lov/platform/credential_authenticator.h"
 #include "lov/platform/kafka_audit_sink.h"
 #include "lov/platform/log.h"
@@ -89,6 +91,9 @@ std::vector<TopicSpec> TopicsOf(const ServiceSpec& spec,
 // only the explicit development setting lets calls in (with a warning).
 struct AuthSettings {
   std::string jwks_file;
+  std::string jwks_url;
+  std::string jwks_ca_file;
+  absl::Duration jwks_refresh;
   auth::VerifierOptions verifier;
   bool insecure_no_auth = false;
 };
@@ -96,32 +101,73 @@ struct AuthSettings {
 AuthSettings ReadAuthSettings(Config& config) {
   AuthSettings a;
   a.jwks_file = config.String("oidc-jwks-file", "");
+  a.jwks_url = config.String("oidc-jwks-url", "");
+  a.jwks_ca_file = config.String("oidc-ca-file", "");
+  a.jwks_refresh =
+      absl::Seconds(config.Int("oidc-jwks-refresh-seconds", 300, 10, 86400));
   a.verifier.issuer = config.String("oidc-issuer", "");
   a.verifier.audience = config.String("oidc-audience", "lov");
   a.verifier.clock_skew =
       absl::Seconds(config.Int("oidc-clock-skew-seconds", 60, 0, 600));
   a.insecure_no_auth = config.Bool("insecure-no-auth", false);
+  if (!a.jwks_file.empty() && !a.jwks_url.empty()) {
+    config.AddError(
+        "--oidc-jwks-file and --oidc-jwks-url: give one source of the "
+        "identity provider's keys, not both");
+  }
   return a;
 }
 
-absl::Status ConfigureCallers(const AuthSettings& a, const std::string& name,
-                              EventProducer* producer,
-                              const CommonSettings& common,
-                              const Clock* clock) {
+// The identity provider's keys from the file or URL configured, followed as
+// they rotate; a refresh that fails is logged and the keys in use stay.
+absl::StatusOr<std::shared_ptr<const auth::BearerVerifier>> StartVerifier(
+    const AuthSettings& a, const Clock* clock) {
+  const bool from_file = !a.jwks_file.empty();
+  const std::string flag = from_file ? "--oidc-jwks-file / LOV_OIDC_JWKS_FILE"
+                                     : "--oidc-jwks-url / LOV_OIDC_JWKS_URL";
+  absl::StatusOr<auth::KeySetFetcher> fetch =
+      from_file
+          ? auth::KeySetFromFile(a.jwks_file)
+          : auth::KeySetFromUrl(a.jwks_url, a.jwks_ca_file, absl::Seconds(10));
+  if (!fetch.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", fetch.status().message()));
+  }
+  auth::RefreshSettings refresh;
+  refresh.refresh_every = a.jwks_refresh;
+  refresh.on_refresh_failed = [flag](const absl::Status& s) {
+    log::Warn(
+        "the identity provider's keys could not be refreshed; the keys "
+        "in use stay",
+        {{"source", flag}, {"error", std::string(s.message())}});
+  };
+  absl::StatusOr<std::unique_ptr<auth::RefreshingVerifier>> verifier =
+      auth::RefreshingVerifier::Start(*std::move(fetch), a.verifier,
+                                      std::move(refresh), clock);
+  if (!verifier.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", verifier.status().message()));
+  }
+  return std::shared_ptr<const auth::BearerVerifier>(std::move(*verifier));
+}
+
+// `verifier_out` keeps the token verifier for the service's other sign-in
+// (the console's dashboard); it stays null without an identity provider.
+absl::Status ConfigureCallers(
+    const AuthSettings& a, const std::string& name, EventProducer* producer,
+    const CommonSettings& common, const Clock* clock,
+    std::shared_ptr<const auth::BearerVerifier>* verifier_out) {
   SetSystemActor(name);
   CallGuardSettings guard;
   guard.audit = std::make_shared<KafkaAuditSink>(
       producer, common.Topic(topics::kAudit), "/lov/" + name);
-  if (!a.jwks_file.empty()) {
-    absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> verifier =
-        auth::TokenVerifier::FromJwksFile(a.jwks_file, a.verifier, clock);
-    if (!verifier.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--oidc-jwks-file / LOV_OIDC_JWKS_FILE: ",
-                       verifier.status().message()));
-    }
-    guard.authenticator = std::make_shared<CredentialAuthenticator>(
-        std::shared_ptr<const auth::TokenVerifier>(std::move(*verifier)));
+  if (!a.jwks_file.empty() || !a.jwks_url.empty()) {
+    absl::StatusOr<std::shared_ptr<const auth::BearerVerifier>> verifier =
+        StartVerifier(a, clock);
+    if (!verifier.ok()) return verifier.status();
+    *verifier_out = *verifier;
+    guard.authenticator =
+        std::make_shared<CredentialAuthenticator>(*std::move(verifier));
   } else if (a.insecure_no_auth) {
     log::Warn(
         "--insecure-no-auth: every call is let in without a credential, for "
@@ -129,8 +175,9 @@ absl::Status ConfigureCallers(const AuthSettings& a, const std::string& name,
     guard.development_open = true;
   } else {
     return absl::InvalidArgumentError(
-        "no identity provider configured: set --oidc-jwks-file "
-        "(LOV_OIDC_JWKS_FILE) and --oidc-issuer (LOV_OIDC_ISSUER), or for "
+        "no identity provider configured: set --oidc-jwks-url "
+        "(LOV_OIDC_JWKS_URL) or --oidc-jwks-file (LOV_OIDC_JWKS_FILE), and "
+        "--oidc-issuer (LOV_OIDC_ISSUER), or for "
         "development only --insecure-no-auth (LOV_INSECURE_NO_AUTH=true)");
   }
   ConfigureCallGuard(std::move(guard));
@@ -151,6 +198,7 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   const AuthSettings auth_settings = ReadAuthSettings(config);
   if (spec.flags) spec.flags(config);
   if (absl::Status s = config.Validate(); !s.ok()) return fail(s);
+  if (absl::Status s = common.CheckKafkaSecurity(); !s.ok()) return fail(s);
 
   std::unique_ptr<RedisClient> redis;
   if (spec.uses_redis) {
@@ -167,8 +215,9 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   }
 
   ServiceContext ctx(&config, common, redis.get(), producer->get(), workers);
-  if (absl::Status s = ConfigureCallers(auth_settings, spec.name,
-                                        producer->get(), common, ctx.clock());
+  if (absl::Status s =
+          ConfigureCallers(auth_settings, spec.name, producer->get(), common,
+                           ctx.clock(), &ctx.bearer_verifier_);
       !s.ok()) {
     return fail(s);
   }

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "lov/platform/auth/bearer_verifier.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/config.h"
 #include "lov/platform/kafka.h"
@@ -51,6 +52,12 @@ class ServiceContext {
   EventProducer* producer() { return producer_; }
   const Clock* clock() const { return &clock_; }
   WorkerPool* pool() { return &pool_; }
+  // The sign-in token verifier the gRPC call guard uses (for a service's
+  // own sign-in, e.g. the console's dashboard); null when the service runs
+  // with --insecure-no-auth.
+  std::shared_ptr<const auth::BearerVerifier> bearer_verifier() const {
+    return bearer_verifier_;
+  }
 
   // A topic's name in this deployment's namespace.
   std::string Topic(const std::string& base) const {
@@ -101,6 +108,7 @@ class ServiceContext {
   EventProducer* producer_;
   SystemClock clock_;
   WorkerPool pool_;
+  std::shared_ptr<const auth::BearerVerifier> bearer_verifier_;
   std::vector<std::pair<grpc::Service*, std::string>> services_;
   std::vector<std::function<absl::Status()>> when_listening_;
   std::vector<std::unique_ptr<Projection>> projections_;

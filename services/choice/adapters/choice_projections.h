@@ -25,7 +25,7 @@ inline EventHandler StateProjection(RedisChoiceStore* store) {
     }
     v1::ChoiceEvent event;
     if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) return s;
-    return store->Apply(event);
+    return store->ApplyFromLog(event);
   };
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "lov/choice/domain/client_state.h"
+#include "lov/platform/log.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/registry/contract/provider_record.h"
@@ -333,6 +334,15 @@ absl::StatusOr<std::map<std::string, Occupancy>> RedisChoiceStore::Occupied(
 }
 
 absl::Status RedisChoiceStore::Apply(const v1::ChoiceEvent& event) {
+  return Update(event, /*from_log=*/false);
+}
+
+absl::Status RedisChoiceStore::ApplyFromLog(const v1::ChoiceEvent& event) {
+  return Update(event, /*from_log=*/true);
+}
+
+absl::Status RedisChoiceStore::Update(const v1::ChoiceEvent& event,
+                                      bool from_log) {
   const std::string request_record = RequestRecordOf(event);
   if (event.has_policy_configured()) {
     Ops ops(Key("policy"));
@@ -357,10 +367,11 @@ absl::Status RedisChoiceStore::Apply(const v1::ChoiceEvent& event) {
                      ops.Args("", event.aggregate_version(), ""))
         .status();
   }
-  return ApplyClientEvent(event);
+  return ApplyClientEvent(event, from_log);
 }
 
-absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event) {
+absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event,
+                                                bool from_log) {
   const std::string client_key = Key("client:" + event.aggregate_id());
   for (int attempt = 0; attempt < 5; ++attempt) {
     absl::StatusOr<RedisReply> r =
@@ -377,11 +388,18 @@ absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event) {
     }
     if (event.aggregate_version() <= current) return absl::OkStatus();
     if (event.aggregate_version() != current + 1) {
-      // An earlier event of this client is not applied yet; the consumer
-      // retries until it is.
-      return absl::UnavailableError(absl::StrCat(
-          "client ", event.aggregate_id(), " is at version ", current,
-          "; event version ", event.aggregate_version(), " must wait"));
+      // An earlier event of this client is not applied yet: the projection
+      // applies it (see Apply / ApplyFromLog).
+      if (!from_log) {
+        return absl::UnavailableError(absl::StrCat(
+            "client ", event.aggregate_id(), " is at version ", current,
+            "; event version ", event.aggregate_version(), " must wait"));
+      }
+      log::Warn("client event applied over dead-lettered versions",
+                {{"client_id", event.aggregate_id()},
+                 {"state_version", current},
+                 {"event_version", event.aggregate_version()},
+                 {"event_id", event.event_id()}});
     }
     ApplyEvent(event, &client);
     client.clear_personnummer();

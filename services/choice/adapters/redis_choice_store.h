@@ -63,7 +63,14 @@ class RedisChoiceStore : public ChoiceStore {
   absl::StatusOr<std::map<std::string, Occupancy>> Occupied(
       const std::vector<std::string>& provider_ids, const std::string& zone_id,
       absl::CivilDay day) override;
+  // The command path's update: an event whose client lacks an earlier
+  // version waits (Unavailable) for the projection to apply that one.
   absl::Status Apply(const v1::ChoiceEvent& event) override;
+  // The projection's update. It reads a client's events in log order (one
+  // key, one partition), so an earlier version it has not applied was
+  // dead-lettered: the event is applied over the gap, as a rebuild (which
+  // skips dead-lettered events) would, instead of stalling the partition.
+  absl::Status ApplyFromLog(const v1::ChoiceEvent& event);
   absl::StatusOr<Reservation> Reserve(const std::string& provider_id,
                                       const std::string& zone_id,
                                       const std::string& client_id,
@@ -89,7 +96,8 @@ class RedisChoiceStore : public ChoiceStore {
                              const std::string& zone_id) const {
     return Key("slot-minutes:" + provider_id + ":" + zone_id);
   }
-  absl::Status ApplyClientEvent(const v1::ChoiceEvent& event);
+  absl::Status Update(const v1::ChoiceEvent& event, bool from_log);
+  absl::Status ApplyClientEvent(const v1::ChoiceEvent& event, bool from_log);
 
   RedisClient* redis_;
   std::string prefix_;

@@ -12,13 +12,13 @@ namespace lov::choice {
 // (few) possible numbers.
 class PersonnummerKey {
  public:
-  // A development key, for local runs and tests only.
+  // The flag (and LOV_PNR_HMAC_KEY) that sets the key; choice refuses to
+  // start without it unless in development (lov::ReadSecretKey).
+  static constexpr char kFlag[] = "pnr-hmac-key";
+  // The key under --insecure-no-auth only, for local runs and tests.
   static constexpr char kDevelopmentKey[] =
       "lov-choice-dev-key-not-for-production";
   explicit PersonnummerKey(std::string key) : key_(std::move(key)) {}
-  // The key set as pnr-hmac-key (LOV_PNR_HMAC_KEY); warns when it is the
-  // development key, which production must never run on.
-  static PersonnummerKey FromSetting(std::string key);
   std::string Hmac(const std::string& normalized_personnummer) const;
 
  private:

@@ -13,8 +13,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "identity_fixtures.h"
+#include "lov/choice/adapters/choice_projections.h"
+#include "lov/choice/adapters/redis_choice_store.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
 #include "lov/choice/v1/events.pb.h"
+#include "lov/platform/event_envelope.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/redis.h"
@@ -975,7 +978,7 @@ TEST_F(ChoiceServiceTest, StateRebuiltFromKafkaHasTheSameAssignments) {
   EXPECT_EQ(Get(clients[3]).personnummer(), TestPersonnummer(3));
 
   choice_[0]->Kill();
-  auto redis = RedisClient::Connect(Stack().redis_addr);
+  auto redis = Stack().ConnectRedis();
   ASSERT_TRUE(redis.ok());
   int64_t wiped = 0;
   std::string cursor = "0";
@@ -1002,6 +1005,60 @@ TEST_F(ChoiceServiceTest, StateRebuiltFromKafkaHasTheSameAssignments) {
       CallChoice(&v1::ChoiceService::Stub::FindClient, find, &found).ok());
   EXPECT_EQ(found.client_id(), clients[3]);
   EXPECT_EQ(found.personnummer(), TestPersonnummer(3));
+}
+
+// Outside development (--insecure-no-auth off) the personnummer key is
+// required: choice refuses to start, naming the flag and the variable. (The
+// empty flag wins over the key ServiceProcess gives in the environment.)
+TEST(ChoiceStartupTest, RefusesToStartWithoutAKeyOutsideDevelopment) {
+  ServiceProcess choice("services/choice/choice",
+                        {"--namespace=t" + NewUuid().substr(0, 8),
+                         "--insecure-no-auth=false", "--pnr-hmac-key="});
+  absl::Status started = choice.Start(absl::Seconds(20));
+  EXPECT_EQ(started.code(), absl::StatusCode::kFailedPrecondition) << started;
+  EXPECT_NE(choice.Log().find("--pnr-hmac-key / LOV_PNR_HMAC_KEY: a secret "
+                              "key is required"),
+            std::string::npos)
+      << choice.Log();
+}
+
+// The state projection on the real Redis, without the service: a client's
+// event dead-lettered by the consumer leaves a gap in its versions, and the
+// next event of that client is applied over it (its partition goes on),
+// while the command path still waits for the projection to catch up.
+TEST(ChoiceStateProjectionTest,
+     AClientsNextEventIsAppliedOverADeadLetteredOne) {
+  auto redis = Stack().ConnectRedis();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  RedisChoiceStore store(redis->get(),
+                         "lov:" + ::lov::testing::UniqueName("gap"));
+  EventHandler projection = StateProjection(&store);
+  auto event = [](int64_t version) {
+    v1::ChoiceEvent e;
+    e.set_event_id(NewUuid());
+    e.set_aggregate_id("client-gap");
+    e.set_aggregate_version(version);
+    return e;
+  };
+  v1::ChoiceEvent registered = event(1);
+  registered.mutable_client_registered()->set_client_id("client-gap");
+  registered.mutable_client_registered()->set_zone_id("north");
+  ASSERT_TRUE(projection(ToCloudEvent(registered, "/lov/choice")).ok());
+  // Version 2 did not decode and went to the dead-letter topic.
+  v1::ChoiceEvent moved = event(3);
+  moved.mutable_client_zone_changed()->set_client_id("client-gap");
+  moved.mutable_client_zone_changed()->set_previous_zone_id("north");
+  moved.mutable_client_zone_changed()->set_zone_id("south");
+
+  absl::Status waits = store.Apply(moved);
+  EXPECT_EQ(waits.code(), absl::StatusCode::kUnavailable) << waits;
+  absl::Status applied = projection(ToCloudEvent(moved, "/lov/choice"));
+  ASSERT_TRUE(applied.ok()) << applied;
+  absl::StatusOr<std::optional<v1::Client>> client =
+      store.GetClient("client-gap");
+  ASSERT_TRUE(client.ok() && client->has_value()) << client.status();
+  EXPECT_EQ((*client)->version(), 3);
+  EXPECT_EQ((*client)->zone_id(), "south");
 }
 
 }  // namespace

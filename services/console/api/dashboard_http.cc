@@ -1,27 +1,148 @@
 #include "lov/console/api/dashboard_http.h"
 
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "lov/console/api/dashboard_page.h"
+#include "lov/console/api/sign_in_page.h"
 
 namespace lov::console {
+namespace {
 
-http::Handler DashboardHandler(const ConsoleApp* app) {
-  return [app](const http::Request& request) {
-    http::Response response;
-    if (request.path == "/" || request.path == "/index.html") {
-      response.content_type = "text/html; charset=utf-8";
-      response.body = DashboardPage();
-    } else if (request.path == "/api/dashboard") {
-      response.content_type = "application/json; charset=utf-8";
-      // Replace, not throw, should an event carry bad UTF-8.
-      response.body = app->Snapshot().dump(
-          -1, ' ', false, nlohmann::json::error_handler_t::replace);
-    } else if (request.path == "/healthz") {
-      response.body = "ok\n";
-    } else {
-      response.status = 404;
-      response.body = "not found; the dashboard is at /\n";
+constexpr char kCookie[] = "lov_session";
+
+std::string SessionId(const http::Request& request) {
+  for (absl::string_view part : absl::StrSplit(request.Header("cookie"), ';')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (absl::ConsumePrefix(&part, kCookie) &&
+        absl::ConsumePrefix(&part, "=")) {
+      return std::string(part);
     }
-    return response;
+  }
+  return "";
+}
+
+// Strict: the browser sends it only with requests from the dashboard's own
+// pages, so another site cannot act with it.
+std::string Cookie(const std::string& id, bool tls, bool end) {
+  return absl::StrCat(kCookie, "=", id, "; Path=/; HttpOnly; SameSite=Strict",
+                      tls ? "; Secure" : "", end ? "; Max-Age=0" : "");
+}
+
+http::Response Html(int status, std::string body) {
+  return {status, "text/html; charset=utf-8", std::move(body), {}};
+}
+
+http::Response SeeOther(const std::string& location) {
+  return {303, "text/plain; charset=utf-8", "", {{"Location", location}}};
+}
+
+// "127.0.0.1" of "127.0.0.1:8080", "[::1]" of "[::1]:8080".
+absl::string_view HostOf(absl::string_view host_port) {
+  const size_t end = host_port.rfind(']');
+  const size_t colon = host_port.rfind(':');
+  if (colon == absl::string_view::npos ||
+      (end != absl::string_view::npos && colon < end)) {
+    return host_port;
+  }
+  return host_port.substr(0, colon);
+}
+
+// A form posted from another site (login CSRF, sign-out by a link) has an
+// Origin of another scheme or host. Another port of the same host is the
+// same site, as for the SameSite=Strict cookie itself.
+bool FromOwnSite(const http::Request& request) {
+  const std::string header = request.Header("origin");
+  const std::string host = request.Header("host");
+  absl::string_view origin = header;
+  if (origin.empty()) return true;
+  return absl::ConsumePrefix(&origin, request.tls ? "https://" : "http://") &&
+         HostOf(origin) == HostOf(host);
+}
+
+http::Response PostLogin(DashboardSignIn* sign_in,
+                         const http::Request& request) {
+  if (sign_in->open()) return SeeOther("/");
+  auto field = request.form.find("token");
+  if (field == request.form.end() || field->second.empty()) {
+    return Html(401, SignInPage("no token in the form"));
+  }
+  absl::StatusOr<std::string> id =
+      sign_in->SignIn(std::string(absl::StripAsciiWhitespace(field->second)),
+                      request.remote_addr);
+  if (id.status().code() == absl::StatusCode::kPermissionDenied) {
+    return Html(403, ForbiddenPage(std::string(id.status().message())));
+  }
+  if (!id.ok())
+    return Html(401, SignInPage(std::string(id.status().message())));
+  http::Response done = SeeOther("/");
+  done.headers.emplace_back("Set-Cookie", Cookie(*id, request.tls, false));
+  return done;
+}
+
+http::Response PostLogout(DashboardSignIn* sign_in,
+                          const http::Request& request) {
+  sign_in->SignOut(SessionId(request));
+  http::Response done = SeeOther("/login");
+  done.headers.emplace_back("Set-Cookie", Cookie("", request.tls, true));
+  return done;
+}
+
+http::Response Post(DashboardSignIn* sign_in, const http::Request& request) {
+  if (!FromOwnSite(request)) {
+    return {403,
+            "text/plain; charset=utf-8",
+            "refused: a form posted from another site\n",
+            {}};
+  }
+  if (request.path == "/login") return PostLogin(sign_in, request);
+  if (request.path == "/logout") return PostLogout(sign_in, request);
+  return {405, "text/plain; charset=utf-8", "only GET here\n", {}};
+}
+
+// The pages behind sign-in.
+http::Response Dashboard(const ConsoleApp* app, const http::Request& request) {
+  http::Response response;
+  if (request.path == "/" || request.path == "/index.html") {
+    response.content_type = "text/html; charset=utf-8";
+    response.body = DashboardPage();
+  } else if (request.path == "/api/dashboard") {
+    response.content_type = "application/json; charset=utf-8";
+    // Replace, not throw, should an event carry bad UTF-8.
+    response.body = app->Snapshot().dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  } else {
+    response.status = 404;
+    response.body = "not found; the dashboard is at /\n";
+  }
+  return response;
+}
+
+http::Response NotSignedIn(const http::Request& request,
+                           const absl::Status& why) {
+  if (absl::StartsWith(request.path, "/api/")) {
+    return {401,
+            "application/json; charset=utf-8",
+            R"({"error":"not signed in: sign in at /login"})",
+            {}};
+  }
+  return Html(401, SignInPage(std::string(why.message())));
+}
+
+}  // namespace
+
+http::Handler DashboardHandler(const ConsoleApp* app,
+                               DashboardSignIn* sign_in) {
+  return [app, sign_in](const http::Request& request) -> http::Response {
+    if (request.method == "POST") return Post(sign_in, request);
+    if (request.path == "/healthz") return {200, "text/plain", "ok\n", {}};
+    if (request.path == "/login") return Html(200, SignInPage(""));
+    absl::StatusOr<auth::Principal> who = sign_in->Check(SessionId(request));
+    if (!who.ok()) return NotSignedIn(request, who.status());
+    return Dashboard(app, request);
   };
 }
 

@@ -2,14 +2,25 @@
 #define LOV_CONSOLE_API_DASHBOARD_HTTP_H_
 
 #include "lov/console/app/console_app.h"
+#include "lov/console/app/dashboard_sign_in.h"
 #include "lov/platform/http_server.h"
 
 namespace lov::console {
 
-// GET /               the dashboard page (polls /api/dashboard every 2 s)
-// GET /api/dashboard  the snapshot as JSON
-// GET /healthz        the process answers
-http::Handler DashboardHandler(const ConsoleApp* app);
+// The dashboard's port. Every page and JSON endpoint needs a session
+// (the cookie lov_session) unless `sign_in` is open (development):
+//   GET  /               the dashboard page (polls /api/dashboard every 2 s);
+//                        without a session the sign-in page, 401
+//   GET  /api/dashboard  the snapshot as JSON; without a session 401
+//   GET  /login          the sign-in page
+//   POST /login          form field token=<bearer token>: the session cookie
+//                        and 303 to /; a token that does not verify gets the
+//                        sign-in page with the reason (401), one in another
+//                        role a page naming the rule (403)
+//   POST /logout         ends the session, 303 to /login
+//   GET  /healthz        the process answers (no session needed)
+// A POST whose Origin is another site (scheme or host) is refused (403).
+http::Handler DashboardHandler(const ConsoleApp* app, DashboardSignIn* sign_in);
 
 }  // namespace lov::console
 

@@ -15,6 +15,7 @@
 #include "lov/console/tests/chromium.h"
 #include "lov/platform/ids.h"
 #include "service_process.h"
+#include "test_issuer.h"
 #include "test_stack.h"
 
 namespace lov::console {
@@ -28,16 +29,22 @@ using ::lov::testing::ServiceProcess;
 
 TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   const std::string ns = "d" + NewUuid().substr(0, 8);
+  // As under make run: the services trust a development issuer, and the
+  // simulator signs in with its key.
+  auto issuer = lov::testing::TestIssuer::Make();
+  ASSERT_TRUE(issuer.ok()) << issuer.status();
+  const std::vector<std::string> service_flags = (*issuer)->ServiceFlags(ns);
   std::map<std::string, std::unique_ptr<ServiceProcess>> services;
   for (const char* s : {"registry", "choice", "visits", "settlement"}) {
     services[s] = std::make_unique<ServiceProcess>(
-        absl::StrCat("services/", s, "/", s),
-        std::vector<std::string>{"--namespace=" + ns});
+        absl::StrCat("services/", s, "/", s), service_flags);
     ASSERT_TRUE(services[s]->Start().ok()) << services[s]->Log();
   }
   const int http_port = FreePort();
-  std::vector<std::string> console_flags = {
-      "--namespace=" + ns, absl::StrCat("--http-port=", http_port)};
+  // The dashboard behind sign-in with the same issuer, as under make run.
+  std::vector<std::string> console_flags = service_flags;
+  console_flags.push_back(absl::StrCat("--http-port=", http_port));
+  console_flags.push_back("--http-listen-address=127.0.0.1");
   for (const char* s : {"registry", "choice", "visits", "settlement"}) {
     console_flags.push_back(absl::StrCat(
         "--", s, "-metrics=127.0.0.1:", services[s]->metrics_port()));
@@ -50,7 +57,8 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
     sim.push_back(absl::StrCat("--", s, "=", services[s]->target()));
   }
   RunResult demo =
-      RunToCompletion("tools/simulator/simulator", sim, absl::Seconds(240));
+      RunToCompletion("tools/simulator/simulator", sim, absl::Seconds(240),
+                      {"LOV_DEV_ISSUER_KEY=" + (*issuer)->key_path()});
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
 
   // What the simulator counted on its own side.
@@ -86,8 +94,14 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
       std::filesystem::path(LOV_BINARY_DIR) / "artifacts";
   std::filesystem::create_directories(artifacts);
   const std::string dom_file = (artifacts / "demo-dashboard.dom.html").string();
+  // Signed in as an operator through the sign-in form.
   auto chromium = [&](const std::string& mode, const std::string& out) {
-    return testing::RunChromium(http_port, mode, out, 2400) == 0
+    testing::SignInRelay relay(http_port,
+                               (*issuer)->Token(auth::Role::kOperator),
+                               lov::testing::Stack().certs_dir + "/server.crt",
+                               lov::testing::Stack().certs_dir + "/server.key");
+    return relay.started().ok() &&
+                   testing::RunChromium(relay.url(), mode, out, 2400) == 0
                ? testing::ReadWholeFile(out)
                : std::string();
   };

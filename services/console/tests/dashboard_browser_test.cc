@@ -1,5 +1,6 @@
 // The console and the registry binaries as processes against the real Kafka
-// and Redis; a small scenario's events; the dashboard opened in real headless
+// and Redis; a small scenario's events; the dashboard, behind sign-in with
+// development issuer tokens and served over HTTPS, opened in real headless
 // Chromium, checked for the scenario's numbers, and a screenshot kept as a
 // test artifact (<build>/artifacts/dashboard.png).
 #include <grpcpp/grpcpp.h>
@@ -8,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -15,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/console/tests/chromium.h"
+#include "lov/console/tests/dashboard_client.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/http_server.h"
 #include "lov/platform/ids.h"
@@ -25,6 +28,7 @@
 #include "lov/visits/v1/events.pb.h"
 #include "nlohmann/json.hpp"
 #include "service_process.h"
+#include "test_issuer.h"
 #include "test_stack.h"
 
 namespace lov::console {
@@ -34,10 +38,12 @@ namespace rv1 = ::lov::registry::v1;
 namespace cv1 = ::lov::choice::v1;
 namespace vv1 = ::lov::visits::v1;
 namespace sv1 = ::lov::settlement::v1;
+using auth::Role;
 using ::lov::testing::Eventually;
 using ::lov::testing::FreePort;
 using ::lov::testing::ServiceProcess;
 using ::lov::testing::Stack;
+using ::lov::testing::TestIssuer;
 using json = nlohmann::json;
 
 constexpr char kCategory[] = "home-help-service";
@@ -68,6 +74,24 @@ class ConsoleDashboardTest : public ::testing::Test {
     }
     absl::Status created = EnsureTopics(Stack().kafka("console-test"), topics);
     ASSERT_TRUE(created.ok()) << created;
+    absl::StatusOr<std::unique_ptr<TestIssuer>> issuer = TestIssuer::Make();
+    ASSERT_TRUE(issuer.ok()) << issuer.status();
+    issuer_ = *std::move(issuer);
+  }
+
+  // The console trusting the test's issuer only, its dashboard on
+  // 127.0.0.1 over HTTPS with the service certificate.
+  void StartConsole(const std::vector<std::string>& flags) {
+    http_port_ = FreePort();
+    std::vector<std::string> all = issuer_->ServiceFlags(ns_);
+    all.push_back(absl::StrCat("--http-port=", http_port_));
+    all.push_back("--http-listen-address=127.0.0.1");
+    all.insert(all.end(), flags.begin(), flags.end());
+    console_ =
+        std::make_unique<ServiceProcess>("services/console/console", all);
+    ASSERT_TRUE(console_->Start().ok()) << console_->Log();
+    dashboard_ = std::make_unique<testing::DashboardClient>(
+        http_port_, Stack().certs_dir + "/ca.crt");
   }
 
   template <typename Req, typename Resp>
@@ -289,16 +313,29 @@ class ConsoleDashboardTest : public ::testing::Test {
     Publish(topic, e, "/lov/settlement");
   }
 
+  // The snapshot, signed in as an operator.
   json Dashboard() {
-    absl::StatusOr<std::string> body = http::Get(
-        absl::StrCat("127.0.0.1:", http_port_), "/api/dashboard", 3000);
-    if (!body.ok()) return json();
-    return json::parse(*body, nullptr, /*allow_exceptions=*/false);
+    if (dashboard_->cookie().empty()) {
+      dashboard_->SignIn(issuer_->Token(Role::kOperator)).IgnoreError();
+    }
+    absl::StatusOr<http::ClientResponse> r = dashboard_->Get("/api/dashboard");
+    if (!r.ok() || r->status != 200) return json();
+    return json::parse(r->body, nullptr, /*allow_exceptions=*/false);
   }
 
-  // Runs headless Chromium on the dashboard; returns its stdout.
-  std::string Chromium(const std::string& mode, const std::string& out) {
-    int rc = testing::RunChromium(http_port_, mode, out);
+  // Runs headless Chromium on the dashboard, signed in with a token of
+  // `role` through the sign-in form (none: not signed in); returns its
+  // stdout.
+  std::string Chromium(const std::string& mode, const std::string& out,
+                       std::optional<Role> role = Role::kOperator) {
+    const std::string dashboard =
+        absl::StrCat("https://127.0.0.1:", http_port_, "/");
+    testing::SignInRelay relay(
+        http_port_, role.has_value() ? issuer_->Token(*role) : "",
+        Stack().certs_dir + "/server.crt", Stack().certs_dir + "/server.key");
+    EXPECT_TRUE(relay.started().ok()) << relay.started();
+    int rc = testing::RunChromium(role.has_value() ? relay.url() : dashboard,
+                                  mode, out);
     EXPECT_EQ(rc, 0) << ReadWholeFile(out + ".log");
     return ReadWholeFile(out);
   }
@@ -308,6 +345,8 @@ class ConsoleDashboardTest : public ::testing::Test {
   std::unique_ptr<ServiceProcess> console_;
   std::unique_ptr<rv1::RegistryService::Stub> stub_;
   std::unique_ptr<EventProducer> producer_;
+  std::unique_ptr<TestIssuer> issuer_;
+  std::unique_ptr<testing::DashboardClient> dashboard_;
   std::vector<std::string> provider_ids_;
   int http_port_ = 0;
   const absl::CivilDay today_ = StockholmDate(absl::Now());
@@ -322,18 +361,12 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
   PublishChoice();
   // Started after part of the scenario (rebuilt by replay) and before the
   // rest (arrives live through the consumer group).
-  http_port_ = FreePort();
-  console_ = std::make_unique<ServiceProcess>(
-      "services/console/console",
-      std::vector<std::string>{
-          "--namespace=" + ns_, absl::StrCat("--http-port=", http_port_),
-          absl::StrCat("--registry-metrics=127.0.0.1:",
-                       registry_->metrics_port()),
-          absl::StrCat("--choice-metrics=127.0.0.1:", FreePort()),
-          absl::StrCat("--visits-metrics=127.0.0.1:", FreePort()),
-          absl::StrCat("--settlement-metrics=127.0.0.1:", FreePort()),
-          "--health-interval-seconds=1"});
-  ASSERT_TRUE(console_->Start().ok()) << console_->Log();
+  StartConsole(
+      {absl::StrCat("--registry-metrics=127.0.0.1:", registry_->metrics_port()),
+       absl::StrCat("--choice-metrics=127.0.0.1:", FreePort()),
+       absl::StrCat("--visits-metrics=127.0.0.1:", FreePort()),
+       absl::StrCat("--settlement-metrics=127.0.0.1:", FreePort()),
+       "--health-interval-seconds=1"});
   PublishVisits();
   PublishSettlement();
 
@@ -429,17 +462,71 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
   EXPECT_GT(std::filesystem::file_size(artifacts / "dashboard.png"), 10000u);
 }
 
+// Without a session every page and the JSON answer with the sign-in form
+// (401); a token in another role gets 403 naming the rule, a bad one 401
+// with the reason; after sign-out the session is gone.
+TEST_F(ConsoleDashboardTest, TheDashboardIsBehindSignIn) {
+  StartConsole({});
+  absl::StatusOr<http::ClientResponse> page = dashboard_->Get("/");
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->status, 401);
+  EXPECT_NE(page->body.find("<form method=\"post\" action=\"/login\""),
+            std::string::npos)
+      << page->body;
+  EXPECT_EQ(dashboard_->Get("/api/dashboard")->status, 401);
+
+  absl::StatusOr<http::ClientResponse> finance =
+      dashboard_->SignIn(issuer_->Token(Role::kFinance));
+  ASSERT_TRUE(finance.ok()) << finance.status();
+  EXPECT_EQ(finance->status, 403);
+  EXPECT_NE(finance->body.find("the dashboard is for the roles operator, "
+                               "registry_officer; this sign-in is in the "
+                               "role finance"),
+            std::string::npos)
+      << finance->body;
+  absl::StatusOr<http::ClientResponse> forged = dashboard_->SignIn("a.b.c");
+  EXPECT_EQ(forged->status, 401);
+  EXPECT_NE(forged->body.find("bearer token refused"), std::string::npos)
+      << forged->body;
+  EXPECT_TRUE(dashboard_->cookie().empty());
+
+  const std::string token = issuer_->Token(Role::kOperator);
+  absl::StatusOr<http::ClientResponse> signed_in = dashboard_->SignIn(token);
+  EXPECT_EQ(signed_in->status, 303);
+  EXPECT_NE(signed_in->headers["set-cookie"].find(
+                "; Path=/; HttpOnly; SameSite=Strict; Secure"),
+            std::string::npos);
+  EXPECT_EQ(dashboard_->Get("/api/dashboard")->status, 200);
+  EXPECT_EQ(dashboard_->Get("/")->status, 200);
+  // The sign-in attempts are logged, never the token.
+  const std::string log = console_->Log();
+  EXPECT_NE(log.find("\"outcome\":\"signed in\""), std::string::npos);
+  EXPECT_NE(log.find("this sign-in is in the role finance"), std::string::npos);
+  EXPECT_EQ(log.find(token.substr(token.rfind('.'))), std::string::npos);
+
+  // A browser without a session sees the sign-in form, not the dashboard.
+  std::filesystem::path artifacts =
+      std::filesystem::path(LOV_BINARY_DIR) / "artifacts";
+  std::filesystem::create_directories(artifacts);
+  std::string dom = Chromium(
+      "--dump-dom", (artifacts / "dashboard-signed-out.dom.html").string(),
+      std::nullopt);
+  EXPECT_NE(dom.find("id=\"sign-in\""), std::string::npos) << dom;
+  EXPECT_EQ(dom.find("panel-zones"), std::string::npos);
+  // Nor does one signed in in a role the dashboard is not for.
+  dom = Chromium("--dump-dom",
+                 (artifacts / "dashboard-finance.dom.html").string(),
+                 Role::kFinance);
+  EXPECT_NE(dom.find("Not for this role"), std::string::npos) << dom;
+  EXPECT_EQ(dom.find("panel-zones"), std::string::npos);
+}
+
 // Every service's /metrics answers in the Prometheus text format, with the
 // console's market gauges and the platform's produce and Redis metrics.
 TEST_F(ConsoleDashboardTest, MetricsInPrometheusTextFormat) {
   SetUpRegistry();
   PublishChoice();
-  http_port_ = FreePort();
-  console_ = std::make_unique<ServiceProcess>(
-      "services/console/console",
-      std::vector<std::string>{"--namespace=" + ns_,
-                               absl::StrCat("--http-port=", http_port_)});
-  ASSERT_TRUE(console_->Start().ok()) << console_->Log();
+  StartConsole({});
   std::string console_metrics;
   ASSERT_TRUE(Eventually([&] {
     absl::StatusOr<std::string> m = http::Get(

@@ -8,9 +8,10 @@
 namespace lov::registry {
 
 RegistryApp::RegistryApp(RegistryStore* store, EventPublisher* publisher,
-                         const Clock* clock)
+                         const Clock* clock, std::string provider_id_key)
     : store_(store),
       clock_(clock),
+      provider_id_key_(std::move(provider_id_key)),
       runner_(
           {.lock = [store](const std::string& key) { return store->Lock(key); },
            .find_request =
@@ -58,6 +59,9 @@ absl::StatusOr<v1::Provider> RegistryApp::ChangeProvider(
     const google::protobuf::Message& request, const std::string& request_id,
     const std::string& provider_id, const Decide& decide, const Fill& fill) {
   if (absl::Status s = RequireRequestId(request_id); !s.ok()) return s;
+  if (absl::Status s = RefusePersonnummerIn(request, {"reason"}); !s.ok()) {
+    return s;
+  }
   if (provider_id.empty()) {
     return absl::InvalidArgumentError("provider_id: is required");
   }

@@ -17,8 +17,16 @@ namespace lov::registry {
 // platform's CommandRunner (lock, request id, decide, publish, apply).
 class RegistryApp {
  public:
+  // The flag (and LOV_PROVIDER_ID_KEY) of the secret key for sole traders'
+  // provider ids; the registry refuses to start without it unless in
+  // development (lov::ReadSecretKey). Changing it changes those ids.
+  static constexpr char kProviderIdKeyFlag[] = "provider-id-key";
+  // The key under --insecure-no-auth only, for local runs and tests.
+  static constexpr char kDevelopmentProviderIdKey[] =
+      "lov-registry-dev-key-not-for-production";
+
   RegistryApp(RegistryStore* store, EventPublisher* publisher,
-              const Clock* clock);
+              const Clock* clock, std::string provider_id_key);
 
   absl::StatusOr<v1::Municipality> ConfigureMunicipality(
       const v1::ConfigureMunicipalityRequest& request);
@@ -73,6 +81,7 @@ class RegistryApp {
 
   RegistryStore* store_;
   const Clock* clock_;
+  std::string provider_id_key_;
   CommandRunner<v1::RegistryEvent> runner_;
 };
 

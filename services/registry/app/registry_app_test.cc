@@ -163,7 +163,7 @@ TEST_F(RegistryAppTest, RetryIsRecognisedAfterAStateRebuild) {
   FakeStore rebuilt;
   for (const auto& e : publisher_.events_) ASSERT_TRUE(rebuilt.Apply(e).ok());
   FakePublisher publisher;
-  RegistryApp replica(&rebuilt, &publisher, &clock_);
+  RegistryApp replica(&rebuilt, &publisher, &clock_, kProviderIdKey);
   absl::StatusOr<v1::Provider> retry = replica.DecideApplication(
       ApproveRequest("approve-1", kOmsorgshuset, "app-1", "2025-01-01"));
   ASSERT_TRUE(retry.ok()) << retry.status();

@@ -128,6 +128,8 @@ constexpr char kDegree[] = "university-care-degree";
 constexpr char kOmsorgshuset[] = "prv-5560360793";
 constexpr char kAttendo[] = "prv-5565541645";
 constexpr char kKommun[] = "prv-2120000142";
+// The key of sole traders' provider ids in these tests.
+constexpr char kProviderIdKey[] = "registry-test-provider-id-key-0123456789";
 
 inline v1::Municipality Norrtalje() {
   v1::Municipality m;
@@ -264,7 +266,7 @@ class RegistryAppTest : public ::testing::Test {
   FakeStore store_;
   FakePublisher publisher_;
   FixedClock clock_{TestNow()};
-  RegistryApp app_{&store_, &publisher_, &clock_};
+  RegistryApp app_{&store_, &publisher_, &clock_, kProviderIdKey};
 };
 
 }  // namespace test_support

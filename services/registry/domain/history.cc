@@ -42,9 +42,14 @@ v1::HistoryEntry DescribeEvent(const v1::RegistryEvent& e) {
   std::string s;
   switch (e.payload_case()) {
     case v1::RegistryEvent::kProviderRegistered:
-      s = absl::StrCat(
-          "registered ", e.provider_registered().provider().name(), " (",
-          e.provider_registered().provider().organisation_number(), ")");
+      s = absl::StrCat("registered ",
+                       e.provider_registered().provider().name());
+      // A sole trader's record has no number to show.
+      if (const std::string& org =
+              e.provider_registered().provider().organisation_number();
+          !org.empty()) {
+        absl::StrAppend(&s, " (", org, ")");
+      }
       break;
     case v1::RegistryEvent::kProviderUpdated:
       s = "contact, profile or qualifications updated";

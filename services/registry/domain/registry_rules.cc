@@ -93,7 +93,11 @@ absl::Status ValidateProfile(const v1::Profile& profile) {
 
 }  // namespace
 
-std::string ProviderIdFor(const std::string& normalized_org_number) {
+std::string ProviderIdFor(const std::string& normalized_org_number,
+                          const OrgNumberPseudonym& pseudonym) {
+  if (!IsLegalPersonNumber(normalized_org_number)) {
+    return "prv-" + pseudonym(normalized_org_number).substr(0, 20);
+  }
   std::string digits;
   for (char c : normalized_org_number) {
     if (c >= '0' && c <= '9') digits.push_back(c);
@@ -178,7 +182,8 @@ absl::Status CheckInHouseProvider(const v1::Municipality& m,
 }
 
 absl::StatusOr<v1::Provider> RegisterProvider(
-    const v1::RegisterProviderRequest& request, absl::Time now) {
+    const v1::RegisterProviderRequest& request,
+    const OrgNumberPseudonym& pseudonym, absl::Time now) {
   absl::StatusOr<std::string> org =
       NormalizeOrganisationsnummer(request.organisation_number());
   if (!org.ok()) {
@@ -190,8 +195,8 @@ absl::StatusOr<v1::Provider> RegisterProvider(
   }
   if (absl::Status s = ValidateProfile(request.profile()); !s.ok()) return s;
   v1::Provider p;
-  p.set_provider_id(ProviderIdFor(*org));
-  p.set_organisation_number(*org);
+  p.set_provider_id(ProviderIdFor(*org, pseudonym));
+  if (IsLegalPersonNumber(*org)) p.set_organisation_number(*org);
   p.set_name(request.name());
   p.set_kind(request.kind());
   *p.mutable_contact() = request.contact();

@@ -5,6 +5,7 @@
 // command takes the current state and returns the new state or the rule it
 // breaks. No I/O; the application layer stores and publishes.
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -17,17 +18,28 @@ namespace lov::registry {
 
 namespace v1 = ::lov::registry::v1;
 
+// A keyed pseudonym (the registry's secret key) of a normalized
+// organisation number, as hex.
+using OrgNumberPseudonym = std::function<std::string(const std::string&)>;
+
 // Provider ids are derived from the organisation number, so a provider can
-// never be registered twice under two ids.
-std::string ProviderIdFor(const std::string& normalized_org_number);
+// never be registered twice under two ids: a legal person's is "prv-" and
+// its ten digits; a sole trader's (whose number is the owner's
+// personnummer) is "prv-" and 20 hex digits of its keyed pseudonym, which
+// cannot be turned back into the number without the key.
+std::string ProviderIdFor(const std::string& normalized_org_number,
+                          const OrgNumberPseudonym& pseudonym);
 
 absl::Status ValidateMunicipality(const v1::Municipality& municipality);
 // Checks the in-house provider named by the setup, once it is registered.
 absl::Status CheckInHouseProvider(const v1::Municipality& municipality,
                                   const v1::Provider* in_house);
 
+// A sole trader's provider record keeps no organisation number: it would
+// travel in every event of the provider (docs/security.md).
 absl::StatusOr<v1::Provider> RegisterProvider(
-    const v1::RegisterProviderRequest& request, absl::Time now);
+    const v1::RegisterProviderRequest& request,
+    const OrgNumberPseudonym& pseudonym, absl::Time now);
 
 absl::StatusOr<v1::Provider> UpdateProvider(
     v1::Provider provider, const v1::UpdateProviderRequest& request);

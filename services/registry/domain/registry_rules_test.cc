@@ -87,6 +87,12 @@ v1::Municipality Norrtalje() {
   return m;
 }
 
+// The registry's keyed pseudonym, faked with a fixed value so that ids are
+// known by hand; a sole trader's id takes its first 20 hex digits.
+std::string FakePseudonym(const std::string&) {
+  return "00112233445566778899aabbccddeeff";
+}
+
 v1::RegisterProviderRequest RegisterRequest(const std::string& org) {
   v1::RegisterProviderRequest r;
   r.set_request_id("reg-1");
@@ -102,7 +108,8 @@ v1::RegisterProviderRequest RegisterRequest(const std::string& org) {
 // 556036-0793: from the right 3, 9*2=18->9, 7, 0, 6, 3*2=6, 0, 6*2=12->3, 5,
 // 5*2=10->1; sum 40, a valid check digit.
 v1::Provider Registered() {
-  return RegisterProvider(RegisterRequest("5560360793"), Now()).value();
+  return RegisterProvider(RegisterRequest("5560360793"), FakePseudonym, Now())
+      .value();
 }
 
 class RulesTest : public ::testing::Test {
@@ -269,7 +276,7 @@ TEST(MunicipalityTest, InHouseProviderMustBeRegisteredAsInHouse) {
 
 TEST(RegisterProviderTest, NormalisesTheOrganisationNumberAndDerivesTheId) {
   absl::StatusOr<v1::Provider> p =
-      RegisterProvider(RegisterRequest("5560360793"), Now());
+      RegisterProvider(RegisterRequest("5560360793"), FakePseudonym, Now());
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->organisation_number(), "556036-0793");
   EXPECT_EQ(p->provider_id(), "prv-5560360793");
@@ -285,25 +292,56 @@ TEST(RegisterProviderTest, EveryWritingOfTheNumberGivesTheSameProvider) {
   // With the dash, and with the "16" prefix some registers add.
   for (const char* org : {"556036-0793", "165560360793", "16556036-0793"}) {
     absl::StatusOr<v1::Provider> p =
-        RegisterProvider(RegisterRequest(org), Now());
+        RegisterProvider(RegisterRequest(org), FakePseudonym, Now());
     ASSERT_TRUE(p.ok()) << org << ": " << p.status();
     EXPECT_EQ(p->organisation_number(), "556036-0793") << org;
     EXPECT_EQ(p->provider_id(), "prv-5560360793") << org;
   }
 }
 
+// 811218-9876 (Luhn by hand in identity_numbers_test.cc) is a sole trader's
+// organisation number: the owner's personnummer, born 18 December 1981.
+TEST(RegisterProviderTest, SoleTraderGetsASurrogateIdAndKeepsNoNumber) {
+  std::string keyed_on;
+  auto pseudonym = [&keyed_on](const std::string& org) {
+    keyed_on = org;
+    return FakePseudonym(org);
+  };
+  for (const char* org : {"811218-9876", "8112189876", "168112189876"}) {
+    absl::StatusOr<v1::Provider> p =
+        RegisterProvider(RegisterRequest(org), pseudonym, Now());
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(p->provider_id(), "prv-00112233445566778899");
+    EXPECT_EQ(p->organisation_number(), "");
+    EXPECT_EQ(keyed_on, "811218-9876");  // Normalized: one id per number.
+    EXPECT_EQ(p->SerializeAsString().find("9876"), std::string::npos);
+  }
+}
+
+TEST(RegisterProviderTest, ANumberThatIsNoLegalPersonsIsTreatedAsPersonal) {
+  // 811318-9875 passes Luhn (identity_numbers_test.cc) but has month 13:
+  // not a valid personnummer, yet not a legal person's number either.
+  absl::StatusOr<v1::Provider> p =
+      RegisterProvider(RegisterRequest("811318-9875"), FakePseudonym, Now());
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->provider_id(), "prv-00112233445566778899");
+  EXPECT_EQ(p->organisation_number(), "");
+}
+
 TEST(RegisterProviderTest, WrongCheckDigitIsRejected) {
-  EXPECT_TRUE(
-      IsError(RegisterProvider(RegisterRequest("5560360794"), Now()).status(),
-              absl::StatusCode::kInvalidArgument,
-              {"organisation_number", "check digit"}));
+  EXPECT_TRUE(IsError(
+      RegisterProvider(RegisterRequest("5560360794"), FakePseudonym, Now())
+          .status(),
+      absl::StatusCode::kInvalidArgument,
+      {"organisation_number", "check digit"}));
 }
 
 TEST(RegisterProviderTest, MalformedNumberIsRejected) {
   for (const char* org : {"", "556036079", "556036-07934", "55603a0793"}) {
-    EXPECT_TRUE(IsError(RegisterProvider(RegisterRequest(org), Now()).status(),
-                        absl::StatusCode::kInvalidArgument,
-                        {"organisation_number", "NNNNNN-NNNN"}))
+    EXPECT_TRUE(IsError(
+        RegisterProvider(RegisterRequest(org), FakePseudonym, Now()).status(),
+        absl::StatusCode::kInvalidArgument,
+        {"organisation_number", "NNNNNN-NNNN"}))
         << org;
   }
 }
@@ -311,7 +349,7 @@ TEST(RegisterProviderTest, MalformedNumberIsRejected) {
 TEST(RegisterProviderTest, KindIsRequired) {
   v1::RegisterProviderRequest r = RegisterRequest("5560360793");
   r.clear_kind();
-  EXPECT_TRUE(IsError(RegisterProvider(r, Now()).status(),
+  EXPECT_TRUE(IsError(RegisterProvider(r, FakePseudonym, Now()).status(),
                       absl::StatusCode::kInvalidArgument,
                       {"kind", "PRIVATE or IN_HOUSE"}));
 }
@@ -319,7 +357,7 @@ TEST(RegisterProviderTest, KindIsRequired) {
 TEST(RegisterProviderTest, NameIsRequired) {
   v1::RegisterProviderRequest r = RegisterRequest("5560360793");
   r.clear_name();
-  EXPECT_TRUE(IsError(RegisterProvider(r, Now()).status(),
+  EXPECT_TRUE(IsError(RegisterProvider(r, FakePseudonym, Now()).status(),
                       absl::StatusCode::kInvalidArgument,
                       {"name", "required"}));
 }
@@ -327,7 +365,7 @@ TEST(RegisterProviderTest, NameIsRequired) {
 TEST(RegisterProviderTest, EmptyLanguageIsRejected) {
   v1::RegisterProviderRequest r = RegisterRequest("5560360793");
   r.mutable_profile()->add_languages("");
-  EXPECT_TRUE(IsError(RegisterProvider(r, Now()).status(),
+  EXPECT_TRUE(IsError(RegisterProvider(r, FakePseudonym, Now()).status(),
                       absl::StatusCode::kInvalidArgument,
                       {"profile.languages[2]", "empty"}));
 }
@@ -442,8 +480,8 @@ TEST_F(RulesTest, MissingManagerQualificationBlocksApproval) {
   v1::RegisterProviderRequest r = RegisterRequest("5560360793");
   r.clear_manager_qualifications();
   r.add_manager_qualifications("upper-secondary-care");
-  v1::Provider p =
-      Submit(RegisterProvider(r, Now()).value(), {"north"}, {kService, kCare});
+  v1::Provider p = Submit(RegisterProvider(r, FakePseudonym, Now()).value(),
+                          {"north"}, {kService, kCare});
   EXPECT_TRUE(IsError(Decide(p, "app-1", "2025-04-01").status(),
                       absl::StatusCode::kFailedPrecondition,
                       {"home-help-personal-care", "university-care-degree"}));

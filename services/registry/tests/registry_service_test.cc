@@ -173,6 +173,54 @@ TEST_F(RegistryServiceTest, ChangesArePublishedAsCloudEventsKeyedByProvider) {
   EXPECT_EQ(last.event_id(), last_of_provider->id);
 }
 
+// A sole trader's organisation number is the owner's personnummer (811218-9876,
+// Luhn by hand in identity_numbers_test.cc): none of its forms may reach the
+// topic, in the key, a header or the body, nor the service's log.
+TEST_F(RegistryServiceTest, SoleTradersEventsCarryNoPersonnummer) {
+  Configure();
+  v1::Provider p = Register("811218-9876", "Anna Anderssons Omsorg", "reg-1");
+  // HMAC-SHA256 of "811218-9876" under the tests' key (kTestServiceKey),
+  // computed with `printf '811218-9876' | openssl dgst -sha256 -hmac KEY`:
+  // b89070c7425e0ff1be79...
+  EXPECT_EQ(p.provider_id(), "prv-b89070c7425e0ff1be79");
+  EXPECT_EQ(p.organisation_number(), "");
+  ApplyAndApprove(p.provider_id(), "sole");
+  std::vector<CloudEvent> events = ReadEvents(topic(), 4);
+  ASSERT_EQ(events.size(), 4u);  // setup, registered, applied, approved
+  const std::vector<std::string> forms = {"8112189876", "811218-9876",
+                                          "811218"};
+  for (const CloudEvent& e : events) {
+    std::vector<std::string> parts = {
+        e.id, e.type, e.source, e.subject, e.key, e.content_type, e.data};
+    for (const auto& [name, value] : e.extra_headers) {
+      parts.push_back(name);
+      parts.push_back(value);
+    }
+    for (const std::string& part : parts) {
+      for (const std::string& form : forms) {
+        EXPECT_EQ(part.find(form), std::string::npos) << e.type << ": " << form;
+      }
+    }
+  }
+  EXPECT_EQ(events[1].key, "prv-b89070c7425e0ff1be79");
+  EXPECT_EQ(service_->Log().find("811218"), std::string::npos);
+}
+
+// Outside development (--insecure-no-auth off) the key of sole traders'
+// provider ids is required: the registry refuses to start, naming it. (The
+// empty flag wins over the key ServiceProcess gives in the environment.)
+TEST(RegistryStartupTest, RefusesToStartWithoutAKeyOutsideDevelopment) {
+  ServiceProcess registry("services/registry/registry",
+                          {"--namespace=t" + NewUuid().substr(0, 8),
+                           "--insecure-no-auth=false", "--provider-id-key="});
+  absl::Status started = registry.Start(absl::Seconds(20));
+  EXPECT_EQ(started.code(), absl::StatusCode::kFailedPrecondition) << started;
+  EXPECT_NE(registry.Log().find("--provider-id-key / LOV_PROVIDER_ID_KEY: a "
+                                "secret key is required"),
+            std::string::npos)
+      << registry.Log();
+}
+
 TEST_F(RegistryServiceTest, BadRequestsGetTheRightStatusNamingTheRule) {
   Configure();
   v1::Provider p = Register("556554-1645", "Attendo Sverige AB", "reg-1");

@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/platform/proto_util.h"
+#include "lov/settlement/app/reactions/projector.h"
 #include "lov/settlement/app/settlement_app_test_support.h"
 #include "status_matchers.h"
 
@@ -69,6 +70,18 @@ TEST_F(SettlementAppTest, DifferentRateTableOnTheSameDateIsRefused) {
                       {"table.effective_date: a different rate table already "
                        "starts on 2024-01-01"}));
   EXPECT_EQ(publisher_.events_.size(), 1u);
+}
+
+// A rate table's description travels in its event: no personnummer
+// (701063-2391, a samordningsnummer, passes Luhn with a real date).
+TEST_F(SettlementAppTest, RateTableDescriptionWithAPersonnummerIsRefused) {
+  v1::RateTable table = testing::January2024();
+  table.set_description("as agreed with 701063-2391");
+  EXPECT_TRUE(IsError(
+      app_.AddRateTable(AddRates(table)).status(),
+      absl::StatusCode::kInvalidArgument,
+      {"table.description: must not contain a personal identity number"}));
+  EXPECT_TRUE(publisher_.events_.empty());
 }
 
 TEST_F(SettlementAppTest, RateTableStartingInAnApprovedMonthIsRefused) {
@@ -283,6 +296,53 @@ TEST_F(SettlementAppTest, ApprovedMonthStaysAsApproved) {
   ASSERT_TRUE(previewed.ok());
   EXPECT_EQ(previewed->total_ore(), 180075);
   EXPECT_EQ(publisher_.events_.size(), published);
+}
+
+// The command applies its own events and the projection applies the same
+// events from Kafka, each after its own copy of the sources parts. Here the
+// projection puts part 1, the command then applies everything (dropping the
+// parts), and the projection goes on with parts 2 and 3 and the approval.
+TEST_F(SettlementAppTest,
+       ApprovalAppliedByTheCommandFirstIsNoFaultForTheProjection) {
+  SetUpJanuary();
+  absl::StatusOr<v1::Statement> preview = Preview(kProvider, "2024-01");
+  ASSERT_TRUE(preview.ok()) << preview.status();
+  publisher_.events_.clear();
+  ASSERT_TRUE(app_.ApproveStatement(ApprovalOf(*preview)).ok());
+  const std::vector<v1::SettlementEvent> published = publisher_.events_;
+  ASSERT_EQ(published.size(), 4u);  // three parts, then the approval
+
+  test_support::FakeSettlementStore state;
+  Projector command(&state);
+  Projector projection(&state);
+  ASSERT_TRUE(projection.ApplySettlementEvent(published[0]).ok());
+  for (const auto& e : published) {
+    ASSERT_TRUE(command.ApplySettlementEvent(e).ok());
+  }
+  for (size_t i = 1; i < published.size(); ++i) {
+    absl::Status s = projection.ApplySettlementEvent(published[i]);
+    EXPECT_TRUE(s.ok()) << "event " << i << ": " << s;
+  }
+
+  absl::StatusOr<std::optional<v1::Statement>> stored =
+      state.Approved(kProvider, "2024-01");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->total_ore(), 180075);
+  EXPECT_THAT((*stored)->lines(0).sources(), ElementsAre("v-care@1"));
+  EXPECT_EQ(state.SourcesPartsKept("prv-a/2024-01"), 0u)
+      << "the parts put back after the command dropped them are dropped";
+}
+
+// Without its parts and not yet approved, an approval is a fault.
+TEST_F(SettlementAppTest, ApprovalWithoutItsPartsIsRefusedByTheProjection) {
+  SetUpJanuary();
+  ASSERT_TRUE(PreviewAndApprove(kProvider, "2024-01").ok());
+  test_support::FakeSettlementStore state;
+  Projector projection(&state);
+  EXPECT_TRUE(IsError(
+      projection.ApplySettlementEvent(publisher_.events_.back()),
+      absl::StatusCode::kFailedPrecondition, {"0 of 3 sources parts arrived"}));
+  EXPECT_FALSE(*state.IsApproved(kProvider, "2024-01"));
 }
 
 TEST_F(SettlementAppTest, ApprovalNeedsTheMonthEndedAndTheSameDigest) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lov/platform/money.h"
+#include "lov/platform/requests.h"
 #include "lov/settlement/domain/period.h"
 
 namespace lov::settlement {
@@ -11,6 +12,12 @@ namespace lov::settlement {
 absl::Status ValidateOneOff(const v1::CreateOneOffPaymentRequest& request) {
   if (request.payment_id().empty()) {
     return absl::InvalidArgumentError("payment_id: is required");
+  }
+  // The description goes into the payment's event and the export files.
+  if (absl::Status s =
+          RefusePersonnummerIn(request, {"payment_id", "description"});
+      !s.ok()) {
+    return s;
   }
   if (request.total_ore() <= 0) {
     return absl::InvalidArgumentError("total_ore: must be positive");

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "lov/platform/identity_numbers.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/platform/text.h"
 #include "lov/settlement/domain/bands.h"
@@ -26,6 +27,11 @@ absl::Status ValidateRateTable(const v1::RateTable& table) {
     return Invalid("table.effective_date", std::string(d.status().message()));
   }
   if (absl::Status s = ValidateBands(table.bands()); !s.ok()) return s;
+  if (absl::Status s =
+          RefusePersonnummer("table.description", table.description());
+      !s.ok()) {
+    return s;
+  }
   if (table.categories().empty()) {
     return Invalid("table.categories", "at least one category is required");
   }

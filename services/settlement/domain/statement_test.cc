@@ -269,13 +269,19 @@ TEST_F(SettlementStatementTest, MissingRateIsAPreconditionNamingTheVisit) {
   EXPECT_NE(s.status().message().find("v9"), std::string::npos);
 }
 
-TEST(SettlementOneOffTest, TransitionSupportSharedByPerformedHours) {
+// 5 MSEK of transition support, by the hours of 2024-01, paid in 2024-02.
+v1::CreateOneOffPaymentRequest TransitionSupport() {
   v1::CreateOneOffPaymentRequest r;
   r.set_payment_id("transition-2024");
   r.set_total_ore(500'000'000);  // 5 MSEK
   r.set_rule(v1::ONE_OFF_RULE_PERFORMED_HOURS);
   r.set_basis_period("2024-01");
   r.set_paid_in_period("2024-02");
+  return r;
+}
+
+TEST(SettlementOneOffTest, TransitionSupportSharedByPerformedHours) {
+  const v1::CreateOneOffPaymentRequest r = TransitionSupport();
   // 1000 h, 2000 h, 0 h: one third and two thirds.
   absl::StatusOr<v1::OneOffPayment> p = AllocateOneOff(
       r, {{"prv-a", 1000 * 3600}, {"prv-b", 2000 * 3600}, {"prv-c", 0}});
@@ -293,6 +299,19 @@ TEST(SettlementOneOffTest, TransitionSupportSharedByPerformedHours) {
   EXPECT_EQ(p->shares(2).amount_ore(), 166'666'666);
   EXPECT_EQ(AllocateOneOff(r, {}).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// The description goes into events and export files: no personnummer
+// (121212-1212 passes Luhn with a real date).
+TEST(SettlementOneOffTest, DescriptionWithAPersonnummerIsRefused) {
+  v1::CreateOneOffPaymentRequest r = TransitionSupport();
+  r.set_description("support, see 121212-1212");
+  absl::Status s = ValidateOneOff(r);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "description: must not contain a personal identity number");
+  r.set_description("refund, Attendo 556554-1645");
+  EXPECT_TRUE(ValidateOneOff(r).ok());
 }
 
 TEST_F(SettlementStatementTest, OneOffShareIsALineOfThePaidInPeriod) {

@@ -107,7 +107,7 @@ class SettlementRebuildTest : public test_support::SettlementFixture {
 
   // Deletes every key of the service's namespace in Redis.
   void WipeRedis() {
-    auto redis = RedisClient::Connect(Stack().redis_addr);
+    auto redis = Stack().ConnectRedis();
     ASSERT_TRUE(redis.ok()) << redis.status();
     auto keys = (*redis)->Command({"KEYS", ns_ + ":lov:settlement:*"});
     ASSERT_TRUE(keys.ok()) << keys.status();
@@ -193,7 +193,7 @@ TEST_F(SettlementRebuildTest,
   // start. Here: only the ready key is deleted, so the start replays all.
   service_->Kill();
   {
-    auto redis = RedisClient::Connect(Stack().redis_addr);
+    auto redis = Stack().ConnectRedis();
     ASSERT_TRUE(redis.ok()) << redis.status();
     ASSERT_TRUE((*redis)->Command({"DEL", ns_ + ":lov:settlement:ready"}).ok());
   }

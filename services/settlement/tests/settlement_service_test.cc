@@ -189,6 +189,70 @@ TEST_F(SettlementServiceTest, MonthIsSettledApprovedAndCorrectedOnce) {
   EXPECT_EQ(types["se.lov.settlement.v1.AdjustmentCreated"], 1);
 }
 
+// The command applies its own events and the state projection applies them
+// again from Kafka: approving many statements (each in several sources
+// parts) leaves nothing on the dead-letter topic and every statement stored
+// as approved with its sources.
+TEST_F(SettlementServiceTest, ApprovalsOfManyStatementsDeadLetterNothing) {
+  ConfigureRates();
+  PublishRegistry();
+  PublishAssignment();
+  PublishJanuaryVisits();
+  const std::vector<std::string> providers = {"prv-a", "prv-egen"};
+  const std::vector<std::string> months = {"2024-02", "2024-03", "2024-04"};
+  for (const std::string& month : months) {
+    for (const std::string& provider : providers) {
+      // The 15th at 09:00-10:00 local (CET): a weekday in each month.
+      visits::v1::Visit v = test_support::Visit(
+          provider, "m" + month, "personal-care", month + "-15T08:00:00Z",
+          month + "-15T09:00:00Z", "city");
+      v.set_period(month);
+      PublishAccepted(v);
+    }
+  }
+  for (const std::string& month : months) {
+    for (const std::string& provider : providers) {
+      ASSERT_TRUE(Eventually([&] {
+        grpc::Status s;
+        return Get(provider, month, &s).performed_seconds() == 3600;
+      })) << provider
+          << " " << month;
+    }
+  }
+
+  std::vector<v1::Statement> approved;
+  for (const std::string& month :
+       std::vector<std::string>{"2024-01", "2024-02", "2024-03", "2024-04"}) {
+    for (const std::string& provider : providers) {
+      v1::Statement out;
+      grpc::Status s = Approve(Preview(provider, month), &out);
+      ASSERT_TRUE(s.ok()) << provider << " " << month << ": "
+                          << s.error_message();
+      approved.push_back(out);
+    }
+  }
+
+  ASSERT_TRUE(StateConsumerCaughtUp()) << service_->Log();
+  EXPECT_EQ(StateConsumerGauge("lov_events_dead_lettered_total"), 0);
+  std::vector<CloudEvent> dead = DeadLettered();
+  EXPECT_TRUE(dead.empty())
+      << dead.size() << " dead-lettered, the first: " << dead[0].type << " "
+      << dead[0].Header("dlq_error");
+  for (const v1::Statement& a : approved) {
+    EXPECT_EQ(a.status(), v1::STATEMENT_STATUS_APPROVED);
+    EXPECT_EQ(Get(a.provider_id(), a.period()).SerializeAsString(),
+              a.SerializeAsString())
+        << a.statement_id();
+    bool traced = false;
+    for (const auto& l : a.lines()) {
+      if (l.kind() == v1::LINE_KIND_PERFORMED_TIME) {
+        traced = l.sources_size() > 0;
+      }
+    }
+    EXPECT_TRUE(traced) << a.statement_id() << ": sources joined back";
+  }
+}
+
 TEST_F(SettlementServiceTest, BadRequestsNameTheFieldAndRule) {
   v1::AddRateTableRequest rates;
   *rates.mutable_table() = Rates();

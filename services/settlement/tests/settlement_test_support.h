@@ -15,8 +15,13 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/event_envelope.h"
+#include "lov/platform/http_server.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/proto_util.h"
@@ -113,14 +118,18 @@ struct JanuaryVisits {
 // Runs the settlement binary under a namespace of its own.
 class SettlementFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { StartService({}); }
+
+  // `extra`: more flags, e.g. a Redis of the test's own.
+  void StartService(const std::vector<std::string>& extra) {
     ns_ = "t" + NewUuid().substr(0, 8);
     // Small sources parts, so that every approval here is split into
     // several StatementSourcesRecorded events and joined again.
+    std::vector<std::string> flags = {"--namespace=" + ns_,
+                                      "--statement-sources-part-bytes=64"};
+    flags.insert(flags.end(), extra.begin(), extra.end());
     service_ = std::make_unique<lov::testing::ServiceProcess>(
-        "services/settlement/settlement",
-        std::vector<std::string>{"--namespace=" + ns_,
-                                 "--statement-sources-part-bytes=64"});
+        "services/settlement/settlement", flags);
     ASSERT_TRUE(service_->Start().ok()) << service_->Log();
     Connect();
     auto producer =
@@ -284,6 +293,42 @@ class SettlementFixture : public ::testing::Test {
     req.set_expected_digest(preview.digest());
     req.set_approved_by("controller-1");
     return Call(&v1::SettlementService::Stub::ApproveStatement, req, out);
+  }
+
+  // A gauge of the consumer group that keeps settlement's state, from the
+  // service's /metrics (lov_consumer_lag, lov_consumer_retrying,
+  // lov_events_dead_lettered_total); -1 when it is not there.
+  double StateConsumerGauge(const std::string& name) {
+    absl::StatusOr<std::string> page = http::Get(
+        absl::StrCat("127.0.0.1:", service_->metrics_port()), "/metrics", 3000);
+    if (!page.ok()) return -1;
+    for (absl::string_view line : absl::StrSplit(*page, '\n')) {
+      if (absl::StartsWith(line, name + "{") &&
+          absl::StrContains(line, ".settlement.state\"")) {
+        double value = -1;
+        return absl::SimpleAtod(line.substr(line.rfind(' ') + 1), &value)
+                   ? value
+                   : -1;
+      }
+    }
+    return -1;
+  }
+
+  // Waits until the state consumer has read every event published so far
+  // (its lag is refreshed once a second) and holds none for a retry.
+  bool StateConsumerCaughtUp() {
+    const absl::Time published = absl::Now();
+    return lov::testing::Eventually([&] {
+      return absl::Now() > published + absl::Seconds(2) &&
+             StateConsumerGauge("lov_consumer_lag") == 0 &&
+             StateConsumerGauge("lov_consumer_retrying") == 0;
+    });
+  }
+
+  // What settlement's dead-letter topic holds (read for a few seconds).
+  std::vector<CloudEvent> DeadLettered() {
+    return lov::testing::ReadEvents(ns_ + ".lov.settlement.dlq.v1", 1,
+                                    absl::Seconds(3));
   }
 
   static int64_t Sum(const v1::Statement& s, v1::LineKind kind) {

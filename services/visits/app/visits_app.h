@@ -12,6 +12,7 @@
 #include "lov/platform/clock.h"
 #include "lov/platform/command_runner.h"
 #include "lov/platform/config.h"
+#include "lov/platform/identity_numbers.h"
 #include "lov/visits/ports.h"
 #include "lov/visits/v1/visits.pb.h"
 
@@ -127,9 +128,13 @@ class VisitsApp {
     if (absl::Status s = RequireRequestId(request.request_id()); !s.ok()) {
       return s;
     }
-    return RequireFields({{&request.provider_id(), "provider_id"},
-                          {&request.report_id(), "report_id"},
-                          {&value, field}});
+    if (absl::Status s = RequireFields({{&request.provider_id(), "provider_id"},
+                                        {&request.report_id(), "report_id"},
+                                        {&value, field}});
+        !s.ok()) {
+      return s;
+    }
+    return RefusePersonnummer(field, value);
   }
   // Each value is present; the first missing one is named.
   static absl::Status RequireFields(

@@ -128,6 +128,32 @@ TEST_F(VisitsAppTest, ReportThatCannotBePublishedIsAnsweredWithAnError) {
   EXPECT_THAT(store_.PendingWithOwners().value(), IsEmpty());
 }
 
+// A personnummer in a report's ids or text is refused before any event is
+// made of it: a VisitRejected event would keep it in the topic. (1212121212
+// passes Luhn with a real date: tests/unit/identity_numbers_test.cc.)
+TEST_F(VisitsAppTest, ReportWithAPersonnummerIsRefusedWithoutAnEvent) {
+  v1::VisitReport bad = HomeHelpVisit("good", "c1", "s1", kNine, 45);
+  bad.set_staff_id("121212-1212");
+  std::vector<v1::ReportOutcome> out = app_.Ingest({bad});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].error_code(),
+            static_cast<int>(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(out[0].error_message(),
+            "staff_id: must not contain a personal identity number");
+  EXPECT_EQ(out[0].outcome(), v1::OUTCOME_UNSPECIFIED);
+  EXPECT_TRUE(publisher_.events_.empty());
+  // The same visit reported properly is accepted.
+  EXPECT_EQ(Report(HomeHelpVisit("good", "c1", "s1", kNine, 45))->outcome(),
+            v1::OUTCOME_ACCEPTED);
+  // Nor may a void give one as its reason.
+  v1::VoidVisitRequest void_request = VoidOf("void-1", "good");
+  void_request.set_reason("wrong client, it was 1212121212");
+  EXPECT_TRUE(IsError(app_.VoidVisit(void_request).status(),
+                      absl::StatusCode::kInvalidArgument,
+                      {"reason: must not contain a personal identity number"}));
+  EXPECT_EQ(publisher_.events_.size(), 1u);
+}
+
 TEST_F(VisitsAppTest, ReportReservedByADeadInstanceIsDecidedAfresh) {
   const v1::VisitReport good = HomeHelpVisit("good", "c1", "s1", kNine, 45);
   ASSERT_TRUE(store_

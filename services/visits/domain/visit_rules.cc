@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "lov/platform/period.h"
 #include "lov/platform/proto_util.h"
+#include "lov/platform/requests.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/platform/swedish_holidays.h"
 
@@ -113,6 +114,11 @@ absl::Status CheckWellFormed(const v1::VisitReport& r) {
   if (!v1::Evidence_IsValid(r.evidence()))
     return missing("evidence", "unknown");
   return absl::OkStatus();
+}
+
+absl::Status CheckNoPersonnummer(const v1::VisitReport& r) {
+  return RefusePersonnummerIn(r, {"report_id", "client_id", "staff_id",
+                                  "second_staff_id", "status_reason"});
 }
 
 const choice::v1::Assignment* FindAssignment(

@@ -66,6 +66,12 @@ v1::Visit ToVisit(const v1::VisitReport& report);
 // MALFORMED with the field and why, or OK.
 absl::Status CheckWellFormed(const v1::VisitReport& report);
 
+// InvalidArgument naming the first id or text of the report (report_id,
+// client_id, staff_id, second_staff_id, status_reason) that holds a
+// personnummer; such a report is refused before any event is made of it
+// (a rejection would keep the number in the topic).
+absl::Status CheckNoPersonnummer(const v1::VisitReport& report);
+
 // Every rule that depends on the report and its context only, in a fixed
 // order: MALFORMED, END_BEFORE_START, IN_FUTURE, TOO_LONG, UNKNOWN_CLIENT,
 // NOT_ASSIGNED; then, for an accepted visit, the exceptions OUTSIDE_HOURS,

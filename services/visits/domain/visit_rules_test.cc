@@ -131,6 +131,32 @@ TEST(VerifyTest, MalformedNamesTheMissingField) {
   }
 }
 
+// 1212121212 and 7010632391 (a samordningsnummer) pass Luhn with real
+// dates (worked by hand in tests/unit/identity_numbers_test.cc).
+TEST(CheckNoPersonnummerTest, NamesTheFieldThatHoldsOne) {
+  EXPECT_TRUE(CheckNoPersonnummer(Report()).ok());
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"report_id", "r-121212-1212"},
+      {"client_id", "1212121212"},
+      {"staff_id", "anna-121212+1212"},
+      {"second_staff_id", "7010632391"},
+      {"status_reason", "see 701063-2391"}};
+  for (const auto& [field, value] : cases) {
+    v1::VisitReport r = Report();
+    const auto* descriptor = r.GetDescriptor()->FindFieldByName(field);
+    r.GetReflection()->SetString(&r, descriptor, value);
+    absl::Status s = CheckNoPersonnummer(r);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_EQ(s.message(),
+              field + ": must not contain a personal identity number");
+  }
+  // An organisation number and a plain staff number are no personnummer.
+  v1::VisitReport r = Report();
+  r.set_staff_id("556554-1645-42");
+  r.set_status_reason("called 08-123 456 78");
+  EXPECT_TRUE(CheckNoPersonnummer(r).ok());
+}
+
 TEST(VerifyTest, DoubleStaffingNeedsTwoDifferentStaff) {
   v1::VisitReport r = Report();
   r.set_double_staffing(true);

@@ -209,7 +209,7 @@ TEST_F(VisitsRebuildTest, KilledAndWipedServiceRebuildsTheSameStateFromKafka) {
   ASSERT_EQ(HomeHelpRow("c2", "2025-03").performed_minutes(), 40);
 
   service_->Kill();
-  auto redis = RedisClient::Connect(Stack().redis_addr);
+  auto redis = Stack().ConnectRedis();
   ASSERT_TRUE(redis.ok()) << redis.status();
   size_t deleted = 0;
   std::string cursor = "0";

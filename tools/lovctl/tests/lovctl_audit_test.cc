@@ -1,6 +1,8 @@
 // lovctl audit client / user, run as a process against a running audit
 // service whose log holds records written the way every service writes them
-// (the platform's KafkaAuditSink on lov.audit.v1).
+// (the platform's KafkaAuditSink on lov.audit.v1). The audit service trusts
+// a development issuer only, as under make run; lovctl signs in as an
+// auditor.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "service_process.h"
+#include "test_issuer.h"
 #include "test_stack.h"
 
 namespace lov {
@@ -20,11 +23,8 @@ using ::lov::testing::RunResult;
 using ::lov::testing::RunToCompletion;
 using ::lov::testing::ServiceProcess;
 using ::lov::testing::Stack;
+using ::lov::testing::TestIssuer;
 
-// Calls without a credential are let in as the development actor (as the
-// integration tests' environment sets it; said here so these tests do not
-// depend on it). The platform's security tests check the guard itself.
-constexpr char kLetCallsIn[] = "--insecure-no-auth=true";
 constexpr char kCaseOfficer[] = "SE2321000016-1001";
 
 auth::v1::AuditRecord CaseOfficerRecord(absl::CivilSecond stockholm,
@@ -59,8 +59,14 @@ class LovctlAuditTest : public ::testing::Test {
   // failure in SetUpTestSuite would only mark them skipped).
   static void SetUpTestSuite() {
     const std::string ns = "t" + NewUuid().substr(0, 8);
-    audit_ = new ServiceProcess("services/audit/audit",
-                                {"--namespace=" + ns, kLetCallsIn});
+    auto issuer = TestIssuer::Make();
+    if (!issuer.ok()) {
+      setup_error_ = std::string(issuer.status().message());
+      return;
+    }
+    auditor_token_ = (*issuer)->Token(auth::Role::kAuditor);
+    audit_ =
+        new ServiceProcess("services/audit/audit", (*issuer)->ServiceFlags(ns));
     if (absl::Status s = audit_->Start(); !s.ok()) {
       setup_error_ = std::string(s.message()) + audit_->Log();
       return;
@@ -105,7 +111,8 @@ class LovctlAuditTest : public ::testing::Test {
 
   static RunResult Lovctl(std::vector<std::string> args) {
     args.insert(args.begin(), "--audit=" + audit_->target());
-    return RunToCompletion("tools/lovctl/lovctl", args);
+    return RunToCompletion("tools/lovctl/lovctl", args, absl::Seconds(60),
+                           {"LOV_TOKEN=" + auditor_token_, "LOV_TOKEN_FILE="});
   }
 
   // Runs until the answer has `lines` lines (a header and one per record):
@@ -120,9 +127,11 @@ class LovctlAuditTest : public ::testing::Test {
   }
 
   static ServiceProcess* audit_;
+  static std::string auditor_token_;
   static std::string setup_error_;
 };
 ServiceProcess* LovctlAuditTest::audit_ = nullptr;
+std::string LovctlAuditTest::auditor_token_;
 std::string LovctlAuditTest::setup_error_;
 
 TEST_F(LovctlAuditTest, WhoHasLookedAtAClientInMarch) {

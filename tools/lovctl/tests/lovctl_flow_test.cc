@@ -1,23 +1,51 @@
 // The lovctl commands for clients, choice, visits and settlement, run as
 // processes against the four running services: a municipality's month as
-// staff and a provider would work through it on the command line.
+// staff and a provider would work through it on the command line, each
+// signed in in their role (the services trust a development issuer only, as
+// under make run).
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 
 #include "lov/platform/ids.h"
 #include "service_process.h"
+#include "test_issuer.h"
 #include "test_stack.h"
 
 namespace lov {
 namespace {
 
+using ::lov::auth::Role;
 using ::lov::testing::Eventually;
 using ::lov::testing::RunResult;
 using ::lov::testing::RunToCompletion;
 using ::lov::testing::ServiceProcess;
+using ::lov::testing::TestIssuer;
+
+// The provider whose month the test follows.
+constexpr char kAttendo[] = "prv-5565541645";
+
+// Who runs a command: the registry officer the registry, finance the
+// money, a provider's system its own visits, a case officer the rest.
+Role RoleOf(const std::string& group, const std::string& command) {
+  static const std::map<std::string, Role> kByGroup = {
+      {"provider", Role::kRegistryOfficer},
+      {"municipality", Role::kRegistryOfficer},
+      {"rates", Role::kFinance},
+      {"listing-rule", Role::kFinance},
+      {"statement", Role::kFinance},
+      {"followup", Role::kFinance},
+      {"oneoff", Role::kFinance}};
+  if (group == "policy" && command == "set") return Role::kRegistryOfficer;
+  if (group == "visit" && command != "performed" && command != "deviations") {
+    return Role::kProvider;
+  }
+  auto found = kByGroup.find(group);
+  return found == kByGroup.end() ? Role::kCaseOfficer : found->second;
+}
 
 constexpr char kSetup[] = R"({
   "municipality_id": "0999", "name": "Testby", "provider_notice_days": 30,
@@ -43,10 +71,13 @@ class LovctlFlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string ns = "l" + NewUuid().substr(0, 8);
+    auto issuer = TestIssuer::Make();
+    ASSERT_TRUE(issuer.ok()) << issuer.status();
+    issuer_ = *std::move(issuer);
+    const std::vector<std::string> flags = issuer_->ServiceFlags(ns);
     for (const char* s : {"registry", "choice", "visits", "settlement"}) {
       services_[s] = std::make_unique<ServiceProcess>(
-          std::string("services/") + s + "/" + s,
-          std::vector<std::string>{"--namespace=" + ns});
+          std::string("services/") + s + "/" + s, flags);
       ASSERT_TRUE(services_[s]->Start().ok()) << services_[s]->Log();
     }
     dir_ = std::filesystem::temp_directory_path() / ("lovctl-" + ns);
@@ -56,22 +87,31 @@ class LovctlFlowTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  RunResult Lovctl(std::vector<std::string> args) {
+  // Signed in in the role of the command (RoleOf), a provider as Attendo;
+  // `token` instead when given. `input` is its standard input.
+  RunResult Lovctl(std::vector<std::string> args, std::string token = "",
+                   const std::string& input = "") {
+    if (token.empty()) {
+      const Role role = RoleOf(args[0], args.size() > 1 ? args[1] : "");
+      token = issuer_->Token(role, role == Role::kProvider ? kAttendo : "");
+    }
     std::vector<std::string> all;
     for (const char* s : {"registry", "choice", "visits", "settlement"}) {
       all.push_back(std::string("--") + s + "=" + services_[s]->target());
     }
     all.insert(all.end(), args.begin(), args.end());
-    return RunToCompletion("tools/lovctl/lovctl", all);
+    return RunToCompletion("tools/lovctl/lovctl", all, absl::Seconds(60),
+                           {"LOV_TOKEN=" + token, "LOV_TOKEN_FILE="}, input);
   }
 
   // Runs a command that must succeed and returns its output.
-  std::string Ok(std::vector<std::string> args) {
-    RunResult r = Lovctl(args);
+  std::string Ok(std::vector<std::string> args, const std::string& input = "") {
+    RunResult r = Lovctl(args, "", input);
     EXPECT_EQ(r.exit_code, 0) << args[0] << " " << args[1] << ": " << r.output;
     return r.output;
   }
 
+  std::unique_ptr<TestIssuer> issuer_;
   std::map<std::string, std::unique_ptr<ServiceProcess>> services_;
   std::string dir_;
 };
@@ -112,13 +152,16 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
     return Has(Lovctl({"zone", "health", "--as-of", "2025-01-01"}).output,
                "centrum");
   }));
-  out = Ok({"client", "register", "--personnummer", "19400101-1230", "--zone",
-            "centrum", "--request-id", "c1"});
+  // The personnummer on standard input, with the flag or without (standard
+  // input is not a terminal); never on the command line.
+  out = Ok({"client", "register", "--personnummer-stdin", "--zone", "centrum",
+            "--request-id", "c1"},
+           "19400101-1230\n");
   const std::string a = Capture(out, "client (cli-[0-9a-f-]+)");
   ASSERT_FALSE(a.empty()) << out;
   EXPECT_FALSE(Has(out, "19400101"));  // the table shows the client id only
-  out = Ok({"client", "register", "--personnummer", "19350515-2383", "--zone",
-            "centrum", "--request-id", "c2"});
+  out = Ok({"client", "register", "--zone", "centrum", "--request-id", "c2"},
+           "19350515-2383");
   const std::string b = Capture(out, "client (cli-[0-9a-f-]+)");
   for (const auto& [id, rid] : {std::pair{a, "d1"}, std::pair{b, "d2"}}) {
     Ok({"client", "decision", "--id", id, "--decision",
@@ -141,7 +184,7 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
             "--request-id", "al1"});
   EXPECT_TRUE(Has(out, "prv-2120000209")) << out;
   EXPECT_TRUE(Has(out, "why: ALLOCATION_POLICY_IN_HOUSE")) << out;
-  out = Ok({"client", "show", "--personnummer", "19400101-1230"});
+  out = Ok({"client", "show", "--personnummer-stdin"}, "19400101-1230\n");
   EXPECT_TRUE(Has(out, a)) << out;
   out = Ok({"assignments", "list", "--provider", "prv-5565541645", "--as-of",
             "2025-03-01"});
@@ -219,6 +262,19 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
   out = Ok({"statement", "show", "--provider", "prv-5565541645", "--period",
             "2025-03"});
   EXPECT_TRUE(Has(out, "total 675.00 kr")) << out;
+  // Attendo's own system reads it; the in-house unit's may not.
+  const std::vector<std::string> show = {"statement", "show",     "--provider",
+                                         kAttendo,    "--period", "2025-03"};
+  out = Lovctl(show, issuer_->Token(Role::kProvider, kAttendo)).output;
+  EXPECT_TRUE(Has(out, "total 675.00 kr")) << out;
+  RunResult refused =
+      Lovctl(show, issuer_->Token(Role::kProvider, "prv-2120000209"));
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_TRUE(Has(refused.output,
+                  "PERMISSION_DENIED: provider_id: a provider may act only "
+                  "for its own provider"))
+      << refused.output;
+  EXPECT_FALSE(Has(refused.output, "675")) << refused.output;
   out = Ok({"statement", "export", "--provider", "prv-5565541645", "--period",
             "2025-03", "--format", "csv"});
   EXPECT_TRUE(Has(out, "675.00") || Has(out, "67500")) << out;
@@ -257,11 +313,17 @@ TEST_F(LovctlFlowTest, WrongInputGivesOneLineAndNonZeroExit) {
   struct Case {
     std::vector<std::string> args;
     std::string message;
+    std::string input = "";
   };
   std::vector<Case> cases = {
-      {{"client", "register", "--personnummer", "19400101-1234", "--zone",
+      {{"client", "register", "--personnummer-stdin", "--zone", "centrum"},
+       "personnummer",
+       "19400101-1234"},
+      {{"client", "register", "--personnummer", "19400101-1230", "--zone",
         "centrum"},
-       "personnummer"},
+       "--personnummer: a personnummer is not taken from the command line"},
+      {{"client", "register", "--zone", "centrum"},
+       "personnummer: none on standard input"},
       {{"client", "decision", "--id", "cli-x", "--decision", "d", "--from",
         "2025-01-01", "--granted", "service"},
        "--granted: 'service' is not CATEGORY:MINUTES_PER_MONTH"},
@@ -274,10 +336,13 @@ TEST_F(LovctlFlowTest, WrongInputGivesOneLineAndNonZeroExit) {
         "--format", "xls"},
        "--format: 'xls' is not csv or json"},
       {{"listing-rule", "set", "--rule", "sometimes"}, "--rule: 'sometimes'"},
-      {{"client", "show"}, "give exactly one of --id or --personnummer"},
+      {{"client", "show", "--id", "cli-x", "--personnummer-stdin"},
+       "give exactly one of --id or --personnummer"},
+      {{"client", "show", "--personnummer=19400101-1230"},
+       "(others can read it in `ps` and it stays in the shell history)"},
   };
   for (const Case& c : cases) {
-    RunResult r = Lovctl(c.args);
+    RunResult r = Lovctl(c.args, "", c.input);
     EXPECT_NE(r.exit_code, 0) << r.output;
     EXPECT_TRUE(Has(r.output, c.message)) << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1)

@@ -1,21 +1,27 @@
 // Every lovctl registry command, run as a process against a running
 // registry, as staff would use it; and the errors they get wrong input with.
+// The registry trusts a development issuer only, as under make run: lovctl
+// signs in as a registry officer, and what it says without a valid token.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "cli.h"
+#include "fixed_clock.h"
 #include "lov/platform/ids.h"
 #include "service_process.h"
+#include "test_issuer.h"
 #include "test_stack.h"
 
 namespace lov {
 namespace {
 
+using ::lov::auth::Role;
 using ::lov::testing::RunResult;
 using ::lov::testing::RunToCompletion;
 using ::lov::testing::ServiceProcess;
+using ::lov::testing::TestIssuer;
 
 constexpr char kSetup[] = R"({
   "municipality_id": "0188", "name": "Norrtälje",
@@ -34,8 +40,15 @@ class LovctlRegistryTest : public ::testing::Test {
   // Started once for the suite; a failure here fails every test (a fatal
   // failure in SetUpTestSuite would only mark them skipped).
   static void SetUpTestSuite() {
-    registry_ = new ServiceProcess("services/registry/registry",
-                                   {"--namespace=t" + NewUuid().substr(0, 8)});
+    auto issuer = TestIssuer::Make();
+    if (!issuer.ok()) {
+      setup_error_ = std::string(issuer.status().message());
+      return;
+    }
+    issuer_ = issuer->release();
+    registry_ =
+        new ServiceProcess("services/registry/registry",
+                           issuer_->ServiceFlags("t" + NewUuid().substr(0, 8)));
     if (absl::Status s = registry_->Start(); !s.ok()) {
       setup_error_ = std::string(s.message());
       return;
@@ -61,15 +74,22 @@ class LovctlRegistryTest : public ::testing::Test {
     std::filesystem::remove(setup_file_);
   }
 
-  static RunResult Lovctl(std::vector<std::string> args) {
+  // Signed in as a registry officer unless `env` says otherwise.
+  static RunResult Lovctl(std::vector<std::string> args,
+                          std::vector<std::string> env = {}) {
     args.insert(args.begin(), "--registry=" + registry_->target());
-    return RunToCompletion("tools/lovctl/lovctl", args);
+    env.insert(env.begin(),
+               {"LOV_TOKEN=" + issuer_->Token(Role::kRegistryOfficer),
+                "LOV_TOKEN_FILE=", "LOV_DEV_ISSUER_KEY="});
+    return RunToCompletion("tools/lovctl/lovctl", args, absl::Seconds(60), env);
   }
 
+  static TestIssuer* issuer_;
   static ServiceProcess* registry_;
   static std::string setup_file_;
   static std::string setup_error_;
 };
+TestIssuer* LovctlRegistryTest::issuer_ = nullptr;
 ServiceProcess* LovctlRegistryTest::registry_ = nullptr;
 std::string LovctlRegistryTest::setup_file_;
 std::string LovctlRegistryTest::setup_error_;
@@ -97,10 +117,8 @@ TEST_F(LovctlRegistryTest, TlsSettingsFromFlagsAndTheirErrors) {
       "LOV_TLS_CA=", "LOV_TLS_CLIENT_CERT=", "LOV_TLS_CLIENT_KEY="};
   const ClientTls lovctl = lov::testing::Stack().Client("system:lovctl");
   auto run = [&](std::vector<std::string> tls_flags) {
-    tls_flags.insert(tls_flags.begin(), "--registry=" + registry_->target());
     tls_flags.insert(tls_flags.end(), {"municipality", "show"});
-    return RunToCompletion("tools/lovctl/lovctl", tls_flags, absl::Seconds(60),
-                           no_env);
+    return Lovctl(tls_flags, no_env);
   };
   RunResult r = run({"--ca", lovctl.ca_file, "--cert", lovctl.cert_file,
                      "--key", lovctl.key_file});
@@ -248,6 +266,74 @@ TEST_F(LovctlRegistryTest, HelpEverywhere) {
   EXPECT_TRUE(Contains(r, "--max-clients N | --no-cap")) << r.output;
 }
 
+// The hint every refused sign-in ends with.
+constexpr char kSignInHint[] = "lovctl login --role ROLE";
+
+TEST_F(LovctlRegistryTest, WithoutATokenTheServiceRefusesAndSaysHowToSignIn) {
+  RunResult r = Lovctl({"provider", "list"}, {"LOV_TOKEN="});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(Contains(r, "lovctl: provider list: UNAUTHENTICATED: "))
+      << r.output;
+  EXPECT_TRUE(Contains(r, kSignInHint)) << r.output;
+  EXPECT_FALSE(Contains(r, "Attendo")) << r.output;
+  // The token file named but not written yet: the same.
+  r = Lovctl({"provider", "list"},
+             {"LOV_TOKEN=", "LOV_TOKEN_FILE=/nonexistent/token"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(Contains(r, "UNAUTHENTICATED")) << r.output;
+}
+
+// An expired token, and one signed by a key the registry does not trust:
+// refused with the hint, and the token never shows in what lovctl prints.
+TEST_F(LovctlRegistryTest, AnExpiredOrForeignTokenIsRefusedAndNeverPrinted) {
+  lov::testing::FixedClock two_hours_ago(absl::Now() - absl::Hours(2));
+  auto past = auth::DevIssuer::Load(issuer_->key_path(), &two_hours_ago);
+  ASSERT_TRUE(past.ok()) << past.status();
+  auto expired = past->Issue(Role::kRegistryOfficer, "SE2321000016-RO01",
+                             "0188", "", absl::Hours(1));
+  SystemClock clock;
+  auto stranger = auth::DevIssuer::Generate(&clock);
+  ASSERT_TRUE(stranger.ok());
+  auto foreign = stranger->Issue(Role::kRegistryOfficer, "SE2321000016-RO01",
+                                 "0188", "", absl::Hours(1));
+  ASSERT_TRUE(expired.ok() && foreign.ok());
+  for (const std::string& token : {*expired, *foreign}) {
+    RunResult r = Lovctl({"provider", "list"}, {"LOV_TOKEN=" + token});
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_TRUE(Contains(r, "UNAUTHENTICATED: bearer token refused"))
+        << r.output;
+    EXPECT_TRUE(Contains(r, kSignInHint)) << r.output;
+    EXPECT_FALSE(Contains(r, token)) << r.output;
+  }
+}
+
+// lovctl login as make run's lovctl.env sets it up: the issuer's key and a
+// token file; the commands after it carry the token of the role signed in.
+TEST_F(LovctlRegistryTest, LoginSignsTheFollowingCommandsIn) {
+  const std::string token_file = absl::StrCat(
+      ::testing::TempDir(), "/lovctl-token-", NewUuid().substr(0, 8));
+  const std::vector<std::string> env = {
+      "LOV_TOKEN=", "LOV_DEV_ISSUER_KEY=" + issuer_->key_path(),
+      "LOV_TOKEN_FILE=" + token_file};
+  RunResult r = Lovctl({"login", "--role", "registry_officer"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(
+      std::filesystem::status(token_file).permissions(),
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  r = Lovctl({"provider", "list"}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Contains(r, "Attendo Sverige AB")) << r.output;
+  // A case officer does not register providers: the rule is named.
+  ASSERT_EQ(Lovctl({"login", "--role", "case_officer"}, env).exit_code, 0);
+  r = Lovctl({"provider", "register", "--org", "556036-0793", "--name",
+              "Omsorgshuset AB", "--request-id", "reg-co"},
+             env);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(Contains(r, "PERMISSION_DENIED: ")) << r.output;
+  EXPECT_TRUE(Contains(r, "the role case_officer may not call")) << r.output;
+  std::filesystem::remove(token_file);
+}
+
 }  // namespace
 }  // namespace lov
 
@@ -263,6 +349,24 @@ TEST(LovctlArgsTest, SeedsUseTheWholeUnsignedRange) {
   auto bad = cli::Args::Parse({"--seed", "-1"});
   bad->Uint64("seed", 0);
   EXPECT_FALSE(bad->Check().ok());
+}
+
+// The token: LOV_TOKEN first, else the file LOV_TOKEN_FILE without its
+// surrounding white space, else none.
+TEST(LovctlSignInTokenTest, TheEnvironmentFirstThenTheFileTrimmed) {
+  const std::string file =
+      absl::StrCat(::testing::TempDir(), "/token-", NewUuid().substr(0, 8));
+  std::ofstream(file) << "  eyJ.file.token\n\n";
+  ::setenv("LOV_TOKEN_FILE", file.c_str(), 1);
+  ::setenv("LOV_TOKEN", "eyJ.env.token", 1);
+  EXPECT_EQ(cli::SignInToken(), "eyJ.env.token");
+  ::unsetenv("LOV_TOKEN");
+  EXPECT_EQ(cli::SignInToken(), "eyJ.file.token");
+  ::setenv("LOV_TOKEN_FILE", "/nonexistent/token", 1);
+  EXPECT_EQ(cli::SignInToken(), "");
+  ::unsetenv("LOV_TOKEN_FILE");
+  EXPECT_EQ(cli::SignInToken(), "");
+  std::filesystem::remove(file);
 }
 
 }  // namespace

@@ -3,15 +3,15 @@
 #include <cjose/cjose.h>
 
 #include <algorithm>
-#include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "lov/platform/auth/key_set_source.h"
 #include "nlohmann/json.hpp"
 
 namespace lov::auth {
@@ -22,6 +22,8 @@ using json = nlohmann::json;
 // Far above any real ID token; keeps a flood of bytes away from the parsers.
 constexpr size_t kMaxTokenBytes = 16 * 1024;
 constexpr size_t kMinRsaBits = 2048;
+
+constexpr char kUnknownKeyPayload[] = "lov.auth/unknown-kid";
 
 absl::Status Refused(std::string_view reason) {
   return absl::UnauthenticatedError(
@@ -101,18 +103,44 @@ struct JwsRelease {
 };
 
 // The claims of `token` once its signature verifies with `key`.
+// Every part is base64url in its one canonical spelling (no padding, no
+// trailing bits), so a token cannot be respelled into another string that
+// verifies with the same signature.
+bool CanonicalParts(std::string_view token) {
+  while (true) {
+    const size_t dot = token.find('.');
+    const std::string_view part = token.substr(0, dot);
+    std::optional<std::string> bytes = jose::Base64UrlDecode(part);
+    if (!bytes || jose::Base64UrlEncode(*bytes) != part) return false;
+    if (dot == std::string_view::npos) return true;
+    token.remove_prefix(dot + 1);
+  }
+}
+
 absl::StatusOr<json> VerifiedClaims(std::string_view token,
                                     const std::string& alg,
                                     const cjose_jwk_t* key) {
   cjose_err err{};
   std::unique_ptr<cjose_jws_t, JwsRelease> jws(
       cjose_jws_import(token.data(), token.size(), &err));
-  if (jws == nullptr) return Refused("malformed token (not a compact JWS)");
+  if (jws == nullptr || !CanonicalParts(token)) {
+    return Refused("malformed token (not a compact JWS in base64url)");
+  }
   // cjose parsed the header itself: it must have read the same algorithm.
   const char* cjose_alg =
       cjose_header_get(cjose_jws_get_protected(jws.get()), "alg", &err);
   if (cjose_alg == nullptr || alg != cjose_alg) {
     return Refused("malformed token (ambiguous header)");
+  }
+  // cjose reads an ES256 signature's first 64 bytes only: longer ones
+  // would be other spellings of the same token.
+  const size_t last_dot = token.rfind('.');
+  std::optional<std::string> signature =
+      jose::Base64UrlDecode(token.substr(last_dot + 1));
+  if (!signature || (alg == "ES256" && signature->size() != 64) ||
+      (alg == "RS256" &&
+       signature->size() * 8 != cjose_jwk_get_keysize(key, &err))) {
+    return Refused("malformed token (a signature of the wrong length)");
   }
   if (!cjose_jws_verify(jws.get(), key, &err)) {
     return Refused("signature does not verify");
@@ -217,6 +245,10 @@ absl::StatusOr<Principal> ReadPrincipal(const json& claims,
 
 }  // namespace
 
+bool IsUnknownKey(const absl::Status& status) {
+  return status.GetPayload(kUnknownKeyPayload).has_value();
+}
+
 absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(
     std::string_view jwks_json, VerifierOptions options, const Clock* clock) {
   if (options.issuer.empty() || options.audience.empty()) {
@@ -264,15 +296,10 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(
 
 absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::FromJwksFile(
     const std::string& path, VerifierOptions options, const Clock* clock) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read the JWKS file ", path));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
+  absl::StatusOr<std::string> text = KeySetFromFile(path)();
+  if (!text.ok()) return text.status();
   absl::StatusOr<std::unique_ptr<TokenVerifier>> verifier =
-      Create(text.str(), std::move(options), clock);
+      Create(*text, std::move(options), clock);
   if (!verifier.ok()) {
     return absl::Status(verifier.status().code(),
                         absl::StrCat(path, ": ", verifier.status().message()));
@@ -289,7 +316,9 @@ absl::StatusOr<const TokenVerifier::Key*> TokenVerifier::KeyFor(
   for (const Key& key : keys_) {
     if (key.kid == kid) return &key;
   }
-  return Refused("unknown key id (kid)");
+  absl::Status unknown = Refused("unknown key id (kid)");
+  unknown.SetPayload(kUnknownKeyPayload, absl::Cord("1"));
+  return unknown;
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(

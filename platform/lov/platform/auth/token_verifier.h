@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lov/platform/auth/bearer_verifier.h"
 #include "lov/platform/auth/jose.h"
 #include "lov/platform/auth/principal.h"
 #include "lov/platform/clock.h"
@@ -35,7 +36,11 @@ struct VerifierOptions {
   ClaimNames claims;
 };
 
-class TokenVerifier {
+// True for a refusal because the token names a key id (kid) the key set
+// does not hold: the identity provider may have rotated its keys.
+bool IsUnknownKey(const absl::Status& status);
+
+class TokenVerifier : public BearerVerifier {
  public:
   // From the identity provider's key set ({"keys": [JWK, ...]}); keys for
   // encryption ("use": "enc"), of types other than RSA and EC P-256, or
@@ -55,8 +60,10 @@ class TokenVerifier {
   // "aud" as configured, "exp" not passed and "nbf"/"iat" not in the future
   // (both within the clock skew), and a principal that keeps
   // ValidatePrincipal. Every refusal is UNAUTHENTICATED with a short reason
-  // that never echoes the token. Thread-safe.
-  absl::StatusOr<Principal> Verify(std::string_view bearer_token) const;
+  // that never echoes the token (a token signed with a key this set does not
+  // hold is marked: IsUnknownKey). Thread-safe.
+  absl::StatusOr<Principal> Verify(
+      std::string_view bearer_token) const override;
 
   size_t key_count() const { return keys_.size(); }
 

@@ -262,31 +262,44 @@ absl::Status Projector::ApplySettlementEvent(const v1::SettlementEvent& event) {
     case v1::SettlementEvent::kStatementSourcesRecorded:
       s = store_->PutSourcesPart(event.statement_sources_recorded());
       break;
-    case v1::SettlementEvent::kStatementApproved: {
-      const v1::StatementApproved& approved = event.statement_approved();
-      v1::Statement st = approved.statement();
-      if (approved.source_parts() > 0) {
-        absl::StatusOr<std::vector<v1::StatementSourcesRecorded>> parts =
-            store_->SourcesParts(st.statement_id());
-        if (!parts.ok()) return parts.status();
-        absl::StatusOr<v1::Statement> joined = JoinSources(
-            std::move(st), std::move(*parts), approved.source_parts());
-        if (!joined.ok()) return joined.status();
-        st = std::move(*joined);
-      }
-      s = store_->PutApproved(st);
-      if (s.ok() && approved.source_parts() > 0) {
-        s = store_->DropSourcesParts(st.statement_id());
-      }
-      std::lock_guard<std::mutex> lock(mu_);
-      approved_sources_.erase(absl::StrCat(st.provider_id(), "/", st.period()));
+    case v1::SettlementEvent::kStatementApproved:
+      s = ApplyApproval(event.statement_approved());
       break;
-    }
     default:
       break;
   }
   if (!s.ok()) return s;
   return store_->SeenVersion(event.aggregate_id(), event.aggregate_version());
+}
+
+absl::Status Projector::ApplyApproval(const v1::StatementApproved& approved) {
+  v1::Statement st = approved.statement();
+  if (approved.source_parts() > 0) {
+    absl::StatusOr<std::vector<v1::StatementSourcesRecorded>> parts =
+        store_->SourcesParts(st.statement_id());
+    if (!parts.ok()) return parts.status();
+    absl::StatusOr<v1::Statement> joined =
+        JoinSources(std::move(st), std::move(*parts), approved.source_parts());
+    if (!joined.ok()) return AlreadyApproved(approved, joined.status());
+    st = std::move(*joined);
+  }
+  if (absl::Status s = store_->PutApproved(st); !s.ok()) return s;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    approved_sources_.erase(absl::StrCat(st.provider_id(), "/", st.period()));
+  }
+  if (approved.source_parts() == 0) return absl::OkStatus();
+  return store_->DropSourcesParts(st.statement_id());
+}
+
+absl::Status Projector::AlreadyApproved(const v1::StatementApproved& approved,
+                                        const absl::Status& join_error) {
+  absl::StatusOr<bool> stored =
+      store_->IsApproved(approved.provider_id(), approved.period());
+  if (!stored.ok()) return stored.status();
+  if (!*stored) return join_error;
+  // Parts of this approval put back after the first applier dropped them.
+  return store_->DropSourcesParts(approved.statement_id());
 }
 
 }  // namespace lov::settlement

@@ -50,6 +50,16 @@ class Projector {
   // version of the visit: a replay that read the approval before the visit.
   absl::StatusOr<bool> PaidByApprovedStatement(const visits::v1::Visit& visit);
 
+  // Every approval is applied twice: by the command that published it and
+  // by the projection consuming it, each after its own copy of the sources
+  // parts. Whichever comes second may find the parts already dropped (or
+  // only those put back since): the approval is then already stored.
+  absl::Status ApplyApproval(const v1::StatementApproved& approved);
+  // OK when the statement is already approved (after dropping any parts
+  // put back since), else `join_error`.
+  absl::Status AlreadyApproved(const v1::StatementApproved& approved,
+                               const absl::Status& join_error);
+
   SettlementStore* store_;
   // Sources ("<visit id>@<version>") of approved statements, by
   // "<provider>/<period>", loaded on first use.

@@ -36,6 +36,9 @@ absl::StatusOr<v1::VisitReport> CorrectedReport(
     return absl::InvalidArgumentError(
         "corrected: report_id and provider_id cannot change");
   }
+  if (absl::Status s = CheckNoPersonnummer(corrected); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("corrected.", s.message()));
+  }
   return corrected;
 }
 

@@ -297,7 +297,11 @@ std::vector<v1::ReportOutcome> VisitsApp::Ingest(
     const std::vector<v1::VisitReport>& reports) {
   std::vector<Item> items;
   items.reserve(reports.size());
-  for (const v1::VisitReport& r : reports) items.emplace_back(r);
+  for (const v1::VisitReport& r : reports) {
+    Item& it = items.emplace_back(r);
+    // Answered, not rejected: a rejection event would keep the number.
+    if (absl::Status s = CheckNoPersonnummer(r); !s.ok()) it.Fail(s);
+  }
   const absl::Time deadline = absl::Now() + kIngestDeadline;
   while (true) {
     const bool waiting = Round(*this, items).Run();

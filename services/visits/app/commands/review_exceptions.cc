@@ -2,7 +2,7 @@
 // (granskning av avvikelser): accepted, or queried with the provider.
 #include "absl/strings/str_cat.h"
 #include "lov/platform/actor.h"
-#include "lov/platform/identity_numbers.h"
+#include "lov/platform/requests.h"
 #include "lov/visits/app/visits_app.h"
 
 namespace lov::visits {
@@ -18,14 +18,7 @@ absl::Status CheckReviewRequest(const v1::ReviewExceptionsRequest& request) {
     return absl::InvalidArgumentError(
         "note: say what is queried with the provider");
   }
-  for (auto [value, field] : {std::pair{&request.reviewed_by(), "reviewed_by"},
-                              std::pair{&request.note(), "note"}}) {
-    if (ContainsPersonnummer(*value)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ": must not contain a personal identity number"));
-    }
-  }
-  return absl::OkStatus();
+  return RefusePersonnummerIn(request, {"reviewed_by", "note"});
 }
 
 // Only the exceptions of the current version, and only once.

@@ -1,0 +1,58 @@
+#include "lov/console/api/dashboard_server.h"
+
+#include "lov/console/adapters/session_table.h"
+#include "lov/console/api/dashboard_http.h"
+#include "lov/console/app/dashboard_sign_in.h"
+#include "lov/platform/http_server.h"
+
+namespace lov::console {
+namespace {
+
+// Signed-in browsers: at most this many, each for at most a working day
+// (less when the token expires earlier).
+constexpr size_t kMaxSessions = 1000;
+constexpr absl::Duration kMaxSessionLifetime = absl::Hours(8);
+
+http::ServerOptions ServerOptions(const DashboardSettings& d,
+                                  const CommonSettings& s) {
+  http::ServerOptions o;
+  o.listen_address = d.listen_address;
+  o.port = d.port;
+  o.settings =
+      "--http-port (LOV_HTTP_PORT) and --http-listen-address "
+      "(LOV_HTTP_LISTEN_ADDRESS)";
+  // A few browsers polling; each keeps up to six connections alive.
+  o.threads = 8;
+  o.accept_post = true;  // the sign-in and sign-out forms
+  if (!s.tls.insecure_plaintext) {
+    o.tls_cert_file = s.tls.cert_file;
+    o.tls_key_file = s.tls.key_file;
+  }
+  return o;
+}
+
+}  // namespace
+
+DashboardSettings ReadDashboardSettings(Config& config) {
+  DashboardSettings d;
+  d.port = config.Port("http-port", 8080);
+  d.listen_address = config.String("http-listen-address", "0.0.0.0");
+  if (d.listen_address.empty()) {
+    config.AddError("--http-listen-address (LOV_HTTP_LISTEN_ADDRESS): empty");
+  }
+  return d;
+}
+
+absl::Status ServeDashboard(ServiceContext& ctx, const ConsoleApp* app,
+                            const DashboardSettings& settings) {
+  auto* sessions =
+      ctx.Make<SessionTable>(ctx.clock(), kMaxSessions, kMaxSessionLifetime);
+  auto* sign_in = ctx.Make<DashboardSignIn>(ctx.bearer_verifier(), sessions);
+  auto* server = ctx.Make<http::Server>(DashboardHandler(app, sign_in));
+  absl::Status started = server->Start(ServerOptions(settings, ctx.settings()));
+  if (!started.ok()) return started;
+  ctx.OnShutdown([server] { server->Stop(); });
+  return absl::OkStatus();
+}
+
+}  // namespace lov::console

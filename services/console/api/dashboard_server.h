@@ -1,0 +1,31 @@
+#ifndef LOV_CONSOLE_API_DASHBOARD_SERVER_H_
+#define LOV_CONSOLE_API_DASHBOARD_SERVER_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "lov/console/app/console_app.h"
+#include "lov/platform/config.h"
+#include "lov/platform/service_main.h"
+
+namespace lov::console {
+
+// --http-port / LOV_HTTP_PORT, --http-listen-address /
+// LOV_HTTP_LISTEN_ADDRESS ("127.0.0.1" for a local run).
+struct DashboardSettings {
+  int port = 8080;
+  std::string listen_address = "0.0.0.0";
+};
+DashboardSettings ReadDashboardSettings(Config& config);
+
+// Serves the dashboard of `app` behind sign-in (dashboard_http.h) with the
+// service's token verifier: user traffic, on a port apart from the metrics
+// port, over HTTPS with the service's certificate unless gRPC runs in
+// plaintext (development). Its parts live in `ctx`, which stops it at
+// shutdown.
+absl::Status ServeDashboard(ServiceContext& ctx, const ConsoleApp* app,
+                            const DashboardSettings& settings);
+
+}  // namespace lov::console
+
+#endif  // LOV_CONSOLE_API_DASHBOARD_SERVER_H_

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# `make run` with sign-in, as a user runs it (deploy/local/run.sh from the
+# build dir, on free ports, in a fresh run dir, a small demo):
+#   1. the demo municipality passes its own checks, the simulator signing in
+#      with development tokens role by role;
+#   2. the development issuer's key is the user's only (0600), its key set is
+#      what the services trust, and no service lets calls in without a
+#      credential;
+#   3. with `. lovctl.env`: lovctl without signing in is refused with the
+#      hint, `lovctl login --role case_officer` then `lovctl client show`
+#      works, and a provider reading another provider's statement is refused.
+# Usage: run_sign_in_test.sh BUILD_DIR. Prints "N passed, N failed" at the
+# end and exits non-zero on any failure.
+set -uo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STACK="${REPO_ROOT}/deploy/local/stack.sh"
+BUILD_DIR="${1:?usage: $0 BUILD_DIR}"
+
+# shellcheck source=tests/checks.sh
+. "${REPO_ROOT}/tests/checks.sh"
+has() { grep -qF -- "$2" <<<"$1"; }
+
+run_dir="$(mktemp -d "${TMPDIR:-/tmp}/lov-run-sign-in-test.XXXXXX")"
+cleanup() {
+  LOV_RUN_DIR="${run_dir}" "${STACK}" down --wipe >/dev/null 2>&1 || true
+  rm -rf "${run_dir}"
+}
+trap cleanup EXIT
+
+# --- 1. the demo ----------------------------------------------------------------------
+mapfile -t ports < <("${STACK}" free-ports 16)
+if ((${#ports[@]} != 16)); then
+  fail "no free ports"
+  finish
+fi
+# The ctest environment of the integration tests lets calls in; make run does not.
+unset LOV_INSECURE_NO_AUTH LOV_TOKEN LOV_TOKEN_FILE LOV_DEV_ISSUER_KEY
+export LOV_BUILD_DIR="${BUILD_DIR}" LOV_RUN_DIR="${run_dir}" LOV_RUN_DETACH=1 \
+  LOV_SIM_ARGS="--clients=60 --threads=4" LOV_REDIS_PORT="${ports[13]}" \
+  LOV_KAFKA_PORT="${ports[14]}" LOV_KAFKA_CONTROLLER_PORT="${ports[15]}" \
+  LOV_AUDIT_GRPC_PORT="${ports[0]}" LOV_AUDIT_METRICS_PORT="${ports[1]}" \
+  LOV_REGISTRY_GRPC_PORT="${ports[2]}" LOV_REGISTRY_METRICS_PORT="${ports[3]}" \
+  LOV_CHOICE_GRPC_PORT="${ports[4]}" LOV_CHOICE_METRICS_PORT="${ports[5]}" \
+  LOV_VISITS_GRPC_PORT="${ports[6]}" LOV_VISITS_METRICS_PORT="${ports[7]}" \
+  LOV_SETTLEMENT_GRPC_PORT="${ports[8]}" LOV_SETTLEMENT_METRICS_PORT="${ports[9]}" \
+  LOV_CONSOLE_GRPC_PORT="${ports[10]}" LOV_CONSOLE_METRICS_PORT="${ports[11]}" \
+  LOV_CONSOLE_HTTP_PORT="${ports[12]}"
+if "${REPO_ROOT}/deploy/local/run.sh" >"${run_dir}/run.out" 2>&1; then
+  pass "run.sh exited 0"
+else
+  tail -n 40 "${run_dir}/run.out"
+  fail "run.sh failed"
+  finish
+fi
+for check in "Every statement's lines add up to its total: yes." \
+  "Every accepted visit is paid exactly once (statement hours equal the accepted visits' hours): yes."; do
+  if grep -qxF "${check}" "${run_dir}/run.out"; then
+    pass "demo: ${check}"
+  else
+    fail "demo did not report: ${check}"
+  fi
+done
+
+# --- 2. the issuer and the services ---------------------------------------------------
+key="${run_dir}/dev-issuer.jwk"
+if [[ "$(stat -c %a "${key}" 2>/dev/null)" == 600 && -s "${run_dir}/dev-jwks.json" ]] &&
+  ! grep -q '"d"' "${run_dir}/dev-jwks.json"; then
+  pass "the issuer's key is mode 0600, its key set public only"
+else
+  fail "issuer key ${key} (mode $(stat -c %a "${key}" 2>&1)) or key set ${run_dir}/dev-jwks.json wrong"
+fi
+# Each service's command line: the run's key set, calls without a credential refused.
+for pid_file in "${run_dir}"/pids/{audit,registry,choice,visits,settlement,console}.pid; do
+  name="$(basename "${pid_file}" .pid)"
+  args="$(tr '\0' ' ' <"/proc/$(cat "${pid_file}")/cmdline" 2>/dev/null)"
+  if has "${args}" "--oidc-jwks-file=${run_dir}/dev-jwks.json" && has "${args}" "--insecure-no-auth=false"; then
+    pass "${name} trusts the run's development issuer only"
+  else
+    fail "${name} runs as: ${args:-<not running>}"
+  fi
+done
+
+# --- 3. lovctl, as the README says ------------------------------------------------------
+lovctl() { "${BUILD_DIR}/tools/lovctl/lovctl" "$@" 2>&1; }
+# shellcheck disable=SC1091
+. "${run_dir}/lovctl.env"
+out="$(lovctl zone health)"
+if has "${out}" "UNAUTHENTICATED: " && has "${out}" "lovctl login --role ROLE"; then
+  pass "lovctl without signing in: UNAUTHENTICATED with the hint"
+else
+  fail "lovctl without signing in said: ${out}"
+fi
+lovctl login --role case_officer >/dev/null
+out="$(lovctl assignments list --provider prv-5565541645)"
+client="$(grep -o 'cli-[0-9a-f-]*' <<<"${out}" | head -n 1)"
+if [[ -n ${client} ]] && has "$(lovctl client show --id "${client}")" "${client}"; then
+  pass "lovctl login --role case_officer, then client show --id ${client}"
+else
+  fail "case officer: assignments list said: ${out}"
+fi
+if [[ "$(stat -c %a "${LOV_TOKEN_FILE}" 2>/dev/null)" == 600 ]]; then
+  pass "the token file is mode 0600"
+else
+  fail "token file ${LOV_TOKEN_FILE}: mode $(stat -c %a "${LOV_TOKEN_FILE}" 2>&1)"
+fi
+token="$(cat "${LOV_TOKEN_FILE}")"
+lovctl login --role provider --provider prv-5565541645 >/dev/null
+out="$(lovctl statement show --provider prv-5567889984 --period "$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m)")"
+if has "${out}" "PERMISSION_DENIED: provider_id: a provider may act only for its own provider"; then
+  pass "a provider reading another provider's statement: PERMISSION_DENIED"
+else
+  fail "a provider reading another provider's statement: ${out}"
+fi
+# The case officer's token with the signature's first character changed.
+signature="${token##*.}"
+[[ ${signature:0:1} == A ]] && first=B || first=A
+out="$(LOV_TOKEN="${token%.*}.${first}${signature:1}" lovctl zone health)"
+if has "${out}" "UNAUTHENTICATED: bearer token refused" && ! has "${out}" "${token%.*}"; then
+  pass "a tampered token is refused and not printed"
+else
+  fail "a tampered token: ${out}"
+fi
+
+finish

@@ -1,0 +1,154 @@
+// The HTTP server of metrics, probes and the dashboard (cpp-httplib) on a
+// real loopback socket.
+#include "lov/platform/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace lov::http {
+namespace {
+
+Response Echo(const Request& r) {
+  std::string form;
+  for (const auto& [k, v] : r.form) absl::StrAppend(&form, k, "=", v, ";");
+  return {200, "text/plain",
+          absl::StrCat(r.method, " ", r.path, " q=", r.query, " form=", form,
+                       " x=", r.Header("X-Probe"))};
+}
+
+// A client that connects, sends half a request line and then nothing.
+int StalledClient(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  const char partial[] = "GET /slow HT";
+  EXPECT_GT(::send(fd, partial, sizeof(partial) - 1, 0), 0);
+  return fd;
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void Start(ServerOptions o) {
+    o.listen_address = "127.0.0.1";
+    ASSERT_TRUE(server_.Start(o).ok());
+    target_ = absl::StrCat("127.0.0.1:", server_.port());
+  }
+  Server server_{Echo};
+  std::string target_;
+};
+
+TEST_F(HttpServerTest, AnswersOnTheConfiguredAddressAndAFreePort) {
+  Start({});
+  EXPECT_GT(server_.port(), 0);
+  absl::StatusOr<ClientResponse> r = Fetch({.host_port = target_,
+                                            .path = "/a/b?x=1",
+                                            .headers = {{"X-Probe", "7"}}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "GET /a/b q=x=1 form= x=7");
+  EXPECT_EQ(r->headers["cache-control"], "no-store");
+}
+
+TEST_F(HttpServerTest, StalledConnectionsDoNotBlockOthers) {
+  ServerOptions o;
+  o.threads = 4;
+  Start(o);
+  // Fewer stalled clients than workers: the next request is answered at
+  // once, not after the 5 s read timeout.
+  std::vector<int> stalled;
+  for (int i = 0; i < 3; ++i) stalled.push_back(StalledClient(server_.port()));
+  const absl::Time start = absl::Now();
+  absl::StatusOr<std::string> body = Get(target_, "/quick", 4000);
+  ASSERT_TRUE(body.ok()) << body.status();
+  EXPECT_EQ(*body, "GET /quick q= form= x=");
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  for (int fd : stalled) ::close(fd);
+}
+
+TEST_F(HttpServerTest, FormPostsOnlyWhenAcceptedAndOnlyFromTheBody) {
+  ServerOptions o;
+  o.accept_post = true;
+  Start(o);
+  absl::StatusOr<ClientResponse> r = Fetch({.host_port = target_,
+                                            .method = "POST",
+                                            .path = "/login?token=from-url",
+                                            .form = {{"token", "a b&c"}}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->body, "POST /login q=token=from-url form=token=a b&c; x=");
+}
+
+TEST(HttpServerPostTest, PostIsRefusedUnlessAccepted) {
+  Server server(Echo);
+  ASSERT_TRUE(server.Start({.listen_address = "127.0.0.1"}).ok());
+  absl::StatusOr<ClientResponse> r =
+      Fetch({.host_port = absl::StrCat("127.0.0.1:", server.port()),
+             .method = "POST",
+             .form = {{"a", "b"}}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_NE(r->status, 200);
+}
+
+TEST_F(HttpServerTest, ATooLargeBodyIs413) {
+  ServerOptions o;
+  o.accept_post = true;
+  o.max_body_bytes = 100;
+  Start(o);
+  absl::StatusOr<ClientResponse> r =
+      Fetch({.host_port = target_,
+             .method = "POST",
+             .form = {{"token", std::string(200, 'x')}}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(HttpServerTest, ABusyPortIsAnErrorNamingTheSettings) {
+  Start({});
+  Server second(Echo);
+  absl::Status s = second.Start({.listen_address = "127.0.0.1",
+                                 .port = server_.port(),
+                                 .settings = "--metrics-port"});
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(),
+            absl::StrCat("cannot listen on 127.0.0.1 port ", server_.port(),
+                         " (in use, or not an address of this host; check "
+                         "--metrics-port)"));
+}
+
+TEST(HttpServerAddressTest, AnAddressThatIsNotThisHostsIsAnError) {
+  Server server(Echo);
+  absl::Status s = server.Start({.listen_address = "192.0.2.1"});
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
+}
+
+TEST(HttpServerTlsTest, AnUnreadableCertificateIsAnErrorNamingTheFiles) {
+  Server server(Echo);
+  absl::Status s = server.Start({.listen_address = "127.0.0.1",
+                                 .tls_cert_file = "/nonexistent/server.crt",
+                                 .tls_key_file = "/nonexistent/server.key"});
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "cannot serve HTTPS with certificate /nonexistent/server.crt and "
+            "key /nonexistent/server.key (check --tls-cert / --tls-key)");
+}
+
+TEST(HttpServerAddressTest, GetOfANon200IsAnError) {
+  Server server([](const Request&) {
+    return Response{503, "text/plain", "x"};
+  });
+  ASSERT_TRUE(server.Start({.listen_address = "127.0.0.1"}).ok());
+  absl::StatusOr<std::string> body =
+      Get(absl::StrCat("127.0.0.1:", server.port()), "/readyz", 2000);
+  EXPECT_EQ(body.status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace lov::http
