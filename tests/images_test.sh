@@ -117,7 +117,7 @@ dashboard=0
 for _ in $(seq 1 20); do
   # HTTPS with the service certificate; without a session the sign-in page.
   page="$(curl -s --max-time 5 --cacert "${run_dir}/certs/ca.crt" "https://127.0.0.1:${ports[10]}/" || true)"
-  if grep -q '<title>LOV operations dashboard</title>' <<<"${page}"; then
+  if grep -Eq '<title>LOV operations dashboard(: sign in)?</title>' <<<"${page}"; then
     dashboard=1
     break
   fi
