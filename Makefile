@@ -6,7 +6,8 @@ JOBS ?= $(shell nproc)
 # Tests mostly wait on Kafka, Redis and child processes; run more at once.
 TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
 
-.PHONY: all install configure build test run images run-images stop status clean format
+.PHONY: all install configure build test run images run-images stop status clean format \
+	sanitize fuzz chaos
 
 all: build
 
@@ -21,6 +22,30 @@ build: configure
 
 test: build
 	cd $(BUILD_DIR) && ctest -j $(TEST_JOBS) --output-on-failure
+
+# The unit tests (and the fuzz corpora) under AddressSanitizer and
+# UndefinedBehaviorSanitizer, in their own build dir (docs/fuzzing.md).
+SANITIZE_DIR ?= build-sanitize
+sanitize: install
+	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DCMAKE_CXX_FLAGS=-O1 -DLOV_SANITIZE=ON
+	cmake --build $(SANITIZE_DIR) -j $(JOBS) --target lov_all_unit_tests \
+	  lov_fuzz_targets
+	cd $(SANITIZE_DIR) && ctest -L unit -j $(JOBS) --output-on-failure
+
+# Every fuzz target for FUZZ_RUNS executions (or FUZZ_SECONDS each, if
+# set), one after another, built with clang in build-fuzz (docs/fuzzing.md).
+FUZZ_RUNS ?= 10000000
+FUZZ_SECONDS ?= 0
+fuzz: install
+	fuzz/fuzz.sh --runs $(FUZZ_RUNS) --seconds $(FUZZ_SECONDS) --jobs $(JOBS)
+
+# The chaos suite's long schedule (docs/reliability.md): every fault, round
+# after round, for CHAOS_MINUTES under the simulator's load, then the checks
+# from Kafka. The short schedule: LOV_CHAOS=1 ctest -L chaos.
+CHAOS_MINUTES ?= 30
+chaos: build
+	tests/chaos/run.sh --build-dir=$(BUILD_DIR) --minutes=$(CHAOS_MINUTES)
 
 run: build
 	LOV_BUILD_DIR=$(abspath $(BUILD_DIR)) deploy/local/run.sh

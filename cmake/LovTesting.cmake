@@ -23,7 +23,12 @@ function(lov_unit_test target)
   target_link_libraries(${target} PRIVATE ${ARG_LIBS} GTest::gmock GTest::gtest_main)
   # Header-only helpers shared by every test (status_matchers.h, ...).
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
-  gtest_discover_tests(${target} DISCOVERY_MODE PRE_TEST)
+  # Label "unit": the sanitizer build (make sanitize) runs this label.
+  gtest_discover_tests(${target} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
+  if(NOT TARGET lov_all_unit_tests)
+    add_custom_target(lov_all_unit_tests)
+  endif()
+  add_dependencies(lov_all_unit_tests ${target})
 endfunction()
 
 add_test(NAME stack_up COMMAND env LOV_RUN_DIR=${LOV_TEST_RUN_DIR}

@@ -17,7 +17,9 @@ set -euo pipefail
 # verifies and signs the OIDC bearer tokens (platform/lov/platform/auth).
 # openssl (the command) makes the local CA and certificates (deploy/local/certs.sh).
 # libcpp-httplib-dev serves metrics, probes and the console's dashboard (HTTPS too).
-PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcjose-dev libcurl4-openssl-dev libjansson-dev libssl-dev libcpp-httplib-dev openssl chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven buildah podman runc debootstrap python3 python3-yaml"
+# clang with libfuzzer-14-dev (the libFuzzer of Debian 12's clang, version 14)
+# builds the fuzz targets (fuzz/fuzz.sh, make fuzz).
+PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcjose-dev libcurl4-openssl-dev libjansson-dev libssl-dev libcpp-httplib-dev clang libfuzzer-14-dev openssl chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven buildah podman runc debootstrap python3 python3-yaml"
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"

@@ -29,23 +29,16 @@ cleanup() {
 trap cleanup EXIT
 
 # --- 1. the demo ----------------------------------------------------------------------
-mapfile -t ports < <("${STACK}" free-ports 16)
-if ((${#ports[@]} != 16)); then
+# shellcheck source=tests/support/run_ports.sh
+. "${REPO_ROOT}/tests/support/run_ports.sh"
+if ! export_free_run_ports "${STACK}"; then
   fail "no free ports"
   finish
 fi
 # The ctest environment of the integration tests lets calls in; make run does not.
 unset LOV_INSECURE_NO_AUTH LOV_TOKEN LOV_TOKEN_FILE LOV_DEV_ISSUER_KEY
 export LOV_BUILD_DIR="${BUILD_DIR}" LOV_RUN_DIR="${run_dir}" LOV_RUN_DETACH=1 \
-  LOV_SIM_ARGS="--clients=60 --threads=4" LOV_REDIS_PORT="${ports[13]}" \
-  LOV_KAFKA_PORT="${ports[14]}" LOV_KAFKA_CONTROLLER_PORT="${ports[15]}" \
-  LOV_AUDIT_GRPC_PORT="${ports[0]}" LOV_AUDIT_METRICS_PORT="${ports[1]}" \
-  LOV_REGISTRY_GRPC_PORT="${ports[2]}" LOV_REGISTRY_METRICS_PORT="${ports[3]}" \
-  LOV_CHOICE_GRPC_PORT="${ports[4]}" LOV_CHOICE_METRICS_PORT="${ports[5]}" \
-  LOV_VISITS_GRPC_PORT="${ports[6]}" LOV_VISITS_METRICS_PORT="${ports[7]}" \
-  LOV_SETTLEMENT_GRPC_PORT="${ports[8]}" LOV_SETTLEMENT_METRICS_PORT="${ports[9]}" \
-  LOV_CONSOLE_GRPC_PORT="${ports[10]}" LOV_CONSOLE_METRICS_PORT="${ports[11]}" \
-  LOV_CONSOLE_HTTP_PORT="${ports[12]}"
+  LOV_SIM_ARGS="--clients=60 --threads=4"
 if "${REPO_ROOT}/deploy/local/run.sh" >"${run_dir}/run.out" 2>&1; then
   pass "run.sh exited 0"
 else

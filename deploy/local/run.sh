@@ -83,7 +83,7 @@ command_for() { # NAME BINARY -> the array CMD
     CMD=(podman run --rm --replace --name "lov-${1}-$$" --label "lov.run-dir=${RUN_DIR}"
       --network host --read-only --user 10001:10001 --stop-timeout 30
       -v "${IMAGE_CERTS}:${LOV_CERTS_DIR}:ro" -v "${DEV_JWKS}:${DEV_JWKS}:ro" -e LOV_TLS_CA -e LOV_TLS_CLIENT_CERT -e LOV_TLS_CLIENT_KEY
-      -e LOV_PNR_HMAC_KEY -e LOV_PROVIDER_ID_KEY "localhost/lov-${1}:${IMAGE_TAG}")
+      -e LOV_PNR_HMAC_KEY -e LOV_PNR_ENCRYPTION_KEY_FILE -e LOV_PROVIDER_ID_KEY "localhost/lov-${1}:${IMAGE_TAG}")
   else
     CMD=("${BUILD_DIR}/${2}")
   fi
@@ -134,6 +134,18 @@ else
   AUTH_FLAGS=("--insecure-no-auth=false" "--oidc-jwks-file=${DEV_JWKS}" "--oidc-issuer=lov-dev-issuer") # auth::DevIssuer::kIssuer
 fi
 
+# A secret key file of 64 hex digits, made once per run dir (what it keys
+# lives on in Kafka).
+new_key_file() { # FILE
+  [[ -s $1 ]] && return 0
+  mkdir -p "$(dirname "$1")"
+  (umask 077 && openssl rand -hex 32 >"$1")
+}
+# choice's key-encryption key of the clients' data keys (docs/security.md,
+# "Personnummer hygiene"), read from a file as from a mounted Secret.
+PNR_ENCRYPTION_KEY="${RUN_DIR}/service-keys/choice-pnr-encryption.key"
+new_key_file "${PNR_ENCRYPTION_KEY}"
+
 # The containers run as uid 10001, which cannot read the keys (0600, ours):
 # they get a copy of what they use, owned by 10001 (the simulator: the
 # issuer's key too).
@@ -147,6 +159,8 @@ if [[ ${RUN_FROM} == images ]]; then
     cp -p "${LOV_CERTS_DIR}/${f}" "${IMAGE_CERTS}/${f}"
   done
   cp -p "${DEV_ISSUER_KEY}" "${IMAGE_CERTS}/dev-issuer.jwk"
+  cp -p "${PNR_ENCRYPTION_KEY}" "${IMAGE_CERTS}/choice-pnr-encryption.key"
+  PNR_ENCRYPTION_KEY="${LOV_CERTS_DIR}/choice-pnr-encryption.key"
   cp -rp "${LOV_SECRETS_DIR}/kafka" "${LOV_SECRETS_DIR}/redis" "${IMAGE_CERTS}/"
   "${as_owner[@]}" chown -R 10001:10001 "${IMAGE_CERTS}"
   SIM_ISSUER_KEY="${LOV_CERTS_DIR}/dev-issuer.jwk"
@@ -183,18 +197,16 @@ credential_flags() { # NAME -> the array CREDENTIAL_FLAGS
 # in Kafka, and given only to the service that needs it, in its environment
 # (never on a command line, which others can read in ps).
 service_key() { # NAME -> exports the key NAME needs, no other
-  unset LOV_PNR_HMAC_KEY LOV_PROVIDER_ID_KEY
+  unset LOV_PNR_HMAC_KEY LOV_PROVIDER_ID_KEY LOV_PNR_ENCRYPTION_KEY_FILE
   local var file="${RUN_DIR}/service-keys/${1}.key"
   case "$1" in
     choice) var=LOV_PNR_HMAC_KEY ;;
     registry) var=LOV_PROVIDER_ID_KEY ;;
     *) return 0 ;;
   esac
-  if [[ ! -s ${file} ]]; then
-    mkdir -p "${RUN_DIR}/service-keys"
-    (umask 077 && openssl rand -hex 32 >"${file}")
-  fi
+  new_key_file "${file}"
   export "${var}=$(<"${file}")"
+  [[ $1 != choice ]] || export LOV_PNR_ENCRYPTION_KEY_FILE="${PNR_ENCRYPTION_KEY}"
 }
 
 started=()
@@ -236,7 +248,7 @@ for line in "${SERVICES[@]}"; do
   fi
 done
 
-unset LOV_PNR_HMAC_KEY LOV_PROVIDER_ID_KEY
+unset LOV_PNR_HMAC_KEY LOV_PROVIDER_ID_KEY LOV_PNR_ENCRYPTION_KEY_FILE
 
 echo
 echo "LOV choice platform is up."

@@ -1,39 +1,46 @@
 // The choice service: names its parts; lov::ServiceMain does the wiring.
 #include "lov/choice/adapters/choice_projections.h"
 #include "lov/choice/adapters/kafka_choice_publisher.h"
+#include "lov/choice/adapters/key_encryption_key.h"
+#include "lov/choice/adapters/reservation_sweep.h"
 #include "lov/choice/api/choice_grpc.h"
 #include "lov/choice/app/daily_runner.h"
+#include "lov/choice/app/personnummer_vault.h"
 #include "lov/platform/secret_key.h"
 #include "lov/platform/service_main.h"
 
 namespace lov::choice {
 
 std::string pnr_key;
+absl::StatusOr<PersonnummerVault> vault = absl::UnknownError("not read");
 bool run_due_allocations = true;
 
 void Flags(Config& c) {
   pnr_key = ReadSecretKey(c, PersonnummerKey::kFlag,
                           PersonnummerKey::kDevelopmentKey);
+  vault = PersonnummerVault::Create(ReadKeyEncryptionKey(c));
   run_due_allocations = c.Bool("run-due-allocations", true);
 }
 
 absl::Status Wire(ServiceContext& ctx) {
   const std::string topic = ctx.Topic(topics::kChoiceEvents);
-  const std::string registry = ctx.Topic(topics::kRegistryEvents);
-  auto* store = ctx.Make<RedisChoiceStore>(ctx.redis(), ctx.KeyPrefix());
-  auto* publisher = ctx.Make<KafkaChoicePublisher>(ctx.producer(), topic);
+  const std::string keys = ctx.Topic(kChoiceKeysTopic);
+  if (absl::Status s = EnsureKeyTopic(ctx.settings(), keys); !s.ok()) return s;
+  if (!vault.ok()) return vault.status();
+  auto* store =
+      ctx.Make<RedisChoiceStore>(ctx.redis(), ctx.KeyPrefix(), &*vault);
+  auto* publisher = ctx.Make<KafkaChoicePublisher>(ctx.producer(), topic, keys);
   auto* app = ctx.Make<ChoiceApp>(store, publisher, ctx.clock(),
-                                  PersonnummerKey(pnr_key));
+                                  PersonnummerKey(pnr_key), &*vault);
   ctx.Serve(ctx.Make<ChoiceGrpc>(app, ctx.pool()),
             "lov.choice.v1.ChoiceService");
   const std::string ready = store->ReadyKey();
-  ctx.Project("state", {registry, topic}, ready, StateProjection(store));
+  const std::string registry = ctx.Topic(topics::kRegistryEvents);
+  ctx.Project("state", {registry, topic, keys}, ready, StateProjection(store));
   ctx.Project("reactions", {registry}, ready, RegistryReactions(app));
-  if (run_due_allocations) {
-    auto* daily = ctx.Make<DailyRunner>(ctx.clock(), DueAllocations(app));
-    ctx.OnServing([daily] { daily->Start(); });
-    ctx.OnShutdown([daily] { daily->Stop(); });
-  }
+  if (absl::Status s = SweepReservations(ctx, store, topic); !s.ok()) return s;
+  auto* daily = ctx.Make<DailyRunner>(ctx.clock(), DueAllocations(app));
+  if (run_due_allocations) ctx.RunWhileServing(daily);
   return absl::OkStatus();
 }
 

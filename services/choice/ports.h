@@ -13,11 +13,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "lov/choice/domain/allocation.h"
 #include "lov/choice/domain/eligibility.h"
 #include "lov/choice/v1/choice.pb.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/requests.h"
+#include "lov/platform/topic_end.h"
 #include "lov/registry/v1/events.pb.h"
 #include "lov/registry/v1/registry.pb.h"
 
@@ -26,16 +28,41 @@ namespace lov::choice {
 using ::lov::RequestRecord;
 
 using ::lov::AggregateLock;
+using ::lov::TopicEnd;
 
-// A capacity slot taken before the assignment event is published, so that
-// it can be given back if the publish fails.
+// How long a capacity slot may stay pending without its event: twice the
+// longest a publish can take, so that when it has passed the publish has
+// ended either way and its event, if any, is in the log.
+inline const absl::Duration kReservationExpiry = 2 * kPublishLease;
+
+// Who takes a capacity slot, for which command, and until when it may stay
+// pending.
+struct ReservationTag {
+  std::string owner;       // the instance that took it (for the logs)
+  std::string request_id;  // the command whose event makes it permanent
+  absl::Time expires;
+};
+
+// A capacity slot taken before the assignment event is published. It is
+// pending (and counts against the caps) until an event of the client that
+// holds or frees that slot is applied, which settles it. Release gives it
+// back only while it is still pending and still the one `token` took.
 struct Reservation {
   std::string provider_id;
   std::string zone_id;
   std::string client_id;
-  // The client's slot score and minutes before, or nullopt if it held none.
-  std::optional<std::string> previous_score;
-  std::optional<std::string> previous_minutes;
+  // Names the taking. A slot already pending for another command keeps that
+  // command's token and expiry (later one of the two): releasing a
+  // reservation that joined it then gives nothing back.
+  std::string token;
+  absl::Time expires;
+};
+
+// A pending reservation as stored.
+struct PendingReservation {
+  Reservation reservation;
+  std::string owner;
+  std::string request_id;
 };
 
 struct DueCase {
@@ -63,10 +90,10 @@ class ChoiceStore {
       const std::string& client_id) = 0;
   virtual absl::StatusOr<std::optional<std::string>> FindClientByHmac(
       const std::string& personnummer_hmac) = 0;
-  // The plaintext number, for display; never in an event, so a state
-  // rebuild loses it (see docs/choice.md).
-  virtual absl::Status RememberPersonnummer(
-      const std::string& client_id, const std::string& personnummer) = 0;
+  // Keeps a client's wrapped data key (from the key topic); the client's
+  // personnummer is decrypted for display once both the key and its
+  // ClientRegistered are applied, in either order. Idempotent.
+  virtual absl::Status ApplyDataKey(const v1::ChoiceKeyEvent& event) = 0;
   virtual absl::StatusOr<std::optional<v1::ChoicePolicy>> GetPolicy() = 0;
   virtual absl::StatusOr<std::optional<RequestRecord>> GetRequest(
       const std::string& request_id) = 0;
@@ -86,27 +113,33 @@ class ChoiceStore {
       const std::string& provider_id, const std::string& zone_id,
       absl::CivilDay day) = 0;
   // Slot holders per provider in the zone on `day`, and their granted
-  // minutes a month.
+  // minutes a month, leaving out `except_client_id` (a client's own slot,
+  // e.g. one still pending from its earlier attempt, never counts against
+  // it: Reserve lets it keep that slot; "" = nobody left out).
   virtual absl::StatusOr<std::map<std::string, Occupancy>> Occupied(
       const std::vector<std::string>& provider_ids, const std::string& zone_id,
-      absl::CivilDay day) = 0;
+      absl::CivilDay day, const std::string& except_client_id) = 0;
   // Applies one event; idempotent (an event whose aggregate version is not
   // newer than the stored one changes nothing).
   virtual absl::Status Apply(const v1::ChoiceEvent& event) = 0;
 
   // Atomically takes a slot with the provider in the zone from `from` for a
   // client granted `minutes` a month there, if fewer than
-  // limits.max_clients clients hold one then and their minutes plus
-  // `minutes` stay within limits.max_minutes (-1: no limit), across every
-  // replica. FAILED_PRECONDITION naming the cap when full. A client already
-  // holding a slot from `from` keeps it.
-  virtual absl::StatusOr<Reservation> Reserve(const std::string& provider_id,
-                                              const std::string& zone_id,
-                                              const std::string& client_id,
-                                              absl::CivilDay from,
-                                              SlotLimits limits,
-                                              int64_t minutes) = 0;
-  virtual absl::Status Release(const Reservation& reservation) = 0;
+  // limits.max_clients clients hold one then (pending or settled) and their
+  // minutes plus `minutes` stay within limits.max_minutes (-1: no limit),
+  // across every replica. FAILED_PRECONDITION naming the cap when full. A
+  // client already holding a slot from `from` keeps it. The slot is pending
+  // under `tag` until an event of the client settles it.
+  virtual absl::StatusOr<Reservation> Reserve(
+      const std::string& provider_id, const std::string& zone_id,
+      const std::string& client_id, absl::CivilDay from, SlotLimits limits,
+      int64_t minutes, const ReservationTag& tag) = 0;
+  // Gives a pending slot back (the client's slot as it was before); false
+  // when there was nothing to give back (settled, or not this taking's).
+  virtual absl::StatusOr<bool> Release(const Reservation& reservation) = 0;
+  // Pending reservations whose expiry is at or before `now`.
+  virtual absl::StatusOr<std::vector<PendingReservation>> ExpiredReservations(
+      absl::Time now) = 0;
 
   // Serialises commands on one aggregate, across replicas.
   virtual absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
@@ -118,6 +151,8 @@ class EventPublisher {
   virtual ~EventPublisher() = default;
   // Returns once every event is durably in Kafka, in order per key.
   virtual absl::Status Publish(const std::vector<v1::ChoiceEvent>& events) = 0;
+  // Returns once the client's data key is durably on the key topic.
+  virtual absl::Status PublishKey(const v1::ChoiceKeyEvent& event) = 0;
 };
 
 }  // namespace lov::choice

@@ -24,6 +24,9 @@ struct ServiceHealth {
   std::string metrics_address;  // host:port
   bool up = false;              // /metrics answered
   bool serving = false;         // lov_serving == 1
+  // What the service itself cannot reach (lov_dependency_up == 0):
+  // "kafka", "redis"; it is not serving meanwhile.
+  std::vector<std::string> dependencies_down;
   std::string error;
   std::vector<GroupHealth> groups;
 };

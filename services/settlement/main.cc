@@ -1,6 +1,7 @@
 // The settlement service: names its parts; lov::ServiceMain does the wiring.
 #include "lov/platform/service_main.h"
 #include "lov/platform/topics.h"
+#include "lov/settlement/adapters/kafka_own_events.h"
 #include "lov/settlement/adapters/kafka_settlement_publisher.h"
 #include "lov/settlement/adapters/redis_settlement_store.h"
 #include "lov/settlement/api/settlement_grpc.h"
@@ -20,7 +21,8 @@ absl::Status Wire(ServiceContext& ctx) {
   auto* store = ctx.Make<RedisSettlementStore>(ctx.redis(), ctx.KeyPrefix());
   auto* app = ctx.Make<SettlementApp>(
       store, ctx.Make<KafkaSettlementPublisher>(ctx.producer(), topic),
-      ctx.clock(), sources_part_bytes);
+      ctx.Make<KafkaOwnEvents>(ctx.settings().kafka(), topic), ctx.clock(),
+      sources_part_bytes);
   ctx.Serve(ctx.Make<SettlementGrpc>(app, ctx.pool()),
             "lov.settlement.v1.SettlementService");
   auto* projector = ctx.Make<Projector>(store);

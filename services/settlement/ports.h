@@ -4,6 +4,7 @@
 // The small interfaces the settlement's application layer needs; adapters/
 // implements them on Redis and Kafka.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,12 @@ namespace lov::settlement {
 namespace v1 = ::lov::settlement::v1;
 
 using ::lov::AggregateLock;
+
+// An approval on its way to the event log (see PutPendingApproval).
+struct PendingApproval {
+  std::string attempt;  // unique per decision, so only its own is dropped
+  std::string request_id;
+};
 
 // Settlement's serving state: its inputs projected from the registry,
 // choice and visits topics, and its own records (rate tables, the listing
@@ -88,6 +95,22 @@ class SettlementStore {
   virtual absl::Status DropSourcesParts(const std::string& statement_id) = 0;
   virtual absl::StatusOr<std::optional<v1::Statement>> Approved(
       const std::string& provider_id, const std::string& period) = 0;
+  // An approval whose events are being published: written under the
+  // statement's lock before they go to Kafka, dropped when the approval is
+  // applied (PutApproved) or surely not stored. While it is there and the
+  // statement is not approved, the approval may be in the log but not yet
+  // in this state. ABORTED if another attempt's record is there.
+  virtual absl::Status PutPendingApproval(const std::string& statement_id,
+                                          const PendingApproval& pending) = 0;
+  virtual absl::StatusOr<std::optional<PendingApproval>> GetPendingApproval(
+      const std::string& statement_id) = 0;
+  // Drops the record only if it is still `attempt`'s.
+  virtual absl::Status DropPendingApproval(const std::string& statement_id,
+                                           const std::string& attempt) = 0;
+  // What a request id was used for, kept when its event is applied.
+  virtual absl::Status RecordRequest(const v1::SettlementEvent& event) = 0;
+  virtual absl::StatusOr<std::optional<RequestRecord>> GetRequest(
+      const std::string& request_id) = 0;
   virtual absl::StatusOr<bool> IsApproved(const std::string& provider_id,
                                           const std::string& period) = 0;
   // The latest period approved for any provider, "" if none.
@@ -114,6 +137,19 @@ class EventPublisher {
   // Returns once every event is durably in Kafka, in order.
   virtual absl::Status Publish(
       const std::vector<v1::SettlementEvent>& events) = 0;
+};
+
+// Settlement's own topic, read as a subscriber would: how an approval the
+// state does not show yet is looked up in the log itself.
+class OwnEvents {
+ public:
+  virtual ~OwnEvents() = default;
+  // Hands `handle` every event about `aggregate_id` in the topic up to its
+  // end as of the call, in order.
+  virtual absl::Status Read(
+      const std::string& aggregate_id,
+      const std::function<absl::Status(const v1::SettlementEvent&)>&
+          handle) = 0;
 };
 
 }  // namespace lov::settlement

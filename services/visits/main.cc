@@ -2,6 +2,7 @@
 #include "lov/platform/ids.h"
 #include "lov/platform/log.h"
 #include "lov/platform/service_main.h"
+#include "lov/platform/topic_end.h"
 #include "lov/platform/topics.h"
 #include "lov/visits/adapters/kafka_visit_publisher.h"
 #include "lov/visits/adapters/state_projection.h"
@@ -17,7 +18,8 @@ absl::Status Wire(ServiceContext& ctx) {
   const StateTopics topics = StateTopics::In(ctx.settings());
   auto topic_end = KafkaTopicEnd::Create(ctx.settings().kafka(), topics.own);
   if (!topic_end.ok()) return topic_end.status();
-  auto* store = ctx.Make<RedisVisitStore>(ctx.redis(), ctx.KeyPrefix());
+  auto* store =
+      ctx.Make<RedisVisitStore>(ctx.redis(), ctx.KeyPrefix(), topics.own);
   auto* app = ctx.Make<VisitsApp>(
       store, ctx.Make<KafkaVisitPublisher>(ctx.producer(), topics.own),
       ctx.Keep(std::move(*topic_end)), ctx.clock(), settings.limits, NewUuid());
@@ -26,8 +28,7 @@ absl::Status Wire(ServiceContext& ctx) {
   ctx.Serve(ctx.Make<VisitsGrpc>(app, ctx.pool(), settings.upload_batch_size),
             "lov.visits.v1.VisitsService");
   auto* keeper = ctx.Make<ReservationKeeper>(app);
-  ctx.OnServing([keeper] { keeper->Start(); });
-  ctx.OnShutdown([keeper] { keeper->Stop(); });
+  ctx.RunWhileServing(keeper);
   ctx.Project("state", topics.All(), store->ReadyKey(),
               ApplyToState(store, topics));
   return absl::OkStatus();

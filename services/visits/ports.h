@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "lov/platform/requests.h"
+#include "lov/platform/topic_end.h"
 #include "lov/visits/domain/visit_rules.h"
 #include "lov/visits/v1/events.pb.h"
 #include "lov/visits/v1/visits.pb.h"
@@ -147,11 +148,7 @@ class EventPublisher {
 };
 
 // The end of the own topic, per partition.
-class TopicEnd {
- public:
-  virtual ~TopicEnd() = default;
-  virtual absl::StatusOr<std::map<int32_t, int64_t>> HighWatermarks() = 0;
-};
+using ::lov::TopicEnd;
 
 }  // namespace lov::visits
 

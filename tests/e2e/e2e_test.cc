@@ -333,6 +333,7 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
     approve.set_period("2025-03");
     approve.set_expected_digest(preview.digest());
     approve.set_approved_by("controller");
+    approve.set_request_id("approve-" + provider);
     stl::Statement approved;
     s = settlement_->ApproveStatement(Ctx().get(), approve, &approved);
     ASSERT_TRUE(s.ok()) << s.error_message();

@@ -39,15 +39,17 @@ class KafkaTest : public ::testing::Test {
   }
 
   std::unique_ptr<EventConsumer> Consume(EventHandler handler,
-                                         DedupeStore* dedupe = nullptr) {
+                                         DedupeStore* dedupe = nullptr,
+                                         OffsetStore* offsets = nullptr,
+                                         std::string group = "") {
     ConsumerSettings s;
     s.kafka = Stack().kafka("kafka-test");
-    s.group_id = UniqueName("group");
+    s.group_id = group.empty() ? UniqueName("group") : group;
     s.topics = {topic_};
     s.dead_letter_topic = dlq_;
     s.max_backoff = absl::Milliseconds(200);
-    auto c =
-        EventConsumer::Create(s, producer_.get(), dedupe, std::move(handler));
+    auto c = EventConsumer::Create(s, producer_.get(), dedupe,
+                                   std::move(handler), offsets);
     EXPECT_TRUE(c.ok()) << c.status();
     (*c)->Start();
     return std::move(*c);
@@ -102,6 +104,69 @@ TEST_F(KafkaTest, SameEventIdTwiceIsHandledOnce) {
   consumer->Stop();
   EXPECT_EQ(ticks.load(), 1);
   EXPECT_EQ(consumer->duplicates(), 1);
+}
+
+// The state's own offsets, not the group's committed ones, say where a
+// consumer starts: a Redis that lost its last writes (here: its offsets set
+// back by hand, as an AOF losing its last second would) gets those events
+// again although the group committed past them.
+TEST_F(KafkaTest, StartsFromTheOffsetsStoredWithTheState) {
+  auto redis = Stack().ConnectRedis();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  RedisOffsetStore offsets(redis->get(), UniqueName("it:offsets"));
+  std::vector<CloudEvent> sent;
+  for (int i = 0; i < 5; ++i) {
+    // One key: one partition, in order.
+    sent.push_back(MakeEvent("/lov/test", "se.lov.test.v1.ticked", "agg-o",
+                             "google.protobuf.Timestamp", TimestampBody(i)));
+  }
+  ASSERT_TRUE(producer_->PublishAll(topic_, sent).ok());
+  const std::string group = UniqueName("group");
+
+  std::mutex mu;
+  std::vector<int64_t> seen;
+  int32_t partition = -1;
+  auto handler = [&](const CloudEvent& e) {
+    google::protobuf::Timestamp ts;
+    EXPECT_TRUE(ts.ParseFromString(e.data));
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(ts.seconds());
+    partition = e.partition;
+    return absl::OkStatus();
+  };
+  auto first = Consume(handler, nullptr, &offsets, group);
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.size() == 5;
+  }));
+  first->Stop();  // commits offset 5 to the group, saves 5 with the state
+  absl::StatusOr<std::optional<int64_t>> saved =
+      offsets.Load(topic_, partition);
+  ASSERT_TRUE(saved.ok()) << saved.status();
+  ASSERT_TRUE(saved->has_value());
+  const int64_t end = **saved;
+
+  // A state that lost its last two events.
+  RedisOffsetStore lost(redis->get(), UniqueName("it:offsets-lost"));
+  ASSERT_TRUE(lost.Save(topic_, partition, end - 2).ok());
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    seen.clear();
+  }
+  auto second = Consume(handler, nullptr, &lost, group);
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.size() == 2;
+  }));
+  second->Stop();
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(seen, (std::vector<int64_t>{3, 4}));
+  absl::StatusOr<std::optional<int64_t>> now = lost.Load(topic_, partition);
+  ASSERT_TRUE(now.ok() && now->has_value());
+  EXPECT_EQ(**now, end);
+  // Never backwards.
+  ASSERT_TRUE(lost.Save(topic_, partition, 1).ok());
+  EXPECT_EQ(**lost.Load(topic_, partition), end);
 }
 
 TEST_F(KafkaTest, PoisonMessageGoesToDeadLetterTopicWithTheError) {

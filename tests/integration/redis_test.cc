@@ -176,5 +176,81 @@ TEST(RedisPersistenceTest, DataSurvivesARestartThanksToAppendOnlyFile) {
   std::filesystem::remove_all(dir);
 }
 
+// A restart of Redis under a running service (every pooled connection
+// dead, then a second of no Redis at all) is ridden out: the command sent
+// during the outage succeeds once Redis is back, and so does the first one
+// on the old pool; an outage longer than the ride-out is UNAVAILABLE.
+TEST(RedisOutageTest, ARestartIsRiddenOutAndALongOutageIsUnavailable) {
+  std::string dir =
+      std::filesystem::temp_directory_path() / UniqueName("lov-redis-blip");
+  std::filesystem::create_directories(dir);
+  int port = FreePort();
+  ASSERT_NE(port, 0);
+  auto server = std::make_unique<OwnRedis>(dir, port);
+  ASSERT_TRUE(server->Start());
+  auto redis = Connect(server->addr());
+  ASSERT_NE(redis, nullptr);
+  // Several pooled connections, all of which the restart kills.
+  std::vector<std::thread> users;
+  for (int i = 0; i < 4; ++i) {
+    users.emplace_back([&, i] {
+      for (int k = 0; k < 50; ++k) {
+        EXPECT_TRUE(redis->Command({"INCR", absl::StrCat("n", i)}).ok());
+      }
+    });
+  }
+  for (auto& t : users) t.join();
+
+  (void)redis->Command({"SHUTDOWN"});  // with its AOF
+  server->Wait();
+  std::thread restart([&] {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    server = std::make_unique<OwnRedis>(dir, port);
+    EXPECT_TRUE(server->Start());
+  });
+  absl::StatusOr<RedisReply> during = redis->Command({"INCR", "n0"});
+  restart.join();
+  ASSERT_TRUE(during.ok()) << during.status();
+  EXPECT_EQ(during->integer, 51);
+  for (int i = 1; i < 4; ++i) {
+    absl::StatusOr<RedisReply> after =
+        redis->Command({"GET", absl::StrCat("n", i)});
+    ASSERT_TRUE(after.ok()) << after.status();
+    EXPECT_EQ(after->str, "50");
+  }
+
+  (void)redis->Command({"SHUTDOWN", "NOSAVE"});
+  server->Wait();
+  redis->set_ride_out(absl::Milliseconds(300));
+  absl::StatusOr<RedisReply> gone = redis->Command({"GET", "n0"});
+  EXPECT_TRUE(absl::IsUnavailable(gone.status())) << gone.status();
+  server.reset();
+  std::filesystem::remove_all(dir);
+}
+
+// A lease that expired and was taken over cannot be held again: its old
+// holder must not publish. One still held is extended for the publish.
+TEST(RedisLeaseTest, AnExpiredLeaseCannotBeHeldAndALiveOneIsExtended) {
+  auto redis = Stack().ConnectRedis();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  const std::string key = UniqueName("it:lock");
+  auto first = RedisLease::Acquire(redis->get(), key, absl::Milliseconds(100));
+  ASSERT_TRUE(first.ok()) << first.status();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto second = RedisLease::Acquire(redis->get(), key, absl::Seconds(5));
+  ASSERT_TRUE(second.ok()) << second.status();
+
+  absl::Status stale = (*first)->Hold(kPublishLease);
+  EXPECT_TRUE(absl::IsAborted(stale)) << stale;
+  EXPECT_TRUE((*second)->Hold(kPublishLease).ok());
+  absl::StatusOr<RedisReply> ttl = (*redis)->Command({"PTTL", key});
+  ASSERT_TRUE(ttl.ok());
+  EXPECT_GT(ttl->integer, absl::ToInt64Milliseconds(kPublishLease) - 5000);
+  first->reset();  // the stale holder's release leaves the new lease alone
+  absl::StatusOr<RedisReply> still = (*redis)->Command({"EXISTS", key});
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->integer, 1);
+}
+
 }  // namespace
 }  // namespace lov

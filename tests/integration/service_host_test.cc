@@ -7,11 +7,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <thread>
+#include <tuple>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "lov/platform/config.h"
 #include "lov/platform/grpc_channel.h"
+#include "lov/testing/v1/peer.grpc.pb.h"
 #include "test_stack.h"
 
 namespace lov {
@@ -31,7 +34,9 @@ std::string HttpGet(int port, const std::string& path) {
     close(fd);
     return "";
   }
-  std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  // Closed after the answer, not held open until the keep-alive timeout.
+  std::string req =
+      "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   send(fd, req.data(), req.size(), 0);
   std::string out;
   char buf[4096];
@@ -94,6 +99,118 @@ TEST(ServiceHostTest, HealthFollowsStateAndShutdownRunsStepsInOrder) {
   waiter.join();
   EXPECT_EQ(steps,
             (std::vector<std::string>{"consumers closed", "producer flushed"}));
+}
+
+// A watched dependency that goes away takes health (gRPC health of the
+// server and of each service, /readyz, lov_serving) to NOT_SERVING, naming
+// it; liveness stays OK; health is back once the dependency is.
+TEST(ServiceHostTest, HealthIsNotServingWhileADependencyIsUnreachable) {
+  CommonSettings settings = HostSettings("deps-test");
+  std::atomic<bool> redis_up{true};
+  ServiceHost host(settings);
+  // A service whose methods are all unimplemented: only its health counts.
+  testing::v1::PeerService::CallbackService peer;
+  host.Register(&peer, "lov.testing.v1.PeerService");
+  host.WatchDependencies(
+      {{"kafka", [] { return absl::OkStatus(); }},
+       {"redis",
+        [&] {
+          return redis_up ? absl::OkStatus()
+                          : absl::UnavailableError("connection refused");
+        }}},
+      absl::Milliseconds(20));
+  ASSERT_TRUE(host.Start().ok());
+  host.SetServing(true);
+  auto stub = Health::NewStub(
+      OpenChannel("127.0.0.1:" + std::to_string(host.grpc_port()),
+                  testing::Stack().Client()));
+  auto state = [&] {
+    return std::make_tuple(Check(*stub, ""),
+                           Check(*stub, "lov.testing.v1.PeerService"),
+                           HttpGet(host.metrics_port(), "/readyz"));
+  };
+  ASSERT_TRUE(testing::Eventually(
+      [&] { return std::get<0>(state()) == HealthCheckResponse::SERVING; },
+      absl::Seconds(5)));
+
+  redis_up = false;
+  ASSERT_TRUE(testing::Eventually(
+      [&] { return std::get<0>(state()) == HealthCheckResponse::NOT_SERVING; },
+      absl::Seconds(5)));
+  auto [overall, service, readyz] = state();
+  EXPECT_EQ(service, HealthCheckResponse::NOT_SERVING);
+  EXPECT_NE(readyz.find("503"), std::string::npos) << readyz;
+  EXPECT_NE(readyz.find("not serving: redis unreachable (connection refused)"),
+            std::string::npos)
+      << readyz;
+  EXPECT_NE(HttpGet(host.metrics_port(), "/healthz").find("200 OK"),
+            std::string::npos);
+  std::string metrics = HttpGet(host.metrics_port(), "/metrics");
+  EXPECT_NE(metrics.find("lov_serving{service=\"deps-test\"} 0"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(
+      metrics.find(
+          "lov_dependency_up{dependency=\"redis\",service=\"deps-test\"} 0"),
+      std::string::npos)
+      << metrics;
+  EXPECT_NE(
+      metrics.find(
+          "lov_dependency_up{dependency=\"kafka\",service=\"deps-test\"} 1"),
+      std::string::npos)
+      << metrics;
+
+  redis_up = true;
+  ASSERT_TRUE(testing::Eventually(
+      [&] { return std::get<0>(state()) == HealthCheckResponse::SERVING; },
+      absl::Seconds(5)));
+  std::tie(overall, service, readyz) = state();
+  EXPECT_EQ(service, HealthCheckResponse::SERVING);
+  EXPECT_NE(readyz.find("200 OK"), std::string::npos) << readyz;
+}
+
+// Reachable dependencies do not make a service serve before it says so
+// (e.g. during its state rebuild).
+TEST(ServiceHostTest, ReachableDependenciesDoNotServeBeforeTheService) {
+  ServiceHost host(HostSettings("deps-start"));
+  std::atomic<int> checks{0};
+  host.WatchDependencies({{"kafka",
+                           [&] {
+                             ++checks;
+                             return absl::OkStatus();
+                           }}},
+                         absl::Milliseconds(20));
+  ASSERT_TRUE(host.Start().ok());
+  auto stub = Health::NewStub(
+      OpenChannel("127.0.0.1:" + std::to_string(host.grpc_port()),
+                  testing::Stack().Client()));
+  ASSERT_TRUE(
+      testing::Eventually([&] { return checks > 2; }, absl::Seconds(5)));
+  EXPECT_EQ(Check(*stub, ""), HealthCheckResponse::NOT_SERVING);
+  EXPECT_NE(HttpGet(host.metrics_port(), "/readyz").find("503"),
+            std::string::npos);
+}
+
+// A message over --grpc-max-receive-bytes is refused before any handler
+// sees it, with the status and both sizes in the message.
+TEST(ServiceHostTest, AnOversizeMessageIsRefusedNamingTheLimit) {
+  CommonSettings settings = HostSettings("size-test");
+  settings.grpc_max_receive_bytes = 1024;
+  ServiceHost host(settings);
+  ASSERT_TRUE(host.Start().ok());
+  host.SetServing(true);
+  auto stub = Health::NewStub(
+      OpenChannel("127.0.0.1:" + std::to_string(host.grpc_port()),
+                  testing::Stack().Client()));
+  grpc::ClientContext ctx;
+  HealthCheckRequest req;
+  req.set_service(std::string(4096, 'x'));
+  HealthCheckResponse resp;
+  grpc::Status s = stub->Check(&ctx, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(s.error_message().find("1024"), std::string::npos)
+      << s.error_message();
+  EXPECT_EQ(Check(*stub, ""), HealthCheckResponse::SERVING);  // still serving
 }
 
 TEST(ServiceHostTest, BusyPortIsAClearError) {

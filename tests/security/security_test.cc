@@ -279,6 +279,7 @@ TEST_F(SecurityTest, OnlyFinanceApprovesAndTheEventNamesWho) {
   approve.set_period(period);
   approve.set_expected_digest(previewed.digest());
   approve.set_approved_by("someone-else-entirely");
+  approve.set_request_id("approve-attendo");
   stl::Statement approved;
   grpc::Status s = settlement->ApproveStatement(
       As(Token(Role::kCaseOfficer, kCaseOfficer)).get(), approve, &approved);

@@ -42,6 +42,7 @@ class OneAnswerServer {
   std::string Url(const std::string& path) const {
     return absl::StrCat("http://127.0.0.1:", port_, path);
   }
+  int port() const { return port_; }
 
  private:
   void Serve() {

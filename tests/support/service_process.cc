@@ -131,11 +131,25 @@ bool Accepts(int port) {
   return ok;
 }
 
+// The file of kTestKeyEncryptionKeyHex, written once per test binary.
+std::string KeyEncryptionKeyFile() {
+  static const std::string path = [] {
+    const std::string p = (std::filesystem::temp_directory_path() /
+                           absl::StrCat("lov-test-kek-", getpid(), ".key"))
+                              .string();
+    std::ofstream(p) << kTestKeyEncryptionKeyHex << "\n";
+    return p;
+  }();
+  return path;
+}
+
 }  // namespace
 
 absl::Status ServiceProcess::Start(absl::Duration timeout) {
-  grpc_port_ = FreePort();
-  metrics_port_ = FreePort();
+  // A restart keeps the ports: clients reconnect to the same address, as
+  // to a restarted pod behind its service.
+  if (grpc_port_ == 0) grpc_port_ = FreePort();
+  if (metrics_port_ == 0) metrics_port_ = FreePort();
   std::vector<std::string> flags = {
       absl::StrCat("--grpc-port=", grpc_port_),
       absl::StrCat("--metrics-port=", metrics_port_),
@@ -154,6 +168,8 @@ absl::Status ServiceProcess::Start(absl::Duration timeout) {
   // them (the services run with sign-in on in some tests).
   std::vector<std::string> env = Stack().CredentialEnv(name);
   env.push_back(absl::StrCat("LOV_PNR_HMAC_KEY=", kTestServiceKey));
+  env.push_back(
+      absl::StrCat("LOV_PNR_ENCRYPTION_KEY_FILE=", KeyEncryptionKeyFile()));
   env.push_back(absl::StrCat("LOV_PROVIDER_ID_KEY=", kTestServiceKey));
   pid_ =
       Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary_), flags, log_path_, env);

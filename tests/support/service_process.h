@@ -26,6 +26,10 @@ int FreePort();
 // LOV_PROVIDER_ID_KEY (registry).
 inline constexpr char kTestServiceKey[] =
     "lov-test-service-key-0123456789abcdef";
+// choice's key-encryption key, in the file every ServiceProcess gets as
+// LOV_PNR_ENCRYPTION_KEY_FILE (64 hex digits, as a mounted Secret holds it).
+inline constexpr char kTestKeyEncryptionKeyHex[] =
+    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 class ServiceProcess {
  public:
@@ -34,7 +38,8 @@ class ServiceProcess {
   ServiceProcess(std::string binary, std::vector<std::string> flags);
   ~ServiceProcess();
 
-  // Starts it and waits until its gRPC health check says SERVING.
+  // Starts it and waits until its gRPC health check says SERVING. Started
+  // again (after Kill or Terminate), it listens on the same ports.
   absl::Status Start(absl::Duration timeout = absl::Seconds(60));
   // SIGTERM and wait: the graceful path. Returns the exit code.
   int Terminate();

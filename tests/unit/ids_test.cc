@@ -55,5 +55,14 @@ TEST(NewUuidTest, UsesAllVariantAndRandomNibbles) {
   EXPECT_EQ(variants, (std::set<char>{'8', '9', 'a', 'b'}));
 }
 
+// Expected values from Python's uuid.uuid5 with the platform's namespace
+// 6b1e0f52-3c8d-4a77-9e21-5dc408b3f619 (an independent implementation of
+// RFC 4122 section 4.3).
+TEST(NameUuidTest, IsTheRfc4122Version5IdOfTheName) {
+  EXPECT_EQ(NameUuid("req-1 fp 0"), "63f0065a-37c9-5ec1-b30b-3c16cdedb889");
+  EXPECT_EQ(NameUuid(""), "b798720d-6ed2-5eb6-8cf8-b34ff3265c6b");
+  EXPECT_NE(NameUuid("req-1 fp 0"), NameUuid("req-1 fp 1"));
+}
+
 }  // namespace
 }  // namespace lov

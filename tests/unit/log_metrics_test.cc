@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "lov/platform/identity_numbers.h"
 #include "lov/platform/log.h"
 #include "lov/platform/metrics.h"
 
@@ -43,6 +44,31 @@ TEST(LogTest, TenDigitPersonnummerIsRedactedToo) {
   std::string line =
       log::Format(log::Level::kInfo, "x", {{"who", "121212+1212"}});
   EXPECT_EQ(line.find("1212+1212"), std::string::npos) << line;
+}
+
+// Found by log_redaction_fuzz: "\x00" before "06060610" was escaped as
+// "\u0000", and "000006060610" in the line is a personnummer (the
+// redaction runs before escaping). Control characters are now U+FFFD.
+TEST(LogTest, EscapingMakesNoPersonnummer) {
+  const std::string line = log::Format(log::Level::kInfo,
+                                       std::string("a\x00"
+                                                   "06060610",
+                                                   10),
+                                       {});
+  EXPECT_FALSE(ContainsPersonnummer(line)) << line;
+  EXPECT_NE(line.find("\"msg\":\"a\uFFFD06060610\""), std::string::npos)
+      << line;
+  // Newlines, tabs and quotes keep their short escapes.
+  EXPECT_NE(log::Format(log::Level::kInfo, "a\n\t\"", {})
+                .find("\"msg\":\"a\\n\\t\\\"\""),
+            std::string::npos);
+}
+
+TEST(LogTest, ANumericFieldThatIsAPersonnummerIsRedacted) {
+  const std::string line = log::Format(log::Level::kInfo, "x",
+                                       {{"n", int64_t{1212121212}}, {"m", 42}});
+  EXPECT_NE(line.find("\"n\":\"[redacted]\""), std::string::npos) << line;
+  EXPECT_NE(line.find("\"m\":42"), std::string::npos) << line;
 }
 
 TEST(MetricsTest, RendersPrometheusTextFormat) {

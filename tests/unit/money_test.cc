@@ -6,10 +6,13 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace lov {
 namespace {
+
+using ::testing::HasSubstr;
 
 std::vector<Money> Ore(const std::vector<int64_t>& amounts) {
   std::vector<Money> result;
@@ -128,11 +131,11 @@ TEST(MoneyMulDivTest, RoundsInEachMode) {
     const std::string where = "ore=" + std::to_string(c.ore) + " * " +
                               std::to_string(c.num) + " / " +
                               std::to_string(c.den);
-    EXPECT_EQ(m.MulDiv(c.num, c.den, Rounding::kHalfUp).ore(), c.half_up)
+    EXPECT_EQ(m.MulDiv(c.num, c.den, Rounding::kHalfUp)->ore(), c.half_up)
         << where;
-    EXPECT_EQ(m.MulDiv(c.num, c.den, Rounding::kHalfEven).ore(), c.half_even)
+    EXPECT_EQ(m.MulDiv(c.num, c.den, Rounding::kHalfEven)->ore(), c.half_even)
         << where;
-    EXPECT_EQ(m.MulDiv(c.num, c.den, Rounding::kTowardZero).ore(),
+    EXPECT_EQ(m.MulDiv(c.num, c.den, Rounding::kTowardZero)->ore(),
               c.toward_zero)
         << where;
   }
@@ -140,98 +143,136 @@ TEST(MoneyMulDivTest, RoundsInEachMode) {
 
 TEST(MoneyMulDivTest, IntermediateProductDoesNotOverflow) {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  EXPECT_EQ(Money::FromOre(kMax).MulDiv(3, 3, Rounding::kHalfUp).ore(), kMax);
+  EXPECT_EQ(Money::FromOre(kMax).MulDiv(3, 3, Rounding::kHalfUp)->ore(), kMax);
   // 10^15 öre * 10^6 / 10^6 needs 10^21 on the way.
   EXPECT_EQ(Money::FromOre(1'000'000'000'000'000)
                 .MulDiv(1'000'000, 1'000'000, Rounding::kHalfUp)
-                .ore(),
+                ->ore(),
             1'000'000'000'000'000);
 }
 
-TEST(MoneyMulDivDeathTest, DivisionByZeroAborts) {
-  EXPECT_DEATH(Money::FromOre(1).MulDiv(1, 0, Rounding::kHalfUp), "by zero");
+// Amounts come from requests and events: misuse is an error, never a crash.
+TEST(MoneyMulDivTest, DivisionByZeroIsInvalidArgument) {
+  const absl::StatusOr<Money> m =
+      Money::FromOre(1).MulDiv(1, 0, Rounding::kHalfUp);
+  EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(m.status().message(), HasSubstr("divided by zero"));
+}
+
+TEST(MoneyMulDivTest, ResultOutsideInt64IsOutOfRange) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  EXPECT_EQ(
+      Money::FromOre(kMax).MulDiv(2, 1, Rounding::kHalfUp).status().code(),
+      absl::StatusCode::kOutOfRange);
+  // -(int64 min) is one more than int64 max.
+  EXPECT_EQ(
+      Money::FromOre(kMin).MulDiv(1, -1, Rounding::kHalfUp).status().code(),
+      absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(
+      Money::RateTimesSeconds(Money::FromOre(kMax), 3601, Rounding::kHalfUp)
+          .status()
+          .code(),
+      absl::StatusCode::kOutOfRange);
+  // The largest result that fits still comes back: kMax * 3600 / 3600.
+  EXPECT_EQ(
+      Money::RateTimesSeconds(Money::FromOre(kMax), 3600, Rounding::kHalfUp)
+          ->ore(),
+      kMax);
 }
 
 TEST(MoneyRateTest, RateTimesSeconds) {
   const Money rate = Money::FromOre(45000);  // 450.00 kr per hour.
   // 30 minutes: 225.00 kr.
-  EXPECT_EQ(Money::RateTimesSeconds(rate, 1800, Rounding::kHalfUp).ore(),
+  EXPECT_EQ(Money::RateTimesSeconds(rate, 1800, Rounding::kHalfUp)->ore(),
             22500);
   // One second: 45000 / 3600 = 12.5 öre.
-  EXPECT_EQ(Money::RateTimesSeconds(rate, 1, Rounding::kHalfUp).ore(), 13);
-  EXPECT_EQ(Money::RateTimesSeconds(rate, 1, Rounding::kHalfEven).ore(), 12);
-  EXPECT_EQ(Money::RateTimesSeconds(rate, 1, Rounding::kTowardZero).ore(), 12);
+  EXPECT_EQ(Money::RateTimesSeconds(rate, 1, Rounding::kHalfUp)->ore(), 13);
+  EXPECT_EQ(Money::RateTimesSeconds(rate, 1, Rounding::kHalfEven)->ore(), 12);
+  EXPECT_EQ(Money::RateTimesSeconds(rate, 1, Rounding::kTowardZero)->ore(), 12);
   // A correction of -1 second: -12.5 öre.
-  EXPECT_EQ(Money::RateTimesSeconds(rate, -1, Rounding::kHalfUp).ore(), -13);
-  EXPECT_EQ(Money::RateTimesSeconds(rate, -1, Rounding::kHalfEven).ore(), -12);
+  EXPECT_EQ(Money::RateTimesSeconds(rate, -1, Rounding::kHalfUp)->ore(), -13);
+  EXPECT_EQ(Money::RateTimesSeconds(rate, -1, Rounding::kHalfEven)->ore(), -12);
   // 1 h 23 min 20 s = 5000 s at 387.65 kr: 38765 * 5000 / 3600 = 53840.277...
   EXPECT_EQ(
       Money::RateTimesSeconds(Money::FromOre(38765), 5000, Rounding::kHalfUp)
-          .ore(),
+          ->ore(),
       53840);
 }
 
 TEST(MoneyRateTest, PercentBasisPoints) {
   // VAT 25% of 100.02 kr = 25.005 kr = 2500.5 öre.
   const Money price = Money::FromOre(10002);
-  EXPECT_EQ(price.PercentBasisPoints(2500, Rounding::kHalfUp).ore(), 2501);
-  EXPECT_EQ(price.PercentBasisPoints(2500, Rounding::kHalfEven).ore(), 2500);
-  EXPECT_EQ(price.PercentBasisPoints(2500, Rounding::kTowardZero).ore(), 2500);
+  EXPECT_EQ(price.PercentBasisPoints(2500, Rounding::kHalfUp)->ore(), 2501);
+  EXPECT_EQ(price.PercentBasisPoints(2500, Rounding::kHalfEven)->ore(), 2500);
+  EXPECT_EQ(price.PercentBasisPoints(2500, Rounding::kTowardZero)->ore(), 2500);
   // 25% of 100.06 kr = 2501.5 öre: the even neighbour is up.
-  EXPECT_EQ(
-      Money::FromOre(10006).PercentBasisPoints(2500, Rounding::kHalfEven).ore(),
-      2502);
+  EXPECT_EQ(Money::FromOre(10006)
+                .PercentBasisPoints(2500, Rounding::kHalfEven)
+                ->ore(),
+            2502);
   // 25% of -100.02 kr = -2500.5 öre.
   EXPECT_EQ(
-      Money::FromOre(-10002).PercentBasisPoints(2500, Rounding::kHalfUp).ore(),
+      Money::FromOre(-10002).PercentBasisPoints(2500, Rounding::kHalfUp)->ore(),
       -2501);
   // 12.5% (1250 bp) of 1000.00 kr is exact.
   EXPECT_EQ(
-      Money::FromOre(100000).PercentBasisPoints(1250, Rounding::kHalfUp).ore(),
+      Money::FromOre(100000).PercentBasisPoints(1250, Rounding::kHalfUp)->ore(),
       12500);
 }
 
 TEST(MoneyAllocateTest, SplitsFiveMillionInThreeExactly) {
   // 5 000 000.00 kr = 500 000 000 öre; a third is 166 666 666.67 öre.
   const std::vector<Money> parts =
-      Money::Allocate(Money::FromOre(500'000'000), {1, 1, 1});
+      Money::Allocate(Money::FromOre(500'000'000), {1, 1, 1}).value();
   EXPECT_EQ(parts, Ore({166'666'667, 166'666'667, 166'666'666}));
   EXPECT_EQ(Sum(parts), 500'000'000);
 }
 
 TEST(MoneyAllocateTest, LargestRemainderGetsTheLeftOver) {
   // 1.00 kr by 1:2 is 33.33 and 66.67 öre; the larger remainder is second.
-  EXPECT_EQ(Money::Allocate(Money::FromOre(100), {1, 2}), Ore({33, 67}));
+  EXPECT_EQ(Money::Allocate(Money::FromOre(100), {1, 2}).value(),
+            Ore({33, 67}));
   // 0.10 kr by 3:3:4 is 3, 3, 4 exactly.
-  EXPECT_EQ(Money::Allocate(Money::FromOre(10), {3, 3, 4}), Ore({3, 3, 4}));
+  EXPECT_EQ(Money::Allocate(Money::FromOre(10), {3, 3, 4}).value(),
+            Ore({3, 3, 4}));
   // 0.10 kr by 1:1:1:1:1:1 is 1.67 each: four get 2, two get 1.
-  EXPECT_EQ(Money::Allocate(Money::FromOre(10), {1, 1, 1, 1, 1, 1}),
+  EXPECT_EQ(Money::Allocate(Money::FromOre(10), {1, 1, 1, 1, 1, 1}).value(),
             Ore({2, 2, 2, 2, 1, 1}));
 }
 
 TEST(MoneyAllocateTest, NegativeTotalMirrorsPositive) {
   const std::vector<Money> parts =
-      Money::Allocate(Money::FromOre(-100), {1, 1, 1});
+      Money::Allocate(Money::FromOre(-100), {1, 1, 1}).value();
   EXPECT_EQ(parts, Ore({-34, -33, -33}));
   EXPECT_EQ(Sum(parts), -100);
 }
 
 TEST(MoneyAllocateTest, ZeroWeightsGetNothing) {
-  EXPECT_EQ(Money::Allocate(Money::FromOre(100), {0, 1, 1}), Ore({0, 50, 50}));
-  EXPECT_EQ(Money::Allocate(Money::FromOre(100), {0, 0, 0}), Ore({0, 0, 0}));
-  EXPECT_TRUE(Money::Allocate(Money::FromOre(100), {}).empty());
+  EXPECT_EQ(Money::Allocate(Money::FromOre(100), {0, 1, 1}).value(),
+            Ore({0, 50, 50}));
+  EXPECT_EQ(Money::Allocate(Money::FromOre(100), {0, 0, 0}).value(),
+            Ore({0, 0, 0}));
+  EXPECT_TRUE(Money::Allocate(Money::FromOre(100), {})->empty());
+}
+
+TEST(MoneyAllocateTest, NegativeWeightIsInvalidArgument) {
+  const auto parts = Money::Allocate(Money::FromOre(100), {1, -1});
+  EXPECT_EQ(parts.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(parts.status().message(), HasSubstr("weight -1 is negative"));
 }
 
 TEST(MoneyAllocateTest, HugeWeightsAndTotalsStillSumExactly) {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   const std::vector<Money> parts =
-      Money::Allocate(Money::FromOre(kMax), {kMax, kMax, 1});
+      Money::Allocate(Money::FromOre(kMax), {kMax, kMax, 1}).value();
   // With kMax = 2n + 1 the exact shares are n + (n + 1) / (2 kMax + 1) twice
   // and 0 + kMax / (2 kMax + 1): the third has the largest remainder and
   // gets the one öre left over.
   EXPECT_EQ(parts, Ore({4611686018427387903, 4611686018427387903, 1}));
   EXPECT_EQ(
-      Money::Allocate(Money::FromOre(std::numeric_limits<int64_t>::min()), {1}),
+      Money::Allocate(Money::FromOre(std::numeric_limits<int64_t>::min()), {1})
+          .value(),
       Ore({std::numeric_limits<int64_t>::min()}));
 }
 

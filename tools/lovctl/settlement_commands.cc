@@ -178,16 +178,28 @@ absl::Status Preview(Context& ctx, Args& args) {
   });
 }
 
+// The request id is told either way: after a lost answer or an unknown
+// outcome the operator retries with it and gets the first approval.
 absl::Status Approve(Context& ctx, Args& args) {
   v1::ApproveStatementRequest r;
   r.set_provider_id(args.Required("provider"));
   r.set_period(args.Required("period"));
   r.set_expected_digest(args.Required("digest"));
   r.set_approved_by(args.Get("by", "lovctl"));
+  r.set_request_id(RequestId(args));
   if (absl::Status s = args.Check(); !s.ok()) return s;
-  return StatementCall(ctx, "approve", [&](auto& stub, auto* c, auto* out) {
-    return stub.ApproveStatement(c, r, out);
-  });
+  absl::Status s =
+      StatementCall(ctx, "approve", [&](auto& stub, auto* c, auto* out) {
+        return stub.ApproveStatement(c, r, out);
+      });
+  if (!s.ok()) {
+    return absl::Status(
+        s.code(),
+        absl::StrCat(s.message(), " (request id ", r.request_id(),
+                     "; to retry: --request-id ", r.request_id(), ")"));
+  }
+  if (!ctx.json) *ctx.out << "request id " << r.request_id() << "\n";
+  return absl::OkStatus();
 }
 
 absl::Status ShowStatement(Context& ctx, Args& args) {
@@ -280,7 +292,8 @@ const Registrar registrar({
     {"statement", "approve",
      "approve the previewed statement (locks the month)",
      "  --provider PROVIDER_ID  --period YYYY-MM  --digest DIGEST (from "
-     "preview)  [--by NAME]",
+     "preview)  [--by NAME]\n"
+     "  [--request-id ID]  a new one is made and printed; retry with it",
      Approve},
     {"statement", "show", "a statement",
      "  --provider PROVIDER_ID  --period YYYY-MM", ShowStatement},

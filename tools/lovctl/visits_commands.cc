@@ -2,15 +2,20 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <fstream>
+#include <functional>
+#include <iostream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "ack_log.h"
 #include "cli.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
+#include "retry.h"
+#include "visit_uploader.h"
 
 namespace lov::cli {
 namespace {
@@ -120,19 +125,24 @@ absl::Status Report(Context& ctx, Args& args) {
   *r.mutable_report() = *report;
   auto stub = Visits(ctx);
   v1::ReportOutcome o;
-  auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->ReportVisit(c.get(), r, &o), "report");
-      !s.ok())
+  const grpc::Status answer = upload::RetryWrite([&] {
+    grpc::Status s = stub->ReportVisit(ctx.Call().get(), r, &o);
+    // An error outcome decided nothing: the report is sent again.
+    if (s.ok() && !upload::Decides(o)) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, o.error_message());
+    }
     return s;
+  });
+  if (absl::Status s = FromGrpc(answer, "report"); !s.ok()) return s;
   Print(ctx, o, [&](std::ostream& out) {
     out << o.visit_id() << ": " << OutcomeText(o) << "\n";
   });
   return absl::OkStatus();
 }
 
-absl::Status Upload(Context& ctx, Args& args) {
-  std::string file = args.Required("file");
-  if (absl::Status s = args.Check(); !s.ok()) return s;
+// One VisitReport in JSON per line of `file`.
+absl::StatusOr<std::vector<v1::VisitReport>> ReadReports(
+    const std::string& file) {
   std::ifstream in(file);
   if (!in)
     return absl::NotFoundError(absl::StrCat("--file: cannot read ", file));
@@ -151,32 +161,75 @@ absl::Status Upload(Context& ctx, Args& args) {
     }
     reports.push_back(std::move(r));
   }
-  auto stub = Visits(ctx);
-  grpc::ClientContext c;  // no deadline: a month's file takes its time
-  ctx.SignIn(&c);
-  auto stream = stub->UploadVisits(&c);
-  for (const auto& r : reports) {
-    v1::UploadVisitsRequest req;
-    *req.mutable_report() = r;
-    if (!stream->Write(req)) break;
+  return reports;
+}
+
+absl::StatusOr<upload::UploadOptions> UploadOptionsFrom(Args& args) {
+  upload::UploadOptions options;
+  const int64_t attempts = args.Int("max-attempts", options.max_attempts);
+  if (attempts < 1 || attempts > 1000) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max-attempts: ", attempts, " is not between 1 and 1000"));
   }
-  stream->WritesDone();
-  std::map<std::string, int> counts;
-  v1::UploadVisitsResponse resp;
-  Table t({"VISIT", "OUTCOME"});
-  while (stream->Read(&resp)) {
-    const auto& o = resp.outcome();
-    t.Add({o.visit_id(), OutcomeText(o)});
-    ++counts[o.outcome() == v1::OUTCOME_REJECTED ? "rejected" : "accepted"];
-  }
-  if (absl::Status s = FromGrpc(stream->Finish(), "upload"); !s.ok()) return s;
+  options.max_attempts = static_cast<int>(attempts);
+  options.progress = &std::cerr;
+  return options;
+}
+
+void PrintCounts(Context& ctx, const upload::UploadCounts& counts) {
   if (ctx.json) {
-    *ctx.out << "{\"accepted\": " << counts["accepted"]
-             << ", \"rejected\": " << counts["rejected"] << "}\n";
-  } else {
+    *ctx.out << "{\"accepted\": " << counts.accepted
+             << ", \"rejected\": " << counts.rejected
+             << ", \"resent\": " << counts.resent
+             << ", \"given_up\": " << counts.given_up << "}\n";
+    return;
+  }
+  *ctx.out << counts.accepted << " accepted, " << counts.rejected
+           << " rejected, " << counts.resent << " resent, " << counts.given_up
+           << " given up\n";
+}
+
+// Streams the file; reports answered "send again" and those a broken
+// stream left unanswered are sent again (visit_uploader.h). Fails if any
+// report was given up: sending the file again is safe.
+absl::Status Upload(Context& ctx, Args& args) {
+  const std::string file = args.Required("file");
+  const std::string ack_path = args.Get("ack-log");
+  auto options = UploadOptionsFrom(args);
+  if (absl::Status s = args.Check(); !s.ok()) return s;
+  if (!options.ok()) return options.status();
+  auto reports = ReadReports(file);
+  if (!reports.ok()) return reports.status();
+  auto ack_log = upload::AckLog::Open(ack_path, "--ack-log");
+  if (!ack_log.ok()) return ack_log.status();
+  std::vector<v1::ReportOutcome> outcomes(reports->size());
+  auto counts = upload::UploadWithResend(
+      [&] {
+        return OpenChannel(ctx.targets["visits"], ctx.tls, nullptr,
+                           upload::QuickReconnect());
+      },
+      [&](grpc::ClientContext* c) { ctx.SignIn(c); }, *reports, *options,
+      [&](size_t i, const v1::ReportOutcome& o) {
+        (*ack_log)->Write(o);
+        outcomes[i] = o;
+      });
+  if (!counts.ok()) {
+    return FromGrpc(
+        grpc::Status(static_cast<grpc::StatusCode>(counts.status().code()),
+                     std::string(counts.status().message())),
+        "upload");
+  }
+  if (!ctx.json) {
+    Table t({"VISIT", "OUTCOME"});
+    for (const auto& o : outcomes) t.Add({o.visit_id(), OutcomeText(o)});
     t.Write(*ctx.out);
-    *ctx.out << counts["accepted"] << " accepted, " << counts["rejected"]
-             << " rejected\n";
+  }
+  PrintCounts(ctx, *counts);
+  if (counts->given_up > 0) {
+    return absl::UnavailableError(absl::StrCat(
+        counts->given_up, " report(s) given up after ", options->max_attempts,
+        " attempts; send the file again (reports already decided are "
+        "answered with their first outcome)"));
   }
   return absl::OkStatus();
 }
@@ -192,9 +245,11 @@ absl::Status Correct(Context& ctx, Args& args) {
   *r.mutable_corrected() = *report;
   auto stub = Visits(ctx);
   v1::CorrectVisitResponse resp;
-  auto c = ctx.Call();
-  if (absl::Status s =
-          FromGrpc(stub->CorrectVisit(c.get(), r, &resp), "correct");
+  if (absl::Status s = FromGrpc(upload::RetryWrite([&] {
+                                  return stub->CorrectVisit(ctx.Call().get(), r,
+                                                            &resp);
+                                }),
+                                "correct");
       !s.ok())
     return s;
   Print(ctx, resp, [&](std::ostream& out) {
@@ -216,8 +271,11 @@ absl::Status Void(Context& ctx, Args& args) {
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Visits(ctx);
   v1::VoidVisitResponse resp;
-  auto c = ctx.Call();
-  if (absl::Status s = FromGrpc(stub->VoidVisit(c.get(), r, &resp), "void");
+  if (absl::Status s = FromGrpc(upload::RetryWrite([&] {
+                                  return stub->VoidVisit(ctx.Call().get(), r,
+                                                         &resp);
+                                }),
+                                "void");
       !s.ok())
     return s;
   Print(ctx, resp, [&](std::ostream& out) {
@@ -304,9 +362,11 @@ absl::Status Review(Context& ctx, Args& args) {
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Visits(ctx);
   v1::ExceptionEntry resp;
-  auto c = ctx.Call();
-  if (absl::Status s =
-          FromGrpc(stub->ReviewExceptions(c.get(), r, &resp), "review");
+  if (absl::Status s = FromGrpc(upload::RetryWrite([&] {
+                                  return stub->ReviewExceptions(
+                                      ctx.Call().get(), r, &resp);
+                                }),
+                                "review");
       !s.ok())
     return s;
   Print(ctx, resp, [&](std::ostream& out) {
@@ -408,7 +468,10 @@ constexpr char kVisitFlags[] =
 const Registrar registrar({
     {"visit", "report", "report one visit", kVisitFlags, Report},
     {"visit", "upload",
-     "stream a file of visits (one VisitReport JSON per line)", "  --file PATH",
+     "stream a file of visits (one VisitReport JSON per line); reports "
+     "answered \"send again\" or cut off by a broken stream are resent",
+     "  --file PATH  [--max-attempts N (sends per report, default 8)]\n"
+     "  [--ack-log FILE (one line per report: visit id, outcome)]",
      Upload},
     {"visit", "correct",
      "amend a visit (new version; an adjustment if its month is locked)",

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "retry.h"
 #include "simulator.h"
 
 namespace lov::sim {
@@ -18,16 +19,7 @@ void Die(const std::string& what) {
 }
 
 grpc::Status Retry(const std::function<grpc::Status()>& call) {
-  grpc::Status status;
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    status = call();
-    if (status.error_code() != grpc::StatusCode::ABORTED &&
-        status.error_code() != grpc::StatusCode::UNAVAILABLE) {
-      return status;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
-  }
-  return status;
+  return upload::RetryWrite(call);
 }
 
 void Must(const grpc::Status& status, const std::string& what) {

@@ -3,6 +3,7 @@
 // re-choices that follow.
 #include <atomic>
 #include <iostream>
+#include <map>
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
@@ -14,18 +15,34 @@ namespace lov::sim {
 void Simulation::RegisterClients() {
   std::cerr
       << "[3/6] Clients: decisions, neutral lists, choices and non-choices\n";
-  const std::vector<uint64_t> seeds = DrawClients();
+  clients_ = DrawClients(settings_.seed, settings_.clients);
+  std::vector<cho::Client> registered(clients_.size());
   std::atomic<int> done{0};
   std::mutex progress_mu;
-  Parallel(settings_.clients, settings_.threads, [&](int i) {
-    // Each client its own generator: the data does not depend on the order
-    // the threads take the clients in.
-    std::mt19937_64 rng(seeds[i]);
-    EnrolClient(i, rng);
+  auto progress = [&](const char* phase) {
     int n = ++done;
     if (n % 50 == 0 || n == settings_.clients) {
       std::lock_guard<std::mutex> lock(progress_mu);
-      Progress("clients", n, settings_.clients);
+      Progress(phase, n, settings_.clients);
+    }
+  };
+  Parallel(settings_.clients, settings_.threads, [&](int i) {
+    EnrolClient(i, &registered[i]);
+    progress("clients");
+  });
+  // Choices fill providers' caps and non-choices move the zone's rotation:
+  // each zone's clients in their order, so the same seed makes the same
+  // choices; the zones are independent and go in parallel.
+  std::map<std::string, std::vector<int>> by_zone;
+  for (int i = 0; i < settings_.clients; ++i)
+    by_zone[clients_[i].zone].push_back(i);
+  std::vector<const std::vector<int>*> zones;
+  for (const auto& [zone, members] : by_zone) zones.push_back(&members);
+  done = 0;
+  Parallel(static_cast<int>(zones.size()), settings_.threads, [&](int z) {
+    for (int i : *zones[z]) {
+      ChooseOrAllocate(i, &registered[i]);
+      progress("choices");
     }
   });
   int chose = 0;
@@ -35,56 +52,40 @@ void Simulation::RegisterClients() {
             << " were allocated by the rotation (non-choice)\n";
 }
 
-// Who the clients are (zone, granted minutes, whether they choose), and a
-// seed each for what they do; drawn in one thread, so fixed by the seed.
-std::vector<uint64_t> Simulation::DrawClients() {
-  // Weighted by population: most clients live in the town.
-  const std::vector<std::string> zones = {"stad",  "stad",  "stad", "sodra",
-                                          "sodra", "norra", "vaddo"};
-  clients_.resize(settings_.clients);
-  std::vector<uint64_t> seeds(settings_.clients);
-  for (int i = 0; i < settings_.clients; ++i) {
-    SimClient& c = clients_[i];
-    c.zone = zones[rng_() % zones.size()];
-    c.service_minutes = 60 * (2 + static_cast<int>(rng_() % 10));
-    c.care_minutes =
-        (rng_() % 3 == 0) ? 0 : 60 * (8 + static_cast<int>(rng_() % 50));
-    c.chose = rng_() % 100 < 84;
-    seeds[i] = rng_();
-  }
-  return seeds;
-}
-
-// One client from registration to the provider in force on the month's
-// first day.
-void Simulation::EnrolClient(int i, std::mt19937_64& rng) {
+// Registers the client with its decision.
+void Simulation::EnrolClient(int i, cho::Client* client) {
   SimClient& c = clients_[i];
   cho::RegisterClientRequest request;
   request.set_request_id(RequestId(absl::StrCat("client-", i)));
   request.set_personnummer(
       Personnummer(1925 + i % 30, 1 + i % 12, 1 + i % 28, i / 360 * 7 + 11));
   request.set_zone_id(c.zone);
-  cho::Client client;
   Must(Retry([&] {
          return choice_->RegisterClient(sign_in_.As(Role::kCaseOfficer).get(),
-                                        request, &client);
+                                        request, client);
        }),
        "register client");
-  c.client_id = client.client_id();
+  c.client_id = client->client_id();
   // An earlier run with the same seed may have done the rest already.
-  if (client.decisions().empty()) RegisterDecision(i, rng, &client);
-  if (client.assignments().empty()) {
-    // Two weeks before the month, so the choice is in force all month.
-    const std::string from = FormatDate(first_day_ - 14);
-    if (c.chose) ChooseFromList(i, rng, from);
-    if (!c.chose) AllocateNonChoice(i, from);
-  }
-  ReadProviderInForce(i, &client);
+  if (client->decisions().empty()) RegisterDecision(i, client);
 }
 
-void Simulation::RegisterDecision(int i, std::mt19937_64& rng,
-                                  cho::Client* client) {
+// The client's choice or allocation, then the provider in force on the
+// month's first day.
+void Simulation::ChooseOrAllocate(int i, cho::Client* client) {
   const SimClient& c = clients_[i];
+  if (client->assignments().empty()) {
+    // Two weeks before the month, so the choice is in force all month.
+    const std::string from = FormatDate(first_day_ - 14);
+    if (c.chose) ChooseFromList(i, from);
+    if (!c.chose) AllocateNonChoice(i, from);
+  }
+  ReadProviderInForce(i, client);
+}
+
+void Simulation::RegisterDecision(int i, cho::Client* client) {
+  const SimClient& c = clients_[i];
+  std::mt19937_64 rng = StreamOf(settings_.seed, "decision", i);
   cho::RegisterDecisionRequest d;
   d.set_request_id(RequestId(absl::StrCat("decision-", i)));
   d.set_client_id(c.client_id);
@@ -110,8 +111,7 @@ void Simulation::RegisterDecision(int i, std::mt19937_64& rng,
 
 // The client picks from the neutral list; if there is nothing to pick or
 // the pick filled up meanwhile, the client becomes a non-chooser.
-void Simulation::ChooseFromList(int i, std::mt19937_64& rng,
-                                const std::string& from) {
+void Simulation::ChooseFromList(int i, const std::string& from) {
   SimClient& c = clients_[i];
   cho::ListEligibleProvidersRequest l;
   l.set_client_id(c.client_id);
@@ -123,16 +123,8 @@ void Simulation::ChooseFromList(int i, std::mt19937_64& rng,
        }),
        "eligible list");
   // Clients weigh the facts in the list; the list's order is neutral.
-  std::string pick;
-  int best = -1;
-  for (const auto& e : list.providers()) {
-    int weight = 1;
-    for (const auto& p : Providers()) {
-      if (ProviderId(p.org) == e.provider_id()) weight = p.popularity;
-    }
-    int score = static_cast<int>(rng() % 10) * weight;
-    if (score > best) best = score, pick = e.provider_id();
-  }
+  std::mt19937_64 rng = StreamOf(settings_.seed, "choose", i);
+  const std::string pick = PickProvider(list, rng);
   if (pick.empty()) {
     c.chose = false;
     return;
@@ -257,46 +249,54 @@ cho::ListRechoiceCasesResponse Simulation::AwaitRechoiceCases(
   return cases;
 }
 
-// About 60% of the clients with an open case choose again in time; the
-// rest are allocated after the deadline.
+// About 60% of the clients with an open case choose again in time, in the
+// clients' order (the service lists the cases in its own); the rest are
+// allocated after the deadline.
 int Simulation::RechooseSome(const cho::ListRechoiceCasesResponse& cases,
                              const std::string& leaver) {
-  int rechose = 0;
+  std::map<std::string, int> index_of;
+  for (int i = 0; i < static_cast<int>(clients_.size()); ++i)
+    index_of[clients_[i].client_id] = i;
+  std::map<int, std::string> open;  // by client index
   for (const auto& e : cases.cases()) {
-    if (e.rechoice_case().status() != cho::CASE_STATUS_OPEN ||
-        rng_() % 100 >= 60)
-      continue;
-    rechose += Rechoose(e.client_id(), leaver);
+    auto found = index_of.find(e.client_id());
+    if (e.rechoice_case().status() == cho::CASE_STATUS_OPEN &&
+        found != index_of.end())
+      open[found->second] = e.client_id();
+  }
+  int rechose = 0;
+  for (const auto& [i, client_id] : open) {
+    if (!RechoosesInTime(settings_.seed, i)) continue;
+    rechose += Rechoose(i, leaver);
   }
   return rechose;
 }
 
-// Chooses the first provider on the client's list other than the leaver.
-bool Simulation::Rechoose(const std::string& client_id,
-                          const std::string& leaver) {
+// Chooses again from the client's list, the leaver excepted.
+bool Simulation::Rechoose(int i, const std::string& leaver) {
+  const std::string& client_id = clients_[i].client_id;
   cho::ListEligibleProvidersRequest l;
   l.set_client_id(client_id);
   cho::ListEligibleProvidersResponse list;
-  if (!choice_
-           ->ListEligibleProviders(sign_in_.As(Role::kCaseOfficer).get(), l,
-                                   &list)
-           .ok())
+  if (!Retry([&] {
+         return choice_->ListEligibleProviders(
+             sign_in_.As(Role::kCaseOfficer).get(), l, &list);
+       }).ok())
     return false;
-  for (const auto& p : list.providers()) {
-    if (p.provider_id() == leaver) continue;
-    cho::ChooseRequest ch;
-    ch.set_request_id(RequestId("rechoose-" + client_id));
-    ch.set_client_id(client_id);
-    ch.set_provider_id(p.provider_id());
-    ch.set_list_seed(list.seed());
-    cho::ChooseResponse resp;
-    return Retry([&] {
-             return choice_->Choose(sign_in_.As(Role::kCaseOfficer).get(), ch,
-                                    &resp);
-           })
-        .ok();
-  }
-  return false;
+  std::mt19937_64 rng = StreamOf(settings_.seed, "rechoose-pick", i);
+  const std::string pick = PickProvider(list, rng, leaver);
+  if (pick.empty()) return false;
+  cho::ChooseRequest ch;
+  ch.set_request_id(RequestId(absl::StrCat("rechoose-", i)));
+  ch.set_client_id(client_id);
+  ch.set_provider_id(pick);
+  ch.set_list_seed(list.seed());
+  cho::ChooseResponse resp;
+  return Retry([&] {
+           return choice_->Choose(sign_in_.As(Role::kCaseOfficer).get(), ch,
+                                  &resp);
+         })
+      .ok();
 }
 
 // Runs the allocations due the day after the re-choice deadline (or after

@@ -1,5 +1,6 @@
 // The simulator's command line: flags -> Settings -> Simulation::Run.
 #include <cstdlib>
+#include <iostream>
 #include <string>
 
 #include "absl/status/status.h"
@@ -15,7 +16,7 @@ namespace {
   Die("unknown or bad flag '" + flag +
       "' (flags: --registry --choice --visits --settlement=HOST:PORT, "
       "--dev-issuer-key=FILE, --clients=N, --month=YYYY-MM, --seed=N, "
-      "--threads=N)");
+      "--threads=N, --max-attempts=N, --ack-log=FILE)");
 }
 
 // Reads --month=YYYY-MM; dies on anything else.
@@ -27,6 +28,7 @@ absl::CivilMonth ParseMonth(const std::string& text) {
 
 Settings ParseFlags(int argc, char** argv) {
   Settings settings;
+  settings.upload.progress = &std::cerr;
   settings.tls = ClientTls::FromEnv();
   if (absl::Status tls = settings.tls.Validate(); !tls.ok()) {
     Die(std::string(tls.message()));
@@ -61,6 +63,12 @@ Settings ParseFlags(int argc, char** argv) {
     } else if (name == "--threads") {
       if (!absl::SimpleAtoi(value, &settings.threads) || settings.threads <= 0)
         BadFlag(flag);
+    } else if (name == "--max-attempts") {
+      int& attempts = settings.upload.max_attempts;
+      if (!absl::SimpleAtoi(value, &attempts) || attempts <= 0) BadFlag(flag);
+    } else if (name == "--ack-log") {
+      if (value.empty()) BadFlag(flag);
+      settings.ack_log = value;
     } else if (name == "--month") {
       settings.month = ParseMonth(value);
     } else if (name != "--run-dir") {  // --run-dir: accepted for make run

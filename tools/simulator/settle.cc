@@ -120,6 +120,9 @@ void Simulation::ApproveStatements() {
                        performed_seconds_[id]));
     }
     set::ApproveStatementRequest a;
+    // The same for every attempt at this statement: a retry after a lost
+    // answer gets the first approval.
+    a.set_request_id(RequestId("approve-" + id));
     a.set_provider_id(id);
     a.set_period(period);
     a.set_expected_digest(preview.digest());
@@ -170,7 +173,9 @@ void Simulation::Summary() {
   std::cout << "Every accepted visit is paid exactly once (statement hours "
                "equal the accepted visits' hours): "
             << (checks.paid_once ? "yes" : "NO") << ".\n";
-  if (!checks.lines_add_up || !checks.paid_once) std::exit(1);
+  std::cout << "Every visit report was decided (none given up): "
+            << (given_up_ == 0 ? "yes" : "NO") << ".\n";
+  if (!checks.lines_add_up || !checks.paid_once || given_up_ > 0) std::exit(1);
 }
 
 // One line per provider (clients, hours, amount) and the total.
@@ -234,7 +239,8 @@ void Simulation::PrintVisitsAndRechoice() {
     std::cout << (first ? "" : ", ") << reason.substr(12) << " " << count;
     first = false;
   }
-  std::cout << "), " << duplicates_ << " duplicates not counted again.\n";
+  std::cout << "), " << duplicates_ << " duplicates not counted again; "
+            << resent_ << " reports resent, " << given_up_ << " given up.\n";
   std::cout << "Provider leaving " << leaving_zone_ << ": " << rechose_
             << " clients re-chose, " << allocated_after_deadline_
             << " were allocated after the deadline.\n";

@@ -8,10 +8,11 @@
 namespace lov::sim {
 namespace {
 
-// Statements and zone health can be large: allow big answers.
+// Statements and zone health can be large: allow big answers. A restarted
+// service is found again at once.
 std::shared_ptr<grpc::Channel> Channel(const std::string& target,
                                        const ClientTls& tls) {
-  grpc::ChannelArguments args;
+  grpc::ChannelArguments args = upload::QuickReconnect();
   args.SetMaxReceiveMessageSize(64 << 20);
   return OpenChannel(target, tls, nullptr, args);
 }
@@ -21,7 +22,6 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& target,
 Simulation::Simulation(Settings settings)
     : settings_(std::move(settings)),
       sign_in_(settings_.dev_issuer_key),
-      rng_(settings_.seed),
       registry_(reg::RegistryService::NewStub(
           Channel(settings_.registry, settings_.tls))),
       choice_(cho::ChoiceService::NewStub(
@@ -29,7 +29,11 @@ Simulation::Simulation(Settings settings)
       visits_(vis::VisitsService::NewStub(
           Channel(settings_.visits, settings_.tls))),
       settlement_(set::SettlementService::NewStub(
-          Channel(settings_.settlement, settings_.tls))) {}
+          Channel(settings_.settlement, settings_.tls))) {
+  auto ack_log = upload::AckLog::Open(settings_.ack_log, "--ack-log");
+  if (!ack_log.ok()) Die(std::string(ack_log.status().message()));
+  ack_log_ = *std::move(ack_log);
+}
 
 void Simulation::Run() {
   first_day_ = absl::CivilDay(settings_.month);
@@ -45,6 +49,10 @@ void Simulation::Run() {
   ReportVisits();
   Settle();
   Summary();
+}
+
+std::shared_ptr<grpc::Channel> Simulation::VisitsChannel() const {
+  return Channel(settings_.visits, settings_.tls);
 }
 
 std::string Simulation::RequestId(const std::string& what) const {

@@ -12,8 +12,10 @@
 //
 // The map: main.cc reads the flags; simulation.cc runs the six phases in
 // order; setup.cc, clients.cc, visits.cc and settle.cc hold the phases;
-// town.cc is the municipality and its providers; calls.cc the gRPC helpers;
-// sign_in.cc the tokens.
+// town.cc is the municipality and its providers; content.cc what the
+// simulator makes up (a pure function of the seed); calls.cc the gRPC
+// helpers; sign_in.cc the tokens. Visits are streamed with resends
+// (tools/visit_upload).
 #ifndef LOV_TOOLS_SIMULATOR_SIMULATOR_H_
 #define LOV_TOOLS_SIMULATOR_SIMULATOR_H_
 
@@ -27,11 +29,13 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "ack_log.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
 #include "lov/platform/auth/dev_issuer.h"
 #include "lov/platform/auth/principal.h"
@@ -40,6 +44,7 @@
 #include "lov/registry/v1/registry.grpc.pb.h"
 #include "lov/settlement/v1/settlement.grpc.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
+#include "visit_uploader.h"
 
 namespace lov::sim {
 
@@ -62,9 +67,15 @@ struct Settings {
   // --insecure-no-auth.
   std::string dev_issuer_key;
   int clients = 1500;
+  // Default: the last full month (the content depends on it: give --month
+  // to repeat a run in a later month).
   absl::CivilMonth month;
   uint64_t seed = 20240201;
   int threads = 8;
+  // --max-attempts: sends of one visit report before it is given up.
+  upload::UploadOptions upload;
+  // --ack-log: one line per report whose upload ended (ack_log.h).
+  std::string ack_log;
 };
 
 // ------------------------------------------------------ calls (calls.cc)
@@ -72,7 +83,8 @@ struct Settings {
 // Prints "simulator: <what>" and exits with 1: the demo cannot go on.
 [[noreturn]] void Die(const std::string& what);
 // Retries what may pass on a second try (a busy record, a restarting
-// service); anything else is returned.
+// service, an unknown outcome: the same request with the same request id),
+// with backoff, at most 8 calls; anything else is returned.
 grpc::Status Retry(const std::function<grpc::Status()>& call);
 // Dies unless the call succeeded.
 void Must(const grpc::Status& status, const std::string& what);
@@ -152,6 +164,28 @@ struct SimClient {
   bool chose = true;
 };
 
+// ------------------------------------------------------ what the simulator
+// makes up (content.cc): a pure function of the seed
+
+// A generator of its own for `purpose` and `index` (a client), derived from
+// the seed.
+std::mt19937_64 StreamOf(uint64_t seed, std::string_view purpose,
+                         uint64_t index);
+// Who the clients are: zone, granted minutes, whether they choose.
+std::vector<SimClient> DrawClients(uint64_t seed, int n);
+// The client's pick from its neutral list, other than `leaver`; "" if
+// there is none. Independent of the list's order.
+std::string PickProvider(const cho::ListEligibleProvidersResponse& list,
+                         std::mt19937_64& rng, const std::string& leaver = "");
+// Whether the client with an open re-choice case chooses again in time
+// (about 60%).
+bool RechoosesInTime(uint64_t seed, size_t client);
+// The month's visit reports of the clients with a provider (their ids and
+// providers as the services gave them), some bad ones and a few twice.
+std::vector<vis::VisitReport> MonthOfVisits(
+    uint64_t seed, absl::CivilMonth month,
+    const std::vector<SimClient>& clients);
+
 // ------------------------------------------------------ the phases
 
 class Simulation {
@@ -166,6 +200,8 @@ class Simulation {
   // A request id unique to this seed and month, so a second run with the
   // same seed against the same services replays instead of duplicating.
   std::string RequestId(const std::string& what) const;
+  // A new channel to the visits service, for each upload stream.
+  std::shared_ptr<grpc::Channel> VisitsChannel() const;
 
   // [1/6] setup.cc: the registry.
   void SetUpRegistry();
@@ -179,10 +215,10 @@ class Simulation {
 
   // [3/6] clients.cc: clients, their decisions and choices.
   void RegisterClients();
-  std::vector<uint64_t> DrawClients();
-  void EnrolClient(int i, std::mt19937_64& rng);
-  void RegisterDecision(int i, std::mt19937_64& rng, cho::Client* client);
-  void ChooseFromList(int i, std::mt19937_64& rng, const std::string& from);
+  void EnrolClient(int i, cho::Client* client);
+  void RegisterDecision(int i, cho::Client* client);
+  void ChooseOrAllocate(int i, cho::Client* client);
+  void ChooseFromList(int i, const std::string& from);
   void AllocateNonChoice(int i, const std::string& from);
   void ReadProviderInForce(int i, cho::Client* client);
   // [4/6] clients.cc: a provider leaves a zone.
@@ -191,26 +227,22 @@ class Simulation {
   cho::ListRechoiceCasesResponse AwaitRechoiceCases(const std::string& leaver);
   int RechooseSome(const cho::ListRechoiceCasesResponse& cases,
                    const std::string& leaver);
-  bool Rechoose(const std::string& client_id, const std::string& leaver);
+  bool Rechoose(int i, const std::string& leaver);
   cho::RunDueAllocationsResponse AllocateAfter(const std::string& deadline,
                                                absl::CivilDay fallback);
 
   // [5/6] visits.cc: the month's visits.
   void ReportVisits();
   void AwaitAssignmentsInVisits();
-  std::vector<vis::VisitReport> GenerateVisits();
-  void AddClientVisits(size_t i, const std::string& category,
-                       int granted_minutes, std::vector<vis::VisitReport>* out);
-  void AddBadReports(std::vector<vis::VisitReport>* out) const;
   void UploadVisits(const std::vector<vis::VisitReport>& reports);
-  // One provider's reports on one stream, as its system; `uploaded` counts
-  // across the providers for the progress line.
+  // One provider's reports, as its system, resent until decided; `uploaded`
+  // counts across the providers for the progress line.
   void UploadProviderVisits(const std::string& provider_id,
                             const std::vector<vis::VisitReport>& reports,
                             size_t total, size_t* uploaded);
-  void CountOutcome(
-      const vis::ReportOutcome& outcome,
-      const std::map<std::string, const vis::VisitReport*>& by_id);
+  // `repeat`: the report was sent before in the same upload on purpose.
+  void CountOutcome(const vis::ReportOutcome& outcome,
+                    const vis::VisitReport& report, bool repeat);
   int64_t RejectedCount() const;
 
   // [6/6] settle.cc: settlement, and the summary with its money checks.
@@ -231,7 +263,7 @@ class Simulation {
 
   Settings settings_;
   SignIn sign_in_;
-  std::mt19937_64 rng_;
+  std::unique_ptr<upload::AckLog> ack_log_;
   std::unique_ptr<reg::RegistryService::Stub> registry_;
   std::unique_ptr<cho::ChoiceService::Stub> choice_;
   std::unique_ptr<vis::VisitsService::Stub> visits_;
@@ -242,6 +274,7 @@ class Simulation {
   std::string leaving_zone_;
   int rechose_ = 0, allocated_after_deadline_ = 0;
   int64_t accepted_ = 0, with_exceptions_ = 0, duplicates_ = 0;
+  int64_t resent_ = 0, given_up_ = 0;
   std::map<std::string, int64_t> rejected_;           // by reason code
   std::map<std::string, int64_t> performed_seconds_;  // by provider id
   std::vector<vis::VisitReport> accepted_performed_;  // for late corrections

@@ -10,8 +10,16 @@
 // A use case only loads, decides and says what a retry returns; the order
 // of the steps, the envelope's command fields (with the actor: the caller
 // from its credential, see call_guard.h) and the wording of every failure
-// live here, and so will what later applies to every command
-// (outcome-unknown handling).
+// live here.
+//
+// Faults: the lock is confirmed and extended right before the publish
+// (AggregateLock::Hold), so a holder whose lock expired publishes nothing.
+// A publish that definitely failed gives back what deciding took
+// (Decision::on_not_stored) and answers "not stored, retry"; one whose
+// outcome is unknown (the broker may have the events) gives nothing back
+// and answers "outcome unknown" (DEADLINE_EXCEEDED). Event ids derive from
+// the request id, so a retried publish of the same change has the same
+// ce_id and subscribers see it once.
 
 #include <functional>
 #include <memory>
@@ -22,6 +30,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "lov/platform/actor.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/ids.h"
@@ -90,11 +99,16 @@ struct Decision {
   std::function<void()> on_not_stored;
 };
 
+// How long a command whose publish had an unknown outcome looks for its
+// events in the state before it answers "outcome unknown".
+inline constexpr absl::Duration kReadBack = absl::Seconds(5);
+
 template <typename Event>
 class CommandRunner {
  public:
   CommandRunner(CommandPorts<Event> ports, const Clock* clock)
       : ports_(std::move(ports)), clock_(clock) {}
+  void set_read_back(absl::Duration d) { read_back_ = d; }
 
   // What a retry of `command` answers, given the aggregate the first
   // attempt recorded; nullopt when that outcome is not in the state (it is
@@ -126,11 +140,31 @@ class CommandRunner {
     }
     absl::StatusOr<Decision<Event, Result>> decision = decide();
     if (!decision.ok()) return decision.status();
-    if (absl::Status s = Store(command, decision->events); !s.ok()) {
+    absl::Status stored = decision->events.empty()
+                              ? absl::OkStatus()
+                              : (*lock)->Hold(kPublishLease);
+    if (stored.ok()) stored = Store(command, decision->events);
+    if (stored.ok()) return std::move(decision->result);
+    if (!IsOutcomeUnknown(stored)) {
       if (decision->on_not_stored) decision->on_not_stored();
-      return s;
+      return stored;
     }
-    return std::move(decision->result);
+    (*lock)->KeepUntilExpiry();
+    if (by_request) {
+      // Read back: if the events reached the log, the projection brings
+      // them into the state within moments, and the caller gets the
+      // outcome instead of a doubt.
+      // (Real time: a wait on the infrastructure, not a domain rule.)
+      const absl::Time give_up = absl::Now() + read_back_;
+      while (true) {
+        absl::StatusOr<std::optional<Result>> landed =
+            Replayed(command, replay);
+        if (landed.ok() && landed->has_value()) return std::move(**landed);
+        if (absl::Now() >= give_up) break;
+        absl::SleepFor(absl::Milliseconds(100));
+      }
+    }
+    return stored;
   }
 
   // Publishes and applies events decided outside Run (a reaction that
@@ -138,15 +172,21 @@ class CommandRunner {
   absl::Status Store(const Command& command, std::vector<Event>& events) {
     if (events.empty()) return absl::OkStatus();
     const auto now = ToProtoTime(clock_->Now());
-    for (Event& e : events) {
-      e.set_event_id(NewUuid());
+    for (size_t i = 0; i < events.size(); ++i) {
+      Event& e = events[i];
+      e.set_event_id(
+          command.request_id.empty()
+              ? NewUuid()
+              : EventIdOf(command.request_id, command.fingerprint, i));
       *e.mutable_occurred_at() = now;
       e.set_request_id(command.request_id);
       e.set_request_fingerprint(command.fingerprint);
       *e.mutable_actor() = CurrentActor();
     }
     if (absl::Status s = ports_.publish(events); !s.ok()) {
-      return NotStoredError(s, !command.request_id.empty());
+      const bool has_request_id = !command.request_id.empty();
+      return IsOutcomeUnknown(s) ? OutcomeUnknownError(s, has_request_id)
+                                 : NotStoredError(s, has_request_id);
     }
     for (const Event& e : events) {
       if (absl::Status s = ports_.apply(e); !s.ok()) {
@@ -176,6 +216,7 @@ class CommandRunner {
 
   CommandPorts<Event> ports_;
   const Clock* clock_;
+  absl::Duration read_back_ = kReadBack;
 };
 
 }  // namespace lov

@@ -13,6 +13,12 @@ namespace lov {
 // std::random_device.
 std::string NewUuid();
 
+// The RFC 4122 version 5 (name-based, SHA-1) UUID of `name` in the
+// platform's own namespace: the same name always gives the same id. Event
+// ids of a command with a request id are made this way, so a retried
+// publish of the same change carries the same ce_id.
+std::string NameUuid(const std::string& name);
+
 }  // namespace lov
 
 #endif  // LOV_PLATFORM_IDS_H_

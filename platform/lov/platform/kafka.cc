@@ -394,11 +394,16 @@ class DeliveryReporter : public RdKafka::DeliveryReportCb {
     auto* done =
         static_cast<EventProducer::DoneCallback*>(message.msg_opaque());
     if (!done) return;
-    absl::Status status =
-        message.err() == RdKafka::ERR_NO_ERROR
-            ? absl::OkStatus()
-            : KafkaError(absl::StrCat("delivery to ", message.topic_name()),
-                         message.err());
+    absl::Status status;
+    if (message.err() != RdKafka::ERR_NO_ERROR) {
+      status = KafkaError(absl::StrCat("delivery to ", message.topic_name()),
+                          message.err());
+      // Sent, but no acknowledgement: the broker may have stored it.
+      if (message.status() != RdKafka::Message::MSG_STATUS_NOT_PERSISTED) {
+        status = absl::DeadlineExceededError(
+            absl::StrCat(status.message(), " (the broker may have stored it)"));
+      }
+    }
     (*done)(status);
     delete done;
   }
@@ -499,10 +504,27 @@ struct Waiter {
   std::condition_variable cv;
   int pending = 0;
   absl::Status first_error;
+  bool any_stored = false;
   void Done(absl::Status s) {
     std::lock_guard<std::mutex> lock(mu);
-    if (!s.ok() && first_error.ok()) first_error = s;
+    any_stored = any_stored || s.ok();
+    // An unknown outcome outranks a definite failure.
+    if (!s.ok() &&
+        (first_error.ok() || (absl::IsDeadlineExceeded(s) &&
+                              !absl::IsDeadlineExceeded(first_error)))) {
+      first_error = s;
+    }
     if (--pending == 0) cv.notify_all();
+  }
+  // Some events stored and some not is no "nothing written" either.
+  absl::Status Outcome() const {
+    if (first_error.ok() || !any_stored ||
+        absl::IsDeadlineExceeded(first_error)) {
+      return first_error;
+    }
+    return absl::DeadlineExceededError(
+        absl::StrCat(first_error.message(),
+                     " (other events of the same change were stored)"));
   }
 };
 }  // namespace
@@ -528,10 +550,11 @@ absl::Status EventProducer::PublishAll(const std::string& topic,
           std::chrono::seconds(10),
       [&] { return waiter->pending == 0; });
   if (!finished) {
+    // Unknown outcome: the events may be stored.
     return absl::DeadlineExceededError(
         absl::StrCat("no delivery report from Kafka for ", topic));
   }
-  return waiter->first_error;
+  return waiter->Outcome();
 }
 
 absl::Status EventProducer::Flush(absl::Duration timeout) {
@@ -543,9 +566,43 @@ absl::Status EventProducer::Flush(absl::Duration timeout) {
 
 // ---------------------------------------------------------------- consumer
 
+// Starts each assigned partition at the offset stored with the state;
+// saves what was handled before a partition is taken away.
+class StoredOffsetRebalance : public RdKafka::RebalanceCb {
+ public:
+  explicit StoredOffsetRebalance(EventConsumer* owner) : owner_(owner) {}
+  void rebalance_cb(
+      RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+      std::vector<RdKafka::TopicPartition*>& partitions) override {
+    if (err != RdKafka::ERR__ASSIGN_PARTITIONS) {
+      owner_->SaveOffsets(/*now=*/true);
+      owner_->unsaved_.clear();
+      consumer->unassign();
+      return;
+    }
+    for (RdKafka::TopicPartition* tp : partitions) {
+      absl::StatusOr<std::optional<int64_t>> stored =
+          owner_->offsets_->Load(tp->topic(), tp->partition());
+      if (!stored.ok()) {
+        log::Warn("stored offset unreadable; starting at the group's",
+                  {{"group", owner_->settings_.group_id},
+                   {"topic", tp->topic()},
+                   {"partition", static_cast<int64_t>(tp->partition())},
+                   {"error", stored.status()}});
+        continue;
+      }
+      if (stored->has_value()) tp->set_offset(**stored);
+    }
+    consumer->assign(partitions);
+  }
+
+ private:
+  EventConsumer* owner_;
+};
+
 absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Create(
     ConsumerSettings settings, EventProducer* dead_letter_producer,
-    DedupeStore* dedupe, EventHandler handler) {
+    DedupeStore* dedupe, EventHandler handler, OffsetStore* offsets) {
   if (settings.group_id.empty()) {
     return absl::InvalidArgumentError("consumer group id is empty");
   }
@@ -558,10 +615,19 @@ absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Create(
   c->dlq_ = dead_letter_producer;
   c->dedupe_ = dedupe;
   c->handler_ = std::move(handler);
+  c->offsets_ = offsets;
   std::unique_ptr<RdKafka::Conf> conf(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   absl::Status s = SetConnectionConfig(conf.get(), c->settings_.kafka);
   if (!s.ok()) return s;
+  if (offsets != nullptr) {
+    c->rebalance_ = std::make_unique<StoredOffsetRebalance>(c.get());
+    std::string err;
+    if (conf->set("rebalance_cb", c->rebalance_.get(), err) !=
+        RdKafka::Conf::CONF_OK) {
+      return absl::InternalError(err);
+    }
+  }
   s = SetAll(conf.get(), {{"group.id", c->settings_.group_id},
                           // Commit only offsets we stored after handling.
                           {"enable.auto.commit", "true"},
@@ -594,6 +660,7 @@ void EventConsumer::Start() {
 void EventConsumer::Stop() {
   if (stop_.exchange(true)) return;
   if (thread_.joinable()) thread_.join();
+  SaveOffsets(/*now=*/true);
   if (consumer_) {
     consumer_->close();  // commits stored offsets and leaves the group
   }
@@ -628,6 +695,7 @@ void EventConsumer::Run() {
     switch (msg->err()) {
       case RdKafka::ERR__TIMED_OUT:
       case RdKafka::ERR__PARTITION_EOF:
+        SaveOffsets(/*now=*/true);  // idle: the state's offsets catch up
         continue;
       case RdKafka::ERR_NO_ERROR:
         break;
@@ -644,6 +712,10 @@ void EventConsumer::Run() {
                                           msg->offset() + 1)};
       consumer_->offsets_store(offsets);
       RdKafka::TopicPartition::destroy(offsets);
+      if (offsets_ != nullptr) {
+        unsaved_[{msg->topic_name(), msg->partition()}] = msg->offset() + 1;
+        SaveOffsets(/*now=*/false);
+      }
       continue;
     }
     // Transient failure: wait, then rewind so the same event comes again.
@@ -657,6 +729,24 @@ void EventConsumer::Run() {
     std::unique_ptr<RdKafka::TopicPartition> tp(RdKafka::TopicPartition::create(
         msg->topic_name(), msg->partition(), msg->offset()));
     consumer_->seek(*tp, 5000);
+  }
+}
+
+void EventConsumer::SaveOffsets(bool now) {
+  if (offsets_ == nullptr || unsaved_.empty()) return;
+  if (!now && absl::Now() < next_save_) return;
+  next_save_ = absl::Now() + absl::Milliseconds(100);
+  for (auto it = unsaved_.begin(); it != unsaved_.end();) {
+    // After the handler's writes on the same Redis: a stored offset never
+    // runs ahead of the state it describes.
+    absl::Status s =
+        offsets_->Save(it->first.first, it->first.second, it->second);
+    if (!s.ok()) {
+      log::Warn("saving the state's offset failed; will retry",
+                {{"group", settings_.group_id}, {"error", s}});
+      return;
+    }
+    it = unsaved_.erase(it);
   }
 }
 
@@ -740,7 +830,8 @@ bool EventConsumer::Process(RdKafka::Message& message) {
 
 absl::Status ReplayTopics(const KafkaSettings& settings,
                           const std::vector<std::string>& topics,
-                          const EventHandler& handler, int64_t* replayed) {
+                          const EventHandler& handler, int64_t* replayed,
+                          OffsetStore* offsets) {
   std::unique_ptr<RdKafka::Conf> conf(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   absl::Status s =
@@ -810,6 +901,7 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
       }
     }
   }
+  const auto ends = end_offsets;
   int64_t count = 0;
   absl::Status result;
   if (!assignment.empty()) {
@@ -857,6 +949,12 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
   RdKafka::TopicPartition::destroy(assignment);
   consumer->close();
   if (replayed) *replayed = count;
+  if (offsets != nullptr && result.ok()) {
+    for (const auto& [part, end] : ends) {
+      result = offsets->Save(part.first, part.second, end);
+      if (!result.ok()) break;
+    }
+  }
   return result;
 }
 

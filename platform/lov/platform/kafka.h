@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -106,10 +107,14 @@ class EventProducer {
   ~EventProducer();
 
   // Returns only once the event is durably written (acknowledged by all
-  // in-sync replicas), or the error.
+  // in-sync replicas), or the error: UNAVAILABLE (and the like) when it
+  // was definitely not stored, DEADLINE_EXCEEDED when the outcome is
+  // unknown (sent but not acknowledged: the broker may have stored it).
   absl::Status Publish(const std::string& topic, const CloudEvent& event);
   // Same, for several events: all are sent before waiting, so the cost is one
-  // round trip. Returns the first error; events are never reordered per key.
+  // round trip. Returns the first error (DEADLINE_EXCEEDED if any outcome
+  // is unknown or some events were stored and others not); events are never
+  // reordered per key.
   absl::Status PublishAll(const std::string& topic,
                           const std::vector<CloudEvent>& events);
   // Enqueues and returns; `done` runs on the poll thread with the outcome.
@@ -141,6 +146,22 @@ class DedupeStore {
   virtual absl::Status MarkDone(const std::string& event_id) = 0;
 };
 
+// How far a consumer's handler has brought the state it serves, kept WITH
+// that state (not only in Kafka's consumer group): per topic partition, the
+// offset of the next event to handle. A consumer starts each partition it
+// is assigned from here, so a state that lost its last writes (Redis lost
+// its last second, restored from a backup) is brought up to date again
+// from the log, even if the group had already committed further.
+class OffsetStore {
+ public:
+  virtual ~OffsetStore() = default;
+  virtual absl::StatusOr<std::optional<int64_t>> Load(const std::string& topic,
+                                                      int32_t partition) = 0;
+  // Records `next_offset` unless a larger one is recorded already.
+  virtual absl::Status Save(const std::string& topic, int32_t partition,
+                            int64_t next_offset) = 0;
+};
+
 // Handler outcome: OK = processed; UNAVAILABLE / DEADLINE_EXCEEDED / ABORTED /
 // RESOURCE_EXHAUSTED / INTERNAL = transient (an outage of Redis or Kafka:
 // see RedisErrorStatus), the same event is retried after a back-off and its
@@ -164,9 +185,13 @@ struct ConsumerSettings {
 // offsets only. Runs its own thread between Start() and Stop().
 class EventConsumer {
  public:
+  // With `offsets`, each assigned partition starts at its stored offset
+  // (else at the group's committed one), and handled offsets are saved
+  // there after the handler's writes (at most every 100 ms, and when idle).
   static absl::StatusOr<std::unique_ptr<EventConsumer>> Create(
       ConsumerSettings settings, EventProducer* dead_letter_producer,
-      DedupeStore* dedupe, EventHandler handler);
+      DedupeStore* dedupe, EventHandler handler,
+      OffsetStore* offsets = nullptr);
   ~EventConsumer();
 
   void Start();
@@ -189,11 +214,19 @@ class EventConsumer {
   void Run();
   // Returns false if the message must be retried.
   bool Process(RdKafka::Message& message);
+  // Saves the handled offsets not saved yet (all of them if `now`).
+  void SaveOffsets(bool now);
+  friend class StoredOffsetRebalance;
 
   ConsumerSettings settings_;
+  // Declared before the consumer: librdkafka calls it until it is gone.
+  std::unique_ptr<class StoredOffsetRebalance> rebalance_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   EventProducer* dlq_ = nullptr;
   DedupeStore* dedupe_ = nullptr;
+  OffsetStore* offsets_ = nullptr;
+  std::map<std::pair<std::string, int32_t>, int64_t> unsaved_;
+  absl::Time next_save_ = absl::InfinitePast();
   EventHandler handler_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> handled_{0}, duplicates_{0}, dead_lettered_{0};
@@ -208,10 +241,13 @@ class EventConsumer {
 // committed). Used to rebuild a service's Redis state. Transient handler
 // errors are retried; poison events are skipped here because the live
 // consumer group has already dead-lettered them.
+// With `offsets`, the end offsets replayed are saved there at the end, so
+// that the consumer group continues from them.
 absl::Status ReplayTopics(const KafkaSettings& settings,
                           const std::vector<std::string>& topics,
                           const EventHandler& handler,
-                          int64_t* replayed = nullptr);
+                          int64_t* replayed = nullptr,
+                          OffsetStore* offsets = nullptr);
 
 // Builds a CloudEvent with a fresh id and the current time.
 CloudEvent MakeEvent(std::string source, std::string type, std::string subject,

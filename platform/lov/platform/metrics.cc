@@ -1,6 +1,7 @@
 #include "lov/platform/metrics.h"
 
 #include <cmath>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -180,6 +181,12 @@ absl::Status MetricsServer::Start(int port, const std::string& listen_address) {
 
 void MetricsServer::Stop() { server_.Stop(); }
 
+void MetricsServer::SetReady(bool ready, std::string why) {
+  std::lock_guard<std::mutex> lock(ready_mu_);
+  ready_ = ready;
+  not_ready_why_ = std::move(why);
+}
+
 http::Response MetricsServer::Answer(const http::Request& request) const {
   http::Response response;
   if (request.path == "/metrics") {
@@ -188,11 +195,12 @@ http::Response MetricsServer::Answer(const http::Request& request) const {
   } else if (request.path == "/healthz") {
     response.body = "ok\n";
   } else if (request.path == "/readyz") {
-    if (ready_.load()) {
+    std::lock_guard<std::mutex> lock(ready_mu_);
+    if (ready_) {
       response.body = "serving\n";
     } else {
       response.status = 503;
-      response.body = "not serving\n";
+      response.body = not_ready_why_ + "\n";
     }
   } else {
     response.status = 404;

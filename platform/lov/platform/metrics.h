@@ -104,13 +104,16 @@ class MetricsServer {
   absl::Status Start(int port, const std::string& listen_address);
   void Stop();
   int port() const { return server_.port(); }
-  // GET /readyz answers 200 while ready, 503 otherwise (for scripts and
-  // probes that do not speak gRPC health).
-  void SetReady(bool ready) { ready_ = ready; }
+  // GET /readyz answers 200 while ready, 503 otherwise with `why` (e.g.
+  // which dependency is unreachable), for scripts and probes that do not
+  // speak gRPC health.
+  void SetReady(bool ready, std::string why = "not serving");
 
  private:
   http::Response Answer(const http::Request& request) const;
-  std::atomic<bool> ready_{false};
+  mutable std::mutex ready_mu_;
+  bool ready_ = false;
+  std::string not_ready_why_ = "not serving";
   Registry* registry_;
   http::Server server_;
 };

@@ -1,8 +1,6 @@
 #include "lov/platform/money.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 #include <numeric>
 
@@ -19,12 +17,6 @@ using Int128 = __int128;
 
 constexpr Int128 kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr Int128 kInt64Min = std::numeric_limits<int64_t>::min();
-
-// A wrong amount is worse than a crash, so misuse stops the process loudly.
-[[noreturn]] void DieOnMisuse(const char* what) {
-  std::fprintf(stderr, "lov::Money: %s\n", what);
-  std::abort();
-}
 
 absl::Status ParseError(std::string_view text, std::string_view why) {
   return absl::InvalidArgumentError(
@@ -104,8 +96,12 @@ std::string Money::ToDecimalString() const {
                          magnitude % 100);
 }
 
-Money Money::MulDiv(int64_t num, int64_t den, Rounding rounding) const {
-  if (den == 0) DieOnMisuse("MulDiv by zero");
+absl::StatusOr<Money> Money::MulDiv(int64_t num, int64_t den,
+                                    Rounding rounding) const {
+  if (den == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("money: ", ore_, " öre times ", num, " divided by zero"));
+  }
   Int128 numerator = static_cast<Int128>(ore_) * num;
   Int128 denominator = den;
   if (denominator < 0) {
@@ -114,28 +110,35 @@ Money Money::MulDiv(int64_t num, int64_t den, Rounding rounding) const {
   }
   const Int128 result = DivideRounded(numerator, denominator, rounding);
   if (result > kInt64Max || result < kInt64Min) {
-    DieOnMisuse("MulDiv result does not fit in int64 öre");
+    return absl::OutOfRangeError(absl::StrCat("money: ", ore_, " öre times ",
+                                              num, " / ", den,
+                                              " does not fit in 64-bit öre"));
   }
   return Money(static_cast<int64_t>(result));
 }
 
-Money Money::RateTimesSeconds(Money rate_per_hour, int64_t seconds,
-                              Rounding rounding) {
+absl::StatusOr<Money> Money::RateTimesSeconds(Money rate_per_hour,
+                                              int64_t seconds,
+                                              Rounding rounding) {
   constexpr int64_t kSecondsPerHour = 3600;
   return rate_per_hour.MulDiv(seconds, kSecondsPerHour, rounding);
 }
 
-Money Money::PercentBasisPoints(int64_t basis_points, Rounding rounding) const {
+absl::StatusOr<Money> Money::PercentBasisPoints(int64_t basis_points,
+                                                Rounding rounding) const {
   constexpr int64_t kBasisPointsPerWhole = 10000;
   return MulDiv(basis_points, kBasisPointsPerWhole, rounding);
 }
 
-std::vector<Money> Money::Allocate(Money total,
-                                   const std::vector<int64_t>& weights) {
+absl::StatusOr<std::vector<Money>> Money::Allocate(
+    Money total, const std::vector<int64_t>& weights) {
   std::vector<Money> parts(weights.size());
   Int128 weight_sum = 0;
   for (int64_t weight : weights) {
-    if (weight < 0) DieOnMisuse("Allocate with a negative weight");
+    if (weight < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("money: allocation weight ", weight, " is negative"));
+    }
     weight_sum += weight;
   }
   if (weight_sum == 0) return parts;

@@ -49,27 +49,31 @@ class Money {
 
   // Exact öre * num / den, rounded once as `rounding` says; the intermediate
   // product is 128-bit so it cannot overflow. This is the one place in the
-  // platform where money is rounded. A negative den is allowed. den == 0, or
-  // a result outside int64 öre, is a programming error and aborts the process
-  // rather than paying a wrong amount.
-  Money MulDiv(int64_t num, int64_t den, Rounding rounding) const;
+  // platform where money is rounded. A negative den is allowed. den == 0 is
+  // InvalidArgument and a result outside int64 öre is OutOfRange: amounts
+  // come from requests and events, so a wrong one is refused, never paid
+  // and never a crash.
+  absl::StatusOr<Money> MulDiv(int64_t num, int64_t den,
+                               Rounding rounding) const;
 
   // rate_per_hour * seconds / 3600, e.g. pay for performed time (utförd tid).
-  static Money RateTimesSeconds(Money rate_per_hour, int64_t seconds,
-                                Rounding rounding);
+  static absl::StatusOr<Money> RateTimesSeconds(Money rate_per_hour,
+                                                int64_t seconds,
+                                                Rounding rounding);
 
   // This amount times basis_points / 10000; VAT 25% is 2500 basis points.
-  Money PercentBasisPoints(int64_t basis_points, Rounding rounding) const;
+  absl::StatusOr<Money> PercentBasisPoints(int64_t basis_points,
+                                           Rounding rounding) const;
 
   // Splits `total` in proportion to non-negative `weights` so that the parts
   // add up exactly to `total`: each part gets the truncated share, and the
   // öre left over go one each to the largest remainders (ties to the lower
   // index). A negative total is split like its absolute value, then negated,
   // so signs never change the distribution. If every weight is zero (or
-  // there are none) every part is zero. A negative weight is a programming
-  // error and aborts.
-  static std::vector<Money> Allocate(Money total,
-                                     const std::vector<int64_t>& weights);
+  // there are none) every part is zero. A negative weight is
+  // InvalidArgument.
+  static absl::StatusOr<std::vector<Money>> Allocate(
+      Money total, const std::vector<int64_t>& weights);
 
   // Arithmetic is exact; like int64 itself it assumes no overflow (that is
   // ±92 233 720 368 547 758 kronor).

@@ -10,13 +10,16 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
     const CommonSettings& common, ProjectionSettings settings,
     RedisClient* redis, EventProducer* producer, EventHandler apply) {
   std::unique_ptr<Projection> p(new Projection());
+  p->offsets_ = std::make_unique<RedisOffsetStore>(
+      redis, common.KeyPrefix(absl::StrCat("lov:", common.service_name,
+                                           ":offsets:", settings.name)));
   absl::StatusOr<RedisReply> ready =
       redis->Command({"EXISTS", settings.ready_key});
   if (!ready.ok()) return ready.status();
   if (ready->integer == 0) {
     log::Info("rebuilding state from Kafka", {{"projection", settings.name}});
-    absl::Status s =
-        ReplayTopics(common.kafka(), settings.topics, apply, &p->replayed_);
+    absl::Status s = ReplayTopics(common.kafka(), settings.topics, apply,
+                                  &p->replayed_, p->offsets_.get());
     if (!s.ok()) return s;
     absl::StatusOr<RedisReply> set =
         redis->Command({"SET", settings.ready_key, "1"});
@@ -34,8 +37,8 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
   cs.group_id = group;
   cs.topics = settings.topics;
   cs.dead_letter_topic = settings.dead_letter_topic;
-  auto consumer =
-      EventConsumer::Create(cs, producer, p->dedupe_.get(), std::move(apply));
+  auto consumer = EventConsumer::Create(cs, producer, p->dedupe_.get(),
+                                        std::move(apply), p->offsets_.get());
   if (!consumer.ok()) return consumer.status();
   p->consumer_ = std::move(*consumer);
   p->live_ = std::make_shared<LiveConsumer>();

@@ -25,8 +25,10 @@ struct ProjectionSettings {
 // Keeps a service's Redis state in step with its topics. On start, if the
 // ready key is missing, it replays the topics from the beginning (the state
 // rebuild), then sets the key; then it joins the consumer group
-// "<service>.<name>" and applies new events as they come. `apply` must be
-// idempotent (it sees events again after a rebuild or a redelivery).
+// "<service>.<name>" and applies new events as they come, starting each
+// partition at the offset stored with the state ("<prefix>:offsets:<name>",
+// see OffsetStore): a state that lost its last writes reads them again. `apply`
+// must be idempotent (it sees events again after a rebuild or a redelivery).
 class Projection {
  public:
   static absl::StatusOr<std::unique_ptr<Projection>> Start(
@@ -46,6 +48,8 @@ class Projection {
   };
   std::shared_ptr<LiveConsumer> live_;
   std::unique_ptr<RedisDedupeStore> dedupe_;
+  // How far the state has read each partition, kept with the state.
+  std::unique_ptr<RedisOffsetStore> offsets_;
   std::unique_ptr<EventConsumer> consumer_;
   int64_t replayed_ = 0;
 };

@@ -110,7 +110,10 @@ absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(
   c->host_port_ = host_port;
   c->timeout_ = timeout;
   c->auth_ = std::move(auth);
+  // At start-up a missing Redis is reported at once, not ridden out.
+  c->ride_out_ = absl::ZeroDuration();
   absl::StatusOr<RedisReply> pong = c->Command({"PING"});
+  c->ride_out_ = kDefaultRideOut;
   // At start-up wrong credentials are a configuration error, not an outage.
   if (!pong.ok() &&
       absl::StrContains(pong.status().message(), kAuthenticationFailed)) {
@@ -233,21 +236,46 @@ class RoundTripTimer {
 
 }  // namespace
 
+void RedisClient::DropIdle() {
+  std::vector<redisContext*> idle;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    idle.swap(idle_);
+  }
+  for (redisContext* ctx : idle) redisFree(ctx);
+}
+
 absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
     const std::vector<std::vector<std::string>>& commands) {
   RoundTripTimer timer(commands);
-  // An idle pooled connection may have been closed by the server (timeout,
-  // CLIENT KILL, restart) without us knowing. If the very first reply on such
-  // a connection fails, nothing was executed: try once more on a new one.
-  for (int attempt = 0;; ++attempt) {
+  // A short outage (a restart, a failover, the data being loaded) is
+  // ridden out: while nothing was executed, the commands are sent again
+  // with back-off for up to ride_out_, instead of failing every caller at
+  // once.
+  absl::Time give_up = absl::InfiniteFuture();
+  absl::Duration pause = absl::Milliseconds(20);
+  auto wait_more = [&] {
+    if (give_up == absl::InfiniteFuture()) give_up = absl::Now() + ride_out_;
+    if (absl::Now() + pause > give_up) return false;
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(pause));
+    pause = std::min(pause * 2, absl::Milliseconds(500));
+    return true;
+  };
+  while (true) {
     bool reused = false;
     absl::StatusOr<redisContext*> ctx = Acquire(&reused);
-    if (!ctx.ok()) return ctx.status();
+    if (!ctx.ok()) {
+      const bool refused_login =
+          absl::StrContains(ctx.status().message(), kAuthenticationFailed);
+      if (!refused_login && wait_more()) continue;
+      return ctx.status();
+    }
     for (const auto& args : commands) Append(*ctx, args);
     std::vector<RedisReply> out;
     out.reserve(commands.size());
     absl::Status first_error;
     bool broken = false;
+    size_t loading = 0;  // replies refused because Redis loads its data
     std::string err;
     size_t i = 0;
     for (; i < commands.size(); ++i) {
@@ -260,15 +288,28 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
       auto* reply = static_cast<redisReply*>(raw);
       absl::Status s = ReplyError(reply);
       if (!s.ok() && first_error.ok()) first_error = s;
+      if (reply->type == REDIS_REPLY_ERROR &&
+          std::string_view(reply->str, reply->len).rfind("LOADING", 0) == 0) {
+        ++loading;
+      }
       out.push_back(Convert(reply));
       freeReplyObject(reply);
     }
     Release(*ctx, /*healthy=*/!broken);
     if (broken) {
-      if (reused && i == 0 && attempt == 0) continue;
+      // No reply at all: on a pooled connection the server most likely
+      // closed it earlier (a restart closes every one of them), so nothing
+      // ran; the next try is on a new connection.
+      if (i == 0 && reused) {
+        DropIdle();
+        continue;
+      }
+      if (i == 0 && wait_more()) continue;
       return absl::UnavailableError(
           absl::StrCat("redis ", host_port_, ": ", err));
     }
+    // Every command refused while Redis loads its data: none ran.
+    if (loading == commands.size() && wait_more()) continue;
     if (!first_error.ok()) return first_error;
     return out;
   }
@@ -352,11 +393,27 @@ absl::StatusOr<std::unique_ptr<AggregateLock>> LockAggregate(
 }
 
 RedisLease::~RedisLease() {
+  if (keep_) return;
   // Delete only our own lease: it may have expired and been taken over.
   (void)redis_->EvalSource(
       "if redis.call('GET', KEYS[1]) == ARGV[1] then "
       "return redis.call('DEL', KEYS[1]) else return 0 end",
       {key_}, {token_});
+}
+
+absl::Status RedisLease::Hold(absl::Duration at_least) {
+  absl::StatusOr<RedisReply> r = redis_->EvalSource(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+      "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 else return 0 end",
+      {key_}, {token_, std::to_string(absl::ToInt64Milliseconds(at_least))});
+  if (!r.ok()) return r.status();
+  if (r->integer != 1) {
+    return absl::AbortedError(absl::StrCat(
+        "the lock on ", key_,
+        " expired before the change was published; nothing was written, "
+        "retry"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> RedisDedupeStore::Seen(const std::string& event_id) {
@@ -370,6 +427,38 @@ absl::Status RedisDedupeStore::MarkDone(const std::string& event_id) {
   return redis_
       ->Command({"SET", absl::StrCat(prefix_, ":", event_id), "1", "EX",
                  std::to_string(absl::ToInt64Seconds(ttl_))})
+      .status();
+}
+
+namespace {
+std::string PartitionField(const std::string& topic, int32_t partition) {
+  return absl::StrCat(topic, "/", partition);
+}
+}  // namespace
+
+absl::StatusOr<std::optional<int64_t>> RedisOffsetStore::Load(
+    const std::string& topic, int32_t partition) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"HGET", key_, PartitionField(topic, partition)});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<int64_t>();
+  int64_t offset = 0;
+  if (!absl::SimpleAtoi(r->str, &offset) || offset < 0) {
+    return absl::DataLossError(absl::StrCat("corrupt offset at ", key_));
+  }
+  return std::optional<int64_t>(offset);
+}
+
+absl::Status RedisOffsetStore::Save(const std::string& topic, int32_t partition,
+                                    int64_t next_offset) {
+  // Never backwards: a replica that lost the partition may still save.
+  return redis_
+      ->EvalSource(
+          "local c = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1') "
+          "if tonumber(ARGV[2]) > c then "
+          "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 1",
+          {key_},
+          {PartitionField(topic, partition), std::to_string(next_offset)})
       .status();
 }
 

@@ -85,16 +85,22 @@ class RedisClient {
                                         const std::vector<std::string>& args);
 
   const std::string& address() const { return host_port_; }
+  // How long a command waits out an outage (no connection, a connection
+  // lost before any reply, LOADING) before it fails with UNAVAILABLE.
+  void set_ride_out(absl::Duration d) { ride_out_ = d; }
+  static constexpr absl::Duration kDefaultRideOut = absl::Seconds(5);
 
  private:
   RedisClient() = default;
   absl::StatusOr<redisContext*> Acquire(bool* reused);
   void Release(redisContext* ctx, bool healthy);
+  void DropIdle();
 
   std::string host_;
   int port_ = 0;
   std::string host_port_;
   absl::Duration timeout_;
+  absl::Duration ride_out_ = kDefaultRideOut;
   RedisAuth auth_;
   std::mutex mu_;
   std::vector<redisContext*> idle_;
@@ -112,6 +118,10 @@ class RedisLease : public AggregateLock {
       absl::Duration ttl = absl::Seconds(15),
       absl::Duration wait = absl::Seconds(10));
   ~RedisLease() override;  // releases the lease if it is still ours
+  // Extends the lease to `at_least` from now if it is still ours (one
+  // script: compare the token, then PEXPIRE); ABORTED if it is not.
+  absl::Status Hold(absl::Duration at_least) override;
+  void KeepUntilExpiry() override { keep_ = true; }
 
  private:
   RedisLease(RedisClient* redis, std::string key, std::string token)
@@ -119,6 +129,7 @@ class RedisLease : public AggregateLock {
   RedisClient* redis_;
   std::string key_;
   std::string token_;
+  bool keep_ = false;
 };
 
 // The lease "<key prefix>:lock:<aggregate id>" as an AggregateLock.
@@ -168,6 +179,22 @@ class RedisDedupeStore : public DedupeStore {
   RedisClient* redis_;
   std::string prefix_;
   absl::Duration ttl_;
+};
+
+// OffsetStore in one Redis hash beside the state: field
+// "<topic>/<partition>" = the next offset to handle.
+class RedisOffsetStore : public OffsetStore {
+ public:
+  RedisOffsetStore(RedisClient* redis, std::string key)
+      : redis_(redis), key_(std::move(key)) {}
+  absl::StatusOr<std::optional<int64_t>> Load(const std::string& topic,
+                                              int32_t partition) override;
+  absl::Status Save(const std::string& topic, int32_t partition,
+                    int64_t next_offset) override;
+
+ private:
+  RedisClient* redis_;
+  std::string key_;
 };
 
 }  // namespace lov

@@ -65,4 +65,18 @@ absl::Status NotStoredError(const absl::Status& cause, bool has_request_id) {
       has_request_id ? " with the same request_id" : ""));
 }
 
+absl::Status OutcomeUnknownError(const absl::Status& cause,
+                                 bool has_request_id) {
+  return absl::DeadlineExceededError(absl::StrCat(
+      "the outcome is unknown: the change may have reached the event log (",
+      cause.message(), "); ",
+      has_request_id ? "retry with the same request_id to learn its outcome"
+                     : "send it again with the same id to learn its outcome"));
+}
+
+std::string EventIdOf(const std::string& request_id,
+                      const std::string& fingerprint, size_t index) {
+  return NameUuid(absl::StrCat(request_id, "\n", fingerprint, "\n", index));
+}
+
 }  // namespace lov

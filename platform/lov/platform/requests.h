@@ -27,7 +27,27 @@ namespace lov {
 class AggregateLock {
  public:
   virtual ~AggregateLock() = default;
+  // Confirms the lock is still this holder's and keeps it for at least
+  // `at_least` from now; ABORTED if it expired and may have been taken
+  // over. The write path calls it right before publishing, with a bound
+  // longer than any publish can wait, so a holder that lost its lock
+  // (paused, slow) never publishes, and one that confirmed keeps it until
+  // its publish has ended either way. The base class is a lock that
+  // cannot expire (an in-process lock, as in application tests).
+  virtual absl::Status Hold(absl::Duration at_least) {
+    (void)at_least;
+    return absl::OkStatus();
+  }
+  // Leaves the lock to expire on its own instead of releasing it: after a
+  // publish with an unknown outcome, no command decides on this aggregate
+  // until the log has had time to settle and the state to show it.
+  virtual void KeepUntilExpiry() {}
 };
+
+// How long the write path holds the aggregate lock for one publish: longer
+// than the producer's longest wait (delivery timeout 30 s + 10 s margin,
+// kafka.h).
+inline constexpr absl::Duration kPublishLease = absl::Seconds(60);
 
 // What a request id was used for.
 struct RequestRecord {
@@ -61,6 +81,23 @@ absl::StatusOr<std::string> MatchPreviousRequest(
 // The one wording of "the event log did not take the change" (Unavailable):
 // nothing was changed, so the caller retries.
 absl::Status NotStoredError(const absl::Status& cause, bool has_request_id);
+
+// The one wording of "the change may or may not be in the event log"
+// (DEADLINE_EXCEEDED, which gRPC defines as "the operation may have
+// completed"): a publish that timed out after the broker may have stored
+// it. Nothing given back; a retry with the same request id learns the
+// outcome. Publishers return DEADLINE_EXCEEDED for exactly this case.
+absl::Status OutcomeUnknownError(const absl::Status& cause,
+                                 bool has_request_id);
+inline bool IsOutcomeUnknown(const absl::Status& status) {
+  return absl::IsDeadlineExceeded(status);
+}
+
+// The id of the `index`-th event of the command with this request id and
+// fingerprint: a retry that publishes the same change again carries the
+// same ce_id, so subscribers (and the projections' dedupe) see it once.
+std::string EventIdOf(const std::string& request_id,
+                      const std::string& fingerprint, size_t index);
 
 // Fills the envelope every service's event message shares; the actor is
 // the current thread's (CurrentActor).

@@ -19,6 +19,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "lov/platform/log.h"
@@ -326,6 +327,13 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
   if (absl::Status tls = s.tls.Validate(); !tls.ok()) {
     config.AddError(std::string(tls.message()));
   }
+  s.grpc_max_receive_bytes =
+      config.Int("grpc-max-receive-bytes", s.grpc_max_receive_bytes, 1024,
+                 int64_t{1} << 30);
+  s.grpc_max_send_bytes = config.Int(
+      "grpc-max-send-bytes", s.grpc_max_send_bytes, 1024, int64_t{1} << 30);
+  s.grpc_max_concurrent_streams = static_cast<int>(config.Int(
+      "grpc-max-concurrent-streams", s.grpc_max_concurrent_streams, 1, 100000));
   s.metrics_port = config.Port("metrics-port", default_metrics_port);
   s.metrics_listen_address = config.String("metrics-listen-address", "0.0.0.0");
   if (s.metrics_listen_address.empty()) {
@@ -382,6 +390,7 @@ ServiceHost::ServiceHost(CommonSettings settings)
       metrics_server_(&metrics::Registry::Default()) {}
 
 ServiceHost::~ServiceHost() {
+  monitor_.reset();
   if (server_) server_->Shutdown(std::chrono::system_clock::now());
   metrics_server_.Stop();
 }
@@ -391,12 +400,24 @@ void ServiceHost::Register(grpc::Service* service,
   services_.emplace_back(service, full_name);
 }
 
+void ServiceHost::WatchDependencies(std::vector<Dependency> dependencies,
+                                    absl::Duration interval) {
+  dependencies_ = std::move(dependencies);
+  dependency_interval_ = interval;
+}
+
 absl::Status ServiceHost::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   // Without this a second instance on the same port would silently share it.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(settings_.grpc_max_receive_bytes));
+  builder.SetMaxSendMessageSize(
+      static_cast<int>(settings_.grpc_max_send_bytes));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             settings_.grpc_max_concurrent_streams);
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       ServerCredentials(settings_.tls);
   if (!credentials.ok()) return credentials.status();
@@ -438,17 +459,47 @@ absl::Status ServiceHost::Start() {
                           {"tls", TlsMode(settings_.tls)},
                           {"metrics_address", settings_.metrics_listen_address},
                           {"metrics_port", metrics_server_.port()}});
+  if (!dependencies_.empty()) {
+    monitor_ = std::make_unique<DependencyMonitor>(
+        settings_.service_name, dependencies_,
+        [this](const std::vector<DependencyDown>& down) {
+          SetUnreachable(down);
+        });
+    monitor_->Start(dependency_interval_);
+  }
   return absl::OkStatus();
 }
 
 void ServiceHost::SetServing(bool serving) {
+  std::lock_guard<std::mutex> lock(health_mu_);
+  serving_ = serving;
+  PublishHealth();
+}
+
+void ServiceHost::SetUnreachable(std::vector<DependencyDown> down) {
+  std::lock_guard<std::mutex> lock(health_mu_);
+  unreachable_ = std::move(down);
+  PublishHealth();
+}
+
+void ServiceHost::PublishHealth() {
   if (!server_) return;
+  const bool serving = serving_ && unreachable_.empty();
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus(serving);
   for (auto& [service, name] : services_) {
     health->SetServingStatus(name, serving);
   }
-  metrics_server_.SetReady(serving);
+  std::string why = "not serving";
+  if (!unreachable_.empty()) {
+    absl::StrAppend(
+        &why, ": ",
+        absl::StrJoin(
+            unreachable_, "; ", [](std::string* out, const DependencyDown& d) {
+              absl::StrAppend(out, d.name, " unreachable (", d.error, ")");
+            }));
+  }
+  metrics_server_.SetReady(serving, std::move(why));
   metrics::Registry::Default()
       .GetGauge("lov_serving", "1 while the service accepts requests",
                 {{"service", settings_.service_name}})
@@ -491,6 +542,7 @@ void ServiceHost::WaitForShutdown() {
     cv_.wait(lock, [this] { return shutdown_requested_; });
   }
   signal_waiter.join();
+  monitor_.reset();
   SetServing(false);
   log::Info("shutting down",
             {{"deadline_ms",

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "lov/platform/config.h"
+#include "lov/platform/dependency_monitor.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/metrics.h"
 #include "lov/platform/redis.h"
@@ -56,6 +57,13 @@ struct CommonSettings {
   // --grpc-listen-address / LOV_GRPC_LISTEN_ADDRESS: the interface the gRPC
   // port listens on ("127.0.0.1" for a local run).
   std::string grpc_listen_address = "0.0.0.0";
+  // --grpc-max-receive-bytes, --grpc-max-send-bytes: the largest message
+  // a call may send to the service (larger: RESOURCE_EXHAUSTED naming both
+  // sizes) and the largest answer; --grpc-max-concurrent-streams: calls at
+  // once on one connection.
+  int64_t grpc_max_receive_bytes = 4 << 20;
+  int64_t grpc_max_send_bytes = 64 << 20;
+  int grpc_max_concurrent_streams = 100;
   ServerTls tls;         // --tls-cert, --tls-key, --tls-client-ca, ...
   int metrics_port = 0;  // --metrics-port / LOV_METRICS_PORT
   // --metrics-listen-address / LOV_METRICS_LISTEN_ADDRESS: the interface of
@@ -99,17 +107,28 @@ void BlockTerminationSignals();
 // graceful shutdown on SIGTERM:
 // health NOT_SERVING -> Shutdown(deadline) -> the registered shutdown steps
 // in order (close consumers, then flush the producer).
+// Health (gRPC health, overall and per service, /readyz and lov_serving)
+// is SERVING while the service says it serves (SetServing) and every
+// watched dependency is reachable; /healthz stays OK throughout, so that an
+// orchestrator takes the instance out of traffic during an outage of Kafka
+// or Redis but does not restart it.
 class ServiceHost {
  public:
   explicit ServiceHost(CommonSettings settings);
   ~ServiceHost();
 
   void Register(grpc::Service* service, const std::string& full_name);
+  // Dependencies to check every `interval` from Start() until shutdown
+  // (DependencyMonitor); call before Start().
+  void WatchDependencies(std::vector<Dependency> dependencies,
+                         absl::Duration interval = absl::Seconds(2));
   // Binds the ports; a busy or bad port, or TLS settings that do not
   // validate, are a clear error. Health starts NOT_SERVING until
   // SetServing(true) (e.g. after a state rebuild).
   absl::Status Start();
   void SetServing(bool serving);
+  // What the dependency monitor found unreachable (empty: nothing).
+  void SetUnreachable(std::vector<DependencyDown> down);
   void OnShutdown(std::function<void()> step);
   // Blocks until SIGTERM/SIGINT or RequestShutdown(), then shuts down.
   void WaitForShutdown();
@@ -119,12 +138,22 @@ class ServiceHost {
   int metrics_port() const { return metrics_server_.port(); }
 
  private:
+  // Sets every health signal from serving_ and unreachable_.
+  void PublishHealth();
+
   CommonSettings settings_;
   std::vector<std::pair<grpc::Service*, std::string>> services_;
   std::unique_ptr<grpc::Server> server_;
   metrics::MetricsServer metrics_server_;
   std::vector<std::function<void()>> shutdown_steps_;
   int bound_port_ = 0;
+  std::vector<Dependency> dependencies_;
+  absl::Duration dependency_interval_;
+  std::mutex health_mu_;
+  bool serving_ = false;
+  std::vector<DependencyDown> unreachable_;
+  // Stopped before the servers it reports to.
+  std::unique_ptr<DependencyMonitor> monitor_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool shutdown_requested_ = false;

@@ -6,6 +6,7 @@
 #include "lov/platform/auth/key_set_source.h"
 #include "lov/platform/auth/refreshing_verifier.h"
 #include "lov/platform/credential_authenticator.h"
+#include "lov/platform/dependency_probes.h"
 #include "lov/platform/kafka_audit_sink.h"
 #include "lov/platform/log.h"
 #include "lov/platform/topics.h"
@@ -14,12 +15,12 @@ namespace lov {
 
 ServiceContext::ServiceContext(Config* config, CommonSettings settings,
                                RedisClient* redis, EventProducer* producer,
-                               int workers)
+                               int workers, size_t queue_limit)
     : config_(config),
       settings_(std::move(settings)),
       redis_(redis),
       producer_(producer),
-      pool_(workers) {}
+      pool_(workers, queue_limit) {}
 
 ServiceContext::~ServiceContext() {
   projections_.clear();
@@ -82,6 +83,17 @@ std::vector<TopicSpec> TopicsOf(const ServiceSpec& spec,
   for (const std::string& base : bases) {
     out.push_back({common.Topic(base), common.topic_partitions,
                    common.topic_replication, EventTopicConfig()});
+  }
+  return out;
+}
+
+// What health watches: Kafka always, Redis where the service keeps its
+// state.
+std::vector<Dependency> DependenciesOf(const ServiceSpec& spec,
+                                       const CommonSettings& common) {
+  std::vector<Dependency> out = {KafkaDependency(common.kafka())};
+  if (spec.uses_redis) {
+    out.push_back(RedisDependency(common.redis_addr, common.redis_auth));
   }
   return out;
 }
@@ -195,6 +207,9 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   CommonSettings common =
       ReadCommonSettings(config, spec.name, spec.grpc_port, spec.metrics_port);
   const int workers = static_cast<int>(config.Int("workers", 8, 1, 256));
+  // Calls that may wait for a worker; beyond: RESOURCE_EXHAUSTED at once.
+  const size_t queue_limit = static_cast<size_t>(config.Int(
+      "worker-queue-limit", WorkerPool::kDefaultMaxQueued, 1, 100000));
   const AuthSettings auth_settings = ReadAuthSettings(config);
   if (spec.flags) spec.flags(config);
   if (absl::Status s = config.Validate(); !s.ok()) return fail(s);
@@ -214,7 +229,8 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
     return fail(s);
   }
 
-  ServiceContext ctx(&config, common, redis.get(), producer->get(), workers);
+  ServiceContext ctx(&config, common, redis.get(), producer->get(), workers,
+                     queue_limit);
   if (absl::Status s =
           ConfigureCallers(auth_settings, spec.name, producer->get(), common,
                            ctx.clock(), &ctx.bearer_verifier_);
@@ -224,6 +240,7 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   if (absl::Status s = spec.wire(ctx); !s.ok()) return fail(s);
   ServiceHost host(common);
   for (auto& [service, name] : ctx.services_) host.Register(service, name);
+  host.WatchDependencies(DependenciesOf(spec, common));
   if (absl::Status s = host.Start(); !s.ok()) return fail(s);
   for (auto& step : ctx.when_listening_) {
     if (absl::Status s = step(); !s.ok()) return fail(s);

@@ -15,7 +15,8 @@
 // validation), Redis, the Kafka producer, the topics (the service's own and
 // upstream ones with the event-topic settings, plus its dead-letter topic),
 // the service's parts (`wire`), the gRPC host, the projections (health stays
-// NOT_SERVING until they have rebuilt and joined), then SERVING; on SIGTERM
+// NOT_SERVING until they have rebuilt and joined), then SERVING while
+// Kafka and Redis are reachable (checked every 2 s); on SIGTERM
 // NOT_SERVING, gRPC shutdown, the service's own shutdown steps, projections
 // stopped, producer flushed.
 
@@ -43,7 +44,7 @@ struct ServiceSpec;
 class ServiceContext {
  public:
   ServiceContext(Config* config, CommonSettings settings, RedisClient* redis,
-                 EventProducer* producer, int workers);
+                 EventProducer* producer, int workers, size_t queue_limit);
   ~ServiceContext();
 
   Config& config() { return *config_; }
@@ -98,6 +99,12 @@ class ServiceContext {
   // Runs at shutdown, after gRPC has stopped and before the projections
   // stop and the producer is flushed.
   void OnShutdown(std::function<void()> step);
+  // A background part (Start/Stop) that runs while the service serves.
+  template <typename Part>
+  void RunWhileServing(Part* part) {
+    OnServing([part] { part->Start(); });
+    OnShutdown([part] { part->Stop(); });
+  }
 
  private:
   friend int ServiceMain(int argc, char** argv, const ServiceSpec& spec);

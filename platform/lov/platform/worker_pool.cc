@@ -1,8 +1,31 @@
 #include "lov/platform/worker_pool.h"
 
-namespace lov {
+#include <chrono>
 
-WorkerPool::WorkerPool(int threads) {
+#include "lov/platform/metrics.h"
+
+namespace lov {
+namespace {
+
+metrics::Gauge& QueuedGauge() {
+  static metrics::Gauge& g = metrics::Registry::Default().GetGauge(
+      "lov_worker_queue_depth", "Calls waiting for a worker thread", {});
+  return g;
+}
+
+metrics::Counter& RefusedCounter() {
+  static metrics::Counter& c = metrics::Registry::Default().GetCounter(
+      "lov_worker_refused_total",
+      "Calls refused with RESOURCE_EXHAUSTED because the worker queue was "
+      "full",
+      {});
+  return c;
+}
+
+}  // namespace
+
+WorkerPool::WorkerPool(int threads, size_t max_queued)
+    : max_queued_(max_queued) {
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
       while (true) {
@@ -13,6 +36,7 @@ WorkerPool::WorkerPool(int threads) {
           if (tasks_.empty()) return;  // stopping and drained
           task = std::move(tasks_.front());
           tasks_.pop_front();
+          QueuedGauge().Set(static_cast<double>(tasks_.size()));
         }
         task();
       }
@@ -29,12 +53,40 @@ WorkerPool::~WorkerPool() {
   for (auto& t : threads_) t.join();
 }
 
+bool WorkerPool::TrySubmit(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (tasks_.size() >= max_queued_) {
+      RefusedCounter().Inc();
+      return false;
+    }
+    tasks_.push_back(std::move(task));
+    QueuedGauge().Set(static_cast<double>(tasks_.size()));
+  }
+  cv_.notify_one();
+  return true;
+}
+
 void WorkerPool::Submit(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     tasks_.push_back(std::move(task));
+    QueuedGauge().Set(static_cast<double>(tasks_.size()));
   }
   cv_.notify_one();
+}
+
+absl::Status StillWanted(const grpc::CallbackServerContext& context) {
+  if (context.IsCancelled()) {
+    return absl::CancelledError(
+        "the caller cancelled while the call waited; nothing was done");
+  }
+  if (context.deadline() < std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError(
+        "the caller's deadline passed while the call waited for a worker; "
+        "nothing was done");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace lov

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "lov/platform/call_guard.h"
 #include "lov/platform/service_host.h"
 
@@ -19,20 +20,36 @@ namespace lov {
 
 // Fixed pool of threads for handler work that blocks (waiting for Kafka to
 // acknowledge a write, Redis round trips), so gRPC's callback threads never
-// block.
+// block. Its queue is bounded: when Kafka or Redis is slow and every worker
+// waits, new calls are refused at once (RESOURCE_EXHAUSTED) instead of
+// queueing without limit behind them.
 class WorkerPool {
  public:
-  explicit WorkerPool(int threads);
+  static constexpr size_t kDefaultMaxQueued = 256;
+  explicit WorkerPool(int threads, size_t max_queued = kDefaultMaxQueued);
   ~WorkerPool();
+  // Queues the task; false (and the task dropped) when max_queued tasks
+  // wait already.
+  bool TrySubmit(std::function<void()> task);
+  // Queues the task whatever the queue's length: for work the service
+  // itself must finish (e.g. an upload stream's batch already read).
   void Submit(std::function<void()> task);
+  size_t max_queued() const { return max_queued_; }
 
  private:
+  void Push(std::function<void()> task);
+
+  const size_t max_queued_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> tasks_;
   bool stop_ = false;
   std::vector<std::thread> threads_;
 };
+
+// Why a queued call is not worth starting: the caller cancelled or its
+// deadline passed while it waited (OK: start it).
+absl::Status StillWanted(const grpc::CallbackServerContext& context);
 
 // One unary call: on the pool, the call guard admits the caller (identity
 // and the RPC's policy), `work` runs with the caller as the actor of what it
@@ -46,8 +63,14 @@ grpc::ServerUnaryReactor* RunUnary(
     const google::protobuf::Message* request,
     const google::protobuf::Message* response, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pool.Submit([reactor, context, method, request, response,
-               work = std::move(work)]() mutable {
+  const bool queued = pool.TrySubmit([reactor, context, method, request,
+                                      response,
+                                      work = std::move(work)]() mutable {
+    // Work for a caller that has gone is dropped.
+    if (absl::Status wanted = StillWanted(*context); !wanted.ok()) {
+      reactor->Finish(ToGrpcStatus(wanted));
+      return;
+    }
     auth::v1::Actor actor;
     absl::Status status =
         method == nullptr
@@ -70,6 +93,12 @@ grpc::ServerUnaryReactor* RunUnary(
     }
     reactor->Finish(ToGrpcStatus(status));
   });
+  if (!queued) {
+    reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(absl::StrCat(
+        "the service is busy (", pool.max_queued(),
+        " calls are waiting for a worker); nothing was done, retry after a "
+        "moment"))));
+  }
   return reactor;
 }
 

@@ -4,6 +4,7 @@
 // What the service does with each event it consumes from Kafka.
 
 #include "absl/strings/match.h"
+#include "lov/choice/adapters/kafka_choice_publisher.h"
 #include "lov/choice/adapters/redis_choice_store.h"
 #include "lov/choice/app/choice_app.h"
 #include "lov/platform/event_envelope.h"
@@ -13,15 +14,28 @@
 
 namespace lov::choice {
 
-// The serving state: the registry's records and the choice events, rebuilt
-// from both topics (registry first) if it was wiped. A registry event is
-// told by its CloudEvents type.
+// The serving state: the registry's records, the choice events and the
+// clients' data keys, rebuilt from the three topics if it was wiped (a
+// personnummer is decrypted once both its ClientRegistered and its key are
+// in, in either order). An event is told by its CloudEvents type; a
+// tombstone on the key topic (crypto-shredding) by kDataKeyShreddedType.
 inline EventHandler StateProjection(RedisChoiceStore* store) {
   return [store](const CloudEvent& ce) -> absl::Status {
     if (absl::StartsWith(AsAbsl(ce.type), "se.lov.registry.")) {
       registry::v1::RegistryEvent event;
       if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) return s;
       return store->ApplyRegistry(event);
+    }
+    if (ce.type == kDataKeyShreddedType) {
+      if (ce.key.empty()) {
+        return absl::InvalidArgumentError("a shredding without a client id");
+      }
+      return store->ForgetDataKey(ce.key);
+    }
+    if (ce.type == kDataKeyIssuedType) {
+      v1::ChoiceKeyEvent event;
+      if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) return s;
+      return store->ApplyDataKey(event);
     }
     v1::ChoiceEvent event;
     if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) return s;

@@ -35,6 +35,7 @@ while i <= #ARGV do
   elseif op == 'SADD' then redis.call('SADD', k, a)
   elseif op == 'HSET' then redis.call('HSET', k, a, b)
   elseif op == 'HDEL' then redis.call('HDEL', k, a)
+  elseif op == 'DEL' then redis.call('DEL', k)
   elseif op == 'MAXSEQ' then
     local seq = tonumber(redis.call('HGET', k, 'seq') or '0')
     if tonumber(a) > seq then redis.call('HSET', k, 'seq', a, 'provider', b) end
@@ -44,40 +45,13 @@ end
 return 1
 )lua";
 
-// Takes a capacity slot: KEYS[1] the provider's slots in the zone (client ->
-// last day), KEYS[2] their granted minutes a month (client -> minutes); ARGV:
-// client, first day (day number), client cap (-1 = none), the slot's score,
-// minutes cap (-1 = none), the client's minutes. A client already holding a
-// slot from that day keeps it. Returns {1, previous score or '', previous
-// minutes or ''} when taken, {0, 'clients' or 'minutes', what is held} when
-// full. Minutes are summed in batches (Lua's unpack has a stack limit).
-constexpr char kReserveScript[] = R"lua(
-local prev = redis.call('ZSCORE', KEYS[1], ARGV[1])
-local prev_minutes = redis.call('HGET', KEYS[2], ARGV[1]) or ''
-if prev and tonumber(prev) >= tonumber(ARGV[2]) then
-  if tonumber(ARGV[4]) > tonumber(prev) then
-    redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
-  end
-  return {1, prev, prev_minutes}
+// Sets the decrypted personnummer (ARGV[1]) of the client KEYS[1] if its
+// data key KEYS[2] is still stored.
+constexpr char kRevealScript[] = R"lua(
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('HSET', KEYS[1], 'personnummer', ARGV[1])
 end
-local cap = tonumber(ARGV[3])
-if cap >= 0 then
-  local used = redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf')
-  if used >= cap then return {0, 'clients', tostring(used)} end
-end
-local cap_minutes = tonumber(ARGV[5])
-if cap_minutes >= 0 then
-  local holders = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], '+inf')
-  local sum = 0
-  for i = 1, #holders, 500 do
-    local minutes = redis.call('HMGET', KEYS[2], unpack(holders, i, math.min(i + 499, #holders)))
-    for _, m in ipairs(minutes) do sum = sum + (tonumber(m) or 0) end
-  end
-  if sum + tonumber(ARGV[6]) > cap_minutes then return {0, 'minutes', tostring(sum)} end
-end
-redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[6])
-return {1, prev or '', prev_minutes}
+return 1
 )lua";
 
 // Builds the argument list of kApplyScript.
@@ -202,11 +176,56 @@ absl::StatusOr<std::optional<std::string>> RedisChoiceStore::FindClientByHmac(
   return std::optional<std::string>(r->str);
 }
 
-absl::Status RedisChoiceStore::RememberPersonnummer(
-    const std::string& client_id, const std::string& personnummer) {
+absl::Status RedisChoiceStore::ApplyDataKey(const v1::ChoiceKeyEvent& event) {
+  const v1::ClientDataKeyIssued& issued = event.client_data_key_issued();
+  if (issued.client_id().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "key event ", event.event_id(), " has no client data key"));
+  }
+  if (absl::Status s =
+          redis_
+              ->Command({"SET", Key("data-key:" + issued.client_id()),
+                         SerializeDeterministic(issued)})
+              .status();
+      !s.ok()) {
+    return s;
+  }
+  return RevealPersonnummer(issued.client_id());
+}
+
+absl::Status RedisChoiceStore::ForgetDataKey(const std::string& client_id) {
   return redis_
-      ->Command(
-          {"HSET", Key("client:" + client_id), "personnummer", personnummer})
+      ->Pipeline({{"DEL", Key("data-key:" + client_id)},
+                  {"HDEL", Key("client:" + client_id), "personnummer"}})
+      .status();
+}
+
+absl::Status RedisChoiceStore::RevealPersonnummer(
+    const std::string& client_id) {
+  const std::string client_key = Key("client:" + client_id);
+  const std::string key_key = Key("data-key:" + client_id);
+  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(
+      {{"HMGET", client_key, "personnummer_sealed", "personnummer"},
+       {"GET", key_key}});
+  if (!r.ok()) return r.status();
+  const std::vector<RedisReply>& fields = (*r)[0].elements;
+  if (fields.size() != 2 || fields[0].is_nil() || !fields[1].is_nil() ||
+      (*r)[1].is_nil()) {
+    return absl::OkStatus();  // a part is missing, or done already
+  }
+  v1::ClientDataKeyIssued issued;
+  if (!issued.ParseFromString((*r)[1].str)) {
+    return absl::DataLossError(
+        absl::StrCat("corrupt data key of client ", client_id));
+  }
+  absl::StatusOr<std::string> pnr = vault_->Reveal(issued, fields[0].str);
+  if (!pnr.ok()) {
+    log::Error("personnummer not decrypted; the client is kept without it",
+               {{"client_id", client_id}, {"error", pnr.status()}});
+    return absl::OkStatus();
+  }
+  // Only while the key is still there: a shredding in between wins.
+  return redis_->EvalSource(kRevealScript, {client_key, key_key}, {*pnr})
       .status();
 }
 
@@ -294,7 +313,7 @@ absl::StatusOr<std::vector<std::string>> RedisChoiceStore::SlotHolders(
 
 absl::StatusOr<std::map<std::string, Occupancy>> RedisChoiceStore::Occupied(
     const std::vector<std::string>& provider_ids, const std::string& zone_id,
-    absl::CivilDay day) {
+    absl::CivilDay day, const std::string& except_client_id) {
   std::map<std::string, Occupancy> out;
   if (provider_ids.empty()) return out;
   // The holders on `day`, then their minutes: two round trips in all.
@@ -309,12 +328,13 @@ absl::StatusOr<std::map<std::string, Occupancy>> RedisChoiceStore::Occupied(
   std::vector<std::vector<std::string>> minutes_of;
   std::vector<std::string> asked;
   for (size_t i = 0; i < provider_ids.size() && i < holders->size(); ++i) {
-    const auto& clients = (*holders)[i].elements;
-    out[provider_ids[i]] = Occupancy(static_cast<int>(clients.size()), 0);
-    if (clients.empty()) continue;
     std::vector<std::string> cmd = {"HMGET",
                                     SlotMinutesKey(provider_ids[i], zone_id)};
-    for (const auto& c : clients) cmd.push_back(c.str);
+    for (const auto& c : (*holders)[i].elements) {
+      if (c.str != except_client_id) cmd.push_back(c.str);
+    }
+    out[provider_ids[i]] = Occupancy(static_cast<int>(cmd.size() - 2), 0);
+    if (cmd.size() == 2) continue;
     minutes_of.push_back(std::move(cmd));
     asked.push_back(provider_ids[i]);
   }
@@ -434,6 +454,12 @@ absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event,
         }
         ops.Add("SADD", Key("provider-clients:" + slot.provider_id),
                 client.client_id());
+        // The state now says what the client holds there: a reservation
+        // pending for that slot is settled.
+        const std::string pending =
+            PendingKey(slot.provider_id, slot.zone_id, client.client_id());
+        ops.Add("DEL", pending, "");
+        ops.Add("ZREM", PendingIndexKey(), pending);
       }
     }
     if (event.has_assignment_started() &&
@@ -453,72 +479,24 @@ absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event,
       ops.Add("ZREM", Key("due-cases"),
               absl::StrCat(p.client_id(), "|", p.case_id()));
     }
+    if (event.has_client_registered() &&
+        !event.client_registered().personnummer_sealed().empty()) {
+      ops.Add("HSET", client_key, "personnummer_sealed",
+              event.client_registered().personnummer_sealed());
+    }
     absl::StatusOr<RedisReply> written = redis_->EvalSource(
         kApplyScript, ops.keys(),
         ops.Args(std::to_string(current), event.aggregate_version(),
                  SerializeDeterministic(client)));
     if (!written.ok()) return written.status();
-    if (written->integer != -1) return absl::OkStatus();
+    if (written->integer == -1) continue;
+    return event.has_client_registered()
+               ? RevealPersonnummer(event.aggregate_id())
+               : absl::OkStatus();
   }
   return absl::AbortedError(absl::StrCat("client ", event.aggregate_id(),
                                          " kept changing while applying ",
                                          event.event_id()));
-}
-
-absl::StatusOr<Reservation> RedisChoiceStore::Reserve(
-    const std::string& provider_id, const std::string& zone_id,
-    const std::string& client_id, absl::CivilDay from, SlotLimits limits,
-    int64_t minutes) {
-  absl::StatusOr<RedisReply> r = redis_->EvalSource(
-      kReserveScript,
-      {SlotsKey(provider_id, zone_id), SlotMinutesKey(provider_id, zone_id)},
-      {client_id, std::to_string(DayNumber(from)),
-       std::to_string(limits.max_clients), std::to_string(kOpenEnded),
-       std::to_string(limits.max_minutes), std::to_string(minutes)});
-  if (!r.ok()) return r.status();
-  if (r->elements.size() != 3) {
-    return absl::InternalError("unexpected reply from the capacity script");
-  }
-  if (r->elements[0].integer == 0) {
-    if (r->elements[1].str == "minutes") {
-      int64_t held = 0;
-      (void)absl::SimpleAtoi(r->elements[2].str, &held);
-      return absl::FailedPreconditionError(absl::StrCat(
-          "hours cap: provider '", provider_id, "' has reached its cap of ",
-          HoursText(limits.max_minutes), " granted hours a month in zone ",
-          zone_id, " (", HoursText(held), " h held from ", FormatDate(from),
-          ", this client needs ", HoursText(minutes), " h)"));
-    }
-    return absl::FailedPreconditionError(absl::StrCat(
-        "capacity cap: provider '", provider_id, "' has reached its cap of ",
-        limits.max_clients, " clients in zone ", zone_id, " (",
-        r->elements[2].str, " hold a place from ", FormatDate(from), ")"));
-  }
-  Reservation out{provider_id, zone_id, client_id, std::nullopt, std::nullopt};
-  if (!r->elements[1].str.empty()) out.previous_score = r->elements[1].str;
-  if (!r->elements[2].str.empty()) out.previous_minutes = r->elements[2].str;
-  return out;
-}
-
-absl::Status RedisChoiceStore::Release(const Reservation& reservation) {
-  const std::string key =
-      SlotsKey(reservation.provider_id, reservation.zone_id);
-  const std::string minutes_key =
-      SlotMinutesKey(reservation.provider_id, reservation.zone_id);
-  std::vector<std::vector<std::string>> undo;
-  if (reservation.previous_score.has_value()) {
-    undo.push_back(
-        {"ZADD", key, *reservation.previous_score, reservation.client_id});
-  } else {
-    undo.push_back({"ZREM", key, reservation.client_id});
-  }
-  if (reservation.previous_minutes.has_value()) {
-    undo.push_back({"HSET", minutes_key, reservation.client_id,
-                    *reservation.previous_minutes});
-  } else {
-    undo.push_back({"HDEL", minutes_key, reservation.client_id});
-  }
-  return redis_->Pipeline(undo).status();
 }
 
 absl::StatusOr<std::unique_ptr<AggregateLock>> RedisChoiceStore::Lock(

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "lov/choice/app/personnummer_vault.h"
 #include "lov/choice/ports.h"
 #include "lov/platform/redis.h"
 
@@ -13,7 +14,10 @@ namespace lov::choice {
 //   registry:municipality     hash {version, data = Municipality}
 //   registry:provider:<id>    hash {version, data = Provider}
 //   registry:providers        set of provider ids
-//   client:<id>               hash {version, data = Client, personnummer}
+//   client:<id>               hash {version, data = Client,
+//                             personnummer_sealed (from ClientRegistered),
+//                             personnummer (decrypted, for display)}
+//   data-key:<client id>      ClientDataKeyIssued (wrapped; key topic)
 //   pnr:<hmac>                client id (from ClientRegistered)
 //   policy                    hash {version, data = ChoicePolicy}
 //   request:<request id>      "<fingerprint> <aggregate id>"
@@ -22,16 +26,25 @@ namespace lov::choice {
 //   due-cases                 zset "<client>|<case>" scored by deadline day
 //   provider-clients:<id>     set of client ids ever assigned to a provider
 //   slots:<provider>:<zone>   zset of client ids holding a capacity slot,
-//                             scored by the slot's last day (days since
-//                             1970-01-01; open-ended = kOpenEnded)
+//                             pending or settled, scored by the slot's last
+//                             day (days since 1970-01-01; open-ended =
+//                             kOpenEnded)
+//   slot-minutes:<provider>:<zone>  hash client id -> granted minutes a month
+//   reservation:<provider>:<zone>:<client>  a pending slot: hash {owner,
+//                             request, expires (Unix ms), token, client,
+//                             provider, zone, score and minutes before ('' =
+//                             none)}; gone once an event of the client
+//                             settles that slot, or when given back
+//   reservations              zset of those keys scored by expiry
 //   lock:<aggregate id>       command lease
 //   ready                     set once the state is built (see Projection)
-// Everything but the plaintext personnummer is rebuilt from the topics.
+// Everything is rebuilt from the topics, the personnummer too (decrypted
+// with `vault` from the key topic's data key), unless its key was shredded.
 class RedisChoiceStore : public ChoiceStore {
  public:
-  explicit RedisChoiceStore(RedisClient* redis,
-                            std::string prefix = "lov:choice")
-      : redis_(redis), prefix_(std::move(prefix)) {}
+  RedisChoiceStore(RedisClient* redis, std::string prefix,
+                   const PersonnummerVault* vault)
+      : redis_(redis), prefix_(std::move(prefix)), vault_(vault) {}
 
   absl::StatusOr<std::optional<registry::v1::Municipality>> GetMunicipality()
       override;
@@ -44,8 +57,10 @@ class RedisChoiceStore : public ChoiceStore {
       const std::string& client_id) override;
   absl::StatusOr<std::optional<std::string>> FindClientByHmac(
       const std::string& personnummer_hmac) override;
-  absl::Status RememberPersonnummer(const std::string& client_id,
-                                    const std::string& personnummer) override;
+  absl::Status ApplyDataKey(const v1::ChoiceKeyEvent& event) override;
+  // Crypto-shredding reached the serving state (a tombstone on the key
+  // topic): the client's data key and decrypted personnummer are deleted.
+  absl::Status ForgetDataKey(const std::string& client_id);
   absl::StatusOr<std::optional<v1::ChoicePolicy>> GetPolicy() override;
   absl::StatusOr<std::optional<RequestRecord>> GetRequest(
       const std::string& request_id) override;
@@ -62,7 +77,7 @@ class RedisChoiceStore : public ChoiceStore {
       absl::CivilDay day) override;
   absl::StatusOr<std::map<std::string, Occupancy>> Occupied(
       const std::vector<std::string>& provider_ids, const std::string& zone_id,
-      absl::CivilDay day) override;
+      absl::CivilDay day, const std::string& except_client_id) override;
   // The command path's update: an event whose client lacks an earlier
   // version waits (Unavailable) for the projection to apply that one.
   absl::Status Apply(const v1::ChoiceEvent& event) override;
@@ -71,12 +86,16 @@ class RedisChoiceStore : public ChoiceStore {
   // dead-lettered: the event is applied over the gap, as a rebuild (which
   // skips dead-lettered events) would, instead of stalling the partition.
   absl::Status ApplyFromLog(const v1::ChoiceEvent& event);
+  // (redis_choice_reservations.cc)
   absl::StatusOr<Reservation> Reserve(const std::string& provider_id,
                                       const std::string& zone_id,
                                       const std::string& client_id,
                                       absl::CivilDay from, SlotLimits limits,
-                                      int64_t minutes) override;
-  absl::Status Release(const Reservation& reservation) override;
+                                      int64_t minutes,
+                                      const ReservationTag& tag) override;
+  absl::StatusOr<bool> Release(const Reservation& reservation) override;
+  absl::StatusOr<std::vector<PendingReservation>> ExpiredReservations(
+      absl::Time now) override;
   absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
       const std::string& aggregate_id) override;
 
@@ -96,11 +115,27 @@ class RedisChoiceStore : public ChoiceStore {
                              const std::string& zone_id) const {
     return Key("slot-minutes:" + provider_id + ":" + zone_id);
   }
+  std::string PendingKey(const std::string& provider_id,
+                         const std::string& zone_id,
+                         const std::string& client_id) const {
+    return Key("reservation:" + provider_id + ":" + zone_id + ":" + client_id);
+  }
+  std::string PendingIndexKey() const { return Key("reservations"); }
+  // The keys the capacity scripts touch, in their order.
+  std::vector<std::string> ReservationKeys(const std::string& provider_id,
+                                           const std::string& zone_id,
+                                           const std::string& client_id) const;
   absl::Status Update(const v1::ChoiceEvent& event, bool from_log);
   absl::Status ApplyClientEvent(const v1::ChoiceEvent& event, bool from_log);
+  // Decrypts the client's personnummer once its sealed number and its data
+  // key are both stored. Each side writes its part first and then calls
+  // this, so whichever comes second decrypts. A number that does not
+  // decrypt is logged and left out: the client's state still applies.
+  absl::Status RevealPersonnummer(const std::string& client_id);
 
   RedisClient* redis_;
   std::string prefix_;
+  const PersonnummerVault* vault_;
 };
 
 }  // namespace lov::choice

@@ -57,10 +57,13 @@ const v1::Assignment* SoleRunningAssignment(const v1::Client& client,
 }  // namespace
 
 ChoiceApp::ChoiceApp(ChoiceStore* store, EventPublisher* publisher,
-                     const Clock* clock, PersonnummerKey key)
+                     const Clock* clock, PersonnummerKey key,
+                     const PersonnummerVault* vault)
     : store_(store),
+      publisher_(publisher),
       clock_(clock),
       key_(std::move(key)),
+      vault_(vault),
       runner_(
           {.lock = [store](const std::string& key) { return store->Lock(key); },
            .find_request =
@@ -124,12 +127,13 @@ absl::StatusOr<v1::Client> ChoiceApp::RequireClient(
 
 void ChoiceApp::ReleaseAll(const ClientPlan& plan) {
   for (const auto& r : plan.reservations) {
-    if (absl::Status s = store_->Release(r); !s.ok()) {
+    // Left pending, it is given back once it expires (ReservationResolver).
+    if (absl::StatusOr<bool> s = store_->Release(r); !s.ok()) {
       log::Error("could not give back a capacity slot",
                  {{"provider_id", r.provider_id},
                   {"zone_id", r.zone_id},
                   {"client_id", r.client_id},
-                  {"error", s}});
+                  {"error", s.status()}});
     }
   }
 }
@@ -141,6 +145,7 @@ absl::StatusOr<v1::Client> ChoiceApp::ChangeClient(
   if (absl::Status s = RequireRequestId(request_id); !s.ok()) return s;
   if (absl::Status s = RequireClientId(client_id); !s.ok()) return s;
   ClientPlan plan;
+  plan.tag = {.owner = instance_, .request_id = request_id};
   absl::StatusOr<ClientChange> change = runner_.Run<ClientChange>(
       Command::ByRequest(client_id, request, request_id),
       [&](const std::string&) -> absl::StatusOr<std::optional<ClientChange>> {
@@ -169,6 +174,7 @@ ChoiceApp::DecideChange(const std::string& client_id, const Decide& decide,
   if (!current.ok()) return current.status();
   absl::StatusOr<ChoiceContext> ctx = LoadContext();
   if (!ctx.ok()) return ctx.status();
+  plan->tag.expires = clock_->Now() + kReservationExpiry;
   if (absl::Status s = decide(*current, *ctx, plan); !s.ok()) {
     ReleaseAll(*plan);
     return s;
@@ -250,7 +256,8 @@ absl::StatusOr<AllocationRequest> ChoiceApp::AllocationRequestFor(
   if (!pointer.ok()) return pointer.status();
   req.rotation = *pointer;
   absl::StatusOr<std::vector<Standing>> standings =
-      Standings(*store_, ctx, ask.zone_id, ask.category_ids, ask.from, minutes);
+      Standings(*store_, ctx, ask.zone_id, ask.category_ids, ask.from,
+                client.client_id(), minutes);
   if (!standings.ok()) return standings.status();
   req.standings = std::move(*standings);
   return req;
@@ -274,7 +281,7 @@ absl::Status ChoiceApp::PlanAllocation(const v1::Client& client,
     }
     absl::StatusOr<Reservation> slot =
         store_->Reserve(chosen->provider_id, ask.zone_id, client.client_id(),
-                        ask.from, chosen->limits(), minutes);
+                        ask.from, chosen->limits(), minutes, plan->tag);
     if (!slot.ok()) {
       if (!absl::IsFailedPrecondition(slot.status())) return slot.status();
       // Filled up since the count was read: pass it over and try the next.

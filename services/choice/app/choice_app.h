@@ -7,11 +7,13 @@
 
 #include "absl/status/statusor.h"
 #include "lov/choice/app/personnummer_key.h"
+#include "lov/choice/app/personnummer_vault.h"
 #include "lov/choice/app/use_case_support.h"
 #include "lov/choice/ports.h"
 #include "lov/choice/v1/choice.pb.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/command_runner.h"
+#include "lov/platform/ids.h"
 
 namespace lov::choice {
 
@@ -20,12 +22,13 @@ namespace lov::choice {
 // write goes through the platform's CommandRunner: lock the client, check
 // the request id, load, decide the events with the domain rules (taking
 // capacity slots atomically), publish (durable in Kafka before anything is
-// acknowledged; slots are given back if that fails), update the serving
-// state.
+// acknowledged; slots are given back if that definitely fails, and stay
+// pending if its outcome is unknown: ReservationResolver settles those),
+// update the serving state.
 class ChoiceApp {
  public:
   ChoiceApp(ChoiceStore* store, EventPublisher* publisher, const Clock* clock,
-            PersonnummerKey key);
+            PersonnummerKey key, const PersonnummerVault* vault);
 
   absl::StatusOr<v1::Client> RegisterClient(
       const v1::RegisterClientRequest& request);
@@ -41,6 +44,9 @@ class ChoiceApp {
   absl::StatusOr<v1::ListEligibleProvidersResponse> ListEligibleProviders(
       const v1::ListEligibleProvidersRequest& request);
   absl::StatusOr<v1::ChooseResponse> Choose(const v1::ChooseRequest& request);
+  // How long a command whose publish had an unknown outcome looks for its
+  // events in the state before answering so (application tests: none).
+  void set_read_back(absl::Duration d) { runner_.set_read_back(d); }
   absl::StatusOr<v1::AllocateNonChoiceResponse> AllocateNonChoice(
       const v1::AllocateNonChoiceRequest& request);
   absl::StatusOr<v1::ChoicePolicy> ConfigurePolicy(
@@ -133,12 +139,20 @@ class ChoiceApp {
                                      const Departure& departure,
                                      const std::string& zone_id);
   void ReleaseAll(const ClientPlan& plan);
+  // A new client's data key, durably on the key topic and in the state
+  // before its ClientRegistered is published: an acknowledged registration
+  // always has its personnummer in the log.
+  absl::StatusOr<std::string> IssueDataKey(const std::string& client_id);
   absl::CivilDay Today() const;
 
   ChoiceStore* store_;
+  EventPublisher* publisher_;
   const Clock* clock_;
   PersonnummerKey key_;
+  const PersonnummerVault* vault_;
   CommandRunner<v1::ChoiceEvent> runner_;
+  // Takes the capacity slots this process reserves (for the logs).
+  const std::string instance_ = NewUuid();
 };
 
 }  // namespace lov::choice

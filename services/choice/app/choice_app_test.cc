@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/choice/app/testing/choice_app_fixture.h"
+#include "lov/platform/identity_numbers.h"
 #include "status_matchers.h"
 
 namespace lov::choice {
@@ -57,6 +58,60 @@ TEST_F(ChoiceAppTest, RegisterClientPublishesOnlyTheKeyedHash) {
   EXPECT_THAT(store_.locked_, ElementsAre("pnr:" + hmac));
   // Kept for display.
   EXPECT_EQ(ClientNow(client->client_id()).personnummer(), kTolvan);
+}
+
+TEST_F(ChoiceAppTest,
+       RegisterClientPublishesItsDataKeyFirstAndTheNumberSealed) {
+  absl::StatusOr<v1::Client> client = Register("reg-1", kTolvan);
+  ASSERT_TRUE(client.ok()) << client.status();
+  ASSERT_EQ(publisher_.keys_.size(), 1u);
+  // Durable before the ClientRegistered (no event was published before it).
+  EXPECT_THAT(publisher_.key_positions_, ElementsAre(0u));
+  const v1::ChoiceKeyEvent& key = publisher_.keys_[0];
+  EXPECT_EQ(EventTypeOf(key), "se.lov.choice.v1.ClientDataKeyIssued");
+  EXPECT_EQ(key.aggregate_id(), client->client_id());
+  EXPECT_EQ(key.client_data_key_issued().client_id(), client->client_id());
+  EXPECT_EQ(key.client_data_key_issued().kek_id(), vault_.kek_id());
+  EXPECT_FALSE(key.event_id().empty());
+  ASSERT_EQ(publisher_.events_.size(), 1u);
+  const std::string& sealed =
+      publisher_.events_[0].client_registered().personnummer_sealed();
+  absl::StatusOr<std::string> revealed =
+      vault_.Reveal(key.client_data_key_issued(), sealed);
+  ASSERT_TRUE(revealed.ok()) << revealed.status();
+  EXPECT_EQ(*revealed, kTolvan);
+  // Neither carries the number in clear, in any of its spellings.
+  EXPECT_THAT(FindPersonnummer(key.SerializeAsString()), IsEmpty());
+  EXPECT_THAT(FindPersonnummer(publisher_.events_[0].SerializeAsString()),
+              IsEmpty());
+}
+
+TEST_F(ChoiceAppTest, AStateRebuiltFromEventsAndKeysHasTheNumberInEitherOrder) {
+  absl::StatusOr<v1::Client> client = Register("reg-1", kTolvan);
+  ASSERT_TRUE(client.ok()) << client.status();
+  FakeChoiceStore event_first(&vault_);
+  ASSERT_TRUE(event_first.Apply(publisher_.events_[0]).ok());
+  EXPECT_EQ((*event_first.GetClient(client->client_id()))->personnummer(), "");
+  ASSERT_TRUE(event_first.ApplyDataKey(publisher_.keys_[0]).ok());
+  EXPECT_EQ((*event_first.GetClient(client->client_id()))->personnummer(),
+            kTolvan);
+  FakeChoiceStore key_first(&vault_);
+  ASSERT_TRUE(key_first.ApplyDataKey(publisher_.keys_[0]).ok());
+  ASSERT_TRUE(key_first.Apply(publisher_.events_[0]).ok());
+  EXPECT_EQ((*key_first.GetClient(client->client_id()))->personnummer(),
+            kTolvan);
+}
+
+TEST_F(ChoiceAppTest, NoClientIsRegisteredUntilItsDataKeyIsStored) {
+  publisher_.fail_keys_with_ = absl::DeadlineExceededError("timed out");
+  absl::Status failed = Register("reg-1", kTolvan).status();
+  EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable) << failed;
+  EXPECT_THAT(publisher_.events_, IsEmpty());
+  publisher_.fail_keys_with_ = absl::OkStatus();
+  absl::StatusOr<v1::Client> retry = Register("reg-1", kTolvan);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->personnummer(), kTolvan);
+  EXPECT_EQ(publisher_.events_.size(), 1u);
 }
 
 TEST_F(ChoiceAppTest, RegisterClientRetryReturnsTheSameClient) {
@@ -168,7 +223,7 @@ TEST_F(ChoiceAppTest, ChooseWithinCapacityStartsAnAssignmentAndTakesTheSlot) {
   EXPECT_EQ(started[0].assignment_started().reported_on(), "2025-03-10");
   // 10 h + 5 h a month held with the provider in the north.
   std::map<std::string, Occupancy> held =
-      store_.Occupied({kOmsorgshuset}, "north", kToday).value();
+      store_.Occupied({kOmsorgshuset}, "north", kToday, "").value();
   EXPECT_EQ(held[kOmsorgshuset].clients, 1);
   EXPECT_EQ(held[kOmsorgshuset].minutes, 900);
   EXPECT_EQ(ClientNow(client).assignments(0).provider_id(), kOmsorgshuset);

@@ -1,15 +1,14 @@
 #ifndef LOV_SERVICES_CHOICE_APP_DAILY_RUNNER_H_
 #define LOV_SERVICES_CHOICE_APP_DAILY_RUNNER_H_
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <thread>
+#include <optional>
 
 #include "absl/time/time.h"
 #include "lov/choice/app/choice_app.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/log.h"
+#include "lov/platform/periodic_runner.h"
 #include "lov/platform/stockholm_time.h"
 
 namespace lov::choice {
@@ -21,48 +20,22 @@ class DailyRunner {
  public:
   DailyRunner(const Clock* clock, std::function<void()> work,
               absl::Duration poll = absl::Minutes(1))
-      : clock_(clock), work_(std::move(work)), poll_(poll) {}
-  ~DailyRunner() { Stop(); }
+      : runner_(
+            [this, clock, work = std::move(work)] {
+              const absl::CivilDay today = StockholmDate(clock->Now());
+              if (last_run_ == today) return;
+              work();
+              last_run_ = today;
+            },
+            poll) {}
 
-  void Start() {
-    thread_ = std::thread([this] { Run(); });
-  }
-
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
+  void Start() { runner_.Start(); }
+  void Stop() { runner_.Stop(); }
 
  private:
-  void Run() {
-    absl::CivilDay last_run;
-    bool ran = false;
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      const absl::CivilDay today = StockholmDate(clock_->Now());
-      if (!ran || today != last_run) {
-        lock.unlock();
-        work_();
-        lock.lock();
-        ran = true;
-        last_run = today;
-      }
-      cv_.wait_for(lock, absl::ToChronoSeconds(poll_),
-                   [this] { return stop_; });
-    }
-  }
-
-  const Clock* clock_;
-  std::function<void()> work_;
-  absl::Duration poll_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  // Touched by the runner's thread only.
+  std::optional<absl::CivilDay> last_run_;
+  PeriodicRunner runner_;
 };
 
 // Allocates the re-choice cases that passed their deadline

@@ -133,11 +133,11 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ChoiceGroups(
 absl::StatusOr<std::vector<Standing>> Standings(
     ChoiceStore& store, const ChoiceContext& ctx, const std::string& zone_id,
     const std::vector<std::string>& category_ids, absl::CivilDay day,
-    int64_t client_minutes) {
+    const std::string& client_id, int64_t client_minutes) {
   std::vector<std::string> ids;
   for (const auto& p : ctx.providers) ids.push_back(p.provider_id());
   absl::StatusOr<std::map<std::string, Occupancy>> occupied =
-      store.Occupied(ids, zone_id, day);
+      store.Occupied(ids, zone_id, day, client_id);
   if (!occupied.ok()) return occupied.status();
   std::vector<Standing> out;
   for (const auto& p : ctx.providers) {
@@ -150,9 +150,9 @@ absl::StatusOr<std::vector<Standing>> Standings(
 absl::StatusOr<Standing> StandingFor(
     ChoiceStore& store, const ChoiceContext& ctx, const reg::Provider& provider,
     const std::string& zone_id, const std::vector<std::string>& cats,
-    absl::CivilDay day, int64_t client_minutes) {
+    absl::CivilDay day, const std::string& client_id, int64_t client_minutes) {
   absl::StatusOr<std::map<std::string, Occupancy>> occupied =
-      store.Occupied({provider.provider_id()}, zone_id, day);
+      store.Occupied({provider.provider_id()}, zone_id, day, client_id);
   if (!occupied.ok()) return occupied.status();
   return StandingOf(ctx.municipality, provider, zone_id, cats, day,
                     (*occupied)[provider.provider_id()], client_minutes);

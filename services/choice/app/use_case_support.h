@@ -34,9 +34,11 @@ struct ChoiceContext {
 };
 
 // Events (payloads only) a command decided for one client, the capacity
-// slots they took and the locks held until they are stored.
+// slots they took (pending under `tag`) and the locks held until they are
+// stored.
 struct ClientPlan {
   std::vector<v1::ChoiceEvent> events;
+  ReservationTag tag;
   std::vector<Reservation> reservations;
   std::vector<std::unique_ptr<AggregateLock>> locks;
 };
@@ -71,17 +73,18 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ChoiceGroups(
     const v1::ChoicePolicy& policy, const v1::Decision& decision,
     const google::protobuf::RepeatedPtrField<std::string>& requested);
 
-// ---- standings (the provider's slots counted from `day`)
-// Every provider's standing for a client granted `client_minutes` a month
-// in `category_ids`.
+// ---- standings (the provider's slots counted from `day`, the client's own
+// left out: it keeps that one)
+// Every provider's standing for client `client_id` granted `client_minutes`
+// a month in `category_ids`.
 absl::StatusOr<std::vector<Standing>> Standings(
     ChoiceStore& store, const ChoiceContext& ctx, const std::string& zone_id,
     const std::vector<std::string>& category_ids, absl::CivilDay day,
-    int64_t client_minutes);
+    const std::string& client_id, int64_t client_minutes);
 absl::StatusOr<Standing> StandingFor(
     ChoiceStore& store, const ChoiceContext& ctx, const reg::Provider& provider,
     const std::string& zone_id, const std::vector<std::string>& cats,
-    absl::CivilDay day, int64_t client_minutes);
+    absl::CivilDay day, const std::string& client_id, int64_t client_minutes);
 
 // ---- events
 // AssignmentStarted for a new assignment (a fresh id, open-ended).

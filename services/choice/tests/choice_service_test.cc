@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -14,10 +15,13 @@
 #include "absl/strings/str_cat.h"
 #include "identity_fixtures.h"
 #include "lov/choice/adapters/choice_projections.h"
+#include "lov/choice/adapters/kafka_choice_publisher.h"
 #include "lov/choice/adapters/redis_choice_store.h"
+#include "lov/choice/app/personnummer_vault.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/event_envelope.h"
+#include "lov/platform/identity_numbers.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/redis.h"
@@ -38,6 +42,11 @@ using ::lov::testing::ServiceProcess;
 using ::lov::testing::Stack;
 using ::lov::testing::TestOrganisationNumber;
 using ::lov::testing::TestPersonnummer;
+
+// A key-encryption key of the tests' own: 32 bytes.
+PersonnummerVault TestVault() {
+  return *PersonnummerVault::Create("lov-choice-store-test-kek-32byte");
+}
 
 constexpr char kService[] = "home-help-service";
 constexpr char kCare[] = "home-help-personal-care";
@@ -297,6 +306,9 @@ class ChoiceServiceTest : public ::testing::Test {
 
   std::string topic() const {
     return absl::StrCat(ns_, ".", lov::topics::kChoiceEvents);
+  }
+  std::string keys_topic() const {
+    return absl::StrCat(ns_, ".", kChoiceKeysTopic);
   }
 
   // Every event now in the choice topic, read by a subscriber of its own.
@@ -996,8 +1008,11 @@ TEST_F(ChoiceServiceTest, StateRebuiltFromKafkaHasTheSameAssignments) {
   StartChoice(1);
 
   EXPECT_EQ(snapshot(), before);
-  // The plaintext number is gone, but the client is found by it.
-  EXPECT_TRUE(Get(clients[3]).personnummer().empty());
+  // The number is rebuilt too: decrypted from ClientRegistered with the
+  // client's data key from the key topic.
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(Get(clients[i]).personnummer(), TestPersonnummer(i));
+  }
   v1::FindClientRequest find;
   find.set_personnummer(TestPersonnummer(3));
   v1::Client found;
@@ -1005,6 +1020,57 @@ TEST_F(ChoiceServiceTest, StateRebuiltFromKafkaHasTheSameAssignments) {
       CallChoice(&v1::ChoiceService::Stub::FindClient, find, &found).ok());
   EXPECT_EQ(found.client_id(), clients[3]);
   EXPECT_EQ(found.personnummer(), TestPersonnummer(3));
+}
+
+// The probe's "Redis restarted while clients register": an acknowledged
+// registration's personnummer is in Kafka (encrypted, never in clear), so
+// a state rebuilt from nothing shows it again.
+TEST_F(ChoiceServiceTest, APersonnummerSurvivesALostStateEncryptedInTheLog) {
+  StartChoice(1);
+  ConfigureMunicipality();
+  v1::RegisterClientRequest r;
+  r.set_request_id("reg-durable");
+  r.set_personnummer(TestPersonnummer(4));
+  r.set_zone_id("north");
+  v1::Client client;
+  grpc::Status s =
+      CallChoice(&v1::ChoiceService::Stub::RegisterClient, r, &client);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  std::vector<CloudEvent> keys = ReadEvents(keys_topic(), 1);
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].key, client.client_id());
+  EXPECT_EQ(keys[0].type, "se.lov.choice.v1.ClientDataKeyIssued");
+  const std::string registered_type = "se.lov.choice.v1.ClientRegistered";
+  std::vector<CloudEvent> events =
+      ::lov::testing::ReadEventsUntil(topic(), [&](const auto& arrived) {
+        return std::any_of(
+            arrived.begin(), arrived.end(),
+            [&](const CloudEvent& ce) { return ce.type == registered_type; });
+      });
+  events.push_back(keys[0]);
+  v1::ChoiceEvent registered;
+  for (const CloudEvent& ce : events) {
+    EXPECT_TRUE(FindPersonnummer(ce.data).empty()) << ce.type;
+    for (const auto& [name, value] : ce.extra_headers) {
+      EXPECT_TRUE(FindPersonnummer(value).empty()) << name;
+    }
+    if (ce.type == registered_type) {
+      ASSERT_TRUE(registered.ParseFromString(ce.data));
+    }
+  }
+  EXPECT_EQ(registered.aggregate_id(), client.client_id());
+  EXPECT_FALSE(registered.client_registered().personnummer_sealed().empty());
+
+  choice_[0]->Kill();
+  absl::StatusOr<int> wiped =
+      ::lov::testing::WipeRedisKeys(ns_ + ":lov:choice:*");
+  ASSERT_TRUE(wiped.ok()) << wiped.status();
+  EXPECT_GT(*wiped, 3);
+  StartChoice(1);
+  v1::Client rebuilt = Get(client.client_id());
+  EXPECT_EQ(rebuilt.personnummer(), TestPersonnummer(4));
+  EXPECT_EQ(choice_[0]->Log().find(TestPersonnummer(4)), std::string::npos);
 }
 
 // Outside development (--insecure-no-auth off) the personnummer key is
@@ -1030,8 +1096,9 @@ TEST(ChoiceStateProjectionTest,
      AClientsNextEventIsAppliedOverADeadLetteredOne) {
   auto redis = Stack().ConnectRedis();
   ASSERT_TRUE(redis.ok()) << redis.status();
+  const PersonnummerVault vault = TestVault();
   RedisChoiceStore store(redis->get(),
-                         "lov:" + ::lov::testing::UniqueName("gap"));
+                         "lov:" + ::lov::testing::UniqueName("gap"), &vault);
   EventHandler projection = StateProjection(&store);
   auto event = [](int64_t version) {
     v1::ChoiceEvent e;
@@ -1059,6 +1126,62 @@ TEST(ChoiceStateProjectionTest,
   ASSERT_TRUE(client.ok() && client->has_value()) << client.status();
   EXPECT_EQ((*client)->version(), 3);
   EXPECT_EQ((*client)->zone_id(), "south");
+}
+
+// The same on the real Redis, without the service: the personnummer is
+// decrypted whichever of ClientRegistered and the client's data key the
+// projection applies first (they are on two topics), and a tombstone on the
+// key topic (crypto-shredding) erases it from the state.
+TEST(ChoiceStateProjectionTest,
+     ThePersonnummerIsDecryptedInEitherOrderAndShreddingErasesIt) {
+  auto redis = Stack().ConnectRedis();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  const PersonnummerVault vault = TestVault();
+  RedisChoiceStore store(redis->get(),
+                         "lov:" + ::lov::testing::UniqueName("pnr"), &vault);
+  EventHandler projection = StateProjection(&store);
+  // Client `client_id` with TestPersonnummer(n), and its key event.
+  auto registration = [&](const std::string& client_id, int n,
+                          v1::ChoiceKeyEvent* key) {
+    absl::StatusOr<PersonnummerVault::DataKey> data_key =
+        vault.IssueDataKey(client_id);
+    EXPECT_TRUE(data_key.ok()) << data_key.status();
+    key->set_event_id(NewUuid());
+    key->set_aggregate_id(client_id);
+    *key->mutable_client_data_key_issued() = data_key->issued;
+    v1::ChoiceEvent e;
+    e.set_event_id(NewUuid());
+    e.set_aggregate_id(client_id);
+    e.set_aggregate_version(1);
+    e.mutable_client_registered()->set_client_id(client_id);
+    e.mutable_client_registered()->set_zone_id("north");
+    *e.mutable_client_registered()->mutable_personnummer_sealed() =
+        *PersonnummerVault::Seal(data_key->key, client_id, TestPersonnummer(n));
+    return e;
+  };
+  auto pnr_of = [&](const std::string& client_id) {
+    absl::StatusOr<std::optional<v1::Client>> c = store.GetClient(client_id);
+    EXPECT_TRUE(c.ok() && c->has_value()) << c.status();
+    return c.ok() && c->has_value() ? (*c)->personnummer() : "?";
+  };
+  v1::ChoiceKeyEvent key_a, key_bb;
+  v1::ChoiceEvent a = registration("a", 1, &key_a);
+  v1::ChoiceEvent bb = registration("bb", 2, &key_bb);
+  ASSERT_TRUE(projection(ToCloudEvent(a, "/lov/choice")).ok());
+  EXPECT_EQ(pnr_of("a"), "");
+  ASSERT_TRUE(projection(ToCloudEvent(key_a, "/lov/choice")).ok());
+  EXPECT_EQ(pnr_of("a"), TestPersonnummer(1));
+  ASSERT_TRUE(projection(ToCloudEvent(key_bb, "/lov/choice")).ok());
+  ASSERT_TRUE(projection(ToCloudEvent(bb, "/lov/choice")).ok());
+  EXPECT_EQ(pnr_of("bb"), TestPersonnummer(2));
+
+  CloudEvent tombstone;
+  tombstone.id = NewUuid();
+  tombstone.type = kDataKeyShreddedType;
+  tombstone.key = "a";
+  ASSERT_TRUE(projection(tombstone).ok());
+  EXPECT_EQ(pnr_of("a"), "");
+  EXPECT_EQ(pnr_of("bb"), TestPersonnummer(2));
 }
 
 }  // namespace

@@ -1,23 +1,44 @@
 #include "lov/console/adapters/live_pipeline_probe.h"
 
-#include <librdkafka/rdkafkacpp.h>
-
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "lov/console/domain/prometheus_text.h"
+#include "lov/platform/dependency_probes.h"
 #include "lov/platform/http_server.h"
 
 namespace lov::console {
+
+void ReadServiceMetrics(const std::string& text, ServiceHealth* health) {
+  std::map<std::string, GroupHealth> groups;
+  for (const Sample& s : ParsePrometheusText(text)) {
+    if (s.name == "lov_serving") health->serving = s.value >= 1;
+    if (s.name == "lov_dependency_up" && s.value < 1) {
+      auto dependency = s.labels.find("dependency");
+      if (dependency != s.labels.end()) {
+        health->dependencies_down.push_back(dependency->second);
+      }
+    }
+    auto group = s.labels.find("group");
+    if (group == s.labels.end()) continue;
+    GroupHealth& g = groups[group->second];
+    g.group = group->second;
+    if (s.name == "lov_consumer_lag") g.lag += s.value;
+    if (s.name == "lov_events_consumed_total") g.consumed += s.value;
+    if (s.name == "lov_events_dead_lettered_total") {
+      g.dead_lettered += s.value;
+    }
+  }
+  for (auto& [id, g] : groups) health->groups.push_back(g);
+}
 
 LivePipelineProbe::LivePipelineProbe(
     std::vector<std::pair<std::string, std::string>> services,
     KafkaSettings kafka, std::string redis_addr, RedisAuth redis_auth)
     : services_(std::move(services)),
-      kafka_settings_(std::move(kafka)),
-      redis_addr_(std::move(redis_addr)),
-      redis_auth_(std::move(redis_auth)) {}
+      kafka_(KafkaDependency(kafka, absl::Seconds(2))),
+      redis_(RedisDependency(redis_addr, redis_auth)) {}
 
 LivePipelineProbe::~LivePipelineProbe() = default;
 
@@ -32,63 +53,8 @@ ServiceHealth LivePipelineProbe::CheckService(const std::string& name,
     return h;
   }
   h.up = true;
-  std::map<std::string, GroupHealth> groups;
-  for (const Sample& s : ParsePrometheusText(*text)) {
-    if (s.name == "lov_serving") h.serving = s.value >= 1;
-    auto group = s.labels.find("group");
-    if (group == s.labels.end()) continue;
-    GroupHealth& g = groups[group->second];
-    g.group = group->second;
-    if (s.name == "lov_consumer_lag") g.lag += s.value;
-    if (s.name == "lov_events_consumed_total") g.consumed += s.value;
-    if (s.name == "lov_events_dead_lettered_total") {
-      g.dead_lettered += s.value;
-    }
-  }
-  for (auto& [id, g] : groups) h.groups.push_back(g);
+  ReadServiceMetrics(*text, &h);
   return h;
-}
-
-void LivePipelineProbe::CheckKafka(PipelineHealth* health) {
-  if (!kafka_) {
-    std::unique_ptr<RdKafka::Conf> conf(
-        RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-    std::string err;
-    if (absl::Status s =
-            SetConnectionConfig(conf.get(), kafka_settings_, "console-health");
-        !s.ok()) {
-      health->kafka_error = std::string(s.message());
-      return;
-    }
-    kafka_.reset(RdKafka::Producer::create(conf.get(), err));
-    if (!kafka_) {
-      health->kafka_error = err;
-      return;
-    }
-  }
-  RdKafka::Metadata* md = nullptr;
-  RdKafka::ErrorCode code = kafka_->metadata(false, nullptr, &md, 2000);
-  std::unique_ptr<RdKafka::Metadata> owned(md);
-  health->kafka_reachable = code == RdKafka::ERR_NO_ERROR;
-  if (!health->kafka_reachable) {
-    health->kafka_error =
-        absl::StrCat(kafka_settings_.brokers, ": ", RdKafka::err2str(code));
-  }
-}
-
-void LivePipelineProbe::CheckRedis(PipelineHealth* health) {
-  if (!redis_) {
-    auto client =
-        RedisClient::Connect(redis_addr_, absl::Seconds(1), redis_auth_);
-    if (!client.ok()) {
-      health->redis_error = std::string(client.status().message());
-      return;
-    }
-    redis_ = std::move(*client);
-  }
-  absl::StatusOr<RedisReply> pong = redis_->Command({"PING"});
-  health->redis_reachable = pong.ok();
-  if (!pong.ok()) health->redis_error = std::string(pong.status().message());
 }
 
 PipelineHealth LivePipelineProbe::Check() {
@@ -96,8 +62,12 @@ PipelineHealth LivePipelineProbe::Check() {
   for (const auto& [name, address] : services_) {
     health.services.push_back(CheckService(name, address));
   }
-  CheckKafka(&health);
-  CheckRedis(&health);
+  const absl::Status kafka = kafka_.check();
+  health.kafka_reachable = kafka.ok();
+  health.kafka_error = std::string(kafka.message());
+  const absl::Status redis = redis_.check();
+  health.redis_reachable = redis.ok();
+  health.redis_error = std::string(redis.message());
   health.checked_at = absl::Now();
   return health;
 }

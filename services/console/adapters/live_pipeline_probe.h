@@ -9,17 +9,18 @@
 
 #include "lov/console/ports.h"
 #include "lov/platform/config.h"
+#include "lov/platform/dependency_monitor.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/redis.h"
 
-namespace RdKafka {
-class Producer;
-}
-
 namespace lov::console {
 
-// Health over the wire: each service's /metrics (lov_serving, the consumer
-// groups' lag and dead letters), Kafka cluster metadata, Redis PING.
+// What a service's /metrics text says about its health: serving, the
+// dependencies it cannot reach, its consumer groups' lag and dead letters.
+void ReadServiceMetrics(const std::string& text, ServiceHealth* health);
+
+// Health over the wire: each service's /metrics (ReadServiceMetrics), and
+// Kafka and Redis asked as the services ask them (dependency_probes.h).
 class LivePipelineProbe : public PipelineProbe {
  public:
   // `services`: name and metrics host:port of every service to watch.
@@ -37,15 +38,10 @@ class LivePipelineProbe : public PipelineProbe {
  private:
   ServiceHealth CheckService(const std::string& name,
                              const std::string& address);
-  void CheckKafka(PipelineHealth* health);
-  void CheckRedis(PipelineHealth* health);
 
   std::vector<std::pair<std::string, std::string>> services_;
-  KafkaSettings kafka_settings_;
-  std::string redis_addr_;
-  RedisAuth redis_auth_;
-  std::unique_ptr<RdKafka::Producer> kafka_;
-  std::unique_ptr<RedisClient> redis_;
+  Dependency kafka_;
+  Dependency redis_;
 };
 
 }  // namespace lov::console

@@ -88,6 +88,7 @@ nlohmann::json ConsoleApp::Snapshot() const {
                         {"metrics_address", s.metrics_address},
                         {"up", s.up},
                         {"serving", s.serving},
+                        {"dependencies_down", s.dependencies_down},
                         {"error", s.error},
                         {"groups", groups}});
   }
@@ -121,27 +122,12 @@ void ConsoleApp::SetHealth(PipelineHealth health) {
 
 void ConsoleApp::StartHealthChecks(PipelineProbe* probe,
                                    absl::Duration interval) {
-  health_thread_ = std::thread([this, probe, interval] {
-    std::unique_lock<std::mutex> lock(stop_mu_);
-    while (!stop_) {
-      lock.unlock();
-      PipelineHealth health = probe->Check();
-      SetHealth(std::move(health));
-      lock.lock();
-      stop_cv_.wait_for(lock, absl::ToChronoMilliseconds(interval),
-                        [this] { return stop_; });
-    }
-  });
+  health_checks_ = std::make_unique<PeriodicRunner>(
+      [this, probe] { SetHealth(probe->Check()); }, interval);
+  health_checks_->Start();
 }
 
-void ConsoleApp::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(stop_mu_);
-    stop_ = true;
-  }
-  stop_cv_.notify_all();
-  if (health_thread_.joinable()) health_thread_.join();
-}
+void ConsoleApp::Stop() { health_checks_.reset(); }
 
 std::vector<ZoneChoice> ConsoleApp::ZoneChoices() const {
   std::lock_guard<std::mutex> lock(mu_);

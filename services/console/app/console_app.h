@@ -10,13 +10,12 @@
 #define LOV_CONSOLE_APP_CONSOLE_APP_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -26,6 +25,7 @@
 #include "lov/console/ports.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/kafka.h"
+#include "lov/platform/periodic_runner.h"
 #include "lov/platform/topics.h"
 #include "nlohmann/json.hpp"
 
@@ -85,10 +85,7 @@ class ConsoleApp {
   PipelineHealth health_;
   absl::Time last_event_ = absl::InfinitePast();
 
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stop_ = false;
-  std::thread health_thread_;
+  std::unique_ptr<PeriodicRunner> health_checks_;
 };
 
 }  // namespace lov::console

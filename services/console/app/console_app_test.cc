@@ -98,6 +98,11 @@ TEST(ConsoleAppTest, ReportsWhatTheProbeFound) {
   registry.serving = true;
   registry.groups.push_back({"registry.state", 3, 10, 1});
   h.services.push_back(registry);
+  ServiceHealth visits;
+  visits.name = "visits";
+  visits.up = true;
+  visits.dependencies_down = {"redis"};
+  h.services.push_back(visits);
   app.SetHealth(h);
   nlohmann::json p = app.Snapshot()["pipeline"];
   EXPECT_EQ(p["kafka_reachable"], true);
@@ -105,6 +110,10 @@ TEST(ConsoleAppTest, ReportsWhatTheProbeFound) {
   EXPECT_EQ(p["services"][0]["name"], "registry");
   EXPECT_EQ(p["services"][0]["groups"][0]["lag"], 3);
   EXPECT_EQ(p["services"][0]["groups"][0]["dead_lettered"], 1);
+  EXPECT_EQ(p["services"][0]["dependencies_down"], nlohmann::json::array());
+  EXPECT_EQ(p["services"][1]["serving"], false);
+  EXPECT_EQ(p["services"][1]["dependencies_down"],
+            nlohmann::json::array({"redis"}));
 }
 
 }  // namespace

@@ -27,6 +27,7 @@
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/visits/v1/events.pb.h"
 #include "nlohmann/json.hpp"
+#include "one_answer_server.h"
 #include "service_process.h"
 #include "test_issuer.h"
 #include "test_stack.h"
@@ -359,12 +360,20 @@ class ConsoleDashboardTest : public ::testing::Test {
 TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
   SetUpRegistry();
   PublishChoice();
+  // Visits, as its /metrics reads while it cannot reach its Redis.
+  const std::string visits_metrics =
+      "lov_serving{service=\"visits\"} 0\n"
+      "lov_dependency_up{dependency=\"kafka\",service=\"visits\"} 1\n"
+      "lov_dependency_up{dependency=\"redis\",service=\"visits\"} 0\n";
+  ::lov::testing::OneAnswerServer visits(absl::StrCat(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ",
+      visits_metrics.size(), "\r\nConnection: close\r\n\r\n", visits_metrics));
   // Started after part of the scenario (rebuilt by replay) and before the
   // rest (arrives live through the consumer group).
   StartConsole(
       {absl::StrCat("--registry-metrics=127.0.0.1:", registry_->metrics_port()),
        absl::StrCat("--choice-metrics=127.0.0.1:", FreePort()),
-       absl::StrCat("--visits-metrics=127.0.0.1:", FreePort()),
+       absl::StrCat("--visits-metrics=127.0.0.1:", visits.port()),
        absl::StrCat("--settlement-metrics=127.0.0.1:", FreePort()),
        "--health-interval-seconds=1"});
   PublishVisits();
@@ -398,6 +407,10 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
   EXPECT_EQ(d["visits"]["accepted_with_exceptions"], 1);
   EXPECT_EQ(d["pipeline"]["services"][1]["up"], false);  // choice: not run
   EXPECT_EQ(d["pipeline"]["redis_reachable"], true);
+  EXPECT_EQ(d["pipeline"]["services"][2]["up"], true);
+  EXPECT_EQ(d["pipeline"]["services"][2]["serving"], false);
+  EXPECT_EQ(d["pipeline"]["services"][2]["dependencies_down"],
+            json::array({"redis"}));
 
   // The page in a real browser: the key panels show the scenario.
   std::filesystem::path artifacts =
@@ -454,6 +467,15 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
   EXPECT_TRUE(std::regex_search(
       dom, std::regex("data-service=\"choice\"><td[^>]*><b>choice</b>.*?"
                       "<span class=\"dot down\"></span>down")));
+  // Visits answers but cannot reach its Redis: the row and a banner say so.
+  EXPECT_TRUE(std::regex_search(
+      dom, std::regex("data-service=\"visits\"><td[^>]*><b>visits</b>.*?"
+                      "<span class=\"dot down\"></span>not serving \\(redis "
+                      "unreachable\\)")))
+      << dom;
+  EXPECT_NE(dom.find("<div class=\"alert\">Service visits is not serving "
+                     "(redis unreachable)</div>"),
+            std::string::npos);
 
   Chromium(
       absl::StrCat("--screenshot=", (artifacts / "dashboard.png").string()),

@@ -16,6 +16,15 @@ if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 )lua";
 
+// Deletes hash field ARGV[1] if its value starts with ARGV[2].
+constexpr char kDropPendingScript[] = R"lua(
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v and string.sub(v, 1, #ARGV[2]) == ARGV[2] then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 1
+)lua";
+
 absl::Status Ok(const absl::StatusOr<RedisReply>& r) { return r.status(); }
 
 // HGETALL as parsed messages, ordered by field.
@@ -216,7 +225,8 @@ absl::StatusOr<std::vector<v1::OneOffPayment>> RedisSettlementStore::OneOffs() {
 absl::Status RedisSettlementStore::PutApproved(const v1::Statement& s) {
   std::vector<std::vector<std::string>> commands = {
       {"HSETNX", Key("approved"), s.statement_id(), SerializeDeterministic(s)},
-      {"ZADD", Key("approved_periods"), "0", s.period()}};
+      {"ZADD", Key("approved_periods"), "0", s.period()},
+      {"HDEL", Key("approving"), s.statement_id()}};
   if (s.adjustment_ids_size() > 0) {
     std::vector<std::string> sadd = {"SADD", Key("booked:" + s.provider_id())};
     for (const auto& id : s.adjustment_ids()) sadd.push_back(id);
@@ -267,6 +277,53 @@ absl::StatusOr<std::optional<v1::Statement>> RedisSettlementStore::Approved(
     return absl::DataLossError("corrupt approved statement");
   }
   return std::optional<v1::Statement>(std::move(s));
+}
+
+absl::Status RedisSettlementStore::PutPendingApproval(
+    const std::string& statement_id, const PendingApproval& pending) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"HSETNX", Key("approving"), statement_id,
+                       pending.attempt + " " + pending.request_id});
+  if (!r.ok()) return r.status();
+  if (r->integer == 1) return absl::OkStatus();
+  return absl::AbortedError(
+      absl::StrCat("statement ", statement_id,
+                   ": another approval of it is being published; retry"));
+}
+
+absl::StatusOr<std::optional<PendingApproval>>
+RedisSettlementStore::GetPendingApproval(const std::string& statement_id) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"HGET", Key("approving"), statement_id});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<PendingApproval>();
+  const auto space = r->str.find(' ');
+  if (space == std::string::npos) {
+    return absl::DataLossError(
+        absl::StrCat("corrupt pending approval of statement ", statement_id));
+  }
+  return std::optional<PendingApproval>(
+      PendingApproval{r->str.substr(0, space), r->str.substr(space + 1)});
+}
+
+absl::Status RedisSettlementStore::DropPendingApproval(
+    const std::string& statement_id, const std::string& attempt) {
+  return redis_
+      ->EvalSource(kDropPendingScript, {Key("approving")},
+                   {statement_id, attempt + " "})
+      .status();
+}
+
+absl::Status RedisSettlementStore::RecordRequest(
+    const v1::SettlementEvent& event) {
+  if (event.request_id().empty()) return absl::OkStatus();
+  return Ok(redis_->Command(
+      {"SET", Key("request:" + event.request_id()), RequestRecordOf(event)}));
+}
+
+absl::StatusOr<std::optional<RequestRecord>> RedisSettlementStore::GetRequest(
+    const std::string& request_id) {
+  return ReadRequestRecord(redis_, Key("request:" + request_id));
 }
 
 absl::StatusOr<bool> RedisSettlementStore::IsApproved(

@@ -23,6 +23,9 @@ namespace lov::settlement {
 //   one_offs                    hash payment id -> OneOffPayment
 //   approved                    hash statement id -> Statement (immutable)
 //   approved_periods            sorted set of approved periods
+//   approving                   hash statement id -> "<attempt> <request
+//                               id>" of an approval being published
+//   request:<request id>        "<fingerprint> <aggregate id>"
 //   booked:<provider>           set of adjustment ids in approved statements
 //   seq:<aggregate>             last aggregate version
 //   lock:<aggregate>            command lease
@@ -78,6 +81,15 @@ class RedisSettlementStore : public SettlementStore {
   absl::Status DropSourcesParts(const std::string& statement_id) override;
   absl::StatusOr<std::optional<v1::Statement>> Approved(
       const std::string& provider_id, const std::string& period) override;
+  absl::Status PutPendingApproval(const std::string& statement_id,
+                                  const PendingApproval& pending) override;
+  absl::StatusOr<std::optional<PendingApproval>> GetPendingApproval(
+      const std::string& statement_id) override;
+  absl::Status DropPendingApproval(const std::string& statement_id,
+                                   const std::string& attempt) override;
+  absl::Status RecordRequest(const v1::SettlementEvent& event) override;
+  absl::StatusOr<std::optional<RequestRecord>> GetRequest(
+      const std::string& request_id) override;
   absl::StatusOr<bool> IsApproved(const std::string& provider_id,
                                   const std::string& period) override;
   absl::StatusOr<std::string> LatestApprovedPeriod() override;

@@ -81,18 +81,16 @@ absl::Status LoadAssignments(SettlementStore* store, StatementInput& in) {
 }  // namespace
 
 SettlementApp::SettlementApp(SettlementStore* store, EventPublisher* publisher,
-                             const Clock* clock, size_t sources_part_bytes)
+                             OwnEvents* own_events, const Clock* clock,
+                             size_t sources_part_bytes)
     : store_(store),
+      own_events_(own_events),
       clock_(clock),
       sources_part_bytes_(sources_part_bytes),
       runner_(
           {.lock = [store](const std::string& key) { return store->Lock(key); },
-           // Never asked: no settlement command carries a request id yet.
            .find_request =
-               [](const std::string&) {
-                 return absl::StatusOr<std::optional<RequestRecord>>(
-                     std::nullopt);
-               },
+               [store](const std::string& id) { return store->GetRequest(id); },
            .publish =
                [publisher](const std::vector<Event>& events) {
                  return publisher->Publish(events);

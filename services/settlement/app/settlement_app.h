@@ -27,7 +27,7 @@ class SettlementApp {
   // `sources_part_bytes`: the most source text one StatementSourcesRecorded
   // event of an approval carries.
   SettlementApp(SettlementStore* store, EventPublisher* publisher,
-                const Clock* clock,
+                OwnEvents* own_events, const Clock* clock,
                 size_t sources_part_bytes = kSourcesPartBytes);
 
   absl::StatusOr<v1::RateTable> AddRateTable(
@@ -60,10 +60,9 @@ class SettlementApp {
   // payment, changed one command at a time.
   static constexpr char kRatesAggregate[] = "rates";
 
-  // A command on the aggregate `lock_key`. Settlement's commands carry no
-  // request id (yet): each is idempotent by a key of its own (a rate
-  // table's date, a payment id, a statement's approval), which its decision
-  // checks.
+  // A command on the aggregate `lock_key` without a request id: each is
+  // idempotent by a key of its own (a rate table's date, a payment id),
+  // which its decision checks. Approvals carry a request id as well.
   template <typename Result>
   absl::StatusOr<Result> RunCommand(const std::string& lock_key,
                                     const Decide<Result>& decide) {
@@ -90,6 +89,13 @@ class SettlementApp {
                                         std::vector<Adjustment>* adjustments);
 
   // The steps of an approval (app/commands/approve_statement.cc).
+  absl::StatusOr<Decided<v1::Statement>> DecideApproval(
+      const v1::ApproveStatementRequest& request, absl::CivilMonth month);
+  absl::StatusOr<std::optional<v1::Statement>> ApprovedInLog(
+      const std::string& provider_id, const std::string& period);
+  absl::StatusOr<v1::Statement> NewApproval(
+      const v1::ApproveStatementRequest& request, absl::CivilMonth month,
+      std::vector<Adjustment>* adjustments);
   absl::StatusOr<std::vector<Event>> AdjustmentEvents(
       const v1::Statement& approved, absl::CivilMonth month,
       const std::vector<Adjustment>& adjustments);
@@ -97,6 +103,7 @@ class SettlementApp {
       const v1::Statement& approved);
 
   SettlementStore* store_;
+  OwnEvents* own_events_;
   const Clock* clock_;
   size_t sources_part_bytes_;
   CommandRunner<Event> runner_;

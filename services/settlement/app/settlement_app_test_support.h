@@ -21,6 +21,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/platform/clock.h"
+#include "lov/platform/ids.h"
 #include "lov/platform/proto_util.h"
 #include "lov/settlement/app/settlement_app.h"
 #include "lov/settlement/domain/period.h"
@@ -152,9 +153,11 @@ class FakeSettlementStore : public SettlementStore {
     return InKeyOrder(one_offs_);
   }
   // Written once (HSETNX); the period and booked adjustments are added
-  // whatever.
+  // whatever. `fail_put_approved_` fails it, as a Redis that is down.
   absl::Status PutApproved(const v1::Statement& s) override {
+    if (!fail_put_approved_.ok()) return fail_put_approved_;
     approved_.emplace(s.statement_id(), s);
+    pending_.erase(s.statement_id());
     approved_periods_.insert(s.period());
     for (const auto& id : s.adjustment_ids()) {
       booked_[s.provider_id()].insert(id);
@@ -183,6 +186,40 @@ class FakeSettlementStore : public SettlementStore {
     auto it = approved_.find(StatementId(provider_id, period));
     if (it == approved_.end()) return std::optional<v1::Statement>();
     return std::optional<v1::Statement>(it->second);
+  }
+  absl::Status PutPendingApproval(const std::string& statement_id,
+                                  const PendingApproval& pending) override {
+    if (!pending_.emplace(statement_id, pending).second) {
+      return absl::AbortedError("another approval is being published");
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<PendingApproval>> GetPendingApproval(
+      const std::string& statement_id) override {
+    auto it = pending_.find(statement_id);
+    if (it == pending_.end()) return std::optional<PendingApproval>();
+    return std::optional<PendingApproval>(it->second);
+  }
+  absl::Status DropPendingApproval(const std::string& statement_id,
+                                   const std::string& attempt) override {
+    auto it = pending_.find(statement_id);
+    if (it != pending_.end() && it->second.attempt == attempt) {
+      pending_.erase(it);
+    }
+    return absl::OkStatus();
+  }
+  absl::Status RecordRequest(const v1::SettlementEvent& event) override {
+    if (!event.request_id().empty()) {
+      requests_[event.request_id()] = {event.request_fingerprint(),
+                                       event.aggregate_id()};
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<RequestRecord>> GetRequest(
+      const std::string& request_id) override {
+    auto it = requests_.find(request_id);
+    if (it == requests_.end()) return std::optional<RequestRecord>();
+    return std::optional<RequestRecord>(it->second);
   }
   absl::StatusOr<bool> IsApproved(const std::string& provider_id,
                                   const std::string& period) override {
@@ -217,6 +254,7 @@ class FakeSettlementStore : public SettlementStore {
   }
 
   std::vector<std::string> locked_;
+  absl::Status fail_put_approved_;
 
  private:
   std::map<std::string,
@@ -240,18 +278,49 @@ class FakeSettlementStore : public SettlementStore {
   std::map<std::string, std::map<int32_t, v1::StatementSourcesRecorded>>
       sources_parts_;
   std::map<std::string, int64_t> versions_;
+  std::map<std::string, PendingApproval> pending_;
+  std::map<std::string, RequestRecord> requests_;
 };
 
+// The event log: what was published, in order. `fail_with_` fails a
+// publish before anything is stored; `unknown_with_` stores the events and
+// still fails, as a publish that timed out after the broker took them.
 class RecordingPublisher : public EventPublisher {
  public:
   absl::Status Publish(
       const std::vector<v1::SettlementEvent>& events) override {
     if (!fail_with_.ok()) return fail_with_;
-    for (const auto& e : events) events_.push_back(e);
-    return absl::OkStatus();
+    for (const auto& e : events) {
+      events_.push_back(e);
+      log_.push_back(e);
+    }
+    return unknown_with_;
   }
   std::vector<v1::SettlementEvent> events_;
+  std::vector<v1::SettlementEvent> log_;  // events_, never cleared
   absl::Status fail_with_;
+  absl::Status unknown_with_;
+};
+
+// The own topic: every event the publisher took.
+class RecordedOwnEvents : public OwnEvents {
+ public:
+  explicit RecordedOwnEvents(const RecordingPublisher* log) : log_(log) {}
+  absl::Status Read(
+      const std::string& aggregate_id,
+      const std::function<absl::Status(const v1::SettlementEvent&)>& handle)
+      override {
+    ++reads_;
+    for (const auto& e : log_->log_) {
+      if (e.aggregate_id() != aggregate_id) continue;
+      if (absl::Status s = handle(e); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+  int reads_ = 0;
+
+ private:
+  const RecordingPublisher* log_;
 };
 
 using ::lov::testing::FixedClock;
@@ -321,8 +390,11 @@ class SettlementAppFixture : public ::testing::Test {
     return app_.PreviewStatement(r);
   }
 
+  // A controller's approval of what the preview showed, with a request id
+  // of its own.
   static v1::ApproveStatementRequest ApprovalOf(const v1::Statement& preview) {
     v1::ApproveStatementRequest r;
+    r.set_request_id(NewUuid());
     r.set_provider_id(preview.provider_id());
     r.set_period(preview.period());
     r.set_expected_digest(preview.digest());
@@ -354,9 +426,11 @@ class SettlementAppFixture : public ::testing::Test {
 
   FakeSettlementStore store_;
   RecordingPublisher publisher_;
+  RecordedOwnEvents own_events_{&publisher_};
   FixedClock clock_{TestNow()};
   // Small sources parts, so that an approval is split into several.
-  SettlementApp app_{&store_, &publisher_, &clock_, /*sources_part_bytes=*/16};
+  SettlementApp app_{&store_, &publisher_, &own_events_, &clock_,
+                     /*sources_part_bytes=*/16};
 };
 
 }  // namespace test_support

@@ -21,8 +21,6 @@
 
 namespace lov::settlement {
 
-namespace v1 = ::lov::settlement::v1;
-
 struct BandPiece {
   v1::Band band;
   absl::Time start;

@@ -14,8 +14,6 @@
 
 namespace lov::settlement {
 
-namespace v1 = ::lov::settlement::v1;
-
 std::string StatementCsv(const v1::Statement& statement);
 std::string StatementJson(const v1::Statement& statement);
 

@@ -53,12 +53,15 @@ Totals Collect(const std::vector<v1::Statement>& statements, int side,
   return totals;
 }
 
-// Private share of performed hours in basis points, rounded half up.
+// Private share of performed hours in basis points, rounded half up; 0
+// when there is nothing to share (or the totals do not add up, which only
+// corrupt stored statements can make happen).
 int64_t ShareBp(int64_t private_seconds, int64_t in_house_seconds) {
-  const int64_t all = private_seconds + in_house_seconds;
-  if (all == 0) return 0;
+  int64_t all = 0;
+  if (__builtin_add_overflow(private_seconds, in_house_seconds, &all)) return 0;
   return Money::FromOre(10000)
       .MulDiv(private_seconds, all, Rounding::kHalfUp)
+      .value_or(Money())
       .ore();
 }
 

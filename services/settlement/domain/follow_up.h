@@ -16,8 +16,6 @@
 
 namespace lov::settlement {
 
-namespace v1 = ::lov::settlement::v1;
-
 v1::FollowUp BuildFollowUp(const std::string& period,
                            const std::string& year_earlier_period,
                            const std::vector<v1::Statement>& current,

@@ -22,8 +22,6 @@
 
 namespace lov::settlement {
 
-namespace v1 = ::lov::settlement::v1;
-
 struct DayRange {
   absl::CivilDay first;
   absl::CivilDay last;  // inclusive

@@ -52,8 +52,9 @@ absl::StatusOr<v1::OneOffPayment> AllocateOneOff(
         "basis_period: no provider performed any hours in ",
         request.basis_period(), ", so there is nothing to share by"));
   }
-  std::vector<Money> parts =
+  const absl::StatusOr<std::vector<Money>> parts =
       Money::Allocate(Money::FromOre(request.total_ore()), weights);
+  if (!parts.ok()) return parts.status();
   v1::OneOffPayment payment;
   payment.set_payment_id(request.payment_id());
   payment.set_description(request.description());
@@ -65,7 +66,7 @@ absl::StatusOr<v1::OneOffPayment> AllocateOneOff(
     v1::OneOffShare* share = payment.add_shares();
     share->set_provider_id(providers[i]);
     share->set_weight(weights[i]);
-    share->set_amount_ore(parts[i].ore());
+    share->set_amount_ore((*parts)[i].ore());
   }
   return payment;
 }

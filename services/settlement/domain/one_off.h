@@ -12,8 +12,6 @@
 
 namespace lov::settlement {
 
-namespace v1 = ::lov::settlement::v1;
-
 // InvalidArgument naming the field.
 absl::Status ValidateOneOff(const v1::CreateOneOffPaymentRequest& request);
 

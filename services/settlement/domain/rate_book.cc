@@ -19,6 +19,13 @@ constexpr v1::Band kAllBands[] = {v1::BAND_DAY, v1::BAND_EVENING,
                                   v1::BAND_NIGHT, v1::BAND_WEEKEND,
                                   v1::BAND_HOLIDAY};
 
+// Far above any real rate, and low enough that no month of any provider
+// can overflow 64-bit öre (1 000 000 kr an hour x 10 for a million years).
+constexpr int64_t kMaxOre = 100'000'000;      // 1 000 000.00 kr
+constexpr int64_t kMaxBasisPoints = 100'000;  // 10x
+
+bool InRange(int64_t value, int64_t max) { return value >= 0 && value <= max; }
+
 }  // namespace
 
 absl::Status ValidateRateTable(const v1::RateTable& table) {
@@ -54,8 +61,11 @@ absl::Status ValidateRateTable(const v1::RateTable& table) {
         return Invalid(f + ".band_rates",
                        "each band must be given once and be specified");
       }
-      if (r.private_ore() < 0 || r.in_house_ore() < 0) {
-        return Invalid(f + ".band_rates", "rates must not be negative");
+      if (!InRange(r.private_ore(), kMaxOre) ||
+          !InRange(r.in_house_ore(), kMaxOre)) {
+        return Invalid(
+            f + ".band_rates",
+            absl::StrCat("rates must be between 0 and ", kMaxOre, " öre"));
       }
     }
     for (v1::Band b : kAllBands) {
@@ -66,19 +76,28 @@ absl::Status ValidateRateTable(const v1::RateTable& table) {
       }
     }
     for (const v1::ZoneSupplement& z : c.zone_supplements()) {
-      if (z.area() == v1::ZONE_AREA_UNSPECIFIED || z.basis_points() < 0 ||
-          z.ore_per_hour() < 0) {
+      if (z.area() == v1::ZONE_AREA_UNSPECIFIED ||
+          !InRange(z.basis_points(), kMaxBasisPoints) ||
+          !InRange(z.ore_per_hour(), kMaxOre)) {
         return Invalid(f + ".zone_supplements",
-                       "needs an area and non-negative amounts");
+                       absl::StrCat("needs an area, basis points from 0 to ",
+                                    kMaxBasisPoints,
+                                    " and öre per hour from "
+                                    "0 to ",
+                                    kMaxOre));
       }
     }
     if (c.double_staffing_basis_points() != 0 &&
-        c.double_staffing_basis_points() < 10000) {
+        (c.double_staffing_basis_points() < 10000 ||
+         c.double_staffing_basis_points() > kMaxBasisPoints)) {
       return Invalid(f + ".double_staffing_basis_points",
-                     "must be 0 (none) or at least 10000 (1x)");
+                     absl::StrCat("must be 0 (none) or from 10000 (1x) to ",
+                                  kMaxBasisPoints));
     }
-    if (c.listing_fee_private_ore() < 0 || c.listing_fee_in_house_ore() < 0) {
-      return Invalid(f + ".listing_fee", "must not be negative");
+    if (!InRange(c.listing_fee_private_ore(), kMaxOre) ||
+        !InRange(c.listing_fee_in_house_ore(), kMaxOre)) {
+      return Invalid(f + ".listing_fee",
+                     absl::StrCat("must be between 0 and ", kMaxOre, " öre"));
     }
     if (c.vat_basis_points() < 0 || c.vat_basis_points() > 10000) {
       return Invalid(f + ".vat_basis_points", "must be between 0 and 10000");

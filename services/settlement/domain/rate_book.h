@@ -18,9 +18,9 @@
 
 namespace lov::settlement {
 
-namespace v1 = ::lov::settlement::v1;
-
-// InvalidArgument naming the field and the rule.
+// InvalidArgument naming the field and the rule. Amounts are bounded
+// (at most 1 000 000.00 kr, multipliers at most 10x) so that no statement
+// priced by a valid table can overflow.
 absl::Status ValidateRateTable(const v1::RateTable& table);
 
 // The rate of `band` for a provider kind, or nullptr if the band is absent.

@@ -332,13 +332,15 @@ struct NetAmounts {
 };
 
 // The statement's lines, each rounded once, in the order of their keys.
-NetAmounts WriteLines(Lines& lines, v1::Statement& statement) {
+absl::StatusOr<NetAmounts> WriteLines(Lines& lines, v1::Statement& statement) {
   NetAmounts net;
   for (auto& [key, sum] : lines) {
     // An adjustment that nets to nothing still shows what it was made of.
     if (sum.quantity == 0 && key.adjusts_period.empty()) continue;
-    const Money amount = LineAmount(key.unit_rate_ore, sum.quantity,
-                                    key.quantity_per_unit, key.multiplier_bp);
+    const absl::StatusOr<Money> amount =
+        LineAmount(key.unit_rate_ore, sum.quantity, key.quantity_per_unit,
+                   key.multiplier_bp);
+    if (!amount.ok()) return amount.status();
     v1::StatementLine* line = statement.add_lines();
     line->set_line_no(statement.lines_size());
     line->set_kind(static_cast<v1::LineKind>(key.kind));
@@ -350,22 +352,23 @@ NetAmounts WriteLines(Lines& lines, v1::Statement& statement) {
     line->set_quantity(sum.quantity);
     line->set_quantity_per_unit(key.quantity_per_unit);
     line->set_multiplier_bp(key.multiplier_bp);
-    line->set_amount_ore(amount.ore());
+    line->set_amount_ore(amount->ore());
     line->set_adjusts_period(key.adjusts_period);
     line->set_description(Describe(key));
     std::sort(sum.sources.begin(), sum.sources.end());
     for (std::string& s : sum.sources) line->add_sources(std::move(s));
-    net.total += amount;
-    if (!key.category_id.empty()) net.by_category[key.category_id] += amount;
+    net.total += *amount;
+    if (!key.category_id.empty()) net.by_category[key.category_id] += *amount;
   }
   return net;
 }
 
 // One VAT line per category with VAT: its rounded net times the VAT rate,
 // rounded once. Returns the VAT of the statement.
-Money AddVatLines(const v1::RateTable& month_table,
-                  const std::map<std::string, Money>& net_by_category,
-                  v1::Statement& statement) {
+absl::StatusOr<Money> AddVatLines(
+    const v1::RateTable& month_table,
+    const std::map<std::string, Money>& net_by_category,
+    v1::Statement& statement) {
   Money vat;
   for (const auto& [category, base] : net_by_category) {
     int64_t vat_bp = 0;
@@ -373,7 +376,8 @@ Money AddVatLines(const v1::RateTable& month_table,
       if (rate.category_id() == category) vat_bp = rate.vat_basis_points();
     }
     if (vat_bp == 0 || base.ore() == 0) continue;
-    const Money amount = LineAmount(base.ore(), 1, 1, vat_bp);
+    const absl::StatusOr<Money> amount = LineAmount(base.ore(), 1, 1, vat_bp);
+    if (!amount.ok()) return amount.status();
     v1::StatementLine* line = statement.add_lines();
     line->set_line_no(statement.lines_size());
     line->set_kind(v1::LINE_KIND_VAT);
@@ -383,22 +387,29 @@ Money AddVatLines(const v1::RateTable& month_table,
     line->set_quantity(1);
     line->set_quantity_per_unit(1);
     line->set_multiplier_bp(vat_bp);
-    line->set_amount_ore(amount.ore());
+    line->set_amount_ore(amount->ore());
     line->set_description(absl::StrFormat(
         "VAT (moms) %d.%02d %% on %s", vat_bp / 100, vat_bp % 100, category));
     line->add_sources(absl::StrCat("category:", category));
-    vat += amount;
+    vat += *amount;
   }
   return vat;
 }
 
 }  // namespace
 
-Money LineAmount(int64_t unit_rate_ore, int64_t quantity,
-                 int64_t quantity_per_unit, int64_t multiplier_bp) {
-  return Money::FromOre(unit_rate_ore)
-      .MulDiv(quantity * multiplier_bp, quantity_per_unit * kOne,
-              Rounding::kHalfUp);
+absl::StatusOr<Money> LineAmount(int64_t unit_rate_ore, int64_t quantity,
+                                 int64_t quantity_per_unit,
+                                 int64_t multiplier_bp) {
+  int64_t num = 0;
+  int64_t den = 0;
+  if (__builtin_mul_overflow(quantity, multiplier_bp, &num) ||
+      __builtin_mul_overflow(quantity_per_unit, kOne, &den)) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "line amount: quantity ", quantity, " x ", multiplier_bp, " bp per ",
+        quantity_per_unit, " does not fit in 64 bits"));
+  }
+  return Money::FromOre(unit_rate_ore).MulDiv(num, den, Rounding::kHalfUp);
 }
 
 int64_t PerformedSeconds(const visits::v1::Visit& visit) {
@@ -430,14 +441,16 @@ absl::StatusOr<v1::Statement> BuildStatement(const StatementInput& input) {
     AddGrantedTime(input, *month_table, lines);
   }
   AddOneOffs(input, lines);
-  const NetAmounts net = WriteLines(lines, statement);
-  Money vat;
+  const absl::StatusOr<NetAmounts> net = WriteLines(lines, statement);
+  if (!net.ok()) return net.status();
+  absl::StatusOr<Money> vat = Money();
   if (month_table != nullptr) {
-    vat = AddVatLines(*month_table, net.by_category, statement);
+    vat = AddVatLines(*month_table, net->by_category, statement);
+    if (!vat.ok()) return vat.status();
   }
-  statement.set_net_ore(net.total.ore());
-  statement.set_vat_ore(vat.ore());
-  statement.set_total_ore((net.total + vat).ore());
+  statement.set_net_ore(net->total.ore());
+  statement.set_vat_ore(vat->ore());
+  statement.set_total_ore((net->total + *vat).ore());
   statement.set_digest(StatementDigest(statement));
   return statement;
 }

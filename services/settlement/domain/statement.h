@@ -26,8 +26,6 @@
 
 namespace lov::settlement {
 
-namespace v1 = ::lov::settlement::v1;
-
 // A correction of a visit whose period was already approved: it is booked
 // as the difference between the current and the previous version.
 struct Adjustment {
@@ -55,9 +53,11 @@ struct StatementInput {
   std::vector<v1::OneOffPayment> one_offs;
 };
 
-// The rounding rule of the whole service, applied to one line.
-Money LineAmount(int64_t unit_rate_ore, int64_t quantity,
-                 int64_t quantity_per_unit, int64_t multiplier_bp);
+// The rounding rule of the whole service, applied to one line; OutOfRange
+// if the amount does not fit in 64-bit öre.
+absl::StatusOr<Money> LineAmount(int64_t unit_rate_ore, int64_t quantity,
+                                 int64_t quantity_per_unit,
+                                 int64_t multiplier_bp);
 
 // A PREVIEW statement. FailedPrecondition names the visit, category and day
 // if something cannot be priced (no rate table in force, say).

@@ -14,8 +14,6 @@
 
 namespace lov::settlement {
 
-namespace v1 = ::lov::settlement::v1;
-
 // Default size of the source text in one part: far below Kafka's default
 // 1 MB message limit.
 inline constexpr size_t kSourcesPartBytes = 512 * 1024;

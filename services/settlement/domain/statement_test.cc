@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "lov/settlement/domain/one_off.h"
 #include "lov/settlement/domain/test_rates.h"
@@ -82,10 +83,20 @@ TEST_F(SettlementStatementTest, EachLineIsRoundedOnceNotEachVisit) {
 }
 
 TEST_F(SettlementStatementTest, HalfAnOreIsRoundedAwayFromZero) {
-  EXPECT_EQ(LineAmount(51601, 1800, 3600, 10000).ore(), 25801);  // 25800.5
-  EXPECT_EQ(LineAmount(51650, 90, 3600, 10000).ore(), 1291);     // 1291.25
-  EXPECT_EQ(LineAmount(51601, -1800, 3600, 10000).ore(), -25801);
-  EXPECT_EQ(LineAmount(19700, 10, 31, 10000).ore(), 6355);  // 6354.84
+  EXPECT_EQ(LineAmount(51601, 1800, 3600, 10000)->ore(), 25801);  // 25800.5
+  EXPECT_EQ(LineAmount(51650, 90, 3600, 10000)->ore(), 1291);     // 1291.25
+  EXPECT_EQ(LineAmount(51601, -1800, 3600, 10000)->ore(), -25801);
+  EXPECT_EQ(LineAmount(19700, 10, 31, 10000)->ore(), 6355);  // 6354.84
+}
+
+TEST_F(SettlementStatementTest, AnAmountBeyond64BitsIsAnErrorNotACrash) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  // The product quantity x multiplier already overflows.
+  EXPECT_EQ(LineAmount(1, kMax, 3600, 20000).status().code(),
+            absl::StatusCode::kOutOfRange);
+  // The amount itself: kMax öre per hour for two hours.
+  EXPECT_EQ(LineAmount(kMax, 7200, 3600, 10000).status().code(),
+            absl::StatusCode::kOutOfRange);
 }
 
 TEST_F(SettlementStatementTest, DoubleStaffingPaysTheSecondPerson) {

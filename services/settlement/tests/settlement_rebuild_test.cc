@@ -61,8 +61,7 @@ class SettlementRebuildTest : public test_support::SettlementFixture {
         v1::Statement st = Get(provider, period, &s);
         put(absl::StrCat("GetStatement ", provider, " ", period), s, st);
       }
-      // A preview publishes a StatementPreviewed event but changes no
-      // state a user can see; its lines and totals are compared.
+      // A preview is a read; its lines and totals are compared.
       v1::PreviewStatementRequest req;
       req.set_provider_id(provider);
       req.set_period("2024-02");
@@ -225,10 +224,10 @@ TEST_F(SettlementRebuildTest,
   EXPECT_EQ(mar.total_ore(), whole_month_listed);
 
   // On the topic: January approved once, February once, one adjustment.
-  // 18 events in all: rate table, listing rule, one-off, 2 approvals, the
-  // adjustment and 12 previews (January, February, 2 per snapshot x 4,
-  // February again and March); and before each approval the parts of its
-  // line sources (at most 64 bytes of them each here).
+  // 6 events in all: rate table, listing rule, one-off, 2 approvals and the
+  // adjustment (the 12 previews publish nothing: a preview is a read); and
+  // before each approval the parts of its line sources (at most 64 bytes of
+  // them each here).
   std::vector<CloudEvent> events =
       ReadEvents(ns_ + ".lov.settlement.events.v1", 1000, absl::Seconds(10));
   std::map<std::string, int> approvals, parts, announced;
@@ -268,7 +267,7 @@ TEST_F(SettlementRebuildTest,
   EXPECT_GE(parts["prv-a/2024-01"], 2) << "January's sources were split";
   int total_parts = 0;
   for (const auto& [id, n] : parts) total_parts += n;
-  EXPECT_EQ(events.size(), 18u + total_parts);
+  EXPECT_EQ(events.size(), 6u + total_parts);
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
+#include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
@@ -20,6 +22,7 @@ namespace {
 namespace v1 = ::lov::settlement::v1;
 using ::lov::testing::Eventually;
 using ::lov::testing::ReadEvents;
+using ::lov::testing::ReadEventsUntil;
 using test_support::Rates;
 
 class SettlementServiceTest : public test_support::SettlementFixture {};
@@ -166,8 +169,16 @@ TEST_F(SettlementServiceTest, MonthIsSettledApprovedAndCorrectedOnce) {
   EXPECT_EQ(follow_up.year_earlier_total_ore(), 0);
 
   // Settlement's own events, as a finance system would read them.
-  std::vector<CloudEvent> events =
-      ReadEvents(ns_ + ".lov.settlement.events.v1", 9);
+  std::vector<CloudEvent> events = ReadEventsUntil(
+      ns_ + ".lov.settlement.events.v1",
+      [](const std::vector<CloudEvent>& read) {
+        int approvals = 0, adjustments = 0;
+        for (const CloudEvent& e : read) {
+          approvals += e.type == "se.lov.settlement.v1.StatementApproved";
+          adjustments += e.type == "se.lov.settlement.v1.AdjustmentCreated";
+        }
+        return approvals >= 2 && adjustments >= 1;
+      });
   std::map<std::string, int> types;
   for (const CloudEvent& e : events) {
     ++types[e.type];
@@ -184,7 +195,9 @@ TEST_F(SettlementServiceTest, MonthIsSettledApprovedAndCorrectedOnce) {
       EXPECT_EQ(body.adjustment_created().net_ore(), adjustment);
     }
   }
-  EXPECT_EQ(types["se.lov.settlement.v1.StatementPreviewed"], 3);
+  // Previews are reads: none is published (SettlementPreviewsPublishNothing
+  // reads the statement's partition to its end).
+  EXPECT_EQ(types["se.lov.settlement.v1.StatementPreviewed"], 0);
   EXPECT_EQ(types["se.lov.settlement.v1.StatementApproved"], 2);
   EXPECT_EQ(types["se.lov.settlement.v1.AdjustmentCreated"], 1);
 }
@@ -251,6 +264,72 @@ TEST_F(SettlementServiceTest, ApprovalsOfManyStatementsDeadLetterNothing) {
     }
     EXPECT_TRUE(traced) << a.statement_id() << ": sources joined back";
   }
+}
+
+// January of prv-a settled as far as its visits go, ready for approval.
+class SettlementApprovalTest : public test_support::SettlementFixture {
+ protected:
+  v1::Statement JanuaryPreview() {
+    ConfigureRates();
+    PublishRegistry();
+    PublishAssignment();
+    PublishJanuaryVisits();
+    EXPECT_TRUE(Eventually([&] {
+      grpc::Status s;
+      return Get("prv-a", "2024-01", &s).performed_seconds() ==
+             3600 + 5400 + 3600;
+    })) << service_->Log();
+    return Preview("prv-a", "2024-01");
+  }
+};
+
+// Two controllers approve the same statement at the same moment (each with
+// its own request id): one StatementApproved reaches Kafka, and both are
+// answered with that approval. A retry of either gets it again.
+TEST_F(SettlementApprovalTest, ConcurrentApprovalsPublishOneApproval) {
+  const v1::Statement preview = JanuaryPreview();
+  const std::array<std::string, 2> request_ids = {NewUuid(), NewUuid()};
+  std::array<v1::Statement, 2> answers;
+  std::array<grpc::Status, 2> statuses;
+  std::vector<std::thread> controllers;
+  for (size_t i = 0; i < 2; ++i) {
+    controllers.emplace_back([&, i] {
+      statuses[i] = Approve(preview, &answers[i], request_ids[i]);
+    });
+  }
+  for (std::thread& t : controllers) t.join();
+  for (size_t i = 0; i < 2; ++i) {
+    ASSERT_TRUE(statuses[i].ok()) << i << ": " << statuses[i].error_message();
+    EXPECT_EQ(answers[i].status(), v1::STATEMENT_STATUS_APPROVED);
+    EXPECT_EQ(answers[i].digest(), preview.digest());
+  }
+  EXPECT_EQ(answers[0].SerializeAsString(), answers[1].SerializeAsString())
+      << "both name the same approval (same approved_at)";
+  v1::Statement retried;
+  ASSERT_TRUE(Approve(preview, &retried, request_ids[1]).ok());
+  EXPECT_EQ(retried.SerializeAsString(), answers[0].SerializeAsString());
+
+  int approvals = 0;
+  for (const CloudEvent& e : SettlementEventsKeyed("prv-a/2024-01")) {
+    v1::SettlementEvent body;
+    ASSERT_TRUE(body.ParseFromString(e.data));
+    if (!body.has_statement_approved()) continue;
+    ++approvals;
+    EXPECT_EQ(body.statement_approved().digest(), preview.digest());
+  }
+  EXPECT_EQ(approvals, 1);
+}
+
+// A preview is a read: previewing (again and again, as a dashboard polls)
+// leaves the settlement topic as it was.
+TEST_F(SettlementApprovalTest, SettlementPreviewsPublishNothing) {
+  const v1::Statement first = JanuaryPreview();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Preview("prv-a", "2024-01").digest(), first.digest());
+  }
+  std::vector<CloudEvent> events = SettlementEventsKeyed("prv-a/2024-01");
+  EXPECT_TRUE(events.empty())
+      << events.size() << " events, the first: " << events[0].type;
 }
 
 TEST_F(SettlementServiceTest, BadRequestsNameTheFieldAndRule) {

@@ -27,6 +27,7 @@
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/registry/v1/events.pb.h"
+#include "lov/settlement/v1/events.pb.h"
 #include "lov/settlement/v1/settlement.grpc.pb.h"
 #include "lov/visits/v1/events.pb.h"
 #include "service_process.h"
@@ -286,8 +287,12 @@ class SettlementFixture : public ::testing::Test {
     return out;
   }
 
-  grpc::Status Approve(const v1::Statement& preview, v1::Statement* out) {
+  // An approval of what `preview` showed; a new request id unless a retry
+  // names its own.
+  grpc::Status Approve(const v1::Statement& preview, v1::Statement* out,
+                       const std::string& request_id = NewUuid()) {
     v1::ApproveStatementRequest req;
+    req.set_request_id(request_id);
     req.set_provider_id(preview.provider_id());
     req.set_period(preview.period());
     req.set_expected_digest(preview.digest());
@@ -323,6 +328,34 @@ class SettlementFixture : public ::testing::Test {
              StateConsumerGauge("lov_consumer_lag") == 0 &&
              StateConsumerGauge("lov_consumer_retrying") == 0;
     });
+  }
+
+  // Settlement's events keyed `key`, read as a subscriber would: up to a
+  // marker the test publishes after them with the same key (so on the same
+  // partition, after everything published before it), without the marker.
+  std::vector<CloudEvent> SettlementEventsKeyed(const std::string& key) {
+    const std::string topic = ns_ + ".lov.settlement.events.v1";
+    // An old StatementPreviewed, which the state ignores (as it does any
+    // written before previews became reads).
+    v1::SettlementEvent marker = Envelope<v1::SettlementEvent>(key);
+    marker.set_aggregate_version(0);
+    marker.mutable_statement_previewed()->set_statement_id(key);
+    EXPECT_TRUE(producer_->Publish(topic, ToCloudEvent(marker, "/test")).ok());
+    std::vector<CloudEvent> read = lov::testing::ReadEventsUntil(
+        topic, [&](const std::vector<CloudEvent>& events) {
+          for (const CloudEvent& e : events) {
+            if (e.id == marker.event_id()) return true;
+          }
+          return false;
+        });
+    std::vector<CloudEvent> out;
+    bool marked = false;
+    for (CloudEvent& e : read) {
+      marked = marked || e.id == marker.event_id();
+      if (e.key == key && e.id != marker.event_id()) out.push_back(e);
+    }
+    EXPECT_TRUE(marked) << "the marker on " << topic << " never arrived";
+    return out;
   }
 
   // What settlement's dead-letter topic holds (read for a few seconds).

@@ -7,10 +7,6 @@
 #include "lov/platform/kafka.h"
 #include "lov/visits/ports.h"
 
-namespace RdKafka {
-class Producer;
-}  // namespace RdKafka
-
 namespace lov::visits {
 
 inline constexpr char kVisitsSource[] = "/lov/visits";
@@ -26,20 +22,6 @@ class KafkaVisitPublisher : public EventPublisher {
 
  private:
   EventProducer* producer_;
-  std::string topic_;
-};
-
-// High watermarks of the own topic, from a metadata-only Kafka handle.
-class KafkaTopicEnd : public TopicEnd {
- public:
-  static absl::StatusOr<std::unique_ptr<KafkaTopicEnd>> Create(
-      const KafkaSettings& settings, std::string topic);
-  ~KafkaTopicEnd() override;
-  absl::StatusOr<std::map<int32_t, int64_t>> HighWatermarks() override;
-
- private:
-  KafkaTopicEnd() = default;
-  std::unique_ptr<RdKafka::Producer> handle_;
   std::string topic_;
 };
 

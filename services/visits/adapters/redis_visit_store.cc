@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -562,15 +563,38 @@ absl::Status RedisVisitStore::Heartbeat(const std::string& owner,
 }
 
 absl::StatusOr<std::map<int32_t, int64_t>> RedisVisitStore::AppliedOffsets() {
-  absl::StatusOr<RedisReply> r = redis_->Command({"HGETALL", Key("applied")});
+  // What the own events' script recorded, and what the projection's
+  // consumer recorded: the latter also moves past events it skipped as
+  // already seen, so a partition whose last events were duplicates still
+  // counts as read to its end.
+  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(
+      {{"HGETALL", Key("applied")}, {"HGETALL", Key("offsets:state")}});
   if (!r.ok()) return r.status();
   std::map<int32_t, int64_t> out;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+  auto take = [&](int32_t p, int64_t o) {
+    auto [it, inserted] = out.emplace(p, o);
+    if (!inserted) it->second = std::max(it->second, o);
+  };
+  const RedisReply& applied = (*r)[0];
+  for (size_t i = 0; i + 1 < applied.elements.size(); i += 2) {
     int32_t p = 0;
     int64_t o = 0;
-    if (absl::SimpleAtoi(r->elements[i].str, &p) &&
-        absl::SimpleAtoi(r->elements[i + 1].str, &o)) {
-      out[p] = o;
+    if (absl::SimpleAtoi(applied.elements[i].str, &p) &&
+        absl::SimpleAtoi(applied.elements[i + 1].str, &o)) {
+      take(p, o);
+    }
+  }
+  const std::string own = own_topic_ + "/";
+  const RedisReply& offsets = (*r)[1];
+  for (size_t i = 0; !own_topic_.empty() && i + 1 < offsets.elements.size();
+       i += 2) {
+    const std::string& field = offsets.elements[i].str;
+    int32_t p = 0;
+    int64_t o = 0;
+    if (absl::StartsWith(field, own) &&
+        absl::SimpleAtoi(field.substr(own.size()), &p) &&
+        absl::SimpleAtoi(offsets.elements[i + 1].str, &o)) {
+      take(p, o);
     }
   }
   return out;

@@ -30,13 +30,19 @@ namespace lov::visits {
 //   decision_clients        set;  municipality  hash {version, data}
 //   locked:<provider>       set of periods locked by settlement
 //   applied                 hash partition -> next offset of the own topic
+//   offsets:state           the projection's offsets (lov::RedisOffsetStore)
 //   instance:<id>           heartbeat of a running instance
 //   lock:<visit id>         command lease;  ready  set once built
 class RedisVisitStore : public VisitStore {
  public:
+  // `own_topic`: the visits topic as the projection names it in the
+  // offsets it keeps with the state (see lov::Projection).
   explicit RedisVisitStore(RedisClient* redis,
-                           std::string prefix = "lov:visits")
-      : redis_(redis), prefix_(std::move(prefix)) {}
+                           std::string prefix = "lov:visits",
+                           std::string own_topic = "")
+      : redis_(redis),
+        prefix_(std::move(prefix)),
+        own_topic_(std::move(own_topic)) {}
 
   absl::StatusOr<std::vector<VerificationContext>> LoadContexts(
       const std::vector<ContextKey>& keys) override;
@@ -96,6 +102,7 @@ class RedisVisitStore : public VisitStore {
 
   RedisClient* redis_;
   std::string prefix_;
+  std::string own_topic_;
 };
 
 }  // namespace lov::visits

@@ -10,7 +10,10 @@ namespace lov::visits {
 namespace {
 
 // One upload stream. Reads run ahead of the batch being handled, up to two
-// batches; outcomes are written in the order the reports came.
+// batches; outcomes are written in the order the reports came. A client
+// that stops reading its outcomes stops the stream: no new batch starts
+// (and so no more reads) while two batches' outcomes are unsent, so memory
+// stays bounded however long it sends.
 class UploadReactor final
     : public grpc::ServerBidiReactor<v1::UploadVisitsRequest,
                                      v1::UploadVisitsResponse> {
@@ -53,6 +56,7 @@ class UploadReactor final
     writing_ = false;
     if (!ok) broken_ = true;
     MaybeWriteLocked();
+    MaybeProcessLocked();  // it may have waited for outcomes to drain
     MaybeFinishLocked();
   }
 
@@ -109,6 +113,7 @@ class UploadReactor final
 
   void MaybeProcessLocked() {
     if (processing_ || broken_ || buffered_.empty()) return;
+    if (writes_.size() >= 2 * batch_size_) return;  // the client reads slowly
     std::vector<v1::VisitReport> batch;
     const size_t n = std::min(batch_size_, buffered_.size());
     batch.reserve(n);

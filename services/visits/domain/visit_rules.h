@@ -23,8 +23,6 @@
 
 namespace lov::visits {
 
-namespace v1 = ::lov::visits::v1;
-
 struct Limits {
   // A visit longer than this is rejected as TOO_LONG.
   absl::Duration max_length = absl::Hours(12);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/proto_util.h"
+#include "lov/platform/topic_end.h"
 #include "lov/visits/adapters/kafka_visit_publisher.h"
 #include "lov/visits/tests/visits_test_support.h"
 #include "lov/visits/v1/events.pb.h"

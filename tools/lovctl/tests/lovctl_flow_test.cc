@@ -259,6 +259,14 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
   out = Ok({"statement", "approve", "--provider", "prv-5565541645", "--period",
             "2025-03", "--digest", digest, "--by", "controller"});
   EXPECT_TRUE(Has(out, "(approved)")) << out;
+  // The request id made for the approval is printed; retried with it (an
+  // answer lost on the way) the approval is answered again, unchanged.
+  const std::string approval_id = Capture(out, "request id ([0-9a-f-]{36})");
+  ASSERT_FALSE(approval_id.empty()) << out;
+  EXPECT_EQ(Ok({"statement", "approve", "--provider", "prv-5565541645",
+                "--period", "2025-03", "--digest", digest, "--by", "controller",
+                "--request-id", approval_id}),
+            out);
   out = Ok({"statement", "show", "--provider", "prv-5565541645", "--period",
             "2025-03"});
   EXPECT_TRUE(Has(out, "total 675.00 kr")) << out;

@@ -53,15 +53,15 @@ absl::StatusOr<bool> TakeSlotInNewZone(
                                       a.category_ids().end());
   const int64_t minutes = GrantedMinutes(c, cats, FormatDate(from));
   if (const reg::Provider* provider = ctx.Provider(a.provider_id())) {
-    absl::StatusOr<Standing> st =
-        StandingFor(store, ctx, *provider, zone_id, cats, from, minutes);
+    absl::StatusOr<Standing> st = StandingFor(
+        store, ctx, *provider, zone_id, cats, from, c.client_id(), minutes);
     if (!st.ok()) return st.status();
     *standing = std::move(*st);
   }
   if (!standing->selectable) return false;
   absl::StatusOr<Reservation> r =
       store.Reserve(a.provider_id(), zone_id, c.client_id(), from,
-                    standing->limits(), minutes);
+                    standing->limits(), minutes, plan->tag);
   if (r.ok()) {
     plan->reservations.push_back(*r);
     return true;

@@ -99,8 +99,8 @@ absl::Status PlanChosenGroup(ChoiceStore& store,
   const std::string from = FormatDate(start.from);
   const int64_t minutes = GrantedMinutes(c, group, from);
   const std::string zone = ZoneOn(c, from);
-  absl::StatusOr<Standing> standing =
-      StandingFor(store, ctx, provider, zone, group, start.from, minutes);
+  absl::StatusOr<Standing> standing = StandingFor(
+      store, ctx, provider, zone, group, start.from, c.client_id(), minutes);
   if (!standing.ok()) return standing.status();
   if (!standing->selectable) {
     return absl::FailedPreconditionError(
@@ -111,7 +111,7 @@ absl::Status PlanChosenGroup(ChoiceStore& store,
   if (plan->reservations.empty()) {
     absl::StatusOr<Reservation> r =
         store.Reserve(provider.provider_id(), zone, c.client_id(), start.from,
-                      standing->limits(), minutes);
+                      standing->limits(), minutes, plan->tag);
     if (!r.ok()) return r.status();
     plan->reservations.push_back(*r);
   }

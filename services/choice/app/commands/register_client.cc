@@ -1,21 +1,32 @@
 // A person is registered as a client of elderly care in the zone they live
-// in. The personnummer never leaves the service: events carry only its
-// keyed hash, so a person is registered once.
+// in. The personnummer never leaves the service in clear: events carry its
+// keyed hash (so a person is registered once) and the number encrypted with
+// the client's own data key, which is published first (PersonnummerVault),
+// so the answer is OK only once both are durable in Kafka.
 #include "absl/strings/str_cat.h"
 #include "lov/choice/app/choice_app.h"
 #include "lov/choice/domain/client_state.h"
+#include "lov/platform/actor.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/log.h"
+#include "lov/platform/proto_util.h"
+#include "lov/platform/requests.h"
 
 namespace lov::choice {
 namespace {
 
 using Registration = lov::Decision<v1::ChoiceEvent, v1::Client>;
 
-// ClientRegistered for a new client, and the client it makes.
-Registration NewClient(const std::string& zone_id, const std::string& hmac,
-                       const std::string& personnummer) {
-  const std::string client_id = "cli-" + NewUuid();
+// ClientRegistered for a new client, with the personnummer sealed under
+// the client's data key, and the client it makes.
+absl::StatusOr<Registration> NewClient(const std::string& client_id,
+                                       const std::string& zone_id,
+                                       const std::string& hmac,
+                                       const std::string& personnummer,
+                                       const std::string& data_key) {
+  absl::StatusOr<std::string> sealed =
+      PersonnummerVault::Seal(data_key, client_id, personnummer);
+  if (!sealed.ok()) return sealed.status();
   v1::ChoiceEvent event;
   event.set_aggregate_id(client_id);
   event.set_aggregate_version(1);
@@ -23,6 +34,7 @@ Registration NewClient(const std::string& zone_id, const std::string& hmac,
   p->set_client_id(client_id);
   p->set_zone_id(zone_id);
   p->set_personnummer_hmac(hmac);
+  p->set_personnummer_sealed(*std::move(sealed));
   v1::Client client;
   ApplyEvent(event, &client);
   client.set_personnummer(personnummer);
@@ -30,6 +42,29 @@ Registration NewClient(const std::string& zone_id, const std::string& hmac,
 }
 
 }  // namespace
+
+absl::StatusOr<std::string> ChoiceApp::IssueDataKey(
+    const std::string& client_id) {
+  absl::StatusOr<PersonnummerVault::DataKey> key =
+      vault_->IssueDataKey(client_id);
+  if (!key.ok()) return key.status();
+  v1::ChoiceKeyEvent event;
+  event.set_event_id(NewUuid());
+  *event.mutable_occurred_at() = ToProtoTime(clock_->Now());
+  event.set_aggregate_id(client_id);
+  *event.mutable_actor() = CurrentActor();
+  *event.mutable_client_data_key_issued() = std::move(key->issued);
+  // Not stored, or perhaps stored: either way no client is registered yet
+  // (a key without its client is harmless), so a retry is safe.
+  if (absl::Status s = publisher_->PublishKey(event); !s.ok()) {
+    return NotStoredError(s, /*has_request_id=*/true);
+  }
+  if (absl::Status s = store_->ApplyDataKey(event); !s.ok()) {
+    log::Warn("data key not applied; the projection will apply it",
+              {{"client_id", client_id}, {"error", s}});
+  }
+  return std::move(key->key);
+}
 
 absl::StatusOr<v1::Client> ChoiceApp::RegisterClient(
     const v1::RegisterClientRequest& request) {
@@ -45,8 +80,7 @@ absl::StatusOr<v1::Client> ChoiceApp::RegisterClient(
   // The fingerprint covers the keyed hash, never the number itself.
   v1::RegisterClientRequest masked = request;
   masked.set_personnummer(hmac);
-  bool created = false;
-  absl::StatusOr<v1::Client> client = runner_.Run<v1::Client>(
+  return runner_.Run<v1::Client>(
       Command::ByRequest("pnr:" + hmac, masked, request.request_id()),
       [&](const std::string&) -> absl::StatusOr<std::optional<v1::Client>> {
         // A retry answers the client this person is registered as.
@@ -65,18 +99,11 @@ absl::StatusOr<v1::Client> ChoiceApp::RegisterClient(
               "personnummer: this person is already registered as client '",
               **existing, "'"));
         }
-        created = true;
-        return NewClient(request.zone_id(), hmac, *pnr);
+        const std::string client_id = "cli-" + NewUuid();
+        absl::StatusOr<std::string> data_key = IssueDataKey(client_id);
+        if (!data_key.ok()) return data_key.status();
+        return NewClient(client_id, request.zone_id(), hmac, *pnr, *data_key);
       });
-  if (client.ok() && created) {
-    if (absl::Status s =
-            store_->RememberPersonnummer(client->client_id(), *pnr);
-        !s.ok()) {
-      log::Warn("personnummer not kept for display",
-                {{"client_id", client->client_id()}});
-    }
-  }
-  return client;
 }
 
 }  // namespace lov::choice

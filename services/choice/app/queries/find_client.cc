@@ -19,11 +19,10 @@ absl::StatusOr<v1::Client> ChoiceApp::FindClient(
   if (!c->has_value()) {
     return absl::NotFoundError("personnummer: no client with this number");
   }
-  if ((*c)->personnummer().empty()) {
-    // Lost in a state rebuild; the caller just proved it, keep it again.
-    (void)store_->RememberPersonnummer(**id, *pnr);
-    (*c)->set_personnummer(*pnr);
-  }
+  // Not decrypted (its data key shredded, or not applied yet): the caller
+  // has the number in front of them, so the answer shows it, but it is not
+  // stored again (that would undo an erasure).
+  if ((*c)->personnummer().empty()) (*c)->set_personnummer(*pnr);
   return **c;
 }
 

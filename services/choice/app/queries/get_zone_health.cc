@@ -27,7 +27,7 @@ absl::StatusOr<v1::GetZoneHealthResponse> ChoiceApp::GetZoneHealth(
       continue;
     }
     absl::StatusOr<std::map<std::string, Occupancy>> occupied =
-        store_->Occupied(ids, z.zone_id(), *day);
+        store_->Occupied(ids, z.zone_id(), *day, /*except_client_id=*/"");
     if (!occupied.ok()) return occupied.status();
     for (auto& h :
          ZoneHealthOf(ctx->municipality, ctx->providers, z.zone_id(), *day,

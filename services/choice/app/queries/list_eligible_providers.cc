@@ -82,7 +82,7 @@ ChoiceApp::ListEligibleProviders(
   }
   absl::StatusOr<std::vector<Standing>> standings =
       Standings(*store_, *ctx, ZoneOn(*c, day_text), categories, *day,
-                GrantedMinutes(*c, categories, day_text));
+                c->client_id(), GrantedMinutes(*c, categories, day_text));
   if (!standings.ok()) return standings.status();
   const std::vector<const Standing*> eligible = Selectable(*standings);
   v1::ListEligibleProvidersResponse out;

@@ -237,10 +237,14 @@ class ChoiceAppTest : public ::testing::Test {
 
   static constexpr absl::CivilDay kToday{2025, 3, 10};
 
-  FakeChoiceStore store_;
+  // The key-encryption key of the tests: 32 bytes.
+  static constexpr char kTestKek[] = "lov-choice-unit-test-kek-32bytes";
+  PersonnummerVault vault_ = *PersonnummerVault::Create(kTestKek);
+  FakeChoiceStore store_{&vault_};
   FakePublisher publisher_;
   FixedClock clock_{TestNow()};
-  ChoiceApp app_{&store_, &publisher_, &clock_, PersonnummerKey(kPnrKey)};
+  ChoiceApp app_{&store_, &publisher_, &clock_, PersonnummerKey(kPnrKey),
+                 &vault_};
 };
 
 }  // namespace lov::choice

@@ -4,9 +4,10 @@
 // The choice service's ports on memory, for application tests: a map-based
 // store with the Redis store's semantics (only the next aggregate version
 // changes a client; request ids, the personnummer index, capacity slots,
-// due cases and the rotation pointer come from the events; slots are taken
-// and given back atomically; locks always succeed), a publisher that
-// records events and can be told to fail, and a fixed clock.
+// due cases and the rotation pointer come from the events, the personnummer
+// from ClientRegistered and the client's data key, in either order; slots
+// are taken and given back atomically; locks always succeed), a publisher
+// that records events and keys and can be told to fail, and a fixed clock.
 
 #include <algorithm>
 #include <map>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -23,9 +25,11 @@
 #include "absl/time/time.h"
 #include "fixed_clock.h"
 #include "gtest/gtest.h"
+#include "lov/choice/app/personnummer_vault.h"
 #include "lov/choice/domain/client_state.h"
 #include "lov/choice/ports.h"
 #include "lov/platform/clock.h"
+#include "lov/platform/kafka.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/registry/contract/provider_record.h"
 
@@ -33,6 +37,8 @@ namespace lov::choice {
 
 class FakeChoiceStore : public ChoiceStore {
  public:
+  explicit FakeChoiceStore(const PersonnummerVault* vault) : vault_(vault) {}
+
   // ---- the registry's records
   absl::StatusOr<std::optional<reg::Municipality>> GetMunicipality() override {
     return municipality_;
@@ -87,9 +93,10 @@ class FakeChoiceStore : public ChoiceStore {
     if (it == by_hmac_.end()) return std::optional<std::string>();
     return std::optional<std::string>(it->second);
   }
-  absl::Status RememberPersonnummer(const std::string& client_id,
-                                    const std::string& pnr) override {
-    personnummer_[client_id] = pnr;
+  absl::Status ApplyDataKey(const v1::ChoiceKeyEvent& event) override {
+    const v1::ClientDataKeyIssued& issued = event.client_data_key_issued();
+    data_keys_[issued.client_id()] = issued;
+    Reveal(issued.client_id());
     return absl::OkStatus();
   }
   absl::StatusOr<std::optional<v1::ChoicePolicy>> GetPolicy() override {
@@ -144,9 +151,11 @@ class FakeChoiceStore : public ChoiceStore {
   }
   absl::StatusOr<std::map<std::string, Occupancy>> Occupied(
       const std::vector<std::string>& provider_ids, const std::string& zone_id,
-      absl::CivilDay day) override {
+      absl::CivilDay day, const std::string& except_client_id) override {
     std::map<std::string, Occupancy> out;
-    for (const auto& id : provider_ids) out[id] = OccupancyOf(id, zone_id, day);
+    for (const auto& id : provider_ids) {
+      out[id] = OccupancyOf(id, zone_id, day, except_client_id);
+    }
     return out;
   }
   absl::Status Apply(const v1::ChoiceEvent& event) override {
@@ -173,22 +182,105 @@ class FakeChoiceStore : public ChoiceStore {
                                       const std::string& zone_id,
                                       const std::string& client_id,
                                       absl::CivilDay from, SlotLimits limits,
-                                      int64_t minutes) override {
+                                      int64_t minutes,
+                                      const ReservationTag& tag) override {
     std::map<std::string, int64_t>& slots = slots_[{provider_id, zone_id}];
     std::map<std::string, int64_t>& held =
         slot_minutes_[{provider_id, zone_id}];
-    Reservation out{provider_id, zone_id, client_id, std::nullopt,
-                    std::nullopt};
-    if (auto s = slots.find(client_id); s != slots.end()) {
-      out.previous_score = std::to_string(s->second);
+    const bool keeps =
+        slots.contains(client_id) && slots[client_id] >= DayNumber(from);
+    if (!keeps) {
+      if (absl::Status s =
+              CheckCaps(provider_id, zone_id, from, limits, minutes);
+          !s.ok()) {
+        return s;
+      }
     }
-    if (auto m = held.find(client_id); m != held.end()) {
-      out.previous_minutes = std::to_string(m->second);
+    Reservation out{provider_id, zone_id, client_id,
+                    absl::StrCat("token-", ++tokens_), tag.expires};
+    const PendingKey key{provider_id, zone_id, client_id};
+    if (auto it = pending_.find(key); it != pending_.end()) {
+      it->second.reservation.expires =
+          std::max(it->second.reservation.expires, tag.expires);
+    } else {
+      PendingSlot& p = pending_[key];
+      p.reservation = out;
+      p.owner = tag.owner;
+      p.request_id = tag.request_id;
+      if (slots.contains(client_id)) p.score = slots[client_id];
+      if (held.contains(client_id)) p.minutes = held[client_id];
     }
-    if (slots.contains(client_id) && slots[client_id] >= DayNumber(from)) {
-      slots[client_id] = kOpenEnded;
-      return out;
+    if (!keeps) held[client_id] = minutes;
+    slots[client_id] = kOpenEnded;
+    return out;
+  }
+  absl::StatusOr<bool> Release(const Reservation& r) override {
+    auto it = pending_.find({r.provider_id, r.zone_id, r.client_id});
+    if (it == pending_.end() || it->second.reservation.token != r.token ||
+        it->second.reservation.expires != r.expires) {
+      return false;
     }
+    std::map<std::string, int64_t>& slots = slots_[{r.provider_id, r.zone_id}];
+    std::map<std::string, int64_t>& held =
+        slot_minutes_[{r.provider_id, r.zone_id}];
+    if (it->second.score) {
+      slots[r.client_id] = *it->second.score;
+    } else {
+      slots.erase(r.client_id);
+    }
+    if (it->second.minutes) {
+      held[r.client_id] = *it->second.minutes;
+    } else {
+      held.erase(r.client_id);
+    }
+    pending_.erase(it);
+    return true;
+  }
+  absl::StatusOr<std::vector<PendingReservation>> ExpiredReservations(
+      absl::Time now) override {
+    std::vector<PendingReservation> out;
+    for (const auto& [key, p] : pending_) {
+      if (p.reservation.expires <= now) {
+        out.push_back({p.reservation, p.owner, p.request_id});
+      }
+    }
+    return out;
+  }
+  absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
+      const std::string& aggregate_id) override {
+    locked_.push_back(aggregate_id);
+    return std::make_unique<AggregateLock>();
+  }
+
+  // Clients holding a slot with the provider in the zone on `day`.
+  int SlotsTaken(const std::string& provider_id, const std::string& zone_id,
+                 absl::CivilDay day) {
+    return OccupancyOf(provider_id, zone_id, day).clients;
+  }
+  // Whether the client's slot with the provider in the zone is pending.
+  bool Pending(const std::string& provider_id, const std::string& zone_id,
+               const std::string& client_id) const {
+    return pending_.contains({provider_id, zone_id, client_id});
+  }
+
+  std::vector<std::string> locked_;
+
+ private:
+  using SlotKey = std::pair<std::string, std::string>;  // provider, zone
+  // provider, zone, client
+  using PendingKey = std::tuple<std::string, std::string, std::string>;
+  // A pending slot and the client's slot before it.
+  struct PendingSlot {
+    Reservation reservation;
+    std::string owner;
+    std::string request_id;
+    std::optional<int64_t> score;
+    std::optional<int64_t> minutes;
+  };
+
+  absl::Status CheckCaps(const std::string& provider_id,
+                         const std::string& zone_id, absl::CivilDay from,
+                         SlotLimits limits, int64_t minutes) {
     const Occupancy used = OccupancyOf(provider_id, zone_id, from);
     if (limits.max_clients >= 0 && used.clients >= limits.max_clients) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -204,48 +296,15 @@ class FakeChoiceStore : public ChoiceStore {
           zone_id, " (", HoursText(used.minutes), " h held from ",
           FormatDate(from), ", this client needs ", HoursText(minutes), " h)"));
     }
-    slots[client_id] = kOpenEnded;
-    held[client_id] = minutes;
-    return out;
-  }
-  absl::Status Release(const Reservation& r) override {
-    std::map<std::string, int64_t>& slots = slots_[{r.provider_id, r.zone_id}];
-    std::map<std::string, int64_t>& held =
-        slot_minutes_[{r.provider_id, r.zone_id}];
-    if (r.previous_score) {
-      slots[r.client_id] = std::stoll(*r.previous_score);
-    } else {
-      slots.erase(r.client_id);
-    }
-    if (r.previous_minutes) {
-      held[r.client_id] = std::stoll(*r.previous_minutes);
-    } else {
-      held.erase(r.client_id);
-    }
     return absl::OkStatus();
   }
-  absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
-      const std::string& aggregate_id) override {
-    locked_.push_back(aggregate_id);
-    return std::make_unique<AggregateLock>();
-  }
-
-  // Clients holding a slot with the provider in the zone on `day`.
-  int SlotsTaken(const std::string& provider_id, const std::string& zone_id,
-                 absl::CivilDay day) {
-    return OccupancyOf(provider_id, zone_id, day).clients;
-  }
-
-  std::vector<std::string> locked_;
-
- private:
-  using SlotKey = std::pair<std::string, std::string>;  // provider, zone
 
   Occupancy OccupancyOf(const std::string& provider_id,
-                        const std::string& zone_id, absl::CivilDay day) {
+                        const std::string& zone_id, absl::CivilDay day,
+                        const std::string& except_client_id = "") {
     Occupancy o;
     for (const auto& [client, last] : slots_[{provider_id, zone_id}]) {
-      if (last < DayNumber(day)) continue;
+      if (last < DayNumber(day) || client == except_client_id) continue;
       ++o.clients;
       o.minutes += slot_minutes_[{provider_id, zone_id}][client];
     }
@@ -273,6 +332,11 @@ class FakeChoiceStore : public ChoiceStore {
       by_hmac_[event.client_registered().personnummer_hmac()] =
           client.client_id();
     }
+    if (event.has_client_registered()) {
+      sealed_[client.client_id()] =
+          event.client_registered().personnummer_sealed();
+      Reveal(client.client_id());
+    }
     if (event.has_assignment_started() || event.has_assignment_ended() ||
         event.has_decision_registered() || event.has_decision_changed()) {
       HoldSlots(client);
@@ -296,6 +360,16 @@ class FakeChoiceStore : public ChoiceStore {
     return absl::OkStatus();
   }
 
+  // The personnummer, once both the sealed number and the key are in.
+  void Reveal(const std::string& client_id) {
+    auto key = data_keys_.find(client_id);
+    auto sealed = sealed_.find(client_id);
+    if (key == data_keys_.end() || sealed == sealed_.end()) return;
+    absl::StatusOr<std::string> pnr =
+        vault_->Reveal(key->second, sealed->second);
+    if (pnr.ok()) personnummer_[client_id] = *pnr;
+  }
+
   // The slots the client's assignments hold, as the Redis store keeps them.
   void HoldSlots(const v1::Client& client) {
     for (const HeldSlot& slot : HeldSlots(client)) {
@@ -308,12 +382,16 @@ class FakeChoiceStore : public ChoiceStore {
         slot_minutes_[key][client.client_id()] = slot.minutes;
       }
       provider_clients_[slot.provider_id].insert(client.client_id());
+      pending_.erase({slot.provider_id, slot.zone_id, client.client_id()});
     }
   }
 
   std::optional<reg::Municipality> municipality_;
   std::map<std::string, reg::Provider> providers_;
   std::map<std::string, v1::Client> clients_;
+  const PersonnummerVault* vault_;
+  std::map<std::string, v1::ClientDataKeyIssued> data_keys_;
+  std::map<std::string, std::string> sealed_;
   std::map<std::string, std::string> personnummer_;
   std::map<std::string, std::string> by_hmac_;
   std::optional<v1::ChoicePolicy> policy_;
@@ -325,17 +403,60 @@ class FakeChoiceStore : public ChoiceStore {
   std::map<std::string, std::set<std::string>> provider_clients_;
   std::map<SlotKey, std::map<std::string, int64_t>> slots_;  // -> last day
   std::map<SlotKey, std::map<std::string, int64_t>> slot_minutes_;
+  std::map<PendingKey, PendingSlot> pending_;
+  int tokens_ = 0;
 };
 
 class FakePublisher : public EventPublisher {
  public:
   absl::Status Publish(const std::vector<v1::ChoiceEvent>& events) override {
-    if (!fail_with_.ok()) return fail_with_;
+    if (!fail_with_.ok() && !reaches_log_anyway_) return fail_with_;
     events_.insert(events_.end(), events.begin(), events.end());
+    return fail_with_;
+  }
+  absl::Status PublishKey(const v1::ChoiceKeyEvent& event) override {
+    if (!fail_keys_with_.ok()) return fail_keys_with_;
+    keys_.push_back(event);
+    // Where the key stands among the events: before what follows it.
+    key_positions_.push_back(events_.size());
     return absl::OkStatus();
   }
   std::vector<v1::ChoiceEvent> events_;
   absl::Status fail_with_;
+  // The events reach the log although Publish answers fail_with_ (an
+  // outcome reported unknown that was in fact stored).
+  bool reaches_log_anyway_ = false;
+  std::vector<v1::ChoiceKeyEvent> keys_;
+  std::vector<size_t> key_positions_;
+  absl::Status fail_keys_with_;
+};
+
+// The choice topic's end, as set by the test.
+class FakeTopicEnd : public TopicEnd {
+ public:
+  absl::StatusOr<std::map<int32_t, int64_t>> HighWatermarks() override {
+    return end_;
+  }
+  std::map<int32_t, int64_t> end_;
+};
+
+// How far the state projection has applied each partition of one topic, as
+// set by the test.
+class FakeOffsetStore : public OffsetStore {
+ public:
+  absl::StatusOr<std::optional<int64_t>> Load(const std::string& topic,
+                                              int32_t partition) override {
+    auto it = next_.find(partition);
+    if (topic != kTopic || it == next_.end()) return std::optional<int64_t>();
+    return std::optional<int64_t>(it->second);
+  }
+  absl::Status Save(const std::string& topic, int32_t partition,
+                    int64_t next_offset) override {
+    if (topic == kTopic) next_[partition] = next_offset;
+    return absl::OkStatus();
+  }
+  static constexpr char kTopic[] = "lov.choice.v1";
+  std::map<int32_t, int64_t> next_;
 };
 
 using ::lov::testing::FixedClock;

@@ -1,72 +1,153 @@
 // A controller approves a provider's monthly statement (attesterar
 // utbetalningsunderlaget) once the month has ended: the statement as
 // previewed, with the corrections of earlier months it books, is fixed for
-// good.
+// good, and StatementApproved is published once per statement.
 #include "absl/strings/str_cat.h"
 #include "lov/platform/actor.h"
+#include "lov/platform/ids.h"
 #include "lov/platform/log.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
+#include "lov/settlement/app/reactions/projector.h"
 #include "lov/settlement/app/settlement_app.h"
 #include "lov/settlement/domain/period.h"
 #include "lov/settlement/domain/rate_book.h"
 
 namespace lov::settlement {
 
+// Idempotent twice over: a retry with the same request id answers the first
+// outcome (the runner), and a statement is approved once whatever the
+// request id or replica (DecideApproval, under the statement's lock).
 absl::StatusOr<v1::Statement> SettlementApp::ApproveStatement(
     const v1::ApproveStatementRequest& request) {
   absl::StatusOr<absl::CivilMonth> month =
       StatementMonth(request.provider_id(), request.period());
   if (!month.ok()) return month.status();
+  if (request.expected_digest().empty()) {
+    return absl::InvalidArgumentError(
+        "expected_digest: is required (the digest of the preview being "
+        "approved)");
+  }
   bool approved_now = false;
-  absl::StatusOr<v1::Statement> out = RunCommand<v1::Statement>(
-      StatementId(request.provider_id(), request.period()),
+  absl::StatusOr<v1::Statement> out = runner_.Run<v1::Statement>(
+      Command::ByRequest(StatementId(request.provider_id(), request.period()),
+                         request, request.request_id()),
+      [&](const std::string&) {
+        return store_->Approved(request.provider_id(), request.period());
+      },
       [&]() -> absl::StatusOr<Decided<v1::Statement>> {
-        absl::StatusOr<std::optional<v1::Statement>> approved =
-            store_->Approved(request.provider_id(), request.period());
-        if (!approved.ok()) return approved.status();
-        // Approving again answers with the statement as approved.
-        if (approved->has_value())
-          return Decided<v1::Statement>({}, **approved);
-        if (request.expected_digest().empty()) {
-          return absl::InvalidArgumentError(
-              "expected_digest: is required (the digest of the preview being "
-              "approved)");
-        }
-        if (clock_->Now() < MonthInterval(*month).end) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "period: ", request.period(),
-              " has not ended yet; a month is approved after its last day"));
-        }
-        std::vector<Adjustment> adjustments;
-        absl::StatusOr<v1::Statement> statement =
-            Compute(request.provider_id(), *month, &adjustments);
-        if (!statement.ok()) return statement.status();
-        if (statement->digest() != request.expected_digest()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "expected_digest: the statement changed since that preview "
-              "(now ",
-              statement->digest(), ", total ", statement->total_ore(),
-              " öre); preview again and approve the new digest"));
-        }
-        statement->set_status(v1::STATEMENT_STATUS_APPROVED);
-        *statement->mutable_approved_at() = ToProtoTime(clock_->Now());
-        statement->set_approved_by(AccountableName(request.approved_by()));
-        absl::StatusOr<std::vector<Event>> events =
-            AdjustmentEvents(*statement, *month, adjustments);
-        if (!events.ok()) return events.status();
-        absl::StatusOr<std::vector<Event>> approval =
-            ApprovalEvents(*statement);
-        if (!approval.ok()) return approval.status();
-        for (Event& e : *approval) events->push_back(std::move(e));
-        approved_now = true;
-        return Decided<v1::Statement>(std::move(*events), *statement);
+        absl::StatusOr<Decided<v1::Statement>> d =
+            DecideApproval(request, *month);
+        approved_now = d.ok() && !d->events.empty();
+        return d;
       });
   if (out.ok() && approved_now) {
     log::Info("statement approved", {{"statement_id", out->statement_id()},
                                      {"total_ore", out->total_ore()}});
   }
   return out;
+}
+
+absl::StatusOr<Decision<v1::SettlementEvent, v1::Statement>>
+SettlementApp::DecideApproval(const v1::ApproveStatementRequest& request,
+                              absl::CivilMonth month) {
+  absl::StatusOr<std::optional<v1::Statement>> approved =
+      ApprovedInLog(request.provider_id(), request.period());
+  if (!approved.ok()) return approved.status();
+  if (approved->has_value()) {
+    // Approved before: answered as approved, nothing published again.
+    if ((*approved)->digest() != request.expected_digest()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "expected_digest: statement ", (*approved)->statement_id(),
+          " is already approved with digest ", (*approved)->digest(), ", not ",
+          request.expected_digest()));
+    }
+    return Decided<v1::Statement>({}, **approved);
+  }
+  std::vector<Adjustment> adjustments;
+  absl::StatusOr<v1::Statement> statement =
+      NewApproval(request, month, &adjustments);
+  if (!statement.ok()) return statement.status();
+  absl::StatusOr<std::vector<Event>> events =
+      AdjustmentEvents(*statement, month, adjustments);
+  if (!events.ok()) return events.status();
+  absl::StatusOr<std::vector<Event>> approval = ApprovalEvents(*statement);
+  if (!approval.ok()) return approval.status();
+  for (Event& e : *approval) events->push_back(std::move(e));
+  const std::string id = statement->statement_id();
+  const PendingApproval pending{NewUuid(), request.request_id()};
+  if (absl::Status s = store_->PutPendingApproval(id, pending); !s.ok()) {
+    return s;
+  }
+  return Decided<v1::Statement>(
+      std::move(*events), *std::move(statement), [this, id, pending] {
+        // Surely not in the log: the next approval decides afresh at once.
+        absl::Status s = store_->DropPendingApproval(id, pending.attempt);
+        if (!s.ok()) {
+          log::Warn("pending approval kept",
+                    {{"statement_id", id}, {"error", s}});
+        }
+      });
+}
+
+// The approved statement, also when an earlier approval's events may be in
+// the log but not in the state yet (its publish outcome unknown, its state
+// update failed, or its process died after publishing): its pending record
+// says so. Under the statement's lock that publish has ended either way
+// (the write path holds the lock until it has: AggregateLock::Hold), so the
+// log itself tells whether it happened.
+absl::StatusOr<std::optional<v1::Statement>> SettlementApp::ApprovedInLog(
+    const std::string& provider_id, const std::string& period) {
+  absl::StatusOr<std::optional<v1::Statement>> approved =
+      store_->Approved(provider_id, period);
+  if (!approved.ok() || approved->has_value()) return approved;
+  const std::string id = StatementId(provider_id, period);
+  absl::StatusOr<std::optional<PendingApproval>> pending =
+      store_->GetPendingApproval(id);
+  if (!pending.ok()) return pending.status();
+  if (!pending->has_value()) return approved;
+  Projector projector(store_);
+  if (absl::Status s = own_events_->Read(
+          id,
+          [&](const Event& e) { return projector.ApplySettlementEvent(e); });
+      !s.ok()) {
+    return s;
+  }
+  approved = store_->Approved(provider_id, period);
+  if (!approved.ok() || approved->has_value()) return approved;
+  log::Warn("an approval never reached the event log; deciding afresh",
+            {{"statement_id", id}, {"request_id", (*pending)->request_id}});
+  if (absl::Status s = store_->DropPendingApproval(id, (*pending)->attempt);
+      !s.ok()) {
+    return s;
+  }
+  return approved;
+}
+
+// The statement as previewed, fixed: the month has ended and the inputs
+// still give the digest the controller saw.
+absl::StatusOr<v1::Statement> SettlementApp::NewApproval(
+    const v1::ApproveStatementRequest& request, absl::CivilMonth month,
+    std::vector<Adjustment>* adjustments) {
+  if (clock_->Now() < MonthInterval(month).end) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "period: ", request.period(),
+        " has not ended yet; a month is approved after its last day"));
+  }
+  absl::StatusOr<v1::Statement> statement =
+      Compute(request.provider_id(), month, adjustments);
+  if (!statement.ok()) return statement.status();
+  if (statement->digest() != request.expected_digest()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "expected_digest: the statement changed since that preview "
+        "(now ",
+        statement->digest(), ", total ", statement->total_ore(),
+        " öre); preview again and approve the new digest"));
+  }
+  statement->set_status(v1::STATEMENT_STATUS_APPROVED);
+  *statement->mutable_approved_at() = ToProtoTime(clock_->Now());
+  statement->set_approved_by(AccountableName(request.approved_by()));
+  return statement;
 }
 
 // One AdjustmentCreated per correction booked here, with its own net

@@ -269,6 +269,7 @@ absl::Status Projector::ApplySettlementEvent(const v1::SettlementEvent& event) {
       break;
   }
   if (!s.ok()) return s;
+  if (s = store_->RecordRequest(event); !s.ok()) return s;
   return store_->SeenVersion(event.aggregate_id(), event.aggregate_version());
 }
 

@@ -227,6 +227,9 @@ class VisitsApp::Round {
   v1::VisitEvent EventOf(const Item& it, const Verdict& verdict) const {
     v1::VisitEvent e;
     FillEnvelope(&e, it.visit_id, 1, "", it.fingerprint, now_);
+    // The same report sent again after an unknown outcome is the same
+    // event: same ce_id.
+    e.set_event_id(EventIdOf(it.visit_id, it.fingerprint, 0));
     if (verdict.accepted) {
       auto* a = e.mutable_visit_accepted();
       *a->mutable_visit() = verdict.visit;
@@ -265,7 +268,9 @@ class VisitsApp::Round {
       } else {
         // Maybe written, maybe not: resolved from Kafka on the next try.
         lost.push_back(it.visit_id);
-        it.Fail(NotStoredError(published[k], /*has_request_id=*/false));
+        it.Fail(IsOutcomeUnknown(published[k])
+                    ? OutcomeUnknownError(published[k], false)
+                    : NotStoredError(published[k], false));
       }
     }
     if (absl::Status s = app_.store_->ApplyOwn(applied); !s.ok()) {

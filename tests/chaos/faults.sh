@@ -1,0 +1,194 @@
+# The faults of the chaos suite, sourced by tests/chaos/run.sh (which sets
+# RUN_DIR, STACK and the port variables, and has started the services with
+# deploy/local/run.sh). Each fault is logged with its time in
+# $RUN_DIR/faults.log and takes a while; the system is expected to ride it
+# out or be restarted by the supervisor (run.sh), as an orchestrator would.
+# A service is restarted with exactly the command line it ran with
+# (recorded by remember_services) and its key (run.sh's service-keys/).
+# shellcheck shell=bash
+
+FAULT_LOG="${RUN_DIR}/faults.log"
+HEALTH_LOG="${RUN_DIR}/health.log"
+SUPERVISE_LOCK="${RUN_DIR}/supervise.lock"
+SERVICE_NAMES=(registry choice visits settlement console audit)
+
+note() { printf '%s %s\n' "$(date -u +%FT%TZ)" "$*" | tee -a "${FAULT_LOG}" >&2; }
+
+pid_of() { cat "${RUN_DIR}/pids/$1.pid" 2>/dev/null || echo 0; }
+alive() { kill -0 "$(pid_of "$1")" 2>/dev/null; }
+
+# Keeps each service's command line (NUL-separated) for its restarts.
+remember_services() {
+  mkdir -p "${RUN_DIR}/cmd"
+  local name
+  for name in "${SERVICE_NAMES[@]}"; do
+    cp "/proc/$(pid_of "${name}")/cmdline" "${RUN_DIR}/cmd/${name}"
+  done
+}
+
+flag_of() { # NAME FLAG -> the value of --FLAG=... on NAME's command line
+  tr '\0' '\n' <"${RUN_DIR}/cmd/$1" | sed -n "s/^--$2=//p" | head -n 1
+}
+
+wait_ready() { # NAME [PORT]: its readiness probe says ready, within 90 s
+  local port="${2:-$(flag_of "$1" metrics-port)}" deadline=$((SECONDS + 90))
+  until curl -sf "http://127.0.0.1:${port}/readyz" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      note "not ready: $1 did not become ready within 90 s"
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+# start_service NAME AS [ARGS...]: NAME's command line (ARGS replacing
+# flags of the same name) as process AS, with NAME's key in its environment.
+start_service() {
+  local name="$1" as="$2" arg flag
+  shift 2
+  local -a cmd=() extra=("$@")
+  mapfile -d '' -t cmd <"${RUN_DIR}/cmd/${name}"
+  for arg in "${extra[@]}"; do
+    flag="${arg%%=*}"
+    for i in "${!cmd[@]}"; do
+      [[ ${cmd[i]} == "${flag}="* ]] && cmd[i]="${arg}"
+    done
+  done
+  local -a key_env=()
+  case "${name}" in
+    choice) key_env=("LOV_PNR_HMAC_KEY=$(<"${RUN_DIR}/service-keys/choice.key")"
+      "LOV_PNR_ENCRYPTION_KEY_FILE=${RUN_DIR}/service-keys/choice-pnr-encryption.key") ;;
+    registry) key_env=("LOV_PROVIDER_ID_KEY=$(<"${RUN_DIR}/service-keys/registry.key")") ;;
+  esac
+  # fd 8 is the supervisor's lock: the service must not hold it.
+  env ${key_env[@]+"${key_env[@]}"} "${STACK}" start-service "${as}" -- "${cmd[@]}" >/dev/null 8>&-
+}
+
+# --- faults -----------------------------------------------------------------------------
+
+kill_service() { # NAME DOWN_SECONDS
+  (
+    flock 8
+    note "fault: kill -9 $1 (pid $(pid_of "$1")), restart after $2 s"
+    kill -KILL "$(pid_of "$1")" 2>/dev/null || true
+    sleep "$2"
+    start_service "$1" "$1"
+    wait_ready "$1" && note "recovered: $1 ready again"
+  ) 8>"${SUPERVISE_LOCK}"
+}
+
+# A second replica of NAME joins its consumer groups (a rebalance), serves
+# for SECONDS and is killed with -9 (a second rebalance, after the group's
+# session timeout).
+second_replica() { # NAME SECONDS
+  local ports
+  mapfile -t ports < <("${STACK}" free-ports 2)
+  note "fault: a second replica of $1 (gRPC ${ports[0]}) for $2 s, then kill -9"
+  start_service "$1" "$1-2" "--grpc-port=${ports[0]}" "--metrics-port=${ports[1]}"
+  wait_ready "$1-2" "${ports[1]}" && note "second replica of $1 ready"
+  sleep "$2"
+  kill -KILL "$(pid_of "$1-2")" 2>/dev/null || true
+  note "killed the second replica of $1"
+}
+
+# Whether each service's readiness probe reports the outage of WHAT.
+probe_health() { # WHAT
+  local name code missed=()
+  for name in "${SERVICE_NAMES[@]}"; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 \
+      "http://127.0.0.1:$(flag_of "${name}" metrics-port)/readyz" || true)"
+    [[ ${code} == 200 ]] && missed+=("${name}")
+  done
+  if ((${#missed[@]} > 0)); then
+    printf 'missed %s: %s\n' "$1" "${missed[*]}" >>"${HEALTH_LOG}"
+    note "health: ready during the outage of $1: ${missed[*]}"
+  else
+    printf 'reported %s\n' "$1" >>"${HEALTH_LOG}"
+    note "health: every service not ready during the outage of $1"
+  fi
+}
+
+kill_kafka() { # DOWN_SECONDS
+  note "fault: kill -9 Kafka (pid $(pid_of kafka)), restart after $1 s"
+  kill -KILL "$(pid_of kafka)" 2>/dev/null || true
+  sleep "$(($1 / 2))"
+  probe_health "Kafka (killed)"
+  sleep "$(($1 - $1 / 2))"
+  "${STACK}" up >>"${RUN_DIR}/stack-restarts.log" 2>&1 && note "recovered: Kafka serves again"
+}
+
+pause() { # NAME SECONDS: SIGSTOP, then SIGCONT
+  note "fault: SIGSTOP $1 for $2 s"
+  kill -STOP "$(pid_of "$1")"
+  sleep "$(($2 / 2))"
+  probe_health "$1 (paused)"
+  sleep "$(($2 - $2 / 2))"
+  kill -CONT "$(pid_of "$1")"
+  note "SIGCONT $1"
+}
+
+restart_redis() { # SIGNAL DOWN_SECONDS: TERM (a clean restart) or KILL
+  local pid
+  pid="$(pid_of redis)"
+  note "fault: Redis SIG$1 (pid ${pid}), restart after $2 s"
+  kill "-$1" "${pid}" 2>/dev/null || true
+  while kill -0 "${pid}" 2>/dev/null; do sleep 0.1; done
+  sleep "$2"
+  "${STACK}" up >>"${RUN_DIR}/stack-restarts.log" 2>&1 && note "recovered: Redis serves again"
+}
+
+redis_cli() {
+  REDISCLI_AUTH="$(<"${LOV_SECRETS_DIR}/redis/lov-admin.password")" redis-cli \
+    -h 127.0.0.1 -p "${LOV_REDIS_PORT}" --user lov-admin "$@"
+}
+
+# Redis answers every write with OOM (maxmemory of 1 byte, no eviction).
+refuse_writes() { # SECONDS
+  local max policy
+  max="$(redis_cli config get maxmemory | tail -n 1)"
+  policy="$(redis_cli config get maxmemory-policy | tail -n 1)"
+  note "fault: Redis refuses writes (maxmemory 1, noeviction) for $1 s"
+  redis_cli config set maxmemory-policy noeviction >/dev/null
+  redis_cli config set maxmemory 1 >/dev/null
+  sleep "$1"
+  redis_cli config set maxmemory "${max}" >/dev/null
+  redis_cli config set maxmemory-policy "${policy}" >/dev/null
+  note "Redis takes writes again"
+}
+
+# One fault by its schedule name.
+inject() {
+  case "$1" in
+    kill-*) kill_service "${1#kill-}" 3 ;;
+    replica-*) second_replica "${1#replica-}" 20 ;;
+    kafka-kill) kill_kafka 10 ;;
+    kafka-pause) pause kafka 35 ;;
+    redis-restart) restart_redis TERM 3 ;;
+    redis-kill) restart_redis KILL 3 ;;
+    redis-pause) pause redis 10 ;;
+    redis-oom) refuse_writes 8 ;;
+    *)
+      note "unknown fault $1"
+      return 1
+      ;;
+  esac
+}
+
+# The orchestrator's part: a service that stopped by itself is started
+# again (and counted), every 2 s until $RUN_DIR/stop-supervisor exists.
+supervise() {
+  local name
+  while [[ ! -e "${RUN_DIR}/stop-supervisor" ]]; do
+    sleep 2
+    for name in "${SERVICE_NAMES[@]}"; do
+      (
+        flock 8
+        if ! alive "${name}"; then
+          note "supervisor: ${name} exited by itself; restarting it"
+          printf '%s\n' "${name}" >>"${RUN_DIR}/self-exits.log"
+          start_service "${name}" "${name}"
+        fi
+      ) 8>"${SUPERVISE_LOCK}"
+    done
+  done
+}

@@ -1,0 +1,129 @@
+// Health that tells the truth (issue 15): the registry binary against a
+// Redis of the test's own, stopped and started again while the service
+// runs. Health (gRPC health, /readyz) says NOT_SERVING and names Redis
+// within seconds, the process keeps running (liveness stays OK), and it is
+// SERVING again once Redis is back.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "lov/platform/http_server.h"
+#include "lov/platform/ids.h"
+#include "own_redis.h"
+#include "service_process.h"
+#include "test_stack.h"
+
+namespace lov {
+namespace {
+
+using grpc::health::v1::Health;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+using ::lov::testing::Eventually;
+using ::lov::testing::FreePort;
+using ::lov::testing::OwnRedis;
+using ::lov::testing::ServiceProcess;
+
+constexpr char kRegistryService[] = "lov.registry.v1.RegistryService";
+
+class DependencyHealthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ::lov::testing::UniqueName("lov-health-redis");
+    std::filesystem::create_directories(dir_);
+    redis_port_ = FreePort();
+    ASSERT_TRUE(StartRedis());
+    // The own Redis has no users: no credentials.
+    registry_ = std::make_unique<ServiceProcess>(
+        "services/registry/registry",
+        std::vector<std::string>{
+            "--namespace=t" + NewUuid().substr(0, 8),
+            absl::StrCat("--redis-addr=127.0.0.1:", redis_port_),
+            "--redis-username=", "--redis-password-file="});
+    ASSERT_TRUE(registry_->Start().ok()) << registry_->Log();
+    health_ = Health::NewStub(registry_->Channel());
+  }
+  void TearDown() override {
+    registry_.reset();
+    redis_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  bool StartRedis() {
+    redis_ = std::make_unique<OwnRedis>(dir_, redis_port_);
+    return redis_->Start();
+  }
+
+  HealthCheckResponse::ServingStatus Check(const std::string& service) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(2));
+    HealthCheckRequest req;
+    req.set_service(service);
+    HealthCheckResponse resp;
+    if (!health_->Check(&ctx, req, &resp).ok()) {
+      return HealthCheckResponse::UNKNOWN;
+    }
+    return resp.status();
+  }
+
+  http::ClientResponse Probe(const std::string& path) {
+    absl::StatusOr<http::ClientResponse> r = http::Fetch(
+        {.host_port = absl::StrCat("127.0.0.1:", registry_->metrics_port()),
+         .path = path});
+    return r.ok() ? *r : http::ClientResponse{};
+  }
+
+  // Both health services and /readyz agree on `serving`.
+  bool HealthSays(bool serving) {
+    const auto want = serving ? HealthCheckResponse::SERVING
+                              : HealthCheckResponse::NOT_SERVING;
+    return Check("") == want && Check(kRegistryService) == want &&
+           Probe("/readyz").status == (serving ? 200 : 503);
+  }
+
+  std::string dir_;
+  int redis_port_ = 0;
+  std::unique_ptr<OwnRedis> redis_;
+  std::unique_ptr<ServiceProcess> registry_;
+  std::unique_ptr<Health::Stub> health_;
+};
+
+TEST_F(DependencyHealthTest, RedisOutageIsNotServingUntilRedisIsBack) {
+  ASSERT_TRUE(HealthSays(true)) << Probe("/readyz").body;
+
+  redis_.reset();  // SIGKILL
+  ASSERT_TRUE(Eventually([&] { return HealthSays(false); }, absl::Seconds(8)))
+      << Probe("/readyz").body << registry_->Log();
+  const http::ClientResponse ready = Probe("/readyz");
+  EXPECT_NE(ready.body.find("not serving: redis unreachable ("),
+            std::string::npos)
+      << ready.body;
+  EXPECT_EQ(ready.body.find("kafka"), std::string::npos) << ready.body;
+  EXPECT_EQ(Probe("/healthz").status, 200);
+  const std::string metrics = Probe("/metrics").body;
+  EXPECT_NE(metrics.find("lov_dependency_up{dependency=\"redis\","
+                         "service=\"registry\"} 0"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("lov_dependency_up{dependency=\"kafka\","
+                         "service=\"registry\"} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(registry_->Log().find("dependency unreachable"), std::string::npos);
+
+  ASSERT_TRUE(StartRedis());
+  ASSERT_TRUE(Eventually([&] { return HealthSays(true); }, absl::Seconds(8)))
+      << Probe("/readyz").body << registry_->Log();
+  EXPECT_TRUE(registry_->Running());
+  EXPECT_NE(registry_->Log().find("dependency reachable again"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace lov

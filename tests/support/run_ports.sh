@@ -1,0 +1,19 @@
+# Sourced by the tests that run deploy/local/run.sh themselves: exports a
+# distinct free port (stack.sh free-ports) for Redis, Kafka and its
+# controller, each service's gRPC and metrics port and the dashboard, so
+# that the run meets no other. Fails if there are not enough free ports.
+# shellcheck shell=bash
+export_free_run_ports() { # STACK (deploy/local/stack.sh)
+  local -a ports
+  mapfile -t ports < <("$1" free-ports 16)
+  ((${#ports[@]} == 16)) || return 1
+  export LOV_REDIS_PORT="${ports[13]}" LOV_KAFKA_PORT="${ports[14]}" \
+    LOV_KAFKA_CONTROLLER_PORT="${ports[15]}" \
+    LOV_AUDIT_GRPC_PORT="${ports[0]}" LOV_AUDIT_METRICS_PORT="${ports[1]}" \
+    LOV_REGISTRY_GRPC_PORT="${ports[2]}" LOV_REGISTRY_METRICS_PORT="${ports[3]}" \
+    LOV_CHOICE_GRPC_PORT="${ports[4]}" LOV_CHOICE_METRICS_PORT="${ports[5]}" \
+    LOV_VISITS_GRPC_PORT="${ports[6]}" LOV_VISITS_METRICS_PORT="${ports[7]}" \
+    LOV_SETTLEMENT_GRPC_PORT="${ports[8]}" LOV_SETTLEMENT_METRICS_PORT="${ports[9]}" \
+    LOV_CONSOLE_GRPC_PORT="${ports[10]}" LOV_CONSOLE_METRICS_PORT="${ports[11]}" \
+    LOV_CONSOLE_HTTP_PORT="${ports[12]}"
+}

@@ -1,0 +1,135 @@
+// `lovctl visit upload` against the visits binary killed (SIGKILL) in the
+// middle of the upload and started again: lovctl reopens the stream, resends
+// every report not yet decided with the same report id and content, and
+// finishes with nothing given up; every report is accepted or rejected
+// exactly once in Kafka, read as an outside subscriber would.
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "lov/platform/topic_end.h"
+#include "lov/visits/tests/visits_test_support.h"
+#include "service_process.h"
+#include "test_stack.h"
+
+namespace lov::visits {
+namespace {
+
+using ::lov::testing::ReadEvents;
+using ::lov::testing::RunResult;
+using ::lov::testing::RunToCompletion;
+using ::lov::testing::Stack;
+
+constexpr int kClients = 40;
+constexpr int kReports = 4000;
+
+// Lines in `path` so far (the ack log grows while lovctl runs).
+int Lines(const std::string& path) {
+  std::ifstream in(path);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+class LovctlUploadTest : public VisitsServiceTest {
+ protected:
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // kReports visits of 30 minutes, an hour apart per client, each by its
+  // own staff member; every tenth by a provider not assigned (rejected).
+  void WriteReports() {
+    std::filesystem::create_directories(dir_);
+    std::ofstream out(file_);
+    for (int i = 0; i < kReports; ++i) {
+      v1::VisitReport r =
+          Report(absl::StrCat("v", i), absl::StrCat("k", i % kClients),
+                 absl::StrCat("s", i),
+                 Utc(2025, 3, 3, 0, 0) + absl::Hours(i / kClients), 30);
+      if (i % 10 == 9) r.set_provider_id(kOtherProvider);
+      std::string json;
+      ASSERT_TRUE(google::protobuf::util::MessageToJsonString(r, &json).ok());
+      out << json << "\n";
+    }
+  }
+
+  std::string dir_ = std::filesystem::temp_directory_path() /
+                     ("lovctl-upload-" + NewUuid().substr(0, 8));
+  std::string file_ = dir_ + "/visits.jsonl";
+  std::string ack_log_ = dir_ + "/acks.tsv";
+};
+
+TEST_F(LovctlUploadTest, VisitsKilledMidUploadLosesNoReportAndStoresNoneTwice) {
+  std::vector<std::string> clients;
+  for (int c = 0; c < kClients; ++c) clients.push_back(absl::StrCat("k", c));
+  SetUpUpstreams(clients);
+  WriteReports();
+
+  RunResult upload;
+  std::thread lovctl([&] {
+    upload =
+        RunToCompletion("tools/lovctl/lovctl",
+                        {"--visits=" + service_->target(), "visit", "upload",
+                         "--file", file_, "--ack-log", ack_log_},
+                        absl::Seconds(180), {"LOV_TOKEN=", "LOV_TOKEN_FILE="});
+  });
+  // Killed once a few hundred reports are answered, started again on the
+  // same port a second later.
+  const bool answered = ::lov::testing::Eventually(
+      [&] { return Lines(ack_log_) >= 300; }, absl::Seconds(60));
+  service_->Kill();
+  const int before_kill = Lines(ack_log_);
+  absl::SleepFor(absl::Seconds(1));
+  ASSERT_TRUE(service_->Start().ok()) << service_->Log();
+  lovctl.join();
+  ASSERT_TRUE(answered) << upload.output;
+  ASSERT_LT(before_kill, kReports) << "the kill came too late";
+
+  ASSERT_EQ(upload.exit_code, 0) << upload.output.substr(0, 4000);
+  std::smatch counts;
+  ASSERT_TRUE(std::regex_search(
+      upload.output, counts,
+      std::regex("(\\d+) accepted, (\\d+) rejected, (\\d+) resent, (\\d+) "
+                 "given up")))
+      << upload.output.substr(upload.output.size() - 2000);
+  EXPECT_EQ(counts[1], "3600");
+  EXPECT_EQ(counts[2], "400");
+  EXPECT_GT(std::stoi(counts[3]), 0) << "nothing was cut off by the kill";
+  EXPECT_EQ(counts[4], "0");
+
+  // The ack log: one line per report, each decided.
+  std::map<std::string, std::string> acked;
+  std::ifstream acks(ack_log_);
+  for (std::string line; std::getline(acks, line);) {
+    std::vector<std::string> cols = absl::StrSplit(line, '\t');
+    ASSERT_GE(cols.size(), 2u) << line;
+    EXPECT_TRUE(acked.emplace(cols[0], cols[1]).second) << "twice: " << line;
+  }
+  EXPECT_EQ(acked.size(), static_cast<size_t>(kReports));
+
+  // Kafka: one accepted-or-rejected event per report, nothing beyond.
+  std::vector<CloudEvent> events =
+      ReadEvents(Topic(topics::kVisitsEvents), kReports);
+  std::map<std::string, int> per_visit;
+  for (const auto& e : events) ++per_visit[e.key];
+  for (const auto& [visit, kind] : acked) {
+    EXPECT_EQ(per_visit[visit], 1) << visit << " " << kind;
+  }
+  auto end = ::lov::KafkaTopicEnd::Create(Stack().kafka(),
+                                          Topic(topics::kVisitsEvents));
+  ASSERT_TRUE(end.ok()) << end.status();
+  auto marks = (*end)->HighWatermarks();
+  ASSERT_TRUE(marks.ok()) << marks.status();
+  int64_t records = 0;
+  for (const auto& [partition, high] : *marks) records += high;
+  EXPECT_EQ(records, kReports);
+}
+
+}  // namespace
+}  // namespace lov::visits

@@ -1,0 +1,121 @@
+#include "visit_uploader.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+
+namespace lov::upload {
+namespace {
+
+// One stream: sends the round's reports while the answers are read, and
+// hands each decision on. Returns how the stream ended.
+grpc::Status StreamRound(const Connect& connect, const PrepareCall& prepare,
+                         const std::vector<v1::VisitReport>& reports,
+                         ResendBook& book, const OnFinal& on_final) {
+  const std::vector<size_t>& round = book.StartRound();
+  auto stub = v1::VisitsService::NewStub(connect());
+  grpc::ClientContext context;
+  prepare(&context);
+  auto stream = stub->UploadVisits(&context);
+  std::atomic<size_t> written{0};
+  std::thread writer([&] {
+    for (size_t i : round) {
+      v1::UploadVisitsRequest request;
+      *request.mutable_report() = reports[i];
+      if (!stream->Write(request)) break;
+      ++written;
+    }
+    stream->WritesDone();
+  });
+  v1::UploadVisitsResponse response;
+  int64_t answers = 0;
+  while (stream->Read(&response)) {
+    // The service numbers its answers from 0 on each stream; an answer
+    // without a number is the next one.
+    const v1::ReportOutcome& outcome = response.outcome();
+    const int64_t sequence =
+        outcome.sequence() > 0 ? outcome.sequence() : answers;
+    ++answers;
+    const int64_t report = book.ReportAt(sequence);
+    if (book.Answered(sequence, outcome)) on_final(report, outcome);
+  }
+  writer.join();
+  book.Written(written);
+  return stream->Finish();
+}
+
+// A given-up report names its visit even if no answer did.
+void NameVisit(const v1::VisitReport& report, v1::ReportOutcome& outcome) {
+  if (!outcome.visit_id().empty()) return;
+  outcome.set_visit_id(
+      absl::StrCat(report.provider_id(), "/", report.report_id()));
+  outcome.set_report_id(report.report_id());
+}
+
+}  // namespace
+
+absl::Duration Backoff(const UploadOptions& options, int stalled_rounds) {
+  absl::Duration wait = options.first_backoff;
+  for (int i = 1; i < stalled_rounds && wait < options.max_backoff; ++i) {
+    wait *= 2;
+  }
+  return std::min(wait, options.max_backoff);
+}
+
+grpc::ChannelArguments QuickReconnect(grpc::ChannelArguments args) {
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  return args;
+}
+
+bool Reopens(const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::CANCELLED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::INTERNAL:
+    case grpc::StatusCode::UNKNOWN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::StatusOr<UploadCounts> UploadWithResend(
+    const Connect& connect, const PrepareCall& prepare,
+    const std::vector<v1::VisitReport>& reports, const UploadOptions& options,
+    const OnFinal& on_final) {
+  ResendBook book(reports.size(), options.max_attempts);
+  while (!book.Done()) {
+    const grpc::Status ended =
+        StreamRound(connect, prepare, reports, book, on_final);
+    if (!ended.ok() && !Reopens(ended)) {
+      return absl::Status(static_cast<absl::StatusCode>(ended.error_code()),
+                          ended.error_message());
+    }
+    const std::string error =
+        ended.ok() ? ""
+                   : absl::StrCat("stream broken: ", ended.error_message());
+    for (auto& [i, last] : book.EndRound(error)) {
+      NameVisit(reports[i], last);
+      on_final(i, last);
+    }
+    if (book.Done()) break;
+    const absl::Duration wait = Backoff(options, book.stalled_rounds());
+    if (options.progress != nullptr) {
+      *options.progress << "upload: sending " << book.open()
+                        << " report(s) again in " << wait << " ("
+                        << book.round_error() << ")\n"
+                        << std::flush;
+    }
+    absl::SleepFor(wait);
+  }
+  return book.counts();
+}
+
+}  // namespace lov::upload
