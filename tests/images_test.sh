@@ -169,7 +169,9 @@ for d in docs:
                      if "httpGet" in c.get(p, {})})
     ports = {p["name"]: str(p["containerPort"]) for p in c.get("ports", [])}
     secrets_ = {v["name"] for v in pod.get("volumes", []) if "secret" in v}
-    tls_mount = next((m["mountPath"] for m in c.get("volumeMounts", []) if m["name"] in secrets_), "-")
+    # The mount of the TLS Secret (volume "tls"); choice mounts a key Secret too.
+    tls_mount = next((m["mountPath"] for m in c.get("volumeMounts", [])
+                      if m["name"] == "tls" and m["name"] in secrets_), "-")
     name = d["metadata"]["name"]
     with open(os.path.join(out, name + ".env"), "w") as f:
         f.writelines(f"{k}={v}\n" for k, v in sorted(env.items()))

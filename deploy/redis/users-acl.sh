@@ -9,7 +9,12 @@
 # DIR/<user>.password (0600), and writes DIR/users.acl, Redis's ACL file
 # (aclfile), which holds the passwords' SHA-256 hashes only:
 #
-#   default          off: a client that does not log in can do nothing
+#   default          a password nobody knows (made here, never stored): a
+#                    client that does not log in can do nothing. Not "off":
+#                    Redis 7.0 replays the append-only file as the default
+#                    user and, when that user may not run them, drops every
+#                    MULTI/EXEC block (scripts' writes are logged as such)
+#                    at the next restart (redis/redis#14541)
 #   lov-admin        everything: tools, tests, probes, backups
 #   lov-replica      what a replica needs to follow its primary
 #   lov-<service>    its own keys ("lov:<service>:..." under any --namespace
@@ -45,7 +50,7 @@ hash_of() {
 
 tmp="${DIR}/users.acl.tmp.$$"
 {
-  echo "user default off"
+  echo "user default on #$(openssl rand -hex 32 | tr -d '\n' | sha256sum | cut -d' ' -f1) ~* &* +@all"
   echo "user lov-admin on #$(hash_of lov-admin) ~* &* +@all"
   echo "user lov-replica on #$(hash_of lov-replica) -@all +psync +replconf +ping"
   for s in "${SERVICES[@]}"; do

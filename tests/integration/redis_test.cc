@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -142,6 +144,64 @@ TEST(RedisAuthTest, EveryConnectionAuthenticatesAndBadCredentialsAreClear) {
   absl::StatusOr<RedisReply> v = (*redis)->Command({"GET", "k"});
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_EQ(v->str, "v");
+  std::filesystem::remove_all(dir);
+}
+
+std::string ReadPassword(const std::string& path) {
+  std::ifstream in(path);
+  std::string password;
+  std::getline(in, password);
+  return password;
+}
+
+// With the project's ACL users (deploy/redis/users-acl.sh), what a service
+// wrote through a script (logged in the append-only file as MULTI/EXEC)
+// is still there after a restart, and a client that does not log in still
+// can do nothing. With the default user "off", Redis 7.0 dropped every such
+// block when it replayed the file (redis/redis#14541).
+TEST(RedisPersistenceTest, AServicesScriptWritesSurviveARestartWithAclUsers) {
+  std::string dir =
+      std::filesystem::temp_directory_path() / UniqueName("lov-redis-acl");
+  std::filesystem::create_directories(dir);
+  const std::string users = dir + "/users";
+  ASSERT_EQ(std::system((std::string(LOV_SOURCE_DIR) +
+                         "/deploy/redis/users-acl.sh " + users + " >/dev/null")
+                            .c_str()),
+            0);
+  int port = FreePort();
+  ASSERT_NE(port, 0);
+  const std::vector<std::string> acl = {"--aclfile", users + "/users.acl"};
+  const RedisAuth registry = {"lov-registry",
+                              ReadPassword(users + "/lov-registry.password")};
+  const RedisAuth admin = {"lov-admin",
+                           ReadPassword(users + "/lov-admin.password")};
+  {
+    OwnRedis server(dir, port, acl);
+    ASSERT_TRUE(server.Start());
+    auto redis = Connect(server.addr(), registry);
+    ASSERT_NE(redis, nullptr);
+    ASSERT_TRUE(redis
+                    ->EvalSource("redis.call('SET', KEYS[1], ARGV[1]) "
+                                 "redis.call('HSET', KEYS[2], 'f', ARGV[1]) "
+                                 "return 1",
+                                 {"lov:registry:a", "lov:registry:b"}, {"v"})
+                    .ok());
+    auto root = Connect(server.addr(), admin);
+    (void)root->Command({"SHUTDOWN", "NOSAVE"});
+    server.Wait();
+  }
+  OwnRedis server(dir, port, acl);
+  ASSERT_TRUE(server.Start());
+  auto redis = Connect(server.addr(), registry);
+  ASSERT_NE(redis, nullptr);
+  auto a = redis->Command({"GET", "lov:registry:a"});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->str, "v");
+  auto b = redis->Command({"HGET", "lov:registry:b", "f"});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->str, "v");
+  absl::Status anonymous = RedisClient::Connect(server.addr()).status();
+  EXPECT_EQ(anonymous.code(), absl::StatusCode::kPermissionDenied) << anonymous;
   std::filesystem::remove_all(dir);
 }
 
