@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <string>
 
 #include "lov/platform/redis.h"
 #include "test_stack.h"
@@ -198,6 +199,33 @@ TEST_F(KafkaTest, PoisonMessageGoesToDeadLetterTopicWithTheError) {
             std::string::npos);
   EXPECT_EQ(parked[0].Header("dlq_topic"), topic_);
   EXPECT_FALSE(parked[0].Header("dlq_offset").empty());
+}
+
+// Nothing an event carries may crash a consumer: an exception in the
+// handler (here std::stoll on a value that is no number) parks the event
+// with the reason, and the next event is handled.
+TEST_F(KafkaTest, AnExceptionInTheHandlerDeadLettersTheEventAndGoesOn) {
+  CloudEvent bad = MakeEvent("/lov/test", "se.lov.test.v1.ticked", "agg-x",
+                             "google.protobuf.Timestamp", "not a number");
+  CloudEvent good = MakeEvent("/lov/test", "se.lov.test.v1.ticked", "agg-x",
+                              "google.protobuf.Timestamp", "42");
+  ASSERT_TRUE(producer_->PublishAll(topic_, {bad, good}).ok());
+
+  std::atomic<int64_t> sum{0};
+  auto consumer = Consume([&](const CloudEvent& e) {
+    sum += std::stoll(e.data);  // throws std::invalid_argument on `bad`
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(Eventually([&] { return sum.load() == 42; }));
+  consumer->Stop();
+  EXPECT_EQ(consumer->dead_lettered(), 1);
+  std::vector<CloudEvent> parked = ReadEvents(dlq_, 1);
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].id, bad.id);
+  EXPECT_NE(parked[0].Header("dlq_error").find("DATA_LOSS"), std::string::npos)
+      << parked[0].Header("dlq_error");
+  EXPECT_NE(parked[0].Header("dlq_error").find("stoll"), std::string::npos)
+      << parked[0].Header("dlq_error");
 }
 
 TEST_F(KafkaTest, TransientFailureIsRetriedNotSkipped) {

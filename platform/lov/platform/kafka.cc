@@ -750,6 +750,22 @@ void EventConsumer::SaveOffsets(bool now) {
   }
 }
 
+absl::Status Guarded(const EventHandler& handler, const CloudEvent& event) {
+  try {
+    return handler(event);
+  } catch (const std::bad_alloc&) {
+    // The process, not the event: retried.
+    return absl::ResourceExhaustedError("out of memory handling the event");
+  } catch (const std::exception& e) {
+    // E.g. a number that does not parse in stored or consumed data: the
+    // event is parked with the reason, the process goes on.
+    return absl::DataLossError(
+        absl::StrCat("the handler failed on this event: ", e.what()));
+  } catch (...) {
+    return absl::DataLossError("the handler failed on this event");
+  }
+}
+
 bool EventConsumer::Process(RdKafka::Message& message) {
   absl::StatusOr<CloudEvent> event = FromMessage(message);
   absl::Status status;
@@ -768,7 +784,7 @@ bool EventConsumer::Process(RdKafka::Message& message) {
         return true;
       }
     }
-    status = handler_(*event);
+    status = Guarded(handler_, *event);
     if (status.ok()) {
       if (dedupe_) {
         absl::Status marked = dedupe_->MarkDone(event->id);
@@ -919,7 +935,7 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
       if (end == end_offsets.end()) continue;
       absl::StatusOr<CloudEvent> event = FromMessage(*msg);
       if (event.ok()) {
-        absl::Status hs = handler(*event);
+        absl::Status hs = Guarded(handler, *event);
         if (!hs.ok() && IsTransient(hs)) {
           log::Warn("replay: event handling failed; will retry",
                     {{"topic", msg->topic_name()},

@@ -172,6 +172,11 @@ using EventHandler = std::function<absl::Status(const CloudEvent&)>;
 
 bool IsTransient(const absl::Status& status);
 
+// `handler` on `event`, with no exception escaping: out of memory is
+// RESOURCE_EXHAUSTED (retried), any other exception DATA_LOSS naming it
+// (the event is dead-lettered with the reason; the process goes on).
+absl::Status Guarded(const EventHandler& handler, const CloudEvent& event);
+
 struct ConsumerSettings {
   KafkaSettings kafka;
   std::string group_id;
