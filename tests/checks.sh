@@ -10,6 +10,18 @@ fail() {
   failed=$((failed + 1))
   echo "FAILED: $*"
 }
+# The demo's own checks, in the output of deploy/local/run.sh.
+check_demo_report() { # RUN_OUTPUT_FILE
+  local check
+  for check in "Every statement's lines add up to its total: yes." \
+    "Every accepted visit is paid exactly once (statement hours equal the accepted visits' hours): yes."; do
+    if grep -qxF "${check}" "$1"; then
+      pass "demo: ${check}"
+    else
+      fail "demo did not report: ${check}"
+    fi
+  done
+}
 finish() {
   echo "${passed} passed, ${failed} failed"
   ((failed == 0))

@@ -60,22 +60,16 @@ for name in "${NAMES[@]}"; do
 done
 
 # --- 3. the demo from the images ----------------------------------------------------------
-# One list of distinct free ports for everything, Kafka and Redis included,
-# so that no two of them can pick the same one.
-mapfile -t ports < <("${STACK}" free-ports 14)
-if ((${#ports[@]} != 14)); then
+# Distinct free ports for everything, Kafka and Redis included, so that no
+# two of them can pick the same one.
+# shellcheck source=tests/support/run_ports.sh
+. "${REPO_ROOT}/tests/support/run_ports.sh"
+if ! export_free_run_ports "${STACK}"; then
   fail "no free ports"
   finish
 fi
 export LOV_RUN_DIR="${run_dir}" LOV_RUN_FROM=images LOV_IMAGE_TAG="${TAG}" LOV_RUN_DETACH=1 \
-  LOV_SIM_ARGS="--clients=120" LOV_REDIS_PORT="${ports[11]}" LOV_KAFKA_PORT="${ports[12]}" \
-  LOV_KAFKA_CONTROLLER_PORT="${ports[13]}" \
-  LOV_REGISTRY_GRPC_PORT="${ports[0]}" LOV_REGISTRY_METRICS_PORT="${ports[1]}" \
-  LOV_CHOICE_GRPC_PORT="${ports[2]}" LOV_CHOICE_METRICS_PORT="${ports[3]}" \
-  LOV_VISITS_GRPC_PORT="${ports[4]}" LOV_VISITS_METRICS_PORT="${ports[5]}" \
-  LOV_SETTLEMENT_GRPC_PORT="${ports[6]}" LOV_SETTLEMENT_METRICS_PORT="${ports[7]}" \
-  LOV_CONSOLE_GRPC_PORT="${ports[8]}" LOV_CONSOLE_METRICS_PORT="${ports[9]}" \
-  LOV_CONSOLE_HTTP_PORT="${ports[10]}"
+  LOV_SIM_ARGS="--clients=120"
 if "${REPO_ROOT}/deploy/local/run.sh" >"${run_dir}/run.out" 2>&1; then
   pass "run.sh with LOV_RUN_FROM=images exited 0"
 else
@@ -85,14 +79,7 @@ fi
 # The addresses of this run's Kafka and Redis (stack.sh writes them to env).
 LOV_KAFKA_BROKERS_USED="$(sed -n 's/^LOV_KAFKA_BROKERS=//p' "${run_dir}/env" 2>/dev/null)"
 LOV_REDIS_ADDR_USED="$(sed -n 's/^LOV_REDIS_ADDR=//p' "${run_dir}/env" 2>/dev/null)"
-for check in "Every statement's lines add up to its total: yes." \
-  "Every accepted visit is paid exactly once (statement hours equal the accepted visits' hours): yes."; do
-  if grep -qxF "${check}" "${run_dir}/run.out"; then
-    pass "demo: ${check}"
-  else
-    fail "demo did not report: ${check}"
-  fi
-done
+check_demo_report "${run_dir}/run.out"
 
 # Sign-in on, as under make run: the services trusted the run's development
 # issuer (the simulator's checks above passed with its tokens), and none let
@@ -116,7 +103,7 @@ fi
 dashboard=0
 for _ in $(seq 1 20); do
   # HTTPS with the service certificate; without a session the sign-in page.
-  page="$(curl -s --max-time 5 --cacert "${run_dir}/certs/ca.crt" "https://127.0.0.1:${ports[10]}/" || true)"
+  page="$(curl -s --max-time 5 --cacert "${run_dir}/certs/ca.crt" "https://127.0.0.1:${LOV_CONSOLE_HTTP_PORT}/" || true)"
   if grep -Eq '<title>LOV operations dashboard(: sign in)?</title>' <<<"${page}"; then
     dashboard=1
     break
@@ -126,7 +113,7 @@ done
 if ((dashboard == 1)); then
   pass "the console container serves the dashboard"
 else
-  fail "no dashboard on 127.0.0.1:${ports[10]}"
+  fail "no dashboard on 127.0.0.1:${LOV_CONSOLE_HTTP_PORT}"
 fi
 
 # --- 4. the images with the configuration of the k8s dev overlay -----------------------

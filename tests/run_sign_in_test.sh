@@ -46,14 +46,7 @@ else
   fail "run.sh failed"
   finish
 fi
-for check in "Every statement's lines add up to its total: yes." \
-  "Every accepted visit is paid exactly once (statement hours equal the accepted visits' hours): yes."; do
-  if grep -qxF "${check}" "${run_dir}/run.out"; then
-    pass "demo: ${check}"
-  else
-    fail "demo did not report: ${check}"
-  fi
-done
+check_demo_report "${run_dir}/run.out"
 
 # --- 2. the issuer and the services ---------------------------------------------------
 key="${run_dir}/dev-issuer.jwk"
