@@ -78,8 +78,11 @@ int main(int argc, char** argv) {
     std::cerr << producer.status() << "\n";
     return 1;
   }
-  lov::testing::ServiceProcess service("services/visits/visits",
-                                       {"--namespace=" + ns});
+  // No quota and no stream cap: the service's own throughput is measured.
+  lov::testing::ServiceProcess service(
+      "services/visits/visits",
+      {"--namespace=" + ns, "--upload-reports-per-second=0",
+       "--max-reports-per-stream=0"});
   if (absl::Status s = service.Start(); !s.ok()) {
     std::cerr << s << "\n" << service.Log();
     return 1;

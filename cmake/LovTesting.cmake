@@ -5,7 +5,8 @@ include(GoogleTest)
 # Test support shared by integration and end-to-end tests.
 add_library(lov_test_support STATIC
   ${PROJECT_SOURCE_DIR}/tests/support/test_stack.cc
-  ${PROJECT_SOURCE_DIR}/tests/support/service_process.cc)
+  ${PROJECT_SOURCE_DIR}/tests/support/service_process.cc
+  ${PROJECT_SOURCE_DIR}/tests/support/test_sign_in.cc)
 target_include_directories(lov_test_support PUBLIC ${PROJECT_SOURCE_DIR}/tests/support)
 target_link_libraries(lov_test_support PUBLIC lov_platform lov_grpc_health_proto
   GTest::gtest)

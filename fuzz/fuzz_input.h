@@ -36,6 +36,8 @@ class FuzzInput {
 
   std::string Rest() { return Take(size_ - pos_); }
 
+  bool AtEnd() const { return pos_ >= size_; }
+
  private:
   std::string Take(size_t length) {
     const size_t n = length < size_ - pos_ ? length : size_ - pos_;

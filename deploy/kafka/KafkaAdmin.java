@@ -12,6 +12,11 @@
 //   KafkaAdmin BOOTSTRAP scram-users USER=PASSWORD_FILE...
 //                                              create or update the SCRAM-SHA-512 credentials
 //                                              of each USER with the password in its file
+//   KafkaAdmin BOOTSTRAP acls FILE...          make the ACLs of the users in FILE (Strimzi
+//                                              KafkaUser resources: k8s/base/kafka/users.yaml)
+//                                              exactly those: missing ones are created, and a
+//                                              user's ACLs that FILE no longer names deleted;
+//                                              4 if the broker has no authorizer
 //
 // The environment variable KAFKA_ADMIN_CONFIG names a Java properties file with the
 // client's security settings (security.protocol, sasl.mechanism, sasl.jaas.config of the
@@ -22,6 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +47,17 @@ import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.SecurityDisabledException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -79,6 +98,12 @@ public final class KafkaAdmin {
                 }
                 rc = scramUsers(bootstrap, List.of(args).subList(2, args.length));
                 break;
+            case "acls":
+                if (args.length < 3) {
+                    usage();
+                }
+                rc = acls(bootstrap, List.of(args).subList(2, args.length));
+                break;
             default:
                 usage();
                 return;
@@ -88,7 +113,7 @@ public final class KafkaAdmin {
 
     private static void usage() {
         System.err.println("usage: KafkaAdmin BOOTSTRAP ready WAIT_MS [PID]"
-                + " | create-topics FILE | list | scram-users USER=PASSWORD_FILE...");
+                + " | create-topics FILE | list | scram-users USER=PASSWORD_FILE... | acls FILE...");
         System.exit(64);
     }
 
@@ -297,6 +322,152 @@ public final class KafkaAdmin {
             for (String name : names) {
                 System.out.println(name + " " + d.get(name).partitions().size());
             }
+        }
+        return 0;
+    }
+
+    // The ACLs of the KafkaUser resources in a file, per principal ("User:lov-visits").
+    // Reads only the shape users.yaml has (spec.authorization.acls with resource.type,
+    // resource.name, resource.patternType and operations: [..]); anything else in an
+    // ACL is an error, so that the local broker never grants less or more than it says.
+    static Map<String, Set<AclBinding>> parseUsers(Path file) throws Exception {
+        Map<String, Set<AclBinding>> users = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String user = null;
+        boolean inMetadata = false;
+        String type = null, name = null, pattern = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String raw = lines.get(i);
+            String line = raw.strip();
+            String where = file + ":" + (i + 1) + ": ";
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.equals("---")) {
+                user = null;
+                continue;
+            }
+            if (!raw.startsWith(" ")) {
+                inMetadata = line.equals("metadata:");
+                continue;
+            }
+            if (inMetadata && raw.startsWith("  name: ")) {
+                user = "User:" + line.substring("name: ".length()).strip();
+                users.put(user, new HashSet<>());
+                continue;
+            }
+            if (line.equals("- resource:")) {
+                type = name = pattern = null;
+                continue;
+            }
+            String value = line.contains(":") ? line.substring(line.indexOf(':') + 1).strip() : "";
+            if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                value = value.substring(1, value.length() - 1);
+            }
+            if (line.startsWith("type: ")) {
+                type = value;
+            } else if (line.startsWith("name: ") && type != null) {
+                name = value;
+            } else if (line.startsWith("patternType: ")) {
+                pattern = value;
+            } else if (line.startsWith("operations: ")) {
+                if (user == null || type == null || name == null || pattern == null) {
+                    throw new IllegalArgumentException(where + "an ACL needs a user (metadata.name) and"
+                            + " resource.type, resource.name and resource.patternType before operations");
+                }
+                ResourceType rt = switch (type) {
+                    case "topic" -> ResourceType.TOPIC;
+                    case "group" -> ResourceType.GROUP;
+                    case "cluster" -> ResourceType.CLUSTER;
+                    case "transactionalId" -> ResourceType.TRANSACTIONAL_ID;
+                    default -> throw new IllegalArgumentException(where + "unknown resource type '" + type + "'");
+                };
+                PatternType pt = switch (pattern) {
+                    case "literal" -> PatternType.LITERAL;
+                    case "prefix" -> PatternType.PREFIXED;
+                    default -> throw new IllegalArgumentException(where + "patternType '" + pattern
+                            + "' is neither literal nor prefix");
+                };
+                if (!value.startsWith("[") || !value.endsWith("]")) {
+                    throw new IllegalArgumentException(where + "operations must be a list: [Read, ...]");
+                }
+                for (String op : value.substring(1, value.length() - 1).split(",")) {
+                    AclOperation operation = operation(op.strip(), where);
+                    users.get(user).add(new AclBinding(new ResourcePattern(rt, name, pt),
+                            new AccessControlEntry(user, "*", operation, AclPermissionType.ALLOW)));
+                }
+                type = name = pattern = null;
+            }
+        }
+        return users;
+    }
+
+    // Strimzi's names ("Write", "DescribeConfigs") as Kafka's operations.
+    private static AclOperation operation(String strimzi, String where) {
+        String upper = strimzi.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+        try {
+            AclOperation op = AclOperation.valueOf(upper);
+            if (op != AclOperation.ANY && op != AclOperation.UNKNOWN) {
+                return op;
+            }
+        } catch (IllegalArgumentException e) {
+            // below
+        }
+        throw new IllegalArgumentException(where + "unknown operation '" + strimzi + "'");
+    }
+
+    private static int acls(String bootstrap, List<String> files) throws Exception {
+        Map<String, Set<AclBinding>> wanted = new LinkedHashMap<>();
+        try {
+            for (String f : files) {
+                for (Map.Entry<String, Set<AclBinding>> u : parseUsers(Path.of(f)).entrySet()) {
+                    if (wanted.putIfAbsent(u.getKey(), u.getValue()) != null) {
+                        System.err.println("error: " + u.getKey() + " is defined twice (" + files + ")");
+                        return 1;
+                    }
+                }
+            }
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+        try (Admin admin = admin(bootstrap, 15_000)) {
+            List<AclBinding> create = new ArrayList<>();
+            List<AclBindingFilter> delete = new ArrayList<>();
+            for (Map.Entry<String, Set<AclBinding>> u : wanted.entrySet()) {
+                AclBindingFilter mine = new AclBindingFilter(ResourcePatternFilter.ANY,
+                        new AccessControlEntryFilter(u.getKey(), null, AclOperation.ANY, AclPermissionType.ANY));
+                Set<AclBinding> have = new HashSet<>(admin.describeAcls(mine).values()
+                        .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+                for (AclBinding b : u.getValue()) {
+                    if (!have.contains(b)) {
+                        create.add(b);
+                    }
+                }
+                for (AclBinding b : have) {
+                    if (!u.getValue().contains(b)) {
+                        delete.add(b.toFilter());
+                    }
+                }
+            }
+            if (!create.isEmpty()) {
+                admin.createAcls(create).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+            if (!delete.isEmpty()) {
+                admin.deleteAcls(delete).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+            int total = wanted.values().stream().mapToInt(Set::size).sum();
+            System.err.println("kafka-admin: " + total + " ACLs of " + wanted.size() + " users in place ("
+                    + create.size() + " created, " + delete.size() + " deleted)");
+        } catch (ExecutionException e) {
+            refusedLogin(bootstrap, e);
+            if (e.getCause() instanceof SecurityDisabledException) {
+                System.err.println("kafka-admin: the broker at " + bootstrap + " has no authorizer: "
+                        + e.getCause().getMessage());
+                return 4;
+            }
+            System.err.println("error: setting the ACLs: " + e.getCause());
+            return 1;
         }
         return 0;
     }

@@ -13,7 +13,9 @@
 #                               audit),
 #                               IP 127.0.0.1
 #   DIR/kafka.crt, kafka.key    the local Kafka broker's SASL_SSL listener (DNS
-#                               localhost, IP 127.0.0.1); DIR/kafka.pem is the
+#                               localhost, IP 127.0.0.1) and its client
+#                               certificate on its own controller listener (CN
+#                               lov-kafka, a super user); DIR/kafka.pem is the
 #                               two in one file, the broker's PEM key store
 #   DIR/clients/KIND-NAME.crt   a client certificate (and .key) per identity
 #                               KIND:NAME, named by its subject CN and by the
@@ -89,16 +91,24 @@ export OPENSSL_CONF="${WORK}/openssl.cnf" LOV_SAN="" LOV_EKU=""
 
 made=0 kept=0
 
-# BASE (path without .crt/.key) is valid and names every SAN given.
-valid() { # BASE SAN...
-  local base="$1" crt="$1.crt" key="$1.key" names
-  shift
+# BASE (path without .crt/.key) is valid, allows every extended key usage given
+# (serverAuth,clientAuth) and names every SAN given.
+valid() { # BASE EXTENDED_KEY_USAGE SAN...
+  local base="$1" crt="$1.crt" key="$1.key" eku="$2" names usages u
+  shift 2
   [[ -s ${crt} && -s ${key} ]] || return 1
   openssl x509 -in "${crt}" -noout -checkend "${KEEP_SECONDS}" >/dev/null 2>&1 || return 1
   [[ "$(openssl x509 -in "${crt}" -noout -pubkey 2>/dev/null)" == \
     "$(openssl pkey -in "${key}" -pubout 2>/dev/null)" ]] || return 1
   if [[ ${base} != "${DIR}/ca" ]]; then
     openssl verify -CAfile "${DIR}/ca.crt" "${crt}" >/dev/null 2>&1 || return 1
+    usages="$(openssl x509 -in "${crt}" -noout -ext extendedKeyUsage 2>/dev/null | tail -n +2)"
+    for u in ${eku//,/ }; do
+      case "${u}" in
+        serverAuth) [[ ${usages} == *"TLS Web Server Authentication"* ]] || return 1 ;;
+        clientAuth) [[ ${usages} == *"TLS Web Client Authentication"* ]] || return 1 ;;
+      esac
+    done
     names="$(openssl x509 -in "${crt}" -noout -ext subjectAltName 2>/dev/null | tail -n +2 | tr -d ' ')"
     local san
     for san in "$@"; do
@@ -123,7 +133,7 @@ new_key() {
 }
 
 ensure_ca() {
-  if valid "${DIR}/ca"; then
+  if valid "${DIR}/ca" ""; then
     kept=$((kept + 1))
     return
   fi
@@ -137,7 +147,7 @@ ensure_ca() {
 ensure_leaf() { # BASE CN EXTENDED_KEY_USAGE SAN...
   local base="$1" cn="$2" eku="$3"
   shift 3
-  if valid "${base}" "$@"; then
+  if valid "${base}" "${eku}" "$@"; then
     kept=$((kept + 1))
     return
   fi
@@ -159,7 +169,8 @@ for s in "${SERVICES[@]}"; do server_sans+=("DNS:${s}"); done
 server_sans+=(IP:127.0.0.1)
 ensure_leaf "${DIR}/server" "lov-services" serverAuth "${server_sans[@]}"
 
-ensure_leaf "${DIR}/kafka" "lov-kafka" serverAuth DNS:localhost IP:127.0.0.1
+# Also a client certificate: the broker presents it to its own controller listener.
+ensure_leaf "${DIR}/kafka" "lov-kafka" serverAuth,clientAuth DNS:localhost IP:127.0.0.1
 (umask 077 && cat "${DIR}/kafka.key" "${DIR}/kafka.crt" >"${WORK}/kafka.pem") &&
   mv -f "${WORK}/kafka.pem" "${DIR}/kafka.pem" || die "writing ${DIR}/kafka.pem failed"
 

@@ -28,7 +28,12 @@
 # Kafka listens with SASL_SSL (SCRAM-SHA-512, the broker certificate from certs.sh) and
 # Redis with ACL users (the default user is off). Each service has its own user on both,
 # lov-<service>, and the tools and tests one more, lov-admin; passwords are random,
-# made once per run dir.
+# made once per run dir. Kafka authorizes every request as in Kubernetes: the ACLs of
+# the KafkaUsers in k8s/base/kafka/users.yaml (a service writes only its own topics,
+# reads its upstream ones, uses its own consumer groups), under any --namespace prefix
+# (deploy/kafka/LovNamespaceAuthorizer.java); lov-admin is a super user, and lov-reader
+# (deploy/kafka/reader-user.yaml) may only read. `up` makes the ACLs exactly those of
+# the two files, every time.
 #
 # Files in $LOV_RUN_DIR:
 #   env                  LOV_KAFKA_BROKERS=127.0.0.1:PORT, LOV_REDIS_ADDR=127.0.0.1:PORT,
@@ -40,9 +45,10 @@
 #                        LOV_REDIS_PASSWORD_FILE, and LOV_SECRETS_DIR (sourceable;
 #                        written by `up` once both serve, removed by `down`)
 #   kafka-client.properties
-#                        librdkafka settings of the lov-admin user (broker included),
-#                        for an outside subscriber: kcat -F .run/kafka-client.properties
-#                        -C -t TOPIC (0600; written by `up`, removed by `down`)
+#                        librdkafka settings of the read-only lov-reader user (broker
+#                        included), for an outside subscriber: kcat -F
+#                        .run/kafka-client.properties -C -t TOPIC (0600; written by
+#                        `up`, removed by `down`)
 #   secrets/             0700: kafka/USER.password and redis/USER.password (0600) per
 #                        user, redis/users.acl (Redis's ACL file, hashed passwords;
 #                        deploy/redis/users-acl.sh) and kafka-admin.properties (the Java
@@ -61,6 +67,9 @@ KAFKA_POM="${REPO_ROOT}/deploy/kafka/pom.xml"
 KAFKA_TEMPLATE="${REPO_ROOT}/deploy/kafka/server.properties.template"
 KAFKA_LOG4J="${REPO_ROOT}/deploy/kafka/log4j.properties"
 KAFKA_ADMIN_SRC="${REPO_ROOT}/deploy/kafka/KafkaAdmin.java"
+KAFKA_AUTHORIZER_SRC="${REPO_ROOT}/deploy/kafka/LovNamespaceAuthorizer.java"
+# The Kafka users' ACLs: the services' as in Kubernetes, and the local reader's.
+KAFKA_ACL_FILES=("${REPO_ROOT}/k8s/base/kafka/users.yaml" "${REPO_ROOT}/deploy/kafka/reader-user.yaml")
 REDIS_CONF="${REPO_ROOT}/deploy/redis/redis.conf"
 REDIS_USERS="${REPO_ROOT}/deploy/redis/users-acl.sh"
 TOPICS_FILE="${LOV_TOPICS_FILE:-${SCRIPT_DIR}/topics.txt}"
@@ -80,9 +89,11 @@ ENV_FILE="${RUN_DIR}/env"
 CERTS_DIR="${RUN_DIR}/certs"
 SECRETS_DIR="${RUN_DIR}/secrets"
 CLIENT_PROPERTIES="${RUN_DIR}/kafka-client.properties"
-# Who connects to Kafka and Redis: one user per service, lov-admin for tools and tests.
+# Who connects to Kafka and Redis: one user per service, lov-admin for tools and tests,
+# and on Kafka lov-reader for an outside subscriber.
 SERVICES=(registry choice visits settlement console audit)
 ADMIN_USER=lov-admin
+READER_USER=lov-reader
 
 STOP_TIMEOUT=30
 unset LOV_STACK_ENV # internal switch of launch(), never taken from the caller
@@ -356,24 +367,25 @@ require_kafka_jars() {
     die "Kafka ${v} jars not found in ${KAFKA_DIR}; run deploy/install.sh"
 }
 
-# Compiles deploy/kafka/KafkaAdmin.java once per source version into
-# $LOV_TOOLS_DIR/kafka-admin/<hash>/ and prints its class path.
+# Compiles deploy/kafka/KafkaAdmin.java and the broker's authorizer
+# (LovNamespaceAuthorizer.java) once per source version into
+# $LOV_TOOLS_DIR/kafka-admin/<hash>/; ADMIN_CP is the class path of both.
 ADMIN_CP=""
 build_admin() {
   local hash dir tmp
   hash="$({
-    cat "${KAFKA_ADMIN_SRC}"
+    cat "${KAFKA_ADMIN_SRC}" "${KAFKA_AUTHORIZER_SRC}"
     printf '%s\n' "${KAFKA_DIR}"
   } | sha256sum | cut -c1-16)"
   dir="${TOOLS_DIR}/kafka-admin/${hash}"
-  if [[ ! -f "${dir}/KafkaAdmin.class" ]]; then
+  if [[ ! -f "${dir}/KafkaAdmin.class" || ! -f "${dir}/LovNamespaceAuthorizer.class" ]]; then
     command -v javac >/dev/null 2>&1 || die "javac not found (a JDK is needed); run deploy/install.sh"
     mkdir -p "${TOOLS_DIR}/kafka-admin" "${LOGS_DIR}"
     tmp="$(mktemp -d "${TOOLS_DIR}/kafka-admin/.tmp.XXXXXX")"
     if ! javac -nowarn -encoding UTF-8 -d "${tmp}" -cp "${KAFKA_DIR}/*" "${KAFKA_ADMIN_SRC}" \
-      >"${LOGS_DIR}/kafka-admin-build.log" 2>&1; then
+      "${KAFKA_AUTHORIZER_SRC}" >"${LOGS_DIR}/kafka-admin-build.log" 2>&1; then
       rm -rf "${tmp}"
-      die "compiling ${KAFKA_ADMIN_SRC} failed; see ${LOGS_DIR}/kafka-admin-build.log"
+      die "compiling ${KAFKA_ADMIN_SRC} and ${KAFKA_AUTHORIZER_SRC} failed; see ${LOGS_DIR}/kafka-admin-build.log"
     fi
     mv -T "${tmp}" "${dir}" 2>/dev/null || rm -rf "${tmp}" # lost a race: the other copy is fine
     log "built the Kafka admin helper (${dir})"
@@ -433,7 +445,7 @@ ensure_secrets() {
   local user f
   (umask 077 && mkdir -p "${SECRETS_DIR}/kafka")
   chmod 0700 "${SECRETS_DIR}"
-  for user in "${ADMIN_USER}" "${SERVICES[@]/#/lov-}"; do
+  for user in "${ADMIN_USER}" "${READER_USER}" "${SERVICES[@]/#/lov-}"; do
     f="$(password_file kafka "${user}")"
     [[ -s ${f} ]] && continue
     (umask 077 && openssl rand -hex 24 >"${f}.tmp.$$" && mv -f "${f}.tmp.$$" "${f}") ||
@@ -460,14 +472,15 @@ EOF
 write_subscriber_settings() { # KAFKA_PORT
   local tmp="${CLIENT_PROPERTIES}.tmp.$$"
   (umask 077 && cat >"${tmp}") <<EOF
-# librdkafka settings of the ${ADMIN_USER} user of this run dir (deploy/local/stack.sh
-# writes them), for an outside subscriber:
+# librdkafka settings of the read-only ${READER_USER} user of this run dir
+# (deploy/local/stack.sh writes them), for an outside subscriber:
 #   kcat -F ${CLIENT_PROPERTIES} -C -t lov.choice.events.v1
+# (a consumer group of its own must start with "reader": kcat -G reader-me ...)
 bootstrap.servers=127.0.0.1:$1
 security.protocol=SASL_SSL
 sasl.mechanisms=SCRAM-SHA-512
-sasl.username=${ADMIN_USER}
-sasl.password=$(password_of kafka "${ADMIN_USER}")
+sasl.username=${READER_USER}
+sasl.password=$(password_of kafka "${READER_USER}")
 ssl.ca.location=${CERTS_DIR}/ca.crt
 EOF
   mv -f "${tmp}" "${CLIENT_PROPERTIES}"
@@ -506,7 +519,8 @@ cmd_up() {
   for tool in redis-server redis-cli java setsid flock openssl; do
     command -v "${tool}" >/dev/null 2>&1 || die "${tool} not found on PATH; run deploy/install.sh"
   done
-  for f in "${KAFKA_TEMPLATE}" "${KAFKA_LOG4J}" "${REDIS_CONF}" "${KAFKA_ADMIN_SRC}" "${TOPICS_FILE}"; do
+  for f in "${KAFKA_TEMPLATE}" "${KAFKA_LOG4J}" "${REDIS_CONF}" "${KAFKA_ADMIN_SRC}" "${KAFKA_AUTHORIZER_SRC}" \
+    "${KAFKA_ACL_FILES[@]}" "${TOPICS_FILE}"; do
     [[ -f ${f} ]] || die "missing ${f}"
   done
   require_kafka_jars
@@ -570,7 +584,7 @@ cmd_up() {
     mapfile -t opts < <(kafka_java_opts)
     (cd "${KAFKA_HOME}" && launch kafka "${LOGS_DIR}/kafka.log" java "${KAFKA_HEAP[@]}" \
       -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true "${opts[@]}" \
-      -cp "${KAFKA_DIR}/*" kafka.Kafka "${KAFKA_HOME}/server.properties")
+      -cp "${ADMIN_CP}" kafka.Kafka "${KAFKA_HOME}/server.properties")
     kafka_pid="$(recorded_pid kafka)"
     kafka_started=1
     log "started kafka (pid ${kafka_pid}) on port ${kafka_port} (controller ${ctrl_port});" \
@@ -621,9 +635,16 @@ cmd_up() {
 
   local s
   local -a users=()
-  for s in "${SERVICES[@]}"; do users+=("lov-${s}=$(password_file kafka "lov-${s}")"); done
+  for s in "${SERVICES[@]/#/lov-}" "${READER_USER}"; do users+=("${s}=$(password_file kafka "${s}")"); done
   kafka_admin "127.0.0.1:${kafka_port}" scram-users "${users[@]}" ||
     die "creating the services' SCRAM users on kafka failed (see above)"
+  rc=0
+  kafka_admin "127.0.0.1:${kafka_port}" acls "${KAFKA_ACL_FILES[@]}" || rc=$?
+  if ((rc == 4)); then
+    die "kafka (pid ${kafka_pid}) on 127.0.0.1:${kafka_port} runs without an authorizer (started by an older stack.sh); run '$0 down' and '$0 up' again"
+  elif ((rc != 0)); then
+    die "setting the Kafka ACLs of ${KAFKA_ACL_FILES[*]} failed (see above)"
+  fi
   kafka_admin "127.0.0.1:${kafka_port}" create-topics "${TOPICS_FILE}" ||
     die "creating the topics of ${TOPICS_FILE} failed (see above)"
 

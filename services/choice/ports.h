@@ -88,6 +88,10 @@ class ChoiceStore {
   // ---- the choice service's own state
   virtual absl::StatusOr<std::optional<v1::Client>> GetClient(
       const std::string& client_id) = 0;
+  // Several clients in one read (a list's page), in the order asked;
+  // nullopt for an unknown id.
+  virtual absl::StatusOr<std::vector<std::optional<v1::Client>>> GetClients(
+      const std::vector<std::string>& client_ids) = 0;
   virtual absl::StatusOr<std::optional<std::string>> FindClientByHmac(
       const std::string& personnummer_hmac) = 0;
   // Keeps a client's wrapped data key (from the key topic); the client's

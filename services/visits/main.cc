@@ -12,21 +12,27 @@
 namespace lov::visits {
 namespace {
 VisitsSettings settings;
-void Flags(Config& c) { settings = VisitsSettings::Read(c); }
+UploadLimits upload_limits;
+void Flags(Config& c) {
+  settings = VisitsSettings::Read(c);
+  upload_limits = UploadLimits::Read(c);
+}
 
 absl::Status Wire(ServiceContext& ctx) {
   const StateTopics topics = StateTopics::In(ctx.settings());
   auto topic_end = KafkaTopicEnd::Create(ctx.settings().kafka(), topics.own);
   if (!topic_end.ok()) return topic_end.status();
-  auto* store =
-      ctx.Make<RedisVisitStore>(ctx.redis(), ctx.KeyPrefix(), topics.own);
+  auto* store = ctx.Make<RedisVisitStore>(
+      ctx.redis(), ctx.KeyPrefix(), topics.own, settings.rejected_retention);
   auto* app = ctx.Make<VisitsApp>(
       store, ctx.Make<KafkaVisitPublisher>(ctx.producer(), topics.own),
       ctx.Keep(std::move(*topic_end)), ctx.clock(), settings.limits, NewUuid());
   log::Info("visits instance", {{"instance", app->instance_id()}});
   if (absl::Status s = app->Heartbeat(); !s.ok()) return s;  // alive first
-  ctx.Serve(ctx.Make<VisitsGrpc>(app, ctx.pool(), settings.upload_batch_size),
-            "lov.visits.v1.VisitsService");
+  auto* quota = ctx.Make<UploadQuota>(upload_limits, ctx.clock());
+  ctx.Serve(
+      ctx.Make<VisitsGrpc>(app, ctx.pool(), settings.upload_batch_size, quota),
+      "lov.visits.v1.VisitsService");
   auto* keeper = ctx.Make<ReservationKeeper>(app);
   ctx.RunWhileServing(keeper);
   ctx.Project("state", topics.All(), store->ReadyKey(),

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "lov/platform/requests.h"
 #include "lov/platform/topic_end.h"
 #include "lov/visits/domain/visit_rules.h"
@@ -73,7 +74,26 @@ struct PerformedCell {
   int64_t visits = 0;
 };
 
+// A client's month for the follow-up: the decisions (granted time) and
+// the time performed per provider and category.
+struct ClientMonth {
+  std::vector<choice::v1::Decision> decisions;
+  std::vector<PerformedCell> cells;
+};
+
+// A provider's visit with exceptions, and the start (Unix ms) it is listed
+// by.
+struct ExceptionRef {
+  int64_t start_ms = 0;
+  std::string visit_id;
+};
+
 using ::lov::AggregateLock;
+
+// How long a rejected report is kept in the serving state, from its
+// rejection (--rejected-retention-days). Accepted visits are kept for ever.
+inline constexpr absl::Duration kDefaultRejectedRetention =
+    absl::Hours(24 * 90);
 
 class VisitStore {
  public:
@@ -104,6 +124,10 @@ class VisitStore {
       const std::string& visit_id) = 0;
   virtual absl::StatusOr<std::vector<v1::VisitEvent>> History(
       const std::string& visit_id) = 0;
+  // The histories of several visits in one read (a list's page), in the
+  // order asked.
+  virtual absl::StatusOr<std::vector<std::vector<v1::VisitEvent>>> Histories(
+      const std::vector<std::string>& visit_ids) = 0;
   // Drops a reservation that is still pending under `owner` (and its
   // slots): its event never reached Kafka.
   virtual absl::Status ReleasePending(const std::string& visit_id,
@@ -127,10 +151,13 @@ class VisitStore {
 
   virtual absl::StatusOr<std::vector<v1::VisitRejected>> ListRejected(
       const std::string& provider_id, const std::string& period) = 0;
-  virtual absl::StatusOr<std::vector<std::string>> ExceptionVisitIds(
+  // By start, then visit id.
+  virtual absl::StatusOr<std::vector<ExceptionRef>> ExceptionVisits(
       const std::string& provider_id) = 0;
-  virtual absl::StatusOr<std::vector<PerformedCell>> Performed(
-      const std::string& client_id, const std::string& period) = 0;
+  // Several clients' months in one read, in the order asked.
+  virtual absl::StatusOr<std::vector<ClientMonth>> ClientMonths(
+      const std::vector<std::string>& client_ids,
+      const std::string& period) = 0;
   virtual absl::StatusOr<std::vector<std::string>> ClientsOfProvider(
       const std::string& provider_id, const std::string& period) = 0;
   // Every client with a decision, or with a visit in the period.

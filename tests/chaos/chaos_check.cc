@@ -93,6 +93,8 @@ void Print(const lov::chaos::Findings& f, bool have_acks) {
             << ", accepted visits unpaid: " << f.unpaid << "\n"
             << "chaos-check: cap checks: " << f.cap_checks
             << ", cap violations: " << f.cap_violations << "\n"
+            << "chaos-check: places taken under an hours cap: "
+            << f.hours_checks << ", beyond it: " << f.hours_violations << "\n"
             << "chaos-check: dead letters: " << f.dead_letters << "\n";
   for (const std::string& p : f.problems) std::cout << "  " << p << "\n";
   std::cout << "chaos-check: " << (f.ok() ? "PASS" : "FAIL") << "\n";

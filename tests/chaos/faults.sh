@@ -163,6 +163,14 @@ refuse_writes() { # SECONDS
   note "Redis takes writes again"
 }
 
+# Not a fault of the system but of the check: a key of NAME's state that no
+# event explains, which the comparison with a clean rebuild (rebuild.sh)
+# must find. In no schedule; run it with run.sh --faults=tamper-NAME.
+tamper_state() { # NAME
+  note "fault: a key no event explains written into the state of $1"
+  redis_cli set "lov:$1:tampered-by-chaos" 1 >/dev/null
+}
+
 # One fault by its schedule name.
 inject() {
   case "$1" in
@@ -174,6 +182,7 @@ inject() {
     redis-kill) restart_redis KILL 3 ;;
     redis-pause) pause redis 10 ;;
     redis-oom) refuse_writes 8 ;;
+    tamper-*) tamper_state "${1#tamper-}" ;;
     *)
       note "unknown fault $1"
       return 1

@@ -90,7 +90,7 @@ void Ledger::Add(const CloudEvent& event) {
   } else if (absl::EndsWith(topic, "choice.events.v1")) {
     cho::ChoiceEvent e;
     decoded = e.ParseFromString(event.data);
-    if (decoded) AddChoice(e);
+    if (decoded) AddChoice(e, event.time);
   } else if (absl::EndsWith(topic, "registry.events.v1")) {
     AddRegistry(event);
   }
@@ -141,16 +141,32 @@ void Ledger::AddSettlement(const stl::SettlementEvent& e, absl::Time at) {
   }
 }
 
-void Ledger::AddChoice(const cho::ChoiceEvent& e) {
-  if (e.payload_case() == cho::ChoiceEvent::kAssignmentStarted) {
-    const auto& started = e.assignment_started();
-    assignments_[started.assignment().assignment_id()] = started.assignment();
-    if (started.has_ended()) {
-      assignments_[started.ended().assignment_id()] = started.ended();
+void Ledger::AddChoice(const cho::ChoiceEvent& e, absl::Time at) {
+  auto version = [&](const cho::Assignment& a) {
+    assignments_[a.assignment_id()] = a;
+    assignments_of_[a.client_id()].push_back({at, a});
+  };
+  switch (e.payload_case()) {
+    case cho::ChoiceEvent::kAssignmentStarted: {
+      const auto& started = e.assignment_started();
+      version(started.assignment());
+      started_.push_back({at, started.assignment()});
+      if (started.has_ended()) version(started.ended());
+      break;
     }
-  } else if (e.payload_case() == cho::ChoiceEvent::kAssignmentEnded) {
-    const auto& ended = e.assignment_ended().assignment();
-    assignments_[ended.assignment_id()] = ended;
+    case cho::ChoiceEvent::kAssignmentEnded:
+      version(e.assignment_ended().assignment());
+      break;
+    case cho::ChoiceEvent::kDecisionRegistered:
+      decisions_of_[e.decision_registered().client_id()].push_back(
+          {at, e.decision_registered().decision()});
+      break;
+    case cho::ChoiceEvent::kDecisionChanged:
+      decisions_of_[e.decision_changed().client_id()].push_back(
+          {at, e.decision_changed().decision()});
+      break;
+    default:
+      break;
   }
 }
 
@@ -185,6 +201,7 @@ Findings Ledger::Check(const std::vector<Ack>& acks, bool have_acks) const {
   CheckDecisions(f);
   CheckPayments(f);
   CheckCaps(f);
+  CheckHoursCaps(f);
   f.dead_letters = dead_letters_;
   for (const auto& e : dead_letter_errors_) f.problems.push_back(e);
   return f;
@@ -381,6 +398,116 @@ void Ledger::CheckCaps(Findings& f) const {
              absl::StrCat(key.first, " in ", key.second, " on ", day, ": ",
                           count, " clients, cap ", cap->max_clients()));
       }
+    }
+  }
+}
+
+int64_t Ledger::GrantedMinutes(const std::string& client,
+                               const std::set<std::string>& categories,
+                               const std::string& day, absl::Time at) const {
+  auto it = decisions_of_.find(client);
+  if (it == decisions_of_.end()) return 0;
+  // Each decision as last written by `at`, in the order first written.
+  std::vector<std::string> order;
+  std::map<std::string, const cho::Decision*> latest;
+  for (const DecisionVersion& v : it->second) {
+    if (v.at > at) continue;
+    const std::string& id = v.decision.decision_id();
+    if (!latest.contains(id)) order.push_back(id);
+    latest[id] = &v.decision;
+  }
+  const cho::Decision* in_force = nullptr;
+  const cho::Decision* next = nullptr;
+  for (const std::string& id : order) {
+    const cho::Decision* d = latest[id];
+    if (!d->valid_to().empty() && d->valid_to() < day) continue;
+    if (d->valid_from() <= day) {
+      in_force = d;
+      break;
+    }
+    if (next == nullptr || d->valid_from() < next->valid_from()) next = d;
+  }
+  if (in_force == nullptr) in_force = next;
+  if (in_force == nullptr) return 0;
+  int64_t minutes = 0;
+  for (const auto& granted : in_force->categories()) {
+    if (categories.contains(granted.category_id())) {
+      minutes += granted.minutes_per_month();
+    }
+  }
+  return minutes;
+}
+
+int64_t Ledger::HeldMinutes(const cho::Assignment& taking,
+                            absl::Time at) const {
+  // A client's place at the provider in the zone: until the last day of its
+  // last assignment there (open while one runs open), weighing its granted
+  // minutes in their categories by the decision for the latest first day.
+  struct Place {
+    bool open = false;
+    std::string last_day, latest_from;
+    std::set<std::string> categories;
+  };
+  std::map<std::string, Place> places;
+  for (const auto& [client, versions] : assignments_of_) {
+    std::map<std::string, const cho::Assignment*> latest;
+    for (const AssignmentVersion& v : versions) {
+      if (v.at < at) latest[v.assignment.assignment_id()] = &v.assignment;
+    }
+    for (const auto& [id, a] : latest) {
+      const bool cancelled =
+          !a->valid_to().empty() && a->valid_to() < a->valid_from();
+      if (id == taking.assignment_id() || cancelled ||
+          a->provider_id() != taking.provider_id() ||
+          a->zone_id() != taking.zone_id()) {
+        continue;
+      }
+      Place& place = places[client];
+      place.open = place.open || a->valid_to().empty();
+      place.last_day = std::max(place.last_day, a->valid_to());
+      place.latest_from = std::max(place.latest_from, a->valid_from());
+      place.categories.insert(a->category_ids().begin(),
+                              a->category_ids().end());
+    }
+  }
+  int64_t minutes = 0;
+  for (const auto& [client, place] : places) {
+    if (!place.open && place.last_day < taking.valid_from()) continue;
+    if (client == taking.client_id()) return -1;  // it keeps its place
+    minutes += GrantedMinutes(client, place.categories, place.latest_from, at);
+  }
+  return minutes;
+}
+
+// Choice takes a place under an hours cap only if the minutes of the
+// places held from its first day plus the client's own stay within the cap
+// (the reservation script of redis_choice_reservations.cc); a client that
+// already holds a place there keeps it unchecked.
+void Ledger::CheckHoursCaps(Findings& f) const {
+  int64_t named = 0;
+  for (const AssignmentVersion& started : started_) {
+    const cho::Assignment& a = started.assignment;
+    if (!a.valid_to().empty() && a.valid_to() < a.valid_from()) continue;
+    auto provider = providers_.find(a.provider_id());
+    if (provider == providers_.end()) continue;
+    const reg::CapacityCap* cap =
+        CapOn(provider->second, a.zone_id(), a.valid_from());
+    if (cap == nullptr || cap->max_hours_per_month() <= 0) continue;
+    const int64_t held = HeldMinutes(a, started.at);
+    if (held < 0) continue;
+    ++f.hours_checks;
+    const std::set<std::string> categories(a.category_ids().begin(),
+                                           a.category_ids().end());
+    const int64_t own =
+        GrantedMinutes(a.client_id(), categories, a.valid_from(), started.at);
+    const int64_t cap_minutes = int64_t{cap->max_hours_per_month()} * 60;
+    if (held + own > cap_minutes) {
+      ++f.hours_violations;
+      Note(f, named,
+           absl::StrCat(a.client_id(), " took a place at ", a.provider_id(),
+                        " in ", a.zone_id(), " from ", a.valid_from(), ": ",
+                        held + own, " granted minutes a month, hours cap ",
+                        cap_minutes));
     }
   }
 }

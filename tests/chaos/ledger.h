@@ -9,6 +9,10 @@
 //     paid exactly once (a source of exactly one statement's time or visit
 //     lines), and no visit is paid by two statements;
 //   - no provider had more clients in a zone on any day than its cap;
+//   - no client took a provider's place in a zone beyond its hours cap
+//     (max_hours_per_month: the granted hours a month of the clients
+//     holding a place there, this one's included), as choice's
+//     reservation rule counts them;
 //   - no statement was approved twice;
 //   - every dead-letter topic is empty.
 #ifndef LOV_TESTS_CHAOS_LEDGER_H_
@@ -56,6 +60,8 @@ struct Findings {
   int64_t double_approvals = 0;  // statements approved more than once
   int64_t cap_checks = 0;        // (provider, zone, day) counts compared
   int64_t cap_violations = 0;
+  int64_t hours_checks = 0;      // places taken under an hours cap
+  int64_t hours_violations = 0;  // taken beyond it
   int64_t dead_letters = 0;
   std::vector<std::string> problems;
 
@@ -63,7 +69,8 @@ struct Findings {
   // never acknowledged).
   bool ok() const {
     return lost + wrong_outcome + decided_twice + unpaid + double_paid +
-               double_approvals + cap_violations + dead_letters + undecodable ==
+               double_approvals + cap_violations + hours_violations +
+               dead_letters + undecodable ==
            0;
   }
 };
@@ -92,10 +99,19 @@ class Ledger {
     absl::Time at;
     settlement::v1::Statement statement;
   };
+  // One version of a client's decision or assignment, when it was written.
+  struct DecisionVersion {
+    absl::Time at;
+    choice::v1::Decision decision;
+  };
+  struct AssignmentVersion {
+    absl::Time at;
+    choice::v1::Assignment assignment;
+  };
 
   void AddVisit(const visits::v1::VisitEvent& e, absl::Time at);
   void AddSettlement(const settlement::v1::SettlementEvent& e, absl::Time at);
-  void AddChoice(const choice::v1::ChoiceEvent& e);
+  void AddChoice(const choice::v1::ChoiceEvent& e, absl::Time at);
   void AddRegistry(const CloudEvent& event);
 
   void CheckAcks(const std::vector<Ack>& acks, Findings& f) const;
@@ -110,6 +126,19 @@ class Ledger {
   std::map<std::string, std::set<std::string>> PaidVersions(
       const Approval& approval) const;
   void CheckCaps(Findings& f) const;
+  void CheckHoursCaps(Findings& f) const;
+  // The granted minutes a month of `client` in `categories` by its
+  // decisions as written by `at`, the decision for `day` (in force on it,
+  // else the next to start), as choice's GrantedMinutes.
+  int64_t GrantedMinutes(const std::string& client,
+                         const std::set<std::string>& categories,
+                         const std::string& day, absl::Time at) const;
+  // The granted minutes a month of the places at the provider in the zone
+  // of `taking` held on its first day by the other clients, by the
+  // assignments written before `at`; -1 if its client keeps a place there
+  // (then nothing is taken).
+  int64_t HeldMinutes(const choice::v1::Assignment& taking,
+                      absl::Time at) const;
   // The statement's lines with the sources of its StatementSourcesRecorded
   // parts appended.
   settlement::v1::Statement WithSources(const Approval& approval) const;
@@ -128,7 +157,11 @@ class Ledger {
       source_parts_;
   std::map<std::string, settlement::v1::PaymentModel> models_;  // category
   std::map<std::string, choice::v1::Assignment> assignments_;   // by id
-  std::map<std::string, registry::v1::Provider> providers_;     // latest
+  // Every version in log order: by client id, and each assignment started.
+  std::map<std::string, std::vector<DecisionVersion>> decisions_of_;
+  std::map<std::string, std::vector<AssignmentVersion>> assignments_of_;
+  std::vector<AssignmentVersion> started_;
+  std::map<std::string, registry::v1::Provider> providers_;  // latest
 };
 
 }  // namespace lov::chaos

@@ -224,6 +224,101 @@ TEST(ChaosLedger, NoDayOverTheCap) {
   EXPECT_FALSE(over.ok());
 }
 
+// prv-1 takes at most `hours` granted hours a month in zone north.
+CloudEvent HoursCapOf(int hours) {
+  reg::RegistryEvent e;
+  reg::Provider* p = e.mutable_capacity_changed()->mutable_provider();
+  p->set_provider_id("prv-1");
+  auto* cap = p->add_capacity();
+  cap->set_zone_id("north");
+  cap->set_max_hours_per_month(hours);
+  cap->set_effective_date("2026-01-01");
+  return On("lov.registry.events.v1", e.SerializeAsString());
+}
+
+// `client`'s decision d-1 from 2026-01-01: `minutes` a month of help.
+CloudEvent Granted(const std::string& client, int minutes, absl::Time at,
+                   bool changed = false) {
+  cho::ChoiceEvent e;
+  cho::Decision* d = changed
+                         ? e.mutable_decision_changed()->mutable_decision()
+                         : e.mutable_decision_registered()->mutable_decision();
+  changed ? e.mutable_decision_changed()->set_client_id(client)
+          : e.mutable_decision_registered()->set_client_id(client);
+  d->set_decision_id("d-1");
+  d->set_valid_from("2026-01-01");
+  auto* help = d->add_categories();
+  help->set_category_id("help");
+  help->set_minutes_per_month(minutes);
+  return On("lov.choice.events.v1", e.SerializeAsString(), at);
+}
+
+// `client` served by prv-1 in north in help from `from`, written at `at`.
+CloudEvent Serves(const std::string& client, const std::string& id,
+                  const std::string& from, absl::Time at,
+                  const std::string& to = "") {
+  cho::ChoiceEvent e;
+  auto* a = e.mutable_assignment_started()->mutable_assignment();
+  a->set_assignment_id(id);
+  a->set_client_id(client);
+  a->set_provider_id("prv-1");
+  a->set_zone_id("north");
+  a->add_category_ids("help");
+  a->set_valid_from(from);
+  a->set_valid_to(to);
+  return On("lov.choice.events.v1", e.SerializeAsString(), at);
+}
+
+absl::Time Minute(int n) { return kT0 + absl::Minutes(n); }
+
+TEST(ChaosLedger, PlacesTakenWithinTheHoursCap) {
+  // 10 h: c1 (4 h) and c2 (6 h) fit exactly; c3 comes after c1 has left.
+  const Findings f =
+      CheckOf({HoursCapOf(10), Granted("c1", 240, Minute(0)),
+               Granted("c2", 360, Minute(0)), Granted("c3", 240, Minute(0)),
+               Serves("c1", "a1", "2026-10-01", Minute(1), "2026-10-09"),
+               Serves("c2", "a2", "2026-10-01", Minute(2)),
+               Serves("c3", "a3", "2026-10-10", Minute(3))});
+  EXPECT_TRUE(f.ok()) << (f.problems.empty() ? "" : f.problems.front());
+  EXPECT_EQ(f.hours_checks, 3);
+  EXPECT_EQ(f.hours_violations, 0);
+}
+
+TEST(ChaosLedger, APlaceTakenBeyondTheHoursCapIsCaught) {
+  // c1 still holds its place on 10-10: 4 + 6 + 4 = 14 h > 10 h.
+  const Findings f =
+      CheckOf({HoursCapOf(10), Granted("c1", 240, Minute(0)),
+               Granted("c2", 360, Minute(0)), Granted("c3", 240, Minute(0)),
+               Serves("c1", "a1", "2026-10-01", Minute(1), "2026-10-10"),
+               Serves("c2", "a2", "2026-10-01", Minute(2)),
+               Serves("c3", "a3", "2026-10-10", Minute(3))});
+  EXPECT_EQ(f.hours_violations, 1);
+  EXPECT_FALSE(f.ok());
+}
+
+TEST(ChaosLedger, HoursGrantedAfterThePlaceWasTakenDoNotBreakTheCap) {
+  // c1's hours raised after both took their places: the cap only governs
+  // taking a place. c1's second assignment keeps the place it holds.
+  const Findings f = CheckOf({HoursCapOf(10), Granted("c1", 240, Minute(0)),
+                              Granted("c2", 360, Minute(0)),
+                              Serves("c1", "a1", "2026-10-01", Minute(1)),
+                              Serves("c2", "a2", "2026-10-01", Minute(2)),
+                              Granted("c1", 480, Minute(3), /*changed=*/true),
+                              Serves("c1", "a1b", "2026-10-15", Minute(4))});
+  EXPECT_TRUE(f.ok()) << (f.problems.empty() ? "" : f.problems.front());
+  EXPECT_EQ(f.hours_checks, 2);
+  // Counted by the decisions as written when a place is taken: after the
+  // raise, a third client's 1 h no longer fits (8 + 6 + 1 > 10).
+  const Findings later =
+      CheckOf({HoursCapOf(10), Granted("c1", 240, Minute(0)),
+               Granted("c2", 360, Minute(0)), Granted("c3", 60, Minute(0)),
+               Serves("c1", "a1", "2026-10-01", Minute(1)),
+               Serves("c2", "a2", "2026-10-01", Minute(2)),
+               Granted("c1", 480, Minute(3), /*changed=*/true),
+               Serves("c3", "a3", "2026-10-15", Minute(4))});
+  EXPECT_EQ(later.hours_violations, 1);
+}
+
 TEST(ChaosLedger, ADeadLetterIsAViolation) {
   CloudEvent dead = On("lov.settlement.dlq.v1", "x");
   dead.extra_headers.emplace_back("dlq_error", "FAILED_PRECONDITION: parts");

@@ -13,17 +13,23 @@
 #   3. the faults (faults.sh), one after another with a pause between,
 #      each logged with its time; a supervisor restarts a service that
 #      stopped by itself, as an orchestrator would, and counts it;
-#   4. the checks: chaos_check over every event and dead-letter topic and
+#   4. each service's state against a clean rebuild (rebuild.sh): its keys
+#      wiped, the service restarted to replay its topics, the two states
+#      compared key by key;
+#   5. the checks: chaos_check over every event and dead-letter topic and
 #      the ack logs; the simulator runs that failed; the outages a service's
-#      readiness probe did not report.
+#      readiness probe did not report; the keys that differ from a rebuild.
 # Prints a summary and exits 0 only if every check held.
 #
 # Usage: tests/chaos/run.sh [--build-dir=DIR] [--schedule=short|long]
-#          [--minutes=N] [--clients=N] [--keep] [--if-enabled]
+#          [--minutes=N] [--clients=N] [--faults=F1,F2,...] [--keep] [--if-enabled]
 #   --schedule=short  a few of the faults once (a few minutes; ctest chaos_short)
 #   --schedule=long   every fault, round after round, for --minutes (default 30)
 #   --minutes=N       implies --schedule=long
 #   --clients=N       clients of the simulator (default 120)
+#   --faults=F1,...   these faults once instead of a schedule (names as in
+#                     faults.sh's inject; e.g. tamper-registry, which must
+#                     make the rebuild comparison fail)
 #   --keep            keep the run dir (logs, ack logs, faults.log) also on success
 #   --if-enabled      exit 77 (skipped) unless LOV_CHAOS=1 (for ctest)
 # The summary is also written to BUILD_DIR/chaos/last-<schedule>.txt.
@@ -32,7 +38,7 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STACK="${REPO_ROOT}/deploy/local/stack.sh"
 BUILD_DIR="${REPO_ROOT}/build"
-SCHEDULE=short MINUTES=30 CLIENTS=120 KEEP=0
+SCHEDULE=short MINUTES=30 CLIENTS=120 KEEP=0 FAULTS=
 
 die() {
   printf 'chaos: error: %s\n' "$*" >&2
@@ -48,6 +54,10 @@ for arg in "$@"; do
       SCHEDULE=long
       ;;
     --clients=*) CLIENTS="${arg#*=}" ;;
+    --faults=*)
+      FAULTS="${arg#*=}"
+      SCHEDULE=custom
+      ;;
     --keep) KEEP=1 ;;
     --if-enabled)
       if [[ ${LOV_CHAOS:-0} != 1 ]]; then
@@ -156,7 +166,8 @@ supervisor_pid=$!
 # --- 3. the faults --------------------------------------------------------------------------
 sleep 20 # the load under way
 faults=0
-if [[ ${SCHEDULE} == short ]]; then
+if [[ ${SCHEDULE} != long ]]; then
+  [[ ${SCHEDULE} == short ]] || IFS=, read -r -a SHORT <<<"${FAULTS}"
   for fault in "${SHORT[@]}"; do
     inject "${fault}" || true
     faults=$((faults + 1))
@@ -196,7 +207,14 @@ done
   "${VIEW}/tools/lovctl/lovctl" zone health 2>&1
 ) >"${RUN_DIR}/zone-health-after.txt" || true
 
-# --- 4. the checks ------------------------------------------------------------------------------
+# --- 4. each service's state against a clean rebuild ------------------------------------------
+# Before the checks, so that anything a rebuild publishes is checked too.
+# shellcheck source=tests/chaos/rebuild.sh
+. "${REPO_ROOT}/tests/chaos/rebuild.sh"
+echo "chaos: comparing each service's state with a clean rebuild from Kafka"
+rebuild_differ="$(compare_all_with_rebuilds)"
+
+# --- 5. the checks ------------------------------------------------------------------------------
 topics="$("${STACK}" topics | awk '$1 ~ /\.(events|dlq)\.v1$/ {print $1}' | paste -sd, -)"
 ack_flags=()
 for f in "${RUN_DIR}"/load/*.acks; do [[ -e ${f} ]] && ack_flags+=("--ack-log=${f}"); done
@@ -212,13 +230,13 @@ for f in "${RUN_DIR}"/load/*.rc; do
 done
 health_missed="$(grep -c '^missed' "${HEALTH_LOG}" 2>/dev/null || true)"
 health_missed="${health_missed:-0}"
-health_probes="$(wc -l <"${HEALTH_LOG}" 2>/dev/null || echo 0)"
+health_probes="$(wc -l 2>/dev/null <"${HEALTH_LOG}" || echo 0)"
 self_exits=0
 [[ ! -e "${RUN_DIR}/self-exits.log" ]] || self_exits="$(wc -l <"${RUN_DIR}/self-exits.log")"
 summary="${BUILD_DIR}/chaos/last-${SCHEDULE}.txt"
 mkdir -p "$(dirname "${summary}")"
 {
-  echo "chaos: schedule ${SCHEDULE}$([[ ${SCHEDULE} == long ]] && echo " (${MINUTES} min)"), $(date -u +%FT%TZ)"
+  echo "chaos: schedule ${SCHEDULE}$([[ ${SCHEDULE} == long ]] && echo " (${MINUTES} min)")$([[ ${SCHEDULE} == custom ]] && echo " (${FAULTS})"), $(date -u +%FT%TZ)"
   echo "chaos: faults injected: ${faults}"
   grep -E ' (fault|supervisor|health|load|not ready):' "${FAULT_LOG}" | sed 's/^/  /'
   echo "chaos: simulator runs: ${runs}, failed: ${failed_runs}"
@@ -231,6 +249,8 @@ mkdir -p "$(dirname "${summary}")"
   echo "chaos: choice's zone health after the schedule (${RUN_DIR}/zone-health-after.txt):"
   head -n 8 "${RUN_DIR}/zone-health-after.txt" | sed 's/^/  /'
   echo "chaos: outages a readiness probe did not report: ${health_missed} of ${health_probes}"
+  echo "chaos: keys that differ from a clean rebuild from Kafka: ${rebuild_differ}"
+  cat "${REBUILD_DIR}/summary.txt"
   cat "${RUN_DIR}/check.out"
   [[ ! -s "${RUN_DIR}/check.err" ]] || sed 's/^/  checker: /' "${RUN_DIR}/check.err" | tail -n 5
 } | tee "${summary}"
@@ -239,9 +259,10 @@ RESULT=0
 ((check_rc == 0)) || RESULT=1
 ((failed_runs == 0)) || RESULT=1
 ((health_missed == 0)) || RESULT=1
+((rebuild_differ == 0)) || RESULT=1
 if ((RESULT == 0)); then
   echo "chaos: PASS"
 else
-  echo "chaos: FAIL (checker exit ${check_rc}, ${failed_runs} failed simulator runs, ${health_missed} unreported outages)"
+  echo "chaos: FAIL (checker exit ${check_rc}, ${failed_runs} failed simulator runs, ${health_missed} unreported outages, ${rebuild_differ} keys unlike a rebuild)"
 fi
 exit "${RESULT}"

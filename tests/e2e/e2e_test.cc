@@ -20,6 +20,7 @@
 #include "lov/visits/v1/events.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
 #include "service_process.h"
+#include "test_sign_in.h"
 #include "test_stack.h"
 
 namespace lov {
@@ -252,10 +253,14 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
   reports.push_back(reports[0]);  // sent twice
   std::map<std::string, vis::Outcome> outcomes;
   int replayed = 0;
-  {
+  // Each provider's time-reporting system uploads its own reports, signed
+  // in as that provider.
+  for (const std::string provider : {kPrivate, kInHouse}) {
     grpc::ClientContext ctx;
+    ::lov::testing::SignIn(&ctx, auth::v1::ROLE_PROVIDER, provider);
     auto stream = visits_->UploadVisits(&ctx);
     for (const auto& r : reports) {
+      if (r.provider_id() != provider) continue;
       vis::UploadVisitsRequest req;
       *req.mutable_report() = r;
       ASSERT_TRUE(stream->Write(req));

@@ -1,8 +1,13 @@
-// Health that tells the truth (issue 15): the registry binary against a
-// Redis of the test's own, stopped and started again while the service
-// runs. Health (gRPC health, /readyz) says NOT_SERVING and names Redis
-// within seconds, the process keeps running (liveness stays OK), and it is
-// SERVING again once Redis is back.
+// Health that tells the truth (issue 15): a service binary against a Redis
+// of the test's own, stopped and started again while the service runs.
+// Each service watches both of its dependencies (Kafka and Redis: the chaos
+// suite once found an audit binary that stayed ready through every Kafka
+// outage); with Redis gone, gRPC health (overall and the service's own
+// name) and /readyz say NOT_SERVING naming Redis within seconds, the
+// process keeps running (liveness stays OK), and it is SERVING again once
+// Redis is back. A Kafka outage is injected by the chaos suite
+// (tests/chaos, kafka-kill and kafka-pause), which asks every service's
+// /readyz during it.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -28,9 +33,14 @@ using ::lov::testing::FreePort;
 using ::lov::testing::OwnRedis;
 using ::lov::testing::ServiceProcess;
 
-constexpr char kRegistryService[] = "lov.registry.v1.RegistryService";
+// A service under test: its binary, its gRPC service and its metrics label.
+struct Watched {
+  std::string binary;        // "services/registry/registry"
+  std::string grpc_service;  // "lov.registry.v1.RegistryService"
+  std::string label;         // "registry"
+};
 
-class DependencyHealthTest : public ::testing::Test {
+class DependencyHealthTest : public ::testing::TestWithParam<Watched> {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
@@ -39,17 +49,17 @@ class DependencyHealthTest : public ::testing::Test {
     redis_port_ = FreePort();
     ASSERT_TRUE(StartRedis());
     // The own Redis has no users: no credentials.
-    registry_ = std::make_unique<ServiceProcess>(
-        "services/registry/registry",
+    service_ = std::make_unique<ServiceProcess>(
+        GetParam().binary,
         std::vector<std::string>{
             "--namespace=t" + NewUuid().substr(0, 8),
             absl::StrCat("--redis-addr=127.0.0.1:", redis_port_),
             "--redis-username=", "--redis-password-file="});
-    ASSERT_TRUE(registry_->Start().ok()) << registry_->Log();
-    health_ = Health::NewStub(registry_->Channel());
+    ASSERT_TRUE(service_->Start().ok()) << service_->Log();
+    health_ = Health::NewStub(service_->Channel());
   }
   void TearDown() override {
-    registry_.reset();
+    service_.reset();
     redis_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -74,7 +84,7 @@ class DependencyHealthTest : public ::testing::Test {
 
   http::ClientResponse Probe(const std::string& path) {
     absl::StatusOr<http::ClientResponse> r = http::Fetch(
-        {.host_port = absl::StrCat("127.0.0.1:", registry_->metrics_port()),
+        {.host_port = absl::StrCat("127.0.0.1:", service_->metrics_port()),
          .path = path});
     return r.ok() ? *r : http::ClientResponse{};
   }
@@ -83,47 +93,61 @@ class DependencyHealthTest : public ::testing::Test {
   bool HealthSays(bool serving) {
     const auto want = serving ? HealthCheckResponse::SERVING
                               : HealthCheckResponse::NOT_SERVING;
-    return Check("") == want && Check(kRegistryService) == want &&
+    return Check("") == want && Check(GetParam().grpc_service) == want &&
            Probe("/readyz").status == (serving ? 200 : 503);
+  }
+
+  // The metric line saying whether `dependency` is up (1) or not (0).
+  std::string UpLine(const std::string& dependency, int up) const {
+    return absl::StrCat("lov_dependency_up{dependency=\"", dependency,
+                        "\",service=\"", GetParam().label, "\"} ", up);
   }
 
   std::string dir_;
   int redis_port_ = 0;
   std::unique_ptr<OwnRedis> redis_;
-  std::unique_ptr<ServiceProcess> registry_;
+  std::unique_ptr<ServiceProcess> service_;
   std::unique_ptr<Health::Stub> health_;
 };
 
-TEST_F(DependencyHealthTest, RedisOutageIsNotServingUntilRedisIsBack) {
+TEST_P(DependencyHealthTest, RedisOutageIsNotServingUntilRedisIsBack) {
   ASSERT_TRUE(HealthSays(true)) << Probe("/readyz").body;
+  // Both dependencies are watched.
+  std::string metrics = Probe("/metrics").body;
+  EXPECT_NE(metrics.find(UpLine("kafka", 1)), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(UpLine("redis", 1)), std::string::npos) << metrics;
 
   redis_.reset();  // SIGKILL
   ASSERT_TRUE(Eventually([&] { return HealthSays(false); }, absl::Seconds(8)))
-      << Probe("/readyz").body << registry_->Log();
+      << Probe("/readyz").body << service_->Log();
   const http::ClientResponse ready = Probe("/readyz");
   EXPECT_NE(ready.body.find("not serving: redis unreachable ("),
             std::string::npos)
       << ready.body;
   EXPECT_EQ(ready.body.find("kafka"), std::string::npos) << ready.body;
   EXPECT_EQ(Probe("/healthz").status, 200);
-  const std::string metrics = Probe("/metrics").body;
-  EXPECT_NE(metrics.find("lov_dependency_up{dependency=\"redis\","
-                         "service=\"registry\"} 0"),
-            std::string::npos)
-      << metrics;
-  EXPECT_NE(metrics.find("lov_dependency_up{dependency=\"kafka\","
-                         "service=\"registry\"} 1"),
-            std::string::npos)
-      << metrics;
-  EXPECT_NE(registry_->Log().find("dependency unreachable"), std::string::npos);
+  metrics = Probe("/metrics").body;
+  EXPECT_NE(metrics.find(UpLine("redis", 0)), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(UpLine("kafka", 1)), std::string::npos) << metrics;
+  EXPECT_NE(service_->Log().find("dependency unreachable"), std::string::npos);
 
   ASSERT_TRUE(StartRedis());
   ASSERT_TRUE(Eventually([&] { return HealthSays(true); }, absl::Seconds(8)))
-      << Probe("/readyz").body << registry_->Log();
-  EXPECT_TRUE(registry_->Running());
-  EXPECT_NE(registry_->Log().find("dependency reachable again"),
+      << Probe("/readyz").body << service_->Log();
+  EXPECT_TRUE(service_->Running());
+  EXPECT_NE(service_->Log().find("dependency reachable again"),
             std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Services, DependencyHealthTest,
+    ::testing::Values(Watched{"services/registry/registry",
+                              "lov.registry.v1.RegistryService", "registry"},
+                      Watched{"services/audit/audit",
+                              "lov.audit.v1.AuditService", "audit"}),
+    [](const ::testing::TestParamInfo<Watched>& info) {
+      return info.param.label;
+    });
 
 }  // namespace
 }  // namespace lov

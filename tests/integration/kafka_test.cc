@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "lov/platform/redis.h"
@@ -280,6 +281,87 @@ TEST_F(KafkaTest, OutageHoldsTheEventAndItsPartitionAndShowsRetrying) {
   EXPECT_EQ(handled[0], first.id);
   EXPECT_EQ(handled[1], second.id);
   EXPECT_EQ(consumer->dead_lettered(), 0);
+}
+
+// An OffsetStore that cannot be read `failures` times (Redis restarting,
+// refusing the login), then answers from `inner`.
+class FlakyOffsetStore : public OffsetStore {
+ public:
+  FlakyOffsetStore(OffsetStore* inner, int failures)
+      : inner_(inner), failures_(failures) {}
+  absl::StatusOr<std::optional<int64_t>> Load(const std::string& topic,
+                                              int32_t partition) override {
+    if (loads_.fetch_add(1) < failures_) {
+      return absl::UnavailableError(
+          "redis: WRONGPASS invalid username-password pair");
+    }
+    return inner_->Load(topic, partition);
+  }
+  absl::Status Save(const std::string& topic, int32_t partition,
+                    int64_t next_offset) override {
+    return inner_->Save(topic, partition, next_offset);
+  }
+  int loads() const { return loads_.load(); }
+
+ private:
+  OffsetStore* inner_;
+  const int failures_;
+  std::atomic<int> loads_{0};
+};
+
+// The state's offsets unreadable when a partition is assigned: the consumer
+// waits and reads them again, and starts where the state says, not at the
+// group's committed offset (which is past the events the state lost).
+TEST_F(KafkaTest, UnreadableStoredOffsetsAreWaitedForNotReplacedByTheGroups) {
+  auto redis = Stack().ConnectRedis();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  RedisOffsetStore offsets(redis->get(), UniqueName("it:offsets"));
+  std::vector<CloudEvent> sent;
+  for (int i = 0; i < 5; ++i) {
+    sent.push_back(MakeEvent("/lov/test", "se.lov.test.v1.ticked", "agg-f",
+                             "google.protobuf.Timestamp", TimestampBody(i)));
+  }
+  ASSERT_TRUE(producer_->PublishAll(topic_, sent).ok());
+  const std::string group = UniqueName("group");
+  std::mutex mu;
+  std::vector<int64_t> seen;
+  int32_t partition = -1;
+  auto handler = [&](const CloudEvent& e) {
+    google::protobuf::Timestamp ts;
+    EXPECT_TRUE(ts.ParseFromString(e.data));
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(ts.seconds());
+    partition = e.partition;
+    return absl::OkStatus();
+  };
+  auto first = Consume(handler, nullptr, &offsets, group);
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.size() == 5;
+  }));
+  first->Stop();  // the group has committed all five
+
+  // The state lost its last two events, and Redis refuses the first reads.
+  RedisOffsetStore lost(redis->get(), UniqueName("it:offsets-lost"));
+  ASSERT_TRUE(
+      lost.Save(topic_, partition, **offsets.Load(topic_, partition) - 2).ok());
+  FlakyOffsetStore flaky(&lost, /*failures=*/3);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    seen.clear();
+  }
+  auto second = Consume(handler, nullptr, &flaky, group);
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.size() == 2;
+  })) << "loads: "
+      << flaky.loads();
+  second->Stop();
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(seen, (std::vector<int64_t>{3, 4}));
+  EXPECT_GE(flaky.loads(), 4);
+  EXPECT_GE(second->retries(), 3);
+  EXPECT_FALSE(second->retrying());
 }
 
 TEST_F(KafkaTest, CommittedOffsetsResumeWhereTheGroupLeftOff) {

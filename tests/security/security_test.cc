@@ -36,7 +36,7 @@ namespace reg = ::lov::registry::v1;
 namespace cho = ::lov::choice::v1;
 namespace vis = ::lov::visits::v1;
 namespace stl = ::lov::settlement::v1;
-using ::lov::auth::Role;
+using Role = ::lov::auth::v1::Role;
 using ::lov::testing::Eventually;
 using ::lov::testing::ReadEvents;
 using ::lov::testing::ServiceProcess;
@@ -117,7 +117,8 @@ class SecurityTest : public ::testing::Test {
   // category, two providers approved.
   static void SetUpMunicipality() {
     auto registry = StubOf<reg::RegistryService>("registry");
-    const std::string officer = Token(Role::kRegistryOfficer, kRegistryOfficer);
+    const std::string officer =
+        Token(auth::v1::ROLE_REGISTRY_OFFICER, kRegistryOfficer);
     reg::ConfigureMunicipalityRequest setup;
     setup.set_request_id("setup");
     auto* m = setup.mutable_municipality();
@@ -167,8 +168,8 @@ TEST_F(SecurityTest, ACallWithoutACredentialIsUnauthenticated) {
   static SystemClock clock;
   auto stranger = auth::DevIssuer::Generate(&clock);
   ASSERT_TRUE(stranger.ok());
-  auto forged = stranger->Issue(Role::kRegistryOfficer, kRegistryOfficer,
-                                "0999", "", absl::Minutes(5));
+  auto forged = stranger->Issue(auth::v1::ROLE_REGISTRY_OFFICER,
+                                kRegistryOfficer, "0999", "", absl::Minutes(5));
   ASSERT_TRUE(forged.ok());
   s = registry->GetMunicipality(As(*forged).get(), {}, &m);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -186,7 +187,8 @@ TEST_F(SecurityTest, KeysFetchedFromTheIdentityProvidersUrlSignPeopleIn) {
   auto stub = reg::RegistryService::NewStub(registry.Channel());
   reg::Municipality m;
   grpc::Status s = stub->GetMunicipality(
-      As(Token(Role::kRegistryOfficer, kRegistryOfficer)).get(), {}, &m);
+      As(Token(auth::v1::ROLE_REGISTRY_OFFICER, kRegistryOfficer)).get(), {},
+      &m);
   EXPECT_NE(s.error_code(), grpc::StatusCode::UNAUTHENTICATED)
       << s.error_message();
   EXPECT_EQ(stub->GetMunicipality(As("").get(), {}, &m).error_code(),
@@ -205,7 +207,8 @@ TEST_F(SecurityTest, AServiceWhoseIdentityProviderCannotBeReachedDoesNotStart) {
 }
 
 TEST_F(SecurityTest, AProviderReadsNeitherAnotherProvidersVisitsNorClients) {
-  const std::string attendo = Token(Role::kProvider, kProviderStaff, kAttendo);
+  const std::string attendo =
+      Token(auth::v1::ROLE_PROVIDER, kProviderStaff, kAttendo);
   auto visits = StubOf<vis::VisitsService>("visits");
   vis::GetVisitRequest visit;
   visit.set_provider_id(kOtherProvider);
@@ -264,7 +267,7 @@ TEST_F(SecurityTest, OnlyFinanceApprovesAndTheEventNamesWho) {
       absl::CivilMonth(StockholmDate(absl::Now())) - 1;
   const std::string period =
       absl::StrFormat("%04d-%02d", month.year(), month.month());
-  const std::string finance = Token(Role::kFinance, kFinance);
+  const std::string finance = Token(auth::v1::ROLE_FINANCE, kFinance);
   stl::PreviewStatementRequest preview;
   preview.set_provider_id(kAttendo);
   preview.set_period(period);
@@ -282,7 +285,8 @@ TEST_F(SecurityTest, OnlyFinanceApprovesAndTheEventNamesWho) {
   approve.set_request_id("approve-attendo");
   stl::Statement approved;
   grpc::Status s = settlement->ApproveStatement(
-      As(Token(Role::kCaseOfficer, kCaseOfficer)).get(), approve, &approved);
+      As(Token(auth::v1::ROLE_CASE_OFFICER, kCaseOfficer)).get(), approve,
+      &approved);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_NE(s.error_message().find("case_officer"), std::string::npos)
       << s.error_message();
@@ -308,7 +312,7 @@ TEST_F(SecurityTest, OnlyFinanceApprovesAndTheEventNamesWho) {
 
 TEST_F(SecurityTest, EveryReadOfAClientIsAuditedFailedReadsToo) {
   SetUpMunicipality();
-  const std::string officer = Token(Role::kCaseOfficer, kCaseOfficer);
+  const std::string officer = Token(auth::v1::ROLE_CASE_OFFICER, kCaseOfficer);
   auto choice = StubOf<cho::ChoiceService>("choice");
   cho::RegisterClientRequest r;
   r.set_request_id("client-audit");
@@ -344,8 +348,8 @@ TEST_F(SecurityTest, EveryReadOfAClientIsAuditedFailedReadsToo) {
   // A provider reading it for another provider: refused, and audited.
   context.set_provider_id(kOtherProvider);
   s = visits->GetClientContext(
-      As(Token(Role::kProvider, kProviderStaff, kAttendo)).get(), context,
-      &ctx);
+      As(Token(auth::v1::ROLE_PROVIDER, kProviderStaff, kAttendo)).get(),
+      context, &ctx);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   std::map<std::string, std::string> reads;  // method -> outcome, of `id`

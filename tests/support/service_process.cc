@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,8 +18,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "lov/platform/config.h"
 #include "lov/platform/grpc_channel.h"
 #include "lov/platform/ids.h"
+#include "test_sign_in.h"
 #include "test_stack.h"
 
 namespace lov::testing {
@@ -92,9 +95,47 @@ int FreePort() {
   return port;
 }
 
+namespace {
+
+// Whether services start with sign-in on unless a test says otherwise.
+bool SignInByDefault() {
+  const char* v = std::getenv("LOV_TEST_SIGN_IN");
+  return v != nullptr && std::string(v) == "true";
+}
+
+// The value of the last `--name=` flag ("" if none): a later flag wins.
+std::string LastFlag(const std::vector<std::string>& flags,
+                     const std::string& name) {
+  std::string value;
+  for (const std::string& f : flags) {
+    if (f.rfind(name + "=", 0) == 0) value = f.substr(name.size() + 1);
+  }
+  return value;
+}
+
+// Whether the test configures a service's sign-in itself: an identity
+// provider of its own (--oidc-...) or the development setting, which only a
+// test about it asks for. Otherwise it trusts the test binary's issuer.
+bool OwnSignIn(const std::vector<std::string>& flags) {
+  return LastFlag(flags, "--insecure-no-auth") == "true" ||
+         std::any_of(flags.begin(), flags.end(), [](const std::string& f) {
+           return f.rfind("--oidc-", 0) == 0;
+         });
+}
+
+}  // namespace
+
 ServiceProcess::ServiceProcess(std::string binary,
                                std::vector<std::string> flags)
-    : binary_(std::move(binary)), flags_(std::move(flags)) {}
+    : binary_(std::move(binary)), flags_(std::move(flags)) {
+  if (SignInByDefault() && !OwnSignIn(flags_)) {
+    std::vector<std::string> with = SignInFlags();
+    with.insert(with.end(), flags_.begin(), flags_.end());
+    flags_ = std::move(with);
+  }
+  signs_in_ = LastFlag(flags_, "--oidc-jwks-file") == Issuer().jwks_path() &&
+              LastFlag(flags_, "--insecure-no-auth") != "true";
+}
 
 ServiceProcess::~ServiceProcess() {
   if (Running()) Kill();
@@ -105,6 +146,16 @@ std::string ServiceProcess::target() const {
 }
 
 std::shared_ptr<grpc::Channel> ServiceProcess::Channel(
+    const std::string& identity) const {
+  const bool own_identity =
+      identity.rfind("service:", 0) == 0 || identity.rfind("provider:", 0) == 0;
+  if (signs_in_ && !own_identity) {
+    return SignedInChannel(target(), Stack().Client(identity));
+  }
+  return BareChannel(identity);
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::BareChannel(
     const std::string& identity) const {
   return OpenChannel(target(), Stack().Client(identity));
 }
@@ -234,6 +285,16 @@ RunResult RunToCompletion(const std::string& binary,
   for (std::string& credential :
        Stack().CredentialEnv(std::filesystem::path(binary).filename())) {
     child_env.push_back(std::move(credential));
+  }
+  // A service binary signs in as under ServiceProcess, through the
+  // environment (a test's flags win).
+  if (binary.rfind("services/", 0) == 0 && SignInByDefault() &&
+      !OwnSignIn(flags)) {
+    for (const std::string& flag : SignInFlags()) {
+      const size_t eq = flag.find('=');
+      child_env.push_back(absl::StrCat(Config::EnvName(flag.substr(2, eq - 2)),
+                                       "=", flag.substr(eq + 1)));
+    }
   }
   child_env.insert(child_env.end(), env.begin(), env.end());
   pid_t pid = Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary), flags, log,

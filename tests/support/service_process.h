@@ -20,8 +20,12 @@ int FreePort();
 // A service binary run as a child process against the test stack, the way
 // it runs in production: flags and LOV_* environment, logs to a file, TLS
 // with the stack's certificates (client certificates verified) on its gRPC
-// port, which listens on 127.0.0.1, and its own Kafka and Redis user
-// (TestStack::CredentialEnv; a test's flags override them).
+// port, which listens on 127.0.0.1, its own Kafka and Redis user
+// (TestStack::CredentialEnv; a test's flags override them), and sign-in on:
+// it trusts the tokens of the test binary's issuer (test_sign_in.h) and lets
+// no call in without a credential. A test that configures sign-in itself
+// (--oidc-* flags of its own issuer, or --insecure-no-auth=true, for a test
+// about the development setting) gets none of that.
 // The secret key every ServiceProcess gets as LOV_PNR_HMAC_KEY (choice) and
 // LOV_PROVIDER_ID_KEY (registry).
 inline constexpr char kTestServiceKey[] =
@@ -50,15 +54,26 @@ class ServiceProcess {
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
   std::string target() const;
-  // A TLS channel to it, with the client certificate of `identity`.
+  // A TLS channel to it, with the client certificate of `identity`. When
+  // the service trusts the test binary's issuer and `identity` is no system
+  // identity of its own (service:..., provider:...), each call without an
+  // authorization header is signed in for a role its policy allows
+  // (lov::testing::DefaultCaller).
   std::shared_ptr<grpc::Channel> Channel(
       const std::string& identity = "system:test") const;
+  // The same without signing anything in: calls carry only what the test
+  // puts in their context (for tests of refusals).
+  std::shared_ptr<grpc::Channel> BareChannel(
+      const std::string& identity = "system:test") const;
+  // Whether it trusts the test binary's issuer (test_sign_in.h).
+  bool signs_in() const { return signs_in_; }
   const std::string& log_path() const { return log_path_; }
   std::string Log() const;
 
  private:
   std::string binary_;
   std::vector<std::string> flags_;
+  bool signs_in_ = false;
   int grpc_port_ = 0;
   int metrics_port_ = 0;
   pid_t pid_ = -1;
@@ -69,7 +84,10 @@ class ServiceProcess {
 // simulator): exit code and combined output. Its environment is the test's
 // plus the client TLS settings of the stack's "system:test" certificate
 // (LOV_TLS_CA, ...), the binary's Kafka and Redis credentials
-// (TestStack::CredentialEnv) and then `env` ("NAME=value"; a later one wins).
+// (TestStack::CredentialEnv), for a service binary the sign-in settings a
+// ServiceProcess gets (as LOV_OIDC_*, LOV_INSECURE_NO_AUTH=false; not when
+// its flags configure sign-in) and then `env` ("NAME=value"; a later one
+// wins).
 // Its standard input is `input` (a file, so never a terminal).
 struct RunResult {
   int exit_code = -1;

@@ -43,21 +43,28 @@ class TestIssuer {
     return made;
   }
 
-  // A service's flags: its namespace `ns`, tokens of this issuer only,
-  // nobody let in without a credential.
-  std::vector<std::string> ServiceFlags(const std::string& ns) const {
-    return {"--namespace=" + ns, "--insecure-no-auth=false",
-            "--oidc-jwks-file=" + jwks_path(),
+  // A service's flags to trust tokens of this issuer only and let nobody
+  // in without a credential.
+  std::vector<std::string> TrustFlags() const {
+    return {"--insecure-no-auth=false", "--oidc-jwks-file=" + jwks_path(),
             absl::StrCat("--oidc-issuer=", auth::DevIssuer::kIssuer),
             absl::StrCat("--oidc-audience=", auth::DevIssuer::kAudience)};
   }
+  // TrustFlags() with the service's namespace `ns`.
+  std::vector<std::string> ServiceFlags(const std::string& ns) const {
+    std::vector<std::string> flags = TrustFlags();
+    flags.insert(flags.begin(), "--namespace=" + ns);
+    return flags;
+  }
 
-  // A token valid for 30 minutes; `provider_id` for Role::kProvider only.
-  std::string Token(auth::Role role,
-                    const std::string& provider_id = "") const {
+  // A token valid for 30 minutes; `provider_id` for ROLE_PROVIDER only;
+  // `subject` the caller's HSA-id ("" for "SE2321000016-test-<role>").
+  std::string Token(auth::v1::Role role, const std::string& provider_id = "",
+                    const std::string& subject = "") const {
     absl::StatusOr<std::string> token = issuer_.Issue(
         role,
-        absl::StrCat("SE2321000016-test-", std::string(auth::RoleName(role))),
+        subject.empty() ? absl::StrCat("SE2321000016-test-", RoleName(role))
+                        : subject,
         "0999", provider_id, absl::Minutes(30));
     return token.ok() ? *token : "";
   }

@@ -17,6 +17,7 @@ namespace lov::auth {
 namespace {
 
 using ::lov::testing::IsError;
+using Role = v1::Role;
 
 class FixedClock : public Clock {
  public:
@@ -58,12 +59,13 @@ TEST_F(DevIssuerFilesTest, TheKeyIsMadeOnceWithMode0600AndLoadedAfterwards) {
   auto verifier = TokenVerifier::FromJwksFile(
       jwks_path, DevIssuer::TrustOptions(), &clock_);
   ASSERT_TRUE(verifier.ok()) << verifier.status();
-  absl::StatusOr<std::string> token = made->Issue(
-      Role::kOperator, "SE2321000016-0007", "0180", "", absl::Minutes(5));
+  absl::StatusOr<std::string> token =
+      made->Issue(auth::v1::ROLE_OPERATOR, "SE2321000016-0007", "0180", "",
+                  absl::Minutes(5));
   ASSERT_TRUE(token.ok()) << token.status();
   absl::StatusOr<Principal> principal = (*verifier)->Verify(*token);
   ASSERT_TRUE(principal.ok()) << principal.status();
-  EXPECT_EQ(principal->role, Role::kOperator);
+  EXPECT_EQ(principal->role, auth::v1::ROLE_OPERATOR);
   EXPECT_EQ(principal->subject, "SE2321000016-0007");
 }
 
@@ -99,20 +101,20 @@ TEST(DevIssuerTest, ItIssuesOnlyTokensTheVerifierWouldAccept) {
   FixedClock clock;
   absl::StatusOr<DevIssuer> issuer = DevIssuer::Generate(&clock);
   ASSERT_TRUE(issuer.ok());
+  EXPECT_TRUE(IsError(issuer
+                          ->Issue(auth::v1::ROLE_PROVIDER, "SE2321000016-0001",
+                                  "", "", absl::Hours(1))
+                          .status(),
+                      absl::StatusCode::kInvalidArgument, {"provider id"}));
   EXPECT_TRUE(IsError(
       issuer
-          ->Issue(Role::kProvider, "SE2321000016-0001", "", "", absl::Hours(1))
-          .status(),
-      absl::StatusCode::kInvalidArgument, {"provider id"}));
-  EXPECT_TRUE(IsError(
-      issuer
-          ->Issue(Role::kFinance, ::lov::testing::TestPersonnummer(1), "", "",
-                  absl::Hours(1))
+          ->Issue(auth::v1::ROLE_FINANCE, ::lov::testing::TestPersonnummer(1),
+                  "", "", absl::Hours(1))
           .status(),
       absl::StatusCode::kInvalidArgument, {"personal identity number"}));
   EXPECT_TRUE(IsError(issuer
-                          ->Issue(Role::kFinance, "SE2321000016-0001", "", "",
-                                  absl::ZeroDuration())
+                          ->Issue(auth::v1::ROLE_FINANCE, "SE2321000016-0001",
+                                  "", "", absl::ZeroDuration())
                           .status(),
                       absl::StatusCode::kInvalidArgument, {"lifetime"}));
 }
@@ -124,25 +126,29 @@ TEST(PrincipalTest, RoleNamesRoundTrip) {
     ASSERT_TRUE(parsed.ok()) << RoleName(role);
     EXPECT_EQ(*parsed, role);
   }
-  EXPECT_EQ(RoleName(Role::kRegistryOfficer), "registry_officer");
+  EXPECT_EQ(RoleName(auth::v1::ROLE_REGISTRY_OFFICER), "registry_officer");
   EXPECT_TRUE(IsError(ParseRole("admin").status(),
                       absl::StatusCode::kInvalidArgument,
                       {"unknown role", "case_officer"}));
+  // The enum's zero value is no role: no token may carry it.
+  EXPECT_FALSE(ParseRole("unspecified").ok());
+  EXPECT_FALSE(ParseRole("").ok());
 }
 
 TEST(PrincipalTest, TheLogFormHasNoNameAndNoPersonnummer) {
   Principal provider{.subject = "SE2321000016-1234",
                      .display_name = "Bo Utförare",
-                     .role = Role::kProvider,
+                     .role = auth::v1::ROLE_PROVIDER,
                      .organisation = "5566001234",
                      .provider_id = "prv-7"};
   EXPECT_EQ(DescribeForLog(provider),
             "provider SE2321000016-1234 org=5566001234 provider=prv-7");
   const std::string pnr = ::lov::testing::TestPersonnummer(2);
-  Principal careless{.subject = pnr, .role = Role::kService};
+  Principal careless{.subject = pnr, .role = auth::v1::ROLE_SERVICE};
   EXPECT_EQ(DescribeForLog(careless), "service [redacted]");
   // Without the century (1212121212: Luhn and date by hand).
-  Principal ten_digits{.subject = "anna-121212-1212", .role = Role::kService};
+  Principal ten_digits{.subject = "anna-121212-1212",
+                       .role = auth::v1::ROLE_SERVICE};
   EXPECT_EQ(DescribeForLog(ten_digits), "service [redacted]");
 }
 

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -138,6 +140,61 @@ TEST(HttpServerTlsTest, AnUnreadableCertificateIsAnErrorNamingTheFiles) {
   EXPECT_EQ(s.message(),
             "cannot serve HTTPS with certificate /nonexistent/server.crt and "
             "key /nonexistent/server.key (check --tls-cert / --tls-key)");
+}
+
+// A self-signed certificate for 127.0.0.1 (its own CA) in `dir`/NAME.crt
+// and NAME.key.
+void SelfSigned(const std::string& dir, const std::string& name) {
+  const std::string cmd = absl::StrCat(
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+      "-subj /CN=",
+      name, " -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout ", dir, "/",
+      name, ".key -out ", dir, "/", name, ".crt 2>/dev/null");
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+}
+
+// Whether an HTTPS GET that trusts only `ca_file` gets an answer.
+bool Trusted(int port, const std::string& ca_file) {
+  return Fetch({.host_port = absl::StrCat("127.0.0.1:", port),
+                .path = "/",
+                .ca_file = ca_file})
+      .ok();
+}
+
+TEST(HttpServerTlsTest, ARenewedCertificateIsServedWithoutARestart) {
+  char tmpl[] = "/tmp/lov-https-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  SelfSigned(dir, "old");
+  SelfSigned(dir, "new");
+  ASSERT_EQ(
+      std::system(absl::StrCat("cp ", dir, "/old.crt ", dir, "/tls.crt && cp ",
+                               dir, "/old.key ", dir, "/tls.key")
+                      .c_str()),
+      0);
+  Server server(Echo);
+  ASSERT_TRUE(server
+                  .Start({.listen_address = "127.0.0.1",
+                          .tls_cert_file = dir + "/tls.crt",
+                          .tls_key_file = dir + "/tls.key",
+                          .tls_refresh = absl::ZeroDuration()})
+                  .ok());
+  EXPECT_TRUE(Trusted(server.port(), dir + "/old.crt"));
+  EXPECT_FALSE(Trusted(server.port(), dir + "/new.crt"));
+
+  // A key that does not belong to the certificate: the old pair stays.
+  ASSERT_EQ(std::system(
+                absl::StrCat("cp ", dir, "/new.crt ", dir, "/tls.crt").c_str()),
+            0);
+  EXPECT_TRUE(Trusted(server.port(), dir + "/old.crt"));
+
+  ASSERT_EQ(std::system(
+                absl::StrCat("cp ", dir, "/new.key ", dir, "/tls.key").c_str()),
+            0);
+  EXPECT_TRUE(Trusted(server.port(), dir + "/new.crt"));
+  EXPECT_FALSE(Trusted(server.port(), dir + "/old.crt"));
+  server.Stop();
+  std::system(absl::StrCat("rm -rf ", dir).c_str());
 }
 
 TEST(HttpServerAddressTest, GetOfANon200IsAnError) {

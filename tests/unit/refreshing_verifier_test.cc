@@ -76,8 +76,8 @@ class RefreshingVerifierTest : public ::testing::Test {
   }
 
   static std::string TokenOf(const DevIssuer& issuer) {
-    return *issuer.Issue(Role::kFinance, "SE2321000016-F001", "kommunen", "",
-                         absl::Hours(1));
+    return *issuer.Issue(auth::v1::ROLE_FINANCE, "SE2321000016-F001",
+                         "kommunen", "", absl::Hours(1));
   }
 
   FixedClock clock_;

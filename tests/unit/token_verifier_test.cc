@@ -109,12 +109,12 @@ class TokenVerifierTest : public ::testing::Test {
 
 TEST_F(TokenVerifierTest, ATokenFromTheDevIssuerGivesItsPrincipal) {
   absl::StatusOr<std::string> token = issuer_->Issue(
-      Role::kProvider, kHsaId, "5566001234", "prv-7", absl::Hours(8));
+      auth::v1::ROLE_PROVIDER, kHsaId, "5566001234", "prv-7", absl::Hours(8));
   ASSERT_TRUE(token.ok()) << token.status();
   absl::StatusOr<Principal> principal = verifier_->Verify(*token);
   ASSERT_TRUE(principal.ok()) << principal.status();
   EXPECT_EQ(principal->subject, kHsaId);
-  EXPECT_EQ(principal->role, Role::kProvider);
+  EXPECT_EQ(principal->role, auth::v1::ROLE_PROVIDER);
   EXPECT_EQ(principal->organisation, "5566001234");
   EXPECT_EQ(principal->provider_id, "prv-7");
   EXPECT_TRUE(verifier_->Verify(absl::StrCat("Bearer ", *token)).ok());
@@ -129,7 +129,7 @@ TEST_F(TokenVerifierTest, TheHsaIdClaimIsTheSubjectWhenPresent) {
   ASSERT_TRUE(principal.ok()) << principal.status();
   EXPECT_EQ(principal->subject, kHsaId);
   EXPECT_EQ(principal->display_name, "Anna Handläggare");
-  EXPECT_EQ(principal->role, Role::kCaseOfficer);
+  EXPECT_EQ(principal->role, auth::v1::ROLE_CASE_OFFICER);
   EXPECT_EQ(principal->organisation, "0180");
   EXPECT_EQ(principal->provider_id, "");
 }
@@ -147,7 +147,7 @@ TEST_F(TokenVerifierTest, ClaimNamesAreConfigurable) {
   claims["org"] = "1280";
   absl::StatusOr<Principal> principal = (*verifier)->Verify(Signed(claims));
   ASSERT_TRUE(principal.ok()) << principal.status();
-  EXPECT_EQ(principal->role, Role::kAuditor);
+  EXPECT_EQ(principal->role, auth::v1::ROLE_AUDITOR);
   EXPECT_EQ(principal->organisation, "1280");
 }
 
@@ -355,7 +355,7 @@ TEST_F(TokenVerifierTest, AnRs256TokenVerifiesWithItsRsaKey) {
   absl::StatusOr<Principal> principal = (*verifier)->Verify(
       *jose::SignCompact(rsa.get(), "RS256", "idp-rsa-1", claims.dump()));
   ASSERT_TRUE(principal.ok()) << principal.status();
-  EXPECT_EQ(principal->role, Role::kFinance);
+  EXPECT_EQ(principal->role, auth::v1::ROLE_FINANCE);
   EXPECT_EQ(principal->subject, kHsaId);
 }
 
@@ -380,7 +380,7 @@ TEST_F(TokenVerifierTest, AnEs256TokenFromAnotherImplementationVerifies) {
   absl::StatusOr<Principal> principal = (*verifier)->Verify(kToken);
   ASSERT_TRUE(principal.ok()) << principal.status();
   EXPECT_EQ(principal->subject, "SE2321000016-0042");
-  EXPECT_EQ(principal->role, Role::kFinance);
+  EXPECT_EQ(principal->role, auth::v1::ROLE_FINANCE);
 }
 
 TEST(TokenVerifierKeySetTest, UnusableKeySetsAreRefusedAtStart) {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "cli.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
+#include "pages.h"
 
 namespace lov::cli {
 namespace {
@@ -257,9 +258,12 @@ absl::Status Eligible(Context& ctx, Args& args) {
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Choice(ctx);
   v1::ListEligibleProvidersResponse resp;
-  auto c = ctx.Call();
-  if (absl::Status s =
-          FromGrpc(stub->ListEligibleProviders(c.get(), r, &resp), "eligible");
+  if (absl::Status s = AllPages(
+          ctx, r,
+          [&](grpc::ClientContext* c, const auto& q, auto* page) {
+            return stub->ListEligibleProviders(c, q, page);
+          },
+          "eligible", &resp);
       !s.ok())
     return s;
   Print(ctx, resp, [&](std::ostream& out) {
@@ -444,9 +448,12 @@ absl::Status ListAssignments(Context& ctx, Args& args) {
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Choice(ctx);
   v1::ListAssignmentsResponse resp;
-  auto c = ctx.Call();
-  if (absl::Status s =
-          FromGrpc(stub->ListAssignments(c.get(), r, &resp), "assignments");
+  if (absl::Status s = AllPages(
+          ctx, r,
+          [&](grpc::ClientContext* c, const auto& q, auto* page) {
+            return stub->ListAssignments(c, q, page);
+          },
+          "assignments", &resp);
       !s.ok())
     return s;
   Print(ctx, resp,
@@ -462,9 +469,12 @@ absl::Status ListCases(Context& ctx, Args& args) {
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Choice(ctx);
   v1::ListRechoiceCasesResponse resp;
-  auto c = ctx.Call();
-  if (absl::Status s =
-          FromGrpc(stub->ListRechoiceCases(c.get(), r, &resp), "cases");
+  if (absl::Status s = AllPages(
+          ctx, r,
+          [&](grpc::ClientContext* c, const auto& q, auto* page) {
+            return stub->ListRechoiceCases(c, q, page);
+          },
+          "cases", &resp);
       !s.ok())
     return s;
   Print(ctx, resp, [&](std::ostream& out) {

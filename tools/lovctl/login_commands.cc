@@ -67,7 +67,7 @@ absl::Status Login(Context& ctx, Args& args) {
     if (absl::Status s = issuer->WritePublicJwks(jwks_path); !s.ok()) return s;
     if (role_name.empty()) return absl::OkStatus();
   }
-  absl::StatusOr<auth::Role> role = auth::ParseRole(role_name);
+  absl::StatusOr<auth::v1::Role> role = ParseRole(role_name);
   if (!role.ok()) return role.status();
   absl::StatusOr<std::string> token =
       issuer->Issue(*role, subject, org, provider, lifetime);

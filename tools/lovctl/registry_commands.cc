@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "cli.h"
 #include "lov/registry/v1/registry.grpc.pb.h"
+#include "pages.h"
 
 namespace lov::cli {
 namespace {
@@ -32,9 +33,16 @@ std::string CapText(bool capped, int max_clients, int max_hours,
   return parts.empty() ? none : absl::StrJoin(parts, ", ");
 }
 
+// A sole trader's organisation number is the owner's personnummer: the
+// registry keeps none (docs/security.md, "Sole traders").
+std::string OrganisationNumberText(const v1::Provider& p) {
+  return p.organisation_number().empty() ? "sole trader (number withheld)"
+                                         : p.organisation_number();
+}
+
 void ProviderTable(std::ostream& out, const v1::Provider& p) {
-  out << p.name() << " (" << p.provider_id() << ", " << p.organisation_number()
-      << ", " << KindName(p.kind()) << ")\n";
+  out << p.name() << " (" << p.provider_id() << ", "
+      << OrganisationNumberText(p) << ", " << KindName(p.kind()) << ")\n";
   if (!p.profile().languages().empty()) {
     out << "languages: " << absl::StrJoin(p.profile().languages(), ", ")
         << "\n";
@@ -248,9 +256,12 @@ absl::Status ListProviders(Context& ctx, Args& args) {
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Registry(ctx);
   v1::ListProvidersResponse resp;
-  auto c = ctx.Call();
-  if (absl::Status s =
-          FromGrpc(stub->ListProviders(c.get(), req, &resp), "list");
+  if (absl::Status s = AllPages(
+          ctx, req,
+          [&](grpc::ClientContext* c, const auto& q, auto* page) {
+            return stub->ListProviders(c, q, page);
+          },
+          "list", &resp);
       !s.ok()) {
     return s;
   }

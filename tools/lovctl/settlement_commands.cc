@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "lov/platform/money.h"
 #include "lov/settlement/v1/settlement.grpc.pb.h"
+#include "pages.h"
 
 namespace lov::cli {
 namespace {
@@ -89,9 +90,12 @@ absl::Status ListRates(Context& ctx, Args& args) {
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Settlement(ctx);
   v1::ListRateTablesResponse resp;
-  auto c = ctx.Call();
-  if (absl::Status s =
-          FromGrpc(stub->ListRateTables(c.get(), {}, &resp), "rates list");
+  if (absl::Status s = AllPages(
+          ctx, v1::ListRateTablesRequest(),
+          [&](grpc::ClientContext* c, const auto& q, auto* page) {
+            return stub->ListRateTables(c, q, page);
+          },
+          "rates list", &resp);
       !s.ok())
     return s;
   Print(ctx, resp, [&](std::ostream& out) {

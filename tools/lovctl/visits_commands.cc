@@ -14,6 +14,7 @@
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
+#include "pages.h"
 #include "retry.h"
 #include "visit_uploader.h"
 
@@ -320,9 +321,12 @@ absl::Status Rejected(Context& ctx, Args& args) {
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Visits(ctx);
   v1::ListRejectedResponse resp;
-  auto c = ctx.Call();
-  if (absl::Status s =
-          FromGrpc(stub->ListRejected(c.get(), r, &resp), "rejected");
+  if (absl::Status s = AllPages(
+          ctx, r,
+          [&](grpc::ClientContext* c, const auto& q, auto* page) {
+            return stub->ListRejected(c, q, page);
+          },
+          "rejected", &resp);
       !s.ok())
     return s;
   Print(ctx, resp, [&](std::ostream& out) {
@@ -384,9 +388,12 @@ absl::Status Exceptions(Context& ctx, Args& args) {
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Visits(ctx);
   v1::ListExceptionsResponse resp;
-  auto c = ctx.Call();
-  if (absl::Status s =
-          FromGrpc(stub->ListExceptions(c.get(), r, &resp), "exceptions");
+  if (absl::Status s = AllPages(
+          ctx, r,
+          [&](grpc::ClientContext* c, const auto& q, auto* page) {
+            return stub->ListExceptions(c, q, page);
+          },
+          "exceptions", &resp);
       !s.ok())
     return s;
   Print(ctx, resp, [&](std::ostream& out) {
@@ -444,9 +451,12 @@ absl::Status Deviations(Context& ctx, Args& args) {
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Visits(ctx);
   v1::ListDeviationsResponse resp;
-  auto c = ctx.Call();
-  if (absl::Status s =
-          FromGrpc(stub->ListDeviations(c.get(), r, &resp), "deviations");
+  if (absl::Status s = AllPages(
+          ctx, r,
+          [&](grpc::ClientContext* c, const auto& q, auto* page) {
+            return stub->ListDeviations(c, q, page);
+          },
+          "deviations", &resp);
       !s.ok())
     return s;
   Print(ctx, resp,

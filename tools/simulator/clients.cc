@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lov/platform/stockholm_time.h"
+#include "pages.h"
 #include "simulator.h"
 
 namespace lov::sim {
@@ -61,8 +62,8 @@ void Simulation::EnrolClient(int i, cho::Client* client) {
       Personnummer(1925 + i % 30, 1 + i % 12, 1 + i % 28, i / 360 * 7 + 11));
   request.set_zone_id(c.zone);
   Must(Retry([&] {
-         return choice_->RegisterClient(sign_in_.As(Role::kCaseOfficer).get(),
-                                        request, client);
+         return choice_->RegisterClient(
+             sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(), request, client);
        }),
        "register client");
   c.client_id = client->client_id();
@@ -103,8 +104,8 @@ void Simulation::RegisterDecision(int i, cho::Client* client) {
     care->set_minutes_per_month(c.care_minutes);
   }
   Must(Retry([&] {
-         return choice_->RegisterDecision(sign_in_.As(Role::kCaseOfficer).get(),
-                                          d, client);
+         return choice_->RegisterDecision(
+             sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(), d, client);
        }),
        "decision");
 }
@@ -118,8 +119,10 @@ void Simulation::ChooseFromList(int i, const std::string& from) {
   l.set_as_of(from);
   cho::ListEligibleProvidersResponse list;
   Must(Retry([&] {
-         return choice_->ListEligibleProviders(
-             sign_in_.As(Role::kCaseOfficer).get(), l, &list);
+         return AllPages(l, &list, [&](const auto& q, auto* page) {
+           return choice_->ListEligibleProviders(
+               sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(), q, page);
+         });
        }),
        "eligible list");
   // Clients weigh the facts in the list; the list's order is neutral.
@@ -137,7 +140,8 @@ void Simulation::ChooseFromList(int i, const std::string& from) {
   ch.set_list_seed(list.seed());
   cho::ChooseResponse resp;
   grpc::Status st = Retry([&] {
-    return choice_->Choose(sign_in_.As(Role::kCaseOfficer).get(), ch, &resp);
+    return choice_->Choose(sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(), ch,
+                           &resp);
   });
   if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION)
     c.chose = false;  // full meanwhile
@@ -153,7 +157,7 @@ void Simulation::AllocateNonChoice(int i, const std::string& from) {
   cho::AllocateNonChoiceResponse resp;
   Must(Retry([&] {
          return choice_->AllocateNonChoice(
-             sign_in_.As(Role::kCaseOfficer).get(), a, &resp);
+             sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(), a, &resp);
        }),
        "non-choice allocation");
 }
@@ -163,8 +167,8 @@ void Simulation::ReadProviderInForce(int i, cho::Client* client) {
   cho::GetClientRequest g;
   g.set_client_id(c.client_id);
   Must(Retry([&] {
-         return choice_->GetClient(sign_in_.As(Role::kCaseOfficer).get(), g,
-                                   client);
+         return choice_->GetClient(
+             sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(), g, client);
        }),
        "get client");
   const std::string first = FormatDate(first_day_);
@@ -215,8 +219,8 @@ void Simulation::GiveNotice(const std::string& leaver, absl::CivilDay given) {
   n.set_reason("too few clients in the zone to staff it");
   reg::Provider out;
   grpc::Status st = Retry([&] {
-    return registry_->GiveNotice(sign_in_.As(Role::kProvider, leaver).get(), n,
-                                 &out);
+    return registry_->GiveNotice(
+        sign_in_.As(auth::v1::ROLE_PROVIDER, leaver).get(), n, &out);
   });
   // Refused as a second notice when an earlier run gave it: fine.
   if (st.error_code() != grpc::StatusCode::FAILED_PRECONDITION)
@@ -235,10 +239,12 @@ cho::ListRechoiceCasesResponse Simulation::AwaitRechoiceCases(
       [&] {
         cho::ListRechoiceCasesRequest q;
         q.set_provider_id(leaver);
-        cases.Clear();
-        return choice_
-                   ->ListRechoiceCases(sign_in_.As(Role::kCaseOfficer).get(), q,
-                                       &cases)
+        return AllPages(q, &cases,
+                        [&](const auto& request, auto* page) {
+                          return choice_->ListRechoiceCases(
+                              sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(),
+                              request, page);
+                        })
                    .ok() &&
                cases.cases_size() >= affected;
       },
@@ -279,8 +285,10 @@ bool Simulation::Rechoose(int i, const std::string& leaver) {
   l.set_client_id(client_id);
   cho::ListEligibleProvidersResponse list;
   if (!Retry([&] {
-         return choice_->ListEligibleProviders(
-             sign_in_.As(Role::kCaseOfficer).get(), l, &list);
+         return AllPages(l, &list, [&](const auto& q, auto* page) {
+           return choice_->ListEligibleProviders(
+               sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(), q, page);
+         });
        }).ok())
     return false;
   std::mt19937_64 rng = StreamOf(settings_.seed, "rechoose-pick", i);
@@ -293,8 +301,8 @@ bool Simulation::Rechoose(int i, const std::string& leaver) {
   ch.set_list_seed(list.seed());
   cho::ChooseResponse resp;
   return Retry([&] {
-           return choice_->Choose(sign_in_.As(Role::kCaseOfficer).get(), ch,
-                                  &resp);
+           return choice_->Choose(
+               sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(), ch, &resp);
          })
       .ok();
 }
@@ -309,7 +317,7 @@ cho::RunDueAllocationsResponse Simulation::AllocateAfter(
   cho::RunDueAllocationsResponse allocated;
   Must(Retry([&] {
          return choice_->RunDueAllocations(
-             sign_in_.As(Role::kCaseOfficer).get(), due, &allocated);
+             sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(), due, &allocated);
        }),
        "run due allocations");
   return allocated;

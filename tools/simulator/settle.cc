@@ -73,8 +73,8 @@ void Simulation::AddRateTable() {
   AddCategoryRates(*table, "home-help-personal-care", 51600, 0);
   set::RateTable out;
   grpc::Status st = Retry([&] {
-    return settlement_->AddRateTable(sign_in_.As(Role::kFinance).get(), request,
-                                     &out);
+    return settlement_->AddRateTable(sign_in_.As(auth::v1::ROLE_FINANCE).get(),
+                                     request, &out);
   });
   // Added by an earlier run against the same services: fine.
   if (st.error_code() != grpc::StatusCode::ALREADY_EXISTS)
@@ -87,8 +87,8 @@ void Simulation::SetListingRule() {
   rule.mutable_rule()->set_kind(set::LISTING_RULE_KIND_PRO_RATA_DAYS);
   set::ListingRule out;
   Must(Retry([&] {
-         return settlement_->SetListingRule(sign_in_.As(Role::kFinance).get(),
-                                            rule, &out);
+         return settlement_->SetListingRule(
+             sign_in_.As(auth::v1::ROLE_FINANCE).get(), rule, &out);
        }),
        "listing rule");
 }
@@ -108,8 +108,8 @@ void Simulation::ApproveStatements() {
         [&] {
           preview.Clear();
           return settlement_
-                     ->PreviewStatement(sign_in_.As(Role::kFinance).get(), q,
-                                        &preview)
+                     ->PreviewStatement(
+                         sign_in_.As(auth::v1::ROLE_FINANCE).get(), q, &preview)
                      .ok() &&
                  preview.performed_seconds() >= performed_seconds_[id];
         },
@@ -130,7 +130,7 @@ void Simulation::ApproveStatements() {
     set::Statement approved;
     Must(Retry([&] {
            return settlement_->ApproveStatement(
-               sign_in_.As(Role::kFinance).get(), a, &approved);
+               sign_in_.As(auth::v1::ROLE_FINANCE).get(), a, &approved);
          }),
          "approve");
     statements_[id] = approved;
@@ -155,7 +155,8 @@ int Simulation::CorrectSomeVisits() {
     vis::CorrectVisitResponse resp;
     if (Retry([&] {
           return visits_->CorrectVisit(
-              sign_in_.As(Role::kProvider, r.provider_id()).get(), c, &resp);
+              sign_in_.As(auth::v1::ROLE_PROVIDER, r.provider_id()).get(), c,
+              &resp);
         }).ok())
       ++corrected;
   }
@@ -216,7 +217,9 @@ void Simulation::PrintZoneHealth() {
   cho::GetZoneHealthRequest q;
   q.set_as_of(FormatDate(last_day_ + 61));
   cho::GetZoneHealthResponse health;
-  if (!choice_->GetZoneHealth(sign_in_.As(Role::kOperator).get(), q, &health)
+  if (!choice_
+           ->GetZoneHealth(sign_in_.As(auth::v1::ROLE_OPERATOR).get(), q,
+                           &health)
            .ok())
     return;
   std::map<std::string, std::string> names;

@@ -38,7 +38,7 @@ void Simulation::RegisterProviders() {
     reg::Provider out;
     grpc::Status st = Retry([&] {
       return registry_->RegisterProvider(
-          sign_in_.As(Role::kRegistryOfficer).get(), r, &out);
+          sign_in_.As(auth::v1::ROLE_REGISTRY_OFFICER).get(), r, &out);
     });
     // Registered by an earlier run against the same services: fine.
     if (st.error_code() != grpc::StatusCode::ALREADY_EXISTS)
@@ -53,7 +53,7 @@ reg::Municipality Simulation::ConfigureMunicipality() {
   reg::Municipality town;
   Must(Retry([&] {
          return registry_->ConfigureMunicipality(
-             sign_in_.As(Role::kRegistryOfficer).get(), setup, &town);
+             sign_in_.As(auth::v1::ROLE_REGISTRY_OFFICER).get(), setup, &town);
        }),
        "setup");
   return town;
@@ -79,7 +79,7 @@ void Simulation::ApproveProvider(const ProviderSpec& p,
   reg::Provider out;
   Must(Retry([&] {
          return registry_->SubmitApplication(
-             sign_in_.As(Role::kRegistryOfficer).get(), apply, &out);
+             sign_in_.As(auth::v1::ROLE_REGISTRY_OFFICER).get(), apply, &out);
        }),
        "apply");
   std::string application_id;
@@ -98,7 +98,7 @@ void Simulation::ApproveProvider(const ProviderSpec& p,
   decide.set_reason("meets the request for applications");
   Must(Retry([&] {
          return registry_->DecideApplication(
-             sign_in_.As(Role::kRegistryOfficer).get(), decide, &out);
+             sign_in_.As(auth::v1::ROLE_REGISTRY_OFFICER).get(), decide, &out);
        }),
        "approve");
 }
@@ -117,7 +117,7 @@ void Simulation::SetCaps(const ProviderSpec& p, const std::string& from) {
     reg::Provider out;
     Must(Retry([&] {
            return registry_->SetCapacity(
-               sign_in_.As(Role::kRegistryOfficer).get(), cap, &out);
+               sign_in_.As(auth::v1::ROLE_REGISTRY_OFFICER).get(), cap, &out);
          }),
          "cap");
   }
@@ -137,7 +137,7 @@ void Simulation::SetUpChoice() {
   cho::ChoicePolicy out;
   Must(Retry([&] {
          return choice_->ConfigurePolicy(
-             sign_in_.As(Role::kRegistryOfficer).get(), r, &out);
+             sign_in_.As(auth::v1::ROLE_REGISTRY_OFFICER).get(), r, &out);
        }),
        "policy");
   // The choice service learns of providers from registry events.
@@ -147,8 +147,9 @@ void Simulation::SetUpChoice() {
         q.set_as_of(FormatDate(first_day_));
         cho::GetZoneHealthResponse resp;
         if (!choice_
-                 ->GetZoneHealth(sign_in_.As(Role::kRegistryOfficer).get(), q,
-                                 &resp)
+                 ->GetZoneHealth(
+                     sign_in_.As(auth::v1::ROLE_REGISTRY_OFFICER).get(), q,
+                     &resp)
                  .ok())
           return false;
         int selectable = 0;

@@ -51,8 +51,8 @@ std::string SignIn::Token(Role role, const std::string& provider_id) {
   Minted& minted = minted_[{role, provider_id}];
   const absl::Time now = clock_.Now();
   if (minted.expires - now > kRenewBefore) return minted.token;
-  const bool provider = role == Role::kProvider;
-  const std::string role_name(auth::RoleName(role));
+  const bool provider = role == auth::v1::ROLE_PROVIDER;
+  const std::string role_name(RoleName(role));
   const std::string subject =
       provider ? absl::StrCat(provider_id, "-time-reporting")
                : absl::StrCat("SE2321000016-sim-", role_name);

@@ -98,7 +98,7 @@ bool WaitFor(const std::function<bool()>& ready, int seconds);
 // ------------------------------------------------------ signing in
 // (sign_in.cc)
 
-using auth::Role;
+using Role = auth::v1::Role;
 
 // Tokens of the development issuer, one per role (per provider for a
 // provider), minted when first needed and again shortly before they expire.

@@ -37,8 +37,8 @@ void Simulation::AwaitAssignmentsInVisits() {
         q.set_client_id(last->client_id);
         vis::GetClientContextResponse resp;
         return visits_
-                   ->GetClientContext(sign_in_.As(Role::kCaseOfficer).get(), q,
-                                      &resp)
+                   ->GetClientContext(
+                       sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(), q, &resp)
                    .ok() &&
                resp.assignments_size() > 0;
       },
@@ -80,7 +80,7 @@ void Simulation::UploadProviderVisits(
   auto counts = upload::UploadWithResend(
       [&] { return VisitsChannel(); },
       [&](grpc::ClientContext* call) {
-        sign_in_.Sign(call, Role::kProvider, provider_id);
+        sign_in_.Sign(call, auth::v1::ROLE_PROVIDER, provider_id);
       },
       reports, settings_.upload,
       [&](size_t i, const vis::ReportOutcome& outcome) {

@@ -54,8 +54,12 @@ bool ResendBook::Answered(int64_t sequence, const v1::ReportOutcome& outcome) {
 }
 
 std::vector<std::pair<size_t, v1::ReportOutcome>> ResendBook::EndRound(
-    const std::string& error) {
-  stalled_rounds_ = decided_in_round_ == 0 ? stalled_rounds_ + 1 : 0;
+    const std::string& error, bool held_back) {
+  if (decided_in_round_ > 0) {
+    stalled_rounds_ = 0;
+  } else if (!held_back) {
+    ++stalled_rounds_;
+  }
   if (!error.empty()) round_error_ = error;
   std::vector<std::pair<size_t, v1::ReportOutcome>> given_up;
   for (size_t i : round_) {

@@ -9,6 +9,9 @@
 // leaves it for the next round. A report is given up after `max_attempts`
 // sends without a decision, and every report still open is given up after
 // `max_attempts` rounds in a row that decided nothing (the service is gone).
+// A round that the service ended by a limit (RESOURCE_EXHAUSTED with a
+// RetryInfo: the provider's quota, the stream's cap) counts as a send only
+// for the reports it answered, and never as a round without news.
 #ifndef LOV_TOOLS_VISIT_UPLOAD_RESEND_BOOK_H_
 #define LOV_TOOLS_VISIT_UPLOAD_RESEND_BOOK_H_
 
@@ -45,9 +48,11 @@ class ResendBook {
   // stream). Returns true if it decided the report, which was open.
   bool Answered(int64_t sequence, const v1::ReportOutcome& outcome);
   // Ends the round (the stream finished, or broke with `error`). Returns
-  // the reports given up now, each with the last error it got.
+  // the reports given up now, each with the last error it got. A round
+  // `held_back` by the service's limits (its quota, the stream's cap) is
+  // no sign of a fault: it does not count as a round that decided nothing.
   std::vector<std::pair<size_t, v1::ReportOutcome>> EndRound(
-      const std::string& error);
+      const std::string& error, bool held_back = false);
   // The report the round's `sequence` stands for (the answer's report),
   // or -1 if none.
   int64_t ReportAt(int64_t sequence) const;

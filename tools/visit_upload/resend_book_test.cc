@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "ack_log.h"
+#include "lov/platform/retry_info.h"
 #include "retry.h"
 #include "visit_uploader.h"
 
@@ -161,6 +162,31 @@ TEST(ResendBookTest, ARoundThatDecidesSomethingEndsTheStall) {
   EXPECT_EQ(book.stalled_rounds(), 0);
 }
 
+TEST(ResendBookTest, ARoundHeldBackByALimitIsNoStallAndNoAttempt) {
+  ResendBook book(3, 2);
+  for (int round = 0; round < 5; ++round) {
+    // The quota is spent: the service reads nothing and asks to wait.
+    book.StartRound();
+    book.Written(0);
+    EXPECT_TRUE(book.EndRound("", /*held_back=*/true).empty());
+    EXPECT_EQ(book.stalled_rounds(), 0);
+  }
+  // The stream's cap: the first report answered, the rest held back.
+  EXPECT_EQ(book.StartRound(), (std::vector<size_t>{0, 1, 2}));
+  book.Written(1);
+  EXPECT_TRUE(book.Answered(0, Accepted()));
+  EXPECT_TRUE(book.EndRound("", /*held_back=*/true).empty());
+  EXPECT_EQ(book.StartRound(), (std::vector<size_t>{1, 2}));
+  book.Written(2);
+  EXPECT_TRUE(book.Answered(0, Accepted()));
+  EXPECT_TRUE(book.Answered(1, Accepted()));
+  book.EndRound("");
+  EXPECT_TRUE(book.Done());
+  EXPECT_EQ(book.counts().accepted, 3);
+  EXPECT_EQ(book.counts().resent, 0);
+  EXPECT_EQ(book.counts().given_up, 0);
+}
+
 TEST(UploaderTest, BackoffDoublesFromTheFirstUpToTheMaximum) {
   UploadOptions options;
   EXPECT_EQ(Backoff(options, 0), absl::Milliseconds(250));
@@ -210,6 +236,31 @@ TEST(RetryWriteTest, SendsAgainUntilAnAnswerThatIsNotUnavailable) {
   s = RetryWrite([&] { return grpc::Status(answers[calls++], ""); }, fast);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(calls, 1u);
+}
+
+TEST(RetryWriteTest, AQuotaRefusalIsSentAgainAfterTheDelayItAsksFor) {
+  UploadOptions slow;
+  slow.first_backoff = absl::Hours(1);  // would hang the test if used
+  const grpc::Status over_quota(
+      grpc::StatusCode::RESOURCE_EXHAUSTED, "upload quota",
+      StatusDetailsOf(
+          QuotaExceeded("upload quota", "provider:p1", absl::Milliseconds(1))));
+  int calls = 0;
+  grpc::Status s = RetryWrite(
+      [&] { return ++calls < 3 ? over_quota : grpc::Status::OK; }, slow);
+  EXPECT_TRUE(s.ok());
+  EXPECT_EQ(calls, 3);
+  // Without RetryInfo (a busy worker pool) it is not the uploader's to
+  // retry: the answer stands.
+  calls = 0;
+  s = RetryWrite(
+      [&] {
+        ++calls;
+        return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "busy");
+      },
+      slow);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(calls, 1);
 }
 
 TEST(RetryWriteTest, GivesUpAfterMaxAttempts) {

@@ -2,6 +2,8 @@
 // (not stored) or DEADLINE_EXCEEDED (outcome unknown: it may be stored) is
 // sent again, the same request with the same request id, so the service
 // answers a stored one with its first outcome instead of storing it twice.
+// A write refused by a quota (RESOURCE_EXHAUSTED with a google.rpc.RetryInfo)
+// is sent again after the delay the service asked for.
 #ifndef LOV_TOOLS_VISIT_UPLOAD_RETRY_H_
 #define LOV_TOOLS_VISIT_UPLOAD_RETRY_H_
 

@@ -2,18 +2,28 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "lov/platform/retry_info.h"
 
 namespace lov::upload {
 namespace {
 
+// How a round's stream ended.
+struct RoundEnd {
+  grpc::Status status;
+  // Set when the service held the rest back (its quota or the stream's
+  // cap): how long it asks to wait before sending them on a new stream.
+  std::optional<absl::Duration> retry_after;
+};
+
 // One stream: sends the round's reports while the answers are read, and
 // hands each decision on. Returns how the stream ended.
-grpc::Status StreamRound(const Connect& connect, const PrepareCall& prepare,
-                         const std::vector<v1::VisitReport>& reports,
-                         ResendBook& book, const OnFinal& on_final) {
+RoundEnd StreamRound(const Connect& connect, const PrepareCall& prepare,
+                     const std::vector<v1::VisitReport>& reports,
+                     ResendBook& book, const OnFinal& on_final) {
   const std::vector<size_t>& round = book.StartRound();
   auto stub = v1::VisitsService::NewStub(connect());
   grpc::ClientContext context;
@@ -42,8 +52,14 @@ grpc::Status StreamRound(const Connect& connect, const PrepareCall& prepare,
     if (book.Answered(sequence, outcome)) on_final(report, outcome);
   }
   writer.join();
-  book.Written(written);
-  return stream->Finish();
+  RoundEnd end{.status = stream->Finish()};
+  if (end.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+    end.retry_after = RetryDelayOf(end.status);
+  }
+  // Held back: the service read only the reports it answered; the others
+  // were not sent as far as it is concerned, and count no attempt.
+  book.Written(end.retry_after ? static_cast<size_t>(answers) : written.load());
+  return end;
 }
 
 // A given-up report names its visit even if no answer did.
@@ -92,25 +108,31 @@ absl::StatusOr<UploadCounts> UploadWithResend(
     const OnFinal& on_final) {
   ResendBook book(reports.size(), options.max_attempts);
   while (!book.Done()) {
-    const grpc::Status ended =
-        StreamRound(connect, prepare, reports, book, on_final);
+    const RoundEnd end = StreamRound(connect, prepare, reports, book, on_final);
+    const grpc::Status& ended = end.status;
     if (!ended.ok() && !Reopens(ended)) {
       return absl::Status(static_cast<absl::StatusCode>(ended.error_code()),
                           ended.error_message());
     }
+    const bool held_back = end.retry_after.has_value();
     const std::string error =
-        ended.ok() ? ""
-                   : absl::StrCat("stream broken: ", ended.error_message());
-    for (auto& [i, last] : book.EndRound(error)) {
+        ended.ok() || held_back
+            ? ""
+            : absl::StrCat("stream broken: ", ended.error_message());
+    for (auto& [i, last] : book.EndRound(error, held_back)) {
       NameVisit(reports[i], last);
       on_final(i, last);
     }
     if (book.Done()) break;
-    const absl::Duration wait = Backoff(options, book.stalled_rounds());
+    // Held back by a limit: exactly as long as the service asks.
+    const absl::Duration wait =
+        held_back ? *end.retry_after : Backoff(options, book.stalled_rounds());
     if (options.progress != nullptr) {
       *options.progress << "upload: sending " << book.open()
                         << " report(s) again in " << wait << " ("
-                        << book.round_error() << ")\n"
+                        << (held_back ? ended.error_message()
+                                      : book.round_error())
+                        << ")\n"
                         << std::flush;
     }
     absl::SleepFor(wait);

@@ -1,7 +1,10 @@
 #include "lov/platform/actor.h"
 
+#include <vector>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 
 namespace lov {
@@ -46,6 +49,29 @@ std::string RoleName(auth::v1::Role role) {
   std::string name(absl::StripPrefix(auth::v1::Role_Name(role), "ROLE_"));
   absl::AsciiStrToLower(&name);
   return name;
+}
+
+absl::Span<const auth::v1::Role> AllRoles() {
+  static const std::vector<auth::v1::Role>* roles = [] {
+    auto* all = new std::vector<auth::v1::Role>();
+    const auto* e = auth::v1::Role_descriptor();
+    for (int i = 0; i < e->value_count(); ++i) {
+      const auto role = static_cast<auth::v1::Role>(e->value(i)->number());
+      if (role != auth::v1::ROLE_UNSPECIFIED) all->push_back(role);
+    }
+    return all;
+  }();
+  return *roles;
+}
+
+absl::StatusOr<auth::v1::Role> ParseRole(absl::string_view name) {
+  for (auth::v1::Role role : AllRoles()) {
+    if (RoleName(role) == name) return role;
+  }
+  std::vector<std::string> names;
+  for (auth::v1::Role role : AllRoles()) names.push_back(RoleName(role));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown role (known: ", absl::StrJoin(names, ", "), ")"));
 }
 
 std::string ActorText(const auth::v1::Actor& actor) {

@@ -7,6 +7,9 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "lov/auth/v1/actor.pb.h"
 
 namespace lov {
@@ -36,8 +39,16 @@ class ScopedActor {
 // credentials, and work a service does on its own).
 std::string AccountableName(const std::string& stated);
 
-// The role's name in tokens, messages and headers ("case_officer").
+// The roles are one enum, the policy's (lov.auth.v1.Role in
+// proto/lov/auth/v1/policy.proto); their names in tokens (the role claim),
+// policies, messages and headers are mapped here only: the enum value's
+// name without "ROLE_", in lower case ("case_officer").
 std::string RoleName(auth::v1::Role role);
+// The role called `name`; InvalidArgument listing the known names otherwise
+// (ROLE_UNSPECIFIED has no name).
+absl::StatusOr<auth::v1::Role> ParseRole(absl::string_view name);
+// Every role but ROLE_UNSPECIFIED, in the enum's order.
+absl::Span<const auth::v1::Role> AllRoles();
 
 // The actor for logs and messages: "SE2321000016-1234 (case_officer)".
 std::string ActorText(const auth::v1::Actor& actor);

@@ -8,6 +8,7 @@
 #include "lov/platform/access_policy.h"
 #include "lov/platform/identity_numbers.h"
 #include "lov/platform/ids.h"
+#include "lov/platform/input_limits.h"
 #include "lov/platform/log.h"
 #include "lov/platform/metrics.h"
 #include "lov/platform/proto_util.h"
@@ -41,7 +42,8 @@ void CountRefusal(const google::protobuf::MethodDescriptor& method,
   metrics::Registry::Default()
       .GetCounter("lov_calls_refused_total",
                   "Calls refused before their work: no valid credential "
-                  "(UNAUTHENTICATED) or outside the caller's role or scope "
+                  "(UNAUTHENTICATED), a field over its input limit "
+                  "(INVALID_ARGUMENT) or outside the caller's role or scope "
                   "(PERMISSION_DENIED)",
                   {{"method", MethodName(method)},
                    {"code", absl::StatusCodeToString(status.code())}})
@@ -85,12 +87,20 @@ absl::Status AdmitCall(const grpc::ServerContextBase& context,
           "this service has no identity provider configured"));
     }
     *actor = DevelopmentActor();
+    if (absl::Status s = CheckInputLimits(request, absl::Now()); !s.ok()) {
+      return refuse(s);
+    }
     return absl::OkStatus();
   }
   absl::StatusOr<auth::v1::Actor> caller =
       settings.authenticator->Authenticate(context);
   if (!caller.ok()) return refuse(caller.status());
   *actor = *caller;
+  // Who is calling first (an unknown caller learns nothing about the
+  // request's shape), then its size, then whether the caller may.
+  if (absl::Status s = CheckInputLimits(request, absl::Now()); !s.ok()) {
+    return refuse(s);
+  }
   if (absl::Status s = Authorize(*policy, method.name(), actor->role(),
                                  actor->provider_id(), request);
       !s.ok()) {
@@ -107,6 +117,10 @@ absl::Status AdmitNext(const google::protobuf::MethodDescriptor& method,
   if (policy == nullptr) {
     return absl::PermissionDeniedError(
         absl::StrCat(MethodName(method), " has no access policy"));
+  }
+  if (absl::Status s = CheckInputLimits(request, absl::Now()); !s.ok()) {
+    CountRefusal(method, s);
+    return s;
   }
   if (settings.authenticator == nullptr && settings.development_open) {
     return absl::OkStatus();
@@ -167,11 +181,16 @@ absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
   record.set_method(MethodName(method));
   record.set_kind(policy->audit());
   // Ids come from the request as the caller sent them: a personnummer
-  // typed where an id belongs never reaches the record.
+  // typed where an id belongs never reaches the record, nor does an id over
+  // the input limit (a refused call's record stays small).
   auto ids = [](const std::vector<std::string>& values) {
     std::set<std::string> out;
     for (const auto& v : values) {
-      out.insert(ContainsPersonnummer(v) ? "(personnummer redacted)" : v);
+      if (v.size() > kDefaultMaxStringChars) {
+        out.insert(absl::StrCat("(over-long id: ", v.size(), " bytes)"));
+      } else {
+        out.insert(ContainsPersonnummer(v) ? "(personnummer redacted)" : v);
+      }
     }
     return out;
   };
@@ -179,7 +198,10 @@ absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
   for (const auto& id : ids(provider_ids)) record.add_provider_ids(id);
   record.set_outcome(outcome.ok() ? "OK"
                                   : absl::StatusCodeToString(outcome.code()));
-  record.set_request_id(ContainsPersonnummer(request_id) ? "" : request_id);
+  record.set_request_id(request_id.size() > kDefaultMaxStringChars ||
+                                ContainsPersonnummer(request_id)
+                            ? ""
+                            : request_id);
   if (absl::Status s = settings.audit->Record(record); !s.ok()) {
     log::Error("audit record not written; the answer is withheld",
                {{"method", record.method()}, {"error", s}});

@@ -1,6 +1,5 @@
 #include "lov/platform/credential_authenticator.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -25,11 +24,7 @@ auth::v1::Actor CredentialAuthenticator::ActorOf(
     const auth::Principal& principal) {
   auth::v1::Actor actor;
   actor.set_subject(principal.subject);
-  std::string role = "ROLE_" + std::string(auth::RoleName(principal.role));
-  absl::AsciiStrToUpper(&role);
-  auth::v1::Role parsed = auth::v1::ROLE_UNSPECIFIED;
-  auth::v1::Role_Parse(role, &parsed);
-  actor.set_role(parsed);
+  actor.set_role(principal.role);
   actor.set_organisation(principal.organisation);
   actor.set_provider_id(principal.provider_id);
   return actor;

@@ -1,7 +1,11 @@
 #include "lov/platform/http_server.h"
 
 #include <httplib.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <condition_variable>
 #include <deque>
@@ -12,6 +16,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "lov/platform/log.h"
+#include "lov/platform/tls_files.h"
 
 namespace lov::http {
 namespace {
@@ -113,6 +120,114 @@ void ExclusivePort(int fd) {
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 }
 
+// The certificate chain and key an HTTPS server presents. OpenSSL asks for
+// them on every handshake (its certificate callback); when `refresh` has
+// passed since the last look and a file changed (cert-manager renews the
+// mounted Secret in place), they are read again. A pair that does not load,
+// or whose key belongs to another certificate, keeps the one in use.
+class CertificateFiles {
+ public:
+  CertificateFiles(std::string cert_file, std::string key_file,
+                   absl::Duration refresh)
+      : cert_file_(std::move(cert_file)),
+        key_file_(std::move(key_file)),
+        refresh_(refresh) {}
+
+  absl::Status Load() {
+    std::lock_guard<std::mutex> lock(mu_);
+    mtimes_ = Mtimes();
+    absl::StatusOr<std::shared_ptr<const Pair>> pair = Read();
+    if (!pair.ok()) return pair.status();
+    pair_ = *std::move(pair);
+    next_look_ = absl::Now() + refresh_;
+    return absl::OkStatus();
+  }
+
+  static int Present(SSL* ssl, void* self) {
+    std::shared_ptr<const Pair> pair =
+        static_cast<CertificateFiles*>(self)->Current();
+    return SSL_use_cert_and_key(ssl, pair->leaf.get(), pair->key.get(),
+                                pair->chain.get(), 1);
+  }
+
+ private:
+  struct Pair {
+    std::unique_ptr<X509, decltype(&X509_free)> leaf{nullptr, X509_free};
+    std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> chain{
+        nullptr, [](STACK_OF(X509) * c) { sk_X509_pop_free(c, X509_free); }};
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key{nullptr,
+                                                            EVP_PKEY_free};
+  };
+
+  std::shared_ptr<const Pair> Current() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (absl::Now() >= next_look_) {
+      next_look_ = absl::Now() + refresh_;
+      if (std::pair<int64_t, int64_t> now = Mtimes(); now != mtimes_) {
+        mtimes_ = now;
+        absl::StatusOr<std::shared_ptr<const Pair>> pair = Read();
+        if (pair.ok()) {
+          pair_ = *std::move(pair);
+          log::Info("HTTPS certificate read again", {{"file", cert_file_}});
+        } else {
+          log::Warn("HTTPS certificate not renewed: keeping the one in use",
+                    {{"error", pair.status().ToString()}});
+        }
+      }
+    }
+    return pair_;
+  }
+
+  std::pair<int64_t, int64_t> Mtimes() const {
+    auto mtime = [](const std::string& path) -> int64_t {
+      struct stat st {};
+      if (::stat(path.c_str(), &st) != 0) return -1;
+      return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+             st.st_mtim.tv_nsec;
+    };
+    return {mtime(cert_file_), mtime(key_file_)};
+  }
+
+  absl::StatusOr<std::shared_ptr<const Pair>> Read() const {
+    const TlsFile cert{cert_file_, "--tls-cert (LOV_TLS_CERT)"};
+    absl::StatusOr<std::string> cert_pem = ReadCertificates(cert);
+    if (!cert_pem.ok()) return cert_pem.status();
+    absl::StatusOr<std::string> key_pem = ReadPrivateKeyOf(
+        {key_file_, "--tls-key (LOV_TLS_KEY)"}, cert, *cert_pem);
+    if (!key_pem.ok()) return key_pem.status();
+    auto pair = std::make_shared<Pair>();
+    std::unique_ptr<BIO, decltype(&BIO_free)> in(
+        BIO_new_mem_buf(cert_pem->data(), static_cast<int>(cert_pem->size())),
+        BIO_free);
+    pair->leaf.reset(PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr));
+    pair->chain.reset(sk_X509_new_null());
+    while (X509* next =
+               PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr)) {
+      sk_X509_push(pair->chain.get(), next);
+    }
+    ERR_clear_error();  // the end of the file
+    std::unique_ptr<BIO, decltype(&BIO_free)> key_in(
+        BIO_new_mem_buf(key_pem->data(), static_cast<int>(key_pem->size())),
+        BIO_free);
+    pair->key.reset(
+        PEM_read_bio_PrivateKey(key_in.get(), nullptr, nullptr, nullptr));
+    if (!pair->leaf || !pair->key) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot read the certificate ", cert_file_,
+                       " or the key ", key_file_));
+    }
+    return std::shared_ptr<const Pair>(std::move(pair));
+  }
+
+  const std::string cert_file_;
+  const std::string key_file_;
+  const absl::Duration refresh_;
+  std::mutex mu_;
+  std::shared_ptr<const Pair> pair_;
+  std::pair<int64_t, int64_t> mtimes_;
+  absl::Time next_look_;
+};
+
 std::unique_ptr<httplib::Server> MakeServer(const ServerOptions& o) {
   if (o.tls_cert_file.empty() || o.tls_key_file.empty()) {
     return std::make_unique<httplib::Server>();
@@ -157,6 +272,7 @@ std::string Request::Header(const std::string& name) const {
 }
 
 struct Server::Impl {
+  std::unique_ptr<CertificateFiles> certificate;
   std::unique_ptr<httplib::Server> server;
   std::thread thread;
 };
@@ -173,6 +289,13 @@ absl::Status Server::Start(const ServerOptions& o) {
     return absl::InvalidArgumentError(absl::StrCat(
         "cannot serve HTTPS with certificate ", o.tls_cert_file, " and key ",
         o.tls_key_file, " (check --tls-cert / --tls-key)"));
+  }
+  if (auto* https = dynamic_cast<httplib::SSLServer*>(&server)) {
+    impl_->certificate = std::make_unique<CertificateFiles>(
+        o.tls_cert_file, o.tls_key_file, o.tls_refresh);
+    if (absl::Status s = impl_->certificate->Load(); !s.ok()) return s;
+    SSL_CTX_set_cert_cb(https->ssl_context(), &CertificateFiles::Present,
+                        impl_->certificate.get());
   }
   Configure(o, server);
   auto answer = [this](const httplib::Request& in, httplib::Response& out) {

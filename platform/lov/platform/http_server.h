@@ -66,9 +66,12 @@ struct ServerOptions {
   absl::Duration keep_alive_timeout = absl::Seconds(2);
   size_t max_body_bytes = 16 * 1024;  // larger bodies: 413
   bool accept_post = false;           // else only GET and HEAD
-  // Both set: HTTPS with this PEM certificate chain and its key.
+  // Both set: HTTPS with this PEM certificate chain and its key, read
+  // again on the first handshake after `tls_refresh` when either file
+  // changed (a renewed certificate is served without a restart).
   std::string tls_cert_file;
   std::string tls_key_file;
+  absl::Duration tls_refresh = absl::Minutes(5);
 };
 
 // One listening socket answered by `handler` on a pool of workers.

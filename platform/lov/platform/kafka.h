@@ -24,6 +24,11 @@ class Message;
 }  // namespace RdKafka
 
 namespace lov {
+namespace kafka_internal {
+class ConnectErrors;
+class DeliveryReporter;
+class StoredOffsetRebalance;
+}  // namespace kafka_internal
 
 // One event as it travels on Kafka: CloudEvents 1.0 binary mode, i.e. the
 // attributes are Kafka headers (ce_id, ce_type, ...), the body is the
@@ -129,9 +134,9 @@ class EventProducer {
 
   // The callbacks librdkafka calls, declared before the producer so that
   // they outlive it: it still calls them while it is being destroyed.
-  std::unique_ptr<class DeliveryReporter> reporter_;
+  std::unique_ptr<kafka_internal::DeliveryReporter> reporter_;
   // Why start-up could not connect (refused credentials, TLS).
-  std::unique_ptr<class ConnectErrors> connect_errors_;
+  std::unique_ptr<kafka_internal::ConnectErrors> connect_errors_;
   std::unique_ptr<RdKafka::Producer> producer_;
   std::atomic<bool> stop_{false};
   std::thread poller_;
@@ -191,8 +196,11 @@ struct ConsumerSettings {
 class EventConsumer {
  public:
   // With `offsets`, each assigned partition starts at its stored offset
-  // (else at the group's committed one), and handled offsets are saved
-  // there after the handler's writes (at most every 100 ms, and when idle).
+  // (at the group's committed one only if none is stored: the first start),
+  // and handled offsets are saved there after the handler's writes (at most
+  // every 100 ms, and when idle). While the stored offsets cannot be read
+  // (Redis down), the consumer waits and reads again with back-off; no
+  // partition starts meanwhile.
   static absl::StatusOr<std::unique_ptr<EventConsumer>> Create(
       ConsumerSettings settings, EventProducer* dead_letter_producer,
       DedupeStore* dedupe, EventHandler handler,
@@ -208,7 +216,8 @@ class EventConsumer {
   int64_t dead_lettered() const { return dead_lettered_.load(); }
   // True while the consumer holds on to an event it could not handle for a
   // transient reason (its offset not stored, nothing dead-lettered), until
-  // that event is handled; retries() counts every such attempt.
+  // that event is handled, or waits for the offsets stored with the state to
+  // be readable; retries() counts every such attempt.
   bool retrying() const { return retrying_.load(); }
   int64_t retries() const { return retries_.load(); }
   // Sum over assigned partitions of (high watermark - position).
@@ -221,11 +230,11 @@ class EventConsumer {
   bool Process(RdKafka::Message& message);
   // Saves the handled offsets not saved yet (all of them if `now`).
   void SaveOffsets(bool now);
-  friend class StoredOffsetRebalance;
+  friend class kafka_internal::StoredOffsetRebalance;
 
   ConsumerSettings settings_;
   // Declared before the consumer: librdkafka calls it until it is gone.
-  std::unique_ptr<class StoredOffsetRebalance> rebalance_;
+  std::unique_ptr<kafka_internal::StoredOffsetRebalance> rebalance_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   EventProducer* dlq_ = nullptr;
   DedupeStore* dedupe_ = nullptr;

@@ -1,18 +1,40 @@
 #include "lov/platform/projection.h"
 
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 #include "lov/platform/log.h"
 #include "lov/platform/metrics.h"
 
 namespace lov {
+namespace {
+
+// At once, without the graceful shutdown: every answer from here on would
+// come from a state that is gone, and the offsets saved on the way out
+// would describe a state that no longer exists.
+void ExitIfStateLost(RedisClient* redis, const std::string& projection,
+                     const std::string& ready_key) {
+  absl::StatusOr<RedisReply> ready = redis->Command({"EXISTS", ready_key});
+  if (!ready.ok() || ready->integer != 0) return;
+  log::Error(
+      "the state is gone from Redis (its ready key is missing): stopping, so "
+      "that the restart rebuilds it from Kafka",
+      {{"projection", projection},
+       {"ready_key", ready_key},
+       {"exit_code", kStateLostExitCode}});
+  std::_Exit(kStateLostExitCode);
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
     const CommonSettings& common, ProjectionSettings settings,
     RedisClient* redis, EventProducer* producer, EventHandler apply) {
   std::unique_ptr<Projection> p(new Projection());
   p->offsets_ = std::make_unique<RedisOffsetStore>(
-      redis, common.KeyPrefix(absl::StrCat("lov:", common.service_name,
-                                           ":offsets:", settings.name)));
+      redis, ProjectionOffsetsKey(
+                 common.KeyPrefix(absl::StrCat("lov:", common.service_name)),
+                 settings.name));
   absl::StatusOr<RedisReply> ready =
       redis->Command({"EXISTS", settings.ready_key});
   if (!ready.ok()) return ready.status();
@@ -70,12 +92,19 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
     retries->Set(static_cast<double>(live->consumer->retries()));
   });
   p->consumer_->Start();
+  p->ready_check_ = std::make_unique<PeriodicRunner>(
+      [redis, name = settings.name, key = settings.ready_key] {
+        ExitIfStateLost(redis, name, key);
+      },
+      settings.ready_check_every);
+  p->ready_check_->Start();
   return p;
 }
 
 Projection::~Projection() { Stop(); }
 
 void Projection::Stop() {
+  if (ready_check_) ready_check_->Stop();
   if (live_) {
     std::lock_guard<std::mutex> lock(live_->mu);
     live_->consumer = nullptr;

@@ -7,11 +7,16 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "lov/platform/kafka.h"
+#include "lov/platform/periodic_runner.h"
 #include "lov/platform/redis.h"
 #include "lov/platform/service_host.h"
 
 namespace lov {
+
+// The exit code of a service that found its state gone while it ran.
+inline constexpr int kStateLostExitCode = 75;  // EX_TEMPFAIL: restart me
 
 struct ProjectionSettings {
   std::string name;  // e.g. "registry"; also the consumer group suffix
@@ -20,15 +25,27 @@ struct ProjectionSettings {
   // Present in Redis once the state has been built; wiping the service's
   // keys removes it, and the next start rebuilds from the topics.
   std::string ready_key;
+  // How often the running service checks that the ready key is still
+  // there (Redis wiped, or restarted without its data, while it ran).
+  absl::Duration ready_check_every = absl::Seconds(2);
 };
 
 // Keeps a service's Redis state in step with its topics. On start, if the
 // ready key is missing, it replays the topics from the beginning (the state
 // rebuild), then sets the key; then it joins the consumer group
 // "<service>.<name>" and applies new events as they come, starting each
-// partition at the offset stored with the state ("<prefix>:offsets:<name>",
-// see OffsetStore): a state that lost its last writes reads them again. `apply`
+// partition at the offset stored with the state (ProjectionOffsetsKey, see
+// OffsetStore): a state that lost its last writes reads them again. `apply`
 // must be idempotent (it sees events again after a rebuild or a redelivery).
+//
+// While it runs it checks the ready key every few seconds. A key that is
+// gone means Redis lost the state (wiped, or restarted without its data):
+// the answers would be wrong and the consumer would carry on from offsets
+// that no longer describe the state, so the process logs an error naming
+// the projection and exits at once with kStateLostExitCode; the
+// orchestrator restarts it and the start rebuilds the state from Kafka (the
+// same path as after a kill -9). A Redis that does not answer is no lost
+// state: health reports it, and the check tries again.
 class Projection {
  public:
   static absl::StatusOr<std::unique_ptr<Projection>> Start(
@@ -51,6 +68,8 @@ class Projection {
   // How far the state has read each partition, kept with the state.
   std::unique_ptr<RedisOffsetStore> offsets_;
   std::unique_ptr<EventConsumer> consumer_;
+  // Checks the ready key while the service runs.
+  std::unique_ptr<PeriodicRunner> ready_check_;
   int64_t replayed_ = 0;
 };
 

@@ -181,6 +181,16 @@ class RedisDedupeStore : public DedupeStore {
   absl::Duration ttl_;
 };
 
+// The key of the offsets a service's projection `projection` (e.g.
+// "state") keeps with its state, for every reader of them (Projection, a
+// sweep that waits until the projection has applied an event):
+// "<service_prefix>:offsets:<projection>", `service_prefix` being the root of
+// the service's keys ("<ns>:lov:<service>", ServiceContext::KeyPrefix()).
+inline std::string ProjectionOffsetsKey(const std::string& service_prefix,
+                                        const std::string& projection) {
+  return service_prefix + ":offsets:" + projection;
+}
+
 // OffsetStore in one Redis hash beside the state: field
 // "<topic>/<partition>" = the next offset to handle.
 class RedisOffsetStore : public OffsetStore {

@@ -23,6 +23,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "lov/platform/log.h"
+#include "lov/platform/retry_info.h"
 #include "lov/platform/tls_files.h"
 
 namespace lov {
@@ -381,8 +382,9 @@ void BlockTerminationSignals() {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
+  // Error details (e.g. a quota's RetryInfo) go in the status details.
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+                      std::string(status.message()), StatusDetailsOf(status));
 }
 
 ServiceHost::ServiceHost(CommonSettings settings)

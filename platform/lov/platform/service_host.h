@@ -159,7 +159,8 @@ class ServiceHost {
   bool shutdown_requested_ = false;
 };
 
-// Maps an absl::Status to the gRPC status with the same code and message.
+// Maps an absl::Status to the gRPC status with the same code and message,
+// and its google.rpc payloads as details (lov/platform/retry_info.h).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace lov

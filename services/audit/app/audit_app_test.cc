@@ -300,10 +300,17 @@ TEST_F(AuditAppTest, AFullLastPageHasNoNextToken) {
 
 TEST_F(AuditAppTest, PageSizeDefaultsTo100AndIsAtMost500) {
   Clients(ClientQuery("cli-1"));
+  v1::ListClientAccessRequest most = ClientQuery("cli-1");
+  most.set_page_size(500);
+  Clients(most);
+  // One more than the page, to know whether another follows.
+  EXPECT_THAT(store_.limits(), ElementsAre(101, 501));
+  // Above the maximum: refused with the limit named, nothing read.
   v1::ListClientAccessRequest huge = ClientQuery("cli-1");
   huge.set_page_size(10000);
-  Clients(huge);
-  // One more than the page, to know whether another follows.
+  EXPECT_TRUE(IsError(app_.ListClientAccess(huge).status(),
+                      absl::StatusCode::kInvalidArgument,
+                      {"page_size: 10000 is above the maximum 500"}));
   EXPECT_THAT(store_.limits(), ElementsAre(101, 501));
 }
 

@@ -56,12 +56,10 @@ absl::Status CheckSubjectOfQuery(absl::string_view field,
 }
 
 absl::StatusOr<int> PageSizeOf(int32_t requested) {
-  if (requested < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: must not be negative (", requested, ")"));
-  }
-  if (requested == 0) return kDefaultPageSize;
-  return requested > kMaxPageSize ? kMaxPageSize : requested;
+  // The platform's rule; the audit log's tokens are its own (below).
+  absl::StatusOr<PageRequest> page = ReadPageRequest(requested, "", "");
+  if (!page.ok()) return page.status();
+  return page->size;
 }
 
 absl::StatusOr<Window> WindowOf(const google::protobuf::Timestamp* from,

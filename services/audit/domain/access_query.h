@@ -15,11 +15,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "lov/platform/paging.h"
 
 namespace lov::audit {
 
-inline constexpr int kDefaultPageSize = 100;
-inline constexpr int kMaxPageSize = 500;
+// The page sizes of every list call.
+using ::lov::kDefaultPageSize;
+using ::lov::kMaxPageSize;
 // Longer ids are no client id or HSA-id; refused before they reach a key.
 inline constexpr size_t kMaxIdLength = 128;
 
@@ -29,8 +31,8 @@ inline constexpr size_t kMaxIdLength = 128;
 absl::Status CheckSubjectOfQuery(absl::string_view field,
                                  absl::string_view value);
 
-// 0 gives kDefaultPageSize, more than kMaxPageSize gives kMaxPageSize;
-// negative is refused.
+// 0 gives kDefaultPageSize; negative or more than kMaxPageSize is
+// INVALID_ARGUMENT naming page_size (and the limit), as on every list call.
 absl::StatusOr<int> PageSizeOf(int32_t requested);
 
 // The records' times a query covers: [from, to).

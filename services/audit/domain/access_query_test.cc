@@ -48,7 +48,10 @@ TEST(PageSizeOfTest, DefaultCapAndNoNegative) {
   EXPECT_EQ(*PageSizeOf(0), 100);
   EXPECT_EQ(*PageSizeOf(1), 1);
   EXPECT_EQ(*PageSizeOf(500), 500);
-  EXPECT_EQ(*PageSizeOf(501), 500);
+  // A caller asking for more must not silently get less.
+  EXPECT_TRUE(IsError(PageSizeOf(501).status(),
+                      absl::StatusCode::kInvalidArgument,
+                      {"page_size: 501 is above the maximum 500"}));
   EXPECT_TRUE(IsError(PageSizeOf(-1).status(),
                       absl::StatusCode::kInvalidArgument, {"page_size"}));
 }

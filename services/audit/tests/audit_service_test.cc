@@ -23,10 +23,8 @@ using ::lov::testing::Eventually;
 using ::lov::testing::ServiceProcess;
 using ::lov::testing::Stack;
 
-// Calls without a credential are let in as the development actor (as the
-// integration tests' environment sets it; said here so these tests do not
-// depend on it). The platform's security tests check the guard itself.
-constexpr char kLetCallsIn[] = "--insecure-no-auth=true";
+// The service runs with sign-in on (ServiceProcess): the tests' calls are
+// signed in as an auditor, the one role the audit log's policy allows.
 constexpr char kCaseOfficer[] = "SE2321000016-1001";
 constexpr char kProviderStaff[] = "provider:prv-5565541645";
 
@@ -71,8 +69,7 @@ class AuditServiceTest : public ::testing::Test {
   void SetUp() override {
     ns_ = "t" + NewUuid().substr(0, 8);
     service_ = std::make_unique<ServiceProcess>(
-        "services/audit/audit",
-        std::vector<std::string>{"--namespace=" + ns_, kLetCallsIn});
+        "services/audit/audit", std::vector<std::string>{"--namespace=" + ns_});
     ASSERT_TRUE(service_->Start().ok()) << service_->Log();
     Connect();
     auto producer = EventProducer::Create(Stack().kafka("audit-test"));

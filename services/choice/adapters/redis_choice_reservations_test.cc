@@ -186,7 +186,8 @@ TEST_F(ReservationStoreTest, AnOrphanIsGivenBackOnceTheProjectionPassedIt) {
           .ok());
   FakeTopicEnd end;
   end.end_ = {{0, 5}};
-  RedisOffsetStore applied(redis_.get(), prefix_ + ":offsets:state");
+  RedisOffsetStore applied(redis_.get(),
+                           ProjectionOffsetsKey(prefix_, "state"));
   FixedClock clock(kNow + absl::Minutes(3));
   ReservationResolver resolver(&*store_, &end, &applied, "lov.choice.v1",
                                &clock, absl::ZeroDuration());

@@ -151,20 +151,52 @@ absl::Status RedisChoiceStore::ApplyRegistry(
       .status();
 }
 
+namespace {
+
+// A client from HMGET data personnummer.
+absl::StatusOr<std::optional<v1::Client>> ClientOf(const std::string& client_id,
+                                                   const RedisReply& r) {
+  if (r.elements.size() != 2 || r.elements[0].is_nil()) {
+    return std::optional<v1::Client>();
+  }
+  v1::Client c;
+  if (!c.ParseFromString(r.elements[0].str)) {
+    return absl::DataLossError(absl::StrCat("corrupt client ", client_id));
+  }
+  if (!r.elements[1].is_nil()) c.set_personnummer(r.elements[1].str);
+  return std::optional<v1::Client>(std::move(c));
+}
+
+}  // namespace
+
 absl::StatusOr<std::optional<v1::Client>> RedisChoiceStore::GetClient(
     const std::string& client_id) {
   absl::StatusOr<RedisReply> r = redis_->Command(
       {"HMGET", Key("client:" + client_id), "data", "personnummer"});
   if (!r.ok()) return r.status();
-  if (r->elements.size() != 2 || r->elements[0].is_nil()) {
-    return std::optional<v1::Client>();
+  return ClientOf(client_id, *r);
+}
+
+absl::StatusOr<std::vector<std::optional<v1::Client>>>
+RedisChoiceStore::GetClients(const std::vector<std::string>& client_ids) {
+  std::vector<std::optional<v1::Client>> out;
+  if (client_ids.empty()) return out;
+  std::vector<std::vector<std::string>> reads;
+  reads.reserve(client_ids.size());
+  for (const auto& id : client_ids) {
+    reads.push_back({"HMGET", Key("client:" + id), "data", "personnummer"});
   }
-  v1::Client c;
-  if (!c.ParseFromString(r->elements[0].str)) {
-    return absl::DataLossError(absl::StrCat("corrupt client ", client_id));
+  // One round trip for the page.
+  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(reads);
+  if (!r.ok()) return r.status();
+  out.reserve(client_ids.size());
+  for (size_t i = 0; i < client_ids.size(); ++i) {
+    absl::StatusOr<std::optional<v1::Client>> c =
+        ClientOf(client_ids[i], (*r)[i]);
+    if (!c.ok()) return c.status();
+    out.push_back(*std::move(c));
   }
-  if (!r->elements[1].is_nil()) c.set_personnummer(r->elements[1].str);
-  return std::optional<v1::Client>(std::move(c));
+  return out;
 }
 
 absl::StatusOr<std::optional<std::string>> RedisChoiceStore::FindClientByHmac(

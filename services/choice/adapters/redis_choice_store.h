@@ -55,6 +55,8 @@ class RedisChoiceStore : public ChoiceStore {
 
   absl::StatusOr<std::optional<v1::Client>> GetClient(
       const std::string& client_id) override;
+  absl::StatusOr<std::vector<std::optional<v1::Client>>> GetClients(
+      const std::vector<std::string>& client_ids) override;
   absl::StatusOr<std::optional<std::string>> FindClientByHmac(
       const std::string& personnummer_hmac) override;
   absl::Status ApplyDataKey(const v1::ChoiceKeyEvent& event) override;

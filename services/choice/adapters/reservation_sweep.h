@@ -26,7 +26,7 @@ inline absl::Status SweepReservations(ServiceContext& ctx,
       KafkaTopicEnd::Create(ctx.settings().kafka(), topic);
   if (!end.ok()) return end.status();
   auto* applied = ctx.Make<RedisOffsetStore>(
-      ctx.redis(), ctx.settings().KeyPrefix("lov:choice:offsets:state"));
+      ctx.redis(), ProjectionOffsetsKey(ctx.KeyPrefix(), "state"));
   auto* resolver = ctx.Make<ReservationResolver>(
       store, ctx.Keep(std::move(*end)), applied, topic, ctx.clock());
   auto* sweep = ctx.Make<PeriodicRunner>(ResolveExpiredReservations(resolver),

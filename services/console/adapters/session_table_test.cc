@@ -15,7 +15,7 @@ using ::lov::testing::UtcTime;
 auth::Principal Operator(const std::string& subject) {
   auth::Principal p;
   p.subject = subject;
-  p.role = auth::Role::kOperator;
+  p.role = auth::v1::ROLE_OPERATOR;
   return p;
 }
 

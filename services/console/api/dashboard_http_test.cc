@@ -9,7 +9,7 @@
 namespace lov::console {
 namespace {
 
-using auth::Role;
+using Role = auth::v1::Role;
 
 std::string HeaderOf(const http::Response& r, const std::string& name) {
   for (const auto& [n, v] : r.headers) {
@@ -69,8 +69,8 @@ TEST_F(DashboardHttpTest, WithoutASessionThePageIsTheSignInForm) {
 }
 
 TEST_F(DashboardHttpTest, SignInSetsAStrictHttpOnlyCookieAndOpensThePage) {
-  http::Response r =
-      handler_(Post("/login", {{"token", idp_.Token(Role::kOperator)}}));
+  http::Response r = handler_(
+      Post("/login", {{"token", idp_.Token(auth::v1::ROLE_OPERATOR)}}));
   EXPECT_EQ(r.status, 303);
   EXPECT_EQ(HeaderOf(r, "Location"), "/");
   const std::string cookie = HeaderOf(r, "Set-Cookie");
@@ -89,7 +89,7 @@ TEST_F(DashboardHttpTest, SignInSetsAStrictHttpOnlyCookieAndOpensThePage) {
 
 TEST_F(DashboardHttpTest, OverTlsTheCookieIsSecure) {
   http::Request login =
-      Post("/login", {{"token", idp_.Token(Role::kOperator)}});
+      Post("/login", {{"token", idp_.Token(auth::v1::ROLE_OPERATOR)}});
   login.tls = true;
   login.headers["origin"] = "https://127.0.0.1:8080";
   http::Response r = handler_(login);
@@ -99,8 +99,8 @@ TEST_F(DashboardHttpTest, OverTlsTheCookieIsSecure) {
 }
 
 TEST_F(DashboardHttpTest, AWrongRoleGets403NamingTheRule) {
-  http::Response r =
-      handler_(Post("/login", {{"token", idp_.Token(Role::kCaseOfficer)}}));
+  http::Response r = handler_(
+      Post("/login", {{"token", idp_.Token(auth::v1::ROLE_CASE_OFFICER)}}));
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(HeaderOf(r, "Set-Cookie"), "");
   EXPECT_NE(r.body.find("the dashboard is for the roles operator, "
@@ -119,14 +119,15 @@ TEST_F(DashboardHttpTest, ABadTokenGetsTheSignInPageWithTheReason) {
 
 TEST_F(DashboardHttpTest, ATokenInTheQueryStringCountsForNothing) {
   http::Request r = Post("/login", {});
-  r.query = "token=" + idp_.Token(Role::kOperator);
+  r.query = "token=" + idp_.Token(auth::v1::ROLE_OPERATOR);
   EXPECT_EQ(handler_(r).status, 401);
 }
 
 TEST_F(DashboardHttpTest, APostFromAnotherSiteIsRefused) {
   for (const char* origin : {"http://evil.example", "https://127.0.0.1:8080",
                              "http://127.0.0.10:8080", "null"}) {
-    http::Request r = Post("/login", {{"token", idp_.Token(Role::kOperator)}});
+    http::Request r =
+        Post("/login", {{"token", idp_.Token(auth::v1::ROLE_OPERATOR)}});
     r.headers["origin"] = origin;
     EXPECT_EQ(handler_(r).status, 403) << origin;
   }
@@ -134,13 +135,14 @@ TEST_F(DashboardHttpTest, APostFromAnotherSiteIsRefused) {
 }
 
 TEST_F(DashboardHttpTest, APostFromAnotherPortOfTheSameHostIsTheSameSite) {
-  http::Request r = Post("/login", {{"token", idp_.Token(Role::kOperator)}});
+  http::Request r =
+      Post("/login", {{"token", idp_.Token(auth::v1::ROLE_OPERATOR)}});
   r.headers["origin"] = "http://127.0.0.1:9999";
   EXPECT_EQ(handler_(r).status, 303);
 }
 
 TEST_F(DashboardHttpTest, SignOutEndsTheSession) {
-  const std::string session = SignedIn(Role::kRegistryOfficer);
+  const std::string session = SignedIn(auth::v1::ROLE_REGISTRY_OFFICER);
   EXPECT_EQ(handler_(Get("/", session)).status, 200);
   http::Request out = Post("/logout", {});
   out.headers["cookie"] = session;

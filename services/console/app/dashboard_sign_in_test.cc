@@ -7,7 +7,7 @@
 namespace lov::console {
 namespace {
 
-using auth::Role;
+using Role = auth::v1::Role;
 
 class DashboardSignInTest : public ::testing::Test {
  protected:
@@ -17,21 +17,21 @@ class DashboardSignInTest : public ::testing::Test {
 };
 
 TEST_F(DashboardSignInTest, AnOperatorTokenOpensASessionUntilItExpires) {
-  absl::StatusOr<std::string> id =
-      sign_in_.SignIn(idp_.Token(Role::kOperator, absl::Minutes(30)), "::1");
+  absl::StatusOr<std::string> id = sign_in_.SignIn(
+      idp_.Token(auth::v1::ROLE_OPERATOR, absl::Minutes(30)), "::1");
   ASSERT_TRUE(id.ok()) << id.status();
   absl::StatusOr<auth::Principal> who = sign_in_.Check(*id);
   ASSERT_TRUE(who.ok()) << who.status();
   EXPECT_EQ(who->subject, "SE2321000016-7001");
-  EXPECT_EQ(who->role, Role::kOperator);
+  EXPECT_EQ(who->role, auth::v1::ROLE_OPERATOR);
   idp_.clock_.now_ += absl::Minutes(30);
   EXPECT_EQ(sign_in_.Check(*id).status().code(),
             absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(DashboardSignInTest, AWorkingDayAtMostForALongToken) {
-  std::string id =
-      *sign_in_.SignIn(idp_.Token(Role::kOperator, absl::Hours(24)), "::1");
+  std::string id = *sign_in_.SignIn(
+      idp_.Token(auth::v1::ROLE_OPERATOR, absl::Hours(24)), "::1");
   idp_.clock_.now_ += absl::Hours(8) - absl::Seconds(1);
   EXPECT_TRUE(sign_in_.Check(id).ok());
   idp_.clock_.now_ += absl::Seconds(1);
@@ -40,7 +40,7 @@ TEST_F(DashboardSignInTest, AWorkingDayAtMostForALongToken) {
 
 TEST_F(DashboardSignInTest, AnotherRoleIsRefusedNamingTheRule) {
   absl::StatusOr<std::string> id =
-      sign_in_.SignIn(idp_.Token(Role::kFinance), "::1");
+      sign_in_.SignIn(idp_.Token(auth::v1::ROLE_FINANCE), "::1");
   EXPECT_EQ(id.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(id.status().message(),
             "the dashboard is for the roles operator, registry_officer; this "
@@ -51,7 +51,8 @@ TEST_F(DashboardSignInTest, AnotherRoleIsRefusedNamingTheRule) {
 TEST_F(DashboardSignInTest, ABadOrExpiredTokenIsUnauthenticatedWithAReason) {
   absl::StatusOr<std::string> bad = sign_in_.SignIn("not-a-token", "::1");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kUnauthenticated);
-  const std::string token = idp_.Token(Role::kOperator, absl::Minutes(5));
+  const std::string token =
+      idp_.Token(auth::v1::ROLE_OPERATOR, absl::Minutes(5));
   idp_.clock_.now_ += absl::Hours(1);
   absl::StatusOr<std::string> expired = sign_in_.SignIn(token, "::1");
   EXPECT_EQ(expired.status().code(), absl::StatusCode::kUnauthenticated);
@@ -62,7 +63,8 @@ TEST_F(DashboardSignInTest, ABadOrExpiredTokenIsUnauthenticatedWithAReason) {
 }
 
 TEST_F(DashboardSignInTest, SignOutEndsTheSession) {
-  std::string id = *sign_in_.SignIn(idp_.Token(Role::kRegistryOfficer), "::1");
+  std::string id =
+      *sign_in_.SignIn(idp_.Token(auth::v1::ROLE_REGISTRY_OFFICER), "::1");
   EXPECT_TRUE(sign_in_.Check(id).ok());
   sign_in_.SignOut(id);
   EXPECT_FALSE(sign_in_.Check(id).ok());

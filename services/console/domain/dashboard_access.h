@@ -18,7 +18,7 @@ namespace lov::console {
 // personal data, but also no audit trail, so the auditor (the audit log)
 // and the roles that work with clients or money (case_officer, provider,
 // finance) have their own APIs and are not let in.
-absl::Span<const auth::Role> DashboardRoles();
+absl::Span<const auth::v1::Role> DashboardRoles();
 
 // "the dashboard is for the roles operator, registry_officer"
 std::string DashboardRule();

@@ -5,7 +5,7 @@
 namespace lov::console {
 namespace {
 
-using auth::Role;
+using Role = auth::v1::Role;
 
 auth::Principal In(Role role) {
   auth::Principal p;
@@ -15,20 +15,20 @@ auth::Principal In(Role role) {
 }
 
 TEST(DashboardAccessTest, OperatorAndRegistryOfficerMayOpenIt) {
-  EXPECT_TRUE(MayOpenDashboard(In(Role::kOperator)).ok());
-  EXPECT_TRUE(MayOpenDashboard(In(Role::kRegistryOfficer)).ok());
+  EXPECT_TRUE(MayOpenDashboard(In(auth::v1::ROLE_OPERATOR)).ok());
+  EXPECT_TRUE(MayOpenDashboard(In(auth::v1::ROLE_REGISTRY_OFFICER)).ok());
 }
 
 TEST(DashboardAccessTest, EveryOtherRoleIsRefusedNamingTheRule) {
-  for (Role role : {Role::kCaseOfficer, Role::kProvider, Role::kFinance,
-                    Role::kAuditor, Role::kService}) {
+  for (Role role : {auth::v1::ROLE_CASE_OFFICER, auth::v1::ROLE_PROVIDER,
+                    auth::v1::ROLE_FINANCE, auth::v1::ROLE_AUDITOR,
+                    auth::v1::ROLE_SERVICE}) {
     absl::Status s = MayOpenDashboard(In(role));
-    EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied)
-        << auth::RoleName(role);
+    EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << RoleName(role);
     EXPECT_EQ(s.message(),
               std::string("the dashboard is for the roles operator, "
                           "registry_officer; this sign-in is in the role ") +
-                  std::string(auth::RoleName(role)));
+                  std::string(RoleName(role)));
   }
 }
 

@@ -173,6 +173,11 @@ void DashboardModel::AddPerformed(const vv1::Visit& v, int sign) {
       sign * absl::ToInt64Minutes(end - start);
 }
 
+void DashboardModel::CountVisit(const vv1::Visit& v, int sign) {
+  if (v.provider_id().empty() || v.period().empty()) return;
+  visits_by_period_[{v.provider_id(), v.period()}] += sign;
+}
+
 void DashboardModel::CountIngested(absl::Time at) {
   ++ingested_per_minute_[absl::ToUnixSeconds(at) / 60];
   // A day of minutes is plenty for the rate chart.
@@ -192,16 +197,20 @@ void DashboardModel::Apply(const vv1::VisitEvent& e) {
         ++exceptions_by_code_[x.code()];
       }
       AddPerformed(e.visit_accepted().visit(), +1);
+      CountVisit(e.visit_accepted().visit(), +1);
       CountIngested(FromProtoTime(e.occurred_at()));
       break;
     case vv1::VisitEvent::kVisitCorrected:
       ++corrected_;
       AddPerformed(e.visit_corrected().previous(), -1);
       AddPerformed(e.visit_corrected().visit(), +1);
+      CountVisit(e.visit_corrected().previous(), -1);
+      CountVisit(e.visit_corrected().visit(), +1);
       break;
     case vv1::VisitEvent::kVisitVoided:
       ++voided_;
       AddPerformed(e.visit_voided().previous(), -1);
+      CountVisit(e.visit_voided().previous(), -1);
       break;
     case vv1::VisitEvent::kVisitRejected:
       ++rejected_;
@@ -484,11 +493,25 @@ json DashboardModel::Snapshot(absl::Time now) const {
   for (const auto& [key, s] : statements_) {
     if (s.status == "approved") approved_by_month[key.second] += s.total_ore;
   }
+  // Every statement approved or previewed, and every one due from visits
+  // but not yet approved: "open" while its month runs, then "awaiting
+  // approval" (its amount is known only to the settlement's preview).
+  std::map<std::pair<std::string, std::string>, json> rows;
   for (const auto& [key, s] : statements_) {
-    json row = {
-        {"provider_id", key.first}, {"provider", ProviderName(key.first)},
-        {"period", key.second},     {"status", s.status},
-        {"total_ore", s.total_ore}, {"previous_year_ore", nullptr}};
+    rows[key] = {{"status", s.status}, {"total_ore", s.total_ore}};
+  }
+  const std::string this_month = Month(absl::CivilMonth(StockholmDate(now)));
+  for (const auto& [key, visits] : visits_by_period_) {
+    if (visits <= 0 || rows.contains(key)) continue;
+    rows[key] = {
+        {"status", key.second < this_month ? "awaiting-approval" : "open"},
+        {"total_ore", nullptr}};
+  }
+  for (auto& [key, row] : rows) {
+    row["provider_id"] = key.first;
+    row["provider"] = ProviderName(key.first);
+    row["period"] = key.second;
+    row["previous_year_ore"] = nullptr;
     auto prev = statements_.find({key.first, SameMonthYearBefore(key.second)});
     if (prev != statements_.end() && prev->second.status == "approved") {
       row["previous_year_ore"] = prev->second.total_ore;

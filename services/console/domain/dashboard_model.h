@@ -62,6 +62,11 @@ class DashboardModel {
     bool closed = false;
     std::string outcome;
   };
+  // An approved statement, or one previewed by a settlement of old that
+  // published its previews (StatementPreviewed is no longer published: a
+  // preview is a read). Statements not yet approved are shown from their
+  // visits instead (Snapshot: "open" while the month runs, then "awaiting
+  // approval").
   struct StatementView {
     std::string status;  // "previewed", "approved"
     int64_t total_ore = 0;
@@ -70,6 +75,7 @@ class DashboardModel {
   std::string ProviderName(const std::string& id) const;
   std::string ZoneName(const std::string& id) const;
   void AddPerformed(const visits::v1::Visit& visit, int sign);
+  void CountVisit(const visits::v1::Visit& visit, int sign);
   void CountIngested(absl::Time at);
 
   // Registry.
@@ -95,6 +101,10 @@ class DashboardModel {
   std::map<int64_t, int64_t> ingested_per_minute_;  // unix minute -> reports
   // (provider, "YYYY-MM" Stockholm month of the start) -> performed minutes
   std::map<std::pair<std::string, std::string>, int64_t> performed_;
+
+  // (provider, period of the visit) -> visits accepted and not voided: the
+  // statements due.
+  std::map<std::pair<std::string, std::string>, int64_t> visits_by_period_;
 
   // Settlement: (provider, period) -> statement.
   std::map<std::pair<std::string, std::string>, StatementView> statements_;

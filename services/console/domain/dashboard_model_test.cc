@@ -268,5 +268,58 @@ TEST(ConsoleModelTest, StatementsComparedWithTheSameMonthAYearEarlier) {
   EXPECT_EQ(s["monthly_approved"][1]["previous_year_ore"], 4000000);
 }
 
+// Previews publish nothing: a statement not yet approved is shown from its
+// visits, "open" while its month runs and "awaiting approval" after it.
+TEST(ConsoleModelTest, StatementsNotYetApprovedAreShownFromTheirVisits) {
+  DashboardModel model;
+  model.Apply(Provider("p1", "Attendo", 1));
+  model.Apply(Provider("p2", "Tiohundra", 1));
+  auto visit = [](const std::string& provider, const std::string& period) {
+    vv1::VisitEvent e = Accepted(provider, 30);
+    e.mutable_visit_accepted()->mutable_visit()->set_period(period);
+    return e;
+  };
+  model.Apply(visit("p1", "2026-10"));
+  model.Apply(Approved("p1", "2026-10", 4851250));
+  model.Apply(visit("p2", "2026-10"));  // October is over (kNow: 18 Nov)
+  model.Apply(visit("p2", "2026-11"));  // November runs
+  model.Apply(visit("p1", "2026-09"));  // its only visit voided: none due
+  vv1::VisitEvent voided;
+  voided.mutable_visit_voided()->mutable_previous()->set_provider_id("p1");
+  voided.mutable_visit_voided()->mutable_previous()->set_period("2026-09");
+  model.Apply(voided);
+  nlohmann::json s = model.Snapshot(kNow)["settlement"];
+  ASSERT_EQ(s["statements"].size(), 3u) << s.dump();
+  EXPECT_EQ(s["statements"][0]["provider"], "Attendo");
+  EXPECT_EQ(s["statements"][0]["period"], "2026-10");
+  EXPECT_EQ(s["statements"][0]["status"], "approved");
+  EXPECT_EQ(s["statements"][0]["total_ore"], 4851250);
+  EXPECT_EQ(s["statements"][1]["provider"], "Tiohundra");
+  EXPECT_EQ(s["statements"][1]["period"], "2026-10");
+  EXPECT_EQ(s["statements"][1]["status"], "awaiting-approval");
+  EXPECT_TRUE(s["statements"][1]["total_ore"].is_null());
+  EXPECT_EQ(s["statements"][2]["period"], "2026-11");
+  EXPECT_EQ(s["statements"][2]["status"], "open");
+  // Only approved amounts count in the monthly totals.
+  ASSERT_EQ(s["monthly_approved"].size(), 1u);
+  EXPECT_EQ(s["monthly_approved"][0]["total_ore"], 4851250);
+}
+
+// A settlement of old published its previews: such an event still shows
+// the statement as previewed, with the previewed amount.
+TEST(ConsoleModelTest, AnOldPreviewEventStillShowsThePreviewedAmount) {
+  DashboardModel model;
+  model.Apply(Provider("p2", "Tiohundra", 1));
+  sv1::SettlementEvent preview;
+  preview.mutable_statement_previewed()->set_provider_id("p2");
+  preview.mutable_statement_previewed()->set_period("2026-10");
+  preview.mutable_statement_previewed()->set_total_ore(1234567);
+  model.Apply(preview);
+  nlohmann::json s = model.Snapshot(kNow)["settlement"];
+  ASSERT_EQ(s["statements"].size(), 1u);
+  EXPECT_EQ(s["statements"][0]["status"], "previewed");
+  EXPECT_EQ(s["statements"][0]["total_ore"], 1234567);
+}
+
 }  // namespace
 }  // namespace lov::console

@@ -97,7 +97,7 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   // Signed in as an operator through the sign-in form.
   auto chromium = [&](const std::string& mode, const std::string& out) {
     testing::SignInRelay relay(http_port,
-                               (*issuer)->Token(auth::Role::kOperator),
+                               (*issuer)->Token(auth::v1::ROLE_OPERATOR),
                                lov::testing::Stack().certs_dir + "/server.crt",
                                lov::testing::Stack().certs_dir + "/server.key");
     return relay.started().ok() &&

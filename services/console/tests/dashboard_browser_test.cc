@@ -39,7 +39,7 @@ namespace rv1 = ::lov::registry::v1;
 namespace cv1 = ::lov::choice::v1;
 namespace vv1 = ::lov::visits::v1;
 namespace sv1 = ::lov::settlement::v1;
-using auth::Role;
+using Role = auth::v1::Role;
 using ::lov::testing::Eventually;
 using ::lov::testing::FreePort;
 using ::lov::testing::ServiceProcess;
@@ -317,7 +317,7 @@ class ConsoleDashboardTest : public ::testing::Test {
   // The snapshot, signed in as an operator.
   json Dashboard() {
     if (dashboard_->cookie().empty()) {
-      dashboard_->SignIn(issuer_->Token(Role::kOperator)).IgnoreError();
+      dashboard_->SignIn(issuer_->Token(auth::v1::ROLE_OPERATOR)).IgnoreError();
     }
     absl::StatusOr<http::ClientResponse> r = dashboard_->Get("/api/dashboard");
     if (!r.ok() || r->status != 200) return json();
@@ -328,7 +328,7 @@ class ConsoleDashboardTest : public ::testing::Test {
   // `role` through the sign-in form (none: not signed in); returns its
   // stdout.
   std::string Chromium(const std::string& mode, const std::string& out,
-                       std::optional<Role> role = Role::kOperator) {
+                       std::optional<Role> role = auth::v1::ROLE_OPERATOR) {
     const std::string dashboard =
         absl::StrCat("https://127.0.0.1:", http_port_, "/");
     testing::SignInRelay relay(
@@ -498,7 +498,7 @@ TEST_F(ConsoleDashboardTest, TheDashboardIsBehindSignIn) {
   EXPECT_EQ(dashboard_->Get("/api/dashboard")->status, 401);
 
   absl::StatusOr<http::ClientResponse> finance =
-      dashboard_->SignIn(issuer_->Token(Role::kFinance));
+      dashboard_->SignIn(issuer_->Token(auth::v1::ROLE_FINANCE));
   ASSERT_TRUE(finance.ok()) << finance.status();
   EXPECT_EQ(finance->status, 403);
   EXPECT_NE(finance->body.find("the dashboard is for the roles operator, "
@@ -512,7 +512,7 @@ TEST_F(ConsoleDashboardTest, TheDashboardIsBehindSignIn) {
       << forged->body;
   EXPECT_TRUE(dashboard_->cookie().empty());
 
-  const std::string token = issuer_->Token(Role::kOperator);
+  const std::string token = issuer_->Token(auth::v1::ROLE_OPERATOR);
   absl::StatusOr<http::ClientResponse> signed_in = dashboard_->SignIn(token);
   EXPECT_EQ(signed_in->status, 303);
   EXPECT_NE(signed_in->headers["set-cookie"].find(
@@ -538,7 +538,7 @@ TEST_F(ConsoleDashboardTest, TheDashboardIsBehindSignIn) {
   // Nor does one signed in in a role the dashboard is not for.
   dom = Chromium("--dump-dom",
                  (artifacts / "dashboard-finance.dom.html").string(),
-                 Role::kFinance);
+                 auth::v1::ROLE_FINANCE);
   EXPECT_NE(dom.find("Not for this role"), std::string::npos) << dom;
   EXPECT_EQ(dom.find("panel-zones"), std::string::npos);
 }

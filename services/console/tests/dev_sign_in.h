@@ -21,10 +21,10 @@ class DevSignIn {
             issuer_.PublicJwks(), auth::DevIssuer::TrustOptions(), &clock_)) {}
 
   // A token for a person in `role`, valid from now for `lifetime`.
-  std::string Token(auth::Role role,
+  std::string Token(auth::v1::Role role,
                     absl::Duration lifetime = absl::Minutes(30)) const {
     return *issuer_.Issue(role, "SE2321000016-7001", "0188",
-                          role == auth::Role::kProvider ? "prv-1" : "",
+                          role == auth::v1::ROLE_PROVIDER ? "prv-1" : "",
                           lifetime);
   }
   std::shared_ptr<const auth::BearerVerifier> verifier() const {

@@ -1,11 +1,13 @@
 // RegistryApp's queries on memory (fakes in registry_app_test_support.h).
 // Expected values by hand.
 #include "lov/registry/app/registry_app_test_support.h"
+#include "page_walk.h"
 
 namespace lov::registry {
 namespace {
 
 using namespace ::lov::registry::test_support;  // NOLINT: fixture, fakes
+using ::lov::testing::WalkPages;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
@@ -118,6 +120,46 @@ TEST_F(ListProvidersTest, UnknownZoneOrCategoryOrDateIsRejected) {
   r.set_as_of("10/03/2025");
   EXPECT_TRUE(IsError(app_.ListProviders(r).status(),
                       absl::StatusCode::kInvalidArgument, {"as_of"}));
+}
+
+TEST_F(ListProvidersTest, PagesFollowEachOtherWithoutSkipOrRepeat) {
+  const auto page = [&](int size, const std::string& token) {
+    v1::ListProvidersRequest r;
+    r.set_page_size(size);
+    r.set_page_token(token);
+    return app_.ListProviders(r);
+  };
+  EXPECT_THAT(
+      WalkPages([&](const std::string& t) { return page(2, t); }, Ids),
+      ElementsAre(ElementsAre(kKommun, kOmsorgshuset), ElementsAre(kAttendo)));
+  // A full last page has no next token.
+  EXPECT_THAT(WalkPages([&](const std::string& t) { return page(3, t); }, Ids),
+              ElementsAre(ElementsAre(kKommun, kOmsorgshuset, kAttendo)));
+  EXPECT_THAT(WalkPages([&](const std::string& t) { return page(1, t); }, Ids),
+              ElementsAre(ElementsAre(kKommun), ElementsAre(kOmsorgshuset),
+                          ElementsAre(kAttendo)));
+}
+
+TEST_F(ListProvidersTest, TooLargeAPageOrATokenOfAnotherQueryIsRefused) {
+  v1::ListProvidersRequest huge;
+  huge.set_page_size(5000);
+  EXPECT_TRUE(IsError(app_.ListProviders(huge).status(),
+                      absl::StatusCode::kInvalidArgument,
+                      {"page_size: 5000 is above the maximum 500"}));
+  v1::ListProvidersRequest all;
+  all.set_page_size(1);
+  absl::StatusOr<v1::ListProvidersResponse> first = app_.ListProviders(all);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_NE(first->next_page_token(), "");
+  // The token of the unfiltered list does not continue the south's.
+  v1::ListProvidersRequest south;
+  south.set_zone_id("south");
+  south.set_page_token(first->next_page_token());
+  EXPECT_TRUE(IsError(app_.ListProviders(south).status(),
+                      absl::StatusCode::kInvalidArgument, {"page_token"}));
+  all.set_page_token("bm90LWEtdG9rZW4");  // "not-a-token"
+  EXPECT_TRUE(IsError(app_.ListProviders(all).status(),
+                      absl::StatusCode::kInvalidArgument, {"page_token"}));
 }
 
 TEST_F(RegistryAppTest, HistoryHasOneReadableEntryPerChange) {

@@ -12,6 +12,7 @@
 #include "lov/registry/v1/events.pb.h"
 #include "lov/registry/v1/registry.grpc.pb.h"
 #include "service_process.h"
+#include "test_sign_in.h"
 #include "test_stack.h"
 
 namespace lov::registry {
@@ -131,6 +132,46 @@ class RegistryServiceTest : public ::testing::Test {
   std::unique_ptr<ServiceProcess> service_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
 };
+
+// With sign-in on, as in production (the tests' harness, test_sign_in.h):
+// a call without a credential is refused; the tests' channel signs each
+// call in for a role the RPC's policy allows, and the policy is checked
+// (another role is refused, naming the rule).
+TEST(RegistrySignInTest, ACallWithoutCredentialIsRefusedTheTestsAreSignedIn) {
+  std::vector<std::string> flags = ::lov::testing::SignInFlags();
+  flags.push_back("--namespace=t" + NewUuid().substr(0, 8));
+  ServiceProcess registry("services/registry/registry", flags);
+  ASSERT_TRUE(registry.Start().ok()) << registry.Log();
+  ASSERT_TRUE(registry.signs_in());
+  v1::ListProvidersRequest list;
+  v1::ListProvidersResponse providers;
+  auto bare = v1::RegistryService::NewStub(registry.BareChannel());
+  grpc::ClientContext anonymous;
+  grpc::Status s = bare->ListProviders(&anonymous, list, &providers);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << s.error_message();
+  auto stub = v1::RegistryService::NewStub(registry.Channel());
+  v1::ConfigureMunicipalityRequest setup;
+  setup.set_request_id("setup-as-finance");
+  *setup.mutable_municipality() = Norrtalje();
+  v1::Municipality m;
+  grpc::ClientContext as_finance;
+  ::lov::testing::SignIn(&as_finance, auth::v1::ROLE_FINANCE);
+  s = stub->ConfigureMunicipality(&as_finance, setup, &m);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(s.error_message().find("registry_officer"), std::string::npos)
+      << s.error_message();
+  // The harness signs in as a role the policy allows (registry officer).
+  grpc::ClientContext as_officer;
+  s = stub->ConfigureMunicipality(&as_officer, setup, &m);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  grpc::ClientContext signed_in;
+  s = stub->ListProviders(&signed_in, list, &providers);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(registry.Log().find("every call is let in without a credential"),
+            std::string::npos)
+      << registry.Log();
+}
 
 TEST_F(RegistryServiceTest, ChangesArePublishedAsCloudEventsKeyedByProvider) {
   Configure();
@@ -299,6 +340,37 @@ TEST_F(RegistryServiceTest, BadRequestsGetTheRightStatusNamingTheRule) {
   v1::ProviderStatus status;
   s = Call(&v1::RegistryService::Stub::GetProvider, missing, &status);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// The input limits (proto/lov/auth/v1/limits.proto) at the API edge: the
+// refused request does nothing, so the same request id then works.
+TEST_F(RegistryServiceTest, AFieldOverItsLimitIsRefusedNamingFieldAndLimit) {
+  Configure();
+  v1::RegisterProviderRequest req;
+  req.set_request_id("reg-long");
+  req.set_organisation_number("556554-1645");
+  req.set_name("Attendo Sverige AB");
+  req.set_kind(v1::PROVIDER_KIND_PRIVATE);
+  req.mutable_contact()->set_email(std::string(300, 'e'));
+  v1::Provider out;
+  grpc::Status s =
+      Call(&v1::RegistryService::Stub::RegisterProvider, req, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(),
+            "contact.email is 300 characters long; at most 256");
+
+  v1::RegisterProviderRequest many = req;
+  many.mutable_contact()->clear_email();
+  for (int i = 0; i < 101; ++i) many.add_manager_qualifications("q");
+  s = Call(&v1::RegistryService::Stub::RegisterProvider, many, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(),
+            "manager_qualifications has 101 entries; at most 100");
+
+  req.mutable_contact()->set_email("info@attendo.se");
+  s = Call(&v1::RegistryService::Stub::RegisterProvider, req, &out);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.version(), 1);
 }
 
 TEST_F(RegistryServiceTest, RetriedCreateReturnsTheFirstResultAndWritesOnce) {

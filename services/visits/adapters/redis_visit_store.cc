@@ -86,7 +86,15 @@ while i + 3 <= #ARGV do
   elseif op == 'ZREM' then redis.call('ZREM', key, a)
   elseif op == 'SADD' then redis.call('SADD', key, a)
   elseif op == 'RPUSH' then redis.call('RPUSH', key, a)
-  elseif op == 'SET' then redis.call('SET', key, a) end
+  elseif op == 'SET' then redis.call('SET', key, a)
+  elseif op == 'ZTRIM' then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. a)
+  elseif op == 'EXPIREAT' then
+    -- never earlier than an expiry already set (a later rejection's)
+    local at = redis.call('PEXPIRETIME', key)
+    if at == -1 or (at >= 0 and tonumber(a) > at) then
+      redis.call('PEXPIREAT', key, a)
+    end
+  end
   i = i + 4
 end
 return 1
@@ -426,12 +434,20 @@ std::vector<std::string> RedisVisitStore::ApplyArguments(
   } else if (e.has_exceptions_reviewed()) {
     Op(&ops, "SET", Key("request:" + e.request_id()), e.request_fingerprint());
   } else if (e.has_visit_rejected()) {
+    // Kept for the retention period from the rejection (a rebuild does not
+    // bring back what has expired), so a looping client cannot fill Redis.
     const auto& r = e.visit_rejected();
     outcome = SerializeDeterministic(OutcomeOf(e));
     fp = e.request_fingerprint();
-    Op(&ops, "RPUSH",
-       Key(absl::StrCat("rejected:", r.provider_id(), ":", r.period())),
-       SerializeDeterministic(r));
+    const int64_t at = Ms(e.occurred_at());
+    const std::string expires =
+        std::to_string(at + absl::ToInt64Milliseconds(rejected_retention_));
+    const std::string list = RejectedKey(r.provider_id(), r.period());
+    Op(&ops, "ZADD", list, std::to_string(at), SerializeDeterministic(r));
+    Op(&ops, "ZTRIM", list, std::to_string(RejectedCutoffMs()));
+    Op(&ops, "EXPIREAT", list, expires);
+    Op(&ops, "EXPIREAT", Key("visit:" + vid), expires);
+    Op(&ops, "EXPIREAT", Key("history:" + vid), expires);
   }
   std::vector<std::string> args = {
       std::to_string(e.aggregate_version()),
@@ -488,13 +504,12 @@ absl::StatusOr<std::optional<VisitRecord>> RedisVisitStore::GetVisit(
   return std::optional<VisitRecord>(std::move(rec));
 }
 
-absl::StatusOr<std::vector<v1::VisitEvent>> RedisVisitStore::History(
-    const std::string& visit_id) {
-  absl::StatusOr<RedisReply> r =
-      redis_->Command({"LRANGE", Key("history:" + visit_id), "0", "-1"});
-  if (!r.ok()) return r.status();
+namespace {
+
+// A visit's history from LRANGE.
+absl::StatusOr<std::vector<v1::VisitEvent>> HistoryOf(const RedisReply& r) {
   std::vector<v1::VisitEvent> out;
-  for (const auto& e : r->elements) {
+  for (const auto& e : r.elements) {
     v1::VisitEvent ev;
     if (absl::Status s = ParseInto(e.str, &ev, "history"); !s.ok()) return s;
     // A redelivered event is recorded once.
@@ -503,6 +518,59 @@ absl::StatusOr<std::vector<v1::VisitEvent>> RedisVisitStore::History(
       continue;
     }
     out.push_back(std::move(ev));
+  }
+  return out;
+}
+
+// The cells of a client's month from HGETALL performed:<client>:<period>
+// ("<provider>|<category>|c|s|n" -> minutes or count).
+std::vector<PerformedCell> CellsOf(const RedisReply& r) {
+  std::map<std::pair<std::string, std::string>, PerformedCell> cells;
+  for (size_t i = 0; i + 1 < r.elements.size(); i += 2) {
+    std::vector<std::string> parts = absl::StrSplit(r.elements[i].str, '|');
+    int64_t value = 0;
+    if (parts.size() != 3 || !absl::SimpleAtoi(r.elements[i + 1].str, &value)) {
+      continue;
+    }
+    PerformedCell& cell = cells[{parts[0], parts[1]}];
+    cell.provider_id = parts[0];
+    cell.category_id = parts[1];
+    if (parts[2] == "c") cell.client_minutes = value;
+    if (parts[2] == "s") cell.staff_minutes = value;
+    if (parts[2] == "n") cell.visits = value;
+  }
+  std::vector<PerformedCell> out;
+  for (auto& [k, c] : cells) out.push_back(std::move(c));
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::VisitEvent>> RedisVisitStore::History(
+    const std::string& visit_id) {
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"LRANGE", Key("history:" + visit_id), "0", "-1"});
+  if (!r.ok()) return r.status();
+  return HistoryOf(*r);
+}
+
+absl::StatusOr<std::vector<std::vector<v1::VisitEvent>>>
+RedisVisitStore::Histories(const std::vector<std::string>& visit_ids) {
+  std::vector<std::vector<v1::VisitEvent>> out;
+  if (visit_ids.empty()) return out;
+  std::vector<std::vector<std::string>> reads;
+  reads.reserve(visit_ids.size());
+  for (const auto& id : visit_ids) {
+    reads.push_back({"LRANGE", Key("history:" + id), "0", "-1"});
+  }
+  // One round trip for the page.
+  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(reads);
+  if (!r.ok()) return r.status();
+  out.reserve(r->size());
+  for (const RedisReply& one : *r) {
+    absl::StatusOr<std::vector<v1::VisitEvent>> h = HistoryOf(one);
+    if (!h.ok()) return h.status();
+    out.push_back(*std::move(h));
   }
   return out;
 }
@@ -567,8 +635,9 @@ absl::StatusOr<std::map<int32_t, int64_t>> RedisVisitStore::AppliedOffsets() {
   // consumer recorded: the latter also moves past events it skipped as
   // already seen, so a partition whose last events were duplicates still
   // counts as read to its end.
-  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(
-      {{"HGETALL", Key("applied")}, {"HGETALL", Key("offsets:state")}});
+  absl::StatusOr<std::vector<RedisReply>> r =
+      redis_->Pipeline({{"HGETALL", Key("applied")},
+                        {"HGETALL", ProjectionOffsetsKey(prefix_, "state")}});
   if (!r.ok()) return r.status();
   std::map<int32_t, int64_t> out;
   auto take = [&](int32_t p, int64_t o) {
@@ -614,11 +683,22 @@ absl::StatusOr<std::optional<std::string>> RedisVisitStore::RequestFingerprint(
   return std::optional<std::string>(r->str);
 }
 
+int64_t RedisVisitStore::RejectedCutoffMs() const {
+  return absl::ToUnixMillis(absl::Now() - rejected_retention_);
+}
+
+std::string RedisVisitStore::RejectedKey(const std::string& provider_id,
+                                         const std::string& period) const {
+  return Key(absl::StrCat("rejections:", provider_id, ":", period));
+}
+
 absl::StatusOr<std::vector<v1::VisitRejected>> RedisVisitStore::ListRejected(
     const std::string& provider_id, const std::string& period) {
-  absl::StatusOr<RedisReply> r = redis_->Command(
-      {"LRANGE", Key(absl::StrCat("rejected:", provider_id, ":", period)), "0",
-       "-1"});
+  // Those past the retention period are gone even before the set is
+  // trimmed.
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"ZRANGEBYSCORE", RejectedKey(provider_id, period),
+                       std::to_string(RejectedCutoffMs()), "+inf"});
   if (!r.ok()) return r.status();
   std::vector<v1::VisitRejected> out;
   for (const auto& e : r->elements) {
@@ -629,38 +709,52 @@ absl::StatusOr<std::vector<v1::VisitRejected>> RedisVisitStore::ListRejected(
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> RedisVisitStore::ExceptionVisitIds(
+absl::StatusOr<std::vector<ExceptionRef>> RedisVisitStore::ExceptionVisits(
     const std::string& provider_id) {
-  absl::StatusOr<RedisReply> r =
-      redis_->Command({"ZRANGE", Key("exceptions:" + provider_id), "0", "-1"});
+  absl::StatusOr<RedisReply> r = redis_->Command(
+      {"ZRANGE", Key("exceptions:" + provider_id), "0", "-1", "WITHSCORES"});
   if (!r.ok()) return r.status();
-  std::vector<std::string> out;
-  for (const auto& e : r->elements) out.push_back(e.str);
+  std::vector<ExceptionRef> out;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+    ExceptionRef ref;
+    ref.visit_id = r->elements[i].str;
+    // Scores are whole milliseconds; Redis may write them as "1.7e+12".
+    double score = 0;
+    if (!absl::SimpleAtod(r->elements[i + 1].str, &score)) {
+      return absl::DataLossError(
+          absl::StrCat("corrupt exception index score for ", ref.visit_id));
+    }
+    ref.start_ms = static_cast<int64_t>(score);
+    out.push_back(std::move(ref));
+  }
   return out;
 }
 
-absl::StatusOr<std::vector<PerformedCell>> RedisVisitStore::Performed(
-    const std::string& client_id, const std::string& period) {
-  absl::StatusOr<RedisReply> r = redis_->Command(
-      {"HGETALL", Key(absl::StrCat("performed:", client_id, ":", period))});
-  if (!r.ok()) return r.status();
-  std::map<std::pair<std::string, std::string>, PerformedCell> cells;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
-    std::vector<std::string> parts = absl::StrSplit(r->elements[i].str, '|');
-    int64_t value = 0;
-    if (parts.size() != 3 ||
-        !absl::SimpleAtoi(r->elements[i + 1].str, &value)) {
-      continue;
-    }
-    PerformedCell& cell = cells[{parts[0], parts[1]}];
-    cell.provider_id = parts[0];
-    cell.category_id = parts[1];
-    if (parts[2] == "c") cell.client_minutes = value;
-    if (parts[2] == "s") cell.staff_minutes = value;
-    if (parts[2] == "n") cell.visits = value;
+absl::StatusOr<std::vector<ClientMonth>> RedisVisitStore::ClientMonths(
+    const std::vector<std::string>& client_ids, const std::string& period) {
+  std::vector<ClientMonth> out;
+  if (client_ids.empty()) return out;
+  std::vector<std::vector<std::string>> reads;
+  reads.reserve(2 * client_ids.size());
+  for (const auto& client : client_ids) {
+    reads.push_back({"HVALS", Key("decisions:" + client)});
+    reads.push_back(
+        {"HGETALL", Key(absl::StrCat("performed:", client, ":", period))});
   }
-  std::vector<PerformedCell> out;
-  for (auto& [k, c] : cells) out.push_back(std::move(c));
+  // One round trip for the page.
+  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(reads);
+  if (!r.ok()) return r.status();
+  out.reserve(client_ids.size());
+  for (size_t i = 0; i < client_ids.size(); ++i) {
+    ClientMonth m;
+    for (const auto& e : (*r)[2 * i].elements) {
+      choice::v1::Decision d;
+      if (absl::Status s = ParseInto(e.str, &d, "decision"); !s.ok()) return s;
+      m.decisions.push_back(std::move(d));
+    }
+    m.cells = CellsOf((*r)[2 * i + 1]);
+    out.push_back(std::move(m));
+  }
   return out;
 }
 

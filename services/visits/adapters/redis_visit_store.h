@@ -22,7 +22,10 @@ namespace lov::visits {
 //   slot:client:<c>|<p>     zset, the same per client and provider
 //   performed:<client>:<YYYY-MM>  hash "<provider>|<category>|c|s|n" minutes
 //   pclients:<provider>:<YYYY-MM> set of clients;  clients:<YYYY-MM> set
-//   rejected:<provider>:<YYYY-MM> list of VisitRejected
+//   rejections:<provider>:<YYYY-MM> zset score rejected at ms, member
+//                           VisitRejected; trimmed, and expiring, after the
+//                           retention period (as do a rejected visit's
+//                           visit: and history: keys)
 //   exceptions:<provider>   zset score start ms, member visit id
 //   request:<request id>    fingerprint of a correction or void
 //   assign:<client>         hash assignment id -> choice Assignment
@@ -30,19 +33,23 @@ namespace lov::visits {
 //   decision_clients        set;  municipality  hash {version, data}
 //   locked:<provider>       set of periods locked by settlement
 //   applied                 hash partition -> next offset of the own topic
-//   offsets:state           the projection's offsets (lov::RedisOffsetStore)
+//   offsets:state           the projection's offsets (ProjectionOffsetsKey)
 //   instance:<id>           heartbeat of a running instance
 //   lock:<visit id>         command lease;  ready  set once built
 class RedisVisitStore : public VisitStore {
  public:
   // `own_topic`: the visits topic as the projection names it in the
   // offsets it keeps with the state (see lov::Projection).
-  explicit RedisVisitStore(RedisClient* redis,
-                           std::string prefix = "lov:visits",
-                           std::string own_topic = "")
+  // `rejected_retention`: how long a rejected report is kept, from its
+  // rejection (--rejected-retention-days).
+  explicit RedisVisitStore(
+      RedisClient* redis, std::string prefix = "lov:visits",
+      std::string own_topic = "",
+      absl::Duration rejected_retention = kDefaultRejectedRetention)
       : redis_(redis),
         prefix_(std::move(prefix)),
-        own_topic_(std::move(own_topic)) {}
+        own_topic_(std::move(own_topic)),
+        rejected_retention_(rejected_retention) {}
 
   absl::StatusOr<std::vector<VerificationContext>> LoadContexts(
       const std::vector<ContextKey>& keys) override;
@@ -57,6 +64,8 @@ class RedisVisitStore : public VisitStore {
       const std::string& visit_id) override;
   absl::StatusOr<std::vector<v1::VisitEvent>> History(
       const std::string& visit_id) override;
+  absl::StatusOr<std::vector<std::vector<v1::VisitEvent>>> Histories(
+      const std::vector<std::string>& visit_ids) override;
   absl::Status ReleasePending(const std::string& visit_id,
                               const std::string& owner) override;
   absl::Status MarkOwnerLost(const std::vector<std::string>& visit_ids,
@@ -72,10 +81,11 @@ class RedisVisitStore : public VisitStore {
       const std::string& request_id) override;
   absl::StatusOr<std::vector<v1::VisitRejected>> ListRejected(
       const std::string& provider_id, const std::string& period) override;
-  absl::StatusOr<std::vector<std::string>> ExceptionVisitIds(
+  absl::StatusOr<std::vector<ExceptionRef>> ExceptionVisits(
       const std::string& provider_id) override;
-  absl::StatusOr<std::vector<PerformedCell>> Performed(
-      const std::string& client_id, const std::string& period) override;
+  absl::StatusOr<std::vector<ClientMonth>> ClientMonths(
+      const std::vector<std::string>& client_ids,
+      const std::string& period) override;
   absl::StatusOr<std::vector<std::string>> ClientsOfProvider(
       const std::string& provider_id, const std::string& period) override;
   absl::StatusOr<std::vector<std::string>> ClientsOfPeriod(
@@ -99,10 +109,16 @@ class RedisVisitStore : public VisitStore {
   }
   // The apply script's arguments that record one own event.
   std::vector<std::string> ApplyArguments(const Applied& applied) const;
+  // Rejections of a provider's month, and the time (unix ms) before which
+  // they have expired.
+  std::string RejectedKey(const std::string& provider_id,
+                          const std::string& period) const;
+  int64_t RejectedCutoffMs() const;
 
   RedisClient* redis_;
   std::string prefix_;
   std::string own_topic_;
+  absl::Duration rejected_retention_;
 };
 
 }  // namespace lov::visits

@@ -13,19 +13,23 @@ namespace {
 // batches; outcomes are written in the order the reports came. A client
 // that stops reading its outcomes stops the stream: no new batch starts
 // (and so no more reads) while two batches' outcomes are unsent, so memory
-// stays bounded however long it sends.
+// stays bounded however long it sends. Each report read spends a token of
+// its provider's quota and one of the stream's cap (UploadQuota); past
+// either, nothing more is read and the stream ends RESOURCE_EXHAUSTED with
+// a RetryInfo once every report read before was answered.
 class UploadReactor final
     : public grpc::ServerBidiReactor<v1::UploadVisitsRequest,
                                      v1::UploadVisitsResponse> {
  public:
   UploadReactor(grpc::CallbackServerContext* context, VisitsApp* app,
-                WorkerPool* pool, size_t batch_size)
+                WorkerPool* pool, size_t batch_size, UploadQuota* quota)
       : context_(context),
         method_(
             MethodOf(v1::UploadVisitsRequest::descriptor(), "UploadVisits")),
         app_(app),
         pool_(pool),
-        batch_size_(batch_size) {
+        batch_size_(batch_size),
+        quota_(quota) {
     StartRead(&incoming_);
   }
 
@@ -36,6 +40,12 @@ class UploadReactor final
     } else if (absl::Status s = Admit(); !s.ok()) {
       // What was admitted before is still handled; then the refusal ends
       // the stream.
+      refused_ = s;
+      reads_done_ = true;
+    } else if (absl::Status s = TakeQuota(); !s.ok()) {
+      // Over the provider's quota or the stream's cap: this report and the
+      // ones after it are not read, so not answered; the refusal (with its
+      // RetryInfo) ends the stream once the earlier ones are.
       refused_ = s;
       reads_done_ = true;
     } else {
@@ -91,6 +101,17 @@ class UploadReactor final
           .IgnoreError();  // the call is refused either way
     }
     return s;
+  }
+
+  // The stream's cap, then the provider's quota, for the report just read.
+  absl::Status TakeQuota() {
+    if (absl::Status s = quota_->NextOnStream(taken_); !s.ok()) return s;
+    if (absl::Status s = quota_->TakeReport(incoming_.report().provider_id());
+        !s.ok()) {
+      return s;
+    }
+    ++taken_;
+    return absl::OkStatus();
   }
 
   // The batch's audit record; outcomes become errors (send again) if it
@@ -190,6 +211,8 @@ class UploadReactor final
   VisitsApp* app_;
   WorkerPool* pool_;
   const size_t batch_size_;
+  UploadQuota* quota_;
+  int64_t taken_ = 0;  // reports this stream has taken
   auth::v1::Actor actor_;
   bool admitted_ = false;
   absl::Status refused_;
@@ -214,7 +237,27 @@ class UploadReactor final
 grpc::ServerBidiReactor<v1::UploadVisitsRequest, v1::UploadVisitsResponse>*
 VisitsGrpc::UploadVisits(grpc::CallbackServerContext* context) {
   return new UploadReactor(context, app_, pool_,
-                           static_cast<size_t>(batch_size_));
+                           static_cast<size_t>(batch_size_), quota_);
+}
+
+grpc::ServerUnaryReactor* VisitsGrpc::ReportVisit(
+    grpc::CallbackServerContext* context, const v1::ReportVisitRequest* request,
+    v1::ReportOutcome* response) {
+  static const auto* method =
+      MethodOf(v1::ReportVisitRequest::descriptor(), "ReportVisit");
+  // After the caller is admitted: a stranger cannot spend a provider's
+  // quota.
+  return RunUnary(context, *pool_, method, request, response,
+                  [this, request, response] {
+                    if (absl::Status s =
+                            quota_->TakeReport(request->report().provider_id());
+                        !s.ok()) {
+                      return s;
+                    }
+                    auto result = app_->ReportVisit(*request);
+                    if (result.ok()) *response = std::move(*result);
+                    return result.status();
+                  });
 }
 
 }  // namespace lov::visits

@@ -21,6 +21,9 @@ namespace lov::visits {
 // The service's own settings (flags or LOV_ environment variables).
 struct VisitsSettings {
   int upload_batch_size = 500;  // reports verified and published together
+  // How long a rejected report stays listed and recognised (a resend after
+  // that is judged again).
+  absl::Duration rejected_retention = kDefaultRejectedRetention;
   Limits limits;
 
   static VisitsSettings Read(Config& config);
@@ -140,6 +143,11 @@ class VisitsApp {
   static absl::Status RequireFields(
       std::initializer_list<std::pair<const std::string*, const char*>> fields);
   static absl::Status RequirePeriod(const std::string& period);
+  // One client's rows of performed against granted time, by category: the
+  // time of every provider, or of `provider_id` only when it is set.
+  static std::vector<v1::PerformedVsGranted> RowsOf(
+      const std::string& client_id, const std::string& provider_id,
+      const std::string& period, const ClientMonth& month);
   // The current version of a visit with its exceptions and their review,
   // from its history; nullopt when it was rejected or is voided.
   static std::optional<v1::ExceptionEntry> ExceptionEntryOf(

@@ -144,6 +144,13 @@ class FakeVisitStore : public VisitStore {
       const std::string& visit_id) override {
     return history_[visit_id];
   }
+  absl::StatusOr<std::vector<std::vector<v1::VisitEvent>>> Histories(
+      const std::vector<std::string>& visit_ids) override {
+    reads_.push_back(absl::StrCat("Histories ", visit_ids.size()));
+    std::vector<std::vector<v1::VisitEvent>> out;
+    for (const auto& id : visit_ids) out.push_back(history_[id]);
+    return out;
+  }
 
   absl::Status ReleasePending(const std::string& visit_id,
                               const std::string& owner) override {
@@ -213,7 +220,7 @@ class FakeVisitStore : public VisitStore {
     return rejected_[{provider_id, period}];
   }
 
-  absl::StatusOr<std::vector<std::string>> ExceptionVisitIds(
+  absl::StatusOr<std::vector<ExceptionRef>> ExceptionVisits(
       const std::string& provider_id) override {
     // A sorted set: by the visit's start, then by id.
     std::vector<std::pair<absl::Time, std::string>> by_start;
@@ -221,16 +228,25 @@ class FakeVisitStore : public VisitStore {
       by_start.emplace_back(start, id);
     }
     std::sort(by_start.begin(), by_start.end());
-    std::vector<std::string> out;
-    for (auto& [start, id] : by_start) out.push_back(std::move(id));
+    std::vector<ExceptionRef> out;
+    for (auto& [start, id] : by_start) {
+      out.push_back({absl::ToUnixMillis(start), std::move(id)});
+    }
     return out;
   }
 
-  absl::StatusOr<std::vector<PerformedCell>> Performed(
-      const std::string& client_id, const std::string& period) override {
-    std::vector<PerformedCell> out;
-    for (const auto& [cell, sum] : performed_[client_id][period]) {
-      out.push_back(sum);
+  absl::StatusOr<std::vector<ClientMonth>> ClientMonths(
+      const std::vector<std::string>& client_ids,
+      const std::string& period) override {
+    reads_.push_back(absl::StrCat("ClientMonths ", client_ids.size()));
+    std::vector<ClientMonth> out;
+    for (const auto& client : client_ids) {
+      ClientMonth m;
+      for (const auto& [id, d] : decisions_[client]) m.decisions.push_back(d);
+      for (const auto& [cell, sum] : performed_[client][period]) {
+        m.cells.push_back(sum);
+      }
+      out.push_back(std::move(m));
     }
     return out;
   }
@@ -250,6 +266,9 @@ class FakeVisitStore : public VisitStore {
 
   // The visits the staff commands locked, in order.
   std::vector<std::string> locked_visits_;
+  // The batched reads of the lists ("Histories 3"), in order: one per
+  // batch, never one per item.
+  std::vector<std::string> reads_;
 
  private:
   struct Record {

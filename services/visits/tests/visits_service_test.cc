@@ -17,6 +17,7 @@
 #include "lov/visits/tests/visits_test_support.h"
 #include "lov/visits/v1/events.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
+#include "test_sign_in.h"
 #include "test_stack.h"
 
 namespace lov::visits {
@@ -35,9 +36,6 @@ TEST_F(VisitsServiceTest, MixedBatchGetsOneOutcomePerReportAndItsEvents) {
   batch.push_back(Report("good", "c1", "s1", nine, 45));  // resent
   batch.push_back(Report("overlap", "c1", "s2", nine + absl::Minutes(30), 30));
   batch.push_back(Report("busy", "c2", "s1", nine + absl::Minutes(15), 20));
-  v1::VisitReport unassigned = Report("other", "c1", "s4", nine, 30);
-  unassigned.set_provider_id(kOtherProvider);
-  batch.push_back(unassigned);
   batch.push_back(Report("nobody", "c-unknown", "s5", nine, 30));
   v1::VisitReport malformed = Report("bad", "c1", "", nine, 30);
   batch.push_back(malformed);
@@ -55,24 +53,33 @@ TEST_F(VisitsServiceTest, MixedBatchGetsOneOutcomePerReportAndItsEvents) {
     EXPECT_EQ(out[i].sequence(), static_cast<int64_t>(i));
     EXPECT_EQ(out[i].error_code(), 0) << out[i].error_message();
   }
+  // Another provider's system reports a visit to a client it is not
+  // assigned: in its own upload, signed in as that provider (a provider's
+  // stream carries its own reports only).
+  v1::VisitReport unassigned = Report("other", "c1", "s4", nine, 30);
+  unassigned.set_provider_id(kOtherProvider);
+  std::vector<v1::ReportOutcome> other = Upload({unassigned});
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].error_code(), 0) << other[0].error_message();
   EXPECT_EQ(out[0].outcome(), v1::OUTCOME_ACCEPTED);
   EXPECT_EQ(out[0].visit_id(), absl::StrCat(kProvider, "/good"));
   EXPECT_EQ(out[1].outcome(), v1::OUTCOME_ACCEPTED);
   EXPECT_TRUE(out[1].replayed());
   EXPECT_EQ(out[2].reason_code(), v1::REASON_CODE_OVERLAPPING_VISIT);
   EXPECT_EQ(out[3].reason_code(), v1::REASON_CODE_STAFF_DOUBLE_BOOKED);
-  EXPECT_EQ(out[4].reason_code(), v1::REASON_CODE_NOT_ASSIGNED);
-  EXPECT_EQ(out[5].reason_code(), v1::REASON_CODE_UNKNOWN_CLIENT);
-  EXPECT_EQ(out[6].reason_code(), v1::REASON_CODE_MALFORMED);
-  EXPECT_NE(out[6].detail().find("staff_id"), std::string::npos);
-  EXPECT_EQ(out[7].outcome(), v1::OUTCOME_ACCEPTED_WITH_EXCEPTIONS);
-  ASSERT_EQ(out[7].exceptions_size(), 1);
-  EXPECT_EQ(out[7].exceptions(0).code(), "OUTSIDE_HOURS");
-  EXPECT_EQ(out[8].reason_code(), v1::REASON_CODE_DUPLICATE_REPORT);
-  EXPECT_EQ(out[9].outcome(), v1::OUTCOME_ACCEPTED);
-  for (int i : {2, 3, 4, 5, 6, 8}) {
+  EXPECT_EQ(other[0].reason_code(), v1::REASON_CODE_NOT_ASSIGNED);
+  EXPECT_EQ(out[4].reason_code(), v1::REASON_CODE_UNKNOWN_CLIENT);
+  EXPECT_EQ(out[5].reason_code(), v1::REASON_CODE_MALFORMED);
+  EXPECT_NE(out[5].detail().find("staff_id"), std::string::npos);
+  EXPECT_EQ(out[6].outcome(), v1::OUTCOME_ACCEPTED_WITH_EXCEPTIONS);
+  ASSERT_EQ(out[6].exceptions_size(), 1);
+  EXPECT_EQ(out[6].exceptions(0).code(), "OUTSIDE_HOURS");
+  EXPECT_EQ(out[7].reason_code(), v1::REASON_CODE_DUPLICATE_REPORT);
+  EXPECT_EQ(out[8].outcome(), v1::OUTCOME_ACCEPTED);
+  for (int i : {2, 3, 4, 5, 7}) {
     EXPECT_EQ(out[i].outcome(), v1::OUTCOME_REJECTED) << i;
   }
+  EXPECT_EQ(other[0].outcome(), v1::OUTCOME_REJECTED);
 
   // One event per report, the resent one excepted; keyed by visit id.
   std::vector<CloudEvent> events = ReadEvents(Topic(topics::kVisitsEvents), 9);
@@ -126,34 +133,41 @@ TEST_F(VisitsServiceTest, MixedBatchGetsOneOutcomePerReportAndItsEvents) {
   EXPECT_EQ(exceptions.entries(0).visit().report_id(), "late");
 
   // Staff review it: it leaves the list of what awaits review, and stays
-  // findable with its review.
+  // findable with its review. The reviewer is the signed-in controller
+  // (the credential's subject).
+  auto review_as_controller = [&](const v1::ReviewExceptionsRequest& req,
+                                  v1::ExceptionEntry* out) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    ::lov::testing::SignIn(&ctx, auth::v1::ROLE_FINANCE, "", "controller-7");
+    return stub_->ReviewExceptions(&ctx, req, out);
+  };
   v1::ReviewExceptionsRequest review;
   review.set_request_id("review-late");
   review.set_provider_id(kProvider);
   review.set_report_id("late");
   review.set_reviewed_by("controller-7");
   v1::ExceptionEntry reviewed;
-  grpc::Status s =
-      Call(&v1::VisitsService::Stub::ReviewExceptions, review, &reviewed);
+  grpc::Status s = review_as_controller(review, &reviewed);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(s.error_message(), "outcome: ACCEPTED or QUERIED is required");
   review.set_outcome(v1::REVIEW_OUTCOME_QUERIED);
-  s = Call(&v1::VisitsService::Stub::ReviewExceptions, review, &reviewed);
+  s = review_as_controller(review, &reviewed);
   EXPECT_EQ(s.error_message(), "note: say what is queried with the provider");
   review.set_outcome(v1::REVIEW_OUTCOME_ACCEPTED);
   review.set_note("evening visit agreed with the client");
-  s = Call(&v1::VisitsService::Stub::ReviewExceptions, review, &reviewed);
+  s = review_as_controller(review, &reviewed);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(reviewed.review().outcome(), v1::REVIEW_OUTCOME_ACCEPTED);
   EXPECT_EQ(reviewed.review().codes(0), "OUTSIDE_HOURS");
   EXPECT_EQ(reviewed.review().visit_version(), reviewed.visit().version());
   // A retry answers the same; a second review is refused.
   v1::ExceptionEntry again;
-  ASSERT_TRUE(
-      Call(&v1::VisitsService::Stub::ReviewExceptions, review, &again).ok());
+  ASSERT_TRUE(review_as_controller(review, &again).ok());
   EXPECT_EQ(again.review().reviewed_by(), "controller-7");
   review.set_request_id("review-late-2");
-  s = Call(&v1::VisitsService::Stub::ReviewExceptions, review, &again);
+  s = review_as_controller(review, &again);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(s.error_message().find("already reviewed by controller-7"),
             std::string::npos)
@@ -170,7 +184,7 @@ TEST_F(VisitsServiceTest, MixedBatchGetsOneOutcomePerReportAndItsEvents) {
   // A visit without exceptions has nothing to review.
   review.set_request_id("review-ok");
   review.set_report_id("good");
-  s = Call(&v1::VisitsService::Stub::ReviewExceptions, review, &again);
+  s = review_as_controller(review, &again);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
       << s.error_message();
 
@@ -273,7 +287,8 @@ TEST_F(VisitsServiceTest,
   for (int c = 0; c < 20; ++c) clients.push_back(absl::StrCat("k", c));
   SetUpUpstreams(clients);
   // 2,000 visits of 30 minutes: 100 per client an hour apart, each by its
-  // own staff member; every tenth from a provider not assigned (rejected).
+  // own staff member; every tenth for a client the provider does not serve
+  // (rejected; one upload carries one provider's reports).
   std::vector<v1::VisitReport> batch;
   std::map<std::string, int64_t> expected_minutes;
   const absl::Time base = Utc(2025, 3, 3, 0, 0);
@@ -283,7 +298,7 @@ TEST_F(VisitsServiceTest,
         Report(absl::StrCat("v", i), client, absl::StrCat("s", i),
                base + absl::Hours(i / 20), 30);
     if (i % 10 == 9) {
-      r.set_provider_id(kOtherProvider);
+      r.set_client_id("k-unknown");
     } else {
       expected_minutes[client] += 30;
     }

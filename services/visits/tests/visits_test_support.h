@@ -27,6 +27,7 @@
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
 #include "service_process.h"
+#include "test_sign_in.h"
 #include "test_stack.h"
 
 namespace lov::visits {
@@ -66,10 +67,14 @@ class VisitsServiceTest : public ::testing::Test {
     StartService();
   }
 
+  // More flags for the service (a fixture of limits sets them).
+  virtual std::vector<std::string> ExtraFlags() const { return {}; }
+
   void StartService() {
+    std::vector<std::string> flags = {"--namespace=" + ns_, "--workers=4"};
+    for (const std::string& f : ExtraFlags()) flags.push_back(f);
     service_ = std::make_unique<::lov::testing::ServiceProcess>(
-        "services/visits/visits",
-        std::vector<std::string>{"--namespace=" + ns_, "--workers=4"});
+        "services/visits/visits", flags);
     ASSERT_TRUE(service_->Start().ok()) << service_->Log();
     stub_ = v1::VisitsService::NewStub(service_->Channel());
   }
@@ -167,6 +172,12 @@ class VisitsServiceTest : public ::testing::Test {
       const std::vector<v1::VisitReport>& reports, size_t stop_after = 0,
       const std::function<void()>& at_stop = nullptr) {
     grpc::ClientContext ctx;
+    // A provider's time-reporting system uploads its own reports: signed in
+    // as the provider of the first (a stream's first message comes after
+    // its headers, so the channel cannot choose the caller from it).
+    ::lov::testing::SignIn(
+        &ctx, auth::v1::ROLE_PROVIDER,
+        reports.empty() ? std::string(kProvider) : reports[0].provider_id());
     auto stream = stub_->UploadVisits(&ctx);
     std::thread writer([&] {
       for (const auto& r : reports) {

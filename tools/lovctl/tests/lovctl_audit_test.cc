@@ -64,7 +64,7 @@ class LovctlAuditTest : public ::testing::Test {
       setup_error_ = std::string(issuer.status().message());
       return;
     }
-    auditor_token_ = (*issuer)->Token(auth::Role::kAuditor);
+    auditor_token_ = (*issuer)->Token(auth::v1::ROLE_AUDITOR);
     audit_ =
         new ServiceProcess("services/audit/audit", (*issuer)->ServiceFlags(ns));
     if (absl::Status s = audit_->Start(); !s.ok()) {

@@ -18,7 +18,7 @@
 namespace lov {
 namespace {
 
-using ::lov::auth::Role;
+using Role = ::lov::auth::v1::Role;
 using ::lov::testing::Eventually;
 using ::lov::testing::RunResult;
 using ::lov::testing::RunToCompletion;
@@ -32,19 +32,20 @@ constexpr char kAttendo[] = "prv-5565541645";
 // money, a provider's system its own visits, a case officer the rest.
 Role RoleOf(const std::string& group, const std::string& command) {
   static const std::map<std::string, Role> kByGroup = {
-      {"provider", Role::kRegistryOfficer},
-      {"municipality", Role::kRegistryOfficer},
-      {"rates", Role::kFinance},
-      {"listing-rule", Role::kFinance},
-      {"statement", Role::kFinance},
-      {"followup", Role::kFinance},
-      {"oneoff", Role::kFinance}};
-  if (group == "policy" && command == "set") return Role::kRegistryOfficer;
+      {"provider", auth::v1::ROLE_REGISTRY_OFFICER},
+      {"municipality", auth::v1::ROLE_REGISTRY_OFFICER},
+      {"rates", auth::v1::ROLE_FINANCE},
+      {"listing-rule", auth::v1::ROLE_FINANCE},
+      {"statement", auth::v1::ROLE_FINANCE},
+      {"followup", auth::v1::ROLE_FINANCE},
+      {"oneoff", auth::v1::ROLE_FINANCE}};
+  if (group == "policy" && command == "set")
+    return auth::v1::ROLE_REGISTRY_OFFICER;
   if (group == "visit" && command != "performed" && command != "deviations") {
-    return Role::kProvider;
+    return auth::v1::ROLE_PROVIDER;
   }
   auto found = kByGroup.find(group);
-  return found == kByGroup.end() ? Role::kCaseOfficer : found->second;
+  return found == kByGroup.end() ? auth::v1::ROLE_CASE_OFFICER : found->second;
 }
 
 constexpr char kSetup[] = R"({
@@ -93,7 +94,8 @@ class LovctlFlowTest : public ::testing::Test {
                    const std::string& input = "") {
     if (token.empty()) {
       const Role role = RoleOf(args[0], args.size() > 1 ? args[1] : "");
-      token = issuer_->Token(role, role == Role::kProvider ? kAttendo : "");
+      token =
+          issuer_->Token(role, role == auth::v1::ROLE_PROVIDER ? kAttendo : "");
     }
     std::vector<std::string> all;
     for (const char* s : {"registry", "choice", "visits", "settlement"}) {
@@ -273,10 +275,10 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
   // Attendo's own system reads it; the in-house unit's may not.
   const std::vector<std::string> show = {"statement", "show",     "--provider",
                                          kAttendo,    "--period", "2025-03"};
-  out = Lovctl(show, issuer_->Token(Role::kProvider, kAttendo)).output;
+  out = Lovctl(show, issuer_->Token(auth::v1::ROLE_PROVIDER, kAttendo)).output;
   EXPECT_TRUE(Has(out, "total 675.00 kr")) << out;
   RunResult refused =
-      Lovctl(show, issuer_->Token(Role::kProvider, "prv-2120000209"));
+      Lovctl(show, issuer_->Token(auth::v1::ROLE_PROVIDER, "prv-2120000209"));
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
   EXPECT_TRUE(Has(refused.output,
                   "PERMISSION_DENIED: provider_id: a provider may act only "

@@ -17,7 +17,7 @@
 namespace lov {
 namespace {
 
-using ::lov::auth::Role;
+using Role = ::lov::auth::v1::Role;
 using ::lov::testing::RunResult;
 using ::lov::testing::RunToCompletion;
 using ::lov::testing::ServiceProcess;
@@ -79,7 +79,7 @@ class LovctlRegistryTest : public ::testing::Test {
                           std::vector<std::string> env = {}) {
     args.insert(args.begin(), "--registry=" + registry_->target());
     env.insert(env.begin(),
-               {"LOV_TOKEN=" + issuer_->Token(Role::kRegistryOfficer),
+               {"LOV_TOKEN=" + issuer_->Token(auth::v1::ROLE_REGISTRY_OFFICER),
                 "LOV_TOKEN_FILE=", "LOV_DEV_ISSUER_KEY="});
     return RunToCompletion("tools/lovctl/lovctl", args, absl::Seconds(60), env);
   }
@@ -221,6 +221,25 @@ TEST_F(LovctlRegistryTest, RejectingAnApplicationNeedsAReason) {
   EXPECT_TRUE(Contains(r, "REJECTED")) << r.output;
 }
 
+// A sole trader's organisation number is the owner's personnummer
+// (811218-9876, as in the registry's tests): the registry keeps none, and
+// lovctl says so instead of printing an empty number.
+TEST_F(LovctlRegistryTest, ASoleTraderShowsNoOrganisationNumber) {
+  RunResult r =
+      Lovctl({"provider", "register", "--org", "811218-9876", "--name",
+              "Anna Anderssons Omsorg", "--request-id", "reg-sole"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // HMAC-SHA256 of the number under the tests' key (kTestServiceKey).
+  r = Lovctl({"provider", "show", "--id", "prv-b89070c7425e0ff1be79"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Contains(r,
+                       "Anna Anderssons Omsorg (prv-b89070c7425e0ff1be79, "
+                       "sole trader (number withheld), private)"))
+      << r.output;
+  EXPECT_FALSE(Contains(r, "811218")) << r.output;
+  EXPECT_FALSE(Contains(r, ", , ")) << r.output;
+}
+
 TEST_F(LovctlRegistryTest, BadInputGivesOneLineAndNonZeroExit) {
   struct Case {
     std::vector<std::string> args;
@@ -289,13 +308,14 @@ TEST_F(LovctlRegistryTest, AnExpiredOrForeignTokenIsRefusedAndNeverPrinted) {
   lov::testing::FixedClock two_hours_ago(absl::Now() - absl::Hours(2));
   auto past = auth::DevIssuer::Load(issuer_->key_path(), &two_hours_ago);
   ASSERT_TRUE(past.ok()) << past.status();
-  auto expired = past->Issue(Role::kRegistryOfficer, "SE2321000016-RO01",
-                             "0188", "", absl::Hours(1));
+  auto expired = past->Issue(auth::v1::ROLE_REGISTRY_OFFICER,
+                             "SE2321000016-RO01", "0188", "", absl::Hours(1));
   SystemClock clock;
   auto stranger = auth::DevIssuer::Generate(&clock);
   ASSERT_TRUE(stranger.ok());
-  auto foreign = stranger->Issue(Role::kRegistryOfficer, "SE2321000016-RO01",
-                                 "0188", "", absl::Hours(1));
+  auto foreign =
+      stranger->Issue(auth::v1::ROLE_REGISTRY_OFFICER, "SE2321000016-RO01",
+                      "0188", "", absl::Hours(1));
   ASSERT_TRUE(expired.ok() && foreign.ok());
   for (const std::string& token : {*expired, *foreign}) {
     RunResult r = Lovctl({"provider", "list"}, {"LOV_TOKEN=" + token});

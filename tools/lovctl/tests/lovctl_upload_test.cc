@@ -17,6 +17,7 @@
 #include "lov/platform/topic_end.h"
 #include "lov/visits/tests/visits_test_support.h"
 #include "service_process.h"
+#include "test_sign_in.h"
 #include "test_stack.h"
 
 namespace lov::visits {
@@ -43,7 +44,8 @@ class LovctlUploadTest : public VisitsServiceTest {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // kReports visits of 30 minutes, an hour apart per client, each by its
-  // own staff member; every tenth by a provider not assigned (rejected).
+  // own staff member; every tenth for a client the provider does not serve
+  // (rejected; the upload is the provider's own, so all are its reports).
   void WriteReports() {
     std::filesystem::create_directories(dir_);
     std::ofstream out(file_);
@@ -52,7 +54,7 @@ class LovctlUploadTest : public VisitsServiceTest {
           Report(absl::StrCat("v", i), absl::StrCat("k", i % kClients),
                  absl::StrCat("s", i),
                  Utc(2025, 3, 3, 0, 0) + absl::Hours(i / kClients), 30);
-      if (i % 10 == 9) r.set_provider_id(kOtherProvider);
+      if (i % 10 == 9) r.set_client_id("k-unknown");
       std::string json;
       ASSERT_TRUE(google::protobuf::util::MessageToJsonString(r, &json).ok());
       out << json << "\n";
@@ -77,7 +79,10 @@ TEST_F(LovctlUploadTest, VisitsKilledMidUploadLosesNoReportAndStoresNoneTwice) {
         RunToCompletion("tools/lovctl/lovctl",
                         {"--visits=" + service_->target(), "visit", "upload",
                          "--file", file_, "--ack-log", ack_log_},
-                        absl::Seconds(180), {"LOV_TOKEN=", "LOV_TOKEN_FILE="});
+                        absl::Seconds(180),
+                        {"LOV_TOKEN=" + ::lov::testing::TokenOf(
+                                            auth::v1::ROLE_PROVIDER, kProvider),
+                         "LOV_TOKEN_FILE="});
   });
   // Killed once a few hundred reports are answered, started again on the
   // same port a second later.

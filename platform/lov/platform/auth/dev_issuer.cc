@@ -151,7 +151,7 @@ VerifierOptions DevIssuer::TrustOptions() {
   return options;
 }
 
-absl::StatusOr<std::string> DevIssuer::Issue(Role role,
+absl::StatusOr<std::string> DevIssuer::Issue(v1::Role role,
                                              std::string_view subject,
                                              std::string_view organisation,
                                              std::string_view provider_id,
@@ -171,7 +171,7 @@ absl::StatusOr<std::string> DevIssuer::Issue(Role role,
   json claims = {{"iss", kIssuer},
                  {"aud", kAudience},
                  {"sub", principal.subject},
-                 {names.role, std::string(RoleName(role))},
+                 {names.role, RoleName(role)},
                  {"iat", now},
                  {"nbf", now},
                  {"exp", now + absl::ToInt64Seconds(lifetime)},

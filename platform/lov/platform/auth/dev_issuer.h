@@ -45,7 +45,7 @@ class DevIssuer {
   // A token for the principal, valid from now for `lifetime`, with the
   // default claim names (ClaimNames). InvalidArgument if the principal
   // breaks ValidatePrincipal or the lifetime is not positive.
-  absl::StatusOr<std::string> Issue(Role role, std::string_view subject,
+  absl::StatusOr<std::string> Issue(v1::Role role, std::string_view subject,
                                     std::string_view organisation,
                                     std::string_view provider_id,
                                     absl::Duration lifetime) const;

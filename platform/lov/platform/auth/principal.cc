@@ -1,36 +1,13 @@
 #include "lov/platform/auth/principal.h"
 
-#include <array>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "lov/platform/identity_numbers.h"
 
 namespace lov::auth {
 namespace {
-
-struct RoleEntry {
-  Role role;
-  std::string_view name;
-};
-
-constexpr std::array<RoleEntry, 7> kRoles = {{
-    {Role::kCaseOfficer, "case_officer"},
-    {Role::kRegistryOfficer, "registry_officer"},
-    {Role::kProvider, "provider"},
-    {Role::kFinance, "finance"},
-    {Role::kOperator, "operator"},
-    {Role::kAuditor, "auditor"},
-    {Role::kService, "service"},
-}};
-
-constexpr std::array<Role, kRoles.size()> kAllRoles = [] {
-  std::array<Role, kRoles.size()> roles{};
-  for (size_t i = 0; i < kRoles.size(); ++i) roles[i] = kRoles[i].role;
-  return roles;
-}();
 
 std::string Screened(std::string_view text) {
   return ContainsPersonnummer(text) ? "[redacted]" : std::string(text);
@@ -38,33 +15,17 @@ std::string Screened(std::string_view text) {
 
 }  // namespace
 
-std::string_view RoleName(Role role) {
-  for (const RoleEntry& entry : kRoles) {
-    if (entry.role == role) return entry.name;
-  }
-  return "unknown";
-}
-
-absl::StatusOr<Role> ParseRole(std::string_view name) {
-  for (const RoleEntry& entry : kRoles) {
-    if (entry.name == name) return entry.role;
-  }
-  std::vector<std::string> names;
-  for (const RoleEntry& entry : kRoles) names.emplace_back(entry.name);
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown role (known: ", absl::StrJoin(names, ", "), ")"));
-}
-
-absl::Span<const Role> AllRoles() { return kAllRoles; }
-
 absl::Status ValidatePrincipal(const Principal& principal) {
   if (principal.subject.empty()) {
     return absl::InvalidArgumentError("no subject");
   }
-  if (principal.role == Role::kProvider && principal.provider_id.empty()) {
+  if (principal.role == v1::ROLE_UNSPECIFIED) {
+    return absl::InvalidArgumentError("no role");
+  }
+  if (principal.role == v1::ROLE_PROVIDER && principal.provider_id.empty()) {
     return absl::InvalidArgumentError("the provider role needs a provider id");
   }
-  if (principal.role != Role::kProvider && !principal.provider_id.empty()) {
+  if (principal.role != v1::ROLE_PROVIDER && !principal.provider_id.empty()) {
     return absl::InvalidArgumentError(
         "only the provider role carries a provider id");
   }
@@ -82,8 +43,8 @@ absl::Status ValidatePrincipal(const Principal& principal) {
 }
 
 std::string DescribeForLog(const Principal& principal) {
-  std::string out = absl::StrCat(std::string(RoleName(principal.role)), " ",
-                                 Screened(principal.subject));
+  std::string out =
+      absl::StrCat(RoleName(principal.role), " ", Screened(principal.subject));
   if (!principal.organisation.empty()) {
     absl::StrAppend(&out, " org=", Screened(principal.organisation));
   }

@@ -10,27 +10,13 @@
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "absl/status/statusor.h"
-#include "absl/types/span.h"
+#include "lov/auth/v1/policy.pb.h"
+#include "lov/platform/actor.h"
 
 namespace lov::auth {
 
-enum class Role {
-  kCaseOfficer,      // case_officer (handläggare): clients, decisions, choice
-  kRegistryOfficer,  // registry_officer: providers, approvals, capacity
-  kProvider,         // provider (utförare): only its own clients and visits
-  kFinance,          // finance: rates, one-off payments, statements
-  kOperator,         // operator: dashboard and health, read-only
-  kAuditor,          // auditor: the audit log
-  kService,          // service: one LOV service calling another
-};
-
-// The role's name in tokens, policies and logs: "case_officer", ...
-std::string_view RoleName(Role role);
-// The role called `name`; InvalidArgument listing the known names otherwise.
-absl::StatusOr<Role> ParseRole(std::string_view name);
-// Every role, in declaration order (for policy tables and their tests).
-absl::Span<const Role> AllRoles();
+// The roles are the policy's enum, lov::auth::v1::Role; their names in
+// tokens are RoleName / ParseRole (lov/platform/actor.h).
 
 struct Principal {
   // The person's HSA-id ("SE2321000016-1234") or a system identity.
@@ -38,15 +24,15 @@ struct Principal {
   // Optional, for display only; never logged.
   std::string display_name;
   // The least-privileged role until a credential says otherwise.
-  Role role = Role::kOperator;
+  v1::Role role = v1::ROLE_OPERATOR;
   // The municipality or provider organisation the credential was issued for.
   std::string organisation;
-  // Set for Role::kProvider only: the one provider whose data it may touch.
+  // Set for ROLE_PROVIDER only: the one provider whose data it may touch.
   std::string provider_id;
 };
 
 // The rules every principal keeps, InvalidArgument naming the broken one: a
-// subject; a provider id exactly when the role is provider; no personal
+// subject; a role; a provider id exactly when the role is provider; no personal
 // identity number in the subject, organisation or provider id (they travel
 // in logs, events and audit records).
 absl::Status ValidatePrincipal(const Principal& principal);

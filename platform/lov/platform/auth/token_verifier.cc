@@ -233,7 +233,7 @@ absl::StatusOr<Principal> ReadPrincipal(const json& claims,
   if (role_name.empty()) {
     return Refused(absl::StrCat("no role (", names.role, ")"));
   }
-  absl::StatusOr<Role> role = ParseRole(role_name);
+  absl::StatusOr<v1::Role> role = ParseRole(role_name);
   if (!role.ok()) return Refused(absl::StrCat("unknown role in ", names.role));
   principal.role = *role;
   principal.subject = hsa_id.empty() ? sub : hsa_id;

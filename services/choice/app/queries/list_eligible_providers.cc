@@ -1,12 +1,17 @@
 // The providers a client may choose among on a day, in a neutral order
 // (shuffled by a seed that is logged and returned, so the list shown can be
-// reproduced in an audit).
+// reproduced in an audit), a page at a time: the later pages follow the
+// first page's seed, which their page token carries.
 #include <algorithm>
 #include <random>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "lov/choice/app/choice_app.h"
 #include "lov/choice/domain/client_state.h"
 #include "lov/platform/log.h"
+#include "lov/platform/paging.h"
 #include "lov/platform/stockholm_time.h"
 
 namespace lov::choice {
@@ -67,6 +72,22 @@ ChoiceApp::ListEligibleProviders(
       DateOr("as_of", request.as_of(), ctx->today);
   if (!day.ok()) return day.status();
   const std::string day_text = FormatDate(*day);
+  absl::StatusOr<PageRequest> page = ReadPageRequest(
+      request.page_size(), request.page_token(),
+      ListQuery({"choice.ListEligibleProviders", request.client_id(), day_text,
+                 absl::StrJoin(request.category_ids(), ",")}));
+  if (!page.ok()) return page.status();
+  // The key of a shown provider: the seed, then its place in that order.
+  uint64_t token_seed = 0;
+  if (!page->after.empty() &&
+      (page->after.size() != 2 ||
+       !absl::SimpleAtoi(page->after[0], &token_seed) || token_seed == 0 ||
+       (request.seed() != 0 && request.seed() != token_seed))) {
+    return absl::InvalidArgumentError(
+        "page_token: made for another seed or list; pass the previous "
+        "answer's next_page_token unchanged, with seed 0 or that answer's "
+        "seed");
+  }
   const v1::Decision* decision = DecisionFor(*c, day_text);
   if (decision == nullptr) {
     return absl::FailedPreconditionError(
@@ -88,8 +109,15 @@ ChoiceApp::ListEligibleProviders(
   v1::ListEligibleProvidersResponse out;
   out.set_client_id(c->client_id());
   out.set_as_of(day_text);
-  out.set_seed(SeedOr(request.seed()));
+  out.set_seed(SeedOr(token_seed != 0 ? token_seed : request.seed()));
+  const std::string seed_text = absl::StrCat(out.seed());
+  PageBuilder<size_t> shown(*page);
+  size_t place = 0;
   for (size_t i : NeutralOrder(eligible.size(), out.seed())) {
+    if (shown.full()) break;
+    shown.Offer({seed_text, SortableNumber(place++)}, i);
+  }
+  for (size_t i : shown.Take(out.mutable_next_page_token())) {
     Describe(*eligible[i], *ctx->Provider(eligible[i]->provider_id), categories,
              out.add_providers());
   }

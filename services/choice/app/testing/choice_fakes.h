@@ -87,6 +87,16 @@ class FakeChoiceStore : public ChoiceStore {
     }
     return std::optional<v1::Client>(std::move(c));
   }
+  absl::StatusOr<std::vector<std::optional<v1::Client>>> GetClients(
+      const std::vector<std::string>& client_ids) override {
+    client_batches_.push_back(client_ids);
+    std::vector<std::optional<v1::Client>> out;
+    for (const auto& id : client_ids) out.push_back(*GetClient(id));
+    return out;
+  }
+  // The ids of every GetClients call, in order: a list reads a page's
+  // clients together.
+  std::vector<std::vector<std::string>> client_batches_;
   absl::StatusOr<std::optional<std::string>> FindClientByHmac(
       const std::string& hmac) override {
     auto it = by_hmac_.find(hmac);

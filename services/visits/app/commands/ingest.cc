@@ -237,6 +237,13 @@ class VisitsApp::Round {
       a->set_adjusts_period(verdict.adjusts_period);
       return e;
     }
+    // A rejection expires (--rejected-retention-days) and the same report
+    // sent after that is judged again: if it is accepted then, its event
+    // must not carry the rejection's ce_id, which subscribers have seen.
+    e.set_event_id(EventIdOf(
+        it.visit_id,
+        absl::StrCat(it.fingerprint, "|rejected|", ReasonName(verdict.reason)),
+        0));
     const v1::VisitReport& report = *it.report;
     auto* r = e.mutable_visit_rejected();
     r->set_report_id(report.report_id());

@@ -6,6 +6,33 @@
 
 namespace lov::visits {
 
+std::vector<v1::PerformedVsGranted> VisitsApp::RowsOf(
+    const std::string& client_id, const std::string& provider_id,
+    const std::string& period, const ClientMonth& month) {
+  // Per category: every provider's time for a client view, the one
+  // provider's for a provider view.
+  std::map<std::string, PerformedCell> by_category;
+  for (const auto& d : month.decisions) {
+    for (const auto& g : d.categories()) by_category[g.category_id()];
+  }
+  for (const auto& cell : month.cells) {
+    if (!provider_id.empty() && cell.provider_id != provider_id) continue;
+    PerformedCell& sum = by_category[cell.category_id];
+    sum.client_minutes += cell.client_minutes;
+    sum.staff_minutes += cell.staff_minutes;
+    sum.visits += cell.visits;
+  }
+  const absl::CivilMonth civil = MonthOf(period);
+  std::vector<v1::PerformedVsGranted> rows;
+  for (const auto& [category, sum] : by_category) {
+    rows.push_back(
+        CompareToGranted(client_id, category, period,
+                         GrantedMinutes(month.decisions, category, civil),
+                         sum.client_minutes, sum.staff_minutes, sum.visits));
+  }
+  return rows;
+}
+
 absl::StatusOr<v1::GetPerformedVsGrantedResponse>
 VisitsApp::GetPerformedVsGranted(
     const v1::GetPerformedVsGrantedRequest& request) {
@@ -23,36 +50,14 @@ VisitsApp::GetPerformedVsGranted(
     if (!c.ok()) return c.status();
     clients = std::move(*c);
   }
+  absl::StatusOr<std::vector<ClientMonth>> months =
+      store_->ClientMonths(clients, request.period());
+  if (!months.ok()) return months.status();
   v1::GetPerformedVsGrantedResponse out;
-  const absl::CivilMonth month = MonthOf(request.period());
-  for (const auto& client : clients) {
-    absl::StatusOr<std::vector<VerificationContext>> ctx = store_->LoadContexts(
-        {{client, request.provider_id(), "", request.period()}});
-    if (!ctx.ok()) return ctx.status();
-    absl::StatusOr<std::vector<PerformedCell>> cells =
-        store_->Performed(client, request.period());
-    if (!cells.ok()) return cells.status();
-    // Per category: every provider's time for a client view, the one
-    // provider's for a provider view.
-    std::map<std::string, PerformedCell> by_category;
-    for (const auto& d : (*ctx)[0].decisions) {
-      for (const auto& g : d.categories()) by_category[g.category_id()];
-    }
-    for (const auto& cell : *cells) {
-      if (!request.provider_id().empty() &&
-          cell.provider_id != request.provider_id()) {
-        continue;
-      }
-      PerformedCell& sum = by_category[cell.category_id];
-      sum.client_minutes += cell.client_minutes;
-      sum.staff_minutes += cell.staff_minutes;
-      sum.visits += cell.visits;
-    }
-    for (const auto& [category, sum] : by_category) {
-      *out.add_rows() =
-          CompareToGranted(client, category, request.period(),
-                           GrantedMinutes((*ctx)[0].decisions, category, month),
-                           sum.client_minutes, sum.staff_minutes, sum.visits);
+  for (size_t i = 0; i < clients.size(); ++i) {
+    for (auto& row : RowsOf(clients[i], request.provider_id(), request.period(),
+                            (*months)[i])) {
+      *out.add_rows() = std::move(row);
     }
   }
   return out;

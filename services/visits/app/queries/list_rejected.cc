@@ -1,8 +1,6 @@
 // The reports of a provider rejected in a month, with the reason of each:
-// nothing reported is silently dropped.
-#include <algorithm>
-#include <tuple>
-
+// nothing reported is silently dropped. A page at a time.
+#include "lov/platform/paging.h"
 #include "lov/platform/proto_util.h"
 #include "lov/visits/app/visits_app.h"
 
@@ -15,26 +13,31 @@ absl::StatusOr<v1::ListRejectedResponse> VisitsApp::ListRejected(
     return s;
   }
   if (absl::Status s = RequirePeriod(request.period()); !s.ok()) return s;
+  absl::StatusOr<PageRequest> page =
+      ReadPageRequest(request.page_size(), request.page_token(),
+                      ListQuery({"visits.ListRejected", request.provider_id(),
+                                 request.period()}));
+  if (!page.ok()) return page.status();
   absl::StatusOr<std::vector<v1::VisitRejected>> r =
       store_->ListRejected(request.provider_id(), request.period());
   if (!r.ok()) return r.status();
   // The store keeps them in the order they were recorded, which differs
   // between the live path (the request or the projection, whichever comes
   // first) and a rebuild (the topic's partitions interleaved): listed by the
-  // report's start, then its ids, so a rebuild lists them the same way.
-  using Key =
-      std::tuple<int64_t, int32_t, std::string, std::string, std::string>;
-  std::vector<std::pair<Key, v1::VisitRejected*>> order;
-  order.reserve(r->size());
-  for (auto& x : *r) {
-    Key key{x.report().start().seconds(), x.report().start().nanos(),
-            x.report_id(), x.report().visit_id(), SerializeDeterministic(x)};
-    order.emplace_back(std::move(key), &x);
-  }
-  std::sort(order.begin(), order.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  // report's start, then its ids, then a fingerprint of the rejection, so a
+  // rebuild lists them the same way.
   v1::ListRejectedResponse out;
-  for (auto& [key, x] : order) *out.add_rejected() = std::move(*x);
+  for (auto& x : TakePage(
+           *std::move(r), *page,
+           [](const v1::VisitRejected& x) {
+             return PageKey{SortableNumber(x.report().start().seconds()),
+                            SortableNumber(x.report().start().nanos()),
+                            x.report_id(), x.report().visit_id(),
+                            ListQuery({SerializeDeterministic(x)})};
+           },
+           out.mutable_next_page_token())) {
+    *out.add_rejected() = std::move(x);
+  }
   return out;
 }
 

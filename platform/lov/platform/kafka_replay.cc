@@ -1,0 +1,153 @@
+// The replay: every event of some topics from the beginning to their end as
+// of the call, outside any consumer group (the state rebuild).
+#include <librdkafka/rdkafkacpp.h>
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "lov/platform/ids.h"
+#include "lov/platform/kafka.h"
+#include "lov/platform/kafka_internal.h"
+#include "lov/platform/log.h"
+
+namespace lov {
+
+using kafka_internal::CheckReachable;
+using kafka_internal::FromMessage;
+using kafka_internal::KafkaError;
+using kafka_internal::SetAll;
+
+absl::Status ReplayTopics(const KafkaSettings& settings,
+                          const std::vector<std::string>& topics,
+                          const EventHandler& handler, int64_t* replayed,
+                          OffsetStore* offsets) {
+  std::unique_ptr<RdKafka::Conf> conf(
+      RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  absl::Status s =
+      SetConnectionConfig(conf.get(), settings, settings.client_id + "-replay");
+  if (!s.ok()) return s;
+  s = SetAll(conf.get(), {{"group.id", "lov-replay-" + NewUuid()},
+                          {"enable.auto.commit", "false"},
+                          {"enable.partition.eof", "false"}});
+  if (!s.ok()) return s;
+  std::string err;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf.get(), err));
+  if (!consumer) return absl::InternalError(err);
+  if (absl::Status reach = CheckReachable(consumer.get(), settings);
+      !reach.ok()) {
+    consumer->close();
+    return reach;
+  }
+  int timeout_ms =
+      static_cast<int>(absl::ToInt64Milliseconds(settings.connect_timeout));
+  std::vector<RdKafka::TopicPartition*> assignment;
+  std::map<std::pair<std::string, int32_t>, int64_t> end_offsets;
+  for (const std::string& topic : topics) {
+    std::unique_ptr<RdKafka::Topic> t(
+        RdKafka::Topic::create(consumer.get(), topic, nullptr, err));
+    RdKafka::Metadata* md = nullptr;
+    RdKafka::ErrorCode code =
+        consumer->metadata(false, t.get(), &md, timeout_ms);
+    std::unique_ptr<RdKafka::Metadata> owned(md);
+    if (code != RdKafka::ERR_NO_ERROR) {
+      RdKafka::TopicPartition::destroy(assignment);
+      consumer->close();
+      return KafkaError(absl::StrCat("metadata for ", topic), code);
+    }
+    for (const auto* tm : *md->topics()) {
+      if (tm->err() != RdKafka::ERR_NO_ERROR) {
+        RdKafka::TopicPartition::destroy(assignment);
+        consumer->close();
+        return KafkaError(absl::StrCat("topic ", topic), tm->err());
+      }
+      for (const auto* pm : *tm->partitions()) {
+        int64_t low = 0, high = 0;
+        // A topic created a moment ago may not have a leader yet.
+        absl::Time give_up = absl::Now() + settings.connect_timeout;
+        while (true) {
+          code = consumer->query_watermark_offsets(topic, pm->id(), &low, &high,
+                                                   timeout_ms);
+          if (code == RdKafka::ERR_NO_ERROR || absl::Now() >= give_up ||
+              !(code == RdKafka::ERR_NOT_LEADER_FOR_PARTITION ||
+                code == RdKafka::ERR_LEADER_NOT_AVAILABLE ||
+                code == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART ||
+                code == RdKafka::ERR__TRANSPORT)) {
+            break;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        if (code != RdKafka::ERR_NO_ERROR) {
+          RdKafka::TopicPartition::destroy(assignment);
+          consumer->close();
+          return KafkaError(absl::StrCat("watermarks for ", topic), code);
+        }
+        if (high > low) {
+          end_offsets[{topic, pm->id()}] = high;
+          assignment.push_back(RdKafka::TopicPartition::create(
+              topic, pm->id(), RdKafka::Topic::OFFSET_BEGINNING));
+        }
+      }
+    }
+  }
+  const auto ends = end_offsets;
+  int64_t count = 0;
+  absl::Status result;
+  if (!assignment.empty()) {
+    consumer->assign(assignment);
+    absl::Duration backoff = absl::Milliseconds(100);
+    while (!end_offsets.empty()) {
+      std::unique_ptr<RdKafka::Message> msg(consumer->consume(500));
+      if (msg->err() == RdKafka::ERR__TIMED_OUT) continue;
+      if (msg->err() != RdKafka::ERR_NO_ERROR) {
+        result = KafkaError("replay", msg->err());
+        break;
+      }
+      auto key = std::make_pair(msg->topic_name(), msg->partition());
+      auto end = end_offsets.find(key);
+      if (end == end_offsets.end()) continue;
+      absl::StatusOr<CloudEvent> event = FromMessage(*msg);
+      if (event.ok()) {
+        absl::Status hs = Guarded(handler, *event);
+        if (!hs.ok() && IsTransient(hs)) {
+          log::Warn("replay: event handling failed; will retry",
+                    {{"topic", msg->topic_name()},
+                     {"offset", static_cast<int64_t>(msg->offset())},
+                     {"error", hs}});
+          std::this_thread::sleep_for(absl::ToChronoMilliseconds(backoff));
+          backoff = std::min(backoff * 2, absl::Seconds(5));
+          std::unique_ptr<RdKafka::TopicPartition> tp(
+              RdKafka::TopicPartition::create(msg->topic_name(),
+                                              msg->partition(), msg->offset()));
+          consumer->seek(*tp, timeout_ms);
+          continue;
+        }
+        backoff = absl::Milliseconds(100);
+        if (!hs.ok()) {
+          log::Warn("replay skipped poison event",
+                    {{"topic", msg->topic_name()},
+                     {"offset", static_cast<int64_t>(msg->offset())},
+                     {"error", hs}});
+        }
+      }
+      ++count;
+      if (msg->offset() + 1 >= end->second) end_offsets.erase(end);
+    }
+    consumer->unassign();
+  }
+  RdKafka::TopicPartition::destroy(assignment);
+  consumer->close();
+  if (replayed) *replayed = count;
+  if (offsets != nullptr && result.ok()) {
+    for (const auto& [part, end] : ends) {
+      result = offsets->Save(part.first, part.second, end);
+      if (!result.ok()) break;
+    }
+  }
+  return result;
+}
+
+}  // namespace lov

@@ -1,0 +1,420 @@
+// The visits service's limits against hostile or careless clients, with the
+// binary as a process against the real Kafka and Redis: the stream's cap
+// and the provider's quota (RESOURCE_EXHAUSTED naming the limit, with a
+// google.rpc.RetryInfo the shared uploader honours, losing nothing), a
+// client that sends and never reads (the service's memory stays bounded),
+// and the retention of rejected reports in Redis.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "lov/platform/grpc_channel.h"
+#include "lov/platform/proto_util.h"
+#include "lov/platform/redis.h"
+#include "lov/platform/retry_info.h"
+#include "lov/visits/adapters/redis_visit_store.h"
+#include "lov/visits/tests/visits_test_support.h"
+#include "lov/visits/v1/visits.grpc.pb.h"
+#include "test_stack.h"
+#include "visit_uploader.h"
+
+namespace lov::visits {
+namespace {
+
+namespace v1 = ::lov::visits::v1;
+using ::lov::testing::Stack;
+
+// Reports of the demo's shape, each its own slot (no overlaps).
+std::vector<v1::VisitReport> Reports(const std::string& prefix, int n) {
+  std::vector<v1::VisitReport> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back(Report(absl::StrCat(prefix, i), "c1", absl::StrCat("s", i),
+                         Utc(2025, 3, 18, 8, 0) + absl::Hours(i), 30));
+  }
+  return out;
+}
+
+// A stream that sends `reports` and reads every answer; the outcomes and
+// how the stream ended.
+struct StreamResult {
+  std::vector<v1::ReportOutcome> outcomes;
+  grpc::Status status;
+};
+StreamResult SendAll(v1::VisitsService::Stub& stub,
+                     const std::vector<v1::VisitReport>& reports) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  auto stream = stub.UploadVisits(&ctx);
+  std::thread writer([&] {
+    for (const auto& r : reports) {
+      v1::UploadVisitsRequest req;
+      *req.mutable_report() = r;
+      if (!stream->Write(req)) break;
+    }
+    stream->WritesDone();
+  });
+  StreamResult out;
+  v1::UploadVisitsResponse resp;
+  while (stream->Read(&resp)) out.outcomes.push_back(resp.outcome());
+  writer.join();
+  out.status = stream->Finish();
+  return out;
+}
+
+// Uploads with the uploader the simulator and lovctl use: every report's
+// final outcome, in report order.
+struct Uploaded {
+  absl::StatusOr<upload::UploadCounts> counts;
+  std::vector<std::vector<v1::ReportOutcome>> finals;  // per report
+};
+Uploaded UploadWithUploader(const ::lov::testing::ServiceProcess& service,
+                            const std::vector<v1::VisitReport>& reports) {
+  Uploaded out;
+  out.finals.resize(reports.size());
+  upload::UploadOptions options;
+  options.max_attempts = 3;
+  out.counts =
+      upload::UploadWithResend([&] { return service.Channel(); },
+                               [](grpc::ClientContext*) {}, reports, options,
+                               [&](size_t i, const v1::ReportOutcome& o) {
+                                 out.finals[i].push_back(o);
+                               });
+  return out;
+}
+
+class VisitsStreamCapTest : public VisitsServiceTest {
+ protected:
+  std::vector<std::string> ExtraFlags() const override {
+    return {"--max-reports-per-stream=4", "--upload-reports-per-second=0"};
+  }
+};
+
+TEST_F(VisitsStreamCapTest, TheReportAfterTheCapEndsTheStreamNamingTheLimit) {
+  SetUpUpstreams({"c1"});
+  StreamResult r = SendAll(*stub_, Reports("cap", 6));
+  // The first four are answered, in order, before the stream ends.
+  ASSERT_EQ(r.outcomes.size(), 4u);
+  for (size_t i = 0; i < r.outcomes.size(); ++i) {
+    EXPECT_EQ(r.outcomes[i].sequence(), static_cast<int64_t>(i));
+    EXPECT_EQ(r.outcomes[i].report_id(), absl::StrCat("cap", i));
+    EXPECT_EQ(r.outcomes[i].outcome(), v1::OUTCOME_ACCEPTED)
+        << r.outcomes[i].ShortDebugString();
+  }
+  EXPECT_EQ(r.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_TRUE(absl::StrContains(r.status.error_message(),
+                                "at most 4 reports per stream"))
+      << r.status.error_message();
+  EXPECT_EQ(RetryDelayOf(r.status), absl::ZeroDuration());
+  // Exactly four: a stream of four ends OK.
+  StreamResult four = SendAll(*stub_, Reports("four", 4));
+  EXPECT_EQ(four.outcomes.size(), 4u);
+  EXPECT_TRUE(four.status.ok()) << four.status.error_message();
+}
+
+TEST_F(VisitsStreamCapTest, TheUploaderOpensNewStreamsAndLosesNothing) {
+  SetUpUpstreams({"c1"});
+  const std::vector<v1::VisitReport> reports = Reports("up", 10);
+  Uploaded u = UploadWithUploader(*service_, reports);
+  ASSERT_TRUE(u.counts.ok()) << u.counts.status();
+  EXPECT_EQ(u.counts->accepted, 10);
+  EXPECT_EQ(u.counts->given_up, 0);
+  EXPECT_EQ(u.counts->resent, 0);  // held back is not sent
+  for (size_t i = 0; i < reports.size(); ++i) {
+    ASSERT_EQ(u.finals[i].size(), 1u) << "report " << i;
+    EXPECT_EQ(u.finals[i][0].outcome(), v1::OUTCOME_ACCEPTED);
+    EXPECT_FALSE(u.finals[i][0].replayed()) << "report " << i;
+  }
+}
+
+class VisitsQuotaTest : public VisitsServiceTest {
+ protected:
+  // One report a second after a burst of five: a stream is refused at its
+  // sixth report (or seventh, if a second passed meanwhile).
+  std::vector<std::string> ExtraFlags() const override {
+    return {"--upload-reports-per-second=1", "--upload-burst=5",
+            "--max-reports-per-stream=0"};
+  }
+};
+
+TEST_F(VisitsQuotaTest, OverTheQuotaAStreamAndASingleReportAreToldWhenToRetry) {
+  SetUpUpstreams({"c1"});
+  StreamResult r = SendAll(*stub_, Reports("q", 20));
+  EXPECT_GE(r.outcomes.size(), 5u);
+  EXPECT_LE(r.outcomes.size(), 8u);
+  for (const auto& o : r.outcomes) {
+    EXPECT_EQ(o.outcome(), v1::OUTCOME_ACCEPTED) << o.ShortDebugString();
+  }
+  EXPECT_EQ(r.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_TRUE(absl::StrContains(r.status.error_message(),
+                                "at most 1 reports per second per provider"))
+      << r.status.error_message();
+  EXPECT_TRUE(absl::StrContains(r.status.error_message(), kProvider));
+  std::optional<absl::Duration> delay = RetryDelayOf(r.status);
+  ASSERT_TRUE(delay.has_value());
+  EXPECT_GT(*delay, absl::ZeroDuration());
+  EXPECT_LE(*delay, absl::Seconds(1));
+
+  // The single-report call spends the same quota.
+  grpc::Status refused;
+  for (int i = 0; i < 20 && refused.ok(); ++i) {
+    v1::ReportVisitRequest req;
+    *req.mutable_report() = Reports(absl::StrCat("single", i, "-"), 1)[0];
+    v1::ReportOutcome resp;
+    refused = Call(&v1::VisitsService::Stub::ReportVisit, req, &resp);
+  }
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_TRUE(RetryDelayOf(refused).has_value()) << refused.error_message();
+}
+
+TEST_F(VisitsQuotaTest, TheUploaderWaitsAsToldAndLosesNothing) {
+  SetUpUpstreams({"c1"});
+  const std::vector<v1::VisitReport> reports = Reports("slow", 8);
+  Uploaded u = UploadWithUploader(*service_, reports);
+  ASSERT_TRUE(u.counts.ok()) << u.counts.status();
+  EXPECT_EQ(u.counts->accepted, 8);
+  EXPECT_EQ(u.counts->given_up, 0);
+  for (size_t i = 0; i < reports.size(); ++i) {
+    ASSERT_EQ(u.finals[i].size(), 1u) << "report " << i;
+    EXPECT_EQ(u.finals[i][0].outcome(), v1::OUTCOME_ACCEPTED);
+  }
+}
+
+// --- a client that sends and never reads --------------------------------
+
+// The pid of the visits process started with --namespace=`ns`.
+pid_t VisitsPid(const std::string& ns) {
+  const std::string flag = "--namespace=" + ns;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    pid_t pid = 0;
+    if (!absl::SimpleAtoi(entry.path().filename().string(), &pid)) continue;
+    std::ifstream in(entry.path() / "cmdline");
+    std::stringstream all;
+    all << in.rdbuf();
+    const std::string cmdline = all.str();
+    if (absl::StrContains(cmdline, "visits/visits") &&
+        absl::StrContains(cmdline, flag + std::string(1, '\0'))) {
+      return pid;
+    }
+  }
+  return -1;
+}
+
+// Resident memory of `pid` in kB (VmRSS), or -1.
+int64_t RssKb(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (absl::StartsWith(line, "VmRSS:")) {
+      int64_t kb = 0;
+      std::string digits;
+      for (char c : line) {
+        if (c >= '0' && c <= '9') digits.push_back(c);
+      }
+      if (absl::SimpleAtoi(digits, &kb)) return kb;
+    }
+  }
+  return -1;
+}
+
+class VisitsStalledClientTest : public VisitsServiceTest {
+ protected:
+  // Only the stream's backpressure bounds what it reads.
+  std::vector<std::string> ExtraFlags() const override {
+    return {"--max-reports-per-stream=0", "--upload-reports-per-second=0"};
+  }
+};
+
+// DISABLED: fails today, a real finding of issue 16 (open): the service read
+// all 38,000 reports of a client that never read an answer (RSS +32-45 MB);
+// the upload's "two batches of unsent answers" bound does not hold because a
+// sync gRPC Write completes once the transport has buffered the answer, not
+// once the client took it. Enable again with the fix.
+TEST_F(VisitsStalledClientTest,
+       DISABLED_AClientThatNeverReadsDoesNotGrowTheService) {
+  constexpr int kReports = 40000;
+  // About 1 kB each: 40 MB if the service read them all.
+  std::vector<v1::VisitReport> reports;
+  reports.reserve(kReports);
+  for (int i = 0; i < kReports; ++i) {
+    v1::VisitReport r =
+        Report(absl::StrCat("stall-", i), "c-unknown", absl::StrCat("s", i),
+               Utc(2025, 3, 18, 8, 0) + absl::Hours(i), 30);
+    for (int a = 0; a < 4; ++a) r.add_activities(std::string(240, 'a' + a));
+    reports.push_back(std::move(r));
+  }
+  const pid_t pid = VisitsPid(ns_);
+  ASSERT_GT(pid, 0);
+  // Warm-up: a stream read to its end, so the buffers a working stream
+  // needs (Kafka's, Redis's, gRPC's) are there before the baseline.
+  StreamResult warm = SendAll(
+      *stub_,
+      std::vector<v1::VisitReport>(reports.begin(), reports.begin() + 2000));
+  ASSERT_TRUE(warm.status.ok()) << warm.status.error_message();
+  ASSERT_EQ(warm.outcomes.size(), 2000u);
+  const int64_t baseline = RssKb(pid);
+  ASSERT_GT(baseline, 0);
+
+  // A client whose transport, too, takes no more than it is given room
+  // for: a fixed 64 KiB window (no bandwidth probing that would let it
+  // buffer every answer), as a hung client's would.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 * 1024);
+  auto stalled = v1::VisitsService::NewStub(OpenChannel(
+      service_->target(), Stack().Client("system:test"), nullptr, args));
+  grpc::ClientContext ctx;
+  auto stream = stalled->UploadVisits(&ctx);
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    for (int i = 2000; i < kReports; ++i) {
+      v1::UploadVisitsRequest req;
+      *req.mutable_report() = reports[i];
+      if (!stream->Write(req)) return;
+      ++written;
+    }
+    stream->WritesDone();
+  });
+  // Until the writes stop going out (the service stopped reading) or all
+  // went: no answer is ever read.
+  int last = -1;
+  int64_t peak = baseline;
+  for (int still = 0; still < 6 && written < kReports - 2000;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    peak = std::max(peak, RssKb(pid));
+    const int now = written.load();
+    still = now == last ? still + 1 : 0;
+    last = now;
+  }
+  peak = std::max(peak, RssKb(pid));
+  const int sent = written.load();
+  ctx.TryCancel();
+  writer.join();
+  stream->Finish();
+
+  // The service stopped reading: most reports never left the client.
+  EXPECT_LT(sent, (kReports - 2000) / 2)
+      << "the service read " << sent << " reports nobody collected";
+  // What it holds for the stalled stream: two batches of reports and of
+  // answers, and gRPC's flow-control windows; not the 38 MB sent.
+  EXPECT_LT(peak - baseline, 24 * 1024)
+      << "RSS grew from " << baseline << " kB to " << peak << " kB";
+  // And it still serves.
+  v1::GetVisitRequest get;
+  get.set_provider_id(kProvider);
+  get.set_report_id("stall-0");
+  v1::GetVisitResponse got;
+  EXPECT_TRUE(Call(&v1::VisitsService::Stub::GetVisit, get, &got).ok());
+}
+
+// --- retention of rejected reports ----------------------------------------
+
+class RejectedRetentionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = Stack().ConnectRedis();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = std::move(*redis);
+    prefix_ = "test:" + NewUuid().substr(0, 8) + ":visits";
+    store_ = std::make_unique<RedisVisitStore>(redis_.get(), prefix_, "",
+                                               absl::Hours(24 * 90));
+  }
+
+  // A rejection of `report_id` recorded at `at`, as the projection reads it.
+  static v1::VisitEvent Rejection(const std::string& report_id, absl::Time at) {
+    v1::VisitEvent e;
+    const std::string visit_id = absl::StrCat(kProvider, "/", report_id);
+    e.set_event_id(NewUuid());
+    e.set_aggregate_id(visit_id);
+    e.set_aggregate_version(1);
+    e.set_request_fingerprint("fp-" + report_id);
+    *e.mutable_occurred_at() = ToProtoTime(at);
+    auto* r = e.mutable_visit_rejected();
+    r->set_report_id(report_id);
+    r->set_provider_id(kProvider);
+    r->set_client_id("c1");
+    r->set_reason_code("NOT_ASSIGNED");
+    r->set_period("2025-03");
+    r->mutable_report()->set_visit_id(visit_id);
+    return e;
+  }
+
+  int64_t Pttl(const std::string& suffix) {
+    auto r = redis_->Command({"PTTL", prefix_ + ":" + suffix});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->integer : -3;
+  }
+
+  std::unique_ptr<RedisClient> redis_;
+  std::string prefix_;
+  std::unique_ptr<RedisVisitStore> store_;
+};
+
+TEST_F(RejectedRetentionTest, ARejectionIsKeptForTheRetentionPeriodThenGone) {
+  const absl::Time now = absl::Now();
+  const v1::VisitEvent recent = Rejection("recent", now - absl::Hours(24));
+  const v1::VisitEvent old = Rejection("old", now - absl::Hours(24 * 91));
+  ASSERT_TRUE(store_->ApplyOwn({{&recent}, {&old}}).ok());
+
+  // Listed and recognised while kept: the recent one only.
+  auto listed = store_->ListRejected(kProvider, "2025-03");
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].report_id(), "recent");
+  auto kept = store_->GetVisit(recent.aggregate_id());
+  ASSERT_TRUE(kept.ok());
+  ASSERT_TRUE(kept->has_value());
+  EXPECT_TRUE((*kept)->done);
+  ASSERT_TRUE((*kept)->outcome.has_value());
+  EXPECT_EQ((*kept)->outcome->outcome(), v1::OUTCOME_REJECTED);
+
+  // Each of its keys expires 90 days after the rejection: 89 days from now.
+  for (const std::string& key :
+       {"visit:" + recent.aggregate_id(), "history:" + recent.aggregate_id(),
+        std::string("rejections:") + kProvider + ":2025-03"}) {
+    const int64_t ttl = Pttl(key);
+    EXPECT_GT(ttl, absl::ToInt64Milliseconds(absl::Hours(24 * 89) -
+                                             absl::Minutes(10)))
+        << key;
+    EXPECT_LE(ttl, absl::ToInt64Milliseconds(absl::Hours(24 * 89))) << key;
+  }
+
+  // The old one is gone (as after a rebuild from Kafka, which keeps it):
+  // the same report sent again is judged afresh.
+  auto gone = store_->GetVisit(old.aggregate_id());
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(gone->has_value());
+  EXPECT_EQ(Pttl("history:" + old.aggregate_id()), -2);  // no such key
+  auto again = store_->Reserve(
+      {Reservation{.visit_id = old.aggregate_id(), .fingerprint = "fp-old"}},
+      "instance-1", absl::Hours(12));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ((*again)[0].kind, ReserveResult::Kind::kReserved);
+}
+
+TEST_F(RejectedRetentionTest, AcceptedVisitsNeverExpire) {
+  v1::VisitEvent e;
+  e.set_event_id(NewUuid());
+  e.set_aggregate_id(absl::StrCat(kProvider, "/kept"));
+  e.set_aggregate_version(1);
+  *e.mutable_occurred_at() = ToProtoTime(absl::Now() - absl::Hours(24 * 400));
+  auto* v = e.mutable_visit_accepted()->mutable_visit();
+  v->set_visit_id(e.aggregate_id());
+  v->set_provider_id(kProvider);
+  v->set_client_id("c1");
+  v->set_period("2024-01");
+  ASSERT_TRUE(store_->ApplyOwn({{&e}}).ok());
+  EXPECT_EQ(Pttl("visit:" + e.aggregate_id()), -1);  // no expiry
+  EXPECT_EQ(Pttl("history:" + e.aggregate_id()), -1);
+}
+
+}  // namespace
+}  // namespace lov::visits

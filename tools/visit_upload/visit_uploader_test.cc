@@ -1,0 +1,120 @@
+// The uploader against a service that holds reports back: a cap per stream
+// and a quota that is spent now and then. Every report is answered exactly
+// once, none is given up, and none reaches the service twice.
+#include "visit_uploader.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "lov/platform/retry_info.h"
+
+namespace lov::upload {
+namespace {
+
+// Answers every report it reads ACCEPTED; the report after `cap` on a
+// stream ends it (retry at once), and every third stream finds the quota
+// spent after two reports (retry after 20 ms), as the visits service does.
+class LimitedVisits final : public v1::VisitsService::Service {
+ public:
+  explicit LimitedVisits(int64_t cap) : cap_(cap) {}
+
+  grpc::Status UploadVisits(
+      grpc::ServerContext*,
+      grpc::ServerReaderWriter<v1::UploadVisitsResponse,
+                               v1::UploadVisitsRequest>* stream) override {
+    const int n = ++streams_;
+    v1::UploadVisitsRequest request;
+    for (int64_t sequence = 0; stream->Read(&request); ++sequence) {
+      if (sequence == cap_) {
+        return Refuse(QuotaExceeded("at most N reports per stream",
+                                    "upload-stream", absl::ZeroDuration()));
+      }
+      if (n % 3 == 0 && sequence == 2) {
+        return Refuse(QuotaExceeded("upload quota", "provider:p1",
+                                    absl::Milliseconds(20)));
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++received_[request.report().report_id()];
+      }
+      v1::UploadVisitsResponse response;
+      auto* o = response.mutable_outcome();
+      o->set_report_id(request.report().report_id());
+      o->set_visit_id("p1/" + request.report().report_id());
+      o->set_outcome(v1::OUTCOME_ACCEPTED);
+      o->set_sequence(sequence);
+      stream->Write(response);
+    }
+    return grpc::Status::OK;
+  }
+
+  std::map<std::string, int> received() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return received_;
+  }
+  int streams() const { return streams_; }
+
+ private:
+  static grpc::Status Refuse(const absl::Status& s) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        std::string(s.message()), StatusDetailsOf(s));
+  }
+
+  const int64_t cap_;
+  std::atomic<int> streams_{0};
+  std::mutex mu_;
+  std::map<std::string, int> received_;
+};
+
+TEST(UploaderTest, ReportsHeldBackByTheCapAndTheQuotaAreSentOnNewStreams) {
+  LimitedVisits service(/*cap=*/4);
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                           &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+
+  std::vector<v1::VisitReport> reports(25);
+  for (size_t i = 0; i < reports.size(); ++i) {
+    reports[i].set_report_id(absl::StrCat("r", i));
+    reports[i].set_provider_id("p1");
+  }
+  UploadOptions options;
+  options.max_attempts = 2;                // a held-back round is no attempt
+  options.first_backoff = absl::Hours(1);  // and waits only as asked
+  std::vector<int> finals(reports.size());
+  absl::StatusOr<UploadCounts> counts = UploadWithResend(
+      [&] {
+        return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                         grpc::InsecureChannelCredentials(),
+                                         QuickReconnect());
+      },
+      [](grpc::ClientContext*) {}, reports, options,
+      [&](size_t i, const v1::ReportOutcome& outcome) {
+        ++finals[i];
+        EXPECT_EQ(outcome.report_id(), reports[i].report_id());
+        EXPECT_EQ(outcome.outcome(), v1::OUTCOME_ACCEPTED);
+      });
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->accepted, 25);
+  EXPECT_EQ(counts->given_up, 0);
+  EXPECT_EQ(counts->resent, 0);
+  for (size_t i = 0; i < finals.size(); ++i) {
+    EXPECT_EQ(finals[i], 1) << "report " << i;
+  }
+  std::map<std::string, int> received = service.received();
+  EXPECT_EQ(received.size(), 25u);
+  for (const auto& [id, times] : received) EXPECT_EQ(times, 1) << id;
+  // At most 4 a stream, 2 on every third: at least 7 streams.
+  EXPECT_GE(service.streams(), 7);
+  server->Shutdown();
+}
+
+}  // namespace
+}  // namespace lov::upload
