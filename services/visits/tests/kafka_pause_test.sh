@@ -4,8 +4,6 @@
 # bench/run_visits_bench.sh does), so the SIGSTOP never touches the Kafka
 # the other tests share; then visits_kafka_pause_tests against it.
 #   kafka_pause_test.sh BUILD_DIR [gtest flags]
-# (the test is DISABLED_ until its finding is fixed: run it with
-#  --gtest_also_run_disabled_tests)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../../.." && pwd)"
 build="$1"
