@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "all_services.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/audit/v1/audit_service.grpc.pb.h"
@@ -22,18 +23,11 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using Role = auth::v1::Role;
 
-std::vector<const google::protobuf::ServiceDescriptor*> Services() {
-  // Through a request type of each file, so its descriptors are linked in.
-  return {registry::v1::GetProviderRequest::descriptor()->file()->service(0),
-          choice::v1::GetClientRequest::descriptor()->file()->service(0),
-          visits::v1::GetVisitRequest::descriptor()->file()->service(0),
-          settlement::v1::GetStatementRequest::descriptor()->file()->service(0),
-          audit::v1::ListClientAccessRequest::descriptor()->file()->service(0)};
-}
+using ::lov::testing::AllServices;
 
 TEST(AccessPolicyCoverageTest, EveryRpcOfEveryServiceHasAPolicy) {
   int methods = 0;
-  for (const auto* service : Services()) {
+  for (const auto* service : AllServices()) {
     for (int i = 0; i < service->method_count(); ++i) {
       const auto* method = service->method(i);
       ++methods;
@@ -51,7 +45,7 @@ TEST(AccessPolicyCoverageTest, EveryRpcOfEveryServiceHasAPolicy) {
 }
 
 TEST(AccessPolicyCoverageTest, EveryFieldAPolicyNamesExists) {
-  for (const auto* service : Services()) {
+  for (const auto* service : AllServices()) {
     for (int i = 0; i < service->method_count(); ++i) {
       const auto* method = service->method(i);
       const auth::v1::Policy& policy = *PolicyOf(*method);
@@ -76,7 +70,7 @@ TEST(AccessPolicyCoverageTest, EveryFieldAPolicyNamesExists) {
 TEST(AccessPolicyCoverageTest, ProviderScopedWhereverAProviderSeesClients) {
   // A provider may read or change client data only through an RPC that
   // scopes it to the provider its credential names.
-  for (const auto* service : Services()) {
+  for (const auto* service : AllServices()) {
     for (int i = 0; i < service->method_count(); ++i) {
       const auto* method = service->method(i);
       const auth::v1::Policy& policy = *PolicyOf(*method);

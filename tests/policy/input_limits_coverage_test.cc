@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "all_services.h"
 #include "gtest/gtest.h"
 #include "lov/audit/v1/audit_service.grpc.pb.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
@@ -31,13 +32,7 @@ using google::protobuf::Reflection;
 
 const absl::Time kNow = absl::FromUnixSeconds(1772366400);  // 2026-03-01
 
-std::vector<const google::protobuf::ServiceDescriptor*> Services() {
-  return {registry::v1::GetProviderRequest::descriptor()->file()->service(0),
-          choice::v1::GetClientRequest::descriptor()->file()->service(0),
-          visits::v1::GetVisitRequest::descriptor()->file()->service(0),
-          settlement::v1::GetStatementRequest::descriptor()->file()->service(0),
-          audit::v1::ListClientAccessRequest::descriptor()->file()->service(0)};
-}
+using ::lov::testing::AllServices;
 
 bool IsTimestamp(const FieldDescriptor& f) {
   return f.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
@@ -165,7 +160,7 @@ void ExpectAccepted(const Probe& p, const std::string& what) {
 TEST(InputLimitsCoverageTest, EveryRequestFieldIsBoundedAtTheEdge) {
   int bounded = 0;
   std::set<std::string> requests;
-  for (const auto* service : Services()) {
+  for (const auto* service : AllServices()) {
     for (int m = 0; m < service->method_count(); ++m) {
       const Descriptor& root = *service->method(m)->input_type();
       if (!requests.insert(root.full_name()).second) continue;
