@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/requests.h"
+#include "lov/settlement/domain/month_inputs.h"
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/settlement/v1/settlement.pb.h"
 #include "lov/visits/v1/events.pb.h"
@@ -59,6 +60,33 @@ class SettlementStore {
   virtual absl::StatusOr<bool> VisitEventApplied(
       const std::string& provider_id, const std::string& period,
       const std::string& event_id) = 0;
+  virtual absl::Status UnmarkVisitEventApplied(const std::string& provider_id,
+                                               const std::string& period,
+                                               const std::string& event_id) = 0;
+  // The visit events applied to a period not yet approved, kept until the
+  // period's approval has been reconciled with them (month_inputs.h).
+  virtual absl::Status LogVisitEvent(const std::string& provider_id,
+                                     const std::string& period,
+                                     const visits::v1::VisitEvent& event) = 0;
+  virtual absl::StatusOr<std::vector<visits::v1::VisitEvent>> LoggedVisitEvents(
+      const std::string& provider_id, const std::string& period) = 0;
+  virtual absl::Status DropVisitLog(const std::string& provider_id,
+                                    const std::string& period) = 0;
+  // What the approved statement of a period was computed from: recorded
+  // once, before the statement is stored as approved.
+  virtual absl::Status PutApprovedInputs(const std::string& provider_id,
+                                         const std::string& period,
+                                         const MonthInputs& inputs) = 0;
+  // `recorded` false: no inputs are kept for the period (not approved, or
+  // approved before inputs were recorded); else the states of those of
+  // `visit_ids` the month had.
+  struct InputLookup {
+    bool recorded = false;
+    MonthInputs states;
+  };
+  virtual absl::StatusOr<InputLookup> ApprovedInputs(
+      const std::string& provider_id, const std::string& period,
+      const std::vector<std::string>& visit_ids) = 0;
   virtual absl::Status PutAssignment(const choice::v1::Assignment& a) = 0;
   virtual absl::StatusOr<std::vector<choice::v1::Assignment>> Assignments(
       const std::string& provider_id) = 0;

@@ -27,6 +27,9 @@ return 1
 
 absl::Status Ok(const absl::StatusOr<RedisReply>& r) { return r.status(); }
 
+// Never a visit id (ids are checked at the visits service's edge).
+constexpr char kInputsRecorded[] = "@recorded";
+
 // HGETALL as parsed messages, ordered by field.
 template <typename Message>
 absl::StatusOr<std::vector<Message>> ReadHash(RedisClient* redis,
@@ -99,6 +102,84 @@ absl::StatusOr<bool> RedisSettlementStore::VisitEventApplied(
       {"SISMEMBER", Key("applied:" + provider_id + ":" + period), event_id});
   if (!r.ok()) return r.status();
   return r->integer == 1;
+}
+
+absl::Status RedisSettlementStore::UnmarkVisitEventApplied(
+    const std::string& provider_id, const std::string& period,
+    const std::string& event_id) {
+  return Ok(redis_->Command(
+      {"SREM", Key("applied:" + provider_id + ":" + period), event_id}));
+}
+
+absl::Status RedisSettlementStore::LogVisitEvent(
+    const std::string& provider_id, const std::string& period,
+    const visits::v1::VisitEvent& event) {
+  return Ok(redis_->Command({"HSET", Key("vlog:" + provider_id + ":" + period),
+                             event.event_id(), SerializeDeterministic(event)}));
+}
+
+absl::StatusOr<std::vector<visits::v1::VisitEvent>>
+RedisSettlementStore::LoggedVisitEvents(const std::string& provider_id,
+                                        const std::string& period) {
+  return ReadHash<visits::v1::VisitEvent>(
+      redis_, Key("vlog:" + provider_id + ":" + period));
+}
+
+absl::Status RedisSettlementStore::DropVisitLog(const std::string& provider_id,
+                                                const std::string& period) {
+  return Ok(
+      redis_->Command({"DEL", Key("vlog:" + provider_id + ":" + period)}));
+}
+
+// A hash of visit id -> "<version>" or "<version>:gone", and the field
+// kInputsRecorded written last: a half-written record reads as none.
+absl::Status RedisSettlementStore::PutApprovedInputs(
+    const std::string& provider_id, const std::string& period,
+    const MonthInputs& inputs) {
+  const std::string key = Key("inputs:" + provider_id + ":" + period);
+  constexpr size_t kFieldsPerCommand = 1000;
+  std::vector<std::vector<std::string>> commands = {{"DEL", key}};
+  for (const auto& [visit_id, state] : inputs) {
+    if (commands.back().size() >= 2 + 2 * kFieldsPerCommand ||
+        commands.back()[0] != "HSET") {
+      commands.push_back({"HSET", key});
+    }
+    commands.back().push_back(visit_id);
+    commands.back().push_back(
+        absl::StrCat(state.version, state.present ? "" : ":gone"));
+  }
+  commands.push_back({"HSET", key, kInputsRecorded, "1"});
+  return redis_->Pipeline(commands).status();
+}
+
+absl::StatusOr<SettlementStore::InputLookup>
+RedisSettlementStore::ApprovedInputs(
+    const std::string& provider_id, const std::string& period,
+    const std::vector<std::string>& visit_ids) {
+  const std::string key = Key("inputs:" + provider_id + ":" + period);
+  std::vector<std::string> command = {"HMGET", key, kInputsRecorded};
+  command.insert(command.end(), visit_ids.begin(), visit_ids.end());
+  absl::StatusOr<RedisReply> r = redis_->Command(command);
+  if (!r.ok()) return r.status();
+  InputLookup out;
+  if (r->elements.size() != command.size() - 2 || r->elements[0].is_nil()) {
+    return out;
+  }
+  out.recorded = true;
+  std::vector<std::string> entries;
+  for (size_t i = 0; i < visit_ids.size(); ++i) {
+    const RedisReply& value = r->elements[i + 1];
+    if (!value.is_nil()) {
+      entries.push_back(absl::StrCat(visit_ids[i], "@", value.str));
+    }
+  }
+  absl::StatusOr<MonthInputs> parsed = ParseMonthInputs(entries);
+  if (!parsed.ok()) {
+    return absl::DataLossError(absl::StrCat("corrupt record at ", key, ": ",
+                                            parsed.status().message()));
+  }
+  out.states = std::move(*parsed);
+  return out;
 }
 
 absl::Status RedisSettlementStore::PutAssignment(

@@ -52,6 +52,22 @@ class RedisSettlementStore : public SettlementStore {
   absl::StatusOr<bool> VisitEventApplied(const std::string& provider_id,
                                          const std::string& period,
                                          const std::string& event_id) override;
+  absl::Status UnmarkVisitEventApplied(const std::string& provider_id,
+                                       const std::string& period,
+                                       const std::string& event_id) override;
+  absl::Status LogVisitEvent(const std::string& provider_id,
+                             const std::string& period,
+                             const visits::v1::VisitEvent& event) override;
+  absl::StatusOr<std::vector<visits::v1::VisitEvent>> LoggedVisitEvents(
+      const std::string& provider_id, const std::string& period) override;
+  absl::Status DropVisitLog(const std::string& provider_id,
+                            const std::string& period) override;
+  absl::Status PutApprovedInputs(const std::string& provider_id,
+                                 const std::string& period,
+                                 const MonthInputs& inputs) override;
+  absl::StatusOr<InputLookup> ApprovedInputs(
+      const std::string& provider_id, const std::string& period,
+      const std::vector<std::string>& visit_ids) override;
   absl::Status PutAssignment(const choice::v1::Assignment& a) override;
   absl::StatusOr<std::vector<choice::v1::Assignment>> Assignments(
       const std::string& provider_id) override;

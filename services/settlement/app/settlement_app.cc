@@ -154,14 +154,17 @@ absl::StatusOr<StatementInput> SettlementApp::LoadInput(
 
 absl::StatusOr<v1::Statement> SettlementApp::Compute(
     const std::string& provider_id, absl::CivilMonth period,
-    std::vector<Adjustment>* adjustments) {
+    std::vector<Adjustment>* adjustments,
+    std::vector<visits::v1::Visit>* visits) {
   absl::StatusOr<std::vector<v1::RateTable>> tables = store_->RateTables();
   if (!tables.ok()) return tables.status();
   const RateBook rates(*tables);
   absl::StatusOr<StatementInput> input = LoadInput(provider_id, period, &rates);
   if (!input.ok()) return input.status();
   if (adjustments != nullptr) *adjustments = input->adjustments;
-  return BuildStatement(*input);
+  absl::StatusOr<v1::Statement> statement = BuildStatement(*input);
+  if (visits != nullptr) *visits = std::move(input->visits);
+  return statement;
 }
 
 absl::StatusOr<v1::Statement> SettlementApp::Current(

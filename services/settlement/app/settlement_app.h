@@ -84,9 +84,11 @@ class SettlementApp {
   absl::StatusOr<StatementInput> LoadInput(const std::string& provider_id,
                                            absl::CivilMonth period,
                                            const RateBook* rates);
-  absl::StatusOr<v1::Statement> Compute(const std::string& provider_id,
-                                        absl::CivilMonth period,
-                                        std::vector<Adjustment>* adjustments);
+  // `visits`, if given, gets the month's visits the statement is made of.
+  absl::StatusOr<v1::Statement> Compute(
+      const std::string& provider_id, absl::CivilMonth period,
+      std::vector<Adjustment>* adjustments,
+      std::vector<visits::v1::Visit>* visits = nullptr);
 
   // The steps of an approval (app/commands/approve_statement.cc).
   absl::StatusOr<Decided<v1::Statement>> DecideApproval(
@@ -95,12 +97,12 @@ class SettlementApp {
       const std::string& provider_id, const std::string& period);
   absl::StatusOr<v1::Statement> NewApproval(
       const v1::ApproveStatementRequest& request, absl::CivilMonth month,
-      std::vector<Adjustment>* adjustments);
+      std::vector<Adjustment>* adjustments, MonthInputs* inputs);
   absl::StatusOr<std::vector<Event>> AdjustmentEvents(
       const v1::Statement& approved, absl::CivilMonth month,
       const std::vector<Adjustment>& adjustments);
   absl::StatusOr<std::vector<Event>> ApprovalEvents(
-      const v1::Statement& approved);
+      const v1::Statement& approved, const MonthInputs& inputs);
 
   SettlementStore* store_;
   OwnEvents* own_events_;

@@ -277,7 +277,11 @@ TEST_F(SettlementAppTest, ApprovalRecordsTheSourcesThenTheStatement) {
   EXPECT_EQ(approved->total_ore(), 180075);
 
   EXPECT_THAT(PayloadsOf(publisher_.events_),
+              // Three parts of line sources, two of the month's visit
+              // versions (16-byte parts in these tests), the approval.
               ElementsAre(v1::SettlementEvent::kStatementSourcesRecorded,
+                          v1::SettlementEvent::kStatementSourcesRecorded,
+                          v1::SettlementEvent::kStatementSourcesRecorded,
                           v1::SettlementEvent::kStatementSourcesRecorded,
                           v1::SettlementEvent::kStatementSourcesRecorded,
                           v1::SettlementEvent::kStatementApproved));
@@ -290,7 +294,14 @@ TEST_F(SettlementAppTest, ApprovalRecordsTheSourcesThenTheStatement) {
   }
   const v1::StatementApproved& fixed =
       publisher_.events_.back().statement_approved();
-  EXPECT_EQ(fixed.source_parts(), 3);
+  EXPECT_EQ(fixed.source_parts(), 5);
+  EXPECT_TRUE(fixed.visit_versions_recorded());
+  EXPECT_THAT(
+      publisher_.events_[3].statement_sources_recorded().visit_versions(),
+      ElementsAre("v-care@1"));
+  EXPECT_THAT(
+      publisher_.events_[4].statement_sources_recorded().visit_versions(),
+      ElementsAre("v-service@1"));
   EXPECT_EQ(fixed.digest(), preview->digest());
   EXPECT_THAT(fixed.statement().lines(0).sources(), IsEmpty());
 
@@ -338,7 +349,7 @@ TEST_F(SettlementAppTest,
   publisher_.events_.clear();
   ASSERT_TRUE(app_.ApproveStatement(ApprovalOf(*preview)).ok());
   const std::vector<v1::SettlementEvent> published = publisher_.events_;
-  ASSERT_EQ(published.size(), 4u);  // three parts, then the approval
+  ASSERT_EQ(published.size(), 6u);  // five parts, then the approval
 
   test_support::FakeSettlementStore state;
   Projector command(&state);
@@ -369,7 +380,7 @@ TEST_F(SettlementAppTest, ApprovalWithoutItsPartsIsRefusedByTheProjection) {
   Projector projection(&state);
   EXPECT_TRUE(IsError(
       projection.ApplySettlementEvent(publisher_.events_.back()),
-      absl::StatusCode::kFailedPrecondition, {"0 of 3 sources parts arrived"}));
+      absl::StatusCode::kFailedPrecondition, {"0 of 5 sources parts arrived"}));
   EXPECT_FALSE(*state.IsApproved(kProvider, "2024-01"));
 }
 

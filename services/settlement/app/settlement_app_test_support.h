@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "fixed_clock.h"
@@ -79,6 +80,72 @@ class FakeSettlementStore : public SettlementStore {
                                          const std::string& period,
                                          const std::string& event_id) override {
     return applied_.count(provider_id + ":" + period + ":" + event_id) > 0;
+  }
+  absl::Status UnmarkVisitEventApplied(const std::string& provider_id,
+                                       const std::string& period,
+                                       const std::string& event_id) override {
+    applied_.erase(provider_id + ":" + period + ":" + event_id);
+    return absl::OkStatus();
+  }
+  absl::Status LogVisitEvent(const std::string& provider_id,
+                             const std::string& period,
+                             const visits::v1::VisitEvent& event) override {
+    visit_log_[provider_id + ":" + period][event.event_id()] = event;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<visits::v1::VisitEvent>> LoggedVisitEvents(
+      const std::string& provider_id, const std::string& period) override {
+    return InKeyOrder(visit_log_[provider_id + ":" + period]);
+  }
+  absl::Status DropVisitLog(const std::string& provider_id,
+                            const std::string& period) override {
+    visit_log_.erase(provider_id + ":" + period);
+    return absl::OkStatus();
+  }
+  absl::Status PutApprovedInputs(const std::string& provider_id,
+                                 const std::string& period,
+                                 const MonthInputs& inputs) override {
+    inputs_[provider_id + ":" + period] = inputs;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<InputLookup> ApprovedInputs(
+      const std::string& provider_id, const std::string& period,
+      const std::vector<std::string>& visit_ids) override {
+    InputLookup out;
+    auto month = inputs_.find(provider_id + ":" + period);
+    if (month == inputs_.end()) return out;
+    out.recorded = true;
+    for (const std::string& id : visit_ids) {
+      auto it = month->second.find(id);
+      if (it != month->second.end()) out.states[id] = it->second;
+    }
+    return out;
+  }
+  // The whole state a projection keeps about visits, to compare two orders
+  // of the same events.
+  std::string VisitStateDump() const {
+    std::string out;
+    for (const auto& [provider, periods] : visits_) {
+      for (const auto& [period, visits] : periods) {
+        for (const auto& [id, v] : visits) {
+          absl::StrAppend(&out, "visit ", provider, " ", period, " ", id, "@",
+                          v.version(), "\n");
+        }
+      }
+    }
+    for (const auto& [provider, adjustments] : adjustments_) {
+      for (const auto& [id, e] : adjustments) {
+        absl::StrAppend(&out, "adjustment ", provider, " ", id, " ",
+                        e.ShortDebugString(), "\n");
+      }
+    }
+    for (const std::string& a : applied_)
+      absl::StrAppend(&out, "applied ", a, "\n");
+    for (const auto& [key, log] : visit_log_) {
+      for (const auto& [id, e] : log)
+        absl::StrAppend(&out, "log ", key, " ", id, "\n");
+    }
+    return out;
   }
   absl::Status PutAssignment(const choice::v1::Assignment& a) override {
     assignments_[a.provider_id()][a.assignment_id()] = a;
@@ -263,6 +330,9 @@ class FakeSettlementStore : public SettlementStore {
   std::map<std::string, std::map<std::string, visits::v1::VisitEvent>>
       adjustments_;
   std::set<std::string> applied_;
+  std::map<std::string, std::map<std::string, visits::v1::VisitEvent>>
+      visit_log_;
+  std::map<std::string, MonthInputs> inputs_;
   std::map<std::string, std::map<std::string, choice::v1::Assignment>>
       assignments_;
   std::map<std::string, std::map<std::string, choice::v1::Decision>> decisions_;

@@ -7,13 +7,14 @@
 
 namespace lov::settlement {
 
-SplitStatement SplitSources(const v1::Statement& statement, size_t part_bytes) {
+SplitStatement SplitSources(const v1::Statement& statement, size_t part_bytes,
+                            const std::vector<std::string>& visit_versions) {
   SplitStatement out;
   out.lines = statement;
   v1::StatementSourcesRecorded part;
   size_t bytes = 0;
   auto close_part = [&] {
-    if (part.lines_size() == 0) return;
+    if (part.lines_size() == 0 && part.visit_versions_size() == 0) return;
     part.set_statement_id(statement.statement_id());
     part.set_part(static_cast<int32_t>(out.parts.size()) + 1);
     out.parts.push_back(std::move(part));
@@ -36,8 +37,24 @@ SplitStatement SplitSources(const v1::Statement& statement, size_t part_bytes) {
     }
     line.clear_sources();
   }
+  for (const std::string& version : visit_versions) {
+    if (bytes > 0 && bytes + version.size() > part_bytes) close_part();
+    bytes += version.size();
+    part.add_visit_versions(version);
+  }
   close_part();
   for (auto& p : out.parts) p.set_parts(static_cast<int32_t>(out.parts.size()));
+  return out;
+}
+
+std::vector<std::string> JoinVisitVersions(
+    std::vector<v1::StatementSourcesRecorded> parts) {
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& a, const auto& b) { return a.part() < b.part(); });
+  std::vector<std::string> out;
+  for (auto& part : parts) {
+    for (auto& v : *part.mutable_visit_versions()) out.push_back(std::move(v));
+  }
   return out;
 }
 

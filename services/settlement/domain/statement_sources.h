@@ -6,6 +6,7 @@
 // (StatementSourcesRecorded) of at most a given size each.
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -23,14 +24,20 @@ struct SplitStatement {
   std::vector<v1::StatementSourcesRecorded> parts;  // empty: no sources
 };
 
-// Splits `statement`'s sources into parts holding at most `part_bytes` of
-// source text each (a single source longer than that gets a part of its
-// own), in line order.
-SplitStatement SplitSources(const v1::Statement& statement, size_t part_bytes);
+// Splits `statement`'s sources, then `visit_versions` (the month's inputs,
+// see month_inputs.h), into parts holding at most `part_bytes` of text each
+// (a single entry longer than that gets a part of its own), in order.
+SplitStatement SplitSources(
+    const v1::Statement& statement, size_t part_bytes,
+    const std::vector<std::string>& visit_versions = {});
 
 // The statement with its sources back, from `parts` in any order.
 // FailedPrecondition if a part is missing, repeated or belongs to another
 // statement, or a part names a line the statement does not have.
+// The `visit_versions` of `parts`, in part order.
+std::vector<std::string> JoinVisitVersions(
+    std::vector<v1::StatementSourcesRecorded> parts);
+
 absl::StatusOr<v1::Statement> JoinSources(
     v1::Statement lines, std::vector<v1::StatementSourcesRecorded> parts,
     int expected_parts);

@@ -10,6 +10,7 @@
 #include "lov/platform/stockholm_time.h"
 #include "lov/settlement/app/reactions/projector.h"
 #include "lov/settlement/app/settlement_app.h"
+#include "lov/settlement/domain/month_inputs.h"
 #include "lov/settlement/domain/period.h"
 #include "lov/settlement/domain/rate_book.h"
 
@@ -65,13 +66,15 @@ SettlementApp::DecideApproval(const v1::ApproveStatementRequest& request,
     return Decided<v1::Statement>({}, **approved);
   }
   std::vector<Adjustment> adjustments;
+  MonthInputs inputs;
   absl::StatusOr<v1::Statement> statement =
-      NewApproval(request, month, &adjustments);
+      NewApproval(request, month, &adjustments, &inputs);
   if (!statement.ok()) return statement.status();
   absl::StatusOr<std::vector<Event>> events =
       AdjustmentEvents(*statement, month, adjustments);
   if (!events.ok()) return events.status();
-  absl::StatusOr<std::vector<Event>> approval = ApprovalEvents(*statement);
+  absl::StatusOr<std::vector<Event>> approval =
+      ApprovalEvents(*statement, inputs);
   if (!approval.ok()) return approval.status();
   for (Event& e : *approval) events->push_back(std::move(e));
   const std::string id = statement->statement_id();
@@ -128,15 +131,23 @@ absl::StatusOr<std::optional<v1::Statement>> SettlementApp::ApprovedInLog(
 // still give the digest the controller saw.
 absl::StatusOr<v1::Statement> SettlementApp::NewApproval(
     const v1::ApproveStatementRequest& request, absl::CivilMonth month,
-    std::vector<Adjustment>* adjustments) {
+    std::vector<Adjustment>* adjustments, MonthInputs* inputs) {
   if (clock_->Now() < MonthInterval(month).end) {
     return absl::FailedPreconditionError(absl::StrCat(
         "period: ", request.period(),
         " has not ended yet; a month is approved after its last day"));
   }
+  std::vector<visits::v1::Visit> visits;
   absl::StatusOr<v1::Statement> statement =
-      Compute(request.provider_id(), month, adjustments);
+      Compute(request.provider_id(), month, adjustments, &visits);
   if (!statement.ok()) return statement.status();
+  // Read after the visits: a change they show was logged before it was
+  // made (Projector::ApplyVisitEvent), so the visits the month lost are
+  // all in the log.
+  absl::StatusOr<std::vector<visits::v1::VisitEvent>> logged =
+      store_->LoggedVisitEvents(request.provider_id(), FormatPeriod(month));
+  if (!logged.ok()) return logged.status();
+  *inputs = InputsOf(visits, *logged, FormatPeriod(month));
   if (statement->digest() != request.expected_digest()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "expected_digest: the statement changed since that preview "
@@ -192,10 +203,11 @@ SettlementApp::AdjustmentEvents(const v1::Statement& approved,
 // The sources in parts of bounded size first, then the approval itself with
 // the lines alone: no event grows with the size of the month.
 absl::StatusOr<std::vector<v1::SettlementEvent>> SettlementApp::ApprovalEvents(
-    const v1::Statement& approved) {
+    const v1::Statement& approved, const MonthInputs& inputs) {
   const std::string& id = approved.statement_id();
   std::vector<Event> events;
-  SplitStatement split = SplitSources(approved, sources_part_bytes_);
+  SplitStatement split =
+      SplitSources(approved, sources_part_bytes_, FormatMonthInputs(inputs));
   for (auto& part : split.parts) {
     absl::StatusOr<Event> event = NextEvent(id);
     if (!event.ok()) return event.status();
@@ -214,6 +226,7 @@ absl::StatusOr<std::vector<v1::SettlementEvent>> SettlementApp::ApprovalEvents(
   a->set_digest(approved.digest());
   *a->mutable_statement() = std::move(split.lines);
   a->set_source_parts(static_cast<int32_t>(split.parts.size()));
+  a->set_visit_versions_recorded(true);
   events.push_back(std::move(*event));
   return events;
 }

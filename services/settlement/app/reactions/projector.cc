@@ -5,8 +5,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lov/platform/event_envelope.h"
+#include "lov/platform/log.h"
 #include "lov/platform/text.h"
 #include "lov/platform/topics.h"
+#include "lov/settlement/domain/month_inputs.h"
 #include "lov/settlement/domain/statement_sources.h"
 
 namespace lov::settlement {
@@ -126,25 +128,129 @@ absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
         "visit event ", event.event_id(),
         ": visit_id, provider_id and period are required to settle it"));
   }
+  const std::string& provider = any.provider_id();
   // The period the visit was in before this event.
-  const std::string& home =
-      change->previous ? change->previous->period() : change->period;
+  const std::string home = HomeOf(event);
   // Seen again (a replay over existing state, a redelivery after a rebuild):
   // it is already in the visits, and in any statement approved since.
   absl::StatusOr<bool> applied =
-      store_->VisitEventApplied(any.provider_id(), home, event.event_id());
+      store_->VisitEventApplied(provider, home, event.event_id());
   if (!applied.ok()) return applied.status();
   if (*applied) return absl::OkStatus();
-  absl::StatusOr<std::string> corrected = CorrectedPeriod(
-      change->current, any.provider_id(), change->adjusts, home);
+  // A change of an approved month is judged against what its statement was
+  // computed from, whatever order the topics are read in.
+  absl::StatusOr<SettlementStore::InputLookup> inputs =
+      store_->ApprovedInputs(provider, home, {any.visit_id()});
+  if (!inputs.ok()) return inputs.status();
+  if (inputs->recorded) {
+    if (!Counted(inputs->states, event, home)) {
+      return store_->PutAdjustment(
+          provider,
+          AsAdjustment(event,
+                       change->adjusts.empty() ? home : change->adjusts));
+    }
+    if (absl::Status s = MoveVisit(store_, *change); !s.ok()) return s;
+    return store_->MarkVisitEventApplied(provider, home, event.event_id());
+  }
+  // Approvals written before inputs were recorded, and changes the visits
+  // service saw after an approval this state does not have yet.
+  absl::StatusOr<std::string> corrected =
+      CorrectedPeriod(change->current, provider, change->adjusts, home);
   if (!corrected.ok()) return corrected.status();
   if (!corrected->empty()) {
-    return store_->PutAdjustment(any.provider_id(),
-                                 AsAdjustment(event, *corrected));
+    return store_->PutAdjustment(provider, AsAdjustment(event, *corrected));
+  }
+  // An ordinary change of an open month, logged before it is made so that
+  // the month's approval can tell whether its statement counted it.
+  if (absl::Status s = store_->LogVisitEvent(provider, home, event); !s.ok()) {
+    return s;
   }
   if (absl::Status s = MoveVisit(store_, *change); !s.ok()) return s;
-  return store_->MarkVisitEventApplied(any.provider_id(), home,
-                                       event.event_id());
+  if (absl::Status s =
+          store_->MarkVisitEventApplied(provider, home, event.event_id());
+      !s.ok()) {
+    return s;
+  }
+  // The approval may have been applied meanwhile (the approving command, or
+  // another replica): then this change is judged now.
+  inputs = store_->ApprovedInputs(provider, home, {any.visit_id()});
+  if (!inputs.ok()) return inputs.status();
+  if (!inputs->recorded) return absl::OkStatus();
+  return ReconcileMonth(provider, home, nullptr);
+}
+
+absl::Status Projector::ReconcileMonth(const std::string& provider_id,
+                                       const std::string& period,
+                                       const MonthInputs* known_inputs) {
+  absl::StatusOr<std::vector<visits::v1::VisitEvent>> logged =
+      store_->LoggedVisitEvents(provider_id, period);
+  if (!logged.ok()) return logged.status();
+  if (logged->empty()) return absl::OkStatus();
+  MonthInputs inputs;
+  if (known_inputs != nullptr) {
+    inputs = *known_inputs;
+  } else {
+    std::set<std::string> ids;
+    for (const auto& e : *logged) {
+      std::optional<VisitChange> c = ChangeOf(e);
+      if (c) ids.insert((c->current ? c->current : c->previous)->visit_id());
+    }
+    absl::StatusOr<SettlementStore::InputLookup> found = store_->ApprovedInputs(
+        provider_id, period, std::vector<std::string>(ids.begin(), ids.end()));
+    if (!found.ok()) return found.status();
+    inputs = std::move(found->states);
+  }
+  const Reconciliation r = Reconcile(inputs, *logged, period);
+  for (const visits::v1::VisitEvent& e : r.adjustments) {
+    if (absl::Status s =
+            store_->PutAdjustment(provider_id, AsAdjustment(e, period));
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s =
+            store_->UnmarkVisitEventApplied(provider_id, period, e.event_id());
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const visits::v1::Visit& v : r.restore) {
+    if (absl::Status s = store_->PutVisit(v); !s.ok()) return s;
+  }
+  for (const std::string& id : r.remove) {
+    if (absl::Status s = store_->RemoveVisit(provider_id, period, id);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const visits::v1::Visit& moved : r.remove_elsewhere) {
+    absl::StatusOr<std::vector<visits::v1::Visit>> there =
+        store_->Visits(provider_id, moved.period());
+    if (!there.ok()) return there.status();
+    for (const visits::v1::Visit& v : *there) {
+      if (v.visit_id() != moved.visit_id() || v.version() != moved.version()) {
+        continue;
+      }
+      if (absl::Status s =
+              store_->RemoveVisit(provider_id, moved.period(), v.visit_id());
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  for (const std::string& paid : r.unresolved) {
+    log::Warn(
+        "approved version of a visit not found among the month's events",
+        {{"visit", paid}, {"provider_id", provider_id}, {"period", period}});
+  }
+  if (!r.adjustments.empty()) {
+    log::Info(
+        "visit changes made after a statement was computed booked as "
+        "adjustments",
+        {{"provider_id", provider_id},
+         {"period", period},
+         {"changes", static_cast<int64_t>(r.adjustments.size())}});
+  }
+  return store_->DropVisitLog(provider_id, period);
 }
 
 absl::StatusOr<std::string> Projector::CorrectedPeriod(
@@ -275,20 +381,41 @@ absl::Status Projector::ApplySettlementEvent(const v1::SettlementEvent& event) {
 
 absl::Status Projector::ApplyApproval(const v1::StatementApproved& approved) {
   v1::Statement st = approved.statement();
+  std::optional<MonthInputs> inputs;
+  if (approved.visit_versions_recorded()) inputs.emplace();
   if (approved.source_parts() > 0) {
     absl::StatusOr<std::vector<v1::StatementSourcesRecorded>> parts =
         store_->SourcesParts(st.statement_id());
     if (!parts.ok()) return parts.status();
+    if (approved.visit_versions_recorded()) {
+      absl::StatusOr<MonthInputs> parsed =
+          ParseMonthInputs(JoinVisitVersions(*parts));
+      if (!parsed.ok()) return parsed.status();
+      inputs = std::move(*parsed);
+    }
     absl::StatusOr<v1::Statement> joined =
         JoinSources(std::move(st), std::move(*parts), approved.source_parts());
     if (!joined.ok()) return AlreadyApproved(approved, joined.status());
     st = std::move(*joined);
+  }
+  // The inputs first: a visit change that finds the month approved finds
+  // them too.
+  if (inputs) {
+    if (absl::Status s =
+            store_->PutApprovedInputs(st.provider_id(), st.period(), *inputs);
+        !s.ok()) {
+      return s;
+    }
   }
   if (absl::Status s = store_->PutApproved(st); !s.ok()) return s;
   {
     std::lock_guard<std::mutex> lock(mu_);
     approved_sources_.erase(absl::StrCat(st.provider_id(), "/", st.period()));
   }
+  absl::Status reconciled =
+      inputs ? ReconcileMonth(st.provider_id(), st.period(), &*inputs)
+             : store_->DropVisitLog(st.provider_id(), st.period());
+  if (!reconciled.ok()) return reconciled;
   if (approved.source_parts() == 0) return absl::OkStatus();
   return store_->DropSourcesParts(st.statement_id());
 }

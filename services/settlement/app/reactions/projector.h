@@ -60,6 +60,14 @@ class Projector {
   absl::Status AlreadyApproved(const v1::StatementApproved& approved,
                                const absl::Status& join_error);
 
+  // Once `period` is approved: the visit changes applied to it as ordinary
+  // changes that its statement did not count become adjustments, and its
+  // visits go back to the versions paid (month_inputs.h). The inputs are
+  // read from the store when `inputs` is null. Idempotent.
+  absl::Status ReconcileMonth(const std::string& provider_id,
+                              const std::string& period,
+                              const MonthInputs* inputs);
+
   SettlementStore* store_;
   // Sources ("<visit id>@<version>") of approved statements, by
   // "<provider>/<period>", loaded on first use.
