@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
 
 .PHONY: all install configure build test run images run-images stop status clean format \
-	sanitize fuzz chaos
+	sanitize fuzz chaos bench
 
 all: build
 
@@ -46,6 +46,16 @@ fuzz: install
 CHAOS_MINUTES ?= 30
 chaos: build
 	tests/chaos/run.sh --build-dir=$(BUILD_DIR) --minutes=$(CHAOS_MINUTES)
+
+# Every benchmark of docs/performance.md, each with its peer measured in the
+# same run, as one table (bench/run_bench.sh; not part of make test). One row
+# alone: make bench BENCH=rebuild (rows: ingest settlement settlement-service
+# rebuild choose memory). BENCH_VISITS: the visits of the memory row.
+BENCH ?= all
+BENCH_VISITS ?= 1000000
+bench: build
+	bench/run_bench.sh --build-dir=$(BUILD_DIR) --rows=$(BENCH) \
+	  --memory-visits=$(BENCH_VISITS)
 
 run: build
 	LOV_BUILD_DIR=$(abspath $(BUILD_DIR)) deploy/local/run.sh

@@ -27,6 +27,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bench_month.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/platform/swedish_holidays.h"
@@ -39,21 +40,11 @@ namespace {
 namespace v1 = ::lov::settlement::v1;
 using Clock = std::chrono::steady_clock;
 
-struct Rng {
-  uint64_t state;
-  uint64_t Next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  int Below(int n) { return static_cast<int>(Next() % n); }
-};
-
-constexpr int kPrivateProviders = 110;
-constexpr int kInHouseProviders = 36;
-constexpr int kZones = 14;
-constexpr int kFirstRuralZone = 11;
+using ::lov::bench::kFirstRuralZone;
+using ::lov::bench::kInHouseProviders;
+using ::lov::bench::kPrivateProviders;
+using ::lov::bench::kZones;
+using ::lov::bench::Rng;
 
 struct Band {
   v1::Band band;

@@ -5,13 +5,21 @@
 // from LOV_KAFKA_BROKERS / LOV_REDIS_ADDR or LOV_TEST_ENV_FILE (the env file
 // deploy/local/stack.sh writes). Not a test.
 //
+// Then the state rebuild: the service is stopped, its Redis keys deleted,
+// and started again; it replays its topics into Redis before it serves.
+// Its replay time (the "state rebuilt" log line) is set against the raw
+// consume of the same topics by the same reader with a handler that does
+// nothing, in the same run.
+//
 //   visits_ingest_bench [--visits=50000] [--streams=2]
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -24,6 +32,7 @@
 #include "lov/visits/v1/events.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
 #include "service_process.h"
+#include "test_sign_in.h"
 #include "test_stack.h"
 
 namespace {
@@ -66,6 +75,21 @@ v1::VisitReport Report(int i, int stream) {
   return r;
 }
 
+// The time in seconds of the last "state rebuilt" line ("ms") in the
+// service's log, or -1 when there is none.
+double RebuildSeconds(const std::string& log) {
+  double seconds = -1;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("\"state rebuilt\"") == std::string::npos) continue;
+    const std::string field = "\"ms\":";
+    const size_t at = line.find(field);
+    if (at == std::string::npos) continue;
+    seconds = std::atof(line.c_str() + at + field.size()) / 1000;
+  }
+  return seconds;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,10 +103,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   // No quota and no stream cap: the service's own throughput is measured.
-  lov::testing::ServiceProcess service(
-      "services/visits/visits",
-      {"--namespace=" + ns, "--upload-reports-per-second=0",
-       "--max-reports-per-stream=0"});
+  // Sign-in on, as in production.
+  std::vector<std::string> flags = lov::testing::SignInFlags();
+  flags.push_back("--namespace=" + ns);
+  flags.push_back("--upload-reports-per-second=0");
+  flags.push_back("--max-reports-per-stream=0");
+  lov::testing::ServiceProcess service("services/visits/visits", flags);
   if (absl::Status s = service.Start(); !s.ok()) {
     std::cerr << s << "\n" << service.Log();
     return 1;
@@ -138,6 +164,7 @@ int main(int argc, char** argv) {
   for (int s = 0; s < streams; ++s) {
     uploaders.emplace_back([&, s] {
       grpc::ClientContext ctx;
+      lov::testing::SignIn(&ctx, lov::auth::v1::ROLE_PROVIDER, kProvider);
       auto stream = stub->UploadVisits(&ctx);
       std::thread writer([&] {
         for (int64_t i = 0; i < per_stream; ++i) {
@@ -233,6 +260,43 @@ int main(int argc, char** argv) {
       static_cast<long long>(failed));
   std::printf("ratio ingest / raw produce: %.3f\n",
               visits_per_s / produce_per_s);
+
+  // 3. The state rebuild against the raw consume of the same topics.
   service.Terminate();
+  absl::StatusOr<int> wiped = lov::testing::WipeRedisKeys(ns + ":lov:visits:*");
+  if (!wiped.ok()) {
+    std::cerr << wiped.status() << "\n";
+    return 1;
+  }
+  const std::vector<std::string> topics = {
+      ns + ".lov.visits.events.v1", ns + ".lov.choice.events.v1",
+      ns + ".lov.registry.events.v1", ns + ".lov.settlement.events.v1"};
+  const absl::Time t2 = absl::Now();
+  if (absl::Status s = service.Start(absl::Minutes(10)); !s.ok()) {
+    std::cerr << s << "\n" << service.Log();
+    return 1;
+  }
+  const double ready_s = absl::ToDoubleSeconds(absl::Now() - t2);
+  const double rebuild_s = RebuildSeconds(service.Log());
+  service.Terminate();
+  int64_t consumed = 0;
+  const absl::Time t3 = absl::Now();
+  if (absl::Status s = lov::ReplayTopics(
+          stack.kafka("visits-bench"), topics,
+          [](const lov::CloudEvent&) { return absl::OkStatus(); }, &consumed);
+      !s.ok()) {
+    std::cerr << "raw consume: " << s << "\n";
+    return 1;
+  }
+  const double consume_s = absl::ToDoubleSeconds(absl::Now() - t3);
+  std::printf(
+      "state rebuild (replay into Redis): %lld events in %.2f s = %.0f "
+      "events/s (start to ready: %.2f s)\n",
+      static_cast<long long>(consumed), rebuild_s,
+      static_cast<double>(consumed) / rebuild_s, ready_s);
+  std::printf("raw consume, same topics: %lld in %.2f s = %.0f events/s\n",
+              static_cast<long long>(consumed), consume_s,
+              static_cast<double>(consumed) / consume_s);
+  std::printf("ratio rebuild / raw consume: %.3f\n", consume_s / rebuild_s);
   return 0;
 }

@@ -54,11 +54,10 @@ function(lov_integration_test target)
   gtest_discover_tests(${target} DISCOVERY_MODE PRE_TEST
     PROPERTIES FIXTURES_REQUIRED stack
                SKIP_REGULAR_EXPRESSION "LOV-INTEGRATION-TESTS-ARE-NEVER-SKIPPED"
-               # The services these tests start let calls in without a
-               # credential (development setting); tests/security starts
-               # them with the identity provider and checks the guard.
+               # The services these tests start run signed in, as in
+               # production: TLS, and a token of the test binary's own
+               # issuer on every call (tests/support/test_sign_in.h).
                ENVIRONMENT LOV_TEST_ENV_FILE=${LOV_TEST_RUN_DIR}/env
-               ENVIRONMENT_MODIFICATION LOV_INSECURE_NO_AUTH=set:true
                TIMEOUT 300)
 endfunction()
 

@@ -19,7 +19,12 @@ set -euo pipefail
 # libcpp-httplib-dev serves metrics, probes and the console's dashboard (HTTPS too).
 # clang with libfuzzer-14-dev (the libFuzzer of Debian 12's clang, version 14)
 # builds the fuzz targets (fuzz/fuzz.sh, make fuzz).
-PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcjose-dev libcurl4-openssl-dev libjansson-dev libssl-dev libcpp-httplib-dev clang libfuzzer-14-dev openssl chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven buildah podman runc debootstrap python3 python3-yaml"
+# postgresql and libpq-dev: the settlement benchmark's peer (bench/, make
+# bench and the bench_smoke test).
+# libcli11-dev parses lovctl's command line (tools/lovctl/parser.cc).
+# curl (deploy/local/run.sh waits for readiness with it; the chaos and image
+# tests call it) and procps (pgrep, pkill) are called by the scripts.
+PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcjose-dev libcurl4-openssl-dev libjansson-dev libssl-dev libcpp-httplib-dev clang libfuzzer-14-dev openssl chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven buildah podman runc debootstrap python3 python3-yaml libcli11-dev curl procps postgresql libpq-dev"
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
@@ -172,6 +177,26 @@ else
   cleanup_kafka
   trap - EXIT
   echo "installed kafka ${KAFKA_VERSION} jars (${kafka_dir})"
+fi
+
+# --- ghz (gRPC load tool of `make bench`) ----------------------------------------------
+
+# Built from the Go module proxy at a pinned version into $LOV_TOOLS_DIR/bin; the
+# stamp file names the version, so a changed pin builds again.
+GHZ_VERSION=v0.120.0
+ghz_bin="${LOV_TOOLS_DIR}/bin/ghz"
+if [[ -x ${ghz_bin} && "$(cat "${ghz_bin}.version" 2>/dev/null || true)" == "${GHZ_VERSION}" ]]; then
+  echo "ok ghz ${GHZ_VERSION} (present)"
+elif ! command -v go >/dev/null 2>&1; then
+  log "note: go not found; ghz (used only by make bench) is not installed"
+else
+  log "building ghz ${GHZ_VERSION} from the Go module proxy into ${LOV_TOOLS_DIR}/bin"
+  mkdir -p "${LOV_TOOLS_DIR}/bin"
+  GOBIN="${LOV_TOOLS_DIR}/bin" GOFLAGS=-buildvcs=false \
+    go install "github.com/bojand/ghz/cmd/ghz@${GHZ_VERSION}" >&2 ||
+    die "go install github.com/bojand/ghz/cmd/ghz@${GHZ_VERSION} failed (see the output above)"
+  printf '%s\n' "${GHZ_VERSION}" >"${ghz_bin}.version"
+  echo "installed ghz ${GHZ_VERSION} (${ghz_bin})"
 fi
 
 # --- Redis system service ------------------------------------------------------------

@@ -23,7 +23,7 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
 DOCKERFILE="${SCRIPT_DIR}/Dockerfile"
-ALL_NAMES=(registry choice visits settlement console audit lovctl simulator)
+ALL_NAMES=(registry choice visits settlement console audit followup lovctl simulator)
 LOCAL_BASE=localhost/lov-debian:bookworm
 
 # Engine settings for hosts whose limits or cgroups a default Podman/Buildah

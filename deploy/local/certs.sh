@@ -34,7 +34,7 @@
 # use only: production certificates come from cert-manager (deploy/README.md).
 set -euo pipefail
 
-SERVICES=(registry choice visits settlement console audit)
+SERVICES=(registry choice visits settlement console audit followup)
 DEMO_PROVIDERS=(prv-2120000209 prv-5567889984 prv-5565541645 prv-5566100201
   prv-5567080311 prv-5590123450)
 CA_DAYS=3650

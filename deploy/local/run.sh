@@ -57,6 +57,7 @@ SERVICES=(
   "visits     services/visits/visits           50053 9103"
   "settlement services/settlement/settlement   50054 9104"
   "console    services/console/console         50055 9105"
+  "followup   services/followup/followup       50057 9107"
 )
 
 wait_ready() { # NAME METRICS_PORT
@@ -94,7 +95,7 @@ case "${RUN_FROM}" in
   images)
     command -v podman >/dev/null 2>&1 || die "LOV_RUN_FROM=images needs podman; run: deploy/install.sh"
     export CONTAINERS_CONF="${CONTAINERS_CONF:-${REPO_ROOT}/deploy/docker/containers.conf}"
-    for name in registry choice visits settlement console audit simulator lovctl; do
+    for name in registry choice visits settlement console audit followup simulator lovctl; do
       podman image exists "localhost/lov-${name}:${IMAGE_TAG}" ||
         die "no image localhost/lov-${name}:${IMAGE_TAG}; build the images first: make images"
     done

@@ -91,7 +91,7 @@ SECRETS_DIR="${RUN_DIR}/secrets"
 CLIENT_PROPERTIES="${RUN_DIR}/kafka-client.properties"
 # Who connects to Kafka and Redis: one user per service, lov-admin for tools and tests,
 # and on Kafka lov-reader for an outside subscriber.
-SERVICES=(registry choice visits settlement console audit)
+SERVICES=(registry choice visits settlement console audit followup)
 ADMIN_USER=lov-admin
 READER_USER=lov-reader
 

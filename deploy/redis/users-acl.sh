@@ -25,7 +25,7 @@
 # Idempotent: existing passwords are kept, users.acl is written again.
 set -euo pipefail
 
-SERVICES=(registry choice visits settlement console audit)
+SERVICES=(registry choice visits settlement console audit followup)
 
 die() {
   printf 'users-acl: error: %s\n' "$*" >&2

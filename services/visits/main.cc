@@ -35,8 +35,10 @@ absl::Status Wire(ServiceContext& ctx) {
       "lov.visits.v1.VisitsService");
   auto* keeper = ctx.Make<ReservationKeeper>(app);
   ctx.RunWhileServing(keeper);
+  // Idempotent by each visit's version: no dedupe key per event.
   ctx.Project("state", topics.All(), store->ReadyKey(),
-              ApplyToState(store, topics));
+              ApplyToState(store, topics), ApplyBatchToState(store, topics),
+              /*dedupe=*/false);
   return absl::OkStatus();
 }
 

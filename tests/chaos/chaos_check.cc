@@ -1,7 +1,8 @@
 // The chaos suite's checker: reads every event and dead-letter topic from
-// the beginning as an outside subscriber (the lov-admin user of the run
-// dir) and holds the log to the promises of ledger.h; prints what it found
-// and exits 1 on any violation, 2 if it could not check.
+// the beginning as an outside subscriber (the read-only lov-reader user of
+// the run dir, deploy/kafka/reader-user.yaml) and holds the log to the
+// promises of ledger.h; prints what it found and exits 1 on any violation,
+// 2 if it could not check.
 //
 //   chaos_check --env-file=RUN_DIR/env --topics=T1,T2,... [--ack-log=FILE]...
 //
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
   setenv("LOV_TEST_ENV_FILE", flags.env_file.c_str(), 1);
   lov::chaos::Ledger ledger;
   const absl::Status read =
-      lov::ReplayTopics(lov::testing::Stack().kafka("chaos-check"),
+      lov::ReplayTopics(lov::testing::Stack().reader("chaos-check"),
                         flags.topics, [&](const lov::CloudEvent& event) {
                           ledger.Add(event);
                           return absl::OkStatus();

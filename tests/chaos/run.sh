@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The chaos suite (issue 15; docs/reliability.md): the whole system under the
 # simulator's load while faults are injected on a schedule, then the log
-# checked from Kafka as an outside subscriber (chaos_check, ledger.h).
+# checked from Kafka as an outside subscriber, the read-only lov-reader user
+# (chaos_check, ledger.h).
 #   1. deploy/local/run.sh brings up Kafka, Redis and every service on free
 #      ports in a fresh run dir, signing in as make run does (no demo: the
 #      build dir it sees has no simulator);

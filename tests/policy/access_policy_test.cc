@@ -40,8 +40,8 @@ TEST(AccessPolicyCoverageTest, EveryRpcOfEveryServiceHasAPolicy) {
       }
     }
   }
-  // 15 registry, 16 choice, 11 visits, 9 settlement, 2 audit
-  EXPECT_EQ(methods, 53);
+  // 16 registry, 16 choice, 11 visits, 9 settlement, 2 audit, 11 followup
+  EXPECT_EQ(methods, 65);
 }
 
 TEST(AccessPolicyCoverageTest, EveryFieldAPolicyNamesExists) {
@@ -93,7 +93,10 @@ TEST(AccessPolicyCoverageTest, ClientDataIsAudited) {
                            "lov.choice.v1.ChoiceService.FindClient",
                            "lov.choice.v1.ChoiceService.RegisterDecision",
                            "lov.visits.v1.VisitsService.GetClientContext",
-                           "lov.visits.v1.VisitsService.ListDeviations"}) {
+                           "lov.visits.v1.VisitsService.ListDeviations",
+                           "lov.followup.v1.FollowupService.ListComplaints",
+                           "lov.followup.v1.FollowupService.ListDeviations",
+                           "lov.followup.v1.FollowupService.ReportDeviation"}) {
     const auth::v1::Policy* policy = PolicyOf(name);
     ASSERT_NE(policy, nullptr) << name;
     EXPECT_NE(policy->audit(), auth::v1::AUDIT_KIND_UNSPECIFIED) << name;

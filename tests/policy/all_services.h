@@ -10,6 +10,7 @@
 
 #include "lov/audit/v1/audit_service.grpc.pb.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
+#include "lov/followup/v1/followup.grpc.pb.h"
 #include "lov/registry/v1/registry.grpc.pb.h"
 #include "lov/settlement/v1/settlement.grpc.pb.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
@@ -18,11 +19,13 @@ namespace lov::testing {
 
 inline std::vector<const google::protobuf::ServiceDescriptor*> AllServices() {
   // Through a request type of each file, so its descriptors are linked in.
-  return {registry::v1::GetProviderRequest::descriptor()->file()->service(0),
-          choice::v1::GetClientRequest::descriptor()->file()->service(0),
-          visits::v1::GetVisitRequest::descriptor()->file()->service(0),
-          settlement::v1::GetStatementRequest::descriptor()->file()->service(0),
-          audit::v1::ListClientAccessRequest::descriptor()->file()->service(0)};
+  return {
+      registry::v1::GetProviderRequest::descriptor()->file()->service(0),
+      choice::v1::GetClientRequest::descriptor()->file()->service(0),
+      visits::v1::GetVisitRequest::descriptor()->file()->service(0),
+      settlement::v1::GetStatementRequest::descriptor()->file()->service(0),
+      audit::v1::ListClientAccessRequest::descriptor()->file()->service(0),
+      followup::v1::ListComplaintsRequest::descriptor()->file()->service(0)};
 }
 
 }  // namespace lov::testing

@@ -5,8 +5,8 @@
 # shellcheck shell=bash
 export_free_run_ports() { # STACK (deploy/local/stack.sh)
   local -a ports
-  mapfile -t ports < <("$1" free-ports 16)
-  ((${#ports[@]} == 16)) || return 1
+  mapfile -t ports < <("$1" free-ports 18)
+  ((${#ports[@]} == 18)) || return 1
   export LOV_REDIS_PORT="${ports[13]}" LOV_KAFKA_PORT="${ports[14]}" \
     LOV_KAFKA_CONTROLLER_PORT="${ports[15]}" \
     LOV_AUDIT_GRPC_PORT="${ports[0]}" LOV_AUDIT_METRICS_PORT="${ports[1]}" \
@@ -15,5 +15,6 @@ export_free_run_ports() { # STACK (deploy/local/stack.sh)
     LOV_VISITS_GRPC_PORT="${ports[6]}" LOV_VISITS_METRICS_PORT="${ports[7]}" \
     LOV_SETTLEMENT_GRPC_PORT="${ports[8]}" LOV_SETTLEMENT_METRICS_PORT="${ports[9]}" \
     LOV_CONSOLE_GRPC_PORT="${ports[10]}" LOV_CONSOLE_METRICS_PORT="${ports[11]}" \
-    LOV_CONSOLE_HTTP_PORT="${ports[12]}"
+    LOV_CONSOLE_HTTP_PORT="${ports[12]}" \
+    LOV_FOLLOWUP_GRPC_PORT="${ports[16]}" LOV_FOLLOWUP_METRICS_PORT="${ports[17]}"
 }

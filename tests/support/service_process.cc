@@ -97,12 +97,6 @@ int FreePort() {
 
 namespace {
 
-// Whether services start with sign-in on unless a test says otherwise.
-bool SignInByDefault() {
-  const char* v = std::getenv("LOV_TEST_SIGN_IN");
-  return v != nullptr && std::string(v) == "true";
-}
-
 // The value of the last `--name=` flag ("" if none): a later flag wins.
 std::string LastFlag(const std::vector<std::string>& flags,
                      const std::string& name) {
@@ -128,7 +122,7 @@ bool OwnSignIn(const std::vector<std::string>& flags) {
 ServiceProcess::ServiceProcess(std::string binary,
                                std::vector<std::string> flags)
     : binary_(std::move(binary)), flags_(std::move(flags)) {
-  if (SignInByDefault() && !OwnSignIn(flags_)) {
+  if (!OwnSignIn(flags_)) {
     std::vector<std::string> with = SignInFlags();
     with.insert(with.end(), flags_.begin(), flags_.end());
     flags_ = std::move(with);
@@ -194,6 +188,15 @@ std::string KeyEncryptionKeyFile() {
   return path;
 }
 
+// choice's and registry's secret keys, as a deployment's Secrets give them:
+// with sign-in on (no development setting) a service refuses to start
+// without them.
+std::vector<std::string> SecretKeyEnv() {
+  return {absl::StrCat("LOV_PNR_HMAC_KEY=", kTestServiceKey),
+          absl::StrCat("LOV_PNR_ENCRYPTION_KEY_FILE=", KeyEncryptionKeyFile()),
+          absl::StrCat("LOV_PROVIDER_ID_KEY=", kTestServiceKey)};
+}
+
 }  // namespace
 
 absl::Status ServiceProcess::Start(absl::Duration timeout) {
@@ -214,14 +217,10 @@ absl::Status ServiceProcess::Start(absl::Duration timeout) {
   std::string name = std::filesystem::path(binary_).filename();
   log_path_ = std::filesystem::temp_directory_path() /
               absl::StrCat("lov-", name, "-", NewUuid().substr(0, 8), ".log");
-  // Credentials through the environment, so that a test's own flags win;
-  // choice's and registry's secret keys too, as a deployment's Secrets give
-  // them (the services run with sign-in on in some tests).
+  // Credentials and secret keys through the environment, so that a test's
+  // own flags win.
   std::vector<std::string> env = Stack().CredentialEnv(name);
-  env.push_back(absl::StrCat("LOV_PNR_HMAC_KEY=", kTestServiceKey));
-  env.push_back(
-      absl::StrCat("LOV_PNR_ENCRYPTION_KEY_FILE=", KeyEncryptionKeyFile()));
-  env.push_back(absl::StrCat("LOV_PROVIDER_ID_KEY=", kTestServiceKey));
+  for (std::string& key : SecretKeyEnv()) env.push_back(std::move(key));
   pid_ =
       Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary_), flags, log_path_, env);
   absl::Time until = absl::Now() + timeout;
@@ -286,14 +285,16 @@ RunResult RunToCompletion(const std::string& binary,
        Stack().CredentialEnv(std::filesystem::path(binary).filename())) {
     child_env.push_back(std::move(credential));
   }
-  // A service binary signs in as under ServiceProcess, through the
-  // environment (a test's flags win).
-  if (binary.rfind("services/", 0) == 0 && SignInByDefault() &&
-      !OwnSignIn(flags)) {
-    for (const std::string& flag : SignInFlags()) {
-      const size_t eq = flag.find('=');
-      child_env.push_back(absl::StrCat(Config::EnvName(flag.substr(2, eq - 2)),
-                                       "=", flag.substr(eq + 1)));
+  // A service binary gets the secret keys and signs in as under
+  // ServiceProcess, through the environment (a test's flags win).
+  if (binary.rfind("services/", 0) == 0) {
+    for (std::string& key : SecretKeyEnv()) child_env.push_back(std::move(key));
+    if (!OwnSignIn(flags)) {
+      for (const std::string& flag : SignInFlags()) {
+        const size_t eq = flag.find('=');
+        child_env.push_back(absl::StrCat(
+            Config::EnvName(flag.substr(2, eq - 2)), "=", flag.substr(eq + 1)));
+      }
     }
   }
   child_env.insert(child_env.end(), env.begin(), env.end());

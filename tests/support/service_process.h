@@ -84,10 +84,10 @@ class ServiceProcess {
 // simulator): exit code and combined output. Its environment is the test's
 // plus the client TLS settings of the stack's "system:test" certificate
 // (LOV_TLS_CA, ...), the binary's Kafka and Redis credentials
-// (TestStack::CredentialEnv), for a service binary the sign-in settings a
-// ServiceProcess gets (as LOV_OIDC_*, LOV_INSECURE_NO_AUTH=false; not when
-// its flags configure sign-in) and then `env` ("NAME=value"; a later one
-// wins).
+// (TestStack::CredentialEnv), for a service binary the secret keys and the
+// sign-in settings a ServiceProcess gets (as LOV_PNR_HMAC_KEY, ...,
+// LOV_OIDC_*, LOV_INSECURE_NO_AUTH=false; the sign-in settings not when its
+// flags configure sign-in) and then `env` ("NAME=value"; a later one wins).
 // Its standard input is `input` (a file, so never a terminal).
 struct RunResult {
   int exit_code = -1;

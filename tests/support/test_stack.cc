@@ -91,8 +91,8 @@ TestStack Load() {
 
 // The stack's services (deploy/local/stack.sh makes a user for each).
 bool IsService(const std::string& name) {
-  for (const char* s :
-       {"registry", "choice", "visits", "settlement", "console", "audit"}) {
+  for (const char* s : {"registry", "choice", "visits", "settlement", "console",
+                        "audit", "followup"}) {
     if (name == s) return true;
   }
   return false;
@@ -106,6 +106,17 @@ KafkaSettings TestStack::kafka(const std::string& client) const {
   k.client_id = client;
   k.connect_timeout = absl::Seconds(20);
   k.security = kafka_security;
+  return k;
+}
+
+KafkaSettings TestStack::reader(const std::string& client) const {
+  KafkaSettings k = kafka(client);
+  for (auto& [name, value] : k.security) {
+    if (name == "sasl.username") value = "lov-reader";
+    if (name == "sasl.password") {
+      value = ReadSecretFile(secrets_dir + "/kafka/lov-reader.password");
+    }
+  }
   return k;
 }
 

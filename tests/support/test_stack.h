@@ -31,6 +31,10 @@ struct TestStack {
   std::vector<std::pair<std::string, std::string>> kafka_security;
   RedisAuth redis_auth;
   KafkaSettings kafka(const std::string& client = "test") const;
+  // Kafka as the read-only lov-reader user (deploy/kafka/reader-user.yaml):
+  // an outside subscriber, which may read every topic and use only consumer
+  // groups "reader..." and "lov-replay-...", and write nothing.
+  KafkaSettings reader(const std::string& client = "reader") const;
   // A Redis connection as the admin user.
   absl::StatusOr<std::unique_ptr<RedisClient>> ConnectRedis() const;
   // How a service binary connects as its own user (lov-<service>; the

@@ -514,6 +514,12 @@ absl::Status ZoneHealth(Context& ctx, Args& args) {
   return absl::OkStatus();
 }
 
+constexpr char kDecisionFlags[] =
+    "  --id CLIENT_ID  --decision DECISION_ID  --from YYYY-MM-DD  [--to "
+    "YYYY-MM-DD]\n"
+    "  --granted CATEGORY:MINUTES_PER_MONTH[,...]  [--decided-on YYYY-MM-DD "
+    "(default --from)]";
+
 const Registrar registrar({
     {"client", "register", "register a client by personnummer",
      "  --zone ZONE  [--personnummer-stdin]\n"
@@ -525,14 +531,9 @@ const Registrar registrar({
      "'client register')",
      ShowClient},
     {"client", "decision", "register a needs-assessment decision",
-     "  --id CLIENT_ID  --decision DECISION_ID  --from YYYY-MM-DD  [--to "
-     "YYYY-MM-DD]\n"
-     "  --granted CATEGORY:MINUTES_PER_MONTH[,...]  [--decided-on YYYY-MM-DD "
-     "(default --from)]",
-     [](Context& c, Args& a) { return Decision(c, a, false); }},
+     kDecisionFlags, [](Context& c, Args& a) { return Decision(c, a, false); }},
     {"client", "change-decision", "change (or end, with --to) a decision",
-     "  same flags as 'client decision'",
-     [](Context& c, Args& a) { return Decision(c, a, true); }},
+     kDecisionFlags, [](Context& c, Args& a) { return Decision(c, a, true); }},
     {"client", "move", "the client moves to another zone",
      "  --id CLIENT_ID  --zone ZONE  --effective-date YYYY-MM-DD", Move},
     {"client", "end", "the client died or moved away",

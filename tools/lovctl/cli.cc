@@ -29,10 +29,6 @@ constexpr char kSignInHint[] =
 }  // namespace
 
 absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv) {
-  // Switches never take the next word as their value.
-  static const std::set<std::string> kSwitches = {
-      "json", "help",         "h",      "accepting",         "no-cap",
-      "open", "per-category", "double", "personnummer-stdin"};
   Args args;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
@@ -41,8 +37,7 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv) {
       auto eq = body.find('=');
       if (eq != std::string::npos) {
         args.flags_[body.substr(0, eq)] = body.substr(eq + 1);
-      } else if (!kSwitches.count(body) && i + 1 < argv.size() &&
-                 argv[i + 1].rfind("--", 0) != 0) {
+      } else if (i + 1 < argv.size() && argv[i + 1].rfind("--", 0) != 0) {
         args.flags_[body] = argv[++i];
       } else {
         args.flags_[body] = "true";
@@ -118,6 +113,15 @@ bool Args::Bool(const std::string& name) {
 }
 
 absl::Status Args::Check() const {
+  if (!declared_.empty()) {
+    for (const std::string& name : used_) {
+      if (!declared_.count(name)) {
+        return absl::InternalError(absl::StrCat(
+            "lovctl bug: the command reads --", name,
+            ", which its usage does not declare (Command::usage)"));
+      }
+    }
+  }
   if (!errors_.empty()) return absl::InvalidArgumentError(errors_.front());
   for (const auto& [name, value] : flags_) {
     if (!used_.count(name)) {
@@ -206,7 +210,7 @@ void Print(Context& ctx, const google::protobuf::Message& message,
   table(*ctx.out);
 }
 
-void Table::Write(std::ostream& out) const {
+void Table::Write(std::ostream& out, bool header) const {
   std::vector<size_t> widths;
   for (const auto& row : rows_) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
@@ -214,7 +218,8 @@ void Table::Write(std::ostream& out) const {
       widths[i] = std::max(widths[i], row[i].size());
     }
   }
-  for (const auto& row : rows_) {
+  for (size_t r = header ? 0 : 1; r < rows_.size(); ++r) {
+    const auto& row = rows_[r];
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       line += row[i];
@@ -223,150 +228,12 @@ void Table::Write(std::ostream& out) const {
     }
     out << line << "\n";
   }
-  if (rows_.size() == 1) out << "(none)\n";
+  if (header && rows_.size() == 1) out << "(none)\n";
 }
 
 std::string RequestId(Args& args) {
   std::string id = args.Get("request-id");
   return id.empty() ? NewUuid() : id;
-}
-
-namespace {
-
-constexpr char kGlobalHelp[] =
-    "Global flags (or environment):\n"
-    "  --registry HOST:PORT    registry service   (LOV_REGISTRY_TARGET, "
-    "default 127.0.0.1:50051)\n"
-    "  --choice HOST:PORT      choice service     (LOV_CHOICE_TARGET, default "
-    "127.0.0.1:50052)\n"
-    "  --visits HOST:PORT      visits service     (LOV_VISITS_TARGET, default "
-    "127.0.0.1:50053)\n"
-    "  --settlement HOST:PORT  settlement service (LOV_SETTLEMENT_TARGET, "
-    "default 127.0.0.1:50054)\n"
-    "  --audit HOST:PORT       audit log service  (LOV_AUDIT_TARGET, default "
-    "127.0.0.1:50056)\n"
-    "  --ca FILE               CA the services' certificates chain to "
-    "(LOV_TLS_CA)\n"
-    "  --cert FILE, --key FILE your client certificate and key "
-    "(LOV_TLS_CLIENT_CERT,\n"
-    "                          LOV_TLS_CLIENT_KEY; make run: . "
-    ".run/lovctl.env)\n"
-    "  --json                  print JSON instead of tables\n"
-    "  --request-id ID         for writes: retrying with the same id changes "
-    "nothing\n"
-    "Signing in (environment only: argv is visible to others):\n"
-    "  LOV_TOKEN               the bearer token every call carries\n"
-    "  LOV_TOKEN_FILE          else the file holding it (lovctl login writes "
-    "it)\n";
-
-void PrintHelp(std::ostream& out, const std::string& group) {
-  out << "lovctl: staff and provider command line for the LOV choice "
-         "platform\n\n"
-      << "Usage: lovctl [global flags] <group> <command> [flags]\n"
-      << "       lovctl <group> <command> --help\n\nCommands:\n";
-  std::vector<const Command*> sorted;
-  for (const auto& c : Commands()) {
-    if (group.empty() || c.group == group) sorted.push_back(&c);
-  }
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) {
-    return std::tie(a->group, a->name) < std::tie(b->group, b->name);
-  });
-  for (const Command* c : sorted) {
-    std::string name = absl::StrCat(c->group, " ", c->name);
-    out << "  " << name
-        << std::string(name.size() < 28 ? 28 - name.size() : 1, ' ')
-        << c->summary << "\n";
-  }
-  out << "\n" << kGlobalHelp;
-}
-
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-
-}  // namespace
-
-int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  std::vector<std::string> raw(argv + 1, argv + argc);
-  absl::StatusOr<Args> parsed = Args::Parse(raw);
-  Args& args = *parsed;
-  Context ctx;
-  ctx.out = &out;
-  ctx.targets = {
-      {"registry",
-       args.Get("registry", EnvOr("LOV_REGISTRY_TARGET", "127.0.0.1:50051"))},
-      {"choice",
-       args.Get("choice", EnvOr("LOV_CHOICE_TARGET", "127.0.0.1:50052"))},
-      {"visits",
-       args.Get("visits", EnvOr("LOV_VISITS_TARGET", "127.0.0.1:50053"))},
-      {"settlement", args.Get("settlement", EnvOr("LOV_SETTLEMENT_TARGET",
-                                                  "127.0.0.1:50054"))},
-      {"audit",
-       args.Get("audit", EnvOr("LOV_AUDIT_TARGET", "127.0.0.1:50056"))}};
-  ctx.json = args.Bool("json");
-  ctx.tls = ClientTls::FromEnv();
-  ctx.tls.ca_file = args.Get("ca", ctx.tls.ca_file);
-  ctx.tls.cert_file = args.Get("cert", ctx.tls.cert_file);
-  ctx.tls.key_file = args.Get("key", ctx.tls.key_file);
-  ctx.token = SignInToken();
-  const auto& pos = args.positionals();
-  const bool help = args.Has("help") || args.Has("h");
-  if (pos.empty()) {
-    PrintHelp(help ? out : err, "");
-    return help ? 0 : 2;
-  }
-  const Command* command = nullptr;
-  bool group_known = false;
-  for (const auto& c : Commands()) {
-    if (c.group == pos[0]) {
-      group_known = true;
-      // A command with no name is its group's only one ("lovctl login").
-      if ((pos.size() > 1 && c.name == pos[1]) ||
-          (pos.size() == 1 && c.name.empty())) {
-        command = &c;
-      }
-    }
-  }
-  if (!command) {
-    if (group_known && (help || pos.size() == 1)) {
-      PrintHelp(help ? out : err, pos[0]);
-      return help ? 0 : 2;
-    }
-    err << "lovctl: unknown command '" << absl::StrJoin(pos, " ")
-        << "' (see lovctl --help)\n";
-    return 2;
-  }
-  if (help) {
-    out << "lovctl " << command->group << " " << command->name << ": "
-        << command->summary << "\n\nFlags:\n"
-        << command->usage << "\n"
-        << kGlobalHelp;
-    return 0;
-  }
-  if (pos.size() > 2) {
-    err << "lovctl: unexpected argument '" << pos[2]
-        << "' (flags are --name=value)\n";
-    return 2;
-  }
-  if (absl::Status tls = ctx.tls.Validate(); !tls.ok()) {
-    err << "lovctl: " << tls.message() << "\n";
-    return 2;
-  }
-  absl::Status status = command->run(ctx, args);
-  if (status.ok()) status = args.Check();
-  if (!status.ok()) {
-    std::string msg(status.message());
-    std::replace(msg.begin(), msg.end(), '\n', ' ');
-    // A credential is never shown, even if a service echoed it.
-    if (!ctx.token.empty()) {
-      msg = absl::StrReplaceAll(msg, {{ctx.token, "[token]"}});
-    }
-    err << "lovctl: " << command->group << " " << command->name << ": " << msg
-        << "\n";
-    return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
-  }
-  return 0;
 }
 
 }  // namespace lov::cli

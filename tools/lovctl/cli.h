@@ -18,10 +18,19 @@
 
 namespace lov::cli {
 
-// Parsed command line: --name=value / --name value / --flag, and positionals.
+// A command's flags as parsed (parser.cc parses the command line with CLI11
+// and hands each command the flags given). Parse is the plain form for tests:
+// --name=value / --name value / --name (no value follows).
 class Args {
  public:
   static absl::StatusOr<Args> Parse(const std::vector<std::string>& argv);
+  void Set(const std::string& name, std::string value) {
+    flags_[name] = std::move(value);
+  }
+  // The flags the command declares (its usage, the global ones): reading
+  // any other is a bug that Check reports, so a flag missing from a usage
+  // shows in the first test that reaches it. None declared: no such check.
+  void Declare(const std::string& name) { declared_.insert(name); }
 
   bool Has(const std::string& name) const;
   // The flag's value; records an error if it is required and missing.
@@ -40,6 +49,7 @@ class Args {
   std::map<std::string, std::string> flags_;
   std::vector<std::string> positionals_;
   mutable std::set<std::string> used_;
+  std::set<std::string> declared_;
   std::vector<std::string> errors_;
 };
 
@@ -60,12 +70,32 @@ struct Context {
 
 struct Command {
   std::string group;    // e.g. "provider"
-  std::string name;     // e.g. "register"
+  std::string name;     // e.g. "register"; empty: the group's only command
   std::string summary;  // one line
-  std::string
-      usage;  // flags, one per line: "--org NUMBER  organisation number"
+  // The flags, as the help shows them. It declares them too (FlagsOf): each
+  // "--name VALUE" (one space, then a value that starts with a capital or
+  // names choices with | , or :) takes a value; any other "--name" is a
+  // switch. The first mention of a flag counts. A flag the usage does not
+  // name is refused as unknown.
+  std::string usage;
   std::function<absl::Status(Context&, Args&)> run;
+  // The flag a positional argument fills (e.g. "file": `visit upload FILE`);
+  // empty: none taken.
+  std::string positional = "";
 };
+
+// One flag of a command as its usage declares it.
+struct FlagSpec {
+  std::string name;   // without the dashes
+  std::string value;  // e.g. "PROVIDER_ID"; empty: a switch
+};
+std::vector<FlagSpec> FlagsOf(const std::string& usage);
+
+// The flags every command takes (targets, TLS, --json, --request-id).
+const std::vector<FlagSpec>& GlobalFlags();
+
+// The project version (CMake's PROJECT_VERSION).
+std::string Version();
 
 std::vector<Command>& Commands();
 // Adds commands at static initialisation; each *_commands.cc file has one.
@@ -92,7 +122,8 @@ class Table {
   explicit Table(std::vector<std::string> headers)
       : rows_({std::move(headers)}) {}
   void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  void Write(std::ostream& out) const;
+  // `header`: false for the rows only (a table printed in parts).
+  void Write(std::ostream& out, bool header = true) const;
 
  private:
   std::vector<std::vector<std::string>> rows_;
@@ -102,7 +133,13 @@ class Table {
 // --json so scripts can retry with it).
 std::string RequestId(Args& args);
 
+// Exit codes: 0 done; 1 the service refused or failed or was not reached;
+// 2 wrong usage (unknown command or flag, a missing or malformed value,
+// also the service's INVALID_ARGUMENT). Help and errors as parser.cc says.
 int Main(int argc, char** argv, std::ostream& out, std::ostream& err);
+
+// A bash completion script for every command and flag.
+std::string BashCompletion();
 
 }  // namespace lov::cli
 

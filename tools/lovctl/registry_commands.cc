@@ -436,7 +436,7 @@ const Registrar registrar({
      "  --org NNNNNN-NNNN        organisation number\n"
      "  --name NAME\n"
      "  --kind private|in-house  (default private)\n"
-     "  --email, --phone         contact\n"
+     "  --email EMAIL, --phone PHONE  contact\n"
      "  --languages a,b          spoken languages (e.g. sv,fi)\n"
      "  --specialisations a,b    e.g. dementia,diabetes\n"
      "  --description TEXT\n"
@@ -455,7 +455,7 @@ const Registrar registrar({
      "  --id PROVIDER_ID  --zones a,b  --categories x,y", Apply},
     {"provider", "approve", "approve an application",
      "  --id PROVIDER_ID  --application APP_ID  --effective-date YYYY-MM-DD  "
-     "[--reason]",
+     "[--reason TEXT]",
      [](Context& c, Args& a) { return Decide(c, a, true); }},
     {"provider", "reject", "reject an application",
      "  --id PROVIDER_ID  --application APP_ID  --reason TEXT",
@@ -479,7 +479,7 @@ const Registrar registrar({
      "  --id PROVIDER_ID  [--zone ZONE]  --reason TEXT",
      [](Context& c, Args& a) { return Pause(c, a, true); }},
     {"provider", "resume", "take new clients again",
-     "  --id PROVIDER_ID  [--zone ZONE]",
+     "  --id PROVIDER_ID  [--zone ZONE]  [--reason TEXT]",
      [](Context& c, Args& a) { return Pause(c, a, false); }},
     {"provider", "sanction", "warning, action plan, suspension or termination",
      "  --id PROVIDER_ID  --kind warning|action-plan|suspension|termination\n"

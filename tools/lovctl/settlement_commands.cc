@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli.h"
@@ -99,8 +101,21 @@ absl::Status ListRates(Context& ctx, Args& args) {
       !s.ok())
     return s;
   Print(ctx, resp, [&](std::ostream& out) {
-    Table t({"FROM", "CATEGORY", "MODEL", "DAY RATE (PRIVATE)", "VAT"});
+    Table t(
+        {"FROM", "CATEGORY", "MODEL", "DAY RATE (PRIVATE)", "VAT", "BANDS"});
     for (const auto& table : resp.tables()) {
+      // Band rules as data, or the fixed order of the band definition.
+      std::string bands = "holiday > weekend > night > evening > day";
+      if (table.has_band_rules()) {
+        const auto& rules = table.band_rules();
+        bands = absl::StrCat(rules.windows_size(), " windows");
+        if (rules.precedence_size() > 0) {
+          absl::StrAppend(&bands, ", ",
+                          absl::AsciiStrToLower(
+                              v1::Band_Name(rules.precedence(0)).substr(5)),
+                          " first");
+        }
+      }
       for (const auto& cat : table.categories()) {
         int64_t day = 0;
         for (const auto& b : cat.band_rates()) {
@@ -109,7 +124,7 @@ absl::Status ListRates(Context& ctx, Args& args) {
         t.Add({table.effective_date(), cat.category_id(),
                v1::PaymentModel_Name(cat.model()).substr(14),
                Money::FromOre(day).ToDecimalString(),
-               absl::StrFormat("%d %%", cat.vat_basis_points() / 100)});
+               absl::StrFormat("%d %%", cat.vat_basis_points() / 100), bands});
       }
     }
     t.Write(out);
@@ -140,13 +155,63 @@ absl::Status ListingRule(Context& ctx, Args& args) {
   return absl::OkStatus();
 }
 
+// --shares PROVIDER=VALUE,...: kronor for fixed amounts, whole numbers for
+// a table of weights.
+absl::Status AddGivenShares(const std::vector<std::string>& items,
+                            v1::CreateOneOffPaymentRequest& r) {
+  const bool fixed = r.rule() == v1::ONE_OFF_RULE_FIXED_AMOUNTS;
+  if (items.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--shares: give PROVIDER=", fixed ? "SEK" : "WEIGHT",
+                     ",... for --rule ", fixed ? "fixed" : "table"));
+  }
+  for (const std::string& item : items) {
+    const size_t eq = item.rfind('=');
+    const std::string value =
+        eq == std::string::npos ? "" : item.substr(eq + 1);
+    v1::OneOffShare* share = r.add_given_shares();
+    share->set_provider_id(item.substr(0, eq));
+    bool ok = eq != std::string::npos && eq > 0;
+    if (ok && fixed) {
+      absl::StatusOr<Money> amount = Money::Parse(value);
+      ok = amount.ok();
+      if (ok) share->set_amount_ore(amount->ore());
+    } else if (ok) {
+      int64_t weight = 0;
+      ok = absl::SimpleAtoi(value, &weight);
+      share->set_weight(weight);
+    }
+    if (!ok) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--shares: '", item, "' is not PROVIDER=", fixed ? "SEK" : "WEIGHT"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status OneOff(Context& ctx, Args& args) {
   v1::CreateOneOffPaymentRequest r;
   r.set_payment_id(args.Required("id"));
   r.set_description(args.Required("description"));
   std::string total = args.Required("total");
-  r.set_rule(v1::ONE_OFF_RULE_PERFORMED_HOURS);
-  r.set_basis_period(args.Required("basis-period"));
+  const std::string rule = args.Get("rule", "hours");
+  if (rule == "hours") {
+    r.set_rule(v1::ONE_OFF_RULE_PERFORMED_HOURS);
+  } else if (rule == "client-days") {
+    r.set_rule(v1::ONE_OFF_RULE_LISTED_CLIENT_DAYS);
+  } else if (rule == "fixed") {
+    r.set_rule(v1::ONE_OFF_RULE_FIXED_AMOUNTS);
+  } else if (rule == "table") {
+    r.set_rule(v1::ONE_OFF_RULE_GIVEN_WEIGHTS);
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--rule: '", rule, "' is not hours, client-days, fixed or table"));
+  }
+  const bool given = r.rule() == v1::ONE_OFF_RULE_FIXED_AMOUNTS ||
+                     r.rule() == v1::ONE_OFF_RULE_GIVEN_WEIGHTS;
+  if (!given) r.set_basis_period(args.Required("basis-period"));
+  const std::vector<std::string> shares =
+      given ? args.List("shares") : std::vector<std::string>();
   r.set_paid_in_period(args.Required("paid-in"));
   if (absl::Status s = args.Check(); !s.ok()) return s;
   absl::StatusOr<Money> amount = Money::Parse(total);
@@ -154,6 +219,9 @@ absl::Status OneOff(Context& ctx, Args& args) {
     return absl::InvalidArgumentError(
         absl::StrCat("--total: ", amount.status().message()));
   r.set_total_ore(amount->ore());
+  if (given) {
+    if (absl::Status s = AddGivenShares(shares, r); !s.ok()) return s;
+  }
   auto stub = Settlement(ctx);
   v1::OneOffPayment out;
   auto c = ctx.Call();
@@ -162,7 +230,13 @@ absl::Status OneOff(Context& ctx, Args& args) {
       !s.ok())
     return s;
   Print(ctx, out, [&](std::ostream& o) {
-    Table t({"PROVIDER", "WEIGHT (S)", "SHARE"});
+    const char* basis = "WEIGHT";
+    if (out.rule() == v1::ONE_OFF_RULE_PERFORMED_HOURS) basis = "SECONDS";
+    if (out.rule() == v1::ONE_OFF_RULE_LISTED_CLIENT_DAYS) {
+      basis = "CLIENT-DAYS";
+    }
+    if (out.rule() == v1::ONE_OFF_RULE_FIXED_AMOUNTS) basis = "GIVEN (ÖRE)";
+    Table t({"PROVIDER", basis, "SHARE"});
     for (const auto& sh : out.shares()) {
       t.Add(
           {sh.provider_id(), std::to_string(sh.weight()), Kr(sh.amount_ore())});
@@ -287,9 +361,14 @@ const Registrar registrar({
     {"rates", "list", "every rate table version", "", ListRates},
     {"listing-rule", "set", "how mid-month changes share the listing fee",
      "  --rule pro-rata|provider-on-15th", ListingRule},
-    {"oneoff", "create", "a one-off payment shared by performed hours",
-     "  --id ID  --description TEXT  --total SEK  --basis-period YYYY-MM  "
-     "--paid-in YYYY-MM",
+    {"oneoff", "create",
+     "a one-off payment shared by hours, client-days, fixed amounts or a "
+     "table",
+     "  --id ID  --description TEXT  --total SEK  --paid-in YYYY-MM\n"
+     "  [--rule hours|client-days]  --basis-period YYYY-MM  (default: "
+     "hours)\n"
+     "  --rule fixed --shares PROVIDER=SEK,...  (adding up to --total)\n"
+     "  --rule table --shares PROVIDER=WEIGHT,...",
      OneOff},
     {"statement", "preview", "compute a provider's monthly statement",
      "  --provider PROVIDER_ID  --period YYYY-MM", Preview},

@@ -1,9 +1,11 @@
 // lovctl visit ...: the visits service's API.
 #include <google/protobuf/util/json_util.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "ack_log.h"
 #include "cli.h"
+#include "file_upload.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
@@ -141,30 +144,6 @@ absl::Status Report(Context& ctx, Args& args) {
   return absl::OkStatus();
 }
 
-// One VisitReport in JSON per line of `file`.
-absl::StatusOr<std::vector<v1::VisitReport>> ReadReports(
-    const std::string& file) {
-  std::ifstream in(file);
-  if (!in)
-    return absl::NotFoundError(absl::StrCat("--file: cannot read ", file));
-  std::vector<v1::VisitReport> reports;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty()) continue;
-    v1::VisitReport r;
-    auto parsed = google::protobuf::util::JsonStringToMessage(line, &r);
-    if (!parsed.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          file, " line ", n, ": not a lov.visits.v1.VisitReport in JSON: ",
-          std::string(parsed.message())));
-    }
-    reports.push_back(std::move(r));
-  }
-  return reports;
-}
-
 absl::StatusOr<upload::UploadOptions> UploadOptionsFrom(Args& args) {
   upload::UploadOptions options;
   const int64_t attempts = args.Int("max-attempts", options.max_attempts);
@@ -179,10 +158,12 @@ absl::StatusOr<upload::UploadOptions> UploadOptionsFrom(Args& args) {
 
 void PrintCounts(Context& ctx, const upload::UploadCounts& counts) {
   if (ctx.json) {
-    *ctx.out << "{\"accepted\": " << counts.accepted
-             << ", \"rejected\": " << counts.rejected
-             << ", \"resent\": " << counts.resent
-             << ", \"given_up\": " << counts.given_up << "}\n";
+    *ctx.out << nlohmann::ordered_json{{"accepted", counts.accepted},
+                                       {"rejected", counts.rejected},
+                                       {"resent", counts.resent},
+                                       {"given_up", counts.given_up}}
+                    .dump()
+             << "\n";
     return;
   }
   *ctx.out << counts.accepted << " accepted, " << counts.rejected
@@ -190,40 +171,57 @@ void PrintCounts(Context& ctx, const upload::UploadCounts& counts) {
            << " given up\n";
 }
 
-// Streams the file; reports answered "send again" and those a broken
-// stream left unanswered are sent again (visit_uploader.h). Fails if any
-// report was given up: sending the file again is safe.
+// Streams the file batch by batch (file_upload.h); reports answered "send
+// again" and those a broken stream left unanswered are sent again
+// (visit_uploader.h). Fails if any report was given up: sending the file
+// again is safe.
 absl::Status Upload(Context& ctx, Args& args) {
   const std::string file = args.Required("file");
   const std::string ack_path = args.Get("ack-log");
   auto options = UploadOptionsFrom(args);
+  const int64_t batch = args.Int("batch", 1000);
+  const bool progress = args.Bool("progress") || isatty(STDERR_FILENO);
   if (absl::Status s = args.Check(); !s.ok()) return s;
   if (!options.ok()) return options.status();
-  auto reports = ReadReports(file);
-  if (!reports.ok()) return reports.status();
+  if (batch < 1 || batch > 100000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--batch: ", batch, " is not between 1 and 100000"));
+  }
   auto ack_log = upload::AckLog::Open(ack_path, "--ack-log");
   if (!ack_log.ok()) return ack_log.status();
-  std::vector<v1::ReportOutcome> outcomes(reports->size());
-  auto counts = upload::UploadWithResend(
+  upload::FileUploadOptions file_options{.upload = *options,
+                                         .batch = static_cast<size_t>(batch),
+                                         .progress = nullptr,
+                                         .in_place = false,
+                                         .what = "--file"};
+  if (progress) {
+    file_options.progress = &std::cerr;
+    file_options.in_place = isatty(STDERR_FILENO);
+  }
+  bool header = true;
+  auto counts = upload::UploadFile(
       [&] {
         return OpenChannel(ctx.targets["visits"], ctx.tls, nullptr,
                            upload::QuickReconnect());
       },
-      [&](grpc::ClientContext* c) { ctx.SignIn(c); }, *reports, *options,
-      [&](size_t i, const v1::ReportOutcome& o) {
-        (*ack_log)->Write(o);
-        outcomes[i] = o;
+      [&](grpc::ClientContext* c) { ctx.SignIn(c); }, file, file_options,
+      [&](int64_t, const v1::ReportOutcome& o) { (*ack_log)->Write(o); },
+      [&](const std::vector<v1::ReportOutcome>& outcomes) {
+        if (ctx.json) return;
+        Table t({"VISIT", "OUTCOME"});
+        for (const auto& o : outcomes) t.Add({o.visit_id(), OutcomeText(o)});
+        t.Write(*ctx.out, header);
+        header = false;
       });
   if (!counts.ok()) {
+    if (counts.status().code() == absl::StatusCode::kInvalidArgument ||
+        counts.status().code() == absl::StatusCode::kNotFound) {
+      return counts.status();  // the file's
+    }
     return FromGrpc(
         grpc::Status(static_cast<grpc::StatusCode>(counts.status().code()),
                      std::string(counts.status().message())),
         "upload");
-  }
-  if (!ctx.json) {
-    Table t({"VISIT", "OUTCOME"});
-    for (const auto& o : outcomes) t.Add({o.visit_id(), OutcomeText(o)});
-    t.Write(*ctx.out);
   }
   PrintCounts(ctx, *counts);
   if (counts->given_up > 0) {
@@ -480,9 +478,17 @@ const Registrar registrar({
     {"visit", "upload",
      "stream a file of visits (one VisitReport JSON per line); reports "
      "answered \"send again\" or cut off by a broken stream are resent",
-     "  --file PATH  [--max-attempts N (sends per report, default 8)]\n"
-     "  [--ack-log FILE (one line per report: visit id, outcome)]",
-     Upload},
+     "  FILE or --file PATH   one VisitReport in JSON per line; read report\n"
+     "                        by report, every line checked before sending\n"
+     "  [--max-attempts N (sends per report, default 8)]\n"
+     "  [--ack-log FILE (one line per report: visit id, outcome)]\n"
+     "  [--batch N (reports held and sent at a time, default 1000)]\n"
+     "  [--progress (a progress line on standard error; always on a "
+     "terminal)]\n"
+     "Prints each report's outcome and the counts: accepted, rejected, "
+     "resent,\n"
+     "given up (not stored: the command fails; send the file again).",
+     Upload, "file"},
     {"visit", "correct",
      "amend a visit (new version; an adjustment if its month is locked)",
      absl::StrCat(kVisitFlags, "\n  --reason TEXT"), Correct},

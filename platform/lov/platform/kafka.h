@@ -149,6 +149,11 @@ class DedupeStore {
   virtual ~DedupeStore() = default;
   virtual absl::StatusOr<bool> Seen(const std::string& event_id) = 0;
   virtual absl::Status MarkDone(const std::string& event_id) = 0;
+  // The same for several events (a batch): by default one call each; a
+  // store on a server overrides them with one round trip.
+  virtual absl::StatusOr<std::vector<bool>> SeenAll(
+      const std::vector<std::string>& event_ids);
+  virtual absl::Status MarkAllDone(const std::vector<std::string>& event_ids);
 };
 
 // How far a consumer's handler has brought the state it serves, kept WITH
@@ -175,6 +180,18 @@ class OffsetStore {
 // with the error in its headers and consumption moves on.
 using EventHandler = std::function<absl::Status(const CloudEvent&)>;
 
+// Optional, beside an EventHandler: handles several events at once (e.g. one
+// Redis round trip for all), given in the order they were read (each
+// partition's in offset order). OK = every event handled. Any error: the
+// same events are handled again one by one by the EventHandler, whose status
+// decides for each (retry, dead letter), so a batch handler needs nothing
+// beyond being idempotent, like the EventHandler. A batch holds what had
+// arrived already: nothing waits for a batch to fill.
+using BatchEventHandler =
+    std::function<absl::Status(const std::vector<CloudEvent>&)>;
+// How many events a consumer or a replay hands to a BatchEventHandler at most.
+inline constexpr size_t kMaxEventBatch = 500;
+
 bool IsTransient(const absl::Status& status);
 
 // `handler` on `event`, with no exception escaping: out of memory is
@@ -188,6 +205,9 @@ struct ConsumerSettings {
   std::vector<std::string> topics;
   std::string dead_letter_topic;
   absl::Duration max_backoff = absl::Seconds(5);
+  // Optional: events handled kMaxEventBatch at a time (see
+  // BatchEventHandler), deduplicated and their offsets stored per batch.
+  BatchEventHandler batch_handler;
 };
 
 // Consumer-group member, at-least-once: an offset is stored only after its
@@ -228,6 +248,14 @@ class EventConsumer {
   void Run();
   // Returns false if the message must be retried.
   bool Process(RdKafka::Message& message);
+  // How many of `batch` were handled, in order (all of them, or up to the
+  // one that must be retried): by the batch handler in one go, else one by
+  // one with Process.
+  size_t ProcessAll(
+      const std::vector<std::unique_ptr<RdKafka::Message>>& batch);
+  // Whether the batch handler handled all of `batch` (false: nothing is
+  // counted, and the events are handled one by one).
+  bool ApplyBatch(const std::vector<std::unique_ptr<RdKafka::Message>>& batch);
   // Saves the handled offsets not saved yet (all of them if `now`).
   void SaveOffsets(bool now);
   friend class kafka_internal::StoredOffsetRebalance;
@@ -256,12 +284,15 @@ class EventConsumer {
 // errors are retried; poison events are skipped here because the live
 // consumer group has already dead-lettered them.
 // With `offsets`, the end offsets replayed are saved there at the end, so
-// that the consumer group continues from them.
+// that the consumer group continues from them. With `batch_handler`, the
+// events are handed to it kMaxEventBatch at a time (what has arrived), and to
+// `handler` one by one only when a batch fails.
 absl::Status ReplayTopics(const KafkaSettings& settings,
                           const std::vector<std::string>& topics,
                           const EventHandler& handler,
                           int64_t* replayed = nullptr,
-                          OffsetStore* offsets = nullptr);
+                          OffsetStore* offsets = nullptr,
+                          const BatchEventHandler& batch_handler = nullptr);
 
 // Builds a CloudEvent with a fresh id and the current time.
 CloudEvent MakeEvent(std::string source, std::string type, std::string subject,

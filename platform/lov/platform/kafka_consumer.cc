@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -34,9 +35,12 @@ bool IsTransient(const absl::Status& status) {
   }
 }
 
-absl::Status Guarded(const EventHandler& handler, const CloudEvent& event) {
+namespace {
+
+template <typename Call>
+absl::Status GuardedCall(const Call& call) {
   try {
-    return handler(event);
+    return call();
   } catch (const std::bad_alloc&) {
     // The process, not the event: retried.
     return absl::ResourceExhaustedError("out of memory handling the event");
@@ -50,7 +54,38 @@ absl::Status Guarded(const EventHandler& handler, const CloudEvent& event) {
   }
 }
 
+}  // namespace
+
+absl::Status Guarded(const EventHandler& handler, const CloudEvent& event) {
+  return GuardedCall([&] { return handler(event); });
+}
+
+absl::StatusOr<std::vector<bool>> DedupeStore::SeenAll(
+    const std::vector<std::string>& event_ids) {
+  std::vector<bool> out;
+  out.reserve(event_ids.size());
+  for (const std::string& id : event_ids) {
+    absl::StatusOr<bool> seen = Seen(id);
+    if (!seen.ok()) return seen.status();
+    out.push_back(*seen);
+  }
+  return out;
+}
+
+absl::Status DedupeStore::MarkAllDone(
+    const std::vector<std::string>& event_ids) {
+  for (const std::string& id : event_ids) {
+    if (absl::Status s = MarkDone(id); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 namespace kafka_internal {
+
+absl::Status GuardedBatch(const BatchEventHandler& handler,
+                          const std::vector<CloudEvent>& events) {
+  return GuardedCall([&] { return handler(events); });
+}
 
 // Starts each assigned partition at the offset stored with the state;
 // saves what was handled before a partition is taken away. Only a partition
@@ -223,21 +258,50 @@ void EventConsumer::Run() {
                   {{"group", settings_.group_id}, {"error", msg->errstr()}});
         continue;
     }
-    if (Process(*msg)) {
-      backoff = absl::Milliseconds(100);
-      retrying_ = false;
-      std::vector<RdKafka::TopicPartition*> offsets = {
-          RdKafka::TopicPartition::create(msg->topic_name(), msg->partition(),
-                                          msg->offset() + 1)};
+    std::vector<std::unique_ptr<RdKafka::Message>> batch;
+    batch.push_back(std::move(msg));
+    // With a batch handler, whatever else has arrived (nothing waits).
+    while (settings_.batch_handler && batch.size() < kMaxEventBatch) {
+      std::unique_ptr<RdKafka::Message> more(consumer_->consume(0));
+      if (more->err() == RdKafka::ERR_NO_ERROR) {
+        batch.push_back(std::move(more));
+        continue;
+      }
+      if (more->err() != RdKafka::ERR__TIMED_OUT &&
+          more->err() != RdKafka::ERR__PARTITION_EOF) {
+        log::Warn("kafka consume error",
+                  {{"group", settings_.group_id}, {"error", more->errstr()}});
+      }
+      break;
+    }
+    const size_t handled = ProcessAll(batch);
+    // The next offset of each partition, after what was handled.
+    std::map<std::pair<std::string, int32_t>, int64_t> next;
+    for (size_t i = 0; i < handled; ++i) {
+      next[{batch[i]->topic_name(), batch[i]->partition()}] =
+          batch[i]->offset() + 1;
+    }
+    if (!next.empty()) {
+      std::vector<RdKafka::TopicPartition*> offsets;
+      for (const auto& [part, offset] : next) {
+        offsets.push_back(
+            RdKafka::TopicPartition::create(part.first, part.second, offset));
+      }
       consumer_->offsets_store(offsets);
       RdKafka::TopicPartition::destroy(offsets);
       if (offsets_ != nullptr) {
-        unsaved_[{msg->topic_name(), msg->partition()}] = msg->offset() + 1;
+        for (const auto& [part, offset] : next) unsaved_[part] = offset;
         SaveOffsets(/*now=*/false);
       }
+    }
+    if (handled == batch.size()) {
+      backoff = absl::Milliseconds(100);
+      retrying_ = false;
       continue;
     }
-    // Transient failure: wait, then rewind so the same event comes again.
+    // Transient failure: wait, then rewind so the same event comes again,
+    // and with it every later one of the batch (each partition back to its
+    // first event not handled).
     retrying_ = true;
     ++retries_;
     absl::Time until = absl::Now() + backoff;
@@ -245,10 +309,78 @@ void EventConsumer::Run() {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     backoff = std::min(backoff * 2, settings_.max_backoff);
-    std::unique_ptr<RdKafka::TopicPartition> tp(RdKafka::TopicPartition::create(
-        msg->topic_name(), msg->partition(), msg->offset()));
-    consumer_->seek(*tp, 5000);
+    std::map<std::pair<std::string, int32_t>, int64_t> rewind;
+    for (size_t i = handled; i < batch.size(); ++i) {
+      rewind.emplace(
+          std::make_pair(batch[i]->topic_name(), batch[i]->partition()),
+          batch[i]->offset());
+    }
+    for (const auto& [part, offset] : rewind) {
+      std::unique_ptr<RdKafka::TopicPartition> tp(
+          RdKafka::TopicPartition::create(part.first, part.second, offset));
+      consumer_->seek(*tp, 5000);
+    }
   }
+}
+
+size_t EventConsumer::ProcessAll(
+    const std::vector<std::unique_ptr<RdKafka::Message>>& batch) {
+  if (batch.size() > 1 && settings_.batch_handler && ApplyBatch(batch)) {
+    return batch.size();
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!Process(*batch[i])) return i;
+  }
+  return batch.size();
+}
+
+bool EventConsumer::ApplyBatch(
+    const std::vector<std::unique_ptr<RdKafka::Message>>& batch) {
+  std::vector<CloudEvent> events;
+  events.reserve(batch.size());
+  for (const auto& m : batch) {
+    absl::StatusOr<CloudEvent> event = FromMessage(*m);
+    // One that does not decode is dead-lettered on its own.
+    if (!event.ok()) return false;
+    events.push_back(*std::move(event));
+  }
+  std::vector<bool> seen(events.size(), false);
+  std::vector<std::string> ids;
+  if (dedupe_) {
+    ids.reserve(events.size());
+    for (const CloudEvent& e : events) ids.push_back(e.id);
+    absl::StatusOr<std::vector<bool>> s = dedupe_->SeenAll(ids);
+    if (!s.ok() || s->size() != events.size()) return false;
+    seen = *std::move(s);
+  }
+  std::vector<CloudEvent> fresh;
+  std::vector<std::string> fresh_ids;
+  fresh.reserve(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (seen[i]) continue;
+    fresh_ids.push_back(events[i].id);
+    fresh.push_back(std::move(events[i]));
+  }
+  if (!fresh.empty()) {
+    absl::Status status =
+        kafka_internal::GuardedBatch(settings_.batch_handler, fresh);
+    if (!status.ok()) {
+      log::Warn("batch handling failed; handling the events one by one",
+                {{"group", settings_.group_id},
+                 {"events", static_cast<int64_t>(fresh.size())},
+                 {"error", status}});
+      return false;
+    }
+    if (dedupe_) {
+      if (absl::Status marked = dedupe_->MarkAllDone(fresh_ids); !marked.ok()) {
+        // Handled but not marked: at-least-once, the handler is idempotent.
+        log::Warn("dedupe mark failed", {{"error", marked}});
+      }
+    }
+  }
+  duplicates_ += static_cast<int64_t>(events.size() - fresh.size());
+  handled_ += static_cast<int64_t>(fresh.size());
+  return true;
 }
 
 void EventConsumer::SaveOffsets(bool now) {

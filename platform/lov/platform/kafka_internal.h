@@ -87,6 +87,10 @@ std::unique_ptr<RdKafka::Headers> ToHeaders(const CloudEvent& event);
 // Decodes a consumed message; INVALID_ARGUMENT names what is missing.
 absl::StatusOr<CloudEvent> FromMessage(RdKafka::Message& message);
 
+// `handler` on `events`, with no exception escaping (as lov::Guarded).
+absl::Status GuardedBatch(const BatchEventHandler& handler,
+                          const std::vector<CloudEvent>& events);
+
 }  // namespace lov::kafka_internal
 
 #endif  // LOV_PLATFORM_KAFKA_INTERNAL_H_

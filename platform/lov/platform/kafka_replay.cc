@@ -20,10 +20,73 @@ using kafka_internal::FromMessage;
 using kafka_internal::KafkaError;
 using kafka_internal::SetAll;
 
+namespace {
+
+// Hands events to the handlers: in batches when there is a batch handler,
+// one by one when a batch fails or there is none. A transient failure is
+// retried in place (the same event, after a back-off); a poison event is
+// skipped, since the live consumer group has already dead-lettered it.
+class ReplaySink {
+ public:
+  ReplaySink(const EventHandler& handler, const BatchEventHandler& batch)
+      : handler_(handler), batch_(batch) {}
+
+  size_t max_batch() const { return batch_ ? kMaxEventBatch : 1; }
+  bool empty() const { return pending_.empty(); }
+  size_t size() const { return pending_.size(); }
+  void Add(CloudEvent event) { pending_.push_back(std::move(event)); }
+
+  void Flush() {
+    if (pending_.size() > 1 && batch_) {
+      absl::Status s = kafka_internal::GuardedBatch(batch_, pending_);
+      if (s.ok()) {
+        pending_.clear();
+        return;
+      }
+      log::Warn(
+          "replay: batch handling failed; handling the events one by "
+          "one",
+          {{"events", static_cast<int64_t>(pending_.size())}, {"error", s}});
+    }
+    for (const CloudEvent& event : pending_) One(event);
+    pending_.clear();
+  }
+
+ private:
+  void One(const CloudEvent& event) {
+    while (true) {
+      absl::Status hs = Guarded(handler_, event);
+      if (!hs.ok() && IsTransient(hs)) {
+        log::Warn(
+            "replay: event handling failed; will retry",
+            {{"topic", event.topic}, {"offset", event.offset}, {"error", hs}});
+        std::this_thread::sleep_for(absl::ToChronoMilliseconds(backoff_));
+        backoff_ = std::min(backoff_ * 2, absl::Seconds(5));
+        continue;
+      }
+      backoff_ = absl::Milliseconds(100);
+      if (!hs.ok()) {
+        log::Warn(
+            "replay skipped poison event",
+            {{"topic", event.topic}, {"offset", event.offset}, {"error", hs}});
+      }
+      return;
+    }
+  }
+
+  const EventHandler& handler_;
+  const BatchEventHandler& batch_;
+  std::vector<CloudEvent> pending_;
+  absl::Duration backoff_ = absl::Milliseconds(100);
+};
+
+}  // namespace
+
 absl::Status ReplayTopics(const KafkaSettings& settings,
                           const std::vector<std::string>& topics,
                           const EventHandler& handler, int64_t* replayed,
-                          OffsetStore* offsets) {
+                          OffsetStore* offsets,
+                          const BatchEventHandler& batch_handler) {
   std::unique_ptr<RdKafka::Conf> conf(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   absl::Status s =
@@ -98,10 +161,15 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
   absl::Status result;
   if (!assignment.empty()) {
     consumer->assign(assignment);
-    absl::Duration backoff = absl::Milliseconds(100);
+    ReplaySink sink(handler, batch_handler);
     while (!end_offsets.empty()) {
-      std::unique_ptr<RdKafka::Message> msg(consumer->consume(500));
-      if (msg->err() == RdKafka::ERR__TIMED_OUT) continue;
+      // A batch holds what has arrived: with events in hand, no waiting.
+      std::unique_ptr<RdKafka::Message> msg(
+          consumer->consume(sink.empty() ? 500 : 0));
+      if (msg->err() == RdKafka::ERR__TIMED_OUT) {
+        sink.Flush();
+        continue;
+      }
       if (msg->err() != RdKafka::ERR_NO_ERROR) {
         result = KafkaError("replay", msg->err());
         break;
@@ -110,32 +178,12 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
       auto end = end_offsets.find(key);
       if (end == end_offsets.end()) continue;
       absl::StatusOr<CloudEvent> event = FromMessage(*msg);
-      if (event.ok()) {
-        absl::Status hs = Guarded(handler, *event);
-        if (!hs.ok() && IsTransient(hs)) {
-          log::Warn("replay: event handling failed; will retry",
-                    {{"topic", msg->topic_name()},
-                     {"offset", static_cast<int64_t>(msg->offset())},
-                     {"error", hs}});
-          std::this_thread::sleep_for(absl::ToChronoMilliseconds(backoff));
-          backoff = std::min(backoff * 2, absl::Seconds(5));
-          std::unique_ptr<RdKafka::TopicPartition> tp(
-              RdKafka::TopicPartition::create(msg->topic_name(),
-                                              msg->partition(), msg->offset()));
-          consumer->seek(*tp, timeout_ms);
-          continue;
-        }
-        backoff = absl::Milliseconds(100);
-        if (!hs.ok()) {
-          log::Warn("replay skipped poison event",
-                    {{"topic", msg->topic_name()},
-                     {"offset", static_cast<int64_t>(msg->offset())},
-                     {"error", hs}});
-        }
-      }
+      if (event.ok()) sink.Add(*std::move(event));
       ++count;
       if (msg->offset() + 1 >= end->second) end_offsets.erase(end);
+      if (sink.size() >= sink.max_batch()) sink.Flush();
     }
+    if (result.ok()) sink.Flush();
     consumer->unassign();
   }
   RdKafka::TopicPartition::destroy(assignment);

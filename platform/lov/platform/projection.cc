@@ -40,25 +40,32 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
   if (!ready.ok()) return ready.status();
   if (ready->integer == 0) {
     log::Info("rebuilding state from Kafka", {{"projection", settings.name}});
-    absl::Status s = ReplayTopics(common.kafka(), settings.topics, apply,
-                                  &p->replayed_, p->offsets_.get());
+    const absl::Time began = absl::Now();
+    absl::Status s =
+        ReplayTopics(common.kafka(), settings.topics, apply, &p->replayed_,
+                     p->offsets_.get(), settings.apply_batch);
     if (!s.ok()) return s;
     absl::StatusOr<RedisReply> set =
         redis->Command({"SET", settings.ready_key, "1"});
     if (!set.ok()) return set.status();
     log::Info("state rebuilt",
-              {{"projection", settings.name}, {"events", p->replayed_}});
+              {{"projection", settings.name},
+               {"events", p->replayed_},
+               {"ms", absl::ToInt64Milliseconds(absl::Now() - began)}});
   }
   std::string group =
       common.Group(absl::StrCat(common.service_name, ".", settings.name));
-  p->dedupe_ = std::make_unique<RedisDedupeStore>(
-      redis, common.KeyPrefix(absl::StrCat("lov:", common.service_name,
-                                           ":seen:", settings.name)));
+  if (settings.dedupe) {
+    p->dedupe_ = std::make_unique<RedisDedupeStore>(
+        redis, common.KeyPrefix(absl::StrCat("lov:", common.service_name,
+                                             ":seen:", settings.name)));
+  }
   ConsumerSettings cs;
   cs.kafka = common.kafka();
   cs.group_id = group;
   cs.topics = settings.topics;
   cs.dead_letter_topic = settings.dead_letter_topic;
+  cs.batch_handler = settings.apply_batch;
   auto consumer = EventConsumer::Create(cs, producer, p->dedupe_.get(),
                                         std::move(apply), p->offsets_.get());
   if (!consumer.ok()) return consumer.status();

@@ -28,6 +28,14 @@ struct ProjectionSettings {
   // How often the running service checks that the ready key is still
   // there (Redis wiped, or restarted without its data, while it ran).
   absl::Duration ready_check_every = absl::Seconds(2);
+  // Optional: applies many events at once, in the rebuild and as they come
+  // (see BatchEventHandler); `apply` still decides any event a batch failed.
+  BatchEventHandler apply_batch;
+  // Whether the consumer skips events it has handled already by their id
+  // (a Redis key per event, kept 30 days). A projection whose `apply` is
+  // idempotent by itself (e.g. by aggregate version) can leave it out and
+  // save the key and two commands per event.
+  bool dedupe = true;
 };
 
 // Keeps a service's Redis state in step with its topics. On start, if the

@@ -430,6 +430,34 @@ absl::Status RedisDedupeStore::MarkDone(const std::string& event_id) {
       .status();
 }
 
+absl::StatusOr<std::vector<bool>> RedisDedupeStore::SeenAll(
+    const std::vector<std::string>& event_ids) {
+  std::vector<bool> out;
+  if (event_ids.empty()) return out;
+  std::vector<std::vector<std::string>> cmds;
+  cmds.reserve(event_ids.size());
+  for (const std::string& id : event_ids) {
+    cmds.push_back({"EXISTS", absl::StrCat(prefix_, ":", id)});
+  }
+  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(cmds);
+  if (!r.ok()) return r.status();
+  out.reserve(r->size());
+  for (const RedisReply& one : *r) out.push_back(one.integer == 1);
+  return out;
+}
+
+absl::Status RedisDedupeStore::MarkAllDone(
+    const std::vector<std::string>& event_ids) {
+  if (event_ids.empty()) return absl::OkStatus();
+  const std::string ttl = std::to_string(absl::ToInt64Seconds(ttl_));
+  std::vector<std::vector<std::string>> cmds;
+  cmds.reserve(event_ids.size());
+  for (const std::string& id : event_ids) {
+    cmds.push_back({"SET", absl::StrCat(prefix_, ":", id), "1", "EX", ttl});
+  }
+  return redis_->Pipeline(cmds).status();
+}
+
 namespace {
 std::string PartitionField(const std::string& topic, int32_t partition) {
   return absl::StrCat(topic, "/", partition);

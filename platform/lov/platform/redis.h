@@ -174,6 +174,10 @@ class RedisDedupeStore : public DedupeStore {
       : redis_(redis), prefix_(std::move(prefix)), ttl_(ttl) {}
   absl::StatusOr<bool> Seen(const std::string& event_id) override;
   absl::Status MarkDone(const std::string& event_id) override;
+  // One pipeline for all.
+  absl::StatusOr<std::vector<bool>> SeenAll(
+      const std::vector<std::string>& event_ids) override;
+  absl::Status MarkAllDone(const std::vector<std::string>& event_ids) override;
 
  private:
   RedisClient* redis_;

@@ -335,6 +335,9 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
       "grpc-max-send-bytes", s.grpc_max_send_bytes, 1024, int64_t{1} << 30);
   s.grpc_max_concurrent_streams = static_cast<int>(config.Int(
       "grpc-max-concurrent-streams", s.grpc_max_concurrent_streams, 1, 100000));
+  s.grpc_stream_window_bytes =
+      config.Int("grpc-stream-window-bytes", s.grpc_stream_window_bytes, 0,
+                 int64_t{64} << 20);
   s.metrics_port = config.Port("metrics-port", default_metrics_port);
   s.metrics_listen_address = config.String("metrics-listen-address", "0.0.0.0");
   if (s.metrics_listen_address.empty()) {
@@ -420,6 +423,14 @@ absl::Status ServiceHost::Start() {
       static_cast<int>(settings_.grpc_max_send_bytes));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              settings_.grpc_max_concurrent_streams);
+  // A fixed receive window: bounded buffering of what callers sent and the
+  // service has not read yet (see CommonSettings::grpc_stream_window_bytes).
+  if (settings_.grpc_stream_window_bytes > 0) {
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    builder.AddChannelArgument(
+        GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES,
+        static_cast<int>(settings_.grpc_stream_window_bytes));
+  }
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       ServerCredentials(settings_.tls);
   if (!credentials.ok()) return credentials.status();

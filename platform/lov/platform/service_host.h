@@ -64,6 +64,13 @@ struct CommonSettings {
   int64_t grpc_max_receive_bytes = 4 << 20;
   int64_t grpc_max_send_bytes = 64 << 20;
   int grpc_max_concurrent_streams = 100;
+  // --grpc-stream-window-bytes: how much a caller may send on one call (and
+  // on one connection) before the service has read it: the HTTP/2 flow-
+  // control window, fixed (gRPC's bandwidth probing, which grows it to
+  // megabytes, is off), so a client streaming to a handler that stopped
+  // reading (UploadVisits' backpressure) fills this much and then waits.
+  // 0: gRPC's own tuning (the window grows with the measured bandwidth).
+  int64_t grpc_stream_window_bytes = 256 << 10;
   ServerTls tls;         // --tls-cert, --tls-key, --tls-client-ca, ...
   int metrics_port = 0;  // --metrics-port / LOV_METRICS_PORT
   // --metrics-listen-address / LOV_METRICS_LISTEN_ADDRESS: the interface of

@@ -40,11 +40,14 @@ void ServiceContext::Serve(grpc::Service* service, std::string full_name) {
 }
 
 void ServiceContext::Project(std::string name, std::vector<std::string> topics,
-                             std::string ready_key, EventHandler apply) {
+                             std::string ready_key, EventHandler apply,
+                             BatchEventHandler apply_batch, bool dedupe) {
   ProjectionSettings settings{.name = std::move(name),
                               .topics = std::move(topics),
                               .dead_letter_topic = DeadLetterTopic(),
                               .ready_key = std::move(ready_key)};
+  settings.apply_batch = std::move(apply_batch);
+  settings.dedupe = dedupe;
   when_listening_.push_back([this, settings = std::move(settings),
                              apply = std::move(apply)]() -> absl::Status {
     absl::StatusOr<std::unique_ptr<Projection>> p =

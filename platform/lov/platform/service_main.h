@@ -89,8 +89,12 @@ class ServiceContext {
   // Keeps the serving state in step with `topics` (prefixed names) from
   // once the gRPC ports are bound; serving waits until it has rebuilt and
   // joined. The dead-letter topic is the service's.
+  // With `apply_batch`, events are applied in batches (see
+  // BatchEventHandler), and one by one by `apply` only when a batch fails.
+  // `dedupe`: see ProjectionSettings::dedupe.
   void Project(std::string name, std::vector<std::string> topics,
-               std::string ready_key, EventHandler apply);
+               std::string ready_key, EventHandler apply,
+               BatchEventHandler apply_batch = nullptr, bool dedupe = true);
   // Runs once the gRPC ports are bound, before the service reports
   // SERVING (e.g. replaying a read model); a failure ends start-up.
   void WhenListening(std::function<absl::Status()> step);

@@ -11,6 +11,8 @@ inline constexpr char kRegistryEvents[] = "lov.registry.events.v1";
 inline constexpr char kChoiceEvents[] = "lov.choice.events.v1";
 inline constexpr char kVisitsEvents[] = "lov.visits.events.v1";
 inline constexpr char kSettlementEvents[] = "lov.settlement.events.v1";
+// Complaints, deviations and lex Sarah reports, follow-ups of providers.
+inline constexpr char kFollowupEvents[] = "lov.followup.events.v1";
 // Every access to a client's data and every decision with money or legal
 // effect (lov.auth.v1.AuditRecord); append-only, kept for ever.
 inline constexpr char kAudit[] = "lov.audit.v1";

@@ -25,6 +25,7 @@ class RegistryGrpc final : public v1::RegistryService::CallbackService {
   LOV_UNARY_RPC(SetIntakePaused, SetIntakePausedRequest, Provider)
   LOV_UNARY_RPC(ImposeSanction, ImposeSanctionRequest, Provider)
   LOV_UNARY_RPC(LiftSuspension, LiftSuspensionRequest, Provider)
+  LOV_UNARY_RPC(SetPaymentDetails, SetPaymentDetailsRequest, Provider)
   LOV_UNARY_RPC(GetProvider, GetProviderRequest, ProviderStatus)
   LOV_UNARY_RPC(ListProviders, ListProvidersRequest, ListProvidersResponse)
   LOV_UNARY_RPC(GetProviderHistory, GetProviderHistoryRequest,

@@ -54,6 +54,8 @@ class RegistryApp {
       const v1::ImposeSanctionRequest& request);
   absl::StatusOr<v1::Provider> LiftSuspension(
       const v1::LiftSuspensionRequest& request);
+  absl::StatusOr<v1::Provider> SetPaymentDetails(
+      const v1::SetPaymentDetailsRequest& request);
 
   absl::StatusOr<v1::ProviderStatus> GetProvider(
       const v1::GetProviderRequest& request);

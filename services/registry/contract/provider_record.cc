@@ -29,6 +29,8 @@ const v1::Provider* ProviderOf(const v1::RegistryEvent& e) {
       return &e.sanction_imposed().provider();
     case v1::RegistryEvent::kSuspensionLifted:
       return &e.suspension_lifted().provider();
+    case v1::RegistryEvent::kPaymentDetailsChanged:
+      return &e.payment_details_changed().provider();
     default:
       return nullptr;
   }

@@ -31,6 +31,34 @@ const char* SanctionName(v1::SanctionKind kind) {
   }
 }
 
+// "payment details set: bankgiro 5050-1055, VAT SE556554164501, F-tax
+// approved (checked 2025-03-03), Peppol 0007:5565541645". A sole trader's
+// withheld numbers are only said to be there.
+std::string PaymentText(const v1::PaymentDetails& d) {
+  std::string s = "payment details set: ";
+  if (!d.bankgiro().empty()) {
+    absl::StrAppend(&s, "bankgiro ", d.bankgiro());
+  } else {
+    absl::StrAppend(&s, "plusgiro ", d.plusgiro());
+  }
+  if (d.vat_number_withheld()) {
+    absl::StrAppend(&s, ", VAT registered (number withheld)");
+  } else if (!d.vat_number().empty()) {
+    absl::StrAppend(&s, ", VAT ", d.vat_number());
+  }
+  absl::StrAppend(&s,
+                  d.f_tax() == v1::F_TAX_STATUS_APPROVED
+                      ? ", F-tax approved"
+                      : ", no F-tax: must not be paid gross",
+                  " (checked ", d.f_tax_checked_on(), ")");
+  if (d.peppol_participant_id_withheld()) {
+    absl::StrAppend(&s, ", Peppol id withheld");
+  } else if (!d.peppol_participant_id().empty()) {
+    absl::StrAppend(&s, ", Peppol ", d.peppol_participant_id());
+  }
+  return s;
+}
+
 }  // namespace
 
 v1::HistoryEntry DescribeEvent(const v1::RegistryEvent& e) {
@@ -126,6 +154,9 @@ v1::HistoryEntry DescribeEvent(const v1::RegistryEvent& e) {
     case v1::RegistryEvent::kSuspensionLifted:
       s = absl::StrCat("suspension ", e.suspension_lifted().sanction_id(),
                        " lifted: ", e.suspension_lifted().reason());
+      break;
+    case v1::RegistryEvent::kPaymentDetailsChanged:
+      s = PaymentText(e.payment_details_changed().current());
       break;
     case v1::RegistryEvent::kMunicipalityConfigured:
       s = "municipality setup changed";

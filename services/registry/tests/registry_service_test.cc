@@ -447,6 +447,123 @@ TEST_F(RegistryServiceTest,
   EXPECT_EQ(retried.version(), 3);
 }
 
+// Finance's data about a provider: set by finance (not by the provider),
+// read back, published as PaymentDetailsChanged, refused naming the field.
+// Check digits worked by hand in domain/payment_numbers_test.cc.
+TEST_F(RegistryServiceTest, PaymentDetailsAreSetByFinanceAndReadBack) {
+  Configure();
+  v1::Provider p = Register("556554-1645", "Attendo Sverige AB", "reg-1");
+  v1::SetPaymentDetailsRequest req;
+  req.set_request_id("pay-1");
+  req.set_provider_id(p.provider_id());
+  req.set_bankgiro("5050 1055");
+  req.set_vat_number("SE556554164501");
+  req.set_f_tax(v1::F_TAX_STATUS_NOT_APPROVED);
+  req.set_f_tax_checked_on("2025-03-03");
+  req.set_peppol_participant_id("0007:5565541645");
+  v1::Provider out;
+  grpc::Status s;
+  {
+    grpc::ClientContext as_provider;
+    ::lov::testing::SignIn(&as_provider, auth::v1::ROLE_PROVIDER,
+                           p.provider_id());
+    s = stub_->SetPaymentDetails(&as_provider, req, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+        << s.error_message();
+  }
+  {
+    grpc::ClientContext as_finance;
+    ::lov::testing::SignIn(&as_finance, auth::v1::ROLE_FINANCE);
+    as_finance.set_deadline(std::chrono::system_clock::now() +
+                            std::chrono::seconds(30));
+    s = stub_->SetPaymentDetails(&as_finance, req, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_EQ(out.payment_details().bankgiro(), "5050-1055");
+  EXPECT_TRUE(out.payment_details().must_not_pay_gross());
+
+  v1::GetProviderRequest get;
+  get.set_provider_id(p.provider_id());
+  v1::ProviderStatus read;
+  ASSERT_TRUE(Call(&v1::RegistryService::Stub::GetProvider, get, &read).ok());
+  const v1::PaymentDetails& d = read.provider().payment_details();
+  EXPECT_EQ(d.bankgiro(), "5050-1055");
+  EXPECT_EQ(d.vat_number(), "SE556554164501");
+  EXPECT_EQ(d.f_tax(), v1::F_TAX_STATUS_NOT_APPROVED);
+  EXPECT_EQ(d.f_tax_checked_on(), "2025-03-03");
+  EXPECT_TRUE(d.must_not_pay_gross());
+  EXPECT_EQ(d.peppol_participant_id(), "0007:5565541645");
+
+  std::vector<CloudEvent> events = ReadEvents(topic(), 3);
+  ASSERT_EQ(events.size(), 3u);  // setup, registered, payment details
+  // In order per key (the setup is on another partition's key).
+  std::vector<const CloudEvent*> of_provider;
+  for (const CloudEvent& c : events) {
+    if (c.key == p.provider_id()) of_provider.push_back(&c);
+  }
+  ASSERT_EQ(of_provider.size(), 2u);
+  EXPECT_EQ(of_provider[1]->type, "se.lov.registry.v1.PaymentDetailsChanged");
+  v1::RegistryEvent e;
+  ASSERT_TRUE(e.ParseFromString(of_provider[1]->data));
+  ASSERT_TRUE(e.has_payment_details_changed());
+  EXPECT_EQ(e.payment_details_changed().current().vat_number(),
+            "SE556554164501");
+  EXPECT_TRUE(e.payment_details_changed().current().must_not_pay_gross());
+
+  // 5565541646 ends in a wrong check digit (Luhn sum 41).
+  v1::SetPaymentDetailsRequest bad = req;
+  bad.set_request_id("pay-2");
+  bad.set_peppol_participant_id("0007:5565541646");
+  s = Call(&v1::RegistryService::Stub::SetPaymentDetails, bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("peppol_participant_id: "),
+            std::string::npos)
+      << s.error_message();
+  bad.set_request_id("pay-3");
+  bad.set_peppol_participant_id("");
+  bad.set_f_tax_checked_on("");
+  s = Call(&v1::RegistryService::Stub::SetPaymentDetails, bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("f_tax_checked_on: is required"),
+            std::string::npos)
+      << s.error_message();
+}
+
+// A sole trader's VAT number embeds the owner's personnummer: accepted when
+// it is the trader's own, and then in no event, answer or log line.
+TEST_F(RegistryServiceTest, ASoleTradersVatNumberIsWithheldEverywhere) {
+  Configure();
+  v1::Provider p = Register("811218-9876", "Anna Anderssons Omsorg", "reg-1");
+  v1::SetPaymentDetailsRequest req;
+  req.set_request_id("pay-1");
+  req.set_provider_id(p.provider_id());
+  req.set_plusgiro("90 08 00-4");
+  req.set_vat_number("SE811218987601");
+  req.set_f_tax(v1::F_TAX_STATUS_APPROVED);
+  req.set_f_tax_checked_on("2025-03-03");
+  v1::Provider out;
+  grpc::Status s =
+      Call(&v1::RegistryService::Stub::SetPaymentDetails, req, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(out.payment_details().vat_number_withheld());
+  EXPECT_EQ(out.SerializeAsString().find("8112189876"), std::string::npos);
+  std::vector<CloudEvent> events = ReadEvents(topic(), 3);
+  ASSERT_EQ(events.size(), 3u);
+  std::vector<std::string> types;
+  for (const CloudEvent& e : events) {
+    if (e.key == p.provider_id()) types.push_back(e.type);
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{
+                       "se.lov.registry.v1.ProviderRegistered",
+                       "se.lov.registry.v1.PaymentDetailsChanged"}));
+  for (const CloudEvent& e : events) {
+    for (const std::string& form : {"8112189876", "811218-9876", "811218"}) {
+      EXPECT_EQ(e.data.find(form), std::string::npos) << e.type << form;
+    }
+  }
+  EXPECT_EQ(service_->Log().find("811218"), std::string::npos);
+}
+
 TEST(RegistryConfigTest, BadConfigurationEndsWithAClearMessage) {
   auto bad_port = lov::testing::RunToCompletion("services/registry/registry",
                                                 {"--grpc-port=abc"});

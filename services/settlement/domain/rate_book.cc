@@ -33,7 +33,18 @@ absl::Status ValidateRateTable(const v1::RateTable& table) {
       !d.ok()) {
     return Invalid("table.effective_date", std::string(d.status().message()));
   }
-  if (absl::Status s = ValidateBands(table.bands()); !s.ok()) return s;
+  if (table.has_band_rules()) {
+    if (table.bands().ByteSizeLong() != 0) {
+      return Invalid("table.bands",
+                     "must be left empty when table.band_rules is given (the "
+                     "rules decide every band)");
+    }
+    if (absl::Status s = ValidateBandRules(table.band_rules()); !s.ok()) {
+      return s;
+    }
+  } else if (absl::Status s = ValidateBands(table.bands()); !s.ok()) {
+    return s;
+  }
   if (absl::Status s =
           RefusePersonnummer("table.description", table.description());
       !s.ok()) {
@@ -129,13 +140,25 @@ RateBook::RateBook(const std::vector<v1::RateTable>& tables) {
 void RateBook::Add(v1::RateTable table) {
   absl::StatusOr<absl::CivilDay> day = ParseDate(table.effective_date());
   if (!day.ok()) return;
-  tables_[*day] = std::move(table);
+  BandSchedule schedule = BandSchedule::ForTable(table);
+  tables_.insert_or_assign(*day,
+                           Version{std::move(table), std::move(schedule)});
 }
 
-const v1::RateTable* RateBook::TableOn(absl::CivilDay day) const {
+const RateBook::Version* RateBook::VersionOn(absl::CivilDay day) const {
   auto it = tables_.upper_bound(day);
   if (it == tables_.begin()) return nullptr;
   return &std::prev(it)->second;
+}
+
+const v1::RateTable* RateBook::TableOn(absl::CivilDay day) const {
+  const Version* v = VersionOn(day);
+  return v == nullptr ? nullptr : &v->table;
+}
+
+const BandSchedule* RateBook::BandsOn(absl::CivilDay day) const {
+  const Version* v = VersionOn(day);
+  return v == nullptr ? nullptr : &v->bands;
 }
 
 absl::StatusOr<const v1::CategoryRate*> RateBook::RateOn(
@@ -157,7 +180,7 @@ absl::StatusOr<const v1::CategoryRate*> RateBook::RateOn(
 
 std::vector<v1::RateTable> RateBook::All() const {
   std::vector<v1::RateTable> out;
-  for (const auto& [day, t] : tables_) out.push_back(t);
+  for (const auto& [day, v] : tables_) out.push_back(v.table);
   return out;
 }
 

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "lov/settlement/domain/bands.h"
 #include "lov/settlement/v1/settlement.pb.h"
 
 namespace lov::settlement {
@@ -37,6 +38,8 @@ class RateBook {
 
   // The table in force on `day`, or nullptr if none has started yet.
   const v1::RateTable* TableOn(absl::CivilDay day) const;
+  // The compiled band rules of that table (built once, when added).
+  const BandSchedule* BandsOn(absl::CivilDay day) const;
   // The category's rate in the table in force on `day`; FailedPrecondition
   // naming the category and the day if there is none.
   absl::StatusOr<const v1::CategoryRate*> RateOn(const std::string& category_id,
@@ -45,7 +48,13 @@ class RateBook {
   bool empty() const { return tables_.empty(); }
 
  private:
-  std::map<absl::CivilDay, v1::RateTable> tables_;
+  struct Version {
+    v1::RateTable table;
+    BandSchedule bands;
+  };
+  const Version* VersionOn(absl::CivilDay day) const;
+
+  std::map<absl::CivilDay, Version> tables_;
 };
 
 }  // namespace lov::settlement

@@ -127,6 +127,7 @@ absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
   }
   const v1::CategoryRate& rate = **found;
   const v1::RateTable& table = *pricing.rates->TableOn(day);
+  const BandSchedule& bands = *pricing.rates->BandsOn(day);
   LineKey key;
   key.adjusts_period = adjusts_period;
   key.category_id = visit.category_id();
@@ -148,13 +149,13 @@ absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
 
   switch (rate.model()) {
     case v1::PAYMENT_MODEL_PERFORMED_HOURS:
-      for (const BandPiece& piece : SplitIntoBands(start, end, table.bands())) {
+      for (const BandPiece& piece : bands.Split(start, end)) {
         AddPiece(priced, v1::LINE_KIND_PERFORMED_TIME, piece.band,
                  piece.seconds, kSecondsPerHour, piece.seconds, lines);
       }
       break;
     case v1::PAYMENT_MODEL_PER_VISIT:
-      AddPiece(priced, v1::LINE_KIND_VISITS, BandAt(start, table.bands()), 1, 1,
+      AddPiece(priced, v1::LINE_KIND_VISITS, bands.At(start), 1, 1,
                std::max<int64_t>(0, absl::ToInt64Seconds(end - start)), lines);
       break;
     default:  // granted hours: paid from the decision, not per visit

@@ -52,7 +52,9 @@ return {'reserved'}
 
 // Records one own event if its version is newer than the stored one, with
 // the aggregates it changes (ops, four arguments each), and how far the
-// projection has read the partition.
+// projection has read the partition. A visit's slots (op SLOT) are taken
+// already when its pending reservation holds them (the accepted visit of
+// that reservation), so only the others add them.
 //   ARGV: version, outcome, current, voided, fp, pending key, visit id,
 //         history key, event, applied key, partition, next offset, ops...
 constexpr char kApplyScript[] = R"lua(
@@ -62,26 +64,34 @@ if ARGV[11] ~= '' then
 end
 local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if tonumber(ARGV[1]) <= v then return 0 end
-local idx = redis.call('HGET', KEYS[1], 'idx')
-if idx and redis.call('HGET', KEYS[1], 'state') == 'pending' and ARGV[3] == '' then
-  -- a rejection never holds slots
-  for line in string.gmatch(idx, '[^\n]+') do
-    local sp = string.find(line, ' ', 1, true)
-    redis.call('ZREM', string.sub(line, 1, sp - 1), string.sub(line, sp + 1))
+local rec = redis.call('HMGET', KEYS[1], 'idx', 'state')
+local idx, held = rec[1], false
+if idx and rec[2] == 'pending' then
+  if ARGV[3] == '' then
+    -- a rejection never holds slots
+    for line in string.gmatch(idx, '[^\n]+') do
+      local sp = string.find(line, ' ', 1, true)
+      redis.call('ZREM', string.sub(line, 1, sp - 1), string.sub(line, sp + 1))
+    end
+  else
+    held = true
   end
 end
-redis.call('HSET', KEYS[1], 'state', 'done', 'version', ARGV[1])
+local fields = {'state', 'done', 'version', ARGV[1]}
+if ARGV[2] ~= '' then fields[#fields + 1] = 'outcome'; fields[#fields + 1] = ARGV[2] end
+if ARGV[3] ~= '' then fields[#fields + 1] = 'current'; fields[#fields + 1] = ARGV[3] end
+if ARGV[4] ~= '' then fields[#fields + 1] = 'voided'; fields[#fields + 1] = ARGV[4] end
+if ARGV[5] ~= '' then fields[#fields + 1] = 'fp'; fields[#fields + 1] = ARGV[5] end
+redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('HDEL', KEYS[1], 'owner', 'idx')
-if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'outcome', ARGV[2]) end
-if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'current', ARGV[3]) end
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'voided', ARGV[4]) end
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'fp', ARGV[5]) end
 redis.call('SREM', ARGV[6], ARGV[7])
 redis.call('RPUSH', ARGV[8], ARGV[9])
 local i = 13
 while i + 3 <= #ARGV do
   local op, key, a, b = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   if op == 'HINCRBY' then redis.call('HINCRBY', key, a, b)
+  elseif op == 'SLOT' then
+    if not held then redis.call('ZADD', key, a, b) end
   elseif op == 'ZADD' then redis.call('ZADD', key, a, b)
   elseif op == 'ZREM' then redis.call('ZREM', key, a)
   elseif op == 'SADD' then redis.call('SADD', key, a)
@@ -373,7 +383,7 @@ std::vector<std::string> RedisVisitStore::ApplyArguments(
   auto slots_of = [&](const v1::Visit& v, const std::string& op) {
     for (const auto& s : IndexSlotsOf(v)) {
       if (op == "ZADD") {
-        Op(&ops, "ZADD", SlotKey(s), std::to_string(Ms(v.start())), Member(v));
+        Op(&ops, "SLOT", SlotKey(s), std::to_string(Ms(v.start())), Member(v));
       } else {
         Op(&ops, "ZREM", SlotKey(s), Member(v));
       }
@@ -468,11 +478,50 @@ std::vector<std::string> RedisVisitStore::ApplyArguments(
 
 absl::Status RedisVisitStore::ApplyOwn(const std::vector<Applied>& events) {
   if (events.empty()) return absl::OkStatus();
+  // Events read back from the topic (with their offsets) were mostly
+  // recorded by the instance that published them: which ones, asked first
+  // in one light call, so that only the others are sent in full.
+  std::vector<bool> recorded(events.size(), false);
+  if (events.front().partition >= 0) {
+    std::vector<std::vector<std::string>> probes;
+    probes.reserve(events.size());
+    for (const auto& a : events) {
+      probes.push_back(
+          {"HGET", Key("visit:" + a.event->aggregate_id()), "version"});
+    }
+    absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(probes);
+    if (!r.ok()) return r.status();
+    for (size_t i = 0; i < events.size(); ++i) {
+      int64_t stored = 0;
+      recorded[i] = !(*r)[i].is_nil() &&
+                    absl::SimpleAtoi((*r)[i].str, &stored) &&
+                    events[i].event->aggregate_version() <= stored;
+    }
+  }
   std::vector<ScriptCall> calls;
   calls.reserve(events.size());
-  for (const auto& a : events) {
-    calls.push_back(
-        {{Key("visit:" + a.event->aggregate_id())}, ApplyArguments(a)});
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Applied& a = events[i];
+    ScriptCall c{{Key("visit:" + a.event->aggregate_id())}, {}};
+    if (recorded[i]) {
+      // Only its offset, in the same step as the others' records: version
+      // 0 is never newer than the stored one.
+      c.args = {"0",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                Key("applied"),
+                std::to_string(a.partition),
+                std::to_string(a.offset + 1)};
+    } else {
+      c.args = ApplyArguments(a);
+    }
+    calls.push_back(std::move(c));
   }
   return EvalEach(redis_, Batched<kApplyScript>(), calls).status();
 }

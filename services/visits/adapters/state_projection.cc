@@ -44,4 +44,31 @@ EventHandler ApplyToState(RedisVisitStore* store, StateTopics topics) {
   };
 }
 
+BatchEventHandler ApplyBatchToState(RedisVisitStore* store,
+                                    StateTopics topics) {
+  EventHandler one = ApplyToState(store, topics);
+  return [store, one = std::move(one), own = topics.own](
+             const std::vector<CloudEvent>& events) -> absl::Status {
+    // Parsed up front: the applied entries point into it.
+    std::vector<v1::VisitEvent> parsed(events.size());
+    std::vector<VisitStore::Applied> run;
+    auto flush = [&] {
+      absl::Status s = store->ApplyOwn(run);
+      run.clear();
+      return s;
+    };
+    for (size_t i = 0; i < events.size(); ++i) {
+      const CloudEvent& ce = events[i];
+      if (ce.topic != own) {
+        if (absl::Status s = flush(); !s.ok()) return s;
+        if (absl::Status s = one(ce); !s.ok()) return s;
+        continue;
+      }
+      if (absl::Status s = FromCloudEvent(ce, &parsed[i]); !s.ok()) return s;
+      run.push_back({&parsed[i], ce.partition, ce.offset});
+    }
+    return flush();
+  };
+}
+
 }  // namespace lov::visits

@@ -30,6 +30,11 @@ struct StateTopics {
 // The "state" projection's handler: each topic's events to the store.
 EventHandler ApplyToState(RedisVisitStore* store, StateTopics topics);
 
+// The same for a batch: each run of own events in one store call (one
+// Redis round trip, each event's offset recorded with it), the upstream
+// events one by one between them, in the order given.
+BatchEventHandler ApplyBatchToState(RedisVisitStore* store, StateTopics topics);
+
 }  // namespace lov::visits
 
 #endif  // LOV_SERVICES_VISITS_ADAPTERS_STATE_PROJECTION_H_

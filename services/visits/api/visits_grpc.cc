@@ -2,21 +2,49 @@
 
 #include <deque>
 #include <mutex>
+#include <stdexcept>
 
+#include "absl/strings/str_cat.h"
 #include "lov/platform/call_guard.h"
+#include "lov/platform/input_limits.h"
 #include "lov/platform/log.h"
+#include "lov/platform/metrics.h"
 
 namespace lov::visits {
 namespace {
 
+metrics::Counter& ReportsRead() {
+  static metrics::Counter& counter = metrics::Registry::Default().GetCounter(
+      "lov_visits_upload_reports_read_total",
+      "Reports read from UploadVisits streams (a stream whose client does "
+      "not read its outcomes is not read further; docs/visits.md)");
+  return counter;
+}
+
+// A report read from the stream and waiting for its batch. `refusal` is set
+// for a report with a field over its input limit: it is answered as that
+// report's rejection, without verification, and audited as refused for
+// `caller` (who sent it; the stream may not be admitted yet).
+struct Pending {
+  v1::VisitReport report;
+  absl::Status refusal;
+  auth::v1::Actor caller;
+};
+
 // One upload stream. Reads run ahead of the batch being handled, up to two
 // batches; outcomes are written in the order the reports came. A client
 // that stops reading its outcomes stops the stream: no new batch starts
-// (and so no more reads) while two batches' outcomes are unsent, so memory
-// stays bounded however long it sends. Each report read spends a token of
-// its provider's quota and one of the stream's cap (UploadQuota); past
-// either, nothing more is read and the stream ends RESOURCE_EXHAUSTED with
-// a RetryInfo once every report read before was answered.
+// while two batches' outcomes are unsent, and reads pause once two batches
+// wait, so the stream holds at most five batches of reports and outcomes
+// (plus what the client's HTTP/2 window takes) however long it sends; what
+// it sends meanwhile waits in the service's fixed receive window
+// (--grpc-stream-window-bytes), then in the client. Each report read spends
+// a token of its provider's quota and one of the stream's cap
+// (UploadQuota); past either, nothing more is read and the stream ends
+// RESOURCE_EXHAUSTED with a RetryInfo once every report read before was
+// answered. A report with a field over its input limit is answered as that
+// report's rejection (MALFORMED naming the field and the limit) and the
+// stream goes on.
 class UploadReactor final
     : public grpc::ServerBidiReactor<v1::UploadVisitsRequest,
                                      v1::UploadVisitsResponse> {
@@ -35,21 +63,25 @@ class UploadReactor final
 
   void OnReadDone(bool ok) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
+    bool over_limit = false;
     if (!ok) {
       reads_done_ = true;
-    } else if (absl::Status s = Admit(); !s.ok()) {
+    } else if (absl::Status s = Admit(over_limit); !s.ok() && !over_limit) {
       // What was admitted before is still handled; then the refusal ends
       // the stream.
       refused_ = s;
       reads_done_ = true;
-    } else if (absl::Status s = TakeQuota(); !s.ok()) {
+    } else if (absl::Status q = TakeQuota(); !q.ok()) {
       // Over the provider's quota or the stream's cap: this report and the
       // ones after it are not read, so not answered; the refusal (with its
       // RetryInfo) ends the stream once the earlier ones are.
-      refused_ = s;
+      refused_ = q;
       reads_done_ = true;
     } else {
-      buffered_.push_back(std::move(*incoming_.mutable_report()));
+      ReportsRead().Inc();
+      Pending p{std::move(*incoming_.mutable_report()), std::move(s), {}};
+      if (over_limit) p.caller = actor_;
+      buffered_.push_back(std::move(p));
       incoming_.Clear();
       if (buffered_.size() < 2 * batch_size_) {
         StartRead(&incoming_);
@@ -87,20 +119,83 @@ class UploadReactor final
 
  private:
   // The first report admits the caller (credential and policy); every
-  // report after it must stay in the caller's scope.
-  absl::Status Admit() {
+  // report after it must stay in the caller's scope. A report of a known
+  // caller with a field over its input limit is that report's fault, not
+  // the call's: `over_limit` is set and the refusal becomes its answer
+  // (audited with its batch); any other refusal ends the stream.
+  absl::Status Admit(bool& over_limit) {
+    over_limit = false;
     if (method_ == nullptr) return absl::InternalError("UploadVisits unknown");
     absl::Status s = admitted_
                          ? AdmitNext(*method_, actor_, incoming_)
                          : AdmitCall(*context_, *method_, incoming_, &actor_);
     if (s.ok()) {
       admitted_ = true;
+    } else if (s.code() == absl::StatusCode::kInvalidArgument &&
+               !actor_.subject().empty() &&
+               !CheckInputLimits(incoming_, absl::Now()).ok()) {
+      over_limit = true;
     } else if (!actor_.subject().empty()) {
       RecordAudit(*method_, actor_, {incoming_.report().client_id()},
                   {incoming_.report().provider_id()}, "", s)
           .IgnoreError();  // the call is refused either way
     }
     return s;
+  }
+
+  // The answer to a report refused at the edge: rejected as MALFORMED with
+  // the limit's message ("report.staff_id is 300 characters long; at most
+  // 256"). Not verified and not stored (no event, not listed), so the same
+  // report sent again gets the same answer. Audited with that outcome; if
+  // the record cannot be written, an error (send again) instead.
+  v1::ReportOutcome RefusedAtTheEdge(const Pending& p) {
+    const v1::VisitReport& r = p.report;
+    v1::ReportOutcome o;
+    absl::Status audited = RecordAudit(*method_, p.caller, {r.client_id()},
+                                       {r.provider_id()}, "", p.refusal);
+    if (!audited.ok()) {
+      o.set_error_code(static_cast<int>(grpc::StatusCode::UNAVAILABLE));
+      o.set_error_message(std::string(audited.message()));
+      return o;
+    }
+    // The ids are echoed only when they are within the limit themselves.
+    if (r.report_id().size() <= kDefaultMaxStringChars &&
+        r.provider_id().size() <= kDefaultMaxStringChars) {
+      o.set_report_id(r.report_id());
+      o.set_visit_id(absl::StrCat(r.provider_id(), "/", r.report_id()));
+    }
+    o.set_outcome(v1::OUTCOME_REJECTED);
+    o.set_reason_code(v1::REASON_CODE_MALFORMED);
+    o.set_detail(std::string(p.refusal.message()));
+    return o;
+  }
+
+  // The batch's outcomes in report order: the reports to verify go to the
+  // app together; the ones refused at the edge get their own answer.
+  // Verified reports were read after the caller was admitted, so actor_ no
+  // longer changes.
+  std::vector<v1::ReportOutcome> Handle(std::vector<Pending>& batch) {
+    std::vector<v1::VisitReport> verify;
+    for (Pending& p : batch) {
+      if (p.refusal.ok()) verify.push_back(std::move(p.report));
+    }
+    std::vector<v1::ReportOutcome> verified;
+    if (!verify.empty()) {
+      ScopedActor as(actor_);
+      verified = app_->Ingest(verify);
+      if (verified.size() != verify.size()) {
+        throw std::logic_error("Ingest answered a batch with another size");
+      }
+      Audit(verify, verified);
+    }
+    std::vector<v1::ReportOutcome> out;
+    out.reserve(batch.size());
+    size_t next = 0;
+    for (const Pending& p : batch) {
+      out.push_back(p.refusal.ok() ? std::move(verified[next++])
+                                   : RefusedAtTheEdge(p));
+    }
+    return out;
   }
 
   // The stream's cap, then the provider's quota, for the report just read.
@@ -135,7 +230,7 @@ class UploadReactor final
   void MaybeProcessLocked() {
     if (processing_ || broken_ || buffered_.empty()) return;
     if (writes_.size() >= 2 * batch_size_) return;  // the client reads slowly
-    std::vector<v1::VisitReport> batch;
+    std::vector<Pending> batch;
     const size_t n = std::min(batch_size_, buffered_.size());
     batch.reserve(n);
     for (size_t i = 0; i < n; ++i) {
@@ -149,12 +244,10 @@ class UploadReactor final
     processing_ = true;
     const int64_t first = next_sequence_;
     next_sequence_ += static_cast<int64_t>(n);
-    pool_->Submit([this, batch = std::move(batch), first] {
+    pool_->Submit([this, batch = std::move(batch), first]() mutable {
       std::vector<v1::ReportOutcome> outcomes;
       try {
-        ScopedActor as(actor_);
-        outcomes = app_->Ingest(batch);
-        Audit(batch, outcomes);
+        outcomes = Handle(batch);
       } catch (const std::exception& e) {
         log::Error("upload batch failed", {{"error", e.what()}});
         outcomes.resize(batch.size());
@@ -219,7 +312,7 @@ class UploadReactor final
   // Recursive: gRPC may run a reaction inline from a Start* call.
   std::recursive_mutex mu_;
   v1::UploadVisitsRequest incoming_;
-  std::deque<v1::VisitReport> buffered_;
+  std::deque<Pending> buffered_;
   std::deque<v1::UploadVisitsResponse> writes_;
   v1::UploadVisitsResponse current_;
   int64_t next_sequence_ = 0;

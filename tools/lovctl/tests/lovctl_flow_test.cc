@@ -68,6 +68,33 @@ constexpr char kRates[] = R"({
                    {"band": "BAND_HOLIDAY", "private_ore": 68000, "in_house_ore": 65000}]}]
 })";
 
+// A later version with band rules as data: the night rate on every night.
+constexpr char kRulesRates[] = R"({
+  "effective_date": "2026-01-01",
+  "band_rules": {
+    "windows": [
+      {"day_types": ["DAY_TYPE_WEEKDAY", "DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"],
+       "start_minute": 0, "end_minute": 420, "band": "BAND_NIGHT"},
+      {"day_types": ["DAY_TYPE_WEEKDAY", "DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"],
+       "start_minute": 1320, "end_minute": 1440, "band": "BAND_NIGHT"},
+      {"day_types": ["DAY_TYPE_WEEKDAY"], "start_minute": 420, "end_minute": 1140,
+       "band": "BAND_DAY"},
+      {"day_types": ["DAY_TYPE_WEEKDAY"], "start_minute": 1140,
+       "end_minute": 1320, "band": "BAND_EVENING"},
+      {"day_types": ["DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"], "start_minute": 0,
+       "end_minute": 1440, "band": "BAND_WEEKEND"},
+      {"day_types": ["DAY_TYPE_PUBLIC_HOLIDAY"], "start_minute": 0,
+       "end_minute": 1440, "band": "BAND_HOLIDAY"}],
+    "precedence": ["BAND_NIGHT", "BAND_HOLIDAY", "BAND_WEEKEND", "BAND_EVENING",
+                   "BAND_DAY"]},
+  "categories": [{"category_id": "home-help-service", "model": "PAYMENT_MODEL_PERFORMED_HOURS",
+    "band_rates": [{"band": "BAND_DAY", "private_ore": 46000, "in_house_ore": 43000},
+                   {"band": "BAND_EVENING", "private_ore": 53000, "in_house_ore": 50000},
+                   {"band": "BAND_NIGHT", "private_ore": 61000, "in_house_ore": 58000},
+                   {"band": "BAND_WEEKEND", "private_ore": 57000, "in_house_ore": 54000},
+                   {"band": "BAND_HOLIDAY", "private_ore": 69000, "in_house_ore": 66000}]}]
+})";
+
 class LovctlFlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -85,6 +112,7 @@ class LovctlFlowTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     std::ofstream(dir_ + "/setup.json") << kSetup;
     std::ofstream(dir_ + "/rates.json") << kRates;
+    std::ofstream(dir_ + "/rules.json") << kRulesRates;
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -249,6 +277,10 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
   Ok({"rates", "add", "--file", dir_ + "/rates.json"});
   out = Ok({"rates", "list"});
   EXPECT_TRUE(Has(out, "450.00")) << out;
+  EXPECT_TRUE(Has(out, "holiday > weekend > night > evening > day")) << out;
+  Ok({"rates", "add", "--file", dir_ + "/rules.json"});
+  out = Ok({"rates", "list"});
+  EXPECT_TRUE(Has(out, "6 windows, night first")) << out;
   Ok({"listing-rule", "set", "--rule", "pro-rata"});
   std::string preview;
   ASSERT_TRUE(Eventually([&] {
@@ -297,6 +329,18 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
             "transition support", "--total", "1000.00", "--basis-period",
             "2025-03", "--paid-in", "2025-04"});
   EXPECT_TRUE(Has(out, "1000.00 kr")) << out;
+  // The other sharing rules: by the clients listed in March, and by an
+  // amount the committee fixed.
+  out = Ok({"oneoff", "create", "--id", "listing-support-2025", "--description",
+            "listing support", "--total", "500.00", "--rule", "client-days",
+            "--basis-period", "2025-03", "--paid-in", "2025-04"});
+  EXPECT_TRUE(Has(out, "CLIENT-DAYS")) << out;
+  EXPECT_TRUE(Has(out, kAttendo)) << out;
+  out = Ok({"oneoff", "create", "--id", "adaptation-2025", "--description",
+            "verksamhetsanpassning", "--total", "250.50", "--rule", "fixed",
+            "--shares", std::string(kAttendo) + "=250.50", "--paid-in",
+            "2025-04"});
+  EXPECT_TRUE(Has(out, "250.50 kr")) << out;
 
   // A provider leaves: re-choice cases, then allocation after the deadline.
   Ok({"provider", "notice", "--id", "prv-5565541645", "--zone", "centrum",
@@ -346,6 +390,10 @@ TEST_F(LovctlFlowTest, WrongInputGivesOneLineAndNonZeroExit) {
         "--format", "xls"},
        "--format: 'xls' is not csv or json"},
       {{"listing-rule", "set", "--rule", "sometimes"}, "--rule: 'sometimes'"},
+      {{"oneoff", "create", "--id", "x", "--description", "d", "--total",
+        "10.00", "--rule", "fixed", "--shares", "prv-a:10", "--paid-in",
+        "2025-04"},
+       "--shares: 'prv-a:10' is not PROVIDER=SEK"},
       {{"client", "show", "--id", "cli-x", "--personnummer-stdin"},
        "give exactly one of --id or --personnummer"},
       {{"client", "show", "--personnummer=19400101-1230"},

@@ -203,6 +203,55 @@ TEST_F(LovctlRegistryTest, ProviderLifecycleThroughTheCommandLine) {
       << r.output;
 }
 
+// Finance sets where a provider is paid; the registry checks each number's
+// check digit (worked by hand in services/registry/domain/
+// payment_numbers_test.cc) and names the field it refuses.
+TEST_F(LovctlRegistryTest, FinanceSetsPaymentDetailsCheckedByTheRegistry) {
+  const std::vector<std::string> as_finance = {
+      "LOV_TOKEN=" + issuer_->Token(auth::v1::ROLE_FINANCE)};
+  // 5050-1056: Luhn sum 11, a wrong check digit.
+  RunResult r =
+      Lovctl({"provider", "payment-details", "--id", "prv-5565541645",
+              "--bankgiro", "5050-1056", "--f-tax", "approved",
+              "--f-tax-checked-on", "2025-03-03", "--request-id", "pay-bad"},
+             as_finance);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(Contains(r,
+                       "bankgiro: bankgiro number 5050-1056 has a wrong "
+                       "check digit"))
+      << r.output;
+  r = Lovctl(
+      {"provider", "payment-details", "--id", "prv-5565541645", "--bankgiro",
+       "5050-1055", "--f-tax", "sometimes", "--f-tax-checked-on", "2025-03-03"},
+      as_finance);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(Contains(r,
+                       "--f-tax: 'sometimes' is not approved or "
+                       "not-approved"))
+      << r.output;
+  r = Lovctl({"provider", "payment-details", "--id", "prv-5565541645",
+              "--bankgiro", "5050 1055", "--vat-number", "SE556554164501",
+              "--f-tax", "not-approved", "--f-tax-checked-on", "2025-03-03",
+              "--peppol-id", "0007:5565541645", "--request-id", "pay-a"},
+             as_finance);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Contains(r, "5050-1055")) << r.output;
+  EXPECT_TRUE(Contains(r, "not approved (checked 2025-03-03)")) << r.output;
+  EXPECT_TRUE(Contains(r, "NO: withhold preliminary tax")) << r.output;
+  r = Lovctl({"--json", "provider", "show", "--id", "prv-5565541645"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Contains(r, "\"vat_number\": \"SE556554164501\"")) << r.output;
+  EXPECT_TRUE(Contains(r, "\"must_not_pay_gross\": true")) << r.output;
+  // A provider does not set where it is paid.
+  r = Lovctl(
+      {"provider", "payment-details", "--id", "prv-5565541645", "--bankgiro",
+       "900-8004", "--f-tax", "approved", "--f-tax-checked-on", "2025-03-03"},
+      {"LOV_TOKEN=" +
+       issuer_->Token(auth::v1::ROLE_PROVIDER, "prv-5565541645")});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(Contains(r, "registry_officer")) << r.output;
+}
+
 TEST_F(LovctlRegistryTest, RejectingAnApplicationNeedsAReason) {
   RunResult r =
       Lovctl({"provider", "register", "--org", "556036-0793", "--name",

@@ -1,12 +1,35 @@
 // The municipality pays a one-off sum (engångsersättning), e.g. transition
-// support, shared among the providers by the hours they performed in a
-// basis period and paid in an open period.
+// support, shared among the providers by a rule (performed hours or listed
+// client-days in a basis period, fixed amounts, or a table of weights) and
+// paid in an open period.
+#include <map>
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "lov/settlement/app/settlement_app.h"
 #include "lov/settlement/domain/one_off.h"
+#include "lov/settlement/domain/period.h"
 
 namespace lov::settlement {
 namespace {
+
+// For the rules with given shares: whether the stored payment was made
+// from the same ones (each share's weight is the given weight or amount).
+bool SameGivenShares(const v1::OneOffPayment& payment,
+                     const v1::CreateOneOffPaymentRequest& request) {
+  if (!SharesAreGiven(request.rule())) return true;
+  std::map<std::string, int64_t> given;
+  for (const v1::OneOffShare& s : request.given_shares()) {
+    given[s.provider_id()] = request.rule() == v1::ONE_OFF_RULE_FIXED_AMOUNTS
+                                 ? s.amount_ore()
+                                 : s.weight();
+  }
+  std::map<std::string, int64_t> stored;
+  for (const v1::OneOffShare& s : payment.shares()) {
+    stored[s.provider_id()] = s.weight();
+  }
+  return given == stored;
+}
 
 // The payment already stored under the request's id (a retry); AlreadyExists
 // if the id was used for a different payment.
@@ -19,7 +42,7 @@ absl::StatusOr<std::optional<v1::OneOffPayment>> SamePaymentId(
     if (p.total_ore() == request.total_ore() &&
         p.basis_period() == request.basis_period() &&
         p.paid_in_period() == request.paid_in_period() &&
-        p.rule() == request.rule()) {
+        p.rule() == request.rule() && SameGivenShares(p, request)) {
       return p;
     }
     return absl::AlreadyExistsError(
@@ -42,6 +65,50 @@ absl::StatusOr<std::map<std::string, int64_t>> PerformedByProvider(
     for (const auto& v : *visits) seconds[provider] += PerformedSeconds(v);
   }
   return seconds;
+}
+
+// Client-days listed in `period`, by every provider known from any input.
+absl::StatusOr<std::map<std::string, int64_t>> ListedByProvider(
+    SettlementStore* store, const std::string& period) {
+  absl::StatusOr<absl::CivilMonth> month = ParsePeriod(period);
+  if (!month.ok()) return month.status();
+  absl::StatusOr<std::vector<std::string>> providers = store->Providers();
+  if (!providers.ok()) return providers.status();
+  std::map<std::string, int64_t> days;
+  for (const std::string& provider : *providers) {
+    absl::StatusOr<std::vector<choice::v1::Assignment>> assignments =
+        store->Assignments(provider);
+    if (!assignments.ok()) return assignments.status();
+    days[provider] = ListedClientDays(*assignments, *month);
+  }
+  return days;
+}
+
+// What the rule shares by; FailedPrecondition if a given share names a
+// provider settlement does not know.
+absl::StatusOr<std::map<std::string, int64_t>> Basis(
+    SettlementStore* store, const v1::CreateOneOffPaymentRequest& request) {
+  switch (request.rule()) {
+    case v1::ONE_OFF_RULE_PERFORMED_HOURS:
+      return PerformedByProvider(store, request.basis_period());
+    case v1::ONE_OFF_RULE_LISTED_CLIENT_DAYS:
+      return ListedByProvider(store, request.basis_period());
+    default:
+      break;
+  }
+  absl::StatusOr<std::vector<std::string>> providers = store->Providers();
+  if (!providers.ok()) return providers.status();
+  const std::set<std::string> known(providers->begin(), providers->end());
+  for (int i = 0; i < request.given_shares_size(); ++i) {
+    const std::string& id = request.given_shares(i).provider_id();
+    if (!known.count(id)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "given_shares[", i, "].provider_id: '", id,
+          "' is not a provider settlement knows (none of its visits, "
+          "assignments or registry events has arrived)"));
+    }
+  }
+  return std::map<std::string, int64_t>();
 }
 
 // FailedPrecondition if any share would fall in a statement already
@@ -74,11 +141,11 @@ absl::StatusOr<v1::OneOffPayment> SettlementApp::CreateOneOffPayment(
             SamePaymentId(store_, request);
         if (!same.ok()) return same.status();
         if (same->has_value()) return Decided<v1::OneOffPayment>({}, **same);
-        absl::StatusOr<std::map<std::string, int64_t>> seconds =
-            PerformedByProvider(store_, request.basis_period());
-        if (!seconds.ok()) return seconds.status();
+        absl::StatusOr<std::map<std::string, int64_t>> basis =
+            Basis(store_, request);
+        if (!basis.ok()) return basis.status();
         absl::StatusOr<v1::OneOffPayment> payment =
-            AllocateOneOff(request, *seconds);
+            AllocateOneOff(request, *basis);
         if (!payment.ok()) return payment.status();
         if (absl::Status s = RequireOpenForEveryShare(store_, *payment);
             !s.ok()) {

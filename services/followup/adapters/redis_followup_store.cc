@@ -1,0 +1,220 @@
+#include "lov/followup/adapters/redis_followup_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "lov/platform/proto_util.h"
+#include "lov/visits/v1/events.pb.h"
+
+namespace lov::followup {
+namespace {
+
+// Applies a record only if it is newer than the stored one, and records
+// the request id and the record's id in the same step.
+constexpr char kApplyScript[] = R"lua(
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if tonumber(ARGV[1]) <= current then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'data', ARGV[2])
+if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
+redis.call('SADD', KEYS[3], ARGV[4])
+return 1
+)lua";
+
+// Keeps a visit's version if newer; "" data drops it from the index.
+constexpr char kVisitScript[] = R"lua(
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if tonumber(ARGV[1]) <= current then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'data', ARGV[2],
+           'exceptions', ARGV[3])
+if ARGV[2] == '' then
+  redis.call('ZREM', KEYS[2], ARGV[5])
+else
+  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+end
+return 1
+)lua";
+
+// The record an event carries, its kind and its id.
+struct Carried {
+  const google::protobuf::Message* record = nullptr;
+  std::string kind;
+  std::string id;
+};
+
+Carried CarriedBy(const v1::FollowupEvent& e) {
+  switch (e.payload_case()) {
+    case v1::FollowupEvent::kComplaintRegistered:
+      return {&e.complaint_registered().complaint(), "complaint",
+              e.complaint_registered().complaint().complaint_id()};
+    case v1::FollowupEvent::kComplaintStatusChanged:
+      return {&e.complaint_status_changed().complaint(), "complaint",
+              e.complaint_status_changed().complaint().complaint_id()};
+    case v1::FollowupEvent::kDeviationReported:
+      return {&e.deviation_reported().deviation(), "deviation",
+              e.deviation_reported().deviation().deviation_id()};
+    case v1::FollowupEvent::kDeviationReportedToIvo:
+      return {&e.deviation_reported_to_ivo().deviation(), "deviation",
+              e.deviation_reported_to_ivo().deviation().deviation_id()};
+    case v1::FollowupEvent::kFollowUpPlanned:
+      return {&e.follow_up_planned().follow_up(), "follow_up",
+              e.follow_up_planned().follow_up().follow_up_id()};
+    case v1::FollowupEvent::kFollowUpCompleted:
+      return {&e.follow_up_completed().follow_up(), "follow_up",
+              e.follow_up_completed().follow_up().follow_up_id()};
+    case v1::FollowupEvent::kActionPlanReceived:
+      return {&e.action_plan_received().follow_up(), "follow_up",
+              e.action_plan_received().follow_up().follow_up_id()};
+    case v1::FollowupEvent::PAYLOAD_NOT_SET:
+      break;
+  }
+  return {};
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<v1::Complaint>> RedisFollowupStore::GetComplaint(
+    const std::string& id) {
+  return ReadProto<v1::Complaint>(redis_, Key("complaint:" + id), "data");
+}
+
+absl::StatusOr<std::optional<v1::Deviation>> RedisFollowupStore::GetDeviation(
+    const std::string& id) {
+  return ReadProto<v1::Deviation>(redis_, Key("deviation:" + id), "data");
+}
+
+absl::StatusOr<std::optional<v1::FollowUp>> RedisFollowupStore::GetFollowUp(
+    const std::string& id) {
+  return ReadProto<v1::FollowUp>(redis_, Key("follow_up:" + id), "data");
+}
+
+template <typename Record>
+absl::StatusOr<std::vector<Record>> RedisFollowupStore::ListAll(
+    const std::string& kind) {
+  absl::StatusOr<RedisReply> ids =
+      redis_->Command({"SMEMBERS", Key(kind + "s")});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::vector<std::string>> reads;
+  for (const auto& id : ids->elements) {
+    reads.push_back({"HGET", Key(kind + ":" + id.str), "data"});
+  }
+  std::vector<Record> out;
+  if (reads.empty()) return out;
+  absl::StatusOr<std::vector<RedisReply>> data = redis_->Pipeline(reads);
+  if (!data.ok()) return data.status();
+  for (const auto& d : *data) {
+    if (d.is_nil()) continue;
+    Record r;
+    if (!r.ParseFromString(d.str)) {
+      return absl::DataLossError(absl::StrCat("corrupt ", kind, " record"));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Complaint>>
+RedisFollowupStore::ListComplaints() {
+  return ListAll<v1::Complaint>("complaint");
+}
+
+absl::StatusOr<std::vector<v1::Deviation>>
+RedisFollowupStore::ListDeviations() {
+  return ListAll<v1::Deviation>("deviation");
+}
+
+absl::StatusOr<std::vector<v1::FollowUp>> RedisFollowupStore::ListFollowUps() {
+  return ListAll<v1::FollowUp>("follow_up");
+}
+
+absl::StatusOr<std::optional<RequestRecord>> RedisFollowupStore::GetRequest(
+    const std::string& request_id) {
+  return ReadRequestRecord(redis_, Key("request:" + request_id));
+}
+
+absl::Status RedisFollowupStore::Apply(const v1::FollowupEvent& event) {
+  const Carried c = CarriedBy(event);
+  if (c.record == nullptr || c.id.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "follow-up event ", event.event_id(), " carries no record"));
+  }
+  return redis_
+      ->EvalSource(
+          kApplyScript,
+          {Key(c.kind + ":" + c.id), Key("request:" + event.request_id()),
+           Key(c.kind + "s")},
+          {std::to_string(event.aggregate_version()),
+           SerializeDeterministic(*c.record), RequestRecordOf(event), c.id})
+      .status();
+}
+
+absl::StatusOr<std::unique_ptr<AggregateLock>> RedisFollowupStore::Lock(
+    const std::string& aggregate_id) {
+  return LockAggregate(redis_, prefix_, aggregate_id);
+}
+
+absl::Status RedisFollowupStore::SetVisit(const std::string& visit_id,
+                                          int64_t version,
+                                          const std::string& data,
+                                          bool exceptions, int64_t start) {
+  return redis_
+      ->EvalSource(kVisitScript,
+                   {Key("visit:" + visit_id), Key("visits_by_start")},
+                   {std::to_string(version), data, exceptions ? "1" : "0",
+                    std::to_string(start), visit_id})
+      .status();
+}
+
+absl::Status RedisFollowupStore::Keep(const std::string& visit_id,
+                                      int64_t version, const VisitFact& fact) {
+  // The fact as the visits service's own record: FactOf reads it back.
+  visits::v1::Visit v;
+  v.set_provider_id(fact.provider_id);
+  v.set_client_id(fact.client_id);
+  if (!fact.staff_ids.empty()) v.set_staff_id(fact.staff_ids[0]);
+  if (fact.staff_ids.size() > 1) {
+    v.set_double_staffing(true);
+    v.set_second_staff_id(fact.staff_ids[1]);
+  }
+  *v.mutable_start() = ToProtoTime(fact.start);
+  // Only whether it happened matters here.
+  v.set_status(fact.performed ? visits::v1::VISIT_STATUS_PERFORMED
+                              : visits::v1::VISIT_STATUS_CLIENT_ABSENT);
+  return SetVisit(visit_id, version, SerializeDeterministic(v),
+                  fact.has_exceptions, absl::ToUnixSeconds(fact.start));
+}
+
+absl::Status RedisFollowupStore::Drop(const std::string& visit_id,
+                                      int64_t version) {
+  return SetVisit(visit_id, version, "", false, 0);
+}
+
+absl::StatusOr<std::vector<VisitFact>> RedisFollowupStore::StartingIn(
+    const Interval& span) {
+  absl::StatusOr<RedisReply> ids =
+      redis_->Command({"ZRANGEBYSCORE", Key("visits_by_start"),
+                       std::to_string(absl::ToUnixSeconds(span.start)),
+                       absl::StrCat("(", absl::ToUnixSeconds(span.end))});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::vector<std::string>> reads;
+  for (const auto& id : ids->elements) {
+    reads.push_back({"HMGET", Key("visit:" + id.str), "data", "exceptions"});
+  }
+  std::vector<VisitFact> out;
+  if (reads.empty()) return out;
+  absl::StatusOr<std::vector<RedisReply>> data = redis_->Pipeline(reads);
+  if (!data.ok()) return data.status();
+  for (const auto& d : *data) {
+    if (d.elements.size() != 2 || d.elements[0].is_nil() ||
+        d.elements[0].str.empty()) {
+      continue;
+    }
+    visits::v1::Visit v;
+    if (!v.ParseFromString(d.elements[0].str)) {
+      return absl::DataLossError("corrupt visit fact");
+    }
+    out.push_back(FactOf(v, d.elements[1].str == "1"));
+  }
+  return out;
+}
+
+}  // namespace lov::followup

@@ -1,0 +1,70 @@
+#ifndef LOV_SERVICES_FOLLOWUP_ADAPTERS_REDIS_FOLLOWUP_STORE_H_
+#define LOV_SERVICES_FOLLOWUP_ADAPTERS_REDIS_FOLLOWUP_STORE_H_
+
+#include <string>
+
+#include "lov/followup/ports.h"
+#include "lov/platform/redis.h"
+
+namespace lov::followup {
+
+// The follow-up service's serving state in Redis, all under "<prefix>:"
+// (default "lov:followup"):
+//   complaint:<id>, deviation:<id>, follow_up:<id>
+//                           hash {version, data = the record}
+//   complaints, deviations, follow_ups
+//                           sets of their ids
+//   visit:<visit id>        hash {version, data = the fact as a
+//                           lov.visits.v1.Visit ("" once voided),
+//                           exceptions = "1" or "0"}
+//   visits_by_start         sorted set of visit ids, by start (Unix s)
+//   request:<request id>    "<fingerprint> <aggregate id>"
+//   lock:<aggregate id>     command lease
+//   ready                   set once the state is built (see Projection)
+class RedisFollowupStore : public FollowupStore, public VisitFactStore {
+ public:
+  explicit RedisFollowupStore(RedisClient* redis,
+                              std::string prefix = "lov:followup")
+      : redis_(redis), prefix_(std::move(prefix)) {}
+
+  absl::StatusOr<std::optional<v1::Complaint>> GetComplaint(
+      const std::string& complaint_id) override;
+  absl::StatusOr<std::vector<v1::Complaint>> ListComplaints() override;
+  absl::StatusOr<std::optional<v1::Deviation>> GetDeviation(
+      const std::string& deviation_id) override;
+  absl::StatusOr<std::vector<v1::Deviation>> ListDeviations() override;
+  absl::StatusOr<std::optional<v1::FollowUp>> GetFollowUp(
+      const std::string& follow_up_id) override;
+  absl::StatusOr<std::vector<v1::FollowUp>> ListFollowUps() override;
+  absl::StatusOr<std::optional<RequestRecord>> GetRequest(
+      const std::string& request_id) override;
+  absl::Status Apply(const v1::FollowupEvent& event) override;
+  absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
+      const std::string& aggregate_id) override;
+
+  absl::Status Keep(const std::string& visit_id, int64_t version,
+                    const VisitFact& fact) override;
+  absl::Status Drop(const std::string& visit_id, int64_t version) override;
+  absl::StatusOr<std::vector<VisitFact>> StartingIn(
+      const Interval& span) override;
+
+  std::string ReadyKey() const { return prefix_ + ":ready"; }
+
+ private:
+  std::string Key(const std::string& suffix) const {
+    return prefix_ + ":" + suffix;
+  }
+  // Every record of one kind ("complaint" kept under "complaints").
+  template <typename Record>
+  absl::StatusOr<std::vector<Record>> ListAll(const std::string& kind);
+  absl::Status SetVisit(const std::string& visit_id, int64_t version,
+                        const std::string& data, bool exceptions,
+                        int64_t start);
+
+  RedisClient* redis_;
+  std::string prefix_;
+};
+
+}  // namespace lov::followup
+
+#endif  // LOV_SERVICES_FOLLOWUP_ADAPTERS_REDIS_FOLLOWUP_STORE_H_

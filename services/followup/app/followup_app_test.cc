@@ -1,0 +1,305 @@
+// The follow-up use cases on memory fakes of the ports: the real write
+// path (request ids, retries, refusals), provider scope, paging, and the
+// visit facts kept from the visits service's events.
+#include "lov/followup/app/followup_app.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "fixed_clock.h"
+#include "lov/platform/event_envelope.h"
+#include "lov/platform/ids.h"
+#include "lov/platform/proto_util.h"
+#include "lov/platform/stockholm_time.h"
+
+namespace lov::followup {
+namespace {
+
+class MemoryStore : public FollowupStore,
+                    public VisitFactStore,
+                    public EventPublisher {
+ public:
+  template <typename Record>
+  static absl::StatusOr<std::optional<Record>> Find(
+      const std::map<std::string, Record>& m, const std::string& id) {
+    auto it = m.find(id);
+    if (it == m.end()) return std::optional<Record>();
+    return std::optional<Record>(it->second);
+  }
+  template <typename Record>
+  static std::vector<Record> All(const std::map<std::string, Record>& m) {
+    std::vector<Record> out;
+    for (const auto& [id, r] : m) out.push_back(r);
+    return out;
+  }
+
+  absl::StatusOr<std::optional<v1::Complaint>> GetComplaint(
+      const std::string& id) override {
+    return Find(complaints_, id);
+  }
+  absl::StatusOr<std::vector<v1::Complaint>> ListComplaints() override {
+    return All(complaints_);
+  }
+  absl::StatusOr<std::optional<v1::Deviation>> GetDeviation(
+      const std::string& id) override {
+    return Find(deviations_, id);
+  }
+  absl::StatusOr<std::vector<v1::Deviation>> ListDeviations() override {
+    return All(deviations_);
+  }
+  absl::StatusOr<std::optional<v1::FollowUp>> GetFollowUp(
+      const std::string& id) override {
+    return Find(follow_ups_, id);
+  }
+  absl::StatusOr<std::vector<v1::FollowUp>> ListFollowUps() override {
+    return All(follow_ups_);
+  }
+  absl::StatusOr<std::optional<RequestRecord>> GetRequest(
+      const std::string& id) override {
+    return Find(requests_, id);
+  }
+  absl::Status Apply(const v1::FollowupEvent& e) override {
+    if (!e.request_id().empty()) {
+      requests_[e.request_id()] = {e.request_fingerprint(), e.aggregate_id()};
+    }
+    if (e.has_complaint_registered()) {
+      complaints_[e.aggregate_id()] = e.complaint_registered().complaint();
+    } else if (e.has_complaint_status_changed()) {
+      complaints_[e.aggregate_id()] = e.complaint_status_changed().complaint();
+    } else if (e.has_deviation_reported()) {
+      deviations_[e.aggregate_id()] = e.deviation_reported().deviation();
+    } else if (e.has_deviation_reported_to_ivo()) {
+      deviations_[e.aggregate_id()] = e.deviation_reported_to_ivo().deviation();
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
+      const std::string&) override {
+    return std::make_unique<AggregateLock>();
+  }
+  absl::Status Publish(const v1::FollowupEvent& e) override {
+    published_.push_back(e);
+    return absl::OkStatus();
+  }
+  absl::Status Keep(const std::string& id, int64_t version,
+                    const VisitFact& fact) override {
+    if (version <= versions_[id]) return absl::OkStatus();
+    versions_[id] = version;
+    facts_[id] = fact;
+    return absl::OkStatus();
+  }
+  absl::Status Drop(const std::string& id, int64_t version) override {
+    if (version <= versions_[id]) return absl::OkStatus();
+    versions_[id] = version;
+    facts_.erase(id);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<VisitFact>> StartingIn(
+      const Interval& span) override {
+    std::vector<VisitFact> out;
+    for (const auto& [id, f] : facts_) {
+      if (f.start >= span.start && f.start < span.end) out.push_back(f);
+    }
+    return out;
+  }
+
+  std::map<std::string, v1::Complaint> complaints_;
+  std::map<std::string, v1::Deviation> deviations_;
+  std::map<std::string, v1::FollowUp> follow_ups_;
+  std::map<std::string, RequestRecord> requests_;
+  std::map<std::string, int64_t> versions_;
+  std::map<std::string, VisitFact> facts_;
+  std::vector<v1::FollowupEvent> published_;
+};
+
+class FollowupAppTest : public ::testing::Test {
+ protected:
+  // 2025-04-30 10:00 in Stockholm.
+  FollowupAppTest() : clock_(::lov::testing::UtcTime(2025, 4, 30, 8)) {}
+
+  v1::RegisterComplaintRequest Complaint(const std::string& request_id,
+                                         const std::string& client) {
+    v1::RegisterComplaintRequest r;
+    r.set_request_id(request_id);
+    r.set_client_id(client);
+    r.set_provider_id("prv-a");
+    r.set_category("punctuality");
+    r.set_received_date("2025-04-01");
+    return r;
+  }
+
+  MemoryStore store_;
+  ::lov::testing::FixedClock clock_;
+  FollowupApp app_{&store_, &store_, &store_, &clock_};
+};
+
+TEST_F(FollowupAppTest, ARetryAnswersTheFirstOutcomeAndPublishesNothing) {
+  auto first = app_.RegisterComplaint(Complaint("req-1", "cli-1"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->complaint_id().rfind("cmp-", 0), 0u);
+  auto again = app_.RegisterComplaint(Complaint("req-1", "cli-1"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->complaint_id(), first->complaint_id());
+  EXPECT_EQ(store_.published_.size(), 1u);
+  // The same request id for another complaint is refused.
+  auto other = app_.RegisterComplaint(Complaint("req-1", "cli-2"));
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_.published_.size(), 1u);
+  // The event names the complaint and carries it.
+  const v1::FollowupEvent& e = store_.published_[0];
+  EXPECT_EQ(e.aggregate_id(), first->complaint_id());
+  EXPECT_EQ(e.aggregate_version(), 1);
+  EXPECT_EQ(e.complaint_registered().complaint().client_id(), "cli-1");
+}
+
+TEST_F(FollowupAppTest, AnUnknownComplaintIsNotFoundAndARequestIdIsRequired) {
+  v1::AdvanceComplaintRequest r;
+  r.set_request_id("adv-1");
+  r.set_complaint_id("cmp-none");
+  r.set_status(v1::COMPLAINT_STATUS_ANSWERED);
+  auto missing = app_.AdvanceComplaint(r);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "complaint_id: no record 'cmp-none'");
+  v1::RegisterComplaintRequest no_id = Complaint("", "cli-1");
+  EXPECT_EQ(app_.RegisterComplaint(no_id).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(FollowupAppTest, ComplaintsComeAPageAtATimeWithTheOverdueFlagged) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(app_.RegisterComplaint(Complaint("req-" + std::to_string(i),
+                                                 "cli-" + std::to_string(i)))
+                    .ok());
+  }
+  v1::ListComplaintsRequest list;
+  list.set_page_size(2);
+  auto first = app_.ListComplaints(list);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->complaints_size(), 2);
+  ASSERT_FALSE(first->next_page_token().empty());
+  // Received Apr 1, due Apr 15; today is Apr 30.
+  EXPECT_TRUE(first->complaints(0).overdue());
+  list.set_page_token(first->next_page_token());
+  auto second = app_.ListComplaints(list);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->complaints_size(), 1);
+  EXPECT_TRUE(second->next_page_token().empty());
+  EXPECT_LT(first->complaints(1).complaint().complaint_id(),
+            second->complaints(0).complaint().complaint_id());
+  list.set_as_of("2025-04-15");
+  EXPECT_EQ(app_.ListComplaints(list).status().code(),
+            absl::StatusCode::kInvalidArgument);  // the token of another day
+  list.clear_page_token();
+  list.set_overdue_only(true);
+  EXPECT_EQ(app_.ListComplaints(list)->complaints_size(), 0);
+}
+
+TEST_F(FollowupAppTest, AProviderReportsToIvoOnlyItsOwnDeviation) {
+  v1::ReportDeviationRequest report;
+  report.set_request_id("dev-1");
+  report.set_provider_id("prv-a");
+  report.set_kind(v1::DEVIATION_KIND_LEX_SARAH);
+  report.set_severity(v1::SEVERITY_SERIOUS);
+  report.set_occurred_date("2025-04-20");
+  auto d = app_.ReportDeviation(report);
+  ASSERT_TRUE(d.ok()) << d.status();
+  // Reported today (Apr 30): due at IVO on May 14.
+  EXPECT_EQ(d->reported_date(), "2025-04-30");
+  EXPECT_EQ(d->ivo_due_date(), "2025-05-14");
+  v1::ReportToIvoRequest ivo;
+  ivo.set_request_id("ivo-1");
+  ivo.set_provider_id("prv-b");
+  ivo.set_deviation_id(d->deviation_id());
+  EXPECT_EQ(app_.ReportToIvo(ivo).status().code(), absl::StatusCode::kNotFound);
+  ivo.set_request_id("ivo-2");
+  ivo.set_provider_id("prv-a");
+  auto reported = app_.ReportToIvo(ivo);
+  ASSERT_TRUE(reported.ok()) << reported.status();
+  EXPECT_EQ(reported->ivo_reported_date(), "2025-04-30");
+  EXPECT_EQ(reported->version(), 2);
+}
+
+TEST_F(FollowupAppTest, CountsWhatIsOverdueTodayInStockholm) {
+  // Received Apr 1, due Apr 15: overdue on Apr 30.
+  ASSERT_TRUE(app_.RegisterComplaint(Complaint("req-1", "cli-1")).ok());
+  v1::RegisterComplaintRequest recent = Complaint("req-2", "cli-2");
+  recent.set_received_date("2025-04-20");  // due May 4
+  ASSERT_TRUE(app_.RegisterComplaint(recent).ok());
+  v1::ReportDeviationRequest report;
+  report.set_request_id("dev-1");
+  report.set_provider_id("prv-a");
+  report.set_kind(v1::DEVIATION_KIND_LEX_SARAH);
+  report.set_severity(v1::SEVERITY_SERIOUS_RISK);
+  report.set_occurred_date("2025-04-10");
+  report.set_reported_date("2025-04-16");  // due at IVO Apr 30
+  ASSERT_TRUE(app_.ReportDeviation(report).ok());
+  auto counts = app_.CountOverdue();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->complaints, 1);
+  EXPECT_EQ(counts->deviations, 0);
+  EXPECT_EQ(counts->action_plans, 0);
+  // 22:00Z on Apr 30 is 00:00 on May 1 in Stockholm (CEST).
+  clock_.now_ = ::lov::testing::UtcTime(2025, 4, 30, 22);
+  counts = app_.CountOverdue();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->deviations, 1);
+}
+
+CloudEvent VisitEventOf(visits::v1::VisitEvent e) {
+  e.set_event_id(NewUuid());
+  return ToCloudEvent(e, "/lov/visits");
+}
+
+visits::v1::Visit VisitOn(int day, int hour, const std::string& staff,
+                          int version) {
+  visits::v1::Visit v;
+  v.set_visit_id("prv-a/r" + std::to_string(day) + "-" + std::to_string(hour));
+  v.set_provider_id("prv-a");
+  v.set_client_id("cli-1");
+  v.set_staff_id(staff);
+  const absl::CivilDay d = absl::CivilDay(2025, 4, 1) + day;
+  *v.mutable_start() = ToProtoTime(FromStockholm(
+      absl::CivilSecond(d.year(), d.month(), d.day(), hour, 0, 0)));
+  v.set_status(visits::v1::VISIT_STATUS_PERFORMED);
+  v.set_version(version);
+  return v;
+}
+
+TEST_F(FollowupAppTest, VisitFactsFollowCorrectionsAndVoids) {
+  for (int day = 0; day < 14; ++day) {
+    for (int hour : {8, 18}) {
+      visits::v1::VisitEvent e;
+      *e.mutable_visit_accepted()->mutable_visit() =
+          VisitOn(day, hour, hour == 8 ? "s1" : "s2", 1);
+      ASSERT_TRUE(app_.RecordVisit(VisitEventOf(e)).ok());
+    }
+  }
+  v1::ListContinuityRequest req;
+  req.set_from_date("2025-04-01");
+  auto before = app_.ListContinuity(req);
+  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_EQ(before->providers_size(), 2);
+  EXPECT_EQ(before->providers(1).median_staff(), 2);  // s1 and s2
+  // One morning corrected to s3: 3 staff. The correction's version wins
+  // over a late redelivery of the first one.
+  visits::v1::VisitEvent corrected;
+  *corrected.mutable_visit_corrected()->mutable_visit() =
+      VisitOn(3, 8, "s3", 2);
+  ASSERT_TRUE(app_.RecordVisit(VisitEventOf(corrected)).ok());
+  visits::v1::VisitEvent stale;
+  *stale.mutable_visit_accepted()->mutable_visit() = VisitOn(3, 8, "s1", 1);
+  ASSERT_TRUE(app_.RecordVisit(VisitEventOf(stale)).ok());
+  EXPECT_EQ(app_.ListContinuity(req)->providers(1).median_staff(), 3);
+  // Voided: 27 visits, the client counts no more.
+  visits::v1::VisitEvent voided;
+  *voided.mutable_visit_voided()->mutable_previous() = VisitOn(3, 8, "s3", 2);
+  ASSERT_TRUE(app_.RecordVisit(VisitEventOf(voided)).ok());
+  auto after = app_.ListContinuity(req);
+  EXPECT_EQ(after->providers(1).clients(), 0);
+  EXPECT_EQ(after->providers(1).visits(), 27);
+  EXPECT_EQ(after->to_date(), "2025-04-15");
+}
+
+}  // namespace
+}  // namespace lov::followup

@@ -1,0 +1,36 @@
+#ifndef LOV_SERVICES_FOLLOWUP_DOMAIN_DEVIATIONS_H_
+#define LOV_SERVICES_FOLLOWUP_DOMAIN_DEVIATIONS_H_
+
+// Deviations (avvikelser) that providers report, lex Sarah reports among
+// them: a serious wrong or a risk of one must be reported to the
+// supervisory authority IVO within 14 calendar days of the report.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "lov/followup/v1/followup.pb.h"
+
+namespace lov::followup {
+
+namespace v1 = ::lov::followup::v1;
+
+// Whether the deviation must go to IVO: a lex Sarah report of a serious
+// wrong or of a risk of one.
+bool MustReportToIvo(const v1::Deviation& deviation);
+
+absl::StatusOr<v1::Deviation> ReportDeviation(
+    const v1::ReportDeviationRequest& request, const std::string& deviation_id,
+    absl::CivilDay today);
+
+// The deviation as reported to IVO on the request's date (empty: today).
+absl::StatusOr<v1::Deviation> ReportToIvo(v1::Deviation deviation,
+                                          const v1::ReportToIvoRequest& request,
+                                          absl::CivilDay today);
+
+// Must go to IVO, has not, and its deadline has ended by `today`.
+bool DeviationOverdue(const v1::Deviation& deviation, absl::CivilDay today);
+
+}  // namespace lov::followup
+
+#endif  // LOV_SERVICES_FOLLOWUP_DOMAIN_DEVIATIONS_H_

@@ -1,0 +1,71 @@
+#ifndef LOV_SERVICES_FOLLOWUP_PORTS_H_
+#define LOV_SERVICES_FOLLOWUP_PORTS_H_
+
+// The small interfaces the follow-up service's application layer needs;
+// adapters/ implements them on Redis and Kafka, tests on memory.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lov/followup/domain/continuity.h"
+#include "lov/followup/v1/events.pb.h"
+#include "lov/followup/v1/records.pb.h"
+#include "lov/platform/requests.h"
+#include "lov/platform/stockholm_time.h"
+
+namespace lov::followup {
+
+namespace v1 = ::lov::followup::v1;
+
+// The service's own records, kept from its events.
+class FollowupStore {
+ public:
+  virtual ~FollowupStore() = default;
+  virtual absl::StatusOr<std::optional<v1::Complaint>> GetComplaint(
+      const std::string& complaint_id) = 0;
+  virtual absl::StatusOr<std::vector<v1::Complaint>> ListComplaints() = 0;
+  virtual absl::StatusOr<std::optional<v1::Deviation>> GetDeviation(
+      const std::string& deviation_id) = 0;
+  virtual absl::StatusOr<std::vector<v1::Deviation>> ListDeviations() = 0;
+  virtual absl::StatusOr<std::optional<v1::FollowUp>> GetFollowUp(
+      const std::string& follow_up_id) = 0;
+  virtual absl::StatusOr<std::vector<v1::FollowUp>> ListFollowUps() = 0;
+  virtual absl::StatusOr<std::optional<RequestRecord>> GetRequest(
+      const std::string& request_id) = 0;
+  // Applies one event; idempotent: an event whose aggregate version is not
+  // newer than the stored record's changes nothing.
+  virtual absl::Status Apply(const v1::FollowupEvent& event) = 0;
+  // Serialises commands on one aggregate, across replicas.
+  virtual absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
+      const std::string& aggregate_id) = 0;
+};
+
+// The visits the indicators are computed from, kept from the visits
+// service's events: each visit's current version, by visit id.
+class VisitFactStore {
+ public:
+  virtual ~VisitFactStore() = default;
+  // Keeps `fact` as version `version` of the visit; a version not newer
+  // than the kept one changes nothing.
+  virtual absl::Status Keep(const std::string& visit_id, int64_t version,
+                            const VisitFact& fact) = 0;
+  // The visit is voided at `version`: it counts no more.
+  virtual absl::Status Drop(const std::string& visit_id, int64_t version) = 0;
+  // The current visits that start within `span`.
+  virtual absl::StatusOr<std::vector<VisitFact>> StartingIn(
+      const Interval& span) = 0;
+};
+
+class EventPublisher {
+ public:
+  virtual ~EventPublisher() = default;
+  // Returns once the event is durably in Kafka.
+  virtual absl::Status Publish(const v1::FollowupEvent& event) = 0;
+};
+
+}  // namespace lov::followup
+
+#endif  // LOV_SERVICES_FOLLOWUP_PORTS_H_
