@@ -20,7 +20,7 @@ set -uo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STACK="${REPO_ROOT}/deploy/local/stack.sh"
 TAG="${LOV_TEST_IMAGE_TAG:-test}"
-NAMES=(registry choice visits settlement console audit lovctl simulator)
+NAMES=(registry choice visits settlement console audit followup lovctl simulator)
 export CONTAINERS_CONF="${CONTAINERS_CONF:-${REPO_ROOT}/deploy/docker/containers.conf}"
 
 # shellcheck source=tests/checks.sh
@@ -92,7 +92,7 @@ else
 fi
 
 running="$(podman ps --filter "label=lov.run-dir=${run_dir}" --format '{{.Image}}' | sort | tr '\n' ' ')"
-want="localhost/lov-audit:${TAG} localhost/lov-choice:${TAG} localhost/lov-console:${TAG} localhost/lov-registry:${TAG} localhost/lov-settlement:${TAG} localhost/lov-visits:${TAG} "
+want="localhost/lov-audit:${TAG} localhost/lov-choice:${TAG} localhost/lov-console:${TAG} localhost/lov-followup:${TAG} localhost/lov-registry:${TAG} localhost/lov-settlement:${TAG} localhost/lov-visits:${TAG} "
 if [[ ${running} == "${want}" ]]; then
   pass "the six services ran as containers of the images"
 else

@@ -10,7 +10,7 @@
 FAULT_LOG="${RUN_DIR}/faults.log"
 HEALTH_LOG="${RUN_DIR}/health.log"
 SUPERVISE_LOCK="${RUN_DIR}/supervise.lock"
-SERVICE_NAMES=(registry choice visits settlement console audit)
+SERVICE_NAMES=(registry choice visits settlement console audit followup)
 
 note() { printf '%s %s\n' "$(date -u +%FT%TZ)" "$*" | tee -a "${FAULT_LOG}" >&2; }
 

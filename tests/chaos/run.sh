@@ -74,6 +74,7 @@ done
 BUILD_DIR="$(cd "${BUILD_DIR}" && pwd)"
 for binary in services/registry/registry services/choice/choice services/visits/visits \
   services/settlement/settlement services/console/console services/audit/audit \
+  services/followup/followup \
   tools/simulator/simulator tools/lovctl/lovctl tests/chaos/chaos_check; do
   [[ -x "${BUILD_DIR}/${binary}" ]] || die "${BUILD_DIR}/${binary} is not built"
 done
@@ -81,7 +82,7 @@ done
 # The faults in order; the long schedule repeats its list until the time is up.
 SHORT=(kill-visits kafka-kill redis-restart redis-oom kill-choice kafka-pause replica-visits
   redis-pause kill-settlement)
-LONG=(kill-registry kill-choice kill-visits kill-settlement kill-console kill-audit
+LONG=(kill-registry kill-choice kill-visits kill-settlement kill-console kill-audit kill-followup
   kafka-kill kafka-pause redis-restart redis-kill redis-pause redis-oom replica-choice
   replica-visits)
 GAP=10 # seconds between two faults
@@ -113,7 +114,7 @@ trap cleanup EXIT
 # run.sh starts what the build dir holds: a copy of the binaries without the
 # simulator (a copy: others may relink the build dir's while the suite runs).
 VIEW="${RUN_DIR}/build-view"
-for name in registry choice visits settlement console audit; do
+for name in registry choice visits settlement console audit followup; do
   mkdir -p "${VIEW}/services/${name}"
   cp "${BUILD_DIR}/services/${name}/${name}" "${VIEW}/services/${name}/"
 done
