@@ -4,6 +4,7 @@
 #   - Debian packages (toolchain, libraries, Redis, a JDK, Maven)
 #   - the Apache Kafka broker jars pinned by deploy/kafka/pom.xml, copied by Maven
 #     into $LOV_TOOLS_DIR/kafka-<version>/ (default <repo>/.tools, git-ignored)
+#   - the OpenPEPPOL validation rules pinned by deploy/validators/pom.xml (tests)
 #   - what building and running the container images without a Docker daemon
 #     needs: Buildah, Podman with runc, debootstrap (deploy/docker/build-images.sh)
 # Prints one line per item on stdout: "ok <thing> (present)" or "installed <thing>".
@@ -177,6 +178,69 @@ else
   cleanup_kafka
   trap - EXIT
   echo "installed kafka ${KAFKA_VERSION} jars (${kafka_dir})"
+fi
+
+# --- Peppol validation rules (settlement Peppol invoice tests) ------------------------
+
+# The official OpenPEPPOL rules (phive-rules-peppol) and the phive engine, pinned by
+# deploy/validators/pom.xml, copied by Maven into $LOV_TOOLS_DIR/peppol-rules-<version>/;
+# deploy/validators/peppol-validate.sh runs PeppolValidate.java with them.
+PEPPOL_POM="${REPO_ROOT}/deploy/validators/pom.xml"
+PEPPOL_VERSION="$(sed -n 's:.*<phive\.rules\.version>[[:space:]]*\([^<[:space:]]*\)[[:space:]]*</phive\.rules\.version>.*:\1:p' "${PEPPOL_POM}" | head -n 1)"
+[[ -n ${PEPPOL_VERSION} ]] || die "no <phive.rules.version> property in ${PEPPOL_POM}"
+peppol_dir="${LOV_TOOLS_DIR}/peppol-rules-${PEPPOL_VERSION}"
+peppol_sum="$(sha256sum "${PEPPOL_POM}" | cut -d' ' -f1)"
+if [[ -f "${peppol_dir}/phive-rules-peppol-${PEPPOL_VERSION}.jar" &&
+  "$(cat "${peppol_dir}/.pom.sha256" 2>/dev/null || true)" == "${peppol_sum}" ]]; then
+  echo "ok peppol rules ${PEPPOL_VERSION} jars (present)"
+else
+  command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed to fetch the Peppol rules)"
+  mkdir -p "${LOV_TOOLS_DIR}"
+  peppol_tmp="$(mktemp -d "${LOV_TOOLS_DIR}/.peppol-rules.tmp.XXXXXX")"
+  log "copying the Peppol rules ${PEPPOL_VERSION} jars with Maven into ${peppol_dir}"
+  if ! mvn -q -B -Dstyle.color=never -f "${PEPPOL_POM}" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="${peppol_tmp}" >&2; then
+    rm -rf "${peppol_tmp}"
+    die "mvn dependency:copy-dependencies failed for ${PEPPOL_POM} (see the output above)"
+  fi
+  printf '%s\n' "${peppol_sum}" >"${peppol_tmp}/.pom.sha256"
+  chmod 755 "${peppol_tmp}"
+  # Filled completely before it takes the final name; an older copy goes.
+  rm -rf "${peppol_dir}"
+  mv -T "${peppol_tmp}" "${peppol_dir}" || die "could not move ${peppol_tmp} to ${peppol_dir}"
+  echo "installed peppol rules ${PEPPOL_VERSION} jars (${peppol_dir})"
+fi
+
+# --- pain.001 message schema (settlement payment file tests) -------------------------
+
+# The ISO 20022 pain.001.001.03 XSD as shipped in the PyPI package sepaxml, pinned by
+# version and wheel hash, extracted to $LOV_TOOLS_DIR/xsd/ (deploy/validators/
+# XsdValidate.java checks the settlement's payment files against it in the tests).
+SEPAXML_VERSION=2.7.0
+SEPAXML_SHA256=6644f695c66c2bf8f49065d4d7b0814da42140d03292131ec08e09798ad07b5d
+pain_xsd="${LOV_TOOLS_DIR}/xsd/pain.001.001.03.xsd"
+if [[ -s ${pain_xsd} && "$(cat "${pain_xsd}.version" 2>/dev/null || true)" == "sepaxml-${SEPAXML_VERSION}" ]]; then
+  echo "ok pain.001.001.03 XSD (present)"
+else
+  python3 -m pip --version >/dev/null 2>&1 ||
+    die "python3 -m pip not found (needed to fetch the pain.001 XSD from PyPI; apt-get install python3-pip)"
+  mkdir -p "${LOV_TOOLS_DIR}/xsd"
+  wheel_dir="$(mktemp -d "${LOV_TOOLS_DIR}/.sepaxml.XXXXXX")"
+  log "fetching sepaxml ${SEPAXML_VERSION} from PyPI for the pain.001 XSD"
+  python3 -m pip download -q --no-deps --only-binary=:all: "sepaxml==${SEPAXML_VERSION}" \
+    -d "${wheel_dir}" >&2 || die "pip download sepaxml==${SEPAXML_VERSION} failed (see the output above)"
+  wheel="${wheel_dir}/sepaxml-${SEPAXML_VERSION}-py3-none-any.whl"
+  [[ "$(sha256sum "${wheel}" | cut -d' ' -f1)" == "${SEPAXML_SHA256}" ]] ||
+    die "sepaxml ${SEPAXML_VERSION} wheel does not have the pinned sha256 ${SEPAXML_SHA256}"
+  python3 - "${wheel}" "${pain_xsd}.tmp" <<'PY' || die "could not extract pain.001.001.03.xsd"
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[2], "wb") as out:
+    out.write(z.read("sepaxml/schemas/pain.001.001.03.xsd"))
+PY
+  mv "${pain_xsd}.tmp" "${pain_xsd}"
+  printf '%s\n' "sepaxml-${SEPAXML_VERSION}" >"${pain_xsd}.version"
+  rm -rf "${wheel_dir}"
+  echo "installed pain.001.001.03 XSD (${pain_xsd})"
 fi
 
 # --- ghz (gRPC load tool of `make bench`) ----------------------------------------------

@@ -85,10 +85,10 @@ check_demo_report "${run_dir}/run.out"
 # issuer (the simulator's checks above passed with its tokens), and none let
 # calls in without a credential.
 if [[ -s "${run_dir}/dev-jwks.json" && -f "${run_dir}/dev-issuer.jwk" ]] &&
-  ! grep -l -- '--insecure-no-auth: every call is let in' "${run_dir}"/logs/*.log >/dev/null 2>&1; then
-  pass "the services ran with sign-in on (the run's development issuer, no --insecure-no-auth)"
+  ! grep -l -- '--insecure-no-auth' "${run_dir}"/logs/*.log >/dev/null 2>&1; then
+  pass "the services ran with sign-in on (the run's development issuer; the removed --insecure-no-auth nowhere)"
 else
-  fail "no development issuer in ${run_dir}, or a service ran with --insecure-no-auth"
+  fail "no development issuer in ${run_dir}, or a service was given the removed --insecure-no-auth"
 fi
 
 running="$(podman ps --filter "label=lov.run-dir=${run_dir}" --format '{{.Image}}' | sort | tr '\n' ' ')"
@@ -129,8 +129,8 @@ if ! "${kustomize}" build "${REPO_ROOT}/k8s/overlays/dev" >"${k8s_dir}/dev.yaml"
   fail "kustomize build k8s/overlays/dev (tools from k8s/validate.sh --install-only)"
 else
   # Per Deployment: NAME.env (KEY=VALUE as the pod gets them; a required
-  # secret gets a made-up value, an optional one is left out as in a dev
-  # cluster without it) and NAME.facts (image, user, read-only root, dropped
+  # secret gets a made-up value, as k8s/dev-secrets.sh makes them, an
+  # optional one is left out as in a dev cluster without it) and NAME.facts (image, user, read-only root, dropped
   # capabilities, the probes' ports, container ports grpc and metrics, where
   # the TLS Secret is mounted).
   /usr/bin/python3 - "${k8s_dir}" <<'PY' || fail "reading the rendered dev overlay"
@@ -184,8 +184,14 @@ PY
     cp "${run_dir}/secrets/kafka/lov-${name}.password" "${k8s_tls}-kafka-${name}/password" ||
       fail "no Kafka password of lov-${name} in ${run_dir}/secrets"
   done
+  # What k8s/dev-secrets.sh would put in the ConfigMap lov-oidc-jwks (the
+  # run's development issuer's key set: the overlay's services run signed
+  # in) and in lov-choice-secrets' key pnr-encryption-key (choice's KEK).
+  mkdir -p "${k8s_tls}-oidc" "${k8s_tls}-choice-keys"
+  cp "${run_dir}/dev-jwks.json" "${k8s_tls}-oidc/jwks.json" || fail "no ${run_dir}/dev-jwks.json"
+  (umask 077 && openssl rand -hex 32 >"${k8s_tls}-choice-keys/pnr-encryption.key")
   if ((EUID == 0)); then as_owner=(); else as_owner=(podman unshare); fi
-  "${as_owner[@]}" chown -R 10001:10001 "${k8s_tls}" "${k8s_tls}"-kafka-*
+  "${as_owner[@]}" chown -R 10001:10001 "${k8s_tls}" "${k8s_tls}"-kafka-* "${k8s_tls}-oidc" "${k8s_tls}-choice-keys"
   for name in registry choice visits settlement console; do
     facts="${k8s_dir}/${name}.facts" envf="${k8s_dir}/${name}.env"
     if [[ ! -f ${facts} ]]; then
@@ -212,6 +218,7 @@ PY
       --read-only --tmpfs /tmp --cap-drop=all --security-opt no-new-privileges --user "${user}" \
       -v "${k8s_tls}:${tls_mount}:ro" --env-file "${envf}" -e "LOV_KAFKA_BROKERS=${LOV_KAFKA_BROKERS_USED}" -e "LOV_REDIS_ADDR=${LOV_REDIS_ADDR_USED}" \
       -v "${k8s_tls}-kafka-${name}:/etc/lov/kafka-user:ro" -v "${k8s_tls}:/etc/lov/kafka-ca:ro" \
+      -v "${k8s_tls}-oidc:/etc/lov/oidc:ro" -v "${k8s_tls}-choice-keys:/etc/lov/choice-keys:ro" \
       -e "LOV_KAFKA_SASL_USERNAME=lov-${name}" -e LOV_KAFKA_SASL_PASSWORD_FILE=/etc/lov/kafka-user/password \
       -e "LOV_REDIS_USERNAME=lov-${name}" -e LOV_REDIS_PASSWORD \
       -e LOV_NAMESPACE=k8s-config-check -e "LOV_GRPC_PORT=${p[0]}" -e "LOV_METRICS_PORT=${p[1]}" \

@@ -35,7 +35,16 @@ if ! export_free_run_ports "${STACK}"; then
   fail "no free ports"
   finish
 fi
-# The ctest environment of the integration tests lets calls in; make run does not.
+# The old development setting that let calls in is refused by name, before
+# anything starts.
+out="$(LOV_INSECURE_NO_AUTH=true LOV_RUN_DIR="${run_dir}" "${REPO_ROOT}/deploy/local/run.sh" 2>&1)"
+rc=$?
+if ((rc != 0)) && has "${out}" "LOV_INSECURE_NO_AUTH=true: this development setting was removed"; then
+  pass "run.sh refuses LOV_INSECURE_NO_AUTH=true, naming it"
+else
+  fail "run.sh with LOV_INSECURE_NO_AUTH=true exited ${rc}: ${out}"
+fi
+# No sign-in settings of the calling shell: make run signs in by itself.
 unset LOV_INSECURE_NO_AUTH LOV_TOKEN LOV_TOKEN_FILE LOV_DEV_ISSUER_KEY
 export LOV_BUILD_DIR="${BUILD_DIR}" LOV_RUN_DIR="${run_dir}" LOV_RUN_DETACH=1 \
   LOV_SIM_ARGS="--clients=60 --threads=4"
@@ -60,7 +69,8 @@ fi
 for pid_file in "${run_dir}"/pids/{audit,registry,choice,visits,settlement,console}.pid; do
   name="$(basename "${pid_file}" .pid)"
   args="$(tr '\0' ' ' <"/proc/$(cat "${pid_file}")/cmdline" 2>/dev/null)"
-  if has "${args}" "--oidc-jwks-file=${run_dir}/dev-jwks.json" && has "${args}" "--insecure-no-auth=false"; then
+  if has "${args}" "--oidc-jwks-file=${run_dir}/dev-jwks.json" && has "${args}" "--oidc-issuer=lov-dev-issuer" &&
+    ! has "${args}" "--insecure-no-auth"; then
     pass "${name} trusts the run's development issuer only"
   else
     fail "${name} runs as: ${args:-<not running>}"

@@ -9,15 +9,15 @@
 # Sign-in: a development token issuer, its key made once per run dir
 # ($LOV_RUN_DIR/dev-issuer.jwk, 0600) and its public key set
 # ($LOV_RUN_DIR/dev-jwks.json) the only one the services trust; the simulator
-# signs its calls with it, role by role. LOV_INSECURE_NO_AUTH=true lets every
-# call in without signing in instead (development only, with a warning).
+# signs its calls with it, role by role. There is no way to run without
+# sign-in: with the old LOV_INSECURE_NO_AUTH=true set, run.sh (and every
+# service) refuses to start.
 # It writes $LOV_RUN_DIR/lovctl.env: `. .run/lovctl.env` gives lovctl the CA,
 # its client certificate (system:lovctl) and the issuer key, so that
 # `lovctl login --role case_officer` signs the following commands in.
 # Ctrl-C (or `make stop` from another terminal) stops everything it started.
 #
 # Environment: LOV_BUILD_DIR (default <repo>/build), LOV_RUN_DIR, LOV_KEEP_DATA,
-# LOV_INSECURE_NO_AUTH (default false),
 # LOV_SIM_ARGS (extra simulator flags, e.g. --clients=300), the stack's
 # port variables (see stack.sh), LOV_<SERVICE>_GRPC_PORT and
 # LOV_<SERVICE>_METRICS_PORT per service, LOV_CONSOLE_HTTP_PORT (the
@@ -48,6 +48,12 @@ die() {
   printf 'run: error: %s\n' "$*" >&2
   exit 1
 }
+
+# The development setting that let calls in without a credential is gone;
+# an old shell that still sets it fails here, not in every service.
+if [[ -n "${LOV_INSECURE_NO_AUTH:-}" && "${LOV_INSECURE_NO_AUTH}" != false ]]; then
+  die "LOV_INSECURE_NO_AUTH=${LOV_INSECURE_NO_AUTH}: this development setting was removed (every call signs in; make run uses a development issuer); unset LOV_INSECURE_NO_AUTH"
+fi
 
 # name  binary (in the build dir)         gRPC port  metrics port
 SERVICES=(
@@ -128,12 +134,7 @@ else
   [[ -x "${BUILD_DIR}/tools/lovctl/lovctl" ]] || die "no ${BUILD_DIR}/tools/lovctl/lovctl to make the sign-in keys; build it first"
   "${BUILD_DIR}/tools/lovctl/lovctl" login --issuer-key="${DEV_ISSUER_KEY}" --write-jwks="${DEV_JWKS}"
 fi
-if [[ "${LOV_INSECURE_NO_AUTH:-false}" == true ]]; then
-  log "warning: LOV_INSECURE_NO_AUTH=true: the services let every call in without signing in (development only)"
-  AUTH_FLAGS=("--insecure-no-auth=true")
-else
-  AUTH_FLAGS=("--insecure-no-auth=false" "--oidc-jwks-file=${DEV_JWKS}" "--oidc-issuer=lov-dev-issuer") # auth::DevIssuer::kIssuer
-fi
+AUTH_FLAGS=("--oidc-jwks-file=${DEV_JWKS}" "--oidc-issuer=lov-dev-issuer") # auth::DevIssuer::kIssuer
 
 # A secret key file of 64 hex digits, made once per run dir (what it keys
 # lives on in Kafka).

@@ -25,13 +25,16 @@ absl::Status Wire(ServiceContext& ctx) {
       sources_part_bytes);
   ctx.Serve(ctx.Make<SettlementGrpc>(app, ctx.pool()),
             "lov.settlement.v1.SettlementService");
-  auto* projector = ctx.Make<Projector>(store);
+  auto* projector = ctx.Make<Projector>(store, store);
   ctx.Project(
       "state",
       {ctx.Topic(topics::kRegistryEvents), ctx.Topic(topics::kChoiceEvents),
        ctx.Topic(topics::kVisitsEvents), topic},
       store->ReadyKey(),
-      [projector](const CloudEvent& e) { return projector->Apply(e); });
+      [projector](const CloudEvent& e) { return projector->Apply(e); },
+      [projector](const std::vector<CloudEvent>& events) {
+        return projector->ApplyBatch(events);
+      });
   return absl::OkStatus();
 }
 

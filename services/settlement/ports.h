@@ -10,11 +10,13 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/requests.h"
+#include "lov/registry/v1/registry.pb.h"
 #include "lov/settlement/domain/month_inputs.h"
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/settlement/v1/settlement.pb.h"
@@ -105,6 +107,19 @@ class SettlementStore {
       const std::string& provider_id) = 0;
   // Every provider seen in any input, sorted.
   virtual absl::StatusOr<std::vector<std::string>> Providers() = 0;
+  // The provider as finance files name it (registry provider events): only
+  // provider_id, organisation_number (empty for a sole trader), name, kind
+  // and contact address and email are kept. And its payment details, from
+  // the latest PaymentDetailsChanged. Both nullopt while unknown.
+  virtual absl::Status PutProviderParty(
+      const registry::v1::Provider& provider) = 0;
+  virtual absl::StatusOr<std::optional<registry::v1::Provider>> ProviderParty(
+      std::string_view provider_id) = 0;
+  virtual absl::Status PutPaymentDetails(
+      std::string_view provider_id,
+      const registry::v1::PaymentDetails& details) = 0;
+  virtual absl::StatusOr<std::optional<registry::v1::PaymentDetails>>
+  PaymentDetailsOf(std::string_view provider_id) = 0;
 
   // Settlement's own records.
   virtual absl::Status PutRateTable(const v1::RateTable& table) = 0;
@@ -113,6 +128,12 @@ class SettlementStore {
   virtual absl::StatusOr<v1::ListingRule> GetListingRule() = 0;
   virtual absl::Status PutOneOff(const v1::OneOffPayment& payment) = 0;
   virtual absl::StatusOr<std::vector<v1::OneOffPayment>> OneOffs() = 0;
+  // Month-end runs by period and run digest, with their latest approval;
+  // `latest`: the run becomes the period's current one (the last prepared).
+  virtual absl::Status PutMonthRun(const v1::MonthRun& run, bool latest) = 0;
+  // `run_digest` empty: the period's current run. nullopt: there is none.
+  virtual absl::StatusOr<std::optional<v1::MonthRun>> GetMonthRun(
+      const std::string& period, const std::string& run_digest) = 0;
   virtual absl::Status PutApproved(const v1::Statement& statement) = 0;
   // The sources parts of a statement being approved, kept until its
   // StatementApproved joins them (and then drops them).

@@ -15,7 +15,11 @@ SERVICE_NAMES=(registry choice visits settlement console audit followup)
 note() { printf '%s %s\n' "$(date -u +%FT%TZ)" "$*" | tee -a "${FAULT_LOG}" >&2; }
 
 pid_of() { cat "${RUN_DIR}/pids/$1.pid" 2>/dev/null || echo 0; }
-alive() { kill -0 "$(pid_of "$1")" 2>/dev/null; }
+alive() { # NAME: its process exists (not for a name never started: kill -0 0 would succeed)
+  local pid
+  pid="$(pid_of "$1")"
+  [[ ${pid} != 0 ]] && kill -0 "${pid}" 2>/dev/null
+}
 
 # Keeps each service's command line (NUL-separated) for its restarts.
 remember_services() {
@@ -77,18 +81,96 @@ kill_service() { # NAME DOWN_SECONDS
   ) 8>"${SUPERVISE_LOCK}"
 }
 
+# Another replica of NAME, process AS (NAME-2, ...), on free ports: its
+# flags beyond NAME's command line are kept in $RUN_DIR/replicas/AS, so that
+# a rebuild (rebuild.sh) can stop it and start it again. Sets REPLICA_GRPC
+# and REPLICA_METRICS; does not wait for it.
+start_replica() { # NAME AS
+  local ports
+  mapfile -t ports < <("${STACK}" free-ports 2)
+  REPLICA_GRPC="${ports[0]}" REPLICA_METRICS="${ports[1]}"
+  mkdir -p "${RUN_DIR}/replicas"
+  printf '%s\0' "--grpc-port=${REPLICA_GRPC}" "--metrics-port=${REPLICA_METRICS}" \
+    >"${RUN_DIR}/replicas/$2"
+  restart_replica "$2"
+}
+
+restart_replica() { # AS: starts replica AS of NAME (AS = NAME-...) again
+  local -a extra=()
+  mapfile -d '' -t extra <"${RUN_DIR}/replicas/$1"
+  start_service "${1%%-*}" "$1" "${extra[@]}"
+}
+
+replica_metrics_port() { # AS
+  tr '\0' '\n' <"${RUN_DIR}/replicas/$1" | sed -n 's/^--metrics-port=//p'
+}
+
 # A second replica of NAME joins its consumer groups (a rebalance), serves
 # for SECONDS and is killed with -9 (a second rebalance, after the group's
 # session timeout).
 second_replica() { # NAME SECONDS
-  local ports
-  mapfile -t ports < <("${STACK}" free-ports 2)
-  note "fault: a second replica of $1 (gRPC ${ports[0]}) for $2 s, then kill -9"
-  start_service "$1" "$1-2" "--grpc-port=${ports[0]}" "--metrics-port=${ports[1]}"
-  wait_ready "$1-2" "${ports[1]}" && note "second replica of $1 ready"
+  start_replica "$1" "$1-2"
+  note "fault: a second replica of $1 (gRPC ${REPLICA_GRPC}) for $2 s, then kill -9"
+  wait_ready "$1-2" "${REPLICA_METRICS}" && note "second replica of $1 ready"
   sleep "$2"
   kill -KILL "$(pid_of "$1-2")" 2>/dev/null || true
   note "killed the second replica of $1"
+}
+
+# Not a fault in any schedule but a state the rebuild comparison must cope
+# with (run it with --faults=replica-kept-NAME): a second replica of NAME
+# that keeps running to the end, so that rebuild.sh has to stop both
+# replicas before it wipes NAME's keys and start both again.
+kept_replica() { # NAME
+  if alive "$1-kept"; then
+    note "a kept replica of $1 runs already"
+    return 0
+  fi
+  start_replica "$1" "$1-kept"
+  note "fault: a second replica of $1 (gRPC ${REPLICA_GRPC}) kept running to the end"
+  wait_ready "$1-kept" "${REPLICA_METRICS}" && note "kept replica of $1 ready"
+}
+
+# How many times librdkafka took a consumer's partitions away because it had
+# not polled for max.poll.interval.ms, over every service's log so far.
+max_poll_exceeded() {
+  cat "${RUN_DIR}"/logs/*.log 2>/dev/null | grep -ci 'maximum poll interval' || true
+}
+
+# Redis paused for longer than the consumers' max.poll.interval.ms (run.sh
+# makes it short: LOV_KAFKA_MAX_POLL_INTERVAL_MS) while NAME's consumer
+# groups rebalance: a second replica joins just before the pause (the
+# rebalance it starts runs into the pause), and early in the pause it is
+# killed with -9 (a second rebalance once the session timeout, as short,
+# has passed: well within the pause). The members wait for Redis in their
+# rebalance callbacks (the offsets stored with the state are unreadable)
+# and in their handlers, longer than the interval, so the group may take
+# their partitions away while they hold events half-handled. Afterwards no
+# acknowledged write may be lost and no event applied twice: chaos_check
+# (every decision, payment and approval exactly once) and the rebuild
+# comparison (a state an event applied twice would make differ) say so.
+# Whether librdkafka did take partitions away is counted in the summary
+# ($RUN_DIR/max-poll.log).
+rebalance_during_redis_pause() { # NAME PAUSE_SECONDS
+  local before after interval="${LOV_KAFKA_MAX_POLL_INTERVAL_MS:-300000}"
+  before="$(max_poll_exceeded)"
+  start_replica "$1" "$1-2"
+  note "fault: a second replica of $1 joins, then Redis SIGSTOPped for $2 s (max.poll.interval.ms ${interval})"
+  wait_ready "$1-2" "${REPLICA_METRICS}" || true
+  kill -STOP "$(pid_of redis)"
+  sleep 3
+  kill -KILL "$(pid_of "$1-2")" 2>/dev/null || true
+  note "killed the second replica of $1 during the pause"
+  sleep "$(($2 / 2 - 3))"
+  probe_health "Redis (paused during a rebalance of $1)"
+  sleep "$(($2 - $2 / 2))"
+  kill -CONT "$(pid_of redis)"
+  note "SIGCONT Redis"
+  wait_ready "$1" && note "recovered: $1 ready again"
+  sleep 5 # librdkafka logs the interval exceeded once the consumer polls again
+  after="$(max_poll_exceeded)"
+  printf '%s %s %s\n' "$1" "$2" "$((after - before))" >>"${RUN_DIR}/max-poll.log"
+  note "fault: max.poll.interval.ms exceeded $((after - before)) times during the pause (log lines)"
 }
 
 # The services that keep no state in Redis (ServiceSpec uses_redis = false):
@@ -175,7 +257,9 @@ tamper_state() { # NAME
 inject() {
   case "$1" in
     kill-*) kill_service "${1#kill-}" 3 ;;
+    replica-kept-*) kept_replica "${1#replica-kept-}" ;;
     replica-*) second_replica "${1#replica-}" 20 ;;
+    rebalance-redis-pause-*) rebalance_during_redis_pause "${1#rebalance-redis-pause-}" 20 ;;
     kafka-kill) kill_kafka 10 ;;
     kafka-pause) pause kafka 35 ;;
     redis-restart) restart_redis TERM 3 ;;

@@ -2,15 +2,18 @@
 # equals a clean rebuild from Kafka. Sourced by tests/chaos/run.sh after
 # faults.sh, once the load has stopped. For each service with Redis state,
 # in turn: its keys are summarised (state_dump.lua: one line per key with a
-# digest of its normalised content), the service is stopped (SIGTERM), its
-# keys are deleted, it is started again (it rebuilds by replaying its
-# topics from the beginning) and summarised again once ready. A key that
+# digest of its normalised content), every running replica of the service
+# is stopped (SIGTERM: a replica left running would exit on finding its
+# state gone, or write into the rebuild), its keys are deleted, it is
+# started again (it rebuilds by replaying its topics from the beginning),
+# then the other replicas that ran are started again, and the state is
+# summarised again once all are ready. A key that
 # only one of the two states holds, or holds with other content, counts as
 # a difference; the lists are kept in $RUN_DIR/rebuild/ (NAME.diff), with
 # the content of the first few of them before and after (NAME.differences).
 # shellcheck shell=bash
 
-REBUILD_SERVICES=(registry choice visits settlement audit)
+REBUILD_SERVICES=(registry choice visits settlement audit followup)
 REBUILD_DIR="${RUN_DIR}/rebuild"
 STATE_DUMP_LUA="${REPO_ROOT}/tests/chaos/state_dump.lua"
 
@@ -75,12 +78,42 @@ settled_dump() { # NAME FILE
   note "rebuild: the state of $1 was still changing after 30 s"
 }
 
+# Whether process AS runs (kill -0 also succeeds for a zombie, which a
+# PID 1 that does not reap orphans leaves behind: stack.sh counts it dead).
+running() { # AS
+  local stat
+  { read -r stat <"/proc/$(pid_of "$1")/stat"; } 2>/dev/null || return 1
+  stat="${stat##*) }"
+  [[ ${stat:0:1} != Z && ${stat:0:1} != X ]]
+}
+
+# The other replicas of NAME that run (NAME-2, NAME-kept: faults.sh's
+# start_replica), one a line.
+running_replicas() { # NAME
+  local f as
+  for f in "${RUN_DIR}/pids/$1"-*.pid; do
+    [[ -e ${f} ]] || continue
+    as="$(basename "${f}" .pid)"
+    if running "${as}" && [[ -e "${RUN_DIR}/replicas/${as}" ]]; then echo "${as}"; fi
+  done
+}
+
 # Compares NAME's state with a clean rebuild; prints the number of keys
 # that differ and writes NAME.diff (the differing keys, "<" before, ">" after).
 compare_with_rebuild() { # NAME
-  local name="$1" wiped
+  local name="$1" wiped as
+  local -a replicas=()
   settled_dump "${name}" "${REBUILD_DIR}/${name}.before"
-  "${STACK}" stop-service "${name}" >>"${REBUILD_DIR}/stack.log" 2>&1 || true
+  mapfile -t replicas < <(running_replicas "${name}")
+  for as in ${replicas[@]+"${replicas[@]}"} "${name}"; do
+    "${STACK}" stop-service "${as}" >>"${REBUILD_DIR}/stack.log" 2>&1 || true
+    if running "${as}"; then
+      note "rebuild: ${as} still runs after stop-service; not wiping ${name}'s keys"
+      echo 1
+      return
+    fi
+  done
+  ((${#replicas[@]} == 0)) || note "rebuild: stopped ${name} and its replicas ${replicas[*]}"
   # As the service left it (a stop stores its offsets once more).
   state_dump "${name}" "${REBUILD_DIR}/${name}.before"
   state_lua save "lov:${name}:" >/dev/null
@@ -91,6 +124,16 @@ compare_with_rebuild() { # NAME
     echo 1
     return
   fi
+  # The other replicas once the state is rebuilt (each would otherwise
+  # rebuild it too).
+  for as in ${replicas[@]+"${replicas[@]}"}; do
+    restart_replica "${as}"
+    if ! wait_ready "${as}" "$(replica_metrics_port "${as}")"; then
+      note "rebuild: replica ${as} did not become ready again"
+      echo 1
+      return
+    fi
+  done
   settled_dump "${name}" "${REBUILD_DIR}/${name}.after"
   diff "${REBUILD_DIR}/${name}.before" "${REBUILD_DIR}/${name}.after" |
     grep '^[<>]' >"${REBUILD_DIR}/${name}.diff" || true

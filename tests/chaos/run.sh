@@ -81,10 +81,10 @@ done
 
 # The faults in order; the long schedule repeats its list until the time is up.
 SHORT=(kill-visits kafka-kill redis-restart redis-oom kill-choice kafka-pause replica-visits
-  redis-pause kill-settlement)
+  redis-pause rebalance-redis-pause-visits kill-settlement)
 LONG=(kill-registry kill-choice kill-visits kill-settlement kill-console kill-audit kill-followup
   kafka-kill kafka-pause redis-restart redis-kill redis-pause redis-oom replica-choice
-  replica-visits)
+  replica-visits rebalance-redis-pause-choice rebalance-redis-pause-visits)
 GAP=10 # seconds between two faults
 
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lov-chaos.XXXXXX")"
@@ -127,6 +127,12 @@ unset LOV_INSECURE_NO_AUTH LOV_TOKEN LOV_TOKEN_FILE LOV_DEV_ISSUER_KEY LOV_TEST_
 . "${REPO_ROOT}/tests/support/run_ports.sh"
 export_free_run_ports "${STACK}" || die "no free ports"
 export LOV_BUILD_DIR="${VIEW}" LOV_RUN_DETACH=1
+# Every consumer of the stack (and every replica a fault starts) loses its
+# partitions after 10 s without polling (librdkafka's max.poll.interval.ms;
+# the session timeout is lowered with it), instead of 5 min: so that the
+# fault rebalance-redis-pause-* (a Redis pause longer than that during a
+# rebalance) fits in the short schedule.
+export LOV_KAFKA_MAX_POLL_INTERVAL_MS="${LOV_KAFKA_MAX_POLL_INTERVAL_MS:-10000}"
 echo "chaos: bringing the system up in ${RUN_DIR}"
 if ! "${REPO_ROOT}/deploy/local/run.sh" >"${RUN_DIR}/run.out" 2>&1; then
   tail -n 30 "${RUN_DIR}/run.out" >&2
@@ -247,6 +253,10 @@ mkdir -p "$(dirname "${summary}")"
     echo "  run $(basename "${f}" .rc): $(grep -m1 '^simulator:' "${f%.rc}.log" || tail -n 1 "${f%.rc}.log")"
   done
   echo "chaos: services that exited by themselves (restarted): ${self_exits}"
+  if [[ -s "${RUN_DIR}/max-poll.log" ]]; then
+    echo "chaos: max.poll.interval.ms (${LOV_KAFKA_MAX_POLL_INTERVAL_MS} ms) exceeded during a Redis pause in a rebalance (log lines):"
+    awk '{printf "  %s (Redis paused %s s): %s\n", $1, $2, $3}' "${RUN_DIR}/max-poll.log"
+  fi
   echo "chaos: ${after}"
   echo "chaos: choice's zone health after the schedule (${RUN_DIR}/zone-health-after.txt):"
   head -n 8 "${RUN_DIR}/zone-health-after.txt" | sed 's/^/  /'

@@ -57,8 +57,54 @@ class KafkaTest : public ::testing::Test {
     return std::move(*c);
   }
 
+  // Publishes ticks 0..n-1 under one key (one partition, in order).
+  void PublishTicks(const std::string& aggregate, int n) {
+    std::vector<CloudEvent> sent;
+    for (int i = 0; i < n; ++i) {
+      sent.push_back(MakeEvent("/lov/test", "se.lov.test.v1.ticked", aggregate,
+                               "google.protobuf.Timestamp", TimestampBody(i)));
+    }
+    ASSERT_TRUE(producer_->PublishAll(topic_, sent).ok());
+  }
+
   std::string topic_, dlq_;
   std::unique_ptr<EventProducer> producer_;
+};
+
+// What a consumer of ticks saw, in order, and on which partition.
+class TickLog {
+ public:
+  EventHandler Handler() {
+    return [this](const CloudEvent& e) {
+      google::protobuf::Timestamp ts;
+      EXPECT_TRUE(ts.ParseFromString(e.data));
+      std::lock_guard<std::mutex> lock(mu_);
+      seen_.push_back(ts.seconds());
+      partition_ = e.partition;
+      return absl::OkStatus();
+    };
+  }
+  size_t size() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seen_.size();
+  }
+  std::vector<int64_t> seen() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seen_;
+  }
+  int32_t partition() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return partition_;
+  }
+  void Clear() {
+    std::lock_guard<std::mutex> lock(mu_);
+    seen_.clear();
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<int64_t> seen_;
+  int32_t partition_ = -1;
 };
 
 TEST_F(KafkaTest, HeadersAndProtobufBodyRoundTrip) {
@@ -116,32 +162,13 @@ TEST_F(KafkaTest, StartsFromTheOffsetsStoredWithTheState) {
   auto redis = Stack().ConnectRedis();
   ASSERT_TRUE(redis.ok()) << redis.status();
   RedisOffsetStore offsets(redis->get(), UniqueName("it:offsets"));
-  std::vector<CloudEvent> sent;
-  for (int i = 0; i < 5; ++i) {
-    // One key: one partition, in order.
-    sent.push_back(MakeEvent("/lov/test", "se.lov.test.v1.ticked", "agg-o",
-                             "google.protobuf.Timestamp", TimestampBody(i)));
-  }
-  ASSERT_TRUE(producer_->PublishAll(topic_, sent).ok());
+  PublishTicks("agg-o", 5);
   const std::string group = UniqueName("group");
-
-  std::mutex mu;
-  std::vector<int64_t> seen;
-  int32_t partition = -1;
-  auto handler = [&](const CloudEvent& e) {
-    google::protobuf::Timestamp ts;
-    EXPECT_TRUE(ts.ParseFromString(e.data));
-    std::lock_guard<std::mutex> lock(mu);
-    seen.push_back(ts.seconds());
-    partition = e.partition;
-    return absl::OkStatus();
-  };
-  auto first = Consume(handler, nullptr, &offsets, group);
-  ASSERT_TRUE(Eventually([&] {
-    std::lock_guard<std::mutex> lock(mu);
-    return seen.size() == 5;
-  }));
+  TickLog log;
+  auto first = Consume(log.Handler(), nullptr, &offsets, group);
+  ASSERT_TRUE(Eventually([&] { return log.size() == 5; }));
   first->Stop();  // commits offset 5 to the group, saves 5 with the state
+  const int32_t partition = log.partition();
   absl::StatusOr<std::optional<int64_t>> saved =
       offsets.Load(topic_, partition);
   ASSERT_TRUE(saved.ok()) << saved.status();
@@ -151,18 +178,11 @@ TEST_F(KafkaTest, StartsFromTheOffsetsStoredWithTheState) {
   // A state that lost its last two events.
   RedisOffsetStore lost(redis->get(), UniqueName("it:offsets-lost"));
   ASSERT_TRUE(lost.Save(topic_, partition, end - 2).ok());
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    seen.clear();
-  }
-  auto second = Consume(handler, nullptr, &lost, group);
-  ASSERT_TRUE(Eventually([&] {
-    std::lock_guard<std::mutex> lock(mu);
-    return seen.size() == 2;
-  }));
+  log.Clear();
+  auto second = Consume(log.Handler(), nullptr, &lost, group);
+  ASSERT_TRUE(Eventually([&] { return log.size() == 2; }));
   second->Stop();
-  std::lock_guard<std::mutex> lock(mu);
-  EXPECT_EQ(seen, (std::vector<int64_t>{3, 4}));
+  EXPECT_EQ(log.seen(), (std::vector<int64_t>{3, 4}));
   absl::StatusOr<std::optional<int64_t>> now = lost.Load(topic_, partition);
   ASSERT_TRUE(now.ok() && now->has_value());
   EXPECT_EQ(**now, end);
@@ -316,49 +336,25 @@ TEST_F(KafkaTest, UnreadableStoredOffsetsAreWaitedForNotReplacedByTheGroups) {
   auto redis = Stack().ConnectRedis();
   ASSERT_TRUE(redis.ok()) << redis.status();
   RedisOffsetStore offsets(redis->get(), UniqueName("it:offsets"));
-  std::vector<CloudEvent> sent;
-  for (int i = 0; i < 5; ++i) {
-    sent.push_back(MakeEvent("/lov/test", "se.lov.test.v1.ticked", "agg-f",
-                             "google.protobuf.Timestamp", TimestampBody(i)));
-  }
-  ASSERT_TRUE(producer_->PublishAll(topic_, sent).ok());
+  PublishTicks("agg-f", 5);
   const std::string group = UniqueName("group");
-  std::mutex mu;
-  std::vector<int64_t> seen;
-  int32_t partition = -1;
-  auto handler = [&](const CloudEvent& e) {
-    google::protobuf::Timestamp ts;
-    EXPECT_TRUE(ts.ParseFromString(e.data));
-    std::lock_guard<std::mutex> lock(mu);
-    seen.push_back(ts.seconds());
-    partition = e.partition;
-    return absl::OkStatus();
-  };
-  auto first = Consume(handler, nullptr, &offsets, group);
-  ASSERT_TRUE(Eventually([&] {
-    std::lock_guard<std::mutex> lock(mu);
-    return seen.size() == 5;
-  }));
+  TickLog log;
+  auto first = Consume(log.Handler(), nullptr, &offsets, group);
+  ASSERT_TRUE(Eventually([&] { return log.size() == 5; }));
   first->Stop();  // the group has committed all five
+  const int32_t partition = log.partition();
 
   // The state lost its last two events, and Redis refuses the first reads.
   RedisOffsetStore lost(redis->get(), UniqueName("it:offsets-lost"));
   ASSERT_TRUE(
       lost.Save(topic_, partition, **offsets.Load(topic_, partition) - 2).ok());
   FlakyOffsetStore flaky(&lost, /*failures=*/3);
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    seen.clear();
-  }
-  auto second = Consume(handler, nullptr, &flaky, group);
-  ASSERT_TRUE(Eventually([&] {
-    std::lock_guard<std::mutex> lock(mu);
-    return seen.size() == 2;
-  })) << "loads: "
-      << flaky.loads();
+  log.Clear();
+  auto second = Consume(log.Handler(), nullptr, &flaky, group);
+  ASSERT_TRUE(Eventually([&] { return log.size() == 2; }))
+      << "loads: " << flaky.loads();
   second->Stop();
-  std::lock_guard<std::mutex> lock(mu);
-  EXPECT_EQ(seen, (std::vector<int64_t>{3, 4}));
+  EXPECT_EQ(log.seen(), (std::vector<int64_t>{3, 4}));
   EXPECT_GE(flaky.loads(), 4);
   EXPECT_GE(second->retries(), 3);
   EXPECT_FALSE(second->retrying());

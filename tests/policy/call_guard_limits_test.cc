@@ -112,11 +112,15 @@ TEST_F(CallGuardLimitsTest, EveryMessageOfAStreamIsChecked) {
   EXPECT_TRUE(AdmitNext(*upload, provider, next).ok());
 }
 
-TEST_F(CallGuardLimitsTest, TheDevelopmentSettingChecksLimitsToo) {
-  ConfigureCallGuard({.development_open = true});
+// Without an identity provider a call is refused before its size is
+// looked at: an unknown caller learns nothing about the request's shape.
+TEST_F(CallGuardLimitsTest, WithoutAnIdentityProviderTheLimitsAreNotReached) {
+  ConfigureCallGuard({});
   auth::v1::Actor actor;
-  EXPECT_TRUE(IsError(AdmitCall(context_, GetClient(), OverLong(), &actor),
-                      absl::StatusCode::kInvalidArgument, {"client_id"}));
+  absl::Status s = AdmitCall(context_, GetClient(), OverLong(), &actor);
+  EXPECT_TRUE(IsError(s, absl::StatusCode::kUnauthenticated,
+                      {"no identity provider configured"}));
+  EXPECT_EQ(s.message().find("client_id"), std::string::npos) << s;
 }
 
 }  // namespace

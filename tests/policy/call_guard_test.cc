@@ -169,12 +169,16 @@ TEST_F(CallGuardTest, AStreamsNextMessageStaysInTheProvidersScope) {
                       {"its own provider"}));
 }
 
-TEST_F(CallGuardTest, DevelopmentOpenLetsCallsInAsTheDevelopmentActor) {
-  ConfigureCallGuard({.development_open = true});
+// There is no development setting that lets calls in: without an identity
+// provider every call is refused, and acts as nobody.
+TEST_F(CallGuardTest, WithoutAnIdentityProviderNoCallGetsIn) {
+  ConfigureCallGuard({});
   choice::v1::GetClientRequest request;
   auth::v1::Actor actor;
-  ASSERT_TRUE(AdmitCall(context_, GetClient(), request, &actor).ok());
-  EXPECT_EQ(actor.subject(), "development");
+  EXPECT_TRUE(IsError(AdmitCall(context_, GetClient(), request, &actor),
+                      absl::StatusCode::kUnauthenticated,
+                      {"no identity provider configured"}));
+  EXPECT_EQ(actor.subject(), "");
 }
 
 TEST(ActorTest, TheCallerIsTheActorOfItsWorkElseTheService) {

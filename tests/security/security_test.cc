@@ -1,9 +1,9 @@
 // Who may do what, through the real services over TLS: the services run
 // with a development identity provider (a key pair made here, its JWKS
-// file given to them) and without the development setting that lets calls
-// in without a credential. People call with bearer tokens; a provider's
-// time-reporting system with its client certificate. The audit records are
-// read back from lov.audit.v1 as an outside subscriber would.
+// file given to them); no call gets in without a credential. People call with
+// bearer tokens; a provider's time-reporting system with its client
+// certificate. The audit records are read back from lov.audit.v1 as an outside
+// subscriber would.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -60,7 +60,7 @@ class SecurityTest : public ::testing::Test {
   // A service of the suite's namespace that trusts the development issuer's
   // keys from `key_source` (--oidc-jwks-file=... or --oidc-jwks-url=...).
   static std::vector<std::string> SignInFlags(const std::string& key_source) {
-    return {"--namespace=" + ns_, "--insecure-no-auth=false", key_source,
+    return {"--namespace=" + ns_, key_source,
             absl::StrCat("--oidc-issuer=", auth::DevIssuer::kIssuer),
             absl::StrCat("--oidc-audience=", auth::DevIssuer::kAudience)};
   }
@@ -204,6 +204,39 @@ TEST_F(SecurityTest, AServiceWhoseIdentityProviderCannotBeReachedDoesNotStart) {
       registry.Log(),
       "--oidc-jwks-url / LOV_OIDC_JWKS_URL: JWKS http://127.0.0.1:1/jwks.json"))
       << registry.Log();
+}
+
+// The development setting that let calls in without a credential is gone:
+// an old configuration that still sets it stops the service at start,
+// naming the variable, instead of running open or closed without a word.
+TEST(SecurityStartupTest, TheRemovedNoAuthSettingStopsAServiceNamingIt) {
+  lov::testing::RunResult r = lov::testing::RunToCompletion(
+      "services/registry/registry", {"--namespace=t" + NewUuid().substr(0, 8)},
+      absl::Seconds(30), {"LOV_INSECURE_NO_AUTH=true"});
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(absl::StrContains(
+      r.output,
+      "--insecure-no-auth / LOV_INSECURE_NO_AUTH=true: this development "
+      "setting was removed"))
+      << r.output;
+  // Set to false it asks for nothing and is harmless.
+  std::vector<std::string> flags = {
+      "--namespace=t" + NewUuid().substr(0, 8),
+      "--kafka-brokers=" + lov::testing::Stack().kafka_brokers,
+      "--redis-addr=" + lov::testing::Stack().redis_addr, "--oidc-jwks-file="};
+  for (std::string& tls : lov::testing::Stack().ServiceTlsFlags()) {
+    flags.push_back(std::move(tls));
+  }
+  lov::testing::RunResult off = lov::testing::RunToCompletion(
+      "services/registry/registry", flags, absl::Seconds(30),
+      {"LOV_INSECURE_NO_AUTH=false"});
+  EXPECT_NE(off.exit_code, 0) << off.output;
+  EXPECT_TRUE(absl::StrContains(off.output,
+                                "no identity provider configured: set "
+                                "--oidc-jwks-url"))
+      << off.output;
+  EXPECT_FALSE(absl::StrContains(off.output, "LOV_INSECURE_NO_AUTH"))
+      << off.output;
 }
 
 TEST_F(SecurityTest, AProviderReadsNeitherAnotherProvidersVisitsNorClients) {

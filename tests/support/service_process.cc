@@ -108,13 +108,12 @@ std::string LastFlag(const std::vector<std::string>& flags,
 }
 
 // Whether the test configures a service's sign-in itself: an identity
-// provider of its own (--oidc-...) or the development setting, which only a
-// test about it asks for. Otherwise it trusts the test binary's issuer.
+// provider of its own (--oidc-...). Otherwise it trusts the test binary's
+// issuer.
 bool OwnSignIn(const std::vector<std::string>& flags) {
-  return LastFlag(flags, "--insecure-no-auth") == "true" ||
-         std::any_of(flags.begin(), flags.end(), [](const std::string& f) {
-           return f.rfind("--oidc-", 0) == 0;
-         });
+  return std::any_of(flags.begin(), flags.end(), [](const std::string& f) {
+    return f.rfind("--oidc-", 0) == 0;
+  });
 }
 
 }  // namespace
@@ -127,8 +126,7 @@ ServiceProcess::ServiceProcess(std::string binary,
     with.insert(with.end(), flags_.begin(), flags_.end());
     flags_ = std::move(with);
   }
-  signs_in_ = LastFlag(flags_, "--oidc-jwks-file") == Issuer().jwks_path() &&
-              LastFlag(flags_, "--insecure-no-auth") != "true";
+  signs_in_ = LastFlag(flags_, "--oidc-jwks-file") == Issuer().jwks_path();
 }
 
 ServiceProcess::~ServiceProcess() {
@@ -189,8 +187,7 @@ std::string KeyEncryptionKeyFile() {
 }
 
 // choice's and registry's secret keys, as a deployment's Secrets give them:
-// with sign-in on (no development setting) a service refuses to start
-// without them.
+// a service refuses to start without them.
 std::vector<std::string> SecretKeyEnv() {
   return {absl::StrCat("LOV_PNR_HMAC_KEY=", kTestServiceKey),
           absl::StrCat("LOV_PNR_ENCRYPTION_KEY_FILE=", KeyEncryptionKeyFile()),

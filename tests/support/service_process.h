@@ -24,8 +24,7 @@ int FreePort();
 // (TestStack::CredentialEnv; a test's flags override them), and sign-in on:
 // it trusts the tokens of the test binary's issuer (test_sign_in.h) and lets
 // no call in without a credential. A test that configures sign-in itself
-// (--oidc-* flags of its own issuer, or --insecure-no-auth=true, for a test
-// about the development setting) gets none of that.
+// (--oidc-* flags of its own issuer) gets none of that.
 // The secret key every ServiceProcess gets as LOV_PNR_HMAC_KEY (choice) and
 // LOV_PROVIDER_ID_KEY (registry).
 inline constexpr char kTestServiceKey[] =
@@ -86,7 +85,7 @@ class ServiceProcess {
 // (LOV_TLS_CA, ...), the binary's Kafka and Redis credentials
 // (TestStack::CredentialEnv), for a service binary the secret keys and the
 // sign-in settings a ServiceProcess gets (as LOV_PNR_HMAC_KEY, ...,
-// LOV_OIDC_*, LOV_INSECURE_NO_AUTH=false; the sign-in settings not when its
+// LOV_OIDC_*; the sign-in settings not when its
 // flags configure sign-in) and then `env` ("NAME=value"; a later one wins).
 // Its standard input is `input` (a file, so never a terminal).
 struct RunResult {

@@ -46,7 +46,7 @@ class TestIssuer {
   // A service's flags to trust tokens of this issuer only and let nobody
   // in without a credential.
   std::vector<std::string> TrustFlags() const {
-    return {"--insecure-no-auth=false", "--oidc-jwks-file=" + jwks_path(),
+    return {"--oidc-jwks-file=" + jwks_path(),
             absl::StrCat("--oidc-issuer=", auth::DevIssuer::kIssuer),
             absl::StrCat("--oidc-audience=", auth::DevIssuer::kAudience)};
   }

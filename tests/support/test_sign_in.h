@@ -32,8 +32,7 @@ namespace lov::testing {
 const TestIssuer& Issuer();
 
 // A service's flags to trust Issuer() only and let nobody in without a
-// credential: --insecure-no-auth=false, --oidc-jwks-file, --oidc-issuer,
-// --oidc-audience.
+// credential: --oidc-jwks-file, --oidc-issuer, --oidc-audience.
 std::vector<std::string> SignInFlags();
 
 // Who a call is made as when the test names nobody.

@@ -193,32 +193,24 @@ std::vector<CloudEvent> ReadEventsUntil(
     const std::string& topic,
     const std::function<bool(const std::vector<CloudEvent>&)>& done,
     absl::Duration timeout) {
+  // As an outside subscriber with read rights only (lov-reader): each
+  // attempt reads the topic from the beginning to its end, outside any
+  // consumer group, so nothing is ever written (no offsets, no dead
+  // letters).
   std::vector<CloudEvent> out;
-  std::mutex mu;
-  // A throwaway producer only for the consumer's (unused) dead-letter path.
-  auto producer = EventProducer::Create(Stack().kafka("reader"));
-  if (!producer.ok()) return out;
-  ConsumerSettings settings;
-  settings.kafka = Stack().kafka("reader");
-  settings.group_id = UniqueName("reader");
-  settings.topics = {topic};
-  settings.dead_letter_topic = topic + ".reader-dlq";
-  auto consumer = EventConsumer::Create(settings, producer->get(), nullptr,
-                                        [&](const CloudEvent& e) {
-                                          std::lock_guard<std::mutex> lock(mu);
-                                          out.push_back(e);
-                                          return absl::OkStatus();
-                                        });
-  if (!consumer.ok()) return out;
-  (*consumer)->Start();
   Eventually(
       [&] {
-        std::lock_guard<std::mutex> lock(mu);
+        std::vector<CloudEvent> read;
+        absl::Status s = ReplayTopics(Stack().reader("reader"), {topic},
+                                      [&read](const CloudEvent& e) {
+                                        read.push_back(e);
+                                        return absl::OkStatus();
+                                      });
+        if (!s.ok()) return false;
+        out = std::move(read);
         return done(out);
       },
       timeout);
-  (*consumer)->Stop();
-  std::lock_guard<std::mutex> lock(mu);
   return out;
 }
 

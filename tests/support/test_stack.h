@@ -27,7 +27,8 @@ struct TestStack {
   std::string certs_dir;
   // stack.sh's passwords: kafka/USER.password, redis/USER.password.
   std::string secrets_dir;
-  // The admin user's (lov-admin), which the tests themselves use.
+  // The admin user's (lov-admin), with which the tests make topics and
+  // write; they read as reader().
   std::vector<std::pair<std::string, std::string>> kafka_security;
   RedisAuth redis_auth;
   KafkaSettings kafka(const std::string& client = "test") const;
@@ -59,8 +60,9 @@ const TestStack& Stack();
 // A topic name no other test run uses.
 std::string UniqueName(const std::string& prefix);
 
-// Reads a topic from the beginning as an outside subscriber would (its own
-// consumer group) until `count` events arrived or `timeout` passed.
+// Reads a topic from the beginning as an outside subscriber would, as the
+// read-only lov-reader (reader()), until `count` events arrived or `timeout`
+// passed.
 std::vector<CloudEvent> ReadEvents(const std::string& topic, size_t count,
                                    absl::Duration timeout = absl::Seconds(30));
 

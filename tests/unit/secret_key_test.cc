@@ -40,22 +40,26 @@ TEST(ReadSecretKeyTest, TakesTheKeyFromTheEnvironmentOrTheFlag) {
   EXPECT_EQ(from_flag.key, kGoodKey);
 }
 
-TEST(ReadSecretKeyTest, RefusesToRunWithoutAKeyOutsideDevelopment) {
+TEST(ReadSecretKeyTest, RefusesToRunWithoutAKey) {
   Read r = ReadWith({}, {});
   ASSERT_EQ(r.validated.code(), absl::StatusCode::kInvalidArgument);
   const std::string message(r.validated.message());
-  EXPECT_NE(message.find("--pnr-hmac-key / LOV_PNR_HMAC_KEY"),
+  EXPECT_NE(message.find("--pnr-hmac-key / LOV_PNR_HMAC_KEY: a secret key is "
+                         "required (e.g. `openssl rand -hex 32`"),
             std::string::npos)
       << message;
-  EXPECT_NE(message.find("--insecure-no-auth"), std::string::npos) << message;
-  Read off = ReadWith({{"insecure-no-auth", "false"}}, {});
-  EXPECT_FALSE(off.validated.ok());
 }
 
-TEST(ReadSecretKeyTest, DevelopmentRunsOnTheDevelopmentKey) {
+// There is no development setting that runs on a built-in key any more:
+// the old LOV_INSECURE_NO_AUTH=true gets no key either.
+TEST(ReadSecretKeyTest, TheOldDevelopmentSettingGetsNoBuiltInKey) {
   Read r = ReadWith({}, {{"LOV_INSECURE_NO_AUTH", "true"}});
-  EXPECT_TRUE(r.validated.ok()) << r.validated;
-  EXPECT_EQ(r.key, kDevKey);
+  ASSERT_EQ(r.validated.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.validated.message().find("a secret key is required"),
+            std::string::npos)
+      << r.validated;
+  EXPECT_NE(r.key, kDevKey);
+  EXPECT_TRUE(r.key.empty());
 }
 
 TEST(ReadSecretKeyTest, RefusesShortKeysAndTheDevelopmentKey) {

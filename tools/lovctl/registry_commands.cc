@@ -2,12 +2,15 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "cli.h"
+#include "lov/platform/identity_numbers.h"
 #include "lov/registry/v1/registry.grpc.pb.h"
 #include "pages.h"
 
@@ -201,10 +204,79 @@ absl::Status ShowMunicipality(Context& ctx, Args& args) {
   return absl::OkStatus();
 }
 
+// Whether an organisation number given on the command line may be a sole
+// trader's (enskild näringsidkare), i.e. the owner's personnummer: one that
+// reads as a personnummer, or 10 digits whose third is 0 or 1 (a legal
+// person's is 2 or more), or 12 digits without the "16" of a legal person.
+bool MayBeSoleTradersNumber(const std::string& org) {
+  if (ContainsPersonnummer(org)) return true;
+  std::string digits;
+  for (char c : org) {
+    if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      digits.push_back(c);
+    } else if (c != '-' && c != '+') {
+      return false;
+    }
+  }
+  if (digits.size() == 12) {
+    if (digits.rfind("16", 0) != 0) return true;
+    digits.erase(0, 2);
+  }
+  return digits.size() == 10 && digits[2] < '2';
+}
+
+// The organisation number. A sole trader's is the owner's personnummer, so
+// like one it never comes from argv (others read argv in `ps`, and the
+// shell keeps it in its history) but from a file (--org-file PATH) or
+// standard input (--org -); a company's may be given as --org NUMBER.
+// Read after the other flags are checked, so a typo does not cost it.
+struct OrgFlags {
+  bool on_line = false;  // --org given
+  std::string org;       // its value ("-": standard input)
+  std::string file;      // --org-file
+  explicit OrgFlags(Args& args)
+      : on_line(args.Has("org")),
+        org(args.Get("org")),
+        file(args.Get("org-file")) {}
+};
+absl::StatusOr<std::string> ReadOrganisationNumber(const OrgFlags& flags) {
+  const std::string& org = flags.org;
+  const std::string& file = flags.file;
+  if (flags.on_line == !file.empty()) {
+    return absl::InvalidArgumentError(
+        "give the organisation number once: --org NUMBER (a company's), "
+        "--org-file PATH or --org - (standard input)");
+  }
+  std::string line;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) {
+      return absl::InvalidArgumentError("--org-file: cannot read " + file);
+    }
+    std::getline(in, line);
+  } else if (org == "-") {
+    std::getline(std::cin, line);
+  } else if (MayBeSoleTradersNumber(org)) {
+    return absl::InvalidArgumentError(
+        "--org: a sole trader's organisation number is the owner's "
+        "personnummer and is not taken from the command line (others can "
+        "read it in `ps` and it stays in the shell history); give it with "
+        "--org-file PATH or on standard input with --org -");
+  } else {
+    return org;
+  }
+  std::string number(absl::StripAsciiWhitespace(line));
+  if (number.empty()) {
+    return absl::InvalidArgumentError(
+        file.empty() ? "--org -: no organisation number on standard input"
+                     : "--org-file: no organisation number in " + file);
+  }
+  return number;
+}
+
 absl::Status Register(Context& ctx, Args& args) {
   v1::RegisterProviderRequest req;
   req.set_request_id(RequestId(args));
-  req.set_organisation_number(args.Required("org"));
   req.set_name(args.Required("name"));
   auto kind = ParseKind(args.Get("kind", "private"));
   if (!kind.ok()) return kind.status();
@@ -220,7 +292,11 @@ absl::Status Register(Context& ctx, Args& args) {
   for (const auto& q : args.List("qualifications"))
     req.add_manager_qualifications(q);
   req.set_permit_reference(args.Get("permit"));
+  const OrgFlags org_flags(args);
   if (absl::Status s = args.Check(); !s.ok()) return s;
+  absl::StatusOr<std::string> org = ReadOrganisationNumber(org_flags);
+  if (!org.ok()) return org.status();
+  req.set_organisation_number(*org);
   return ProviderCall(ctx, "register", [&](auto& stub, auto* c, auto* p) {
     return stub.RegisterProvider(c, req, p);
   });
@@ -433,7 +509,10 @@ const Registrar registrar({
     {"municipality", "show", "show zones, categories and rules", "",
      ShowMunicipality},
     {"provider", "register", "register a provider",
-     "  --org NNNNNN-NNNN        organisation number\n"
+     "  --org NNNNNN-NNNN        a company's organisation number\n"
+     "  --org-file PATH          the organisation number from a file; a sole\n"
+     "                           trader's (the owner's personnummer) only so\n"
+     "                           or with --org - (from standard input)\n"
      "  --name NAME\n"
      "  --kind private|in-house  (default private)\n"
      "  --email EMAIL, --phone PHONE  contact\n"

@@ -1,4 +1,5 @@
-// lovctl rates ... / statement ... / followup / oneoff: the settlement API.
+// lovctl rates ... / statement ... / settlement month ... / followup /
+// oneoff: the settlement API.
 #include <google/protobuf/util/json_util.h>
 
 #include <fstream>
@@ -296,14 +297,26 @@ absl::Status Export(Context& ctx, Args& args) {
   r.set_period(args.Required("period"));
   std::string format = args.Get("format", "csv");
   std::string out_file = args.Get("out");
+  // The buyer of a Peppol invoice: the municipality.
+  v1::PeppolBuyer& b = *r.mutable_buyer();
+  b.set_name(args.Get("buyer-name"));
+  b.set_organisation_number(args.Get("buyer-org"));
+  b.set_peppol_id(args.Get("buyer-peppol-id"));
+  b.set_reference(args.Get("buyer-reference"));
+  b.set_street(args.Get("buyer-street"));
+  b.set_postal_zone(args.Get("buyer-postal-zone"));
+  b.set_city(args.Get("buyer-city"));
   if (absl::Status s = args.Check(); !s.ok()) return s;
   if (format == "csv")
     r.set_format(v1::EXPORT_FORMAT_CSV);
   else if (format == "json")
     r.set_format(v1::EXPORT_FORMAT_JSON);
+  else if (format == "peppol")
+    r.set_format(v1::EXPORT_FORMAT_PEPPOL_BIS3);
   else
-    return absl::InvalidArgumentError(
-        absl::StrCat("--format: '", format, "' is not csv or json"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--format: '", format, "' is not csv or json, nor peppol"));
+  if (format != "peppol") r.clear_buyer();
   auto stub = Settlement(ctx);
   v1::ExportStatementResponse resp;
   auto c = ctx.Call();
@@ -354,6 +367,106 @@ absl::Status FollowUp(Context& ctx, Args& args) {
   return absl::OkStatus();
 }
 
+const char* MonthRunStateName(v1::MonthRunState state) {
+  switch (state) {
+    case v1::MONTH_RUN_STATE_PREVIEWED:
+      return "previewed";
+    case v1::MONTH_RUN_STATE_APPROVED:
+      return "approved";
+    case v1::MONTH_RUN_STATE_CHANGED:
+      return "changed since preview";
+    case v1::MONTH_RUN_STATE_NOT_IN_RUN:
+      return "not in the run";
+    case v1::MONTH_RUN_STATE_UNPRICED:
+      return "not previewed";
+    default:
+      return "";
+  }
+}
+
+void MonthRunTable(std::ostream& out, const v1::MonthRun& run) {
+  out << "month-end run " << run.period() << ", digest " << run.run_digest()
+      << ", prepared by " << run.prepared_by() << "\n";
+  Table t({"PROVIDER", "PREVIEWED", "STATE", "NOW", "PROBLEM"});
+  for (const auto& p : run.providers()) {
+    t.Add({p.provider_id(), p.digest().empty() ? "" : Kr(p.total_ore()),
+           MonthRunStateName(p.state()),
+           p.current_digest().empty() ? "" : Kr(p.current_total_ore()),
+           p.problem()});
+  }
+  t.Write(out);
+  out << "run total " << Kr(run.total_ore()) << " (net " << Kr(run.net_ore())
+      << ", VAT " << Kr(run.vat_ore()) << ")";
+  if (run.approved_total_ore() != 0 || run.has_approval()) {
+    out << "; approved " << Kr(run.approved_total_ore());
+  }
+  if (run.has_approval()) out << " by " << run.approval().approved_by();
+  out << "\n";
+}
+
+// `settlement month preview|status|approve --period YYYY-MM`: the month-end
+// run over every provider. Approval names the run digest reviewed and is
+// refused to whoever prepared the run (four eyes).
+absl::Status Month(Context& ctx, Args& args) {
+  const std::string action = args.Required("action");
+  const std::string period = args.Required("period");
+  const std::string run_digest = args.Get("run");
+  const std::string by = args.Get("by", "");
+  auto stub = Settlement(ctx);
+  if (action == "approve") {
+    v1::ApproveMonthRequest r;
+    r.set_period(period);
+    r.set_expected_run_digest(run_digest);
+    r.set_approved_by(by);
+    r.set_request_id(RequestId(args));
+    if (absl::Status s = args.Check(); !s.ok()) return s;
+    v1::MonthRunApproval out;
+    auto c = ctx.Call();
+    if (absl::Status s =
+            FromGrpc(stub->ApproveMonth(c.get(), r, &out), "month approve");
+        !s.ok()) {
+      return absl::Status(s.code(),
+                          absl::StrCat(s.message(), " (to retry: --request-id ",
+                                       r.request_id(), ")"));
+    }
+    Print(ctx, out, [&](std::ostream& o) {
+      Table t({"PROVIDER", "OUTCOME", "TOTAL", "WHY"});
+      for (const auto& p : out.approved()) {
+        t.Add({p.provider_id(), "approved", Kr(p.current_total_ore()), ""});
+      }
+      for (const auto& p : out.refused()) {
+        t.Add({p.provider_id(), "refused", "", p.problem()});
+      }
+      t.Write(o);
+      o << out.approved_size() << " approved (" << Kr(out.approved_total_ore())
+        << "), " << out.refused_size() << " refused, by " << out.approved_by()
+        << "; request id " << r.request_id() << "\n";
+    });
+    return absl::OkStatus();
+  }
+  if (action != "preview" && action != "status") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "action: '", action, "' is not preview, status or approve"));
+  }
+  if (absl::Status s = args.Check(); !s.ok()) return s;
+  v1::MonthRun run;
+  auto c = ctx.Call();
+  grpc::Status g;
+  if (action == "preview") {
+    v1::PreviewMonthRequest r;
+    r.set_period(period);
+    r.set_prepared_by(by);
+    g = stub->PreviewMonth(c.get(), r, &run);
+  } else {
+    v1::GetMonthRunRequest r;
+    r.set_period(period);
+    g = stub->GetMonthRun(c.get(), r, &run);
+  }
+  if (absl::Status s = FromGrpc(g, "month " + action); !s.ok()) return s;
+  Print(ctx, run, [&](std::ostream& out) { MonthRunTable(out, run); });
+  return absl::OkStatus();
+}
+
 const Registrar registrar({
     {"rates", "add",
      "add a rate table version (JSON file of lov.settlement.v1.RateTable)",
@@ -380,10 +493,27 @@ const Registrar registrar({
      Approve},
     {"statement", "show", "a statement",
      "  --provider PROVIDER_ID  --period YYYY-MM", ShowStatement},
-    {"statement", "export", "a statement as CSV or JSON for the finance system",
-     "  --provider PROVIDER_ID  --period YYYY-MM  [--format csv|json]  [--out "
-     "FILE]",
+    {"statement", "export",
+     "a statement as CSV or JSON for the finance system, or an approved one "
+     "as a Peppol BIS 3.0 self-billed invoice",
+     "  --provider PROVIDER_ID  --period YYYY-MM  [--format csv|json|peppol]  "
+     "[--out FILE]\n"
+     "  peppol: --buyer-name NAME  --buyer-peppol-id 0007:NNNNNNNNNN  "
+     "[--buyer-org NNNNNN-NNNN]\n"
+     "          [--buyer-reference REF]  [--buyer-street S]  "
+     "[--buyer-postal-zone Z]  [--buyer-city C]",
      Export},
+    {"settlement", "month",
+     "the month-end run: preview every provider, the status, approve the "
+     "batch",
+     "  --action preview|status|approve (or as the first word)  --period "
+     "YYYY-MM\n"
+     "  [--run DIGEST]  approve: the run digest reviewed (from preview or "
+     "status)\n"
+     "  [--by NAME]  only without sign-in; else the credential names you\n"
+     "  [--request-id ID]  approve: a new one is made and printed; retry "
+     "with it",
+     Month, "action"},
     {"followup", "show",
      "totals by provider, zone and category against a year earlier",
      "  --period YYYY-MM  [--provider PROVIDER_ID]", FollowUp},

@@ -16,7 +16,7 @@ namespace {
   Die("unknown or bad flag '" + flag +
       "' (flags: --registry --choice --visits --settlement=HOST:PORT, "
       "--dev-issuer-key=FILE, --clients=N, --month=YYYY-MM, --seed=N, "
-      "--threads=N, --max-attempts=N, --ack-log=FILE)");
+      "--threads=N, --max-attempts=N, --ack-log=FILE, --run-dir=DIR)");
 }
 
 // Reads --month=YYYY-MM; dies on anything else.
@@ -37,6 +37,8 @@ Settings ParseFlags(int argc, char** argv) {
   if (const char* key = std::getenv("LOV_DEV_ISSUER_KEY")) {
     settings.dev_issuer_key = key;
   }
+  // Where make run keeps its files: the month-end run's summary goes there.
+  if (const char* dir = std::getenv("LOV_RUN_DIR")) settings.run_dir = dir;
   // Default: the last full month, so every visit lies in the past.
   settings.month = absl::CivilMonth(StockholmDate(absl::Now())) - 1;
   for (int i = 1; i < argc; ++i) {
@@ -71,7 +73,9 @@ Settings ParseFlags(int argc, char** argv) {
       settings.ack_log = value;
     } else if (name == "--month") {
       settings.month = ParseMonth(value);
-    } else if (name != "--run-dir") {  // --run-dir: accepted for make run
+    } else if (name == "--run-dir") {
+      settings.run_dir = value;
+    } else {
       BadFlag(flag);
     }
   }

@@ -1,7 +1,9 @@
-// Phase 6 and the end: the rate table, each provider's statement previewed
-// and approved, late corrections for next month, then the summary with its
-// money checks.
+// Phase 6 and the end: the rate table, the month-end run (every provider
+// previewed, approved as a batch by a second finance user), late
+// corrections for next month, then the summary with its money checks.
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -55,8 +57,9 @@ void Simulation::Settle() {
   SetListingRule();
   ApproveStatements();
   const int corrected = CorrectSomeVisits();
-  std::cerr << "  " << statements_.size() << " statements approved; "
-            << corrected << " late corrections will be adjustments in "
+  std::cerr << "  " << statements_.size()
+            << " statements approved in one month-end run; " << corrected
+            << " late corrections will be adjustments in "
             << absl::FormatCivilTime(settings_.month + 1) << "\n";
 }
 
@@ -93,8 +96,10 @@ void Simulation::SetListingRule() {
        "listing rule");
 }
 
-// Approves each provider's statement once settlement has every accepted
-// visit, with the digest of the preview the controller saw.
+// The municipality's month-end run: once settlement has every accepted
+// visit, one finance user prepares the run over all providers and another
+// approves it as a batch (four eyes), each statement bound to the digest of
+// its preview.
 void Simulation::ApproveStatements() {
   const std::string period = absl::FormatCivilTime(settings_.month);
   for (const ProviderSpec& p : Providers()) {
@@ -119,22 +124,121 @@ void Simulation::ApproveStatements() {
                        id, "'s performed time, expected ",
                        performed_seconds_[id]));
     }
-    set::ApproveStatementRequest a;
-    // The same for every attempt at this statement: a retry after a lost
-    // answer gets the first approval.
-    a.set_request_id(RequestId("approve-" + id));
-    a.set_provider_id(id);
-    a.set_period(period);
-    a.set_expected_digest(preview.digest());
-    a.set_approved_by("controller@norrtalje.example");
-    set::Statement approved;
+  }
+  set::PreviewMonthRequest prepare;
+  prepare.set_period(period);
+  prepare.set_prepared_by("finance-preparer@norrtalje.example");
+  set::MonthRun run;
+  Must(Retry([&] {
+         return settlement_->PreviewMonth(
+             sign_in_.AsStaff(auth::v1::ROLE_FINANCE, "finance-preparer").get(),
+             prepare, &run);
+       }),
+       "month-end run preview");
+  set::ApproveMonthRequest a;
+  // The same for every attempt: a retry after a lost answer, or a second
+  // run with the same seed, gets the first approval.
+  a.set_request_id(RequestId("approve-month"));
+  a.set_period(period);
+  a.set_expected_run_digest(run.run_digest());
+  a.set_approved_by("controller@norrtalje.example");
+  set::MonthRunApproval approval;
+  Must(Retry([&] {
+         return settlement_->ApproveMonth(
+             sign_in_.As(auth::v1::ROLE_FINANCE).get(), a, &approval);
+       }),
+       "month-end run approval");
+  for (const auto& refused : approval.refused()) {
+    Die(absl::StrCat("the month-end run refused ", refused.provider_id(), ": ",
+                     refused.problem()));
+  }
+  for (const auto& approved : approval.approved()) {
+    set::GetStatementRequest g;
+    g.set_provider_id(approved.provider_id());
+    g.set_period(period);
+    set::Statement statement;
+    Must(Retry([&] {
+           return settlement_->GetStatement(
+               sign_in_.As(auth::v1::ROLE_FINANCE).get(), g, &statement);
+         }),
+         "approved statement");
+    statements_[approved.provider_id()] = statement;
+  }
+  // A provider with nothing in the month is not in the run; its empty
+  // statement is approved on its own, so every provider's month is locked.
+  for (const ProviderSpec& p : Providers()) {
+    const std::string id = ProviderId(p.org);
+    if (statements_.count(id)) continue;
+    set::PreviewStatementRequest q;
+    q.set_provider_id(id);
+    q.set_period(period);
+    set::Statement preview;
+    Must(Retry([&] {
+           return settlement_->PreviewStatement(
+               sign_in_.As(auth::v1::ROLE_FINANCE).get(), q, &preview);
+         }),
+         "preview");
+    set::ApproveStatementRequest single;
+    single.set_request_id(RequestId("approve-" + id));
+    single.set_provider_id(id);
+    single.set_period(period);
+    single.set_expected_digest(preview.digest());
+    single.set_approved_by("controller@norrtalje.example");
     Must(Retry([&] {
            return settlement_->ApproveStatement(
-               sign_in_.As(auth::v1::ROLE_FINANCE).get(), a, &approved);
+               sign_in_.As(auth::v1::ROLE_FINANCE).get(), single,
+               &statements_[id]);
          }),
          "approve");
-    statements_[id] = approved;
   }
+  month_run_summary_ = WriteMonthRunSummary(approval, run);
+}
+
+// A text file finance can file with the month: the run, who prepared and
+// who approved it, each provider's approved total.
+std::string Simulation::WriteMonthRunSummary(
+    const set::MonthRunApproval& approval, const set::MonthRun& run) {
+  if (settings_.run_dir.empty()) return "";
+  const std::string dir = settings_.run_dir + "/month-end";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string path =
+      absl::StrCat(dir, "/month-end-", approval.period(), ".txt");
+  std::ofstream out(path);
+  out << "Month-end run " << approval.period() << " (" << Norrtalje().name()
+      << ")\n"
+      << "run digest   " << approval.run_digest() << "\n"
+      << "prepared by  " << run.prepared_by() << " at "
+      << absl::FormatTime(absl::RFC3339_sec, FromProtoTime(run.prepared_at()),
+                          absl::UTCTimeZone())
+      << "\n"
+      << "approved by  " << approval.approved_by() << " at "
+      << absl::FormatTime(absl::RFC3339_sec,
+                          FromProtoTime(approval.approved_at()),
+                          absl::UTCTimeZone())
+      << "\n\n"
+      << absl::StrFormat("%-24s %-10s %16s\n", "Provider", "Outcome",
+                         "Total (SEK)");
+  for (const auto& p : approval.approved()) {
+    out << absl::StrFormat(
+        "%-24s %-10s %16s\n", p.provider_id(), "approved",
+        Money::FromOre(p.current_total_ore()).ToDecimalString());
+  }
+  for (const auto& p : approval.refused()) {
+    out << absl::StrFormat("%-24s %-10s %16s  %s\n", p.provider_id(), "refused",
+                           "", p.problem());
+  }
+  out << absl::StrFormat(
+      "%-24s %-10s %16s\n", "Total approved", "",
+      Money::FromOre(approval.approved_total_ore()).ToDecimalString());
+  out << "run total (previews) "
+      << Money::FromOre(run.total_ore()).ToDecimalString() << " SEK\n";
+  if (!out) {
+    std::cerr << "  could not write the month-end run summary to " << path
+              << "\n";
+    return "";
+  }
+  return path;
 }
 
 // Late corrections: a few visits turn out shorter than reported. Returns
@@ -176,6 +280,10 @@ void Simulation::Summary() {
             << (checks.paid_once ? "yes" : "NO") << ".\n";
   std::cout << "Every visit report was decided (none given up): "
             << (given_up_ == 0 ? "yes" : "NO") << ".\n";
+  if (!month_run_summary_.empty()) {
+    std::cout << "Month-end run (prepared and approved by two finance users): "
+              << month_run_summary_ << "\n";
+  }
   if (!checks.lines_add_up || !checks.paid_once || given_up_ > 0) std::exit(1);
 }
 

@@ -38,6 +38,17 @@ std::unique_ptr<grpc::ClientContext> SignIn::As(
   return call;
 }
 
+std::unique_ptr<grpc::ClientContext> SignIn::AsStaff(Role role,
+                                                     const std::string& who) {
+  auto call = std::make_unique<grpc::ClientContext>();
+  call->set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(60));
+  if (issuer_) {
+    call->AddMetadata("authorization", "Bearer " + Token(role, "", who));
+  }
+  return call;
+}
+
 void SignIn::Sign(grpc::ClientContext* call, Role role,
                   const std::string& provider_id) {
   if (!issuer_) return;
@@ -46,16 +57,18 @@ void SignIn::Sign(grpc::ClientContext* call, Role role,
 
 // Staff sign in with an HSA-id of the municipality; a provider's system as
 // itself, for its own provider only.
-std::string SignIn::Token(Role role, const std::string& provider_id) {
+std::string SignIn::Token(Role role, const std::string& provider_id,
+                          const std::string& staff) {
   std::lock_guard<std::mutex> lock(mu_);
-  Minted& minted = minted_[{role, provider_id}];
+  Minted& minted = minted_[{role, provider_id, staff}];
   const absl::Time now = clock_.Now();
   if (minted.expires - now > kRenewBefore) return minted.token;
   const bool provider = role == auth::v1::ROLE_PROVIDER;
   const std::string role_name(RoleName(role));
   const std::string subject =
       provider ? absl::StrCat(provider_id, "-time-reporting")
-               : absl::StrCat("SE2321000016-sim-", role_name);
+               : absl::StrCat("SE2321000016-sim-",
+                              staff.empty() ? role_name : staff);
   absl::StatusOr<std::string> token =
       issuer_->Issue(role, subject, provider ? provider_id : kMunicipality,
                      provider_id, kLifetime);

@@ -30,6 +30,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -63,8 +64,8 @@ struct Settings {
   // LOV_TLS_CLIENT_CERT and LOV_TLS_CLIENT_KEY (make run: system:simulator).
   ClientTls tls;
   // The development issuer's private key (--dev-issuer-key or
-  // LOV_DEV_ISSUER_KEY); empty: calls carry no token, for services run with
-  // --insecure-no-auth.
+  // LOV_DEV_ISSUER_KEY); empty: calls carry no token (the services refuse
+  // them unless they are made with a client certificate they accept).
   std::string dev_issuer_key;
   int clients = 1500;
   // Default: the last full month (the content depends on it: give --month
@@ -76,6 +77,9 @@ struct Settings {
   upload::UploadOptions upload;
   // --ack-log: one line per report whose upload ended (ack_log.h).
   std::string ack_log;
+  // --run-dir (default $LOV_RUN_DIR, which make run sets): where the
+  // month-end run's summary is written; empty: not written.
+  std::string run_dir;
 };
 
 // ------------------------------------------------------ calls (calls.cc)
@@ -115,18 +119,24 @@ class SignIn {
   // Adds the token of `role` to `call` (a stream without a deadline).
   void Sign(grpc::ClientContext* call, Role role,
             const std::string& provider_id = "");
+  // As As(role), signed in as one named member of staff (HSA-id
+  // "SE2321000016-sim-<who>"): the month-end run's two finance users.
+  std::unique_ptr<grpc::ClientContext> AsStaff(Role role,
+                                               const std::string& who);
 
  private:
   struct Minted {
     std::string token;
     absl::Time expires;
   };
-  std::string Token(Role role, const std::string& provider_id);
+  // `staff`: a named member of staff; "" the role's own.
+  std::string Token(Role role, const std::string& provider_id,
+                    const std::string& staff = "");
 
   SystemClock clock_;
   std::optional<auth::DevIssuer> issuer_;
   std::mutex mu_;
-  std::map<std::pair<Role, std::string>, Minted> minted_;
+  std::map<std::tuple<Role, std::string, std::string>, Minted> minted_;
 };
 
 // ------------------------------------------------------ the town (town.cc)
@@ -250,6 +260,9 @@ class Simulation {
   void AddRateTable();
   void SetListingRule();
   void ApproveStatements();
+  // The month-end run's summary in the run directory; its path, "" if none.
+  std::string WriteMonthRunSummary(const set::MonthRunApproval& approval,
+                                   const set::MonthRun& run);
   int CorrectSomeVisits();
   void Summary();
   // The summary's two money checks; the run fails unless both hold.
@@ -279,6 +292,7 @@ class Simulation {
   std::map<std::string, int64_t> performed_seconds_;  // by provider id
   std::vector<vis::VisitReport> accepted_performed_;  // for late corrections
   std::map<std::string, set::Statement> statements_;  // by provider id
+  std::string month_run_summary_;  // where the month-end run was written
 };
 
 }  // namespace lov::sim

@@ -27,12 +27,6 @@ CallGuardSettings Snapshot() {
   return Settings();
 }
 
-auth::v1::Actor DevelopmentActor() {
-  auth::v1::Actor a;
-  a.set_subject("development");
-  return a;
-}
-
 std::string MethodName(const google::protobuf::MethodDescriptor& method) {
   return absl::StrCat(method.service()->full_name(), "/", method.name());
 }
@@ -81,16 +75,11 @@ absl::Status AdmitCall(const grpc::ServerContextBase& context,
     return refuse(absl::PermissionDeniedError(
         absl::StrCat(MethodName(method), " has no access policy")));
   }
+  // No call gets in without a credential; without an identity provider
+  // (which ServiceMain does not start without) none can be checked.
   if (settings.authenticator == nullptr) {
-    if (!settings.development_open) {
-      return refuse(absl::UnauthenticatedError(
-          "this service has no identity provider configured"));
-    }
-    *actor = DevelopmentActor();
-    if (absl::Status s = CheckInputLimits(request, absl::Now()); !s.ok()) {
-      return refuse(s);
-    }
-    return absl::OkStatus();
+    return refuse(absl::UnauthenticatedError(
+        "this service has no identity provider configured"));
   }
   absl::StatusOr<auth::v1::Actor> caller =
       settings.authenticator->Authenticate(context);
@@ -121,9 +110,6 @@ absl::Status AdmitNext(const google::protobuf::MethodDescriptor& method,
   if (absl::Status s = CheckInputLimits(request, absl::Now()); !s.ok()) {
     CountRefusal(method, s);
     return s;
-  }
-  if (settings.authenticator == nullptr && settings.development_open) {
-    return absl::OkStatus();
   }
   absl::Status s = Authorize(*policy, method.name(), actor.role(),
                              actor.provider_id(), request);

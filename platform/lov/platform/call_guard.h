@@ -47,14 +47,12 @@ class AuditSink {
   virtual absl::Status Record(const auth::v1::AuditRecord& record) = 0;
 };
 
-// The process's authenticator and audit sink (ServiceMain sets them). With
-// `development_open` (only behind --insecure-no-auth) a call without a
-// credential acts as the development actor and every policy lets it through;
-// a warning is logged at start.
+// The process's authenticator and audit sink (ServiceMain sets them).
+// Without an authenticator every call is refused as UNAUTHENTICATED: there
+// is no setting that lets a call in without a credential.
 struct CallGuardSettings {
   std::shared_ptr<Authenticator> authenticator;
   std::shared_ptr<AuditSink> audit;
-  bool development_open = false;
 };
 void ConfigureCallGuard(CallGuardSettings settings);
 

@@ -4,7 +4,6 @@
 #include <openssl/hmac.h>
 
 #include "absl/strings/str_cat.h"
-#include "lov/platform/log.h"
 
 namespace lov {
 
@@ -27,25 +26,17 @@ std::string HmacSha256Hex(std::string_view key, std::string_view message) {
 std::string ReadSecretKey(Config& config, const std::string& flag,
                           const std::string& development_key) {
   const std::string key = config.String(flag, "");
-  const bool development = config.Bool("insecure-no-auth", false);
   const std::string where =
       absl::StrCat("--", flag, " / ", Config::EnvName(flag));
-  if (key.empty() && development) {
-    log::Warn(absl::StrCat("no ", where,
-                           ": using the development key (--insecure-no-auth); "
-                           "never in production"));
-    return development_key;
-  }
   if (key.empty()) {
     config.AddError(absl::StrCat(
         where,
         ": a secret key is required (e.g. `openssl rand -hex 32`, from a "
-        "Secret in Kubernetes); only the development setting "
-        "--insecure-no-auth runs without one"));
+        "Secret in Kubernetes)"));
   } else if (key.size() < kMinSecretKeyLength) {
     config.AddError(absl::StrCat(where, ": the key must have at least ",
                                  kMinSecretKeyLength, " characters"));
-  } else if (key == development_key && !development) {
+  } else if (key == development_key) {
     config.AddError(absl::StrCat(
         where, ": is the built-in development key; set a secret one"));
   }

@@ -21,12 +21,12 @@ std::string HmacSha256Hex(std::string_view key, std::string_view message);
 inline constexpr size_t kMinSecretKeyLength = 32;
 
 // The key set as --<flag> or LOV_<FLAG> (in production from a Secret,
-// never on a command line others can read). A key shorter than
-// kMinSecretKeyLength is a configuration error; so are, outside the
-// development setting --insecure-no-auth, no key and the development key
-// itself. Errors name the flag and the variable, never the key, and the
-// service refuses to start. Under --insecure-no-auth without a key the
-// service runs on `development_key`, with a warning.
+// never on a command line others can read; `make run` and
+// k8s/dev-secrets.sh make one for development). No key, a key shorter than
+// kMinSecretKeyLength and `development_key` (a key that was built into the
+// source for development, so known to everyone) are configuration errors:
+// they name the flag and the variable, never the key, and the service
+// refuses to start.
 std::string ReadSecretKey(Config& config, const std::string& flag,
                           const std::string& development_key);
 

@@ -212,6 +212,27 @@ std::vector<std::pair<std::string, std::string>> ReadKafkaSecurity(
   return out;
 }
 
+// --kafka-max-poll-interval-ms (LOV_KAFKA_MAX_POLL_INTERVAL_MS): how long a
+// consumer may go without polling (an event handler or a rebalance callback
+// waiting for Redis) before the group gives its partitions to the other
+// members: librdkafka's max.poll.interval.ms (default 300000). Given with
+// the connection settings (a producer ignores it, with a warning), and only
+// when set. librdkafka requires session.timeout.ms (default 45000) not to
+// exceed it, so a shorter interval lowers the session timeout to it too; the
+// broker refuses a session timeout under 6000 ms (its
+// group.min.session.timeout.ms), hence the lower bound.
+void ReadKafkaPollInterval(
+    Config& config, std::vector<std::pair<std::string, std::string>>* out) {
+  constexpr int64_t kDefault = 300000, kDefaultSession = 45000;
+  const int64_t ms = config.Int("kafka-max-poll-interval-ms", kDefault, 6000,
+                                int64_t{86400000});
+  if (ms == kDefault) return;
+  out->emplace_back("max.poll.interval.ms", std::to_string(ms));
+  if (ms < kDefaultSession) {
+    out->emplace_back("session.timeout.ms", std::to_string(ms));
+  }
+}
+
 std::string SecuritySetting(const CommonSettings& s, const std::string& key) {
   for (const auto& [k, v] : s.kafka_security) {
     if (k == key) return v;
@@ -316,6 +337,7 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
   s.redis_auth.username = config.String("redis-username", "");
   s.redis_auth.password = ReadSecret(config, "redis-password");
   s.kafka_security = ReadKafkaSecurity(config);
+  ReadKafkaPollInterval(config, &s.kafka_security);
   s.grpc_port = config.Port("grpc-port", default_grpc_port);
   s.grpc_listen_address = config.String("grpc-listen-address", "0.0.0.0");
   if (s.grpc_listen_address.empty()) {

@@ -102,15 +102,14 @@ std::vector<Dependency> DependenciesOf(const ServiceSpec& spec,
 }
 
 // Who may call: OIDC bearer tokens checked against the identity provider's
-// keys, and client certificates the TLS handshake verified. Without either,
-// only the explicit development setting lets calls in (with a warning).
+// keys, and client certificates the TLS handshake verified. There is no
+// setting that lets a call in without a credential.
 struct AuthSettings {
   std::string jwks_file;
   std::string jwks_url;
   std::string jwks_ca_file;
   absl::Duration jwks_refresh;
   auth::VerifierOptions verifier;
-  bool insecure_no_auth = false;
 };
 
 AuthSettings ReadAuthSettings(Config& config) {
@@ -124,7 +123,17 @@ AuthSettings ReadAuthSettings(Config& config) {
   a.verifier.audience = config.String("oidc-audience", "lov");
   a.verifier.clock_skew =
       absl::Seconds(config.Int("oidc-clock-skew-seconds", 60, 0, 600));
-  a.insecure_no_auth = config.Bool("insecure-no-auth", false);
+  // The development setting that let every call in without a credential
+  // is gone: an old configuration that still asks for it fails loudly
+  // rather than running signed in (or open) without saying so.
+  if (config.Bool("insecure-no-auth", false)) {
+    config.AddError(
+        "--insecure-no-auth / LOV_INSECURE_NO_AUTH=true: this development "
+        "setting was removed; every call needs a credential. Unset "
+        "LOV_INSECURE_NO_AUTH and configure an identity provider "
+        "(--oidc-jwks-file or --oidc-jwks-url, and --oidc-issuer; `make "
+        "run` and k8s/dev-secrets.sh set up a development issuer)");
+  }
   if (!a.jwks_file.empty() && !a.jwks_url.empty()) {
     config.AddError(
         "--oidc-jwks-file and --oidc-jwks-url: give one source of the "
@@ -183,17 +192,11 @@ absl::Status ConfigureCallers(
     *verifier_out = *verifier;
     guard.authenticator =
         std::make_shared<CredentialAuthenticator>(*std::move(verifier));
-  } else if (a.insecure_no_auth) {
-    log::Warn(
-        "--insecure-no-auth: every call is let in without a credential, for "
-        "development only; never in production");
-    guard.development_open = true;
   } else {
     return absl::InvalidArgumentError(
         "no identity provider configured: set --oidc-jwks-url "
         "(LOV_OIDC_JWKS_URL) or --oidc-jwks-file (LOV_OIDC_JWKS_FILE), and "
-        "--oidc-issuer (LOV_OIDC_ISSUER), or for "
-        "development only --insecure-no-auth (LOV_INSECURE_NO_AUTH=true)");
+        "--oidc-issuer (LOV_OIDC_ISSUER)");
   }
   ConfigureCallGuard(std::move(guard));
   return absl::OkStatus();

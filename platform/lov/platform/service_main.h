@@ -54,8 +54,8 @@ class ServiceContext {
   const Clock* clock() const { return &clock_; }
   WorkerPool* pool() { return &pool_; }
   // The sign-in token verifier the gRPC call guard uses (for a service's
-  // own sign-in, e.g. the console's dashboard); null when the service runs
-  // with --insecure-no-auth.
+  // own sign-in, e.g. the console's dashboard); never null once the
+  // service runs (a service without an identity provider does not start).
   std::shared_ptr<const auth::BearerVerifier> bearer_verifier() const {
     return bearer_verifier_;
   }

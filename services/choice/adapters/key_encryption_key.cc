@@ -7,7 +7,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "lov/choice/app/personnummer_vault.h"
-#include "lov/platform/log.h"
 
 namespace lov::choice {
 namespace {
@@ -25,22 +24,14 @@ bool IsHexKey(const std::string& text) {
 std::string ReadKeyEncryptionKey(Config& config) {
   const std::string flag = PersonnummerVault::kFlag;
   const std::string file = config.String(flag, "");
-  const bool development = config.Bool("insecure-no-auth", false);
   const std::string where =
       absl::StrCat("--", flag, " / ", Config::EnvName(flag));
   if (file.empty()) {
-    if (development) {
-      log::Warn(absl::StrCat("no ", where,
-                             ": using the development key-encryption key "
-                             "(--insecure-no-auth); never in production"));
-      return PersonnummerVault::kDevelopmentKey;
-    }
     config.AddError(absl::StrCat(
         where,
         ": a file with the personnummer key-encryption key is required (64 "
         "hex digits, e.g. `openssl rand -hex 32`, from a Secret in "
-        "Kubernetes); only the development setting --insecure-no-auth runs "
-        "without one"));
+        "Kubernetes)"));
     return "";
   }
   std::ifstream in(file);
@@ -58,7 +49,7 @@ std::string ReadKeyEncryptionKey(Config& config) {
     return "";
   }
   std::string key = absl::HexStringToBytes(hex);
-  if (key == PersonnummerVault::kDevelopmentKey && !development) {
+  if (key == PersonnummerVault::kDevelopmentKey) {
     config.AddError(absl::StrCat(
         where, ": ", file, " holds the built-in development key; make one"));
   }

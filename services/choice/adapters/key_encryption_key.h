@@ -13,8 +13,8 @@ namespace lov::choice {
 // digits, as `openssl rand -hex 32` writes them. Like lov::ReadSecretKey: no
 // file, an unreadable file, another content, or the development key are
 // configuration errors naming the flag, the variable and the file (never
-// the content); only under --insecure-no-auth does the service run without
-// a file, on PersonnummerVault::kDevelopmentKey, with a warning.
+// the content). The development key is PersonnummerVault::kDevelopmentKey,
+// which is in the source and so refused.
 std::string ReadKeyEncryptionKey(Config& config);
 
 }  // namespace lov::choice

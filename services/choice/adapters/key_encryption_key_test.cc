@@ -1,5 +1,5 @@
-// --pnr-encryption-key-file: a file of 64 hex digits, required outside
-// development; every error names the flag, the variable and the file,
+// --pnr-encryption-key-file: a file of 64 hex digits, always required;
+// every error names the flag, the variable and the file,
 // never what the file holds.
 #include "lov/choice/adapters/key_encryption_key.h"
 
@@ -30,8 +30,9 @@ struct Read {
   absl::Status validated;
 };
 
-Read ReadWith(std::map<std::string, std::string> flags) {
-  Config config(std::move(flags), {});
+Read ReadWith(std::map<std::string, std::string> flags,
+              std::map<std::string, std::string> env = {}) {
+  Config config(std::move(flags), std::move(env));
   Read r;
   r.key = ReadKeyEncryptionKey(config);
   r.validated = config.Validate();
@@ -48,15 +49,19 @@ TEST(KeyEncryptionKey, IsReadFromTheFileAsHex) {
   std::filesystem::remove(file);
 }
 
-TEST(KeyEncryptionKey, IsRequiredOutsideDevelopment) {
+TEST(KeyEncryptionKey, IsRequired) {
   Read r = ReadWith({});
   EXPECT_NE(r.validated.message().find("--pnr-encryption-key-file / "
                                        "LOV_PNR_ENCRYPTION_KEY_FILE: a file"),
             std::string::npos)
       << r.validated;
-  Read dev = ReadWith({{"insecure-no-auth", "true"}});
-  EXPECT_TRUE(dev.validated.ok()) << dev.validated;
-  EXPECT_EQ(dev.key, PersonnummerVault::kDevelopmentKey);
+  // The removed development setting no longer runs on a built-in key.
+  Read dev = ReadWith({}, {{"LOV_INSECURE_NO_AUTH", "true"}});
+  EXPECT_NE(dev.validated.message().find("--pnr-encryption-key-file / "
+                                         "LOV_PNR_ENCRYPTION_KEY_FILE: a file"),
+            std::string::npos)
+      << dev.validated;
+  EXPECT_NE(dev.key, PersonnummerVault::kDevelopmentKey);
 }
 
 TEST(KeyEncryptionKey, ABadFileIsNamedButNotShown) {
@@ -75,7 +80,7 @@ TEST(KeyEncryptionKey, ABadFileIsNamedButNotShown) {
       << missing.validated;
 }
 
-TEST(KeyEncryptionKey, TheDevelopmentKeyIsRefusedOutsideDevelopment) {
+TEST(KeyEncryptionKey, TheDevelopmentKeyIsRefused) {
   const std::string file =
       KeyFile(absl::BytesToHexString(PersonnummerVault::kDevelopmentKey));
   Read r = ReadWith({{"pnr-encryption-key-file", file}});

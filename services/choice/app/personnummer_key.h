@@ -13,9 +13,10 @@ namespace lov::choice {
 class PersonnummerKey {
  public:
   // The flag (and LOV_PNR_HMAC_KEY) that sets the key; choice refuses to
-  // start without it unless in development (lov::ReadSecretKey).
+  // start without it (lov::ReadSecretKey).
   static constexpr char kFlag[] = "pnr-hmac-key";
-  // The key under --insecure-no-auth only, for local runs and tests.
+  // The key once built in for development: it is in the source, so
+  // lov::ReadSecretKey refuses it.
   static constexpr char kDevelopmentKey[] =
       "lov-choice-dev-key-not-for-production";
   explicit PersonnummerKey(std::string key) : key_(std::move(key)) {}

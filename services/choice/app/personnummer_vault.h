@@ -21,10 +21,11 @@ class PersonnummerVault {
  public:
   // The flag (and LOV_PNR_ENCRYPTION_KEY_FILE): a file holding the KEK as
   // 64 hex digits (`openssl rand -hex 32`); choice refuses to start without
-  // it unless in development (ReadKeyEncryptionKey).
+  // it (ReadKeyEncryptionKey).
   static constexpr char kFlag[] = "pnr-encryption-key-file";
   static constexpr size_t kKeyBytes = 32;
-  // The KEK under --insecure-no-auth only, for local runs and tests.
+  // The KEK once built in for development: it is in the source, so
+  // ReadKeyEncryptionKey refuses it (unit tests may use it).
   static constexpr char kDevelopmentKey[] = "lov-choice-dev-kek-not-for-prod!";
 
   // A vault over a KEK of exactly kKeyBytes bytes.

@@ -315,7 +315,7 @@ class ChoiceServiceTest : public ::testing::Test {
   std::vector<v1::ChoiceEvent> AllEvents() {
     int64_t total = 0;
     EXPECT_TRUE(ReplayTopics(
-                    Stack().kafka("count"), {topic()},
+                    Stack().reader("count"), {topic()},
                     [](const CloudEvent&) { return absl::OkStatus(); }, &total)
                     .ok());
     std::vector<v1::ChoiceEvent> out;
@@ -1080,13 +1080,13 @@ TEST_F(ChoiceServiceTest, APersonnummerSurvivesALostStateEncryptedInTheLog) {
   EXPECT_EQ(choice_[0]->Log().find(TestPersonnummer(4)), std::string::npos);
 }
 
-// Outside development (--insecure-no-auth off) the personnummer key is
-// required: choice refuses to start, naming the flag and the variable. (The
-// empty flag wins over the key ServiceProcess gives in the environment.)
+// The personnummer key is required: choice refuses to start, naming the flag
+// and the variable. (The empty flag wins over the key ServiceProcess gives in
+// the environment.)
 TEST(ChoiceStartupTest, RefusesToStartWithoutAKeyOutsideDevelopment) {
-  ServiceProcess choice("services/choice/choice",
-                        {"--namespace=t" + NewUuid().substr(0, 8),
-                         "--insecure-no-auth=false", "--pnr-hmac-key="});
+  ServiceProcess choice(
+      "services/choice/choice",
+      {"--namespace=t" + NewUuid().substr(0, 8), "--pnr-hmac-key="});
   absl::Status started = choice.Start(absl::Seconds(20));
   EXPECT_EQ(started.code(), absl::StatusCode::kFailedPrecondition) << started;
   EXPECT_NE(choice.Log().find("--pnr-hmac-key / LOV_PNR_HMAC_KEY: a secret "

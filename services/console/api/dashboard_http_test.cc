@@ -153,11 +153,20 @@ TEST_F(DashboardHttpTest, SignOutEndsTheSession) {
   EXPECT_EQ(handler_(Get("/", session)).status, 401);
 }
 
-TEST_F(DashboardHttpTest, OpenWithoutAnIdentityProvider) {
-  DashboardSignIn open(nullptr, &sessions_);
-  http::Handler handler = DashboardHandler(&app_, &open);
-  EXPECT_EQ(handler(Get("/")).status, 200);
-  EXPECT_EQ(handler(Get("/api/dashboard")).status, 200);
+// The dashboard is never open without sign-in: without an identity
+// provider nobody gets in, and a posted token opens no session.
+TEST_F(DashboardHttpTest, ClosedWithoutAnIdentityProvider) {
+  DashboardSignIn closed(nullptr, &sessions_);
+  http::Handler handler = DashboardHandler(&app_, &closed);
+  EXPECT_EQ(handler(Get("/")).status, 401);
+  EXPECT_EQ(handler(Get("/api/dashboard")).status, 401);
+  http::Response r =
+      handler(Post("/login", {{"token", idp_.Token(auth::v1::ROLE_OPERATOR)}}));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("no identity provider configured"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(HeaderOf(r, "Set-Cookie"), "");
+  EXPECT_EQ(sessions_.size(), 0u);
 }
 
 }  // namespace

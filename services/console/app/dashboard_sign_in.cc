@@ -46,17 +46,17 @@ void LogAttempt(std::string_view remote, const absl::Status& outcome,
 DashboardSignIn::DashboardSignIn(
     std::shared_ptr<const auth::BearerVerifier> verifier,
     SessionTable* sessions)
-    : verifier_(std::move(verifier)), sessions_(sessions) {
-  if (open()) {
-    log::Warn(
-        "the dashboard is open without sign-in (--insecure-no-auth, no "
-        "identity provider): for development only");
-  }
-}
+    : verifier_(std::move(verifier)), sessions_(sessions) {}
 
 absl::StatusOr<std::string> DashboardSignIn::SignIn(std::string_view token,
                                                     std::string_view remote) {
-  if (open()) return std::string();
+  if (verifier_ == nullptr) {
+    const absl::Status none = absl::UnauthenticatedError(
+        "the console has no identity provider configured: nobody can sign "
+        "in");
+    LogAttempt(remote, none, nullptr);
+    return none;
+  }
   absl::StatusOr<auth::Principal> who = verifier_->Verify(token);
   if (!who.ok()) {
     LogAttempt(remote, who.status(), nullptr);
@@ -77,7 +77,6 @@ absl::StatusOr<std::string> DashboardSignIn::OpenSession(
 
 absl::StatusOr<auth::Principal> DashboardSignIn::Check(
     std::string_view session_id) {
-  if (open()) return auth::Principal{.subject = "development"};
   std::optional<DashboardSession> s = sessions_->Find(session_id);
   if (!s.has_value()) {
     return absl::UnauthenticatedError(

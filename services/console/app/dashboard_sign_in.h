@@ -18,12 +18,10 @@ namespace lov::console {
 // logged (who, role, outcome, reason), never the token.
 class DashboardSignIn {
  public:
-  // `verifier` null: no identity provider (--insecure-no-auth), the
-  // dashboard is open; a warning is logged. `sessions` must outlive this.
+  // `verifier` null: no identity provider, so nobody can sign in (the
+  // dashboard is never open without sign-in). `sessions` must outlive this.
   DashboardSignIn(std::shared_ptr<const auth::BearerVerifier> verifier,
                   SessionTable* sessions);
-
-  bool open() const { return verifier_ == nullptr; }
 
   // A new session's id for a valid token in a dashboard role, from
   // `remote` (an address, for the log). UNAUTHENTICATED with the reason for

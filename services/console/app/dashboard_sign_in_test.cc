@@ -71,12 +71,22 @@ TEST_F(DashboardSignInTest, SignOutEndsTheSession) {
   EXPECT_FALSE(sign_in_.Check("").ok());
 }
 
-TEST(DashboardSignInOpenTest, WithoutAVerifierEveryoneIsIn) {
+// The dashboard is never open without sign-in: without an identity
+// provider nobody gets a session.
+TEST(DashboardSignInClosedTest, WithoutAVerifierNobodyIsIn) {
   testing::DevSignIn idp;
   SessionTable sessions(&idp.clock_, 10, absl::Hours(8));
-  DashboardSignIn open(nullptr, &sessions);
-  EXPECT_TRUE(open.open());
-  EXPECT_TRUE(open.Check("").ok());
+  DashboardSignIn closed(nullptr, &sessions);
+  absl::StatusOr<std::string> id =
+      closed.SignIn(idp.Token(auth::v1::ROLE_OPERATOR), "::1");
+  EXPECT_EQ(id.status().code(), absl::StatusCode::kUnauthenticated)
+      << id.status();
+  EXPECT_NE(id.status().message().find("no identity provider configured"),
+            std::string::npos)
+      << id.status();
+  EXPECT_EQ(closed.Check("").status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(sessions.size(), 0u);
 }
 
 }  // namespace

@@ -241,6 +241,27 @@ void DashboardModel::Apply(const sv1::SettlementEvent& e) {
     case sv1::SettlementEvent::kAdjustmentCreated:
       ++adjustments_;
       break;
+    case sv1::SettlementEvent::kMonthRunPrepared: {
+      const auto& run = e.month_run_prepared().run();
+      MonthRunView& v = month_runs_[run.period()];
+      if (v.run_digest == run.run_digest()) break;  // the same run again
+      v = {.run_digest = run.run_digest(),
+           .providers = run.providers_size(),
+           .total_ore = run.total_ore()};
+      break;
+    }
+    case sv1::SettlementEvent::kMonthRunApproved: {
+      const auto& a = e.month_run_approved().approval();
+      auto it = month_runs_.find(a.period());
+      if (it == month_runs_.end() || it->second.run_digest != a.run_digest()) {
+        break;  // a run since replaced by a newer one
+      }
+      it->second.approved = true;
+      it->second.approved_count = a.approved_size();
+      it->second.refused_count = a.refused_size();
+      it->second.approved_total_ore = a.approved_total_ore();
+      break;
+    }
     default:
       break;
   }
@@ -528,8 +549,25 @@ json DashboardModel::Snapshot(absl::Time now) const {
       row["previous_year_ore"] = prev->second;
     monthly.push_back(row);
   }
+  // Month-end runs: "prepared" until approved, then "approved" or, with
+  // providers refused, "partly-approved".
+  json month_runs = json::array();
+  for (const auto& [period, run] : month_runs_) {
+    std::string status = "prepared";
+    if (run.approved) {
+      status = run.refused_count > 0 ? "partly-approved" : "approved";
+    }
+    month_runs.push_back({{"period", period},
+                          {"status", status},
+                          {"providers", run.providers},
+                          {"total_ore", run.total_ore},
+                          {"approved", run.approved_count},
+                          {"refused", run.refused_count},
+                          {"approved_total_ore", run.approved_total_ore}});
+  }
   out["settlement"] = {{"statements", statements},
                        {"monthly_approved", monthly},
+                       {"month_runs", month_runs},
                        {"adjustments", adjustments_}};
   return out;
 }

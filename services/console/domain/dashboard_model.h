@@ -108,6 +108,16 @@ class DashboardModel {
 
   // Settlement: (provider, period) -> statement.
   std::map<std::pair<std::string, std::string>, StatementView> statements_;
+  // The month-end run of each period (the last prepared) and its approval.
+  struct MonthRunView {
+    std::string run_digest;
+    int providers = 0;
+    int64_t total_ore = 0;
+    bool approved = false;
+    int approved_count = 0, refused_count = 0;
+    int64_t approved_total_ore = 0;
+  };
+  std::map<std::string, MonthRunView> month_runs_;  // by period
   int64_t adjustments_ = 0;
 };
 

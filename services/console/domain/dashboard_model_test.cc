@@ -321,5 +321,46 @@ TEST(ConsoleModelTest, AnOldPreviewEventStillShowsThePreviewedAmount) {
   EXPECT_EQ(s["statements"][0]["total_ore"], 1234567);
 }
 
+// The month-end run: prepared, then approved with one provider refused;
+// a run prepared again replaces the one before.
+TEST(ConsoleModelTest, MonthEndRunShowsPreparedThenPartlyApproved) {
+  DashboardModel model;
+  auto prepared = [](const std::string& digest) {
+    sv1::SettlementEvent e;
+    auto* run = e.mutable_month_run_prepared()->mutable_run();
+    run->set_period("2026-10");
+    run->set_run_digest(digest);
+    run->add_providers()->set_provider_id("p1");
+    run->add_providers()->set_provider_id("p2");
+    run->set_total_ore(500000);
+    return e;
+  };
+  model.Apply(prepared("d1"));
+  nlohmann::json s = model.Snapshot(kNow)["settlement"];
+  ASSERT_EQ(s["month_runs"].size(), 1u) << s.dump();
+  EXPECT_EQ(s["month_runs"][0]["status"], "prepared");
+  EXPECT_EQ(s["month_runs"][0]["providers"], 2);
+  EXPECT_EQ(s["month_runs"][0]["total_ore"], 500000);
+
+  sv1::SettlementEvent approved;
+  auto* a = approved.mutable_month_run_approved()->mutable_approval();
+  a->set_period("2026-10");
+  a->set_run_digest("d1");
+  a->add_approved()->set_provider_id("p1");
+  a->add_refused()->set_provider_id("p2");
+  a->set_approved_total_ore(300000);
+  model.Apply(approved);
+  s = model.Snapshot(kNow)["settlement"];
+  EXPECT_EQ(s["month_runs"][0]["status"], "partly-approved");
+  EXPECT_EQ(s["month_runs"][0]["approved"], 1);
+  EXPECT_EQ(s["month_runs"][0]["refused"], 1);
+  EXPECT_EQ(s["month_runs"][0]["approved_total_ore"], 300000);
+
+  model.Apply(prepared("d2"));  // prepared again after the refusal
+  s = model.Snapshot(kNow)["settlement"];
+  EXPECT_EQ(s["month_runs"][0]["status"], "prepared");
+  EXPECT_EQ(s["month_runs"][0]["approved"], 0);
+}
+
 }  // namespace
 }  // namespace lov::console

@@ -125,13 +125,23 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
               std::string::npos)
         << reason << " " << count;
   }
-  // Six approved statements, one per provider.
-  int approved = 0;
-  for (size_t at = dom.find("badge approved"); at != std::string::npos;
-       at = dom.find("badge approved", at + 1)) {
-    ++approved;
-  }
-  EXPECT_EQ(approved, 6) << dom;
+  // Six approved statements, one per provider, and the month-end run that
+  // approved them.
+  const auto approved_rows = [&dom](const std::string& row_class) {
+    const std::string start = absl::StrCat("<tr class=\"", row_class, "\">");
+    int approved = 0;
+    for (size_t at = dom.find(start); at != std::string::npos;
+         at = dom.find(start, at + 1)) {
+      const size_t end = dom.find("</tr>", at);
+      if (dom.substr(at, end - at).find("badge approved") !=
+          std::string::npos) {
+        ++approved;
+      }
+    }
+    return approved;
+  };
+  EXPECT_EQ(approved_rows("statement"), 6) << dom;
+  EXPECT_EQ(approved_rows("month-run"), 1) << dom;
   chromium(absl::StrCat("--screenshot=",
                         (artifacts / "demo-dashboard.png").string()),
            (artifacts / "demo-chromium.out").string());

@@ -18,10 +18,11 @@ namespace lov::registry {
 class RegistryApp {
  public:
   // The flag (and LOV_PROVIDER_ID_KEY) of the secret key for sole traders'
-  // provider ids; the registry refuses to start without it unless in
-  // development (lov::ReadSecretKey). Changing it changes those ids.
+  // provider ids; the registry refuses to start without it
+  // (lov::ReadSecretKey). Changing it changes those ids.
   static constexpr char kProviderIdKeyFlag[] = "provider-id-key";
-  // The key under --insecure-no-auth only, for local runs and tests.
+  // The key once built in for development: it is in the source, so
+  // lov::ReadSecretKey refuses it.
   static constexpr char kDevelopmentProviderIdKey[] =
       "lov-registry-dev-key-not-for-production";
 

@@ -247,13 +247,13 @@ TEST_F(RegistryServiceTest, SoleTradersEventsCarryNoPersonnummer) {
   EXPECT_EQ(service_->Log().find("811218"), std::string::npos);
 }
 
-// Outside development (--insecure-no-auth off) the key of sole traders'
-// provider ids is required: the registry refuses to start, naming it. (The
-// empty flag wins over the key ServiceProcess gives in the environment.)
+// The key of sole traders' provider ids is required: the registry refuses to
+// start, naming it. (The empty flag wins over the key ServiceProcess gives in
+// the environment.)
 TEST(RegistryStartupTest, RefusesToStartWithoutAKeyOutsideDevelopment) {
-  ServiceProcess registry("services/registry/registry",
-                          {"--namespace=t" + NewUuid().substr(0, 8),
-                           "--insecure-no-auth=false", "--provider-id-key="});
+  ServiceProcess registry(
+      "services/registry/registry",
+      {"--namespace=t" + NewUuid().substr(0, 8), "--provider-id-key="});
   absl::Status started = registry.Start(absl::Seconds(20));
   EXPECT_EQ(started.code(), absl::StatusCode::kFailedPrecondition) << started;
   EXPECT_NE(registry.Log().find("--provider-id-key / LOV_PROVIDER_ID_KEY: a "

@@ -28,7 +28,8 @@ return 1
 absl::Status Ok(const absl::StatusOr<RedisReply>& r) { return r.status(); }
 
 // Never a visit id (ids are checked at the visits service's edge).
-constexpr char kInputsRecorded[] = "@recorded";
+constexpr const char* kInputsRecorded =
+    RedisSettlementStore::kInputsRecordedField;
 
 // HGETALL as parsed messages, ordered by field.
 template <typename Message>
@@ -269,6 +270,60 @@ absl::StatusOr<std::vector<std::string>> RedisSettlementStore::Providers() {
   return out;
 }
 
+absl::Status RedisSettlementStore::PutProviderParty(
+    const registry::v1::Provider& provider) {
+  registry::v1::Provider party;
+  party.set_provider_id(provider.provider_id());
+  party.set_organisation_number(provider.organisation_number());
+  party.set_name(provider.name());
+  party.set_kind(provider.kind());
+  party.mutable_contact()->set_address(provider.contact().address());
+  party.mutable_contact()->set_email(provider.contact().email());
+  return Ok(
+      redis_->Command({"HSET", Key("provider_party"), provider.provider_id(),
+                       SerializeDeterministic(party)}));
+}
+
+namespace {
+
+// The record under `field` of the hash `key`, nullopt if there is none.
+template <typename Message>
+absl::StatusOr<std::optional<Message>> ReadField(RedisClient* redis,
+                                                 const std::string& key,
+                                                 std::string_view field) {
+  absl::StatusOr<RedisReply> r =
+      redis->Command({"HGET", key, std::string(field)});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<Message>();
+  Message m;
+  if (!m.ParseFromString(r->str)) {
+    return absl::DataLossError(
+        absl::StrCat("corrupt record ", std::string(field), " at ", key));
+  }
+  return std::optional<Message>(std::move(m));
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<registry::v1::Provider>>
+RedisSettlementStore::ProviderParty(std::string_view provider_id) {
+  return ReadField<registry::v1::Provider>(redis_, Key("provider_party"),
+                                           provider_id);
+}
+
+absl::Status RedisSettlementStore::PutPaymentDetails(
+    std::string_view provider_id, const registry::v1::PaymentDetails& details) {
+  return Ok(
+      redis_->Command({"HSET", Key("payment_details"), std::string(provider_id),
+                       SerializeDeterministic(details)}));
+}
+
+absl::StatusOr<std::optional<registry::v1::PaymentDetails>>
+RedisSettlementStore::PaymentDetailsOf(std::string_view provider_id) {
+  return ReadField<registry::v1::PaymentDetails>(redis_, Key("payment_details"),
+                                                 provider_id);
+}
+
 absl::Status RedisSettlementStore::PutRateTable(const v1::RateTable& table) {
   return Ok(redis_->Command({"HSET", Key("rates"), table.effective_date(),
                              SerializeDeterministic(table)}));
@@ -301,6 +356,40 @@ absl::Status RedisSettlementStore::PutOneOff(const v1::OneOffPayment& payment) {
 
 absl::StatusOr<std::vector<v1::OneOffPayment>> RedisSettlementStore::OneOffs() {
   return ReadHash<v1::OneOffPayment>(redis_, Key("one_offs"));
+}
+
+absl::Status RedisSettlementStore::PutMonthRun(const v1::MonthRun& run,
+                                               bool latest) {
+  std::vector<std::vector<std::string>> commands = {
+      {"HSET", Key("month_runs:" + run.period()), run.run_digest(),
+       SerializeDeterministic(run)}};
+  if (latest) {
+    commands.push_back(
+        {"HSET", Key("month_run_latest"), run.period(), run.run_digest()});
+  }
+  return redis_->Pipeline(commands).status();
+}
+
+absl::StatusOr<std::optional<v1::MonthRun>> RedisSettlementStore::GetMonthRun(
+    const std::string& period, const std::string& run_digest) {
+  std::string digest = run_digest;
+  if (digest.empty()) {
+    absl::StatusOr<RedisReply> r =
+        redis_->Command({"HGET", Key("month_run_latest"), period});
+    if (!r.ok()) return r.status();
+    if (r->is_nil()) return std::optional<v1::MonthRun>();
+    digest = r->str;
+  }
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"HGET", Key("month_runs:" + period), digest});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<v1::MonthRun>();
+  v1::MonthRun run;
+  if (!run.ParseFromString(r->str)) {
+    return absl::DataLossError(
+        absl::StrCat("corrupt month run ", digest, " of ", period));
+  }
+  return std::optional<v1::MonthRun>(std::move(run));
 }
 
 absl::Status RedisSettlementStore::PutApproved(const v1::Statement& s) {

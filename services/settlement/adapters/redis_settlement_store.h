@@ -2,8 +2,11 @@
 #define LOV_SERVICES_SETTLEMENT_ADAPTERS_REDIS_SETTLEMENT_STORE_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lov/platform/redis.h"
+#include "lov/settlement/batch_ports.h"
 #include "lov/settlement/ports.h"
 
 namespace lov::settlement {
@@ -18,9 +21,14 @@ namespace lov::settlement {
 //   zones                       hash zone id -> ZoneArea number
 //   provider_kind               hash provider id -> "in-house" | "private"
 //   providers                   set of provider ids seen in any input
+//   provider_party              hash provider id -> registry Provider
+//                               (name, numbers, address: PutProviderParty)
+//   payment_details             hash provider id -> PaymentDetails
 //   rates                       hash effective date -> RateTable
 //   listing_rule                ListingRule
 //   one_offs                    hash payment id -> OneOffPayment
+//   month_runs:<period>         hash run digest -> MonthRun (with approval)
+//   month_run_latest            hash period -> run digest of the current run
 //   approved                    hash statement id -> Statement (immutable)
 //   approved_periods            sorted set of approved periods
 //   approving                   hash statement id -> "<attempt> <request
@@ -30,8 +38,14 @@ namespace lov::settlement {
 //   seq:<aggregate>             last aggregate version
 //   lock:<aggregate>            command lease
 //   ready                       set once the state is built (see Projection)
-class RedisSettlementStore : public SettlementStore {
+// The batch reads and writes (ProjectionBatchStore) are one pipeline each
+// (redis_projection_batch.cc).
+class RedisSettlementStore : public SettlementStore,
+                             public ProjectionBatchStore {
  public:
+  // The field of inputs:<provider>:<period> written last (never a visit id).
+  static constexpr char kInputsRecordedField[] = "@recorded";
+
   explicit RedisSettlementStore(RedisClient* redis,
                                 std::string prefix = "lov:settlement")
       : redis_(redis), prefix_(std::move(prefix)) {}
@@ -83,12 +97,24 @@ class RedisSettlementStore : public SettlementStore {
   absl::StatusOr<std::optional<bool>> ProviderInHouse(
       const std::string& provider_id) override;
   absl::StatusOr<std::vector<std::string>> Providers() override;
+  absl::Status PutProviderParty(
+      const registry::v1::Provider& provider) override;
+  absl::StatusOr<std::optional<registry::v1::Provider>> ProviderParty(
+      std::string_view provider_id) override;
+  absl::Status PutPaymentDetails(
+      std::string_view provider_id,
+      const registry::v1::PaymentDetails& details) override;
+  absl::StatusOr<std::optional<registry::v1::PaymentDetails>> PaymentDetailsOf(
+      std::string_view provider_id) override;
   absl::Status PutRateTable(const v1::RateTable& table) override;
   absl::StatusOr<std::vector<v1::RateTable>> RateTables() override;
   absl::Status SetListingRule(const v1::ListingRule& rule) override;
   absl::StatusOr<v1::ListingRule> GetListingRule() override;
   absl::Status PutOneOff(const v1::OneOffPayment& payment) override;
   absl::StatusOr<std::vector<v1::OneOffPayment>> OneOffs() override;
+  absl::Status PutMonthRun(const v1::MonthRun& run, bool latest) override;
+  absl::StatusOr<std::optional<v1::MonthRun>> GetMonthRun(
+      const std::string& period, const std::string& run_digest) override;
   absl::Status PutApproved(const v1::Statement& statement) override;
   absl::Status PutSourcesPart(
       const v1::StatementSourcesRecorded& part) override;
@@ -116,6 +142,12 @@ class RedisSettlementStore : public SettlementStore {
                            int64_t version) override;
   absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
       const std::string& aggregate_id) override;
+
+  absl::StatusOr<std::vector<VisitEventFacts>> VisitEventFactsOf(
+      const std::vector<VisitEventQuestion>& questions) override;
+  absl::StatusOr<std::vector<bool>> InputsRecorded(
+      const std::vector<std::pair<std::string, std::string>>& months) override;
+  absl::Status ApplyWrites(const std::vector<StoreWrite>& writes) override;
 
   std::string ReadyKey() const { return prefix_ + ":ready"; }
 

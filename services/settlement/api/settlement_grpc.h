@@ -24,6 +24,10 @@ class SettlementGrpc final : public v1::SettlementService::CallbackService {
   LOV_UNARY_RPC(ExportStatement, ExportStatementRequest,
                 ExportStatementResponse)
   LOV_UNARY_RPC(GetFollowUp, GetFollowUpRequest, FollowUp)
+  LOV_UNARY_RPC(ExportMonth, ExportMonthRequest, ExportMonthResponse)
+  LOV_UNARY_RPC(PreviewMonth, PreviewMonthRequest, MonthRun)
+  LOV_UNARY_RPC(GetMonthRun, GetMonthRunRequest, MonthRun)
+  LOV_UNARY_RPC(ApproveMonth, ApproveMonthRequest, MonthRunApproval)
 
  private:
   SettlementApp* app_;

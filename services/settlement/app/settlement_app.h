@@ -48,6 +48,17 @@ class SettlementApp {
       const v1::ExportStatementRequest& request);
   absl::StatusOr<v1::FollowUp> GetFollowUp(
       const v1::GetFollowUpRequest& request);
+  // The month's finance files (app/queries/export_month.cc).
+  absl::StatusOr<v1::ExportMonthResponse> ExportMonth(
+      const v1::ExportMonthRequest& request);
+  // The month-end run over all providers (app/commands/preview_month.cc,
+  // approve_month.cc, app/queries/get_month_run.cc).
+  absl::StatusOr<v1::MonthRun> PreviewMonth(
+      const v1::PreviewMonthRequest& request);
+  absl::StatusOr<v1::MonthRun> GetMonthRun(
+      const v1::GetMonthRunRequest& request);
+  absl::StatusOr<v1::MonthRunApproval> ApproveMonth(
+      const v1::ApproveMonthRequest& request);
 
  private:
   using Event = v1::SettlementEvent;
@@ -95,14 +106,32 @@ class SettlementApp {
       const v1::ApproveStatementRequest& request, absl::CivilMonth month);
   absl::StatusOr<std::optional<v1::Statement>> ApprovedInLog(
       const std::string& provider_id, const std::string& period);
+  // `paid_visits`, if given, gets the visits the statement is made of.
   absl::StatusOr<v1::Statement> NewApproval(
       const v1::ApproveStatementRequest& request, absl::CivilMonth month,
-      std::vector<Adjustment>* adjustments, MonthInputs* inputs);
+      std::vector<Adjustment>* adjustments, MonthInputs* inputs,
+      std::vector<visits::v1::Visit>* paid_visits = nullptr);
   absl::StatusOr<std::vector<Event>> AdjustmentEvents(
       const v1::Statement& approved, absl::CivilMonth month,
       const std::vector<Adjustment>& adjustments);
   absl::StatusOr<std::vector<Event>> ApprovalEvents(
       const v1::Statement& approved, const MonthInputs& inputs);
+
+  // The month-end run of a period: aggregate "month-run/<period>".
+  static constexpr char kMonthRunPrefix[] = "month-run/";
+  // A provider's statement of the month, or why it could not be computed.
+  struct MonthStatement {
+    std::string provider_id;
+    absl::StatusOr<v1::Statement> statement;
+  };
+  // Every provider with something in the month (approved, or lines to pay;
+  // a problem only for one that has visits), by provider id.
+  absl::StatusOr<std::vector<MonthStatement>> MonthStatements(
+      const std::string& period);
+  // The checks of a batch approval (current run, four eyes, month ended)
+  // and each provider's ApproveStatement; nothing of its own published.
+  absl::StatusOr<v1::MonthRunApproval> DecideMonthApproval(
+      const v1::ApproveMonthRequest& request, absl::CivilMonth month);
 
   SettlementStore* store_;
   OwnEvents* own_events_;

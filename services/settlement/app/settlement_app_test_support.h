@@ -195,6 +195,31 @@ class FakeSettlementStore : public SettlementStore {
   absl::StatusOr<std::vector<std::string>> Providers() override {
     return std::vector<std::string>(providers_.begin(), providers_.end());
   }
+  absl::Status PutProviderParty(
+      const registry::v1::Provider& provider) override {
+    parties_[provider.provider_id()] = provider;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<registry::v1::Provider>> ProviderParty(
+      std::string_view provider_id) override {
+    auto it = parties_.find(std::string(provider_id));
+    if (it == parties_.end()) return std::optional<registry::v1::Provider>();
+    return std::optional<registry::v1::Provider>(it->second);
+  }
+  absl::Status PutPaymentDetails(
+      std::string_view provider_id,
+      const registry::v1::PaymentDetails& details) override {
+    payment_[std::string(provider_id)] = details;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<registry::v1::PaymentDetails>> PaymentDetailsOf(
+      std::string_view provider_id) override {
+    auto it = payment_.find(std::string(provider_id));
+    if (it == payment_.end()) {
+      return std::optional<registry::v1::PaymentDetails>();
+    }
+    return std::optional<registry::v1::PaymentDetails>(it->second);
+  }
   absl::Status PutRateTable(const v1::RateTable& table) override {
     rates_[table.effective_date()] = table;
     return absl::OkStatus();
@@ -218,6 +243,27 @@ class FakeSettlementStore : public SettlementStore {
   }
   absl::StatusOr<std::vector<v1::OneOffPayment>> OneOffs() override {
     return InKeyOrder(one_offs_);
+  }
+  absl::Status PutMonthRun(const v1::MonthRun& run, bool latest) override {
+    month_runs_[run.period()][run.run_digest()] = run;
+    if (latest) latest_month_run_[run.period()] = run.run_digest();
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<v1::MonthRun>> GetMonthRun(
+      const std::string& period, const std::string& run_digest) override {
+    std::string digest = run_digest;
+    if (digest.empty()) {
+      auto latest = latest_month_run_.find(period);
+      if (latest == latest_month_run_.end()) {
+        return std::optional<v1::MonthRun>();
+      }
+      digest = latest->second;
+    }
+    auto runs = month_runs_.find(period);
+    if (runs == month_runs_.end()) return std::optional<v1::MonthRun>();
+    auto it = runs->second.find(digest);
+    if (it == runs->second.end()) return std::optional<v1::MonthRun>();
+    return std::optional<v1::MonthRun>(it->second);
   }
   // Written once (HSETNX); the period and booked adjustments are added
   // whatever. `fail_put_approved_` fails it, as a Redis that is down.
@@ -339,9 +385,13 @@ class FakeSettlementStore : public SettlementStore {
   std::map<std::string, v1::ZoneArea> zones_;
   std::map<std::string, bool> in_house_;
   std::set<std::string> providers_;
+  std::map<std::string, registry::v1::Provider> parties_;
+  std::map<std::string, registry::v1::PaymentDetails> payment_;
   std::map<std::string, v1::RateTable> rates_;
   std::optional<v1::ListingRule> listing_rule_;
   std::map<std::string, v1::OneOffPayment> one_offs_;
+  std::map<std::string, std::map<std::string, v1::MonthRun>> month_runs_;
+  std::map<std::string, std::string> latest_month_run_;
   std::map<std::string, v1::Statement> approved_;
   std::set<std::string> approved_periods_;
   std::map<std::string, std::set<std::string>> booked_;

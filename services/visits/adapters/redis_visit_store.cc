@@ -1,3 +1,8 @@
+// The visits service's write path in Redis: the contexts a report is
+// verified against, the reservations of report ids and slots, the visit
+// records staff commands read, and the bookkeeping of instances and
+// offsets. Recording own events: redis_visit_record.cc; reads:
+// redis_visit_reads.cc; upstream views: redis_visit_upstream.cc.
 #include "lov/visits/adapters/redis_visit_store.h"
 
 #include <algorithm>
@@ -6,11 +11,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "lov/platform/proto_util.h"
+#include "lov/visits/adapters/redis_script_batch.h"
 
 namespace lov::visits {
 namespace {
+
+using redis_batch::Batched;
+using redis_batch::EvalEach;
+using redis_batch::ParseInto;
+using redis_batch::ScriptCall;
 
 // Reserves a report id, first writer wins. With slots (KEYS[3..]) it also
 // checks that no other visit holds a slot in [start, end) and takes them,
@@ -36,7 +46,7 @@ for i = 3, #KEYS do
     if tonumber(string.sub(m, 1, sep - 1)) > s and other ~= ARGV[5] then
       if ARGV[7] == 'reserve' then
         redis.call('HSET', KEYS[1], 'state', 'pending', 'owner', ARGV[1], 'fp', ARGV[2])
-        redis.call('SADD', KEYS[2], ARGV[5])
+        later('SADD', KEYS[2], ARGV[5])
       end
       return {'conflict', tostring(i - 3), other}
     end
@@ -44,70 +54,10 @@ for i = 3, #KEYS do
 end
 if ARGV[7] ~= 'reserve' then return {'clear'} end
 redis.call('HSET', KEYS[1], 'state', 'pending', 'owner', ARGV[1], 'fp', ARGV[2], 'idx', ARGV[8])
-redis.call('SADD', KEYS[2], ARGV[5])
+later('SADD', KEYS[2], ARGV[5])
 local member = ARGV[4] .. '|' .. ARGV[5]
 for i = 3, #KEYS do redis.call('ZADD', KEYS[i], ARGV[3], member) end
 return {'reserved'}
-)lua";
-
-// Records one own event if its version is newer than the stored one, with
-// the aggregates it changes (ops, four arguments each), and how far the
-// projection has read the partition. A visit's slots (op SLOT) are taken
-// already when its pending reservation holds them (the accepted visit of
-// that reservation), so only the others add them.
-//   ARGV: version, outcome, current, voided, fp, pending key, visit id,
-//         history key, event, applied key, partition, next offset, ops...
-constexpr char kApplyScript[] = R"lua(
-if ARGV[11] ~= '' then
-  local cur = tonumber(redis.call('HGET', ARGV[10], ARGV[11]) or '0')
-  if tonumber(ARGV[12]) > cur then redis.call('HSET', ARGV[10], ARGV[11], ARGV[12]) end
-end
-local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-if tonumber(ARGV[1]) <= v then return 0 end
-local rec = redis.call('HMGET', KEYS[1], 'idx', 'state')
-local idx, held = rec[1], false
-if idx and rec[2] == 'pending' then
-  if ARGV[3] == '' then
-    -- a rejection never holds slots
-    for line in string.gmatch(idx, '[^\n]+') do
-      local sp = string.find(line, ' ', 1, true)
-      redis.call('ZREM', string.sub(line, 1, sp - 1), string.sub(line, sp + 1))
-    end
-  else
-    held = true
-  end
-end
-local fields = {'state', 'done', 'version', ARGV[1]}
-if ARGV[2] ~= '' then fields[#fields + 1] = 'outcome'; fields[#fields + 1] = ARGV[2] end
-if ARGV[3] ~= '' then fields[#fields + 1] = 'current'; fields[#fields + 1] = ARGV[3] end
-if ARGV[4] ~= '' then fields[#fields + 1] = 'voided'; fields[#fields + 1] = ARGV[4] end
-if ARGV[5] ~= '' then fields[#fields + 1] = 'fp'; fields[#fields + 1] = ARGV[5] end
-redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('HDEL', KEYS[1], 'owner', 'idx')
-redis.call('SREM', ARGV[6], ARGV[7])
-redis.call('RPUSH', ARGV[8], ARGV[9])
-local i = 13
-while i + 3 <= #ARGV do
-  local op, key, a, b = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  if op == 'HINCRBY' then redis.call('HINCRBY', key, a, b)
-  elseif op == 'SLOT' then
-    if not held then redis.call('ZADD', key, a, b) end
-  elseif op == 'ZADD' then redis.call('ZADD', key, a, b)
-  elseif op == 'ZREM' then redis.call('ZREM', key, a)
-  elseif op == 'SADD' then redis.call('SADD', key, a)
-  elseif op == 'RPUSH' then redis.call('RPUSH', key, a)
-  elseif op == 'SET' then redis.call('SET', key, a)
-  elseif op == 'ZTRIM' then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. a)
-  elseif op == 'EXPIREAT' then
-    -- never earlier than an expiry already set (a later rejection's)
-    local at = redis.call('PEXPIRETIME', key)
-    if at == -1 or (at >= 0 and tonumber(a) > at) then
-      redis.call('PEXPIREAT', key, a)
-    end
-  end
-  i = i + 4
-end
-return 1
 )lua";
 
 // Drops a reservation still pending under the given owner, and its slots.
@@ -132,91 +82,6 @@ if redis.call('HGET', KEYS[1], 'state') == 'pending' and
 end
 return 1
 )lua";
-
-// Newer municipality setups replace older ones.
-constexpr char kMunicipalityScript[] = R"lua(
-local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
-if tonumber(ARGV[1]) < current then return 0 end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'data', ARGV[2])
-return 1
-)lua";
-
-int64_t Ms(const google::protobuf::Timestamp& t) {
-  return absl::ToUnixMillis(FromProtoTime(t));
-}
-
-std::string Member(const v1::Visit& v) {
-  return absl::StrCat(Ms(v.end()), "|", v.visit_id());
-}
-
-void Op(std::vector<std::string>* cmd, const std::string& op,
-        const std::string& key, std::string a, std::string b = "") {
-  cmd->push_back(op);
-  cmd->push_back(key);
-  cmd->push_back(std::move(a));
-  cmd->push_back(std::move(b));
-}
-
-// A script written for one item (KEYS, ARGV) run once per item, in order,
-// in one EvalSource: a batch costs one round trip. Each item's keys and
-// arguments are framed in ARGV as "<key count> <arg count> keys... args...";
-// the reply holds the items' replies in order.
-std::string ForEachItem(const char* item_script) {
-  return absl::StrCat("local function item(KEYS, ARGV)\n", item_script, R"lua(
-end
-local out, i = {}, 1
-while i <= #ARGV do
-  local nk, na = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
-  local k, a = {}, {}
-  for j = 1, nk do k[j] = ARGV[i + 1 + j] end
-  for j = 1, na do a[j] = ARGV[i + 1 + nk + j] end
-  out[#out + 1] = item(k, a)
-  i = i + 2 + nk + na
-end
-return out
-)lua");
-}
-
-// One item of a batched script call.
-struct ScriptCall {
-  std::vector<std::string> keys;
-  std::vector<std::string> args;
-};
-
-absl::StatusOr<std::vector<RedisReply>> EvalEach(
-    RedisClient* redis, const std::string& batched_source,
-    const std::vector<ScriptCall>& calls) {
-  std::vector<std::string> framed;
-  for (const ScriptCall& c : calls) {
-    framed.push_back(std::to_string(c.keys.size()));
-    framed.push_back(std::to_string(c.args.size()));
-    framed.insert(framed.end(), c.keys.begin(), c.keys.end());
-    framed.insert(framed.end(), c.args.begin(), c.args.end());
-  }
-  absl::StatusOr<RedisReply> reply =
-      redis->EvalSource(batched_source, {}, framed);
-  if (!reply.ok()) return reply.status();
-  if (reply->elements.size() != calls.size()) {
-    return absl::InternalError("unexpected reply of a batched script");
-  }
-  return std::move(reply->elements);
-}
-
-// The batched form of a script, made once.
-template <const char* kItemScript>
-const std::string& Batched() {
-  static const std::string* source = new std::string(ForEachItem(kItemScript));
-  return *source;
-}
-
-template <typename Message>
-absl::Status ParseInto(const std::string& bytes, Message* m,
-                       const std::string& what) {
-  if (!m->ParseFromString(bytes)) {
-    return absl::DataLossError(absl::StrCat("corrupt ", what));
-  }
-  return absl::OkStatus();
-}
 
 }  // namespace
 
@@ -355,13 +220,14 @@ RedisVisitStore::FindConflict(const Reservation& probe,
   std::vector<std::string> keys = {Key("visit:" + except_visit_id),
                                    Key("pending")};
   for (const auto& s : probe.slots) keys.push_back(SlotKey(s));
-  absl::StatusOr<RedisReply> r = redis_->EvalSource(
-      kReserveScript, keys,
-      {"", "", std::to_string(absl::ToUnixMillis(probe.start)),
-       std::to_string(absl::ToUnixMillis(probe.end)), except_visit_id,
-       std::to_string(absl::ToInt64Milliseconds(max_length)), "check", ""});
+  absl::StatusOr<std::vector<RedisReply>> r = EvalEach(
+      redis_, Batched<kReserveScript>(),
+      {{keys,
+        {"", "", std::to_string(absl::ToUnixMillis(probe.start)),
+         std::to_string(absl::ToUnixMillis(probe.end)), except_visit_id,
+         std::to_string(absl::ToInt64Milliseconds(max_length)), "check", ""}}});
   if (!r.ok()) return r.status();
-  const auto& e = r->elements;
+  const auto& e = r->front().elements;
   if (e.size() == 3 && e[0].str == "conflict") {
     int slot = 0;
     if (!absl::SimpleAtoi(e[1].str, &slot)) return absl::InternalError("reply");
@@ -369,161 +235,6 @@ RedisVisitStore::FindConflict(const Reservation& probe,
         std::make_pair(slot, e[2].str));
   }
   return std::optional<std::pair<int, std::string>>();
-}
-
-// Longer than most: each kind of event's record fields and index changes
-// are kept side by side, so what one event does to the state reads in one
-// place.
-std::vector<std::string> RedisVisitStore::ApplyArguments(
-    const Applied& applied) const {
-  const v1::VisitEvent& e = *applied.event;
-  const std::string vid = e.aggregate_id();
-  std::string outcome, current, voided, fp;
-  std::vector<std::string> ops;
-  auto slots_of = [&](const v1::Visit& v, const std::string& op) {
-    for (const auto& s : IndexSlotsOf(v)) {
-      if (op == "ZADD") {
-        Op(&ops, "SLOT", SlotKey(s), std::to_string(Ms(v.start())), Member(v));
-      } else {
-        Op(&ops, "ZREM", SlotKey(s), Member(v));
-      }
-    }
-  };
-  auto count = [&](const v1::Visit& v, const std::string& period, int sign) {
-    if (v.status() != v1::VISIT_STATUS_PERFORMED) return;
-    const std::string key =
-        Key(absl::StrCat("performed:", v.client_id(), ":", period));
-    const std::string cell =
-        absl::StrCat(v.provider_id(), "|", v.category_id(), "|");
-    Op(&ops, "HINCRBY", key, cell + "c",
-       std::to_string(sign * ClientMinutes(v)));
-    Op(&ops, "HINCRBY", key, cell + "s",
-       std::to_string(sign * StaffMinutes(v)));
-    Op(&ops, "HINCRBY", key, cell + "n", std::to_string(sign));
-    Op(&ops, "SADD",
-       Key(absl::StrCat("pclients:", v.provider_id(), ":", period)),
-       v.client_id());
-    Op(&ops, "SADD", Key("clients:" + period), v.client_id());
-  };
-  auto exceptions = [&](const v1::Visit& v, bool flagged) {
-    if (flagged) {
-      Op(&ops, "ZADD", Key("exceptions:" + v.provider_id()),
-         std::to_string(Ms(v.start())), v.visit_id());
-    } else {
-      Op(&ops, "ZREM", Key("exceptions:" + v.provider_id()), v.visit_id());
-    }
-  };
-  if (e.has_visit_accepted()) {
-    const auto& a = e.visit_accepted();
-    outcome = SerializeDeterministic(OutcomeOf(e));
-    current = SerializeDeterministic(a.visit());
-    voided = "0";
-    fp = e.request_fingerprint();
-    slots_of(a.visit(), "ZADD");
-    count(a.visit(), a.visit().period(), +1);
-    if (!a.exceptions().empty()) exceptions(a.visit(), true);
-  } else if (e.has_visit_corrected()) {
-    const auto& c = e.visit_corrected();
-    current = SerializeDeterministic(c.visit());
-    slots_of(c.previous(), "ZREM");
-    slots_of(c.visit(), "ZADD");
-    count(
-        c.previous(),
-        c.adjusts_period().empty() ? c.previous().period() : c.visit().period(),
-        -1);
-    count(c.visit(), c.visit().period(), +1);
-    exceptions(c.visit(), !c.exceptions().empty());
-    Op(&ops, "SET", Key("request:" + e.request_id()), e.request_fingerprint());
-  } else if (e.has_visit_voided()) {
-    const auto& v = e.visit_voided();
-    voided = "1";
-    slots_of(v.previous(), "ZREM");
-    count(v.previous(), v.period(), -1);
-    exceptions(v.previous(), false);
-    Op(&ops, "SET", Key("request:" + e.request_id()), e.request_fingerprint());
-  } else if (e.has_exceptions_reviewed()) {
-    Op(&ops, "SET", Key("request:" + e.request_id()), e.request_fingerprint());
-  } else if (e.has_visit_rejected()) {
-    // Kept for the retention period from the rejection (a rebuild does not
-    // bring back what has expired), so a looping client cannot fill Redis.
-    const auto& r = e.visit_rejected();
-    outcome = SerializeDeterministic(OutcomeOf(e));
-    fp = e.request_fingerprint();
-    const int64_t at = Ms(e.occurred_at());
-    const std::string expires =
-        std::to_string(at + absl::ToInt64Milliseconds(rejected_retention_));
-    const std::string list = RejectedKey(r.provider_id(), r.period());
-    Op(&ops, "ZADD", list, std::to_string(at), SerializeDeterministic(r));
-    Op(&ops, "ZTRIM", list, std::to_string(RejectedCutoffMs()));
-    Op(&ops, "EXPIREAT", list, expires);
-    Op(&ops, "EXPIREAT", Key("visit:" + vid), expires);
-    Op(&ops, "EXPIREAT", Key("history:" + vid), expires);
-  }
-  std::vector<std::string> args = {
-      std::to_string(e.aggregate_version()),
-      outcome,
-      current,
-      voided,
-      fp,
-      Key("pending"),
-      vid,
-      Key("history:" + vid),
-      SerializeDeterministic(e),
-      Key("applied"),
-      applied.partition >= 0 ? std::to_string(applied.partition) : "",
-      std::to_string(applied.offset + 1)};
-  args.insert(args.end(), ops.begin(), ops.end());
-  return args;
-}
-
-absl::Status RedisVisitStore::ApplyOwn(const std::vector<Applied>& events) {
-  if (events.empty()) return absl::OkStatus();
-  // Events read back from the topic (with their offsets) were mostly
-  // recorded by the instance that published them: which ones, asked first
-  // in one light call, so that only the others are sent in full.
-  std::vector<bool> recorded(events.size(), false);
-  if (events.front().partition >= 0) {
-    std::vector<std::vector<std::string>> probes;
-    probes.reserve(events.size());
-    for (const auto& a : events) {
-      probes.push_back(
-          {"HGET", Key("visit:" + a.event->aggregate_id()), "version"});
-    }
-    absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(probes);
-    if (!r.ok()) return r.status();
-    for (size_t i = 0; i < events.size(); ++i) {
-      int64_t stored = 0;
-      recorded[i] = !(*r)[i].is_nil() &&
-                    absl::SimpleAtoi((*r)[i].str, &stored) &&
-                    events[i].event->aggregate_version() <= stored;
-    }
-  }
-  std::vector<ScriptCall> calls;
-  calls.reserve(events.size());
-  for (size_t i = 0; i < events.size(); ++i) {
-    const Applied& a = events[i];
-    ScriptCall c{{Key("visit:" + a.event->aggregate_id())}, {}};
-    if (recorded[i]) {
-      // Only its offset, in the same step as the others' records: version
-      // 0 is never newer than the stored one.
-      c.args = {"0",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                Key("applied"),
-                std::to_string(a.partition),
-                std::to_string(a.offset + 1)};
-    } else {
-      c.args = ApplyArguments(a);
-    }
-    calls.push_back(std::move(c));
-  }
-  return EvalEach(redis_, Batched<kApplyScript>(), calls).status();
 }
 
 absl::StatusOr<std::optional<VisitRecord>> RedisVisitStore::GetVisit(
@@ -551,77 +262,6 @@ absl::StatusOr<std::optional<VisitRecord>> RedisVisitStore::GetVisit(
   rec.voided = e[5].str == "1";
   if (!e[6].is_nil()) (void)absl::SimpleAtoi(e[6].str, &rec.version);
   return std::optional<VisitRecord>(std::move(rec));
-}
-
-namespace {
-
-// A visit's history from LRANGE.
-absl::StatusOr<std::vector<v1::VisitEvent>> HistoryOf(const RedisReply& r) {
-  std::vector<v1::VisitEvent> out;
-  for (const auto& e : r.elements) {
-    v1::VisitEvent ev;
-    if (absl::Status s = ParseInto(e.str, &ev, "history"); !s.ok()) return s;
-    // A redelivered event is recorded once.
-    if (!out.empty() &&
-        out.back().aggregate_version() >= ev.aggregate_version()) {
-      continue;
-    }
-    out.push_back(std::move(ev));
-  }
-  return out;
-}
-
-// The cells of a client's month from HGETALL performed:<client>:<period>
-// ("<provider>|<category>|c|s|n" -> minutes or count).
-std::vector<PerformedCell> CellsOf(const RedisReply& r) {
-  std::map<std::pair<std::string, std::string>, PerformedCell> cells;
-  for (size_t i = 0; i + 1 < r.elements.size(); i += 2) {
-    std::vector<std::string> parts = absl::StrSplit(r.elements[i].str, '|');
-    int64_t value = 0;
-    if (parts.size() != 3 || !absl::SimpleAtoi(r.elements[i + 1].str, &value)) {
-      continue;
-    }
-    PerformedCell& cell = cells[{parts[0], parts[1]}];
-    cell.provider_id = parts[0];
-    cell.category_id = parts[1];
-    if (parts[2] == "c") cell.client_minutes = value;
-    if (parts[2] == "s") cell.staff_minutes = value;
-    if (parts[2] == "n") cell.visits = value;
-  }
-  std::vector<PerformedCell> out;
-  for (auto& [k, c] : cells) out.push_back(std::move(c));
-  return out;
-}
-
-}  // namespace
-
-absl::StatusOr<std::vector<v1::VisitEvent>> RedisVisitStore::History(
-    const std::string& visit_id) {
-  absl::StatusOr<RedisReply> r =
-      redis_->Command({"LRANGE", Key("history:" + visit_id), "0", "-1"});
-  if (!r.ok()) return r.status();
-  return HistoryOf(*r);
-}
-
-absl::StatusOr<std::vector<std::vector<v1::VisitEvent>>>
-RedisVisitStore::Histories(const std::vector<std::string>& visit_ids) {
-  std::vector<std::vector<v1::VisitEvent>> out;
-  if (visit_ids.empty()) return out;
-  std::vector<std::vector<std::string>> reads;
-  reads.reserve(visit_ids.size());
-  for (const auto& id : visit_ids) {
-    reads.push_back({"LRANGE", Key("history:" + id), "0", "-1"});
-  }
-  // One round trip for the page.
-  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(reads);
-  if (!r.ok()) return r.status();
-  out.reserve(r->size());
-  for (const RedisReply& one : *r) {
-    absl::StatusOr<std::vector<v1::VisitEvent>> h = HistoryOf(one);
-    if (!h.ok()) return h.status();
-    out.push_back(*std::move(h));
-  }
-  return out;
 }
 
 absl::Status RedisVisitStore::ReleasePending(const std::string& visit_id,
@@ -730,159 +370,6 @@ absl::StatusOr<std::optional<std::string>> RedisVisitStore::RequestFingerprint(
   if (!r.ok()) return r.status();
   if (r->is_nil()) return std::optional<std::string>();
   return std::optional<std::string>(r->str);
-}
-
-int64_t RedisVisitStore::RejectedCutoffMs() const {
-  return absl::ToUnixMillis(absl::Now() - rejected_retention_);
-}
-
-std::string RedisVisitStore::RejectedKey(const std::string& provider_id,
-                                         const std::string& period) const {
-  return Key(absl::StrCat("rejections:", provider_id, ":", period));
-}
-
-absl::StatusOr<std::vector<v1::VisitRejected>> RedisVisitStore::ListRejected(
-    const std::string& provider_id, const std::string& period) {
-  // Those past the retention period are gone even before the set is
-  // trimmed.
-  absl::StatusOr<RedisReply> r =
-      redis_->Command({"ZRANGEBYSCORE", RejectedKey(provider_id, period),
-                       std::to_string(RejectedCutoffMs()), "+inf"});
-  if (!r.ok()) return r.status();
-  std::vector<v1::VisitRejected> out;
-  for (const auto& e : r->elements) {
-    v1::VisitRejected v;
-    if (absl::Status s = ParseInto(e.str, &v, "rejection"); !s.ok()) return s;
-    out.push_back(std::move(v));
-  }
-  return out;
-}
-
-absl::StatusOr<std::vector<ExceptionRef>> RedisVisitStore::ExceptionVisits(
-    const std::string& provider_id) {
-  absl::StatusOr<RedisReply> r = redis_->Command(
-      {"ZRANGE", Key("exceptions:" + provider_id), "0", "-1", "WITHSCORES"});
-  if (!r.ok()) return r.status();
-  std::vector<ExceptionRef> out;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
-    ExceptionRef ref;
-    ref.visit_id = r->elements[i].str;
-    // Scores are whole milliseconds; Redis may write them as "1.7e+12".
-    double score = 0;
-    if (!absl::SimpleAtod(r->elements[i + 1].str, &score)) {
-      return absl::DataLossError(
-          absl::StrCat("corrupt exception index score for ", ref.visit_id));
-    }
-    ref.start_ms = static_cast<int64_t>(score);
-    out.push_back(std::move(ref));
-  }
-  return out;
-}
-
-absl::StatusOr<std::vector<ClientMonth>> RedisVisitStore::ClientMonths(
-    const std::vector<std::string>& client_ids, const std::string& period) {
-  std::vector<ClientMonth> out;
-  if (client_ids.empty()) return out;
-  std::vector<std::vector<std::string>> reads;
-  reads.reserve(2 * client_ids.size());
-  for (const auto& client : client_ids) {
-    reads.push_back({"HVALS", Key("decisions:" + client)});
-    reads.push_back(
-        {"HGETALL", Key(absl::StrCat("performed:", client, ":", period))});
-  }
-  // One round trip for the page.
-  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(reads);
-  if (!r.ok()) return r.status();
-  out.reserve(client_ids.size());
-  for (size_t i = 0; i < client_ids.size(); ++i) {
-    ClientMonth m;
-    for (const auto& e : (*r)[2 * i].elements) {
-      choice::v1::Decision d;
-      if (absl::Status s = ParseInto(e.str, &d, "decision"); !s.ok()) return s;
-      m.decisions.push_back(std::move(d));
-    }
-    m.cells = CellsOf((*r)[2 * i + 1]);
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-absl::StatusOr<std::vector<std::string>> RedisVisitStore::ClientsOfProvider(
-    const std::string& provider_id, const std::string& period) {
-  absl::StatusOr<RedisReply> r = redis_->Command(
-      {"SMEMBERS", Key(absl::StrCat("pclients:", provider_id, ":", period))});
-  if (!r.ok()) return r.status();
-  std::vector<std::string> out;
-  for (const auto& e : r->elements) out.push_back(e.str);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-absl::StatusOr<std::vector<std::string>> RedisVisitStore::ClientsOfPeriod(
-    const std::string& period) {
-  absl::StatusOr<RedisReply> r = redis_->Command(
-      {"SUNION", Key("clients:" + period), Key("decision_clients")});
-  if (!r.ok()) return r.status();
-  std::vector<std::string> out;
-  for (const auto& e : r->elements) out.push_back(e.str);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-absl::Status RedisVisitStore::ApplyChoice(const choice::v1::ChoiceEvent& e) {
-  std::vector<std::vector<std::string>> cmds;
-  auto assignment = [&](const choice::v1::Assignment& a) {
-    if (a.assignment_id().empty() || a.client_id().empty()) return;
-    cmds.push_back({"HSET", Key("assign:" + a.client_id()), a.assignment_id(),
-                    SerializeDeterministic(a)});
-  };
-  auto decision = [&](const std::string& client,
-                      const choice::v1::Decision& d) {
-    if (client.empty() || d.decision_id().empty()) return;
-    cmds.push_back({"HSET", Key("decisions:" + client), d.decision_id(),
-                    SerializeDeterministic(d)});
-    cmds.push_back({"SADD", Key("decision_clients"), client});
-  };
-  if (e.has_assignment_started()) {
-    // The ended one first: when both carry the same id the started wins.
-    if (e.assignment_started().has_ended()) {
-      assignment(e.assignment_started().ended());
-    }
-    assignment(e.assignment_started().assignment());
-  } else if (e.has_assignment_ended()) {
-    assignment(e.assignment_ended().assignment());
-  } else if (e.has_decision_registered()) {
-    decision(e.decision_registered().client_id(),
-             e.decision_registered().decision());
-  } else if (e.has_decision_changed()) {
-    decision(e.decision_changed().client_id(), e.decision_changed().decision());
-  }
-  if (cmds.empty()) return absl::OkStatus();
-  return redis_->Pipeline(cmds).status();
-}
-
-absl::Status RedisVisitStore::ApplyRegistry(
-    const registry::v1::RegistryEvent& e) {
-  if (!e.has_municipality_configured()) return absl::OkStatus();
-  const auto& m = e.municipality_configured().municipality();
-  return redis_
-      ->EvalSource(kMunicipalityScript, {Key("municipality")},
-                   {std::to_string(
-                        std::max<int64_t>(m.version(), e.aggregate_version())),
-                    SerializeDeterministic(m)})
-      .status();
-}
-
-absl::Status RedisVisitStore::ApplySettlement(
-    const settlement::v1::SettlementEvent& e) {
-  if (!e.has_statement_approved()) return absl::OkStatus();
-  const auto& a = e.statement_approved();
-  if (a.provider_id().empty() || !IsPeriod(a.period())) {
-    return absl::InvalidArgumentError(
-        "statement_approved: provider_id and period YYYY-MM are required");
-  }
-  return redis_->Command({"SADD", Key("locked:" + a.provider_id()), a.period()})
-      .status();
 }
 
 }  // namespace lov::visits

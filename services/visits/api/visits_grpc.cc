@@ -1,6 +1,7 @@
 #include "lov/visits/api/visits_grpc.h"
 
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 
@@ -31,12 +32,15 @@ struct Pending {
   auth::v1::Actor caller;
 };
 
-// One upload stream. Reads run ahead of the batch being handled, up to two
-// batches; outcomes are written in the order the reports came. A client
-// that stops reading its outcomes stops the stream: no new batch starts
-// while two batches' outcomes are unsent, and reads pause once two batches
-// wait, so the stream holds at most five batches of reports and outcomes
-// (plus what the client's HTTP/2 window takes) however long it sends; what
+// One upload stream. Reads run ahead of the batches being handled, up to
+// two batches; two batches are in flight, the next one verified and
+// reserved while the one before it is published and recorded
+// (VisitsApp::IngestStream); outcomes are written in the order the reports
+// came. A client that stops reading its outcomes stops the stream: no new
+// batch starts while two batches' outcomes are unsent or to come from the
+// batches in flight, and reads pause once two batches wait, so the stream
+// holds at most five batches of reports and outcomes (plus what the
+// client's HTTP/2 window takes) however long it sends; what
 // it sends meanwhile waits in the service's fixed receive window
 // (--grpc-stream-window-bytes), then in the client. Each report read spends
 // a token of its provider's quota and one of the stream's cap
@@ -112,7 +116,7 @@ class UploadReactor final
     {
       std::lock_guard<std::recursive_mutex> lock(mu_);
       done_ = true;
-      if (processing_) return;  // the batch in flight deletes us
+      if (!flights_.empty()) return;  // the last batch in flight deletes us
     }
     delete this;
   }
@@ -170,32 +174,107 @@ class UploadReactor final
     return o;
   }
 
-  // The batch's outcomes in report order: the reports to verify go to the
-  // app together; the ones refused at the edge get their own answer.
-  // Verified reports were read after the caller was admitted, so actor_ no
-  // longer changes.
-  std::vector<v1::ReportOutcome> Handle(std::vector<Pending>& batch) {
+  // A batch read from the stream, from its verification to its outcomes.
+  struct Flight {
+    std::vector<Pending> batch;
+    int64_t first = 0;  // the sequence of its first report
+    VisitsApp::Prepared prepared;
+    std::vector<std::string> clients, providers;  // of the verified reports
+    std::vector<v1::ReportOutcome> outcomes;
+    bool done = false;
+  };
+
+  // The reports to verify go to the app together, up to their
+  // reservations. Verified reports were read after the caller was
+  // admitted, so actor_ no longer changes.
+  void Begin(Flight& f) {
     std::vector<v1::VisitReport> verify;
-    for (Pending& p : batch) {
-      if (p.refusal.ok()) verify.push_back(std::move(p.report));
+    for (Pending& p : f.batch) {
+      if (!p.refusal.ok()) continue;
+      f.clients.push_back(p.report.client_id());
+      f.providers.push_back(p.report.provider_id());
+      verify.push_back(std::move(p.report));
     }
+    if (verify.empty()) return;
+    ScopedActor as(actor_);
+    f.prepared = app_->PrepareIngest(std::move(verify), &stream_);
+  }
+
+  // The batch's outcomes in report order, after the batch before it: the
+  // verified ones from the app, the ones refused at the edge their own.
+  void End(Flight& f) {
     std::vector<v1::ReportOutcome> verified;
-    if (!verify.empty()) {
+    if (f.prepared) {
       ScopedActor as(actor_);
-      verified = app_->Ingest(verify);
-      if (verified.size() != verify.size()) {
+      verified = app_->FinishIngest(std::move(f.prepared));
+      if (verified.size() != f.clients.size()) {
         throw std::logic_error("Ingest answered a batch with another size");
       }
-      Audit(verify, verified);
+      Audit(f.clients, f.providers, verified);
     }
-    std::vector<v1::ReportOutcome> out;
-    out.reserve(batch.size());
+    f.outcomes.reserve(f.batch.size());
     size_t next = 0;
-    for (const Pending& p : batch) {
-      out.push_back(p.refusal.ok() ? std::move(verified[next++])
-                                   : RefusedAtTheEdge(p));
+    for (const Pending& p : f.batch) {
+      f.outcomes.push_back(p.refusal.ok() ? std::move(verified[next++])
+                                          : RefusedAtTheEdge(p));
     }
-    return out;
+  }
+
+  // Runs on the pool: prepares the batch, lets the next one start, then
+  // finishes it (the app waits for the batch before it).
+  void Run(Flight& f) {
+    try {
+      Begin(f);
+    } catch (const std::exception& e) {
+      log::Error("upload batch failed", {{"error", e.what()}});
+      f.prepared.reset();
+      Fail(f);
+    }
+    {
+      std::lock_guard<std::recursive_mutex> lock(mu_);
+      preparing_ = false;
+      MaybeProcessLocked();
+    }
+    if (f.outcomes.empty()) {
+      try {
+        End(f);
+      } catch (const std::exception& e) {
+        log::Error("upload batch failed", {{"error", e.what()}});
+        Fail(f);
+      }
+    }
+    bool delete_me = false;
+    {
+      std::lock_guard<std::recursive_mutex> lock(mu_);
+      f.done = true;
+      // In order: a batch's outcomes wait for those of the batch before.
+      while (!flights_.empty() && flights_.front()->done) {
+        Flight& front = *flights_.front();
+        for (size_t i = 0; !done_ && i < front.outcomes.size(); ++i) {
+          front.outcomes[i].set_sequence(front.first + static_cast<int64_t>(i));
+          v1::UploadVisitsResponse r;
+          *r.mutable_outcome() = std::move(front.outcomes[i]);
+          writes_.push_back(std::move(r));
+        }
+        flights_.pop_front();
+      }
+      if (done_) {
+        delete_me = flights_.empty();
+      } else {
+        MaybeWriteLocked();
+        MaybeProcessLocked();
+        MaybeFinishLocked();
+      }
+    }
+    if (delete_me) delete this;
+  }
+
+  static void Fail(Flight& f) {
+    f.outcomes.assign(f.batch.size(), v1::ReportOutcome());
+    for (auto& o : f.outcomes) {
+      o.set_error_code(static_cast<int>(grpc::StatusCode::INTERNAL));
+      o.set_error_message("unexpected error; send the report again");
+    }
   }
 
   // The stream's cap, then the provider's quota, for the report just read.
@@ -211,13 +290,9 @@ class UploadReactor final
 
   // The batch's audit record; outcomes become errors (send again) if it
   // cannot be written.
-  void Audit(const std::vector<v1::VisitReport>& batch,
+  void Audit(const std::vector<std::string>& clients,
+             const std::vector<std::string>& providers,
              std::vector<v1::ReportOutcome>& outcomes) {
-    std::vector<std::string> clients, providers;
-    for (const auto& r : batch) {
-      clients.push_back(r.client_id());
-      providers.push_back(r.provider_id());
-    }
     absl::Status s =
         RecordAudit(*method_, actor_, clients, providers, "", absl::OkStatus());
     if (s.ok()) return;
@@ -227,55 +302,33 @@ class UploadReactor final
     }
   }
 
+  // Starts the next batch once the one before is reserved, at most two in
+  // flight.
   void MaybeProcessLocked() {
-    if (processing_ || broken_ || buffered_.empty()) return;
-    if (writes_.size() >= 2 * batch_size_) return;  // the client reads slowly
-    std::vector<Pending> batch;
+    if (preparing_ || flights_.size() >= 2 || broken_ || buffered_.empty()) {
+      return;
+    }
+    // The client reads slowly: the outcomes unsent and those to come.
+    size_t unanswered = writes_.size();
+    for (const auto& f : flights_) unanswered += f->batch.size();
+    if (unanswered >= 2 * batch_size_) return;
+    auto flight = std::make_unique<Flight>();
     const size_t n = std::min(batch_size_, buffered_.size());
-    batch.reserve(n);
+    flight->batch.reserve(n);
     for (size_t i = 0; i < n; ++i) {
-      batch.push_back(std::move(buffered_.front()));
+      flight->batch.push_back(std::move(buffered_.front()));
       buffered_.pop_front();
     }
     if (read_paused_ && !reads_done_ && buffered_.size() < 2 * batch_size_) {
       read_paused_ = false;
       StartRead(&incoming_);
     }
-    processing_ = true;
-    const int64_t first = next_sequence_;
+    preparing_ = true;
+    flight->first = next_sequence_;
     next_sequence_ += static_cast<int64_t>(n);
-    pool_->Submit([this, batch = std::move(batch), first]() mutable {
-      std::vector<v1::ReportOutcome> outcomes;
-      try {
-        outcomes = Handle(batch);
-      } catch (const std::exception& e) {
-        log::Error("upload batch failed", {{"error", e.what()}});
-        outcomes.resize(batch.size());
-        for (auto& o : outcomes) {
-          o.set_error_code(static_cast<int>(grpc::StatusCode::INTERNAL));
-          o.set_error_message("unexpected error; send the report again");
-        }
-      }
-      bool delete_me = false;
-      {
-        std::lock_guard<std::recursive_mutex> lock(mu_);
-        processing_ = false;
-        if (done_) {
-          delete_me = true;
-        } else {
-          for (size_t i = 0; i < outcomes.size(); ++i) {
-            outcomes[i].set_sequence(first + static_cast<int64_t>(i));
-            v1::UploadVisitsResponse r;
-            *r.mutable_outcome() = std::move(outcomes[i]);
-            writes_.push_back(std::move(r));
-          }
-          MaybeWriteLocked();
-          MaybeProcessLocked();
-          MaybeFinishLocked();
-        }
-      }
-      if (delete_me) delete this;
-    });
+    Flight* f = flight.get();
+    flights_.push_back(std::move(flight));
+    pool_->Submit([this, f]() { Run(*f); });
   }
 
   void MaybeWriteLocked() {
@@ -287,7 +340,7 @@ class UploadReactor final
   }
 
   void MaybeFinishLocked() {
-    if (finished_ || processing_ || writing_) return;
+    if (finished_ || !flights_.empty() || writing_) return;
     if (broken_) {
       finished_ = true;
       Finish(grpc::Status(grpc::StatusCode::CANCELLED, "upload cancelled"));
@@ -316,9 +369,11 @@ class UploadReactor final
   std::deque<v1::UploadVisitsResponse> writes_;
   v1::UploadVisitsResponse current_;
   int64_t next_sequence_ = 0;
+  VisitsApp::IngestStream stream_;
+  std::deque<std::unique_ptr<Flight>> flights_;  // in order, at most two
+  bool preparing_ = false;  // a batch is being verified and reserved
   bool reads_done_ = false;
   bool read_paused_ = false;
-  bool processing_ = false;
   bool writing_ = false;
   bool broken_ = false;
   bool finished_ = false;

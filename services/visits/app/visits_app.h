@@ -1,9 +1,14 @@
 #ifndef LOV_SERVICES_VISITS_APP_VISITS_APP_H_
 #define LOV_SERVICES_VISITS_APP_VISITS_APP_H_
 
+#include <condition_variable>
+#include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,6 +61,58 @@ class VisitsApp {
   // now has error_code set (nothing was decided for it).
   std::vector<v1::ReportOutcome> Ingest(
       const std::vector<v1::VisitReport>& reports);
+
+  // The batches of one upload stream, more than one in flight: the next
+  // batch is verified and reserved (PrepareIngest) while the one before it
+  // is published and recorded (FinishIngest). Its verification counts the
+  // month's performed time of the stream's earlier batches that are
+  // reserved and not yet recorded, so the rules see every earlier report
+  // of the stream; the slots of those are in Redis from their reservation.
+  // A batch whose predecessor did not end as it was counted (an event not
+  // durable, a report decided only in a later pass) drops its reservations
+  // and is verified again. A stream's PrepareIngest calls come one after
+  // the other; FinishIngest waits for the stream's earlier batches to
+  // finish, so answers stay in report order.
+  class IngestStream {
+   public:
+    IngestStream() = default;
+    IngestStream(const IngestStream&) = delete;
+    IngestStream& operator=(const IngestStream&) = delete;
+
+   private:
+    friend class VisitsApp;
+    // Minutes counted by the batches before `ticket` (state_mu_ held).
+    std::map<std::string, int64_t> CountedBefore(int64_t ticket) const;
+
+    // Held while a batch reads its contexts with the minutes in flight,
+    // and while a batch is recorded and its minutes leave the count, so a
+    // verification sees each earlier report once: in Redis or in flight.
+    std::mutex state_mu_;
+    // Per batch: accepted minutes reserved and not yet recorded, by
+    // client, category and month.
+    std::map<int64_t, std::map<std::string, int64_t>> in_flight_;
+
+    std::mutex order_mu_;
+    std::condition_variable finished_;
+    std::set<int64_t> unfinished_;  // batches prepared and not finished
+    int64_t next_ticket_ = 0;
+    // How many batches ended other than counted by the ones after them.
+    int64_t miscounted_ = 0;
+  };
+  // A batch verified and reserved (app/commands/ingest.cc).
+  class PreparedIngest;
+  struct PreparedDeleter {
+    void operator()(PreparedIngest* p) const;
+  };
+  using Prepared = std::unique_ptr<PreparedIngest, PreparedDeleter>;
+  // The first pass over `reports`, up to the reservations. `stream` (may be
+  // null: no other batch in flight) outlives the batch.
+  Prepared PrepareIngest(std::vector<v1::VisitReport> reports,
+                         IngestStream* stream);
+  // Publishes and records the prepared batch (further passes for reports
+  // that waited), after the stream's earlier batches; the outcomes in
+  // report order, as Ingest.
+  std::vector<v1::ReportOutcome> FinishIngest(Prepared batch);
 
   absl::StatusOr<v1::ReportOutcome> ReportVisit(
       const v1::ReportVisitRequest& request);

@@ -345,7 +345,7 @@ TEST_F(VisitsServiceTest,
   EXPECT_EQ(events.size(), 2000u);
   // Nothing beyond them: the topic holds exactly 2,000 records.
   auto end =
-      KafkaTopicEnd::Create(Stack().kafka(), Topic(topics::kVisitsEvents));
+      KafkaTopicEnd::Create(Stack().reader(), Topic(topics::kVisitsEvents));
   ASSERT_TRUE(end.ok());
   auto marks = (*end)->HighWatermarks();
   ASSERT_TRUE(marks.ok()) << marks.status();

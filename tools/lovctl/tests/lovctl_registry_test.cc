@@ -76,12 +76,14 @@ class LovctlRegistryTest : public ::testing::Test {
 
   // Signed in as a registry officer unless `env` says otherwise.
   static RunResult Lovctl(std::vector<std::string> args,
-                          std::vector<std::string> env = {}) {
+                          std::vector<std::string> env = {},
+                          const std::string& input = "") {
     args.insert(args.begin(), "--registry=" + registry_->target());
     env.insert(env.begin(),
                {"LOV_TOKEN=" + issuer_->Token(auth::v1::ROLE_REGISTRY_OFFICER),
                 "LOV_TOKEN_FILE=", "LOV_DEV_ISSUER_KEY="});
-    return RunToCompletion("tools/lovctl/lovctl", args, absl::Seconds(60), env);
+    return RunToCompletion("tools/lovctl/lovctl", args, absl::Seconds(60), env,
+                           input);
   }
 
   static TestIssuer* issuer_;
@@ -271,12 +273,13 @@ TEST_F(LovctlRegistryTest, RejectingAnApplicationNeedsAReason) {
 }
 
 // A sole trader's organisation number is the owner's personnummer
-// (811218-9876, as in the registry's tests): the registry keeps none, and
-// lovctl says so instead of printing an empty number.
+// (811218-9876, as in the registry's tests): lovctl reads it from standard
+// input (--org -), the registry keeps none, and lovctl says so instead of
+// printing an empty number.
 TEST_F(LovctlRegistryTest, ASoleTraderShowsNoOrganisationNumber) {
-  RunResult r =
-      Lovctl({"provider", "register", "--org", "811218-9876", "--name",
-              "Anna Anderssons Omsorg", "--request-id", "reg-sole"});
+  RunResult r = Lovctl({"provider", "register", "--org", "-", "--name",
+                        "Anna Anderssons Omsorg", "--request-id", "reg-sole"},
+                       {}, "811218-9876\n");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // HMAC-SHA256 of the number under the tests' key (kTestServiceKey).
   r = Lovctl({"provider", "show", "--id", "prv-b89070c7425e0ff1be79"});
@@ -287,6 +290,67 @@ TEST_F(LovctlRegistryTest, ASoleTraderShowsNoOrganisationNumber) {
       << r.output;
   EXPECT_FALSE(Contains(r, "811218")) << r.output;
   EXPECT_FALSE(Contains(r, ", , ")) << r.output;
+}
+
+// Like a personnummer, a sole trader's organisation number is not taken
+// from the command line (others read it in `ps`, the shell keeps it): lovctl
+// refuses it there, without repeating it, and reads it from --org-file or
+// standard input. A company's number is fine on the command line.
+TEST_F(LovctlRegistryTest, ASoleTradersNumberComesFromAFileOrStandardInput) {
+  for (const std::string org :
+       {"850709-9805", "8507099805", "19850709-9805", "198507099805"}) {
+    RunResult r = Lovctl({"provider", "register", "--org", org, "--name",
+                          "Berit Bergs Omsorg", "--request-id", "reg-argv"});
+    EXPECT_EQ(r.exit_code, 2) << org << ": " << r.output;
+    EXPECT_TRUE(Contains(r,
+                         "--org: a sole trader's organisation number is the "
+                         "owner's personnummer and is not taken from the "
+                         "command line"))
+        << r.output;
+    EXPECT_TRUE(Contains(r, "--org-file PATH")) << r.output;
+    EXPECT_FALSE(Contains(r, "850709")) << r.output;
+  }
+  // Sole-trader-shaped (third digit 0 or 1) even with a wrong check digit.
+  RunResult r = Lovctl({"provider", "register", "--org", "850709-9806",
+                        "--name", "X", "--request-id", "reg-argv-bad"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(Contains(r, "--org-file PATH")) << r.output;
+
+  const std::string file = std::filesystem::temp_directory_path() /
+                           ("lovctl-org-" + NewUuid().substr(0, 8));
+  std::ofstream(file) << "850709-9805\n";
+  r = Lovctl({"provider", "register", "--org-file", file, "--name",
+              "Berit Bergs Omsorg", "--request-id", "reg-file"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Contains(r, "Berit Bergs Omsorg (prv-")) << r.output;
+  EXPECT_TRUE(Contains(r, "sole trader (number withheld)")) << r.output;
+  EXPECT_FALSE(Contains(r, "850709")) << r.output;
+
+  // Not both, not none, and nothing in the file or on standard input.
+  r = Lovctl({"provider", "register", "--org", "556036-0793", "--org-file",
+              file, "--name", "X", "--request-id", "reg-both"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(Contains(r, "give the organisation number once")) << r.output;
+  r = Lovctl(
+      {"provider", "register", "--name", "X", "--request-id", "reg-none"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(Contains(r, "give the organisation number once")) << r.output;
+  std::ofstream(file, std::ios::trunc) << "\n";
+  r = Lovctl({"provider", "register", "--org-file", file, "--name", "X",
+              "--request-id", "reg-empty"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(Contains(r, "--org-file: no organisation number in " + file))
+      << r.output;
+  std::filesystem::remove(file);
+  r = Lovctl({"provider", "register", "--org-file", file, "--name", "X",
+              "--request-id", "reg-gone"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(Contains(r, "--org-file: cannot read " + file)) << r.output;
+  r = Lovctl({"provider", "register", "--org", "-", "--name", "X",
+              "--request-id", "reg-stdin-empty"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(Contains(r, "--org -: no organisation number on standard input"))
+      << r.output;
 }
 
 TEST_F(LovctlRegistryTest, BadInputGivesOneLineAndNonZeroExit) {

@@ -126,7 +126,7 @@ TEST_F(LovctlUploadTest, VisitsKilledMidUploadLosesNoReportAndStoresNoneTwice) {
   for (const auto& [visit, kind] : acked) {
     EXPECT_EQ(per_visit[visit], 1) << visit << " " << kind;
   }
-  auto end = ::lov::KafkaTopicEnd::Create(Stack().kafka(),
+  auto end = ::lov::KafkaTopicEnd::Create(Stack().reader(),
                                           Topic(topics::kVisitsEvents));
   ASSERT_TRUE(end.ok()) << end.status();
   auto marks = (*end)->HighWatermarks();

@@ -10,6 +10,7 @@
 #include "lov/platform/stockholm_time.h"
 #include "lov/settlement/app/reactions/projector.h"
 #include "lov/settlement/app/settlement_app.h"
+#include "lov/settlement/domain/fee_basis.h"
 #include "lov/settlement/domain/month_inputs.h"
 #include "lov/settlement/domain/period.h"
 #include "lov/settlement/domain/rate_book.h"
@@ -67,8 +68,9 @@ SettlementApp::DecideApproval(const v1::ApproveStatementRequest& request,
   }
   std::vector<Adjustment> adjustments;
   MonthInputs inputs;
+  std::vector<visits::v1::Visit> paid;
   absl::StatusOr<v1::Statement> statement =
-      NewApproval(request, month, &adjustments, &inputs);
+      NewApproval(request, month, &adjustments, &inputs, &paid);
   if (!statement.ok()) return statement.status();
   absl::StatusOr<std::vector<Event>> events =
       AdjustmentEvents(*statement, month, adjustments);
@@ -76,6 +78,13 @@ SettlementApp::DecideApproval(const v1::ApproveStatementRequest& request,
   absl::StatusOr<std::vector<Event>> approval =
       ApprovalEvents(*statement, inputs);
   if (!approval.ok()) return approval.status();
+  // The client fee basis rides on the approval (StatementApproved.fee_basis).
+  absl::StatusOr<v1::ClientFeeBasis> fee_basis =
+      FeeBasisOf(statement->statement_id(), statement->provider_id(),
+                 statement->period(), paid);
+  if (!fee_basis.ok()) return fee_basis.status();
+  *approval->back().mutable_statement_approved()->mutable_fee_basis() =
+      *std::move(fee_basis);
   for (Event& e : *approval) events->push_back(std::move(e));
   const std::string id = statement->statement_id();
   const PendingApproval pending{NewUuid(), request.request_id()};
@@ -131,7 +140,8 @@ absl::StatusOr<std::optional<v1::Statement>> SettlementApp::ApprovedInLog(
 // still give the digest the controller saw.
 absl::StatusOr<v1::Statement> SettlementApp::NewApproval(
     const v1::ApproveStatementRequest& request, absl::CivilMonth month,
-    std::vector<Adjustment>* adjustments, MonthInputs* inputs) {
+    std::vector<Adjustment>* adjustments, MonthInputs* inputs,
+    std::vector<visits::v1::Visit>* paid_visits) {
   if (clock_->Now() < MonthInterval(month).end) {
     return absl::FailedPreconditionError(absl::StrCat(
         "period: ", request.period(),
@@ -148,6 +158,7 @@ absl::StatusOr<v1::Statement> SettlementApp::NewApproval(
       store_->LoggedVisitEvents(request.provider_id(), FormatPeriod(month));
   if (!logged.ok()) return logged.status();
   *inputs = InputsOf(visits, *logged, FormatPeriod(month));
+  if (paid_visits != nullptr) *paid_visits = visits;
   if (statement->digest() != request.expected_digest()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "expected_digest: the statement changed since that preview "

@@ -1,14 +1,59 @@
-// A provider's statement as a file for the finance system (CSV or JSON).
+// A provider's statement as a file for the finance system (CSV, JSON, or
+// for an approved statement a Peppol BIS 3.0 self-billed invoice).
+#include <optional>
+
 #include "absl/strings/str_cat.h"
+#include "lov/platform/proto_util.h"
+#include "lov/platform/stockholm_time.h"
 #include "lov/settlement/app/settlement_app.h"
 #include "lov/settlement/domain/export.h"
+#include "lov/settlement/domain/peppol_invoice.h"
 
 namespace lov::settlement {
+
+namespace {
+
+// The approved statement as a Peppol self-billed invoice, with the
+// provider's name, numbers and payment details from the registry's events.
+absl::StatusOr<std::string> PeppolInvoice(
+    SettlementStore* store, const v1::Statement& statement,
+    const v1::ExportStatementRequest& request) {
+  if (statement.status() != v1::STATEMENT_STATUS_APPROVED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "statement ", statement.statement_id(), " is ",
+        v1::StatementStatus_Name(statement.status()),
+        ": a Peppol invoice is made of an approved statement only"));
+  }
+  PeppolInvoiceInput in;
+  in.statement = &statement;
+  in.buyer = request.buyer();
+  absl::StatusOr<std::optional<registry::v1::Provider>> party =
+      store->ProviderParty(statement.provider_id());
+  if (!party.ok()) return party.status();
+  absl::StatusOr<std::optional<registry::v1::PaymentDetails>> payment =
+      store->PaymentDetailsOf(statement.provider_id());
+  if (!payment.ok()) return payment.status();
+  if (!party->has_value() || !payment->has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "provider ", statement.provider_id(), " has no ",
+        party->has_value() ? "payment details" : "name and numbers",
+        " from the registry yet: a Peppol invoice needs them (lovctl "
+        "provider payment-details)"));
+  }
+  in.seller = **party;
+  in.payment = **payment;
+  in.issue_date = absl::FormatCivilTime(
+      StockholmDate(FromProtoTime(statement.approved_at())));
+  return PeppolInvoiceXml(in);
+}
+
+}  // namespace
 
 absl::StatusOr<v1::ExportStatementResponse> SettlementApp::ExportStatement(
     const v1::ExportStatementRequest& request) {
   if (request.format() == v1::EXPORT_FORMAT_UNSPECIFIED) {
-    return absl::InvalidArgumentError("format: CSV or JSON is required");
+    return absl::InvalidArgumentError(
+        "format: CSV, JSON or PEPPOL_BIS3 is required");
   }
   absl::StatusOr<v1::Statement> statement =
       Current(request.provider_id(), request.period());
@@ -16,7 +61,14 @@ absl::StatusOr<v1::ExportStatementResponse> SettlementApp::ExportStatement(
   v1::ExportStatementResponse out;
   const std::string base =
       absl::StrCat("statement-", request.provider_id(), "-", request.period());
-  if (request.format() == v1::EXPORT_FORMAT_CSV) {
+  if (request.format() == v1::EXPORT_FORMAT_PEPPOL_BIS3) {
+    absl::StatusOr<std::string> xml =
+        PeppolInvoice(store_, *statement, request);
+    if (!xml.ok()) return xml.status();
+    out.set_file_name(base + "-peppol.xml");
+    out.set_content_type("application/xml");
+    out.set_content(*std::move(xml));
+  } else if (request.format() == v1::EXPORT_FORMAT_CSV) {
     out.set_file_name(base + ".csv");
     out.set_content_type("text/csv; charset=utf-8");
     out.set_content(StatementCsv(*statement));

@@ -6,8 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/log.h"
+#include "lov/platform/proto_util.h"
 #include "lov/platform/text.h"
 #include "lov/platform/topics.h"
+#include "lov/settlement/app/reactions/changes.h"
 #include "lov/settlement/domain/month_inputs.h"
 #include "lov/settlement/domain/statement_sources.h"
 
@@ -23,63 +25,49 @@ bool OnTopic(const std::string& topic, const char* base) {
   return absl::EndsWith(AsAbsl(topic), AsAbsl(base));
 }
 
-// What a visit event does to one visit.
-struct VisitChange {
-  const visits::v1::Visit* current = nullptr;   // after it; null if voided
-  const visits::v1::Visit* previous = nullptr;  // before it; null if new
-  std::string period;   // the period the event puts the visit in
-  std::string adjusts;  // the locked period named by the visits service
-};
-
-// nullopt for events that pay nothing (rejected reports).
-std::optional<VisitChange> ChangeOf(const visits::v1::VisitEvent& event) {
-  VisitChange change;
-  switch (event.payload_case()) {
-    case visits::v1::VisitEvent::kVisitAccepted:
-      change.current = &event.visit_accepted().visit();
-      change.period = change.current->period();
-      return change;
-    case visits::v1::VisitEvent::kVisitCorrected:
-      change.current = &event.visit_corrected().visit();
-      change.previous = &event.visit_corrected().previous();
-      change.period = change.current->period();
-      change.adjusts = event.visit_corrected().adjusts_period();
-      return change;
-    case visits::v1::VisitEvent::kVisitVoided:
-      change.previous = &event.visit_voided().previous();
-      change.period = event.visit_voided().period();
-      change.adjusts = event.visit_voided().adjusts_period();
-      return change;
-    default:
-      return std::nullopt;
+// A prepared month-end run becomes its period's current run unless a later
+// one is already there (the projection may apply it again after the
+// command prepared the next); an approval already recorded for the same
+// run digest is kept.
+absl::Status ApplyMonthRunPrepared(SettlementStore* store,
+                                   const v1::MonthRun& run) {
+  absl::StatusOr<std::optional<v1::MonthRun>> current =
+      store->GetMonthRun(run.period(), "");
+  if (!current.ok()) return current.status();
+  absl::StatusOr<std::optional<v1::MonthRun>> same =
+      store->GetMonthRun(run.period(), run.run_digest());
+  if (!same.ok()) return same.status();
+  const bool latest =
+      !current->has_value() || FromProtoTime(run.prepared_at()) >=
+                                   FromProtoTime((*current)->prepared_at());
+  v1::MonthRun kept = run;
+  if (same->has_value() && (*same)->has_approval()) {
+    *kept.mutable_approval() = (*same)->approval();
   }
+  return store->PutMonthRun(kept, latest);
 }
 
-// The event kept as an adjustment of the locked period `adjusts`.
-visits::v1::VisitEvent AsAdjustment(visits::v1::VisitEvent kept,
-                                    const std::string& adjusts) {
-  if (kept.has_visit_accepted()) {
-    // A late report for a locked period: an adjustment with nothing to take
-    // back.
-    visits::v1::VisitCorrected late;
-    *late.mutable_visit() = kept.visit_accepted().visit();
-    late.set_reason("reported after the period was approved");
-    *kept.mutable_visit_corrected() = std::move(late);
+// The approval is kept with the run it approved (prepared before it, under
+// the same key, so in order).
+absl::Status ApplyMonthRunApproved(SettlementStore* store,
+                                   const v1::MonthRunApproval& approval) {
+  absl::StatusOr<std::optional<v1::MonthRun>> run =
+      store->GetMonthRun(approval.period(), approval.run_digest());
+  if (!run.ok()) return run.status();
+  if (!run->has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("month run ", approval.run_digest(), " of ",
+                     approval.period(), " was approved but never prepared"));
   }
-  if (kept.has_visit_corrected()) {
-    kept.mutable_visit_corrected()->set_adjusts_period(adjusts);
-  } else if (kept.has_visit_voided()) {
-    kept.mutable_visit_voided()->set_adjusts_period(adjusts);
-  }
-  return kept;
+  *(*run)->mutable_approval() = approval;
+  return store->PutMonthRun(**run, /*latest=*/false);
 }
 
 // Moves the visit to the version and period the event gives it.
 absl::Status MoveVisit(SettlementStore* store, const VisitChange& change) {
   const visits::v1::Visit* previous = change.previous;
   const visits::v1::Visit* current = change.current;
-  if (previous != nullptr &&
-      (current == nullptr || previous->period() != current->period())) {
+  if (LeavesPreviousPeriod(change)) {
     if (absl::Status s = store->RemoveVisit(
             previous->provider_id(), previous->period(), previous->visit_id());
         !s.ok()) {
@@ -300,27 +288,9 @@ absl::StatusOr<bool> Projector::PaidByApprovedStatement(
 }
 
 absl::Status Projector::ApplyChoiceEvent(const choice::v1::ChoiceEvent& event) {
-  switch (event.payload_case()) {
-    case choice::v1::ChoiceEvent::kAssignmentStarted: {
-      const auto& started = event.assignment_started();
-      if (started.has_ended()) {
-        if (absl::Status s = store_->PutAssignment(started.ended()); !s.ok()) {
-          return s;
-        }
-      }
-      return store_->PutAssignment(started.assignment());
-    }
-    case choice::v1::ChoiceEvent::kAssignmentEnded:
-      return store_->PutAssignment(event.assignment_ended().assignment());
-    case choice::v1::ChoiceEvent::kDecisionRegistered:
-      return store_->PutDecision(event.decision_registered().client_id(),
-                                 event.decision_registered().decision());
-    case choice::v1::ChoiceEvent::kDecisionChanged:
-      return store_->PutDecision(event.decision_changed().client_id(),
-                                 event.decision_changed().decision());
-    default:
-      return absl::OkStatus();
-  }
+  std::vector<StoreWrite> writes;
+  AddChoiceWrites(event, &writes);
+  return batch_->ApplyWrites(writes);
 }
 
 absl::Status Projector::ApplyRegistryEvent(
@@ -348,6 +318,15 @@ absl::Status Projector::ApplyRegistryEvent(
   const auto& provider = static_cast<const registry::v1::Provider&>(
       payload.GetReflection()->GetMessage(payload, provider_field));
   if (provider.provider_id().empty()) return absl::OkStatus();
+  // Finance files name the provider and pay it (peppol_invoice.h).
+  if (event.has_payment_details_changed()) {
+    if (absl::Status s = store_->PutPaymentDetails(
+            provider.provider_id(), event.payment_details_changed().current());
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = store_->PutProviderParty(provider); !s.ok()) return s;
   return store_->SetProviderKind(
       provider.provider_id(),
       provider.kind() == registry::v1::PROVIDER_KIND_IN_HOUSE);
@@ -370,6 +349,12 @@ absl::Status Projector::ApplySettlementEvent(const v1::SettlementEvent& event) {
       break;
     case v1::SettlementEvent::kStatementApproved:
       s = ApplyApproval(event.statement_approved());
+      break;
+    case v1::SettlementEvent::kMonthRunPrepared:
+      s = ApplyMonthRunPrepared(store_, event.month_run_prepared().run());
+      break;
+    case v1::SettlementEvent::kMonthRunApproved:
+      s = ApplyMonthRunApproved(store_, event.month_run_approved().approval());
       break;
     default:
       break;

@@ -2,13 +2,16 @@
 #define LOV_SERVICES_SETTLEMENT_APP_REACTIONS_PROJECTOR_H_
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/kafka.h"
 #include "lov/registry/v1/events.pb.h"
+#include "lov/settlement/batch_ports.h"
 #include "lov/settlement/ports.h"
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/visits/v1/events.pb.h"
@@ -27,10 +30,21 @@ namespace lov::settlement {
 // next statement previewed after the locked period books the difference.
 class Projector {
  public:
-  explicit Projector(SettlementStore* store) : store_(store) {}
+  // `batch`: the batch reads and writes of ApplyBatch; one call each of
+  // `store`'s methods when null.
+  explicit Projector(SettlementStore* store,
+                     ProjectionBatchStore* batch = nullptr)
+      : store_(store),
+        own_batch_(batch == nullptr ? OneCallEach(store) : nullptr),
+        batch_(batch == nullptr ? own_batch_.get() : batch) {}
 
   // Dispatches on the topic's base name (after any namespace prefix).
   absl::Status Apply(const CloudEvent& event);
+  // The same as Apply on each event in order (a BatchEventHandler): the
+  // visit and choice events between two others are judged on facts read for
+  // all of them at once and written at once (projector_batch.cc); the
+  // others are applied one by one in between.
+  absl::Status ApplyBatch(const std::vector<CloudEvent>& events);
 
   absl::Status ApplyVisitEvent(const visits::v1::VisitEvent& event);
   absl::Status ApplyChoiceEvent(const choice::v1::ChoiceEvent& event);
@@ -68,7 +82,13 @@ class Projector {
                               const std::string& period,
                               const MonthInputs* inputs);
 
+  // ApplyBatch's visit and choice events, parsed; null for any other.
+  struct Batched;
+  absl::Status ApplyRun(const std::vector<Batched>& run);
+
   SettlementStore* store_;
+  std::unique_ptr<ProjectionBatchStore> own_batch_;
+  ProjectionBatchStore* batch_;
   // Sources ("<visit id>@<version>") of approved statements, by
   // "<provider>/<period>", loaded on first use.
   std::mutex mu_;

@@ -4,6 +4,8 @@
 // same report sent again is answered with its first outcome.
 #include <chrono>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -86,27 +88,40 @@ struct VisitsApp::Item {
   v1::ReportOutcome outcome;
 };
 
-// One pass over the reports not answered yet: verify, reserve, publish,
-// record. A report whose id another request holds waits for the next pass.
+// One pass over the reports not answered yet: verify, reserve (Prepare),
+// publish, record (Finish). A report whose id another request holds waits
+// for the next pass. With a stream, the pass counts the minutes its
+// accepted reports add until they are recorded (IngestStream).
 class VisitsApp::Round {
  public:
-  Round(VisitsApp& app, std::vector<Item>& items)
+  Round(VisitsApp& app, std::vector<Item>& items, IngestStream* stream,
+        int64_t ticket)
       : app_(app),
         items_(items),
+        stream_(stream),
+        ticket_(ticket),
         now_(app.clock_->Now()),
         verdicts_(items.size()),
-        slots_(items.size()) {
+        slots_(items.size()),
+        month_(items.size()) {
     for (size_t i = 0; i < items_.size(); ++i) {
       if (!items_[i].finished) todo_.push_back(i);
     }
   }
 
-  // Whether some report waits for another request's reservation.
-  bool Run() {
+  void Prepare() {
     if (absl::Status s = VerifyReports(); !s.ok()) return FailAll(s);
     absl::StatusOr<std::vector<ReserveResult>> reserved = Reserve();
     if (!reserved.ok()) return FailAll(reserved.status());
     for (size_t k = 0; k < todo_.size(); ++k) Settle(todo_[k], (*reserved)[k]);
+    if (stream_ == nullptr || counted_.empty()) return;
+    std::lock_guard<std::mutex> lock(stream_->state_mu_);
+    std::map<std::string, int64_t>& mine = stream_->in_flight_[ticket_];
+    for (const auto& [month, minutes] : counted_) mine[month] += minutes;
+  }
+
+  // Whether some report waits for another request's reservation.
+  bool Finish() {
     if (!events_.empty()) Publish();
     if (!orphans_.empty()) {
       if (absl::Status s = app_.ResolveOrphans(orphans_); !s.ok()) {
@@ -117,10 +132,45 @@ class VisitsApp::Round {
     return waiting_;
   }
 
+  bool Run() {
+    Prepare();
+    return Finish();
+  }
+
+  // Whether every report of the pass was decided as it was counted: none
+  // waits, none failed, every event is durable and recorded.
+  bool clean() const { return clean_ && !waiting_; }
+
+  // Gives up the pass after Prepare: its reservations are dropped and its
+  // minutes leave the count, so its reports are decided again.
+  void Abandon() {
+    std::vector<std::string> kept;
+    for (size_t i : event_item_) {
+      const std::string& id = items_[i].visit_id;
+      if (!app_.store_->ReleasePending(id, app_.instance_).ok()) {
+        kept.push_back(id);
+      }
+    }
+    if (!kept.empty()) {
+      // Resolved from Kafka like an unpublished one (nothing was).
+      if (absl::Status s = app_.store_->MarkOwnerLost(kept, app_.instance_);
+          !s.ok()) {
+        log::Warn("marking dropped reservations failed", {{"error", s}});
+      }
+    }
+    Uncount();
+  }
+
  private:
-  bool FailAll(const absl::Status& s) {
+  void FailAll(const absl::Status& s) {
+    clean_ = false;
     for (size_t i : todo_) items_[i].Fail(s);
-    return false;
+  }
+
+  void Uncount() {
+    if (stream_ == nullptr) return;
+    std::lock_guard<std::mutex> lock(stream_->state_mu_);
+    stream_->in_flight_.erase(ticket_);
   }
 
   // The verdict on each report by the pure rules, with the slots an
@@ -138,13 +188,20 @@ class VisitsApp::Round {
                       PeriodOf(FromProtoTime(r.start()))});
     }
     std::vector<VerificationContext> contexts;
+    // The stream's earlier reports: in the contexts once recorded, until
+    // then in flight.
+    std::map<std::string, int64_t> batch_minutes;
     if (!keys.empty()) {
+      std::unique_lock<std::mutex> lock;
+      if (stream_ != nullptr) {
+        lock = std::unique_lock<std::mutex>(stream_->state_mu_);
+      }
       absl::StatusOr<std::vector<VerificationContext>> loaded =
           app_.store_->LoadContexts(keys);
       if (!loaded.ok()) return loaded.status();
       contexts = std::move(*loaded);
+      if (stream_ != nullptr) batch_minutes = stream_->CountedBefore(ticket_);
     }
-    std::map<std::string, int64_t> batch_minutes;
     for (size_t i : todo_) {
       const Item& it = items_[i];
       if (!it.first_visit_id.empty()) {
@@ -154,7 +211,8 @@ class VisitsApp::Round {
             Verify(*it.report, VerificationContext{}, app_.limits_, now_);
       } else {
         VerificationContext& ctx = contexts[key_of[i]];
-        int64_t& earlier = batch_minutes[MonthOfCategory(keys[key_of[i]])];
+        month_[i] = MonthOfCategory(keys[key_of[i]]);
+        int64_t& earlier = batch_minutes[month_[i]];
         ctx.performed_minutes_in_month += earlier;
         verdicts_[i] = Verify(*it.report, ctx, app_.limits_, now_);
         if (verdicts_[i].accepted) {
@@ -195,6 +253,9 @@ class VisitsApp::Round {
       verdicts_[i] =
           OverlapVerdict(verdicts_[i], slots_[i][reserved.conflict_slot],
                          reserved.conflict_visit_id);
+    }
+    if (verdicts_[i].accepted && !month_[i].empty()) {
+      counted_[month_[i]] += ClientMinutes(verdicts_[i].visit);
     }
     events_.push_back(EventOf(it, verdicts_[i]));
     event_item_.push_back(i);
@@ -274,16 +335,27 @@ class VisitsApp::Round {
         applied.push_back({&events_[k]});
       } else {
         // Maybe written, maybe not: resolved from Kafka on the next try.
+        clean_ = false;
         lost.push_back(it.visit_id);
         it.Fail(IsOutcomeUnknown(published[k])
                     ? OutcomeUnknownError(published[k], false)
                     : NotStoredError(published[k], false));
       }
     }
-    if (absl::Status s = app_.store_->ApplyOwn(applied); !s.ok()) {
-      // The events are durable; the projection records them.
-      log::Warn("recording outcomes failed; the projection will",
-                {{"error", s}});
+    {
+      // Recorded and no longer in flight in one step for the stream's next
+      // batch (VerifyReports).
+      std::unique_lock<std::mutex> lock;
+      if (stream_ != nullptr) {
+        lock = std::unique_lock<std::mutex>(stream_->state_mu_);
+      }
+      if (absl::Status s = app_.store_->ApplyOwn(applied); !s.ok()) {
+        // The events are durable; the projection records them.
+        clean_ = false;
+        log::Warn("recording outcomes failed; the projection will",
+                  {{"error", s}});
+      }
+      if (stream_ != nullptr) stream_->in_flight_.erase(ticket_);
     }
     if (lost.empty()) return;
     if (absl::Status s = app_.store_->MarkOwnerLost(lost, app_.instance_);
@@ -294,10 +366,15 @@ class VisitsApp::Round {
 
   VisitsApp& app_;
   std::vector<Item>& items_;
+  IngestStream* stream_;  // null: the batch is alone
+  const int64_t ticket_;
   std::vector<size_t> todo_;  // the items not answered yet
   const absl::Time now_;
   std::vector<Verdict> verdicts_;              // per item
   std::vector<std::vector<IndexSlot>> slots_;  // per item
+  std::vector<std::string> month_;  // per item: MonthOfCategory, if verified
+  std::map<std::string, int64_t> counted_;  // accepted minutes by month
+  bool clean_ = true;
   std::vector<v1::VisitEvent> events_;
   std::vector<size_t> event_item_;  // the item of each event
   std::vector<Owned> orphans_;
@@ -305,21 +382,115 @@ class VisitsApp::Round {
   bool waiting_ = false;
 };
 
-std::vector<v1::ReportOutcome> VisitsApp::Ingest(
-    const std::vector<v1::VisitReport>& reports) {
-  std::vector<Item> items;
-  items.reserve(reports.size());
-  for (const v1::VisitReport& r : reports) {
-    Item& it = items.emplace_back(r);
-    // Answered, not rejected: a rejection event would keep the number.
-    if (absl::Status s = CheckNoPersonnummer(r); !s.ok()) it.Fail(s);
+// A batch of reports, its first pass prepared. Its ticket orders it among
+// the stream's batches; dropped unfinished (an exception), it counts as
+// miscounted so the batches after it are decided again.
+class VisitsApp::PreparedIngest {
+ public:
+  PreparedIngest(VisitsApp& app, std::vector<v1::VisitReport> reports,
+                 IngestStream* stream)
+      : reports_(std::move(reports)), stream_(stream) {
+    items_.reserve(reports_.size());
+    for (const v1::VisitReport& r : reports_) {
+      Item& it = items_.emplace_back(r);
+      // Answered, not rejected: a rejection event would keep the number.
+      if (absl::Status s = CheckNoPersonnummer(r); !s.ok()) it.Fail(s);
+    }
+    if (stream_ != nullptr) {
+      std::lock_guard<std::mutex> lock(stream_->order_mu_);
+      ticket_ = stream_->next_ticket_++;
+      stream_->unfinished_.insert(ticket_);
+      // Taken before the contexts are read: a batch that ends miscounted
+      // after this may have been counted by this one.
+      miscounted_seen_ = stream_->miscounted_;
+    }
+    first_ = std::make_unique<Round>(app, items_, stream_, ticket_);
+    first_->Prepare();
+  }
+
+  ~PreparedIngest() {
+    if (!ended_) End(false);
+  }
+
+  // Waits until the stream's earlier batches have finished; whether one of
+  // them ended other than this batch counted it.
+  bool AwaitEarlier() {
+    if (stream_ == nullptr) return false;
+    std::unique_lock<std::mutex> lock(stream_->order_mu_);
+    stream_->finished_.wait(lock, [this] {
+      return stream_->unfinished_.empty() ||
+             *stream_->unfinished_.begin() >= ticket_;
+    });
+    return stream_->miscounted_ != miscounted_seen_;
+  }
+
+  void End(bool clean) {
+    ended_ = true;
+    if (stream_ == nullptr) return;
+    {
+      std::lock_guard<std::mutex> lock(stream_->state_mu_);
+      stream_->in_flight_.erase(ticket_);
+    }
+    std::lock_guard<std::mutex> lock(stream_->order_mu_);
+    if (!clean) ++stream_->miscounted_;
+    stream_->unfinished_.erase(ticket_);
+    stream_->finished_.notify_all();
+  }
+
+  std::vector<Item>& items() { return items_; }
+  Round& first() { return *first_; }
+  IngestStream* stream() const { return stream_; }
+  int64_t ticket() const { return ticket_; }
+
+ private:
+  std::vector<v1::VisitReport> reports_;
+  std::vector<Item> items_;  // point into reports_
+  IngestStream* stream_;
+  int64_t ticket_ = 0;
+  int64_t miscounted_seen_ = 0;
+  std::unique_ptr<Round> first_;
+  bool ended_ = false;
+};
+
+void VisitsApp::PreparedDeleter::operator()(PreparedIngest* p) const {
+  delete p;
+}
+
+std::map<std::string, int64_t> VisitsApp::IngestStream::CountedBefore(
+    int64_t ticket) const {
+  std::map<std::string, int64_t> out;
+  for (auto it = in_flight_.begin();
+       it != in_flight_.end() && it->first < ticket; ++it) {
+    for (const auto& [month, minutes] : it->second) out[month] += minutes;
+  }
+  return out;
+}
+
+VisitsApp::Prepared VisitsApp::PrepareIngest(
+    std::vector<v1::VisitReport> reports, IngestStream* stream) {
+  return Prepared(new PreparedIngest(*this, std::move(reports), stream));
+}
+
+std::vector<v1::ReportOutcome> VisitsApp::FinishIngest(Prepared batch) {
+  std::vector<Item>& items = batch->items();
+  bool clean = true;
+  bool waiting = false;
+  if (batch->AwaitEarlier()) {
+    // Verified with an earlier report counted that was not decided so:
+    // decided again, as if it came now.
+    batch->first().Abandon();
+    clean = false;
+    waiting = false;
+  } else {
+    waiting = batch->first().Finish();
+    clean = batch->first().clean();
   }
   const absl::Time deadline = absl::Now() + kIngestDeadline;
   while (true) {
-    const bool waiting = Round(*this, items).Run();
     bool all = true;
     for (const Item& it : items) all = all && it.finished;
     if (all) break;
+    clean = false;
     if (absl::Now() > deadline) {
       for (Item& it : items) {
         if (it.finished) continue;
@@ -329,7 +500,9 @@ std::vector<v1::ReportOutcome> VisitsApp::Ingest(
       break;
     }
     if (waiting) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    waiting = Round(*this, items, batch->stream(), batch->ticket()).Run();
   }
+  batch->End(clean);
   std::vector<v1::ReportOutcome> out;
   out.reserve(items.size());
   for (Item& it : items) {
@@ -337,6 +510,11 @@ std::vector<v1::ReportOutcome> VisitsApp::Ingest(
     out.push_back(std::move(it.outcome));
   }
   return out;
+}
+
+std::vector<v1::ReportOutcome> VisitsApp::Ingest(
+    const std::vector<v1::VisitReport>& reports) {
+  return FinishIngest(PrepareIngest(reports, nullptr));
 }
 
 absl::StatusOr<v1::ReportOutcome> VisitsApp::ReportVisit(

@@ -1,0 +1,147 @@
+// The month's finance files for the municipality (ExportMonth): the SIE 4
+// file for the books, the pain.001 payment file and the client fee basis,
+// each made of the month's approved statements of every provider.
+#include "absl/strings/str_cat.h"
+#include "lov/platform/stockholm_time.h"
+#include "lov/settlement/app/settlement_app.h"
+#include "lov/settlement/domain/fee_basis.h"
+#include "lov/settlement/domain/pain001.h"
+#include "lov/settlement/domain/period.h"
+#include "lov/settlement/domain/sie4.h"
+
+namespace lov::settlement {
+namespace {
+
+absl::StatusOr<std::string> Sie4File(const v1::ExportMonthRequest& request,
+                                     absl::CivilDay today,
+                                     const std::vector<v1::Statement>& month) {
+  absl::StatusOr<v1::BookkeepingChart> chart = ResolveChart(request.chart());
+  if (!chart.ok()) return chart.status();
+  SieBooks books{request.municipality(), *std::move(chart), today};
+  return MonthSie4(request.period(), books, month);
+}
+
+absl::Status PaymentFileInto(SettlementStore* store,
+                             const v1::ExportMonthRequest& request,
+                             absl::Time now,
+                             const std::vector<v1::Statement>& month,
+                             v1::ExportMonthResponse& out) {
+  std::vector<Payee> payees;
+  for (const v1::Statement& s : month) {
+    Payee& p = payees.emplace_back();
+    p.statement = s;
+    absl::StatusOr<std::optional<registry::v1::PaymentDetails>> details =
+        store->PaymentDetailsOf(s.provider_id());
+    if (!details.ok()) return details.status();
+    p.details = *std::move(details);
+    absl::StatusOr<std::optional<registry::v1::Provider>> party =
+        store->ProviderParty(s.provider_id());
+    if (!party.ok()) return party.status();
+    if (party->has_value()) p.name = (*party)->name();
+  }
+  PaymentOrder order{request.municipality(), request.execution_date(), now};
+  absl::StatusOr<PaymentFile> file =
+      MonthPain001(request.period(), order, payees);
+  if (!file.ok()) return file.status();
+  out.set_content(std::move(file->xml));
+  out.clear_statement_ids();
+  for (const std::string& id : file->paid_statement_ids) {
+    out.add_statement_ids(id);
+  }
+  out.set_total_ore(file->total_ore);
+  for (v1::NotPayable& n : file->not_payable) {
+    *out.add_not_payable() = std::move(n);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> FeeBasisFile(
+    SettlementStore* store, const std::vector<v1::Statement>& month) {
+  std::vector<v1::ClientFeeBasis> bases;
+  for (const v1::Statement& s : month) {
+    // An approved month's visits are the versions its statement paid
+    // (the projection puts them back on approval: month_inputs.h).
+    absl::StatusOr<std::vector<visits::v1::Visit>> visits =
+        store->Visits(s.provider_id(), s.period());
+    if (!visits.ok()) return visits.status();
+    absl::StatusOr<v1::ClientFeeBasis> basis =
+        FeeBasisOf(s.statement_id(), s.provider_id(), s.period(), *visits);
+    if (!basis.ok()) return basis.status();
+    bases.push_back(*std::move(basis));
+  }
+  return FeeBasisCsv(bases);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ExportMonthResponse> SettlementApp::ExportMonth(
+    const v1::ExportMonthRequest& request) {
+  absl::StatusOr<absl::CivilMonth> period = ParsePeriod(request.period());
+  if (!period.ok()) return period.status();
+  if (request.kind() != v1::MONTH_FILE_KIND_SIE4 &&
+      request.kind() != v1::MONTH_FILE_KIND_PAIN001 &&
+      request.kind() != v1::MONTH_FILE_KIND_FEE_BASIS) {
+    return absl::InvalidArgumentError(
+        "kind: SIE4, PAIN001 or FEE_BASIS is required");
+  }
+  if (request.kind() == v1::MONTH_FILE_KIND_SIE4 ||
+      request.kind() == v1::MONTH_FILE_KIND_PAIN001) {
+    if (absl::Status s =
+            ValidateFinanceParty(request.municipality(), "municipality");
+        !s.ok()) {
+      return s;
+    }
+  }
+  absl::StatusOr<std::vector<std::string>> providers = store_->Providers();
+  if (!providers.ok()) return providers.status();
+  v1::ExportMonthResponse out;
+  std::vector<v1::Statement> month;
+  for (const std::string& provider : *providers) {
+    absl::StatusOr<std::optional<v1::Statement>> approved =
+        store_->Approved(provider, request.period());
+    if (!approved.ok()) return approved.status();
+    if (approved->has_value()) {
+      out.add_statement_ids((*approved)->statement_id());
+      out.set_total_ore(out.total_ore() + (*approved)->total_ore());
+      month.push_back(**std::move(approved));
+      continue;
+    }
+    absl::StatusOr<v1::Statement> preview = Current(provider, request.period());
+    if (absl::IsNotFound(preview.status())) continue;  // not in the registry
+    if (!preview.ok()) return preview.status();
+    if (preview->lines_size() > 0 || preview->performed_seconds() > 0) {
+      out.add_not_approved_provider_ids(provider);
+    }
+  }
+  const absl::Time now = clock_->Now();
+  const std::string base = absl::StrCat("lov-", request.period());
+  switch (request.kind()) {
+    case v1::MONTH_FILE_KIND_SIE4: {
+      absl::StatusOr<std::string> file =
+          Sie4File(request, StockholmDate(now), month);
+      if (!file.ok()) return file.status();
+      out.set_file_name(base + ".se");
+      out.set_content_type("text/plain; charset=IBM437");
+      out.set_content(*std::move(file));
+      break;
+    }
+    case v1::MONTH_FILE_KIND_PAIN001:
+      if (absl::Status s = PaymentFileInto(store_, request, now, month, out);
+          !s.ok()) {
+        return s;
+      }
+      out.set_file_name(base + "-pain001.xml");
+      out.set_content_type("application/xml");
+      break;
+    default: {  // FEE_BASIS
+      absl::StatusOr<std::string> file = FeeBasisFile(store_, month);
+      if (!file.ok()) return file.status();
+      out.set_file_name(base + "-fee-basis.csv");
+      out.set_content_type("text/csv; charset=utf-8");
+      out.set_content(*std::move(file));
+    }
+  }
+  return out;
+}
+
+}  // namespace lov::settlement

@@ -1,0 +1,167 @@
+#include "lov/settlement/domain/pain001.h"
+
+#include <gtest/gtest.h>
+
+namespace lov::settlement {
+namespace {
+
+Payee Payable(const std::string& provider, int64_t total_ore,
+              const std::string& bankgiro, const std::string& plusgiro = "") {
+  Payee p;
+  p.statement.set_statement_id(provider + "/2026-11");
+  p.statement.set_provider_id(provider);
+  p.statement.set_period("2026-11");
+  p.statement.set_status(v1::STATEMENT_STATUS_APPROVED);
+  p.statement.set_total_ore(total_ore);
+  p.statement.set_net_ore(total_ore);
+  registry::v1::PaymentDetails d;
+  d.set_bankgiro(bankgiro);
+  d.set_plusgiro(plusgiro);
+  d.set_f_tax(registry::v1::F_TAX_STATUS_APPROVED);
+  p.details = d;
+  p.name = "Omsorg & Co AB";
+  return p;
+}
+
+PaymentOrder Order() {
+  PaymentOrder o;
+  o.payer.set_name("Nacka kommun");
+  o.payer.set_organisation_number("212000-0167");
+  o.payer.set_bankgiro("5050-1055");  // Luhn-valid
+  o.execution_date = "2026-12-15";
+  // 08:30 in Stockholm (CET, UTC+1).
+  o.created_at = absl::FromCivil(absl::CivilSecond(2026, 12, 2, 7, 30, 0),
+                                 absl::UTCTimeZone());
+  return o;
+}
+
+TEST(Pain001Test, OneTransferPerPayableStatementToItsGiroNumber) {
+  std::vector<Payee> payees = {Payable("p-b", 187550, "5402-9681"),
+                               Payable("p-a", 10005, "", "41 06 06-8")};
+  absl::StatusOr<PaymentFile> f = MonthPain001("2026-11", Order(), payees);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->total_ore, 197555);
+  EXPECT_EQ(f->paid_statement_ids,
+            (std::vector<std::string>{"p-a/2026-11", "p-b/2026-11"}));
+  EXPECT_TRUE(f->not_payable.empty());
+  const std::string expected =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.03\">\n"
+      "  <CstmrCdtTrfInitn>\n"
+      "    <GrpHdr>\n"
+      "      <MsgId>LOV-2026-11-20261202083000</MsgId>\n"
+      "      <CreDtTm>2026-12-02T08:30:00</CreDtTm>\n"
+      "      <NbOfTxs>2</NbOfTxs>\n"
+      "      <CtrlSum>1975.55</CtrlSum>\n"
+      "      <InitgPty><Nm>Nacka kommun</Nm><Id><OrgId><Othr><Id>2120000167"
+      "</Id></Othr></OrgId></Id></InitgPty>\n"
+      "    </GrpHdr>\n"
+      "    <PmtInf>\n"
+      "      <PmtInfId>LOV-2026-11-20261202083000-1</PmtInfId>\n"
+      "      <PmtMtd>TRF</PmtMtd>\n"
+      "      <NbOfTxs>2</NbOfTxs>\n"
+      "      <CtrlSum>1975.55</CtrlSum>\n"
+      "      <PmtTpInf><SvcLvl><Cd>NURG</Cd></SvcLvl></PmtTpInf>\n"
+      "      <ReqdExctnDt>2026-12-15</ReqdExctnDt>\n"
+      "      <Dbtr><Nm>Nacka kommun</Nm><Id><OrgId><Othr><Id>2120000167</Id>"
+      "</Othr></OrgId></Id></Dbtr>\n"
+      "      <DbtrAcct><Id><Othr><Id>50501055</Id><SchmeNm><Prtry>BGNR</Prtry>"
+      "</SchmeNm></Othr></Id><Ccy>SEK</Ccy></DbtrAcct>\n"
+      "      <DbtrAgt><FinInstnId><Othr><Id>NOTPROVIDED</Id></Othr>"
+      "</FinInstnId></DbtrAgt>\n"
+      "      <CdtTrfTxInf>\n"
+      "        <PmtId><InstrId>1</InstrId><EndToEndId>p-a/2026-11</EndToEndId>"
+      "</PmtId>\n"
+      "        <Amt><InstdAmt Ccy=\"SEK\">100.05</InstdAmt></Amt>\n"
+      "        <CdtrAgt><FinInstnId><ClrSysMmbId><ClrSysId><Cd>SESBA</Cd>"
+      "</ClrSysId><MmbId>9960</MmbId></ClrSysMmbId></FinInstnId></CdtrAgt>\n"
+      "        <Cdtr><Nm>Omsorg &amp; Co AB</Nm></Cdtr>\n"
+      "        <CdtrAcct><Id><Othr><Id>4106068</Id><SchmeNm><Cd>BBAN</Cd>"
+      "</SchmeNm></Othr></Id></CdtrAcct>\n"
+      "        <RmtInf><Ustrd>Ersättning LOV 2026-11 p-a/2026-11</Ustrd>"
+      "</RmtInf>\n"
+      "      </CdtTrfTxInf>\n"
+      "      <CdtTrfTxInf>\n"
+      "        <PmtId><InstrId>2</InstrId><EndToEndId>p-b/2026-11</EndToEndId>"
+      "</PmtId>\n"
+      "        <Amt><InstdAmt Ccy=\"SEK\">1875.50</InstdAmt></Amt>\n"
+      "        <CdtrAgt><FinInstnId><ClrSysMmbId><ClrSysId><Cd>SESBA</Cd>"
+      "</ClrSysId><MmbId>9900</MmbId></ClrSysMmbId></FinInstnId></CdtrAgt>\n"
+      "        <Cdtr><Nm>Omsorg &amp; Co AB</Nm></Cdtr>\n"
+      "        <CdtrAcct><Id><Othr><Id>54029681</Id><SchmeNm><Prtry>BGNR"
+      "</Prtry></SchmeNm></Othr></Id></CdtrAcct>\n"
+      "        <RmtInf><Ustrd>Ersättning LOV 2026-11 p-b/2026-11</Ustrd>"
+      "</RmtInf>\n"
+      "      </CdtTrfTxInf>\n"
+      "    </PmtInf>\n"
+      "  </CstmrCdtTrfInitn>\n"
+      "</Document>\n";
+  EXPECT_EQ(f->xml, expected);
+}
+
+TEST(Pain001Test, ListsTheNotPayableWithTheReason) {
+  Payee no_details = Payable("p-c", 5000, "5402-9681");
+  no_details.details.reset();
+  Payee gross = Payable("p-d", 5000, "5402-9681");
+  gross.details->set_f_tax(registry::v1::F_TAX_STATUS_NOT_APPROVED);
+  gross.details->set_must_not_pay_gross(true);
+  Payee zero = Payable("p-e", 0, "5402-9681");
+  std::vector<Payee> payees = {Payable("p-a", 10000, "5402-9681"), no_details,
+                               gross, zero};
+  absl::StatusOr<PaymentFile> f = MonthPain001("2026-11", Order(), payees);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->total_ore, 10000);
+  ASSERT_EQ(f->not_payable.size(), 3u);
+  EXPECT_EQ(f->not_payable[0].provider_id(), "p-c");
+  EXPECT_EQ(f->not_payable[0].reason(), "no payment details in the registry");
+  EXPECT_EQ(f->not_payable[1].provider_id(), "p-d");
+  EXPECT_NE(f->not_payable[1].reason().find("must not be paid gross"),
+            std::string::npos);
+  EXPECT_EQ(f->not_payable[1].total_ore(), 5000);
+  EXPECT_EQ(f->not_payable[2].reason(), "total is not positive");
+  EXPECT_NE(f->xml.find("<NbOfTxs>1</NbOfTxs>"), std::string::npos);
+  EXPECT_EQ(f->xml.find("p-d/2026-11"), std::string::npos);
+
+  EXPECT_EQ(MonthPain001("2026-11", Order(), {gross}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(Pain001Test, RefusesABadPayerOrDateAndForeignStatements) {
+  PaymentOrder o = Order();
+  o.payer.set_bankgiro("5050-1056");  // check digit off by one
+  EXPECT_NE(MonthPain001("2026-11", o, {Payable("p-a", 1, "5402-9681")})
+                .status()
+                .message()
+                .find("municipality.bankgiro"),
+            std::string::npos);
+  o = Order();
+  o.execution_date = "2026-12-32";
+  EXPECT_NE(MonthPain001("2026-11", o, {Payable("p-a", 1, "5402-9681")})
+                .status()
+                .message()
+                .find("execution_date"),
+            std::string::npos);
+  o = Order();
+  o.payer.set_bic("SWED");
+  EXPECT_NE(MonthPain001("2026-11", o, {Payable("p-a", 1, "5402-9681")})
+                .status()
+                .message()
+                .find("municipality.bic"),
+            std::string::npos);
+  EXPECT_EQ(MonthPain001("2026-10", Order(), {Payable("p-a", 1, "5402-9681")})
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(Pain001Test, LongNamesAreCutToTheSchemaLimitByCharacters) {
+  Payee p = Payable("p-a", 100, "5402-9681");
+  p.name = std::string(69, 'x') + "åå";
+  absl::StatusOr<PaymentFile> f = MonthPain001("2026-11", Order(), {p});
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_NE(f->xml.find("<Nm>" + std::string(69, 'x') + "å</Nm>"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace lov::settlement

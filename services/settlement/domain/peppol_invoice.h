@@ -1,0 +1,53 @@
+#ifndef LOV_SERVICES_SETTLEMENT_DOMAIN_PEPPOL_INVOICE_H_
+#define LOV_SERVICES_SETTLEMENT_DOMAIN_PEPPOL_INVOICE_H_
+
+// An approved statement as a Peppol BIS Self-Billing 3.0 invoice (UBL 2.1
+// Invoice, type code 389 "self-billed invoice", customization
+// urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0):
+// the municipality, the buyer, issues it on behalf of the provider, the
+// seller. Validated in tests with the official OpenPEPPOL rules
+// (deploy/validators/).
+//
+// - One invoice line per statement line that is not VAT, quantity 1 (or -1
+//   for a negative line: prices are never negative) of unit C62, price the
+//   line's amount; the hours, rate and band are in the item description.
+// - VAT per category: a statement category with a VAT line is category S at
+//   its rate, taxable the sum of its lines and tax the sum of its VAT lines
+//   (the statement's own rounding); every other line (home care, one-off
+//   payments) is E, exempt, reason VATEX-EU-132-1G (social welfare).
+// - Totals are the statement's net, VAT and total to the öre, written as
+//   kronor with two decimals from integer öre.
+// - The seller: its Peppol id as endpoint (else its organisation number
+//   under ICD 0007), its organisation number as legal registration, its
+//   VAT number, "Godkänd för F-skatt" when F-tax is approved, and its
+//   provider id as seller identifier. A sole trader's VAT number, Peppol id
+//   and organisation number are withheld (they embed the owner's
+//   personnummer), and Peppol requires the seller's electronic address
+//   (PEPPOL-EN16931-R020) from a scheme list without e-mail: a sole trader
+//   is refused, FAILED_PRECONDITION saying so.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lov/registry/v1/registry.pb.h"
+#include "lov/settlement/v1/settlement.pb.h"
+
+namespace lov::settlement {
+
+struct PeppolInvoiceInput {
+  const v1::Statement* statement = nullptr;  // approved
+  v1::PeppolBuyer buyer;
+  registry::v1::Provider seller;  // name, numbers, contact
+  registry::v1::PaymentDetails payment;
+  std::string issue_date;  // "YYYY-MM-DD"
+};
+
+// INVALID_ARGUMENT naming the field for a missing or malformed buyer field;
+// FAILED_PRECONDITION when the statement or the seller's data cannot make a
+// valid invoice (not approved, no lines, no bankgiro/plusgiro, neither a VAT
+// number nor approved F-tax, no electronic address).
+absl::StatusOr<std::string> PeppolInvoiceXml(const PeppolInvoiceInput& input);
+
+}  // namespace lov::settlement
+
+#endif  // LOV_SERVICES_SETTLEMENT_DOMAIN_PEPPOL_INVOICE_H_

@@ -1,0 +1,166 @@
+// A month settled and approved through the settlement service, exported as a
+// Peppol BIS 3.0 self-billed invoice and checked with the official OpenPEPPOL
+// rules (deploy/validators/peppol-validate.sh: the UBL 2.1 schema, the CEN
+// EN 16931 and the Peppol self-billing schematrons), with no errors; the
+// invoice's totals are the statement's. And the same validator does refuse a
+// broken invoice, so the check can fail.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "lov/platform/money.h"
+#include "lov/settlement/tests/settlement_test_support.h"
+
+namespace lov::settlement {
+namespace {
+
+namespace v1 = ::lov::settlement::v1;
+using ::lov::testing::Eventually;
+
+struct Validation {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs the official rules on `xml`, written to a file of its own.
+Validation Validate(const std::string& xml, const std::string& name) {
+  const std::string path =
+      absl::StrCat(::testing::TempDir(), "/", name, "-", NewUuid(), ".xml");
+  std::ofstream(path, std::ios::binary) << xml;
+  const std::string command =
+      absl::StrCat(LOV_SOURCE_DIR, "/deploy/validators/peppol-validate.sh '",
+                   path, "' 2>&1");
+  Validation v;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return v;
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    v.output.append(buffer, n);
+  }
+  const int status = pclose(pipe);
+  v.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::remove(path.c_str());
+  return v;
+}
+
+std::string Sek(int64_t ore) { return Money::FromOre(ore).ToDecimalString(); }
+
+class SettlementPeppolTest : public test_support::SettlementFixture {
+ protected:
+  // prv-a's name, number and payment details, as the registry publishes
+  // them when finance sets the details.
+  void PublishPaymentDetails() {
+    auto e = test_support::Envelope<registry::v1::RegistryEvent>("prv-a");
+    registry::v1::PaymentDetailsChanged* changed =
+        e.mutable_payment_details_changed();
+    registry::v1::Provider* p = changed->mutable_provider();
+    p->set_provider_id("prv-a");
+    p->set_kind(registry::v1::PROVIDER_KIND_PRIVATE);
+    p->set_name("Omsorgshuset AB");
+    p->set_organisation_number("556554-1645");
+    p->mutable_contact()->set_address("Storgatan 1, 761 30 Norrtälje");
+    registry::v1::PaymentDetails* d = changed->mutable_current();
+    d->set_bankgiro("5050-1055");
+    d->set_vat_number("SE556554164501");
+    d->set_f_tax(registry::v1::F_TAX_STATUS_APPROVED);
+    d->set_f_tax_checked_on("2024-01-02");
+    d->set_peppol_participant_id("0007:5565541645");
+    *p->mutable_payment_details() = *d;
+    PublishUpstream("lov.registry.events.v1", "/lov/registry", e);
+  }
+
+  grpc::Status Export(v1::ExportStatementResponse* out) {
+    v1::ExportStatementRequest r;
+    r.set_provider_id("prv-a");
+    r.set_period("2024-01");
+    r.set_format(v1::EXPORT_FORMAT_PEPPOL_BIS3);
+    v1::PeppolBuyer* b = r.mutable_buyer();
+    b->set_name("Norrtälje kommun");
+    b->set_organisation_number("212000-0142");
+    b->set_peppol_id("0007:2120000142");
+    b->set_reference("LOV-HEMTJANST");
+    b->set_street("Estunavägen 14");
+    b->set_postal_zone("761 81");
+    b->set_city("Norrtälje");
+    return Call(&v1::SettlementService::Stub::ExportStatement, r, out);
+  }
+};
+
+TEST_F(SettlementPeppolTest, AnApprovedMonthIsAValidSelfBilledInvoice) {
+  ConfigureRates();
+  PublishRegistry();
+  PublishPaymentDetails();
+  PublishAssignment();
+  PublishJanuaryVisits();
+  ASSERT_TRUE(Eventually([&] {
+    grpc::Status s;
+    v1::Statement st = Get("prv-a", "2024-01", &s);
+    return s.ok() && st.performed_seconds() == 3600 + 5400 + 3600 &&
+           st.vat_ore() > 0 && st.lines_size() >= 6;
+  })) << service_->Log();
+  v1::Statement preview = Preview("prv-a", "2024-01");
+
+  // A preview is not invoiced.
+  v1::ExportStatementResponse file;
+  grpc::Status s = Export(&file);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("STATEMENT_STATUS_PREVIEW"),
+            std::string::npos)
+      << s.error_message();
+
+  v1::Statement approved;
+  s = Approve(preview, &approved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(Eventually([&] { return Export(&file).ok(); }))
+      << Export(&file).error_message();
+  EXPECT_EQ(file.content_type(), "application/xml");
+  EXPECT_EQ(file.file_name(), "statement-prv-a-2024-01-peppol.xml");
+  const std::string& xml = file.content();
+
+  // The statement's totals (2825.20 by the hand calculation of
+  // settlement_service_test.cc), to the öre.
+  ASSERT_EQ(approved.total_ore(), 282520);
+  EXPECT_NE(xml.find(absl::StrCat("<cbc:TaxExclusiveAmount currencyID=\"SEK\">",
+                                  Sek(approved.net_ore()), "<")),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(absl::StrCat("<cac:TaxTotal><cbc:TaxAmount "
+                                  "currencyID=\"SEK\">",
+                                  Sek(approved.vat_ore()), "<")),
+            std::string::npos);
+  EXPECT_NE(xml.find(absl::StrCat("<cbc:PayableAmount currencyID=\"SEK\">",
+                                  Sek(approved.total_ore()), "<")),
+            std::string::npos);
+  EXPECT_NE(xml.find("<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>"),
+            std::string::npos);
+
+  const Validation valid = Validate(xml, "peppol-valid");
+  std::cout << "official Peppol validation (warnings listed):\n"
+            << valid.output;
+  EXPECT_EQ(valid.exit_code, 0) << valid.output << "\n" << xml;
+  EXPECT_NE(valid.output.find(" 0 errors, "), std::string::npos)
+      << valid.output;
+  EXPECT_EQ(valid.output.find("ERROR "), std::string::npos) << valid.output;
+
+  // The validator refuses a broken invoice: an amount due that is not the
+  // total (BR-CO-16).
+  const std::string broken = absl::StrReplaceAll(
+      xml, {{absl::StrCat("<cbc:PayableAmount currencyID=\"SEK\">",
+                          Sek(approved.total_ore())),
+             absl::StrCat("<cbc:PayableAmount currencyID=\"SEK\">",
+                          Sek(approved.total_ore() + 1))}});
+  ASSERT_NE(broken, xml);
+  const Validation refused = Validate(broken, "peppol-broken");
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("ERROR BR-CO-16"), std::string::npos)
+      << refused.output;
+}
+
+}  // namespace
+}  // namespace lov::settlement
