@@ -6,6 +6,7 @@ include(GoogleTest)
 add_library(lov_test_support STATIC
   ${PROJECT_SOURCE_DIR}/tests/support/test_stack.cc
   ${PROJECT_SOURCE_DIR}/tests/support/service_process.cc
+  ${PROJECT_SOURCE_DIR}/tests/support/service_test_stack.cc
   ${PROJECT_SOURCE_DIR}/tests/support/test_sign_in.cc)
 target_include_directories(lov_test_support PUBLIC ${PROJECT_SOURCE_DIR}/tests/support)
 target_link_libraries(lov_test_support PUBLIC lov_platform lov_grpc_health_proto

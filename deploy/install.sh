@@ -7,6 +7,9 @@
 #   - the OpenPEPPOL validation rules pinned by deploy/validators/pom.xml (tests)
 #   - what building and running the container images without a Docker daemon
 #     needs: Buildah, Podman with runc, debootstrap (deploy/docker/build-images.sh)
+#   - the contract tests' tools (tests/contracts/): buf and grpcurl built with Go
+#     at pinned versions into $LOV_TOOLS_DIR/bin, the AsyncAPI parser with npm ci
+#     (tests/contracts/asyncapi/package-lock.json) into $LOV_TOOLS_DIR/asyncapi
 # Prints one line per item on stdout: "ok <thing> (present)" or "installed <thing>".
 # Progress and errors go to stderr.
 set -euo pipefail
@@ -25,7 +28,11 @@ set -euo pipefail
 # libcli11-dev parses lovctl's command line (tools/lovctl/parser.cc).
 # curl (deploy/local/run.sh waits for readiness with it; the chaos and image
 # tests call it) and procps (pgrep, pkill) are called by the scripts.
-PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcjose-dev libcurl4-openssl-dev libjansson-dev libssl-dev libcpp-httplib-dev clang libfuzzer-14-dev openssl chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven buildah podman runc debootstrap python3 python3-yaml libcli11-dev curl procps postgresql libpq-dev"
+# kcat and jq: the subscriber's commands of docs/events.md (and their test,
+# tests/contracts/docs_commands_test.sh); nodejs and npm run the AsyncAPI
+# parser that checks docs/asyncapi.yaml (npm is skipped when `npm` is on PATH:
+# NodeSource's nodejs carries its own).
+PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcjose-dev libcurl4-openssl-dev libjansson-dev libssl-dev libcpp-httplib-dev clang libfuzzer-14-dev openssl chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven buildah podman runc debootstrap python3 python3-yaml libcli11-dev curl procps postgresql libpq-dev kcat jq nodejs npm"
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
@@ -67,6 +74,12 @@ for pkg in ${PACKAGES}; do
     maven)
       if command -v mvn >/dev/null 2>&1; then
         echo "ok maven (present)"
+        continue
+      fi
+      ;;
+    npm)
+      if command -v npm >/dev/null 2>&1; then
+        echo "ok npm (present)"
         continue
       fi
       ;;
@@ -261,6 +274,62 @@ else
     die "go install github.com/bojand/ghz/cmd/ghz@${GHZ_VERSION} failed (see the output above)"
   printf '%s\n' "${GHZ_VERSION}" >"${ghz_bin}.version"
   echo "installed ghz ${GHZ_VERSION} (${ghz_bin})"
+fi
+
+# --- buf and grpcurl (the contract tests, tests/contracts/) ---------------------------
+
+# Like ghz: built from the Go module proxy at a pinned version into
+# $LOV_TOOLS_DIR/bin, a stamp file naming the version. buf lints the protos and
+# checks them against the released ones (buf.yaml); grpcurl calls the services
+# through reflection as the README shows (tests/contracts/docs_commands_test.sh).
+install_go_tool() { # NAME PACKAGE VERSION
+  local name="$1" package="$2" version="$3" bin="${LOV_TOOLS_DIR}/bin/$1"
+  if [[ -x ${bin} && "$(cat "${bin}.version" 2>/dev/null || true)" == "${version}" ]]; then
+    echo "ok ${name} ${version} (present)"
+    return 0
+  fi
+  if ! command -v go >/dev/null 2>&1; then
+    # make run works without it; make test's contract tests then fail naming it.
+    log "note: go not found; ${name} ${version} (make test's contract tests) is not installed"
+    return 0
+  fi
+  log "building ${name} ${version} from the Go module proxy into ${LOV_TOOLS_DIR}/bin"
+  mkdir -p "${LOV_TOOLS_DIR}/bin"
+  GOBIN="${LOV_TOOLS_DIR}/bin" GOFLAGS=-buildvcs=false go install "${package}@${version}" >&2 ||
+    die "go install ${package}@${version} failed (see the output above)"
+  printf '%s\n' "${version}" >"${bin}.version"
+  echo "installed ${name} ${version} (${bin})"
+}
+install_go_tool buf github.com/bufbuild/buf/cmd/buf v1.75.0
+install_go_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl v1.9.4
+
+# --- AsyncAPI parser (docs/asyncapi.yaml) ----------------------------------------------
+
+# @asyncapi/parser as pinned by tests/contracts/asyncapi/package-lock.json, with
+# `npm ci` into $LOV_TOOLS_DIR/asyncapi (tests/contracts/asyncapi_check.sh); the
+# stamp is the lock file's hash, so a changed pin installs again.
+ASYNCAPI_SRC="${REPO_ROOT}/tests/contracts/asyncapi"
+asyncapi_dir="${LOV_TOOLS_DIR}/asyncapi"
+asyncapi_sum="$(cat "${ASYNCAPI_SRC}/package.json" "${ASYNCAPI_SRC}/package-lock.json" | sha256sum | cut -d' ' -f1)"
+if [[ -f "${asyncapi_dir}/node_modules/@asyncapi/parser/package.json" &&
+  "$(cat "${asyncapi_dir}/.lock.sha256" 2>/dev/null || true)" == "${asyncapi_sum}" ]]; then
+  echo "ok asyncapi parser (present)"
+else
+  command -v npm >/dev/null 2>&1 || die "npm not found (needed for the AsyncAPI parser)"
+  mkdir -p "${LOV_TOOLS_DIR}"
+  asyncapi_tmp="$(mktemp -d "${LOV_TOOLS_DIR}/.asyncapi.tmp.XXXXXX")"
+  cp "${ASYNCAPI_SRC}/package.json" "${ASYNCAPI_SRC}/package-lock.json" "${asyncapi_tmp}/"
+  log "installing the AsyncAPI parser with npm ci into ${asyncapi_dir}"
+  if ! (cd "${asyncapi_tmp}" && npm ci --ignore-scripts --no-audit --no-fund >&2); then
+    rm -rf "${asyncapi_tmp}"
+    die "npm ci of ${ASYNCAPI_SRC}/package-lock.json failed (see the output above)"
+  fi
+  printf '%s\n' "${asyncapi_sum}" >"${asyncapi_tmp}/.lock.sha256"
+  chmod 755 "${asyncapi_tmp}"
+  # Filled completely before it takes the final name; an older copy goes.
+  rm -rf "${asyncapi_dir}"
+  mv -T "${asyncapi_tmp}" "${asyncapi_dir}" || die "could not move ${asyncapi_tmp} to ${asyncapi_dir}"
+  echo "installed asyncapi parser (${asyncapi_dir})"
 fi
 
 # --- Redis system service ------------------------------------------------------------

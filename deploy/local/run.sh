@@ -268,6 +268,7 @@ if [[ ${have_simulator} == 1 ]]; then
     LOV_TLS_CLIENT_KEY="${LOV_CERTS_DIR}/clients/system-simulator.key" \
     "${CMD[@]}" --registry="127.0.0.1:${grpc_port[registry]}" --choice="127.0.0.1:${grpc_port[choice]}" \
     --visits="127.0.0.1:${grpc_port[visits]}" --settlement="127.0.0.1:${grpc_port[settlement]}" \
+    ${grpc_port[followup]:+"--followup=127.0.0.1:${grpc_port[followup]}"} \
     --dev-issuer-key="${SIM_ISSUER_KEY}" ${LOV_SIM_ARGS:-}
 fi
 

@@ -1,6 +1,5 @@
 // The choice service: names its parts; lov::ServiceMain does the wiring.
 #include "lov/choice/adapters/choice_projections.h"
-#include "lov/choice/adapters/kafka_choice_publisher.h"
 #include "lov/choice/adapters/key_encryption_key.h"
 #include "lov/choice/adapters/reservation_sweep.h"
 #include "lov/choice/api/choice_grpc.h"
@@ -32,11 +31,12 @@ absl::Status Wire(ServiceContext& ctx) {
   auto* publisher = ctx.Make<KafkaChoicePublisher>(ctx.producer(), topic, keys);
   auto* app = ctx.Make<ChoiceApp>(store, publisher, ctx.clock(),
                                   PersonnummerKey(pnr_key), &*vault);
-  ctx.Serve(ctx.Make<ChoiceGrpc>(app, ctx.pool()),
+  ctx.Serve(ctx.Make<ChoiceGrpc>(app, ctx.pool(), store->neutrality()),
             "lov.choice.v1.ChoiceService");
   const std::string ready = store->ReadyKey();
   const std::string registry = ctx.Topic(topics::kRegistryEvents);
-  ctx.Project("state", {registry, topic, keys}, ready, StateProjection(store));
+  ctx.Project("state", StateTopics(ctx.settings(), topic, keys), ready,
+              StateProjection(store));
   ctx.Project("reactions", {registry}, ready, RegistryReactions(app));
   if (absl::Status s = SweepReservations(ctx, store, topic); !s.ok()) return s;
   auto* daily = ctx.Make<DailyRunner>(ctx.clock(), DueAllocations(app));
@@ -47,12 +47,13 @@ absl::Status Wire(ServiceContext& ctx) {
 }  // namespace lov::choice
 
 int main(int argc, char** argv) {
+  using namespace lov::topics;
   return lov::ServiceMain(
       argc, argv,
       {.name = "choice",
        .grpc_port = 50052,
        .metrics_port = 9102,
-       .topics = {lov::topics::kChoiceEvents, lov::topics::kRegistryEvents},
+       .topics = {kChoiceEvents, kRegistryEvents, kFollowupEvents},
        .flags = lov::choice::Flags,
        .wire = lov::choice::Wire});
 }

@@ -15,7 +15,9 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "lov/choice/domain/allocation.h"
+#include "lov/choice/domain/comparable_info.h"
 #include "lov/choice/domain/eligibility.h"
+#include "lov/choice/domain/neutrality.h"
 #include "lov/choice/v1/choice.pb.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/requests.h"
@@ -127,6 +129,17 @@ class ChoiceStore {
   // newer than the stored one changes nothing).
   virtual absl::Status Apply(const v1::ChoiceEvent& event) = 0;
 
+  // ---- the follow-up service's indicators, as last published on its topic
+  // Keeps a published row (per provider, and per provider and zone) unless
+  // one computed for a later day is kept (Supersedes). Idempotent.
+  virtual absl::Status ApplyIndicators(
+      const followup::v1::ProviderIndicators& indicators) = 0;
+  // Each provider's rows for `zone_id` and over all zones, in the order
+  // asked (one read for a page of the list).
+  virtual absl::StatusOr<std::vector<IndicatorRows>> GetIndicators(
+      const std::vector<std::string>& provider_ids,
+      const std::string& zone_id) = 0;
+
   // Atomically takes a slot with the provider in the zone from `from` for a
   // client granted `minutes` a month there, if fewer than
   // limits.max_clients clients hold one then (pending or settled) and their
@@ -157,6 +170,25 @@ class EventPublisher {
   virtual absl::Status Publish(const std::vector<v1::ChoiceEvent>& events) = 0;
   // Returns once the client's data key is durably on the key topic.
   virtual absl::Status PublishKey(const v1::ChoiceKeyEvent& event) = 0;
+};
+
+// The neutrality audit's serving state (docs/choice.md, "Neutrality
+// audit"): lists shown and non-choice allocations, projected from the
+// choice topic, by zone, category and the Stockholm day they happened.
+enum class NeutralityKind { kListShown, kAllocation };
+
+class NeutralityStore {
+ public:
+  virtual ~NeutralityStore() = default;
+  // Records an EligibleListShown (a fresh one) or a non-choice
+  // AssignmentStarted; other events change nothing. Idempotent.
+  virtual absl::Status Apply(const v1::ChoiceEvent& event) = 0;
+  // The trials recorded for the zone and category from `from` to `to`
+  // (inclusive).
+  virtual absl::StatusOr<std::vector<NeutralityTrial>> Trials(
+      NeutralityKind kind, const std::string& zone_id,
+      const std::string& category_id, absl::CivilDay from,
+      absl::CivilDay to) = 0;
 };
 
 }  // namespace lov::choice

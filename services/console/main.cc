@@ -42,13 +42,14 @@ absl::Status Wire(ServiceContext& ctx) {
 
 int main(int argc, char** argv) {
   using namespace lov::topics;
-  return lov::ServiceMain(argc, argv,
-                          {.name = "console",
-                           .grpc_port = 50055,
-                           .metrics_port = 9105,
-                           .topics = {kRegistryEvents, kChoiceEvents,
-                                      kVisitsEvents, kSettlementEvents},
-                           .uses_redis = false,
-                           .flags = lov::console::Flags,
-                           .wire = lov::console::Wire});
+  return lov::ServiceMain(
+      argc, argv,
+      {.name = "console",
+       .grpc_port = 50055,
+       .metrics_port = 9105,
+       .topics = {kRegistryEvents, kChoiceEvents, kVisitsEvents,
+                  kSettlementEvents, kFollowupEvents},
+       .uses_redis = false,
+       .flags = lov::console::Flags,
+       .wire = lov::console::Wire});
 }

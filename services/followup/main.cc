@@ -1,9 +1,9 @@
 // The follow-up service: names its parts; lov::ServiceMain does the wiring.
+#include "lov/followup/adapters/indicator_publishing.h"
 #include "lov/followup/adapters/kafka_followup_publisher.h"
 #include "lov/followup/adapters/overdue_gauges.h"
 #include "lov/followup/adapters/redis_followup_store.h"
 #include "lov/followup/api/followup_grpc.h"
-#include "lov/followup/app/followup_app.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/service_main.h"
 #include "lov/platform/topics.h"
@@ -11,18 +11,26 @@
 namespace lov::followup {
 namespace {
 
+int64_t indicators_every = kIndicatorsEverySeconds;
+void Flags(Config& c) {
+  indicators_every =
+      c.Int("indicators-every-seconds", indicators_every, 1, 24 * 3600);
+}
+
 absl::Status Wire(ServiceContext& ctx) {
   const std::string topic = ctx.Topic(topics::kFollowupEvents);
   const std::string visits = ctx.Topic(topics::kVisitsEvents);
+  const std::string choice = ctx.Topic(topics::kChoiceEvents);
   auto* store = ctx.Make<RedisFollowupStore>(ctx.redis(), ctx.KeyPrefix());
   auto* app = ctx.Make<FollowupApp>(
       store, store, ctx.Make<KafkaFollowupPublisher>(ctx.producer(), topic),
-      ctx.clock());
+      ctx.clock(), store);
   ctx.Serve(ctx.Make<FollowupGrpc>(app, ctx.pool()),
             "lov.followup.v1.FollowupService");
-  ctx.Project("state", {topic, visits}, store->ReadyKey(),
-              [store, app, visits](const CloudEvent& ce) {
+  ctx.Project("state", {topic, visits, choice}, store->ReadyKey(),
+              [store, app, visits, choice](const CloudEvent& ce) {
                 if (ce.topic == visits) return app->RecordVisit(ce);
+                if (ce.topic == choice) return app->RecordAssignment(ce);
                 v1::FollowupEvent event;
                 if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) {
                   return s;
@@ -30,6 +38,8 @@ absl::Status Wire(ServiceContext& ctx) {
                 return store->Apply(event);
               });
   ctx.RunWhileServing(ctx.Make<OverdueGauges>(app));
+  ctx.RunWhileServing(
+      ctx.Make<IndicatorPublishing>(app, absl::Seconds(indicators_every)));
   return absl::OkStatus();
 }
 
@@ -38,10 +48,12 @@ absl::Status Wire(ServiceContext& ctx) {
 
 int main(int argc, char** argv) {
   using namespace lov::topics;
-  return lov::ServiceMain(argc, argv,
-                          {.name = "followup",
-                           .grpc_port = 50057,
-                           .metrics_port = 9107,
-                           .topics = {kFollowupEvents, kVisitsEvents},
-                           .wire = lov::followup::Wire});
+  return lov::ServiceMain(
+      argc, argv,
+      {.name = "followup",
+       .grpc_port = 50057,
+       .metrics_port = 9107,
+       .topics = {kFollowupEvents, kVisitsEvents, kChoiceEvents},
+       .flags = lov::followup::Flags,
+       .wire = lov::followup::Wire});
 }

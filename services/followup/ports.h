@@ -4,6 +4,7 @@
 // The small interfaces the follow-up service's application layer needs;
 // adapters/ implements them on Redis and Kafka, tests on memory.
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "lov/followup/domain/continuity.h"
+#include "lov/followup/domain/indicators.h"
 #include "lov/followup/v1/events.pb.h"
 #include "lov/followup/v1/records.pb.h"
 #include "lov/platform/requests.h"
@@ -57,6 +59,35 @@ class VisitFactStore {
   // The current visits that start within `span`.
   virtual absl::StatusOr<std::vector<VisitFact>> StartingIn(
       const Interval& span) = 0;
+};
+
+// What the indicators need besides visits and the service's own records:
+// the choice service's assignments (client ids only), the imported survey
+// results and the indicators last published. Survey results and published
+// indicators change only by FollowupStore::Apply of their events.
+class IndicatorStore {
+ public:
+  virtual ~IndicatorStore() = default;
+  // Keeps `assignment` (by its id) as of the choice event's aggregate
+  // version `version`; a version not newer than the kept one changes
+  // nothing.
+  virtual absl::Status KeepAssignment(const Listing& listing,
+                                      const std::string& assignment_id,
+                                      int64_t version) = 0;
+  virtual absl::StatusOr<std::vector<Listing>> ListListings() = 0;
+  // Each provider's latest imported survey year.
+  virtual absl::StatusOr<std::map<std::string, v1::SurveyResult>>
+  LatestSurveys() = 0;
+  // The version of aggregate "survey-<year>" (0: never imported).
+  virtual absl::StatusOr<int64_t> SurveyVersion(int year) = 0;
+  // The indicators last published for the provider, by zone ("" first),
+  // and the version of its aggregate "ind-<provider_id>" (0: none yet).
+  struct Published {
+    int64_t version = 0;
+    std::map<std::string, v1::ProviderIndicators> by_zone;
+  };
+  virtual absl::StatusOr<Published> GetPublished(
+      const std::string& provider_id) = 0;
 };
 
 class EventPublisher {

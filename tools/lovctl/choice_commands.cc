@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli.h"
+#include "indicator_text.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
 #include "pages.h"
 
@@ -255,6 +256,7 @@ absl::Status Eligible(Context& ctx, Args& args) {
   r.set_as_of(args.Get("as-of"));
   for (const auto& c : args.List("categories")) r.add_category_ids(c);
   r.set_seed(args.Uint64("seed", 0));
+  r.set_language(args.Get("language"));
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Choice(ctx);
   v1::ListEligibleProvidersResponse resp;
@@ -282,6 +284,22 @@ absl::Status Eligible(Context& ctx, Args& args) {
                  : "-"});
     }
     t.Write(out);
+    // The follow-up indicators, the same for every provider; never the
+    // order (docs/choice.md).
+    std::vector<std::string> headers = {"#", "PROVIDER"};
+    for (auto& h : IndicatorHeaders()) headers.push_back(std::move(h));
+    Table figures(std::move(headers));
+    n = 0;
+    for (const auto& p : resp.providers()) {
+      std::vector<std::string> row = {std::to_string(++n), p.provider_id()};
+      for (auto& cell : p.has_indicators() ? IndicatorCells(p.indicators())
+                                           : NoIndicatorCells()) {
+        row.push_back(std::move(cell));
+      }
+      figures.Add(std::move(row));
+    }
+    out << "comparable information (docs/followup.md):\n";
+    figures.Write(out);
   });
   return absl::OkStatus();
 }
@@ -542,7 +560,9 @@ const Registrar registrar({
     {"client", "eligible",
      "the neutral list of providers the client may choose",
      "  --id CLIENT_ID  [--as-of YYYY-MM-DD]  [--categories a,b]  [--seed N to "
-     "reproduce]",
+     "reproduce]\n"
+     "  [--language CODE (ISO 639-1/-3, e.g. fi, fit, sme: only providers "
+     "offering it)]",
      Eligible},
     {"client", "choose", "the client chooses (or re-chooses) a provider",
      "  --id CLIENT_ID  --provider PROVIDER_ID  [--effective-date YYYY-MM-DD]\n"

@@ -80,6 +80,18 @@ std::vector<std::string> Args::List(const std::string& name) {
   return out;
 }
 
+std::vector<std::string> Args::All(const std::string& name) {
+  std::string v = Get(name);
+  std::vector<std::string> out;
+  if (!Has(name)) return out;
+  // parser.cc joins a repeated flag's values with NUL, which no argument
+  // can hold.
+  for (absl::string_view part : absl::StrSplit(v, '\0')) {
+    out.emplace_back(part);
+  }
+  return out;
+}
+
 int64_t Args::Int(const std::string& name, int64_t fallback) {
   std::string v = Get(name);
   if (v.empty()) return fallback;

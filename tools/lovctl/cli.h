@@ -37,6 +37,9 @@ class Args {
   std::string Get(const std::string& name, const std::string& fallback = "");
   std::string Required(const std::string& name);
   std::vector<std::string> List(const std::string& name);  // comma-separated
+  // Every value of a flag the command lets repeat (Command::repeated), in
+  // command-line order; empty if not given.
+  std::vector<std::string> All(const std::string& name);
   int64_t Int(const std::string& name, int64_t fallback);
   uint64_t Uint64(const std::string& name, uint64_t fallback);
   bool Bool(const std::string& name);
@@ -82,6 +85,9 @@ struct Command {
   // The flag a positional argument fills (e.g. "file": `visit upload FILE`);
   // empty: none taken.
   std::string positional = "";
+  // Flags that may be given more than once (e.g. `--finding` per finding):
+  // every value counts, not only the last (Args::All).
+  std::set<std::string> repeated = {};
 };
 
 // One flag of a command as its usage declares it.

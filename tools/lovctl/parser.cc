@@ -72,6 +72,7 @@ const std::vector<FlagSpec>& GlobalFlags() {
                                 {"visits", "HOST:PORT"},
                                 {"settlement", "HOST:PORT"},
                                 {"audit", "HOST:PORT"},
+                                {"followup", "HOST:PORT"},
                                 {"ca", "FILE"},
                                 {"cert", "FILE"},
                                 {"key", "FILE"},
@@ -96,6 +97,8 @@ constexpr char kFooter[] =
     "default 127.0.0.1:50054)\n"
     "  --audit HOST:PORT       audit log service  (LOV_AUDIT_TARGET, default "
     "127.0.0.1:50056)\n"
+    "  --followup HOST:PORT    follow-up service  (LOV_FOLLOWUP_TARGET, "
+    "default 127.0.0.1:50057)\n"
     "  --ca FILE               CA the services' certificates chain to "
     "(LOV_TLS_CA)\n"
     "  --cert FILE, --key FILE your client certificate and key "
@@ -189,7 +192,9 @@ void AddFlags(CLI::App* sub, const Command& command) {
     if (f.name == command.positional) names += "," + f.name;
     sub->add_option(names)
         ->type_name(f.value)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+        ->multi_option_policy(command.repeated.count(f.name)
+                                  ? CLI::MultiOptionPolicy::TakeAll
+                                  : CLI::MultiOptionPolicy::TakeLast)
         ->group("Options");
   }
 }
@@ -349,7 +354,12 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (o->count() == 0 || o->get_name() == "--help") continue;
     std::string name =
         o->get_lnames().empty() ? o->get_name() : o->get_lnames().front();
-    // A switch's value (--accepting=false) is checked by Args::Bool.
+    // A switch's value (--accepting=false) is checked by Args::Bool; a
+    // repeated flag's values are joined with NUL (Args::All).
+    if (command.repeated.count(name)) {
+      args.Set(name, absl::StrJoin(o->results(), std::string(1, '\0')));
+      continue;
+    }
     args.Set(name, o->get_expected_min() == 0
                        ? (o->results().empty() ? "true" : o->results().back())
                        : o->as<std::string>());
@@ -372,7 +382,9 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
        global("visits", EnvOr("LOV_VISITS_TARGET", "127.0.0.1:50053"))},
       {"settlement",
        global("settlement", EnvOr("LOV_SETTLEMENT_TARGET", "127.0.0.1:50054"))},
-      {"audit", global("audit", EnvOr("LOV_AUDIT_TARGET", "127.0.0.1:50056"))}};
+      {"audit", global("audit", EnvOr("LOV_AUDIT_TARGET", "127.0.0.1:50056"))},
+      {"followup",
+       global("followup", EnvOr("LOV_FOLLOWUP_TARGET", "127.0.0.1:50057"))}};
   ctx.json = app.get_option("--json")->count() > 0 &&
              app.get_option("--json")->as<bool>();
   ctx.tls = ClientTls::FromEnv();

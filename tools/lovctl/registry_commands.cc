@@ -78,7 +78,9 @@ void ProviderTable(std::ostream& out, const v1::Provider& p) {
   for (const auto& s : p.sanctions()) {
     out << "sanction " << s.sanction_id() << ": "
         << v1::SanctionKind_Name(s.kind()).substr(14) << " - " << s.reason()
-        << (s.lifted() ? " (lifted)" : "") << "\n";
+        << (s.lifted() ? " (lifted)" : "")
+        << (s.finding_id().empty() ? "" : " (finding " + s.finding_id() + ")")
+        << "\n";
   }
 }
 
@@ -482,7 +484,19 @@ absl::Status Sanction(Context& ctx, Args& args) {
   req.set_reason(args.Required("reason"));
   req.set_deadline(args.Get("deadline"));
   req.set_effective_date(args.Get("effective-date"));
+  // A finding id names its follow-up: "<follow_up_id>/f<n>".
+  const std::string finding = args.Get("finding");
+  const size_t slash = finding.rfind("/f");
   if (absl::Status s = args.Check(); !s.ok()) return s;
+  if (!finding.empty() && slash == std::string::npos) {
+    return absl::InvalidArgumentError(
+        "--finding: a finding id is <follow_up_id>/f<n> (lovctl followup "
+        "list)");
+  }
+  if (!finding.empty()) {
+    req.set_follow_up_id(finding.substr(0, slash));
+    req.set_finding_id(finding);
+  }
   if (!kind.ok()) return kind.status();
   req.set_kind(*kind);
   return ProviderCall(ctx, "sanction", [&](auto& stub, auto* c, auto* p) {
@@ -563,7 +577,9 @@ const Registrar registrar({
     {"provider", "sanction", "warning, action plan, suspension or termination",
      "  --id PROVIDER_ID  --kind warning|action-plan|suspension|termination\n"
      "  --reason TEXT  --deadline YYYY-MM-DD (action plan)\n"
-     "  --effective-date YYYY-MM-DD (suspension, termination)",
+     "  --effective-date YYYY-MM-DD (suspension, termination)\n"
+     "  [--finding FINDING_ID] (the follow-up finding it answers, as\n"
+     "  `lovctl followup list` shows it: <follow_up_id>/f<n>)",
      Sanction},
     {"provider", "lift-suspension", "lift a suspension",
      "  --id PROVIDER_ID  --sanction SANCTION_ID  --reason TEXT", Lift},

@@ -89,6 +89,37 @@ absl::Status AddRates(Context& ctx, Args& args) {
   return absl::OkStatus();
 }
 
+// The category's private rate: the day band's per hour or visit, or the
+// price of its unit (day, half day, treatment, support-level day).
+std::string RateText(const v1::RateTable& table, const v1::CategoryRate& cat) {
+  const auto price = [](int64_t ore, const char* unit) {
+    return absl::StrCat(Money::FromOre(ore).ToDecimalString(), unit);
+  };
+  switch (cat.model()) {
+    case v1::PAYMENT_MODEL_PER_PARTICIPATION_DAY:
+      return price(cat.unit_price().private_ore(), "/day");
+    case v1::PAYMENT_MODEL_PER_HALF_DAY:
+      return price(cat.unit_price().private_ore(), "/half day");
+    case v1::PAYMENT_MODEL_PER_TREATMENT:
+      return price(cat.unit_price().private_ore(), "/treatment");
+    case v1::PAYMENT_MODEL_PER_DAY_BY_SUPPORT_LEVEL:
+      for (const auto& l : table.support_levels()) {
+        if (l.level() == cat.support_level()) {
+          return price(l.per_day().private_ore(),
+                       absl::StrCat("/day (", l.level(), ")").c_str());
+        }
+      }
+      return cat.support_level();
+    default:
+      break;
+  }
+  int64_t day = 0;
+  for (const auto& b : cat.band_rates()) {
+    if (b.band() == v1::BAND_DAY) day = b.private_ore();
+  }
+  return Money::FromOre(day).ToDecimalString();
+}
+
 absl::Status ListRates(Context& ctx, Args& args) {
   if (absl::Status s = args.Check(); !s.ok()) return s;
   auto stub = Settlement(ctx);
@@ -102,8 +133,7 @@ absl::Status ListRates(Context& ctx, Args& args) {
       !s.ok())
     return s;
   Print(ctx, resp, [&](std::ostream& out) {
-    Table t(
-        {"FROM", "CATEGORY", "MODEL", "DAY RATE (PRIVATE)", "VAT", "BANDS"});
+    Table t({"FROM", "CATEGORY", "MODEL", "RATE (PRIVATE)", "VAT", "BANDS"});
     for (const auto& table : resp.tables()) {
       // Band rules as data, or the fixed order of the band definition.
       std::string bands = "holiday > weekend > night > evening > day";
@@ -117,14 +147,13 @@ absl::Status ListRates(Context& ctx, Args& args) {
                           " first");
         }
       }
+      if (table.area_types_size() > 0) {
+        absl::StrAppend(&bands, "; ", table.area_types_size(), " area types");
+      }
       for (const auto& cat : table.categories()) {
-        int64_t day = 0;
-        for (const auto& b : cat.band_rates()) {
-          if (b.band() == v1::BAND_DAY) day = b.private_ore();
-        }
         t.Add({table.effective_date(), cat.category_id(),
                v1::PaymentModel_Name(cat.model()).substr(14),
-               Money::FromOre(day).ToDecimalString(),
+               RateText(table, cat),
                absl::StrFormat("%d %%", cat.vat_basis_points() / 100), bands});
       }
     }

@@ -22,6 +22,12 @@ grpc::Status Retry(const std::function<grpc::Status()>& call) {
   return upload::RetryWrite(call);
 }
 
+std::string Pad(const std::string& text, size_t width) {
+  size_t chars = 0;
+  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+  return chars >= width ? text : text + std::string(width - chars, ' ');
+}
+
 void Must(const grpc::Status& status, const std::string& what) {
   if (status.ok()) return;
   const bool unauthenticated =

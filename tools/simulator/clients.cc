@@ -15,7 +15,7 @@ namespace lov::sim {
 
 void Simulation::RegisterClients() {
   std::cerr
-      << "[3/6] Clients: decisions, neutral lists, choices and non-choices\n";
+      << "[3/7] Clients: decisions, neutral lists, choices and non-choices\n";
   clients_ = DrawClients(settings_.seed, settings_.clients);
   std::vector<cho::Client> registered(clients_.size());
   std::atomic<int> done{0};
@@ -184,7 +184,7 @@ void Simulation::ProviderLeavesZone() {
   // Allegio leaves Södra: given mid-month, effective after the notice period.
   const std::string leaver = ProviderId(kAllegioOrg);
   leaving_zone_ = "sodra";
-  std::cerr << "[4/6] Allegio Omsorg AB gives notice for zone " << leaving_zone_
+  std::cerr << "[4/7] Allegio Omsorg AB gives notice for zone " << leaving_zone_
             << " mid-month\n";
   const absl::CivilDay given = first_day_ + 14;
   GiveNotice(leaver, given);

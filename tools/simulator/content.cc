@@ -27,8 +27,9 @@ uint64_t Fnv1a(std::string_view text) {
 
 // The client's visits in one category, spread evenly over the month.
 void AddClientVisits(uint64_t seed, absl::CivilMonth month, size_t i,
-                     const SimClient& c, const std::string& category,
-                     int granted_minutes, std::vector<vis::VisitReport>* out) {
+                     const SimClient& c, const StaffRoster& roster,
+                     const std::string& category, int granted_minutes,
+                     std::vector<vis::VisitReport>* out) {
   if (granted_minutes == 0) return;
   std::mt19937_64 rng = StreamOf(seed, "visits/" + category, i);
   const bool service = category == "home-help-service";
@@ -42,7 +43,12 @@ void AddClientVisits(uint64_t seed, absl::CivilMonth month, size_t i,
         first_day + static_cast<int>((v * days) / visits);
     // Morning, lunch, afternoon or evening slot; the minute spreads them.
     static const int kSlots[] = {7 * 60 + 30, 11 * 60 + 30, 14 * 60, 19 * 60};
+    // The roster's shift: the morning (up to the lunch visit), the
+    // afternoon, the evening; a shift's visits never overlap another's.
+    static const int kShifts[] = {0, 0, 1, 2};
     const int slot = service ? 9 * 60 + 30 : kSlots[v % 4];
+    const StaffRoster::Staff staff =
+        roster.StaffFor(i, day, service ? 0 : kShifts[v % 4]);
     const int minute = slot + static_cast<int>(i % 90);
     const int length = visit_minutes - 5 + static_cast<int>(rng() % 15);
     vis::VisitReport r;
@@ -51,9 +57,7 @@ void AddClientVisits(uint64_t seed, absl::CivilMonth month, size_t i,
     r.set_provider_id(c.provider_id);
     r.set_client_id(c.client_id);
     r.set_category_id(category);
-    // One staff member per client and slot: nobody is in two places.
-    r.set_staff_id(absl::StrCat("stf-", c.provider_id.substr(4, 6), "-", i, "-",
-                                service ? 9 : v % 4));
+    r.set_staff_id(staff.staff);
     const absl::Time start =
         FromStockholm(absl::CivilSecond(day) + minute * 60);
     *r.mutable_start() = ToProtoTime(start);
@@ -63,7 +67,7 @@ void AddClientVisits(uint64_t seed, absl::CivilMonth month, size_t i,
     r.set_status(vis::VISIT_STATUS_PERFORMED);
     if (!service && rng() % 20 == 0) {
       r.set_double_staffing(true);
-      r.set_second_staff_id(r.staff_id() + "-b");
+      r.set_second_staff_id(staff.second);
     }
     if (rng() % 50 == 0) {  // missed visit: client not at home
       r.set_status(vis::VISIT_STATUS_CLIENT_ABSENT);
@@ -160,12 +164,13 @@ std::vector<vis::VisitReport> MonthOfVisits(
     uint64_t seed, absl::CivilMonth month,
     const std::vector<SimClient>& clients) {
   std::vector<vis::VisitReport> out;
+  const StaffRoster roster(seed, clients);
   for (size_t i = 0; i < clients.size(); ++i) {
     const SimClient& c = clients[i];
     if (c.provider_id.empty()) continue;
-    AddClientVisits(seed, month, i, c, "home-help-service", c.service_minutes,
-                    &out);
-    AddClientVisits(seed, month, i, c, "home-help-personal-care",
+    AddClientVisits(seed, month, i, c, roster, "home-help-service",
+                    c.service_minutes, &out);
+    AddClientVisits(seed, month, i, c, roster, "home-help-personal-care",
                     c.care_minutes, &out);
   }
   AddBadReports(clients, &out);

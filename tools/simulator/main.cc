@@ -14,7 +14,8 @@ namespace {
 
 [[noreturn]] void BadFlag(const std::string& flag) {
   Die("unknown or bad flag '" + flag +
-      "' (flags: --registry --choice --visits --settlement=HOST:PORT, "
+      "' (flags: --registry --choice --visits --settlement "
+      "--followup=HOST:PORT, "
       "--dev-issuer-key=FILE, --clients=N, --month=YYYY-MM, --seed=N, "
       "--threads=N, --max-attempts=N, --ack-log=FILE, --run-dir=DIR)");
 }
@@ -55,6 +56,8 @@ Settings ParseFlags(int argc, char** argv) {
       settings.visits = value;
     } else if (name == "--settlement") {
       settings.settlement = value;
+    } else if (name == "--followup") {
+      settings.followup = value;
     } else if (name == "--dev-issuer-key") {
       settings.dev_issuer_key = value;
     } else if (name == "--clients") {

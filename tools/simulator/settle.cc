@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lov/platform/identity_numbers.h"
 #include "lov/platform/money.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
@@ -15,13 +16,6 @@
 
 namespace lov::sim {
 namespace {
-
-// Pads to `width` characters on screen (UTF-8: å, ä, ö are one character).
-std::string Pad(const std::string& text, size_t width) {
-  size_t chars = 0;
-  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
-  return chars >= width ? text : text + std::string(width - chars, ' ');
-}
 
 // The rates of one category: the day rate (öre per hour) scaled per time
 // band, the in-house unit 31 SEK less, a rural supplement.
@@ -48,14 +42,65 @@ void AddCategoryRates(set::RateTable& table, const char* category_id,
   rates->set_vat_basis_points(vat_basis_points);
 }
 
+// The demo municipality as the owner of the books and the payer of the
+// month (docs/settlement.md, "The demo's finance files").
+constexpr char kTownOrganisationNumber[] = "212000-0142";
+constexpr char kTownBankgiro[] = "5050-1055";
+constexpr char kTownPeppolId[] = "0007:2120000142";
+
+set::FinanceParty TownAsFinanceParty() {
+  set::FinanceParty town;
+  town.set_name(Norrtalje().name());
+  town.set_organisation_number(kTownOrganisationNumber);
+  town.set_bankgiro(kTownBankgiro);
+  return town;
+}
+
+// Its chart of accounts: personal care and service on their own BAS cost
+// accounts, the rest on the defaults (4600, VAT 2640, supplier debt 2440).
+set::BookkeepingChart TownChart() {
+  set::BookkeepingChart chart;
+  auto* care = chart.add_category_accounts();
+  care->set_category_id("home-help-personal-care");
+  care->set_account("4610");
+  auto* service = chart.add_category_accounts();
+  service->set_category_id("home-help-service");
+  service->set_account("4620");
+  return chart;
+}
+
+// A valid 8-digit bankgiro number of the k-th provider, "NNNN-NNNN".
+std::string DemoBankgiro(size_t k) {
+  const std::string seven = absl::StrFormat("54%05d", 1000 + 37 * k);
+  return absl::StrCat(seven.substr(0, 4), "-", seven.substr(4),
+                      LuhnCheckDigit(seven));
+}
+
+std::string Digits(const std::string& text) {
+  std::string out;
+  for (char c : text)
+    if (c >= '0' && c <= '9') out += c;
+  return out;
+}
+
+bool IsPrivate(const std::string& provider_id) {
+  for (const ProviderSpec& p : Providers()) {
+    if (ProviderId(p.org) == provider_id)
+      return p.kind == reg::PROVIDER_KIND_PRIVATE;
+  }
+  return false;
+}
+
 }  // namespace
 
 void Simulation::Settle() {
-  std::cerr << "[6/6] Settlement: rate table, preview, approval, late "
+  std::cerr << "[6/7] Settlement: rate table, preview, approval, late "
                "corrections\n";
+  SetPaymentDetails();
   AddRateTable();
   SetListingRule();
   ApproveStatements();
+  WriteFinanceFiles();
   const int corrected = CorrectSomeVisits();
   std::cerr << "  " << statements_.size()
             << " statements approved in one month-end run; " << corrected
@@ -241,6 +286,110 @@ std::string Simulation::WriteMonthRunSummary(
   return path;
 }
 
+void Simulation::SetPaymentDetails() {
+  const std::vector<ProviderSpec>& providers = Providers();
+  for (size_t k = 0; k < providers.size(); ++k) {
+    if (providers[k].kind != reg::PROVIDER_KIND_PRIVATE) continue;
+    const std::string id = ProviderId(providers[k].org);
+    reg::SetPaymentDetailsRequest r;
+    r.set_request_id(RequestId("payment-details-" + id));
+    r.set_provider_id(id);
+    r.set_bankgiro(DemoBankgiro(k));
+    r.set_vat_number(absl::StrCat("SE", Digits(providers[k].org), "01"));
+    r.set_f_tax(reg::F_TAX_STATUS_APPROVED);
+    r.set_f_tax_checked_on(FormatDate(first_day_ - 10));
+    reg::Provider out;
+    Must(Retry([&] {
+           return registry_->SetPaymentDetails(
+               sign_in_.As(auth::v1::ROLE_FINANCE).get(), r, &out);
+         }),
+         absl::StrCat("payment details of ", id));
+  }
+}
+
+// The approved month as finance files beside the run's summary: SIE 4 for
+// the books, pain.001 for the bank, the client fee basis, and each private
+// provider's Peppol self-billed invoice.
+void Simulation::WriteFinanceFiles() {
+  if (settings_.run_dir.empty()) return;
+  const std::string dir = settings_.run_dir + "/month-end";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string period = absl::FormatCivilTime(settings_.month);
+  const auto write = [&](const std::string& name, const std::string& content) {
+    const std::string path = absl::StrCat(dir, "/", name);
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+    if (!out) {
+      std::cerr << "  could not write " << path << "\n";
+      return;
+    }
+    finance_files_.push_back(path);
+  };
+  for (set::MonthFileKind kind :
+       {set::MONTH_FILE_KIND_SIE4, set::MONTH_FILE_KIND_PAIN001,
+        set::MONTH_FILE_KIND_FEE_BASIS}) {
+    set::ExportMonthRequest r;
+    r.set_period(period);
+    r.set_kind(kind);
+    *r.mutable_municipality() = TownAsFinanceParty();
+    *r.mutable_chart() = TownChart();
+    r.set_execution_date(FormatDate(absl::CivilDay(settings_.month + 1) + 24));
+    set::ExportMonthResponse file;
+    // The payment details reach settlement as registry events: wait until
+    // every private provider is payable.
+    const bool payable = WaitFor(
+        [&] {
+          file.Clear();
+          if (!settlement_
+                   ->ExportMonth(sign_in_.As(auth::v1::ROLE_FINANCE).get(), r,
+                                 &file)
+                   .ok())
+            return false;
+          // A private provider with nothing to pay stays out of the file.
+          for (const auto& n : file.not_payable())
+            if (IsPrivate(n.provider_id()) && n.total_ore() > 0) return false;
+          return true;
+        },
+        120);
+    if (!payable) {
+      std::cerr << "  " << set::MonthFileKind_Name(kind)
+                << ": not written, settlement did not export it in time\n";
+      continue;
+    }
+    for (const auto& n : file.not_payable()) {
+      std::cerr << "  not in the payment file: " << n.provider_id() << " ("
+                << n.reason() << ")\n";
+    }
+    write(file.file_name(), file.content());
+  }
+  for (const auto& [id, statement] : statements_) {
+    if (!IsPrivate(id) || statement.total_ore() <= 0) continue;
+    set::ExportStatementRequest r;
+    r.set_provider_id(id);
+    r.set_period(period);
+    r.set_format(set::EXPORT_FORMAT_PEPPOL_BIS3);
+    set::PeppolBuyer* buyer = r.mutable_buyer();
+    buyer->set_name(Norrtalje().name());
+    buyer->set_organisation_number(kTownOrganisationNumber);
+    buyer->set_peppol_id(kTownPeppolId);
+    buyer->set_reference("LOV-HEMTJANST");
+    set::ExportStatementResponse invoice;
+    grpc::Status st = Retry([&] {
+      return settlement_->ExportStatement(
+          sign_in_.As(auth::v1::ROLE_FINANCE).get(), r, &invoice);
+    });
+    if (!st.ok()) {
+      std::cerr << "  Peppol invoice of " << id
+                << " not written: " << st.error_message() << "\n";
+      continue;
+    }
+    write(invoice.file_name(), invoice.content());
+  }
+  std::cerr << "  " << finance_files_.size() << " finance files in " << dir
+            << "\n";
+}
+
 // Late corrections: a few visits turn out shorter than reported. Returns
 // how many the visits service took.
 int Simulation::CorrectSomeVisits() {
@@ -273,6 +422,7 @@ void Simulation::Summary() {
   const MoneyChecks checks = PrintStatements();
   PrintZoneHealth();
   PrintVisitsAndRechoice();
+  const bool continuity_agrees = PrintFollowUp();
   std::cout << "Every statement's lines add up to its total: "
             << (checks.lines_add_up ? "yes" : "NO") << ".\n";
   std::cout << "Every accepted visit is paid exactly once (statement hours "
@@ -284,7 +434,17 @@ void Simulation::Summary() {
     std::cout << "Month-end run (prepared and approved by two finance users): "
               << month_run_summary_ << "\n";
   }
-  if (!checks.lines_add_up || !checks.paid_once || given_up_ > 0) std::exit(1);
+  if (!finance_files_.empty()) {
+    std::cout << "Finance files of the month (SIE 4, pain.001, fee basis, "
+                 "Peppol invoices) in "
+              << settings_.run_dir << "/month-end/:";
+    for (const std::string& f : finance_files_)
+      std::cout << " " << std::filesystem::path(f).filename().string();
+    std::cout << "\n";
+  }
+  if (!checks.lines_add_up || !checks.paid_once || given_up_ > 0 ||
+      !continuity_agrees)
+    std::exit(1);
 }
 
 // One line per provider (clients, hours, amount) and the total.

@@ -9,7 +9,7 @@
 namespace lov::sim {
 
 void Simulation::SetUpRegistry() {
-  std::cerr << "[1/6] Registry: municipality, providers, approvals, caps\n";
+  std::cerr << "[1/7] Registry: municipality, providers, approvals, caps\n";
   RegisterProviders();
   const reg::Municipality town = ConfigureMunicipality();
   // Approved a year back, so every approval covers the simulated month.
@@ -124,7 +124,7 @@ void Simulation::SetCaps(const ProviderSpec& p, const std::string& from) {
 }
 
 void Simulation::SetUpChoice() {
-  std::cerr << "[2/6] Choice policy: rotation for non-choosers, one provider "
+  std::cerr << "[2/7] Choice policy: rotation for non-choosers, one provider "
                "for all categories, re-choice after 14 days\n";
   cho::ConfigurePolicyRequest r;
   r.set_request_id(RequestId("policy"));

@@ -1,5 +1,6 @@
 // The demo in order: the registry, the choice policy, the clients, a
-// provider leaving a zone, the month's visits, the settlement, the summary.
+// provider leaving a zone, the month's visits, the settlement, the
+// follow-up, the summary.
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -29,7 +30,11 @@ Simulation::Simulation(Settings settings)
       visits_(vis::VisitsService::NewStub(
           Channel(settings_.visits, settings_.tls))),
       settlement_(set::SettlementService::NewStub(
-          Channel(settings_.settlement, settings_.tls))) {
+          Channel(settings_.settlement, settings_.tls))),
+      followup_(settings_.followup.empty()
+                    ? nullptr
+                    : fol::FollowupService::NewStub(
+                          Channel(settings_.followup, settings_.tls))) {
   auto ack_log = upload::AckLog::Open(settings_.ack_log, "--ack-log");
   if (!ack_log.ok()) Die(std::string(ack_log.status().message()));
   ack_log_ = *std::move(ack_log);
@@ -48,6 +53,7 @@ void Simulation::Run() {
   ProviderLeavesZone();
   ReportVisits();
   Settle();
+  RecordFollowUp();
   Summary();
 }
 

@@ -1,7 +1,10 @@
 // The demo municipality of `make run`, modelled on Norrtälje: four zones,
 // the five providers named in the source documents plus the in-house unit,
 // about 1,500 clients with decisions, a month of visits, a provider leaving a
-// zone mid-month, and the monthly settlement. Everything goes through the
+// zone mid-month, the monthly settlement and the quality follow-up
+// (complaints, deviations and lex Sarah reports, follow-ups of providers,
+// the user survey; staff rosters that make continuity differ between
+// providers). Everything goes through the
 // services' public gRPC APIs, as staff, providers and their time-reporting
 // systems would use them.
 //
@@ -10,12 +13,12 @@
 // provider's time-reporting system reports its own visits, finance settles
 // (sign_in.cc: tokens of the development issuer).
 //
-// The map: main.cc reads the flags; simulation.cc runs the six phases in
-// order; setup.cc, clients.cc, visits.cc and settle.cc hold the phases;
-// town.cc is the municipality and its providers; content.cc what the
-// simulator makes up (a pure function of the seed); calls.cc the gRPC
-// helpers; sign_in.cc the tokens. Visits are streamed with resends
-// (tools/visit_upload).
+// The map: main.cc reads the flags; simulation.cc runs the seven phases in
+// order; setup.cc, clients.cc, visits.cc, settle.cc and followup.cc hold
+// the phases; town.cc is the municipality and its providers; content.cc,
+// roster.cc and followup_story.cc what the simulator makes up (a pure
+// function of the seed); calls.cc the gRPC helpers; sign_in.cc the tokens.
+// Visits are streamed with resends (tools/visit_upload).
 #ifndef LOV_TOOLS_SIMULATOR_SIMULATOR_H_
 #define LOV_TOOLS_SIMULATOR_SIMULATOR_H_
 
@@ -28,6 +31,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -38,6 +42,7 @@
 #include "absl/time/time.h"
 #include "ack_log.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
+#include "lov/followup/v1/followup.grpc.pb.h"
 #include "lov/platform/auth/dev_issuer.h"
 #include "lov/platform/auth/principal.h"
 #include "lov/platform/clock.h"
@@ -53,6 +58,7 @@ namespace reg = ::lov::registry::v1;
 namespace cho = ::lov::choice::v1;
 namespace vis = ::lov::visits::v1;
 namespace set = ::lov::settlement::v1;
+namespace fol = ::lov::followup::v1;
 
 // What the command line sets (main.cc).
 struct Settings {
@@ -60,6 +66,9 @@ struct Settings {
   std::string choice = "127.0.0.1:50052";
   std::string visits = "127.0.0.1:50053";
   std::string settlement = "127.0.0.1:50054";
+  // The follow-up service; empty: the follow-up phase is left out (make
+  // run gives it).
+  std::string followup;
   // TLS with the CA and client certificate of LOV_TLS_CA,
   // LOV_TLS_CLIENT_CERT and LOV_TLS_CLIENT_KEY (make run: system:simulator).
   ClientTls tls;
@@ -96,6 +105,8 @@ void Must(const grpc::Status& status, const std::string& what);
 void Parallel(int n, int threads, const std::function<void(int)>& task);
 // "  phase: done/total" on one line of stderr, ended when done == total.
 void Progress(const std::string& phase, int done, int total);
+// Pads to `width` characters on screen (UTF-8: å, ä, ö are one character).
+std::string Pad(const std::string& text, size_t width);
 // Polls `ready` every 250 ms for up to `seconds`; the last answer counts.
 bool WaitFor(const std::function<bool()>& ready, int seconds);
 
@@ -196,14 +207,105 @@ std::vector<vis::VisitReport> MonthOfVisits(
     uint64_t seed, absl::CivilMonth month,
     const std::vector<SimClient>& clients);
 
+// ------------------------------------------------------ staff rosters
+// (roster.cc)
+
+// How a provider staffs its clients: teams of `staff_per_team` people for
+// up to `clients_per_team` clients (at least twice as many staff: a
+// double-staffed visit takes two members).
+struct StaffPlan {
+  int clients_per_team;
+  int staff_per_team;
+};
+StaffPlan PlanOf(const std::string& provider_id);
+
+// Who does each visit: a pure function of the seed and the clients'
+// providers (roster.cc says how).
+class StaffRoster {
+ public:
+  StaffRoster(uint64_t seed, const std::vector<SimClient>& clients);
+  struct Staff {
+    std::string staff;
+    std::string second;  // for a double-staffed visit
+  };
+  // Client `i`'s staff on `day` in `shift` (0 morning, 1 afternoon, 2
+  // evening).
+  Staff StaffFor(size_t i, absl::CivilDay day, int shift) const;
+  // Every staff id of the provider's teams, substitutes included.
+  std::set<std::string> Pool(const std::string& provider_id) const;
+
+ private:
+  struct Seat {
+    std::string provider_id;
+    std::string team;  // "b<block>t<n>"
+    int seat = 0;      // 0 .. clients_per_team - 1
+  };
+  uint64_t seed_;
+  std::vector<Seat> seats_;                             // by client
+  std::map<std::string, std::set<std::string>> teams_;  // by provider
+};
+
+// Staff continuity as docs/followup.md computes it (the 14 days from
+// `from`; performed visits starting 07-22 Stockholm time; clients with at
+// least 28 of them; both staff of a double-staffed visit), by provider,
+// counted on the simulator's side from the visits it saw accepted.
+struct ContinuityCount {
+  int clients = 0;
+  double median_staff = 0;
+};
+std::map<std::string, ContinuityCount> StaffContinuity(
+    const std::vector<vis::VisitReport>& accepted, absl::CivilDay from);
+
+// ------------------------------------------------------ follow-up records
+// (followup_story.cc): a pure function of the seed, the month and today
+
+struct ComplaintStory {
+  fol::RegisterComplaintRequest registered;
+  std::vector<std::pair<fol::ComplaintStatus, std::string>> steps;  // dates
+};
+struct DeviationStory {
+  fol::ReportDeviationRequest reported;
+  std::string ivo_date;  // "": not reported to IVO
+};
+struct FollowUpStory {
+  fol::PlanFollowUpRequest planned;
+  std::string done_date;  // "": still planned
+  std::vector<fol::FindingInput> findings;
+  std::map<int, std::string> plans_received;  // finding number (1-) -> date
+};
+struct FollowUpContent {
+  std::vector<ComplaintStory> complaints;
+  std::vector<DeviationStory> deviations;
+  std::vector<FollowUpStory> follow_ups;  // one per provider
+  int survey_year = 0;
+  // The national user survey's results in the CSV of docs/followup.md.
+  std::string survey_csv;
+};
+// Complaints, deviations (a lex Sarah report of a serious wrong reported to
+// IVO, one not), a follow-up planned per provider and one done with
+// findings, and the survey; nothing dated after `today`.
+FollowUpContent MakeFollowUpContent(uint64_t seed, absl::CivilMonth month,
+                                    absl::CivilDay today,
+                                    const std::vector<SimClient>& clients);
+// What is overdue on `today` by the rules of docs/followup.md, counted on
+// the simulator's side.
+struct FollowUpCounts {
+  int complaints = 0, overdue_complaints = 0;
+  int deviations = 0, overdue_deviations = 0;
+  int follow_ups = 0, done = 0, overdue_action_plans = 0;
+};
+FollowUpCounts CountFollowUp(const FollowUpContent& content,
+                             absl::CivilDay today);
+
 // ------------------------------------------------------ the phases
 
 class Simulation {
  public:
   explicit Simulation(Settings settings);
 
-  // The six phases in order, then the summary; exits with 1 on a failed
-  // call or a failed money check.
+  // The seven phases in order, then the summary; exits with 1 on a failed
+  // call, a failed money check or a continuity the follow-up service counts
+  // otherwise than the simulator.
   void Run();
 
  private:
@@ -213,17 +315,17 @@ class Simulation {
   // A new channel to the visits service, for each upload stream.
   std::shared_ptr<grpc::Channel> VisitsChannel() const;
 
-  // [1/6] setup.cc: the registry.
+  // [1/7] setup.cc: the registry.
   void SetUpRegistry();
   void RegisterProviders();
   reg::Municipality ConfigureMunicipality();
   void ApproveProvider(const ProviderSpec& provider,
                        const std::string& approved_from);
   void SetCaps(const ProviderSpec& provider, const std::string& from);
-  // [2/6] setup.cc: the choice policy.
+  // [2/7] setup.cc: the choice policy.
   void SetUpChoice();
 
-  // [3/6] clients.cc: clients, their decisions and choices.
+  // [3/7] clients.cc: clients, their decisions and choices.
   void RegisterClients();
   void EnrolClient(int i, cho::Client* client);
   void RegisterDecision(int i, cho::Client* client);
@@ -231,7 +333,7 @@ class Simulation {
   void ChooseFromList(int i, const std::string& from);
   void AllocateNonChoice(int i, const std::string& from);
   void ReadProviderInForce(int i, cho::Client* client);
-  // [4/6] clients.cc: a provider leaves a zone.
+  // [4/7] clients.cc: a provider leaves a zone.
   void ProviderLeavesZone();
   void GiveNotice(const std::string& leaver, absl::CivilDay given);
   cho::ListRechoiceCasesResponse AwaitRechoiceCases(const std::string& leaver);
@@ -241,7 +343,7 @@ class Simulation {
   cho::RunDueAllocationsResponse AllocateAfter(const std::string& deadline,
                                                absl::CivilDay fallback);
 
-  // [5/6] visits.cc: the month's visits.
+  // [5/7] visits.cc: the month's visits.
   void ReportVisits();
   void AwaitAssignmentsInVisits();
   void UploadVisits(const std::vector<vis::VisitReport>& reports);
@@ -255,7 +357,7 @@ class Simulation {
                     const vis::VisitReport& report, bool repeat);
   int64_t RejectedCount() const;
 
-  // [6/6] settle.cc: settlement, and the summary with its money checks.
+  // [6/7] settle.cc: settlement, and the summary with its money checks.
   void Settle();
   void AddRateTable();
   void SetListingRule();
@@ -263,7 +365,22 @@ class Simulation {
   // The month-end run's summary in the run directory; its path, "" if none.
   std::string WriteMonthRunSummary(const set::MonthRunApproval& approval,
                                    const set::MonthRun& run);
+  // settle.cc: each private provider's bankgiro, VAT number and F-tax, as
+  // finance sets them in the registry (pain.001 and Peppol need them).
+  void SetPaymentDetails();
+  // settle.cc: the approved month's finance files (ExportMonth: SIE 4,
+  // pain.001, fee basis; ExportStatement: a Peppol invoice per private
+  // provider) in <run dir>/month-end/; empty run dir: not written.
+  void WriteFinanceFiles();
   int CorrectSomeVisits();
+  // [7/7] followup.cc: complaints, deviations, follow-ups, the survey.
+  void RecordFollowUp();
+  void RecordComplaint(size_t k, const ComplaintStory& story);
+  void RecordDeviation(size_t k, const DeviationStory& story);
+  void RecordFollowUpOf(size_t k, const FollowUpStory& story);
+  void ImportSurvey(const FollowUpContent& content);
+  // Whether the follow-up service's continuity equals the simulator's.
+  bool ContinuityAgrees();
   void Summary();
   // The summary's two money checks; the run fails unless both hold.
   struct MoneyChecks {
@@ -273,6 +390,9 @@ class Simulation {
   MoneyChecks PrintStatements();
   void PrintZoneHealth();
   void PrintVisitsAndRechoice();
+  // The follow-up counts and the continuity per provider; false if the
+  // service disagrees with the simulator's own count.
+  bool PrintFollowUp();
 
   Settings settings_;
   SignIn sign_in_;
@@ -281,6 +401,7 @@ class Simulation {
   std::unique_ptr<cho::ChoiceService::Stub> choice_;
   std::unique_ptr<vis::VisitsService::Stub> visits_;
   std::unique_ptr<set::SettlementService::Stub> settlement_;
+  std::unique_ptr<fol::FollowupService::Stub> followup_;  // null: no phase
   absl::CivilDay first_day_, last_day_;  // of the simulated month
   std::vector<SimClient> clients_;
   // What the phases counted, for the summary.
@@ -293,6 +414,9 @@ class Simulation {
   std::vector<vis::VisitReport> accepted_performed_;  // for late corrections
   std::map<std::string, set::Statement> statements_;  // by provider id
   std::string month_run_summary_;  // where the month-end run was written
+  std::vector<std::string> finance_files_;  // the month's finance files
+  FollowUpCounts followup_counts_;
+  std::string today_;  // the follow-up phase's Stockholm date
 };
 
 }  // namespace lov::sim

@@ -14,7 +14,7 @@
 namespace lov::sim {
 
 void Simulation::ReportVisits() {
-  std::cerr << "[5/6] Visits: time-reporting systems upload the month\n";
+  std::cerr << "[5/7] Visits: time-reporting systems upload the month\n";
   AwaitAssignmentsInVisits();
   UploadVisits(MonthOfVisits(settings_.seed, settings_.month, clients_));
   std::cerr << "  " << accepted_ << " accepted (" << with_exceptions_

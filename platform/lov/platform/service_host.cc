@@ -22,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "grpc/health/v1/health.pb.h"
 #include "lov/platform/log.h"
 #include "lov/platform/retry_info.h"
 #include "lov/platform/tls_files.h"
@@ -435,6 +436,10 @@ void ServiceHost::WatchDependencies(std::vector<Dependency> dependencies,
 
 absl::Status ServiceHost::Start() {
   grpc::EnableDefaultHealthCheckService(true);
+  // gRPC's built-in health service carries no descriptor of its own; linking
+  // the generated one puts grpc.health.v1 in the pool reflection answers
+  // from, so `grpcurl ... grpc.health.v1.Health/Check` needs no .proto file.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   // Without this a second instance on the same port would silently share it.

@@ -390,6 +390,9 @@ absl::Status RedisChoiceStore::Apply(const v1::ChoiceEvent& event) {
 }
 
 absl::Status RedisChoiceStore::ApplyFromLog(const v1::ChoiceEvent& event) {
+  // Lists shown are the audit's alone; allocations feed it too.
+  if (event.has_eligible_list_shown()) return neutrality_.Apply(event);
+  if (absl::Status s = neutrality_.Apply(event); !s.ok()) return s;
   return Update(event, /*from_log=*/true);
 }
 

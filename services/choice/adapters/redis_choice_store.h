@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "lov/choice/adapters/redis_neutrality_store.h"
 #include "lov/choice/app/personnummer_vault.h"
 #include "lov/choice/ports.h"
 #include "lov/platform/redis.h"
@@ -36,7 +37,11 @@ namespace lov::choice {
 //                             none)}; gone once an event of the client
 //                             settles that slot, or when given back
 //   reservations              zset of those keys scored by expiry
+//   indicators:<provider>     hash {all, zone:<zone> = ProviderIndicators
+//                             (the follow-up topic's latest rows), and
+//                             as_of:all, as_of:zone:<zone> = their days}
 //   lock:<aggregate id>       command lease
+//   neutrality:...            the neutrality audit (redis_neutrality_store.h)
 //   ready                     set once the state is built (see Projection)
 // Everything is rebuilt from the topics, the personnummer too (decrypted
 // with `vault` from the key topic's data key), unless its key was shredded.
@@ -100,9 +105,18 @@ class RedisChoiceStore : public ChoiceStore {
       absl::Time now) override;
   absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
       const std::string& aggregate_id) override;
+  // (redis_choice_indicators.cc)
+  absl::Status ApplyIndicators(
+      const followup::v1::ProviderIndicators& indicators) override;
+  absl::StatusOr<std::vector<IndicatorRows>> GetIndicators(
+      const std::vector<std::string>& provider_ids,
+      const std::string& zone_id) override;
 
   std::string ReadyKey() const { return prefix_ + ":ready"; }
   const std::string& prefix() const { return prefix_; }
+  // The neutrality audit's state (redis_neutrality_store.h), kept by
+  // ApplyFromLog from the same events.
+  NeutralityStore* neutrality() { return &neutrality_; }
 
  private:
   std::string Key(const std::string& suffix) const {
@@ -123,6 +137,9 @@ class RedisChoiceStore : public ChoiceStore {
     return Key("reservation:" + provider_id + ":" + zone_id + ":" + client_id);
   }
   std::string PendingIndexKey() const { return Key("reservations"); }
+  std::string IndicatorsKey(const std::string& provider_id) const {
+    return Key("indicators:" + provider_id);
+  }
   // The keys the capacity scripts touch, in their order.
   std::vector<std::string> ReservationKeys(const std::string& provider_id,
                                            const std::string& zone_id,
@@ -138,6 +155,7 @@ class RedisChoiceStore : public ChoiceStore {
   RedisClient* redis_;
   std::string prefix_;
   const PersonnummerVault* vault_;
+  RedisNeutralityStore neutrality_{redis_, prefix_};
 };
 
 }  // namespace lov::choice

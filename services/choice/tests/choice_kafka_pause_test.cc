@@ -12,19 +12,17 @@
 #include <thread>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "identity_fixtures.h"
 #include "kafka_pause.h"
 #include "lov/auth/v1/audit.pb.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
-#include "lov/platform/ids.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/platform/topics.h"
 #include "lov/registry/v1/registry.grpc.pb.h"
-#include "service_process.h"
+#include "service_test_stack.h"
 #include "test_stack.h"
 
 namespace lov::choice {
@@ -35,7 +33,7 @@ namespace reg = ::lov::registry::v1;
 using ::lov::testing::Eventually;
 using ::lov::testing::OwnKafkaPid;
 using ::lov::testing::PausedKafka;
-using ::lov::testing::ServiceProcess;
+using ::lov::testing::ServiceTestStack;
 using ::lov::testing::TestPersonnummer;
 
 constexpr char kGetClient[] = "lov.choice.v1.ChoiceService/GetClient";
@@ -50,21 +48,16 @@ class ChoiceKafkaPauseTest : public ::testing::Test {
     kafka_ = OwnKafkaPid();
     ASSERT_GT(kafka_, 0)
         << "run by tests/support/kafka_pause_test.sh (LOV_KAFKA_PID_FILE)";
-    ns_ = "t" + NewUuid().substr(0, 8);
-    registry_ = std::make_unique<ServiceProcess>(
-        "services/registry/registry",
-        std::vector<std::string>{"--namespace=" + ns_});
-    ASSERT_TRUE(registry_->Start().ok()) << registry_->Log();
-    choice_ = std::make_unique<ServiceProcess>(
-        "services/choice/choice",
-        std::vector<std::string>{"--namespace=" + ns_, "--workers=4"});
-    ASSERT_TRUE(choice_->Start().ok()) << choice_->Log();
-    stub_ = v1::ChoiceService::NewStub(choice_->Channel());
+    absl::Status started = stack_.Start("registry");
+    ASSERT_TRUE(started.ok()) << started;
+    started = stack_.Start("choice", {"--workers=4"});
+    ASSERT_TRUE(started.ok()) << started;
+    stub_ = stack_.NewStub<v1::ChoiceService>("choice");
   }
 
   // Norrtälje with zone "north" and home help, as the registry publishes it.
   void ConfigureMunicipality() {
-    auto registry = reg::RegistryService::NewStub(registry_->Channel());
+    auto registry = stack_.NewStub<reg::RegistryService>("registry");
     reg::ConfigureMunicipalityRequest req;
     req.set_request_id("setup");
     reg::Municipality* m = req.mutable_municipality();
@@ -132,8 +125,8 @@ class ChoiceKafkaPauseTest : public ::testing::Test {
   std::vector<auth::v1::AuditRecord> AuditRecords() {
     std::vector<auth::v1::AuditRecord> out;
     absl::Status s = ReplayTopics(
-        ::lov::testing::Stack().reader("audit-reader"),
-        {absl::StrCat(ns_, ".", topics::kAudit)}, [&](const CloudEvent& ce) {
+        stack_.stack().reader("audit-reader"), {stack_.Topic(topics::kAudit)},
+        [&](const CloudEvent& ce) {
           auth::v1::AuditRecord r;
           if (!r.ParseFromString(ce.data)) {
             ADD_FAILURE() << "an audit event that is no AuditRecord";
@@ -146,9 +139,7 @@ class ChoiceKafkaPauseTest : public ::testing::Test {
   }
 
   pid_t kafka_ = -1;
-  std::string ns_;
-  std::unique_ptr<ServiceProcess> registry_;
-  std::unique_ptr<ServiceProcess> choice_;
+  ServiceTestStack stack_;
   std::unique_ptr<v1::ChoiceService::Stub> stub_;
 };
 

@@ -57,6 +57,9 @@ absl::Status ConsoleApp::Apply(const CloudEvent& ce) {
   } else if (absl::EndsWith(topic, topics::kSettlementEvents)) {
     base = topics::kSettlementEvents;
     s = ParseAndApply<settlement::v1::SettlementEvent>(ce, &model_);
+  } else if (absl::EndsWith(topic, topics::kFollowupEvents)) {
+    base = topics::kFollowupEvents;
+    s = ParseAndApply<followup::v1::FollowupEvent>(ce, &model_);
   } else {
     return absl::InvalidArgumentError(
         absl::StrCat("the console does not read topic ", ce.topic));

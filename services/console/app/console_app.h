@@ -55,7 +55,7 @@ class ConsoleApp {
       : clock_(clock), recent_(recent_ids) {}
   ~ConsoleApp();
 
-  // Applies one event from any of the four topics (the topic name, with or
+  // Applies one event from any of the five topics (the topic name, with or
   // without a namespace prefix, says which). Skips a redelivery (an offset
   // at or below the last applied one of its partition) and a second copy of
   // a recent event id; memory stays bounded however long it runs.

@@ -41,6 +41,27 @@ TEST(ConsoleAppTest, AppliesNamespacedTopicsOnceEach) {
   EXPECT_EQ(app.ZoneChoices()[0].selectable_providers, 1);
 }
 
+// The follow-up service's topic feeds the follow-up panels.
+TEST(ConsoleAppTest, AppliesTheFollowupTopic) {
+  FixedClock clock;  // 2026-11-18
+  ConsoleApp app(&clock);
+  followup::v1::FollowupEvent e;
+  e.set_event_id("f1");
+  e.set_aggregate_id("cmp-1");
+  auto* c = e.mutable_complaint_registered()->mutable_complaint();
+  c->set_complaint_id("cmp-1");
+  c->set_provider_id("prv-a");
+  c->set_reply_due_date("2026-11-17");
+  c->set_status(followup::v1::COMPLAINT_STATUS_RECEIVED);
+  c->set_version(1);
+  CloudEvent ce = ToCloudEvent(e, "/lov/followup");
+  ce.topic = "t123.lov.followup.events.v1";
+  ASSERT_TRUE(app.Apply(ce).ok());
+  nlohmann::json s = app.Snapshot();
+  EXPECT_EQ(s["followup"]["complaints_overdue"], 1);
+  EXPECT_EQ(s["pipeline"]["events_by_topic"]["lov.followup.events.v1"], 1);
+}
+
 TEST(ConsoleAppTest, RedeliveredOffsetsAndRecentDuplicatesAreSkipped) {
   FixedClock clock;
   ConsoleApp app(&clock, /*recent_ids=*/2);

@@ -1,5 +1,6 @@
 // The console's read model: what operations staff follow about the market,
-// the visits, the settlement, folded from the four services' events. Pure:
+// the visits, the settlement and the follow-up, folded from the five
+// services' events. Pure:
 // no Kafka, Redis or HTTP; the app feeds it decoded events.
 #ifndef LOV_CONSOLE_DOMAIN_DASHBOARD_MODEL_H_
 #define LOV_CONSOLE_DOMAIN_DASHBOARD_MODEL_H_
@@ -14,6 +15,8 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "lov/choice/v1/events.pb.h"
+#include "lov/console/domain/followup_board.h"
+#include "lov/followup/v1/events.pb.h"
 #include "lov/registry/v1/events.pb.h"
 #include "lov/settlement/v1/events.pb.h"
 #include "lov/visits/v1/events.pb.h"
@@ -41,6 +44,9 @@ class DashboardModel {
   void Apply(const choice::v1::ChoiceEvent& event);
   void Apply(const visits::v1::VisitEvent& event);
   void Apply(const settlement::v1::SettlementEvent& event);
+  void Apply(const followup::v1::FollowupEvent& event) {
+    followup_.Apply(event);
+  }
 
   // Everything the dashboard shows, as of `now` (which decides "today" in
   // Stockholm, the current week and the ingestion-rate window).
@@ -119,6 +125,9 @@ class DashboardModel {
   };
   std::map<std::string, MonthRunView> month_runs_;  // by period
   int64_t adjustments_ = 0;
+
+  // Follow-up: overdue items and continuity per provider.
+  FollowupBoard followup_;
 };
 
 }  // namespace lov::console

@@ -27,6 +27,71 @@ using ::lov::testing::RunResult;
 using ::lov::testing::RunToCompletion;
 using ::lov::testing::ServiceProcess;
 
+std::string ReadAll(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// "1234.50" -> 123450.
+int64_t Ore(const std::string& kronor) {
+  const size_t dot = kronor.find('.');
+  if (dot == std::string::npos) return std::stoll(kronor) * 100;
+  return std::stoll(kronor.substr(0, dot)) * 100 +
+         std::stoll((kronor.substr(dot + 1) + "00").substr(0, 2));
+}
+
+// The month-end run's summary and the finance files beside it, each
+// non-empty, named in the simulator's summary; the payment file pays the
+// approved total less the in-house unit's (which is not paid).
+void ExpectMonthEndFiles(const std::filesystem::path& dir,
+                         const std::string& output) {
+  std::map<std::string, std::string> by_kind;
+  std::vector<std::string> peppol;
+  ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir << "\n" << output;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_GT(entry.file_size(), 0u) << name;
+    EXPECT_NE(output.find(name), std::string::npos) << name << "\n" << output;
+    if (name.starts_with("month-end-")) by_kind["summary"] = name;
+    if (name.ends_with(".se")) by_kind["sie4"] = name;
+    if (name.ends_with("-pain001.xml")) by_kind["pain001"] = name;
+    if (name.ends_with("-fee-basis.csv")) by_kind["fee-basis"] = name;
+    if (name.ends_with("-peppol.xml")) peppol.push_back(name);
+  }
+  for (const char* kind : {"summary", "sie4", "pain001", "fee-basis"}) {
+    EXPECT_TRUE(by_kind.count(kind)) << kind << " file missing in " << dir;
+  }
+  if (!by_kind.count("summary") || !by_kind.count("pain001")) return;
+  const std::string summary = ReadAll(dir / by_kind["summary"]);
+  // One Peppol invoice per private provider with something to pay.
+  size_t to_invoice = 0;
+  const std::regex row("(prv-[0-9]+) +approved +([0-9]+\\.[0-9]{2})");
+  for (std::sregex_iterator it(summary.begin(), summary.end(), row), end;
+       it != end; ++it) {
+    if ((*it)[1].str() != "prv-2120000209" && Ore((*it)[2].str()) > 0) {
+      ++to_invoice;
+    }
+  }
+  EXPECT_GT(to_invoice, 0u) << summary;
+  EXPECT_EQ(peppol.size(), to_invoice) << summary;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      summary, m, std::regex("Total approved +([0-9]+\\.[0-9]{2})")))
+      << summary;
+  int64_t payable = Ore(m[1].str());
+  if (std::regex_search(summary, m,
+                        std::regex("prv-2120000209 +approved +([0-9.]+)"))) {
+    payable -= Ore(m[1].str());
+  }
+  const std::string pain = ReadAll(dir / by_kind["pain001"]);
+  ASSERT_TRUE(std::regex_search(
+      pain, m, std::regex("<CtrlSum>([0-9]+\\.[0-9]{2})</CtrlSum>")))
+      << pain;
+  EXPECT_EQ(Ore(m[1].str()), payable) << summary;
+}
+
 TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   const std::string ns = "d" + NewUuid().substr(0, 8);
   // As under make run: the services trust a development issuer, and the
@@ -35,7 +100,8 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   ASSERT_TRUE(issuer.ok()) << issuer.status();
   const std::vector<std::string> service_flags = (*issuer)->ServiceFlags(ns);
   std::map<std::string, std::unique_ptr<ServiceProcess>> services;
-  for (const char* s : {"registry", "choice", "visits", "settlement"}) {
+  for (const char* s :
+       {"registry", "choice", "visits", "settlement", "followup"}) {
     services[s] = std::make_unique<ServiceProcess>(
         absl::StrCat("services/", s, "/", s), service_flags);
     ASSERT_TRUE(services[s]->Start().ok()) << services[s]->Log();
@@ -53,13 +119,19 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   ASSERT_TRUE(console.Start().ok()) << console.Log();
 
   std::vector<std::string> sim = {"--clients=40", "--threads=4"};
-  for (const char* s : {"registry", "choice", "visits", "settlement"}) {
+  for (const char* s :
+       {"registry", "choice", "visits", "settlement", "followup"}) {
     sim.push_back(absl::StrCat("--", s, "=", services[s]->target()));
   }
+  // As under make run: the month-end files go to the run directory.
+  const std::filesystem::path run_dir =
+      std::filesystem::path(::testing::TempDir()) / (ns + "-run");
   RunResult demo =
       RunToCompletion("tools/simulator/simulator", sim, absl::Seconds(240),
-                      {"LOV_DEV_ISSUER_KEY=" + (*issuer)->key_path()});
+                      {"LOV_DEV_ISSUER_KEY=" + (*issuer)->key_path(),
+                       "LOV_RUN_DIR=" + run_dir.string()});
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
+  ExpectMonthEndFiles(run_dir / "month-end", demo.output);
 
   // What the simulator counted on its own side.
   std::smatch m;
@@ -88,6 +160,17 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
     reasons[(*it)[1].str()] = (*it)[2].str();
   }
   ASSERT_FALSE(reasons.empty()) << demo.output;
+  // The follow-up the simulator recorded, and what it counts overdue today.
+  ASSERT_TRUE(std::regex_search(
+      demo.output, m,
+      std::regex("Follow-up as of [0-9-]+: \\d+ complaints \\((\\d+) "
+                 "overdue\\), \\d+ deviations \\((\\d+) lex Sarah overdue "
+                 "at IVO\\), \\d+ follow-ups planned, \\d+ done \\((\\d+) "
+                 "action plans overdue\\)")))
+      << demo.output;
+  const std::string overdue_complaints = m[1].str();
+  const std::string overdue_at_ivo = m[2].str();
+  const std::string overdue_plans = m[3].str();
 
   // The page, in a real browser, once the console has caught up.
   std::filesystem::path artifacts =
@@ -112,7 +195,9 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
       [&] {
         dom = chromium("--dump-dom", dom_file);
         return dom.find(choices) != std::string::npos &&
-               dom.find(accepted_cell) != std::string::npos;
+               dom.find(accepted_cell) != std::string::npos &&
+               dom.find(absl::StrCat("id=\"fu-plans-overdue\">", overdue_plans,
+                                     "<")) != std::string::npos;
       },
       absl::Seconds(90));
   EXPECT_TRUE(shown) << choices << " / " << accepted_cell << "\n" << dom;
@@ -142,6 +227,22 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   };
   EXPECT_EQ(approved_rows("statement"), 6) << dom;
   EXPECT_EQ(approved_rows("month-run"), 1) << dom;
+  // Follow-up: the overdue counts are the simulator's; the continuity
+  // panel lists the indicators the follow-up service published.
+  EXPECT_NE(dom.find(absl::StrCat("id=\"fu-complaints-overdue\">",
+                                  overdue_complaints, "<")),
+            std::string::npos)
+      << overdue_complaints << "\n"
+      << dom;
+  EXPECT_NE(
+      dom.find(absl::StrCat("id=\"fu-ivo-overdue\">", overdue_at_ivo, "<")),
+      std::string::npos)
+      << overdue_at_ivo;
+  EXPECT_NE(
+      dom.find(absl::StrCat("id=\"fu-plans-overdue\">", overdue_plans, "<")),
+      std::string::npos)
+      << overdue_plans;
+  EXPECT_NE(dom.find("id=\"panel-continuity\""), std::string::npos);
   chromium(absl::StrCat("--screenshot=",
                         (artifacts / "demo-dashboard.png").string()),
            (artifacts / "demo-chromium.out").string());

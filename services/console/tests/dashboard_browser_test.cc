@@ -18,6 +18,7 @@
 #include "lov/choice/v1/events.pb.h"
 #include "lov/console/tests/chromium.h"
 #include "lov/console/tests/dashboard_client.h"
+#include "lov/followup/v1/events.pb.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/http_server.h"
 #include "lov/platform/ids.h"
@@ -39,6 +40,7 @@ namespace rv1 = ::lov::registry::v1;
 namespace cv1 = ::lov::choice::v1;
 namespace vv1 = ::lov::visits::v1;
 namespace sv1 = ::lov::settlement::v1;
+namespace fv1 = ::lov::followup::v1;
 using Role = auth::v1::Role;
 using ::lov::testing::Eventually;
 using ::lov::testing::FreePort;
@@ -69,8 +71,9 @@ class ConsoleDashboardTest : public ::testing::Test {
     producer_ = std::move(*producer);
     // The topics the choice, visits and settlement services would create.
     std::vector<TopicSpec> topics;
-    for (const char* base : {"lov.choice.events.v1", "lov.visits.events.v1",
-                             "lov.settlement.events.v1"}) {
+    for (const char* base :
+         {"lov.choice.events.v1", "lov.visits.events.v1",
+          "lov.settlement.events.v1", "lov.followup.events.v1"}) {
       topics.push_back({ns_ + "." + base, 3, 1, {}});
     }
     absl::Status created = EnsureTopics(Stack().kafka("console-test"), topics);
@@ -314,6 +317,64 @@ class ConsoleDashboardTest : public ::testing::Test {
     Publish(topic, e, "/lov/settlement");
   }
 
+  // Follow-up: Attendo has a complaint past its reply date (due yesterday)
+  // and one due today (not yet overdue), and a finding whose action plan
+  // was due yesterday; Tiohundra a serious lex Sarah report not at IVO
+  // (due yesterday). Continuity as the follow-up service published it:
+  // Attendo median 7.5 staff over 12 clients, Tiohundra 11 over 9.
+  void PublishFollowup() {
+    const char* topic = "lov.followup.events.v1";
+    const std::string yesterday = FormatDate(today_ - 1);
+    for (auto [id, due] : {std::pair{"cmp-1", yesterday},
+                           std::pair{"cmp-2", FormatDate(today_)}}) {
+      fv1::FollowupEvent e;
+      e.set_aggregate_id(id);
+      fv1::Complaint* c = e.mutable_complaint_registered()->mutable_complaint();
+      c->set_complaint_id(id);
+      c->set_client_id("c1");
+      c->set_provider_id(provider_ids_[0]);
+      c->set_reply_due_date(due);
+      c->set_status(fv1::COMPLAINT_STATUS_RECEIVED);
+      c->set_version(1);
+      Publish(topic, e, "/lov/followup");
+    }
+    fv1::FollowupEvent dev;
+    dev.set_aggregate_id("dev-1");
+    fv1::Deviation* d = dev.mutable_deviation_reported()->mutable_deviation();
+    d->set_deviation_id("dev-1");
+    d->set_provider_id(provider_ids_[1]);
+    d->set_kind(fv1::DEVIATION_KIND_LEX_SARAH);
+    d->set_severity(fv1::SEVERITY_SERIOUS);
+    d->set_ivo_due_date(yesterday);
+    d->set_version(1);
+    Publish(topic, dev, "/lov/followup");
+    fv1::FollowupEvent done;
+    done.set_aggregate_id("fu-1");
+    fv1::FollowUp* f = done.mutable_follow_up_completed()->mutable_follow_up();
+    f->set_follow_up_id("fu-1");
+    f->set_provider_id(provider_ids_[0]);
+    f->set_status(fv1::FOLLOW_UP_STATUS_DONE);
+    f->set_version(2);
+    fv1::Finding* finding = f->add_findings();
+    finding->set_finding_id("fu-1/f1");
+    finding->set_requires_action_plan(true);
+    finding->set_action_plan_due_date(yesterday);
+    Publish(topic, done, "/lov/followup");
+    for (auto [k, clients, median] :
+         {std::tuple{0, 12, 7.5}, std::tuple{1, 9, 11.0}}) {
+      fv1::FollowupEvent e;
+      e.set_aggregate_id("ind-" + provider_ids_[k]);
+      fv1::ProviderIndicators* i =
+          e.mutable_provider_indicators_published()->mutable_indicators();
+      i->set_provider_id(provider_ids_[k]);
+      i->set_as_of(FormatDate(today_));
+      i->set_continuity_from_date(FormatDate(today_ - 14));
+      i->set_continuity_clients(clients);
+      i->set_median_staff(median);
+      Publish(topic, e, "/lov/followup");
+    }
+  }
+
   // The snapshot, signed in as an operator.
   json Dashboard() {
     if (dashboard_->cookie().empty()) {
@@ -378,6 +439,7 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
        "--health-interval-seconds=1"});
   PublishVisits();
   PublishSettlement();
+  PublishFollowup();
 
   json d;
   bool complete = Eventually(
@@ -388,6 +450,7 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
                d["capacity"].size() == 6 && d["leaving"].size() == 1 &&
                d["pipeline"]["kafka_reachable"] == true &&
                d["pipeline"]["services"].size() == 4 &&
+               d["followup"]["continuity"].size() == 2 &&
                d["pipeline"]["services"][0]["serving"] == true;
       },
       absl::Seconds(90));
@@ -411,6 +474,11 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
   EXPECT_EQ(d["pipeline"]["services"][2]["serving"], false);
   EXPECT_EQ(d["pipeline"]["services"][2]["dependencies_down"],
             json::array({"redis"}));
+  EXPECT_EQ(d["followup"]["complaints_overdue"], 1);
+  EXPECT_EQ(d["followup"]["ivo_reports_overdue"], 1);
+  EXPECT_EQ(d["followup"]["action_plans_overdue"], 1);
+  // No client id on the dashboard.
+  EXPECT_EQ(d["followup"].dump().find("\"c1\""), std::string::npos);
 
   // The page in a real browser: the key panels show the scenario.
   std::filesystem::path artifacts =
@@ -457,6 +525,25 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
             std::string::npos);
   EXPECT_NE(dom.find("<span class=\"badge previewed\">previewed</span></td>"
                      "<td class=\"num\">12 345,67 kr</td>"),
+            std::string::npos);
+  // Follow-up: the overdue counts, per provider, the late finding to name
+  // in a sanction, and continuity per provider.
+  EXPECT_NE(dom.find("id=\"fu-complaints-overdue\">1<"), std::string::npos)
+      << dom;
+  EXPECT_NE(dom.find("id=\"fu-ivo-overdue\">1<"), std::string::npos);
+  EXPECT_NE(dom.find("id=\"fu-plans-overdue\">1<"), std::string::npos);
+  EXPECT_NE(dom.find("Attendo Sverige AB</td><td class=\"num\">1</td>"
+                     "<td class=\"num\">0</td><td class=\"num\">1</td>"),
+            std::string::npos);
+  EXPECT_NE(dom.find("Tiohundra AB</td><td class=\"num\">0</td>"
+                     "<td class=\"num\">1</td><td class=\"num\">0</td>"),
+            std::string::npos);
+  EXPECT_NE(dom.find("fu-1/f1"), std::string::npos);
+  EXPECT_NE(dom.find("Attendo Sverige AB</td><td class=\"num\">7,5</td>"
+                     "<td class=\"num\">12</td>"),
+            std::string::npos);
+  EXPECT_NE(dom.find("Tiohundra AB</td><td class=\"num\">11,0</td>"
+                     "<td class=\"num\">9</td>"),
             std::string::npos);
   // Pipeline: Kafka and Redis reachable, the registry serving, choice down.
   EXPECT_NE(dom.find("Kafka reachable"), std::string::npos);

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "lov/choice/v1/events.pb.h"
 #include "lov/platform/proto_util.h"
+#include "lov/platform/stockholm_time.h"
 #include "lov/visits/v1/events.pb.h"
 
 namespace lov::followup {
@@ -31,6 +33,19 @@ if ARGV[2] == '' then
 else
   redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
 end
+return 1
+)lua";
+
+// An event of an aggregate kept as fields (survey years, published
+// indicators): KEYS[1] holds the aggregate's version, KEYS[2] field ARGV[2]
+// the value ARGV[3]; ARGV[5] joins set KEYS[4].
+constexpr char kFieldScript[] = R"lua(
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if tonumber(ARGV[1]) <= current then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) end
+redis.call('SADD', KEYS[4], ARGV[5])
 return 1
 )lua";
 
@@ -64,6 +79,8 @@ Carried CarriedBy(const v1::FollowupEvent& e) {
     case v1::FollowupEvent::kActionPlanReceived:
       return {&e.action_plan_received().follow_up(), "follow_up",
               e.action_plan_received().follow_up().follow_up_id()};
+    case v1::FollowupEvent::kProviderIndicatorsPublished:
+    case v1::FollowupEvent::kSurveyResultsImported:
     case v1::FollowupEvent::PAYLOAD_NOT_SET:
       break;
   }
@@ -132,6 +149,10 @@ absl::StatusOr<std::optional<RequestRecord>> RedisFollowupStore::GetRequest(
 }
 
 absl::Status RedisFollowupStore::Apply(const v1::FollowupEvent& event) {
+  if (event.has_survey_results_imported() ||
+      event.has_provider_indicators_published()) {
+    return ApplyIndicatorEvent(event);
+  }
   const Carried c = CarriedBy(event);
   if (c.record == nullptr || c.id.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -145,6 +166,141 @@ absl::Status RedisFollowupStore::Apply(const v1::FollowupEvent& event) {
           {std::to_string(event.aggregate_version()),
            SerializeDeterministic(*c.record), RequestRecordOf(event), c.id})
       .status();
+}
+
+absl::Status RedisFollowupStore::ApplyIndicatorEvent(
+    const v1::FollowupEvent& event) {
+  std::vector<std::string> keys;
+  std::vector<std::string> args = {std::to_string(event.aggregate_version())};
+  if (event.has_survey_results_imported()) {
+    const auto& s = event.survey_results_imported();
+    if (s.provider_id().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "follow-up event ", event.event_id(), " names no provider"));
+    }
+    keys = {Key(absl::StrCat("survey_year:", s.year())),
+            Key("survey:" + s.provider_id())};
+    args.push_back(std::to_string(s.year()));
+    args.push_back(SerializeDeterministic(s.result()));
+    keys.push_back(Key("request:" + event.request_id()));
+    keys.push_back(Key("survey_providers"));
+    args.push_back(RequestRecordOf(event));
+    args.push_back(s.provider_id());
+  } else {
+    const auto& ind = event.provider_indicators_published().indicators();
+    if (ind.provider_id().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "follow-up event ", event.event_id(), " names no provider"));
+    }
+    const std::string key = Key("published:" + ind.provider_id());
+    keys = {key, key, Key("request:" + event.request_id()),
+            Key("published_providers")};
+    args.push_back("z:" + ind.zone_id());
+    args.push_back(SerializeDeterministic(ind));
+    args.push_back(RequestRecordOf(event));
+    args.push_back(ind.provider_id());
+  }
+  return redis_->EvalSource(kFieldScript, keys, args).status();
+}
+
+absl::Status RedisFollowupStore::KeepAssignment(
+    const Listing& listing, const std::string& assignment_id, int64_t version) {
+  choice::v1::Assignment a;
+  a.set_assignment_id(assignment_id);
+  a.set_client_id(listing.client_id);
+  a.set_provider_id(listing.provider_id);
+  a.set_zone_id(listing.zone_id);
+  a.set_valid_from(FormatDate(listing.from));
+  if (listing.to.has_value()) a.set_valid_to(FormatDate(*listing.to));
+  return redis_
+      ->EvalSource(kApplyScript,
+                   {Key("assignment:" + assignment_id), Key("unused"),
+                    Key("assignments")},
+                   {std::to_string(version), SerializeDeterministic(a), "",
+                    assignment_id})
+      .status();
+}
+
+absl::StatusOr<std::vector<Listing>> RedisFollowupStore::ListListings() {
+  absl::StatusOr<std::vector<choice::v1::Assignment>> all =
+      ListAll<choice::v1::Assignment>("assignment");
+  if (!all.ok()) return all.status();
+  std::vector<Listing> out;
+  for (const choice::v1::Assignment& a : *all) {
+    absl::StatusOr<absl::CivilDay> from = ParseDate(a.valid_from());
+    if (!from.ok()) continue;  // kept only when readable (RecordAssignment)
+    Listing l{a.client_id(), a.provider_id(), a.zone_id(), *from, {}};
+    if (!a.valid_to().empty()) {
+      absl::StatusOr<absl::CivilDay> to = ParseDate(a.valid_to());
+      if (to.ok()) l.to = *to;
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, v1::SurveyResult>>
+RedisFollowupStore::LatestSurveys() {
+  absl::StatusOr<RedisReply> ids =
+      redis_->Command({"SMEMBERS", Key("survey_providers")});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::vector<std::string>> reads;
+  std::vector<std::string> providers;
+  for (const auto& id : ids->elements) {
+    providers.push_back(id.str);
+    reads.push_back({"HGETALL", Key("survey:" + id.str)});
+  }
+  std::map<std::string, v1::SurveyResult> out;
+  if (reads.empty()) return out;
+  absl::StatusOr<std::vector<RedisReply>> data = redis_->Pipeline(reads);
+  if (!data.ok()) return data.status();
+  for (size_t i = 0; i < data->size(); ++i) {
+    const auto& fields = (*data)[i].elements;
+    for (size_t f = 0; f + 1 < fields.size(); f += 2) {
+      v1::SurveyResult r;
+      if (!r.ParseFromString(fields[f + 1].str)) {
+        return absl::DataLossError("corrupt survey result");
+      }
+      auto [it, fresh] = out.emplace(providers[i], r);
+      if (!fresh && r.year() > it->second.year()) it->second = r;
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> RedisFollowupStore::SurveyVersion(int year) {
+  absl::StatusOr<RedisReply> v = redis_->Command(
+      {"HGET", Key(absl::StrCat("survey_year:", year)), "version"});
+  if (!v.ok()) return v.status();
+  int64_t version = 0;
+  if (!v->is_nil() && !absl::SimpleAtoi(v->str, &version)) {
+    return absl::DataLossError("corrupt survey version");
+  }
+  return version;
+}
+
+absl::StatusOr<IndicatorStore::Published> RedisFollowupStore::GetPublished(
+    const std::string& provider_id) {
+  absl::StatusOr<RedisReply> all =
+      redis_->Command({"HGETALL", Key("published:" + provider_id)});
+  if (!all.ok()) return all.status();
+  Published out;
+  const auto& fields = all->elements;
+  for (size_t f = 0; f + 1 < fields.size(); f += 2) {
+    const std::string& name = fields[f].str;
+    if (name == "version") {
+      if (!absl::SimpleAtoi(fields[f + 1].str, &out.version)) {
+        return absl::DataLossError("corrupt published version");
+      }
+      continue;
+    }
+    v1::ProviderIndicators ind;
+    if (name.rfind("z:", 0) != 0 || !ind.ParseFromString(fields[f + 1].str)) {
+      return absl::DataLossError("corrupt published indicators");
+    }
+    out.by_zone[name.substr(2)] = std::move(ind);
+  }
+  return out;
 }
 
 absl::StatusOr<std::unique_ptr<AggregateLock>> RedisFollowupStore::Lock(

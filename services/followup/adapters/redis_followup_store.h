@@ -18,10 +18,23 @@ namespace lov::followup {
 //                           lov.visits.v1.Visit ("" once voided),
 //                           exceptions = "1" or "0"}
 //   visits_by_start         sorted set of visit ids, by start (Unix s)
+//   assignment:<id>         hash {version (the choice event's), data = a
+//                           lov.choice.v1.Assignment with client, provider,
+//                           zone and dates only}
+//   assignments             set of assignment ids
+//   survey_year:<year>      hash {version} of aggregate "survey-<year>"
+//   survey:<provider id>    hash {<year> = lov.followup.v1.SurveyResult}
+//   survey_providers        set of provider ids with a survey result
+//   published:<provider id> hash {version of aggregate "ind-<provider id>",
+//                           z:<zone id> = the ProviderIndicators last
+//                           published ("z:" for the all-zones row)}
+//   published_providers     set of provider ids published
 //   request:<request id>    "<fingerprint> <aggregate id>"
 //   lock:<aggregate id>     command lease
 //   ready                   set once the state is built (see Projection)
-class RedisFollowupStore : public FollowupStore, public VisitFactStore {
+class RedisFollowupStore : public FollowupStore,
+                           public VisitFactStore,
+                           public IndicatorStore {
  public:
   explicit RedisFollowupStore(RedisClient* redis,
                               std::string prefix = "lov:followup")
@@ -48,6 +61,16 @@ class RedisFollowupStore : public FollowupStore, public VisitFactStore {
   absl::StatusOr<std::vector<VisitFact>> StartingIn(
       const Interval& span) override;
 
+  absl::Status KeepAssignment(const Listing& listing,
+                              const std::string& assignment_id,
+                              int64_t version) override;
+  absl::StatusOr<std::vector<Listing>> ListListings() override;
+  absl::StatusOr<std::map<std::string, v1::SurveyResult>> LatestSurveys()
+      override;
+  absl::StatusOr<int64_t> SurveyVersion(int year) override;
+  absl::StatusOr<Published> GetPublished(
+      const std::string& provider_id) override;
+
   std::string ReadyKey() const { return prefix_ + ":ready"; }
 
  private:
@@ -60,6 +83,9 @@ class RedisFollowupStore : public FollowupStore, public VisitFactStore {
   absl::Status SetVisit(const std::string& visit_id, int64_t version,
                         const std::string& data, bool exceptions,
                         int64_t start);
+
+  // The survey and published-indicator events (not records by id).
+  absl::Status ApplyIndicatorEvent(const v1::FollowupEvent& event);
 
   RedisClient* redis_;
   std::string prefix_;

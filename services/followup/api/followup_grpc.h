@@ -24,6 +24,9 @@ class FollowupGrpc final : public v1::FollowupService::CallbackService {
   LOV_UNARY_RPC(RecordActionPlan, RecordActionPlanRequest, FollowUp)
   LOV_UNARY_RPC(ListFollowUps, ListFollowUpsRequest, ListFollowUpsResponse)
   LOV_UNARY_RPC(ListContinuity, ListContinuityRequest, ListContinuityResponse)
+  LOV_UNARY_RPC(ListIndicators, ListIndicatorsRequest, ListIndicatorsResponse)
+  LOV_UNARY_RPC(ImportSurveyResults, ImportSurveyResultsRequest,
+                ImportSurveyResultsResponse)
 
  private:
   FollowupApp* app_;

@@ -9,9 +9,11 @@
 namespace lov::followup {
 
 FollowupApp::FollowupApp(FollowupStore* store, VisitFactStore* visits,
-                         EventPublisher* publisher, const Clock* clock)
+                         EventPublisher* publisher, const Clock* clock,
+                         IndicatorStore* indicators)
     : store_(store),
       visits_(visits),
+      indicators_(indicators),
       clock_(clock),
       runner_(
           {.lock = [store](const std::string& key) { return store->Lock(key); },
@@ -33,6 +35,15 @@ FollowupApp::FollowupApp(FollowupStore* store, VisitFactStore* visits,
 std::string FollowupApp::IdFor(const std::string& prefix,
                                const std::string& request_id) {
   return prefix + "-" + NameUuid("lov.followup/" + prefix + "/" + request_id);
+}
+
+absl::StatusOr<IndicatorStore*> FollowupApp::Indicators() const {
+  if (indicators_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "indicators: this follow-up service was started without an "
+        "indicator store");
+  }
+  return indicators_;
 }
 
 absl::CivilDay FollowupApp::Today() const {

@@ -22,8 +22,11 @@ namespace lov::followup {
 // publish, apply).
 class FollowupApp {
  public:
+  // `indicators` is needed by the indicator use cases only (ListIndicators,
+  // ImportSurveyResults, PublishIndicators, RecordAssignment).
   FollowupApp(FollowupStore* store, VisitFactStore* visits,
-              EventPublisher* publisher, const Clock* clock);
+              EventPublisher* publisher, const Clock* clock,
+              IndicatorStore* indicators = nullptr);
 
   absl::StatusOr<v1::Complaint> RegisterComplaint(
       const v1::RegisterComplaintRequest& request);
@@ -48,6 +51,17 @@ class FollowupApp {
       const v1::ListFollowUpsRequest& request);
   absl::StatusOr<v1::ListContinuityResponse> ListContinuity(
       const v1::ListContinuityRequest& request);
+  absl::StatusOr<v1::ListIndicatorsResponse> ListIndicators(
+      const v1::ListIndicatorsRequest& request);
+  absl::StatusOr<v1::ImportSurveyResultsResponse> ImportSurveyResults(
+      const v1::ImportSurveyResultsRequest& request);
+
+  // Publishes ProviderIndicatorsPublished for every provider and zone
+  // whose figures today differ from the ones last published: at most once
+  // a Stockholm day per provider and zone, again the same day only when
+  // its survey result changed (docs/followup.md). Returns how many rows
+  // were published. Safe on several replicas at once.
+  absl::StatusOr<int> PublishIndicators();
 
   // What is overdue today, for the alerts (lov_followup_overdue).
   struct OverdueCounts {
@@ -59,6 +73,9 @@ class FollowupApp {
 
   // A visits service event (lov.visits.events.v1) into the visit facts.
   absl::Status RecordVisit(const CloudEvent& event);
+  // A choice service event (lov.choice.events.v1): assignments into the
+  // listings (client ids, providers, zones and dates only).
+  absl::Status RecordAssignment(const CloudEvent& event);
 
  private:
   template <typename Record>
@@ -122,8 +139,16 @@ class FollowupApp {
   // `as_of` (empty: today) as a date, or InvalidArgument naming as_of.
   absl::StatusOr<absl::CivilDay> AsOf(const std::string& as_of) const;
 
+  // Every provider's (and with `by_zone` each zone's) indicators as of
+  // `as_of`, from the serving state.
+  absl::StatusOr<std::vector<v1::ProviderIndicators>> IndicatorsAsOf(
+      absl::CivilDay as_of, bool by_zone);
+  // The IndicatorStore, or FailedPrecondition when not given.
+  absl::StatusOr<IndicatorStore*> Indicators() const;
+
   FollowupStore* store_;
   VisitFactStore* visits_;
+  IndicatorStore* indicators_;
   const Clock* clock_;
   CommandRunner<v1::FollowupEvent> runner_;
 };

@@ -18,6 +18,7 @@ namespace {
 
 class MemoryStore : public FollowupStore,
                     public VisitFactStore,
+                    public IndicatorStore,
                     public EventPublisher {
  public:
   template <typename Record>
@@ -71,8 +72,39 @@ class MemoryStore : public FollowupStore,
       deviations_[e.aggregate_id()] = e.deviation_reported().deviation();
     } else if (e.has_deviation_reported_to_ivo()) {
       deviations_[e.aggregate_id()] = e.deviation_reported_to_ivo().deviation();
+    } else if (e.has_survey_results_imported()) {
+      const auto& s = e.survey_results_imported();
+      survey_versions_[s.year()] = e.aggregate_version();
+      surveys_[s.provider_id()][s.year()] = s.result();
+    } else if (e.has_provider_indicators_published()) {
+      const auto& ind = e.provider_indicators_published().indicators();
+      Published& p = published_by_provider_[ind.provider_id()];
+      p.version = e.aggregate_version();
+      p.by_zone[ind.zone_id()] = ind;
     }
     return absl::OkStatus();
+  }
+  absl::Status KeepAssignment(const Listing& listing, const std::string& id,
+                              int64_t) override {
+    listings_[id] = listing;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<Listing>> ListListings() override {
+    return All(listings_);
+  }
+  absl::StatusOr<std::map<std::string, v1::SurveyResult>> LatestSurveys()
+      override {
+    std::map<std::string, v1::SurveyResult> out;
+    for (const auto& [provider, years] : surveys_) {
+      out[provider] = years.rbegin()->second;
+    }
+    return out;
+  }
+  absl::StatusOr<int64_t> SurveyVersion(int year) override {
+    return survey_versions_[year];
+  }
+  absl::StatusOr<Published> GetPublished(const std::string& provider) override {
+    return published_by_provider_[provider];
   }
   absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
       const std::string&) override {
@@ -111,6 +143,10 @@ class MemoryStore : public FollowupStore,
   std::map<std::string, int64_t> versions_;
   std::map<std::string, VisitFact> facts_;
   std::vector<v1::FollowupEvent> published_;
+  std::map<std::string, Listing> listings_;
+  std::map<std::string, std::map<int, v1::SurveyResult>> surveys_;
+  std::map<int, int64_t> survey_versions_;
+  std::map<std::string, Published> published_by_provider_;
 };
 
 class FollowupAppTest : public ::testing::Test {
@@ -131,7 +167,7 @@ class FollowupAppTest : public ::testing::Test {
 
   MemoryStore store_;
   ::lov::testing::FixedClock clock_;
-  FollowupApp app_{&store_, &store_, &store_, &clock_};
+  FollowupApp app_{&store_, &store_, &store_, &clock_, &store_};
 };
 
 TEST_F(FollowupAppTest, ARetryAnswersTheFirstOutcomeAndPublishesNothing) {
@@ -299,6 +335,80 @@ TEST_F(FollowupAppTest, VisitFactsFollowCorrectionsAndVoids) {
   EXPECT_EQ(after->providers(1).clients(), 0);
   EXPECT_EQ(after->providers(1).visits(), 27);
   EXPECT_EQ(after->to_date(), "2025-04-15");
+}
+
+// Indicators are published when they change, at most once a day per
+// provider and zone, and again the same day when a survey import changed
+// them; a second run (a second replica) publishes nothing more.
+TEST_F(FollowupAppTest, IndicatorsArePublishedOnceADayAndAfterASurveyImport) {
+  ASSERT_TRUE(store_
+                  .KeepAssignment({"c1", "prv-a", "north",
+                                   absl::CivilDay(2025, 1, 1), std::nullopt},
+                                  "asg-1", 1)
+                  .ok());
+  absl::StatusOr<int> n = app_.PublishIndicators();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 2);  // prv-a over all zones and in north
+  ASSERT_EQ(store_.published_.size(), 2u);
+  EXPECT_EQ(store_.published_[0].aggregate_id(), "ind-prv-a");
+  const auto& first = store_.published_[0].provider_indicators_published();
+  EXPECT_EQ(first.indicators().as_of(), "2025-04-30");
+  EXPECT_EQ(first.indicators().listed_clients(), 1);
+  EXPECT_EQ(store_.published_[1].aggregate_version(), 2);
+  EXPECT_EQ(*app_.PublishIndicators(), 0);  // nothing changed
+
+  // A complaint changes the figures, but today's are out already.
+  ASSERT_TRUE(app_.RegisterComplaint(Complaint("cmp-1", "c1")).ok());
+  const size_t events = store_.published_.size();
+  EXPECT_EQ(*app_.PublishIndicators(), 0);
+  // A survey import: both rows carry the provider's survey, again today.
+  v1::ImportSurveyResultsRequest survey;
+  survey.set_request_id("survey-1");
+  survey.set_year(2024);
+  survey.set_csv(
+      "year;provider_id;respondents;overall_satisfied_per_mille\n"
+      "2024;prv-a;84;912\n");
+  absl::StatusOr<v1::ImportSurveyResultsResponse> imported =
+      app_.ImportSurveyResults(survey);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->providers(), 1);
+  EXPECT_EQ(*app_.PublishIndicators(), 2);
+  ASSERT_EQ(store_.published_.size(), events + 1 + 2);  // import + 2 rows
+  const auto& again =
+      store_.published_.back().provider_indicators_published().indicators();
+  EXPECT_EQ(again.complaints_12m(), 1);
+  EXPECT_EQ(again.survey().overall_satisfied_per_mille(), 912);
+  EXPECT_EQ(store_.published_.back().aggregate_version(), 4);
+  EXPECT_EQ(*app_.PublishIndicators(), 0);
+
+  // The next day: a second complaint changes the figures again, and they
+  // are published.
+  clock_.now_ += absl::Hours(24);
+  ASSERT_TRUE(app_.RegisterComplaint(Complaint("cmp-2", "c1")).ok());
+  EXPECT_EQ(*app_.PublishIndicators(), 2);
+  EXPECT_EQ(store_.published_.back()
+                .provider_indicators_published()
+                .indicators()
+                .as_of(),
+            "2025-05-01");
+}
+
+TEST_F(FollowupAppTest, ASurveyFileWithAnErrorImportsNothing) {
+  v1::ImportSurveyResultsRequest survey;
+  survey.set_request_id("survey-1");
+  survey.set_year(2024);
+  survey.set_csv(
+      "year;provider_id;respondents;overall_satisfied_per_mille\n"
+      "2024;prv-a;84;912\n2024;prv-b;x;1\n");
+  absl::StatusOr<v1::ImportSurveyResultsResponse> imported =
+      app_.ImportSurveyResults(survey);
+  EXPECT_EQ(imported.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(imported.status().message(),
+            "csv line 3, column 3 (respondents): 'x' is not a whole number");
+  EXPECT_TRUE(store_.published_.empty());
+  survey.set_year(2026);  // after this year (2025)
+  EXPECT_EQ(app_.ImportSurveyResults(survey).status().message(),
+            "year: 2026 is outside 2007..2025");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
+#include "followup_service_test_fixture.h"
 #include "lov/followup/v1/events.pb.h"
 #include "lov/followup/v1/followup.grpc.pb.h"
 #include "lov/platform/event_envelope.h"
@@ -15,7 +16,6 @@
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/visits/v1/events.pb.h"
-#include "service_process.h"
 #include "test_sign_in.h"
 #include "test_stack.h"
 
@@ -24,31 +24,11 @@ namespace {
 
 namespace v1 = ::lov::followup::v1;
 using ::lov::testing::Eventually;
-using ::lov::testing::ServiceProcess;
 using ::lov::testing::Stack;
 
-class FollowupServiceTest : public ::testing::Test {
+class FollowupServiceTest : public service_test::FollowupProcessTest {
  protected:
-  void SetUp() override {
-    ns_ = "t" + NewUuid().substr(0, 8);
-    service_ = std::make_unique<ServiceProcess>(
-        "services/followup/followup",
-        std::vector<std::string>{"--namespace=" + ns_});
-    ASSERT_TRUE(service_->Start().ok()) << service_->Log();
-    Connect();
-  }
-
-  void Connect() { stub_ = v1::FollowupService::NewStub(service_->Channel()); }
-
-  template <typename Req, typename Resp>
-  grpc::Status Call(grpc::Status (v1::FollowupService::Stub::*method)(
-                        grpc::ClientContext*, const Req&, Resp*),
-                    const Req& req, Resp* resp) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(30));
-    return ((*stub_).*method)(&ctx, req, resp);
-  }
+  void SetUp() override { StartFollowup(); }
 
   v1::Complaint Advance(const std::string& id, v1::ComplaintStatus status,
                         const std::string& date, grpc::Status* s) {
@@ -111,15 +91,11 @@ class FollowupServiceTest : public ::testing::Test {
       e.set_aggregate_version(v.version());
       *e.mutable_visit_accepted()->mutable_visit() = v;
       ASSERT_TRUE((*producer)
-                      ->Publish(ns_ + ".lov.visits.events.v1",
+                      ->Publish(stack_.Topic("lov.visits.events.v1"),
                                 ToCloudEvent(e, "/lov/visits"))
                       .ok());
     }
   }
-
-  std::string ns_;
-  std::unique_ptr<ServiceProcess> service_;
-  std::unique_ptr<v1::FollowupService::Stub> stub_;
 };
 
 TEST_F(FollowupServiceTest, AComplaintGoesThroughItsWorkflow) {
@@ -172,7 +148,7 @@ TEST_F(FollowupServiceTest, AComplaintGoesThroughItsWorkflow) {
   // Subscribers see the workflow on the topic, in order, keyed by the
   // complaint.
   std::vector<CloudEvent> events =
-      ::lov::testing::ReadEvents(ns_ + ".lov.followup.events.v1", 4);
+      ::lov::testing::ReadEvents(stack_.Topic("lov.followup.events.v1"), 4);
   ASSERT_EQ(events.size(), 4u);
   EXPECT_EQ(events[0].type, "se.lov.followup.v1.ComplaintRegistered");
   for (int i = 1; i < 4; ++i) {
@@ -341,13 +317,7 @@ TEST_F(FollowupServiceTest, ContinuityFromVisitEventsAndARebuildFromKafka) {
             fu.follow_up_id() + "/f1");
 
   const std::string before = Snapshot(*stub_);
-  service_->Kill();
-  absl::StatusOr<int> wiped =
-      ::lov::testing::WipeRedisKeys(ns_ + ":lov:followup:*");
-  ASSERT_TRUE(wiped.ok()) << wiped.status();
-  ASSERT_GT(*wiped, 0);
-  ASSERT_TRUE(service_->Start().ok()) << service_->Log();
-  Connect();
+  ASSERT_NO_FATAL_FAILURE(RestartWithoutState());
   EXPECT_EQ(Snapshot(*stub_), before);
   // Counted again from the rebuilt state once serving: the complaint (due
   // 2025-04-15), the lex Sarah report (IVO by 2025-04-07) and the action
@@ -355,7 +325,8 @@ TEST_F(FollowupServiceTest, ContinuityFromVisitEventsAndARebuildFromKafka) {
   std::string metrics;
   EXPECT_TRUE(Eventually([&] {
     absl::StatusOr<std::string> m = http::Get(
-        absl::StrCat("127.0.0.1:", service_->metrics_port()), "/metrics", 3000);
+        absl::StrCat("127.0.0.1:", stack_.process("followup").metrics_port()),
+        "/metrics", 3000);
     metrics = m.ok() ? *m : m.status().ToString();
     return absl::StrContains(metrics, "kind=\"action_plan\"} 1");
   })) << metrics;

@@ -9,6 +9,7 @@
 #include "lov/platform/identity_numbers.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
+#include "lov/registry/domain/finding_reference.h"
 
 namespace lov::registry {
 namespace {
@@ -525,11 +526,18 @@ absl::StatusOr<v1::Provider> ImposeSanction(
     v1::Provider provider, const v1::ImposeSanctionRequest& request,
     absl::CivilDay today) {
   if (request.reason().empty()) return Invalid("reason", "is required");
+  if (absl::Status s =
+          CheckFindingReference(request.follow_up_id(), request.finding_id());
+      !s.ok()) {
+    return s;
+  }
   v1::Sanction s;
   s.set_sanction_id(absl::StrCat("san-", provider.sanctions_size() + 1));
   s.set_kind(request.kind());
   s.set_reason(request.reason());
   s.set_decided_on(FormatDate(today));
+  s.set_follow_up_id(request.follow_up_id());
+  s.set_finding_id(request.finding_id());
   switch (request.kind()) {
     case v1::SANCTION_KIND_WARNING:
       break;

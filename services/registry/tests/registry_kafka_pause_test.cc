@@ -17,11 +17,10 @@
 #include "absl/time/clock.h"
 #include "kafka_pause.h"
 #include "lov/auth/v1/audit.pb.h"
-#include "lov/platform/ids.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/topics.h"
 #include "lov/registry/v1/registry.grpc.pb.h"
-#include "service_process.h"
+#include "service_test_stack.h"
 #include "test_stack.h"
 
 namespace lov::registry {
@@ -30,7 +29,7 @@ namespace {
 namespace v1 = ::lov::registry::v1;
 using ::lov::testing::OwnKafkaPid;
 using ::lov::testing::PausedKafka;
-using ::lov::testing::ServiceProcess;
+using ::lov::testing::ServiceTestStack;
 
 constexpr char kService[] = "lov.registry.v1.RegistryService/";
 
@@ -44,12 +43,9 @@ class RegistryKafkaPauseTest : public ::testing::Test {
     kafka_ = OwnKafkaPid();
     ASSERT_GT(kafka_, 0)
         << "run by tests/support/kafka_pause_test.sh (LOV_KAFKA_PID_FILE)";
-    ns_ = "t" + NewUuid().substr(0, 8);
-    service_ = std::make_unique<ServiceProcess>(
-        "services/registry/registry",
-        std::vector<std::string>{"--namespace=" + ns_, "--workers=4"});
-    ASSERT_TRUE(service_->Start().ok()) << service_->Log();
-    stub_ = v1::RegistryService::NewStub(service_->Channel());
+    absl::Status started = stack_.Start("registry", {"--workers=4"});
+    ASSERT_TRUE(started.ok()) << started;
+    stub_ = stack_.NewStub<v1::RegistryService>("registry");
   }
 
   // Norrtälje with zone "north" and home help (an audited decision).
@@ -115,8 +111,8 @@ class RegistryKafkaPauseTest : public ::testing::Test {
   std::vector<auth::v1::AuditRecord> AuditRecords() {
     std::vector<auth::v1::AuditRecord> out;
     absl::Status s = ReplayTopics(
-        ::lov::testing::Stack().reader("audit-reader"),
-        {absl::StrCat(ns_, ".", topics::kAudit)}, [&](const CloudEvent& ce) {
+        stack_.stack().reader("audit-reader"), {stack_.Topic(topics::kAudit)},
+        [&](const CloudEvent& ce) {
           auth::v1::AuditRecord r;
           if (!r.ParseFromString(ce.data)) {
             ADD_FAILURE() << "an audit event that is no AuditRecord";
@@ -129,8 +125,7 @@ class RegistryKafkaPauseTest : public ::testing::Test {
   }
 
   pid_t kafka_ = -1;
-  std::string ns_;
-  std::unique_ptr<ServiceProcess> service_;
+  ServiceTestStack stack_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
 };
 

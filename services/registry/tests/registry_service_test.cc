@@ -12,6 +12,7 @@
 #include "lov/registry/v1/events.pb.h"
 #include "lov/registry/v1/registry.grpc.pb.h"
 #include "service_process.h"
+#include "service_test_stack.h"
 #include "test_sign_in.h"
 #include "test_stack.h"
 
@@ -19,8 +20,10 @@ namespace lov::registry {
 namespace {
 
 namespace v1 = ::lov::registry::v1;
+using ::lov::testing::CallWithDeadline;
 using ::lov::testing::ReadEvents;
 using ::lov::testing::ServiceProcess;
+using ::lov::testing::ServiceTestStack;
 using ::lov::testing::Stack;
 
 v1::Municipality Norrtalje() {
@@ -56,24 +59,18 @@ v1::Municipality Norrtalje() {
 class RegistryServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ns_ = "t" + NewUuid().substr(0, 8);
-    service_ = std::make_unique<ServiceProcess>(
-        "services/registry/registry",
-        std::vector<std::string>{"--namespace=" + ns_});
-    ASSERT_TRUE(service_->Start().ok()) << service_->Log();
+    absl::Status started = stack_.Start("registry");
+    ASSERT_TRUE(started.ok()) << started;
     Connect();
   }
 
-  void Connect() { stub_ = v1::RegistryService::NewStub(service_->Channel()); }
+  void Connect() { stub_ = stack_.NewStub<v1::RegistryService>("registry"); }
 
   template <typename Req, typename Resp>
   grpc::Status Call(grpc::Status (v1::RegistryService::Stub::*method)(
                         grpc::ClientContext*, const Req&, Resp*),
                     const Req& req, Resp* resp) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(30));
-    return ((*stub_).*method)(&ctx, req, resp);
+    return CallWithDeadline(*stub_, method, req, resp);
   }
 
   void Configure() {
@@ -126,10 +123,9 @@ class RegistryServiceTest : public ::testing::Test {
     return p;
   }
 
-  std::string topic() const { return ns_ + ".lov.registry.events.v1"; }
+  std::string topic() const { return stack_.Topic("lov.registry.events.v1"); }
 
-  std::string ns_;
-  std::unique_ptr<ServiceProcess> service_;
+  ServiceTestStack stack_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
 };
 
@@ -244,7 +240,7 @@ TEST_F(RegistryServiceTest, SoleTradersEventsCarryNoPersonnummer) {
     }
   }
   EXPECT_EQ(events[1].key, "prv-b89070c7425e0ff1be79");
-  EXPECT_EQ(service_->Log().find("811218"), std::string::npos);
+  EXPECT_EQ(stack_.process("registry").Log().find("811218"), std::string::npos);
 }
 
 // The key of sole traders' provider ids is required: the registry refuses to
@@ -432,16 +428,18 @@ TEST_F(RegistryServiceTest,
       Call(&v1::RegistryService::Stub::ImposeSanction, warn, &out).ok());
   const std::string before = SnapshotState(*stub_);
 
-  service_->Kill();
+  stack_.process("registry").Kill();
   absl::StatusOr<int> wiped =
-      ::lov::testing::WipeRedisKeys(ns_ + ":lov:registry:*");
+      ::lov::testing::WipeRedisKeys(stack_.StateKeys("registry"));
   ASSERT_TRUE(wiped.ok()) << wiped.status();
   ASSERT_GT(*wiped, 0);
 
-  ASSERT_TRUE(service_->Start().ok()) << service_->Log();
+  ASSERT_TRUE(stack_.process("registry").Start().ok())
+      << stack_.process("registry").Log();
   Connect();
   EXPECT_EQ(SnapshotState(*stub_), before);
-  EXPECT_NE(service_->Log().find("state rebuilt"), std::string::npos);
+  EXPECT_NE(stack_.process("registry").Log().find("state rebuilt"),
+            std::string::npos);
   // A retried request is still recognised after the rebuild.
   v1::Provider retried = Register("556554-1645", "Attendo Sverige AB", "reg-1");
   EXPECT_EQ(retried.version(), 3);
@@ -561,7 +559,7 @@ TEST_F(RegistryServiceTest, ASoleTradersVatNumberIsWithheldEverywhere) {
       EXPECT_EQ(e.data.find(form), std::string::npos) << e.type << form;
     }
   }
-  EXPECT_EQ(service_->Log().find("811218"), std::string::npos);
+  EXPECT_EQ(stack_.process("registry").Log().find("811218"), std::string::npos);
 }
 
 TEST(RegistryConfigTest, BadConfigurationEndsWithAClearMessage) {

@@ -8,20 +8,22 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/platform/event_envelope.h"
-#include "lov/platform/proto_util.h"
 #include "lov/platform/topics.h"
+#include "lov/settlement/app/late_visit_changes_test_support.h"
 #include "lov/settlement/app/reactions/projector.h"
 #include "lov/settlement/app/settlement_app_test_support.h"
 
 namespace lov::settlement {
 namespace {
 
-using ::lov::testing::FixedClock;
 using test_support::FakeSettlementStore;
-using test_support::JanuaryVisit;
 using test_support::kProvider;
-using test_support::RecordedOwnEvents;
-using test_support::RecordingPublisher;
+using test_support::LateVisitChanges;
+using test_support::MakeLateVisitChanges;
+using test_support::PreviewFebruary;
+using test_support::PutJanuaryBasics;
+using test_support::VisitAccepted;
+using test_support::VisitCorrected;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -40,27 +42,20 @@ CloudEvent On(const char* topic, const google::protobuf::Message& event) {
 }
 
 CloudEvent Accepted(const std::string& event_id, const visits::v1::Visit& v) {
-  visits::v1::VisitEvent e;
-  e.set_event_id(event_id);
-  *e.mutable_visit_accepted()->mutable_visit() = v;
-  return On(topics::kVisitsEvents, e);
+  return On(topics::kVisitsEvents, VisitAccepted(event_id, v));
 }
 
 CloudEvent Corrected(const std::string& event_id, const visits::v1::Visit& from,
                      const visits::v1::Visit& to) {
-  visits::v1::VisitEvent e;
-  e.set_event_id(event_id);
-  *e.mutable_visit_corrected()->mutable_previous() = from;
-  *e.mutable_visit_corrected()->mutable_visit() = to;
-  return On(topics::kVisitsEvents, e);
+  return On(topics::kVisitsEvents, VisitCorrected(event_id, from, to));
 }
 
-CloudEvent Voided(const std::string& event_id, const visits::v1::Visit& from) {
-  visits::v1::VisitEvent e;
-  e.set_event_id(event_id);
-  *e.mutable_visit_voided()->mutable_previous() = from;
-  e.mutable_visit_voided()->set_period(from.period());
-  return On(topics::kVisitsEvents, e);
+// The visit events as read from the visits topic.
+std::vector<CloudEvent> OnVisitsTopic(
+    const std::vector<visits::v1::VisitEvent>& events) {
+  std::vector<CloudEvent> out;
+  for (const auto& e : events) out.push_back(On(topics::kVisitsEvents, e));
+  return out;
 }
 
 std::vector<CloudEvent> Concat(
@@ -73,25 +68,8 @@ std::vector<CloudEvent> Concat(
 class ProjectorBatchTest : public test_support::SettlementAppFixture {
  protected:
   void SetUp() override {
-    care1_ = JanuaryVisit(kProvider, "v-care", "personal-care",
-                          "2024-01-17T08:00:00Z", "2024-01-17T10:00:00Z");
-    care2_ = care1_;
-    care2_.set_version(2);
-    *care2_.mutable_end() = ToProtoTime(testing::Utc("2024-01-17T10:30:00Z"));
-    service1_ = JanuaryVisit(kProvider, "v-service", "service",
-                             "2024-01-18T08:00:00Z", "2024-01-18T09:30:00Z");
-    late1_ = JanuaryVisit(kProvider, "v-late", "service",
-                          "2024-01-19T08:00:00Z", "2024-01-19T09:00:00Z");
-    before_ = {Accepted("e-care-1", care1_),
-               Accepted("e-service-1", service1_)};
-    after_ = {Corrected("e-care-2", care1_, care2_),
-              Accepted("e-late-1", late1_),
-              Voided("e-service-void", service1_)};
-  }
-
-  static void Basics(FakeSettlementStore& store) {
-    ASSERT_TRUE(store.PutRateTable(testing::January2024()).ok());
-    ASSERT_TRUE(store.SetProviderKind(kProvider, false).ok());
+    before_ = OnVisitsTopic(changes_.before);
+    after_ = OnVisitsTopic(changes_.after);
   }
 
   // `events` applied in batches of `size` (the last one shorter).
@@ -114,19 +92,7 @@ class ProjectorBatchTest : public test_support::SettlementAppFixture {
     }
   }
 
-  static absl::StatusOr<v1::Statement> FebruaryOn(FakeSettlementStore& store) {
-    RecordingPublisher publisher;
-    RecordedOwnEvents own(&publisher);
-    FixedClock clock(absl::FromCivil(absl::CivilSecond(2024, 3, 4, 9, 0, 0),
-                                     absl::UTCTimeZone()));
-    SettlementApp app(&store, &publisher, &own, &clock, 64);
-    v1::PreviewStatementRequest r;
-    r.set_provider_id(kProvider);
-    r.set_period("2024-02");
-    return app.PreviewStatement(r);
-  }
-
-  visits::v1::Visit care1_, care2_, service1_, late1_;
+  const LateVisitChanges changes_ = MakeLateVisitChanges();
   std::vector<CloudEvent> before_, after_;
 };
 
@@ -158,7 +124,7 @@ TEST_F(ProjectorBatchTest, EveryReadingOrderInBatchesGivesTheSameState) {
     for (size_t size = 1; size <= orders[order].size(); ++size) {
       SCOPED_TRACE(absl::StrCat("order ", order, ", batches of ", size));
       FakeSettlementStore rebuilt;
-      Basics(rebuilt);
+      PutJanuaryBasics(rebuilt);
       Projector p(&rebuilt);
       InBatches(p, orders[order], size);
       EXPECT_EQ(rebuilt.VisitStateDump(), expected);
@@ -169,7 +135,7 @@ TEST_F(ProjectorBatchTest, EveryReadingOrderInBatchesGivesTheSameState) {
       EXPECT_THAT(adjustments,
                   ElementsAre("e-care-2", "e-late-1", "e-service-void"));
       // +0.5 h care, the late service hour with VAT, the void taken back.
-      absl::StatusOr<v1::Statement> february = FebruaryOn(rebuilt);
+      absl::StatusOr<v1::Statement> february = PreviewFebruary(rebuilt);
       ASSERT_TRUE(february.ok()) << february.status();
       EXPECT_EQ(february->total_ore(), 175);
     }
@@ -179,9 +145,10 @@ TEST_F(ProjectorBatchTest, EveryReadingOrderInBatchesGivesTheSameState) {
 TEST_F(ProjectorBatchTest, AnEventSeenTwiceInOneBatchIsAppliedOnce) {
   // The report seen again after its correction would take the visit back
   // to version 1 if it were applied again.
-  const std::vector<CloudEvent> events = {Accepted("e-care-1", care1_),
-                                          Corrected("e-care-2", care1_, care2_),
-                                          Accepted("e-care-1", care1_)};
+  const std::vector<CloudEvent> events = {
+      Accepted("e-care-1", changes_.care1),
+      Corrected("e-care-2", changes_.care1, changes_.care2),
+      Accepted("e-care-1", changes_.care1)};
   FakeSettlementStore one_by_one;
   Projector p1(&one_by_one);
   OneByOne(p1, events);
@@ -214,7 +181,7 @@ TEST_F(ProjectorBatchTest, ChoiceEventsInABatchWriteWhatOneByOneWrites) {
   decided.mutable_decision_registered()->mutable_decision()->set_decision_id(
       "d-1");
   const std::vector<CloudEvent> events = {On(topics::kChoiceEvents, started),
-                                          Accepted("e-care-1", care1_),
+                                          Accepted("e-care-1", changes_.care1),
                                           On(topics::kChoiceEvents, decided)};
   FakeSettlementStore one_by_one;
   Projector p1(&one_by_one);
@@ -241,12 +208,12 @@ TEST_F(ProjectorBatchTest, ChoiceEventsInABatchWriteWhatOneByOneWrites) {
 }
 
 TEST_F(ProjectorBatchTest, AVisitEventWithoutProviderFailsTheBatchNamingIt) {
-  visits::v1::Visit nameless = care1_;
+  visits::v1::Visit nameless = changes_.care1;
   nameless.clear_provider_id();
   FakeSettlementStore store;
   Projector p(&store);
   absl::Status s = p.ApplyBatch(
-      {Accepted("e-care-1", care1_), Accepted("e-nameless", nameless)});
+      {Accepted("e-care-1", changes_.care1), Accepted("e-nameless", nameless)});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("e-nameless"));
   EXPECT_THAT(s.message(), HasSubstr("provider_id"));

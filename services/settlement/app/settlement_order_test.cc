@@ -7,79 +7,23 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lov/platform/proto_util.h"
+#include "lov/settlement/app/late_visit_changes_test_support.h"
 #include "lov/settlement/app/reactions/projector.h"
 #include "lov/settlement/app/settlement_app_test_support.h"
 
 namespace lov::settlement {
 namespace {
 
-using ::lov::testing::FixedClock;
 using test_support::FakeSettlementStore;
-using test_support::JanuaryVisit;
 using test_support::kProvider;
-using test_support::RecordedOwnEvents;
-using test_support::RecordingPublisher;
+using test_support::LateVisitChanges;
+using test_support::MakeLateVisitChanges;
+using test_support::PreviewFebruary;
+using test_support::PutJanuaryBasics;
 using ::testing::ElementsAre;
-
-visits::v1::VisitEvent Accepted(const std::string& event_id,
-                                const visits::v1::Visit& v) {
-  visits::v1::VisitEvent e;
-  e.set_event_id(event_id);
-  *e.mutable_visit_accepted()->mutable_visit() = v;
-  return e;
-}
-
-visits::v1::VisitEvent Corrected(const std::string& event_id,
-                                 const visits::v1::Visit& from,
-                                 const visits::v1::Visit& to) {
-  visits::v1::VisitEvent e;
-  e.set_event_id(event_id);
-  *e.mutable_visit_corrected()->mutable_previous() = from;
-  *e.mutable_visit_corrected()->mutable_visit() = to;
-  return e;
-}
-
-visits::v1::VisitEvent Voided(const std::string& event_id,
-                              const visits::v1::Visit& from) {
-  visits::v1::VisitEvent e;
-  e.set_event_id(event_id);
-  *e.mutable_visit_voided()->mutable_previous() = from;
-  e.mutable_visit_voided()->set_period(from.period());
-  return e;
-}
 
 class SettlementOrderTest : public test_support::SettlementAppFixture {
  protected:
-  void SetUp() override {
-    care1_ = JanuaryVisit(kProvider, "v-care", "personal-care",
-                          "2024-01-17T08:00:00Z", "2024-01-17T10:00:00Z");
-    care2_ = care1_;
-    care2_.set_version(2);
-    *care2_.mutable_end() = ToProtoTime(testing::Utc("2024-01-17T10:30:00Z"));
-    service1_ = JanuaryVisit(kProvider, "v-service", "service",
-                             "2024-01-18T08:00:00Z", "2024-01-18T09:30:00Z");
-    late1_ = JanuaryVisit(kProvider, "v-late", "service",
-                          "2024-01-19T08:00:00Z", "2024-01-19T09:00:00Z");
-    // Counted by January's statement: the care visit as first reported,
-    // then corrected before the statement was computed, and the service.
-    before_ = {Accepted("e-care-1", care1_),
-               Accepted("e-service-1", service1_)};
-    // Made after January's statement was computed, before the visits
-    // service saw the approval (so none names adjusts_period): the care
-    // visit corrected from 2 h to 2.5 h, a late report of a service visit
-    // and the service visit voided.
-    after_ = {Corrected("e-care-2", care1_, care2_),
-              Accepted("e-late-1", late1_),
-              Voided("e-service-void", service1_)};
-  }
-
-  // A fresh settlement state with January's rates and the provider.
-  static void Basics(FakeSettlementStore& store) {
-    ASSERT_TRUE(store.PutRateTable(testing::January2024()).ok());
-    ASSERT_TRUE(store.SetProviderKind(kProvider, false).ok());
-  }
-
   static void ApplyVisits(Projector& projector,
                           const std::vector<visits::v1::VisitEvent>& events) {
     for (const auto& e : events) {
@@ -95,21 +39,7 @@ class SettlementOrderTest : public test_support::SettlementAppFixture {
     }
   }
 
-  // February's statement previewed on `store` (what the adjustments pay).
-  absl::StatusOr<v1::Statement> FebruaryOn(FakeSettlementStore& store) {
-    RecordingPublisher publisher;
-    RecordedOwnEvents own(&publisher);
-    FixedClock clock(absl::FromCivil(absl::CivilSecond(2024, 3, 4, 9, 0, 0),
-                                     absl::UTCTimeZone()));
-    SettlementApp app(&store, &publisher, &own, &clock, 64);
-    v1::PreviewStatementRequest r;
-    r.set_provider_id(kProvider);
-    r.set_period("2024-02");
-    return app.PreviewStatement(r);
-  }
-
-  visits::v1::Visit care1_, care2_, service1_, late1_;
-  std::vector<visits::v1::VisitEvent> before_, after_;
+  const LateVisitChanges changes_ = MakeLateVisitChanges();
 };
 
 TEST_F(SettlementOrderTest, EveryReadingOrderGivesTheSameAdjustments) {
@@ -117,7 +47,7 @@ TEST_F(SettlementOrderTest, EveryReadingOrderGivesTheSameAdjustments) {
   ASSERT_TRUE(app_.AddRateTable(AddRates(testing::January2024())).ok());
   ASSERT_TRUE(store_.SetProviderKind(kProvider, false).ok());
   Projector live(&store_);
-  ApplyVisits(live, before_);
+  ApplyVisits(live, changes_.before);
   publisher_.events_.clear();
   absl::StatusOr<v1::Statement> january =
       PreviewAndApprove(kProvider, "2024-01");
@@ -126,32 +56,32 @@ TEST_F(SettlementOrderTest, EveryReadingOrderGivesTheSameAdjustments) {
   EXPECT_EQ(january->total_ore(), 103200 + 61500 + 15375);
   const std::vector<v1::SettlementEvent> own = publisher_.events_;
   ASSERT_EQ(own.back().statement_approved().visit_versions_recorded(), true);
-  ApplyVisits(live, after_);
+  ApplyVisits(live, changes_.after);
 
   // A rebuild that reads the visits topic to its end first.
   FakeSettlementStore visits_first;
-  Basics(visits_first);
+  PutJanuaryBasics(visits_first);
   Projector p1(&visits_first);
-  ApplyVisits(p1, before_);
-  ApplyVisits(p1, after_);
+  ApplyVisits(p1, changes_.before);
+  ApplyVisits(p1, changes_.after);
   ApplyOwn(p1, own);
 
   // A rebuild that reads settlement's own topic first.
   FakeSettlementStore own_first;
-  Basics(own_first);
+  PutJanuaryBasics(own_first);
   Projector p2(&own_first);
   ApplyOwn(p2, own);
-  ApplyVisits(p2, before_);
-  ApplyVisits(p2, after_);
+  ApplyVisits(p2, changes_.before);
+  ApplyVisits(p2, changes_.after);
 
   // The live window: the approval is applied between the changes.
   FakeSettlementStore window;
-  Basics(window);
+  PutJanuaryBasics(window);
   Projector p3(&window);
-  ApplyVisits(p3, before_);
-  ApplyVisits(p3, {after_[0]});
+  ApplyVisits(p3, changes_.before);
+  ApplyVisits(p3, {changes_.after[0]});
   ApplyOwn(p3, own);
-  ApplyVisits(p3, {after_[1], after_[2]});
+  ApplyVisits(p3, {changes_.after[1], changes_.after[2]});
 
   const std::string expected = store_.VisitStateDump();
   EXPECT_EQ(visits_first.VisitStateDump(), expected);
@@ -178,7 +108,7 @@ TEST_F(SettlementOrderTest, EveryReadingOrderGivesTheSameAdjustments) {
     // February books them: +0.5 h x 516 kr = 258.00 kr; the late service
     // hour 410.00 kr + 102.50 kr VAT; the void takes back 615.00 kr and
     // 153.75 kr VAT. 25 800 + 51 250 - 76 875 = 175 öre.
-    absl::StatusOr<v1::Statement> february = FebruaryOn(*s);
+    absl::StatusOr<v1::Statement> february = PreviewFebruary(*s);
     ASSERT_TRUE(february.ok()) << february.status();
     EXPECT_EQ(february->total_ore(), 175);
     EXPECT_THAT(february->adjustment_ids(),
@@ -192,7 +122,8 @@ TEST_F(SettlementOrderTest, AChangeTheStatementCountedIsNoAdjustment) {
   ASSERT_TRUE(app_.AddRateTable(AddRates(testing::January2024())).ok());
   ASSERT_TRUE(store_.SetProviderKind(kProvider, false).ok());
   Projector live(&store_);
-  ApplyVisits(live, {before_[0], after_[0], before_[1]});
+  ApplyVisits(live,
+              {changes_.before[0], changes_.after[0], changes_.before[1]});
   publisher_.events_.clear();
   absl::StatusOr<v1::Statement> january =
       PreviewAndApprove(kProvider, "2024-01");
@@ -202,13 +133,13 @@ TEST_F(SettlementOrderTest, AChangeTheStatementCountedIsNoAdjustment) {
   const std::vector<v1::SettlementEvent> own = publisher_.events_;
 
   FakeSettlementStore own_first;
-  Basics(own_first);
+  PutJanuaryBasics(own_first);
   Projector p(&own_first);
   ApplyOwn(p, own);
-  ApplyVisits(p, {before_[0], after_[0], before_[1]});
+  ApplyVisits(p, {changes_.before[0], changes_.after[0], changes_.before[1]});
   EXPECT_EQ(own_first.VisitStateDump(), store_.VisitStateDump());
   EXPECT_TRUE(own_first.Adjustments(kProvider)->empty());
-  absl::StatusOr<v1::Statement> february = FebruaryOn(own_first);
+  absl::StatusOr<v1::Statement> february = PreviewFebruary(own_first);
   ASSERT_TRUE(february.ok()) << february.status();
   EXPECT_EQ(february->total_ore(), 0);
 }

@@ -7,6 +7,7 @@
 #include "lov/platform/stockholm_time.h"
 #include "lov/platform/text.h"
 #include "lov/settlement/domain/bands.h"
+#include "lov/settlement/domain/compensation.h"
 
 namespace lov::settlement {
 namespace {
@@ -19,10 +20,8 @@ constexpr v1::Band kAllBands[] = {v1::BAND_DAY, v1::BAND_EVENING,
                                   v1::BAND_NIGHT, v1::BAND_WEEKEND,
                                   v1::BAND_HOLIDAY};
 
-// Far above any real rate, and low enough that no month of any provider
-// can overflow 64-bit öre (1 000 000 kr an hour x 10 for a million years).
-constexpr int64_t kMaxOre = 100'000'000;      // 1 000 000.00 kr
-constexpr int64_t kMaxBasisPoints = 100'000;  // 10x
+constexpr int64_t kMaxOre = kMaxRateOre;
+constexpr int64_t kMaxBasisPoints = kMaxRateBasisPoints;
 
 bool InRange(int64_t value, int64_t max) { return value >= 0 && value <= max; }
 
@@ -80,7 +79,7 @@ absl::Status ValidateRateTable(const v1::RateTable& table) {
       }
     }
     for (v1::Band b : kAllBands) {
-      if (!bands.count(b)) {
+      if (UsesBandRates(c.model()) && !bands.count(b)) {
         return Invalid(f + ".band_rates",
                        absl::StrCat("band ", v1::Band_Name(b),
                                     " is missing (every band needs a rate)"));
@@ -114,7 +113,7 @@ absl::Status ValidateRateTable(const v1::RateTable& table) {
       return Invalid(f + ".vat_basis_points", "must be between 0 and 10000");
     }
   }
-  return absl::OkStatus();
+  return ValidateCompensation(table);
 }
 
 const v1::BandRate* FindBandRate(const v1::CategoryRate& rate, v1::Band band) {

@@ -19,6 +19,11 @@
 
 namespace lov::settlement {
 
+// Far above any real rate, and low enough that no month of any provider
+// can overflow 64-bit öre (1 000 000 kr an hour x 10 for a million years).
+inline constexpr int64_t kMaxRateOre = 100'000'000;      // 1 000 000.00 kr
+inline constexpr int64_t kMaxRateBasisPoints = 100'000;  // 10x
+
 // InvalidArgument naming the field and the rule. Amounts are bounded
 // (at most 1 000 000.00 kr, multipliers at most 10x) so that no statement
 // priced by a valid table can overflow.

@@ -9,49 +9,23 @@
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/settlement/domain/bands.h"
+#include "lov/settlement/domain/compensation.h"
 #include "lov/settlement/domain/listing.h"
 #include "lov/settlement/domain/period.h"
 
 namespace lov::settlement {
 namespace {
 
-constexpr int64_t kOne = 10000;  // multiplier 1x in basis points
-constexpr int64_t kSecondsPerHour = 3600;
-
-// Everything that makes two amounts one line; the order of the fields is
-// the order of the lines: regular lines first, then adjustments by the
-// period they correct.
-struct LineKey {
-  std::string adjusts_period;
-  int kind = 0;
-  std::string category_id;
-  std::string zone_id;
-  int band = 0;
-  std::string rate_version;
-  int64_t unit_rate_ore = 0;
-  int64_t quantity_per_unit = 1;
-  int64_t multiplier_bp = kOne;
-  std::string note;  // e.g. the one-off payment's description
-
-  auto operator<=>(const LineKey&) const = default;
-};
-
-struct LineSum {
-  int64_t quantity = 0;
-  std::vector<std::string> sources;
-};
-
-using Lines = std::map<LineKey, LineSum>;
+using internal::AddToLine;
+using internal::DayModelVisits;
+using internal::kOne;
+using internal::kSecondsPerHour;
+using internal::LineKey;
+using internal::Lines;
+using internal::LineSum;
 
 std::string VisitSource(const visits::v1::Visit& v, int sign) {
   return absl::StrCat(sign < 0 ? "-" : "", v.visit_id(), "@", v.version());
-}
-
-void Add(Lines& lines, const LineKey& key, int64_t quantity,
-         std::string source) {
-  LineSum& sum = lines[key];
-  sum.quantity += quantity;
-  sum.sources.push_back(std::move(source));
 }
 
 struct Pricing {
@@ -66,11 +40,54 @@ struct PricedVisit {
   const Pricing& pricing;
   const v1::CategoryRate& rate;
   v1::ZoneArea area;
+  // The table's supplement for the visit's zone (area_supplements), if any.
+  const v1::AreaSupplement* area_supplement;
   int sign;  // -1 takes an old version out
   int64_t extra_staff_bp;
   std::string source;
   LineKey key;
 };
+
+// A zone supplement on piece `k` (basis points of its band amount and/or
+// öre per performed hour) and, if the category says so, on its
+// double-staffing extra too: bp x extra bp of the band amount (per unit
+// x 10000 keeps it exact), öre per hour x extra bp.
+void AddSupplement(const PricedVisit& visit, const LineKey& k, int64_t bp,
+                   int64_t ore_per_hour, int64_t quantity, int64_t seconds,
+                   Lines& lines) {
+  const int sign = visit.sign;
+  LineKey s = k;
+  s.kind = v1::LINE_KIND_ZONE_SUPPLEMENT;
+  if (bp > 0) {
+    LineKey b = s;
+    b.multiplier_bp = bp;
+    AddToLine(lines, b, sign * quantity, visit.source);
+  }
+  if (ore_per_hour > 0) {
+    LineKey h = s;
+    h.unit_rate_ore = ore_per_hour;
+    h.quantity_per_unit = kSecondsPerHour;
+    AddToLine(lines, h, sign * seconds, visit.source);
+  }
+  if (!visit.rate.supplements_on_double_staffing() ||
+      visit.extra_staff_bp == 0) {
+    return;
+  }
+  s.note = "on double staffing";
+  if (bp > 0) {
+    LineKey b = s;
+    b.quantity_per_unit = k.quantity_per_unit * kOne;
+    b.multiplier_bp = bp * visit.extra_staff_bp;
+    AddToLine(lines, b, sign * quantity, visit.source);
+  }
+  if (ore_per_hour > 0) {
+    LineKey h = s;
+    h.unit_rate_ore = ore_per_hour;
+    h.quantity_per_unit = kSecondsPerHour;
+    h.multiplier_bp = visit.extra_staff_bp;
+    AddToLine(lines, h, sign * seconds, visit.source);
+  }
+}
 
 // One priced piece: `quantity` units at the band rate, with supplements.
 void AddPiece(const PricedVisit& visit, v1::LineKind kind, v1::Band band,
@@ -84,35 +101,37 @@ void AddPiece(const PricedVisit& visit, v1::LineKind kind, v1::Band band,
   k.unit_rate_ore =
       band_rate ? BandRateOre(*band_rate, visit.pricing.in_house) : 0;
   k.quantity_per_unit = per_unit;
-  Add(lines, k, sign * quantity, visit.source);
+  AddToLine(lines, k, sign * quantity, visit.source);
   if (visit.extra_staff_bp > 0) {
     LineKey d = k;
     d.kind = v1::LINE_KIND_DOUBLE_STAFFING;
     d.multiplier_bp = visit.extra_staff_bp;
-    Add(lines, d, sign * quantity, visit.source);
+    AddToLine(lines, d, sign * quantity, visit.source);
   }
   for (const v1::ZoneSupplement& z : visit.rate.zone_supplements()) {
     if (z.area() != visit.area) continue;
-    if (z.basis_points() > 0) {
-      LineKey s = k;
-      s.kind = v1::LINE_KIND_ZONE_SUPPLEMENT;
-      s.multiplier_bp = z.basis_points();
-      Add(lines, s, sign * quantity, visit.source);
-    }
-    if (z.ore_per_hour() > 0) {
-      LineKey s = k;
-      s.kind = v1::LINE_KIND_ZONE_SUPPLEMENT;
-      s.unit_rate_ore = z.ore_per_hour();
-      s.quantity_per_unit = kSecondsPerHour;
-      Add(lines, s, sign * seconds, visit.source);
-    }
+    AddSupplement(visit, k, z.basis_points(), z.ore_per_hour(), quantity,
+                  seconds, lines);
+  }
+  if (visit.area_supplement != nullptr) {
+    AddSupplement(visit, k, visit.area_supplement->basis_points(),
+                  visit.area_supplement->ore_per_hour(), quantity, seconds,
+                  lines);
+  }
+  const int64_t indirect_bp = visit.rate.indirect_time().basis_points();
+  if (kind == v1::LINE_KIND_PERFORMED_TIME && indirect_bp > 0) {
+    LineKey i = k;
+    i.kind = v1::LINE_KIND_INDIRECT_TIME;
+    i.multiplier_bp = indirect_bp;
+    AddToLine(lines, i, sign * quantity, visit.source);
   }
 }
 
 // Adds the lines of one visit, with sign -1 to take an old version out.
+// Visits of the day models go to `days`, which prices each client's day once.
 absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
                       int sign, const std::string& adjusts_period,
-                      Lines& lines) {
+                      DayModelVisits& days, Lines& lines) {
   if (visit.status() != visits::v1::VISIT_STATUS_PERFORMED)
     return absl::OkStatus();
   const absl::Time start = FromProtoTime(visit.start());
@@ -139,6 +158,7 @@ absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
       .rate = rate,
       .area = area_it == pricing.zone_areas->end() ? v1::ZONE_AREA_UNSPECIFIED
                                                    : area_it->second,
+      .area_supplement = AreaSupplementFor(table, rate, visit.zone_id()),
       .sign = sign,
       .extra_staff_bp =
           visit.double_staffing() && rate.double_staffing_basis_points() > kOne
@@ -158,41 +178,79 @@ absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
       AddPiece(priced, v1::LINE_KIND_VISITS, bands.At(start), 1, 1,
                std::max<int64_t>(0, absl::ToInt64Seconds(end - start)), lines);
       break;
-    default:  // granted hours: paid from the decision, not per visit
+    case v1::PAYMENT_MODEL_PER_TREATMENT: {
+      LineKey t = priced.key;
+      t.kind = v1::LINE_KIND_TREATMENT;
+      t.unit_rate_ore = UnitPriceOre(rate.unit_price(), pricing.in_house);
+      AddToLine(lines, t, sign, priced.source);
       break;
+    }
+    case v1::PAYMENT_MODEL_PER_PARTICIPATION_DAY:
+    case v1::PAYMENT_MODEL_PER_HALF_DAY:
+      days.Add(rate, priced.key, visit.client_id(), day,
+               PerformedSeconds(visit), priced.source);
+      break;
+    default:  // granted hours, support-level days: paid from the choice
+      break;  // events, not per visit
   }
+  internal::AddVisitExtras({.table = table,
+                            .rate = rate,
+                            .in_house = pricing.in_house,
+                            .seconds = PerformedSeconds(visit),
+                            .sign = sign,
+                            .key = priced.key,
+                            .source = priced.source},
+                           lines);
   return absl::OkStatus();
 }
 
-std::string Describe(const LineKey& key) {
-  std::string text;
-  switch (key.kind) {
+// What a line kind pays, for the line's description. Every kind is named
+// here (no default: -Wswitch flags a new kind without a text, and
+// statement_test checks every value of the enum).
+const char* KindText(v1::LineKind kind) {
+  switch (kind) {
     case v1::LINE_KIND_PERFORMED_TIME:
-      text = "Performed time (utförd tid)";
-      break;
+      return "Performed time (utförd tid)";
     case v1::LINE_KIND_VISITS:
-      text = "Visits";
-      break;
+      return "Visits";
     case v1::LINE_KIND_GRANTED_TIME:
-      text = "Granted time (beviljad tid), pro rata days";
-      break;
+      return "Granted time (beviljad tid), pro rata days";
     case v1::LINE_KIND_DOUBLE_STAFFING:
-      text = "Double staffing supplement";
-      break;
+      return "Double staffing supplement";
     case v1::LINE_KIND_ZONE_SUPPLEMENT:
-      text = "Zone supplement";
-      break;
+      return "Zone supplement";
     case v1::LINE_KIND_LISTING_FEE:
-      text = "Listing fee (listningsersättning)";
-      break;
+      return "Listing fee (listningsersättning)";
     case v1::LINE_KIND_ONE_OFF:
-      text = absl::StrCat("One-off payment: ", key.note);
-      break;
+      return "One-off payment: ";
     case v1::LINE_KIND_VAT:
-      text = "VAT (moms)";
+      return "VAT (moms)";
+    case v1::LINE_KIND_PARTICIPATION_DAY:
+      return "Days of participation (deltagardagar)";
+    case v1::LINE_KIND_HALF_DAY:
+      return "Half days (halvdagar)";
+    case v1::LINE_KIND_TREATMENT:
+      return "Treatments (behandlingar)";
+    case v1::LINE_KIND_SUPPORT_LEVEL_DAY:
+      return "Days by support level (dagar per stödnivå)";
+    case v1::LINE_KIND_TRAVEL:
+      return "Travel compensation, sparse area (reseersättning)";
+    case v1::LINE_KIND_INDIRECT_TIME:
+      return "Indirect time supplement (indirekt tid)";
+    case v1::LINE_KIND_UNSPECIFIED:
+    case v1::LineKind_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::LineKind_INT_MAX_SENTINEL_DO_NOT_USE_:
       break;
-    default:
-      text = "Line";
+  }
+  return "Line";
+}
+
+std::string Describe(const LineKey& key) {
+  std::string text = KindText(static_cast<v1::LineKind>(key.kind));
+  if (key.kind == v1::LINE_KIND_ONE_OFF) {
+    absl::StrAppend(&text, key.note);
+  } else if (!key.note.empty()) {
+    absl::StrAppend(&text, ", ", key.note);
   }
   if (key.band != v1::BAND_UNSPECIFIED) {
     std::string band = v1::Band_Name(static_cast<v1::Band>(key.band));
@@ -220,10 +278,14 @@ v1::Statement NewStatement(const StatementInput& input) {
 absl::Status AddVisits(const StatementInput& input, const Pricing& pricing,
                        Lines& lines, v1::Statement& statement) {
   int64_t performed = 0;
+  DayModelVisits days;
   for (const visits::v1::Visit& v : input.visits) {
-    if (absl::Status s = AddVisit(pricing, v, +1, "", lines); !s.ok()) return s;
+    if (absl::Status s = AddVisit(pricing, v, +1, "", days, lines); !s.ok()) {
+      return s;
+    }
     performed += PerformedSeconds(v);
   }
+  days.AddLines(input.in_house, +1, lines);
   statement.set_performed_seconds(performed);
   return absl::OkStatus();
 }
@@ -234,19 +296,25 @@ absl::Status AddAdjustments(const StatementInput& input, const Pricing& pricing,
                             Lines& lines, v1::Statement& statement) {
   std::vector<std::string> adjustment_ids;
   for (const Adjustment& a : input.adjustments) {
+    // A corrected version of a day-model visit counts its day on its own
+    // (docs/settlement.md, "Compensation models").
     if (a.current) {
+      DayModelVisits days;
       if (absl::Status s =
-              AddVisit(pricing, *a.current, +1, a.adjusts_period, lines);
+              AddVisit(pricing, *a.current, +1, a.adjusts_period, days, lines);
           !s.ok()) {
         return s;
       }
+      days.AddLines(input.in_house, +1, lines);
     }
     if (a.previous) {
+      DayModelVisits days;
       if (absl::Status s =
-              AddVisit(pricing, *a.previous, -1, a.adjusts_period, lines);
+              AddVisit(pricing, *a.previous, -1, a.adjusts_period, days, lines);
           !s.ok()) {
         return s;
       }
+      days.AddLines(input.in_house, -1, lines);
     }
     adjustment_ids.push_back(a.adjustment_id);
   }
@@ -313,6 +381,31 @@ void AddGrantedTime(const StatementInput& input,
   }
 }
 
+// Days by support level: each day a client is assigned to the provider in
+// a PER_DAY_BY_SUPPORT_LEVEL category, at its level's day rate.
+void AddSupportLevelDays(const StatementInput& input,
+                         const v1::RateTable& month_table, Lines& lines) {
+  std::vector<ClientDays> assigned;
+  for (const v1::CategoryRate& rate : month_table.categories()) {
+    if (rate.model() != v1::PAYMENT_MODEL_PER_DAY_BY_SUPPORT_LEVEL) continue;
+    if (assigned.empty()) {
+      assigned = ListedDays(input.assignments, input.period,
+                            v1::LISTING_RULE_KIND_PRO_RATA_DAYS);
+    }
+    int64_t unit = 0;
+    for (const v1::SupportLevelRate& l : month_table.support_levels()) {
+      if (l.level() == rate.support_level()) {
+        unit = UnitPriceOre(l.per_day(), input.in_house);
+      }
+    }
+    for (const ClientDays& c : assigned) {
+      if (c.category_id != rate.category_id() || c.days == 0) continue;
+      AddClientDays(lines, v1::LINE_KIND_SUPPORT_LEVEL_DAY, c, month_table,
+                    unit, 1, c.days);
+    }
+  }
+}
+
 // The provider's shares of one-off payments paid in this period.
 void AddOneOffs(const StatementInput& input, Lines& lines) {
   for (const v1::OneOffPayment& p : input.one_offs) {
@@ -322,7 +415,7 @@ void AddOneOffs(const StatementInput& input, Lines& lines) {
       k.kind = v1::LINE_KIND_ONE_OFF;
       k.unit_rate_ore = share.amount_ore();
       k.note = p.description().empty() ? p.payment_id() : p.description();
-      Add(lines, k, 1, absl::StrCat("payment:", p.payment_id()));
+      AddToLine(lines, k, 1, absl::StrCat("payment:", p.payment_id()));
     }
   }
 }
@@ -413,6 +506,8 @@ absl::StatusOr<Money> LineAmount(int64_t unit_rate_ore, int64_t quantity,
   return Money::FromOre(unit_rate_ore).MulDiv(num, den, Rounding::kHalfUp);
 }
 
+std::string LineKindText(v1::LineKind kind) { return KindText(kind); }
+
 int64_t PerformedSeconds(const visits::v1::Visit& visit) {
   if (visit.status() != visits::v1::VISIT_STATUS_PERFORMED) return 0;
   return std::max<int64_t>(0,
@@ -440,6 +535,7 @@ absl::StatusOr<v1::Statement> BuildStatement(const StatementInput& input) {
   if (month_table != nullptr) {
     AddListingFees(input, *month_table, lines);
     AddGrantedTime(input, *month_table, lines);
+    AddSupportLevelDays(input, *month_table, lines);
   }
   AddOneOffs(input, lines);
   const absl::StatusOr<NetAmounts> net = WriteLines(lines, statement);

@@ -67,6 +67,10 @@ absl::StatusOr<v1::Statement> BuildStatement(const StatementInput& input);
 // status and approval fields.
 std::string StatementDigest(const v1::Statement& statement);
 
+// What a line of `kind` pays, as its description starts ("Line" only for
+// LINE_KIND_UNSPECIFIED).
+std::string LineKindText(v1::LineKind kind);
+
 // Seconds of a visit, 0 unless it was performed.
 int64_t PerformedSeconds(const visits::v1::Visit& visit);
 

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "lov/settlement/domain/one_off.h"
+#include "lov/settlement/domain/statement_test_support.h"
 #include "lov/settlement/domain/test_rates.h"
 
 namespace lov::settlement {
@@ -14,33 +15,7 @@ namespace {
 using testing::January2024;
 using testing::MakeVisit;
 
-class SettlementStatementTest : public ::testing::Test {
- protected:
-  SettlementStatementTest() : book_({January2024()}) {
-    input_.provider_id = "prv-a";
-    input_.period = absl::CivilMonth(2024, 1);
-    input_.rates = &book_;
-    input_.zone_areas = {{"city", v1::ZONE_AREA_URBAN},
-                         {"north", v1::ZONE_AREA_RURAL}};
-  }
-
-  v1::Statement Build() {
-    absl::StatusOr<v1::Statement> s = BuildStatement(input_);
-    EXPECT_TRUE(s.ok()) << s.status();
-    return s.ok() ? *s : v1::Statement();
-  }
-
-  static int64_t SumOf(const v1::Statement& s, v1::LineKind kind) {
-    int64_t sum = 0;
-    for (const auto& l : s.lines()) {
-      if (l.kind() == kind) sum += l.amount_ore();
-    }
-    return sum;
-  }
-
-  RateBook book_;
-  StatementInput input_;
-};
+using SettlementStatementTest = testing::StatementTest;
 
 TEST_F(SettlementStatementTest, VisitOverTheEveningBoundaryIsPaidAtBothRates) {
   // Wed 17 Jan 17:30-18:30: half an hour at 516 kr + half at 600 kr.

@@ -8,11 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 
-#include "lov/platform/ids.h"
-#include "service_process.h"
-#include "test_issuer.h"
+#include "lovctl_test_fixture.h"
 #include "test_stack.h"
 
 namespace lov {
@@ -21,12 +18,6 @@ namespace {
 using Role = ::lov::auth::v1::Role;
 using ::lov::testing::Eventually;
 using ::lov::testing::RunResult;
-using ::lov::testing::RunToCompletion;
-using ::lov::testing::ServiceProcess;
-using ::lov::testing::TestIssuer;
-
-// The provider whose month the test follows.
-constexpr char kAttendo[] = "prv-5565541645";
 
 // Who runs a command: the registry officer the registry, finance the
 // money, a provider's system its own visits, a case officer the rest.
@@ -48,24 +39,14 @@ Role RoleOf(const std::string& group, const std::string& command) {
   return found == kByGroup.end() ? auth::v1::ROLE_CASE_OFFICER : found->second;
 }
 
-constexpr char kSetup[] = R"({
+// Testby with a second, rural zone (norr) that a client moves to.
+constexpr char kTwoZoneSetup[] = R"({
   "municipality_id": "0999", "name": "Testby", "provider_notice_days": 30,
   "stop_intake_on_notice": true, "in_house_provider_id": "prv-2120000209",
   "zones": [{"zone_id": "centrum", "name": "Centrum", "area_type": "AREA_TYPE_URBAN"},
             {"zone_id": "norr", "name": "Norr", "area_type": "AREA_TYPE_RURAL"}],
   "categories": [{"category_id": "home-help-service", "name": "Service",
                   "hours": [{"start_minute": 420, "end_minute": 1320}]}]
-})";
-
-constexpr char kRates[] = R"({
-  "effective_date": "2024-01-01",
-  "bands": {"day_start_minute": 420, "evening_start_minute": 1140, "night_start_minute": 1320},
-  "categories": [{"category_id": "home-help-service", "model": "PAYMENT_MODEL_PERFORMED_HOURS",
-    "band_rates": [{"band": "BAND_DAY", "private_ore": 45000, "in_house_ore": 42000},
-                   {"band": "BAND_EVENING", "private_ore": 52000, "in_house_ore": 49000},
-                   {"band": "BAND_NIGHT", "private_ore": 60000, "in_house_ore": 57000},
-                   {"band": "BAND_WEEKEND", "private_ore": 56000, "in_house_ore": 53000},
-                   {"band": "BAND_HOLIDAY", "private_ore": 68000, "in_house_ore": 65000}]}]
 })";
 
 // A later version with band rules as data: the night rate on every night.
@@ -95,81 +76,25 @@ constexpr char kRulesRates[] = R"({
                    {"band": "BAND_HOLIDAY", "private_ore": 69000, "in_house_ore": 66000}]}]
 })";
 
-class LovctlFlowTest : public ::testing::Test {
+class LovctlFlowTest : public ::lov::testing::LovctlTest {
  protected:
   void SetUp() override {
-    const std::string ns = "l" + NewUuid().substr(0, 8);
-    auto issuer = TestIssuer::Make();
-    ASSERT_TRUE(issuer.ok()) << issuer.status();
-    issuer_ = *std::move(issuer);
-    const std::vector<std::string> flags = issuer_->ServiceFlags(ns);
-    for (const char* s : {"registry", "choice", "visits", "settlement"}) {
-      services_[s] = std::make_unique<ServiceProcess>(
-          std::string("services/") + s + "/" + s, flags);
-      ASSERT_TRUE(services_[s]->Start().ok()) << services_[s]->Log();
-    }
-    dir_ = std::filesystem::temp_directory_path() / ("lovctl-" + ns);
-    std::filesystem::create_directories(dir_);
-    std::ofstream(dir_ + "/setup.json") << kSetup;
-    std::ofstream(dir_ + "/rates.json") << kRates;
-    std::ofstream(dir_ + "/rules.json") << kRulesRates;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  // Signed in in the role of the command (RoleOf), a provider as Attendo;
-  // `token` instead when given. `input` is its standard input.
-  RunResult Lovctl(std::vector<std::string> args, std::string token = "",
-                   const std::string& input = "") {
-    if (token.empty()) {
-      const Role role = RoleOf(args[0], args.size() > 1 ? args[1] : "");
-      token =
-          issuer_->Token(role, role == auth::v1::ROLE_PROVIDER ? kAttendo : "");
-    }
-    std::vector<std::string> all;
-    for (const char* s : {"registry", "choice", "visits", "settlement"}) {
-      all.push_back(std::string("--") + s + "=" + services_[s]->target());
-    }
-    all.insert(all.end(), args.begin(), args.end());
-    return RunToCompletion("tools/lovctl/lovctl", all, absl::Seconds(60),
-                           {"LOV_TOKEN=" + token, "LOV_TOKEN_FILE="}, input);
+    StartServices({"registry", "choice", "visits", "settlement"});
+    WriteFile("setup.json", kTwoZoneSetup);
+    WriteFile("rates.json", kRates);
+    WriteFile("rules.json", kRulesRates);
   }
 
-  // Runs a command that must succeed and returns its output.
-  std::string Ok(std::vector<std::string> args, const std::string& input = "") {
-    RunResult r = Lovctl(args, "", input);
-    EXPECT_EQ(r.exit_code, 0) << args[0] << " " << args[1] << ": " << r.output;
-    return r.output;
+  // Signed in in the role of the command (RoleOf), a provider as Attendo,
+  // unless the test gives a token.
+  Role DefaultRole(const std::vector<std::string>& args) const override {
+    return RoleOf(args[0], args.size() > 1 ? args[1] : "");
   }
-
-  std::unique_ptr<TestIssuer> issuer_;
-  std::map<std::string, std::unique_ptr<ServiceProcess>> services_;
-  std::string dir_;
 };
-
-bool Has(const std::string& out, const std::string& text) {
-  return out.find(text) != std::string::npos;
-}
-
-std::string Capture(const std::string& out, const std::string& pattern) {
-  std::smatch m;
-  return std::regex_search(out, m, std::regex(pattern)) ? m[1].str() : "";
-}
 
 TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
   // Registry: providers, setup, approvals.
-  Ok({"provider", "register", "--org", "212000-0209", "--name",
-      "Testby egen regi", "--kind", "in-house", "--request-id", "r1"});
-  Ok({"provider", "register", "--org", "556554-1645", "--name", "Attendo",
-      "--request-id", "r2"});
-  Ok({"municipality", "setup", "--file", dir_ + "/setup.json", "--request-id",
-      "s1"});
-  for (const char* id : {"prv-2120000209", "prv-5565541645"}) {
-    Ok({"provider", "apply", "--id", id, "--zones", "centrum", "--categories",
-        "home-help-service", "--request-id", std::string("a-") + id});
-    Ok({"provider", "approve", "--id", id, "--application", "app-1",
-        "--effective-date", "2024-01-01", "--request-id",
-        std::string("ap-") + id});
-  }
+  TwoApprovedProviders();
 
   // Choice: policy, clients, decisions, lists, choices.
   std::string out = Ok({"policy", "set", "--allocation", "in-house",
@@ -186,12 +111,12 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
   // input is not a terminal); never on the command line.
   out = Ok({"client", "register", "--personnummer-stdin", "--zone", "centrum",
             "--request-id", "c1"},
-           "19400101-1230\n");
+           "", "19400101-1230\n");
   const std::string a = Capture(out, "client (cli-[0-9a-f-]+)");
   ASSERT_FALSE(a.empty()) << out;
   EXPECT_FALSE(Has(out, "19400101"));  // the table shows the client id only
   out = Ok({"client", "register", "--zone", "centrum", "--request-id", "c2"},
-           "19350515-2383");
+           "", "19350515-2383");
   const std::string b = Capture(out, "client (cli-[0-9a-f-]+)");
   for (const auto& [id, rid] : {std::pair{a, "d1"}, std::pair{b, "d2"}}) {
     Ok({"client", "decision", "--id", id, "--decision",
@@ -214,7 +139,7 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
             "--request-id", "al1"});
   EXPECT_TRUE(Has(out, "prv-2120000209")) << out;
   EXPECT_TRUE(Has(out, "why: ALLOCATION_POLICY_IN_HOUSE")) << out;
-  out = Ok({"client", "show", "--personnummer-stdin"}, "19400101-1230\n");
+  out = Ok({"client", "show", "--personnummer-stdin"}, "", "19400101-1230\n");
   EXPECT_TRUE(Has(out, a)) << out;
   out = Ok({"assignments", "list", "--provider", "prv-5565541645", "--as-of",
             "2025-03-01"});
@@ -307,10 +232,10 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
   // Attendo's own system reads it; the in-house unit's may not.
   const std::vector<std::string> show = {"statement", "show",     "--provider",
                                          kAttendo,    "--period", "2025-03"};
-  out = Lovctl(show, issuer_->Token(auth::v1::ROLE_PROVIDER, kAttendo)).output;
+  out = Lovctl(show, Token(auth::v1::ROLE_PROVIDER, kAttendo)).output;
   EXPECT_TRUE(Has(out, "total 675.00 kr")) << out;
   RunResult refused =
-      Lovctl(show, issuer_->Token(auth::v1::ROLE_PROVIDER, "prv-2120000209"));
+      Lovctl(show, Token(auth::v1::ROLE_PROVIDER, "prv-2120000209"));
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
   EXPECT_TRUE(Has(refused.output,
                   "PERMISSION_DENIED: provider_id: a provider may act only "

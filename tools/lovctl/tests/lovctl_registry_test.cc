@@ -185,6 +185,20 @@ TEST_F(LovctlRegistryTest, ProviderLifecycleThroughTheCommandLine) {
               "lift-a"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(Contains(r, "(lifted)")) << r.output;
+  // A warning that answers a follow-up finding names it (docs/followup.md).
+  const std::string finding = "fu-0f8fad5b-d9cb-469f-a165-70867728950e/f2";
+  r = Lovctl({"provider", "sanction", "--id", "prv-5565541645", "--kind",
+              "warning", "--reason", "action plan late", "--finding", finding,
+              "--request-id", "warn-finding-a"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Contains(
+      r, "san-2: WARNING - action plan late (finding " + finding + ")"))
+      << r.output;
+  r = Lovctl({"provider", "sanction", "--id", "prv-5565541645", "--kind",
+              "warning", "--reason", "late", "--finding", "f2", "--request-id",
+              "warn-finding-b"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;  // a usage error, found locally
+  EXPECT_TRUE(Contains(r, "--finding")) << r.output;
   r = Lovctl({"provider", "notice", "--id", "prv-5565541645", "--zone", "city",
               "--given-on", "2025-03-01", "--effective-date", "2025-07-01",
               "--request-id", "notice-a"});

@@ -3,9 +3,15 @@
 // else the run drew or in what order its threads ran.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
+#include "lov/platform/proto_util.h"
+#include "lov/platform/stockholm_time.h"
 #include "simulator.h"
 
 namespace lov::sim {
@@ -108,6 +114,212 @@ TEST(ContentTest, StreamsDifferByPurposeAndClient) {
   EXPECT_NE(StreamOf(kSeed, "choose", 1)(), StreamOf(kSeed, "choose", 2)());
   EXPECT_NE(StreamOf(kSeed, "choose", 1)(), StreamOf(kSeed, "decision", 1)());
   EXPECT_NE(StreamOf(kSeed, "choose", 1)(), StreamOf(kSeed + 1, "choose", 1)());
+}
+
+// ------------------------------------------------------ staff rosters
+
+std::vector<vis::VisitReport> Good(const std::vector<vis::VisitReport>& all) {
+  std::vector<vis::VisitReport> good;
+  std::set<std::string> seen;
+  for (const auto& r : all)
+    if (r.report_id().find("-bad") == std::string::npos &&
+        seen.insert(r.report_id()).second)
+      good.push_back(r);
+  return good;
+}
+
+// Every visit's staff, the second of a double-staffed one too, comes from
+// the roster of the visit's provider.
+TEST(ContentTest, TheStaffOfEveryVisitComeFromTheProvidersRoster) {
+  const std::vector<SimClient> town = Town(kSeed, 120);
+  const StaffRoster roster(kSeed, town);
+  const auto reports = Good(MonthOfVisits(kSeed, kMonth, town));
+  ASSERT_GT(reports.size(), 1000u);
+  int doubles = 0;
+  for (const auto& r : reports) {
+    const std::set<std::string> pool = roster.Pool(r.provider_id());
+    EXPECT_TRUE(pool.count(r.staff_id())) << r.report_id() << r.staff_id();
+    if (r.double_staffing()) {
+      ++doubles;
+      EXPECT_TRUE(pool.count(r.second_staff_id())) << r.second_staff_id();
+      EXPECT_NE(r.second_staff_id(), r.staff_id());
+    }
+  }
+  EXPECT_GT(doubles, 0);
+  // Teams of 7 (and a substitute) for the in-house unit's 20 clients: the
+  // first five blocks of 24 have 4 of its clients each, a team of 3 and a
+  // team of 1, so 10 teams of 8 ids.
+  EXPECT_EQ(roster.Pool(ProviderId(Providers()[0].org)).size(), 80u);
+  // A staff member of one provider is never another's.
+  EXPECT_EQ(roster.Pool(ProviderId(Providers()[1].org))
+                .count(*roster.Pool(ProviderId(Providers()[0].org)).begin()),
+            0u);
+}
+
+// The visits service refuses a staff member in two visits at once: the
+// roster never sends one (every performed visit of the month, by staff).
+TEST(ContentTest, NobodyIsInTwoPlacesAtOnce) {
+  const auto reports = Good(MonthOfVisits(kSeed, kMonth, Town(kSeed, 240)));
+  std::map<std::string, std::vector<std::pair<int64_t, int64_t>>> by_staff;
+  for (const auto& r : reports) {
+    if (r.status() != vis::VISIT_STATUS_PERFORMED) continue;
+    const std::pair<int64_t, int64_t> span = {r.start().seconds(),
+                                              r.end().seconds()};
+    by_staff[r.staff_id()].push_back(span);
+    if (r.double_staffing()) by_staff[r.second_staff_id()].push_back(span);
+  }
+  int overlaps = 0;
+  for (auto& [staff, spans] : by_staff) {
+    std::sort(spans.begin(), spans.end());
+    for (size_t k = 1; k < spans.size(); ++k)
+      if (spans[k].first < spans[k - 1].second) ++overlaps;
+  }
+  EXPECT_EQ(overlaps, 0);
+  // And a member of staff serves several clients (a roster, not one person
+  // per client).
+  std::map<std::string, std::set<std::string>> clients_of;
+  for (const auto& r : reports) clients_of[r.staff_id()].insert(r.client_id());
+  size_t most = 0;
+  for (const auto& [staff, clients] : clients_of)
+    most = std::max(most, clients.size());
+  EXPECT_GE(most, 3u);
+}
+
+// Clients with enough care to count (38 care visits in the first 14 days of
+// October 2026: 3000 minutes a month in 30-minute visits, 82 % performed,
+// 82 visits spread over 31 days): a client meets at most its team (the
+// in-house unit 7, Tiohundra 6) and the team's substitute; Attendo's
+// rotating pool of 20 many more.
+TEST(ContentTest, StaffContinuityDiffersBetweenProviders) {
+  std::vector<SimClient> town = Town(kSeed, 240);
+  for (SimClient& c : town) c.care_minutes = 3000;
+  const auto continuity = StaffContinuity(
+      Good(MonthOfVisits(kSeed, kMonth, town)), absl::CivilDay(kMonth));
+  const ContinuityCount in_house =
+      continuity.at(ProviderId(Providers()[0].org));
+  const ContinuityCount tiohundra = continuity.at(ProviderId(kTiohundraOrg));
+  const ContinuityCount attendo = continuity.at(ProviderId("556554-1645"));
+  EXPECT_EQ(in_house.clients, 40);  // every one of its 40 clients counts
+  EXPECT_GE(in_house.median_staff, 7);
+  EXPECT_LE(in_house.median_staff, 8);
+  EXPECT_GE(tiohundra.median_staff, 6);
+  EXPECT_LE(tiohundra.median_staff, 7);
+  EXPECT_GE(attendo.median_staff, 15);
+  EXPECT_LE(attendo.median_staff, 21);
+}
+
+vis::VisitReport Visit(const std::string& client, const std::string& staff,
+                       absl::CivilDay day, int hour) {
+  vis::VisitReport r;
+  r.set_provider_id("prv-1");
+  r.set_client_id(client);
+  r.set_staff_id(staff);
+  r.set_status(vis::VISIT_STATUS_PERFORMED);
+  *r.mutable_start() =
+      ToProtoTime(FromStockholm(absl::CivilSecond(day) + hour * 3600));
+  *r.mutable_end() = ToProtoTime(FromProtoTime(r.start()) + absl::Minutes(30));
+  return r;
+}
+
+// The simulator's own count, on a roster worked out by hand: from Sunday
+// 2025-03-24 (over the spring change on the 30th), client a has two visits
+// a day (s1 mornings, s2 evenings, s3 with s2 on the first evening) and a
+// night visit by s9 that does not count: 3 staff. Client b has 28 visits by
+// s1, s2, s4, s5, s6: 5 staff. Client c has 27 visits: not counted. The
+// median of 3 and 5 is 4.
+TEST(ContentTest, StaffContinuityCountedByHand) {
+  const absl::CivilDay from(2025, 3, 24);
+  std::vector<vis::VisitReport> visits;
+  for (int d = 0; d < 14; ++d) {
+    visits.push_back(Visit("a", "s1", from + d, 8));
+    visits.push_back(Visit("a", "s2", from + d, 17));
+    if (d == 0) {
+      visits.back().set_double_staffing(true);
+      visits.back().set_second_staff_id("s3");
+    }
+    visits.push_back(Visit("b", d < 2 ? "s4" : "s1", from + d, 8));
+    visits.push_back(Visit("b",
+                           d == 5   ? "s5"
+                           : d == 6 ? "s6"
+                                    : "s2",
+                           from + d, 21));
+    if (d > 0) visits.push_back(Visit("c", "s7", from + d, 12));
+    visits.push_back(Visit("c", "s8", from + d, 13));
+  }
+  visits.push_back(Visit("a", "s9", from + 3, 23));   // night
+  visits.push_back(Visit("a", "s10", from + 14, 9));  // after the 14 days
+  const auto continuity = StaffContinuity(visits, from);
+  ASSERT_EQ(continuity.count("prv-1"), 1u);
+  EXPECT_EQ(continuity.at("prv-1").clients, 2);
+  EXPECT_EQ(continuity.at("prv-1").median_staff, 4.0);
+}
+
+// ------------------------------------------------------ follow-up records
+
+TEST(ContentTest, FollowUpRecordsAndWhatIsOverdueCountedByHand) {
+  const std::vector<SimClient> town = Town(kSeed, 60);
+  const absl::CivilDay first(kMonth);
+  // A month later everything has happened: of 5 complaints one is still
+  // investigated after its reply was due (received Oct 9, due Oct 23); of
+  // 5 deviations the lex Sarah report of Oct 11 never reached IVO (due Oct
+  // 25); 6 follow-ups planned, Attendo's done Oct 13 with two action plans
+  // due Oct 23 and one of them received.
+  const FollowUpContent late =
+      MakeFollowUpContent(kSeed, kMonth, first + 60, town);
+  FollowUpCounts n = CountFollowUp(late, first + 60);
+  EXPECT_EQ(n.complaints, 5);
+  EXPECT_EQ(n.overdue_complaints, 1);
+  EXPECT_EQ(n.deviations, 5);
+  EXPECT_EQ(n.overdue_deviations, 1);
+  EXPECT_EQ(n.follow_ups, 6);
+  EXPECT_EQ(n.done, 1);
+  EXPECT_EQ(n.overdue_action_plans, 1);
+  // On Oct 21: nothing is overdue yet, and nothing dated later is there
+  // (the complaint answered Oct 27 is still being handled).
+  const FollowUpContent mid =
+      MakeFollowUpContent(kSeed, kMonth, first + 20, town);
+  n = CountFollowUp(mid, first + 20);
+  EXPECT_EQ(n.complaints, 5);
+  EXPECT_EQ(n.overdue_complaints, 0);
+  EXPECT_EQ(n.overdue_deviations, 0);
+  EXPECT_EQ(n.overdue_action_plans, 0);
+  EXPECT_EQ(n.done, 1);
+  EXPECT_EQ(mid.complaints[3].steps.size(), 0u);
+  // Every complaint is about a served client, received by then.
+  for (const auto& c : late.complaints) {
+    EXPECT_FALSE(c.registered.client_id().empty());
+    EXPECT_LE(*ParseDate(c.registered.received_date()), first + 60);
+  }
+  // A provider reports its deviations about its own clients.
+  for (const auto& d : late.deviations) {
+    if (d.reported.client_id().empty()) continue;
+    const int k = std::stoi(d.reported.client_id().substr(4));
+    EXPECT_EQ(town[k].provider_id, d.reported.provider_id());
+  }
+}
+
+TEST(ContentTest, TheSurveyCsvHasARowPerProviderInTheDocumentedFormat) {
+  const FollowUpContent october = MakeFollowUpContent(
+      kSeed, kMonth, absl::CivilDay(kMonth) + 40, Town(kSeed, 10));
+  EXPECT_EQ(october.survey_year, 2026);
+  std::vector<std::string> lines =
+      absl::StrSplit(october.survey_csv, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 7u);
+  EXPECT_EQ(lines[0],
+            "year;provider_id;respondents;overall_satisfied_per_mille");
+  for (size_t k = 1; k < lines.size(); ++k) {
+    std::vector<std::string> cells = absl::StrSplit(lines[k], ';');
+    ASSERT_EQ(cells.size(), 4u) << lines[k];
+    EXPECT_EQ(cells[0], "2026");
+    EXPECT_EQ(cells[1], ProviderId(Providers()[k - 1].org));
+    EXPECT_GE(std::stoi(cells[2]), 20);
+    EXPECT_LE(std::stoi(cells[3]), 1000);
+  }
+  // Before October the latest results are last year's.
+  EXPECT_EQ(MakeFollowUpContent(kSeed, absl::CivilMonth(2026, 3),
+                                absl::CivilDay(2026, 5, 1), Town(kSeed, 10))
+                .survey_year,
+            2025);
 }
 
 }  // namespace

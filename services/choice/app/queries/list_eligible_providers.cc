@@ -9,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lov/choice/app/choice_app.h"
+#include "lov/choice/app/list_shown.h"
+#include "lov/choice/app/queries/comparable_info.h"
 #include "lov/choice/domain/client_state.h"
 #include "lov/platform/log.h"
 #include "lov/platform/paging.h"
@@ -71,11 +73,13 @@ ChoiceApp::ListEligibleProviders(
   absl::StatusOr<absl::CivilDay> day =
       DateOr("as_of", request.as_of(), ctx->today);
   if (!day.ok()) return day.status();
+  absl::StatusOr<std::string> language = NormalizeLanguage(request.language());
+  if (!language.ok()) return language.status();
   const std::string day_text = FormatDate(*day);
   absl::StatusOr<PageRequest> page = ReadPageRequest(
       request.page_size(), request.page_token(),
       ListQuery({"choice.ListEligibleProviders", request.client_id(), day_text,
-                 absl::StrJoin(request.category_ids(), ",")}));
+                 absl::StrJoin(request.category_ids(), ","), *language}));
   if (!page.ok()) return page.status();
   // The key of a shown provider: the seed, then its place in that order.
   uint64_t token_seed = 0;
@@ -105,7 +109,8 @@ ChoiceApp::ListEligibleProviders(
       Standings(*store_, *ctx, ZoneOn(*c, day_text), categories, *day,
                 c->client_id(), GrantedMinutes(*c, categories, day_text));
   if (!standings.ok()) return standings.status();
-  const std::vector<const Standing*> eligible = Selectable(*standings);
+  const std::vector<const Standing*> eligible =
+      OfferingLanguage(Selectable(*standings), *ctx, *language);
   v1::ListEligibleProvidersResponse out;
   out.set_client_id(c->client_id());
   out.set_as_of(day_text);
@@ -121,10 +126,31 @@ ChoiceApp::ListEligibleProviders(
     Describe(*eligible[i], *ctx->Provider(eligible[i]->provider_id), categories,
              out.add_providers());
   }
+  if (absl::Status s = AttachIndicators(*store_, ZoneOn(*c, day_text), &out);
+      !s.ok()) {
+    return s;
+  }
+  // A first page is recorded for the neutrality audit before it is
+  // answered (app/list_shown.h).
+  if (page->after.empty()) {
+    ListShown record{ZoneOn(*c, day_text), categories, out.seed(), day_text};
+    for (const auto& p : out.providers()) {
+      record.shown_provider_ids.push_back(p.provider_id());
+    }
+    for (const Standing* s : eligible) {
+      record.eligible_provider_ids.push_back(s->provider_id);
+    }
+    record.reproduction = request.seed() != 0;
+    if (absl::Status s = RecordListShown(*publisher_, *clock_, record);
+        !s.ok()) {
+      return s;
+    }
+  }
   log::Info("eligible list shown",
             {{"client_id", c->client_id()},
              {"seed", static_cast<uint64_t>(out.seed())},
              {"as_of", out.as_of()},
+             {"language", *language},
              {"providers", static_cast<int64_t>(out.providers_size())}});
   return out;
 }

@@ -97,6 +97,36 @@ class FakeChoiceStore : public ChoiceStore {
   // The ids of every GetClients call, in order: a list reads a page's
   // clients together.
   std::vector<std::vector<std::string>> client_batches_;
+  absl::Status ApplyIndicators(
+      const followup::v1::ProviderIndicators& indicators) override {
+    if (absl::Status s = CheckIndicators(indicators); !s.ok()) return s;
+    auto key = std::make_pair(indicators.provider_id(), indicators.zone_id());
+    auto it = indicators_.find(key);
+    if (it == indicators_.end() || Supersedes(indicators, it->second)) {
+      indicators_[key] = indicators;
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<IndicatorRows>> GetIndicators(
+      const std::vector<std::string>& provider_ids,
+      const std::string& zone_id) override {
+    std::vector<IndicatorRows> out;
+    for (const auto& id : provider_ids) {
+      IndicatorRows rows;
+      if (auto z = indicators_.find({id, zone_id}); z != indicators_.end()) {
+        rows.zone = z->second;
+      }
+      if (auto a = indicators_.find({id, ""}); a != indicators_.end()) {
+        rows.all_zones = a->second;
+      }
+      out.push_back(std::move(rows));
+    }
+    return out;
+  }
+  // Rows by (provider, zone; "" = all zones).
+  std::map<std::pair<std::string, std::string>,
+           followup::v1::ProviderIndicators>
+      indicators_;
   absl::StatusOr<std::optional<std::string>> FindClientByHmac(
       const std::string& hmac) override {
     auto it = by_hmac_.find(hmac);

@@ -1,10 +1,16 @@
 // The municipality adds a version of the rates (ersättningsnivåer) that
 // applies from a date; rates are never rewritten, and never changed for a
 // month already approved.
+#include <map>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/settlement/app/settlement_app.h"
+#include "lov/settlement/domain/compensation.h"
 #include "lov/settlement/domain/period.h"
 #include "lov/settlement/domain/rate_book.h"
 
@@ -44,6 +50,21 @@ absl::Status RequireAfterApproved(const std::string& latest,
   return absl::OkStatus();
 }
 
+// InvalidArgument naming the field if the table names a zone the registry
+// has not told settlement about (area types, per-zone supplements).
+absl::Status RequireKnownZones(const std::map<std::string, v1::ZoneArea>& known,
+                               const v1::RateTable& table) {
+  for (const auto& [field, zone] : ZonesNamed(table)) {
+    if (known.count(zone)) continue;
+    std::vector<std::string> ids;
+    for (const auto& [id, area] : known) ids.push_back(id);
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": unknown zone '", zone, "' (zones known from the registry: ",
+        ids.empty() ? "none" : absl::StrJoin(ids, ", "), ")"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::RateTable> SettlementApp::AddRateTable(
@@ -59,6 +80,14 @@ absl::StatusOr<v1::RateTable> SettlementApp::AddRateTable(
             SameDate(*tables, table);
         if (!same.ok()) return same.status();
         if (same->has_value()) return Decided<v1::RateTable>({}, **same);
+        if (!ZonesNamed(table).empty()) {
+          absl::StatusOr<std::map<std::string, v1::ZoneArea>> zones =
+              store_->ZoneAreas();
+          if (!zones.ok()) return zones.status();
+          if (absl::Status s = RequireKnownZones(*zones, table); !s.ok()) {
+            return s;
+          }
+        }
         absl::StatusOr<std::string> latest = store_->LatestApprovedPeriod();
         if (!latest.ok()) return latest.status();
         if (absl::Status s = RequireAfterApproved(*latest, table); !s.ok()) {

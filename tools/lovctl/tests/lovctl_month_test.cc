@@ -1,0 +1,196 @@
+// The month-end on the command line: `lovctl settlement month preview |
+// status | approve` and `lovctl settlement export-month` as processes
+// against the four running services. One finance user prepares the run,
+// the same user may not approve it (four eyes), a second one does; then
+// the month's SIE 4, pain.001 and fee basis files are written and their
+// totals equal the approved statement's.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "lovctl_test_fixture.h"
+#include "test_stack.h"
+
+namespace lov {
+namespace {
+
+using Role = ::lov::auth::v1::Role;
+using ::lov::testing::Eventually;
+using ::lov::testing::RunResult;
+
+constexpr char kPreparer[] = "SE2321000016-test-preparer";
+constexpr char kController[] = "SE2321000016-test-controller";
+
+// Who runs a command by default: the registry officer the registry, a
+// provider's system its visits, finance the money, a case officer the rest.
+Role RoleOf(const std::string& group) {
+  static const std::map<std::string, Role> kByGroup = {
+      {"provider", auth::v1::ROLE_REGISTRY_OFFICER},
+      {"municipality", auth::v1::ROLE_REGISTRY_OFFICER},
+      {"rates", auth::v1::ROLE_FINANCE},
+      {"settlement", auth::v1::ROLE_FINANCE},
+      {"visit", auth::v1::ROLE_PROVIDER}};
+  auto found = kByGroup.find(group);
+  return found == kByGroup.end() ? auth::v1::ROLE_CASE_OFFICER : found->second;
+}
+
+class LovctlMonthTest : public ::lov::testing::LovctlTest {
+ protected:
+  void SetUp() override {
+    StartServices({"registry", "choice", "visits", "settlement"});
+    WriteFile("setup.json", kSetup);
+    WriteFile("rates.json", kRates);
+  }
+
+  // Signed in in the role of the command's group (RoleOf), a provider as
+  // Attendo, unless the test gives a token.
+  Role DefaultRole(const std::vector<std::string>& args) const override {
+    return RoleOf(args[0]);
+  }
+
+  std::string Finance(const std::string& subject) const {
+    return Token(auth::v1::ROLE_FINANCE, "", subject);
+  }
+
+  // March 2025: Attendo's client has two day hours (2 x 450.00 kr); the
+  // in-house unit has nothing in the month.
+  void AttendoHasAMarch() {
+    TwoApprovedProviders();
+    Ok({"policy", "set", "--allocation", "in-house", "--rechoice",
+        "notice-days:14", "--request-id", "p1"},
+       Token(auth::v1::ROLE_REGISTRY_OFFICER));
+    ASSERT_TRUE(Eventually([&] {
+      return Has(Lovctl({"zone", "health", "--as-of", "2025-01-01"}).output,
+                 "centrum");
+    }));
+    std::string out = Ok({"client", "register", "--personnummer-stdin",
+                          "--zone", "centrum", "--request-id", "c1"},
+                         "", "19400101-1230\n");
+    const std::string client = Capture(out, "client (cli-[0-9a-f-]+)");
+    ASSERT_FALSE(client.empty()) << out;
+    Ok({"client", "decision", "--id", client, "--decision", "bb-d1", "--from",
+        "2025-01-01", "--granted", "home-help-service:600", "--request-id",
+        "d1"});
+    out = Ok({"client", "eligible", "--id", client, "--as-of", "2025-01-01"});
+    const std::string seed = Capture(out, "seed ([0-9]+)");
+    Ok({"client", "choose", "--id", client, "--provider", kAttendo,
+        "--effective-date", "2025-01-01", "--seed", seed, "--request-id",
+        "ch1"});
+    ASSERT_TRUE(Eventually([&] {
+      return Has(Lovctl({"visit", "report", "--provider", kAttendo,
+                         "--report-id", "v1", "--client", client, "--category",
+                         "home-help-service", "--staff", "s-1", "--start",
+                         "2025-03-04T10:00", "--end", "2025-03-04T12:00"})
+                     .output,
+                 "accepted");
+    }));
+    Ok({"rates", "add", "--file", dir_ + "/rates.json"});
+    ASSERT_TRUE(Eventually([&] {
+      return Has(Lovctl({"statement", "preview", "--provider", kAttendo,
+                         "--period", "2025-03"},
+                        Finance(kPreparer))
+                     .output,
+                 "total 900.00 kr");
+    }));
+  }
+};
+
+TEST_F(LovctlMonthTest, PreparedByOneApprovedByAnotherThenTheFinanceFiles) {
+  AttendoHasAMarch();
+  if (HasFatalFailure()) return;
+
+  // Nothing approved yet: no payment file.
+  RunResult early =
+      Lovctl({"settlement", "export-month", "--period", "2025-03", "--kind",
+              "pain001", "--name", "Testby kommun", "--org-number",
+              "212000-0142", "--bankgiro", "5050-1055", "--execution-date",
+              "2025-04-25", "--out", dir_ + "/early.xml"});
+  EXPECT_NE(early.exit_code, 0) << early.output;
+
+  std::string out =
+      Ok({"settlement", "month", "preview", "--period", "2025-03"},
+         Finance(kPreparer));
+  EXPECT_TRUE(Has(out, "month-end run 2025-03")) << out;
+  EXPECT_TRUE(Has(out, std::string("prepared by ") + kPreparer)) << out;
+  EXPECT_TRUE(Has(out, kAttendo)) << out;
+  EXPECT_TRUE(Has(out, "900.00")) << out;
+  const std::string run = Capture(out, "digest ([0-9a-f]+)");
+  ASSERT_FALSE(run.empty()) << out;
+
+  out = Ok({"settlement", "month", "status", "--period", "2025-03"},
+           Finance(kController));
+  EXPECT_TRUE(Has(out, "digest " + run)) << out;
+  EXPECT_TRUE(Has(out, "previewed")) << out;
+
+  // Four eyes: whoever prepared the run may not approve it.
+  RunResult self = Lovctl(
+      {"settlement", "month", "approve", "--period", "2025-03", "--run", run},
+      Finance(kPreparer));
+  EXPECT_EQ(self.exit_code, 1) << self.output;
+  EXPECT_TRUE(Has(self.output, "four eyes")) << self.output;
+  EXPECT_FALSE(Has(Ok({"settlement", "month", "status", "--period", "2025-03"},
+                      Finance(kController)),
+                   "approved 900.00"));
+
+  out = Ok(
+      {"settlement", "month", "approve", "--period", "2025-03", "--run", run},
+      Finance(kController));
+  EXPECT_TRUE(Has(out, "1 approved (900.00 kr), 0 refused")) << out;
+  EXPECT_TRUE(Has(out, std::string("by ") + kController)) << out;
+  out = Ok({"settlement", "month", "status", "--period", "2025-03"},
+           Finance(kPreparer));
+  EXPECT_TRUE(Has(out, std::string("approved 900.00 kr by ") + kController))
+      << out;
+
+  // The finance files. SIE 4 and the fee basis at once; pain.001 once the
+  // registry's payment details have reached settlement.
+  out =
+      Ok({"settlement", "export-month", "--period", "2025-03", "--kind", "sie4",
+          "--name", "Testby kommun", "--org-number", "212000-0142",
+          "--accounts", "home-help-service=4620", "--out", dir_ + "/month.se"});
+  EXPECT_TRUE(Has(out, "wrote " + dir_ + "/month.se")) << out;
+  EXPECT_TRUE(Has(out, "1 statement(s), total 900.00 kr")) << out;
+  const std::string sie = ReadFile(dir_ + "/month.se");
+  EXPECT_TRUE(Has(sie, "#ORGNR 212000-0142")) << sie;
+  EXPECT_TRUE(Has(sie, "4620")) << sie;
+  out = Ok({"settlement", "export-month", "--period", "2025-03", "--kind",
+            "fee-basis", "--out", dir_ + "/fee-basis.csv"});
+  EXPECT_TRUE(Has(out, "1 statement(s), total 900.00 kr")) << out;
+  EXPECT_GT(std::filesystem::file_size(dir_ + "/fee-basis.csv"), 0u);
+
+  Ok({"provider", "payment-details", "--id", kAttendo, "--bankgiro",
+      "5402-9681", "--f-tax", "approved", "--f-tax-checked-on", "2025-01-02"});
+  const std::vector<std::string> pain = {
+      "settlement",       "export-month", "--period",   "2025-03",
+      "--kind",           "pain001",      "--name",     "Testby kommun",
+      "--org-number",     "212000-0142",  "--bankgiro", "5050-1055",
+      "--execution-date", "2025-04-25",   "--out",      dir_ + "/pain001.xml"};
+  ASSERT_TRUE(Eventually([&] {
+    out = Lovctl(pain).output;
+    return Has(out, "1 statement(s), total 900.00 kr") &&
+           !Has(out, std::string("not payable: "));
+  })) << out;
+  const std::string xml = ReadFile(dir_ + "/pain001.xml");
+  EXPECT_TRUE(Has(xml, "<CtrlSum>900.00</CtrlSum>")) << xml;
+  EXPECT_TRUE(Has(xml, "54029681")) << xml;
+}
+
+TEST_F(LovctlMonthTest, WrongInputNamesTheFlag) {
+  RunResult r = Lovctl({"settlement", "month", "close", "--period", "2025-03"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(Has(r.output,
+                  "action: 'close' is not preview, status or "
+                  "approve"))
+      << r.output;
+  r = Lovctl(
+      {"settlement", "export-month", "--period", "2025-03", "--kind", "xlsx"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(Has(r.output,
+                  "--kind: 'xlsx' is not sie4, pain001 or "
+                  "fee-basis"))
+      << r.output;
+}
+
+}  // namespace
+}  // namespace lov
