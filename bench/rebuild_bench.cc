@@ -1,4 +1,4 @@
-// Load driver: state rebuild per service. The four services with state run
+// Load driver: state rebuild per service. The five services with state run
 // under a namespace of their own, the simulator plays a demo month through
 // them (--clients, as `make run` does), and then each service in turn is
 // stopped, its Redis keys deleted, and started again: the time from start to
@@ -7,12 +7,26 @@
 // beginning in the same run (raw_consume.h). Kafka and Redis come from
 // LOV_TEST_ENV_FILE. Not a test.
 //
+// Each service is rebuilt twice: first with --projection-batches=false
+// (every event one by one, printed for comparison), then as it runs (with
+// its batches, the row). Besides the time to SERVING, the replay time the
+// service logs ("state rebuilt", ms) is printed with its own ratio.
+//
 //   rebuild_bench [--clients=1500]
-//   [--services=registry,choice,visits,settlement]
+//   [--services=registry,choice,visits,settlement,followup]
+//   [--binaries=DIR]  the services and the simulator from DIR (a copy of
+//                     the build's, laid out as in it) instead of the build
+//                     (default: $LOV_BENCH_BINARIES, e.g. so that other
+//                     builds cannot replace them during a run)
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -38,11 +52,72 @@ int Fail(const std::string& what) {
 std::vector<std::string> StateTopics(const std::string& service) {
   using namespace lov::topics;
   if (service == "registry") return {kRegistryEvents};
-  if (service == "choice") return {kChoiceEvents, kRegistryEvents};
+  if (service == "choice") {
+    return {kRegistryEvents, kChoiceEvents, "lov.choice.keys.v1",
+            kFollowupEvents};
+  }
+  if (service == "followup") {
+    return {kFollowupEvents, kVisitsEvents, kChoiceEvents};
+  }
   if (service == "visits") {
     return {kVisitsEvents, kChoiceEvents, kRegistryEvents, kSettlementEvents};
   }
   return {kRegistryEvents, kChoiceEvents, kVisitsEvents, kSettlementEvents};
+}
+
+// The milliseconds the service's log says its projections took to replay
+// their topics ("state rebuilt"), summed; -1 if it logged none.
+int64_t ReplayMs(const std::string& log) {
+  int64_t total = -1;
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (!absl::StrContains(line, "\"state rebuilt\"")) continue;
+    size_t at = line.find("\"ms\":");
+    int64_t ms = 0;
+    if (at == absl::string_view::npos) continue;
+    absl::string_view rest = line.substr(at + 5);
+    size_t end = rest.find_first_not_of("0123456789");
+    if (!absl::SimpleAtoi(rest.substr(0, end), &ms)) continue;
+    total = std::max<int64_t>(total, 0) + ms;
+  }
+  return total;
+}
+
+// `binary` (as laid out in the build) under --binaries, as a path from the
+// build directory (where ServiceProcess and RunToCompletion look).
+std::string Binary(const std::string& binaries, const std::string& binary) {
+  if (binaries.empty()) return binary;
+  const std::filesystem::path build =
+      std::filesystem::read_symlink("/proc/self/exe")
+          .parent_path()
+          .parent_path();
+  return std::filesystem::relative(std::filesystem::path(binaries) / binary,
+                                   build)
+      .string();
+}
+
+struct Rebuilt {
+  double seconds = 0;  // start to SERVING
+  int64_t replay_ms = -1;
+  int wiped = 0;
+};
+
+// Stops `service`, deletes its keys and starts `next` (the same service,
+// maybe with other flags) on them: how long until it serves again.
+absl::StatusOr<Rebuilt> Rebuild(ServiceProcess& service, ServiceProcess& next,
+                                const std::string& key_pattern) {
+  service.Terminate();
+  absl::StatusOr<int> wiped = lov::testing::WipeRedisKeys(key_pattern);
+  if (!wiped.ok()) return wiped.status();
+  const absl::Time start = absl::Now();
+  if (absl::Status st = next.Start(absl::Minutes(30)); !st.ok()) {
+    return absl::InternalError(
+        absl::StrCat("did not rebuild: ", st.message(), "\n", next.Log()));
+  }
+  Rebuilt out;
+  out.seconds = lov::bench::SecondsSince(start);
+  out.replay_ms = ReplayMs(next.Log());
+  out.wiped = *wiped;
+  return out;
 }
 
 }  // namespace
@@ -52,17 +127,22 @@ int main(int argc, char** argv) {
       static_cast<int>(lov::bench::Flag(argc, argv, "clients", 1500));
   const std::vector<std::string> measured =
       absl::StrSplit(lov::bench::TextFlag(argc, argv, "services",
-                                          "registry,choice,visits,settlement"),
+                                          "registry,choice,visits,settlement,"
+                                          "followup"),
                      ',');
+  const char* binaries_env = std::getenv("LOV_BENCH_BINARIES");
+  const std::string binaries = lov::bench::TextFlag(
+      argc, argv, "binaries", binaries_env ? binaries_env : "");
   auto issuer = lov::testing::TestIssuer::Make();
   if (!issuer.ok()) return Fail(std::string(issuer.status().message()));
   const std::string ns = "bench" + lov::NewUuid().substr(0, 6);
   const std::vector<std::string> names = {"registry", "choice", "visits",
-                                          "settlement"};
+                                          "settlement", "followup"};
   std::map<std::string, std::unique_ptr<ServiceProcess>> services;
   for (const auto& s : names) {
     services[s] = std::make_unique<ServiceProcess>(
-        absl::StrCat("services/", s, "/", s), (*issuer)->ServiceFlags(ns));
+        Binary(binaries, absl::StrCat("services/", s, "/", s)),
+        (*issuer)->ServiceFlags(ns));
     if (absl::Status st = services[s]->Start(); !st.ok()) {
       return Fail(
           absl::StrCat(s, ": ", st.message(), "\n", services[s]->Log()));
@@ -77,7 +157,7 @@ int main(int argc, char** argv) {
   }
   const absl::Time sim_start = absl::Now();
   lov::testing::RunResult sim = lov::testing::RunToCompletion(
-      "tools/simulator/simulator", flags, absl::Minutes(60),
+      Binary(binaries, "tools/simulator/simulator"), flags, absl::Minutes(60),
       {"LOV_DEV_ISSUER_KEY=" + (*issuer)->key_path()});
   if (sim.exit_code != 0) {
     return Fail(absl::StrCat("the simulator failed (", sim.exit_code, "):\n",
@@ -97,27 +177,38 @@ int main(int argc, char** argv) {
     if (!raw.ok()) return Fail(std::string(raw.status().message()));
 
     ServiceProcess& service = *services[s];
-    service.Terminate();
-    absl::StatusOr<int> wiped =
-        lov::testing::WipeRedisKeys(absl::StrCat(ns, ":lov:", s, ":*"));
-    if (!wiped.ok()) return Fail(std::string(wiped.status().message()));
-    const absl::Time start = absl::Now();
-    if (absl::Status st = service.Start(absl::Minutes(30)); !st.ok()) {
-      return Fail(absl::StrCat(s, " did not rebuild: ", st.message(), "\n",
-                               service.Log()));
+    const std::string keys = absl::StrCat(ns, ":lov:", s, ":*");
+    // One by one first, on a process of its own with batches off.
+    std::vector<std::string> each_flags = (*issuer)->ServiceFlags(ns);
+    each_flags.push_back("--projection-batches=false");
+    ServiceProcess each(Binary(binaries, absl::StrCat("services/", s, "/", s)),
+                        each_flags);
+    absl::StatusOr<Rebuilt> one = Rebuild(service, each, keys);
+    if (!one.ok()) return Fail(s + " (one by one) " + one.status().ToString());
+    absl::StatusOr<Rebuilt> batched = Rebuild(each, service, keys);
+    if (!batched.ok()) return Fail(s + " " + batched.status().ToString());
+    for (const auto& [how, r] :
+         {std::pair{"one by one", *one}, std::pair{"batched", *batched}}) {
+      std::printf(
+          "%s (%s): %d keys deleted; ready in %.2f s (replay %lld ms: "
+          "raw/replay %.3f); raw consume of %lld events (%.1f MiB) from %s "
+          "in %.2f s: raw/ready %.3f\n",
+          s.c_str(), how, r.wiped, r.seconds,
+          static_cast<long long>(r.replay_ms),
+          r.replay_ms > 0 ? raw->seconds * 1000 / r.replay_ms : 0.0,
+          static_cast<long long>(raw->messages), raw->bytes / 1048576.0,
+          absl::StrJoin(StateTopics(s), ", ").c_str(), raw->seconds,
+          raw->seconds / r.seconds);
     }
-    const double rebuild_s = lov::bench::SecondsSince(start);
-    std::printf(
-        "%s: %d keys deleted; ready in %.2f s; raw consume of %lld events "
-        "(%.1f MiB) from %s in %.2f s\n",
-        s.c_str(), *wiped, rebuild_s, static_cast<long long>(raw->messages),
-        raw->bytes / 1048576.0, absl::StrJoin(StateTopics(s), ", ").c_str(),
-        raw->seconds);
+    const double rebuild_s = batched->seconds;
     const double ratio = raw->seconds / rebuild_s;
     lov::bench::PrintRow(
         "rebuild-" + s,
-        absl::StrFormat("%s: %lld events to ready in %.2f s", s,
-                        static_cast<long long>(raw->messages), rebuild_s),
+        absl::StrFormat("%s: %lld events to ready in %.2f s (replay %lld ms; "
+                        "one by one: %.2f s, replay %lld ms)",
+                        s, static_cast<long long>(raw->messages), rebuild_s,
+                        static_cast<long long>(batched->replay_ms),
+                        one->seconds, static_cast<long long>(one->replay_ms)),
         absl::StrFormat("raw consume %.2f s", raw->seconds), ratio,
         "raw/rebuild >= 0.3", ratio >= 0.3);
   }

@@ -186,7 +186,7 @@ done
 # Every selected row must have printed numbers: a figure and a ratio.
 declare -A expected=([ingest]=ingest [settlement]=settlement
   [settlement-service]=settlement-service
-  [rebuild]="rebuild-registry rebuild-choice rebuild-visits rebuild-settlement"
+  [rebuild]="rebuild-registry rebuild-choice rebuild-visits rebuild-settlement rebuild-followup"
   [choose]="choose list-eligible" [memory]=visits-memory)
 for r in "${selected[@]}"; do
   for name in ${expected[${r}]}; do

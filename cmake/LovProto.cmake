@@ -4,6 +4,16 @@
 # package; every service, test and benchmark links that library.
 set(LOV_PROTO_GEN_DIR ${CMAKE_BINARY_DIR}/gen)
 get_target_property(LOV_GRPC_CPP_PLUGIN gRPC::grpc_cpp_plugin LOCATION)
+# google/api/http.proto and annotations.proto (the google.api.http option of
+# the RPCs served as HTTP/JSON, docs/http.md) as Debian packages them, not
+# copied by hand: proto/google/api/ links to the files of
+# golang-github-gogo-googleapis-dev (deploy/install.sh).
+find_path(LOV_GOOGLEAPIS_DIR google/api/annotations.proto
+  PATHS /usr/share/gocode/src/github.com/gogo/googleapis NO_DEFAULT_PATH)
+if(NOT LOV_GOOGLEAPIS_DIR)
+  message(FATAL_ERROR "google/api/annotations.proto not found: install "
+    "golang-github-gogo-googleapis-dev (deploy/install.sh)")
+endif()
 
 function(lov_proto_library target)
   cmake_parse_arguments(ARG "" "PROTO_ROOT" "PROTOS;DEPS" ${ARGN})

@@ -7,9 +7,11 @@
 #   - the OpenPEPPOL validation rules pinned by deploy/validators/pom.xml (tests)
 #   - what building and running the container images without a Docker daemon
 #     needs: Buildah, Podman with runc, debootstrap (deploy/docker/build-images.sh)
-#   - the contract tests' tools (tests/contracts/): buf and grpcurl built with Go
-#     at pinned versions into $LOV_TOOLS_DIR/bin, the AsyncAPI parser with npm ci
-#     (tests/contracts/asyncapi/package-lock.json) into $LOV_TOOLS_DIR/asyncapi
+#   - the contract tests' tools (tests/contracts/): buf, grpcurl and
+#     protoc-gen-openapiv2 built with Go at pinned versions into
+#     $LOV_TOOLS_DIR/bin, the AsyncAPI parser and the OpenAPI validator with
+#     npm ci (tests/contracts/{asyncapi,openapi}/package-lock.json) into
+#     $LOV_TOOLS_DIR/asyncapi and $LOV_TOOLS_DIR/openapi
 # Prints one line per item on stdout: "ok <thing> (present)" or "installed <thing>".
 # Progress and errors go to stderr.
 set -euo pipefail
@@ -32,7 +34,9 @@ set -euo pipefail
 # tests/contracts/docs_commands_test.sh); nodejs and npm run the AsyncAPI
 # parser that checks docs/asyncapi.yaml (npm is skipped when `npm` is on PATH:
 # NodeSource's nodejs carries its own).
-PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcjose-dev libcurl4-openssl-dev libjansson-dev libssl-dev libcpp-httplib-dev clang libfuzzer-14-dev openssl chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven buildah podman runc debootstrap python3 python3-yaml libcli11-dev curl procps postgresql libpq-dev kcat jq nodejs npm"
+# golang-github-gogo-googleapis-dev: google/api/http.proto and annotations.proto
+# (proto/google/api/ links to them; the google.api.http option, docs/http.md).
+PACKAGES="build-essential cmake ninja-build pkg-config libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librdkafka-dev libhiredis-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcjose-dev libcurl4-openssl-dev libjansson-dev libssl-dev libcpp-httplib-dev clang libfuzzer-14-dev openssl chromium prometheus clang-format redis-server redis-tools tzdata default-jdk-headless maven buildah podman runc debootstrap python3 python3-yaml libcli11-dev curl procps postgresql libpq-dev kcat jq nodejs npm golang-github-gogo-googleapis-dev"
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
@@ -302,35 +306,45 @@ install_go_tool() { # NAME PACKAGE VERSION
 }
 install_go_tool buf github.com/bufbuild/buf/cmd/buf v1.75.0
 install_go_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl v1.9.4
+# The protoc plugin that writes the OpenAPI document of the HTTP/JSON API
+# from the protos' google.api.http options (docs/http.md, ctest openapi_check).
+install_go_tool protoc-gen-openapiv2 \
+  github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2 v2.33.0
 
-# --- AsyncAPI parser (docs/asyncapi.yaml) ----------------------------------------------
+# --- AsyncAPI parser and OpenAPI validator (tests/contracts/) -------------------------
 
-# @asyncapi/parser as pinned by tests/contracts/asyncapi/package-lock.json, with
-# `npm ci` into $LOV_TOOLS_DIR/asyncapi (tests/contracts/asyncapi_check.sh); the
-# stamp is the lock file's hash, so a changed pin installs again.
-ASYNCAPI_SRC="${REPO_ROOT}/tests/contracts/asyncapi"
-asyncapi_dir="${LOV_TOOLS_DIR}/asyncapi"
-asyncapi_sum="$(cat "${ASYNCAPI_SRC}/package.json" "${ASYNCAPI_SRC}/package-lock.json" | sha256sum | cut -d' ' -f1)"
-if [[ -f "${asyncapi_dir}/node_modules/@asyncapi/parser/package.json" &&
-  "$(cat "${asyncapi_dir}/.lock.sha256" 2>/dev/null || true)" == "${asyncapi_sum}" ]]; then
-  echo "ok asyncapi parser (present)"
-else
-  command -v npm >/dev/null 2>&1 || die "npm not found (needed for the AsyncAPI parser)"
-  mkdir -p "${LOV_TOOLS_DIR}"
-  asyncapi_tmp="$(mktemp -d "${LOV_TOOLS_DIR}/.asyncapi.tmp.XXXXXX")"
-  cp "${ASYNCAPI_SRC}/package.json" "${ASYNCAPI_SRC}/package-lock.json" "${asyncapi_tmp}/"
-  log "installing the AsyncAPI parser with npm ci into ${asyncapi_dir}"
-  if ! (cd "${asyncapi_tmp}" && npm ci --ignore-scripts --no-audit --no-fund >&2); then
-    rm -rf "${asyncapi_tmp}"
-    die "npm ci of ${ASYNCAPI_SRC}/package-lock.json failed (see the output above)"
+# A Node package as pinned by tests/contracts/NAME/package-lock.json, with
+# `npm ci` into $LOV_TOOLS_DIR/NAME; the stamp is the lock file's hash, so a
+# changed pin installs again. @asyncapi/parser checks docs/asyncapi.yaml
+# (tests/contracts/asyncapi_check.sh); @apidevtools/swagger-parser the OpenAPI
+# document of the HTTP/JSON API (tests/contracts/openapi_check.sh).
+install_npm_tool() { # NAME PACKAGE WHAT
+  local name="$1" package="$2" what="$3"
+  local src="${REPO_ROOT}/tests/contracts/${name}" dir="${LOV_TOOLS_DIR}/${name}" sum tmp
+  sum="$(cat "${src}/package.json" "${src}/package-lock.json" | sha256sum | cut -d' ' -f1)"
+  if [[ -f "${dir}/node_modules/${package}/package.json" &&
+    "$(cat "${dir}/.lock.sha256" 2>/dev/null || true)" == "${sum}" ]]; then
+    echo "ok ${what} (present)"
+    return 0
   fi
-  printf '%s\n' "${asyncapi_sum}" >"${asyncapi_tmp}/.lock.sha256"
-  chmod 755 "${asyncapi_tmp}"
+  command -v npm >/dev/null 2>&1 || die "npm not found (needed for the ${what})"
+  mkdir -p "${LOV_TOOLS_DIR}"
+  tmp="$(mktemp -d "${LOV_TOOLS_DIR}/.${name}.tmp.XXXXXX")"
+  cp "${src}/package.json" "${src}/package-lock.json" "${tmp}/"
+  log "installing the ${what} with npm ci into ${dir}"
+  if ! (cd "${tmp}" && npm ci --ignore-scripts --no-audit --no-fund >&2); then
+    rm -rf "${tmp}"
+    die "npm ci of ${src}/package-lock.json failed (see the output above)"
+  fi
+  printf '%s\n' "${sum}" >"${tmp}/.lock.sha256"
+  chmod 755 "${tmp}"
   # Filled completely before it takes the final name; an older copy goes.
-  rm -rf "${asyncapi_dir}"
-  mv -T "${asyncapi_tmp}" "${asyncapi_dir}" || die "could not move ${asyncapi_tmp} to ${asyncapi_dir}"
-  echo "installed asyncapi parser (${asyncapi_dir})"
-fi
+  rm -rf "${dir}"
+  mv -T "${tmp}" "${dir}" || die "could not move ${tmp} to ${dir}"
+  echo "installed ${what} (${dir})"
+}
+install_npm_tool asyncapi @asyncapi/parser "AsyncAPI parser"
+install_npm_tool openapi @apidevtools/swagger-parser "OpenAPI validator"
 
 # --- Redis system service ------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 #  - no file in services/*/app/ over 600 lines (one use case per file);
 #  - every services/*/main.cc under 60 lines (lov::ServiceMain does the wiring);
 #  - no service includes another service's private headers: across services
-#    only the protos ("lov/<service>/v1/...") and the registry's published
-#    contract ("lov/registry/contract/...") may be included.
+#    only the protos ("lov/<service>/v1/...") and a service's published
+#    contract ("lov/registry/contract/...", "lov/followup/contract/...") may
+#    be included.
 # With --self-test, shows on a scratch tree that each rule fails when broken.
 set -euo pipefail
 
@@ -28,7 +29,7 @@ check() {
     done < <(grep -rnE '#include "lov/[a-z_]+/' "$dir" --include='*.cc' --include='*.h' --include='*.in' |
       grep -vE "#include \"lov/(${svc}|platform)/" |
       grep -vE '#include "lov/[a-z_]+/v1/' |
-      grep -vE '#include "lov/registry/contract/' || true)
+      grep -vE '#include "lov/[a-z_]+/contract/' || true)
   done
   if ((${#problems[@]})); then
     printf '%s\n' "${problems[@]}" >&2

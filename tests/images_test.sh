@@ -80,6 +80,17 @@ fi
 LOV_KAFKA_BROKERS_USED="$(sed -n 's/^LOV_KAFKA_BROKERS=//p' "${run_dir}/env" 2>/dev/null)"
 LOV_REDIS_ADDR_USED="$(sed -n 's/^LOV_REDIS_ADDR=//p' "${run_dir}/env" 2>/dev/null)"
 check_demo_report "${run_dir}/run.out"
+# The simulator container wrote the month-end summary and finance files under
+# LOV_RUN_DIR (mounted by run.sh), and they are the user's again.
+summary="$(find "${run_dir}/month-end" -maxdepth 1 -name 'month-end-*.txt' 2>/dev/null | head -n 1)"
+if [[ -n ${summary} && -s ${summary} && -O ${summary} ]] &&
+  ls "${run_dir}"/month-end/lov-*-pain001.xml >/dev/null 2>&1 &&
+  grep -q "Month-end run" "${summary}"; then
+  pass "the simulator image wrote the month-end summary and finance files to ${run_dir}/month-end/"
+else
+  ls -la "${run_dir}/month-end" 2>&1 | head -n 20
+  fail "no month-end summary (month-end-*.txt, owned by the user) or pain.001 file in ${run_dir}/month-end/"
+fi
 
 # Sign-in on, as under make run: the services trusted the run's development
 # issuer (the simulator's checks above passed with its tokens), and none let

@@ -90,7 +90,8 @@ command_for() { # NAME BINARY -> the array CMD
     CMD=(podman run --rm --replace --name "lov-${1}-$$" --label "lov.run-dir=${RUN_DIR}"
       --network host --read-only --user 10001:10001 --stop-timeout 30
       -v "${IMAGE_CERTS}:${LOV_CERTS_DIR}:ro" -v "${DEV_JWKS}:${DEV_JWKS}:ro" -e LOV_TLS_CA -e LOV_TLS_CLIENT_CERT -e LOV_TLS_CLIENT_KEY
-      -e LOV_PNR_HMAC_KEY -e LOV_PNR_ENCRYPTION_KEY_FILE -e LOV_PROVIDER_ID_KEY "localhost/lov-${1}:${IMAGE_TAG}")
+      -e LOV_PNR_HMAC_KEY -e LOV_PNR_ENCRYPTION_KEY_FILE -e LOV_PROVIDER_ID_KEY
+      ${PODMAN_EXTRA[@]+"${PODMAN_EXTRA[@]}"} "localhost/lov-${1}:${IMAGE_TAG}")
   else
     CMD=("${BUILD_DIR}/${2}")
   fi
@@ -262,6 +263,18 @@ echo "  tls    CA ${LOV_CERTS_DIR}/ca.crt; for lovctl: . ${lovctl_env}"
 echo "  signin . ${lovctl_env}; lovctl login --role case_officer (or registry_officer, finance, operator, auditor, provider --provider ID)"
 
 if [[ ${have_simulator} == 1 ]]; then
+  PODMAN_EXTRA=()
+  if [[ ${RUN_FROM} == images ]]; then
+    # The simulator writes the month-end summary and finance files and the
+    # survey CSV under $LOV_RUN_DIR (month-end/, followup/): those two
+    # directories, and nothing else of the run dir, are mounted writable for
+    # uid 10001 at the same path, and given back to the user afterwards.
+    sim_dirs=("${RUN_DIR}/month-end" "${RUN_DIR}/followup")
+    mkdir -p "${sim_dirs[@]}"
+    "${as_owner[@]}" chown -R 10001:10001 "${sim_dirs[@]}"
+    for d in "${sim_dirs[@]}"; do PODMAN_EXTRA+=(-v "${d}:${d}"); done
+    PODMAN_EXTRA+=(-e LOV_RUN_DIR)
+  fi
   command_for simulator tools/simulator/simulator
   # shellcheck disable=SC2086
   LOV_TLS_CA="${LOV_CERTS_DIR}/ca.crt" LOV_TLS_CLIENT_CERT="${LOV_CERTS_DIR}/clients/system-simulator.crt" \
@@ -269,7 +282,14 @@ if [[ ${have_simulator} == 1 ]]; then
     "${CMD[@]}" --registry="127.0.0.1:${grpc_port[registry]}" --choice="127.0.0.1:${grpc_port[choice]}" \
     --visits="127.0.0.1:${grpc_port[visits]}" --settlement="127.0.0.1:${grpc_port[settlement]}" \
     ${grpc_port[followup]:+"--followup=127.0.0.1:${grpc_port[followup]}"} \
-    --dev-issuer-key="${SIM_ISSUER_KEY}" ${LOV_SIM_ARGS:-}
+    --dev-issuer-key="${SIM_ISSUER_KEY}" ${LOV_SIM_ARGS:-} || sim_rc=$?
+  if [[ ${RUN_FROM} == images ]]; then
+    # As root of the user namespace (rootless) or as root: back to the user.
+    owner="$(id -u):$(id -g)"
+    ((EUID == 0)) || owner=0:0
+    "${as_owner[@]}" chown -R "${owner}" "${sim_dirs[@]}"
+  fi
+  ((${sim_rc:-0} == 0)) || exit "${sim_rc}"
 fi
 
 if [[ "${LOV_RUN_DETACH:-0}" == 1 ]]; then

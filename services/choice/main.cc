@@ -36,7 +36,7 @@ absl::Status Wire(ServiceContext& ctx) {
   const std::string ready = store->ReadyKey();
   const std::string registry = ctx.Topic(topics::kRegistryEvents);
   ctx.Project("state", StateTopics(ctx.settings(), topic, keys), ready,
-              StateProjection(store));
+              StateProjection(store), StateBatchProjection(store, &*vault));
   ctx.Project("reactions", {registry}, ready, RegistryReactions(app));
   if (absl::Status s = SweepReservations(ctx, store, topic); !s.ok()) return s;
   auto* daily = ctx.Make<DailyRunner>(ctx.clock(), DueAllocations(app));

@@ -3,8 +3,8 @@
 #include "lov/followup/adapters/kafka_followup_publisher.h"
 #include "lov/followup/adapters/overdue_gauges.h"
 #include "lov/followup/adapters/redis_followup_store.h"
+#include "lov/followup/adapters/state_projection.h"
 #include "lov/followup/api/followup_grpc.h"
-#include "lov/platform/event_envelope.h"
 #include "lov/platform/service_main.h"
 #include "lov/platform/topics.h"
 
@@ -22,21 +22,15 @@ absl::Status Wire(ServiceContext& ctx) {
   const std::string visits = ctx.Topic(topics::kVisitsEvents);
   const std::string choice = ctx.Topic(topics::kChoiceEvents);
   auto* store = ctx.Make<RedisFollowupStore>(ctx.redis(), ctx.KeyPrefix());
-  auto* app = ctx.Make<FollowupApp>(
-      store, store, ctx.Make<KafkaFollowupPublisher>(ctx.producer(), topic),
-      ctx.clock(), store);
+  auto* publisher = ctx.Make<KafkaFollowupPublisher>(ctx.producer(), topic);
+  auto* app =
+      ctx.Make<FollowupApp>(store, store, publisher, ctx.clock(), store);
   ctx.Serve(ctx.Make<FollowupGrpc>(app, ctx.pool()),
             "lov.followup.v1.FollowupService");
   ctx.Project("state", {topic, visits, choice}, store->ReadyKey(),
-              [store, app, visits, choice](const CloudEvent& ce) {
-                if (ce.topic == visits) return app->RecordVisit(ce);
-                if (ce.topic == choice) return app->RecordAssignment(ce);
-                v1::FollowupEvent event;
-                if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) {
-                  return s;
-                }
-                return store->Apply(event);
-              });
+              StateProjection(app, store, {visits, choice}),
+              StateBatchProjection(ctx.redis(), store->prefix(), publisher,
+                                   ctx.clock(), {visits, choice}));
   ctx.RunWhileServing(ctx.Make<OverdueGauges>(app));
   ctx.RunWhileServing(
       ctx.Make<IndicatorPublishing>(app, absl::Seconds(indicators_every)));

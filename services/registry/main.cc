@@ -1,10 +1,10 @@
 // The registry service: names its parts; lov::ServiceMain does the wiring.
-#include "lov/platform/event_envelope.h"
 #include "lov/platform/secret_key.h"
 #include "lov/platform/service_main.h"
 #include "lov/platform/topics.h"
 #include "lov/registry/adapters/kafka_registry_publisher.h"
 #include "lov/registry/adapters/redis_registry_store.h"
+#include "lov/registry/adapters/state_projection.h"
 #include "lov/registry/api/registry_grpc.h"
 #include "lov/registry/app/registry_app.h"
 
@@ -26,14 +26,8 @@ absl::Status Wire(ServiceContext& ctx) {
       ctx.Make<RegistryApp>(store, publisher, ctx.clock(), provider_id_key);
   ctx.Serve(ctx.Make<RegistryGrpc>(app, ctx.pool()),
             "lov.registry.v1.RegistryService");
-  ctx.Project("state", {topic}, store->ReadyKey(),
-              [store](const CloudEvent& ce) {
-                v1::RegistryEvent event;
-                if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) {
-                  return s;
-                }
-                return store->Apply(event);
-              });
+  ctx.Project("state", {topic}, store->ReadyKey(), StateProjection(store),
+              StateBatchProjection(ctx.redis(), store->prefix()));
   return absl::OkStatus();
 }
 

@@ -126,6 +126,12 @@ class SettlementStore {
   virtual absl::StatusOr<std::vector<v1::RateTable>> RateTables() = 0;
   virtual absl::Status SetListingRule(const v1::ListingRule& rule) = 0;
   virtual absl::StatusOr<v1::ListingRule> GetListingRule() = 0;
+  // The municipality's finance settings: the highest version put is kept
+  // (a replay of an older one changes nothing). nullopt: never set.
+  virtual absl::Status PutFinanceSettings(
+      const v1::FinanceSettings& settings) = 0;
+  virtual absl::StatusOr<std::optional<v1::FinanceSettings>>
+  GetFinanceSettings() = 0;
   virtual absl::Status PutOneOff(const v1::OneOffPayment& payment) = 0;
   virtual absl::StatusOr<std::vector<v1::OneOffPayment>> OneOffs() = 0;
   // Month-end runs by period and run digest, with their latest approval;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
@@ -53,9 +54,11 @@ class EndToEndTest : public ::testing::Test {
   void SetUp() override {
     ns_ = "e" + NewUuid().substr(0, 8);
     for (const char* s : {"registry", "choice", "visits", "settlement"}) {
+      std::vector<std::string> flags = {"--namespace=" + ns_};
+      // Settlement's per-visit lines are at debug level (the trace test).
+      if (std::string(s) == "settlement") flags.push_back("--log-level=debug");
       auto p = std::make_unique<ServiceProcess>(
-          absl::StrCat("services/", s, "/", s),
-          std::vector<std::string>{"--namespace=" + ns_});
+          absl::StrCat("services/", s, "/", s), flags);
       ASSERT_TRUE(p->Start().ok()) << s << ": " << p->Log();
       services_[s] = std::move(p);
     }
@@ -122,6 +125,66 @@ class EndToEndTest : public ::testing::Test {
       s = registry_->DecideApplication(Ctx().get(), d, &p);
       ASSERT_TRUE(s.ok()) << s.error_message();
     }
+  }
+
+  // The choice policy (in-house allocation, 14 days' notice), then waits
+  // until the choice service has both providers from the registry's events.
+  void ConfigureChoicePolicy() {
+    cho::ConfigurePolicyRequest policy;
+    policy.set_request_id("policy");
+    policy.mutable_policy()->set_allocation_policy(
+        cho::ALLOCATION_POLICY_IN_HOUSE);
+    policy.mutable_policy()->set_rechoice_timing(
+        cho::RECHOICE_TIMING_NOTICE_DAYS);
+    policy.mutable_policy()->set_rechoice_notice_days(14);
+    policy.mutable_policy()->set_one_provider_for_all_categories(true);
+    policy.mutable_policy()->set_rechoice_deadline_lead_days(7);
+    cho::ChoicePolicy policy_out;
+    grpc::Status s = choice_->ConfigurePolicy(Ctx().get(), policy, &policy_out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    // The choice service follows the registry's events.
+    ASSERT_TRUE(Eventually([&] {
+      cho::GetZoneHealthRequest q;
+      q.set_as_of("2025-01-01");
+      cho::GetZoneHealthResponse r;
+      if (!choice_->GetZoneHealth(Ctx().get(), q, &r).ok()) return false;
+      for (const auto& z : r.zones()) {
+        if (z.selectable_providers() == 2) return true;
+      }
+      return false;
+    }));
+  }
+
+  // Rates from 2024: home help 450 kr/h private, 420 kr/h in-house by day,
+  // rural areas +5 %, VAT 25 % on home help (service).
+  void AddRates() {
+    stl::AddRateTableRequest t;
+    auto* table = t.mutable_table();
+    table->set_effective_date("2024-01-01");
+    table->mutable_bands()->set_day_start_minute(7 * 60);
+    table->mutable_bands()->set_evening_start_minute(19 * 60);
+    table->mutable_bands()->set_night_start_minute(22 * 60);
+    auto* cat = table->add_categories();
+    cat->set_category_id("home-help-service");
+    cat->set_model(stl::PAYMENT_MODEL_PERFORMED_HOURS);
+    for (auto [band, priv, own] :
+         {std::tuple{stl::BAND_DAY, 45000, 42000},
+          std::tuple{stl::BAND_EVENING, 52000, 49000},
+          std::tuple{stl::BAND_NIGHT, 60000, 57000},
+          std::tuple{stl::BAND_WEEKEND, 56000, 53000},
+          std::tuple{stl::BAND_HOLIDAY, 68000, 65000}}) {
+      auto* br = cat->add_band_rates();
+      br->set_band(band);
+      br->set_private_ore(priv);
+      br->set_in_house_ore(own);
+    }
+    auto* rural = cat->add_zone_supplements();
+    rural->set_area(stl::ZONE_AREA_RURAL);
+    rural->set_basis_points(500);
+    cat->set_vat_basis_points(2500);
+    stl::RateTable table_out;
+    grpc::Status s = settlement_->AddRateTable(Ctx().get(), t, &table_out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
   }
 
   // Registers a client with 10 h/month of home help from 2025-01-01 and
@@ -194,29 +257,8 @@ class EndToEndTest : public ::testing::Test {
 
 TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
   SetUpRegistry();
-  cho::ConfigurePolicyRequest policy;
-  policy.set_request_id("policy");
-  policy.mutable_policy()->set_allocation_policy(
-      cho::ALLOCATION_POLICY_IN_HOUSE);
-  policy.mutable_policy()->set_rechoice_timing(
-      cho::RECHOICE_TIMING_NOTICE_DAYS);
-  policy.mutable_policy()->set_rechoice_notice_days(14);
-  policy.mutable_policy()->set_one_provider_for_all_categories(true);
-  policy.mutable_policy()->set_rechoice_deadline_lead_days(7);
-  cho::ChoicePolicy policy_out;
-  grpc::Status s = choice_->ConfigurePolicy(Ctx().get(), policy, &policy_out);
-  ASSERT_TRUE(s.ok()) << s.error_message();
-  // The choice service follows the registry's events.
-  ASSERT_TRUE(Eventually([&] {
-    cho::GetZoneHealthRequest q;
-    q.set_as_of("2025-01-01");
-    cho::GetZoneHealthResponse r;
-    if (!choice_->GetZoneHealth(Ctx().get(), q, &r).ok()) return false;
-    for (const auto& z : r.zones()) {
-      if (z.selectable_providers() == 2) return true;
-    }
-    return false;
-  }));
+  ASSERT_NO_FATAL_FAILURE(ConfigureChoicePolicy());
+  grpc::Status s;
   const std::string a = Client("a", "19400101-1230", "centrum", kPrivate);
   const std::string b = Client("b", "19350515-2383", "skog", kPrivate);
   const std::string c = Client("c", "19281224-9874", "centrum", "");
@@ -282,34 +324,7 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
   EXPECT_EQ(outcomes["x1"], vis::OUTCOME_REJECTED);
   EXPECT_EQ(replayed, 1);
 
-  // Rates from 2024: home help 450 kr/h private, 420 kr/h in-house by day,
-  // rural areas +5 %, VAT 25 % on home help (service).
-  stl::AddRateTableRequest t;
-  auto* table = t.mutable_table();
-  table->set_effective_date("2024-01-01");
-  table->mutable_bands()->set_day_start_minute(7 * 60);
-  table->mutable_bands()->set_evening_start_minute(19 * 60);
-  table->mutable_bands()->set_night_start_minute(22 * 60);
-  auto* cat = table->add_categories();
-  cat->set_category_id("home-help-service");
-  cat->set_model(stl::PAYMENT_MODEL_PERFORMED_HOURS);
-  for (auto [band, priv, own] : {std::tuple{stl::BAND_DAY, 45000, 42000},
-                                 std::tuple{stl::BAND_EVENING, 52000, 49000},
-                                 std::tuple{stl::BAND_NIGHT, 60000, 57000},
-                                 std::tuple{stl::BAND_WEEKEND, 56000, 53000},
-                                 std::tuple{stl::BAND_HOLIDAY, 68000, 65000}}) {
-    auto* br = cat->add_band_rates();
-    br->set_band(band);
-    br->set_private_ore(priv);
-    br->set_in_house_ore(own);
-  }
-  auto* rural = cat->add_zone_supplements();
-  rural->set_area(stl::ZONE_AREA_RURAL);
-  rural->set_basis_points(500);
-  cat->set_vat_basis_points(2500);
-  stl::RateTable table_out;
-  s = settlement_->AddRateTable(Ctx().get(), t, &table_out);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_NO_FATAL_FAILURE(AddRates());
 
   // Worked out by hand:
   //   Attendo: A 2.5 h x 450.00 = 1125.00; B 2 h x 450.00 = 900.00 plus the
@@ -391,6 +406,107 @@ TEST_F(EndToEndTest, AMonthFromChoiceToApprovedStatementsAddsUpToTheOre) {
     approved_total += ev.statement_approved().total_ore();
   }
   EXPECT_EQ(approved_total, 258750 + 52500);
+}
+
+// One visit followed by its trace id: uploaded with the caller's
+// traceparent, its event on Kafka carries that trace (a span of the visits
+// service below the caller's), settlement's line that applies it to the
+// provider's month names the same trace id and the visit, and the preview's
+// statement line is made of that visit.
+TEST_F(EndToEndTest, AVisitIsFollowedFromUploadToItsStatementLineByTraceId) {
+  constexpr char kTraceId[] = "4bf92f3577b34da6a3ce929d0e0e4736";
+  constexpr char kCallerSpan[] = "00f067aa0ba902b7";
+  SetUpRegistry();
+  ASSERT_NO_FATAL_FAILURE(ConfigureChoicePolicy());
+  const std::string client = Client("t", "19400101-1230", "centrum", kPrivate);
+  ASSERT_FALSE(client.empty());
+  ASSERT_TRUE(Eventually([&] {
+    vis::GetClientContextRequest q;
+    q.set_client_id(client);
+    vis::GetClientContextResponse r;
+    return visits_->GetClientContext(Ctx().get(), q, &r).ok() &&
+           r.assignments_size() == 1;
+  }));
+
+  grpc::ClientContext ctx;
+  ::lov::testing::SignIn(&ctx, auth::v1::ROLE_PROVIDER, kPrivate);
+  ctx.AddMetadata("traceparent",
+                  absl::StrCat("00-", kTraceId, "-", kCallerSpan, "-01"));
+  auto stream = visits_->UploadVisits(&ctx);
+  vis::UploadVisitsRequest req;
+  *req.mutable_report() = Visit("t1", kPrivate, client, 4, 10, 0, 11, 0);
+  ASSERT_TRUE(stream->Write(req));
+  stream->WritesDone();
+  vis::UploadVisitsResponse resp;
+  std::string visit_id;
+  while (stream->Read(&resp)) {
+    EXPECT_EQ(resp.outcome().outcome(), vis::OUTCOME_ACCEPTED)
+        << resp.outcome().detail();
+    visit_id = resp.outcome().visit_id();
+  }
+  grpc::Status s = stream->Finish();
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_FALSE(visit_id.empty());
+
+  // On Kafka: the CloudEvents distributed-tracing extension, in the
+  // caller's trace with the visits service's own span.
+  std::vector<CloudEvent> events = ReadEventsUntil(
+      Topic("lov.visits.events.v1"), [&](const std::vector<CloudEvent>& e) {
+        return std::any_of(e.begin(), e.end(), [&](const CloudEvent& x) {
+          return x.subject == visit_id;
+        });
+      });
+  auto accepted =
+      std::find_if(events.begin(), events.end(),
+                   [&](const CloudEvent& e) { return e.subject == visit_id; });
+  ASSERT_NE(accepted, events.end());
+  EXPECT_EQ(accepted->type, "se.lov.visits.v1.VisitAccepted");
+  const std::string traceparent = accepted->Header("ce_traceparent");
+  ASSERT_EQ(traceparent.size(), 55u) << traceparent;
+  EXPECT_EQ(traceparent.substr(0, 36), absl::StrCat("00-", kTraceId, "-"));
+  EXPECT_NE(traceparent.substr(36, 16), kCallerSpan);
+  EXPECT_EQ(traceparent.substr(52), "-01");
+
+  // Settlement's log: the line that applies the visit to the provider's
+  // March names the trace id.
+  std::string applied;
+  ASSERT_TRUE(Eventually([&] {
+    std::istringstream log(services_["settlement"]->Log());
+    for (std::string line; std::getline(log, line);) {
+      if (line.find("visit applied to its provider month") !=
+              std::string::npos &&
+          line.find(absl::StrCat("\"visit_id\":\"", visit_id, "\"")) !=
+              std::string::npos) {
+        applied = line;
+        return true;
+      }
+    }
+    return false;
+  })) << services_["settlement"]->Log();
+  EXPECT_NE(applied.find(absl::StrCat("\"trace_id\":\"", kTraceId, "\"")),
+            std::string::npos)
+      << applied;
+  EXPECT_NE(applied.find(absl::StrCat("\"provider_id\":\"", kPrivate, "\"")),
+            std::string::npos)
+      << applied;
+  EXPECT_NE(applied.find("\"period\":\"2025-03\""), std::string::npos)
+      << applied;
+
+  // The statement line that pays it is made of that visit's version 1.
+  ASSERT_NO_FATAL_FAILURE(AddRates());
+  stl::PreviewStatementRequest q;
+  q.set_provider_id(kPrivate);
+  q.set_period("2025-03");
+  stl::Statement preview;
+  s = settlement_->PreviewStatement(Ctx().get(), q, &preview);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  int paying = 0;
+  for (const auto& line : preview.lines()) {
+    for (const auto& source : line.sources()) {
+      paying += source == absl::StrCat(visit_id, "@1");
+    }
+  }
+  EXPECT_GE(paying, 1) << preview.DebugString();
 }
 
 }  // namespace

@@ -50,6 +50,7 @@ absl::Status ExportMonth(Context& ctx, Args& args) {
   r.mutable_municipality()->set_name(args.Get("name"));
   r.mutable_municipality()->set_organisation_number(args.Get("org-number"));
   r.mutable_municipality()->set_bankgiro(args.Get("bankgiro"));
+  r.mutable_municipality()->set_plusgiro(args.Get("plusgiro"));
   r.mutable_municipality()->set_bic(args.Get("bic"));
   r.set_execution_date(args.Get("execution-date"));
   v1::BookkeepingChart& chart = *r.mutable_chart();
@@ -57,10 +58,18 @@ absl::Status ExportMonth(Context& ctx, Args& args) {
   chart.set_vat_account(args.Get("vat-account"));
   chart.set_supplier_debt_account(args.Get("debt-account"));
   const std::string accounts = args.Get("accounts");
+  // Without these flags the stored finance settings are used; with any of
+  // them, the flags override the stored municipality or chart.
+  if (r.municipality().ByteSizeLong() == 0) r.clear_municipality();
+  if (r.chart().ByteSizeLong() == 0 && accounts.empty()) r.clear_chart();
   const std::string out_file = args.Get("out");
   if (absl::Status s = args.Check(); !s.ok()) return s;
   if (absl::Status s = ParseKind(kind, r); !s.ok()) return s;
-  if (absl::Status s = ParseAccounts(accounts, chart); !s.ok()) return s;
+  if (!accounts.empty()) {
+    if (absl::Status s = ParseAccounts(accounts, *r.mutable_chart()); !s.ok()) {
+      return s;
+    }
+  }
   auto stub = v1::SettlementService::NewStub(ctx.Channel("settlement"));
   v1::ExportMonthResponse resp;
   auto c = ctx.Call();
@@ -100,10 +109,12 @@ const Registrar registrar({
     {"settlement", "export-month",
      "the month's finance files: SIE 4, pain.001 payments, client fee basis",
      "  --period YYYY-MM  --kind sie4|pain001|fee-basis  [--out FILE]\n"
-     "  --name NAME  --org-number NNNNNN-NNNN  the municipality (sie4, "
-     "pain001)\n"
-     "  --bankgiro NUMBER  --execution-date YYYY-MM-DD  [--bic BIC]  "
-     "(pain001)\n"
+     "  --execution-date YYYY-MM-DD  (pain001)\n"
+     "  the municipality and chart are the finance settings' (settlement "
+     "finance-settings set);\n"
+     "  these flags override them for this file:\n"
+     "  [--name NAME  --org-number NNNNNN-NNNN]  [--bankgiro NUMBER | "
+     "--plusgiro NUMBER]  [--bic BIC]\n"
      "  [--accounts CATEGORY=ACCOUNT,...]  [--cost-account ACCOUNT]  "
      "[--vat-account ACCOUNT]\n"
      "  [--debt-account ACCOUNT]  (sie4; defaults 4600, 2640, 2440)",

@@ -75,7 +75,7 @@ const Registrar registrar({
      "  --vat-number SENNNNNNNNNN01  VAT registration number (optional)\n"
      "  --f-tax approved|not-approved  F-skatt as checked\n"
      "  --f-tax-checked-on YYYY-MM-DD  the day it was checked\n"
-     "  --peppol-id 0007:NNNNNNNNNN  Peppol participant id (optional)",
+     "  --peppol-id 0007:NNNNNNNNNN|0088:GLN  Peppol participant id (optional)",
      SetPaymentDetails},
 });
 

@@ -345,7 +345,12 @@ absl::Status Export(Context& ctx, Args& args) {
   else
     return absl::InvalidArgumentError(absl::StrCat(
         "--format: '", format, "' is not csv or json, nor peppol"));
-  if (format != "peppol") r.clear_buyer();
+  // No buyer flag: the stored finance settings' buyer (SetFinanceSettings).
+  const v1::PeppolBuyer no_buyer;
+  if (format != "peppol" ||
+      r.buyer().SerializeAsString() == no_buyer.SerializeAsString()) {
+    r.clear_buyer();
+  }
   auto stub = Settlement(ctx);
   v1::ExportStatementResponse resp;
   auto c = ctx.Call();
@@ -527,7 +532,8 @@ const Registrar registrar({
      "as a Peppol BIS 3.0 self-billed invoice",
      "  --provider PROVIDER_ID  --period YYYY-MM  [--format csv|json|peppol]  "
      "[--out FILE]\n"
-     "  peppol: --buyer-name NAME  --buyer-peppol-id 0007:NNNNNNNNNN  "
+     "  peppol: the buyer of the finance settings, or (overriding them)\n"
+     "          --buyer-name NAME  --buyer-peppol-id 0007:NNNNNNNNNN  "
      "[--buyer-org NNNNNN-NNNN]\n"
      "          [--buyer-reference REF]  [--buyer-street S]  "
      "[--buyer-postal-zone Z]  [--buyer-city C]",

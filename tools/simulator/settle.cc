@@ -316,6 +316,20 @@ void Simulation::WriteFinanceFiles() {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const std::string period = absl::FormatCivilTime(settings_.month);
+  // The town's finance settings, stored once as rulebook data
+  // (SetFinanceSettings): the exports below name neither the municipality,
+  // its chart nor the Peppol buyer.
+  set::SetFinanceSettingsRequest settings;
+  *settings.mutable_settings()->mutable_municipality() = TownAsFinanceParty();
+  *settings.mutable_settings()->mutable_chart() = TownChart();
+  settings.mutable_settings()->mutable_buyer()->set_peppol_id(kTownPeppolId);
+  settings.mutable_settings()->mutable_buyer()->set_reference("LOV-HEMTJANST");
+  set::FinanceSettings stored;
+  Must(Retry([&] {
+         return settlement_->SetFinanceSettings(
+             sign_in_.As(auth::v1::ROLE_FINANCE).get(), settings, &stored);
+       }),
+       "the town's finance settings");
   const auto write = [&](const std::string& name, const std::string& content) {
     const std::string path = absl::StrCat(dir, "/", name);
     std::ofstream out(path, std::ios::binary);
@@ -332,8 +346,6 @@ void Simulation::WriteFinanceFiles() {
     set::ExportMonthRequest r;
     r.set_period(period);
     r.set_kind(kind);
-    *r.mutable_municipality() = TownAsFinanceParty();
-    *r.mutable_chart() = TownChart();
     r.set_execution_date(FormatDate(absl::CivilDay(settings_.month + 1) + 24));
     set::ExportMonthResponse file;
     // The payment details reach settlement as registry events: wait until
@@ -368,12 +380,7 @@ void Simulation::WriteFinanceFiles() {
     set::ExportStatementRequest r;
     r.set_provider_id(id);
     r.set_period(period);
-    r.set_format(set::EXPORT_FORMAT_PEPPOL_BIS3);
-    set::PeppolBuyer* buyer = r.mutable_buyer();
-    buyer->set_name(Norrtalje().name());
-    buyer->set_organisation_number(kTownOrganisationNumber);
-    buyer->set_peppol_id(kTownPeppolId);
-    buyer->set_reference("LOV-HEMTJANST");
+    r.set_format(set::EXPORT_FORMAT_PEPPOL_BIS3);  // the stored buyer
     set::ExportStatementResponse invoice;
     grpc::Status st = Retry([&] {
       return settlement_->ExportStatement(

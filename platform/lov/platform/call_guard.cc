@@ -61,6 +61,13 @@ const google::protobuf::MethodDescriptor* MethodOf(
   return nullptr;
 }
 
+TraceContext TraceOfCall(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(kTraceparentMetadata);
+  if (it == metadata.end()) return NewTrace();
+  return ContinueTrace(std::string_view(it->second.data(), it->second.size()));
+}
+
 absl::Status AdmitCall(const grpc::ServerContextBase& context,
                        const google::protobuf::MethodDescriptor& method,
                        const google::protobuf::Message& request,

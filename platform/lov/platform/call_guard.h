@@ -26,6 +26,7 @@
 #include "lov/auth/v1/audit.pb.h"
 #include "lov/auth/v1/policy.pb.h"
 #include "lov/platform/actor.h"
+#include "lov/platform/trace_context.h"
 
 namespace lov {
 
@@ -60,6 +61,11 @@ void ConfigureCallGuard(CallGuardSettings settings);
 // the request type's file; nullptr if none.
 const google::protobuf::MethodDescriptor* MethodOf(
     const google::protobuf::Descriptor* request_type, absl::string_view name);
+
+// The trace a call's work runs in (ScopedTrace around it): a span below the
+// caller's `traceparent` metadata, or a new trace when it sends none or an
+// invalid one (never a refusal).
+TraceContext TraceOfCall(const grpc::ServerContextBase& context);
 
 // Before the work: OK with the caller in `actor`, or UNAUTHENTICATED /
 // PERMISSION_DENIED (then `actor` holds the caller if it was authenticated,

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "lov/platform/gateway_identity.h"
 #include "lov/platform/identity_numbers.h"
 
 namespace lov {
@@ -67,6 +68,10 @@ absl::StatusOr<auth::v1::Actor> CredentialAuthenticator::Authenticate(
         std::string_view(bearer->second.data(), bearer->second.size()));
     if (!principal.ok()) return principal.status();
     return ActorOf(*principal);
+  }
+  // A client certificate the HTTP/JSON listener verified (in-process only).
+  if (std::optional<std::string> cn = GatewayCertificateName(context)) {
+    return ActorOfCertificate(*cn);
   }
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth != nullptr && auth->IsPeerAuthenticated()) {

@@ -16,7 +16,8 @@ namespace lov {
 //      configured CA, whose common name names a system identity:
 //      "service:<name>" (another LOV service, role service) or
 //      "provider:<provider id>" (a provider's time-reporting system, role
-//      provider, scoped to that provider).
+//      provider, scoped to that provider); over HTTPS, the one the HTTP/JSON
+//      listener verified, passed on in-process (gateway_identity.h).
 // Anything else is UNAUTHENTICATED.
 class CredentialAuthenticator : public Authenticator {
  public:

@@ -82,6 +82,19 @@ std::map<std::string, std::string> LowerCased(const httplib::Headers& in) {
   return out;
 }
 
+// The common name of the client certificate of `ssl` if the handshake
+// verified one (SSL_VERIFY_PEER: one that does not chain fails it).
+std::string VerifiedClientName(const SSL* ssl) {
+  if (ssl == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return "";
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      SSL_get1_peer_certificate(ssl), X509_free);
+  if (!cert) return "";
+  char name[256] = {0};
+  int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()),
+                                    NID_commonName, name, sizeof(name));
+  return n > 0 ? std::string(name, static_cast<size_t>(n)) : "";
+}
+
 Request ToRequest(const httplib::Request& in) {
   Request r;
   r.method = in.method;
@@ -99,6 +112,8 @@ Request ToRequest(const httplib::Request& in) {
   }
   r.remote_addr = in.remote_addr;
   r.tls = in.ssl != nullptr;
+  r.body = in.body;
+  r.client_certificate_name = VerifiedClientName(in.ssl);
   return r;
 }
 
@@ -296,6 +311,18 @@ absl::Status Server::Start(const ServerOptions& o) {
     if (absl::Status s = impl_->certificate->Load(); !s.ok()) return s;
     SSL_CTX_set_cert_cb(https->ssl_context(), &CertificateFiles::Present,
                         impl_->certificate.get());
+    if (!o.tls_client_ca_file.empty()) {
+      SSL_CTX* ctx = https->ssl_context();
+      if (SSL_CTX_load_verify_locations(ctx, o.tls_client_ca_file.c_str(),
+                                        nullptr) != 1) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot read the client CA ", o.tls_client_ca_file,
+                         " (check --tls-client-ca)"));
+      }
+      SSL_CTX_set_client_CA_list(
+          ctx, SSL_load_client_CA_file(o.tls_client_ca_file.c_str()));
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    }
   }
   Configure(o, server);
   auto answer = [this](const httplib::Request& in, httplib::Response& out) {

@@ -32,6 +32,10 @@ struct Request {
   std::map<std::string, std::string> form;
   std::string remote_addr;
   bool tls = false;  // arrived over HTTPS
+  std::string body;  // as sent (a POST's), at most max_body_bytes
+  // The common name of the client certificate the TLS handshake verified
+  // against ServerOptions::tls_client_ca_file; "" when none was presented.
+  std::string client_certificate_name;
 
   // The header's value, or "" ("cookie", "origin", ...; any case).
   std::string Header(const std::string& name) const;
@@ -72,6 +76,9 @@ struct ServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   absl::Duration tls_refresh = absl::Minutes(5);
+  // With HTTPS: a PEM CA bundle. A client certificate is asked for, not
+  // required; one that is presented must chain to it (else no handshake).
+  std::string tls_client_ca_file;
 };
 
 // One listening socket answered by `handler` on a pool of workers.

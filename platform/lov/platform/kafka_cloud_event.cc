@@ -9,6 +9,7 @@
 #include "lov/platform/kafka.h"
 #include "lov/platform/kafka_internal.h"
 #include "lov/platform/stockholm_time.h"
+#include "lov/platform/trace_context.h"
 
 namespace lov {
 
@@ -24,7 +25,19 @@ std::unique_ptr<RdKafka::Headers> ToHeaders(const CloudEvent& e) {
   if (!e.subject.empty()) h->add(kCloudEventSubjectHeader, e.subject);
   h->add(kCloudEventContentTypeHeader,
          e.content_type.empty() ? kProtobufContentType : e.content_type);
-  for (const auto& [k, v] : e.extra_headers) h->add(k, v);
+  bool traced = false;
+  for (const auto& [k, v] : e.extra_headers) {
+    h->add(k, v);
+    traced = traced || k == kCloudEventTraceparentHeader;
+  }
+  // The distributed-tracing extension: the span that publishes the event
+  // (an event that names its own, e.g. one parked on the dead-letter topic,
+  // keeps it); published outside any call or event, it starts a trace.
+  if (!traced) {
+    const TraceContext* current = CurrentTrace();
+    h->add(kCloudEventTraceparentHeader,
+           FormatTraceparent(current != nullptr ? *current : NewTrace()));
+  }
   return h;
 }
 

@@ -14,6 +14,7 @@
 #include "lov/platform/kafka.h"
 #include "lov/platform/kafka_internal.h"
 #include "lov/platform/log.h"
+#include "lov/platform/trace_context.h"
 
 namespace lov {
 
@@ -403,6 +404,10 @@ void EventConsumer::SaveOffsets(bool now) {
 
 bool EventConsumer::Process(RdKafka::Message& message) {
   absl::StatusOr<CloudEvent> event = FromMessage(message);
+  // Handled (or parked) in the event's trace, as a span of its own below
+  // the publisher's; one that names no valid trace starts one.
+  ScopedTrace trace(ContinueTrace(
+      event.ok() ? event->Header(kCloudEventTraceparentHeader) : ""));
   absl::Status status;
   if (!event.ok()) {
     status = event.status();

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "lov/platform/identity_numbers.h"
+#include "lov/platform/trace_context.h"
 
 namespace lov::log {
 namespace {
@@ -91,6 +92,10 @@ void SetService(std::string_view service) {
 
 void SetMinLevel(Level level) { min_level = static_cast<int>(level); }
 
+bool Enabled(Level level) {
+  return static_cast<int>(level) >= min_level.load();
+}
+
 bool ParseLevel(std::string_view name, Level* out) {
   for (Level l : {Level::kDebug, Level::kInfo, Level::kWarn, Level::kError}) {
     if (name == LevelName(l)) {
@@ -112,6 +117,14 @@ std::string Format(Level level, std::string_view msg,
   AppendJsonString(&line, ServiceName());
   line.append(",\"msg\":");
   AppendJsonString(&line, Redact(msg));
+  // The trace of the call or event being handled (trace_context.h); its
+  // ids never hold a personnummer, so they are written as they are.
+  if (const TraceContext* trace = CurrentTrace()) {
+    line.append(",\"trace_id\":");
+    AppendJsonString(&line, trace->trace_id);
+    line.append(",\"span_id\":");
+    AppendJsonString(&line, trace->span_id);
+  }
   for (const Field& f : fields) {
     line.push_back(',');
     AppendJsonString(&line, f.key);

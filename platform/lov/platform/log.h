@@ -11,6 +11,8 @@
 // Structured logging: one JSON object per line on stderr, e.g.
 // {"ts":"2024-02-01T07:00:00.123Z","level":"info","service":"registry",
 //  "msg":"provider approved","provider_id":"p-1"}
+// While a call or an event is handled (ScopedTrace, trace_context.h) the
+// line also names its trace: "trace_id":"4bf9...","span_id":"00f0...".
 // Personal identity numbers must never be logged; as a safety net any
 // personnummer in a message or field (lov::FindPersonnummer, with or without
 // the century) is redacted.
@@ -37,6 +39,8 @@ struct Field {
 
 void SetService(std::string_view service);
 void SetMinLevel(Level level);
+// Whether a line of `level` would be written (to skip preparing one).
+bool Enabled(Level level);
 // "debug", "info", "warn", "error"; false if unknown.
 bool ParseLevel(std::string_view name, Level* out);
 

@@ -20,6 +20,10 @@ using Labels = std::map<std::string, std::string>;
 class Counter {
  public:
   void Inc(double by = 1) { value_.fetch_add(by); }
+  // For a total counted elsewhere (a consumer's handled events, the CPU time
+  // in /proc) and copied by a collector before each render; the source only
+  // grows, so the counter does too.
+  void SetTotal(double total) { value_.store(total); }
   double value() const { return value_.load(); }
 
  private:

@@ -1,6 +1,8 @@
 #include "lov/platform/projection.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "lov/platform/log.h"
@@ -77,26 +79,27 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
   auto* lag =
       &reg.GetGauge("lov_consumer_lag",
                     "Events not yet consumed, per consumer group", labels);
-  auto* handled = &reg.GetGauge("lov_events_consumed_total",
-                                "Events handled by the consumer group", labels);
-  auto* dead = &reg.GetGauge("lov_events_dead_lettered_total",
-                             "Events sent to the dead-letter topic", labels);
+  auto* handled =
+      &reg.GetCounter("lov_events_consumed_total",
+                      "Events handled by the consumer group", labels);
+  auto* dead = &reg.GetCounter("lov_events_dead_lettered_total",
+                               "Events sent to the dead-letter topic", labels);
   auto* retrying = &reg.GetGauge(
       "lov_consumer_retrying",
       "1 while the consumer group retries an event it could not handle "
       "because Redis or Kafka failed (its partition waits), else 0",
       labels);
-  auto* retries = &reg.GetGauge(
+  auto* retries = &reg.GetCounter(
       "lov_consumer_retries_total",
       "Attempts to handle an event that failed transiently", labels);
   reg.AddCollector([live = p->live_, lag, handled, dead, retrying, retries] {
     std::lock_guard<std::mutex> lock(live->mu);
     if (live->consumer == nullptr) return;
     lag->Set(static_cast<double>(live->consumer->Lag()));
-    handled->Set(static_cast<double>(live->consumer->handled()));
-    dead->Set(static_cast<double>(live->consumer->dead_lettered()));
+    handled->SetTotal(static_cast<double>(live->consumer->handled()));
+    dead->SetTotal(static_cast<double>(live->consumer->dead_lettered()));
     retrying->Set(live->consumer->retrying() ? 1 : 0);
-    retries->Set(static_cast<double>(live->consumer->retries()));
+    retries->SetTotal(static_cast<double>(live->consumer->retries()));
   });
   p->consumer_->Start();
   p->ready_check_ = std::make_unique<PeriodicRunner>(
@@ -106,6 +109,62 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Start(
       settings.ready_check_every);
   p->ready_check_->Start();
   return p;
+}
+
+void RedisWriteBatch::AddCommand(std::vector<std::string> args) {
+  calls_.push_back({"", std::move(args)});
+}
+
+void RedisWriteBatch::AddScript(const std::string& source,
+                                const std::vector<std::string>& keys,
+                                const std::vector<std::string>& args) {
+  Call call{source, {std::to_string(keys.size())}};
+  call.args.insert(call.args.end(), keys.begin(), keys.end());
+  call.args.insert(call.args.end(), args.begin(), args.end());
+  calls_.push_back(std::move(call));
+}
+
+absl::StatusOr<std::vector<RedisReply>> RedisWriteBatch::Run(
+    RedisClient* redis) {
+  std::vector<Call> calls = std::move(calls_);
+  calls_.clear();
+  if (calls.empty()) return std::vector<RedisReply>();
+  std::vector<std::string> unloaded;
+  for (const Call& c : calls) {
+    if (!c.script.empty() && shas_.count(c.script) == 0 &&
+        std::find(unloaded.begin(), unloaded.end(), c.script) ==
+            unloaded.end()) {
+      unloaded.push_back(c.script);
+    }
+  }
+  if (!unloaded.empty()) {
+    std::vector<std::vector<std::string>> loads;
+    for (const std::string& source : unloaded) {
+      loads.push_back({"SCRIPT", "LOAD", source});
+    }
+    absl::StatusOr<std::vector<RedisReply>> shas = redis->Pipeline(loads);
+    if (!shas.ok()) return shas.status();
+    for (size_t i = 0; i < unloaded.size(); ++i) {
+      shas_[unloaded[i]] = (*shas)[i].str;
+    }
+  }
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(calls.size());
+  for (Call& c : calls) {
+    if (c.script.empty()) {
+      commands.push_back(std::move(c.args));
+      continue;
+    }
+    std::vector<std::string> cmd = {"EVALSHA", shas_[c.script]};
+    cmd.insert(cmd.end(), std::make_move_iterator(c.args.begin()),
+               std::make_move_iterator(c.args.end()));
+    commands.push_back(std::move(cmd));
+  }
+  absl::StatusOr<std::vector<RedisReply>> replies = redis->Pipeline(commands);
+  // A Redis that lost its script cache (a restart) loads them again next
+  // time; this batch is handled one by one meanwhile.
+  if (!replies.ok()) shas_.clear();
+  return replies;
 }
 
 Projection::~Projection() { Stop(); }

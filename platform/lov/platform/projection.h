@@ -1,6 +1,7 @@
 #ifndef LOV_PLATFORM_PROJECTION_H_
 #define LOV_PLATFORM_PROJECTION_H_
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,6 +37,36 @@ struct ProjectionSettings {
   // idempotent by itself (e.g. by aggregate version) can leave it out and
   // save the key and two commands per event.
   bool dedupe = true;
+};
+
+// Writes a projection's batch handler collects while it decides a batch of
+// events, sent to Redis in one pipeline in the order they were added (a
+// script call by its SHA, each distinct script loaded once), so the
+// state after Run is the one the same writes made one call each would
+// leave. Any error reply fails the whole Run (some writes may have been
+// made): the batch is then handled again one by one, so every write added
+// must be idempotent, as the projection's `apply` is. Not thread-safe: one
+// per batch handler.
+class RedisWriteBatch {
+ public:
+  void AddCommand(std::vector<std::string> args);
+  void AddScript(const std::string& source,
+                 const std::vector<std::string>& keys,
+                 const std::vector<std::string>& args);
+  size_t size() const { return calls_.size(); }
+  bool empty() const { return calls_.empty(); }
+  // Sends what was added (one pipeline; one more the first time a script is
+  // seen) and empties the batch; the replies in the order added.
+  absl::StatusOr<std::vector<RedisReply>> Run(RedisClient* redis);
+  void Clear() { calls_.clear(); }
+
+ private:
+  struct Call {
+    std::string script;             // the source, or empty for a plain command
+    std::vector<std::string> args;  // EVALSHA's from numkeys on
+  };
+  std::vector<Call> calls_;
+  std::map<std::string, std::string> shas_;  // script source -> SHA1
 };
 
 // Keeps a service's Redis state in step with its topics. On start, if the

@@ -23,81 +23,14 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.pb.h"
+#include "lov/platform/grpc_server_metrics.h"
 #include "lov/platform/log.h"
+#include "lov/platform/process_metrics.h"
 #include "lov/platform/retry_info.h"
 #include "lov/platform/tls_files.h"
 
 namespace lov {
 namespace {
-
-const char* CodeName(grpc::StatusCode code) {
-  static const char* names[] = {"OK",
-                                "CANCELLED",
-                                "UNKNOWN",
-                                "INVALID_ARGUMENT",
-                                "DEADLINE_EXCEEDED",
-                                "NOT_FOUND",
-                                "ALREADY_EXISTS",
-                                "PERMISSION_DENIED",
-                                "RESOURCE_EXHAUSTED",
-                                "FAILED_PRECONDITION",
-                                "ABORTED",
-                                "OUT_OF_RANGE",
-                                "UNIMPLEMENTED",
-                                "INTERNAL",
-                                "UNAVAILABLE",
-                                "DATA_LOSS",
-                                "UNAUTHENTICATED"};
-  int i = static_cast<int>(code);
-  return i >= 0 && i <= 16 ? names[i] : "UNKNOWN";
-}
-
-// Counts every RPC by method and status code and times it.
-class MetricsInterceptor : public grpc::experimental::Interceptor {
- public:
-  MetricsInterceptor(grpc::experimental::ServerRpcInfo* info,
-                     std::string service)
-      : info_(info), service_(std::move(service)), start_(absl::Now()) {}
-
-  void Intercept(
-      grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
-      grpc::Status status = methods->GetSendStatus();
-      metrics::Labels labels = {{"service", service_},
-                                {"method", info_->method()},
-                                {"code", CodeName(status.error_code())}};
-      auto& reg = metrics::Registry::Default();
-      reg.GetCounter("lov_grpc_requests_total",
-                     "gRPC requests handled, by method and status code", labels)
-          .Inc();
-      reg.GetHistogram("lov_grpc_request_duration_seconds",
-                       "gRPC request latency, by method and status code",
-                       labels)
-          .Observe(absl::ToDoubleSeconds(absl::Now() - start_));
-    }
-    methods->Proceed();
-  }
-
- private:
-  grpc::experimental::ServerRpcInfo* info_;
-  std::string service_;
-  absl::Time start_;
-};
-
-class MetricsInterceptorFactory
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
- public:
-  explicit MetricsInterceptorFactory(std::string service)
-      : service_(std::move(service)) {}
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override {
-    return new MetricsInterceptor(info, service_);
-  }
-
- private:
-  std::string service_;
-};
 
 // How often the certificate files are read again, so that a renewed
 // certificate (cert-manager rewrites the mounted Secret well before the old
@@ -241,6 +174,26 @@ std::string SecuritySetting(const CommonSettings& s, const std::string& key) {
   return "";
 }
 
+std::vector<std::string> ServiceNames(
+    const std::vector<std::pair<grpc::Service*, std::string>>& services) {
+  std::vector<std::string> names;
+  for (const auto& [service, name] : services) names.push_back(name);
+  return names;
+}
+
+// The HTTP/JSON listener: the gRPC port's address, certificate and client
+// CA; its body limit the gRPC receive limit.
+http::GatewayOptions GatewayOptionsOf(const CommonSettings& s) {
+  http::GatewayOptions o;
+  o.listen_address = s.grpc_listen_address;
+  o.port = s.http_port;
+  o.tls_cert_file = s.tls.cert_file;
+  o.tls_key_file = s.tls.key_file;
+  o.tls_client_ca_file = s.tls.client_ca_file;
+  o.max_body_bytes = static_cast<size_t>(s.grpc_max_receive_bytes);
+  return o;
+}
+
 }  // namespace
 
 absl::Status ServerTls::Validate() const {
@@ -362,6 +315,7 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
       config.Int("grpc-stream-window-bytes", s.grpc_stream_window_bytes, 0,
                  int64_t{64} << 20);
   s.metrics_port = config.Port("metrics-port", default_metrics_port);
+  s.http_port = config.Port("http-port", 0);
   s.metrics_listen_address = config.String("metrics-listen-address", "0.0.0.0");
   if (s.metrics_listen_address.empty()) {
     config.AddError(
@@ -371,6 +325,7 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
       static_cast<int>(config.Int("topic-partitions", 3, 1, 1000));
   s.topic_replication =
       static_cast<int>(config.Int("topic-replication", 1, 1, 10));
+  s.projection_batches = config.Bool("projection-batches", true);
   s.shutdown_deadline =
       absl::Seconds(config.Int("shutdown-deadline-seconds", 20, 1, 600));
   s.name_space = config.String("namespace", "");
@@ -419,6 +374,7 @@ ServiceHost::ServiceHost(CommonSettings settings)
 
 ServiceHost::~ServiceHost() {
   monitor_.reset();
+  if (http_gateway_) http_gateway_->Stop();
   if (server_) server_->Shutdown(std::chrono::system_clock::now());
   metrics_server_.Stop();
 }
@@ -475,8 +431,7 @@ absl::Status ServiceHost::Start() {
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
-  interceptors.push_back(
-      std::make_unique<MetricsInterceptorFactory>(settings_.service_name));
+  interceptors.push_back(metrics::NewGrpcServerMetricsFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server_ = builder.BuildAndStart();
   if (!server_ || bound_port_ == 0) {
@@ -489,13 +444,25 @@ absl::Status ServiceHost::Start() {
                      "LOV_GRPC_LISTEN_ADDRESS)"));
   }
   SetServing(false);
+  static std::once_flag process_metrics;
+  std::call_once(process_metrics, [] {
+    metrics::RegisterProcessMetrics(metrics::Registry::Default());
+  });
   if (absl::Status s = metrics_server_.Start(settings_.metrics_port,
                                              settings_.metrics_listen_address);
       !s.ok()) {
     return s;
   }
+  if (settings_.http_port > 0) {
+    absl::StatusOr<std::unique_ptr<http::Gateway>> gateway = http::StartGateway(
+        *server_, ServiceNames(services_), GatewayOptionsOf(settings_),
+        settings_.grpc_max_send_bytes);
+    if (!gateway.ok()) return gateway.status();
+    http_gateway_ = *std::move(gateway);
+  }
   log::Info("listening", {{"grpc_address", settings_.grpc_listen_address},
                           {"grpc_port", bound_port_},
+                          {"http_port", http_port()},
                           {"tls", TlsMode(settings_.tls)},
                           {"metrics_address", settings_.metrics_listen_address},
                           {"metrics_port", metrics_server_.port()}});
@@ -587,6 +554,7 @@ void ServiceHost::WaitForShutdown() {
   log::Info("shutting down",
             {{"deadline_ms",
               absl::ToInt64Milliseconds(settings_.shutdown_deadline)}});
+  if (http_gateway_) http_gateway_->Stop();  // no new HTTP calls
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoMilliseconds(settings_.shutdown_deadline));
   server_->Wait();

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "lov/platform/config.h"
 #include "lov/platform/dependency_monitor.h"
+#include "lov/platform/http_gateway.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/metrics.h"
 #include "lov/platform/redis.h"
@@ -73,12 +74,20 @@ struct CommonSettings {
   int64_t grpc_stream_window_bytes = 256 << 10;
   ServerTls tls;         // --tls-cert, --tls-key, --tls-client-ca, ...
   int metrics_port = 0;  // --metrics-port / LOV_METRICS_PORT
+  // --http-port / LOV_HTTP_PORT: HTTP/JSON (docs/http.md) on the gRPC
+  // listen address with the gRPC port's TLS settings, for a service whose
+  // RPCs have google.api.http bindings; 0: off.
+  int http_port = 0;
   // --metrics-listen-address / LOV_METRICS_LISTEN_ADDRESS: the interface of
   // the metrics, /healthz and /readyz port ("127.0.0.1" for a local run,
   // "0.0.0.0" in Kubernetes for the probes and Prometheus).
   std::string metrics_listen_address = "0.0.0.0";
   int topic_partitions = 3;   // --topic-partitions, used when creating topics
   int topic_replication = 1;  // --topic-replication
+  // --projection-batches / LOV_PROJECTION_BATCHES: whether projections that
+  // can apply events in batches do (ProjectionSettings::apply_batch); false
+  // applies every event one by one (e.g. to compare the two).
+  bool projection_batches = true;
   absl::Duration shutdown_deadline = absl::Seconds(20);
   // --namespace / LOV_NAMESPACE: prefixes topics, consumer groups and Redis
   // keys, so that several municipalities (or test runs) share one cluster.
@@ -143,6 +152,7 @@ class ServiceHost {
 
   int grpc_port() const { return bound_port_; }
   int metrics_port() const { return metrics_server_.port(); }
+  int http_port() const { return http_gateway_ ? http_gateway_->port() : 0; }
 
  private:
   // Sets every health signal from serving_ and unreachable_.
@@ -152,6 +162,7 @@ class ServiceHost {
   std::vector<std::pair<grpc::Service*, std::string>> services_;
   std::unique_ptr<grpc::Server> server_;
   metrics::MetricsServer metrics_server_;
+  std::unique_ptr<http::Gateway> http_gateway_;  // with --http-port
   std::vector<std::function<void()>> shutdown_steps_;
   int bound_port_ = 0;
   std::vector<Dependency> dependencies_;

@@ -46,7 +46,9 @@ void ServiceContext::Project(std::string name, std::vector<std::string> topics,
                               .topics = std::move(topics),
                               .dead_letter_topic = DeadLetterTopic(),
                               .ready_key = std::move(ready_key)};
-  settings.apply_batch = std::move(apply_batch);
+  if (settings_.projection_batches) {
+    settings.apply_batch = std::move(apply_batch);
+  }
   settings.dedupe = dedupe;
   when_listening_.push_back([this, settings = std::move(settings),
                              apply = std::move(apply)]() -> absl::Status {

@@ -51,11 +51,11 @@ class WorkerPool {
 // deadline passed while it waited (OK: start it).
 absl::Status StillWanted(const grpc::CallbackServerContext& context);
 
-// One unary call: on the pool, the call guard admits the caller (identity
-// and the RPC's policy), `work` runs with the caller as the actor of what it
-// publishes, the audit record is written if the policy asks for one, and the
-// call finishes with the mapped gRPC status. No exception escapes: one
-// becomes INTERNAL.
+// One unary call: on the pool, in the caller's trace (TraceOfCall), the
+// call guard admits the caller (identity and the RPC's policy), `work` runs
+// with the caller as the actor of what it publishes, the audit record is
+// written if the policy asks for one, and the call finishes with the mapped
+// gRPC status. No exception escapes: one becomes INTERNAL.
 template <typename Work>
 grpc::ServerUnaryReactor* RunUnary(
     grpc::CallbackServerContext* context, WorkerPool& pool,
@@ -66,6 +66,8 @@ grpc::ServerUnaryReactor* RunUnary(
   const bool queued = pool.TrySubmit([reactor, context, method, request,
                                       response,
                                       work = std::move(work)]() mutable {
+    // The call's trace on this worker thread: its logs and events name it.
+    ScopedTrace trace(TraceOfCall(*context));
     // Work for a caller that has gone is dropped.
     if (absl::Status wanted = StillWanted(*context); !wanted.ok()) {
       reactor->Finish(ToGrpcStatus(wanted));

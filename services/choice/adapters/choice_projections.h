@@ -3,6 +3,12 @@
 
 // What the service does with each event it consumes from Kafka.
 
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "lov/choice/adapters/kafka_choice_publisher.h"
 #include "lov/choice/adapters/redis_choice_store.h"
@@ -76,6 +82,92 @@ inline EventHandler StateProjection(RedisChoiceStore* store) {
     v1::ChoiceEvent event;
     if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) return s;
     return store->ApplyFromLog(event);
+  };
+}
+
+// StateProjection for a batch of events, leaving the same state: runs of
+// events are applied to a store of its own that collects the writes
+// (RedisChoiceStore's `collect`), each run's clients read in one pipeline
+// and its writes sent in one; indicators (`one`: StateProjection on the
+// serving store) one by one between runs. A client's personnummer is
+// decrypted at the end of the run, after the writes; a run ends before a
+// second registration or data key event of the same client, so every
+// decryption sees what it would have seen right after its event. Any
+// event that does not decode or apply fails the batch: the consumer then
+// hands the events one by one to `one`, which decides each.
+inline BatchEventHandler StateBatchProjection(RedisChoiceStore* serving,
+                                              const PersonnummerVault* vault) {
+  struct Parts {
+    RedisWriteBatch writes;
+    std::unique_ptr<RedisChoiceStore> store;
+  };
+  auto parts = std::make_shared<Parts>();
+  parts->store = std::make_unique<RedisChoiceStore>(
+      serving->redis(), serving->prefix(), vault, &parts->writes);
+  EventHandler one = StateProjection(serving);
+  return [parts, one](const std::vector<CloudEvent>& events) -> absl::Status {
+    RedisChoiceStore* store = parts->store.get();
+    parts->writes.Clear();
+    std::vector<const CloudEvent*> run;
+    std::vector<v1::ChoiceEvent> choices;  // the run's choice events
+    std::set<std::string> revealed;        // clients whose number or key came
+    auto flush = [&]() -> absl::Status {
+      std::vector<std::string> clients;
+      for (const v1::ChoiceEvent& e : choices) {
+        if (!e.has_policy_configured() && !e.has_zone_health() &&
+            !e.has_eligible_list_shown()) {
+          clients.push_back(e.aggregate_id());
+        }
+      }
+      absl::Status s = store->PrefetchClients(clients);
+      size_t next_choice = 0;
+      for (const CloudEvent* ce : run) {
+        if (!s.ok()) break;
+        if (absl::StartsWith(AsAbsl(ce->type), "se.lov.registry.") ||
+            ce->type == kDataKeyShreddedType ||
+            ce->type == kDataKeyIssuedType) {
+          s = StateProjection(store)(*ce);
+        } else {
+          s = store->ApplyFromLog(choices[next_choice++]);
+        }
+      }
+      if (s.ok()) s = store->FinishBatch();
+      run.clear();
+      choices.clear();
+      revealed.clear();
+      return s;
+    };
+    for (const CloudEvent& ce : events) {
+      if (absl::StartsWith(AsAbsl(ce.type), "se.lov.followup.")) {
+        if (ce.type != kIndicatorsPublishedType) continue;  // kept nowhere
+        if (absl::Status s = flush(); !s.ok()) return s;
+        if (absl::Status s = one(ce); !s.ok()) return s;
+        continue;
+      }
+      std::string reveals;  // the client whose number or key this carries
+      if (ce.type == kDataKeyShreddedType || ce.type == kDataKeyIssuedType) {
+        reveals = ce.key.empty() ? "?" : ce.key;
+      } else if (!absl::StartsWith(AsAbsl(ce.type), "se.lov.registry.")) {
+        v1::ChoiceEvent event;
+        if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) return s;
+        if (event.has_client_registered()) reveals = event.aggregate_id();
+        choices.push_back(std::move(event));
+      }
+      if (!reveals.empty() && !revealed.insert(reveals).second) {
+        // Flushes what came before this event (its choice event, if any,
+        // was added above and goes into the next run).
+        std::optional<v1::ChoiceEvent> carried;
+        if (ce.type != kDataKeyShreddedType && ce.type != kDataKeyIssuedType) {
+          carried = std::move(choices.back());
+          choices.pop_back();
+        }
+        if (absl::Status s = flush(); !s.ok()) return s;
+        if (carried.has_value()) choices.push_back(*std::move(carried));
+        revealed.insert(reveals);
+      }
+      run.push_back(&ce);
+    }
+    return flush();
   };
 }
 

@@ -126,13 +126,11 @@ absl::Status RedisChoiceStore::ApplyRegistry(
   switch (event.payload_case()) {
     case registry::v1::RegistryEvent::kMunicipalityConfigured: {
       Ops ops(Key("registry:municipality"));
-      return redis_
-          ->EvalSource(
-              kApplyScript, ops.keys(),
-              ops.Args("", event.aggregate_version(),
-                       SerializeDeterministic(
-                           event.municipality_configured().municipality())))
-          .status();
+      return Write(
+          ops.keys(),
+          ops.Args("", event.aggregate_version(),
+                   SerializeDeterministic(
+                       event.municipality_configured().municipality())));
     }
     default:
       provider = registry::ProviderOf(event);
@@ -144,11 +142,8 @@ absl::Status RedisChoiceStore::ApplyRegistry(
   }
   Ops ops(Key("registry:provider:" + provider->provider_id()));
   ops.Add("SADD", Key("registry:providers"), provider->provider_id());
-  return redis_
-      ->EvalSource(kApplyScript, ops.keys(),
-                   ops.Args("", event.aggregate_version(),
-                            SerializeDeterministic(*provider)))
-      .status();
+  return Write(ops.keys(), ops.Args("", event.aggregate_version(),
+                                    SerializeDeterministic(*provider)));
 }
 
 namespace {
@@ -214,18 +209,23 @@ absl::Status RedisChoiceStore::ApplyDataKey(const v1::ChoiceKeyEvent& event) {
     return absl::InvalidArgumentError(absl::StrCat(
         "key event ", event.event_id(), " has no client data key"));
   }
-  if (absl::Status s =
-          redis_
-              ->Command({"SET", Key("data-key:" + issued.client_id()),
-                         SerializeDeterministic(issued)})
-              .status();
-      !s.ok()) {
-    return s;
+  std::vector<std::string> set = {"SET", Key("data-key:" + issued.client_id()),
+                                  SerializeDeterministic(issued)};
+  if (collect_ != nullptr) {
+    collect_->AddCommand(std::move(set));
+    batch_reveals_.push_back(issued.client_id());
+    return absl::OkStatus();
   }
+  if (absl::Status s = redis_->Command(set).status(); !s.ok()) return s;
   return RevealPersonnummer(issued.client_id());
 }
 
 absl::Status RedisChoiceStore::ForgetDataKey(const std::string& client_id) {
+  if (collect_ != nullptr) {
+    collect_->AddCommand({"DEL", Key("data-key:" + client_id)});
+    collect_->AddCommand({"HDEL", Key("client:" + client_id), "personnummer"});
+    return absl::OkStatus();
+  }
   return redis_
       ->Pipeline({{"DEL", Key("data-key:" + client_id)},
                   {"HDEL", Key("client:" + client_id), "personnummer"}})
@@ -404,12 +404,10 @@ absl::Status RedisChoiceStore::Update(const v1::ChoiceEvent& event,
     if (!request_record.empty()) {
       ops.Add("SET", Key("request:" + event.request_id()), request_record);
     }
-    return redis_
-        ->EvalSource(kApplyScript, ops.keys(),
-                     ops.Args("", event.aggregate_version(),
-                              SerializeDeterministic(
-                                  event.policy_configured().policy())))
-        .status();
+    return Write(
+        ops.keys(),
+        ops.Args("", event.aggregate_version(),
+                 SerializeDeterministic(event.policy_configured().policy())));
   }
   if (event.has_zone_health()) {
     const v1::ZoneHealth& h = event.zone_health();
@@ -417,10 +415,7 @@ absl::Status RedisChoiceStore::Update(const v1::ChoiceEvent& event,
     ops.Add("HSET", Key("zone-health"),
             absl::StrCat(h.zone_id(), "|", h.category_id()),
             SerializeDeterministic(h));
-    return redis_
-        ->EvalSource(kApplyScript, ops.keys(),
-                     ops.Args("", event.aggregate_version(), ""))
-        .status();
+    return Write(ops.keys(), ops.Args("", event.aggregate_version(), ""));
   }
   return ApplyClientEvent(event, from_log);
 }
@@ -429,18 +424,10 @@ absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event,
                                                 bool from_log) {
   const std::string client_key = Key("client:" + event.aggregate_id());
   for (int attempt = 0; attempt < 5; ++attempt) {
-    absl::StatusOr<RedisReply> r =
-        redis_->Command({"HMGET", client_key, "version", "data"});
-    if (!r.ok()) return r.status();
-    int64_t current = 0;
-    v1::Client client;
-    if (r->elements.size() == 2 && !r->elements[0].is_nil()) {
-      current = std::stoll(r->elements[0].str);
-      if (!client.ParseFromString(r->elements[1].str)) {
-        return absl::DataLossError(
-            absl::StrCat("corrupt client ", event.aggregate_id()));
-      }
-    }
+    absl::StatusOr<StoredClient> stored = ReadClient(event.aggregate_id());
+    if (!stored.ok()) return stored.status();
+    const int64_t current = stored->version;
+    v1::Client client = std::move(stored->client);
     if (event.aggregate_version() <= current) return absl::OkStatus();
     if (event.aggregate_version() != current + 1) {
       // An earlier event of this client is not applied yet: the projection
@@ -519,10 +506,15 @@ absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event,
       ops.Add("HSET", client_key, "personnummer_sealed",
               event.client_registered().personnummer_sealed());
     }
-    absl::StatusOr<RedisReply> written = redis_->EvalSource(
-        kApplyScript, ops.keys(),
+    std::vector<std::string> args =
         ops.Args(std::to_string(current), event.aggregate_version(),
-                 SerializeDeterministic(client)));
+                 SerializeDeterministic(client));
+    if (collect_ != nullptr) {
+      Collect(event, ops.keys(), args, std::move(client));
+      return absl::OkStatus();
+    }
+    absl::StatusOr<RedisReply> written =
+        redis_->EvalSource(kApplyScript, ops.keys(), args);
     if (!written.ok()) return written.status();
     if (written->integer == -1) continue;
     return event.has_client_registered()
@@ -532,6 +524,51 @@ absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event,
   return absl::AbortedError(absl::StrCat("client ", event.aggregate_id(),
                                          " kept changing while applying ",
                                          event.event_id()));
+}
+
+absl::StatusOr<RedisChoiceStore::StoredClient> RedisChoiceStore::ParseClient(
+    const std::string& client_id, const RedisReply& hmget) {
+  StoredClient out;
+  if (hmget.elements.size() == 2 && !hmget.elements[0].is_nil()) {
+    out.version = std::stoll(hmget.elements[0].str);
+    if (!out.client.ParseFromString(hmget.elements[1].str)) {
+      return absl::DataLossError(absl::StrCat("corrupt client ", client_id));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<RedisChoiceStore::StoredClient> RedisChoiceStore::ReadClient(
+    const std::string& client_id) {
+  if (collect_ != nullptr) {
+    auto it = batch_clients_.find(client_id);
+    if (it != batch_clients_.end()) return it->second;
+  }
+  absl::StatusOr<RedisReply> r =
+      redis_->Command({"HMGET", Key("client:" + client_id), "version", "data"});
+  if (!r.ok()) return r.status();
+  return ParseClient(client_id, *r);
+}
+
+void RedisChoiceStore::Collect(const v1::ChoiceEvent& event,
+                               const std::vector<std::string>& keys,
+                               const std::vector<std::string>& args,
+                               v1::Client client) {
+  collect_->AddScript(kApplyScript, keys, args);
+  batch_clients_[event.aggregate_id()] = {event.aggregate_version(),
+                                          std::move(client)};
+  if (event.has_client_registered()) {
+    batch_reveals_.push_back(event.aggregate_id());
+  }
+}
+
+absl::Status RedisChoiceStore::Write(const std::vector<std::string>& keys,
+                                     const std::vector<std::string>& args) {
+  if (collect_ != nullptr) {
+    collect_->AddScript(kApplyScript, keys, args);
+    return absl::OkStatus();
+  }
+  return redis_->EvalSource(kApplyScript, keys, args).status();
 }
 
 absl::StatusOr<std::unique_ptr<AggregateLock>> RedisChoiceStore::Lock(

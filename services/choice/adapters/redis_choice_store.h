@@ -1,11 +1,14 @@
 #ifndef LOV_SERVICES_CHOICE_ADAPTERS_REDIS_CHOICE_STORE_H_
 #define LOV_SERVICES_CHOICE_ADAPTERS_REDIS_CHOICE_STORE_H_
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "lov/choice/adapters/redis_neutrality_store.h"
 #include "lov/choice/app/personnummer_vault.h"
 #include "lov/choice/ports.h"
+#include "lov/platform/projection.h"
 #include "lov/platform/redis.h"
 
 namespace lov::choice {
@@ -47,9 +50,17 @@ namespace lov::choice {
 // with `vault` from the key topic's data key), unless its key was shredded.
 class RedisChoiceStore : public ChoiceStore {
  public:
+  // With `collect`, the projection's writes are added there instead of
+  // being made, and FinishBatch sends them (the state projection's batches,
+  // choice_projections.h); reads still go to Redis, a client's state
+  // written earlier in the batch is taken from the batch.
   RedisChoiceStore(RedisClient* redis, std::string prefix,
-                   const PersonnummerVault* vault)
-      : redis_(redis), prefix_(std::move(prefix)), vault_(vault) {}
+                   const PersonnummerVault* vault,
+                   RedisWriteBatch* collect = nullptr)
+      : redis_(redis),
+        prefix_(std::move(prefix)),
+        vault_(vault),
+        collect_(collect) {}
 
   absl::StatusOr<std::optional<registry::v1::Municipality>> GetMunicipality()
       override;
@@ -112,8 +123,18 @@ class RedisChoiceStore : public ChoiceStore {
       const std::vector<std::string>& provider_ids,
       const std::string& zone_id) override;
 
+  // (redis_choice_batch.cc; with `collect` only) Reads the clients not read
+  // yet in this batch in one pipeline.
+  absl::Status PrefetchClients(const std::vector<std::string>& client_ids);
+  // Sends the writes collected, then decrypts the personnummer of every
+  // client whose number or key came in the batch. Aborted if a client's
+  // stored version changed meanwhile (the command path wrote it): the
+  // batch is then applied one event at a time.
+  absl::Status FinishBatch();
+
   std::string ReadyKey() const { return prefix_ + ":ready"; }
   const std::string& prefix() const { return prefix_; }
+  RedisClient* redis() const { return redis_; }
   // The neutrality audit's state (redis_neutrality_store.h), kept by
   // ApplyFromLog from the same events.
   NeutralityStore* neutrality() { return &neutrality_; }
@@ -144,6 +165,22 @@ class RedisChoiceStore : public ChoiceStore {
   std::vector<std::string> ReservationKeys(const std::string& provider_id,
                                            const std::string& zone_id,
                                            const std::string& client_id) const;
+  struct StoredClient {
+    int64_t version = 0;  // 0: none stored
+    v1::Client client;
+  };
+  static absl::StatusOr<StoredClient> ParseClient(const std::string& client_id,
+                                                  const RedisReply& hmget);
+  // The client's stored version and record (in a batch: as the batch left
+  // it).
+  absl::StatusOr<StoredClient> ReadClient(const std::string& client_id);
+  // In a batch: the client event's write, and the client as it leaves it.
+  void Collect(const v1::ChoiceEvent& event,
+               const std::vector<std::string>& keys,
+               const std::vector<std::string>& args, v1::Client client);
+  // One kApplyScript call, made now or collected.
+  absl::Status Write(const std::vector<std::string>& keys,
+                     const std::vector<std::string>& args);
   absl::Status Update(const v1::ChoiceEvent& event, bool from_log);
   absl::Status ApplyClientEvent(const v1::ChoiceEvent& event, bool from_log);
   // Decrypts the client's personnummer once its sealed number and its data
@@ -155,7 +192,11 @@ class RedisChoiceStore : public ChoiceStore {
   RedisClient* redis_;
   std::string prefix_;
   const PersonnummerVault* vault_;
-  RedisNeutralityStore neutrality_{redis_, prefix_};
+  RedisWriteBatch* collect_ = nullptr;
+  // In a batch: the clients read or written, and those to decrypt at the end.
+  std::map<std::string, StoredClient> batch_clients_;
+  std::vector<std::string> batch_reveals_;
+  RedisNeutralityStore neutrality_{redis_, prefix_, collect_};
 };
 
 }  // namespace lov::choice

@@ -73,6 +73,10 @@ absl::Status RedisNeutralityStore::Apply(const v1::ChoiceEvent& event) {
     }
   }
   if (commands.empty()) return absl::OkStatus();
+  if (collect_ != nullptr) {
+    for (auto& command : commands) collect_->AddCommand(std::move(command));
+    return absl::OkStatus();
+  }
   absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(commands);
   return r.status();
 }

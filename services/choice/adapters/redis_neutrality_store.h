@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "lov/choice/ports.h"
+#include "lov/platform/projection.h"
 #include "lov/platform/redis.h"
 
 namespace lov::choice {
@@ -19,8 +20,11 @@ namespace lov::choice {
 // replay changes nothing.
 class RedisNeutralityStore : public NeutralityStore {
  public:
-  RedisNeutralityStore(RedisClient* redis, std::string prefix)
-      : redis_(redis), prefix_(std::move(prefix)) {}
+  // With `collect`, Apply adds its writes there instead of making them
+  // (the state projection's batches).
+  RedisNeutralityStore(RedisClient* redis, std::string prefix,
+                       RedisWriteBatch* collect = nullptr)
+      : redis_(redis), prefix_(std::move(prefix)), collect_(collect) {}
 
   absl::Status Apply(const v1::ChoiceEvent& event) override;
   absl::StatusOr<std::vector<NeutralityTrial>> Trials(
@@ -34,6 +38,7 @@ class RedisNeutralityStore : public NeutralityStore {
 
   RedisClient* redis_;
   std::string prefix_;
+  RedisWriteBatch* collect_ = nullptr;
 };
 
 }  // namespace lov::choice

@@ -166,6 +166,21 @@ TEST_F(EligibleComparableInfoTest, TheLanguageFilterKeepsThoseOfferingIt) {
                       {"language", "ISO 639"}));
 }
 
+TEST_F(EligibleComparableInfoTest, TheListShownRecordsTheLanguageFilter) {
+  Speaks(Attendo(), {"sv", "fi"});
+  ASSERT_TRUE(List(7, "FI").ok());
+  ASSERT_TRUE(List(7).ok());
+  const std::vector<v1::ChoiceEvent> shown =
+      Published(v1::ChoiceEvent::kEligibleListShown);
+  ASSERT_EQ(shown.size(), 2u);
+  // Normalised as the filter was applied; only Attendo offers Finnish.
+  EXPECT_EQ(shown[0].eligible_list_shown().language(), "fi");
+  EXPECT_THAT(shown[0].eligible_list_shown().eligible_provider_ids(),
+              ElementsAre(kAttendo));
+  EXPECT_EQ(shown[1].eligible_list_shown().language(), "");
+  EXPECT_EQ(shown[1].eligible_list_shown().eligible_provider_ids_size(), 3);
+}
+
 TEST_F(EligibleComparableInfoTest, ThePageTokenBindsTheLanguage) {
   Speaks(Attendo(), {"fi"});
   Speaks(Kommun(), {"fi"});

@@ -26,6 +26,7 @@ v1::ChoiceEvent ListShownEvent(const ListShown& shown, absl::Time now) {
     list->add_eligible_provider_ids(p);
   }
   list->set_reproduction(shown.reproduction);
+  list->set_language(shown.language);
   return event;
 }
 

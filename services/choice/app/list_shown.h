@@ -20,6 +20,7 @@ struct ListShown {
   std::vector<std::string> shown_provider_ids;     // the first page, in order
   std::vector<std::string> eligible_provider_ids;  // all of them, by id
   bool reproduction = false;                       // the caller gave the seed
+  std::string language;  // the language filter, normalised; empty: none
 };
 
 // The EligibleListShown event of `shown` under a fresh list id (its

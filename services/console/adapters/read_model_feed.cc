@@ -33,17 +33,17 @@ absl::StatusOr<std::unique_ptr<ReadModelFeed>> ReadModelFeed::Start(
       &registry.GetGauge("lov_consumer_lag",
                          "Events not yet consumed, per consumer group", labels);
   auto* handled =
-      &registry.GetGauge("lov_events_consumed_total",
-                         "Events handled by the consumer group", labels);
+      &registry.GetCounter("lov_events_consumed_total",
+                           "Events handled by the consumer group", labels);
   auto* dead =
-      &registry.GetGauge("lov_events_dead_lettered_total",
-                         "Events sent to the dead-letter topic", labels);
+      &registry.GetCounter("lov_events_dead_lettered_total",
+                           "Events sent to the dead-letter topic", labels);
   registry.AddCollector([live = feed->live_, lag, handled, dead] {
     std::lock_guard<std::mutex> lock(live->mu);
     if (live->consumer == nullptr) return;
     lag->Set(static_cast<double>(live->consumer->Lag()));
-    handled->Set(static_cast<double>(live->consumer->handled()));
-    dead->Set(static_cast<double>(live->consumer->dead_lettered()));
+    handled->SetTotal(static_cast<double>(live->consumer->handled()));
+    dead->SetTotal(static_cast<double>(live->consumer->dead_lettered()));
   });
   feed->consumer_->Start();
   return feed;

@@ -566,7 +566,8 @@ json DashboardModel::Snapshot(absl::Time now) const {
                           {"approved_total_ore", run.approved_total_ore}});
   }
   out["followup"] = followup_.Snapshot(
-      today, [this](const std::string& id) { return ProviderName(id); });
+      StockholmDate(now),
+      [this](const std::string& id) { return ProviderName(id); });
   out["settlement"] = {{"statements", statements},
                        {"monthly_approved", monthly},
                        {"month_runs", month_runs},

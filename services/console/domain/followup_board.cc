@@ -2,16 +2,14 @@
 
 #include <vector>
 
+#include "lov/followup/contract/overdue.h"
+#include "lov/platform/stockholm_time.h"
+
 namespace lov::console {
 namespace {
 
 namespace fv1 = ::lov::followup::v1;
 using json = nlohmann::json;
-
-// A deadline ends with its date: overdue from the next day on.
-bool PastDue(const std::string& due, const std::string& today) {
-  return !due.empty() && due < today;
-}
 
 // One provider's overdue counts.
 struct Overdue {
@@ -22,18 +20,16 @@ struct Overdue {
 
 void FollowupBoard::Apply(const fv1::FollowupEvent& e) {
   auto complaint = [this](const fv1::Complaint& c) {
-    Complaint& held = complaints_[c.complaint_id()];
-    if (c.version() < held.version) return;
-    held = {c.provider_id(), c.reply_due_date(),
-            c.status() == fv1::COMPLAINT_STATUS_ANSWERED ||
-                c.status() == fv1::COMPLAINT_STATUS_CLOSED,
-            c.version()};
+    fv1::Complaint& held = complaints_[c.complaint_id()];
+    if (c.version() < held.version()) return;
+    held = c;
+    held.clear_client_id();
   };
   auto deviation = [this](const fv1::Deviation& d) {
-    Deviation& held = deviations_[d.deviation_id()];
-    if (d.version() < held.version) return;
-    held = {d.provider_id(), d.ivo_due_date(), !d.ivo_reported_date().empty(),
-            d.version()};
+    fv1::Deviation& held = deviations_[d.deviation_id()];
+    if (d.version() < held.version()) return;
+    held = d;
+    held.clear_client_id();
   };
   auto follow_up = [this](const fv1::FollowUp& f) {
     auto it = follow_ups_.find(f.follow_up_id());
@@ -71,40 +67,38 @@ void FollowupBoard::Apply(const fv1::FollowupEvent& e) {
 }
 
 json FollowupBoard::Snapshot(
-    const std::string& today,
+    absl::CivilDay today,
     const std::function<std::string(const std::string&)>& provider_name) const {
   std::map<std::string, Overdue> by_provider;
   Overdue total;
   int open_complaints = 0;
   for (const auto& [id, c] : complaints_) {
-    if (c.answered) continue;
+    if (c.status() >= fv1::COMPLAINT_STATUS_ANSWERED) continue;
     ++open_complaints;
-    if (PastDue(c.reply_due_date, today)) {
-      ++by_provider[c.provider_id].complaints;
+    if (followup::ComplaintOverdue(c, today)) {
+      ++by_provider[c.provider_id()].complaints;
       ++total.complaints;
     }
   }
   for (const auto& [id, d] : deviations_) {
-    if (!d.at_ivo && PastDue(d.ivo_due_date, today)) {
-      ++by_provider[d.provider_id].ivo_reports;
+    if (followup::DeviationOverdue(d, today)) {
+      ++by_provider[d.provider_id()].ivo_reports;
       ++total.ivo_reports;
     }
   }
   json late_plans = json::array();
   for (const auto& [id, f] : follow_ups_) {
-    for (const fv1::Finding& finding : f.findings()) {
-      if (!finding.requires_action_plan() ||
-          !finding.action_plan_received_date().empty() ||
-          !PastDue(finding.action_plan_due_date(), today)) {
-        continue;
-      }
+    for (const std::string& late : followup::OverdueFindings(f, today)) {
       ++by_provider[f.provider_id()].action_plans;
       ++total.action_plans;
-      // The id a registry officer names in ImposeSanction's finding_id.
-      late_plans.push_back({{"provider_id", f.provider_id()},
-                            {"provider", provider_name(f.provider_id())},
-                            {"finding_id", finding.finding_id()},
-                            {"due_date", finding.action_plan_due_date()}});
+      for (const fv1::Finding& finding : f.findings()) {
+        if (finding.finding_id() != late) continue;
+        // The id a registry officer names in ImposeSanction's finding_id.
+        late_plans.push_back({{"provider_id", f.provider_id()},
+                              {"provider", provider_name(f.provider_id())},
+                              {"finding_id", finding.finding_id()},
+                              {"due_date", finding.action_plan_due_date()}});
+      }
     }
   }
   json overdue_rows = json::array();
@@ -133,7 +127,7 @@ json FollowupBoard::Snapshot(
           i.has_survey() ? json(i.survey().overall_satisfied_per_mille())
                          : json(nullptr)}});
   }
-  return {{"as_of", today},
+  return {{"as_of", FormatDate(today)},
           {"complaints", static_cast<int>(complaints_.size())},
           {"complaints_open", open_complaints},
           {"complaints_overdue", total.complaints},

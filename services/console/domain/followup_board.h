@@ -5,11 +5,11 @@
 //
 // The follow-up service computes every deadline and puts it in the record
 // its events carry (reply_due_date, ivo_due_date, action_plan_due_date);
-// the board only compares it with today's Stockholm date: a deadline ends
-// with its date, so a record is overdue from the next day on, as in
-// docs/followup.md. Continuity comes from ProviderIndicatorsPublished (the
+// whether a record is overdue today is the service's own published rule
+// (lov/followup/contract/overdue.h), so the board always agrees with the
+// service's lists. Continuity comes from ProviderIndicatorsPublished (the
 // service's own figures, never recomputed here). No client data is kept:
-// counts and record ids only.
+// the records are held without their client ids.
 #ifndef LOV_CONSOLE_DOMAIN_FOLLOWUP_BOARD_H_
 #define LOV_CONSOLE_DOMAIN_FOLLOWUP_BOARD_H_
 
@@ -17,6 +17,7 @@
 #include <map>
 #include <string>
 
+#include "absl/time/civil_time.h"
 #include "lov/followup/v1/events.pb.h"
 #include "nlohmann/json.hpp"
 
@@ -28,27 +29,17 @@ class FollowupBoard {
   // one held is ignored.
   void Apply(const followup::v1::FollowupEvent& event);
 
-  // The "followup" part of the dashboard as of `today` ("YYYY-MM-DD",
-  // Stockholm); `provider_name` gives a provider's name as the registry
-  // has it.
-  nlohmann::json Snapshot(const std::string& today,
+  // The "followup" part of the dashboard as of `today` (Stockholm);
+  // `provider_name` gives a provider's name as the registry has it.
+  nlohmann::json Snapshot(absl::CivilDay today,
                           const std::function<std::string(const std::string&)>&
                               provider_name) const;
 
  private:
-  struct Complaint {
-    std::string provider_id, reply_due_date;
-    bool answered = false;
-    int64_t version = 0;
-  };
-  struct Deviation {
-    std::string provider_id, ivo_due_date;
-    bool at_ivo = false;
-    int64_t version = 0;
-  };
-  std::map<std::string, Complaint> complaints_;               // by complaint id
-  std::map<std::string, Deviation> deviations_;               // by deviation id
-  std::map<std::string, followup::v1::FollowUp> follow_ups_;  // by id
+  // By record id, each without its client id.
+  std::map<std::string, followup::v1::Complaint> complaints_;
+  std::map<std::string, followup::v1::Deviation> deviations_;
+  std::map<std::string, followup::v1::FollowUp> follow_ups_;
   // The latest all-zones indicators of each provider.
   std::map<std::string, followup::v1::ProviderIndicators> indicators_;
 };

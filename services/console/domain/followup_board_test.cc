@@ -45,6 +45,9 @@ fv1::FollowupEvent Deviation(const std::string& id, const std::string& provider,
   d->set_provider_id(provider);
   d->set_kind(ivo_due.empty() ? fv1::DEVIATION_KIND_DEVIATION
                               : fv1::DEVIATION_KIND_LEX_SARAH);
+  // Only a serious lex Sarah report has an IVO deadline.
+  d->set_severity(ivo_due.empty() ? fv1::SEVERITY_MINOR
+                                  : fv1::SEVERITY_SERIOUS);
   d->set_ivo_due_date(ivo_due);
   d->set_ivo_reported_date(ivo_reported);
   d->set_version(ivo_reported.empty() ? 1 : 2);
@@ -114,7 +117,7 @@ TEST(FollowupBoardTest, CountsWhatIsOverdueOnTheDayAfterItsDeadline) {
   board.Apply(Deviation("dev-3", "prv-a", "", ""));
   board.Apply(DoneFollowUp());
 
-  const json s = board.Snapshot("2025-03-20", Name);
+  const json s = board.Snapshot(absl::CivilDay(2025, 3, 20), Name);
   EXPECT_EQ(s["as_of"], "2025-03-20");
   EXPECT_EQ(s["complaints"], 3);
   EXPECT_EQ(s["complaints_open"], 2);
@@ -141,7 +144,7 @@ TEST(FollowupBoardTest, CountsWhatIsOverdueOnTheDayAfterItsDeadline) {
   EXPECT_EQ(s.dump().find("client-7"), std::string::npos);
 
   // The day before, only the IVO report was late (due 03-15).
-  const json before = board.Snapshot("2025-03-19", Name);
+  const json before = board.Snapshot(absl::CivilDay(2025, 3, 19), Name);
   EXPECT_EQ(before["complaints_overdue"], 0);
   EXPECT_EQ(before["ivo_reports_overdue"], 1);
   EXPECT_EQ(before["action_plans_overdue"], 0);
@@ -153,7 +156,8 @@ TEST(FollowupBoardTest, ShowsEachProvidersLatestAllZonesContinuity) {
   board.Apply(Indicators("prv-a", "north", "2025-03-20", 2, 3));  // a zone
   board.Apply(Indicators("prv-a", "", "2025-03-19", 9, 11));      // older
   board.Apply(Indicators("prv-b", "", "2025-03-20", 0, 0));
-  const json c = board.Snapshot("2025-03-20", Name)["continuity"];
+  const json c =
+      board.Snapshot(absl::CivilDay(2025, 3, 20), Name)["continuity"];
   ASSERT_EQ(c.size(), 2u);
   EXPECT_EQ(c[0]["provider"], "Attendo");
   EXPECT_EQ(c[0]["as_of"], "2025-03-20");

@@ -1,9 +1,11 @@
 // The dashboard against the demo municipality of `make run`: every service
 // and the console as processes, the simulator driving a small demo through
 // the public APIs, and the page in headless Chromium showing the same numbers
-// the simulator counted on its side.
+// the simulator counted on its side, and the follow-up service's indicators
+// in the continuity panel.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,8 +14,11 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "lov/console/tests/chromium.h"
+#include "lov/followup/v1/followup.grpc.pb.h"
 #include "lov/platform/ids.h"
+#include "lov/platform/stockholm_time.h"
 #include "service_process.h"
 #include "test_issuer.h"
 #include "test_stack.h"
@@ -40,6 +45,30 @@ int64_t Ore(const std::string& kronor) {
   if (dot == std::string::npos) return std::stoll(kronor) * 100;
   return std::stoll(kronor.substr(0, dot)) * 100 +
          std::stoll((kronor.substr(dot + 1) + "00").substr(0, 2));
+}
+
+// The continuity panel's row of `i` as the page draws it (dashboard_page.html:
+// median with one decimal and a decimal comma, a dash without clients; the
+// provider's name from the registry).
+std::regex ContinuityRow(const ::lov::followup::v1::ProviderIndicators& i) {
+  // As JavaScript's toFixed(1), which rounds an exact tie (an odd quarter:
+  // 6.25) up where printf rounds it to even.
+  auto one_decimal = [](double x) {
+    const bool tie = std::fmod(x * 4, 1.0) == 0 && std::fmod(x * 2, 1.0) != 0;
+    std::string s = absl::StrFormat("%.1f", tie ? x + 0.01 : x);
+    s[s.find('.')] = ',';
+    return s;
+  };
+  return std::regex(absl::StrCat(
+      "<tr class=\"continuity\" data-provider=\"", i.provider_id(),
+      "\"><td>[^<]*</td><td class=\"num\">",
+      i.continuity_clients() > 0 ? one_decimal(i.median_staff()) : "\u2014",
+      "</td><td class=\"num\">", i.continuity_clients(),
+      "</td><td>14 days from ", i.continuity_from_date(),
+      "</td><td class=\"num\">", i.visits_with_exceptions(), " of ", i.visits(),
+      "</td><td class=\"num\">", one_decimal(i.complaints_per_1000_clients()),
+      "</td><td class=\"num\">", one_decimal(i.deviations_per_1000_clients()),
+      "</td>"));
 }
 
 // The month-end run's summary and the finance files beside it, each
@@ -102,8 +131,15 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   std::map<std::string, std::unique_ptr<ServiceProcess>> services;
   for (const char* s :
        {"registry", "choice", "visits", "settlement", "followup"}) {
+    std::vector<std::string> flags = service_flags;
+    // The indicators are published when the follow-up service starts (and
+    // then once a day): restarted after the demo below, it publishes the
+    // demo's figures.
+    if (s == std::string("followup")) {
+      flags.push_back("--indicators-every-seconds=86400");
+    }
     services[s] = std::make_unique<ServiceProcess>(
-        absl::StrCat("services/", s, "/", s), service_flags);
+        absl::StrCat("services/", s, "/", s), flags);
     ASSERT_TRUE(services[s]->Start().ok()) << services[s]->Log();
   }
   const int http_port = FreePort();
@@ -172,6 +208,30 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   const std::string overdue_at_ivo = m[2].str();
   const std::string overdue_plans = m[3].str();
 
+  // The follow-up service restarted on the demo's state publishes today's
+  // indicators; what ListIndicators answers for today is what the
+  // continuity panel must show.
+  ASSERT_EQ(services["followup"]->Terminate(), 0);
+  ASSERT_TRUE(services["followup"]->Start().ok())
+      << services["followup"]->Log();
+  auto followup = ::lov::followup::v1::FollowupService::NewStub(
+      services["followup"]->BareChannel());
+  ::lov::followup::v1::ListIndicatorsRequest indicators_request;
+  indicators_request.set_as_of(FormatDate(StockholmDate(absl::Now())));
+  indicators_request.set_page_size(100);
+  ::lov::followup::v1::ListIndicatorsResponse indicators;
+  {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization",
+                    "Bearer " + (*issuer)->Token(auth::v1::ROLE_OPERATOR));
+    grpc::Status s =
+        followup->ListIndicators(&ctx, indicators_request, &indicators);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  // The demo's providers with listed clients (continuity counts clients
+  // only when the 14 days before today hold the demo month's visits).
+  ASSERT_GT(indicators.indicators_size(), 0) << indicators.DebugString();
+
   // The page, in a real browser, once the console has caught up.
   std::filesystem::path artifacts =
       std::filesystem::path(LOV_BINARY_DIR) / "artifacts";
@@ -196,6 +256,8 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
         dom = chromium("--dump-dom", dom_file);
         return dom.find(choices) != std::string::npos &&
                dom.find(accepted_cell) != std::string::npos &&
+               std::regex_search(dom,
+                                 ContinuityRow(indicators.indicators(0))) &&
                dom.find(absl::StrCat("id=\"fu-plans-overdue\">", overdue_plans,
                                      "<")) != std::string::npos;
       },
@@ -228,7 +290,7 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   EXPECT_EQ(approved_rows("statement"), 6) << dom;
   EXPECT_EQ(approved_rows("month-run"), 1) << dom;
   // Follow-up: the overdue counts are the simulator's; the continuity
-  // panel lists the indicators the follow-up service published.
+  // panel shows each provider's indicators as ListIndicators answers them.
   EXPECT_NE(dom.find(absl::StrCat("id=\"fu-complaints-overdue\">",
                                   overdue_complaints, "<")),
             std::string::npos)
@@ -243,6 +305,11 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
       std::string::npos)
       << overdue_plans;
   EXPECT_NE(dom.find("id=\"panel-continuity\""), std::string::npos);
+  for (const auto& i : indicators.indicators()) {
+    EXPECT_TRUE(std::regex_search(dom, ContinuityRow(i)))
+        << i.DebugString() << "\n"
+        << dom;
+  }
   chromium(absl::StrCat("--screenshot=",
                         (artifacts / "demo-dashboard.png").string()),
            (artifacts / "demo-chromium.out").string());

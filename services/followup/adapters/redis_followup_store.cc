@@ -158,14 +158,12 @@ absl::Status RedisFollowupStore::Apply(const v1::FollowupEvent& event) {
     return absl::InvalidArgumentError(absl::StrCat(
         "follow-up event ", event.event_id(), " carries no record"));
   }
-  return redis_
-      ->EvalSource(
-          kApplyScript,
-          {Key(c.kind + ":" + c.id), Key("request:" + event.request_id()),
-           Key(c.kind + "s")},
-          {std::to_string(event.aggregate_version()),
-           SerializeDeterministic(*c.record), RequestRecordOf(event), c.id})
-      .status();
+  return Write(
+      kApplyScript,
+      {Key(c.kind + ":" + c.id), Key("request:" + event.request_id()),
+       Key(c.kind + "s")},
+      {std::to_string(event.aggregate_version()),
+       SerializeDeterministic(*c.record), RequestRecordOf(event), c.id});
 }
 
 absl::Status RedisFollowupStore::ApplyIndicatorEvent(
@@ -200,7 +198,7 @@ absl::Status RedisFollowupStore::ApplyIndicatorEvent(
     args.push_back(RequestRecordOf(event));
     args.push_back(ind.provider_id());
   }
-  return redis_->EvalSource(kFieldScript, keys, args).status();
+  return Write(kFieldScript, keys, args);
 }
 
 absl::Status RedisFollowupStore::KeepAssignment(
@@ -212,13 +210,10 @@ absl::Status RedisFollowupStore::KeepAssignment(
   a.set_zone_id(listing.zone_id);
   a.set_valid_from(FormatDate(listing.from));
   if (listing.to.has_value()) a.set_valid_to(FormatDate(*listing.to));
-  return redis_
-      ->EvalSource(kApplyScript,
-                   {Key("assignment:" + assignment_id), Key("unused"),
-                    Key("assignments")},
-                   {std::to_string(version), SerializeDeterministic(a), "",
-                    assignment_id})
-      .status();
+  return Write(
+      kApplyScript,
+      {Key("assignment:" + assignment_id), Key("unused"), Key("assignments")},
+      {std::to_string(version), SerializeDeterministic(a), "", assignment_id});
 }
 
 absl::StatusOr<std::vector<Listing>> RedisFollowupStore::ListListings() {
@@ -308,16 +303,23 @@ absl::StatusOr<std::unique_ptr<AggregateLock>> RedisFollowupStore::Lock(
   return LockAggregate(redis_, prefix_, aggregate_id);
 }
 
+absl::Status RedisFollowupStore::Write(const char* script,
+                                       const std::vector<std::string>& keys,
+                                       const std::vector<std::string>& args) {
+  if (collect_ != nullptr) {
+    collect_->AddScript(script, keys, args);
+    return absl::OkStatus();
+  }
+  return redis_->EvalSource(script, keys, args).status();
+}
+
 absl::Status RedisFollowupStore::SetVisit(const std::string& visit_id,
                                           int64_t version,
                                           const std::string& data,
                                           bool exceptions, int64_t start) {
-  return redis_
-      ->EvalSource(kVisitScript,
-                   {Key("visit:" + visit_id), Key("visits_by_start")},
-                   {std::to_string(version), data, exceptions ? "1" : "0",
-                    std::to_string(start), visit_id})
-      .status();
+  return Write(kVisitScript, {Key("visit:" + visit_id), Key("visits_by_start")},
+               {std::to_string(version), data, exceptions ? "1" : "0",
+                std::to_string(start), visit_id});
 }
 
 absl::Status RedisFollowupStore::Keep(const std::string& visit_id,

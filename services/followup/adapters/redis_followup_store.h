@@ -4,6 +4,7 @@
 #include <string>
 
 #include "lov/followup/ports.h"
+#include "lov/platform/projection.h"
 #include "lov/platform/redis.h"
 
 namespace lov::followup {
@@ -36,9 +37,13 @@ class RedisFollowupStore : public FollowupStore,
                            public VisitFactStore,
                            public IndicatorStore {
  public:
+  // With `collect`, the writes are added there instead of being made (the
+  // state projection's batches, see state_projection.h); reads still go to
+  // Redis.
   explicit RedisFollowupStore(RedisClient* redis,
-                              std::string prefix = "lov:followup")
-      : redis_(redis), prefix_(std::move(prefix)) {}
+                              std::string prefix = "lov:followup",
+                              RedisWriteBatch* collect = nullptr)
+      : redis_(redis), prefix_(std::move(prefix)), collect_(collect) {}
 
   absl::StatusOr<std::optional<v1::Complaint>> GetComplaint(
       const std::string& complaint_id) override;
@@ -72,6 +77,7 @@ class RedisFollowupStore : public FollowupStore,
       const std::string& provider_id) override;
 
   std::string ReadyKey() const { return prefix_ + ":ready"; }
+  const std::string& prefix() const { return prefix_; }
 
  private:
   std::string Key(const std::string& suffix) const {
@@ -87,8 +93,13 @@ class RedisFollowupStore : public FollowupStore,
   // The survey and published-indicator events (not records by id).
   absl::Status ApplyIndicatorEvent(const v1::FollowupEvent& event);
 
+  // Every write: one script call, made now or added to collect_.
+  absl::Status Write(const char* script, const std::vector<std::string>& keys,
+                     const std::vector<std::string>& args);
+
   RedisClient* redis_;
   std::string prefix_;
+  RedisWriteBatch* collect_ = nullptr;
 };
 
 }  // namespace lov::followup

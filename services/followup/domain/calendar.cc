@@ -34,10 +34,4 @@ absl::StatusOr<absl::CivilDay> PastDateField(const std::string& field,
   return *day;
 }
 
-bool PastDue(const std::string& due, absl::CivilDay today) {
-  if (due.empty()) return false;
-  absl::StatusOr<absl::CivilDay> day = ParseDate(due);
-  return day.ok() && today > *day;
-}
-
 }  // namespace lov::followup

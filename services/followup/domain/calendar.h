@@ -3,7 +3,8 @@
 
 // Dates and deadlines of the follow-up rules: Stockholm calendar dates,
 // deadlines counted in calendar days (a deadline ends with its date, so a
-// record is overdue from the next Stockholm day on). "Today" is the
+// record is overdue from the next Stockholm day on: PastDue and the
+// overdue rules, lov/followup/contract/overdue.h). "Today" is the
 // Stockholm date of the service's clock (lov::StockholmDate), so the
 // boundary moves with summer time.
 
@@ -32,10 +33,6 @@ absl::StatusOr<absl::CivilDay> DateField(
 absl::StatusOr<absl::CivilDay> PastDateField(const std::string& field,
                                              const std::string& value,
                                              absl::CivilDay today);
-
-// Past its deadline `due` ("YYYY-MM-DD") on `today`: the deadline's date
-// has ended. An empty or unreadable `due` is never overdue.
-bool PastDue(const std::string& due, absl::CivilDay today);
 
 }  // namespace lov::followup
 

@@ -69,9 +69,4 @@ absl::StatusOr<v1::Complaint> AdvanceComplaint(
   return complaint;
 }
 
-bool ComplaintOverdue(const v1::Complaint& complaint, absl::CivilDay today) {
-  return complaint.status() < v1::COMPLAINT_STATUS_ANSWERED &&
-         PastDue(complaint.reply_due_date(), today);
-}
-
 }  // namespace lov::followup

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "lov/followup/contract/overdue.h"  // ComplaintOverdue
 #include "lov/followup/v1/followup.pb.h"
 
 namespace lov::followup {
@@ -26,9 +27,6 @@ absl::StatusOr<v1::Complaint> RegisterComplaint(
 absl::StatusOr<v1::Complaint> AdvanceComplaint(
     v1::Complaint complaint, const v1::AdvanceComplaintRequest& request,
     absl::CivilDay today);
-
-// Not answered (nor closed) and its reply date has ended by `today`.
-bool ComplaintOverdue(const v1::Complaint& complaint, absl::CivilDay today);
 
 }  // namespace lov::followup
 

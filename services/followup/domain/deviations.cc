@@ -7,12 +7,6 @@
 
 namespace lov::followup {
 
-bool MustReportToIvo(const v1::Deviation& d) {
-  return d.kind() == v1::DEVIATION_KIND_LEX_SARAH &&
-         (d.severity() == v1::SEVERITY_SERIOUS ||
-          d.severity() == v1::SEVERITY_SERIOUS_RISK);
-}
-
 absl::StatusOr<v1::Deviation> ReportDeviation(
     const v1::ReportDeviationRequest& request, const std::string& deviation_id,
     absl::CivilDay today) {
@@ -95,11 +89,6 @@ absl::StatusOr<v1::Deviation> ReportToIvo(v1::Deviation deviation,
   deviation.set_ivo_reported_date(FormatDate(*date));
   deviation.set_version(deviation.version() + 1);
   return deviation;
-}
-
-bool DeviationOverdue(const v1::Deviation& deviation, absl::CivilDay today) {
-  return MustReportToIvo(deviation) && deviation.ivo_reported_date().empty() &&
-         PastDue(deviation.ivo_due_date(), today);
 }
 
 }  // namespace lov::followup

@@ -9,15 +9,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+// MustReportToIvo, DeviationOverdue:
+#include "lov/followup/contract/overdue.h"
 #include "lov/followup/v1/followup.pb.h"
 
 namespace lov::followup {
 
 namespace v1 = ::lov::followup::v1;
-
-// Whether the deviation must go to IVO: a lex Sarah report of a serious
-// wrong or of a risk of one.
-bool MustReportToIvo(const v1::Deviation& deviation);
 
 absl::StatusOr<v1::Deviation> ReportDeviation(
     const v1::ReportDeviationRequest& request, const std::string& deviation_id,
@@ -27,9 +25,6 @@ absl::StatusOr<v1::Deviation> ReportDeviation(
 absl::StatusOr<v1::Deviation> ReportToIvo(v1::Deviation deviation,
                                           const v1::ReportToIvoRequest& request,
                                           absl::CivilDay today);
-
-// Must go to IVO, has not, and its deadline has ended by `today`.
-bool DeviationOverdue(const v1::Deviation& deviation, absl::CivilDay today);
 
 }  // namespace lov::followup
 

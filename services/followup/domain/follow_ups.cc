@@ -108,16 +108,4 @@ absl::StatusOr<v1::FollowUp> RecordActionPlan(
   return follow_up;
 }
 
-std::vector<std::string> OverdueFindings(const v1::FollowUp& follow_up,
-                                         absl::CivilDay today) {
-  std::vector<std::string> out;
-  for (const v1::Finding& f : follow_up.findings()) {
-    if (f.requires_action_plan() && f.action_plan_received_date().empty() &&
-        PastDue(f.action_plan_due_date(), today)) {
-      out.push_back(f.finding_id());
-    }
-  }
-  return out;
-}
-
 }  // namespace lov::followup

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "lov/followup/contract/overdue.h"  // OverdueFindings
 #include "lov/followup/v1/followup.pb.h"
 
 namespace lov::followup {
@@ -28,11 +29,6 @@ absl::StatusOr<v1::FollowUp> CompleteFollowUp(
 absl::StatusOr<v1::FollowUp> RecordActionPlan(
     v1::FollowUp follow_up, const v1::RecordActionPlanRequest& request,
     absl::CivilDay today);
-
-// The findings whose action plan is required, not received, and whose
-// deadline has ended by `today`.
-std::vector<std::string> OverdueFindings(const v1::FollowUp& follow_up,
-                                         absl::CivilDay today);
 
 }  // namespace lov::followup
 

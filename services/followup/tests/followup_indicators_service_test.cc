@@ -3,9 +3,12 @@
 // visit events as those services publish them, a complaint and a
 // deviation; ListIndicators gives the hand-computed values, the same
 // values appear in a ProviderIndicatorsPublished event, and a rebuild from
-// Kafka gives the same answers. Dates are relative to today (the published
-// indicators are computed for today); every expected value is counted in
-// the comments.
+// Kafka gives the same answers. Dates are relative to the day the test
+// starts, and every ListIndicators asks as of that day, so the answers do
+// not move if the test runs across midnight; the published indicators
+// (computed for the service's own today) are compared with ListIndicators
+// as of the date they carry. Every expected value is counted in the
+// comments.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -21,6 +24,7 @@
 #include "lov/platform/stockholm_time.h"
 #include "lov/visits/v1/events.pb.h"
 #include "test_stack.h"
+#include "visit_events.h"
 
 namespace lov::followup {
 namespace {
@@ -84,21 +88,19 @@ class FollowupIndicatorsServiceTest : public service_test::FollowupProcessTest {
         ToProtoTime(FromProtoTime(v.start()) + absl::Minutes(30));
     v.set_status(visits::v1::VISIT_STATUS_PERFORMED);
     v.set_version(1);
-    visits::v1::VisitEvent e;
-    e.set_event_id(NewUuid());
-    *e.mutable_occurred_at() = ToProtoTime(absl::Now());
-    e.set_aggregate_id(v.visit_id());
-    e.set_aggregate_version(1);
-    *e.mutable_visit_accepted()->mutable_visit() = v;
+    visits::v1::VisitEvent e = ::lov::testing::AcceptedVisitEvent(v);
     if (with_exception) {
       e.mutable_visit_accepted()->add_exceptions()->set_code("OUTSIDE_HOURS");
     }
     Publish("lov.visits.events.v1", ToCloudEvent(e, "/lov/visits"));
   }
 
-  v1::ListIndicatorsResponse Indicators() {
+  // Every provider's and zone's indicators as of `as_of` (empty: the day
+  // the test started).
+  v1::ListIndicatorsResponse Indicators(const std::string& as_of = "") {
     v1::ListIndicatorsRequest r;
     r.set_by_zone(true);
+    r.set_as_of(as_of.empty() ? FormatDate(today_) : as_of);
     v1::ListIndicatorsResponse out;
     grpc::Status s = Call(&v1::FollowupService::Stub::ListIndicators, r, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
@@ -252,11 +254,31 @@ TEST_F(FollowupIndicatorsServiceTest, IndicatorsFromEventsPublishedAndRebuilt) {
                published(events, "prv-a", "north", &event_north) &&
                published(events, "prv-home", "", &event_home);
       });
-  EXPECT_TRUE(MessageDifferencer::Equals(event_a, shown.indicators(0)))
+  // Published for the service's today: the test's, or the next day if the
+  // test ran across midnight; equal to what ListIndicators answers as of
+  // that date (shown, unless the day changed).
+  for (const v1::ProviderIndicators* event :
+       {&event_a, &event_north, &event_home}) {
+    EXPECT_TRUE(event->as_of() == as_of ||
+                event->as_of() == FormatDate(today_ + 1))
+        << event->as_of();
+  }
+  auto served = [&](const v1::ProviderIndicators& event) {
+    const v1::ListIndicatorsResponse at =
+        event.as_of() == as_of ? shown : Indicators(event.as_of());
+    for (const v1::ProviderIndicators& row : at.indicators()) {
+      if (row.provider_id() == event.provider_id() &&
+          row.zone_id() == event.zone_id()) {
+        return row;
+      }
+    }
+    return v1::ProviderIndicators();
+  };
+  EXPECT_TRUE(MessageDifferencer::Equals(event_a, served(event_a)))
       << event_a.DebugString();
-  EXPECT_TRUE(MessageDifferencer::Equals(event_north, shown.indicators(1)))
+  EXPECT_TRUE(MessageDifferencer::Equals(event_north, served(event_north)))
       << event_north.DebugString();
-  EXPECT_TRUE(MessageDifferencer::Equals(event_home, shown.indicators(3)))
+  EXPECT_TRUE(MessageDifferencer::Equals(event_home, served(event_home)))
       << event_home.DebugString();
 
   // A rebuild from Kafka gives the same answers.

@@ -10,21 +10,17 @@
 #include "followup_service_test_fixture.h"
 #include "lov/followup/v1/events.pb.h"
 #include "lov/followup/v1/followup.grpc.pb.h"
-#include "lov/platform/event_envelope.h"
 #include "lov/platform/http_server.h"
-#include "lov/platform/ids.h"
 #include "lov/platform/proto_util.h"
-#include "lov/platform/stockholm_time.h"
-#include "lov/visits/v1/events.pb.h"
 #include "test_sign_in.h"
 #include "test_stack.h"
+#include "visit_events.h"
 
 namespace lov::followup {
 namespace {
 
 namespace v1 = ::lov::followup::v1;
 using ::lov::testing::Eventually;
-using ::lov::testing::Stack;
 
 class FollowupServiceTest : public service_test::FollowupProcessTest {
  protected:
@@ -77,24 +73,6 @@ class FollowupServiceTest : public service_test::FollowupProcessTest {
     grpc::Status s = Call(&v1::FollowupService::Stub::ReportDeviation, r, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return out;
-  }
-
-  // Publishes accepted visits as the visits service does.
-  void PublishVisits(const std::vector<visits::v1::Visit>& visits) {
-    auto producer = EventProducer::Create(Stack().kafka("followup-test"));
-    ASSERT_TRUE(producer.ok()) << producer.status();
-    for (const auto& v : visits) {
-      visits::v1::VisitEvent e;
-      e.set_event_id(NewUuid());
-      *e.mutable_occurred_at() = ToProtoTime(absl::Now());
-      e.set_aggregate_id(v.visit_id());
-      e.set_aggregate_version(v.version());
-      *e.mutable_visit_accepted()->mutable_visit() = v;
-      ASSERT_TRUE((*producer)
-                      ->Publish(stack_.Topic("lov.visits.events.v1"),
-                                ToCloudEvent(e, "/lov/visits"))
-                      .ok());
-    }
   }
 };
 
@@ -201,36 +179,6 @@ TEST_F(FollowupServiceTest, ALexSarahReportGoesOverdueAtIvo) {
   EXPECT_EQ(Deviations("2025-04-10", false).deviations_size(), 1);
 }
 
-// 14 days of two visits a day for one client from 2025-03-24, mornings by
-// s1, evenings by s2 (double-staffed with s3 on the first evening): the
-// client met 3 staff.
-std::vector<visits::v1::Visit> Roster() {
-  std::vector<visits::v1::Visit> out;
-  for (int day = 0; day < 14; ++day) {
-    const absl::CivilDay d = absl::CivilDay(2025, 3, 24) + day;
-    for (int hour : {8, 17}) {
-      visits::v1::Visit v;
-      v.set_provider_id("prv-5565541645");
-      v.set_report_id(absl::StrCat("r", day, "-", hour));
-      v.set_visit_id("prv-5565541645/" + v.report_id());
-      v.set_client_id("cli-1");
-      v.set_staff_id(hour == 8 ? "s1" : "s2");
-      if (day == 0 && hour == 17) {
-        v.set_double_staffing(true);
-        v.set_second_staff_id("s3");
-      }
-      *v.mutable_start() = ToProtoTime(FromStockholm(
-          absl::CivilSecond(d.year(), d.month(), d.day(), hour, 0, 0)));
-      *v.mutable_end() =
-          ToProtoTime(FromProtoTime(v.start()) + absl::Minutes(30));
-      v.set_status(visits::v1::VISIT_STATUS_PERFORMED);
-      v.set_version(1);
-      out.push_back(std::move(v));
-    }
-  }
-  return out;
-}
-
 std::string Snapshot(v1::FollowupService::Stub& stub) {
   std::string out;
   auto call = [&](auto method, const auto& req, auto resp) {
@@ -288,7 +236,10 @@ TEST_F(FollowupServiceTest, ContinuityFromVisitEventsAndARebuildFromKafka) {
   grpc::Status s =
       Call(&v1::FollowupService::Stub::CompleteFollowUp, done, &fu);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  PublishVisits(Roster());
+  // The shared roster (visit_events.h): the client met 3 staff.
+  const absl::Status published = ::lov::testing::PublishAcceptedVisits(
+      stack_, ::lov::testing::ContinuityRoster("prv-5565541645"));
+  ASSERT_TRUE(published.ok()) << published;
 
   v1::ListContinuityRequest req;
   req.set_from_date("2025-03-24");

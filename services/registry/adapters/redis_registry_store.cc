@@ -99,6 +99,10 @@ absl::Status RedisRegistryStore::Apply(const v1::RegistryEvent& event) {
     return absl::InvalidArgumentError(
         absl::StrCat("registry event ", event.event_id(), " has no payload"));
   }
+  if (collect_ != nullptr) {
+    collect_->AddScript(kApplyScript, keys, args);
+    return absl::OkStatus();
+  }
   return redis_->EvalSource(kApplyScript, keys, args).status();
 }
 

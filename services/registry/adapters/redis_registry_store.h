@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "lov/platform/projection.h"
 #include "lov/platform/redis.h"
 #include "lov/registry/ports.h"
 
@@ -19,9 +20,13 @@ namespace lov::registry {
 //   ready                   set once the state is built (see Projection)
 class RedisRegistryStore : public RegistryStore {
  public:
+  // With `collect`, Apply adds its write there instead of making it (the
+  // state projection's batches, see state_projection.h); reads still go to
+  // Redis.
   explicit RedisRegistryStore(RedisClient* redis,
-                              std::string prefix = "lov:registry")
-      : redis_(redis), prefix_(std::move(prefix)) {}
+                              std::string prefix = "lov:registry",
+                              RedisWriteBatch* collect = nullptr)
+      : redis_(redis), prefix_(std::move(prefix)), collect_(collect) {}
 
   absl::StatusOr<std::optional<v1::Municipality>> GetMunicipality() override;
   absl::StatusOr<std::optional<v1::Provider>> GetProvider(
@@ -44,6 +49,7 @@ class RedisRegistryStore : public RegistryStore {
   }
   RedisClient* redis_;
   std::string prefix_;
+  RedisWriteBatch* collect_ = nullptr;
 };
 
 }  // namespace lov::registry

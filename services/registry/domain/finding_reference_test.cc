@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
-#include "lov/registry/domain/registry_rules.h"
+#include "lov/registry/domain/sanction_rules.h"
 #include "status_matchers.h"
 
 namespace lov::registry {

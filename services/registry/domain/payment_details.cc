@@ -114,11 +114,20 @@ absl::StatusOr<v1::Provider> SetPaymentDetails(
   d.set_vat_number_withheld(vat_withheld);
   if (absl::Status s = SetFTax(request, today, &d); !s.ok()) return s;
   bool peppol_withheld = false;
-  if (absl::Status s = SetOrgNumberBased(
-          provider, "peppol_participant_id", request.peppol_participant_id(),
-          &ParsePeppolParticipantId, pseudonym,
-          d.mutable_peppol_participant_id(), &peppol_withheld);
-      !s.ok()) {
+  // A GLN (scheme 0088) is not made of the organisation number: kept as
+  // given, also a sole trader's (its address for Peppol invoices).
+  absl::StatusOr<std::string> gln =
+      ParseGlnParticipantId(request.peppol_participant_id());
+  if (gln.ok()) {
+    d.set_peppol_participant_id(*gln);
+  } else if (!absl::IsNotFound(gln.status())) {
+    return Invalid("peppol_participant_id", gln.status().message());
+  } else if (absl::Status s = SetOrgNumberBased(
+                 provider, "peppol_participant_id",
+                 request.peppol_participant_id(), &ParsePeppolParticipantId,
+                 pseudonym, d.mutable_peppol_participant_id(),
+                 &peppol_withheld);
+             !s.ok()) {
     return s;
   }
   d.set_peppol_participant_id_withheld(peppol_withheld);

@@ -119,10 +119,38 @@ TEST(SetPaymentDetailsTest, EveryMalformedNumberIsRefusedNamingTheField) {
   r.set_vat_number("SE556554164502");
   EXPECT_TRUE(IsError(Set(Attendo(), r).status(), kInvalid,
                       {"vat_number: ", "does not end in 01"}));
+  // Schemes other than 0007 and 0088 (GLN) are refused; a GLN is checked.
   r = Request();
-  r.set_peppol_participant_id("0088:7300010000001");
+  r.set_peppol_participant_id("9999:7300010000001");
   EXPECT_TRUE(IsError(Set(Attendo(), r).status(), kInvalid,
-                      {"peppol_participant_id: Peppol scheme 0088"}));
+                      {"peppol_participant_id: Peppol scheme 9999"}));
+  r.set_peppol_participant_id("0088:7300010000002");
+  EXPECT_TRUE(IsError(Set(Attendo(), r).status(), kInvalid,
+                      {"peppol_participant_id: the GLN", "check digit"}));
+  r.set_peppol_participant_id("0088:730001000000");
+  EXPECT_TRUE(IsError(Set(Attendo(), r).status(), kInvalid,
+                      {"peppol_participant_id: ", "13 digits of a GLN"}));
+}
+
+// A GLN is not made of the organisation number: kept for a company and for
+// a sole trader alike (the sole trader's way to Peppol invoices).
+TEST(SetPaymentDetailsTest, AGlnPeppolIdIsKeptAlsoForASoleTrader) {
+  v1::SetPaymentDetailsRequest r = Request();
+  r.set_peppol_participant_id("iso6523-actorid-upis::0088:7300010000001");
+  absl::StatusOr<v1::Provider> p = Set(Attendo(), r);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->payment_details().peppol_participant_id(), "0088:7300010000001");
+  r = Request();
+  r.set_provider_id("prv-aaaaaaaaaaaaaaaaaaaa");
+  r.set_vat_number("SE811218987601");
+  r.set_peppol_participant_id("0088:7300010000001");
+  p = Set(SoleTrader(), r);
+  ASSERT_TRUE(p.ok()) << p.status();
+  const v1::PaymentDetails& d = p->payment_details();
+  EXPECT_EQ(d.peppol_participant_id(), "0088:7300010000001");
+  EXPECT_FALSE(d.peppol_participant_id_withheld());
+  EXPECT_TRUE(d.vat_number_withheld());
+  EXPECT_EQ(p->SerializeAsString().find("8112189876"), std::string::npos);
 }
 
 TEST(SetPaymentDetailsTest, TheVatNumberAndPeppolIdMustBeTheProvidersOwn) {

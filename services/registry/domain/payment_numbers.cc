@@ -115,7 +115,8 @@ absl::StatusOr<OrgNumberBased> ParsePeppolParticipantId(std::string_view text) {
     return Invalid(absl::StrCat(
         "Peppol scheme ", AllDigits(icd) && icd.size() == 4 ? icd : "(bad)",
         " is not taken; a Swedish organisation's is 0007 (organisation "
-        "number), e.g. 0007:5565541645"));
+        "number), e.g. 0007:5565541645, or 0088 (GLN), e.g. "
+        "0088:7300010000001"));
   }
   const std::string number = s.substr(colon + 1);
   if (number.size() != 10 || !AllDigits(number)) {
@@ -131,6 +132,31 @@ absl::StatusOr<OrgNumberBased> ParsePeppolParticipantId(std::string_view text) {
         "check digit (Luhn mod 10)");
   }
   return OrgNumberBased{absl::StrCat("0007:", number), *org};
+}
+
+absl::StatusOr<std::string> ParseGlnParticipantId(std::string_view text) {
+  constexpr char kScheme[] = "iso6523-actorid-upis::";
+  std::string s = WithoutSpaces(text);
+  if (absl::StartsWithIgnoreCase(s, kScheme)) s.erase(0, sizeof(kScheme) - 1);
+  if (s.rfind("0088:", 0) != 0) {
+    return absl::NotFoundError("not a Peppol id of scheme 0088");
+  }
+  const std::string gln = s.substr(5);
+  if (gln.size() != 13 || !AllDigits(gln)) {
+    return Invalid(
+        "a Peppol participant id of scheme 0088 has the 13 digits of a GLN "
+        "after the colon (e.g. 0088:7300010000001)");
+  }
+  // GS1 mod 10: from the right, the digits before the check digit weigh
+  // 3, 1, 3, ...
+  int sum = 0;
+  for (int i = 11, w = 3; i >= 0; --i, w = 4 - w) sum += (gln[i] - '0') * w;
+  if ((10 - sum % 10) % 10 != gln[12] - '0') {
+    return Invalid(
+        "the GLN in the Peppol participant id has a wrong check digit (GS1 "
+        "mod 10)");
+  }
+  return absl::StrCat("0088:", gln);
 }
 
 }  // namespace lov::registry

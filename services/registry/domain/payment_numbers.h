@@ -44,6 +44,14 @@ absl::StatusOr<OrgNumberBased> ParseSwedishVatNumber(std::string_view text);
 // Policy for use of Identifiers). Returns {"0007:5565541645", "556554-1645"}.
 absl::StatusOr<OrgNumberBased> ParsePeppolParticipantId(std::string_view text);
 
+// A Peppol participant id of scheme 0088 (GS1 GLN, ISO 6523): "0088:" and
+// 13 digits, the last the GS1 mod-10 check digit, optionally after
+// "iso6523-actorid-upis::". Not made of an organisation number, so a sole
+// trader's is kept (the way a sole trader gets Peppol invoices without its
+// personnummer). Returns e.g. "0088:7300010000001"; NotFound when `text`
+// is not of scheme 0088 (ParsePeppolParticipantId then applies).
+absl::StatusOr<std::string> ParseGlnParticipantId(std::string_view text);
+
 }  // namespace lov::registry
 
 #endif  // LOV_SERVICES_REGISTRY_DOMAIN_PAYMENT_NUMBERS_H_

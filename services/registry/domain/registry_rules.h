@@ -72,14 +72,6 @@ absl::StatusOr<v1::Provider> SetIntakePaused(
     const v1::Municipality& municipality, v1::Provider provider,
     const v1::SetIntakePausedRequest& request);
 
-absl::StatusOr<v1::Provider> ImposeSanction(
-    v1::Provider provider, const v1::ImposeSanctionRequest& request,
-    absl::CivilDay today);
-
-absl::StatusOr<v1::Provider> LiftSuspension(
-    v1::Provider provider, const v1::LiftSuspensionRequest& request,
-    absl::CivilDay today);
-
 }  // namespace lov::registry
 
 #endif  // LOV_SERVICES_REGISTRY_DOMAIN_REGISTRY_RULES_H_

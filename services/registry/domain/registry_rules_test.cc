@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/platform/proto_util.h"
+#include "lov/registry/domain/sanction_rules.h"
 #include "status_matchers.h"
 
 namespace lov::registry {

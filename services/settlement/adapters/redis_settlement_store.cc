@@ -333,6 +333,25 @@ absl::StatusOr<std::vector<v1::RateTable>> RedisSettlementStore::RateTables() {
   return ReadHash<v1::RateTable>(redis_, Key("rates"));
 }
 
+absl::Status RedisSettlementStore::PutFinanceSettings(
+    const v1::FinanceSettings& settings) {
+  return Ok(redis_->Command({"HSET", Key("finance_settings"),
+                             std::to_string(settings.version()),
+                             SerializeDeterministic(settings)}));
+}
+
+absl::StatusOr<std::optional<v1::FinanceSettings>>
+RedisSettlementStore::GetFinanceSettings() {
+  absl::StatusOr<std::vector<v1::FinanceSettings>> all =
+      ReadHash<v1::FinanceSettings>(redis_, Key("finance_settings"));
+  if (!all.ok()) return all.status();
+  std::optional<v1::FinanceSettings> latest;
+  for (v1::FinanceSettings& s : *all) {
+    if (!latest || s.version() > latest->version()) latest = std::move(s);
+  }
+  return latest;
+}
+
 absl::Status RedisSettlementStore::SetListingRule(const v1::ListingRule& rule) {
   return Ok(redis_->Command(
       {"SET", Key("listing_rule"), SerializeDeterministic(rule)}));

@@ -26,6 +26,8 @@ namespace lov::settlement {
 //   payment_details             hash provider id -> PaymentDetails
 //   rates                       hash effective date -> RateTable
 //   listing_rule                ListingRule
+//   finance_settings            hash version -> FinanceSettings (every
+//                               version; the highest is current)
 //   one_offs                    hash payment id -> OneOffPayment
 //   month_runs:<period>         hash run digest -> MonthRun (with approval)
 //   month_run_latest            hash period -> run digest of the current run
@@ -108,6 +110,9 @@ class RedisSettlementStore : public SettlementStore,
       std::string_view provider_id) override;
   absl::Status PutRateTable(const v1::RateTable& table) override;
   absl::StatusOr<std::vector<v1::RateTable>> RateTables() override;
+  absl::Status PutFinanceSettings(const v1::FinanceSettings& settings) override;
+  absl::StatusOr<std::optional<v1::FinanceSettings>> GetFinanceSettings()
+      override;
   absl::Status SetListingRule(const v1::ListingRule& rule) override;
   absl::StatusOr<v1::ListingRule> GetListingRule() override;
   absl::Status PutOneOff(const v1::OneOffPayment& payment) override;

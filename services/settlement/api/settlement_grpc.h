@@ -28,6 +28,8 @@ class SettlementGrpc final : public v1::SettlementService::CallbackService {
   LOV_UNARY_RPC(PreviewMonth, PreviewMonthRequest, MonthRun)
   LOV_UNARY_RPC(GetMonthRun, GetMonthRunRequest, MonthRun)
   LOV_UNARY_RPC(ApproveMonth, ApproveMonthRequest, MonthRunApproval)
+  LOV_UNARY_RPC(SetFinanceSettings, SetFinanceSettingsRequest, FinanceSettings)
+  LOV_UNARY_RPC(GetFinanceSettings, GetFinanceSettingsRequest, FinanceSettings)
 
  private:
   SettlementApp* app_;

@@ -256,6 +256,48 @@ TEST_F(MonthRunTest, RequestsNameWhatIsMissing) {
                       {"request_id: is required"}));
 }
 
+// Two requests approving the same run: the second is refused, and a retry
+// of the first answers the first's record, also when another approval of
+// the run reaches the state after it (two replicas racing).
+TEST_F(MonthRunTest, ARetryAnswersItsOwnApprovalNeverAnothers) {
+  SetUpTwoProviders();
+  absl::StatusOr<v1::MonthRun> run = PrepareAs("finance-a");
+  ASSERT_TRUE(run.ok());
+  publisher_.events_.clear();
+  absl::StatusOr<v1::MonthRunApproval> first =
+      app_.ApproveMonth(ApprovalAs("finance-b", *run, "req-first"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_FALSE(publisher_.events_.empty());
+  const v1::SettlementEvent first_event = publisher_.events_.back();
+  ASSERT_TRUE(first_event.has_month_run_approved());
+
+  absl::StatusOr<v1::MonthRunApproval> second =
+      app_.ApproveMonth(ApprovalAs("finance-c", *run, "req-second"));
+  EXPECT_TRUE(IsError(second.status(), absl::StatusCode::kFailedPrecondition,
+                      {"expected_run_digest", "already approved by finance-b",
+                       "another request_id"}));
+
+  // Another replica's approval of the run reaching the state later.
+  v1::SettlementEvent other = first_event;
+  other.set_event_id("other-replica-approval");
+  other.set_request_id("req-second");
+  other.set_aggregate_version(first_event.aggregate_version() + 1);
+  other.mutable_month_run_approved()->mutable_approval()->set_approved_by(
+      "finance-c");
+  ASSERT_TRUE(Projector(&store_).ApplySettlementEvent(other).ok());
+
+  publisher_.events_.clear();
+  absl::StatusOr<v1::MonthRunApproval> retry =
+      app_.ApproveMonth(ApprovalAs("finance-b", *run, "req-first"));
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->approved_by(), "finance-b");
+  EXPECT_EQ(retry->SerializeAsString(), first->SerializeAsString());
+  EXPECT_THAT(publisher_.events_, IsEmpty());
+  absl::StatusOr<v1::MonthRun> status = Status();
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->approval().approved_by(), "finance-b");
+}
+
 // The run and its approval come back from the events alone.
 TEST_F(MonthRunTest, TheRunSurvivesARebuild) {
   SetUpTwoProviders();

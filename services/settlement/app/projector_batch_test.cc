@@ -2,13 +2,17 @@
 // event in order: the reading orders of settlement_order_test.cc cut into
 // batches of every size, an event seen twice in one batch, choice events,
 // and a visit event that cannot be settled (the batch fails, naming it).
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/platform/event_envelope.h"
+#include "lov/platform/log.h"
 #include "lov/platform/topics.h"
+#include "lov/platform/trace_context.h"
 #include "lov/settlement/app/late_visit_changes_test_support.h"
 #include "lov/settlement/app/reactions/projector.h"
 #include "lov/settlement/app/settlement_app_test_support.h"
@@ -160,6 +164,50 @@ TEST_F(ProjectorBatchTest, AnEventSeenTwiceInOneBatchIsAppliedOnce) {
       *batched.Visits(kProvider, "2024-01");
   ASSERT_EQ(january.size(), 1u);
   EXPECT_EQ(january[0].version(), 2);
+}
+
+TEST_F(ProjectorBatchTest, EachVisitIsLoggedInItsEventsTrace) {
+  // Two visits of one batch, each published in a trace of its own: the
+  // line that applies each to the provider's month names its trace id.
+  const std::string care_trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const std::string service_trace = "0af7651916cd43dd8448eb211c80319c";
+  CloudEvent care = Accepted("e-care-1", changes_.care1);
+  care.extra_headers.emplace_back(
+      kCloudEventTraceparentHeader,
+      absl::StrCat("00-", care_trace, "-00f067aa0ba902b7-01"));
+  CloudEvent service = Accepted("e-service-1", changes_.service1);
+  service.extra_headers.emplace_back(
+      kCloudEventTraceparentHeader,
+      absl::StrCat("00-", service_trace, "-b7ad6b7169203331-01"));
+  FakeSettlementStore store;
+  Projector p(&store);
+  log::SetMinLevel(log::Level::kDebug);
+  ::testing::internal::CaptureStderr();
+  absl::Status applied = p.ApplyBatch({care, service});
+  const std::string logged = ::testing::internal::GetCapturedStderr();
+  log::SetMinLevel(log::Level::kInfo);
+  ASSERT_TRUE(applied.ok()) << applied;
+  std::map<std::string, std::string> line_of;  // visit id -> its line
+  std::istringstream lines(logged);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("visit applied to its provider month") == std::string::npos)
+      continue;
+    for (const auto* v : {&changes_.care1, &changes_.service1}) {
+      if (line.find(absl::StrCat("\"visit_id\":\"", v->visit_id(), "\"")) !=
+          std::string::npos) {
+        line_of[v->visit_id()] = line;
+      }
+    }
+  }
+  ASSERT_EQ(line_of.size(), 2u) << logged;
+  EXPECT_THAT(line_of[changes_.care1.visit_id()],
+              HasSubstr(absl::StrCat("\"trace_id\":\"", care_trace, "\"")));
+  EXPECT_THAT(line_of[changes_.service1.visit_id()],
+              HasSubstr(absl::StrCat("\"trace_id\":\"", service_trace, "\"")));
+  EXPECT_THAT(line_of[changes_.care1.visit_id()],
+              HasSubstr("\"period\":\"2024-01\""));
+  // Outside the batch no trace is current any more.
+  EXPECT_EQ(CurrentTrace(), nullptr);
 }
 
 TEST_F(ProjectorBatchTest, ChoiceEventsInABatchWriteWhatOneByOneWrites) {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lov/settlement/app/reactions/projector.h"
+#include "lov/settlement/domain/day_adjustments.h"
 #include "lov/settlement/domain/period.h"
 #include "lov/settlement/domain/rate_book.h"
 
@@ -54,12 +55,28 @@ absl::Status LoadPendingAdjustments(SettlementStore* store,
   absl::StatusOr<std::set<std::string>> booked =
       store->BookedAdjustments(in.provider_id);
   if (!booked.ok()) return booked.status();
+  std::vector<Adjustment> booked_before;
   for (const auto& e : *adjustments) {
-    if (booked->count(e.event_id())) continue;
     Adjustment a = ToAdjustment(e);
+    if (booked->count(e.event_id())) {
+      booked_before.push_back(std::move(a));
+      continue;
+    }
     if (a.adjusts_period.empty() || a.adjusts_period >= period) continue;
     in.adjustments.push_back(std::move(a));
   }
+  if (in.adjustments.empty()) return absl::OkStatus();
+  // What the locked periods pay now, for the day models' difference of days.
+  OrderAdjustments(in.adjustments);
+  std::map<std::string, std::vector<visits::v1::Visit>> approved_visits;
+  for (const Adjustment& a : in.adjustments) {
+    if (approved_visits.count(a.adjusts_period)) continue;
+    absl::StatusOr<std::vector<visits::v1::Visit>> paid =
+        store->Visits(in.provider_id, a.adjusts_period);
+    if (!paid.ok()) return paid.status();
+    approved_visits[a.adjusts_period] = std::move(*paid);
+  }
+  SetPaidBefore(approved_visits, std::move(booked_before), in.adjustments);
   return absl::OkStatus();
 }
 

@@ -59,6 +59,12 @@ class SettlementApp {
       const v1::GetMonthRunRequest& request);
   absl::StatusOr<v1::MonthRunApproval> ApproveMonth(
       const v1::ApproveMonthRequest& request);
+  // The municipality's finance settings (app/commands/
+  // set_finance_settings.cc, app/queries/get_finance_settings.cc).
+  absl::StatusOr<v1::FinanceSettings> SetFinanceSettings(
+      const v1::SetFinanceSettingsRequest& request);
+  absl::StatusOr<v1::FinanceSettings> GetFinanceSettings(
+      const v1::GetFinanceSettingsRequest& request);
 
  private:
   using Event = v1::SettlementEvent;
@@ -70,6 +76,8 @@ class SettlementApp {
   // The rate tables and the listing rule: the municipality's terms of
   // payment, changed one command at a time.
   static constexpr char kRatesAggregate[] = "rates";
+  // The finance settings, versioned by this aggregate's version.
+  static constexpr char kFinanceSettingsAggregate[] = "finance-settings";
 
   // A command on the aggregate `lock_key` without a request id: each is
   // idempotent by a key of its own (a rate table's date, a payment id),
@@ -114,8 +122,10 @@ class SettlementApp {
   absl::StatusOr<std::vector<Event>> AdjustmentEvents(
       const v1::Statement& approved, absl::CivilMonth month,
       const std::vector<Adjustment>& adjustments);
+  // The source parts, the fee basis parts and the approval, in that order.
   absl::StatusOr<std::vector<Event>> ApprovalEvents(
-      const v1::Statement& approved, const MonthInputs& inputs);
+      const v1::Statement& approved, const MonthInputs& inputs,
+      const v1::ClientFeeBasis& fee_basis);
 
   // The month-end run of a period: aggregate "month-run/<period>".
   static constexpr char kMonthRunPrefix[] = "month-run/";

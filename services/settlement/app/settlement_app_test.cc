@@ -278,12 +278,14 @@ TEST_F(SettlementAppTest, ApprovalRecordsTheSourcesThenTheStatement) {
 
   EXPECT_THAT(PayloadsOf(publisher_.events_),
               // Three parts of line sources, two of the month's visit
-              // versions (16-byte parts in these tests), the approval.
+              // versions (16-byte parts in these tests), one of the fee
+              // basis, the approval.
               ElementsAre(v1::SettlementEvent::kStatementSourcesRecorded,
                           v1::SettlementEvent::kStatementSourcesRecorded,
                           v1::SettlementEvent::kStatementSourcesRecorded,
                           v1::SettlementEvent::kStatementSourcesRecorded,
                           v1::SettlementEvent::kStatementSourcesRecorded,
+                          v1::SettlementEvent::kFeeBasisRecorded,
                           v1::SettlementEvent::kStatementApproved));
   for (size_t i = 0; i < publisher_.events_.size(); ++i) {
     EXPECT_EQ(publisher_.events_[i].aggregate_id(), "prv-a/2024-01");
@@ -295,6 +297,12 @@ TEST_F(SettlementAppTest, ApprovalRecordsTheSourcesThenTheStatement) {
   const v1::StatementApproved& fixed =
       publisher_.events_.back().statement_approved();
   EXPECT_EQ(fixed.source_parts(), 5);
+  EXPECT_EQ(fixed.fee_basis_parts(), 1);
+  EXPECT_FALSE(fixed.has_fee_basis()) << "the fee basis is in its parts";
+  const v1::FeeBasisRecorded& fee = publisher_.events_[5].fee_basis_recorded();
+  EXPECT_EQ(fee.part(), 1);
+  EXPECT_EQ(fee.parts(), 1);
+  EXPECT_EQ(fee.basis().performed_seconds(), approved->performed_seconds());
   EXPECT_TRUE(fixed.visit_versions_recorded());
   EXPECT_THAT(
       publisher_.events_[3].statement_sources_recorded().visit_versions(),
@@ -349,7 +357,8 @@ TEST_F(SettlementAppTest,
   publisher_.events_.clear();
   ASSERT_TRUE(app_.ApproveStatement(ApprovalOf(*preview)).ok());
   const std::vector<v1::SettlementEvent> published = publisher_.events_;
-  ASSERT_EQ(published.size(), 6u);  // five parts, then the approval
+  // Five source parts, one fee basis part, then the approval.
+  ASSERT_EQ(published.size(), 7u);
 
   test_support::FakeSettlementStore state;
   Projector command(&state);
@@ -445,6 +454,7 @@ TEST_F(SettlementAppTest, ApprovalBooksEachCorrectionOfAnEarlierMonth) {
               ElementsAre(v1::SettlementEvent::kAdjustmentCreated,
                           v1::SettlementEvent::kStatementSourcesRecorded,
                           v1::SettlementEvent::kStatementSourcesRecorded,
+                          v1::SettlementEvent::kFeeBasisRecorded,
                           v1::SettlementEvent::kStatementApproved));
   const v1::AdjustmentCreated& booked =
       publisher_.events_[0].adjustment_created();

@@ -227,6 +227,16 @@ class FakeSettlementStore : public SettlementStore {
   absl::StatusOr<std::vector<v1::RateTable>> RateTables() override {
     return InKeyOrder(rates_);
   }
+  absl::Status PutFinanceSettings(const v1::FinanceSettings& s) override {
+    if (!finance_settings_ || finance_settings_->version() <= s.version()) {
+      finance_settings_ = s;
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<v1::FinanceSettings>> GetFinanceSettings()
+      override {
+    return finance_settings_;
+  }
   absl::Status SetListingRule(const v1::ListingRule& rule) override {
     listing_rule_ = rule;
     return absl::OkStatus();
@@ -389,6 +399,7 @@ class FakeSettlementStore : public SettlementStore {
   std::map<std::string, registry::v1::PaymentDetails> payment_;
   std::map<std::string, v1::RateTable> rates_;
   std::optional<v1::ListingRule> listing_rule_;
+  std::optional<v1::FinanceSettings> finance_settings_;
   std::map<std::string, v1::OneOffPayment> one_offs_;
   std::map<std::string, std::map<std::string, v1::MonthRun>> month_runs_;
   std::map<std::string, std::string> latest_month_run_;

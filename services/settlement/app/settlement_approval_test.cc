@@ -53,8 +53,9 @@ TEST_F(SettlementApprovalTest,
   absl::Status first = app_.ApproveStatement(approval).status();
   EXPECT_TRUE(IsError(first, absl::StatusCode::kDeadlineExceeded,
                       {"outcome is unknown"}));
-  // Three parts of line sources, two of visit versions, the approval.
-  ASSERT_EQ(publisher_.events_.size(), 6u);
+  // Three parts of line sources, two of visit versions, one of the fee
+  // basis, the approval.
+  ASSERT_EQ(publisher_.events_.size(), 7u);
   EXPECT_FALSE(*store_.IsApproved(kProvider, "2024-01"));
 
   publisher_.unknown_with_ = absl::OkStatus();
@@ -63,14 +64,14 @@ TEST_F(SettlementApprovalTest,
   EXPECT_EQ(retried->status(), v1::STATEMENT_STATUS_APPROVED);
   EXPECT_EQ(retried->digest(), preview->digest());
   EXPECT_THAT(retried->lines(0).sources(), ElementsAre("v-care@1"));
-  EXPECT_EQ(publisher_.events_.size(), 6u) << "published once";
+  EXPECT_EQ(publisher_.events_.size(), 7u) << "published once";
   EXPECT_EQ(own_events_.reads_, 1);
   EXPECT_TRUE(*store_.IsApproved(kProvider, "2024-01"));
   // From now on the state answers: a retry is replayed, the log not read.
   EXPECT_EQ(SerializeDeterministic(*app_.ApproveStatement(approval)),
             SerializeDeterministic(*retried));
   EXPECT_EQ(own_events_.reads_, 1);
-  EXPECT_EQ(publisher_.events_.size(), 6u);
+  EXPECT_EQ(publisher_.events_.size(), 7u);
 }
 
 // Another controller (another request id, maybe another replica) approves
@@ -86,7 +87,7 @@ TEST_F(SettlementApprovalTest,
   absl::StatusOr<v1::Statement> first =
       app_.ApproveStatement(ApprovalOf(*preview));
   ASSERT_TRUE(first.ok()) << first.status();
-  ASSERT_EQ(publisher_.events_.size(), 6u);
+  ASSERT_EQ(publisher_.events_.size(), 7u);
   store_.fail_put_approved_ = absl::OkStatus();
   ASSERT_FALSE(*store_.IsApproved(kProvider, "2024-01"));
 
@@ -94,7 +95,7 @@ TEST_F(SettlementApprovalTest,
       app_.ApproveStatement(ApprovalOf(*preview));
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(SerializeDeterministic(*second), SerializeDeterministic(*first));
-  EXPECT_EQ(publisher_.events_.size(), 6u) << "no second StatementApproved";
+  EXPECT_EQ(publisher_.events_.size(), 7u) << "no second StatementApproved";
   EXPECT_EQ(own_events_.reads_, 1);
 }
 
@@ -130,7 +131,7 @@ TEST_F(SettlementApprovalTest, ApprovalThatNeverReachedTheLogIsDecidedAfresh) {
       app_.ApproveStatement(ApprovalOf(*preview));
   ASSERT_TRUE(approved.ok()) << approved.status();
   EXPECT_EQ(own_events_.reads_, 1);
-  EXPECT_EQ(publisher_.events_.size(), 6u);
+  EXPECT_EQ(publisher_.events_.size(), 7u);
   EXPECT_TRUE(*store_.IsApproved(kProvider, "2024-01"));
   EXPECT_FALSE(store_.GetPendingApproval("prv-a/2024-01")->has_value());
 }

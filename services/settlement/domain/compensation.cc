@@ -322,19 +322,42 @@ void DayModelVisits::Add(const v1::CategoryRate& rate, const LineKey& key,
   d.sources.push_back(std::move(source));
 }
 
+std::pair<LineKey, int64_t> DayModelVisits::Priced(const Where& where,
+                                                   const Day& d,
+                                                   bool in_house) {
+  LineKey k = std::get<0>(where);
+  k.unit_rate_ore = UnitPriceOre(d.rate->unit_price(), in_house);
+  int64_t units = 1;
+  if (d.rate->model() == v1::PAYMENT_MODEL_PER_HALF_DAY) {
+    k.kind = v1::LINE_KIND_HALF_DAY;
+    units = d.seconds <= d.rate->half_day_max_minutes() * int64_t{60} ? 1 : 2;
+  } else {
+    k.kind = v1::LINE_KIND_PARTICIPATION_DAY;
+  }
+  return {std::move(k), units};
+}
+
 void DayModelVisits::AddLines(bool in_house, int sign, Lines& lines) const {
   for (const auto& [where, d] : days_) {
-    LineKey k = std::get<0>(where);
-    k.unit_rate_ore = UnitPriceOre(d.rate->unit_price(), in_house);
-    int64_t units = 1;
-    if (d.rate->model() == v1::PAYMENT_MODEL_PER_HALF_DAY) {
-      k.kind = v1::LINE_KIND_HALF_DAY;
-      units = d.seconds <= d.rate->half_day_max_minutes() * int64_t{60} ? 1 : 2;
-    } else {
-      k.kind = v1::LINE_KIND_PARTICIPATION_DAY;
-    }
-    LineSum& sum = lines[k];
+    auto [key, units] = Priced(where, d, in_house);
+    LineSum& sum = lines[key];
     sum.quantity += sign * units;
+    for (const std::string& s : d.sources) sum.sources.push_back(s);
+  }
+}
+
+void DayModelVisits::AddDifference(const DayModelVisits& before,
+                                   const DayModelVisits& after,
+                                   const DayModelVisits& changed, bool in_house,
+                                   Lines& lines) {
+  auto units_in = [in_house](const DayModelVisits& days, const Where& where) {
+    auto it = days.days_.find(where);
+    return it == days.days_.end() ? 0
+                                  : Priced(where, it->second, in_house).second;
+  };
+  for (const auto& [where, d] : changed.days_) {
+    LineSum& sum = lines[Priced(where, d, in_house).first];
+    sum.quantity += units_in(after, where) - units_in(before, where);
     for (const std::string& s : d.sources) sum.sources.push_back(s);
   }
 }

@@ -74,14 +74,31 @@ class DayModelVisits {
   // One participation day per client and date; a half day per client and
   // date up to half_day_max_minutes performed, two half days above.
   void AddLines(bool in_house, int sign, Lines& lines) const;
+  bool empty() const { return days_.empty(); }
+
+  // A change of a paid month pays the difference of the client's days, not
+  // the visit: for every client and date of `changed` (the old version with
+  // sign -1 and the new one with +1), the units of `after` (the month's
+  // paid visits with the new version) minus those of `before` (with the old
+  // one), on the line of that day, with `changed`'s sources. A visit added
+  // on a paid day is 0, on a new day one day; voiding one of two visits of
+  // a day is 0, the only one minus one day.
+  static void AddDifference(const DayModelVisits& before,
+                            const DayModelVisits& after,
+                            const DayModelVisits& changed, bool in_house,
+                            Lines& lines);
 
  private:
+  using Where = std::tuple<LineKey, std::string, absl::CivilDay>;
   struct Day {
     const v1::CategoryRate* rate = nullptr;
     int64_t seconds = 0;
     std::vector<std::string> sources;
   };
-  std::map<std::tuple<LineKey, std::string, absl::CivilDay>, Day> days_;
+  // The line of one client's day (kind, unit price) and its units.
+  static std::pair<LineKey, int64_t> Priced(const Where& where, const Day& d,
+                                            bool in_house);
+  std::map<Where, Day> days_;
 };
 
 }  // namespace internal

@@ -13,6 +13,7 @@
 #include "lov/settlement/domain/export.h"
 #include "lov/settlement/domain/rate_book.h"
 #include "lov/settlement/domain/statement.h"
+#include "lov/settlement/domain/test_rate_builder.h"
 #include "lov/settlement/domain/test_rates.h"
 #include "status_matchers.h"
 
@@ -20,23 +21,13 @@ namespace lov::settlement {
 namespace {
 
 using ::lov::testing::IsError;
+using testing::AddAreaType;
+using testing::AddCategory;
+using testing::AddSupportLevel;
+using testing::AddUnitCategory;
 using testing::January2024;
 using testing::MakeVisit;
-
-v1::UnitPrice Price(int64_t private_ore, int64_t in_house_ore) {
-  v1::UnitPrice p;
-  p.set_private_ore(private_ore);
-  p.set_in_house_ore(in_house_ore);
-  return p;
-}
-
-v1::CategoryRate* AddCategory(v1::RateTable& t, const std::string& id,
-                              v1::PaymentModel model) {
-  v1::CategoryRate* c = t.add_categories();
-  c->set_category_id(id);
-  c->set_model(model);
-  return c;
-}
+using testing::Price;
 
 // January 2024's rates plus: day care at 450 kr per day of participation
 // (420 in-house), rehabilitation at 200 kr per half day (190) up to 4 h,
@@ -46,32 +37,21 @@ v1::CategoryRate* AddCategory(v1::RateTable& t, const std::string& id,
 // 8 % indirect-time supplement and 75 kr travel. fjall is sparse.
 v1::RateTable Models() {
   v1::RateTable t = January2024();
-  v1::AreaTypeDefinition* town = t.add_area_types();
-  town->set_area_type_id("tätort");
-  town->add_zone_ids("city");
-  v1::AreaTypeDefinition* sparse = t.add_area_types();
-  sparse->set_area_type_id("glesbygd");
-  sparse->add_zone_ids("fjall");
-  sparse->set_sparse(true);
-  v1::SupportLevelRate* l1 = t.add_support_levels();
-  l1->set_level("level-1");
-  *l1->mutable_per_day() = Price(50000, 47000);
-  v1::SupportLevelRate* l2 = t.add_support_levels();
-  l2->set_level("level-2");
-  *l2->mutable_per_day() = Price(80000, 75000);
+  AddAreaType(t, "tätort", {"city"});
+  AddAreaType(t, "glesbygd", {"fjall"}, /*sparse=*/true);
+  AddSupportLevel(t, "level-1", Price(50000, 47000));
+  AddSupportLevel(t, "level-2", Price(80000, 75000));
 
   v1::CategoryRate* care = t.mutable_categories(0);
   care->mutable_indirect_time()->set_basis_points(800);
   *care->mutable_travel_per_visit() = Price(7500, 7500);
-  *AddCategory(t, "daycare", v1::PAYMENT_MODEL_PER_PARTICIPATION_DAY)
-       ->mutable_unit_price() = Price(45000, 42000);
-  v1::CategoryRate* rehab =
-      AddCategory(t, "rehab", v1::PAYMENT_MODEL_PER_HALF_DAY);
-  *rehab->mutable_unit_price() = Price(20000, 19000);
-  rehab->set_half_day_max_minutes(240);
-  v1::CategoryRate* physio =
-      AddCategory(t, "physio", v1::PAYMENT_MODEL_PER_TREATMENT);
-  *physio->mutable_unit_price() = Price(65000, 60000);
+  AddUnitCategory(t, "daycare", v1::PAYMENT_MODEL_PER_PARTICIPATION_DAY,
+                  Price(45000, 42000));
+  AddUnitCategory(t, "rehab", v1::PAYMENT_MODEL_PER_HALF_DAY,
+                  Price(20000, 19000))
+      ->set_half_day_max_minutes(240);
+  v1::CategoryRate* physio = AddUnitCategory(
+      t, "physio", v1::PAYMENT_MODEL_PER_TREATMENT, Price(65000, 60000));
   physio->mutable_indirect_time()->set_ore_per_hour(1200);
   *physio->mutable_travel_per_visit() = Price(5000, 5000);
   AddCategory(t, "daycare-l2", v1::PAYMENT_MODEL_PER_DAY_BY_SUPPORT_LEVEL)

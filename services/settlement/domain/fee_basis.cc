@@ -89,4 +89,52 @@ std::string FeeBasisCsv(const std::vector<v1::ClientFeeBasis>& bases) {
   return out;
 }
 
+std::vector<v1::FeeBasisRecorded> SplitFeeBasis(const v1::ClientFeeBasis& basis,
+                                                int rows_per_part) {
+  if (rows_per_part < 1) rows_per_part = 1;
+  v1::ClientFeeBasis head = basis;
+  head.clear_clients();
+  std::vector<v1::FeeBasisRecorded> parts;
+  int i = 0;
+  do {
+    v1::FeeBasisRecorded& part = parts.emplace_back();
+    part.set_statement_id(basis.statement_id());
+    part.set_part(static_cast<int32_t>(parts.size()));
+    *part.mutable_basis() = head;
+    for (int n = 0; n < rows_per_part && i < basis.clients_size(); ++n, ++i) {
+      *part.mutable_basis()->add_clients() = basis.clients(i);
+    }
+  } while (i < basis.clients_size());
+  for (v1::FeeBasisRecorded& part : parts) {
+    part.set_parts(static_cast<int32_t>(parts.size()));
+  }
+  return parts;
+}
+
+absl::StatusOr<v1::ClientFeeBasis> JoinFeeBasis(
+    const std::vector<v1::FeeBasisRecorded>& parts) {
+  if (parts.empty()) {
+    return absl::FailedPreconditionError("fee basis: no parts");
+  }
+  v1::ClientFeeBasis out = parts.front().basis();
+  out.clear_clients();
+  const int32_t count = parts.front().parts();
+  if (count != static_cast<int32_t>(parts.size())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("fee basis of ", out.statement_id(), ": ", parts.size(),
+                     " parts, the parts say ", count));
+  }
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const v1::FeeBasisRecorded& p = parts[i];
+    if (p.part() != static_cast<int32_t>(i + 1) || p.parts() != count ||
+        p.statement_id() != parts.front().statement_id()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("fee basis of ", out.statement_id(), ": part ", i + 1,
+                       " of ", count, " is missing or out of order"));
+    }
+    for (const auto& row : p.basis().clients()) *out.add_clients() = row;
+  }
+  return out;
+}
+
 }  // namespace lov::settlement

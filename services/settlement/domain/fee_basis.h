@@ -29,6 +29,22 @@ absl::StatusOr<v1::ClientFeeBasis> FeeBasisOf(
 // category.
 std::string FeeBasisCsv(const std::vector<v1::ClientFeeBasis>& bases);
 
+// The most client rows one FeeBasisRecorded part carries (a row is about
+// 60 bytes: a part stays under about 25 KB whatever the month's size).
+inline constexpr int kFeeBasisPartRows = 400;
+
+// `basis` in parts of at most `rows_per_part` rows, numbered 1..n, each
+// with the statement, provider, period and the whole performed_seconds;
+// a basis without rows is one part without rows (the approval always says
+// where its fee basis is).
+std::vector<v1::FeeBasisRecorded> SplitFeeBasis(const v1::ClientFeeBasis& basis,
+                                                int rows_per_part);
+
+// The parts joined back into the basis; FAILED_PRECONDITION when a part is
+// missing, repeated, of another statement or says another count.
+absl::StatusOr<v1::ClientFeeBasis> JoinFeeBasis(
+    const std::vector<v1::FeeBasisRecorded>& parts);
+
 }  // namespace lov::settlement
 
 #endif  // LOV_SERVICES_SETTLEMENT_DOMAIN_FEE_BASIS_H_

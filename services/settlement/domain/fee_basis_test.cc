@@ -76,5 +76,52 @@ TEST(FeeBasisTest, RefusesAPersonalIdentityNumberAsClientId) {
   EXPECT_NE(s.message().find("client_id"), std::string::npos);
 }
 
+// StatementApproved no longer carries the fee basis: it goes in parts of at
+// most kFeeBasisPartRows rows, which join back to the same basis.
+TEST(FeeBasisPartsTest, ABasisSplitsIntoBoundedPartsAndJoinsBack) {
+  v1::ClientFeeBasis basis;
+  basis.set_statement_id("prv-a/2024-01");
+  basis.set_provider_id("prv-a");
+  basis.set_period("2024-01");
+  for (int i = 0; i < 2 * kFeeBasisPartRows + 1; ++i) {
+    auto* row = basis.add_clients();
+    row->set_client_id("client-" + std::to_string(10000 + i));
+    row->set_category_id("personal-care");
+    row->set_performed_seconds(3600);
+    row->set_visits(1);
+  }
+  basis.set_performed_seconds(3600LL * basis.clients_size());
+  std::vector<v1::FeeBasisRecorded> parts =
+      SplitFeeBasis(basis, kFeeBasisPartRows);
+  ASSERT_EQ(parts.size(), 3u);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    EXPECT_EQ(parts[i].part(), static_cast<int>(i + 1));
+    EXPECT_EQ(parts[i].parts(), 3);
+    EXPECT_EQ(parts[i].statement_id(), "prv-a/2024-01");
+    EXPECT_LE(parts[i].basis().clients_size(), kFeeBasisPartRows);
+    EXPECT_EQ(parts[i].basis().performed_seconds(), basis.performed_seconds());
+    // Bounded: well under the size that made the field a problem.
+    EXPECT_LT(parts[i].ByteSizeLong(), 32u * 1024u);
+  }
+  EXPECT_EQ(parts[2].basis().clients_size(), 1);
+  absl::StatusOr<v1::ClientFeeBasis> joined = JoinFeeBasis(parts);
+  ASSERT_TRUE(joined.ok()) << joined.status();
+  EXPECT_EQ(joined->SerializeAsString(), basis.SerializeAsString());
+
+  parts.erase(parts.begin() + 1);
+  EXPECT_EQ(JoinFeeBasis(parts).status().code(),
+            absl::StatusCode::kFailedPrecondition)
+      << "a missing part is noticed";
+}
+
+TEST(FeeBasisPartsTest, ABasisWithoutClientsIsOnePart) {
+  v1::ClientFeeBasis basis;
+  basis.set_statement_id("prv-a/2024-01");
+  std::vector<v1::FeeBasisRecorded> parts = SplitFeeBasis(basis, 400);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].parts(), 1);
+  EXPECT_EQ(parts[0].basis().clients_size(), 0);
+}
+
 }  // namespace
 }  // namespace lov::settlement

@@ -68,16 +68,38 @@ std::string CreditorAccountId(const registry::v1::PaymentDetails& d) {
                       "</CdtrAcct>");
 }
 
+// The payer's account: its bankgiro (scheme BGNR), or without one its
+// plusgiro (BBAN), from <Othr><Id> up to </SchmeNm>.
+std::string DebtorAccount(const v1::FinanceParty& payer) {
+  if (payer.bankgiro().empty() && !payer.plusgiro().empty()) {
+    return absl::StrCat(Digits(payer.plusgiro()),
+                        "</Id><SchmeNm><Cd>BBAN</Cd></SchmeNm>");
+  }
+  return absl::StrCat(Digits(payer.bankgiro()),
+                      "</Id><SchmeNm><Prtry>BGNR</Prtry></SchmeNm>");
+}
+
 absl::Status CheckOrder(const PaymentOrder& order) {
   if (absl::Status s = ValidateFinanceParty(order.payer, "municipality");
       !s.ok()) {
     return s;
   }
-  const std::string bg = Digits(order.payer.bankgiro());
-  if (bg.size() < 7 || bg.size() > 8 || !LuhnValid(bg)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "municipality.bankgiro: \"", order.payer.bankgiro(),
-        "\" is not a bankgiro number (7-8 digits, the last a check digit)"));
+  if (order.payer.bankgiro().empty() && !order.payer.plusgiro().empty()) {
+    const std::string pg = Digits(order.payer.plusgiro());
+    if (pg.size() < 2 || pg.size() > 8 || !LuhnValid(pg)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "municipality.plusgiro: \"", order.payer.plusgiro(),
+          "\" is not a plusgiro number (2-8 digits, the last a check "
+          "digit)"));
+    }
+  } else {
+    const std::string bg = Digits(order.payer.bankgiro());
+    if (bg.size() < 7 || bg.size() > 8 || !LuhnValid(bg)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "municipality.bankgiro: \"", order.payer.bankgiro(),
+          "\" is not a bankgiro number (7-8 digits, the last a check "
+          "digit)"));
+    }
   }
   absl::CivilDay day;
   if (order.execution_date.size() != 10 ||
@@ -176,10 +198,9 @@ absl::StatusOr<PaymentFile> MonthPain001(const std::string& period,
       order.execution_date, "</ReqdExctnDt>\n      <Dbtr><Nm>", payer_name,
       "</Nm><Id><OrgId><Othr><Id>", org,
       "</Id></Othr></OrgId></Id></Dbtr>\n      <DbtrAcct><Id><Othr><Id>",
-      Digits(order.payer.bankgiro()),
-      "</Id><SchmeNm><Prtry>BGNR</Prtry></SchmeNm></Othr></Id>"
-      "<Ccy>SEK</Ccy></DbtrAcct>\n      <DbtrAgt>",
-      agent, "</DbtrAgt>\n", txs,
+      DebtorAccount(order.payer),
+      "</Othr></Id><Ccy>SEK</Ccy></DbtrAcct>\n      <DbtrAgt>", agent,
+      "</DbtrAgt>\n", txs,
       "    </PmtInf>\n  </CstmrCdtTrfInitn>\n</Document>\n");
   file.xml = std::move(xml);
   return file;

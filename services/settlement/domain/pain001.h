@@ -11,7 +11,8 @@
 //             CdtrAgt clearing member (SESBA) 9900;
 //   plusgiro: CdtrAcct/Id/Othr/Id the number, SchmeNm/Cd "BBAN",
 //             CdtrAgt clearing member (SESBA) 9960;
-//   payer:    DbtrAcct/Id/Othr/Id its bankgiro, SchmeNm/Prtry "BGNR".
+//   payer:    DbtrAcct/Id/Othr/Id its bankgiro, SchmeNm/Prtry "BGNR"
+//             (or, without a bankgiro, its plusgiro, SchmeNm/Cd "BBAN").
 // A statement is not payable, and listed with the reason instead of paid,
 // when its provider has no payment details, must not be paid gross (no
 // F-tax approval: preliminary tax must be withheld first), or its total is

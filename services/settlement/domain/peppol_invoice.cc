@@ -150,14 +150,18 @@ absl::StatusOr<std::string> SellerXml(const PeppolInvoiceInput& in) {
   } else if (!org.empty()) {
     endpoint = {"0007", org};
   } else {
-    // A sole trader's Peppol id and organisation number embed the owner's
-    // personnummer and are kept nowhere; Peppol has no other address for
-    // it (e-mail, EM, is not in the Peppol EAS list).
+    // A sole trader's organisation number, and a Peppol id made of it,
+    // embed the owner's personnummer and are kept nowhere; a Peppol id of
+    // another scheme (a GLN, 0088) is kept and used above. Peppol has no
+    // other address (e-mail, EM, is not in the Peppol EAS list).
     return absl::FailedPreconditionError(absl::StrCat(
         "provider ", id,
-        " has no Peppol participant id or organisation number (a sole "
-        "trader's are withheld): the invoice needs the seller's electronic "
-        "address (PEPPOL-EN16931-R020); send this statement by other means"));
+        " has no usable Peppol participant id (a sole trader's organisation "
+        "number and an id made of it are withheld): the invoice needs the "
+        "seller's electronic address (PEPPOL-EN16931-R020); register one "
+        "that is not made of the personnummer, e.g. its GLN as "
+        "0088:NNNNNNNNNNNNN (lovctl provider payment-details "
+        "--peppol-id), or send this statement by other means"));
   }
   const bool f_tax = in.payment.f_tax() == registry::v1::F_TAX_STATUS_APPROVED;
   if (in.payment.vat_number().empty() && !f_tax) {

@@ -24,7 +24,9 @@
 //   and organisation number are withheld (they embed the owner's
 //   personnummer), and Peppol requires the seller's electronic address
 //   (PEPPOL-EN16931-R020) from a scheme list without e-mail: a sole trader
-//   is refused, FAILED_PRECONDITION saying so.
+//   registered with a Peppol id of another scheme (its GLN, 0088) is
+//   addressed by it; one without is refused, FAILED_PRECONDITION naming
+//   what to register.
 
 #include <string>
 

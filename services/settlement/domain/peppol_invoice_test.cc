@@ -175,8 +175,27 @@ TEST_F(PeppolInvoiceTest, ASoleTraderWithItsNumbersWithheldIsRefused) {
   absl::StatusOr<std::string> xml = PeppolInvoiceXml(in_);
   EXPECT_EQ(xml.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(xml.status().message(),
-              HasSubstr("provider prv-0a1b2c3d4e5f60718293 has no Peppol "
-                        "participant id or organisation number"));
+              HasSubstr("provider prv-0a1b2c3d4e5f60718293 has no usable "
+                        "Peppol participant id"));
+  EXPECT_THAT(xml.status().message(),
+              HasSubstr("register one that is not made of the personnummer, "
+                        "e.g. its GLN as 0088:"));
+}
+
+// A sole trader with a Peppol id that is not its personnummer (a GLN) is
+// addressed by it; no number made of the personnummer is written.
+TEST_F(PeppolInvoiceTest, ASoleTraderWithAGlnIsAddressedByIt) {
+  in_.seller.set_provider_id("prv-0a1b2c3d4e5f60718293");
+  in_.seller.clear_organisation_number();
+  in_.payment.clear_vat_number();
+  in_.payment.set_vat_number_withheld(true);
+  in_.payment.set_peppol_participant_id("0088:7300010000001");
+  const std::string xml = Xml();
+  EXPECT_THAT(xml, HasSubstr("<cac:AccountingSupplierParty><cac:Party>"
+                             "<cbc:EndpointID schemeID=\"0088\">"
+                             "7300010000001</cbc:EndpointID>"));
+  EXPECT_THAT(xml, HasSubstr("<cbc:ID>prv-0a1b2c3d4e5f60718293</cbc:ID>"));
+  EXPECT_THAT(xml, Not(HasSubstr("schemeID=\"0007\">5565541645")));
 }
 
 TEST_F(PeppolInvoiceTest, APreviewIsRefusedNamingItsStatus) {

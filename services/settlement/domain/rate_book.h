@@ -19,14 +19,21 @@
 
 namespace lov::settlement {
 
-// Far above any real rate, and low enough that no month of any provider
-// can overflow 64-bit öre (1 000 000 kr an hour x 10 for a million years).
+// Far above any real rate. Overflow is never silent: LineAmount multiplies
+// in 128 bits and answers OUT_OF_RANGE naming the line when its quantity x
+// multiplier or its amount does not fit in 64 bits (no abort, no wrap). The
+// bounds keep that, and the plain int64 sums of lines into totals, out of
+// reach: at the bounds one performed hour pays at most about 1.31e10 öre
+// with every supplement (time 1e8, double staffing 9e8, zone 1e9 + 1e8, on
+// double staffing 9e9 + 9e8, indirect time 1e9 + 1e8), and a per-visit line
+// 1e8 a visit, so a provider's month would need some 700 million performed
+// hours, or 90 billion visits, to come near 2^63 öre.
 inline constexpr int64_t kMaxRateOre = 100'000'000;      // 1 000 000.00 kr
 inline constexpr int64_t kMaxRateBasisPoints = 100'000;  // 10x
 
 // InvalidArgument naming the field and the rule. Amounts are bounded
-// (at most 1 000 000.00 kr, multipliers at most 10x) so that no statement
-// priced by a valid table can overflow.
+// (at most 1 000 000.00 kr, multipliers at most 10x); see above for what
+// that means for overflow.
 absl::Status ValidateRateTable(const v1::RateTable& table);
 
 // The rate of `band` for a provider kind, or nullptr if the band is absent.

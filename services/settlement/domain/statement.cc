@@ -296,25 +296,48 @@ absl::Status AddAdjustments(const StatementInput& input, const Pricing& pricing,
                             Lines& lines, v1::Statement& statement) {
   std::vector<std::string> adjustment_ids;
   for (const Adjustment& a : input.adjustments) {
-    // A corrected version of a day-model visit counts its day on its own
-    // (docs/settlement.md, "Compensation models").
+    // Day models: the difference of the client's paid days
+    // (DayModelVisits::AddDifference); the other models per visit version.
+    DayModelVisits changed;
     if (a.current) {
-      DayModelVisits days;
-      if (absl::Status s =
-              AddVisit(pricing, *a.current, +1, a.adjusts_period, days, lines);
+      if (absl::Status s = AddVisit(pricing, *a.current, +1, a.adjusts_period,
+                                    changed, lines);
           !s.ok()) {
         return s;
       }
-      days.AddLines(input.in_house, +1, lines);
     }
     if (a.previous) {
-      DayModelVisits days;
-      if (absl::Status s =
-              AddVisit(pricing, *a.previous, -1, a.adjusts_period, days, lines);
+      if (absl::Status s = AddVisit(pricing, *a.previous, -1, a.adjusts_period,
+                                    changed, lines);
           !s.ok()) {
         return s;
       }
-      days.AddLines(input.in_house, -1, lines);
+    }
+    if (!changed.empty()) {
+      const std::string& id =
+          a.current ? a.current->visit_id() : a.previous->visit_id();
+      DayModelVisits before;
+      Lines ignored;  // only the days of the paid visits count here
+      for (const visits::v1::Visit& v : a.paid_before) {
+        if (v.visit_id() == id) continue;
+        if (absl::Status s =
+                AddVisit(pricing, v, +1, a.adjusts_period, before, ignored);
+            !s.ok()) {
+          return s;
+        }
+      }
+      DayModelVisits after = before;
+      for (auto [version, days] :
+           {std::pair{&a.previous, &before}, std::pair{&a.current, &after}}) {
+        if (!*version) continue;
+        if (absl::Status s = AddVisit(pricing, **version, +1, a.adjusts_period,
+                                      *days, ignored);
+            !s.ok()) {
+          return s;
+        }
+      }
+      DayModelVisits::AddDifference(before, after, changed, input.in_house,
+                                    lines);
     }
     adjustment_ids.push_back(a.adjustment_id);
   }

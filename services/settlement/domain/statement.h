@@ -33,6 +33,11 @@ struct Adjustment {
   std::string adjusts_period;  // the locked period
   std::optional<visits::v1::Visit> previous;
   std::optional<visits::v1::Visit> current;  // absent: the visit was voided
+  // The locked period's other visits of the client on the dates of
+  // `previous` and `current`, as paid before this change (PaidBefore in
+  // day_adjustments.h): a day model pays the difference of the client's
+  // days, so a visit added on a paid day pays nothing.
+  std::vector<visits::v1::Visit> paid_before;
 };
 
 struct StatementInput {

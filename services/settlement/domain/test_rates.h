@@ -77,6 +77,24 @@ inline v1::RateTable January2024() {
   return t;
 }
 
+// January2024() plus day care at 450 kr per day of participation (420
+// in-house) and rehabilitation at 200 kr per half day (190) up to 4 h.
+inline v1::RateTable DayModels2024() {
+  v1::RateTable t = January2024();
+  v1::CategoryRate* daycare = t.add_categories();
+  daycare->set_category_id("daycare");
+  daycare->set_model(v1::PAYMENT_MODEL_PER_PARTICIPATION_DAY);
+  daycare->mutable_unit_price()->set_private_ore(45000);
+  daycare->mutable_unit_price()->set_in_house_ore(42000);
+  v1::CategoryRate* rehab = t.add_categories();
+  rehab->set_category_id("rehab");
+  rehab->set_model(v1::PAYMENT_MODEL_PER_HALF_DAY);
+  rehab->mutable_unit_price()->set_private_ore(20000);
+  rehab->mutable_unit_price()->set_in_house_ore(19000);
+  rehab->set_half_day_max_minutes(240);
+  return t;
+}
+
 inline absl::Time Utc(const std::string& rfc3339) {
   return *ParseRfc3339(rfc3339);
 }

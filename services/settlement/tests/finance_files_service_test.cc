@@ -14,6 +14,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "lov/settlement/domain/fee_basis.h"
 #include "lov/settlement/tests/settlement_test_support.h"
 #include "lov/settlement/tests/sie4_reader.h"
 #include "lov/settlement/v1/events.pb.h"
@@ -174,13 +175,23 @@ TEST_F(FinanceFilesTest, AnApprovedMonthGivesValidSie4Pain001AndFeeBasis) {
             "2024-01,client-1,prv-a,service,5400,1.50,1\r\n"
             "2024-01,client-1,prv-egen,personal-care,3600,1.00,1\r\n");
 
-  // And on the approval event, for subscribers.
+  // And in the FeeBasisRecorded parts before the approval, for subscribers
+  // (the approval says how many; joined as a subscriber would).
   bool seen = false;
+  std::vector<v1::FeeBasisRecorded> fee_parts;
   for (const CloudEvent& e : SettlementEventsKeyed("prv-a/2024-01")) {
     v1::SettlementEvent event;
     ASSERT_TRUE(event.ParseFromString(e.data));
+    if (event.has_fee_basis_recorded()) {
+      fee_parts.push_back(event.fee_basis_recorded());
+    }
     if (!event.has_statement_approved()) continue;
-    const v1::ClientFeeBasis& basis = event.statement_approved().fee_basis();
+    ASSERT_EQ(event.statement_approved().fee_basis_parts(),
+              static_cast<int>(fee_parts.size()));
+    EXPECT_FALSE(event.statement_approved().has_fee_basis());
+    absl::StatusOr<v1::ClientFeeBasis> joined = JoinFeeBasis(fee_parts);
+    ASSERT_TRUE(joined.ok()) << joined.status();
+    const v1::ClientFeeBasis& basis = *joined;
     EXPECT_EQ(basis.performed_seconds(), a.performed_seconds());
     ASSERT_EQ(basis.clients_size(), 2);
     EXPECT_EQ(basis.clients(0).client_id(), "client-1");

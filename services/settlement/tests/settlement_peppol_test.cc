@@ -160,6 +160,55 @@ TEST_F(SettlementPeppolTest, AnApprovedMonthIsAValidSelfBilledInvoice) {
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
   EXPECT_NE(refused.output.find("ERROR BR-CO-16"), std::string::npos)
       << refused.output;
+
+  // The buyer from the stored finance settings (no buyer in the request),
+  // and the seller as a sole trader looks: no organisation number, VAT
+  // number withheld, its GLN as Peppol id. Still valid by the official
+  // rules, addressed to the GLN.
+  v1::SetFinanceSettingsRequest settings;
+  v1::FinanceParty* town = settings.mutable_settings()->mutable_municipality();
+  town->set_name("Norrtälje kommun");
+  town->set_organisation_number("212000-0142");
+  town->set_bankgiro("5050-1055");
+  settings.mutable_settings()->mutable_buyer()->set_peppol_id(
+      "0007:2120000142");
+  settings.mutable_settings()->mutable_buyer()->set_reference("LOV-HEMTJANST");
+  v1::FinanceSettings stored;
+  s = Call(&v1::SettlementService::Stub::SetFinanceSettings, settings, &stored);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  auto e = test_support::Envelope<registry::v1::RegistryEvent>("prv-a");
+  registry::v1::PaymentDetailsChanged* changed =
+      e.mutable_payment_details_changed();
+  registry::v1::Provider* p = changed->mutable_provider();
+  p->set_provider_id("prv-a");
+  p->set_kind(registry::v1::PROVIDER_KIND_PRIVATE);
+  p->set_name("Anna Andersson Hemtjänst");
+  registry::v1::PaymentDetails* d = changed->mutable_current();
+  d->set_bankgiro("5050-1055");
+  d->set_vat_number_withheld(true);
+  d->set_f_tax(registry::v1::F_TAX_STATUS_APPROVED);
+  d->set_f_tax_checked_on("2024-01-02");
+  d->set_peppol_participant_id("0088:7300010000001");
+  *p->mutable_payment_details() = *d;
+  PublishUpstream("lov.registry.events.v1", "/lov/registry", e);
+  v1::ExportStatementRequest by_settings;
+  by_settings.set_provider_id("prv-a");
+  by_settings.set_period("2024-01");
+  by_settings.set_format(v1::EXPORT_FORMAT_PEPPOL_BIS3);
+  v1::ExportStatementResponse sole;
+  ASSERT_TRUE(Eventually([&] {
+    return Call(&v1::SettlementService::Stub::ExportStatement, by_settings,
+                &sole)
+               .ok() &&
+           sole.content().find("schemeID=\"0088\"") != std::string::npos;
+  })) << sole.content();
+  EXPECT_NE(sole.content().find("LOV-HEMTJANST"), std::string::npos);
+  EXPECT_EQ(sole.content().find("556554"), std::string::npos);
+  const Validation sole_valid = Validate(sole.content(), "peppol-sole-trader");
+  EXPECT_EQ(sole_valid.exit_code, 0) << sole_valid.output << "\n"
+                                     << sole.content();
+  EXPECT_NE(sole_valid.output.find(" 0 errors, "), std::string::npos)
+      << sole_valid.output;
 }
 
 }  // namespace

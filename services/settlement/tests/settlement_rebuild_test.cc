@@ -227,10 +227,11 @@ TEST_F(SettlementRebuildTest,
   // 6 events in all: rate table, listing rule, one-off, 2 approvals and the
   // adjustment (the 12 previews publish nothing: a preview is a read); and
   // before each approval the parts of its line sources (at most 64 bytes of
-  // them each here).
+  // them each here) and of its fee basis.
   std::vector<CloudEvent> events =
       ReadEvents(ns_ + ".lov.settlement.events.v1", 1000, absl::Seconds(10));
-  std::map<std::string, int> approvals, parts, announced;
+  std::map<std::string, int> approvals, parts, announced, fee_parts,
+      fee_announced;
   int adjustments = 0;
   for (const CloudEvent& e : events) {
     v1::SettlementEvent body;
@@ -246,10 +247,17 @@ TEST_F(SettlementRebuildTest,
       }
       EXPECT_LE(bytes, 64u);
     }
+    if (body.has_fee_basis_recorded()) {
+      const auto& f = body.fee_basis_recorded();
+      EXPECT_EQ(f.part(), ++fee_parts[f.statement_id()]) << "in order";
+      EXPECT_EQ(approvals[f.statement_id()], 0)
+          << "fee basis parts come before the approval";
+    }
     if (body.has_statement_approved()) {
       const auto& a = body.statement_approved();
       ++approvals[a.statement_id()];
       announced[a.statement_id()] = a.source_parts();
+      fee_announced[a.statement_id()] = a.fee_basis_parts();
       for (const auto& l : a.statement().lines()) {
         EXPECT_EQ(l.sources_size(), 0) << "sources travel in the parts";
       }
@@ -264,9 +272,11 @@ TEST_F(SettlementRebuildTest,
   EXPECT_EQ(approvals["prv-a/2024-02"], 1);
   EXPECT_EQ(adjustments, 1);
   EXPECT_EQ(parts, announced);
+  EXPECT_EQ(fee_parts, fee_announced);
   EXPECT_GE(parts["prv-a/2024-01"], 2) << "January's sources were split";
   int total_parts = 0;
   for (const auto& [id, n] : parts) total_parts += n;
+  for (const auto& [id, n] : fee_parts) total_parts += n;
   EXPECT_EQ(events.size(), 6u + total_parts);
 }
 

@@ -1,5 +1,8 @@
 // Recording the visits service's own events in its serving state: the
 // visit's record and history, its slots, and the aggregates it changes.
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "lov/visits/adapters/redis_script_batch.h"
@@ -193,53 +196,91 @@ std::vector<std::string> RedisVisitStore::ApplyArguments(
   return args;
 }
 
+absl::StatusOr<std::vector<bool>> RedisVisitStore::Recorded(
+    const std::vector<Applied>& events) const {
+  std::vector<std::vector<std::string>> probes;
+  probes.reserve(events.size());
+  for (const auto& a : events) {
+    probes.push_back(
+        {"HGET", Key("visit:" + a.event->aggregate_id()), "version"});
+  }
+  absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(probes);
+  if (!r.ok()) return r.status();
+  std::vector<bool> recorded(events.size(), false);
+  for (size_t i = 0; i < events.size(); ++i) {
+    int64_t stored = 0;
+    recorded[i] = !(*r)[i].is_nil() && absl::SimpleAtoi((*r)[i].str, &stored) &&
+                  events[i].event->aggregate_version() <= stored;
+  }
+  return recorded;
+}
+
 absl::Status RedisVisitStore::ApplyOwn(const std::vector<Applied>& events) {
   if (events.empty()) return absl::OkStatus();
+  std::vector<bool> recorded(events.size(), false);
+  if (events.front().partition < 0) {
+    // The write path: its reservations are recorded (or, on an error, left
+    // to the projection) once the script has run.
+    std::vector<std::string> ids;
+    ids.reserve(events.size());
+    for (const auto& a : events) ids.push_back(a.event->aggregate_id());
+    absl::Status s = ApplyRecords(events, recorded);
+    in_flight_.Done(ids);
+    return s;
+  }
   // Events read back from the topic (with their offsets) were mostly
   // recorded by the instance that published them: which ones, asked first
-  // in one light call, so that only the others are sent in full.
-  std::vector<bool> recorded(events.size(), false);
-  if (events.front().partition >= 0) {
-    std::vector<std::vector<std::string>> probes;
-    probes.reserve(events.size());
-    for (const auto& a : events) {
-      probes.push_back(
-          {"HGET", Key("visit:" + a.event->aggregate_id()), "version"});
-    }
-    absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(probes);
-    if (!r.ok()) return r.status();
-    for (size_t i = 0; i < events.size(); ++i) {
-      int64_t stored = 0;
-      recorded[i] = !(*r)[i].is_nil() &&
-                    absl::SimpleAtoi((*r)[i].str, &stored) &&
-                    events[i].event->aggregate_version() <= stored;
+  // in one light call, so that only the others are sent in full. Those
+  // this process's write path is still about to record are waited for
+  // (briefly), then asked again.
+  absl::StatusOr<std::vector<bool>> probed = Recorded(events);
+  if (!probed.ok()) return probed.status();
+  recorded = std::move(*probed);
+  std::vector<Applied> unsure;
+  std::vector<size_t> unsure_at;
+  std::vector<std::string> unsure_ids;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (recorded[i]) continue;
+    unsure.push_back(events[i]);
+    unsure_at.push_back(i);
+    unsure_ids.push_back(events[i].event->aggregate_id());
+  }
+  if (!unsure.empty() && in_flight_.AwaitDone(unsure_ids, kOwnRecordWait)) {
+    absl::StatusOr<std::vector<bool>> again = Recorded(unsure);
+    if (!again.ok()) return again.status();
+    for (size_t k = 0; k < unsure.size(); ++k) {
+      recorded[unsure_at[k]] = (*again)[k];
     }
   }
+  return ApplyRecords(events, recorded);
+}
+
+absl::Status RedisVisitStore::ApplyRecords(const std::vector<Applied>& events,
+                                           const std::vector<bool>& recorded) {
   std::vector<ScriptCall> calls;
   calls.reserve(events.size());
+  // The recorded ones move only how far the partition is read: its
+  // highest offset among them, once per partition, in the same step as the
+  // others' records (the offset is kept as a maximum, so the lower ones
+  // add nothing).
+  std::map<int32_t, int64_t> recorded_upto;
   for (size_t i = 0; i < events.size(); ++i) {
     const Applied& a = events[i];
-    ScriptCall c{{Key("visit:" + a.event->aggregate_id())}, {}};
     if (recorded[i]) {
-      // Only its offset, in the same step as the others' records: version
-      // 0 is never newer than the stored one.
-      c.args = {"0",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                Key("applied"),
-                std::to_string(a.partition),
-                std::to_string(a.offset + 1)};
-    } else {
-      c.args = ApplyArguments(a);
+      auto [it, fresh] = recorded_upto.emplace(a.partition, a.offset);
+      if (!fresh) it->second = std::max(it->second, a.offset);
+      continue;
     }
-    calls.push_back(std::move(c));
+    calls.push_back(
+        {{Key("visit:" + a.event->aggregate_id())}, ApplyArguments(a)});
   }
+  for (const auto& [partition, offset] : recorded_upto) {
+    // Version 0 is never newer than a stored one: the offset only.
+    calls.push_back({{Key("applied")},
+                     {"0", "", "", "", "", "", "", "", "", Key("applied"),
+                      std::to_string(partition), std::to_string(offset + 1)}});
+  }
+  if (calls.empty()) return absl::OkStatus();
   return EvalEach(redis_, Batched<kApplyScript>(), calls).status();
 }
 

@@ -181,6 +181,7 @@ absl::StatusOr<std::vector<ReserveResult>> RedisVisitStore::Reserve(
   if (!replies.ok()) return replies.status();
   std::vector<ReserveResult> out;
   out.reserve(replies->size());
+  std::vector<std::string> reserved;  // now pending under `owner`
   for (const auto& reply : *replies) {
     ReserveResult res;
     const auto& e = reply.elements;
@@ -208,8 +209,12 @@ absl::StatusOr<std::vector<ReserveResult>> RedisVisitStore::Reserve(
     } else {
       return absl::InternalError("unexpected reserve reply");
     }
+    if (res.kind != ReserveResult::Kind::kExisting) {
+      reserved.push_back(reservations[out.size()].visit_id);
+    }
     out.push_back(std::move(res));
   }
+  in_flight_.Add(reserved);
   return out;
 }
 
@@ -266,10 +271,13 @@ absl::StatusOr<std::optional<VisitRecord>> RedisVisitStore::GetVisit(
 
 absl::Status RedisVisitStore::ReleasePending(const std::string& visit_id,
                                              const std::string& owner) {
-  return redis_
-      ->EvalSource(kReleaseScript, {Key("visit:" + visit_id), Key("pending")},
-                   {owner, visit_id})
-      .status();
+  absl::Status s = redis_
+                       ->EvalSource(kReleaseScript,
+                                    {Key("visit:" + visit_id), Key("pending")},
+                                    {owner, visit_id})
+                       .status();
+  if (s.ok()) in_flight_.Done({visit_id});
+  return s;
 }
 
 absl::Status RedisVisitStore::MarkOwnerLost(
@@ -279,6 +287,9 @@ absl::Status RedisVisitStore::MarkOwnerLost(
     calls.push_back({{Key("visit:" + id)}, {owner}});
   }
   if (calls.empty()) return absl::OkStatus();
+  // Not recorded by this write path: the projection records them when it
+  // reads them (if they were published).
+  in_flight_.Done(visit_ids);
   return EvalEach(redis_, Batched<kMarkLostScript>(), calls).status();
 }
 

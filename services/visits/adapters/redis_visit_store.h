@@ -7,6 +7,7 @@
 #include "lov/platform/redis.h"
 #include "lov/registry/v1/events.pb.h"
 #include "lov/settlement/v1/events.pb.h"
+#include "lov/visits/adapters/own_records_in_flight.h"
 #include "lov/visits/ports.h"
 
 namespace lov::visits {
@@ -100,6 +101,11 @@ class RedisVisitStore : public VisitStore {
 
   std::string ReadyKey() const { return Key("ready"); }
 
+  // How long the projection waits for this process's write path to record
+  // an own event it reads back (OwnRecordsInFlight) before recording it
+  // itself.
+  static constexpr absl::Duration kOwnRecordWait = absl::Seconds(2);
+
  private:
   std::string Key(const std::string& suffix) const {
     return prefix_ + ":" + suffix;
@@ -114,11 +120,19 @@ class RedisVisitStore : public VisitStore {
   std::string RejectedKey(const std::string& provider_id,
                           const std::string& period) const;
   int64_t RejectedCutoffMs() const;
+  // Whether each event's version is recorded already (one pipeline).
+  absl::StatusOr<std::vector<bool>> Recorded(
+      const std::vector<Applied>& events) const;
+  // Records the events not `recorded` in full and moves the projection's
+  // offsets past the others, in one script call.
+  absl::Status ApplyRecords(const std::vector<Applied>& events,
+                            const std::vector<bool>& recorded);
 
   RedisClient* redis_;
   std::string prefix_;
   std::string own_topic_;
   absl::Duration rejected_retention_;
+  OwnRecordsInFlight in_flight_;
 };
 
 }  // namespace lov::visits

@@ -61,7 +61,8 @@ class UploadReactor final
         app_(app),
         pool_(pool),
         batch_size_(batch_size),
-        quota_(quota) {
+        quota_(quota),
+        trace_(TraceOfCall(*context)) {
     StartRead(&incoming_);
   }
 
@@ -223,6 +224,7 @@ class UploadReactor final
   // Runs on the pool: prepares the batch, lets the next one start, then
   // finishes it (the app waits for the batch before it).
   void Run(Flight& f) {
+    ScopedTrace trace(trace_);  // the stream's: its events and logs name it
     try {
       Begin(f);
     } catch (const std::exception& e) {
@@ -358,7 +360,8 @@ class UploadReactor final
   WorkerPool* pool_;
   const size_t batch_size_;
   UploadQuota* quota_;
-  int64_t taken_ = 0;  // reports this stream has taken
+  const TraceContext trace_;  // the caller's trace (TraceOfCall)
+  int64_t taken_ = 0;         // reports this stream has taken
   auth::v1::Actor actor_;
   bool admitted_ = false;
   absl::Status refused_;

@@ -10,15 +10,9 @@
 #include <map>
 #include <regex>
 
-#include "absl/strings/str_cat.h"
-#include "lov/platform/event_envelope.h"
-#include "lov/platform/ids.h"
-#include "lov/platform/kafka.h"
-#include "lov/platform/proto_util.h"
-#include "lov/platform/stockholm_time.h"
-#include "lov/visits/v1/events.pb.h"
 #include "lovctl_test_fixture.h"
 #include "test_stack.h"
+#include "visit_events.h"
 
 namespace lov {
 namespace {
@@ -46,26 +40,6 @@ class LovctlFollowupTest : public ::lov::testing::LovctlTest {
   // Signed in in the role of the command's group (a provider as Attendo).
   Role DefaultRole(const std::vector<std::string>& args) const override {
     return RoleOf(args[0]);
-  }
-
-  // Publishes accepted visits on the visits topic, as the visits service
-  // does.
-  void PublishVisits(const std::vector<visits::v1::Visit>& visits) {
-    auto producer =
-        EventProducer::Create(::lov::testing::Stack().kafka("lovctl-test"));
-    ASSERT_TRUE(producer.ok()) << producer.status();
-    for (const auto& v : visits) {
-      visits::v1::VisitEvent e;
-      e.set_event_id(NewUuid());
-      *e.mutable_occurred_at() = ToProtoTime(absl::Now());
-      e.set_aggregate_id(v.visit_id());
-      e.set_aggregate_version(v.version());
-      *e.mutable_visit_accepted()->mutable_visit() = v;
-      ASSERT_TRUE((*producer)
-                      ->Publish(stack_.Topic("lov.visits.events.v1"),
-                                ToCloudEvent(e, "/lov/visits"))
-                      .ok());
-    }
   }
 };
 
@@ -208,34 +182,14 @@ TEST_F(LovctlFollowupTest, AFollowUpWithFindingsAndAnOverdueActionPlan) {
   EXPECT_FALSE(Has(out, in_house + "/f2")) << out;
 }
 
-// 14 days of two visits a day for one client of Attendo from 2025-03-24:
-// mornings by s1, evenings by s2, the first evening double-staffed with s3;
-// so the client met 3 staff, in 28 visits.
+// The shared roster (visit_events.h): 14 days of two visits a day for one
+// client of Attendo from 2025-03-24, mornings by s1, evenings by s2, the
+// first evening double-staffed with s3; so the client met 3 staff, in 28
+// visits.
 TEST_F(LovctlFollowupTest, ContinuityFromTheVisits) {
-  std::vector<visits::v1::Visit> visits;
-  for (int day = 0; day < 14; ++day) {
-    const absl::CivilDay d = absl::CivilDay(2025, 3, 24) + day;
-    for (int hour : {8, 17}) {
-      visits::v1::Visit v;
-      v.set_provider_id(kAttendo);
-      v.set_report_id(absl::StrCat("r", day, "-", hour));
-      v.set_visit_id(absl::StrCat(kAttendo, "/", v.report_id()));
-      v.set_client_id("cli-1");
-      v.set_staff_id(hour == 8 ? "s1" : "s2");
-      if (day == 0 && hour == 17) {
-        v.set_double_staffing(true);
-        v.set_second_staff_id("s3");
-      }
-      *v.mutable_start() =
-          ToProtoTime(FromStockholm(absl::CivilSecond(d) + hour * 3600));
-      *v.mutable_end() =
-          ToProtoTime(FromProtoTime(v.start()) + absl::Minutes(30));
-      v.set_status(visits::v1::VISIT_STATUS_PERFORMED);
-      v.set_version(1);
-      visits.push_back(std::move(v));
-    }
-  }
-  PublishVisits(visits);
+  const absl::Status published = ::lov::testing::PublishAcceptedVisits(
+      stack_, ::lov::testing::ContinuityRoster(kAttendo));
+  ASSERT_TRUE(published.ok()) << published;
   std::string out;
   ASSERT_TRUE(Eventually([&] {
     out = Lovctl({"continuity", "--from", "2025-03-24"}).output;

@@ -3,7 +3,8 @@
 // against the four running services. One finance user prepares the run,
 // the same user may not approve it (four eyes), a second one does; then
 // the month's SIE 4, pain.001 and fee basis files are written and their
-// totals equal the approved statement's.
+// totals equal the approved statement's. And the same files from the
+// finance settings stored with `settlement finance-settings set`.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -176,6 +177,102 @@ TEST_F(LovctlMonthTest, PreparedByOneApprovedByAnotherThenTheFinanceFiles) {
   EXPECT_TRUE(Has(xml, "54029681")) << xml;
 }
 
+// The municipality's finance settings stored once (`settlement
+// finance-settings set|show`) and used by export-month and the Peppol
+// export without repeating them; flags still override for one file.
+TEST_F(LovctlMonthTest, StoredFinanceSettingsMakeTheMonthFiles) {
+  WriteFile("finance.json", R"({
+  "municipality": {"name": "Testby kommun", "organisationNumber": "2120000142",
+                   "bankgiro": "50501055"},
+  "chart": {"categoryAccounts": [{"categoryId": "home-help-service",
+                                  "account": "4620"}]},
+  "buyer": {"peppolId": "0007:2120000142", "reference": "LOV-TESTBY"}
+})");
+  WriteFile("bad-finance.json", R"({
+  "municipality": {"name": "Testby kommun", "organisationNumber": "212000-0142",
+                   "bankgiro": "5050-1056"}
+})");
+  // Nothing stored yet: show says how to set them.
+  RunResult none = Lovctl({"settlement", "finance-settings", "show"});
+  EXPECT_NE(none.exit_code, 0) << none.output;
+  EXPECT_TRUE(Has(none.output, "finance-settings set")) << none.output;
+  // A case officer may not set them; a bad bankgiro is refused by name.
+  RunResult officer = Lovctl({"settlement", "finance-settings", "set", "--file",
+                              dir_ + "/finance.json"},
+                             Token(auth::v1::ROLE_CASE_OFFICER));
+  EXPECT_NE(officer.exit_code, 0) << officer.output;
+  EXPECT_TRUE(Has(officer.output, "PERMISSION_DENIED")) << officer.output;
+  RunResult bad = Lovctl({"settlement", "finance-settings", "set", "--file",
+                          dir_ + "/bad-finance.json"});
+  EXPECT_NE(bad.exit_code, 0) << bad.output;
+  EXPECT_TRUE(Has(bad.output, "municipality.bankgiro")) << bad.output;
+
+  std::string out = Ok({"settlement", "finance-settings", "set", "--file",
+                        dir_ + "/finance.json"},
+                       Finance(kPreparer));
+  EXPECT_TRUE(Has(out, "finance settings version 1")) << out;
+  EXPECT_TRUE(Has(out, "Testby kommun (212000-0142)")) << out;
+  EXPECT_TRUE(Has(out, "bankgiro 5050-1055")) << out;
+  out = Ok({"settlement", "finance-settings", "show"}, Finance(kController));
+  EXPECT_TRUE(Has(out, std::string("set by ") + kPreparer)) << out;
+  EXPECT_TRUE(Has(out, "home-help-service 4620")) << out;
+  EXPECT_TRUE(Has(out, "peppol buyer  0007:2120000142")) << out;
+
+  AttendoHasAMarch();
+  if (HasFatalFailure()) return;
+  out = Ok({"settlement", "month", "preview", "--period", "2025-03"},
+           Finance(kPreparer));
+  const std::string run = Capture(out, "digest ([0-9a-f]+)");
+  ASSERT_FALSE(run.empty()) << out;
+  Ok({"settlement", "month", "approve", "--period", "2025-03", "--run", run},
+     Finance(kController));
+
+  // SIE 4 from the stored municipality and chart alone.
+  out = Ok({"settlement", "export-month", "--period", "2025-03", "--kind",
+            "sie4", "--out", dir_ + "/stored.se"});
+  EXPECT_TRUE(Has(out, "1 statement(s), total 900.00 kr")) << out;
+  std::string sie = ReadFile(dir_ + "/stored.se");
+  EXPECT_TRUE(Has(sie, "#ORGNR 212000-0142")) << sie;
+  EXPECT_TRUE(Has(sie, "#TRANS 4620 {} 900.00")) << sie;
+  // A flag overrides the stored chart for this file only.
+  Ok({"settlement", "export-month", "--period", "2025-03", "--kind", "sie4",
+      "--accounts", "home-help-service=4630", "--out", dir_ + "/other.se"});
+  EXPECT_TRUE(Has(ReadFile(dir_ + "/other.se"), "#TRANS 4630 {} 900.00"));
+
+  // pain.001 from the stored bankgiro, once Attendo's payment details are
+  // in settlement.
+  Ok({"provider", "payment-details", "--id", kAttendo, "--bankgiro",
+      "5402-9681", "--f-tax", "approved", "--f-tax-checked-on", "2025-01-02",
+      "--vat-number", "SE556554164501"});
+  const std::vector<std::string> pain = {"settlement",
+                                         "export-month",
+                                         "--period",
+                                         "2025-03",
+                                         "--kind",
+                                         "pain001",
+                                         "--execution-date",
+                                         "2025-04-25",
+                                         "--out",
+                                         dir_ + "/stored-pain001.xml"};
+  ASSERT_TRUE(Eventually([&] {
+    out = Lovctl(pain).output;
+    return Has(out, "1 statement(s), total 900.00 kr") &&
+           !Has(out, std::string("not payable: "));
+  })) << out;
+  const std::string xml = ReadFile(dir_ + "/stored-pain001.xml");
+  EXPECT_TRUE(Has(xml, "<DbtrAcct><Id><Othr><Id>50501055</Id>")) << xml;
+  EXPECT_TRUE(Has(xml, "<CtrlSum>900.00</CtrlSum>")) << xml;
+
+  // The Peppol invoice names the stored buyer without buyer flags.
+  out = Ok({"statement", "export", "--provider", kAttendo, "--period",
+            "2025-03", "--format", "peppol", "--out", dir_ + "/peppol.xml"},
+           Finance(kController));
+  const std::string invoice = ReadFile(dir_ + "/peppol.xml");
+  EXPECT_TRUE(Has(invoice, "<cac:AccountingCustomerParty>")) << invoice;
+  EXPECT_TRUE(Has(invoice, "2120000142")) << invoice;
+  EXPECT_TRUE(Has(invoice, "LOV-TESTBY")) << invoice;
+}
+
 TEST_F(LovctlMonthTest, WrongInputNamesTheFlag) {
   RunResult r = Lovctl({"settlement", "month", "close", "--period", "2025-03"});
   EXPECT_NE(r.exit_code, 0);
@@ -190,6 +287,12 @@ TEST_F(LovctlMonthTest, WrongInputNamesTheFlag) {
                   "--kind: 'xlsx' is not sie4, pain001 or "
                   "fee-basis"))
       << r.output;
+  r = Lovctl({"settlement", "finance-settings", "store"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(Has(r.output, "action: 'store' is not set or show")) << r.output;
+  r = Lovctl({"settlement", "finance-settings", "set"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(Has(r.output, "--file: required for set")) << r.output;
 }
 
 }  // namespace

@@ -141,6 +141,7 @@ ChoiceApp::ListEligibleProviders(
       record.eligible_provider_ids.push_back(s->provider_id);
     }
     record.reproduction = request.seed() != 0;
+    record.language = *language;
     if (absl::Status s = RecordListShown(*publisher_, *clock_, record);
         !s.ok()) {
       return s;

@@ -1,6 +1,6 @@
 // The municipality imposes a sanction: a suspension or a termination (hävning).
 #include "lov/registry/app/registry_app.h"
-#include "lov/registry/domain/registry_rules.h"
+#include "lov/registry/domain/sanction_rules.h"
 
 namespace lov::registry {
 

@@ -64,6 +64,22 @@ absl::StatusOr<v1::MonthRunApproval> SettlementApp::ApproveMonth(
   return runner_.Run<v1::MonthRunApproval>(
       Command::ByRequest(key, request, request.request_id()), replay,
       [&]() -> absl::StatusOr<Decided<v1::MonthRunApproval>> {
+        // A run is approved once: another request for an approved run is
+        // refused, so the run keeps the first approval and a retry of the
+        // first request answers its own record, never a later one's.
+        absl::StatusOr<std::optional<v1::MonthRun>> run =
+            store_->GetMonthRun(period, request.expected_run_digest());
+        if (!run.ok()) return run.status();
+        if (run->has_value() && (*run)->has_approval()) {
+          const v1::MonthRunApproval& first = (*run)->approval();
+          return absl::FailedPreconditionError(absl::StrCat(
+              "expected_run_digest: month-end run ",
+              request.expected_run_digest(), " of ", period,
+              " was already approved by ", first.approved_by(), " at ",
+              FormatRfc3339Utc(FromProtoTime(first.approved_at())),
+              " (another request_id); GetMonthRun shows that approval, and "
+              "PreviewMonth prepares a new run for what it refused"));
+        }
         if (!outcome) outcome = DecideMonthApproval(request, *month);
         if (!outcome->ok()) return outcome->status();
         absl::StatusOr<Event> event = NextEvent(key);

@@ -75,16 +75,15 @@ SettlementApp::DecideApproval(const v1::ApproveStatementRequest& request,
   absl::StatusOr<std::vector<Event>> events =
       AdjustmentEvents(*statement, month, adjustments);
   if (!events.ok()) return events.status();
-  absl::StatusOr<std::vector<Event>> approval =
-      ApprovalEvents(*statement, inputs);
-  if (!approval.ok()) return approval.status();
-  // The client fee basis rides on the approval (StatementApproved.fee_basis).
+  // The client fee basis goes with the approval, in FeeBasisRecorded parts
+  // of bounded size (StatementApproved.fee_basis_parts).
   absl::StatusOr<v1::ClientFeeBasis> fee_basis =
       FeeBasisOf(statement->statement_id(), statement->provider_id(),
                  statement->period(), paid);
   if (!fee_basis.ok()) return fee_basis.status();
-  *approval->back().mutable_statement_approved()->mutable_fee_basis() =
-      *std::move(fee_basis);
+  absl::StatusOr<std::vector<Event>> approval =
+      ApprovalEvents(*statement, inputs, *fee_basis);
+  if (!approval.ok()) return approval.status();
   for (Event& e : *approval) events->push_back(std::move(e));
   const std::string id = statement->statement_id();
   const PendingApproval pending{NewUuid(), request.request_id()};
@@ -211,10 +210,12 @@ SettlementApp::AdjustmentEvents(const v1::Statement& approved,
   return events;
 }
 
-// The sources in parts of bounded size first, then the approval itself with
-// the lines alone: no event grows with the size of the month.
+// The sources in parts of bounded size first, then the fee basis in parts,
+// then the approval itself with the lines alone: no event grows with the
+// size of the month.
 absl::StatusOr<std::vector<v1::SettlementEvent>> SettlementApp::ApprovalEvents(
-    const v1::Statement& approved, const MonthInputs& inputs) {
+    const v1::Statement& approved, const MonthInputs& inputs,
+    const v1::ClientFeeBasis& fee_basis) {
   const std::string& id = approved.statement_id();
   std::vector<Event> events;
   SplitStatement split =
@@ -223,6 +224,14 @@ absl::StatusOr<std::vector<v1::SettlementEvent>> SettlementApp::ApprovalEvents(
     absl::StatusOr<Event> event = NextEvent(id);
     if (!event.ok()) return event.status();
     *event->mutable_statement_sources_recorded() = std::move(part);
+    events.push_back(std::move(*event));
+  }
+  std::vector<v1::FeeBasisRecorded> fee_parts =
+      SplitFeeBasis(fee_basis, kFeeBasisPartRows);
+  for (auto& part : fee_parts) {
+    absl::StatusOr<Event> event = NextEvent(id);
+    if (!event.ok()) return event.status();
+    *event->mutable_fee_basis_recorded() = std::move(part);
     events.push_back(std::move(*event));
   }
   absl::StatusOr<Event> event = NextEvent(id);
@@ -238,6 +247,7 @@ absl::StatusOr<std::vector<v1::SettlementEvent>> SettlementApp::ApprovalEvents(
   *a->mutable_statement() = std::move(split.lines);
   a->set_source_parts(static_cast<int32_t>(split.parts.size()));
   a->set_visit_versions_recorded(true);
+  a->set_fee_basis_parts(static_cast<int32_t>(fee_parts.size()));
   events.push_back(std::move(*event));
   return events;
 }

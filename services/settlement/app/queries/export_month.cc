@@ -12,18 +12,51 @@
 namespace lov::settlement {
 namespace {
 
+// The municipality and chart a month file is made with: the stored finance
+// settings (SetFinanceSettings), each overridden by the request's when the
+// request gives one.
+struct MonthFinance {
+  v1::FinanceParty municipality;
+  v1::BookkeepingChart chart;
+};
+
+absl::StatusOr<MonthFinance> FinanceFor(SettlementStore* store,
+                                        const v1::ExportMonthRequest& request) {
+  absl::StatusOr<std::optional<v1::FinanceSettings>> stored =
+      store->GetFinanceSettings();
+  if (!stored.ok()) return stored.status();
+  MonthFinance f;
+  if (request.has_municipality()) {
+    f.municipality = request.municipality();
+  } else if (stored->has_value()) {
+    f.municipality = (*stored)->municipality();
+  } else if (request.kind() != v1::MONTH_FILE_KIND_FEE_BASIS) {
+    return absl::FailedPreconditionError(
+        "municipality: no finance settings are stored and the request gives "
+        "none; set them with SetFinanceSettings (lovctl settlement "
+        "finance-settings set --file FILE)");
+  }
+  if (request.has_chart()) {
+    f.chart = request.chart();
+  } else if (stored->has_value()) {
+    f.chart = (*stored)->chart();
+  }
+  return f;
+}
+
 absl::StatusOr<std::string> Sie4File(const v1::ExportMonthRequest& request,
+                                     const MonthFinance& finance,
                                      absl::CivilDay today,
                                      const std::vector<v1::Statement>& month) {
-  absl::StatusOr<v1::BookkeepingChart> chart = ResolveChart(request.chart());
+  absl::StatusOr<v1::BookkeepingChart> chart = ResolveChart(finance.chart);
   if (!chart.ok()) return chart.status();
-  SieBooks books{request.municipality(), *std::move(chart), today};
+  SieBooks books{finance.municipality, *std::move(chart), today};
   return MonthSie4(request.period(), books, month);
 }
 
 absl::Status PaymentFileInto(SettlementStore* store,
                              const v1::ExportMonthRequest& request,
-                             absl::Time now,
+                             const MonthFinance& finance, absl::Time now,
                              const std::vector<v1::Statement>& month,
                              v1::ExportMonthResponse& out) {
   std::vector<Payee> payees;
@@ -39,7 +72,7 @@ absl::Status PaymentFileInto(SettlementStore* store,
     if (!party.ok()) return party.status();
     if (party->has_value()) p.name = (*party)->name();
   }
-  PaymentOrder order{request.municipality(), request.execution_date(), now};
+  PaymentOrder order{finance.municipality, request.execution_date(), now};
   absl::StatusOr<PaymentFile> file =
       MonthPain001(request.period(), order, payees);
   if (!file.ok()) return file.status();
@@ -84,10 +117,12 @@ absl::StatusOr<v1::ExportMonthResponse> SettlementApp::ExportMonth(
     return absl::InvalidArgumentError(
         "kind: SIE4, PAIN001 or FEE_BASIS is required");
   }
+  absl::StatusOr<MonthFinance> finance = FinanceFor(store_, request);
+  if (!finance.ok()) return finance.status();
   if (request.kind() == v1::MONTH_FILE_KIND_SIE4 ||
       request.kind() == v1::MONTH_FILE_KIND_PAIN001) {
     if (absl::Status s =
-            ValidateFinanceParty(request.municipality(), "municipality");
+            ValidateFinanceParty(finance->municipality, "municipality");
         !s.ok()) {
       return s;
     }
@@ -118,7 +153,7 @@ absl::StatusOr<v1::ExportMonthResponse> SettlementApp::ExportMonth(
   switch (request.kind()) {
     case v1::MONTH_FILE_KIND_SIE4: {
       absl::StatusOr<std::string> file =
-          Sie4File(request, StockholmDate(now), month);
+          Sie4File(request, *finance, StockholmDate(now), month);
       if (!file.ok()) return file.status();
       out.set_file_name(base + ".se");
       out.set_content_type("text/plain; charset=IBM437");
@@ -126,7 +161,8 @@ absl::StatusOr<v1::ExportMonthResponse> SettlementApp::ExportMonth(
       break;
     }
     case v1::MONTH_FILE_KIND_PAIN001:
-      if (absl::Status s = PaymentFileInto(store_, request, now, month, out);
+      if (absl::Status s =
+              PaymentFileInto(store_, request, *finance, now, month, out);
           !s.ok()) {
         return s;
       }

@@ -26,7 +26,22 @@ absl::StatusOr<std::string> PeppolInvoice(
   }
   PeppolInvoiceInput in;
   in.statement = &statement;
-  in.buyer = request.buyer();
+  // The buyer: the request's when given (it overrides), else the stored
+  // finance settings' (SetFinanceSettings).
+  if (request.has_buyer()) {
+    in.buyer = request.buyer();
+  } else {
+    absl::StatusOr<std::optional<v1::FinanceSettings>> settings =
+        store->GetFinanceSettings();
+    if (!settings.ok()) return settings.status();
+    if (!settings->has_value() || (*settings)->buyer().peppol_id().empty()) {
+      return absl::FailedPreconditionError(
+          "buyer: the request gives none and the stored finance settings "
+          "have no buyer.peppol_id; set them with SetFinanceSettings (lovctl "
+          "settlement finance-settings set --file FILE) or give the buyer");
+    }
+    in.buyer = (*settings)->buyer();
+  }
   absl::StatusOr<std::optional<registry::v1::Provider>> party =
       store->ProviderParty(statement.provider_id());
   if (!party.ok()) return party.status();

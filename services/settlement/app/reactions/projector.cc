@@ -9,6 +9,7 @@
 #include "lov/platform/proto_util.h"
 #include "lov/platform/text.h"
 #include "lov/platform/topics.h"
+#include "lov/platform/trace_context.h"
 #include "lov/settlement/app/reactions/changes.h"
 #include "lov/settlement/domain/month_inputs.h"
 #include "lov/settlement/domain/statement_sources.h"
@@ -59,6 +60,9 @@ absl::Status ApplyMonthRunApproved(SettlementStore* store,
         absl::StrCat("month run ", approval.run_digest(), " of ",
                      approval.period(), " was approved but never prepared"));
   }
+  // The first approval stays (ApproveMonth refuses another for an approved
+  // run; this keeps it so whatever reached the log first).
+  if ((*run)->has_approval()) return absl::OkStatus();
   *(*run)->mutable_approval() = approval;
   return store->PutMonthRun(**run, /*latest=*/false);
 }
@@ -132,13 +136,18 @@ absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
   if (!inputs.ok()) return inputs.status();
   if (inputs->recorded) {
     if (!Counted(inputs->states, event, home)) {
-      return store_->PutAdjustment(
-          provider,
-          AsAdjustment(event,
-                       change->adjusts.empty() ? home : change->adjusts));
+      const std::string adjusts =
+          change->adjusts.empty() ? home : change->adjusts;
+      absl::Status s =
+          store_->PutAdjustment(provider, AsAdjustment(event, adjusts));
+      if (s.ok()) LogVisitApplied(event, provider, adjusts, true);
+      return s;
     }
     if (absl::Status s = MoveVisit(store_, *change); !s.ok()) return s;
-    return store_->MarkVisitEventApplied(provider, home, event.event_id());
+    absl::Status s =
+        store_->MarkVisitEventApplied(provider, home, event.event_id());
+    if (s.ok()) LogVisitApplied(event, provider, change->period, false);
+    return s;
   }
   // Approvals written before inputs were recorded, and changes the visits
   // service saw after an approval this state does not have yet.
@@ -146,7 +155,10 @@ absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
       CorrectedPeriod(change->current, provider, change->adjusts, home);
   if (!corrected.ok()) return corrected.status();
   if (!corrected->empty()) {
-    return store_->PutAdjustment(provider, AsAdjustment(event, *corrected));
+    absl::Status s =
+        store_->PutAdjustment(provider, AsAdjustment(event, *corrected));
+    if (s.ok()) LogVisitApplied(event, provider, *corrected, true);
+    return s;
   }
   // An ordinary change of an open month, logged before it is made so that
   // the month's approval can tell whether its statement counted it.
@@ -159,12 +171,29 @@ absl::Status Projector::ApplyVisitEvent(const visits::v1::VisitEvent& event) {
       !s.ok()) {
     return s;
   }
+  LogVisitApplied(event, provider, change->period, false);
   // The approval may have been applied meanwhile (the approving command, or
   // another replica): then this change is judged now.
   inputs = store_->ApprovedInputs(provider, home, {any.visit_id()});
   if (!inputs.ok()) return inputs.status();
   if (!inputs->recorded) return absl::OkStatus();
   return ReconcileMonth(provider, home, nullptr);
+}
+
+void Projector::LogVisitApplied(const visits::v1::VisitEvent& event,
+                                const std::string& provider_id,
+                                const std::string& period, bool adjustment) {
+  std::optional<VisitChange> change = ChangeOf(event);
+  if (!change) return;
+  const visits::v1::Visit& any =
+      change->current ? *change->current : *change->previous;
+  log::Debug(adjustment ? "visit change kept as an adjustment of a month"
+                        : "visit applied to its provider month",
+             {{"visit_id", any.visit_id()},
+              {"version", static_cast<int64_t>(any.version())},
+              {"event_id", event.event_id()},
+              {"provider_id", provider_id},
+              {"period", period}});
 }
 
 absl::Status Projector::ReconcileMonth(const std::string& provider_id,
@@ -340,6 +369,10 @@ absl::Status Projector::ApplySettlementEvent(const v1::SettlementEvent& event) {
       break;
     case v1::SettlementEvent::kListingRuleSet:
       s = store_->SetListingRule(event.listing_rule_set().rule());
+      break;
+    case v1::SettlementEvent::kFinanceSettingsChanged:
+      s = store_->PutFinanceSettings(
+          event.finance_settings_changed().settings());
       break;
     case v1::SettlementEvent::kOneOffPaymentAllocated:
       s = store_->PutOneOff(event.one_off_payment_allocated().payment());

@@ -82,6 +82,13 @@ class Projector {
                               const std::string& period,
                               const MonthInputs* inputs);
 
+  // The debug line that ties a visit event, in the current trace (the
+  // event's, trace_context.h), to the provider month it was applied to, as
+  // an ordinary change or as an adjustment of a locked month.
+  static void LogVisitApplied(const visits::v1::VisitEvent& event,
+                              const std::string& provider_id,
+                              const std::string& period, bool adjustment);
+
   // ApplyBatch's visit and choice events, parsed; null for any other.
   struct Batched;
   absl::Status ApplyRun(const std::vector<Batched>& run);

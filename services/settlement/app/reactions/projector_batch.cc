@@ -13,8 +13,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lov/platform/event_envelope.h"
+#include "lov/platform/log.h"
 #include "lov/platform/text.h"
 #include "lov/platform/topics.h"
+#include "lov/platform/trace_context.h"
 #include "lov/settlement/app/reactions/changes.h"
 #include "lov/settlement/app/reactions/projector.h"
 #include "lov/settlement/domain/month_inputs.h"
@@ -25,6 +27,7 @@ struct Projector::Batched {
   bool is_visit = false;
   visits::v1::VisitEvent visit;
   choice::v1::ChoiceEvent choice;
+  std::string traceparent;  // the visit event's (ce_traceparent)
 };
 
 namespace {
@@ -41,6 +44,7 @@ absl::Status Projector::ApplyBatch(const std::vector<CloudEvent>& events) {
     Batched b;
     if (OnTopic(ce.topic, topics::kVisitsEvents)) {
       b.is_visit = true;
+      b.traceparent = ce.Header(kCloudEventTraceparentHeader);
       if (absl::Status s = FromCloudEvent(ce, &b.visit); !s.ok()) return s;
       run.push_back(std::move(b));
       continue;
@@ -93,6 +97,13 @@ absl::Status Projector::ApplyRun(const std::vector<Batched>& run) {
   }
 
   std::vector<StoreWrite> writes;
+  // What each visit event was applied to, logged in its trace once written.
+  struct Applied {
+    const Batched* event;
+    std::string provider, period;
+    bool adjustment;
+  };
+  std::vector<Applied> applied;
   // Marked applied by this run: (provider, home, event id).
   std::set<std::tuple<std::string, std::string, std::string>> marked;
   // Months given ordinary changes, checked for an approval afterwards.
@@ -117,16 +128,18 @@ absl::Status Projector::ApplyRun(const std::vector<Batched>& run) {
     if (f.applied || marked.count(mark) > 0) continue;
     if (f.inputs.recorded) {
       if (!Counted(f.inputs.states, event, home)) {
-        writes.push_back(store_write::PutAdjustment{
-            provider,
-            AsAdjustment(event,
-                         change->adjusts.empty() ? home : change->adjusts)});
+        const std::string adjusts =
+            change->adjusts.empty() ? home : change->adjusts;
+        writes.push_back(
+            store_write::PutAdjustment{provider, AsAdjustment(event, adjusts)});
+        applied.push_back({&b, provider, adjusts, true});
         continue;
       }
       AddMoveWrites(*change, &writes);
       writes.push_back(
           store_write::MarkVisitEventApplied{provider, home, event.event_id()});
       marked.insert(std::move(mark));
+      applied.push_back({&b, provider, change->period, false});
       continue;
     }
     // CorrectedPeriod, on the facts read.
@@ -142,6 +155,7 @@ absl::Status Projector::ApplyRun(const std::vector<Batched>& run) {
     if (!adjusts.empty()) {
       writes.push_back(
           store_write::PutAdjustment{provider, AsAdjustment(event, adjusts)});
+      applied.push_back({&b, provider, adjusts, true});
       continue;
     }
     // An ordinary change of an open month, logged before it is made.
@@ -151,9 +165,15 @@ absl::Status Projector::ApplyRun(const std::vector<Batched>& run) {
         store_write::MarkVisitEventApplied{provider, home, event.event_id()});
     marked.insert(std::move(mark));
     changed_months.emplace(provider, home);
+    applied.push_back({&b, provider, change->period, false});
   }
   if (!writes.empty()) {
     if (absl::Status s = batch_->ApplyWrites(writes); !s.ok()) return s;
+  }
+  for (const Applied& a : applied) {
+    if (!log::Enabled(log::Level::kDebug)) break;
+    ScopedTrace trace(ContinueTrace(a.event->traceparent));
+    LogVisitApplied(a.event->visit, a.provider, a.period, a.adjustment);
   }
   if (changed_months.empty()) return absl::OkStatus();
   // The approval may have been applied meanwhile (the approving command, or
