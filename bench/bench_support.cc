@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -11,9 +12,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "lov/platform/http_server.h"
+#include "test_stack.h"
 
 namespace lov::bench {
 
@@ -101,6 +104,80 @@ bool WaitCaughtUp(int metrics_port, const std::string& group_suffix,
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   return false;
+}
+
+std::string Binary(const std::string& binaries, const std::string& binary) {
+  if (binaries.empty()) return binary;
+  const std::filesystem::path build =
+      std::filesystem::read_symlink("/proc/self/exe")
+          .parent_path()
+          .parent_path();
+  return std::filesystem::relative(std::filesystem::path(binaries) / binary,
+                                   build)
+      .string();
+}
+
+std::string BinariesFlag(int argc, char** argv) {
+  const char* env = std::getenv("LOV_BENCH_BINARIES");
+  return TextFlag(argc, argv, "binaries", env ? env : "");
+}
+
+absl::StatusOr<CommandStats> ReadCommandStats() {
+  absl::StatusOr<std::unique_ptr<RedisClient>> redis =
+      testing::Stack().ConnectRedis();
+  if (!redis.ok()) return redis.status();
+  absl::StatusOr<RedisReply> info = (*redis)->Command({"INFO", "commandstats"});
+  if (!info.ok()) return info.status();
+  // cmdstat_hget:calls=10,usec=20,usec_per_call=2.00,...
+  CommandStats out;
+  for (absl::string_view line : absl::StrSplit(info->str, '\n')) {
+    if (!absl::ConsumePrefix(&line, "cmdstat_")) continue;
+    const size_t colon = line.find(':');
+    if (colon == absl::string_view::npos) continue;
+    CommandStat& stat = out[std::string(line.substr(0, colon))];
+    for (absl::string_view field :
+         absl::StrSplit(line.substr(colon + 1), ',')) {
+      absl::string_view value = field;
+      if (absl::ConsumePrefix(&value, "calls=")) {
+        (void)absl::SimpleAtoi(value, &stat.calls);
+      } else if (absl::ConsumePrefix(&value, "usec=")) {
+        (void)absl::SimpleAtoi(value, &stat.usec);
+      }
+    }
+  }
+  return out;
+}
+
+void PrintCommandsPer(const CommandStats& before, const CommandStats& after,
+                      int64_t units, const std::string& unit) {
+  if (units <= 0) return;
+  int64_t calls = 0, usec = 0, scripts = 0;
+  std::string lines;
+  for (const auto& [name, stat] : after) {
+    CommandStat was;
+    if (auto it = before.find(name); it != before.end()) was = it->second;
+    const int64_t c = stat.calls - was.calls;
+    const int64_t u = stat.usec - was.usec;
+    if (c <= 0 || name == "info") continue;
+    if (name == "evalsha" || name == "eval") {
+      scripts += u;  // the commands the scripts call included
+    } else {
+      calls += c;
+      usec += u;
+    }
+    absl::StrAppend(
+        &lines, absl::StrFormat("  %-16s %8.3f calls, %7.2f us per %s\n", name,
+                                static_cast<double>(c) / units,
+                                static_cast<double>(u) / units, unit));
+  }
+  std::printf(
+      "redis commands per %s (INFO commandstats, %lld %ss): %.2f commands "
+      "(those scripts call included, the script calls not), %.1f us in "
+      "script calls (with the commands they call), %.1f us in commands "
+      "(those scripts call included)\n%s",
+      unit.c_str(), static_cast<long long>(units), unit.c_str(),
+      static_cast<double>(calls) / units, static_cast<double>(scripts) / units,
+      static_cast<double>(usec) / units, lines.c_str());
 }
 
 double SecondsSince(absl::Time start) {

@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 namespace lov::bench {
@@ -40,6 +42,31 @@ double MetricValue(int metrics_port, const std::string& name,
 // retry (lag is refreshed once a second), or `timeout` passed.
 bool WaitCaughtUp(int metrics_port, const std::string& group_suffix,
                   absl::Duration timeout);
+
+// `binary` (as laid out in the build, e.g. "services/visits/visits") under
+// `binaries` (a copy of the build's binaries, so that other builds cannot
+// replace them during a run), as a path from the build directory, where
+// ServiceProcess and RunToCompletion look; `binary` itself when
+// `binaries` is empty.
+std::string Binary(const std::string& binaries, const std::string& binary);
+// --binaries=DIR, else $LOV_BENCH_BINARIES, else "" (the build's own).
+std::string BinariesFlag(int argc, char** argv);
+
+// Redis's own count of the commands it ran (INFO commandstats), per
+// command: calls and microseconds. The commands scripts call are counted
+// under their own names besides the script call itself.
+struct CommandStat {
+  int64_t calls = 0;
+  int64_t usec = 0;
+};
+using CommandStats = std::map<std::string, CommandStat>;
+// Read from the test stack's Redis (as its admin user).
+absl::StatusOr<CommandStats> ReadCommandStats();
+// Prints, per command, the calls and microseconds between `before` and
+// `after` divided by `units` (e.g. the reports accepted), and the totals
+// ("commands per <unit>").
+void PrintCommandsPer(const CommandStats& before, const CommandStats& after,
+                      int64_t units, const std::string& unit);
 
 // Seconds since `start`.
 double SecondsSince(absl::Time start);

@@ -20,8 +20,6 @@
 //                     builds cannot replace them during a run)
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -41,6 +39,7 @@
 
 namespace {
 
+using lov::bench::Binary;
 using lov::testing::ServiceProcess;
 
 int Fail(const std::string& what) {
@@ -82,19 +81,6 @@ int64_t ReplayMs(const std::string& log) {
   return total;
 }
 
-// `binary` (as laid out in the build) under --binaries, as a path from the
-// build directory (where ServiceProcess and RunToCompletion look).
-std::string Binary(const std::string& binaries, const std::string& binary) {
-  if (binaries.empty()) return binary;
-  const std::filesystem::path build =
-      std::filesystem::read_symlink("/proc/self/exe")
-          .parent_path()
-          .parent_path();
-  return std::filesystem::relative(std::filesystem::path(binaries) / binary,
-                                   build)
-      .string();
-}
-
 struct Rebuilt {
   double seconds = 0;  // start to SERVING
   int64_t replay_ms = -1;
@@ -130,9 +116,7 @@ int main(int argc, char** argv) {
                                           "registry,choice,visits,settlement,"
                                           "followup"),
                      ',');
-  const char* binaries_env = std::getenv("LOV_BENCH_BINARIES");
-  const std::string binaries = lov::bench::TextFlag(
-      argc, argv, "binaries", binaries_env ? binaries_env : "");
+  const std::string binaries = lov::bench::BinariesFlag(argc, argv);
   auto issuer = lov::testing::TestIssuer::Make();
   if (!issuer.ok()) return Fail(std::string(issuer.status().message()));
   const std::string ns = "bench" + lov::NewUuid().substr(0, 6);

@@ -11,7 +11,14 @@
 // consume of the same topics by the same reader with a handler that does
 // nothing, in the same run.
 //
+// Redis's own count of the commands it ran (INFO commandstats) is printed
+// per accepted report (the upload, until the service's projection has read
+// its own events back) and per replayed event (the rebuild): a measure of
+// the work per report that does not depend on the machine.
+//
 //   visits_ingest_bench [--visits=50000] [--streams=2]
+//   [--binaries=DIR]  the visits binary from DIR (a copy of the build's,
+//                     laid out as in it; default: $LOV_BENCH_BINARIES)
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -22,8 +29,8 @@
 #include <sstream>
 #include <thread>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "bench_support.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/ids.h"
@@ -40,19 +47,6 @@ namespace {
 namespace v1 = ::lov::visits::v1;
 constexpr char kProvider[] = "prv-5565541645";
 constexpr int kClients = 500;
-
-int64_t Flag(int argc, char** argv, const std::string& name, int64_t def) {
-  const std::string prefix = "--" + name + "=";
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    int64_t v;
-    if (a.rfind(prefix, 0) == 0 &&
-        absl::SimpleAtoi(a.substr(prefix.size()), &v)) {
-      return v;
-    }
-  }
-  return def;
-}
 
 v1::VisitReport Report(int i, int stream) {
   // One staff member per report, each client's visits an hour apart: all
@@ -93,8 +87,9 @@ double RebuildSeconds(const std::string& log) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int64_t n = Flag(argc, argv, "visits", 50000);
-  const int streams = static_cast<int>(Flag(argc, argv, "streams", 2));
+  const int64_t n = lov::bench::Flag(argc, argv, "visits", 50000);
+  const int streams =
+      static_cast<int>(lov::bench::Flag(argc, argv, "streams", 2));
   const std::string ns = "bench" + lov::NewUuid().substr(0, 6);
   const auto& stack = lov::testing::Stack();
   auto producer = lov::EventProducer::Create(stack.kafka("visits-bench"));
@@ -108,7 +103,10 @@ int main(int argc, char** argv) {
   flags.push_back("--namespace=" + ns);
   flags.push_back("--upload-reports-per-second=0");
   flags.push_back("--max-reports-per-stream=0");
-  lov::testing::ServiceProcess service("services/visits/visits", flags);
+  lov::testing::ServiceProcess service(
+      lov::bench::Binary(lov::bench::BinariesFlag(argc, argv),
+                         "services/visits/visits"),
+      flags);
   if (absl::Status s = service.Start(); !s.ok()) {
     std::cerr << s << "\n" << service.Log();
     return 1;
@@ -159,6 +157,12 @@ int main(int argc, char** argv) {
   // 1. Visits through the streaming API, `streams` uploads at once.
   std::atomic<int64_t> accepted{0}, other{0};
   const int64_t per_stream = n / streams;
+  absl::StatusOr<lov::bench::CommandStats> upload_before =
+      lov::bench::ReadCommandStats();
+  if (!upload_before.ok()) {
+    std::cerr << upload_before.status() << "\n";
+    return 1;
+  }
   const absl::Time t0 = absl::Now();
   std::vector<std::thread> uploaders;
   for (int s = 0; s < streams; ++s) {
@@ -194,6 +198,19 @@ int main(int argc, char** argv) {
   for (auto& t : uploaders) t.join();
   const double ingest_s = absl::ToDoubleSeconds(absl::Now() - t0);
   const double visits_per_s = static_cast<double>(accepted.load()) / ingest_s;
+  // The projection reads the own events back behind the upload: its
+  // commands are the report's too.
+  if (!lov::bench::WaitCaughtUp(service.metrics_port(), ".visits.state",
+                                absl::Minutes(5))) {
+    std::cerr << "the projection did not catch up\n";
+    return 1;
+  }
+  absl::StatusOr<lov::bench::CommandStats> upload_after =
+      lov::bench::ReadCommandStats();
+  if (!upload_after.ok()) {
+    std::cerr << upload_after.status() << "\n";
+    return 1;
+  }
 
   // 2. Raw produce of events of the same size to a scratch topic.
   v1::VisitEvent sample;
@@ -260,6 +277,8 @@ int main(int argc, char** argv) {
       static_cast<long long>(failed));
   std::printf("ratio ingest / raw produce: %.3f\n",
               visits_per_s / produce_per_s);
+  lov::bench::PrintCommandsPer(*upload_before, *upload_after, accepted.load(),
+                               "report");
 
   // 3. The state rebuild against the raw consume of the same topics.
   service.Terminate();
@@ -271,6 +290,12 @@ int main(int argc, char** argv) {
   const std::vector<std::string> topics = {
       ns + ".lov.visits.events.v1", ns + ".lov.choice.events.v1",
       ns + ".lov.registry.events.v1", ns + ".lov.settlement.events.v1"};
+  absl::StatusOr<lov::bench::CommandStats> rebuild_before =
+      lov::bench::ReadCommandStats();
+  if (!rebuild_before.ok()) {
+    std::cerr << rebuild_before.status() << "\n";
+    return 1;
+  }
   const absl::Time t2 = absl::Now();
   if (absl::Status s = service.Start(absl::Minutes(10)); !s.ok()) {
     std::cerr << s << "\n" << service.Log();
@@ -279,6 +304,12 @@ int main(int argc, char** argv) {
   const double ready_s = absl::ToDoubleSeconds(absl::Now() - t2);
   const double rebuild_s = RebuildSeconds(service.Log());
   service.Terminate();
+  absl::StatusOr<lov::bench::CommandStats> rebuild_after =
+      lov::bench::ReadCommandStats();
+  if (!rebuild_after.ok()) {
+    std::cerr << rebuild_after.status() << "\n";
+    return 1;
+  }
   int64_t consumed = 0;
   const absl::Time t3 = absl::Now();
   if (absl::Status s = lov::ReplayTopics(
@@ -298,5 +329,7 @@ int main(int argc, char** argv) {
               static_cast<long long>(consumed), consume_s,
               static_cast<double>(consumed) / consume_s);
   std::printf("ratio rebuild / raw consume: %.3f\n", consume_s / rebuild_s);
+  lov::bench::PrintCommandsPer(*rebuild_before, *rebuild_after, consumed,
+                               "replayed event");
   return 0;
 }

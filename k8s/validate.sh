@@ -341,6 +341,55 @@ for r in rules:
             if "alert" in rule and not rule.get("annotations", {}).get("runbook_url"):
                 problems.append(f"PrometheusRule {name}: alert {rule['alert']} has no runbook_url")
     summary.append(f"PrometheusRule {name}")
+# ServiceDown fires when a service's scrape target is down, with the labels
+# the Prometheus operator gives the targets of the ServiceMonitors: job from
+# the Service's label named by jobLabel (else the Service's name), service,
+# namespace, endpoint. promtool test rules, on the rules without their
+# annotations (the labels and the expression are what is checked here).
+services = [d for d in docs if d["kind"] == "Service"]
+targets = []
+for m in [d for d in docs if d["kind"] == "ServiceMonitor"]:
+    ns = m["metadata"].get("namespace", "default")
+    want = m["spec"].get("selector", {}).get("matchLabels", {})
+    for s in services:
+        labels = s["metadata"].get("labels", {})
+        if s["metadata"].get("namespace", "default") != ns or any(
+                labels.get(k) != v for k, v in want.items()):
+            continue
+        job = labels.get(m["spec"].get("jobLabel", ""), s["metadata"]["name"])
+        for e in m["spec"].get("endpoints", []):
+            targets.append({"job": job, "service": s["metadata"]["name"],
+                            "namespace": ns, "endpoint": e.get("port", ""),
+                            "instance": f"10.0.0.{len(targets) + 1}:9100"})
+down = [rule for r in rules for g in r["spec"].get("groups", [])
+        for rule in g.get("rules", []) if rule.get("alert") == "ServiceDown"]
+if targets and not down:
+    problems.append("no ServiceDown alert for the ServiceMonitors' targets")
+if targets and down and promtool is not None:
+    bare = [{"name": g["name"], "rules": [{k: v for k, v in rule.items() if k != "annotations"}
+                                           for rule in g.get("rules", [])]}
+            for r in rules for g in r["spec"].get("groups", [])]
+    rules_path = os.path.join(sys.argv[2], "rules-bare.yml")
+    with open(rules_path, "w") as f:
+        yaml.safe_dump({"groups": bare}, f)
+    def series(t):
+        return "up{" + ",".join(f'{k}="{v}"' for k, v in sorted(t.items())) + "}"
+    test = {"rule_files": [rules_path], "evaluation_interval": "1m", "tests": [{
+        "interval": "1m",
+        "input_series": [{"series": series(t), "values": "1 0 0 0"} for t in targets],
+        "alert_rule_test": [{"eval_time": "3m", "alertname": "ServiceDown", "exp_alerts": [
+            {"exp_labels": {**t, **down[0].get("labels", {})}} for t in targets]}]}]}
+    test_path = os.path.join(sys.argv[2], "servicedown-test.yml")
+    with open(test_path, "w") as f:
+        yaml.safe_dump(test, f)
+    p = subprocess.run([promtool, "test", "rules", test_path], capture_output=True, text=True)
+    if p.returncode != 0:
+        jobs = sorted({t["job"] for t in targets})
+        problems.append("ServiceDown does not fire when a ServiceMonitor's target is down "
+                        f"(jobs {jobs}): promtool test rules: "
+                        + (p.stdout + p.stderr).strip().replace("\n", " | "))
+    else:
+        summary.append(f"ServiceDown fires for the {len(targets)} ServiceMonitor targets")
 boards = [d for d in docs if d["kind"] == "ConfigMap"
           and "grafana_dashboard" in d["metadata"].get("labels", {})]
 if not boards:
@@ -586,6 +635,13 @@ self_test() {
         path: /spec/groups/0/rules/0/expr
         value: lov_serving ==" \
     "PrometheusRule lov-alerts: promtool check rules failed"
+
+  expect_rejected "(l2) a ServiceMonitor whose targets ServiceDown does not select" \
+    "      kind: ServiceMonitor
+      name: settlement" \
+    "      - op: remove
+        path: /spec/jobLabel" \
+    "ServiceDown does not fire when a ServiceMonitor's target is down"
 
   expect_rejected "(m) the dashboard ConfigMap without its grafana_dashboard label" \
     "      kind: ConfigMap

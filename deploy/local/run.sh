@@ -21,8 +21,9 @@
 # LOV_SIM_ARGS (extra simulator flags, e.g. --clients=300), the stack's
 # port variables (see stack.sh), LOV_<SERVICE>_GRPC_PORT and
 # LOV_<SERVICE>_METRICS_PORT per service, LOV_CONSOLE_HTTP_PORT (the
-# dashboard, default 8080), LOV_RUN_DETACH=1 to return after
-# start-up instead of waiting for Ctrl-C.
+# dashboard, default 8080), LOV_CHOICE_HTTP_PORT, LOV_VISITS_HTTP_PORT and
+# LOV_SETTLEMENT_HTTP_PORT (HTTP/JSON, docs/http.md; 8452, 8453, 8454),
+# LOV_RUN_DETACH=1 to return after start-up instead of waiting for Ctrl-C.
 #
 # LOV_RUN_FROM=images (`make run-images`) runs every service and the simulator
 # from the container images of deploy/docker/build-images.sh
@@ -65,6 +66,9 @@ SERVICES=(
   "console    services/console/console         50055 9105"
   "followup   services/followup/followup       50057 9107"
 )
+# The HTTP/JSON port (docs/http.md) of each service with google.api.http
+# bindings, the same as in Kubernetes; on 127.0.0.1 with the gRPC port's TLS.
+declare -A HTTP_PORTS=([choice]=8452 [visits]=8453 [settlement]=8454)
 
 wait_ready() { # NAME METRICS_PORT
   local name="$1" port="$2" deadline=$((SECONDS + READY_TIMEOUT))
@@ -232,11 +236,17 @@ for line in "${SERVICES[@]}"; do
     # 127.0.0.1 only), and where the console finds the other services' metrics.
     http_port="${LOV_CONSOLE_HTTP_PORT:-8080}"
     extra+=("--http-port=${http_port}" "--http-listen-address=127.0.0.1")
-    for watched in registry:9101 choice:9102 visits:9103 settlement:9104; do
+    for watched in registry:9101 choice:9102 visits:9103 settlement:9104 followup:9107; do
       w_name="${watched%%:*}"
       w_var="LOV_$(tr '[:lower:]' '[:upper:]' <<<"${w_name}")_METRICS_PORT"
       extra+=("--${w_name}-metrics=127.0.0.1:${!w_var:-${watched##*:}}")
     done
+  fi
+  service_http=""
+  if [[ -n ${HTTP_PORTS[${name}]:-} ]]; then
+    http_var="LOV_${upper}_HTTP_PORT"
+    service_http="${!http_var:-${HTTP_PORTS[${name}]}}"
+    extra+=("--http-port=${service_http}")
   fi
   "${STACK}" start-service "${name}" -- "${CMD[@]}" \
     "--grpc-port=${grpc}" "--metrics-port=${metrics}" "--metrics-listen-address=127.0.0.1" \
@@ -245,7 +255,7 @@ for line in "${SERVICES[@]}"; do
     ${extra[@]+"${extra[@]}"} >&2
   wait_ready "${name}" "${metrics}"
   printf 'export LOV_%s_TARGET=%q\n' "${upper}" "127.0.0.1:${grpc}" >>"${lovctl_env}"
-  started+=("${name} grpc=127.0.0.1:${grpc} metrics=http://127.0.0.1:${metrics}/metrics")
+  started+=("${name} grpc=127.0.0.1:${grpc} metrics=http://127.0.0.1:${metrics}/metrics${service_http:+ http=https://127.0.0.1:${service_http}/}")
   if [[ "${name}" == console ]]; then
     started+=("dashboard https://127.0.0.1:${http_port}/ (sign in with the token of: . ${RUN_DIR}/lovctl.env; lovctl login --role operator)")
   fi

@@ -18,8 +18,9 @@
 #   lov-admin        everything: tools, tests, probes, backups
 #   lov-replica      what a replica needs to follow its primary
 #   lov-<service>    its own keys ("lov:<service>:..." under any --namespace
-#                    prefix) with the data and script commands the services
-#                    use, nothing @dangerous (KEYS, FLUSHALL, CONFIG, ...);
+#                    prefix) with the data, script and transaction
+#                    (MULTI/EXEC/DISCARD) commands the services use,
+#                    nothing @dangerous (KEYS, FLUSHALL, CONFIG, ...);
 #                    the console only PING (it checks that Redis answers)
 #
 # Idempotent: existing passwords are kept, users.acl is written again.
@@ -54,7 +55,7 @@ tmp="${DIR}/users.acl.tmp.$$"
   echo "user lov-admin on #$(hash_of lov-admin) ~* &* +@all"
   echo "user lov-replica on #$(hash_of lov-replica) -@all +psync +replconf +ping"
   for s in "${SERVICES[@]}"; do
-    rules=" +@read +@write +eval +evalsha +script|load -@dangerous"
+    rules=" +@read +@write +eval +evalsha +script|load +multi +exec +discard -@dangerous"
     [[ ${s} != console ]] || rules=""
     echo "user lov-${s} on #$(hash_of "lov-${s}") resetchannels ~lov:${s}:* ~*:lov:${s}:* -@all +@connection${rules}"
   done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Validates UBL invoices with the official OpenPEPPOL rules (Peppol BIS
-# Self-Billing 3.0): PeppolValidate.java run on the jars deploy/install.sh put in
+# Validates UBL self-billed invoices and credit notes (the root element picks
+# the rules) with the official OpenPEPPOL rules (Peppol BIS Self-Billing 3.0):
+# PeppolValidate.java run on the jars deploy/install.sh put in
 # $LOV_TOOLS_DIR/peppol-rules-<version>/ (default <repo>/.tools). The class is
 # compiled once per source hash into that folder.
 #   deploy/validators/peppol-validate.sh FILE...

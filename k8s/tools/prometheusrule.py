@@ -10,7 +10,9 @@ PrometheusRule lov-alerts that this script writes:
   k8s/tools/prometheusrule.py --check   fail if that file is not what this
                                         script writes (k8s/validate.sh runs it),
                                         or if an alert has no runbook_url to a
-                                        section of docs/runbooks.md
+                                        section of docs/runbooks.md, or if
+                                        ServiceDown does not select the scrape
+                                        jobs of deploy/prometheus/prometheus.yml
 
 Needs python3-yaml (deploy/install.sh).
 """
@@ -23,6 +25,7 @@ import yaml
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ALERTS = os.path.join(REPO, "deploy", "prometheus", "alerts.yml")
 RUNBOOKS = os.path.join(REPO, "docs", "runbooks.md")
+SCRAPE = os.path.join(REPO, "deploy", "prometheus", "prometheus.yml")
 OUT = os.path.join(REPO, "k8s", "base", "monitoring", "prometheusrule.yaml")
 
 HEADER = """\
@@ -63,6 +66,20 @@ def problems_with_runbooks(groups):
     return problems
 
 
+def problems_with_jobs(groups):
+    """ServiceDown's up{job="..."} must name the job of every scrape config
+    of the local Prometheus (k8s/validate.sh checks the ServiceMonitors')."""
+    exprs = [rule["expr"] for group in groups for rule in group.get("rules", [])
+             if rule.get("alert") == "ServiceDown"]
+    if not exprs:
+        return ["no ServiceDown alert"]
+    selected = set(re.findall(r'up\{[^}]*job="([^"]+)"', exprs[0]))
+    scrape = yaml.safe_load(open(SCRAPE, encoding="utf-8"))
+    return [f"ServiceDown selects up{{job={sorted(selected)}}}, not the scrape job "
+            f"{c['job_name']!r} of {os.path.relpath(SCRAPE, REPO)}"
+            for c in scrape.get("scrape_configs", []) if c["job_name"] not in selected]
+
+
 def render(groups):
     rule = {
         "apiVersion": "monitoring.coreos.com/v1",
@@ -80,7 +97,7 @@ def main(argv):
         return 64
     groups = yaml.safe_load(open(ALERTS, encoding="utf-8"))["groups"]
     text = render(groups)
-    problems = problems_with_runbooks(groups)
+    problems = problems_with_runbooks(groups) + problems_with_jobs(groups)
     if argv == ["--check"]:
         current = open(OUT, encoding="utf-8").read() if os.path.exists(OUT) else ""
         if current != text:

@@ -4,6 +4,7 @@
 // The small interface the audit service's application layer needs;
 // adapters/ implements it on Redis, tests on memory.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,17 @@ class AuditStore {
   // actor's subject, by its time. Idempotent on record_id: a record whose
   // id is already kept changes nothing.
   virtual absl::Status Apply(const auth::v1::AuditRecord& record) = 0;
+  // The record kept under `record_id`, nullopt if none.
+  virtual absl::StatusOr<std::optional<auth::v1::AuditRecord>> Get(
+      const std::string& record_id) = 0;
+  // A correction of a kept record (its corrects_record_id): replaces that
+  // record's body by `corrected` (same id, same index entries, the
+  // correction's outcome) and keeps `correction` under its own id, not
+  // indexed, so the call is listed once, with its real outcome. Idempotent
+  // on the correction's record_id.
+  virtual absl::Status ApplyCorrection(
+      const auth::v1::AuditRecord& corrected,
+      const auth::v1::AuditRecord& correction) = 0;
   // Up to `limit` records of `key` ("cli-1", "SE2321000016-1234") in
   // `index` within `range`, newest first; records of the same microsecond
   // by record id, highest first.

@@ -1,5 +1,6 @@
 // The operations console: a read model of every service's events, served as
 // the dashboard. Names its parts; lov::ServiceMain does the wiring.
+#include "lov/console/adapters/kafka_group_lag.h"
 #include "lov/console/adapters/live_pipeline_probe.h"
 #include "lov/console/adapters/read_model_feed.h"
 #include "lov/console/api/dashboard_server.h"
@@ -25,8 +26,10 @@ void Flags(Config& c) {
 absl::Status Wire(ServiceContext& ctx) {
   const CommonSettings& s = ctx.settings();
   auto* app = ctx.Make<ConsoleApp>(ctx.clock());
+  absl::StatusOr<GroupLagReader*> lags = WatchGroupLag(ctx, app);
+  if (!lags.ok()) return lags.status();
   auto* probe = ctx.Make<LivePipelineProbe>(options.watched, s.kafka(),
-                                            s.redis_addr, s.redis_auth);
+                                            s.redis_addr, s.redis_auth, *lags);
   AddZoneChoiceGauges(app);
   absl::Status served = ServeDashboard(ctx, app, options.dashboard);
   if (!served.ok()) return served;

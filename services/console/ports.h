@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lov/console/domain/consumer_lag.h"
 
 namespace lov::console {
 
@@ -38,6 +40,18 @@ struct PipelineHealth {
   std::string kafka_error;
   bool redis_reachable = false;
   std::string redis_error;
+  // Every service consumer group's lag per topic, read from Kafka (committed
+  // vs end offsets); why it could not be read, if it could not.
+  std::vector<TopicLag> group_lags;
+  std::string group_lags_error;
+};
+
+class GroupLagReader {
+ public:
+  virtual ~GroupLagReader() = default;
+  // The lag of every consumer group of the services, per topic, sorted by
+  // group and topic; UNAVAILABLE when Kafka does not answer.
+  virtual absl::StatusOr<std::vector<TopicLag>> Read() = 0;
 };
 
 class PipelineProbe {

@@ -21,16 +21,17 @@ absl::Status Wire(ServiceContext& ctx) {
   const std::string topic = ctx.Topic(topics::kFollowupEvents);
   const std::string visits = ctx.Topic(topics::kVisitsEvents);
   const std::string choice = ctx.Topic(topics::kChoiceEvents);
+  const std::string registry = ctx.Topic(topics::kRegistryEvents);
   auto* store = ctx.Make<RedisFollowupStore>(ctx.redis(), ctx.KeyPrefix());
   auto* publisher = ctx.Make<KafkaFollowupPublisher>(ctx.producer(), topic);
   auto* app =
-      ctx.Make<FollowupApp>(store, store, publisher, ctx.clock(), store);
+      ctx.Make<FollowupApp>(store, store, publisher, ctx.clock(), store, store);
   ctx.Serve(ctx.Make<FollowupGrpc>(app, ctx.pool()),
             "lov.followup.v1.FollowupService");
-  ctx.Project("state", {topic, visits, choice}, store->ReadyKey(),
-              StateProjection(app, store, {visits, choice}),
+  ctx.Project("state", {topic, visits, choice, registry}, store->ReadyKey(),
+              StateProjection(app, store, {visits, choice, registry}),
               StateBatchProjection(ctx.redis(), store->prefix(), publisher,
-                                   ctx.clock(), {visits, choice}));
+                                   ctx.clock(), {visits, choice, registry}));
   ctx.RunWhileServing(ctx.Make<OverdueGauges>(app));
   ctx.RunWhileServing(
       ctx.Make<IndicatorPublishing>(app, absl::Seconds(indicators_every)));
@@ -42,12 +43,12 @@ absl::Status Wire(ServiceContext& ctx) {
 
 int main(int argc, char** argv) {
   using namespace lov::topics;
-  return lov::ServiceMain(
-      argc, argv,
-      {.name = "followup",
-       .grpc_port = 50057,
-       .metrics_port = 9107,
-       .topics = {kFollowupEvents, kVisitsEvents, kChoiceEvents},
-       .flags = lov::followup::Flags,
-       .wire = lov::followup::Wire});
+  return lov::ServiceMain(argc, argv,
+                          {.name = "followup",
+                           .grpc_port = 50057,
+                           .metrics_port = 9107,
+                           .topics = {kFollowupEvents, kVisitsEvents,
+                                      kChoiceEvents, kRegistryEvents},
+                           .flags = lov::followup::Flags,
+                           .wire = lov::followup::Wire});
 }

@@ -14,6 +14,7 @@
 #include "lov/followup/domain/continuity.h"
 #include "lov/followup/domain/indicators.h"
 #include "lov/followup/v1/events.pb.h"
+#include "lov/followup/v1/followup.pb.h"
 #include "lov/followup/v1/records.pb.h"
 #include "lov/platform/requests.h"
 #include "lov/platform/stockholm_time.h"
@@ -88,6 +89,23 @@ class IndicatorStore {
   };
   virtual absl::StatusOr<Published> GetPublished(
       const std::string& provider_id) = 0;
+};
+
+// The registry's sanctions that name a finding, kept from the registry's
+// events (lov.registry.v1): the sanction's ids, kind and dates only.
+class SanctionLinkStore {
+ public:
+  virtual ~SanctionLinkStore() = default;
+  // Keeps `sanction` under its follow-up as of the registry provider's
+  // aggregate version `version`; a version not newer than the kept one
+  // changes nothing.
+  virtual absl::Status KeepSanction(const std::string& follow_up_id,
+                                    const v1::FindingSanction& sanction,
+                                    int64_t version) = 0;
+  // Every kept sanction, by follow-up id.
+  virtual absl::StatusOr<
+      std::map<std::string, std::vector<v1::FindingSanction>>>
+  SanctionsByFollowUp() = 0;
 };
 
 class EventPublisher {

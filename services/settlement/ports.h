@@ -34,6 +34,13 @@ struct PendingApproval {
   std::string request_id;
 };
 
+// A provider as finance files name and pay it (SettlementStore::
+// ProviderFinanceOf): each part nullopt while the registry has not sent it.
+struct ProviderFinance {
+  std::optional<registry::v1::Provider> party;
+  std::optional<registry::v1::PaymentDetails> payment;
+};
+
 // Settlement's serving state: its inputs projected from the registry,
 // choice and visits topics, and its own records (rate tables, the listing
 // rule, one-off payments, approved statements). Every write is idempotent.
@@ -110,16 +117,14 @@ class SettlementStore {
   // The provider as finance files name it (registry provider events): only
   // provider_id, organisation_number (empty for a sole trader), name, kind
   // and contact address and email are kept. And its payment details, from
-  // the latest PaymentDetailsChanged. Both nullopt while unknown.
+  // the latest PaymentDetailsChanged. Both nullopt while unknown. They are
+  // written and read together, so an export never sees new payment details
+  // beside the old name and numbers (or the reverse).
   virtual absl::Status PutProviderParty(
-      const registry::v1::Provider& provider) = 0;
-  virtual absl::StatusOr<std::optional<registry::v1::Provider>> ProviderParty(
+      const registry::v1::Provider& provider,
+      const registry::v1::PaymentDetails* details_or_null) = 0;
+  virtual absl::StatusOr<ProviderFinance> ProviderFinanceOf(
       std::string_view provider_id) = 0;
-  virtual absl::Status PutPaymentDetails(
-      std::string_view provider_id,
-      const registry::v1::PaymentDetails& details) = 0;
-  virtual absl::StatusOr<std::optional<registry::v1::PaymentDetails>>
-  PaymentDetailsOf(std::string_view provider_id) = 0;
 
   // Settlement's own records.
   virtual absl::Status PutRateTable(const v1::RateTable& table) = 0;

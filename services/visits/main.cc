@@ -23,7 +23,8 @@ absl::Status Wire(ServiceContext& ctx) {
   auto topic_end = KafkaTopicEnd::Create(ctx.settings().kafka(), topics.own);
   if (!topic_end.ok()) return topic_end.status();
   auto* store = ctx.Make<RedisVisitStore>(
-      ctx.redis(), ctx.KeyPrefix(), topics.own, settings.rejected_retention);
+      ctx.redis(), ctx.KeyPrefix(), topics.own, settings.rejected_retention,
+      settings.rejected_per_provider);
   auto* app = ctx.Make<VisitsApp>(
       store, ctx.Make<KafkaVisitPublisher>(ctx.producer(), topics.own),
       ctx.Keep(std::move(*topic_end)), ctx.clock(), settings.limits, NewUuid());

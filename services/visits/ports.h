@@ -94,6 +94,10 @@ using ::lov::AggregateLock;
 // rejection (--rejected-retention-days). Accepted visits are kept for ever.
 inline constexpr absl::Duration kDefaultRejectedRetention =
     absl::Hours(24 * 90);
+// How many rejected reports of one provider the serving state keeps at
+// most, the newest (--rejected-max-per-provider): a looping client cannot
+// grow it beyond that within the retention period.
+inline constexpr int64_t kDefaultRejectedPerProvider = 10000;
 
 class VisitStore {
  public:

@@ -87,11 +87,14 @@ kill_service() { # NAME DOWN_SECONDS
 # and REPLICA_METRICS; does not wait for it.
 start_replica() { # NAME AS
   local ports
-  mapfile -t ports < <("${STACK}" free-ports 2)
+  mapfile -t ports < <("${STACK}" free-ports 3)
   REPLICA_GRPC="${ports[0]}" REPLICA_METRICS="${ports[1]}"
   mkdir -p "${RUN_DIR}/replicas"
+  # --http-port replaces only a flag NAME has (the HTTP/JSON gateway of
+  # choice, visits and settlement, docs/http.md): without a port of its
+  # own the replica cannot listen and never starts.
   printf '%s\0' "--grpc-port=${REPLICA_GRPC}" "--metrics-port=${REPLICA_METRICS}" \
-    >"${RUN_DIR}/replicas/$2"
+    "--http-port=${ports[2]}" >"${RUN_DIR}/replicas/$2"
   restart_replica "$2"
 }
 
@@ -171,6 +174,45 @@ rebalance_during_redis_pause() { # NAME PAUSE_SECONDS
   after="$(max_poll_exceeded)"
   printf '%s %s %s\n' "$1" "$2" "$((after - before))" >>"${RUN_DIR}/max-poll.log"
   note "fault: max.poll.interval.ms exceeded $((after - before)) times during the pause (log lines)"
+}
+
+# How many times librdkafka took partitions away from process AS (its own
+# log, logs/AS.log) because it had not polled for max.poll.interval.ms.
+max_poll_exceeded_in() { # AS
+  grep -ci 'maximum poll interval' "${RUN_DIR}/logs/$1.log" 2>/dev/null || true
+}
+
+# A member of NAME's consumer groups certainly expelled while it may hold
+# events half-handled: a second replica joins (a rebalance), and once it is
+# ready NAME itself is SIGSTOPped for SECONDS, longer than the session
+# timeout and max.poll.interval.ms (run.sh lowers both to
+# LOV_KAFKA_MAX_POLL_INTERVAL_MS), so the broker expels it and the replica
+# takes every partition over from the offsets stored with the state. After
+# SIGCONT the stopped process finishes whatever it held (a handler, a
+# publish, a gRPC call) as a stale owner, learns that it left the group
+# (librdkafka: "maximum poll interval exceeded") and joins again; then the
+# replica is killed with -9 and NAME takes everything back. Whether NAME
+# was expelled is counted from its own log ($RUN_DIR/expelled.log, in the
+# summary); chaos_check and the rebuild comparison say whether anything
+# acknowledged was lost or applied twice.
+expel_member() { # NAME SECONDS
+  local before after interval="${LOV_KAFKA_MAX_POLL_INTERVAL_MS:-300000}"
+  before="$(max_poll_exceeded_in "$1")"
+  start_replica "$1" "$1-2"
+  note "fault: a second replica of $1 joins, then $1 SIGSTOPped for $2 s (session timeout and max.poll.interval.ms ${interval} ms)"
+  wait_ready "$1-2" "${REPLICA_METRICS}" || true
+  sleep 3 # the rebalance the replica started is over
+  kill -STOP "$(pid_of "$1")"
+  sleep "$2"
+  kill -CONT "$(pid_of "$1")"
+  note "SIGCONT $1"
+  wait_ready "$1" && note "recovered: $1 ready again"
+  sleep 5 # librdkafka logs the interval exceeded once the consumer polls again
+  kill -KILL "$(pid_of "$1-2")" 2>/dev/null || true
+  note "killed the second replica of $1"
+  after="$(max_poll_exceeded_in "$1")"
+  printf '%s %s %s\n' "$1" "$2" "$((after - before))" >>"${RUN_DIR}/expelled.log"
+  note "fault: $1 expelled from its groups $((after - before)) times (log lines)"
 }
 
 # The services that keep no state in Redis (ServiceSpec uses_redis = false):
@@ -260,6 +302,7 @@ inject() {
     replica-kept-*) kept_replica "${1#replica-kept-}" ;;
     replica-*) second_replica "${1#replica-}" 20 ;;
     rebalance-redis-pause-*) rebalance_during_redis_pause "${1#rebalance-redis-pause-}" 20 ;;
+    expel-*) expel_member "${1#expel-}" $((${LOV_KAFKA_MAX_POLL_INTERVAL_MS:-300000} / 1000 + 15)) ;;
     kafka-kill) kill_kafka 10 ;;
     kafka-pause) pause kafka 35 ;;
     redis-restart) restart_redis TERM 3 ;;

@@ -84,7 +84,8 @@ SHORT=(kill-visits kafka-kill redis-restart redis-oom kill-choice kafka-pause re
   redis-pause rebalance-redis-pause-visits kill-settlement)
 LONG=(kill-registry kill-choice kill-visits kill-settlement kill-console kill-audit kill-followup
   kafka-kill kafka-pause redis-restart redis-kill redis-pause redis-oom replica-choice
-  replica-visits rebalance-redis-pause-choice rebalance-redis-pause-visits)
+  replica-visits rebalance-redis-pause-choice rebalance-redis-pause-visits expel-visits
+  expel-settlement)
 GAP=10 # seconds between two faults
 
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lov-chaos.XXXXXX")"
@@ -257,6 +258,11 @@ mkdir -p "$(dirname "${summary}")"
     echo "chaos: max.poll.interval.ms (${LOV_KAFKA_MAX_POLL_INTERVAL_MS} ms) exceeded during a Redis pause in a rebalance (log lines):"
     awk '{printf "  %s (Redis paused %s s): %s\n", $1, $2, $3}' "${RUN_DIR}/max-poll.log"
   fi
+  if [[ -s "${RUN_DIR}/expelled.log" ]]; then
+    echo "chaos: members SIGSTOPped past the session timeout and max.poll.interval.ms (expel-*; log lines):"
+    awk '{printf "  %s (stopped %s s): expelled %s%s\n", $1, $2, $3, ($3 == 0 ? " (NOT expelled: the fault missed)" : "")}' \
+      "${RUN_DIR}/expelled.log"
+  fi
   echo "chaos: ${after}"
   echo "chaos: choice's zone health after the schedule (${RUN_DIR}/zone-health-after.txt):"
   head -n 8 "${RUN_DIR}/zone-health-after.txt" | sed 's/^/  /'
@@ -267,14 +273,19 @@ mkdir -p "$(dirname "${summary}")"
   [[ ! -s "${RUN_DIR}/check.err" ]] || sed 's/^/  checker: /' "${RUN_DIR}/check.err" | tail -n 5
 } | tee "${summary}"
 
+# A process a fault started or restarted that never became ready (e.g. a
+# replica that could not listen): the fault did not happen as scheduled.
+not_ready="$(grep -c ' not ready: ' "${FAULT_LOG}" 2>/dev/null || true)"
+not_ready="${not_ready:-0}"
 RESULT=0
 ((check_rc == 0)) || RESULT=1
+((not_ready == 0)) || RESULT=1
 ((failed_runs == 0)) || RESULT=1
 ((health_missed == 0)) || RESULT=1
 ((rebuild_differ == 0)) || RESULT=1
 if ((RESULT == 0)); then
   echo "chaos: PASS"
 else
-  echo "chaos: FAIL (checker exit ${check_rc}, ${failed_runs} failed simulator runs, ${health_missed} unreported outages, ${rebuild_differ} keys unlike a rebuild)"
+  echo "chaos: FAIL (checker exit ${check_rc}, ${failed_runs} failed simulator runs, ${health_missed} unreported outages, ${rebuild_differ} keys unlike a rebuild, ${not_ready} processes never ready)"
 fi
 exit "${RESULT}"

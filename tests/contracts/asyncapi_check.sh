@@ -7,25 +7,20 @@
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-LOV_TOOLS_DIR="${LOV_TOOLS_DIR:-${REPO_ROOT}/.tools}"
+# shellcheck source=tests/contracts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PARSER_DIR="${LOV_TOOLS_DIR}/asyncapi"
 CHECK="${REPO_ROOT}/tests/contracts/asyncapi_check.mjs"
 DOCUMENT="${REPO_ROOT}/docs/asyncapi.yaml"
-# shellcheck source=tests/checks.sh
-. "${REPO_ROOT}/tests/checks.sh"
 
-if [[ ! -f ${PARSER_DIR}/node_modules/@asyncapi/parser/package.json ]]; then
-  fail "no AsyncAPI parser in ${PARSER_DIR}: run deploy/install.sh (npm ci of tests/contracts/asyncapi)"
-  finish
-fi
+require_tool -f "${PARSER_DIR}/node_modules/@asyncapi/parser/package.json" \
+  "no AsyncAPI parser in ${PARSER_DIR}: run deploy/install.sh (npm ci of tests/contracts/asyncapi)"
 if ! command -v node >/dev/null 2>&1; then
   fail "node not found: run deploy/install.sh (Debian's nodejs)"
   finish
 fi
 
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/lov-asyncapi-check.XXXXXX")"
-trap 'rm -rf "${tmp}"' EXIT
+scratch_dir asyncapi-check
 
 if node "${CHECK}" "${PARSER_DIR}" "${REPO_ROOT}" "${DOCUMENT}" >"${tmp}/out" 2>&1; then
   pass "docs/asyncapi.yaml: $(tail -n 1 "${tmp}/out") (valid, every topic and event type)"

@@ -13,20 +13,15 @@
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-LOV_TOOLS_DIR="${LOV_TOOLS_DIR:-${REPO_ROOT}/.tools}"
+# shellcheck source=tests/contracts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BUF="${LOV_TOOLS_DIR}/bin/buf"
 BASELINE="${REPO_ROOT}/proto/released/lov-v1.binpb"
-# shellcheck source=tests/checks.sh
-. "${REPO_ROOT}/tests/checks.sh"
 
-if [[ ! -x ${BUF} ]]; then
-  fail "no buf at ${BUF}: run deploy/install.sh (it builds the pinned buf with Go)"
-  finish
-fi
+require_tool -x "${BUF}" \
+  "no buf at ${BUF}: run deploy/install.sh (it builds the pinned buf with Go)"
 
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/lov-buf-check.XXXXXX")"
-trap 'rm -rf "${tmp}"' EXIT
+scratch_dir buf-check
 
 case "${1:-}" in
   lint)

@@ -11,25 +11,19 @@
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=tests/contracts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BUILD_DIR="${1:?usage: $0 BUILD_DIR}"
-LOV_TOOLS_DIR="${LOV_TOOLS_DIR:-${REPO_ROOT}/.tools}"
 PLUGIN="${LOV_TOOLS_DIR}/bin/protoc-gen-openapiv2"
 VALIDATOR_DIR="${LOV_TOOLS_DIR}/openapi"
 CHECK="${REPO_ROOT}/tests/contracts/openapi_check.mjs"
 OUT="${BUILD_DIR}/openapi"
 DOCUMENT="${OUT}/lov-http.swagger.json"
-# shellcheck source=tests/checks.sh
-. "${REPO_ROOT}/tests/checks.sh"
 
-if [[ ! -x ${PLUGIN} ]]; then
-  fail "no protoc-gen-openapiv2 at ${PLUGIN}: run deploy/install.sh (it builds the pinned plugin with Go)"
-  finish
-fi
-if [[ ! -f ${VALIDATOR_DIR}/node_modules/@apidevtools/swagger-parser/package.json ]]; then
-  fail "no OpenAPI validator in ${VALIDATOR_DIR}: run deploy/install.sh (npm ci of tests/contracts/openapi)"
-  finish
-fi
+require_tool -x "${PLUGIN}" \
+  "no protoc-gen-openapiv2 at ${PLUGIN}: run deploy/install.sh (it builds the pinned plugin with Go)"
+require_tool -f "${VALIDATOR_DIR}/node_modules/@apidevtools/swagger-parser/package.json" \
+  "no OpenAPI validator in ${VALIDATOR_DIR}: run deploy/install.sh (npm ci of tests/contracts/openapi)"
 
 # The Go plugin wants a Go import path for every file it reads; the protos
 # have none (C++ only), and Debian's google/api files name a bare "api".
@@ -49,8 +43,7 @@ else
   finish
 fi
 
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/lov-openapi-check.XXXXXX")"
-trap 'rm -rf "${tmp}"' EXIT
+scratch_dir openapi-check
 
 if node "${CHECK}" "${VALIDATOR_DIR}" "${DOCUMENT}" >"${tmp}/out" 2>&1; then
   pass "the OpenAPI document validates: $(tail -n 1 "${tmp}/out")"

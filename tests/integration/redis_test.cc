@@ -205,6 +205,41 @@ TEST(RedisPersistenceTest, AServicesScriptWritesSurviveARestartWithAclUsers) {
   std::filesystem::remove_all(dir);
 }
 
+// A service's ACL user (deploy/redis/users-acl.sh) may run a MULTI/EXEC
+// transaction on its own keys (settlement writes and reads a provider's
+// party and payment details in one), and still none on another service's
+// keys. Without +multi +exec, settlement's projection retried its first
+// registry event for ever (the chaos suite, docs/reliability.md).
+TEST(RedisAclTest, AServiceUserRunsTransactionsOnItsOwnKeysOnly) {
+  std::string dir =
+      std::filesystem::temp_directory_path() / UniqueName("lov-redis-multi");
+  std::filesystem::create_directories(dir);
+  const std::string users = dir + "/users";
+  ASSERT_EQ(std::system((std::string(LOV_SOURCE_DIR) +
+                         "/deploy/redis/users-acl.sh " + users + " >/dev/null")
+                            .c_str()),
+            0);
+  int port = FreePort();
+  ASSERT_NE(port, 0);
+  OwnRedis server(dir, port, {"--aclfile", users + "/users.acl"});
+  ASSERT_TRUE(server.Start());
+  auto redis = Connect(
+      server.addr(),
+      {"lov-settlement", ReadPassword(users + "/lov-settlement.password")});
+  ASSERT_NE(redis, nullptr);
+  auto own = redis->Pipeline({{"MULTI"},
+                              {"HSET", "lov:settlement:party", "p", "v"},
+                              {"HGET", "lov:settlement:party", "p"},
+                              {"EXEC"}});
+  ASSERT_TRUE(own.ok()) << own.status();
+  ASSERT_EQ(own->back().elements.size(), 2u);
+  EXPECT_EQ(own->back().elements[1].str, "v");
+  auto other = redis->Pipeline(
+      {{"MULTI"}, {"HSET", "lov:registry:party", "p", "v"}, {"EXEC"}});
+  EXPECT_FALSE(other.ok());
+  std::filesystem::remove_all(dir);
+}
+
 TEST(RedisPersistenceTest, DataSurvivesARestartThanksToAppendOnlyFile) {
   std::string dir =
       std::filesystem::temp_directory_path() / UniqueName("lov-redis-aof");

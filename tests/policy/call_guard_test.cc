@@ -36,7 +36,11 @@ class KeptRecords : public AuditSink {
     records.push_back(record);
     return absl::OkStatus();
   }
+  void RecordLater(const auth::v1::AuditRecord& record) override {
+    later.push_back(record);
+  }
   std::vector<auth::v1::AuditRecord> records;
+  std::vector<auth::v1::AuditRecord> later;  // RecordLater
   absl::Status fail;
 };
 
@@ -142,6 +146,46 @@ TEST_F(CallGuardTest, AnUnwrittenRecordWithholdsTheAnswer) {
                         request, nullptr, absl::OkStatus()),
               absl::StatusCode::kUnavailable,
               {"audit log is unavailable", "broker down"}));
+}
+
+// A record that says OK while the answer did not go out (its write timed
+// out and may land later, or the caller had gone when it was acknowledged,
+// as with Kafka paused past the deadline) gets a correction naming it,
+// with the real outcome; records of refused calls need none.
+TEST_F(CallGuardTest, AWithheldAnswersOkRecordIsCorrected) {
+  sink_->fail = absl::DeadlineExceededError("delivery outcome unknown");
+  choice::v1::GetClientRequest request;
+  request.set_client_id("cli-1");
+  auth::v1::AuditRecord written;
+  const absl::Status audited =
+      AuditCall(GetClient(), Person(auth::v1::ROLE_CASE_OFFICER), request,
+                nullptr, absl::OkStatus(), &written);
+  ASSERT_TRUE(IsError(audited, absl::StatusCode::kUnavailable, {"audit log"}));
+  ASSERT_FALSE(written.record_id().empty()) << "the record sent is not given";
+  EXPECT_EQ(written.outcome(), "OK");
+
+  CorrectAudit(written, audited);
+  ASSERT_EQ(sink_->later.size(), 1u);
+  const auth::v1::AuditRecord& c = sink_->later[0];
+  EXPECT_EQ(c.corrects_record_id(), written.record_id());
+  EXPECT_NE(c.record_id(), written.record_id());
+  EXPECT_EQ(c.outcome(), "UNAVAILABLE");
+  EXPECT_EQ(c.method(), written.method());
+  EXPECT_THAT(c.client_ids(), ElementsAre("cli-1"));
+  EXPECT_EQ(c.actor().subject(), written.actor().subject());
+
+  // The caller left before an acknowledged record: its deadline's code.
+  CorrectAudit(written, absl::DeadlineExceededError("caller gone"));
+  ASSERT_EQ(sink_->later.size(), 2u);
+  EXPECT_EQ(sink_->later[1].outcome(), "DEADLINE_EXCEEDED");
+
+  // Answered: nothing to correct; a record of a refusal says so already.
+  CorrectAudit(written, absl::OkStatus());
+  auth::v1::AuditRecord refused = written;
+  refused.set_outcome("NOT_FOUND");
+  CorrectAudit(refused, absl::DeadlineExceededError("caller gone"));
+  CorrectAudit(auth::v1::AuditRecord(), absl::UnavailableError("none sent"));
+  EXPECT_EQ(sink_->later.size(), 2u);
 }
 
 TEST_F(CallGuardTest, UnauditedCallsLeaveNoRecord) {

@@ -328,6 +328,13 @@ absl::Status ListFollowUps(Context& ctx, Args& args) {
           FollowUpText(
               out, e.follow_up(),
               {e.overdue_finding_ids().begin(), e.overdue_finding_ids().end()});
+          // The registry's sanctions that name one of its findings.
+          for (const auto& s : e.sanctions()) {
+            out << "  sanction " << s.sanction_id() << " (" << s.kind()
+                << ", decided " << s.decided_on();
+            if (s.lifted()) out << ", lifted " << s.lifted_on();
+            out << ") for finding " << s.finding_id() << "\n";
+          }
         }
       });
 }

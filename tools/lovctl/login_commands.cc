@@ -1,35 +1,54 @@
-// lovctl login: a development sign-in. Signs a token with the local
-// development issuer's key (made by `make run`); never for production, where
-// the municipality's identity provider issues the tokens.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+// lovctl login: signs a person in. With --issuer at the municipality's
+// identity provider (OIDC, device authorization grant: device_login.h);
+// without it a development sign-in with the local development issuer's key
+// (made by `make run`), never for production.
 #include <cstdlib>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "cli.h"
+#include "device_login.h"
 #include "lov/platform/auth/dev_issuer.h"
 #include "lov/platform/clock.h"
+#include "token_file.h"
 
 namespace lov::cli {
 namespace {
 
-// Only the owner may read the token: it is a credential.
-absl::Status WriteTokenFile(const std::string& path, const std::string& token) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const std::string line = token + "\n";
-  const bool ok = fd >= 0 && ::fchmod(fd, 0600) == 0 &&
-                  ::write(fd, line.data(), line.size()) ==
-                      static_cast<ssize_t>(line.size());
-  if (fd >= 0 && ::close(fd) != 0) return absl::InternalError("close failed");
-  if (!ok) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("LOV_TOKEN_FILE: cannot write ", path));
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+// The token goes to LOV_TOKEN_FILE only: a real identity provider's token is
+// never printed.
+absl::Status LoginAtIssuer(Context& ctx, Args& args) {
+  for (const char* dev_only : {"role", "provider", "subject", "org", "lifetime",
+                               "issuer-key", "write-jwks"}) {
+    if (args.Has(dev_only)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", dev_only,
+          ": only for the development issuer; with --issuer the identity "
+          "provider's token says who you are"));
+    }
   }
-  return absl::OkStatus();
+  DeviceLoginSettings settings;
+  settings.issuer = args.Get("issuer");
+  settings.client_id = args.Get("client-id", Env("LOV_OIDC_CLIENT_ID").empty()
+                                                 ? "lovctl"
+                                                 : Env("LOV_OIDC_CLIENT_ID"));
+  settings.scope = args.Get("scope", "openid");
+  settings.audience = args.Get("audience", "lov");
+  settings.ca_file = args.Get("issuer-ca", Env("LOV_OIDC_CA_FILE"));
+  settings.token_file = Env("LOV_TOKEN_FILE");
+  if (absl::Status s = args.Check(); !s.ok()) return s;
+  if (settings.token_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--issuer: set LOV_TOKEN_FILE to the file where lovctl keeps the "
+        "token (the other commands read it there)");
+  }
+  return DeviceLogin(settings, *ctx.out);
 }
 
 absl::StatusOr<auth::DevIssuer> Issuer(const std::string& key_path, bool create,
@@ -44,6 +63,7 @@ absl::StatusOr<auth::DevIssuer> Issuer(const std::string& key_path, bool create,
 }
 
 absl::Status Login(Context& ctx, Args& args) {
+  if (args.Has("issuer")) return LoginAtIssuer(ctx, args);
   const char* env_key = std::getenv("LOV_DEV_ISSUER_KEY");
   const std::string key_path =
       args.Get("issuer-key", env_key != nullptr ? env_key : "");
@@ -81,7 +101,20 @@ absl::Status Login(Context& ctx, Args& args) {
 
 const Registrar registrar({
     {"login", "",
-     "development sign-in: print a token signed by the local dev issuer",
+     "sign in at the identity provider (--issuer) or, in development, with "
+     "the local dev issuer",
+     "  --issuer URL           sign in at this OIDC identity provider: a\n"
+     "                         code to approve in a browser (device\n"
+     "                         authorization grant); the token, checked as\n"
+     "                         the services check it, goes to LOV_TOKEN_FILE\n"
+     "                         (required, mode 0600) and is never printed\n"
+     "  --client-id ID         lovctl's client id at the identity provider\n"
+     "                         (LOV_OIDC_CLIENT_ID, default lovctl)\n"
+     "  --scope SCOPE          scopes asked for (default openid)\n"
+     "  --audience AUD         the audience the services check (default lov)\n"
+     "  --issuer-ca FILE       the identity provider's CA (LOV_OIDC_CA_FILE;\n"
+     "                         default the system's CAs)\n"
+     "Without --issuer, development sign-in with the local dev issuer:\n"
      "  --role ROLE            case_officer, registry_officer, provider,\n"
      "                         finance, operator, auditor or service\n"
      "  --provider ID          the provider id (only, and required, with\n"

@@ -128,7 +128,8 @@ absl::Status AuditCall(const google::protobuf::MethodDescriptor& method,
                        const auth::v1::Actor& actor,
                        const google::protobuf::Message& request,
                        const google::protobuf::Message* response,
-                       const absl::Status& outcome) {
+                       const absl::Status& outcome,
+                       auth::v1::AuditRecord* written) {
   const auth::v1::Policy* policy = PolicyOf(method);
   if (policy == nullptr ||
       policy->audit() == auth::v1::AUDIT_KIND_UNSPECIFIED) {
@@ -151,7 +152,8 @@ absl::Status AuditCall(const google::protobuf::MethodDescriptor& method,
   }
   std::vector<std::string> request_ids = FieldValues(request, "request_id");
   return RecordAudit(method, actor, clients, providers,
-                     request_ids.empty() ? "" : request_ids[0], outcome);
+                     request_ids.empty() ? "" : request_ids[0], outcome,
+                     written);
 }
 
 absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
@@ -159,7 +161,8 @@ absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
                          const std::vector<std::string>& client_ids,
                          const std::vector<std::string>& provider_ids,
                          const std::string& request_id,
-                         const absl::Status& outcome) {
+                         const absl::Status& outcome,
+                         auth::v1::AuditRecord* written) {
   const auth::v1::Policy* policy = PolicyOf(method);
   if (policy == nullptr ||
       policy->audit() == auth::v1::AUDIT_KIND_UNSPECIFIED) {
@@ -195,6 +198,7 @@ absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
                                 ContainsPersonnummer(request_id)
                             ? ""
                             : request_id);
+  if (written != nullptr) *written = record;
   if (absl::Status s = settings.audit->Record(record); !s.ok()) {
     log::Error("audit record not written; the answer is withheld",
                {{"method", record.method()}, {"error", s}});
@@ -203,6 +207,26 @@ absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
                      s.message(), "); retry"));
   }
   return absl::OkStatus();
+}
+
+void CorrectAudit(const auth::v1::AuditRecord& written,
+                  const absl::Status& refusal) {
+  if (written.record_id().empty() || written.outcome() != "OK" ||
+      refusal.ok()) {
+    return;
+  }
+  const CallGuardSettings settings = Snapshot();
+  if (settings.audit == nullptr) return;
+  auth::v1::AuditRecord correction = written;
+  correction.set_record_id(NewUuid());
+  *correction.mutable_at() = ToProtoTime(absl::Now());
+  correction.set_outcome(absl::StatusCodeToString(refusal.code()));
+  correction.set_corrects_record_id(written.record_id());
+  log::Warn("audit record said OK but the answer did not go out; corrected",
+            {{"method", written.method()},
+             {"record_id", written.record_id()},
+             {"outcome", correction.outcome()}});
+  settings.audit->RecordLater(correction);
 }
 
 }  // namespace lov

@@ -46,6 +46,11 @@ class AuditSink {
  public:
   virtual ~AuditSink() = default;
   virtual absl::Status Record(const auth::v1::AuditRecord& record) = 0;
+  // Sends the record without waiting for it to be durable (a correction,
+  // written after the call has ended); failures are logged.
+  virtual void RecordLater(const auth::v1::AuditRecord& record) {
+    (void)Record(record);
+  }
 };
 
 // The process's authenticator and audit sink (ServiceMain sets them).
@@ -85,11 +90,23 @@ absl::Status AdmitNext(const google::protobuf::MethodDescriptor& method,
 // asks for one, with the clients named in the request and in `response`
 // (nullptr if none). The returned status replaces an OK answer when the
 // record could not be written (the data is not given out unaudited).
+// `written`, if given, receives the record sent (left empty when none is).
 absl::Status AuditCall(const google::protobuf::MethodDescriptor& method,
                        const auth::v1::Actor& actor,
                        const google::protobuf::Message& request,
                        const google::protobuf::Message* response,
-                       const absl::Status& outcome);
+                       const absl::Status& outcome,
+                       auth::v1::AuditRecord* written = nullptr);
+
+// The answer of a call whose record `written` said "OK" did not go out:
+// the caller had gone (deadline or cancel) by the time the record was
+// acknowledged, or the record's write failed or timed out (it may still be
+// stored, e.g. once a paused Kafka resumes). Sends a correction (a new
+// record with corrects_record_id = written's id and the call's real
+// outcome, `refusal`), so the audit log never says a withheld answer went
+// out. Nothing when `written` is empty or did not say OK.
+void CorrectAudit(const auth::v1::AuditRecord& written,
+                  const absl::Status& refusal);
 
 // The audit record of a call, its clients and providers given (a stream's
 // batch); as AuditCall.
@@ -98,7 +115,8 @@ absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
                          const std::vector<std::string>& client_ids,
                          const std::vector<std::string>& provider_ids,
                          const std::string& request_id,
-                         const absl::Status& outcome);
+                         const absl::Status& outcome,
+                         auth::v1::AuditRecord* written = nullptr);
 
 }  // namespace lov
 

@@ -19,6 +19,9 @@ class KafkaAuditSink : public AuditSink {
         topic_(std::move(topic)),
         source_(std::move(source)) {}
   absl::Status Record(const auth::v1::AuditRecord& record) override;
+  // Enqueued behind the records sent before (same key, same partition), so
+  // a correction lands after the record it corrects.
+  void RecordLater(const auth::v1::AuditRecord& record) override;
 
  private:
   EventProducer* producer_;

@@ -89,9 +89,20 @@ grpc::ServerUnaryReactor* RunUnary(
       }
     }
     if (method != nullptr && (status.ok() || !actor.subject().empty())) {
+      auth::v1::AuditRecord written;
       absl::Status audited =
-          AuditCall(*method, actor, *request, response, status);
+          AuditCall(*method, actor, *request, response, status, &written);
       if (status.ok() && !audited.ok()) status = audited;
+      // A record that says OK while the answer does not go out (its write
+      // failed or timed out and may yet land, or the caller left while it
+      // was written, e.g. Kafka paused past the deadline) is corrected.
+      if (absl::Status gone = StillWanted(*context);
+          status.ok() && !gone.ok()) {
+        status = absl::Status(gone.code(),
+                              "the caller had gone by the time the audit "
+                              "record was written; nothing was answered");
+      }
+      CorrectAudit(written, status);
     }
     reactor->Finish(ToGrpcStatus(status));
   });

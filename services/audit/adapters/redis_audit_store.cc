@@ -19,6 +19,15 @@ for i = 2, #KEYS do redis.call('ZADD', KEYS[i], ARGV[2], ARGV[3]) end
 return 1
 )lua";
 
+// KEYS[1] the correction, KEYS[2] the record it corrects (kept: its index
+// entries stay as they are). ARGV[1] the correction, ARGV[2] the record
+// with the correction's outcome.
+constexpr char kCorrectScript[] = R"lua(
+if redis.call('SETNX', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'XX')
+return 1
+)lua";
+
 std::string Bound(int64_t micros) {
   if (micros == std::numeric_limits<int64_t>::min()) return "-inf";
   if (micros == std::numeric_limits<int64_t>::max()) return "+inf";
@@ -50,6 +59,31 @@ absl::Status RedisAuditStore::Apply(const auth::v1::AuditRecord& record) {
                    {SerializeDeterministic(record),
                     std::to_string(IndexMicros(FromProtoTime(record.at()))),
                     record.record_id()})
+      .status();
+}
+
+absl::StatusOr<std::optional<auth::v1::AuditRecord>> RedisAuditStore::Get(
+    const std::string& record_id) {
+  absl::StatusOr<RedisReply> got =
+      redis_->Command({"GET", Key("record:" + record_id)});
+  if (!got.ok()) return got.status();
+  if (got->is_nil()) return std::nullopt;
+  auth::v1::AuditRecord r;
+  if (!r.ParseFromString(got->str)) {
+    return absl::DataLossError("corrupt audit record " + record_id);
+  }
+  return r;
+}
+
+absl::Status RedisAuditStore::ApplyCorrection(
+    const auth::v1::AuditRecord& corrected,
+    const auth::v1::AuditRecord& correction) {
+  return redis_
+      ->EvalSource(kCorrectScript,
+                   {Key("record:" + correction.record_id()),
+                    Key("record:" + corrected.record_id())},
+                   {SerializeDeterministic(correction),
+                    SerializeDeterministic(corrected)})
       .status();
 }
 

@@ -10,7 +10,9 @@ namespace lov::audit {
 
 // The audit log's serving copy in Redis, all under "<prefix>:" (default
 // "lov:audit"); kept for as long as the topic keeps the records (for ever):
-//   record:<record id>      AuditRecord
+//   record:<record id>      AuditRecord (a corrected one with the
+//                           outcome of its correction; a correction of a
+//                           kept record is kept here too, not indexed)
 //   by-client:<client id>   sorted set of record ids, scored by the record's
 //                           time in microseconds since 1970 (UTC)
 //   by-actor:<subject>      the same, per person or system
@@ -21,6 +23,11 @@ class RedisAuditStore : public AuditStore {
       : redis_(redis), prefix_(std::move(prefix)) {}
 
   absl::Status Apply(const auth::v1::AuditRecord& record) override;
+  absl::StatusOr<std::optional<auth::v1::AuditRecord>> Get(
+      const std::string& record_id) override;
+  absl::Status ApplyCorrection(
+      const auth::v1::AuditRecord& corrected,
+      const auth::v1::AuditRecord& correction) override;
   absl::StatusOr<std::vector<auth::v1::AuditRecord>> Scan(
       AccessIndex index, const std::string& key, const ScanRange& range,
       int limit) override;

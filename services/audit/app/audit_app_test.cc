@@ -62,6 +62,23 @@ class FakeAuditStore : public AuditStore {
     return out;
   }
 
+  absl::StatusOr<std::optional<auth::v1::AuditRecord>> Get(
+      const std::string& record_id) override {
+    auto it = records_.find(record_id);
+    if (it == records_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  absl::Status ApplyCorrection(
+      const auth::v1::AuditRecord& corrected,
+      const auth::v1::AuditRecord& correction) override {
+    if (records_.count(correction.record_id())) return absl::OkStatus();
+    records_[correction.record_id()] = correction;  // not indexed
+    auto it = records_.find(corrected.record_id());
+    if (it != records_.end()) it->second = corrected;
+    return absl::OkStatus();
+  }
+
   size_t size() const { return records_.size(); }
   const auth::v1::AuditRecord& record(const std::string& id) const {
     return records_.at(id);
@@ -191,6 +208,39 @@ TEST_F(AuditAppTest, ARedeliveredRecordIsKeptOnce) {
   EXPECT_THAT(RecordIds(Clients(ClientQuery("cli-1"))), ElementsAre("rec-1"));
   EXPECT_THAT(Clients(ClientQuery("cli-9")).records(), IsEmpty());
   EXPECT_THAT(Actors(ActorQuery(kOtherOfficer)).records(), IsEmpty());
+}
+
+// A read whose record said OK while its answer was withheld (the record
+// was acknowledged after the caller's deadline, Kafka paused) is listed
+// once, with the outcome of its correction; a correction of a record that
+// was never stored is listed on its own.
+TEST_F(AuditAppTest, ACorrectionGivesTheCallItsRealOutcomeListedOnce) {
+  Record(ClientRead("rec-1", kCaseOfficer, {"cli-1"}, March(3, 9)));
+  auth::v1::AuditRecord correction =
+      ClientRead("rec-2", kCaseOfficer, {"cli-1"}, March(3, 9, 1));
+  correction.set_outcome("DEADLINE_EXCEEDED");
+  correction.set_corrects_record_id("rec-1");
+  Record(correction);
+  Record(correction);  // redelivered: no change
+
+  const v1::ListAccessResponse listed = Clients(ClientQuery("cli-1"));
+  ASSERT_EQ(listed.records_size(), 1);
+  EXPECT_EQ(listed.records(0).record_id(), "rec-1");
+  EXPECT_EQ(listed.records(0).outcome(), "DEADLINE_EXCEEDED");
+  EXPECT_THAT(RecordIds(Actors(ActorQuery(kCaseOfficer))),
+              ElementsAre("rec-1"));
+  EXPECT_EQ(store_.record("rec-2").corrects_record_id(), "rec-1");
+
+  // The record it corrects never landed (its write failed for certain).
+  auth::v1::AuditRecord alone =
+      ClientRead("rec-4", kCaseOfficer, {"cli-2"}, March(3, 10));
+  alone.set_outcome("UNAVAILABLE");
+  alone.set_corrects_record_id("rec-3");
+  Record(alone);
+  const v1::ListAccessResponse only = Clients(ClientQuery("cli-2"));
+  ASSERT_EQ(only.records_size(), 1);
+  EXPECT_EQ(only.records(0).record_id(), "rec-4");
+  EXPECT_EQ(only.records(0).outcome(), "UNAVAILABLE");
 }
 
 TEST_F(AuditAppTest, APoisonMessageIsRefusedAndNothingKept) {

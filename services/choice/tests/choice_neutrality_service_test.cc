@@ -6,10 +6,14 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "choice_service_test_fixture.h"
+#include "lov/auth/v1/audit.pb.h"
 #include "lov/platform/identity_numbers.h"
 #include "service_process.h"
 
@@ -189,6 +193,42 @@ TEST_F(ChoiceNeutralityServiceTest, ListsShownAreRecordedAndCounted) {
   StartChoice(1);
   v1::GetNeutralityReportResponse rebuilt = ReportOnce(3, 2);
   EXPECT_EQ(rebuilt.SerializeAsString(), report.SerializeAsString());
+}
+
+// A list is answered only when both its EligibleListShown and the read's
+// audit record are durable (docs/choice.md, "Neutrality audit"): every
+// fresh first page answered has exactly one of each.
+TEST_F(ChoiceNeutralityServiceTest, EveryListShownHasItsEventAndAuditRecord) {
+  TwoProvidersByRotation();
+  std::vector<std::string> clients;
+  std::vector<uint64_t> seeds;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(Client(i));
+    seeds.push_back(List(clients.back()).seed());
+  }
+  std::multiset<uint64_t> shown;
+  for (const v1::ChoiceEvent& e : AllEvents()) {
+    if (e.has_eligible_list_shown())
+      shown.insert(e.eligible_list_shown().seed());
+  }
+  std::map<std::string, int> audited;
+  absl::Status read =
+      ReplayTopics(stack_.stack().reader("audit-reader"),
+                   {stack_.Topic(topics::kAudit)}, [&](const CloudEvent& ce) {
+                     auth::v1::AuditRecord r;
+                     EXPECT_TRUE(r.ParseFromString(ce.data));
+                     if (absl::EndsWith(r.method(), "/ListEligibleProviders") &&
+                         r.outcome() == "OK") {
+                       for (const std::string& c : r.client_ids()) ++audited[c];
+                     }
+                     return absl::OkStatus();
+                   });
+  ASSERT_TRUE(read.ok()) << read;
+  for (size_t i = 0; i < clients.size(); ++i) {
+    EXPECT_EQ(shown.count(seeds[i]), 1u) << "list " << i;
+    EXPECT_EQ(audited[clients[i]], 1) << "list " << i;
+  }
+  EXPECT_EQ(shown.size(), clients.size());
 }
 
 TEST_F(ChoiceNeutralityServiceTest, AReportNamesWhatIsMissing) {

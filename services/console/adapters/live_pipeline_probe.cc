@@ -35,10 +35,12 @@ void ReadServiceMetrics(const std::string& text, ServiceHealth* health) {
 
 LivePipelineProbe::LivePipelineProbe(
     std::vector<std::pair<std::string, std::string>> services,
-    KafkaSettings kafka, std::string redis_addr, RedisAuth redis_auth)
+    KafkaSettings kafka, std::string redis_addr, RedisAuth redis_auth,
+    GroupLagReader* group_lags)
     : services_(std::move(services)),
       kafka_(KafkaDependency(kafka, absl::Seconds(2))),
-      redis_(RedisDependency(redis_addr, redis_auth)) {}
+      redis_(RedisDependency(redis_addr, redis_auth)),
+      group_lags_(group_lags) {}
 
 LivePipelineProbe::~LivePipelineProbe() = default;
 
@@ -68,6 +70,14 @@ PipelineHealth LivePipelineProbe::Check() {
   const absl::Status redis = redis_.check();
   health.redis_reachable = redis.ok();
   health.redis_error = std::string(redis.message());
+  if (group_lags_ != nullptr) {
+    absl::StatusOr<std::vector<TopicLag>> lags = group_lags_->Read();
+    if (lags.ok()) {
+      health.group_lags = std::move(*lags);
+    } else {
+      health.group_lags_error = std::string(lags.status().message());
+    }
+  }
   health.checked_at = absl::Now();
   return health;
 }
@@ -78,7 +88,8 @@ LivePipelineProbe::WatchedServices(Config& config) {
   for (auto [name, port] : {std::pair{"registry", 9101},
                             {"choice", 9102},
                             {"visits", 9103},
-                            {"settlement", 9104}}) {
+                            {"settlement", 9104},
+                            {"followup", 9107}}) {
     out.emplace_back(name, config.HostPort(absl::StrCat(name, "-metrics"),
                                            absl::StrCat("127.0.0.1:", port)));
   }

@@ -19,19 +19,21 @@ namespace lov::console {
 // dependencies it cannot reach, its consumer groups' lag and dead letters.
 void ReadServiceMetrics(const std::string& text, ServiceHealth* health);
 
-// Health over the wire: each service's /metrics (ReadServiceMetrics), and
-// Kafka and Redis asked as the services ask them (dependency_probes.h).
+// Health over the wire: each service's /metrics (ReadServiceMetrics), Kafka
+// and Redis asked as the services ask them (dependency_probes.h), and the
+// consumer groups' lag as Kafka has it (`group_lags`, if given).
 class LivePipelineProbe : public PipelineProbe {
  public:
   // `services`: name and metrics host:port of every service to watch.
   LivePipelineProbe(std::vector<std::pair<std::string, std::string>> services,
                     KafkaSettings kafka, std::string redis_addr,
-                    RedisAuth redis_auth = {});
+                    RedisAuth redis_auth = {},
+                    GroupLagReader* group_lags = nullptr);
   ~LivePipelineProbe() override;
   PipelineHealth Check() override;
 
   // The services to watch from the flags --<service>-metrics (host:port;
-  // defaults: the local ports 9101-9104).
+  // defaults: the local ports 9101-9104 and 9107 for followup).
   static std::vector<std::pair<std::string, std::string>> WatchedServices(
       Config& config);
 
@@ -42,6 +44,7 @@ class LivePipelineProbe : public PipelineProbe {
   std::vector<std::pair<std::string, std::string>> services_;
   Dependency kafka_;
   Dependency redis_;
+  GroupLagReader* group_lags_;
 };
 
 }  // namespace lov::console

@@ -8,8 +8,10 @@
 namespace lov::console {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::Pair;
 
 TEST(ReadServiceMetricsTest, NamesTheDependenciesAServiceCannotReach) {
   ServiceHealth h;
@@ -38,6 +40,21 @@ TEST(ReadServiceMetricsTest, EverythingReachableIsNoDependencyDown) {
       &h);
   EXPECT_TRUE(h.serving);
   EXPECT_THAT(h.dependencies_down, IsEmpty());
+}
+
+// Every service with a metrics port is watched, followup too, at the local
+// ports of deploy/local/run.sh unless a flag names another address.
+TEST(WatchedServicesTest, WatchesEveryServiceFollowupIncluded) {
+  Config defaults({}, {});
+  EXPECT_THAT(LivePipelineProbe::WatchedServices(defaults),
+              ElementsAre(Pair("registry", "127.0.0.1:9101"),
+                          Pair("choice", "127.0.0.1:9102"),
+                          Pair("visits", "127.0.0.1:9103"),
+                          Pair("settlement", "127.0.0.1:9104"),
+                          Pair("followup", "127.0.0.1:9107")));
+  Config flags({{"followup-metrics", "followup:19107"}}, {});
+  EXPECT_THAT(LivePipelineProbe::WatchedServices(flags),
+              Contains(Pair("followup", "followup:19107")));
 }
 
 }  // namespace

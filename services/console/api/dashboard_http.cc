@@ -1,5 +1,7 @@
 #include "lov/console/api/dashboard_http.h"
 
+#include <httplib.h>
+
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -13,16 +15,20 @@ namespace lov::console {
 namespace {
 
 constexpr char kCookie[] = "lov_session";
+constexpr char kStateCookie[] = "lov_oidc_state";
 
-std::string SessionId(const http::Request& request) {
+std::string CookieValue(const http::Request& request, absl::string_view name) {
   for (absl::string_view part : absl::StrSplit(request.Header("cookie"), ';')) {
     part = absl::StripAsciiWhitespace(part);
-    if (absl::ConsumePrefix(&part, kCookie) &&
-        absl::ConsumePrefix(&part, "=")) {
+    if (absl::ConsumePrefix(&part, name) && absl::ConsumePrefix(&part, "=")) {
       return std::string(part);
     }
   }
   return "";
+}
+
+std::string SessionId(const http::Request& request) {
+  return CookieValue(request, kCookie);
 }
 
 // Strict: the browser sends it only with requests from the dashboard's own
@@ -102,6 +108,60 @@ http::Response Post(DashboardSignIn* sign_in, const http::Request& request) {
   return {405, "text/plain; charset=utf-8", "only GET here\n", {}};
 }
 
+// Lax, not Strict: the browser comes back from the identity provider's
+// site and must send it then. Only for /login/..., for ten minutes.
+std::string StateCookie(const std::string& state, bool tls) {
+  return absl::StrCat(kStateCookie, "=", state,
+                      "; Path=/login; HttpOnly; SameSite=Lax; Max-Age=",
+                      state.empty() ? "0" : "600", tls ? "; Secure" : "");
+}
+
+http::Response StartOidc(OidcDashboardSignIn* oidc,
+                         const http::Request& request) {
+  absl::StatusOr<OidcDashboardSignIn::Redirect> to = oidc->Start();
+  if (!to.ok()) {
+    return Html(503, SignInPage(absl::StrCat("the identity provider cannot be "
+                                             "reached: ",
+                                             to.status().message()),
+                                true));
+  }
+  http::Response go = SeeOther(to->url);
+  go.headers.emplace_back("Set-Cookie", StateCookie(to->state, request.tls));
+  return go;
+}
+
+http::Response FinishOidc(OidcDashboardSignIn* oidc,
+                          const http::Request& request) {
+  httplib::Params query;
+  httplib::detail::parse_query_text(request.query, query);
+  auto param = [&](const char* name) {
+    auto it = query.find(name);
+    return it == query.end() ? std::string() : it->second;
+  };
+  const std::string state = param("state");
+  absl::StatusOr<std::string> id = absl::UnauthenticatedError(
+      "this sign-in was not started in this browser: sign in again");
+  if (!param("error").empty()) {
+    id = absl::UnauthenticatedError(absl::StrCat(
+        "the identity provider did not sign you in (", param("error"), ")"));
+  } else if (!state.empty() && state == CookieValue(request, kStateCookie)) {
+    id = oidc->Finish(state, param("code"), request.remote_addr);
+  }
+  http::Response done;
+  if (id.status().code() == absl::StatusCode::kPermissionDenied) {
+    done = Html(403, ForbiddenPage(std::string(id.status().message())));
+  } else if (!id.ok()) {
+    done = Html(401, SignInPage(std::string(id.status().message()), true));
+  } else {
+    // A page, not a redirect: after a hop through the IdP's site the
+    // browser would not send the Strict session cookie on a redirect.
+    done = Html(200, SignedInPage());
+    done.headers.emplace_back("Set-Cookie", Cookie(*id, request.tls, false));
+  }
+  done.headers.emplace_back("Set-Cookie", StateCookie("", request.tls));
+  return done;
+}
+
 // The pages behind sign-in.
 http::Response Dashboard(const ConsoleApp* app, const http::Request& request) {
   http::Response response;
@@ -133,12 +193,20 @@ http::Response NotSignedIn(const http::Request& request,
 
 }  // namespace
 
-http::Handler DashboardHandler(const ConsoleApp* app,
-                               DashboardSignIn* sign_in) {
-  return [app, sign_in](const http::Request& request) -> http::Response {
+http::Handler DashboardHandler(const ConsoleApp* app, DashboardSignIn* sign_in,
+                               OidcDashboardSignIn* oidc) {
+  return [app, sign_in, oidc](const http::Request& request) -> http::Response {
     if (request.method == "POST") return Post(sign_in, request);
     if (request.path == "/healthz") return {200, "text/plain", "ok\n", {}};
-    if (request.path == "/login") return Html(200, SignInPage(""));
+    if (request.path == "/login") {
+      return Html(200, SignInPage("", oidc != nullptr));
+    }
+    if (oidc != nullptr && request.path == "/login/oidc") {
+      return StartOidc(oidc, request);
+    }
+    if (oidc != nullptr && request.path == "/login/callback") {
+      return FinishOidc(oidc, request);
+    }
     absl::StatusOr<auth::Principal> who = sign_in->Check(SessionId(request));
     if (!who.ok()) return NotSignedIn(request, who.status());
     return Dashboard(app, request);

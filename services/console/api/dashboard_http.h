@@ -3,6 +3,7 @@
 
 #include "lov/console/app/console_app.h"
 #include "lov/console/app/dashboard_sign_in.h"
+#include "lov/console/app/oidc_dashboard_sign_in.h"
 #include "lov/platform/http_server.h"
 
 namespace lov::console {
@@ -18,9 +19,18 @@ namespace lov::console {
 //                        sign-in page with the reason (401), one in another
 //                        role a page naming the rule (403)
 //   POST /logout         ends the session, 303 to /login
+//   GET  /login/oidc     with `oidc`: 303 to the identity provider
+//                        (authorization code flow with PKCE) and a
+//                        short-lived state cookie (lov_oidc_state)
+//   GET  /login/callback the IdP's answer (code, state): the state must be
+//                        the browser's cookie; the session cookie and a page
+//                        that opens / (200), else the sign-in page with the
+//                        reason (401) or the rule (403)
 //   GET  /healthz        the process answers (no session needed)
 // A POST whose Origin is another site (scheme or host) is refused (403).
-http::Handler DashboardHandler(const ConsoleApp* app, DashboardSignIn* sign_in);
+// `oidc` null: the paste-a-token form only.
+http::Handler DashboardHandler(const ConsoleApp* app, DashboardSignIn* sign_in,
+                               OidcDashboardSignIn* oidc = nullptr);
 
 }  // namespace lov::console
 

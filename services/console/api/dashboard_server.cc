@@ -40,6 +40,17 @@ DashboardSettings ReadDashboardSettings(Config& config) {
   if (d.listen_address.empty()) {
     config.AddError("--http-listen-address (LOV_HTTP_LISTEN_ADDRESS): empty");
   }
+  d.oidc.issuer = config.String("dashboard-oidc-issuer", "");
+  d.oidc.client_id = config.String("dashboard-oidc-client-id", "lov-console");
+  d.oidc.redirect_uri = config.String("dashboard-oidc-redirect-uri", "");
+  d.oidc.scope = config.String("dashboard-oidc-scope", "openid");
+  d.oidc.ca_file = config.String("dashboard-oidc-ca-file", "");
+  if (!d.oidc.issuer.empty() && d.oidc.redirect_uri.empty()) {
+    config.AddError(
+        "--dashboard-oidc-redirect-uri (LOV_DASHBOARD_OIDC_REDIRECT_URI): "
+        "required with --dashboard-oidc-issuer (the dashboard's "
+        "https://<host>/login/callback)");
+  }
   return d;
 }
 
@@ -48,7 +59,11 @@ absl::Status ServeDashboard(ServiceContext& ctx, const ConsoleApp* app,
   auto* sessions =
       ctx.Make<SessionTable>(ctx.clock(), kMaxSessions, kMaxSessionLifetime);
   auto* sign_in = ctx.Make<DashboardSignIn>(ctx.bearer_verifier(), sessions);
-  auto* server = ctx.Make<http::Server>(DashboardHandler(app, sign_in));
+  OidcDashboardSignIn* oidc =
+      settings.oidc.issuer.empty()
+          ? nullptr
+          : ctx.Make<OidcDashboardSignIn>(settings.oidc, sign_in, ctx.clock());
+  auto* server = ctx.Make<http::Server>(DashboardHandler(app, sign_in, oidc));
   absl::Status started = server->Start(ServerOptions(settings, ctx.settings()));
   if (!started.ok()) return started;
   ctx.OnShutdown([server] { server->Stop(); });

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "lov/console/app/console_app.h"
+#include "lov/console/app/oidc_dashboard_sign_in.h"
 #include "lov/platform/config.h"
 #include "lov/platform/service_main.h"
 
@@ -12,9 +13,15 @@ namespace lov::console {
 
 // --http-port / LOV_HTTP_PORT, --http-listen-address /
 // LOV_HTTP_LISTEN_ADDRESS ("127.0.0.1" for a local run).
+// Sign-in at the identity provider (OidcDashboardSignIn):
+// --dashboard-oidc-issuer, --dashboard-oidc-client-id (default lov-console),
+// --dashboard-oidc-redirect-uri (required with an issuer),
+// --dashboard-oidc-scope (default openid), --dashboard-oidc-ca-file
+// (LOV_DASHBOARD_OIDC_...); without an issuer the paste-a-token form only.
 struct DashboardSettings {
   int port = 8080;
   std::string listen_address = "0.0.0.0";
+  OidcDashboardSettings oidc;
 };
 DashboardSettings ReadDashboardSettings(Config& config);
 

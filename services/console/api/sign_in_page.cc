@@ -55,20 +55,25 @@ constexpr char kTail[] = "</main>\n</body>\n</html>\n";
 
 }  // namespace
 
-std::string SignInPage(std::string_view reason) {
-  return absl::StrCat(kHead, "<h1>Sign in</h1>\n",
-                      reason.empty()
-                          ? ""
-                          : absl::StrCat("<p class=\"reason\" id=\"reason\">",
-                                         Escape(reason), "</p>\n"),
-                      R"(<form method="post" action="/login" id="sign-in">
+std::string SignInPage(std::string_view reason, bool offer_idp) {
+  return absl::StrCat(
+      kHead, "<h1>Sign in</h1>\n",
+      reason.empty() ? ""
+                     : absl::StrCat("<p class=\"reason\" id=\"reason\">",
+                                    Escape(reason), "</p>\n"),
+      offer_idp
+          ? R"(<p><a href="/login/oidc" id="sign-in-idp">Sign in with the municipality's identity provider</a></p>
+<p>Or paste a token:</p>
+)"
+          : "",
+      R"(<form method="post" action="/login" id="sign-in">
 <p><label for="token">Bearer token from the municipality's identity provider
 (locally: <code>lovctl login --role operator</code>)</label></p>
 <textarea id="token" name="token" autocomplete="off" spellcheck="false" required></textarea>
 <p><button type="submit">Sign in</button></p>
 </form>
 )",
-                      kTail);
+      kTail);
 }
 
 std::string ForbiddenPage(std::string_view rule) {
@@ -76,6 +81,14 @@ std::string ForbiddenPage(std::string_view rule) {
       kHead, "<h1>Not for this role</h1>\n",
       "<p class=\"reason\" id=\"reason\">", Escape(rule), "</p>\n",
       "<p><a href=\"/login\">Sign in in another role</a></p>\n", kTail);
+}
+
+std::string SignedInPage() {
+  return absl::StrCat(kHead, R"(<meta http-equiv="refresh" content="0; url=/">
+<h1>Signed in</h1>
+<p><a href="/" id="open-dashboard">Open the dashboard</a></p>
+)",
+                      kTail);
 }
 
 }  // namespace lov::console

@@ -95,6 +95,11 @@ nlohmann::json ConsoleApp::Snapshot() const {
                         {"error", s.error},
                         {"groups", groups}});
   }
+  json group_lags = json::array();
+  for (const TopicLag& g : health_.group_lags) {
+    group_lags.push_back(
+        {{"group", g.group}, {"topic", g.topic}, {"lag", g.lag}});
+  }
   json topics = json::object();
   int64_t total = 0;
   for (const auto& [topic, n] : applied_by_topic_) {
@@ -106,6 +111,8 @@ nlohmann::json ConsoleApp::Snapshot() const {
                          ? json(nullptr)
                          : json(FormatRfc3339Utc(health_.checked_at))},
       {"services", services},
+      {"group_lags", group_lags},
+      {"group_lags_error", health_.group_lags_error},
       {"kafka_reachable", health_.kafka_reachable},
       {"kafka_error", health_.kafka_error},
       {"redis_reachable", health_.redis_reachable},
@@ -135,6 +142,11 @@ void ConsoleApp::Stop() { health_checks_.reset(); }
 std::vector<ZoneChoice> ConsoleApp::ZoneChoices() const {
   std::lock_guard<std::mutex> lock(mu_);
   return model_.ZoneChoices();
+}
+
+std::vector<TopicLag> ConsoleApp::GroupLags() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return health_.group_lags;
 }
 
 int64_t ConsoleApp::applied() const {

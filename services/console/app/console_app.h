@@ -71,6 +71,8 @@ class ConsoleApp {
   void Stop();
 
   std::vector<ZoneChoice> ZoneChoices() const;
+  // The consumer groups' lag per topic of the last health check.
+  std::vector<TopicLag> GroupLags() const;
   int64_t applied() const;
 
  private:

@@ -137,5 +137,31 @@ TEST(ConsoleAppTest, ReportsWhatTheProbeFound) {
             nlohmann::json::array({"redis"}));
 }
 
+// The lag per group and topic as Kafka has it, on the panel and for the
+// metric; without it, why it could not be read.
+TEST(ConsoleAppTest, ReportsTheGroupLagsFromKafka) {
+  FixedClock clock;
+  ConsoleApp app(&clock);
+  PipelineHealth h;
+  h.group_lags = {{"visits.state", "lov.choice.events.v1", 0},
+                  {"visits.state", "lov.visits.events.v1", 6}};
+  app.SetHealth(h);
+  nlohmann::json p = app.Snapshot()["pipeline"];
+  EXPECT_EQ(p["group_lags"][1]["group"], "visits.state");
+  EXPECT_EQ(p["group_lags"][1]["topic"], "lov.visits.events.v1");
+  EXPECT_EQ(p["group_lags"][1]["lag"], 6);
+  EXPECT_EQ(p["group_lags_error"], "");
+  ASSERT_EQ(app.GroupLags().size(), 2u);
+  EXPECT_EQ(app.GroupLags()[1].lag, 6);
+
+  PipelineHealth down;
+  down.group_lags_error = "listing the consumer groups on k:9092: timed out";
+  app.SetHealth(down);
+  p = app.Snapshot()["pipeline"];
+  EXPECT_EQ(p["group_lags"], nlohmann::json::array());
+  EXPECT_EQ(p["group_lags_error"],
+            "listing the consumer groups on k:9092: timed out");
+}
+
 }  // namespace
 }  // namespace lov::console

@@ -57,7 +57,12 @@ absl::StatusOr<std::string> DashboardSignIn::SignIn(std::string_view token,
     LogAttempt(remote, none, nullptr);
     return none;
   }
-  absl::StatusOr<auth::Principal> who = verifier_->Verify(token);
+  return SignInVerified(verifier_->Verify(token), token, remote);
+}
+
+absl::StatusOr<std::string> DashboardSignIn::SignInVerified(
+    const absl::StatusOr<auth::Principal>& who, std::string_view token,
+    std::string_view remote) {
   if (!who.ok()) {
     LogAttempt(remote, who.status(), nullptr);
     return who.status();

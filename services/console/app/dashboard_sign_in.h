@@ -29,6 +29,12 @@ class DashboardSignIn {
   // in another role.
   absl::StatusOr<std::string> SignIn(std::string_view token,
                                      std::string_view remote);
+  // The same for a principal another flow has verified from `token` (the
+  // ID token of OidcDashboardSignIn, whose "exp" ends the session), or its
+  // refusal, logged alike.
+  absl::StatusOr<std::string> SignInVerified(
+      const absl::StatusOr<auth::Principal>& who, std::string_view token,
+      std::string_view remote);
   // The principal of a live session; UNAUTHENTICATED if there is none.
   absl::StatusOr<auth::Principal> Check(std::string_view session_id);
   void SignOut(std::string_view session_id);

@@ -147,7 +147,8 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   std::vector<std::string> console_flags = service_flags;
   console_flags.push_back(absl::StrCat("--http-port=", http_port));
   console_flags.push_back("--http-listen-address=127.0.0.1");
-  for (const char* s : {"registry", "choice", "visits", "settlement"}) {
+  for (const char* s :
+       {"registry", "choice", "visits", "settlement", "followup"}) {
     console_flags.push_back(absl::StrCat(
         "--", s, "-metrics=127.0.0.1:", services[s]->metrics_port()));
   }

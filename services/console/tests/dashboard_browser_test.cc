@@ -192,7 +192,8 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
                d["settlement"]["statements"].size() == 3 &&
                d["capacity"].size() == 6 && d["leaving"].size() == 1 &&
                d["pipeline"]["kafka_reachable"] == true &&
-               d["pipeline"]["services"].size() == 4 &&
+               // registry, choice, visits, settlement, followup (not run)
+               d["pipeline"]["services"].size() == 5 &&
                d["pipeline"]["services"][0]["serving"] == true;
       },
       absl::Seconds(90));
@@ -216,6 +217,22 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
   EXPECT_EQ(d["pipeline"]["services"][2]["serving"], false);
   EXPECT_EQ(d["pipeline"]["services"][2]["dependencies_down"],
             json::array({"redis"}));
+  // Consumer lag from Kafka, read by the console binary as its own Kafka
+  // user (lov-console may describe the services' groups): its own group
+  // once it has committed.
+  const std::string console_group = ns_ + ".console";
+  json lags;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        lags = Dashboard()["pipeline"];
+        for (const json& g : lags["group_lags"]) {
+          if (g["group"] == console_group) return true;
+        }
+        return false;
+      },
+      absl::Seconds(30)))
+      << lags.dump(2);
+  EXPECT_EQ(lags["group_lags_error"], "");
 
   // The page in a real browser: the key panels show the scenario.
   std::filesystem::path artifacts =
@@ -280,6 +297,9 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
       << dom;
   EXPECT_NE(dom.find("<div class=\"alert\">Service visits is not serving "
                      "(redis unreachable)</div>"),
+            std::string::npos);
+  EXPECT_NE(dom.find(absl::StrCat("<tr class=\"group-lag\" data-group=\"",
+                                  console_group, "\"")),
             std::string::npos);
 
   Chromium(

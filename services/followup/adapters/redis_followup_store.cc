@@ -49,6 +49,16 @@ redis.call('SADD', KEYS[4], ARGV[5])
 return 1
 )lua";
 
+// A sanction that names a finding: KEYS[1] field "s:"..ARGV[2] gets ARGV[3]
+// if ARGV[1] is newer than field "v:"..ARGV[2]; ARGV[4] joins set KEYS[2].
+constexpr char kSanctionScript[] = R"lua(
+local current = tonumber(redis.call('HGET', KEYS[1], 'v:' .. ARGV[2]) or '0')
+if tonumber(ARGV[1]) <= current then return 0 end
+redis.call('HSET', KEYS[1], 'v:' .. ARGV[2], ARGV[1], 's:' .. ARGV[2], ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[4])
+return 1
+)lua";
+
 // The record an event carries, its kind and its id.
 struct Carried {
   const google::protobuf::Message* record = nullptr;
@@ -294,6 +304,48 @@ absl::StatusOr<IndicatorStore::Published> RedisFollowupStore::GetPublished(
       return absl::DataLossError("corrupt published indicators");
     }
     out.by_zone[name.substr(2)] = std::move(ind);
+  }
+  return out;
+}
+
+absl::Status RedisFollowupStore::KeepSanction(
+    const std::string& follow_up_id, const v1::FindingSanction& sanction,
+    int64_t version) {
+  if (follow_up_id.empty() || sanction.sanction_id().empty()) {
+    return absl::InvalidArgumentError(
+        "a sanction naming a finding needs its follow_up_id and sanction_id");
+  }
+  return Write(kSanctionScript,
+               {Key("sanctions:" + follow_up_id), Key("sanctioned_follow_ups")},
+               {std::to_string(version), sanction.sanction_id(),
+                SerializeDeterministic(sanction), follow_up_id});
+}
+
+absl::StatusOr<std::map<std::string, std::vector<v1::FindingSanction>>>
+RedisFollowupStore::SanctionsByFollowUp() {
+  absl::StatusOr<RedisReply> ids =
+      redis_->Command({"SMEMBERS", Key("sanctioned_follow_ups")});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::vector<std::string>> reads;
+  std::vector<std::string> follow_ups;
+  for (const auto& id : ids->elements) {
+    follow_ups.push_back(id.str);
+    reads.push_back({"HGETALL", Key("sanctions:" + id.str)});
+  }
+  std::map<std::string, std::vector<v1::FindingSanction>> out;
+  if (reads.empty()) return out;
+  absl::StatusOr<std::vector<RedisReply>> data = redis_->Pipeline(reads);
+  if (!data.ok()) return data.status();
+  for (size_t i = 0; i < data->size(); ++i) {
+    const auto& fields = (*data)[i].elements;
+    for (size_t f = 0; f + 1 < fields.size(); f += 2) {
+      if (fields[f].str.rfind("s:", 0) != 0) continue;
+      v1::FindingSanction sanction;
+      if (!sanction.ParseFromString(fields[f + 1].str)) {
+        return absl::DataLossError("corrupt finding sanction");
+      }
+      out[follow_ups[i]].push_back(std::move(sanction));
+    }
   }
   return out;
 }

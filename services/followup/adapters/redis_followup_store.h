@@ -30,12 +30,17 @@ namespace lov::followup {
 //                           z:<zone id> = the ProviderIndicators last
 //                           published ("z:" for the all-zones row)}
 //   published_providers     set of provider ids published
+//   sanctions:<follow-up id> hash {v:<sanction id> = the registry
+//                           provider's version, s:<sanction id> = the
+//                           lov.followup.v1.FindingSanction}
+//   sanctioned_follow_ups   set of follow-up ids with a sanction
 //   request:<request id>    "<fingerprint> <aggregate id>"
 //   lock:<aggregate id>     command lease
 //   ready                   set once the state is built (see Projection)
 class RedisFollowupStore : public FollowupStore,
                            public VisitFactStore,
-                           public IndicatorStore {
+                           public IndicatorStore,
+                           public SanctionLinkStore {
  public:
   // With `collect`, the writes are added there instead of being made (the
   // state projection's batches, see state_projection.h); reads still go to
@@ -75,6 +80,12 @@ class RedisFollowupStore : public FollowupStore,
   absl::StatusOr<int64_t> SurveyVersion(int year) override;
   absl::StatusOr<Published> GetPublished(
       const std::string& provider_id) override;
+
+  absl::Status KeepSanction(const std::string& follow_up_id,
+                            const v1::FindingSanction& sanction,
+                            int64_t version) override;
+  absl::StatusOr<std::map<std::string, std::vector<v1::FindingSanction>>>
+  SanctionsByFollowUp() override;
 
   std::string ReadyKey() const { return prefix_ + ":ready"; }
   const std::string& prefix() const { return prefix_; }

@@ -2,10 +2,11 @@
 #define LOV_SERVICES_FOLLOWUP_ADAPTERS_STATE_PROJECTION_H_
 
 // The follow-up service's serving state from its topics (its own, the
-// visits' and the choice's): each event one by one (StateProjection), or a
-// batch of them in one Redis pipeline (StateBatchProjection), which leaves
-// the same state: every write is one script call that checks its
-// aggregate's version itself, sent in the order read.
+// visits', the choice's and the registry's): each event one by one
+// (StateProjection), or a batch of them in one Redis pipeline
+// (StateBatchProjection), which leaves the same state: every write is one
+// script call that checks its aggregate's version itself, sent in the order
+// read.
 
 #include <memory>
 #include <string>
@@ -18,17 +19,19 @@
 namespace lov::followup {
 
 struct StateTopicNames {
-  std::string visits;  // the visits service's topic
-  std::string choice;  // the choice service's topic
+  std::string visits;    // the visits service's topic
+  std::string choice;    // the choice service's topic
+  std::string registry;  // the registry's topic (sanctions naming findings)
 };
 
-// One event: a visit or an assignment through the app's reactions, a
-// follow-up event into the store.
+// One event: a visit, an assignment or a sanction through the app's
+// reactions, a follow-up event into the store.
 inline absl::Status ApplyState(FollowupApp* app, RedisFollowupStore* store,
                                const StateTopicNames& topics,
                                const CloudEvent& ce) {
   if (ce.topic == topics.visits) return app->RecordVisit(ce);
   if (ce.topic == topics.choice) return app->RecordAssignment(ce);
+  if (ce.topic == topics.registry) return app->RecordSanction(ce);
   v1::FollowupEvent event;
   if (absl::Status s = FromCloudEvent(ce, &event); !s.ok()) return s;
   return store->Apply(event);
@@ -59,8 +62,8 @@ inline BatchEventHandler StateBatchProjection(RedisClient* redis,
   parts->store =
       std::make_unique<RedisFollowupStore>(redis, prefix, &parts->writes);
   RedisFollowupStore* store = parts->store.get();
-  parts->app =
-      std::make_unique<FollowupApp>(store, store, publisher, clock, store);
+  parts->app = std::make_unique<FollowupApp>(store, store, publisher, clock,
+                                             store, store);
   return [parts, redis, topics](const std::vector<CloudEvent>& events) {
     parts->writes.Clear();
     for (const CloudEvent& ce : events) {

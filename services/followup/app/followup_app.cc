@@ -10,10 +10,12 @@ namespace lov::followup {
 
 FollowupApp::FollowupApp(FollowupStore* store, VisitFactStore* visits,
                          EventPublisher* publisher, const Clock* clock,
-                         IndicatorStore* indicators)
+                         IndicatorStore* indicators,
+                         SanctionLinkStore* sanctions)
     : store_(store),
       visits_(visits),
       indicators_(indicators),
+      sanctions_(sanctions),
       clock_(clock),
       runner_(
           {.lock = [store](const std::string& key) { return store->Lock(key); },

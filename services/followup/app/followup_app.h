@@ -23,10 +23,12 @@ namespace lov::followup {
 class FollowupApp {
  public:
   // `indicators` is needed by the indicator use cases only (ListIndicators,
-  // ImportSurveyResults, PublishIndicators, RecordAssignment).
+  // ImportSurveyResults, PublishIndicators, RecordAssignment); `sanctions`
+  // by RecordSanction (without it ListFollowUps lists no sanctions).
   FollowupApp(FollowupStore* store, VisitFactStore* visits,
               EventPublisher* publisher, const Clock* clock,
-              IndicatorStore* indicators = nullptr);
+              IndicatorStore* indicators = nullptr,
+              SanctionLinkStore* sanctions = nullptr);
 
   absl::StatusOr<v1::Complaint> RegisterComplaint(
       const v1::RegisterComplaintRequest& request);
@@ -76,6 +78,9 @@ class FollowupApp {
   // A choice service event (lov.choice.events.v1): assignments into the
   // listings (client ids, providers, zones and dates only).
   absl::Status RecordAssignment(const CloudEvent& event);
+  // A registry event (lov.registry.v1): a sanction imposed or lifted that
+  // names a finding is kept for ListFollowUps; other events change nothing.
+  absl::Status RecordSanction(const CloudEvent& event);
 
  private:
   template <typename Record>
@@ -149,6 +154,7 @@ class FollowupApp {
   FollowupStore* store_;
   VisitFactStore* visits_;
   IndicatorStore* indicators_;
+  SanctionLinkStore* sanctions_;
   const Clock* clock_;
   CommandRunner<v1::FollowupEvent> runner_;
 };

@@ -12,6 +12,7 @@
 #include "lov/platform/ids.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
+#include "lov/registry/v1/events.pb.h"
 
 namespace lov::followup {
 namespace {
@@ -19,8 +20,27 @@ namespace {
 class MemoryStore : public FollowupStore,
                     public VisitFactStore,
                     public IndicatorStore,
+                    public SanctionLinkStore,
                     public EventPublisher {
  public:
+  absl::Status KeepSanction(const std::string& follow_up_id,
+                            const v1::FindingSanction& sanction,
+                            int64_t version) override {
+    int64_t& kept = sanction_versions_[sanction.sanction_id()];
+    if (version <= kept) return absl::OkStatus();
+    kept = version;
+    sanctions_[follow_up_id][sanction.sanction_id()] = sanction;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::map<std::string, std::vector<v1::FindingSanction>>>
+  SanctionsByFollowUp() override {
+    std::map<std::string, std::vector<v1::FindingSanction>> out;
+    for (const auto& [follow_up, by_id] : sanctions_) {
+      for (const auto& [id, s] : by_id) out[follow_up].push_back(s);
+    }
+    return out;
+  }
+
   template <typename Record>
   static absl::StatusOr<std::optional<Record>> Find(
       const std::map<std::string, Record>& m, const std::string& id) {
@@ -72,6 +92,12 @@ class MemoryStore : public FollowupStore,
       deviations_[e.aggregate_id()] = e.deviation_reported().deviation();
     } else if (e.has_deviation_reported_to_ivo()) {
       deviations_[e.aggregate_id()] = e.deviation_reported_to_ivo().deviation();
+    } else if (e.has_follow_up_planned()) {
+      follow_ups_[e.aggregate_id()] = e.follow_up_planned().follow_up();
+    } else if (e.has_follow_up_completed()) {
+      follow_ups_[e.aggregate_id()] = e.follow_up_completed().follow_up();
+    } else if (e.has_action_plan_received()) {
+      follow_ups_[e.aggregate_id()] = e.action_plan_received().follow_up();
     } else if (e.has_survey_results_imported()) {
       const auto& s = e.survey_results_imported();
       survey_versions_[s.year()] = e.aggregate_version();
@@ -147,6 +173,8 @@ class MemoryStore : public FollowupStore,
   std::map<std::string, std::map<int, v1::SurveyResult>> surveys_;
   std::map<int, int64_t> survey_versions_;
   std::map<std::string, Published> published_by_provider_;
+  std::map<std::string, std::map<std::string, v1::FindingSanction>> sanctions_;
+  std::map<std::string, int64_t> sanction_versions_;
 };
 
 class FollowupAppTest : public ::testing::Test {
@@ -167,7 +195,7 @@ class FollowupAppTest : public ::testing::Test {
 
   MemoryStore store_;
   ::lov::testing::FixedClock clock_;
-  FollowupApp app_{&store_, &store_, &store_, &clock_, &store_};
+  FollowupApp app_{&store_, &store_, &store_, &clock_, &store_, &store_};
 };
 
 TEST_F(FollowupAppTest, ARetryAnswersTheFirstOutcomeAndPublishesNothing) {
@@ -335,6 +363,88 @@ TEST_F(FollowupAppTest, VisitFactsFollowCorrectionsAndVoids) {
   EXPECT_EQ(after->providers(1).clients(), 0);
   EXPECT_EQ(after->providers(1).visits(), 27);
   EXPECT_EQ(after->to_date(), "2025-04-15");
+}
+
+// A registry event as the registry publishes it: version `version` of the
+// provider's aggregate.
+CloudEvent RegistryEventOf(registry::v1::RegistryEvent e, int64_t version) {
+  e.set_event_id(NewUuid());
+  e.set_aggregate_id("prv-a");
+  e.set_aggregate_version(version);
+  return ToCloudEvent(e, "/lov/registry");
+}
+
+registry::v1::Sanction SanctionOn(const std::string& id,
+                                  registry::v1::SanctionKind kind,
+                                  const std::string& decided_on,
+                                  const std::string& follow_up_id,
+                                  const std::string& finding_id) {
+  registry::v1::Sanction s;
+  s.set_sanction_id(id);
+  s.set_kind(kind);
+  s.set_reason("action plan not received");
+  s.set_decided_on(decided_on);
+  s.set_follow_up_id(follow_up_id);
+  s.set_finding_id(finding_id);
+  return s;
+}
+
+// The registry's sanctions that name a finding are listed with its
+// follow-up, by finding and date; a lift updates one, a sanction naming no
+// finding, another event or a late redelivery changes nothing.
+TEST_F(FollowupAppTest, SanctionsNamingAFindingAreListedWithItsFollowUp) {
+  v1::PlanFollowUpRequest plan;
+  plan.set_request_id("fu-1");
+  plan.set_provider_id("prv-a");
+  plan.set_planned_date("2025-03-01");
+  auto fu = app_.PlanFollowUp(plan);
+  ASSERT_TRUE(fu.ok()) << fu.status();
+  const std::string f1 = fu->follow_up_id() + "/f1";
+  const std::string f2 = fu->follow_up_id() + "/f2";
+  using registry::v1::SANCTION_KIND_SUSPENSION;
+  using registry::v1::SANCTION_KIND_WARNING;
+  registry::v1::RegistryEvent warning;
+  *warning.mutable_sanction_imposed()->mutable_sanction() = SanctionOn(
+      "snc-2", SANCTION_KIND_WARNING, "2025-04-10", fu->follow_up_id(), f2);
+  ASSERT_TRUE(app_.RecordSanction(RegistryEventOf(warning, 5)).ok());
+  registry::v1::RegistryEvent suspension;
+  *suspension.mutable_sanction_imposed()->mutable_sanction() = SanctionOn(
+      "snc-1", SANCTION_KIND_SUSPENSION, "2025-04-20", fu->follow_up_id(), f1);
+  ASSERT_TRUE(app_.RecordSanction(RegistryEventOf(suspension, 6)).ok());
+  registry::v1::RegistryEvent unrelated;
+  *unrelated.mutable_sanction_imposed()->mutable_sanction() =
+      SanctionOn("snc-3", SANCTION_KIND_WARNING, "2025-04-21", "", "");
+  ASSERT_TRUE(app_.RecordSanction(RegistryEventOf(unrelated, 7)).ok());
+  registry::v1::RegistryEvent lifted;
+  lifted.mutable_suspension_lifted()->set_sanction_id("snc-1");
+  registry::v1::Sanction* after =
+      lifted.mutable_suspension_lifted()->mutable_provider()->add_sanctions();
+  *after = suspension.sanction_imposed().sanction();
+  after->set_lifted(true);
+  after->set_lifted_on("2025-04-25");
+  ASSERT_TRUE(app_.RecordSanction(RegistryEventOf(lifted, 8)).ok());
+  // A late redelivery of the imposition does not undo the lift.
+  ASSERT_TRUE(app_.RecordSanction(RegistryEventOf(suspension, 6)).ok());
+  registry::v1::RegistryEvent other;
+  other.mutable_capacity_changed();
+  ASSERT_TRUE(app_.RecordSanction(RegistryEventOf(other, 9)).ok());
+
+  auto listed = app_.ListFollowUps(v1::ListFollowUpsRequest());
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->follow_ups_size(), 1);
+  const v1::FollowUpEntry& entry = listed->follow_ups(0);
+  ASSERT_EQ(entry.sanctions_size(), 2) << entry.DebugString();
+  EXPECT_EQ(entry.sanctions(0).finding_id(), f1);
+  EXPECT_EQ(entry.sanctions(0).sanction_id(), "snc-1");
+  EXPECT_EQ(entry.sanctions(0).kind(), "suspension");
+  EXPECT_EQ(entry.sanctions(0).decided_on(), "2025-04-20");
+  EXPECT_TRUE(entry.sanctions(0).lifted());
+  EXPECT_EQ(entry.sanctions(0).lifted_on(), "2025-04-25");
+  EXPECT_EQ(entry.sanctions(1).finding_id(), f2);
+  EXPECT_EQ(entry.sanctions(1).sanction_id(), "snc-2");
+  EXPECT_EQ(entry.sanctions(1).kind(), "warning");
+  EXPECT_EQ(entry.sanctions(1).decided_on(), "2025-04-10");
+  EXPECT_FALSE(entry.sanctions(1).lifted());
 }
 
 // Indicators are published when they change, at most once a day per

@@ -111,6 +111,16 @@ absl::StatusOr<OrgNumberBased> ParsePeppolParticipantId(std::string_view text) {
         "number (e.g. 0007:5565541645)");
   }
   const std::string icd = s.substr(0, colon);
+  if (icd == "9955") {
+    // Once the Swedish VAT number's scheme; the official Peppol rules
+    // (phive-rules-peppol 2025.3) refuse it as an electronic address.
+    return Invalid(
+        "Peppol scheme 9955 (Swedish VAT number) is not in the EAS code list "
+        "the official Peppol rules check (BR-CL-25, PEPPOL-EN16931-CL008), "
+        "so an invoice addressed to it is refused; register the "
+        "organisation as 0007: and its organisation number (e.g. "
+        "0007:5565541645), or 0088 (GLN)");
+  }
   if (icd != "0007") {
     return Invalid(absl::StrCat(
         "Peppol scheme ", AllDigits(icd) && icd.size() == 4 ? icd : "(bad)",

@@ -140,5 +140,19 @@ TEST(PeppolIdTest, AnotherSchemeAHyphenOrAWrongCheckDigitIsRefused) {
   }
 }
 
+// A Peppol id made of the Swedish VAT number (scheme 9955) is refused, saying
+// why: the official rules refuse the scheme as an endpoint (checked by hand
+// with deploy/validators/peppol-validate.sh: BR-CL-25 and
+// PEPPOL-EN16931-CL008 on EndpointID schemeID="9955"). The VAT number, a
+// sole trader's personnummer inside, is not echoed.
+TEST(PeppolIdTest, TheVatNumberSchemeIsRefusedAsTheOfficialRulesDo) {
+  const absl::Status s =
+      ParsePeppolParticipantId("9955:SE556554164501").status();
+  EXPECT_TRUE(IsError(
+      s, kInvalid, {"scheme 9955 (Swedish VAT number)", "BR-CL-25", "0007:"}))
+      << s;
+  EXPECT_EQ(s.message().find("SE556554164501"), std::string::npos) << s;
+}
+
 }  // namespace
 }  // namespace lov::registry

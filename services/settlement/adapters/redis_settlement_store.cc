@@ -271,7 +271,8 @@ absl::StatusOr<std::vector<std::string>> RedisSettlementStore::Providers() {
 }
 
 absl::Status RedisSettlementStore::PutProviderParty(
-    const registry::v1::Provider& provider) {
+    const registry::v1::Provider& provider,
+    const registry::v1::PaymentDetails* details_or_null) {
   registry::v1::Provider party;
   party.set_provider_id(provider.provider_id());
   party.set_organisation_number(provider.organisation_number());
@@ -279,24 +280,28 @@ absl::Status RedisSettlementStore::PutProviderParty(
   party.set_kind(provider.kind());
   party.mutable_contact()->set_address(provider.contact().address());
   party.mutable_contact()->set_email(provider.contact().email());
-  return Ok(
-      redis_->Command({"HSET", Key("provider_party"), provider.provider_id(),
-                       SerializeDeterministic(party)}));
+  std::vector<std::vector<std::string>> commands = {
+      {"MULTI"},
+      {"HSET", Key("provider_party"), provider.provider_id(),
+       SerializeDeterministic(party)}};
+  if (details_or_null != nullptr) {
+    commands.push_back({"HSET", Key("payment_details"), provider.provider_id(),
+                        SerializeDeterministic(*details_or_null)});
+  }
+  commands.push_back({"EXEC"});
+  return redis_->Pipeline(commands).status();
 }
 
 namespace {
 
-// The record under `field` of the hash `key`, nullopt if there is none.
+// `field` of a transaction's reply parsed as a Message, nullopt if nil.
 template <typename Message>
-absl::StatusOr<std::optional<Message>> ReadField(RedisClient* redis,
-                                                 const std::string& key,
-                                                 std::string_view field) {
-  absl::StatusOr<RedisReply> r =
-      redis->Command({"HGET", key, std::string(field)});
-  if (!r.ok()) return r.status();
-  if (r->is_nil()) return std::optional<Message>();
+absl::StatusOr<std::optional<Message>> ParseField(const RedisReply& reply,
+                                                  const std::string& key,
+                                                  std::string_view field) {
+  if (reply.is_nil()) return std::optional<Message>();
   Message m;
-  if (!m.ParseFromString(r->str)) {
+  if (!m.ParseFromString(reply.str)) {
     return absl::DataLossError(
         absl::StrCat("corrupt record ", std::string(field), " at ", key));
   }
@@ -305,23 +310,31 @@ absl::StatusOr<std::optional<Message>> ReadField(RedisClient* redis,
 
 }  // namespace
 
-absl::StatusOr<std::optional<registry::v1::Provider>>
-RedisSettlementStore::ProviderParty(std::string_view provider_id) {
-  return ReadField<registry::v1::Provider>(redis_, Key("provider_party"),
-                                           provider_id);
-}
-
-absl::Status RedisSettlementStore::PutPaymentDetails(
-    std::string_view provider_id, const registry::v1::PaymentDetails& details) {
-  return Ok(
-      redis_->Command({"HSET", Key("payment_details"), std::string(provider_id),
-                       SerializeDeterministic(details)}));
-}
-
-absl::StatusOr<std::optional<registry::v1::PaymentDetails>>
-RedisSettlementStore::PaymentDetailsOf(std::string_view provider_id) {
-  return ReadField<registry::v1::PaymentDetails>(redis_, Key("payment_details"),
-                                                 provider_id);
+absl::StatusOr<ProviderFinance> RedisSettlementStore::ProviderFinanceOf(
+    std::string_view provider_id) {
+  const std::string id(provider_id);
+  absl::StatusOr<std::vector<RedisReply>> r =
+      redis_->Pipeline({{"MULTI"},
+                        {"HGET", Key("provider_party"), id},
+                        {"HGET", Key("payment_details"), id},
+                        {"EXEC"}});
+  if (!r.ok()) return r.status();
+  if (r->empty() || r->back().elements.size() != 2) {
+    return absl::UnavailableError(absl::StrCat(
+        "provider ", id, ": the read of name and payment details was aborted"));
+  }
+  const std::vector<RedisReply>& both = r->back().elements;
+  ProviderFinance out;
+  absl::StatusOr<std::optional<registry::v1::Provider>> party =
+      ParseField<registry::v1::Provider>(both[0], Key("provider_party"), id);
+  if (!party.ok()) return party.status();
+  out.party = *std::move(party);
+  absl::StatusOr<std::optional<registry::v1::PaymentDetails>> payment =
+      ParseField<registry::v1::PaymentDetails>(both[1], Key("payment_details"),
+                                               id);
+  if (!payment.ok()) return payment.status();
+  out.payment = *std::move(payment);
+  return out;
 }
 
 absl::Status RedisSettlementStore::PutRateTable(const v1::RateTable& table) {

@@ -23,7 +23,9 @@ namespace lov::settlement {
 //   providers                   set of provider ids seen in any input
 //   provider_party              hash provider id -> registry Provider
 //                               (name, numbers, address: PutProviderParty)
-//   payment_details             hash provider id -> PaymentDetails
+//   payment_details             hash provider id -> PaymentDetails (written
+//                               and read with provider_party in one
+//                               MULTI/EXEC)
 //   rates                       hash effective date -> RateTable
 //   listing_rule                ListingRule
 //   finance_settings            hash version -> FinanceSettings (every
@@ -100,13 +102,9 @@ class RedisSettlementStore : public SettlementStore,
       const std::string& provider_id) override;
   absl::StatusOr<std::vector<std::string>> Providers() override;
   absl::Status PutProviderParty(
-      const registry::v1::Provider& provider) override;
-  absl::StatusOr<std::optional<registry::v1::Provider>> ProviderParty(
-      std::string_view provider_id) override;
-  absl::Status PutPaymentDetails(
-      std::string_view provider_id,
-      const registry::v1::PaymentDetails& details) override;
-  absl::StatusOr<std::optional<registry::v1::PaymentDetails>> PaymentDetailsOf(
+      const registry::v1::Provider& provider,
+      const registry::v1::PaymentDetails* details_or_null) override;
+  absl::StatusOr<ProviderFinance> ProviderFinanceOf(
       std::string_view provider_id) override;
   absl::Status PutRateTable(const v1::RateTable& table) override;
   absl::StatusOr<std::vector<v1::RateTable>> RateTables() override;

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lov/platform/requests.h"
 #include "lov/settlement/app/reactions/projector.h"
 #include "lov/settlement/app/settlement_app_test_support.h"
 #include "status_matchers.h"
@@ -296,6 +297,55 @@ TEST_F(MonthRunTest, ARetryAnswersItsOwnApprovalNeverAnothers) {
   absl::StatusOr<v1::MonthRun> status = Status();
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_EQ(status->approval().approved_by(), "finance-b");
+}
+
+// Two replicas raced and both published: the run keeps the first
+// approval. The losing request's retry is not answered with the winner's
+// record (that would tell finance-c that its own approval stands): it is
+// refused, naming the approval kept, and approves nothing again. The
+// winner's retry still answers its own record, which names its request.
+TEST_F(MonthRunTest, TheLosingRequestsRetryIsNotAnsweredTheWinnersRecord) {
+  SetUpTwoProviders();
+  absl::StatusOr<v1::MonthRun> run = PrepareAs("finance-a");
+  ASSERT_TRUE(run.ok());
+  publisher_.events_.clear();
+  absl::StatusOr<v1::MonthRunApproval> first =
+      app_.ApproveMonth(ApprovalAs("finance-b", *run, "req-first"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->request_id(), "req-first");
+  ASSERT_FALSE(publisher_.events_.empty());
+  const v1::SettlementEvent first_event = publisher_.events_.back();
+  ASSERT_TRUE(first_event.has_month_run_approved());
+
+  // The other replica's approval, by request req-second, reaches the log
+  // and the state after the first.
+  const v1::ApproveMonthRequest losing =
+      ApprovalAs("finance-c", *run, "req-second");
+  v1::SettlementEvent other = first_event;
+  other.set_event_id("other-replica-approval");
+  other.set_request_id("req-second");
+  other.set_request_fingerprint(RequestFingerprint(losing));
+  other.set_aggregate_version(first_event.aggregate_version() + 1);
+  v1::MonthRunApproval* theirs =
+      other.mutable_month_run_approved()->mutable_approval();
+  theirs->set_approved_by("finance-c");
+  theirs->set_request_id("req-second");
+  ASSERT_TRUE(Projector(&store_).ApplySettlementEvent(other).ok());
+
+  publisher_.events_.clear();
+  absl::StatusOr<v1::MonthRunApproval> losing_retry = app_.ApproveMonth(losing);
+  EXPECT_TRUE(IsError(losing_retry.status(),
+                      absl::StatusCode::kFailedPrecondition,
+                      {"already approved by finance-b", "another request_id"}))
+      << (losing_retry.ok() ? losing_retry->DebugString() : "");
+  EXPECT_THAT(publisher_.events_, IsEmpty());
+
+  absl::StatusOr<v1::MonthRunApproval> winning_retry =
+      app_.ApproveMonth(ApprovalAs("finance-b", *run, "req-first"));
+  ASSERT_TRUE(winning_retry.ok()) << winning_retry.status();
+  EXPECT_EQ(winning_retry->SerializeAsString(), first->SerializeAsString());
+  EXPECT_EQ(winning_retry->request_id(), "req-first");
+  EXPECT_THAT(publisher_.events_, IsEmpty());
 }
 
 // The run and its approval come back from the events alone.

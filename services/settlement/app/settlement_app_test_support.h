@@ -196,29 +196,26 @@ class FakeSettlementStore : public SettlementStore {
     return std::vector<std::string>(providers_.begin(), providers_.end());
   }
   absl::Status PutProviderParty(
-      const registry::v1::Provider& provider) override {
+      const registry::v1::Provider& provider,
+      const registry::v1::PaymentDetails* details_or_null) override {
     parties_[provider.provider_id()] = provider;
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::optional<registry::v1::Provider>> ProviderParty(
-      std::string_view provider_id) override {
-    auto it = parties_.find(std::string(provider_id));
-    if (it == parties_.end()) return std::optional<registry::v1::Provider>();
-    return std::optional<registry::v1::Provider>(it->second);
-  }
-  absl::Status PutPaymentDetails(
-      std::string_view provider_id,
-      const registry::v1::PaymentDetails& details) override {
-    payment_[std::string(provider_id)] = details;
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::optional<registry::v1::PaymentDetails>> PaymentDetailsOf(
-      std::string_view provider_id) override {
-    auto it = payment_.find(std::string(provider_id));
-    if (it == payment_.end()) {
-      return std::optional<registry::v1::PaymentDetails>();
+    if (details_or_null != nullptr) {
+      payment_[provider.provider_id()] = *details_or_null;
     }
-    return std::optional<registry::v1::PaymentDetails>(it->second);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<ProviderFinance> ProviderFinanceOf(
+      std::string_view provider_id) override {
+    ProviderFinance out;
+    if (auto it = parties_.find(std::string(provider_id));
+        it != parties_.end()) {
+      out.party = it->second;
+    }
+    if (auto it = payment_.find(std::string(provider_id));
+        it != payment_.end()) {
+      out.payment = it->second;
+    }
+    return out;
   }
   absl::Status PutRateTable(const v1::RateTable& table) override {
     rates_[table.effective_date()] = table;

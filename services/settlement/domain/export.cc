@@ -3,9 +3,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "lov/platform/money.h"
+#include "nlohmann/json.hpp"
 
 namespace lov::settlement {
 namespace {
@@ -20,36 +20,6 @@ std::string CsvField(const std::string& text) {
   for (char c : text) {
     if (c == '"') out += '"';
     out += c;
-  }
-  return out + "\"";
-}
-
-std::string JsonString(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
   }
   return out + "\"";
 }
@@ -92,47 +62,48 @@ std::string StatementCsv(const v1::Statement& s) {
 }
 
 std::string StatementJson(const v1::Statement& s) {
-  std::string out = "{";
-  absl::StrAppend(
-      &out, "\"statement_id\":", JsonString(s.statement_id()),
-      ",\"provider_id\":", JsonString(s.provider_id()),
-      ",\"period\":", JsonString(s.period()), ",\"status\":",
-      JsonString(s.status() == v1::STATEMENT_STATUS_APPROVED ? "APPROVED"
-                                                             : "PREVIEW"),
-      ",\"in_house\":", s.in_house() ? "true" : "false",
-      ",\"digest\":", JsonString(s.digest()), ",\"currency\":\"SEK\"",
-      ",\"net_ore\":", s.net_ore(), ",\"vat_ore\":", s.vat_ore(),
-      ",\"total_ore\":", s.total_ore(),
-      ",\"net_sek\":", JsonString(Kronor(s.net_ore())),
-      ",\"vat_sek\":", JsonString(Kronor(s.vat_ore())),
-      ",\"total_sek\":", JsonString(Kronor(s.total_ore())),
-      ",\"performed_seconds\":", s.performed_seconds(), ",\"lines\":[");
-  for (int i = 0; i < s.lines_size(); ++i) {
-    const v1::StatementLine& l = s.lines(i);
-    if (i > 0) out += ",";
-    absl::StrAppend(&out, "{\"line_no\":", l.line_no(),
-                    ",\"kind\":", JsonString(KindName(l.kind())),
-                    ",\"category_id\":", JsonString(l.category_id()),
-                    ",\"zone_id\":", JsonString(l.zone_id()),
-                    ",\"band\":", JsonString(BandName(l.band())),
-                    ",\"rate_version\":", JsonString(l.rate_version()),
-                    ",\"adjusts_period\":", JsonString(l.adjusts_period()),
-                    ",\"unit_rate_ore\":", l.unit_rate_ore(),
-                    ",\"quantity\":", l.quantity(),
-                    ",\"quantity_per_unit\":", l.quantity_per_unit(),
-                    ",\"multiplier_bp\":", l.multiplier_bp(),
-                    ",\"amount_ore\":", l.amount_ore(),
-                    ",\"amount_sek\":", JsonString(Kronor(l.amount_ore())),
-                    ",\"description\":", JsonString(l.description()),
-                    ",\"sources\":[");
-    for (int j = 0; j < l.sources_size(); ++j) {
-      if (j > 0) out += ",";
-      out += JsonString(l.sources(j));
-    }
-    out += "]}";
+  // Ordered: the keys stay in the order a reader of the file expects.
+  using Json = nlohmann::ordered_json;
+  Json lines = Json::array();
+  for (const v1::StatementLine& l : s.lines()) {
+    lines.push_back(
+        {{"line_no", l.line_no()},
+         {"kind", KindName(l.kind())},
+         {"category_id", l.category_id()},
+         {"zone_id", l.zone_id()},
+         {"band", BandName(l.band())},
+         {"rate_version", l.rate_version()},
+         {"adjusts_period", l.adjusts_period()},
+         {"unit_rate_ore", l.unit_rate_ore()},
+         {"quantity", l.quantity()},
+         {"quantity_per_unit", l.quantity_per_unit()},
+         {"multiplier_bp", l.multiplier_bp()},
+         {"amount_ore", l.amount_ore()},
+         {"amount_sek", Kronor(l.amount_ore())},
+         {"description", l.description()},
+         {"sources", Json(std::vector<std::string>(l.sources().begin(),
+                                                   l.sources().end()))}});
   }
-  out += "]}";
-  return out;
+  Json out = {
+      {"statement_id", s.statement_id()},
+      {"provider_id", s.provider_id()},
+      {"period", s.period()},
+      {"status",
+       s.status() == v1::STATEMENT_STATUS_APPROVED ? "APPROVED" : "PREVIEW"},
+      {"in_house", s.in_house()},
+      {"digest", s.digest()},
+      {"currency", "SEK"},
+      {"net_ore", s.net_ore()},
+      {"vat_ore", s.vat_ore()},
+      {"total_ore", s.total_ore()},
+      {"net_sek", Kronor(s.net_ore())},
+      {"vat_sek", Kronor(s.vat_ore())},
+      {"total_sek", Kronor(s.total_ore())},
+      {"performed_seconds", s.performed_seconds()},
+      {"lines", std::move(lines)}};
+  // Compact, UTF-8 as it is; a byte that is not UTF-8 becomes U+FFFD rather
+  // than an exception.
+  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace lov::settlement

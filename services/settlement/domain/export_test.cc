@@ -65,6 +65,42 @@ TEST(SettlementExportTest, JsonCarriesTotalsInOreAndKronor) {
   EXPECT_EQ(json.back(), '}');
 }
 
+// The whole file, written out by hand: keys in this order, compact, the
+// amounts as integers and as kronor strings.
+TEST(SettlementExportTest, JsonIsExactlyTheDocumentedShape) {
+  EXPECT_EQ(StatementJson(Sample()),
+            R"({"statement_id":"prv-a/2024-01","provider_id":"prv-a",)"
+            R"("period":"2024-01","status":"APPROVED","in_house":false,)"
+            R"("digest":"","currency":"SEK","net_ore":41000,"vat_ore":10250,)"
+            R"("total_ore":51250,"net_sek":"410.00","vat_sek":"102.50",)"
+            R"("total_sek":"512.50","performed_seconds":3600,"lines":[)"
+            R"({"line_no":1,"kind":"PERFORMED_TIME","category_id":"service",)"
+            R"("zone_id":"city","band":"DAY","rate_version":"",)"
+            R"("adjusts_period":"","unit_rate_ore":41000,"quantity":3600,)"
+            R"("quantity_per_unit":3600,"multiplier_bp":10000,)"
+            R"("amount_ore":41000,"amount_sek":"410.00",)"
+            R"("description":"Performed time, \"DAY\"",)"
+            R"("sources":["v1@1","v2@1"]},)"
+            R"({"line_no":2,"kind":"VAT","category_id":"service","zone_id":"",)"
+            R"("band":"","rate_version":"","adjusts_period":"",)"
+            R"("unit_rate_ore":0,"quantity":0,"quantity_per_unit":0,)"
+            R"("multiplier_bp":0,"amount_ore":10250,"amount_sek":"102.50",)"
+            R"("description":"","sources":[]}]})");
+}
+
+// Control characters are escaped, UTF-8 text stays as it is, and a byte
+// that is not UTF-8 becomes U+FFFD instead of breaking the file.
+TEST(SettlementExportTest, JsonEscapesControlsAndKeepsUtf8) {
+  v1::Statement s = Sample();
+  s.mutable_lines(0)->set_description("Kv\xc3\xa4ll\ttid\n\x01 \xff");
+  const std::string json = StatementJson(s);
+  EXPECT_NE(
+      json.find(
+          "\"description\":\"Kv\xc3\xa4ll\\ttid\\n\\u0001 \xef\xbf\xbd\""),
+      std::string::npos)
+      << json;
+}
+
 TEST(SettlementFollowUpTest, ComparesWithAYearEarlierAndSharesHoursByKind) {
   v1::Statement now = Sample();
   v1::Statement in_house = Sample();

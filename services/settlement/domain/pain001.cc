@@ -9,6 +9,7 @@
 #include "lov/platform/identity_numbers.h"
 #include "lov/platform/money.h"
 #include "lov/platform/stockholm_time.h"
+#include "lov/settlement/domain/checked_sum.h"
 #include "lov/settlement/domain/sie4.h"
 #include "lov/settlement/domain/xml_text.h"
 
@@ -23,12 +24,18 @@ std::string Digits(std::string_view text) {
   return out;
 }
 
+constexpr char kOwedByTheProvider[] =
+    "total is negative: the provider owes the municipality (its Peppol "
+    "export is a self-billed credit note); set it off against a later "
+    "payment, never a transfer in this file";
+
 std::string Kronor(int64_t ore) {
   return Money::FromOre(ore).ToDecimalString();
 }
 
 // Why a statement cannot be paid by this file, "" if it can.
 std::string NotPayableReason(const Payee& p) {
+  if (p.statement.total_ore() < 0) return kOwedByTheProvider;
   if (!p.details.has_value()) return "no payment details in the registry";
   if (p.details->must_not_pay_gross() ||
       p.details->f_tax() != registry::v1::F_TAX_STATUS_APPROVED) {
@@ -149,7 +156,12 @@ absl::StatusOr<PaymentFile> MonthPain001(const std::string& period,
       continue;
     }
     ++count;
-    file.total_ore += s.total_ore();
+    if (absl::Status sum =
+            AddOre(s.total_ore(), &file.total_ore,
+                   absl::StrCat("payment file of ", period, ": control sum"));
+        !sum.ok()) {
+      return sum;
+    }
     file.paid_statement_ids.push_back(s.statement_id());
     const std::string name = p->name.empty() ? s.provider_id() : p->name;
     absl::StrAppend(

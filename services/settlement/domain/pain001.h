@@ -14,9 +14,12 @@
 //   payer:    DbtrAcct/Id/Othr/Id its bankgiro, SchmeNm/Prtry "BGNR"
 //             (or, without a bankgiro, its plusgiro, SchmeNm/Cd "BBAN").
 // A statement is not payable, and listed with the reason instead of paid,
-// when its provider has no payment details, must not be paid gross (no
-// F-tax approval: preliminary tax must be withheld first), or its total is
-// not positive. EndToEndId is the statement id (the bank returns it).
+// when its total is negative (the provider owes the municipality: its
+// Peppol export is a self-billed credit note, set off against a later
+// payment), its provider has no payment details, must not be paid gross
+// (no F-tax approval: preliminary tax must be withheld first), or its total
+// is zero. EndToEndId is the statement id (the bank returns it). The
+// control sum is checked: OUT_OF_RANGE if it leaves int64 öre.
 
 #include <optional>
 #include <string>

@@ -154,6 +154,49 @@ TEST(Pain001Test, RefusesABadPayerOrDateAndForeignStatements) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// A month of late voids leaves a provider owing the municipality: its
+// statement (-1129.75) is listed, never a transfer, and the control sum is
+// the payable statement's alone (1000.00). Negative comes first, even
+// without payment details.
+TEST(Pain001Test, ANegativeStatementIsListedAsOwedNotPaid) {
+  Payee owes = Payable("p-a", -112975, "5402-9681");
+  Payee owes_without_details = Payable("p-c", -1, "5402-9681");
+  owes_without_details.details.reset();
+  absl::StatusOr<PaymentFile> f = MonthPain001(
+      "2026-11", Order(),
+      {owes, Payable("p-b", 100000, "5402-9681"), owes_without_details});
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->total_ore, 100000);
+  ASSERT_EQ(f->paid_statement_ids.size(), 1u);
+  EXPECT_EQ(f->paid_statement_ids[0], "p-b/2026-11");
+  ASSERT_EQ(f->not_payable.size(), 2u);
+  EXPECT_EQ(f->not_payable[0].statement_id(), "p-a/2026-11");
+  EXPECT_EQ(f->not_payable[0].total_ore(), -112975);
+  EXPECT_EQ(f->not_payable[0].reason().rfind("total is negative: the "
+                                             "provider owes the municipality",
+                                             0),
+            0u)
+      << f->not_payable[0].reason();
+  EXPECT_EQ(f->not_payable[1].statement_id(), "p-c/2026-11");
+  EXPECT_EQ(f->not_payable[1].reason(), f->not_payable[0].reason());
+  EXPECT_EQ(f->xml.find("p-a/2026-11"), std::string::npos);
+  EXPECT_EQ(f->xml.find("1129.75"), std::string::npos);
+  EXPECT_NE(f->xml.find("<CtrlSum>1000.00</CtrlSum>"), std::string::npos);
+  EXPECT_NE(f->xml.find("<NbOfTxs>1</NbOfTxs>"), std::string::npos);
+}
+
+// Payable statements whose sum leaves int64 öre: refused, naming the file.
+TEST(Pain001Test, AControlSumPastInt64IsRefused) {
+  const int64_t half = int64_t{1} << 62;
+  absl::StatusOr<PaymentFile> f = MonthPain001(
+      "2026-11", Order(),
+      {Payable("p-a", half, "5402-9681"), Payable("p-b", half, "5402-9681")});
+  EXPECT_EQ(f.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_NE(f.status().message().find("payment file of 2026-11: control sum"),
+            std::string::npos)
+      << f.status();
+}
+
 TEST(Pain001Test, LongNamesAreCutToTheSchemaLimitByCharacters) {
   Payee p = Payable("p-a", 100, "5402-9681");
   p.name = std::string(69, 'x') + "åå";

@@ -1,7 +1,9 @@
 #include "lov/settlement/domain/peppol_invoice.h"
 
 #include <cctype>
+#include <limits>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +11,8 @@
 #include "absl/time/civil_time.h"
 #include "lov/platform/money.h"
 #include "lov/platform/text.h"
+#include "lov/settlement/domain/checked_sum.h"
+#include "lov/settlement/domain/period.h"
 #include "lov/settlement/domain/xml_text.h"
 
 namespace lov::settlement {
@@ -18,7 +22,8 @@ constexpr char kCustomization[] =
     "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:"
     "selfbilling:3.0";
 constexpr char kProfile[] = "urn:fdc:peppol.eu:2017:poacc:selfbilling:01:1.0";
-constexpr char kSelfBilled[] = "389";  // UNTDID 1001: self-billed invoice
+constexpr char kSelfBilled[] = "389";        // UNTDID 1001: self-billed invoice
+constexpr char kSelfBilledCredit[] = "261";  // self-billed credit note
 constexpr char kExemptCode[] = "VATEX-EU-132-1G";
 constexpr char kExemptText[] =
     "Exempt from VAT: social care (omsorg), Directive 2006/112/EC "
@@ -40,6 +45,14 @@ std::string Percent(int64_t bp) {
 std::string Element(const char* name, const std::string& text) {
   if (text.empty()) return "";
   return absl::StrCat("<cbc:", name, ">", XmlText(text), "</cbc:", name, ">");
+}
+
+// A statement's id as a document id: "prv-a/2024-01" -> "prv-a-2024-01".
+std::string InvoiceId(std::string statement_id) {
+  for (char& c : statement_id) {
+    if (c == '/') c = '-';
+  }
+  return statement_id;
 }
 
 std::string Digits(const std::string& text) {
@@ -274,20 +287,57 @@ std::string TaxCategoryXml(const char* element, const VatCategory& c,
                       element, ">");
 }
 
-std::string LineXml(const v1::StatementLine& l, const VatCategory& vat) {
-  const bool negative = l.amount_ore() < 0;
-  const int64_t price = negative ? -l.amount_ore() : l.amount_ore();
+// The UBL document: an invoice, or for a negative statement a credit note,
+// whose amounts are the statement's negated.
+struct Document {
+  const char* root;          // "Invoice" or "CreditNote"
+  const char* type_element;  // "InvoiceTypeCode" or "CreditNoteTypeCode"
+  const char* type_code;     // 389 or 261
+  const char* line_element;  // "InvoiceLine" or "CreditNoteLine"
+  const char* quantity;      // "InvoicedQuantity" or "CreditedQuantity"
+  int64_t sign;              // what a statement amount is multiplied by
+};
+
+constexpr Document kInvoice{"Invoice",     "InvoiceTypeCode",  kSelfBilled,
+                            "InvoiceLine", "InvoicedQuantity", 1};
+constexpr Document kCreditNote{"CreditNote",       "CreditNoteTypeCode",
+                               kSelfBilledCredit,  "CreditNoteLine",
+                               "CreditedQuantity", -1};
+
+std::string LineXml(const Document& doc, const v1::StatementLine& l,
+                    const VatCategory& vat) {
+  const int64_t amount = doc.sign * l.amount_ore();
+  const bool negative = amount < 0;
+  const int64_t price = negative ? -amount : amount;
   const std::string name =
       l.description().empty() ? KindName(l.kind()) : l.description();
-  return absl::StrCat("<cac:InvoiceLine><cbc:ID>", l.line_no(), "</cbc:ID>",
-                      "<cbc:InvoicedQuantity unitCode=\"C62\">",
-                      negative ? "-1" : "1", "</cbc:InvoicedQuantity>",
-                      Amount("LineExtensionAmount", l.amount_ore()),
-                      "<cac:Item>", Element("Description", LineDetail(l)),
+  return absl::StrCat("<cac:", doc.line_element, "><cbc:ID>", l.line_no(),
+                      "</cbc:ID>", "<cbc:", doc.quantity, " unitCode=\"C62\">",
+                      negative ? "-1" : "1", "</cbc:", doc.quantity, ">",
+                      Amount("LineExtensionAmount", amount), "<cac:Item>",
+                      Element("Description", LineDetail(l)),
                       Element("Name", name),
                       TaxCategoryXml("ClassifiedTaxCategory", vat, false),
                       "</cac:Item><cac:Price>", Amount("PriceAmount", price),
-                      "</cac:Price></cac:InvoiceLine>\n");
+                      "</cac:Price></cac:", doc.line_element, ">\n");
+}
+
+// A credit note names the invoices it corrects: each locked period its
+// lines adjust, by the ID that period's invoice was given.
+std::string BillingReferencesXml(const v1::Statement& st) {
+  std::set<std::string> periods;
+  for (const v1::StatementLine& l : st.lines()) {
+    if (!l.adjusts_period().empty()) periods.insert(l.adjusts_period());
+  }
+  std::string out;
+  for (const std::string& period : periods) {
+    absl::StrAppend(
+        &out, "<cac:BillingReference><cac:InvoiceDocumentReference>",
+        Element("ID", InvoiceId(StatementId(st.provider_id(), period))),
+        "</cac:InvoiceDocumentReference></cac:BillingReference>"
+        "\n");
+  }
+  return out;
 }
 
 bool IsDate(const std::string& text) {
@@ -330,6 +380,9 @@ absl::StatusOr<std::string> PeppolInvoiceXml(const PeppolInvoiceInput& in) {
         absl::StrCat("statement ", st->statement_id(),
                      " has no lines: an invoice needs at least one (BR-16)"));
   }
+  // A statement that pays less than nothing (late voids of approved
+  // visits, say) is a credit note of the opposite amounts.
+  const Document& doc = st->total_ore() < 0 ? kCreditNote : kInvoice;
   struct Breakdown {
     int64_t taxable = 0;
     int64_t tax = 0;
@@ -337,47 +390,103 @@ absl::StatusOr<std::string> PeppolInvoiceXml(const PeppolInvoiceInput& in) {
   std::map<int64_t, Breakdown> standard;  // by rate, bp
   Breakdown exempt;
   bool any_exempt = false;
-  std::string line_xml;
+  std::vector<VatCategory> line_vat;  // of each of `lines`
   int64_t net = 0;
+  const std::string what = absl::StrCat("statement ", st->statement_id());
   for (const v1::StatementLine* l : lines) {
     VatCategory vat{"E", 0};
     auto it = vat_lines.find(l->category_id());
+    int64_t* taxable = &exempt.taxable;
     if (!l->category_id().empty() && it != vat_lines.end()) {
       vat = {"S", it->second->multiplier_bp()};
-      standard[vat.bp].taxable += l->amount_ore();
+      taxable = &standard[vat.bp].taxable;
     } else {
-      exempt.taxable += l->amount_ore();
       any_exempt = true;
     }
-    net += l->amount_ore();
-    absl::StrAppend(&line_xml, LineXml(*l, vat));
+    if (absl::Status s = AddOre(l->amount_ore(), taxable,
+                                absl::StrCat(what, ": taxable amount"));
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = AddOre(l->amount_ore(), &net,
+                                absl::StrCat(what, ": net of its lines"));
+        !s.ok()) {
+      return s;
+    }
+    line_vat.push_back(vat);
   }
   int64_t tax_total = 0;
   for (const auto& [category, l] : vat_lines) {
-    standard[l->multiplier_bp()].tax += l->amount_ore();
-    tax_total += l->amount_ore();
+    const std::string vat_what = absl::StrCat(what, ": VAT of its lines");
+    if (absl::Status s = AddOre(l->amount_ore(),
+                                &standard[l->multiplier_bp()].tax, vat_what);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = AddOre(l->amount_ore(), &tax_total, vat_what);
+        !s.ok()) {
+      return s;
+    }
+  }
+  int64_t total = net;
+  if (absl::Status s =
+          AddOre(tax_total, &total, absl::StrCat(what, ": total of its lines"));
+      !s.ok()) {
+    return s;
+  }
+  if (doc.sign < 0) {
+    // Negating the least int64 would overflow: refused, like any sum
+    // outside int64 öre.
+    std::vector<int64_t> amounts = {net, tax_total, total, exempt.taxable};
+    for (const v1::StatementLine& l : st->lines()) {
+      amounts.push_back(l.amount_ore());
+    }
+    for (const auto& [bp, b] : standard) {
+      amounts.push_back(b.taxable);
+      amounts.push_back(b.tax);
+    }
+    for (int64_t amount : amounts) {
+      if (amount == std::numeric_limits<int64_t>::min()) {
+        return absl::OutOfRangeError(absl::StrCat(
+            what, ": ", amount, " öre cannot be credited in 64 bits"));
+      }
+    }
   }
   if (net != st->net_ore() || tax_total != st->vat_ore() ||
-      net + tax_total != st->total_ore()) {
+      total != st->total_ore()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "statement ", st->statement_id(), ": its lines (net ", net, ", VAT ",
         tax_total, " öre) do not add up to its totals (net ", st->net_ore(),
         ", VAT ", st->vat_ore(), ", total ", st->total_ore(), ")"));
   }
+  std::string line_xml;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    absl::StrAppend(&line_xml, LineXml(doc, *lines[i], line_vat[i]));
+  }
   absl::StatusOr<std::string> seller = SellerXml(in);
   if (!seller.ok()) return seller.status();
   absl::StatusOr<std::string> buyer = BuyerXml(in.buyer);
   if (!buyer.ok()) return buyer.status();
-  absl::StatusOr<std::string> payment = PaymentXml(in);
+  // A credit note is not paid to the provider: the provider owes the
+  // municipality, which sets it off against a later payment.
+  absl::StatusOr<std::string> payment = std::string();
+  if (doc.sign > 0) payment = PaymentXml(in);
   if (!payment.ok()) return payment.status();
+  const char* terms = doc.sign > 0
+                          ? "Paid by the municipality under the LOV agreement"
+                          : "Owed by the provider to the municipality under "
+                            "the LOV agreement, set off against a later "
+                            "payment";
 
+  const int64_t sign = doc.sign;
   std::string tax_xml =
-      absl::StrCat("<cac:TaxTotal>", Amount("TaxAmount", tax_total));
+      absl::StrCat("<cac:TaxTotal>", Amount("TaxAmount", sign * tax_total));
   auto subtotal = [&](const Breakdown& b, const VatCategory& c) {
-    absl::StrAppend(
-        &tax_xml, "<cac:TaxSubtotal>", Amount("TaxableAmount", b.taxable),
-        Amount("TaxAmount", b.tax), TaxCategoryXml("TaxCategory", c, true),
-        "</cac:TaxSubtotal>");
+    absl::StrAppend(&tax_xml, "<cac:TaxSubtotal>",
+                    Amount("TaxableAmount", sign * b.taxable),
+                    Amount("TaxAmount", sign * b.tax),
+                    TaxCategoryXml("TaxCategory", c, true),
+                    "</cac:TaxSubtotal>");
   };
   for (const auto& [bp, b] : standard) subtotal(b, {"S", bp});
   if (any_exempt) subtotal(exempt, {"E", 0});
@@ -385,36 +494,41 @@ absl::StatusOr<std::string> PeppolInvoiceXml(const PeppolInvoiceInput& in) {
 
   const std::string first = absl::FormatCivilTime(absl::CivilDay(month));
   const std::string last = absl::FormatCivilTime(absl::CivilDay(month + 1) - 1);
-  std::string id = st->statement_id();
-  for (char& c : id) {
-    if (c == '/') c = '-';
-  }
   const std::string reference =
       in.buyer.reference().empty() ? st->statement_id() : in.buyer.reference();
+  const std::string note =
+      doc.sign > 0
+          ? absl::StrCat(
+                "Självfaktura (self-billed invoice): LOV home care "
+                "statement ",
+                st->statement_id())
+          : absl::StrCat(
+                "Självfakturerad kreditnota (self-billed credit "
+                "note): LOV home care statement ",
+                st->statement_id(), " pays ", Sek(st->total_ore()), " SEK");
   return absl::StrCat(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:"
-      "Invoice-2\" xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:"
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<", doc.root,
+      " xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:", doc.root,
+      "-2\" xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:"
       "CommonAggregateComponents-2\" xmlns:cbc=\"urn:oasis:names:"
       "specification:ubl:schema:xsd:CommonBasicComponents-2\">\n",
       "<cbc:CustomizationID>", kCustomization, "</cbc:CustomizationID>\n",
-      "<cbc:ProfileID>", kProfile, "</cbc:ProfileID>\n", Element("ID", id),
-      "\n", Element("IssueDate", in.issue_date), "\n<cbc:InvoiceTypeCode>",
-      kSelfBilled, "</cbc:InvoiceTypeCode>\n",
-      Element("Note", absl::StrCat("Självfaktura (self-billed invoice): "
-                                   "LOV home care statement ",
-                                   st->statement_id())),
+      "<cbc:ProfileID>", kProfile, "</cbc:ProfileID>\n",
+      Element("ID", InvoiceId(st->statement_id())), "\n",
+      Element("IssueDate", in.issue_date), "\n<cbc:", doc.type_element, ">",
+      doc.type_code, "</cbc:", doc.type_element, ">\n", Element("Note", note),
       "\n<cbc:DocumentCurrencyCode>SEK</cbc:DocumentCurrencyCode>\n",
       Element("BuyerReference", reference), "\n<cac:InvoicePeriod>",
       Element("StartDate", first), Element("EndDate", last),
-      "</cac:InvoicePeriod>\n", *seller, "\n", *buyer, "\n", *payment, "\n",
-      "<cac:PaymentTerms>",
-      Element("Note", "Paid by the municipality under the LOV agreement"),
-      "</cac:PaymentTerms>\n", tax_xml, "\n<cac:LegalMonetaryTotal>",
-      Amount("LineExtensionAmount", net), Amount("TaxExclusiveAmount", net),
-      Amount("TaxInclusiveAmount", net + tax_total),
-      Amount("PayableAmount", net + tax_total), "</cac:LegalMonetaryTotal>\n",
-      line_xml, "\n</Invoice>\n");
+      "</cac:InvoicePeriod>\n", doc.sign > 0 ? "" : BillingReferencesXml(*st),
+      *seller, "\n", *buyer, "\n", *payment, payment->empty() ? "" : "\n",
+      "<cac:PaymentTerms>", Element("Note", terms), "</cac:PaymentTerms>\n",
+      tax_xml, "\n<cac:LegalMonetaryTotal>",
+      Amount("LineExtensionAmount", sign * net),
+      Amount("TaxExclusiveAmount", sign * net),
+      Amount("TaxInclusiveAmount", sign * total),
+      Amount("PayableAmount", sign * total), "</cac:LegalMonetaryTotal>\n",
+      line_xml, "\n</", doc.root, ">\n");
 }
 
 }  // namespace lov::settlement

@@ -8,6 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lov/settlement/domain/test_statement_lines.h"
 
 namespace lov::settlement {
 namespace {
@@ -15,21 +16,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-v1::StatementLine* AddLine(v1::Statement& s, v1::LineKind kind,
-                           const std::string& category, int64_t rate,
-                           int64_t quantity, int64_t per_unit, int64_t amount) {
-  v1::StatementLine* l = s.add_lines();
-  l->set_line_no(s.lines_size());
-  l->set_kind(kind);
-  l->set_category_id(category);
-  l->set_unit_rate_ore(rate);
-  l->set_quantity(quantity);
-  l->set_quantity_per_unit(per_unit);
-  l->set_multiplier_bp(10000);
-  l->set_amount_ore(amount);
-  l->set_description("line");
-  return l;
-}
+using testing::AddLine;
 
 // Home help 12.5 h at 450.00 = 5625.00 (exempt); cleaning 2 h at 400.00 =
 // 800.00 (25 % VAT: 200.00); a correction of December, -0.5 h at 450.00 =

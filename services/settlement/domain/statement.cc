@@ -9,6 +9,7 @@
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/settlement/domain/bands.h"
+#include "lov/settlement/domain/checked_sum.h"
 #include "lov/settlement/domain/compensation.h"
 #include "lov/settlement/domain/listing.h"
 #include "lov/settlement/domain/period.h"
@@ -474,8 +475,19 @@ absl::StatusOr<NetAmounts> WriteLines(Lines& lines, v1::Statement& statement) {
     line->set_description(Describe(key));
     std::sort(sum.sources.begin(), sum.sources.end());
     for (std::string& s : sum.sources) line->add_sources(std::move(s));
-    net.total += *amount;
-    if (!key.category_id.empty()) net.by_category[key.category_id] += *amount;
+    const std::string what =
+        absl::StrCat("statement ", statement.statement_id(), ": net");
+    if (absl::Status s = AddMoney(*amount, &net.total, what); !s.ok()) {
+      return s;
+    }
+    if (!key.category_id.empty()) {
+      if (absl::Status s =
+              AddMoney(*amount, &net.by_category[key.category_id],
+                       absl::StrCat(what, " of ", key.category_id));
+          !s.ok()) {
+        return s;
+      }
+    }
   }
   return net;
 }
@@ -508,7 +520,12 @@ absl::StatusOr<Money> AddVatLines(
     line->set_description(absl::StrFormat(
         "VAT (moms) %d.%02d %% on %s", vat_bp / 100, vat_bp % 100, category));
     line->add_sources(absl::StrCat("category:", category));
-    vat += *amount;
+    if (absl::Status s = AddMoney(
+            *amount, &vat,
+            absl::StrCat("statement ", statement.statement_id(), ": VAT"));
+        !s.ok()) {
+      return s;
+    }
   }
   return vat;
 }
@@ -568,9 +585,17 @@ absl::StatusOr<v1::Statement> BuildStatement(const StatementInput& input) {
     vat = AddVatLines(*month_table, net->by_category, statement);
     if (!vat.ok()) return vat.status();
   }
+  Money total = net->total;
+  if (absl::Status s =
+          AddMoney(*vat, &total,
+                   absl::StrCat("statement ", statement.statement_id(),
+                                ": total (net and VAT)"));
+      !s.ok()) {
+    return s;
+  }
   statement.set_net_ore(net->total.ore());
   statement.set_vat_ore(vat->ore());
-  statement.set_total_ore((net->total + *vat).ore());
+  statement.set_total_ore(total.ore());
   statement.set_digest(StatementDigest(statement));
   return statement;
 }

@@ -65,7 +65,9 @@ absl::StatusOr<Money> LineAmount(int64_t unit_rate_ore, int64_t quantity,
                                  int64_t multiplier_bp);
 
 // A PREVIEW statement. FailedPrecondition names the visit, category and day
-// if something cannot be priced (no rate table in force, say).
+// if something cannot be priced (no rate table in force, say); OutOfRange
+// names the statement if a line or a sum of lines (net, VAT, total) does
+// not fit in 64-bit öre (checked_sum.h).
 absl::StatusOr<v1::Statement> BuildStatement(const StatementInput& input);
 
 // Digest of what a statement pays (lines and totals), independent of its

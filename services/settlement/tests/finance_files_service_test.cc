@@ -30,17 +30,15 @@ class FinanceFilesTest : public test_support::SettlementFixture {
   // prv-a is paid to bankgiro 5402-9681; the in-house provider has no
   // payment details.
   void PublishPaymentDetails() {
-    auto e = test_support::Envelope<registry::v1::RegistryEvent>("prv-a");
-    auto* changed = e.mutable_payment_details_changed();
-    changed->mutable_provider()->set_provider_id("prv-a");
-    changed->mutable_provider()->set_name("Omsorg Ankaret AB");
-    changed->mutable_provider()->set_kind(registry::v1::PROVIDER_KIND_PRIVATE);
-    registry::v1::PaymentDetails* d = changed->mutable_current();
+    registry::v1::Provider p;
+    p.set_provider_id("prv-a");
+    p.set_name("Omsorg Ankaret AB");
+    p.set_kind(registry::v1::PROVIDER_KIND_PRIVATE);
+    registry::v1::PaymentDetails* d = p.mutable_payment_details();
     d->set_bankgiro("5402-9681");
     d->set_f_tax(registry::v1::F_TAX_STATUS_APPROVED);
     d->set_f_tax_checked_on("2024-01-02");
-    *changed->mutable_provider()->mutable_payment_details() = *d;
-    PublishUpstream("lov.registry.events.v1", "/lov/registry", e);
+    PublishPaymentDetailsOf(p);
   }
 
   v1::ExportMonthRequest Request(v1::MonthFileKind kind) {

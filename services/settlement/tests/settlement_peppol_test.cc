@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "lov/platform/money.h"
+#include "lov/settlement/tests/peppol_validation.h"
 #include "lov/settlement/tests/settlement_test_support.h"
 
 namespace lov::settlement {
@@ -22,57 +23,38 @@ namespace {
 namespace v1 = ::lov::settlement::v1;
 using ::lov::testing::Eventually;
 
-struct Validation {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs the official rules on `xml`, written to a file of its own.
-Validation Validate(const std::string& xml, const std::string& name) {
-  const std::string path =
-      absl::StrCat(::testing::TempDir(), "/", name, "-", NewUuid(), ".xml");
-  std::ofstream(path, std::ios::binary) << xml;
-  const std::string command =
-      absl::StrCat(LOV_SOURCE_DIR, "/deploy/validators/peppol-validate.sh '",
-                   path, "' 2>&1");
-  Validation v;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return v;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    v.output.append(buffer, n);
-  }
-  const int status = pclose(pipe);
-  v.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::remove(path.c_str());
-  return v;
-}
+using test_support::Validate;
+using test_support::Validation;
 
 std::string Sek(int64_t ore) { return Money::FromOre(ore).ToDecimalString(); }
 
 class SettlementPeppolTest : public test_support::SettlementFixture {
  protected:
-  // prv-a's name, number and payment details, as the registry publishes
-  // them when finance sets the details.
+  // prv-a as the registry publishes it when finance sets its payment
+  // details: a company with an organisation number, VAT number and Peppol
+  // id under it.
   void PublishPaymentDetails() {
-    auto e = test_support::Envelope<registry::v1::RegistryEvent>("prv-a");
-    registry::v1::PaymentDetailsChanged* changed =
-        e.mutable_payment_details_changed();
-    registry::v1::Provider* p = changed->mutable_provider();
-    p->set_provider_id("prv-a");
-    p->set_kind(registry::v1::PROVIDER_KIND_PRIVATE);
-    p->set_name("Omsorgshuset AB");
-    p->set_organisation_number("556554-1645");
-    p->mutable_contact()->set_address("Storgatan 1, 761 30 Norrtälje");
-    registry::v1::PaymentDetails* d = changed->mutable_current();
+    registry::v1::Provider p = Seller("Omsorgshuset AB", "0007:5565541645");
+    p.set_organisation_number("556554-1645");
+    p.mutable_contact()->set_address("Storgatan 1, 761 30 Norrtälje");
+    p.mutable_payment_details()->set_vat_number("SE556554164501");
+    PublishPaymentDetailsOf(p);
+  }
+
+  // prv-a named `name`, F-tax approved, paid to bankgiro 5050-1055 and
+  // addressed by `peppol_id`.
+  static registry::v1::Provider Seller(const std::string& name,
+                                       const std::string& peppol_id) {
+    registry::v1::Provider p;
+    p.set_provider_id("prv-a");
+    p.set_kind(registry::v1::PROVIDER_KIND_PRIVATE);
+    p.set_name(name);
+    registry::v1::PaymentDetails* d = p.mutable_payment_details();
     d->set_bankgiro("5050-1055");
-    d->set_vat_number("SE556554164501");
     d->set_f_tax(registry::v1::F_TAX_STATUS_APPROVED);
     d->set_f_tax_checked_on("2024-01-02");
-    d->set_peppol_participant_id("0007:5565541645");
-    *p->mutable_payment_details() = *d;
-    PublishUpstream("lov.registry.events.v1", "/lov/registry", e);
+    d->set_peppol_participant_id(peppol_id);
+    return p;
   }
 
   grpc::Status Export(v1::ExportStatementResponse* out) {
@@ -176,21 +158,10 @@ TEST_F(SettlementPeppolTest, AnApprovedMonthIsAValidSelfBilledInvoice) {
   v1::FinanceSettings stored;
   s = Call(&v1::SettlementService::Stub::SetFinanceSettings, settings, &stored);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  auto e = test_support::Envelope<registry::v1::RegistryEvent>("prv-a");
-  registry::v1::PaymentDetailsChanged* changed =
-      e.mutable_payment_details_changed();
-  registry::v1::Provider* p = changed->mutable_provider();
-  p->set_provider_id("prv-a");
-  p->set_kind(registry::v1::PROVIDER_KIND_PRIVATE);
-  p->set_name("Anna Andersson Hemtjänst");
-  registry::v1::PaymentDetails* d = changed->mutable_current();
-  d->set_bankgiro("5050-1055");
-  d->set_vat_number_withheld(true);
-  d->set_f_tax(registry::v1::F_TAX_STATUS_APPROVED);
-  d->set_f_tax_checked_on("2024-01-02");
-  d->set_peppol_participant_id("0088:7300010000001");
-  *p->mutable_payment_details() = *d;
-  PublishUpstream("lov.registry.events.v1", "/lov/registry", e);
+  registry::v1::Provider sole_trader =
+      Seller("Anna Andersson Hemtjänst", "0088:7300010000001");
+  sole_trader.mutable_payment_details()->set_vat_number_withheld(true);
+  PublishPaymentDetailsOf(sole_trader);
   v1::ExportStatementRequest by_settings;
   by_settings.set_provider_id("prv-a");
   by_settings.set_period("2024-01");

@@ -200,6 +200,18 @@ class SettlementFixture : public ::testing::Test {
     }
   }
 
+  // The registry's PaymentDetailsChanged for `provider`, as it publishes it
+  // when finance sets the details: the provider after the change, its
+  // payment details as `current`.
+  void PublishPaymentDetailsOf(const registry::v1::Provider& provider) {
+    auto e = Envelope<registry::v1::RegistryEvent>(provider.provider_id());
+    registry::v1::PaymentDetailsChanged* changed =
+        e.mutable_payment_details_changed();
+    *changed->mutable_provider() = provider;
+    *changed->mutable_current() = provider.payment_details();
+    PublishUpstream("lov.registry.events.v1", "/lov/registry", e);
+  }
+
   // client-1 chooses prv-a for home nursing from 11 January, open-ended.
   void PublishAssignment() {
     auto e = Envelope<choice::v1::ChoiceEvent>("client-1");

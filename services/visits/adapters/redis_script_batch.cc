@@ -36,7 +36,15 @@ while i <= #ARGV do
   i = i + 2 + nk + na
 end
 for _, d in ipairs(order) do
-  if d.op == 'HINCRBY' then
+  if d.op == 'HINCRBY' and #d.f >= 3 and #d.f <= 500 then
+    -- one read and one write of the key instead of a command per field
+    local had, set = redis.call('HMGET', d.key, unpack(d.f)), {}
+    for j, f in ipairs(d.f) do
+      set[#set + 1] = f
+      set[#set + 1] = string.format('%d', tonumber(had[j] or '0') + d.v[f])
+    end
+    redis.call('HSET', d.key, unpack(set))
+  elseif d.op == 'HINCRBY' then
     for _, f in ipairs(d.f) do
       redis.call('HINCRBY', d.key, f, string.format('%d', d.v[f]))
     end

@@ -28,11 +28,12 @@ inline int64_t Ms(const google::protobuf::Timestamp& t) {
 //
 // An item may hand a command whose effect does not depend on the order of
 // the items to later(op, key, field, value) instead of calling it: 'HINCRBY'
-// is summed per key and field, 'SADD'/'SREM' members are merged per key,
-// 'HMAX' keeps the greatest value of a hash field (an offset). They are sent
-// once per key (and field) at the end of the call, so reports of a batch
-// that touch the same aggregate cost one command, not one each. Nothing in
-// the same call reads what is deferred.
+// is summed per key and field (three fields of a key or more are read and
+// written in one HMGET and one HSET, with the same result), 'SADD'/'SREM'
+// members are merged per key, 'HMAX' keeps the greatest value of a hash field
+// (an offset). They are sent once per key (and field) at the end of the call,
+// so reports of a batch that touch the same aggregate cost one command, not one
+// each. Nothing in the same call reads what is deferred.
 std::string ForEachItem(const char* item_script);
 
 // One item of a batched script call.

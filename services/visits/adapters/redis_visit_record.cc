@@ -65,6 +65,27 @@ while i + 3 <= #ARGV do
   elseif op == 'RPUSH' then redis.call('RPUSH', key, a)
   elseif op == 'SET' then redis.call('SET', key, a)
   elseif op == 'ZTRIM' then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. a)
+  elseif op == 'RCAP' then
+    -- a provider's rejections beyond the cap (a), oldest first: out of
+    -- their month's list (trimmed to the cutoff b first, so its oldest is
+    -- the one evicted) and their visit: and history: keys, unless the
+    -- visit holds an accepted version
+    local over = redis.call('ZCARD', key) - tonumber(a)
+    if over > 0 then
+      local gone = redis.call('ZPOPMIN', key, over)
+      for j = 1, #gone, 2 do
+        local m = gone[j]
+        local p1 = string.find(m, '\n', 1, true)
+        local p2 = string.find(m, '\n', p1 + 1, true)
+        local list = string.sub(m, 1, p1 - 1)
+        local vkey = string.sub(m, p1 + 1, p2 - 1)
+        redis.call('ZREMRANGEBYSCORE', list, '-inf', '(' .. b)
+        redis.call('ZPOPMIN', list)
+        if redis.call('HEXISTS', vkey, 'current') == 0 then
+          redis.call('DEL', vkey, string.sub(m, p2 + 1))
+        end
+      end
+    end
   elseif op == 'EXPIREAT' then
     -- never earlier than an expiry already set (a later rejection's)
     local at = redis.call('PEXPIRETIME', key)
@@ -178,6 +199,16 @@ std::vector<std::string> RedisVisitStore::ApplyArguments(
     Op(&ops, "EXPIREAT", list, expires);
     Op(&ops, "EXPIREAT", Key("visit:" + vid), expires);
     Op(&ops, "EXPIREAT", Key("history:" + vid), expires);
+    // At most rejected_cap_ kept per provider (--rejected-max-per-provider),
+    // the newest: a looping client evicts its own older rejections.
+    const std::string index = RejectedIndexKey(r.provider_id());
+    const std::string cutoff = std::to_string(RejectedCutoffMs());
+    Op(&ops, "ZADD", index, std::to_string(at),
+       absl::StrCat(list, "\n", Key("visit:" + vid), "\n",
+                    Key("history:" + vid)));
+    Op(&ops, "ZTRIM", index, cutoff);
+    Op(&ops, "EXPIREAT", index, expires);
+    Op(&ops, "RCAP", index, std::to_string(rejected_cap_), cutoff);
   }
   std::vector<std::string> args = {
       std::to_string(e.aggregate_version()),
@@ -286,6 +317,11 @@ absl::Status RedisVisitStore::ApplyRecords(const std::vector<Applied>& events,
 
 int64_t RedisVisitStore::RejectedCutoffMs() const {
   return absl::ToUnixMillis(absl::Now() - rejected_retention_);
+}
+
+std::string RedisVisitStore::RejectedIndexKey(
+    const std::string& provider_id) const {
+  return Key(absl::StrCat("rejected-index:", provider_id));
 }
 
 std::string RedisVisitStore::RejectedKey(const std::string& provider_id,

@@ -27,6 +27,11 @@ namespace lov::visits {
 //                           VisitRejected; trimmed, and expiring, after the
 //                           retention period (as do a rejected visit's
 //                           visit: and history: keys)
+//   rejected-index:<provider>  zset score rejected at ms, member
+//                           "<rejections key>\n<visit key>\n<history key>":
+//                           the provider's kept rejections, at most
+//                           --rejected-max-per-provider; the oldest beyond
+//                           it are evicted with their keys
 //   exceptions:<provider>   zset score start ms, member visit id
 //   request:<request id>    fingerprint of a correction or void
 //   assign:<client>         hash assignment id -> choice Assignment
@@ -42,15 +47,19 @@ class RedisVisitStore : public VisitStore {
   // `own_topic`: the visits topic as the projection names it in the
   // offsets it keeps with the state (see lov::Projection).
   // `rejected_retention`: how long a rejected report is kept, from its
-  // rejection (--rejected-retention-days).
+  // rejection (--rejected-retention-days); `rejected_cap`: how many of a
+  // provider's rejections are kept at most, the newest
+  // (--rejected-max-per-provider).
   explicit RedisVisitStore(
       RedisClient* redis, std::string prefix = "lov:visits",
       std::string own_topic = "",
-      absl::Duration rejected_retention = kDefaultRejectedRetention)
+      absl::Duration rejected_retention = kDefaultRejectedRetention,
+      int64_t rejected_cap = kDefaultRejectedPerProvider)
       : redis_(redis),
         prefix_(std::move(prefix)),
         own_topic_(std::move(own_topic)),
-        rejected_retention_(rejected_retention) {}
+        rejected_retention_(rejected_retention),
+        rejected_cap_(rejected_cap) {}
 
   absl::StatusOr<std::vector<VerificationContext>> LoadContexts(
       const std::vector<ContextKey>& keys) override;
@@ -120,6 +129,7 @@ class RedisVisitStore : public VisitStore {
   std::string RejectedKey(const std::string& provider_id,
                           const std::string& period) const;
   int64_t RejectedCutoffMs() const;
+  std::string RejectedIndexKey(const std::string& provider_id) const;
   // Whether each event's version is recorded already (one pipeline).
   absl::StatusOr<std::vector<bool>> Recorded(
       const std::vector<Applied>& events) const;
@@ -132,6 +142,7 @@ class RedisVisitStore : public VisitStore {
   std::string prefix_;
   std::string own_topic_;
   absl::Duration rejected_retention_;
+  int64_t rejected_cap_;
   OwnRecordsInFlight in_flight_;
 };
 

@@ -13,6 +13,8 @@ VisitsSettings VisitsSettings::Read(Config& config) {
       static_cast<int>(config.Int("upload-batch-size", 500, 1, 10000));
   s.rejected_retention =
       absl::Hours(24 * config.Int("rejected-retention-days", 90, 1, 3650));
+  s.rejected_per_provider = config.Int(
+      "rejected-max-per-provider", kDefaultRejectedPerProvider, 1, 100000000);
   s.limits.max_length =
       absl::Minutes(config.Int("max-visit-minutes", 12 * 60, 1, 48 * 60));
   s.limits.far_over_granted_factor =

@@ -29,6 +29,9 @@ struct VisitsSettings {
   // How long a rejected report stays listed and recognised (a resend after
   // that is judged again).
   absl::Duration rejected_retention = kDefaultRejectedRetention;
+  // How many of a provider's rejected reports are kept at most (the
+  // newest; an older one evicted is as one expired).
+  int64_t rejected_per_provider = kDefaultRejectedPerProvider;
   Limits limits;
 
   static VisitsSettings Read(Config& config);

@@ -521,6 +521,81 @@ TEST_F(RejectedRetentionTest, ARejectionIsKeptForTheRetentionPeriodThenGone) {
   EXPECT_EQ((*again)[0].kind, ReserveResult::Kind::kReserved);
 }
 
+// A looping client whose reports are all rejected cannot grow the serving
+// state beyond the cap per provider (--rejected-max-per-provider): the
+// newest are kept, listed and recognised; the older ones are gone with
+// their keys, as if expired. A rebuild from the topic keeps the same.
+TEST_F(RejectedRetentionTest, ALoopingClientCannotGrowRejectionsBeyondTheCap) {
+  constexpr int kCap = 5;
+  constexpr int kSent = 40;
+  RedisVisitStore capped(redis_.get(), prefix_, "", absl::Hours(24 * 90), kCap);
+  const absl::Time now = absl::Now();
+  std::vector<v1::VisitEvent> events;
+  for (int i = 0; i < kSent; ++i) {
+    events.push_back(Rejection(absl::StrCat("loop-", i),
+                               now - absl::Hours(1) + absl::Seconds(i)));
+  }
+  // An accepted visit of the same provider is never evicted.
+  v1::VisitEvent accepted;
+  accepted.set_event_id(NewUuid());
+  accepted.set_aggregate_id(absl::StrCat(kProvider, "/accepted"));
+  accepted.set_aggregate_version(1);
+  *accepted.mutable_occurred_at() = ToProtoTime(now - absl::Hours(2));
+  auto* v = accepted.mutable_visit_accepted()->mutable_visit();
+  v->set_visit_id(accepted.aggregate_id());
+  v->set_provider_id(kProvider);
+  v->set_client_id("c1");
+  v->set_period("2025-03");
+  ASSERT_TRUE(capped.ApplyOwn({{&accepted}}).ok());
+  // One event at a time, as a client looping for ever sends them, and
+  // then as a batch.
+  for (int i = 0; i < kSent / 2; ++i) {
+    ASSERT_TRUE(capped.ApplyOwn({{&events[i]}}).ok());
+  }
+  std::vector<RedisVisitStore::Applied> rest;
+  for (int i = kSent / 2; i < kSent; ++i) rest.push_back({&events[i]});
+  ASSERT_TRUE(capped.ApplyOwn(rest).ok());
+
+  auto expect_newest_kept = [&](RedisVisitStore& store,
+                                const std::string& prefix) {
+    auto listed = store.ListRejected(kProvider, "2025-03");
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    std::vector<std::string> ids;
+    for (const auto& r : *listed) ids.push_back(r.report_id());
+    EXPECT_EQ(ids, (std::vector<std::string>{"loop-35", "loop-36", "loop-37",
+                                             "loop-38", "loop-39"}));
+    for (int i = 0; i < kSent; ++i) {
+      auto got = store.GetVisit(events[i].aggregate_id());
+      ASSERT_TRUE(got.ok()) << got.status();
+      EXPECT_EQ(got->has_value(), i >= kSent - kCap) << i;
+    }
+    auto kept = store.GetVisit(accepted.aggregate_id());
+    ASSERT_TRUE(kept.ok());
+    EXPECT_TRUE(kept->has_value()) << "an accepted visit was evicted";
+    // Nothing else of the evicted ones is left: the keys of the provider
+    // are the kept five's visit: and history:, the accepted visit's, the
+    // month's list and the index (and no more however many were sent).
+    auto keys = redis_->Command({"KEYS", prefix + ":*" + "loop-*"});
+    ASSERT_TRUE(keys.ok());
+    EXPECT_EQ(keys->elements.size(), 2u * kCap);
+    auto index = redis_->Command(
+        {"ZCARD", prefix + ":rejected-index:" + std::string(kProvider)});
+    ASSERT_TRUE(index.ok());
+    EXPECT_EQ(index->integer, kCap);
+  };
+  expect_newest_kept(capped, prefix_);
+
+  // The same events again, from the start (a rebuild): the same kept.
+  const std::string rebuilt_prefix =
+      "test:" + NewUuid().substr(0, 8) + ":visits";
+  RedisVisitStore rebuilt(redis_.get(), rebuilt_prefix, "",
+                          absl::Hours(24 * 90), kCap);
+  std::vector<RedisVisitStore::Applied> all = {{&accepted}};
+  for (const auto& e : events) all.push_back({&e});
+  ASSERT_TRUE(rebuilt.ApplyOwn(all).ok());
+  expect_newest_kept(rebuilt, rebuilt_prefix);
+}
+
 TEST_F(RejectedRetentionTest, AcceptedVisitsNeverExpire) {
   v1::VisitEvent e;
   e.set_event_id(NewUuid());

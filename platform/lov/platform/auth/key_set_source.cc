@@ -10,18 +10,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "lov/platform/auth/oidc_http.h"
 
 namespace lov::auth {
 namespace {
-
-bool IsLoopbackHttp(const std::string& url) {
-  for (const char* prefix : {"http://127.0.0.1:", "http://127.0.0.1/",
-                             "http://localhost:", "http://localhost/",
-                             "http://[::1]:", "http://[::1]/"}) {
-    if (absl::StartsWith(url, prefix)) return true;
-  }
-  return false;
-}
 
 struct Body {
   std::string text;

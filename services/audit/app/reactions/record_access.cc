@@ -1,6 +1,7 @@
 // An access another service recorded on lov.audit.v1: kept, and found by
 // the client and by the person or system (an AuditRecord CloudEvent, ce_id
-// = record_id).
+// = record_id). A correction (corrects_record_id) changes the outcome of
+// the record it names.
 #include "absl/strings/str_cat.h"
 #include "lov/audit/app/audit_app.h"
 #include "lov/audit/domain/audit_record.h"
@@ -25,6 +26,20 @@ absl::Status AuditApp::RecordAccess(const CloudEvent& event) {
               {{"record_id", record.record_id()},
                {"method", record.method()},
                {"values", n}});
+  }
+  if (!record.corrects_record_id().empty()) {
+    // A call whose record said OK but whose answer never went out (e.g.
+    // the record was acknowledged after the caller's deadline): the kept
+    // record takes the correction's outcome. A correction of a record
+    // that was never stored stands as the call's only record.
+    absl::StatusOr<std::optional<auth::v1::AuditRecord>> earlier =
+        store_->Get(record.corrects_record_id());
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) {
+      auth::v1::AuditRecord corrected = **earlier;
+      corrected.set_outcome(record.outcome());
+      return store_->ApplyCorrection(corrected, record);
+    }
   }
   return store_->Apply(record);
 }

@@ -11,6 +11,7 @@
 #include "lov/platform/requests.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/settlement/app/settlement_app.h"
+#include "lov/settlement/domain/checked_sum.h"
 #include "lov/settlement/domain/period.h"
 
 namespace lov::settlement {
@@ -42,6 +43,11 @@ absl::StatusOr<v1::MonthRunApproval> SettlementApp::ApproveMonth(
     return s;
   }
   const std::string period = FormatPeriod(*month);
+  // A retry answers the approval its own request made. When two replicas
+  // raced and both published, the run keeps the first approval: the other
+  // request's retry is not answered with it (it is decided again, and
+  // refused naming the approval kept). An approval recorded before
+  // approvals named their request has no request id and is answered.
   const auto replay = [&](const std::string&)
       -> absl::StatusOr<std::optional<v1::MonthRunApproval>> {
     absl::StatusOr<std::optional<v1::MonthRun>> run =
@@ -50,7 +56,12 @@ absl::StatusOr<v1::MonthRunApproval> SettlementApp::ApproveMonth(
     if (!run->has_value() || !(*run)->has_approval()) {
       return std::optional<v1::MonthRunApproval>();
     }
-    return std::optional<v1::MonthRunApproval>((*run)->approval());
+    const v1::MonthRunApproval& kept = (*run)->approval();
+    if (!kept.request_id().empty() &&
+        kept.request_id() != request.request_id()) {
+      return std::optional<v1::MonthRunApproval>();
+    }
+    return std::optional<v1::MonthRunApproval>(kept);
   };
   // The statements are approved outside the run's lock (each under its
   // own), unless this is a retry: then the first outcome is answered.
@@ -129,6 +140,7 @@ absl::StatusOr<v1::MonthRunApproval> SettlementApp::DecideMonthApproval(
   out.set_period(period);
   out.set_run_digest((*run)->run_digest());
   out.set_approved_by(approver);
+  out.set_request_id(request.request_id());
   for (const v1::MonthRunProvider& p : (*run)->providers()) {
     v1::MonthRunProvider result = p;
     if (!p.problem().empty()) {
@@ -160,8 +172,14 @@ absl::StatusOr<v1::MonthRunApproval> SettlementApp::DecideMonthApproval(
     result.set_state(v1::MONTH_RUN_STATE_APPROVED);
     result.set_current_digest(approved->digest());
     result.set_current_total_ore(approved->total_ore());
-    out.set_approved_total_ore(out.approved_total_ore() +
-                               approved->total_ore());
+    int64_t total = out.approved_total_ore();
+    if (absl::Status s = AddOre(
+            approved->total_ore(), &total,
+            absl::StrCat("month-end run of ", period, ": approved total"));
+        !s.ok()) {
+      return s;
+    }
+    out.set_approved_total_ore(total);
     *out.add_approved() = std::move(result);
   }
   *out.mutable_approved_at() = ToProtoTime(clock_->Now());

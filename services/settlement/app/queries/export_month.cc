@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "lov/platform/stockholm_time.h"
 #include "lov/settlement/app/settlement_app.h"
+#include "lov/settlement/domain/checked_sum.h"
 #include "lov/settlement/domain/fee_basis.h"
 #include "lov/settlement/domain/pain001.h"
 #include "lov/settlement/domain/period.h"
@@ -63,14 +64,11 @@ absl::Status PaymentFileInto(SettlementStore* store,
   for (const v1::Statement& s : month) {
     Payee& p = payees.emplace_back();
     p.statement = s;
-    absl::StatusOr<std::optional<registry::v1::PaymentDetails>> details =
-        store->PaymentDetailsOf(s.provider_id());
-    if (!details.ok()) return details.status();
-    p.details = *std::move(details);
-    absl::StatusOr<std::optional<registry::v1::Provider>> party =
-        store->ProviderParty(s.provider_id());
-    if (!party.ok()) return party.status();
-    if (party->has_value()) p.name = (*party)->name();
+    absl::StatusOr<ProviderFinance> payee =
+        store->ProviderFinanceOf(s.provider_id());
+    if (!payee.ok()) return payee.status();
+    p.details = std::move(payee->payment);
+    if (payee->party.has_value()) p.name = payee->party->name();
   }
   PaymentOrder order{finance.municipality, request.execution_date(), now};
   absl::StatusOr<PaymentFile> file =
@@ -137,7 +135,14 @@ absl::StatusOr<v1::ExportMonthResponse> SettlementApp::ExportMonth(
     if (!approved.ok()) return approved.status();
     if (approved->has_value()) {
       out.add_statement_ids((*approved)->statement_id());
-      out.set_total_ore(out.total_ore() + (*approved)->total_ore());
+      int64_t total = out.total_ore();
+      if (absl::Status s = AddOre(
+              (*approved)->total_ore(), &total,
+              absl::StrCat("month ", request.period(), ": approved total"));
+          !s.ok()) {
+        return s;
+      }
+      out.set_total_ore(total);
       month.push_back(**std::move(approved));
       continue;
     }

@@ -42,21 +42,18 @@ absl::StatusOr<std::string> PeppolInvoice(
     }
     in.buyer = (*settings)->buyer();
   }
-  absl::StatusOr<std::optional<registry::v1::Provider>> party =
-      store->ProviderParty(statement.provider_id());
-  if (!party.ok()) return party.status();
-  absl::StatusOr<std::optional<registry::v1::PaymentDetails>> payment =
-      store->PaymentDetailsOf(statement.provider_id());
-  if (!payment.ok()) return payment.status();
-  if (!party->has_value() || !payment->has_value()) {
+  absl::StatusOr<ProviderFinance> finance =
+      store->ProviderFinanceOf(statement.provider_id());
+  if (!finance.ok()) return finance.status();
+  if (!finance->party.has_value() || !finance->payment.has_value()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "provider ", statement.provider_id(), " has no ",
-        party->has_value() ? "payment details" : "name and numbers",
+        finance->party.has_value() ? "payment details" : "name and numbers",
         " from the registry yet: a Peppol invoice needs them (lovctl "
         "provider payment-details)"));
   }
-  in.seller = **party;
-  in.payment = **payment;
+  in.seller = *std::move(finance->party);
+  in.payment = *std::move(finance->payment);
   in.issue_date = absl::FormatCivilTime(
       StockholmDate(FromProtoTime(statement.approved_at())));
   return PeppolInvoiceXml(in);

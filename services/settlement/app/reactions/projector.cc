@@ -347,15 +347,15 @@ absl::Status Projector::ApplyRegistryEvent(
   const auto& provider = static_cast<const registry::v1::Provider&>(
       payload.GetReflection()->GetMessage(payload, provider_field));
   if (provider.provider_id().empty()) return absl::OkStatus();
-  // Finance files name the provider and pay it (peppol_invoice.h).
-  if (event.has_payment_details_changed()) {
-    if (absl::Status s = store_->PutPaymentDetails(
-            provider.provider_id(), event.payment_details_changed().current());
-        !s.ok()) {
-      return s;
-    }
+  // Finance files name the provider and pay it (peppol_invoice.h): the
+  // name and numbers and the payment details in one write.
+  const registry::v1::PaymentDetails* details =
+      event.has_payment_details_changed()
+          ? &event.payment_details_changed().current()
+          : nullptr;
+  if (absl::Status s = store_->PutProviderParty(provider, details); !s.ok()) {
+    return s;
   }
-  if (absl::Status s = store_->PutProviderParty(provider); !s.ok()) return s;
   return store_->SetProviderKind(
       provider.provider_id(),
       provider.kind() == registry::v1::PROVIDER_KIND_IN_HOUSE);

@@ -1,0 +1,238 @@
+// lovctl login --issuer against a test identity provider (test_idp.h):
+// discovery, the device authorization grant (RFC 8628) with its pending,
+// denied and expired answers, and the token verified as the services verify
+// it before it is stored in LOV_TOKEN_FILE with mode 0600.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "cli.h"
+#include "lov/platform/auth/token_verifier.h"
+#include "lov/platform/clock.h"
+#include "lov/platform/ids.h"
+#include "test_idp.h"
+
+namespace lov::cli {
+namespace {
+
+using ::lov::testing::TestIdp;
+using Poll = TestIdp::Poll;
+
+struct Result {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+class LovctlLoginTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           absl::StrCat("lovctl-login-", NewUuid());
+    std::filesystem::create_directories(dir_);
+    token_file_ = (dir_ / "token").string();
+    ::setenv("LOV_TOKEN_FILE", token_file_.c_str(), 1);
+    ::unsetenv("LOV_TOKEN");
+    ::unsetenv("LOV_OIDC_CLIENT_ID");
+    ::unsetenv("LOV_OIDC_CA_FILE");
+  }
+  void TearDown() override {
+    ::unsetenv("LOV_TOKEN_FILE");
+    std::filesystem::remove_all(dir_);
+  }
+
+  static Result Lovctl(std::vector<std::string> words) {
+    words.insert(words.begin(), "lovctl");
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    std::stringstream out, err;
+    const int code = Main(static_cast<int>(argv.size()), argv.data(), out, err);
+    return {code, out.str(), err.str()};
+  }
+
+  std::string StoredToken() const {
+    std::ifstream in(token_file_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return std::string(absl::StripAsciiWhitespace(text.str()));
+  }
+
+  std::filesystem::path dir_;
+  std::string token_file_;
+};
+
+TEST_F(LovctlLoginTest, PendingThenApprovedStoresAVerifiedTokenOnlyForOwner) {
+  TestIdp idp({.script = {Poll::kPending, Poll::kPending, Poll::kApprove}});
+
+  Result r = Lovctl({"login", "--issuer", idp.issuer()});
+
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(idp.issuer() + "/activate"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(TestIdp::kUserCode), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Signed in as SE2321000016-7a1b (case_officer)"),
+            std::string::npos)
+      << r.out;
+  // Three polls, each after the interval the IdP asked for (1 s).
+  const std::vector<absl::Time> polls = idp.poll_times();
+  ASSERT_EQ(polls.size(), 3u);
+  EXPECT_GE(polls[1] - polls[0], absl::Milliseconds(950));
+  EXPECT_GE(polls[2] - polls[1], absl::Milliseconds(950));
+  EXPECT_EQ(idp.bad_requests(), 0);
+  // The stored token is one the services take, and only its owner reads it.
+  struct stat st {};
+  ASSERT_EQ(::stat(token_file_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  const std::string token = StoredToken();
+  EXPECT_EQ(r.out.find(token), std::string::npos) << "token printed";
+  SystemClock clock;
+  auth::VerifierOptions options;
+  options.issuer = idp.issuer();
+  options.audience = "lov";
+  auto verifier = auth::TokenVerifier::Create(idp.jwks(), options, &clock);
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  absl::StatusOr<auth::Principal> who = (*verifier)->Verify(token);
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->subject, "SE2321000016-7a1b");
+  EXPECT_EQ(who->role, auth::v1::ROLE_CASE_OFFICER);
+}
+
+TEST_F(LovctlLoginTest, AnOpaqueAccessTokenFallsBackToTheVerifiedIdToken) {
+  TestIdp idp({.opaque_access_token = true});
+
+  Result r = Lovctl({"login", "--issuer", idp.issuer()});
+
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string token = StoredToken();
+  EXPECT_EQ(token.rfind("opaque-", 0), std::string::npos) << token;
+  SystemClock clock;
+  auth::VerifierOptions options;
+  options.issuer = idp.issuer();
+  options.audience = "lov";
+  auto verifier = auth::TokenVerifier::Create(idp.jwks(), options, &clock);
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  EXPECT_TRUE((*verifier)->Verify(token).ok());
+}
+
+TEST_F(LovctlLoginTest, ATokenFileOthersCouldReadIsNarrowedTo0600) {
+  { std::ofstream(token_file_) << "old\n"; }
+  ::chmod(token_file_.c_str(), 0644);
+  TestIdp idp({});
+
+  Result r = Lovctl({"login", "--issuer", idp.issuer()});
+
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  struct stat st {};
+  ASSERT_EQ(::stat(token_file_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  EXPECT_NE(StoredToken(), "old");
+}
+
+TEST_F(LovctlLoginTest, DenialIsSaidAndNothingIsStored) {
+  { std::ofstream(token_file_) << "previous-token\n"; }
+  TestIdp idp({.script = {Poll::kPending, Poll::kDeny}});
+
+  Result r = Lovctl({"login", "--issuer", idp.issuer()});
+
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("sign-in was denied at the identity provider"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(StoredToken(), "previous-token");
+  EXPECT_EQ(idp.poll_times().size(), 2u);
+}
+
+TEST_F(LovctlLoginTest, ACodeTheIdpCallsExpiredEndsTheLogin) {
+  TestIdp idp({.script = {Poll::kExpired}});
+
+  Result r = Lovctl({"login", "--issuer", idp.issuer()});
+
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the code expired before sign-in was approved"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(token_file_));
+}
+
+TEST_F(LovctlLoginTest, ACodeStillPendingAtItsExpiryEndsTheLogin) {
+  TestIdp idp({.script = {Poll::kPending}, .expires_in_seconds = 2});
+
+  Result r = Lovctl({"login", "--issuer", idp.issuer()});
+
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the code expired before sign-in was approved"),
+            std::string::npos)
+      << r.err;
+  EXPECT_LE(idp.poll_times().size(), 2u);
+  EXPECT_FALSE(std::filesystem::exists(token_file_));
+}
+
+TEST_F(LovctlLoginTest, ATokenTheServicesWouldRefuseIsNotStored) {
+  for (TestIdp::Options bad :
+       {TestIdp::Options{.audience = "another-system"},
+        TestIdp::Options{.sign_with_unpublished_key = true}}) {
+    TestIdp idp(bad);
+
+    Result r = Lovctl({"login", "--issuer", idp.issuer()});
+
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("not one the services accept"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("nothing was stored"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("eyJ"), std::string::npos) << "token in " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(token_file_));
+  }
+}
+
+TEST_F(LovctlLoginTest, WithoutATokenFileNothingStartsAndTheTokenIsNotPrinted) {
+  ::unsetenv("LOV_TOKEN_FILE");
+  TestIdp idp({});
+
+  Result r = Lovctl({"login", "--issuer", idp.issuer()});
+
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("set LOV_TOKEN_FILE"), std::string::npos) << r.err;
+  EXPECT_TRUE(idp.poll_times().empty());
+}
+
+TEST_F(LovctlLoginTest, DevelopmentFlagsAreRefusedWithAnIssuer) {
+  TestIdp idp({});
+
+  Result r = Lovctl({"login", "--issuer", idp.issuer(), "--role", "finance"});
+
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--role: only for the development issuer"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(LovctlLoginTest, AnIssuerWhoseDocumentNamesAnotherIsRefused) {
+  TestIdp idp({});
+
+  // The discovery document names http://127.0.0.1:<port>, not localhost.
+  const std::string other =
+      absl::StrCat("http://localhost:", idp.issuer().substr(17));
+  Result r = Lovctl({"login", "--issuer", other});
+
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("discovery"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("names the issuer"), std::string::npos) << r.err;
+  EXPECT_TRUE(idp.poll_times().empty());
+}
+
+TEST_F(LovctlLoginTest, PlainHttpToAnotherHostIsRefused) {
+  Result r = Lovctl({"login", "--issuer", "http://idp.example.se"});
+
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not https://"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace lov::cli
