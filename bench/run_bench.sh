@@ -18,6 +18,8 @@
 #   choose              Choose and ListEligibleProviders latency at 500 req/s over
 #                       two choice replicas with ghz, the cap checked (choice_latency_bench)
 #   memory              visits RSS over one upload of 1 M visits (visits_memory_bench)
+#   list-shown          a fresh first page of ListEligibleProviders with its
+#                       EligibleListShown event vs without it (list_shown_bench)
 # --smoke: tiny sizes, for the bench_smoke test (only that every row runs and
 # prints numbers; nothing here judges a speed). --env-file: use the Kafka and
 # Redis of that stack.sh env file for every row instead of starting one per row.
@@ -44,7 +46,7 @@ for arg in "$@"; do
   esac
 done
 [[ ${build} == /* ]] || build="${PWD}/${build}"
-all_rows=(ingest settlement settlement-service rebuild choose memory)
+all_rows=(ingest settlement settlement-service rebuild choose memory list-shown)
 if [[ ${rows} == all || -z ${rows} ]]; then
   selected=("${all_rows[@]}")
 else
@@ -159,6 +161,7 @@ row_settlement_service() {
 }
 row_rebuild() { run_driver rebuild_bench --clients="$(size 6 1500)"; }
 row_memory() { run_driver visits_memory_bench --visits="$(size 2000 "${memory_visits}")"; }
+row_list_shown() { run_driver list_shown_bench --lists="$(size 20 200)"; }
 row_choose() {
   local ghz="${LOV_TOOLS_DIR:-${repo}/.tools}/bin/ghz"
   [[ -x ${ghz} ]] || ghz="$(command -v ghz || true)"
@@ -187,7 +190,8 @@ done
 declare -A expected=([ingest]=ingest [settlement]=settlement
   [settlement-service]=settlement-service
   [rebuild]="rebuild-registry rebuild-choice rebuild-visits rebuild-settlement rebuild-followup"
-  [choose]="choose list-eligible" [memory]=visits-memory)
+  [choose]="choose list-eligible" [memory]=visits-memory
+  [list-shown]=list_shown_event)
 for r in "${selected[@]}"; do
   for name in ${expected[${r}]}; do
     if ! awk -F'\t' -v n="${name}" '$2 == n && $3 ~ /[0-9]/ && $5 ~ /^[0-9]+(\.[0-9]+)?$/ { ok = 1 } END { exit !ok }' "${results}"; then

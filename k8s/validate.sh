@@ -315,8 +315,10 @@ EOF
 # exporter enabled with topic and group regexes that compile. Prints one
 # problem a line and fails, or a summary.
 check_monitoring() { # RENDERED
-  python3 - "$1" "${WORK}" <<'EOF'
+  python3 - "$1" "${WORK}" "${SCRIPT_DIR}/tools" <<'EOF'
 import json, os, re, shutil, subprocess, sys, yaml
+sys.path.insert(0, sys.argv[3])
+import prometheusrule  # the runbook link rules (k8s/tools/prometheusrule.py)
 
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
 problems, summary = [], []
@@ -336,11 +338,26 @@ for r in rules:
     if p.returncode != 0:
         problems.append(f"PrometheusRule {name}: promtool check rules failed: "
                         + (p.stdout + p.stderr).strip().replace("\n", " | "))
+    # Every alert links its runbook as the console serves it: the overlay's
+    # runbook base (ConfigMap lov-runbooks, put into the links by its
+    # replacement) and a section of docs/runbooks.md; the same check as
+    # k8s/tools/prometheusrule.py --check makes on deploy/prometheus/alerts.yml.
+    base = next((d.get("data", {}).get("base_url", "") for d in docs
+                 if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "lov-runbooks"), "")
+    if not base:
+        problems.append("no ConfigMap lov-runbooks with the runbook base_url (k8s/base/monitoring)")
     for g in r["spec"].get("groups", []):
         for rule in g.get("rules", []):
-            if "alert" in rule and not rule.get("annotations", {}).get("runbook_url"):
+            if "alert" not in rule:
+                continue
+            url = rule.get("annotations", {}).get("runbook_url")
+            if not url:
                 problems.append(f"PrometheusRule {name}: alert {rule['alert']} has no runbook_url")
-    summary.append(f"PrometheusRule {name}")
+            elif base:
+                problems += [f"PrometheusRule {name}: {p}" for p in
+                             prometheusrule.problems_with_runbook_url(
+                                 rule["alert"], url, prometheusrule.known_anchors(), base)]
+    summary.append(f"PrometheusRule {name}, runbooks at {base}")
 # ServiceDown fires when a service's scrape target is down, with the labels
 # the Prometheus operator gives the targets of the ServiceMonitors: job from
 # the Service's label named by jobLabel (else the Service's name), service,
@@ -426,10 +443,79 @@ print("monitoring: " + ", ".join(summary))
 EOF
 }
 
+# The dashboard's sign-in at the identity provider (docs/security.md): the
+# console's settings, from its env and the ConfigMaps of its envFrom (env
+# wins). When the services trust an https:// identity provider
+# (LOV_OIDC_ISSUER, not the development issuer), the console must sign
+# people in at the same one (LOV_DASHBOARD_OIDC_ISSUER). With an issuer set:
+# it is https://, the redirect URI is https://.../login/callback, a
+# post-logout redirect URI is https://, and the console's NetworkPolicy lets
+# it out to TCP 443. Prints one problem a line and fails, or a summary.
+check_dashboard_sign_in() { # RENDERED
+  python3 - "$1" <<'EOF'
+import sys, yaml
+
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+maps = {d["metadata"]["name"]: d.get("data", {}) for d in docs
+        if d["kind"] == "ConfigMap"}
+problems, summary = [], []
+def settings(container):
+    env = {}
+    for f in container.get("envFrom", []):
+        if "configMapRef" in f:
+            env.update(maps.get(f["configMapRef"]["name"], {}))
+    for e in container.get("env", []):
+        if "value" in e:
+            env[e["name"]] = e["value"]
+    return env
+consoles = [d for d in docs if d["kind"] == "Deployment"
+            and d["metadata"]["name"] == "console"]
+if not consoles:
+    problems.append("no Deployment console")
+for d in consoles:
+    env = settings(d["spec"]["template"]["spec"]["containers"][0])
+    issuer = env.get("LOV_DASHBOARD_OIDC_ISSUER", "")
+    trusted = env.get("LOV_OIDC_ISSUER", "")
+    who = "Deployment console"
+    if trusted.startswith("https://") and issuer != trusted:
+        problems.append(f"{who}: the services trust the identity provider {trusted}, "
+                        f"but LOV_DASHBOARD_OIDC_ISSUER is '{issuer}' (the dashboard "
+                        "must sign people in there)")
+    if not issuer:
+        summary.append("dashboard: pasted-token sign-in only")
+        continue
+    if not issuer.startswith("https://"):
+        problems.append(f"{who}: LOV_DASHBOARD_OIDC_ISSUER '{issuer}' is not https://")
+    redirect = env.get("LOV_DASHBOARD_OIDC_REDIRECT_URI", "")
+    if not (redirect.startswith("https://") and redirect.endswith("/login/callback")):
+        problems.append(f"{who}: LOV_DASHBOARD_OIDC_REDIRECT_URI '{redirect}' is not "
+                        "https://<dashboard>/login/callback")
+    after = env.get("LOV_DASHBOARD_OIDC_POST_LOGOUT_REDIRECT_URI", "")
+    if after and not after.startswith("https://"):
+        problems.append(f"{who}: LOV_DASHBOARD_OIDC_POST_LOGOUT_REDIRECT_URI '{after}' "
+                        "is not https://")
+    if not env.get("LOV_DASHBOARD_OIDC_CLIENT_ID", "lov-console"):
+        problems.append(f"{who}: LOV_DASHBOARD_OIDC_CLIENT_ID is empty")
+    policies = [p for p in docs if p["kind"] == "NetworkPolicy"
+                and p["metadata"]["name"] == "console"]
+    out_443 = any(port.get("port") == 443
+                  for p in policies for rule in p["spec"].get("egress", [])
+                  for port in rule.get("ports", []))
+    if policies and not out_443:
+        problems.append("NetworkPolicy console: no egress to TCP 443, so the console "
+                        f"cannot reach the identity provider {issuer}")
+    summary.append(f"dashboard signs in at {issuer}")
+if problems:
+    print("\n".join(problems))
+    sys.exit(1)
+print(", ".join(summary))
+EOF
+}
+
 # Renders and validates the overlays given as directories; prints one line per
 # overlay and, for a failure, what failed. Returns non-zero if any failed.
 validate_overlays() {
-  local failed=0 overlay name rendered out
+  local failed=0 overlay name rendered out dash
   for overlay in "$@"; do
     name="$(basename "${overlay}")"
     rendered="$(mktemp -d "${WORK}/render.XXXXXX")/${name}.yaml"
@@ -460,8 +546,12 @@ validate_overlays() {
       echo "FAIL ${name}: monitoring:"
       indent <<<"${mon}"
       failed=1
+    elif ! dash="$(check_dashboard_sign_in "${rendered}" 2>&1)"; then
+      echo "FAIL ${name}: dashboard sign-in:"
+      indent <<<"${dash}"
+      failed=1
     else
-      echo "ok   ${name}: $(tail -n 1 <<<"${out}"); ${refs}; ${mon}"
+      echo "ok   ${name}: $(tail -n 1 <<<"${out}"); ${refs}; ${mon}; ${dash}"
     fi
   done
   return "${failed}"
@@ -664,6 +754,42 @@ self_test() {
         path: /spec/kafkaExporter/topicRegexp
         value: lov" \
     "Kafka lov-kafka is invalid.*additional propert.*'topicRegexp'"
+
+  expect_rejected "(p) an alert's runbook link a repository path, not the console's URL" \
+    "      kind: PrometheusRule
+      name: lov-alerts" \
+    "      - op: replace
+        path: /spec/groups/0/rules/0/annotations/runbook_url
+        value: docs/runbooks.md#servicedown" \
+    "alert ServiceDown: runbook_url 'docs/runbooks.md#servicedown' is not an absolute URL"
+
+  expect_rejected "(q) an alert's runbook link to a section docs/runbooks.md has not" \
+    "      kind: PrometheusRule
+      name: lov-alerts" \
+    "      - op: replace
+        path: /spec/groups/0/rules/0/annotations/runbook_url
+        value: https://127.0.0.1:8080/runbooks#nosuchalert" \
+    "docs/runbooks.md has no section #nosuchalert"
+
+  expect_rejected "(oidc-a) the dashboard's IdP sign-in without its redirect URI" \
+    "      kind: Deployment
+      name: console" \
+    "      - op: add
+        path: /spec/template/spec/containers/0/env/-
+        value:
+          name: LOV_DASHBOARD_OIDC_ISSUER
+          value: https://idp.example.org" \
+    "LOV_DASHBOARD_OIDC_REDIRECT_URI '' is not https://<dashboard>/login/callback"
+
+  expect_rejected "(oidc-b) the services trust an IdP the dashboard does not sign in at" \
+    "      kind: Deployment
+      name: console" \
+    "      - op: add
+        path: /spec/template/spec/containers/0/env/-
+        value:
+          name: LOV_OIDC_ISSUER
+          value: https://idp.example.org" \
+    "the services trust the identity provider https://idp.example.org, but LOV_DASHBOARD_OIDC_ISSUER is ''"
 
   echo "self-test: ${SELF_PASSED} passed, ${SELF_FAILED} failed"
   [[ ${SELF_FAILED} -eq 0 ]]

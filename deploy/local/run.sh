@@ -23,6 +23,11 @@
 # LOV_<SERVICE>_METRICS_PORT per service, LOV_CONSOLE_HTTP_PORT (the
 # dashboard, default 8080), LOV_CHOICE_HTTP_PORT, LOV_VISITS_HTTP_PORT and
 # LOV_SETTLEMENT_HTTP_PORT (HTTP/JSON, docs/http.md; 8452, 8453, 8454),
+# LOV_DASHBOARD_OIDC_ISSUER (and LOV_DASHBOARD_OIDC_CLIENT_ID, default
+# lov-console; LOV_DASHBOARD_OIDC_REDIRECT_URI, default
+# https://127.0.0.1:<dashboard port>/login/callback;
+# LOV_DASHBOARD_OIDC_POST_LOGOUT_REDIRECT_URI; LOV_DASHBOARD_OIDC_CA_FILE)
+# to let the dashboard sign people in at an identity provider too,
 # LOV_RUN_DETACH=1 to return after start-up instead of waiting for Ctrl-C.
 #
 # LOV_RUN_FROM=images (`make run-images`) runs every service and the simulator
@@ -241,6 +246,19 @@ for line in "${SERVICES[@]}"; do
       w_var="LOV_$(tr '[:lower:]' '[:upper:]' <<<"${w_name}")_METRICS_PORT"
       extra+=("--${w_name}-metrics=127.0.0.1:${!w_var:-${watched##*:}}")
     done
+     # Sign-in at an identity provider on the dashboard besides the
+    # development token form, when LOV_DASHBOARD_OIDC_ISSUER names one
+    # (README.md, "Signing in"); the services keep trusting the development
+    # issuer only.
+    if [[ -n ${LOV_DASHBOARD_OIDC_ISSUER:-} ]]; then
+      extra+=("--dashboard-oidc-issuer=${LOV_DASHBOARD_OIDC_ISSUER}"
+        "--dashboard-oidc-client-id=${LOV_DASHBOARD_OIDC_CLIENT_ID:-lov-console}"
+        "--dashboard-oidc-redirect-uri=${LOV_DASHBOARD_OIDC_REDIRECT_URI:-https://127.0.0.1:${http_port}/login/callback}")
+      [[ -z ${LOV_DASHBOARD_OIDC_POST_LOGOUT_REDIRECT_URI:-} ]] ||
+        extra+=("--dashboard-oidc-post-logout-redirect-uri=${LOV_DASHBOARD_OIDC_POST_LOGOUT_REDIRECT_URI}")
+      [[ -z ${LOV_DASHBOARD_OIDC_CA_FILE:-} ]] ||
+        extra+=("--dashboard-oidc-ca-file=${LOV_DASHBOARD_OIDC_CA_FILE}")
+    fi
   fi
   service_http=""
   if [[ -n ${HTTP_PORTS[${name}]:-} ]]; then

@@ -183,27 +183,39 @@ forget() { # NAME
   rm -f "$(pid_file "$1")" "$(start_file "$1")"
 }
 
+# Closes every file descriptor of this shell but 0, 1 and 2. A daemon must not
+# keep one it inherited: fd 9 (the run-dir lock) would block the next stack.sh,
+# and a lock its caller holds, such as the fd of `flock /tmp/lov-test.lock
+# ctest`, would stay held by Redis and Kafka after the caller was killed.
+close_inherited_fds() {
+  local fd
+  for fd in /proc/"${BASHPID}"/fd/*; do
+    fd="${fd##*/}"
+    ((fd > 2)) || continue
+    { exec {fd}>&-; } 2>/dev/null || true
+  done
+}
+
 # launch NAME LOGFILE CMD [ARGS...]: start CMD detached in its own session and process
-# group, stdin from /dev/null, output appended to LOGFILE; records the pid file.
+# group, stdin from /dev/null, output appended to LOGFILE, no other file descriptor
+# inherited (close_inherited_fds); records the pid file.
 # LOV_STACK_ENV=1 makes it load $ENV_FILE first (for services).
 launch() {
   local name="$1" logfile="$2" pid tmp
   shift 2
   mkdir -p "${PIDS_DIR}" "${STATE_DIR}" "${LOGS_DIR}"
   printf '\n=== %s: starting %s: %s\n' "$(date '+%F %T')" "${name}" "$*" >>"${logfile}"
-  # fd 9 is the run-dir lock; the long-running child must not hold it.
-  if [[ ${LOV_STACK_ENV:-0} == 1 ]]; then
-    (
+  (
+    close_inherited_fds
+    if [[ ${LOV_STACK_ENV:-0} == 1 ]]; then
       set -a
       # shellcheck source=/dev/null
       . "${ENV_FILE}"
       set +a
       export LOV_RUN_DIR="${RUN_DIR}"
-      exec setsid "$@"
-    ) </dev/null >>"${logfile}" 2>&1 9>&- &
-  else
-    setsid "$@" </dev/null >>"${logfile}" 2>&1 9>&- &
-  fi
+    fi
+    exec setsid "$@"
+  ) </dev/null >>"${logfile}" 2>&1 &
   pid=$!
   tmp="$(pid_file "${name}").tmp.$$"
   printf '%s\n' "${pid}" >"${tmp}"

@@ -5,7 +5,9 @@
 // rest of the system; adapters/ implements them over HTTP, Kafka and Redis,
 // tests with fixed answers.
 
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -16,9 +18,14 @@ namespace lov::console {
 
 struct GroupHealth {
   std::string group;
+  // As Kafka has it (the group's lag over its topics, GroupLagReport) once
+  // the probe has read it; `lag_unknown` when Kafka could not be asked or
+  // does not know the group.
   double lag = 0;
   double consumed = 0;
   double dead_lettered = 0;
+  bool lag_unknown = false;
+  bool never_committed = false;  // on some topic it reads
 };
 
 struct ServiceHealth {
@@ -44,6 +51,8 @@ struct PipelineHealth {
   // vs end offsets); why it could not be read, if it could not.
   std::vector<TopicLag> group_lags;
   std::string group_lags_error;
+  // (group, topic) rows of group_lags with nothing committed yet.
+  std::set<std::pair<std::string, std::string>> never_committed;
 };
 
 class GroupLagReader {
@@ -52,6 +61,13 @@ class GroupLagReader {
   // The lag of every consumer group of the services, per topic, sorted by
   // group and topic; UNAVAILABLE when Kafka does not answer.
   virtual absl::StatusOr<std::vector<TopicLag>> Read() = 0;
+  // The same lags, with the groups that never committed and the service of
+  // each group (GroupLagReport).
+  virtual absl::StatusOr<GroupLagReport> ReadReport() {
+    absl::StatusOr<std::vector<TopicLag>> lags = Read();
+    if (!lags.ok()) return lags.status();
+    return GroupLagReport{.lags = *std::move(lags)};
+  }
 };
 
 class PipelineProbe {

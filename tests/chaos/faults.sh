@@ -176,10 +176,12 @@ rebalance_during_redis_pause() { # NAME PAUSE_SECONDS
   note "fault: max.poll.interval.ms exceeded $((after - before)) times during the pause (log lines)"
 }
 
-# How many times librdkafka took partitions away from process AS (its own
-# log, logs/AS.log) because it had not polled for max.poll.interval.ms.
+# How many times process AS was put out of its groups, by its own log
+# (logs/AS.log): librdkafka's lines that it had not polled for
+# max.poll.interval.ms, or that the group coordinator let its session time
+# out (a member that polls at once after SIGCONT logs only the latter).
 max_poll_exceeded_in() { # AS
-  grep -ci 'maximum poll interval' "${RUN_DIR}/logs/$1.log" 2>/dev/null || true
+  grep -ciE 'maximum poll interval|consumer group session timed out' "${RUN_DIR}/logs/$1.log" 2>/dev/null || true
 }
 
 # A member of NAME's consumer groups certainly expelled while it may hold

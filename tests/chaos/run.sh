@@ -134,6 +134,11 @@ export LOV_BUILD_DIR="${VIEW}" LOV_RUN_DETACH=1
 # fault rebalance-redis-pause-* (a Redis pause longer than that during a
 # rebalance) fits in the short schedule.
 export LOV_KAFKA_MAX_POLL_INTERVAL_MS="${LOV_KAFKA_MAX_POLL_INTERVAL_MS:-10000}"
+# followup publishes provider indicators by itself, on a timer (every
+# --indicators-every-seconds, 300 s by default), and choice keeps them. Here
+# every 15 s: so that they are published during the load, under the faults,
+# and have all been published before the rebuild comparison (see quiet_indicators).
+export LOV_INDICATORS_EVERY_SECONDS="${LOV_INDICATORS_EVERY_SECONDS:-15}"
 echo "chaos: bringing the system up in ${RUN_DIR}"
 if ! "${REPO_ROOT}/deploy/local/run.sh" >"${RUN_DIR}/run.out" 2>&1; then
   tail -n 30 "${RUN_DIR}/run.out" >&2
@@ -201,6 +206,29 @@ touch "${RUN_DIR}/stop-supervisor"
 wait "${supervisor_pid}" || true
 supervisor_pid=""
 
+# followup's indicator publications so far (each run that published any).
+indicator_publications() {
+  cat "${RUN_DIR}"/logs/followup*.log 2>/dev/null | grep -c '"msg":"provider indicators published"' || true
+}
+
+# Waits until followup's timer has run once with nothing to publish: a
+# window of one period (and 5 s) without a publication. Once the load has
+# stopped no event changes the indicators, so nothing is published after
+# that. Without this wait a publication could fall between the state
+# dumped before a rebuild and the rebuild (rebuild.sh): the rebuilt state
+# of choice would then rightly hold indicators the dump did not.
+quiet_indicators() {
+  local period="${LOV_INDICATORS_EVERY_SECONDS}" seen deadline
+  deadline=$((SECONDS + 10 * (period + 5)))
+  while ((SECONDS < deadline)); do
+    seen="$(indicator_publications)"
+    sleep "$((period + 5))"
+    [[ "$(indicator_publications)" != "${seen}" ]] || return 0
+  done
+  note "not quiet: followup still published indicators $((10 * (period + 5))) s after the load"
+}
+quiet_indicators
+
 # How the services stand once the faults are over: their readiness, and
 # what choice says of its zones (the simulator waits for selectable providers).
 sleep 5
@@ -247,13 +275,14 @@ mkdir -p "$(dirname "${summary}")"
 {
   echo "chaos: schedule ${SCHEDULE}$([[ ${SCHEDULE} == long ]] && echo " (${MINUTES} min)")$([[ ${SCHEDULE} == custom ]] && echo " (${FAULTS})"), $(date -u +%FT%TZ)"
   echo "chaos: faults injected: ${faults}"
-  grep -E ' (fault|supervisor|health|load|not ready):' "${FAULT_LOG}" | sed 's/^/  /'
+  grep -E ' (fault|supervisor|health|load|not ready|not quiet):' "${FAULT_LOG}" | sed 's/^/  /'
   echo "chaos: simulator runs: ${runs}, failed: ${failed_runs}"
   for f in "${RUN_DIR}"/load/*.rc; do
     [[ -e ${f} && "$(cat "${f}")" != 0 ]] || continue
     echo "  run $(basename "${f}" .rc): $(grep -m1 '^simulator:' "${f%.rc}.log" || tail -n 1 "${f%.rc}.log")"
   done
   echo "chaos: services that exited by themselves (restarted): ${self_exits}"
+  echo "chaos: runs of followup that published provider indicators (every ${LOV_INDICATORS_EVERY_SECONDS} s): $(indicator_publications)"
   if [[ -s "${RUN_DIR}/max-poll.log" ]]; then
     echo "chaos: max.poll.interval.ms (${LOV_KAFKA_MAX_POLL_INTERVAL_MS} ms) exceeded during a Redis pause in a rebalance (log lines):"
     awk '{printf "  %s (Redis paused %s s): %s\n", $1, $2, $3}' "${RUN_DIR}/max-poll.log"
@@ -277,15 +306,20 @@ mkdir -p "$(dirname "${summary}")"
 # replica that could not listen): the fault did not happen as scheduled.
 not_ready="$(grep -c ' not ready: ' "${FAULT_LOG}" 2>/dev/null || true)"
 not_ready="${not_ready:-0}"
+# A timer that still published after the load: the rebuild comparison may
+# have compared states of two different logs.
+not_quiet="$(grep -c ' not quiet: ' "${FAULT_LOG}" 2>/dev/null || true)"
+not_quiet="${not_quiet:-0}"
 RESULT=0
 ((check_rc == 0)) || RESULT=1
 ((not_ready == 0)) || RESULT=1
+((not_quiet == 0)) || RESULT=1
 ((failed_runs == 0)) || RESULT=1
 ((health_missed == 0)) || RESULT=1
 ((rebuild_differ == 0)) || RESULT=1
 if ((RESULT == 0)); then
   echo "chaos: PASS"
 else
-  echo "chaos: FAIL (checker exit ${check_rc}, ${failed_runs} failed simulator runs, ${health_missed} unreported outages, ${rebuild_differ} keys unlike a rebuild, ${not_ready} processes never ready)"
+  echo "chaos: FAIL (checker exit ${check_rc}, ${failed_runs} failed simulator runs, ${health_missed} unreported outages, ${rebuild_differ} keys unlike a rebuild, ${not_ready} processes never ready, ${not_quiet} publications after the load)"
 fi
 exit "${RESULT}"

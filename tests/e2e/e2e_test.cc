@@ -432,6 +432,9 @@ TEST_F(EndToEndTest, AVisitIsFollowedFromUploadToItsStatementLineByTraceId) {
   ::lov::testing::SignIn(&ctx, auth::v1::ROLE_PROVIDER, kPrivate);
   ctx.AddMetadata("traceparent",
                   absl::StrCat("00-", kTraceId, "-", kCallerSpan, "-01"));
+  // A vendor's tracestate travels unchanged with the trace (W3C).
+  const std::string tracestate = "municipality=t61rcWkgMzE,apm@lov=00f067aa";
+  ctx.AddMetadata("tracestate", tracestate);
   auto stream = visits_->UploadVisits(&ctx);
   vis::UploadVisitsRequest req;
   *req.mutable_report() = Visit("t1", kPrivate, client, 4, 10, 0, 11, 0);
@@ -466,6 +469,7 @@ TEST_F(EndToEndTest, AVisitIsFollowedFromUploadToItsStatementLineByTraceId) {
   EXPECT_EQ(traceparent.substr(0, 36), absl::StrCat("00-", kTraceId, "-"));
   EXPECT_NE(traceparent.substr(36, 16), kCallerSpan);
   EXPECT_EQ(traceparent.substr(52), "-01");
+  EXPECT_EQ(accepted->Header("ce_tracestate"), tracestate);
 
   // Settlement's log: the line that applies the visit to the provider's
   // March names the trace id.
@@ -490,6 +494,9 @@ TEST_F(EndToEndTest, AVisitIsFollowedFromUploadToItsStatementLineByTraceId) {
             std::string::npos)
       << applied;
   EXPECT_NE(applied.find("\"period\":\"2025-03\""), std::string::npos)
+      << applied;
+  EXPECT_NE(applied.find(absl::StrCat("\"tracestate\":\"", tracestate, "\"")),
+            std::string::npos)
       << applied;
 
   // The statement line that pays it is made of that visit's version 1.

@@ -154,6 +154,18 @@ std::string ReadPassword(const std::string& path) {
   return password;
 }
 
+// The project's ACL users as deploy/redis/users-acl.sh writes them into
+// `dir`/users (users.acl and a USER.password per user); that folder, or ""
+// if the script failed.
+std::string WriteAclUsers(const std::string& dir) {
+  const std::string users = dir + "/users";
+  const int exit_code =
+      std::system((std::string(LOV_SOURCE_DIR) + "/deploy/redis/users-acl.sh " +
+                   users + " >/dev/null")
+                      .c_str());
+  return exit_code == 0 ? users : "";
+}
+
 // With the project's ACL users (deploy/redis/users-acl.sh), what a service
 // wrote through a script (logged in the append-only file as MULTI/EXEC)
 // is still there after a restart, and a client that does not log in still
@@ -163,11 +175,8 @@ TEST(RedisPersistenceTest, AServicesScriptWritesSurviveARestartWithAclUsers) {
   std::string dir =
       std::filesystem::temp_directory_path() / UniqueName("lov-redis-acl");
   std::filesystem::create_directories(dir);
-  const std::string users = dir + "/users";
-  ASSERT_EQ(std::system((std::string(LOV_SOURCE_DIR) +
-                         "/deploy/redis/users-acl.sh " + users + " >/dev/null")
-                            .c_str()),
-            0);
+  const std::string users = WriteAclUsers(dir);
+  ASSERT_FALSE(users.empty());
   int port = FreePort();
   ASSERT_NE(port, 0);
   const std::vector<std::string> acl = {"--aclfile", users + "/users.acl"};
@@ -214,11 +223,8 @@ TEST(RedisAclTest, AServiceUserRunsTransactionsOnItsOwnKeysOnly) {
   std::string dir =
       std::filesystem::temp_directory_path() / UniqueName("lov-redis-multi");
   std::filesystem::create_directories(dir);
-  const std::string users = dir + "/users";
-  ASSERT_EQ(std::system((std::string(LOV_SOURCE_DIR) +
-                         "/deploy/redis/users-acl.sh " + users + " >/dev/null")
-                            .c_str()),
-            0);
+  const std::string users = WriteAclUsers(dir);
+  ASSERT_FALSE(users.empty());
   int port = FreePort();
   ASSERT_NE(port, 0);
   OwnRedis server(dir, port, {"--aclfile", users + "/users.acl"});

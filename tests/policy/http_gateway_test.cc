@@ -11,7 +11,12 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
 
+#include "all_services.h"
+#include "lov/platform/call_guard.h"
 #include "lov/platform/gateway_identity.h"
 #include "lov/visits/v1/visits.grpc.pb.h"
 
@@ -58,6 +63,10 @@ class EchoVisits : public v1::VisitsService::CallbackService {
                                         request->report().report_id()));
     response->set_report_id(request->report().report_id());
     response->set_outcome(v1::OUTCOME_ACCEPTED);
+    // The trace the call runs in, as the services' handlers take it.
+    const TraceContext trace = TraceOfCall(*context);
+    response->set_detail(trace.tracestate);
+    response->set_error_message(trace.trace_id);
     auto* reactor = context->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;
@@ -161,6 +170,82 @@ TEST_F(HttpGatewayTest, RefusalsAreTheirHttpStatusWithAGoogleRpcStatus) {
   Request post = Get("/v1/providers/prv-1/visits/r-9");
   post.method = "POST";
   EXPECT_EQ(gateway_->Handle(post).status, 405);
+}
+
+// The protos' google.api.http rules use GET and POST only (so the
+// gateway serves no PUT, PATCH or DELETE binding): every other method on a
+// bound path is 405 with the Allow header naming what is served there, over
+// the real listener; OPTIONS says the same with 204, HEAD is a GET.
+TEST_F(HttpGatewayTest, OtherMethodsAre405WithAllow) {
+  std::set<std::string> verbs;
+  for (const auto* service : ::lov::testing::AllServices()) {
+    absl::StatusOr<std::vector<Route>> routes = RoutesOf(*service);
+    ASSERT_TRUE(routes.ok()) << routes.status();
+    for (const Route& r : *routes) verbs.insert(r.http_method);
+  }
+  EXPECT_EQ(verbs, (std::set<std::string>{"GET", "POST"}));
+
+  const std::string at = absl::StrCat("127.0.0.1:", gateway_->port());
+  auto call = [&](const std::string& method, const std::string& path) {
+    const bool body = method != "HEAD" && method != "OPTIONS";
+    absl::StatusOr<ClientResponse> answer =
+        Fetch({.host_port = at,
+               .method = method,
+               .path = path,
+               .body = body ? "{}" : "",
+               .content_type = body ? "application/json" : ""});
+    EXPECT_TRUE(answer.ok())
+        << method << " " << path << ": " << answer.status();
+    return answer.ok() ? *answer : ClientResponse{};
+  };
+  const std::string visit = "/v1/providers/prv-1/visits/r-9";
+  for (const char* method : {"PUT", "PATCH", "DELETE", "POST"}) {
+    ClientResponse refused = call(method, visit);
+    EXPECT_EQ(refused.status, 405) << method << " " << refused.body;
+    EXPECT_EQ(refused.headers["allow"], "GET, HEAD") << method;
+    EXPECT_EQ(nlohmann::json::parse(refused.body)["code"], 12) << method;
+  }
+  ClientResponse deleted = call("DELETE", "/v1/providers/prv-1/visits");
+  EXPECT_EQ(deleted.status, 405) << deleted.body;
+  EXPECT_EQ(deleted.headers["allow"], "POST");
+  ClientResponse options = call("OPTIONS", visit);
+  EXPECT_EQ(options.status, 204);
+  EXPECT_EQ(options.headers["allow"], "GET, HEAD");
+  // Nothing is bound at an unknown path, whatever the method.
+  ClientResponse nowhere = call("PUT", "/v1/nowhere");
+  EXPECT_EQ(nowhere.status, 404);
+  EXPECT_EQ(nowhere.headers.count("allow"), 0u);
+  ClientResponse head = call("HEAD", visit);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+}
+
+// The W3C trace context of an HTTP caller reaches the call as gRPC
+// metadata: the handler's trace continues the traceparent and carries the
+// tracestate unchanged; without a valid traceparent the tracestate is not
+// carried (it belongs to the trace it came with).
+TEST_F(HttpGatewayTest, TraceparentAndTracestateReachTheCall) {
+  const std::string state = "rojo=00f067aa0ba902b7, congo=t61rcWkgMzE";
+  Request r;
+  r.method = "POST";
+  r.path = "/v1/providers/prv-1/visits";
+  r.headers["content-type"] = "application/json";
+  r.headers["traceparent"] =
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  r.headers["tracestate"] = state;
+  r.body = R"({"reportId":"r-1"})";
+  Response answer = gateway_->Handle(r);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  nlohmann::json body = nlohmann::json::parse(answer.body);
+  EXPECT_EQ(body["detail"], state);
+  EXPECT_EQ(body["errorMessage"], "4bf92f3577b34da6a3ce929d0e0e4736");
+
+  r.headers["traceparent"] = "not a traceparent";
+  answer = gateway_->Handle(r);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  body = nlohmann::json::parse(answer.body);
+  EXPECT_FALSE(body.contains("detail")) << answer.body;
+  EXPECT_EQ(body["errorMessage"].get<std::string>().size(), 32u);
 }
 
 TEST_F(HttpGatewayTest, TheIdentityKeyFromTheNetworkIsIgnored) {

@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafkacpp.h>
 
-#include <fstream>
 #include <memory>
 #include <string>
 
@@ -23,28 +22,13 @@
 namespace lov {
 namespace {
 
+using ::lov::testing::KafkaConf;
 using ::lov::testing::Stack;
 
 // The settings of the stack's Kafka user `user` (its password from the
 // stack's secrets, as run.sh gives it to the service).
 KafkaSettings As(const std::string& user) {
-  KafkaSettings k = Stack().kafka("acl-test-" + user);
-  std::ifstream in(
-      absl::StrCat(Stack().secrets_dir, "/kafka/", user, ".password"));
-  std::string password;
-  std::getline(in, password);
-  for (auto& [name, value] : k.security) {
-    if (name == "sasl.username") value = user;
-    if (name == "sasl.password") value = password;
-  }
-  return k;
-}
-
-std::unique_ptr<RdKafka::Conf> ConfOf(const KafkaSettings& settings) {
-  std::unique_ptr<RdKafka::Conf> conf(
-      RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  EXPECT_TRUE(SetConnectionConfig(conf.get(), settings).ok());
-  return conf;
+  return Stack().kafka_as(user, "acl-test-" + user);
 }
 
 class Reports : public RdKafka::DeliveryReportCb {
@@ -58,7 +42,7 @@ class Reports : public RdKafka::DeliveryReportCb {
 // report's error.
 RdKafka::ErrorCode ProduceAs(const std::string& user, const std::string& topic,
                              bool idempotent = true) {
-  std::unique_ptr<RdKafka::Conf> conf = ConfOf(As(user));
+  std::unique_ptr<RdKafka::Conf> conf = KafkaConf(As(user));
   Reports reports;
   std::string err;
   conf->set("enable.idempotence", idempotent ? "true" : "false", err);
@@ -84,7 +68,7 @@ RdKafka::ErrorCode ProduceAs(const std::string& user, const std::string& topic,
 // NO_ERROR once a record arrives, else the first error the broker gives.
 RdKafka::ErrorCode ConsumeAs(const std::string& user, const std::string& group,
                              const std::string& topic) {
-  std::unique_ptr<RdKafka::Conf> conf = ConfOf(As(user));
+  std::unique_ptr<RdKafka::Conf> conf = KafkaConf(As(user));
   std::string err;
   conf->set("group.id", group, err);
   conf->set("auto.offset.reset", "earliest", err);

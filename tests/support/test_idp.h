@@ -9,7 +9,8 @@
 // last answer repeats. /authorize approves at once, as the configured
 // person, redirecting to the redirect_uri with a code (302). Tokens are
 // signed with the project's token-signing helper (DevIssuer::SignClaims),
-// with this IdP's URL as the issuer.
+// with this IdP's URL as the issuer. Options add refresh tokens (RFC 6749
+// 6, rotated at each use) and an end_session_endpoint in discovery.
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -56,6 +57,14 @@ class TestIdp {
     std::string id_token_audience = "lov-console";
     bool id_token_with_wrong_nonce = false;
     int id_token_lifetime_seconds = 3600;  // negative: already expired
+    // The device grant's approval also hands out a refresh token, which the
+    // token endpoint takes (grant_type=refresh_token) once: each renewal
+    // answers a new access token and a new refresh token.
+    bool refresh_tokens = false;
+    bool refuse_refresh = false;  // every renewal: invalid_grant
+    int access_token_lifetime_seconds = 3600;
+    // Discovery names end_session_endpoint (<issuer>/logout).
+    bool end_session = true;
   };
 
   explicit TestIdp(Options options)
@@ -89,6 +98,16 @@ class TestIdp {
     absl::MutexLock lock(&mu_);
     return bad_requests_;
   }
+  // How many refresh-token requests came, and the refresh token that is
+  // valid now (empty when none was handed out).
+  int refreshes() const {
+    absl::MutexLock lock(&mu_);
+    return refreshes_;
+  }
+  std::string refresh_token() const {
+    absl::MutexLock lock(&mu_);
+    return refresh_token_;
+  }
 
  private:
   static void Json(httplib::Response& res, int status,
@@ -100,12 +119,16 @@ class TestIdp {
   void Route() {
     server_.Get("/.well-known/openid-configuration",
                 [this](const httplib::Request&, httplib::Response& res) {
-                  Json(res, 200,
-                       {{"issuer", issuer()},
-                        {"jwks_uri", issuer() + "/jwks"},
-                        {"token_endpoint", issuer() + "/token"},
-                        {"device_authorization_endpoint", issuer() + "/device"},
-                        {"authorization_endpoint", issuer() + "/authorize"}});
+                  nlohmann::json doc = {
+                      {"issuer", issuer()},
+                      {"jwks_uri", issuer() + "/jwks"},
+                      {"token_endpoint", issuer() + "/token"},
+                      {"device_authorization_endpoint", issuer() + "/device"},
+                      {"authorization_endpoint", issuer() + "/authorize"}};
+                  if (options_.end_session) {
+                    doc["end_session_endpoint"] = issuer() + "/logout";
+                  }
+                  Json(res, 200, doc);
                 });
     server_.Get("/jwks",
                 [this](const httplib::Request&, httplib::Response& res) {
@@ -155,6 +178,9 @@ class TestIdp {
           if (req.get_param_value("grant_type") == "authorization_code") {
             return ExchangeCode(req, res);
           }
+          if (req.get_param_value("grant_type") == "refresh_token") {
+            return Refresh(req, res);
+          }
           Poll answer;
           {
             absl::MutexLock lock(&mu_);
@@ -185,12 +211,38 @@ class TestIdp {
                              {"id_token", AccessToken()},
                              {"token_type", "Bearer"}});
               }
-              return Json(res, 200,
-                          {{"access_token", AccessToken()},
-                           {"token_type", "Bearer"},
-                           {"expires_in", 3600}});
+              nlohmann::json tokens = {
+                  {"access_token", AccessToken()},
+                  {"token_type", "Bearer"},
+                  {"expires_in", options_.access_token_lifetime_seconds}};
+              if (options_.refresh_tokens) {
+                absl::MutexLock lock(&mu_);
+                refresh_token_ = NewUuid();
+                tokens["refresh_token"] = refresh_token_;
+              }
+              return Json(res, 200, tokens);
           }
         });
+  }
+
+  // RFC 6749 6: the current refresh token of lovctl, once (rotated).
+  void Refresh(const httplib::Request& req, httplib::Response& res) {
+    nlohmann::json tokens;
+    {
+      absl::MutexLock lock(&mu_);
+      ++refreshes_;
+      if (options_.refuse_refresh || refresh_token_.empty() ||
+          req.get_param_value("refresh_token") != refresh_token_ ||
+          req.get_param_value("client_id") != "lovctl") {
+        return Json(res, 400, {{"error", "invalid_grant"}});
+      }
+      refresh_token_ = NewUuid();
+      tokens = {{"access_token", AccessToken()},
+                {"token_type", "Bearer"},
+                {"expires_in", options_.access_token_lifetime_seconds},
+                {"refresh_token", refresh_token_}};
+    }
+    Json(res, 200, tokens);
   }
 
   struct Code {
@@ -237,14 +289,15 @@ class TestIdp {
 
   std::string AccessToken() const {
     const int64_t now = absl::ToUnixSeconds(absl::Now());
-    nlohmann::json claims = {{"iss", issuer()},
-                             {"aud", options_.audience},
-                             {"sub", options_.subject},
-                             {"hsa_id", options_.subject},
-                             {"lov_role", RoleName(options_.role)},
-                             {"lov_org", "0180"},
-                             {"iat", now},
-                             {"exp", now + 3600}};
+    nlohmann::json claims = {
+        {"iss", issuer()},
+        {"aud", options_.audience},
+        {"sub", options_.subject},
+        {"hsa_id", options_.subject},
+        {"lov_role", RoleName(options_.role)},
+        {"lov_org", "0180"},
+        {"iat", now},
+        {"exp", now + options_.access_token_lifetime_seconds}};
     if (!options_.provider_id.empty()) {
       claims["lov_provider_id"] = options_.provider_id;
     }
@@ -264,6 +317,8 @@ class TestIdp {
   mutable absl::Mutex mu_;
   std::vector<absl::Time> poll_times_ ABSL_GUARDED_BY(mu_);
   int bad_requests_ ABSL_GUARDED_BY(mu_) = 0;
+  int refreshes_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string refresh_token_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Code> codes_ ABSL_GUARDED_BY(mu_);
 };
 

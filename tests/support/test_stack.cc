@@ -1,5 +1,6 @@
 #include "test_stack.h"
 
+#include <gtest/gtest.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <algorithm>
@@ -110,11 +111,17 @@ KafkaSettings TestStack::kafka(const std::string& client) const {
 }
 
 KafkaSettings TestStack::reader(const std::string& client) const {
+  return kafka_as("lov-reader", client);
+}
+
+KafkaSettings TestStack::kafka_as(const std::string& user,
+                                  const std::string& client) const {
   KafkaSettings k = kafka(client);
   for (auto& [name, value] : k.security) {
-    if (name == "sasl.username") value = "lov-reader";
+    if (name == "sasl.username") value = user;
     if (name == "sasl.password") {
-      value = ReadSecretFile(secrets_dir + "/kafka/lov-reader.password");
+      value = ReadSecretFile(
+          absl::StrCat(secrets_dir, "/kafka/", user, ".password"));
     }
   }
   return k;
@@ -173,6 +180,13 @@ std::vector<std::string> TestStack::ClientEnv(
 const TestStack& Stack() {
   static const TestStack stack = Load();
   return stack;
+}
+
+std::unique_ptr<RdKafka::Conf> KafkaConf(const KafkaSettings& settings) {
+  std::unique_ptr<RdKafka::Conf> conf(
+      RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  EXPECT_TRUE(SetConnectionConfig(conf.get(), settings).ok());
+  return conf;
 }
 
 std::string UniqueName(const std::string& prefix) {

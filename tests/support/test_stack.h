@@ -2,6 +2,7 @@
 #define LOV_TESTS_SUPPORT_TEST_STACK_H_
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,12 @@ struct TestStack {
   // an outside subscriber, which may read every topic and use only consumer
   // groups "reader..." and "lov-replay-...", and write nothing.
   KafkaSettings reader(const std::string& client = "reader") const;
+  // Kafka signed in as the stack's KafkaUser `user` ("lov-visits",
+  // "lov-console": stack.sh makes one per service, with the ACLs of
+  // k8s/base/kafka/users.yaml), its password from secrets_dir as run.sh
+  // gives it to the service.
+  KafkaSettings kafka_as(const std::string& user,
+                         const std::string& client) const;
   // A Redis connection as the admin user.
   absl::StatusOr<std::unique_ptr<RedisClient>> ConnectRedis() const;
   // How a service binary connects as its own user (lov-<service>; the
@@ -56,6 +63,11 @@ struct TestStack {
       const std::string& identity = "system:test") const;
 };
 const TestStack& Stack();
+
+// A librdkafka configuration that connects as `settings` say (brokers, TLS,
+// SASL user), for a test's own producer, consumer or admin client; a failure
+// of the test if the settings do not apply.
+std::unique_ptr<RdKafka::Conf> KafkaConf(const KafkaSettings& settings);
 
 // A topic name no other test run uses.
 std::string UniqueName(const std::string& prefix);

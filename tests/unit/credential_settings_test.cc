@@ -72,6 +72,25 @@ TEST(CredentialSettingsTest, AnUnreadableOrDoubleSecretIsNamed) {
   EXPECT_FALSE(absl::StrContains(msg, "inline")) << msg;
 }
 
+TEST(CredentialSettingsTest, MetricsTlsNeedsTheServicesCertificate) {
+  Config plaintext({{"metrics-tls", "true"}},
+                   {{"LOV_INSECURE_PLAINTEXT", "true"}});
+  CommonSettings off = ReadCommonSettings(plaintext, "visits", 1, 2);
+  EXPECT_TRUE(off.metrics_tls);
+  EXPECT_TRUE(absl::StrContains(plaintext.Validate().message(),
+                                "--metrics-tls (LOV_METRICS_TLS): needs the "
+                                "service's certificate"))
+      << plaintext.Validate();
+  Config with_cert({{"metrics-tls", "true"},
+                    {"tls-cert", SecretFile("cert")},
+                    {"tls-key", SecretFile("key")}},
+                   {});
+  ReadCommonSettings(with_cert, "visits", 1, 2);
+  EXPECT_FALSE(
+      absl::StrContains(with_cert.Validate().message(), "--metrics-tls"))
+      << with_cert.Validate();
+}
+
 TEST(CredentialSettingsTest, AnEmptyPasswordFileIsNamed) {
   const std::string empty = SecretFile("\n");
   Config config({{"redis-password-file", empty}}, {});

@@ -174,6 +174,35 @@ TEST(ProviderMetadataTest, ReadsTheEndpoints) {
   EXPECT_EQ(m->device_authorization_endpoint, "https://idp.example.se/device");
 }
 
+TEST(PollForTokensTest, ARefreshTokenComesWithTheTokens) {
+  absl::StatusOr<PollAnswer> with = ReadPollAnswer(HttpAnswer{
+      200,
+      R"({"access_token":"a.b.c","refresh_token":"r-1","expires_in":300})"});
+  ASSERT_TRUE(with.ok()) << with.status();
+  EXPECT_EQ(with->tokens.refresh_token, "r-1");
+  EXPECT_EQ(with->tokens.expires_in, absl::Seconds(300));
+  absl::StatusOr<PollAnswer> without =
+      ReadPollAnswer(HttpAnswer{200, R"({"access_token":"a.b.c"})"});
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_EQ(without->tokens.refresh_token, "");
+}
+
+TEST(ProviderMetadataTest, ReadsTheEndSessionEndpointWhenNamed) {
+  const char* base = R"({"issuer":"https://idp.example.se",
+          "jwks_uri":"https://idp.example.se/jwks",
+          "token_endpoint":"https://idp.example.se/token")";
+  absl::StatusOr<ProviderMetadata> with = ParseProviderMetadata(
+      absl::StrCat(
+          base, R"(,"end_session_endpoint":"https://idp.example.se/logout"})"),
+      "https://idp.example.se");
+  ASSERT_TRUE(with.ok()) << with.status();
+  EXPECT_EQ(with->end_session_endpoint, "https://idp.example.se/logout");
+  absl::StatusOr<ProviderMetadata> without =
+      ParseProviderMetadata(absl::StrCat(base, "}"), "https://idp.example.se");
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_EQ(without->end_session_endpoint, "");
+}
+
 TEST(ProviderMetadataTest, AnotherIssuerOrAMissingEndpointIsRefused) {
   EXPECT_TRUE(IsError(ParseProviderMetadata(R"({"issuer":"https://evil.example",
           "jwks_uri":"https://evil.example/jwks",

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "lov/platform/metrics.h"
 
 namespace lov::http {
 namespace {
@@ -193,6 +194,36 @@ TEST(HttpServerTlsTest, ARenewedCertificateIsServedWithoutARestart) {
             0);
   EXPECT_TRUE(Trusted(server.port(), dir + "/new.crt"));
   EXPECT_FALSE(Trusted(server.port(), dir + "/old.crt"));
+  server.Stop();
+  std::system(absl::StrCat("rm -rf ", dir).c_str());
+}
+
+// --metrics-tls: the metrics port speaks HTTPS with the service's
+// certificate, and nothing in plain HTTP.
+TEST(MetricsServerTlsTest, WithTheServicesCertificateOnlyHttpsAnswers) {
+  char tmpl[] = "/tmp/lov-metrics-https-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  SelfSigned(dir, "svc");
+  metrics::MetricsServer server(&metrics::Registry::Default());
+  ASSERT_TRUE(
+      server.Start(0, "127.0.0.1", dir + "/svc.crt", dir + "/svc.key").ok());
+  server.SetReady(true);
+  const std::string target = absl::StrCat("127.0.0.1:", server.port());
+
+  absl::StatusOr<ClientResponse> https = Fetch(
+      {.host_port = target, .path = "/readyz", .ca_file = dir + "/svc.crt"});
+  ASSERT_TRUE(https.ok()) << https.status();
+  EXPECT_EQ(https->status, 200);
+  EXPECT_EQ(https->body, "serving\n");
+  absl::StatusOr<ClientResponse> metrics = Fetch(
+      {.host_port = target, .path = "/metrics", .ca_file = dir + "/svc.crt"});
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(metrics->status, 200);
+  // Plain HTTP gets no answer at all.
+  absl::StatusOr<ClientResponse> plain =
+      Fetch({.host_port = target, .path = "/readyz"});
+  EXPECT_FALSE(plain.ok() && plain->status == 200);
   server.Stop();
   std::system(absl::StrCat("rm -rf ", dir).c_str());
 }

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "lov/platform/cloud_event_headers.h"
 #include "lov/platform/identity_numbers.h"
 #include "lov/platform/kafka.h"
@@ -215,6 +216,93 @@ TEST(TraceContextTest, AnEventNamingItsTraceKeepsIt) {
   EXPECT_EQ(std::string(static_cast<const char*>(found[0].value()),
                         found[0].value_size()),
             kExample);
+}
+
+// tracestate (W3C Trace Context, "tracestate Header"): opaque vendors'
+// data, passed on unchanged.
+constexpr char kState[] = "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE";
+
+TEST(TracestateTest, AValidListIsKeptExactlyAsItCame) {
+  EXPECT_EQ(ValidTracestate(kState), kState);
+  // Spaces and tabs around members, an empty member, a multi-tenant key.
+  EXPECT_EQ(ValidTracestate("rojo=1 ,\tcongo=2,,fw529a3039@dt=x"),
+            "rojo=1 ,\tcongo=2,,fw529a3039@dt=x");
+  // 512 characters are carried, one more is not.
+  const std::string at_limit =
+      "k=" + std::string(254, 'v') + ",l=" + std::string(253, 'w');
+  ASSERT_EQ(at_limit.size(), 512u);
+  EXPECT_EQ(ValidTracestate(at_limit), at_limit);
+  EXPECT_EQ(ValidTracestate(at_limit + "w"), "");
+}
+
+TEST(TracestateTest, AnInvalidListIsDroppedWhole) {
+  std::string members;
+  for (int i = 0; i < 33; ++i)
+    absl::StrAppend(&members, i ? "," : "", "k", i, "=v");
+  for (const std::string& bad : std::vector<std::string>{
+           "", " , ", "Rojo=1", "rojo", "=1", "rojo=", "rojo=a=b",
+           "rojo=1,congo=\x01", "rojo=\xc3\xa5", members}) {
+    EXPECT_EQ(ValidTracestate(bad), "") << bad;
+  }
+}
+
+TEST(TracestateTest, AMemberHoldingAPersonnummerIsDropped) {
+  ASSERT_TRUE(ContainsPersonnummer("191212121212"));
+  EXPECT_EQ(ValidTracestate("rojo=1,pnr=191212121212, congo=2"),
+            "rojo=1,congo=2");
+}
+
+TEST(TracestateTest, ItTravelsWithTheTraceOnly) {
+  TraceContext t = ContinueTrace(kExample, kState);
+  EXPECT_EQ(t.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(t.tracestate, kState);
+  EXPECT_EQ(ChildSpan(t).tracestate, kState);
+  // With an invalid traceparent it belongs to no trace we continue.
+  EXPECT_EQ(ContinueTrace("garbage", kState).tracestate, "");
+  EXPECT_EQ(NewTrace().tracestate, "");
+}
+
+TEST(TracestateTest, LogLinesNameIt) {
+  ScopedTrace trace(ContinueTrace(kExample, kState));
+  std::string line = log::Format(log::Level::kInfo, "inside", {});
+  EXPECT_NE(line.find(absl::StrCat("\"tracestate\":\"", kState, "\"")),
+            std::string::npos)
+      << line;
+  ScopedTrace without(ContinueTrace(kExample));
+  line = log::Format(log::Level::kInfo, "inside", {});
+  EXPECT_EQ(line.find("tracestate"), std::string::npos) << line;
+}
+
+// Published in a call that brought a tracestate, an event carries it as
+// ce_tracestate; the consumer's span keeps it, so the events published in
+// reaction carry it too.
+TEST(TracestateTest, EventsCarryItAndConsumersContinueIt) {
+  absl::StatusOr<CloudEvent> read;
+  {
+    ScopedTrace call(ContinueTrace(kExample, kState));
+    read = RoundTrip(AnEvent());
+  }
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->Header(kCloudEventTracestateHeader), kState);
+  ScopedTrace handling(
+      ContinueTrace(read->Header(kCloudEventTraceparentHeader),
+                    read->Header(kCloudEventTracestateHeader)));
+  EXPECT_EQ(handling.context().tracestate, kState);
+  absl::StatusOr<CloudEvent> reaction = RoundTrip(AnEvent());
+  ASSERT_TRUE(reaction.ok());
+  EXPECT_EQ(reaction->Header(kCloudEventTracestateHeader), kState);
+  EXPECT_EQ(ParseTraceparent(reaction->Header(kCloudEventTraceparentHeader))
+                ->trace_id,
+            "4bf92f3577b34da6a3ce929d0e0e4736");
+}
+
+TEST(TracestateTest, AnEventWithoutOneHasNoHeader) {
+  ScopedTrace call(ContinueTrace(kExample));
+  absl::StatusOr<CloudEvent> read = RoundTrip(AnEvent());
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->Header(kCloudEventTracestateHeader), "");
+  std::unique_ptr<RdKafka::Headers> h = kafka_internal::ToHeaders(AnEvent());
+  EXPECT_TRUE(h->get(kCloudEventTracestateHeader).empty());
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "lov/platform/ids.h"
+#include "token_file.h"
 
 namespace lov::cli {
 namespace {
@@ -174,10 +175,8 @@ std::string SignInToken() {
   }
   const char* file = std::getenv("LOV_TOKEN_FILE");
   if (file == nullptr || *file == '\0') return "";
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return std::string(absl::StripAsciiWhitespace(text.str()));
+  absl::StatusOr<StoredSignIn> saved = ReadTokenFile(file);
+  return saved.ok() ? saved->token : "";
 }
 
 absl::Status FromGrpc(const grpc::Status& status, const std::string& what) {

@@ -109,9 +109,9 @@ struct Registrar {
   explicit Registrar(std::vector<Command> commands);
 };
 
-// The bearer token every call carries: LOV_TOKEN, else the content of the
-// file LOV_TOKEN_FILE (what `lovctl login` writes), trimmed; empty if
-// neither is there.
+// The bearer token every call carries: LOV_TOKEN, else the token (first
+// line) of the file LOV_TOKEN_FILE (what `lovctl login` writes, token_file.h),
+// trimmed; empty if neither is there.
 std::string SignInToken();
 
 // gRPC status -> absl::Status with the service's message; a refused

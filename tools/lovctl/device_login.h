@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "lov/platform/clock.h"
 
 namespace lov::cli {
 
@@ -27,8 +28,22 @@ struct DeviceLoginSettings {
 // `out`), polling, then the access token verified as the services verify it
 // (the IdP's JWKS, issuer, audience, expiry) before it is written. Nothing
 // is written on any refusal; no message holds a token or the device code.
+// When the identity provider also hands out a refresh token, it is kept in
+// the same file (never printed), with what RefreshSignIn needs to renew.
 absl::Status DeviceLogin(const DeviceLoginSettings& settings,
                          std::ostream& out);
+
+// Before a command's calls: when `token_file` holds a refresh token and its
+// token has expired or expires within `margin`, renews it at the identity
+// provider's token endpoint (grant_type=refresh_token, RFC 6749 6), checks
+// the new token as DeviceLogin does and rewrites the file (a new refresh
+// token, if one came, replaces the old). OK when there was nothing to do,
+// and when the IdP cannot be reached while the token is still valid. A
+// refusal (the refresh token expired or was revoked) is UNAUTHENTICATED
+// asking to run `lovctl login --issuer ...` again; the file is left as it
+// was. No message holds a token.
+absl::Status RefreshSignIn(const std::string& token_file, absl::Duration margin,
+                           const Clock* clock);
 
 }  // namespace lov::cli
 

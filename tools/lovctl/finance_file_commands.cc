@@ -80,7 +80,11 @@ absl::Status ExportMonth(Context& ctx, Args& args) {
   }
   // The file alone on stdout without --out; the summary then on stderr.
   std::ostream& summary = out_file.empty() ? std::cerr : *ctx.out;
-  if (out_file.empty()) {
+  if (!resp.no_file_reason().empty()) {
+    // A month with nothing to pay: no file is written, not even an empty
+    // one, and that is no error (the month-end run goes on).
+    summary << resp.no_file_reason() << "\n";
+  } else if (out_file.empty()) {
     *ctx.out << resp.content();
   } else {
     std::ofstream f(out_file, std::ios::binary);

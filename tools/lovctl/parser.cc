@@ -15,7 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
 #include "cli.h"
+#include "device_login.h"
+#include "lov/platform/clock.h"
 
 #ifndef LOV_VERSION
 #define LOV_VERSION "unknown"
@@ -113,7 +116,11 @@ constexpr char kFooter[] =
     "Signing in (environment only: argv is visible to others):\n"
     "  LOV_TOKEN               the bearer token every call carries\n"
     "  LOV_TOKEN_FILE          else the file holding it (lovctl login writes "
-    "it)\n"
+    "it;\n"
+    "                          a sign-in at the identity provider is renewed "
+    "there\n"
+    "                          with its refresh token when it is about to "
+    "expire)\n"
     "Exit codes:\n"
     "  0  done\n"
     "  1  the service refused or failed, or could not be reached\n"
@@ -315,6 +322,23 @@ void Build(CLI::App& app, std::vector<Built>& built) {
   }
 }
 
+// A sign-in at the identity provider that expires within this margin is
+// renewed before the command's calls (RefreshSignIn); `login` replaces it
+// and `completion` makes no call, so neither renews.
+constexpr absl::Duration kRenewMargin = absl::Seconds(60);
+
+absl::Status RenewSignIn(const Command& command) {
+  const char* token = std::getenv("LOV_TOKEN");
+  const char* file = std::getenv("LOV_TOKEN_FILE");
+  if ((token != nullptr && *token != '\0') || file == nullptr ||
+      *file == '\0' || command.group == "login" ||
+      command.group == "completion") {
+    return absl::OkStatus();
+  }
+  SystemClock clock;
+  return RefreshSignIn(file, kRenewMargin, &clock);
+}
+
 }  // namespace
 
 int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -391,12 +415,16 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
   ctx.tls.ca_file = global("ca", ctx.tls.ca_file);
   ctx.tls.cert_file = global("cert", ctx.tls.cert_file);
   ctx.tls.key_file = global("key", ctx.tls.key_file);
-  ctx.token = SignInToken();
   const std::string path = PathOf(chain);
   if (absl::Status tls = ctx.tls.Validate(); !tls.ok()) {
     err << "lovctl: " << tls.message() << "\n";
     return 2;
   }
+  if (absl::Status renewed = RenewSignIn(command); !renewed.ok()) {
+    err << "lovctl: " << path << ": " << renewed.message() << "\n";
+    return 1;
+  }
+  ctx.token = SignInToken();
   absl::Status status = command.run(ctx, args);
   if (status.ok()) status = args.Check();
   if (!status.ok()) {

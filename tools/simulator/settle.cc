@@ -373,6 +373,19 @@ void Simulation::WriteFinanceFiles() {
       std::cerr << "  not in the payment file: " << n.provider_id() << " ("
                 << n.reason() << ")\n";
     }
+    if (!file.no_file_reason().empty()) {
+      // Nothing to pay this month (every statement owed): no pain.001, and
+      // the month-end goes on; the notice names the owed statements.
+      std::string notice = file.no_file_reason() + "\n";
+      for (const auto& n : file.not_payable()) {
+        absl::StrAppend(&notice, n.statement_id(), " ",
+                        Money::FromOre(n.total_ore()).ToDecimalString(),
+                        " SEK: ", n.reason(), "\n");
+      }
+      std::cerr << "  " << file.no_file_reason() << "\n";
+      write(absl::StrCat("lov-", period, "-no-payment-file.txt"), notice);
+      continue;
+    }
     write(file.file_name(), file.content());
   }
   for (const auto& [id, statement] : statements_) {

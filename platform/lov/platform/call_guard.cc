@@ -65,7 +65,16 @@ TraceContext TraceOfCall(const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(kTraceparentMetadata);
   if (it == metadata.end()) return NewTrace();
-  return ContinueTrace(std::string_view(it->second.data(), it->second.size()));
+  // A repeated tracestate is one list (RFC 9110 field lines, as the
+  // specification allows), joined with commas in the order received.
+  std::string tracestate;
+  auto [first, last] = metadata.equal_range(kTracestateMetadata);
+  for (auto state = first; state != last; ++state) {
+    if (!tracestate.empty()) tracestate.push_back(',');
+    tracestate.append(state->second.data(), state->second.size());
+  }
+  return ContinueTrace(std::string_view(it->second.data(), it->second.size()),
+                       tracestate);
 }
 
 absl::Status AdmitCall(const grpc::ServerContextBase& context,

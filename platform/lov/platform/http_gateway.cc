@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/rpc/status.pb.h"
 #include "lov/platform/gateway_identity.h"
@@ -119,6 +120,7 @@ absl::Status Gateway::Start(const GatewayOptions& o) {
   options.threads = o.threads;
   options.max_body_bytes = o.max_body_bytes;
   options.accept_post = true;
+  options.any_method = true;  // answered 405 with Allow (Handle)
   options.tls_cert_file = o.tls_cert_file;
   options.tls_key_file = o.tls_key_file;
   options.tls_client_ca_file = o.tls_client_ca_file;
@@ -128,16 +130,32 @@ absl::Status Gateway::Start(const GatewayOptions& o) {
 void Gateway::Stop() { server_.Stop(); }
 
 Response Gateway::Handle(const Request& request) {
-  absl::StatusOr<Match> match =
-      FindRoute(routes_, request.method, request.path);
+  // The protos bind GET and POST only (RoutesOf refuses any other verb), so
+  // PUT, PATCH and DELETE are always another method than the path's: 405
+  // with Allow. OPTIONS answers which are served; HEAD is a GET whose body
+  // the listener leaves out.
+  const std::vector<std::string> allowed = MethodsAt(routes_, request.path);
+  if (request.method == "OPTIONS" && !allowed.empty()) {
+    Response response;
+    response.status = 204;
+    response.headers.emplace_back("Allow", absl::StrJoin(allowed, ", "));
+    return response;
+  }
+  absl::StatusOr<Match> match = FindRoute(
+      routes_, request.method == "HEAD" ? "GET" : request.method, request.path);
   if (!match.ok()) {
     const bool other_method =
-        match.status().code() == absl::StatusCode::kFailedPrecondition;
-    return ErrorResponse(
+        match.status().code() == absl::StatusCode::kFailedPrecondition ||
+        !allowed.empty();
+    Response refused = ErrorResponse(
         other_method ? 405 : 404,
         grpc::Status(other_method ? grpc::StatusCode::UNIMPLEMENTED
                                   : grpc::StatusCode::NOT_FOUND,
                      std::string(match.status().message())));
+    if (other_method) {
+      refused.headers.emplace_back("Allow", absl::StrJoin(allowed, ", "));
+    }
+    return refused;
   }
   const std::string content_type = request.Header("content-type");
   if (!request.body.empty() && !content_type.empty() &&

@@ -330,6 +330,12 @@ absl::Status Server::Start(const ServerOptions& o) {
   };
   server.Get(".*", answer);
   if (o.accept_post) server.Post(".*", answer);
+  if (o.any_method) {
+    server.Put(".*", answer);
+    server.Patch(".*", answer);
+    server.Delete(".*", answer);
+    server.Options(".*", answer);
+  }
   port_ = o.port == 0
               ? server.bind_to_any_port(o.listen_address)
               : (server.bind_to_port(o.listen_address, o.port) ? o.port : -1);
@@ -367,11 +373,22 @@ absl::StatusOr<ClientResponse> Fetch(const ClientRequest& r) {
   client.set_read_timeout(timeout);
   client.set_write_timeout(timeout);
   httplib::Headers headers(r.headers.begin(), r.headers.end());
-  httplib::Result result =
-      r.method == "POST"
-          ? client.Post(r.path, headers,
-                        httplib::Params(r.form.begin(), r.form.end()))
-          : client.Get(r.path, headers);
+  httplib::Result result = [&] {
+    if (r.method == "GET") return client.Get(r.path, headers);
+    if (r.method == "POST" && r.body.empty()) {
+      return client.Post(r.path, headers,
+                         httplib::Params(r.form.begin(), r.form.end()));
+    }
+    httplib::Request request;
+    request.method = r.method;
+    request.path = r.path;
+    request.headers = headers;
+    request.body = r.body;
+    if (!r.content_type.empty()) {
+      request.set_header("Content-Type", r.content_type);
+    }
+    return client.send(request);
+  }();
   if (!result) {
     return absl::UnavailableError(absl::StrCat(
         r.host_port, r.path, ": ", httplib::to_string(result.error())));

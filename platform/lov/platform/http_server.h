@@ -22,7 +22,7 @@
 namespace lov::http {
 
 struct Request {
-  std::string method;  // "GET", "HEAD" or "POST"
+  std::string method;  // "GET", "HEAD", "POST" (others: any_method)
   std::string path;    // "/api/dashboard", without the query
   std::string query;   // after '?', may be empty
   // Header names lower-cased; a repeated header keeps its first value.
@@ -70,6 +70,9 @@ struct ServerOptions {
   absl::Duration keep_alive_timeout = absl::Seconds(2);
   size_t max_body_bytes = 16 * 1024;  // larger bodies: 413
   bool accept_post = false;           // else only GET and HEAD
+  // PUT, PATCH, DELETE and OPTIONS reach the handler too (which answers
+  // them, e.g. 405 with Allow); else cpp-httplib answers them 404.
+  bool any_method = false;
   // Both set: HTTPS with this PEM certificate chain and its key, read
   // again on the first handshake after `tls_refresh` when either file
   // changed (a renewed certificate is served without a restart).
@@ -106,11 +109,15 @@ class Server {
 
 // A client for probes and tests.
 struct ClientRequest {
-  std::string host_port;       // "127.0.0.1:8080"
-  std::string method = "GET";  // or "POST" (a form when `form` is set)
+  std::string host_port;  // "127.0.0.1:8080"
+  // "GET", "POST" (a form when `form` is set), or any other method, sent
+  // with `body` (of `content_type`) if there is one.
+  std::string method = "GET";
   std::string path = "/";
   std::map<std::string, std::string> headers;
   std::map<std::string, std::string> form;
+  std::string body;
+  std::string content_type;
   int timeout_ms = 3000;
   // Set: HTTPS, the server's certificate verified against this PEM CA.
   std::string ca_file;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -237,6 +238,22 @@ absl::StatusOr<Match> FindRoute(const std::vector<Route>& routes,
   }
   return absl::NotFoundError(absl::StrCat("no method at ", http_method, " ",
                                           path, " (docs/http.md lists them)"));
+}
+
+std::vector<std::string> MethodsAt(const std::vector<Route>& routes,
+                                   const std::string& path) {
+  std::set<std::string> methods;
+  if (absl::StartsWith(path, "/")) {
+    std::vector<std::string> parts =
+        absl::StrSplit(absl::string_view(path).substr(1), '/');
+    for (const Route& route : routes) {
+      std::vector<std::pair<std::string, std::string>> bindings;
+      if (!Matches(route, parts, &bindings)) continue;
+      methods.insert(route.http_method);
+      if (route.http_method == "GET") methods.insert("HEAD");
+    }
+  }
+  return {methods.begin(), methods.end()};
 }
 
 absl::Status BuildRequest(

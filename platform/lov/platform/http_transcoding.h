@@ -58,6 +58,12 @@ absl::StatusOr<Match> FindRoute(const std::vector<Route>& routes,
                                 const std::string& http_method,
                                 const std::string& path);
 
+// The HTTP methods served at `path` (sorted, each once; HEAD beside GET,
+// which answers it), e.g. {"GET", "HEAD"}: the Allow header of a 405.
+// Empty when no route's template fits the path.
+std::vector<std::string> MethodsAt(const std::vector<Route>& routes,
+                                   const std::string& path);
+
 // The request message of `match`, from `body` (JSON or empty) and `query`
 // (the decoded query parameters, in order). InvalidArgument naming what
 // does not fit: a body that is no JSON object, a body on a route without

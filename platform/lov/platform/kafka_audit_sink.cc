@@ -1,7 +1,8 @@
 #include "lov/platform/kafka_audit_sink.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
-#include "lov/platform/log.h"
 #include "lov/platform/proto_util.h"
 
 namespace lov {
@@ -25,19 +26,26 @@ CloudEvent EventOf(const auth::v1::AuditRecord& record,
 
 }  // namespace
 
+KafkaAuditSink::KafkaAuditSink(EventProducer* producer, std::string topic,
+                               std::string source,
+                               CorrectionQueue::Options corrections)
+    : producer_(producer),
+      topic_(std::move(topic)),
+      source_(std::move(source)),
+      corrections_(
+          [this](const auth::v1::AuditRecord& record,
+                 CorrectionQueue::Done done) {
+            producer_->PublishAsync(topic_, EventOf(record, source_),
+                                    std::move(done));
+          },
+          corrections) {}
+
 absl::Status KafkaAuditSink::Record(const auth::v1::AuditRecord& record) {
   return producer_->Publish(topic_, EventOf(record, source_));
 }
 
 void KafkaAuditSink::RecordLater(const auth::v1::AuditRecord& record) {
-  producer_->PublishAsync(
-      topic_, EventOf(record, source_),
-      [id = record.record_id(), method = record.method()](absl::Status s) {
-        if (!s.ok()) {
-          log::Error("audit correction not written",
-                     {{"record_id", id}, {"method", method}, {"error", s}});
-        }
-      });
+  corrections_.Add(record);
 }
 
 }  // namespace lov

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "lov/platform/call_guard.h"
+#include "lov/platform/correction_queue.h"
 #include "lov/platform/kafka.h"
 
 namespace lov {
@@ -14,19 +15,22 @@ namespace lov {
 // durable (acks=all).
 class KafkaAuditSink : public AuditSink {
  public:
-  KafkaAuditSink(EventProducer* producer, std::string topic, std::string source)
-      : producer_(producer),
-        topic_(std::move(topic)),
-        source_(std::move(source)) {}
+  KafkaAuditSink(EventProducer* producer, std::string topic, std::string source,
+                 CorrectionQueue::Options corrections = {});
   absl::Status Record(const auth::v1::AuditRecord& record) override;
-  // Enqueued behind the records sent before (same key, same partition), so
-  // a correction lands after the record it corrects.
+  // Queued (CorrectionQueue) and sent until Kafka stores it. Its first try
+  // is enqueued behind the records sent before (same key, same
+  // partition), so a correction lands after the record it corrects.
   void RecordLater(const auth::v1::AuditRecord& record) override;
+  // At shutdown, before the producer is flushed and destroyed: no more
+  // tries (what still waits is logged).
+  void StopCorrections() { corrections_.Stop(); }
 
  private:
   EventProducer* producer_;
   std::string topic_;
   std::string source_;
+  CorrectionQueue corrections_;  // last: its thread uses the members above
 };
 
 }  // namespace lov

@@ -27,16 +27,24 @@ std::unique_ptr<RdKafka::Headers> ToHeaders(const CloudEvent& e) {
          e.content_type.empty() ? kProtobufContentType : e.content_type);
   bool traced = false;
   for (const auto& [k, v] : e.extra_headers) {
-    h->add(k, v);
     traced = traced || k == kCloudEventTraceparentHeader;
   }
-  // The distributed-tracing extension: the span that publishes the event
-  // (an event that names its own, e.g. one parked on the dead-letter topic,
-  // keeps it); published outside any call or event, it starts a trace.
+  for (const auto& [k, v] : e.extra_headers) {
+    // A tracestate belongs to the traceparent it came with.
+    if (!traced && k == kCloudEventTracestateHeader) continue;
+    h->add(k, v);
+  }
+  // The distributed-tracing extension: the span that publishes the event,
+  // with the caller's tracestate unchanged (an event that names its own,
+  // e.g. one parked on the dead-letter topic, keeps both); published outside
+  // any call or event, it starts a trace.
   if (!traced) {
     const TraceContext* current = CurrentTrace();
     h->add(kCloudEventTraceparentHeader,
            FormatTraceparent(current != nullptr ? *current : NewTrace()));
+    if (current != nullptr && !current->tracestate.empty()) {
+      h->add(kCloudEventTracestateHeader, current->tracestate);
+    }
   }
   return h;
 }

@@ -406,8 +406,10 @@ bool EventConsumer::Process(RdKafka::Message& message) {
   absl::StatusOr<CloudEvent> event = FromMessage(message);
   // Handled (or parked) in the event's trace, as a span of its own below
   // the publisher's; one that names no valid trace starts one.
-  ScopedTrace trace(ContinueTrace(
-      event.ok() ? event->Header(kCloudEventTraceparentHeader) : ""));
+  ScopedTrace trace(
+      event.ok() ? ContinueTrace(event->Header(kCloudEventTraceparentHeader),
+                                 event->Header(kCloudEventTracestateHeader))
+                 : NewTrace());
   absl::Status status;
   if (!event.ok()) {
     status = event.status();

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -36,38 +38,21 @@ const char* LevelName(Level level) {
   return "info";
 }
 
-void AppendJsonString(std::string* out, std::string_view s) {
-  out->push_back('"');
+// Control characters other than newline, carriage return and tab become
+// U+FFFD before the JSON library writes the text, not "\u00XX": the
+// escape's digits next to the text's digits could make a personnummer that
+// the redaction, run before escaping, missed (docs/fuzzing.md).
+std::string WithoutControls(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
   for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        // Other control characters become U+FFFD, not "\u00XX": the
-        // escape's digits next to the text's digits could make a
-        // personnummer that the redaction, run before escaping, missed
-        // (docs/fuzzing.md).
-        if (c < 0x20) {
-          out->append("\uFFFD");
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+      out.append("\uFFFD");
+    } else {
+      out.push_back(static_cast<char>(c));
     }
   }
-  out->push_back('"');
+  return out;
 }
 
 }  // namespace
@@ -108,37 +93,41 @@ bool ParseLevel(std::string_view name, Level* out) {
 
 std::string Format(Level level, std::string_view msg,
                    std::initializer_list<Field> fields) {
-  std::string line = "{\"ts\":";
-  AppendJsonString(&line, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
-                                           absl::UTCTimeZone()));
-  line.append(",\"level\":");
-  AppendJsonString(&line, LevelName(level));
-  line.append(",\"service\":");
-  AppendJsonString(&line, ServiceName());
-  line.append(",\"msg\":");
-  AppendJsonString(&line, Redact(msg));
+  // One JSON object per line, written by nlohmann-json (the project's one
+  // JSON library), its keys in this order.
+  nlohmann::ordered_json line;
+  line["ts"] = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                absl::UTCTimeZone());
+  line["level"] = LevelName(level);
+  line["service"] = WithoutControls(ServiceName());
+  line["msg"] = WithoutControls(Redact(msg));
   // The trace of the call or event being handled (trace_context.h); its
   // ids never hold a personnummer, so they are written as they are.
   if (const TraceContext* trace = CurrentTrace()) {
-    line.append(",\"trace_id\":");
-    AppendJsonString(&line, trace->trace_id);
-    line.append(",\"span_id\":");
-    AppendJsonString(&line, trace->span_id);
+    line["trace_id"] = trace->trace_id;
+    line["span_id"] = trace->span_id;
+    // Vendors' data, passed on as it came (ValidTracestate keeps no
+    // personnummer in it).
+    if (!trace->tracestate.empty()) line["tracestate"] = trace->tracestate;
   }
   for (const Field& f : fields) {
-    line.push_back(',');
-    AppendJsonString(&line, f.key);
-    line.push_back(':');
+    // A field never replaces one written before it (emplace keeps the
+    // first): not the level, not the message.
+    const std::string key = WithoutControls(f.key);
     // A number can be a personnummer too (8112189876); it is then logged
     // as the redacted string.
     if (f.numeric && !ContainsPersonnummer(f.value)) {
-      line.append(f.value);
+      if (!f.value.empty() && f.value[0] == '-') {
+        line.emplace(key, std::stoll(f.value));
+      } else {
+        line.emplace(key, std::stoull(f.value));
+      }
     } else {
-      AppendJsonString(&line, Redact(f.value));
+      line.emplace(key, WithoutControls(Redact(f.value)));
     }
   }
-  line.push_back('}');
-  return line;
+  // Bytes that are no UTF-8 become U+FFFD rather than an exception.
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void Write(Level level, std::string_view msg,

@@ -164,10 +164,14 @@ MetricsServer::MetricsServer(Registry* registry)
 
 MetricsServer::~MetricsServer() { Stop(); }
 
-absl::Status MetricsServer::Start(int port, const std::string& listen_address) {
+absl::Status MetricsServer::Start(int port, const std::string& listen_address,
+                                  const std::string& tls_cert_file,
+                                  const std::string& tls_key_file) {
   http::ServerOptions options;
   options.listen_address = listen_address;
   options.port = port;
+  options.tls_cert_file = tls_cert_file;
+  options.tls_key_file = tls_key_file;
   options.settings =
       "--metrics-port (LOV_METRICS_PORT) and --metrics-listen-address "
       "(LOV_METRICS_LISTEN_ADDRESS)";

@@ -104,8 +104,12 @@ class MetricsServer {
   ~MetricsServer();
   // On `listen_address` ("127.0.0.1" locally, "0.0.0.0" where Prometheus
   // and the kubelet's probes come from elsewhere); port 0 picks a free
-  // port, port() tells which.
-  absl::Status Start(int port, const std::string& listen_address);
+  // port, port() tells which. With `tls_cert_file` and `tls_key_file`
+  // (the service's own certificate, --metrics-tls): HTTPS only, the files
+  // read again when they change, as the gRPC port does.
+  absl::Status Start(int port, const std::string& listen_address,
+                     const std::string& tls_cert_file = "",
+                     const std::string& tls_key_file = "");
   void Stop();
   int port() const { return server_.port(); }
   // GET /readyz answers 200 while ready, 503 otherwise with `why` (e.g.

@@ -321,6 +321,13 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
     config.AddError(
         "--metrics-listen-address (LOV_METRICS_LISTEN_ADDRESS): empty");
   }
+  s.metrics_tls = config.Bool("metrics-tls", false);
+  if (s.metrics_tls && (s.tls.insecure_plaintext || s.tls.cert_file.empty() ||
+                        s.tls.key_file.empty())) {
+    config.AddError(
+        "--metrics-tls (LOV_METRICS_TLS): needs the service's certificate "
+        "(--tls-cert and --tls-key), not --insecure-plaintext");
+  }
   s.topic_partitions =
       static_cast<int>(config.Int("topic-partitions", 3, 1, 1000));
   s.topic_replication =
@@ -448,8 +455,10 @@ absl::Status ServiceHost::Start() {
   std::call_once(process_metrics, [] {
     metrics::RegisterProcessMetrics(metrics::Registry::Default());
   });
-  if (absl::Status s = metrics_server_.Start(settings_.metrics_port,
-                                             settings_.metrics_listen_address);
+  if (absl::Status s = metrics_server_.Start(
+          settings_.metrics_port, settings_.metrics_listen_address,
+          settings_.metrics_tls ? settings_.tls.cert_file : "",
+          settings_.metrics_tls ? settings_.tls.key_file : "");
       !s.ok()) {
     return s;
   }
@@ -460,12 +469,14 @@ absl::Status ServiceHost::Start() {
     if (!gateway.ok()) return gateway.status();
     http_gateway_ = *std::move(gateway);
   }
-  log::Info("listening", {{"grpc_address", settings_.grpc_listen_address},
-                          {"grpc_port", bound_port_},
-                          {"http_port", http_port()},
-                          {"tls", TlsMode(settings_.tls)},
-                          {"metrics_address", settings_.metrics_listen_address},
-                          {"metrics_port", metrics_server_.port()}});
+  log::Info("listening",
+            {{"grpc_address", settings_.grpc_listen_address},
+             {"grpc_port", bound_port_},
+             {"http_port", http_port()},
+             {"tls", TlsMode(settings_.tls)},
+             {"metrics_address", settings_.metrics_listen_address},
+             {"metrics_scheme", settings_.metrics_tls ? "https" : "http"},
+             {"metrics_port", metrics_server_.port()}});
   if (!dependencies_.empty()) {
     monitor_ = std::make_unique<DependencyMonitor>(
         settings_.service_name, dependencies_,

@@ -82,6 +82,10 @@ struct CommonSettings {
   // the metrics, /healthz and /readyz port ("127.0.0.1" for a local run,
   // "0.0.0.0" in Kubernetes for the probes and Prometheus).
   std::string metrics_listen_address = "0.0.0.0";
+  // --metrics-tls / LOV_METRICS_TLS: the metrics port speaks HTTPS with the
+  // gRPC port's certificate (--tls-cert, --tls-key); Prometheus and probes
+  // then scrape with https (docs/security.md). Off: plain HTTP.
+  bool metrics_tls = false;
   int topic_partitions = 3;   // --topic-partitions, used when creating topics
   int topic_replication = 1;  // --topic-replication
   // --projection-batches / LOV_PROJECTION_BATCHES: whether projections that

@@ -179,14 +179,18 @@ absl::StatusOr<std::shared_ptr<const auth::BearerVerifier>> StartVerifier(
 
 // `verifier_out` keeps the token verifier for the service's other sign-in
 // (the console's dashboard); it stays null without an identity provider.
+// `audit_out` keeps the audit sink, whose corrections stop at shutdown.
 absl::Status ConfigureCallers(
     const AuthSettings& a, const std::string& name, EventProducer* producer,
     const CommonSettings& common, const Clock* clock,
-    std::shared_ptr<const auth::BearerVerifier>* verifier_out) {
+    const CorrectionQueue::Options& corrections,
+    std::shared_ptr<const auth::BearerVerifier>* verifier_out,
+    std::shared_ptr<KafkaAuditSink>* audit_out) {
   SetSystemActor(name);
   CallGuardSettings guard;
-  guard.audit = std::make_shared<KafkaAuditSink>(
-      producer, common.Topic(topics::kAudit), "/lov/" + name);
+  *audit_out = std::make_shared<KafkaAuditSink>(
+      producer, common.Topic(topics::kAudit), "/lov/" + name, corrections);
+  guard.audit = *audit_out;
   if (!a.jwks_file.empty() || !a.jwks_url.empty()) {
     absl::StatusOr<std::shared_ptr<const auth::BearerVerifier>> verifier =
         StartVerifier(a, clock);
@@ -218,6 +222,11 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   // Calls that may wait for a worker; beyond: RESOURCE_EXHAUSTED at once.
   const size_t queue_limit = static_cast<size_t>(config.Int(
       "worker-queue-limit", WorkerPool::kDefaultMaxQueued, 1, 100000));
+  // Audit corrections waiting for Kafka (correction_queue.h).
+  CorrectionQueue::Options corrections;
+  corrections.max_pending = static_cast<size_t>(
+      config.Int("audit-corrections-max-pending",
+                 CorrectionQueue::kDefaultMaxPending, 1, 1000000));
   const AuthSettings auth_settings = ReadAuthSettings(config);
   if (spec.flags) spec.flags(config);
   if (absl::Status s = config.Validate(); !s.ok()) return fail(s);
@@ -239,9 +248,10 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
 
   ServiceContext ctx(&config, common, redis.get(), producer->get(), workers,
                      queue_limit);
-  if (absl::Status s =
-          ConfigureCallers(auth_settings, spec.name, producer->get(), common,
-                           ctx.clock(), &ctx.bearer_verifier_);
+  std::shared_ptr<KafkaAuditSink> audit;
+  if (absl::Status s = ConfigureCallers(
+          auth_settings, spec.name, producer->get(), common, ctx.clock(),
+          corrections, &ctx.bearer_verifier_, &audit);
       !s.ok()) {
     return fail(s);
   }
@@ -265,6 +275,8 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
       (*it)->Stop();
     }
   });
+  // No correction is tried once the producer is flushed and gone.
+  host.OnShutdown([&audit] { audit->StopCorrections(); });
   host.OnShutdown([&producer] {
     absl::Status s = (*producer)->Flush(absl::Seconds(10));
     if (!s.ok()) log::Error("flush failed", {{"error", s}});

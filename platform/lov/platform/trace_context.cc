@@ -91,15 +91,68 @@ std::string FormatTraceparent(const TraceContext& context) {
   return out;
 }
 
+std::string ValidTracestate(std::string_view value) {
+  if (value.size() > kMaxTracestateSize) return "";
+  constexpr std::string_view kBlank = " \t";
+  std::string out;
+  int members = 0;
+  bool dropped = false;
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t end = value.find(',', start);
+    if (end == std::string_view::npos) end = value.size();
+    std::string_view member = value.substr(start, end - start);
+    start = end + 1;
+    const size_t first = member.find_first_not_of(kBlank);
+    if (first == std::string_view::npos) continue;  // an empty member
+    member = member.substr(first, member.find_last_not_of(kBlank) - first + 1);
+    const size_t eq = member.find('=');
+    if (eq == 0 || eq == std::string_view::npos || eq + 1 == member.size() ||
+        eq > 256 || member.size() - eq - 1 > 256 || ++members > 32) {
+      return "";
+    }
+    const std::string_view key = member.substr(0, eq);
+    if (!((key[0] >= 'a' && key[0] <= 'z') ||
+          (key[0] >= '0' && key[0] <= '9'))) {
+      return "";
+    }
+    for (char c : key) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+            c == '-' || c == '*' || c == '/' || c == '@')) {
+        return "";
+      }
+    }
+    const std::string_view v = member.substr(eq + 1);
+    for (char c : v) {
+      if (c < 0x20 || c > 0x7e || c == ',' || c == '=') return "";
+    }
+    if (ContainsPersonnummer(member)) {
+      dropped = true;
+      continue;
+    }
+    if (!out.empty()) out.push_back(',');
+    out.append(member);
+  }
+  if (members == 0) return "";
+  // Unchanged when nothing was dropped (its spaces and tabs as they came);
+  // nor across members may digits make a personnummer.
+  std::string kept = dropped ? out : std::string(value);
+  return ContainsPersonnummer(kept) ? "" : kept;
+}
+
 TraceContext NewTrace() { return TraceContext{RandomId(32), RandomId(16)}; }
 
 TraceContext ChildSpan(const TraceContext& parent) {
-  return TraceContext{parent.trace_id, RandomId(16), parent.sampled};
+  return TraceContext{parent.trace_id, RandomId(16), parent.sampled,
+                      parent.tracestate};
 }
 
-TraceContext ContinueTrace(std::string_view traceparent) {
+TraceContext ContinueTrace(std::string_view traceparent,
+                           std::string_view tracestate) {
   std::optional<TraceContext> parent = ParseTraceparent(traceparent);
-  return parent ? ChildSpan(*parent) : NewTrace();
+  if (!parent) return NewTrace();
+  parent->tracestate = ValidTracestate(tracestate);
+  return ChildSpan(*parent);
 }
 
 const TraceContext* CurrentTrace() { return current_trace; }

@@ -274,5 +274,54 @@ TEST_F(ChoiceAppTest, RefreshZoneHealthPublishesOnlyWhatChanged) {
   EXPECT_EQ(publisher_.events_.back().aggregate_version(), 6);
 }
 
+// ------------------------------------------------------------ support level
+
+// The support level a decision grants per category goes into
+// DecisionRegistered and DecisionChanged as decided, for settlement's
+// rules by level; a refused one publishes nothing.
+TEST_F(ChoiceAppTest, TheDecidedSupportLevelIsInTheDecisionEvents) {
+  absl::StatusOr<v1::Client> client = Register("reg-1", kTolvan);
+  ASSERT_TRUE(client.ok()) << client.status();
+  v1::Decision d = HomeHelpDecision("d-1");
+  d.mutable_categories(1)->set_support_level("niva-2");  // personal care
+  ASSERT_TRUE(RegisterDecision("dec-1", client->client_id(), d).ok());
+  std::vector<v1::ChoiceEvent> registered =
+      Published(v1::ChoiceEvent::kDecisionRegistered);
+  ASSERT_EQ(registered.size(), 1u);
+  const v1::Decision& published =
+      registered[0].decision_registered().decision();
+  ASSERT_EQ(published.categories_size(), 2);
+  EXPECT_EQ(published.categories(0).category_id(), kService);
+  EXPECT_EQ(published.categories(0).support_level(), "");
+  EXPECT_EQ(published.categories(1).category_id(), kCare);
+  EXPECT_EQ(published.categories(1).support_level(), "niva-2");
+  EXPECT_EQ(
+      ClientNow(client->client_id()).decisions(0).categories(1).support_level(),
+      "niva-2");
+
+  // Reassessed at level 3 from the same date: the whole new version.
+  v1::ChangeDecisionRequest change;
+  change.set_request_id("change-1");
+  change.set_client_id(client->client_id());
+  *change.mutable_decision() = d;
+  change.mutable_decision()->mutable_categories(1)->set_support_level("niva-3");
+  ASSERT_TRUE(app_.ChangeDecision(change).ok());
+  std::vector<v1::ChoiceEvent> changed =
+      Published(v1::ChoiceEvent::kDecisionChanged);
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(
+      changed[0].decision_changed().decision().categories(1).support_level(),
+      "niva-3");
+
+  const size_t events = publisher_.events_.size();
+  change.set_request_id("change-2");
+  change.mutable_decision()->mutable_categories(1)->set_support_level(
+      "level two, as assessed by A. Andersson");
+  EXPECT_TRUE(IsError(
+      app_.ChangeDecision(change).status(), absl::StatusCode::kInvalidArgument,
+      {"decision.categories", "support level of 'home-help-personal-care'"}));
+  EXPECT_EQ(publisher_.events_.size(), events);
+}
+
 }  // namespace
 }  // namespace lov::choice

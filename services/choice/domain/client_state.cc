@@ -4,7 +4,10 @@
 #include <map>
 #include <utility>
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "lov/platform/identity_numbers.h"
 #include "lov/platform/stockholm_time.h"
 
 namespace lov::choice {
@@ -20,9 +23,40 @@ void Upsert(const v1::Assignment& a, v1::Client* client) {
   *client->add_assignments() = a;
 }
 
+constexpr size_t kMaxSupportLevelLength = 40;
+
 absl::Status Invalid(const std::string& field, const std::string& why) {
   return absl::InvalidArgumentError(
       absl::StrCat("decision.", field, ": ", why));
+}
+
+// The support level is a code of the municipality's rulebook that goes
+// into the events as it is: a short code, never free text (nor a
+// personnummer: RefusePersonnummer).
+absl::Status ValidateSupportLevel(const v1::GrantedCategory& g) {
+  const std::string& level = g.support_level();
+  if (level.empty()) return absl::OkStatus();
+  const bool code =
+      level.size() <= kMaxSupportLevelLength &&
+      absl::c_all_of(level, [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+               c == '_' || c == '.';
+      });
+  if (!code) {
+    return Invalid(
+        "categories",
+        absl::StrCat("the support level of '", g.category_id(),
+                     "' must be a code of at most ", kMaxSupportLevelLength,
+                     " ASCII letters, digits, '-', '_' and '.' "
+                     "(e.g. niva-2)"));
+  }
+  if (ContainsPersonnummer(level)) {
+    return Invalid("categories",
+                   absl::StrCat("the support level of '", g.category_id(),
+                                "' must not contain a personal identity "
+                                "number"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -122,6 +156,7 @@ absl::Status ValidateDecision(const v1::Decision& d,
                      absl::StrCat("granted minutes per month for '",
                                   g.category_id(), "' must be positive"));
     }
+    if (absl::Status s = ValidateSupportLevel(g); !s.ok()) return s;
   }
   absl::StatusOr<absl::CivilDay> from = ParseDate(d.valid_from());
   if (!from.ok()) {

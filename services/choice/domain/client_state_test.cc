@@ -138,6 +138,32 @@ TEST(ValidateDecision, NamesTheFieldAndTheRule) {
   EXPECT_FALSE(ValidateDecision(d, Municipality()).ok());
 }
 
+// The support level per granted category: optional, a short code of the
+// rulebook (it goes into the events as it is), never free text or a
+// personnummer.
+TEST(ValidateDecision, ASupportLevelIsACodeOrNothing) {
+  v1::Decision d = Decision();
+  EXPECT_TRUE(ValidateDecision(d, Municipality()).ok());  // none decided
+  for (const char* level : {"niva-2", "L3", "dv_niva.4",
+                            "abcdefghijklmnopqrstuvwxyz0123456789ABCD"}) {
+    d.mutable_categories(0)->set_support_level(level);
+    EXPECT_TRUE(ValidateDecision(d, Municipality()).ok()) << level;
+  }
+  for (const char* level : {"nivå 2", "niva 2", "niva-2\n",
+                            "abcdefghijklmnopqrstuvwxyz0123456789ABCDE"}) {
+    d.mutable_categories(0)->set_support_level(level);
+    EXPECT_EQ(ValidateDecision(d, Municipality()).message(),
+              "decision.categories: the support level of 'service' must be a "
+              "code of at most 40 ASCII letters, digits, '-', '_' and '.' "
+              "(e.g. niva-2)")
+        << level;
+  }
+  d.mutable_categories(0)->set_support_level("194001011230");
+  EXPECT_EQ(ValidateDecision(d, Municipality()).message(),
+            "decision.categories: the support level of 'service' must not "
+            "contain a personal identity number");
+}
+
 TEST(ZoneOn, AMoveCountsFromItsEffectiveDate) {
   v1::Client c;
   v1::ChoiceEvent e;

@@ -4,6 +4,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include <algorithm>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -162,38 +163,91 @@ absl::Status KafkaGroupLag::AddEnds(
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::map<std::string, std::set<std::string>>>
+KafkaGroupLag::AssignedTopics(const std::vector<std::string>& groups) {
+  std::map<std::string, std::set<std::string>> out;
+  if (groups.empty()) return out;
+  AdminCall call(handle_->c_ptr(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS,
+                 timeout_ms_);
+  std::vector<const char*> names;
+  for (const std::string& g : groups) names.push_back(g.c_str());
+  rd_kafka_DescribeConsumerGroups(handle_->c_ptr(), names.data(), names.size(),
+                                  call.options, call.queue);
+  const std::string what = "describing the consumer groups";
+  if (absl::Status s = call.Wait(what, timeout_ms_); !s.ok()) return s;
+  size_t n = 0;
+  const rd_kafka_ConsumerGroupDescription_t** descriptions =
+      rd_kafka_DescribeConsumerGroups_result_groups(
+          rd_kafka_event_DescribeConsumerGroups_result(call.event), &n);
+  for (size_t i = 0; i < n; ++i) {
+    const rd_kafka_ConsumerGroupDescription_t* d = descriptions[i];
+    const std::string group = rd_kafka_ConsumerGroupDescription_group_id(d);
+    if (const rd_kafka_error_t* e =
+            rd_kafka_ConsumerGroupDescription_error(d)) {
+      return absl::UnavailableError(
+          absl::StrCat(what, ": ", group, ": ", rd_kafka_error_string(e)));
+    }
+    std::set<std::string>& topics = out[group];
+    for (size_t m = 0; m < rd_kafka_ConsumerGroupDescription_member_count(d);
+         ++m) {
+      const rd_kafka_MemberAssignment_t* assignment =
+          rd_kafka_MemberDescription_assignment(
+              rd_kafka_ConsumerGroupDescription_member(d, m));
+      const rd_kafka_topic_partition_list_t* parts =
+          assignment ? rd_kafka_MemberAssignment_partitions(assignment)
+                     : nullptr;
+      for (int p = 0; parts && p < parts->cnt; ++p) {
+        topics.insert(parts->elems[p].topic);
+      }
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<TopicLag>> KafkaGroupLag::Read() {
+  absl::StatusOr<GroupLagReport> report = ReadReport();
+  if (!report.ok()) return report.status();
+  return std::move(report->lags);
+}
+
+absl::StatusOr<GroupLagReport> KafkaGroupLag::ReadReport() {
   absl::StatusOr<std::vector<std::string>> groups = ListGroups();
   if (!groups.ok()) return groups.status();
+  absl::StatusOr<std::map<std::string, std::set<std::string>>> assigned =
+      AssignedTopics(*groups);
+  if (!assigned.ok()) return assigned.status();
   std::map<std::string, std::map<TopicPartition, PartitionEnds>> ends_by_topic;
-  std::vector<TopicLag> out;
+  GroupLagReport report;
   for (const std::string& group : *groups) {
     absl::StatusOr<std::map<TopicPartition, int64_t>> committed =
         Committed(group);
     if (!committed.ok()) return committed.status();
-    // The topics the group reads are those it has committed on; each with
-    // all its partitions, those not committed yet included.
-    std::map<TopicPartition, PartitionEnds> ends;
+    // The topics the group reads: those it has committed on and those its
+    // members are assigned; each with all its partitions, those not
+    // committed yet included.
+    std::set<std::string> topics = (*assigned)[group];
     for (const auto& [partition, offset] : *committed) {
-      auto [it, fresh] = ends_by_topic.try_emplace(partition.first);
+      topics.insert(partition.first);
+    }
+    std::map<TopicPartition, PartitionEnds> ends;
+    for (const std::string& topic : topics) {
+      auto [it, fresh] = ends_by_topic.try_emplace(topic);
       if (fresh) {
-        if (absl::Status s = AddEnds(partition.first, &it->second); !s.ok()) {
-          return s;
-        }
+        if (absl::Status s = AddEnds(topic, &it->second); !s.ok()) return s;
       }
       ends.insert(it->second.begin(), it->second.end());
     }
-    for (TopicLag& lag : LagPerTopic(group, *committed, ends)) {
-      out.push_back(std::move(lag));
-    }
+    AddGroupLags(group, *committed, ends, &report);
+    report.service_of_group[group] = ServiceOfGroup(group, name_space_);
   }
-  return out;
+  return report;
 }
 
 void AddGroupLagGauges(ConsoleApp* app) {
   auto& registry = metrics::Registry::Default();
   registry.AddCollector([app, &registry] {
     for (const TopicLag& lag : app->GroupLags()) {
+      if (lag.topic.empty()) continue;  // a group that reads nothing yet
       registry
           .GetGauge("lov_consumer_group_lag",
                     "Events written to the topic and not yet committed by "

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,10 @@ namespace lov::console {
 // The services' consumer lag from Kafka itself, with librdkafka's admin API:
 // the consumer groups (ListConsumerGroups, only the services' ones:
 // IsServiceGroup), each group's committed offsets
-// (ListConsumerGroupOffsets) and the end of every partition of the topics
-// it reads (the watermarks). As the console's Kafka user, which may describe
+// (ListConsumerGroupOffsets), the partitions its members are assigned
+// (DescribeConsumerGroups: a group that has not committed yet still reads
+// them) and the end of every partition of the topics it reads (the
+// watermarks). As the console's Kafka user, which may describe
 // the services' groups and the topics they read and nothing more
 // (k8s/base/kafka/users.yaml).
 class KafkaGroupLag : public GroupLagReader {
@@ -36,12 +39,16 @@ class KafkaGroupLag : public GroupLagReader {
       absl::Duration timeout = absl::Seconds(5));
   ~KafkaGroupLag() override;
   absl::StatusOr<std::vector<TopicLag>> Read() override;
+  absl::StatusOr<GroupLagReport> ReadReport() override;
 
  private:
   KafkaGroupLag() = default;
   absl::StatusOr<std::vector<std::string>> ListGroups();
   absl::StatusOr<std::map<TopicPartition, int64_t>> Committed(
       const std::string& group);
+  // The topics each of `groups`' members are assigned.
+  absl::StatusOr<std::map<std::string, std::set<std::string>>> AssignedTopics(
+      const std::vector<std::string>& groups);
   absl::Status AddEnds(const std::string& topic,
                        std::map<TopicPartition, PartitionEnds>* ends);
 

@@ -1,6 +1,8 @@
 #include "lov/console/adapters/live_pipeline_probe.h"
 
 #include <map>
+#include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -31,6 +33,35 @@ void ReadServiceMetrics(const std::string& text, ServiceHealth* health) {
     }
   }
   for (auto& [id, g] : groups) health->groups.push_back(g);
+}
+
+void SetLagsFromKafka(const GroupLagReport* report,
+                      std::vector<ServiceHealth>* services) {
+  std::map<std::string, int64_t> lag_of_group;
+  std::set<std::string> never_committed;
+  if (report != nullptr) {
+    lag_of_group = LagPerGroup(report->lags);
+    for (const auto& [group, topic] : report->never_committed) {
+      never_committed.insert(group);
+    }
+  }
+  for (ServiceHealth& service : *services) {
+    std::map<std::string, GroupHealth> groups;
+    for (GroupHealth& g : service.groups) groups[g.group] = std::move(g);
+    if (report != nullptr) {
+      for (const auto& [group, name] : report->service_of_group) {
+        if (name == service.name) groups[group].group = group;
+      }
+    }
+    service.groups.clear();
+    for (auto& [id, g] : groups) {
+      auto lag = lag_of_group.find(id);
+      g.lag_unknown = lag == lag_of_group.end();
+      g.lag = g.lag_unknown ? 0 : static_cast<double>(lag->second);
+      g.never_committed = never_committed.count(id) > 0;
+      service.groups.push_back(std::move(g));
+    }
+  }
 }
 
 LivePipelineProbe::LivePipelineProbe(
@@ -71,11 +102,14 @@ PipelineHealth LivePipelineProbe::Check() {
   health.redis_reachable = redis.ok();
   health.redis_error = std::string(redis.message());
   if (group_lags_ != nullptr) {
-    absl::StatusOr<std::vector<TopicLag>> lags = group_lags_->Read();
-    if (lags.ok()) {
-      health.group_lags = std::move(*lags);
+    absl::StatusOr<GroupLagReport> report = group_lags_->ReadReport();
+    if (report.ok()) {
+      SetLagsFromKafka(&*report, &health.services);
+      health.group_lags = std::move(report->lags);
+      health.never_committed = std::move(report->never_committed);
     } else {
-      health.group_lags_error = std::string(lags.status().message());
+      SetLagsFromKafka(nullptr, &health.services);
+      health.group_lags_error = std::string(report.status().message());
     }
   }
   health.checked_at = absl::Now();

@@ -19,9 +19,19 @@ namespace lov::console {
 // dependencies it cannot reach, its consumer groups' lag and dead letters.
 void ReadServiceMetrics(const std::string& text, ServiceHealth* health);
 
+// The Lag column of the services' rows from Kafka (`report`), not from
+// their /metrics: each service's groups are those Kafka names for it
+// (report.service_of_group), each with its lag summed over its topics and
+// whether it never committed; a group only the service's /metrics names
+// keeps its other figures, its lag unknown. `report` null (Kafka could not
+// be asked): every lag unknown.
+void SetLagsFromKafka(const GroupLagReport* report,
+                      std::vector<ServiceHealth>* services);
+
 // Health over the wire: each service's /metrics (ReadServiceMetrics), Kafka
 // and Redis asked as the services ask them (dependency_probes.h), and the
-// consumer groups' lag as Kafka has it (`group_lags`, if given).
+// consumer groups' lag as Kafka has it (`group_lags`, if given; then also
+// the Lag column of every service's groups: SetLagsFromKafka).
 class LivePipelineProbe : public PipelineProbe {
  public:
   // `services`: name and metrics host:port of every service to watch.

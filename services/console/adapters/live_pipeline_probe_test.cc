@@ -42,6 +42,54 @@ TEST(ReadServiceMetricsTest, EverythingReachableIsNoDependencyDown) {
   EXPECT_THAT(h.dependencies_down, IsEmpty());
 }
 
+// The Lag column comes from Kafka: visits' /metrics says 5 for
+// visits.state, Kafka says 2 + 7; Kafka also knows visits.reactions (never
+// committed), which the service's /metrics does not name; the group only
+// /metrics names (visits.old) has no lag from Kafka. Another service's
+// groups stay on its own row.
+TEST(SetLagsFromKafkaTest, EachServiceRowShowsItsGroupsLagFromKafka) {
+  ServiceHealth visits;
+  visits.name = "visits";
+  visits.groups = {{"ns.visits.state", 5, 10, 1}, {"ns.visits.old", 4, 0, 0}};
+  ServiceHealth choice;
+  choice.name = "choice";
+  std::vector<ServiceHealth> services = {visits, choice};
+  GroupLagReport report;
+  report.lags = {{"ns.choice.state", "c", 3},
+                 {"ns.visits.reactions", "r", 12},
+                 {"ns.visits.state", "c", 2},
+                 {"ns.visits.state", "v", 7}};
+  report.never_committed = {{"ns.visits.reactions", "r"}};
+  report.service_of_group = {{"ns.choice.state", "choice"},
+                             {"ns.visits.reactions", "visits"},
+                             {"ns.visits.state", "visits"}};
+  SetLagsFromKafka(&report, &services);
+
+  ASSERT_EQ(services[0].groups.size(), 3u);
+  const GroupHealth& old = services[0].groups[0];
+  EXPECT_EQ(old.group, "ns.visits.old");
+  EXPECT_TRUE(old.lag_unknown);
+  const GroupHealth& reactions = services[0].groups[1];
+  EXPECT_EQ(reactions.group, "ns.visits.reactions");
+  EXPECT_EQ(reactions.lag, 12);
+  EXPECT_TRUE(reactions.never_committed);
+  EXPECT_FALSE(reactions.lag_unknown);
+  const GroupHealth& state = services[0].groups[2];
+  EXPECT_EQ(state.group, "ns.visits.state");
+  EXPECT_EQ(state.lag, 9);  // Kafka's 2 + 7, not the 5 of /metrics
+  EXPECT_EQ(state.consumed, 10);
+  EXPECT_EQ(state.dead_lettered, 1);
+  EXPECT_FALSE(state.never_committed);
+  ASSERT_EQ(services[1].groups.size(), 1u);
+  EXPECT_EQ(services[1].groups[0].group, "ns.choice.state");
+  EXPECT_EQ(services[1].groups[0].lag, 3);
+
+  // Kafka not answering: no lag is shown as if it were Kafka's.
+  SetLagsFromKafka(nullptr, &services);
+  EXPECT_TRUE(services[0].groups[2].lag_unknown);
+  EXPECT_TRUE(services[1].groups[0].lag_unknown);
+}
+
 // Every service with a metrics port is watched, followup too, at the local
 // ports of deploy/local/run.sh unless a flag names another address.
 TEST(WatchedServicesTest, WatchesEveryServiceFollowupIncluded) {

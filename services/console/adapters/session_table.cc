@@ -29,7 +29,8 @@ SessionTable::SessionTable(const Clock* clock, size_t max_sessions,
       max_lifetime_(max_lifetime) {}
 
 absl::StatusOr<std::string> SessionTable::Open(const auth::Principal& principal,
-                                               absl::Time until) {
+                                               absl::Time until,
+                                               std::string id_token) {
   const absl::Time now = clock_->Now();
   if (until <= now) {
     return absl::InvalidArgumentError("the sign-in has already expired");
@@ -38,7 +39,8 @@ absl::StatusOr<std::string> SessionTable::Open(const auth::Principal& principal,
   if (!id.ok()) return id.status();
   absl::MutexLock lock(&mu_);
   MakeRoom();
-  sessions_[*id] = {principal, std::min(until, now + max_lifetime_)};
+  sessions_[*id] = {principal, std::min(until, now + max_lifetime_),
+                    std::move(id_token)};
   return id;
 }
 
@@ -67,9 +69,14 @@ std::optional<DashboardSession> SessionTable::Find(std::string_view id) {
   return it->second;
 }
 
-void SessionTable::Close(std::string_view id) {
+std::optional<DashboardSession> SessionTable::Close(std::string_view id) {
   absl::MutexLock lock(&mu_);
-  sessions_.erase(std::string(id));
+  auto it = sessions_.find(std::string(id));
+  if (it == sessions_.end()) return std::nullopt;
+  std::optional<DashboardSession> closed;
+  if (it->second.expires > clock_->Now()) closed = std::move(it->second);
+  sessions_.erase(it);
+  return closed;
 }
 
 size_t SessionTable::size() const {

@@ -19,6 +19,9 @@ namespace lov::console {
 struct DashboardSession {
   auth::Principal principal;
   absl::Time expires;
+  // The ID token of a sign-in at the identity provider, for its sign-out
+  // (id_token_hint); empty for a pasted token. Server-side only.
+  std::string id_token;
 };
 
 // The dashboard's signed-in browsers, in memory: a session id (256 random
@@ -35,11 +38,12 @@ class SessionTable {
   // or after the maximum lifetime, whichever comes first. Internal if no
   // random id can be made; InvalidArgument if `until` has passed.
   absl::StatusOr<std::string> Open(const auth::Principal& principal,
-                                   absl::Time until);
+                                   absl::Time until, std::string id_token = "");
   // The session `id` stands for; nullopt if unknown or expired (an expired
   // one is dropped).
   std::optional<DashboardSession> Find(std::string_view id);
-  void Close(std::string_view id);
+  // Ends the session; what it was (nullopt if unknown or expired).
+  std::optional<DashboardSession> Close(std::string_view id);
   size_t size() const;
 
  private:

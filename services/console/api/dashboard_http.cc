@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <optional>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -9,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "lov/console/api/dashboard_page.h"
+#include "lov/console/api/runbooks_page.h"
 #include "lov/console/api/sign_in_page.h"
 
 namespace lov::console {
@@ -88,15 +90,21 @@ http::Response PostLogin(DashboardSignIn* sign_in,
   return done;
 }
 
-http::Response PostLogout(DashboardSignIn* sign_in,
+// Ends the session here and, for one opened at the identity provider whose
+// discovery names an end_session_endpoint, sends the browser there to end
+// that sign-in too (it comes back to the post-logout redirect URI).
+http::Response PostLogout(DashboardSignIn* sign_in, OidcDashboardSignIn* oidc,
                           const http::Request& request) {
-  sign_in->SignOut(SessionId(request));
-  http::Response done = SeeOther("/login");
+  const std::string id_token = sign_in->SignOut(SessionId(request));
+  std::optional<std::string> at_idp;
+  if (oidc != nullptr) at_idp = oidc->EndSessionUrl(id_token);
+  http::Response done = SeeOther(at_idp.value_or("/login"));
   done.headers.emplace_back("Set-Cookie", Cookie("", request.tls, true));
   return done;
 }
 
-http::Response Post(DashboardSignIn* sign_in, const http::Request& request) {
+http::Response Post(DashboardSignIn* sign_in, OidcDashboardSignIn* oidc,
+                    const http::Request& request) {
   if (!FromOwnSite(request)) {
     return {403,
             "text/plain; charset=utf-8",
@@ -104,7 +112,7 @@ http::Response Post(DashboardSignIn* sign_in, const http::Request& request) {
             {}};
   }
   if (request.path == "/login") return PostLogin(sign_in, request);
-  if (request.path == "/logout") return PostLogout(sign_in, request);
+  if (request.path == "/logout") return PostLogout(sign_in, oidc, request);
   return {405, "text/plain; charset=utf-8", "only GET here\n", {}};
 }
 
@@ -196,8 +204,13 @@ http::Response NotSignedIn(const http::Request& request,
 http::Handler DashboardHandler(const ConsoleApp* app, DashboardSignIn* sign_in,
                                OidcDashboardSignIn* oidc) {
   return [app, sign_in, oidc](const http::Request& request) -> http::Response {
-    if (request.method == "POST") return Post(sign_in, request);
+    if (request.method == "POST") return Post(sign_in, oidc, request);
     if (request.path == "/healthz") return {200, "text/plain", "ok\n", {}};
+    if (request.path == "/runbooks") {
+      static const std::string* page =
+          new std::string(MarkdownPage("LOV runbooks", RunbooksMarkdown()));
+      return Html(200, *page);
+    }
     if (request.path == "/login") {
       return Html(200, SignInPage("", oidc != nullptr));
     }

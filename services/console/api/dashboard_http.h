@@ -18,7 +18,11 @@ namespace lov::console {
 //                        and 303 to /; a token that does not verify gets the
 //                        sign-in page with the reason (401), one in another
 //                        role a page naming the rule (403)
-//   POST /logout         ends the session, 303 to /login
+//   POST /logout         ends the session, 303 to /login; for a session
+//                        opened at the IdP (`oidc`) whose discovery names
+//                        an end_session_endpoint, 303 there instead
+//                        (id_token_hint, client_id,
+//                        post_logout_redirect_uri)
 //   GET  /login/oidc     with `oidc`: 303 to the identity provider
 //                        (authorization code flow with PKCE) and a
 //                        short-lived state cookie (lov_oidc_state)
@@ -27,6 +31,8 @@ namespace lov::console {
 //                        that opens / (200), else the sign-in page with the
 //                        reason (401) or the rule (403)
 //   GET  /healthz        the process answers (no session needed)
+//   GET  /runbooks       docs/runbooks.md, the alerts' runbook_url (no
+//                        session needed: public like the repository's docs)
 // A POST whose Origin is another site (scheme or host) is refused (403).
 // `oidc` null: the paste-a-token form only.
 http::Handler DashboardHandler(const ConsoleApp* app, DashboardSignIn* sign_in,

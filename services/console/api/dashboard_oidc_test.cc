@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "lov/console/api/dashboard_http.h"
+#include "lov/platform/auth/token_verifier.h"
 #include "test_idp.h"
 
 namespace lov::console {
@@ -29,6 +30,7 @@ std::string CookiePair(const std::string& set_cookie) {
 }
 
 constexpr char kRedirect[] = "https://console.example.se/login/callback";
+constexpr char kAfterLogout[] = "https://console.example.se/login";
 
 class DashboardOidcTest : public ::testing::Test {
  protected:
@@ -45,6 +47,24 @@ class DashboardOidcTest : public ::testing::Test {
     if (!cookie.empty()) r.headers["cookie"] = cookie;
     r.tls = true;
     return r;
+  }
+
+  // The dashboard's sign-out form, posted with the session cookie.
+  http::Response PostLogout(const std::string& session_cookie) {
+    http::Request r;
+    r.method = "POST";
+    r.path = "/logout";
+    r.headers["cookie"] = session_cookie;
+    r.tls = true;
+    return handler_(r);
+  }
+
+  // Signs in as the IdP's person; the session cookie "lov_session=...".
+  std::string SignedIn() {
+    Started s = StartAndApprove();
+    http::Response back = handler_(Get(s.callback, s.state_cookie));
+    EXPECT_EQ(back.status, 200) << back.body;
+    return CookiePair(HeaderOf(back, "Set-Cookie", 0));
   }
 
   struct Started {
@@ -73,7 +93,7 @@ class DashboardOidcTest : public ::testing::Test {
   SessionTable sessions_{&clock_, 10, absl::Hours(8)};
   DashboardSignIn sign_in_{nullptr, &sessions_};
   OidcDashboardSignIn oidc_{
-      {idp_.issuer(), "lov-console", kRedirect, "openid", ""},
+      {idp_.issuer(), "lov-console", kRedirect, "openid", "", kAfterLogout},
       &sign_in_,
       &clock_};
   http::Handler handler_ = DashboardHandler(&app_, &sign_in_, &oidc_);
@@ -201,6 +221,64 @@ TEST_F(DashboardOidcWrongAudienceTest, AnIdTokenForAnotherClientIsRefused) {
 
   EXPECT_EQ(r.status, 401);
   EXPECT_NE(r.body.find("aud"), std::string::npos) << r.body;
+  EXPECT_EQ(sessions_.size(), 0u);
+}
+
+TEST_F(DashboardOidcOperatorTest, SignOutEndsTheSessionAndTheSignInAtTheIdp) {
+  const std::string session = SignedIn();
+  ASSERT_EQ(handler_(Get("/api/dashboard", session)).status, 200);
+
+  http::Response out = PostLogout(session);
+
+  ASSERT_EQ(out.status, 303);
+  EXPECT_EQ(HeaderOf(out, "Set-Cookie"),
+            "lov_session=; Path=/; HttpOnly; SameSite=Strict; Secure; "
+            "Max-Age=0");
+  EXPECT_EQ(handler_(Get("/api/dashboard", session)).status, 401);
+  EXPECT_EQ(sessions_.size(), 0u);
+  // To the IdP's end_session_endpoint, naming the ID token of this sign-in,
+  // the console and where to come back.
+  const std::string location = HeaderOf(out, "Location");
+  ASSERT_TRUE(absl::StartsWith(location, idp_.issuer() + "/logout?"))
+      << location;
+  httplib::Params query;
+  httplib::detail::parse_query_text(location.substr(location.find('?') + 1),
+                                    query);
+  ASSERT_EQ(query.count("id_token_hint"), 1u) << location;
+  EXPECT_EQ(query.find("client_id")->second, "lov-console");
+  EXPECT_EQ(query.find("post_logout_redirect_uri")->second, kAfterLogout);
+  auth::VerifierOptions options;
+  options.issuer = idp_.issuer();
+  options.audience = "lov-console";
+  auto verifier = auth::TokenVerifier::Create(idp_.jwks(), options, &clock_);
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  absl::StatusOr<auth::Principal> who =
+      (*verifier)->Verify(query.find("id_token_hint")->second);
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->subject, "SE2321000016-0p01");
+
+  // Signing out again (a second tab) has no session, so no IdP hop.
+  http::Response again = PostLogout(session);
+  EXPECT_EQ(again.status, 303);
+  EXPECT_EQ(HeaderOf(again, "Location"), "/login");
+}
+
+class DashboardOidcNoEndSessionTest : public DashboardOidcTest {
+ protected:
+  DashboardOidcNoEndSessionTest()
+      : DashboardOidcTest(
+            {.role = auth::v1::ROLE_OPERATOR, .end_session = false}) {}
+};
+
+TEST_F(DashboardOidcNoEndSessionTest,
+       WithoutAnEndSessionEndpointSignOutEndsTheSessionHere) {
+  const std::string session = SignedIn();
+
+  http::Response out = PostLogout(session);
+
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(HeaderOf(out, "Location"), "/login");
+  EXPECT_EQ(handler_(Get("/api/dashboard", session)).status, 401);
   EXPECT_EQ(sessions_.size(), 0u);
 }
 

@@ -1,5 +1,8 @@
 #include "lov/console/api/dashboard_server.h"
 
+#include <cstring>
+
+#include "absl/strings/match.h"
 #include "lov/console/adapters/session_table.h"
 #include "lov/console/api/dashboard_http.h"
 #include "lov/console/app/dashboard_sign_in.h"
@@ -45,6 +48,14 @@ DashboardSettings ReadDashboardSettings(Config& config) {
   d.oidc.redirect_uri = config.String("dashboard-oidc-redirect-uri", "");
   d.oidc.scope = config.String("dashboard-oidc-scope", "openid");
   d.oidc.ca_file = config.String("dashboard-oidc-ca-file", "");
+  // Default: the sign-in page next to the callback (.../login/callback ->
+  // .../login); the IdP must know it as a post-logout redirect URI.
+  std::string after_logout = d.oidc.redirect_uri;
+  if (absl::EndsWith(after_logout, "/login/callback")) {
+    after_logout.resize(after_logout.size() - std::strlen("/callback"));
+  }
+  d.oidc.post_logout_redirect_uri =
+      config.String("dashboard-oidc-post-logout-redirect-uri", after_logout);
   if (!d.oidc.issuer.empty() && d.oidc.redirect_uri.empty()) {
     config.AddError(
         "--dashboard-oidc-redirect-uri (LOV_DASHBOARD_OIDC_REDIRECT_URI): "

@@ -16,8 +16,10 @@ namespace lov::console {
 // Sign-in at the identity provider (OidcDashboardSignIn):
 // --dashboard-oidc-issuer, --dashboard-oidc-client-id (default lov-console),
 // --dashboard-oidc-redirect-uri (required with an issuer),
-// --dashboard-oidc-scope (default openid), --dashboard-oidc-ca-file
-// (LOV_DASHBOARD_OIDC_...); without an issuer the paste-a-token form only.
+// --dashboard-oidc-scope (default openid), --dashboard-oidc-ca-file,
+// --dashboard-oidc-post-logout-redirect-uri (default the redirect URI's
+// .../login) (LOV_DASHBOARD_OIDC_...); without an issuer the paste-a-token
+// form only.
 struct DashboardSettings {
   int port = 8080;
   std::string listen_address = "0.0.0.0";

@@ -1,35 +1,10 @@
 #include "lov/console/api/sign_in_page.h"
 
 #include "absl/strings/str_cat.h"
+#include "lov/console/api/html_escape.h"
 
 namespace lov::console {
 namespace {
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 constexpr char kHead[] = R"(<!doctype html>
 <html lang="en">
@@ -60,7 +35,7 @@ std::string SignInPage(std::string_view reason, bool offer_idp) {
       kHead, "<h1>Sign in</h1>\n",
       reason.empty() ? ""
                      : absl::StrCat("<p class=\"reason\" id=\"reason\">",
-                                    Escape(reason), "</p>\n"),
+                                    HtmlEscaped(reason), "</p>\n"),
       offer_idp
           ? R"(<p><a href="/login/oidc" id="sign-in-idp">Sign in with the municipality's identity provider</a></p>
 <p>Or paste a token:</p>
@@ -79,7 +54,7 @@ std::string SignInPage(std::string_view reason, bool offer_idp) {
 std::string ForbiddenPage(std::string_view rule) {
   return absl::StrCat(
       kHead, "<h1>Not for this role</h1>\n",
-      "<p class=\"reason\" id=\"reason\">", Escape(rule), "</p>\n",
+      "<p class=\"reason\" id=\"reason\">", HtmlEscaped(rule), "</p>\n",
       "<p><a href=\"/login\">Sign in in another role</a></p>\n", kTail);
 }
 

@@ -83,9 +83,10 @@ nlohmann::json ConsoleApp::Snapshot() const {
     json groups = json::array();
     for (const GroupHealth& g : s.groups) {
       groups.push_back({{"group", g.group},
-                        {"lag", g.lag},
+                        {"lag", g.lag_unknown ? json(nullptr) : json(g.lag)},
                         {"consumed", g.consumed},
-                        {"dead_lettered", g.dead_lettered}});
+                        {"dead_lettered", g.dead_lettered},
+                        {"never_committed", g.never_committed}});
     }
     services.push_back({{"name", s.name},
                         {"metrics_address", s.metrics_address},
@@ -97,8 +98,11 @@ nlohmann::json ConsoleApp::Snapshot() const {
   }
   json group_lags = json::array();
   for (const TopicLag& g : health_.group_lags) {
-    group_lags.push_back(
-        {{"group", g.group}, {"topic", g.topic}, {"lag", g.lag}});
+    json row = {{"group", g.group}, {"topic", g.topic}, {"lag", g.lag}};
+    if (health_.never_committed.count({g.group, g.topic}) > 0) {
+      row["never_committed"] = true;
+    }
+    group_lags.push_back(std::move(row));
   }
   json topics = json::object();
   int64_t total = 0;

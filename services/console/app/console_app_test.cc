@@ -163,5 +163,33 @@ TEST(ConsoleAppTest, ReportsTheGroupLagsFromKafka) {
             "listing the consumer groups on k:9092: timed out");
 }
 
+// A group that never committed is shown as such, on its service's row and
+// on its own; a lag Kafka did not give is no number.
+TEST(ConsoleAppTest, ShowsNeverCommittedGroupsAndUnknownLags) {
+  FixedClock clock;
+  ConsoleApp app(&clock);
+  PipelineHealth h;
+  ServiceHealth visits;
+  visits.name = "visits";
+  GroupHealth reactions{"visits.reactions", 12, 0, 0};
+  reactions.never_committed = true;
+  GroupHealth old{"visits.old", 4, 0, 0};
+  old.lag_unknown = true;
+  visits.groups = {reactions, old};
+  h.services.push_back(visits);
+  h.group_lags = {{"visits.reactions", "lov.visits.events.v1", 12},
+                  {"visits.state", "lov.visits.events.v1", 1}};
+  h.never_committed = {{"visits.reactions", "lov.visits.events.v1"}};
+  app.SetHealth(h);
+  nlohmann::json p = app.Snapshot()["pipeline"];
+  EXPECT_EQ(p["services"][0]["groups"][0]["lag"], 12);
+  EXPECT_EQ(p["services"][0]["groups"][0]["never_committed"], true);
+  EXPECT_EQ(p["services"][0]["groups"][1]["lag"], nullptr);
+  EXPECT_EQ(p["services"][0]["groups"][1]["never_committed"], false);
+  EXPECT_EQ(p["group_lags"][0]["never_committed"], true);
+  EXPECT_EQ(p["group_lags"][0]["lag"], 12);
+  EXPECT_FALSE(p["group_lags"][1].contains("never_committed"));
+}
+
 }  // namespace
 }  // namespace lov::console

@@ -57,7 +57,12 @@ absl::StatusOr<std::string> DashboardSignIn::SignIn(std::string_view token,
     LogAttempt(remote, none, nullptr);
     return none;
   }
-  return SignInVerified(verifier_->Verify(token), token, remote);
+  absl::StatusOr<auth::Principal> who = verifier_->Verify(token);
+  absl::StatusOr<std::string> id =
+      who.ok() ? OpenSession(*who, token, /*keep_id_token=*/false)
+               : absl::StatusOr<std::string>(who.status());
+  LogAttempt(remote, id.status(), who.ok() ? &*who : nullptr);
+  return id;
 }
 
 absl::StatusOr<std::string> DashboardSignIn::SignInVerified(
@@ -67,17 +72,19 @@ absl::StatusOr<std::string> DashboardSignIn::SignInVerified(
     LogAttempt(remote, who.status(), nullptr);
     return who.status();
   }
-  absl::StatusOr<std::string> id = OpenSession(*who, token);
+  absl::StatusOr<std::string> id =
+      OpenSession(*who, token, /*keep_id_token=*/true);
   LogAttempt(remote, id.status(), &*who);
   return id;
 }
 
 absl::StatusOr<std::string> DashboardSignIn::OpenSession(
-    const auth::Principal& who, std::string_view token) {
+    const auth::Principal& who, std::string_view token, bool keep_id_token) {
   if (absl::Status s = MayOpenDashboard(who); !s.ok()) return s;
   absl::StatusOr<absl::Time> until = Expiry(token);
   if (!until.ok()) return until.status();
-  return sessions_->Open(who, *until);
+  return sessions_->Open(who, *until,
+                         keep_id_token ? std::string(token) : std::string());
 }
 
 absl::StatusOr<auth::Principal> DashboardSignIn::Check(
@@ -90,8 +97,9 @@ absl::StatusOr<auth::Principal> DashboardSignIn::Check(
   return s->principal;
 }
 
-void DashboardSignIn::SignOut(std::string_view session_id) {
-  sessions_->Close(session_id);
+std::string DashboardSignIn::SignOut(std::string_view session_id) {
+  std::optional<DashboardSession> closed = sessions_->Close(session_id);
+  return closed.has_value() ? closed->id_token : "";
 }
 
 }  // namespace lov::console

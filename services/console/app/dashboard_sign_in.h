@@ -30,18 +30,22 @@ class DashboardSignIn {
   absl::StatusOr<std::string> SignIn(std::string_view token,
                                      std::string_view remote);
   // The same for a principal another flow has verified from `token` (the
-  // ID token of OidcDashboardSignIn, whose "exp" ends the session), or its
-  // refusal, logged alike.
+  // ID token of OidcDashboardSignIn, whose "exp" ends the session and which
+  // the session keeps for the sign-out at the IdP), or its refusal, logged
+  // alike.
   absl::StatusOr<std::string> SignInVerified(
       const absl::StatusOr<auth::Principal>& who, std::string_view token,
       std::string_view remote);
   // The principal of a live session; UNAUTHENTICATED if there is none.
   absl::StatusOr<auth::Principal> Check(std::string_view session_id);
-  void SignOut(std::string_view session_id);
+  // Ends the session; the ID token it was opened with at the identity
+  // provider (SignInVerified), empty for a pasted token or no session.
+  std::string SignOut(std::string_view session_id);
 
  private:
   absl::StatusOr<std::string> OpenSession(const auth::Principal& who,
-                                          std::string_view token);
+                                          std::string_view token,
+                                          bool keep_id_token);
 
   std::shared_ptr<const auth::BearerVerifier> verifier_;
   SessionTable* sessions_;

@@ -1,5 +1,7 @@
 #include "lov/console/app/oidc_dashboard_sign_in.h"
 
+#include <httplib.h>
+
 #include <memory>
 #include <utility>
 
@@ -120,6 +122,24 @@ absl::StatusOr<std::string> OidcDashboardSignIn::Finish(
     }
   }
   return sign_in_->SignInVerified(who, id_token, remote);
+}
+
+std::optional<std::string> OidcDashboardSignIn::EndSessionUrl(
+    std::string_view id_token) {
+  if (id_token.empty()) return std::nullopt;
+  absl::StatusOr<auth::ProviderMetadata> idp = Metadata();
+  if (!idp.ok() || idp->end_session_endpoint.empty()) return std::nullopt;
+  std::string url = idp->end_session_endpoint;
+  absl::StrAppend(
+      &url, url.find('?') == std::string::npos ? "?" : "&", "id_token_hint=",
+      httplib::detail::encode_query_param(std::string(id_token)),
+      "&client_id=", httplib::detail::encode_query_param(settings_.client_id));
+  if (!settings_.post_logout_redirect_uri.empty()) {
+    absl::StrAppend(&url, "&post_logout_redirect_uri=",
+                    httplib::detail::encode_query_param(
+                        settings_.post_logout_redirect_uri));
+  }
+  return url;
 }
 
 }  // namespace lov::console

@@ -24,6 +24,9 @@ struct OidcDashboardSettings {
   std::string redirect_uri;  // https://<console>/login/callback
   std::string scope = "openid";
   std::string ca_file;  // the IdP's CA; empty: the system's CAs
+  // Where the IdP sends the browser after signing it out there
+  // (https://<console>/login; registered at the IdP like redirect_uri).
+  std::string post_logout_redirect_uri;
 };
 
 // Sign-in to the dashboard through the identity provider: the OpenID
@@ -54,6 +57,14 @@ class OidcDashboardSignIn {
   absl::StatusOr<std::string> Finish(std::string_view state,
                                      std::string_view code,
                                      std::string_view remote);
+
+  // Where to send the browser whose session (opened with `id_token`) has
+  // just ended, to end its sign-in at the IdP too (OpenID Connect
+  // RP-Initiated Logout 1.0): the IdP's end_session_endpoint with
+  // id_token_hint, client_id and post_logout_redirect_uri. nullopt when the
+  // IdP names no end_session_endpoint, cannot be reached, or there is no
+  // ID token (a pasted-token session).
+  std::optional<std::string> EndSessionUrl(std::string_view id_token);
 
  private:
   struct Pending {

@@ -9,6 +9,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::FieldsAre;
 using ::testing::IsEmpty;
+using ::testing::Pair;
 
 // visits.state has committed 7 of partition 0 (end 10: 3 behind) and all of
 // partition 1 (end 4); partition 2 (events 2..5 kept, end 6) it never
@@ -51,6 +52,38 @@ TEST(IsServiceGroupTest, OnlyTheServicesGroupsUnderTheNamespace) {
   EXPECT_FALSE(IsServiceGroup("reader.kcat", ""));
   EXPECT_FALSE(IsServiceGroup("visitsstate", ""));
   EXPECT_FALSE(IsServiceGroup("consoles", ""));
+}
+
+// A group that reads a topic (its member is assigned it) and has committed
+// nothing there still has a row, its lag counted from the first kept event
+// (3 + 2), marked as never committed; the topic it has committed on is not.
+// A group that reads nothing yet has one row with no topic.
+TEST(AddGroupLagsTest, AGroupThatNeverCommittedStillHasItsRow) {
+  GroupLagReport report;
+  AddGroupLags("visits.state", {{{"c", 0}, 4}},
+               {{{"c", 0}, {0, 4}}, {{"v", 0}, {2, 5}}, {{"v", 1}, {0, 2}}},
+               &report);
+  AddGroupLags("choice.state", {}, {}, &report);
+  EXPECT_THAT(report.lags, ElementsAre(FieldsAre("visits.state", "c", 0),
+                                       FieldsAre("visits.state", "v", 5),
+                                       FieldsAre("choice.state", "", 0)));
+  EXPECT_THAT(report.never_committed,
+              ElementsAre(Pair("choice.state", ""), Pair("visits.state", "v")));
+}
+
+TEST(LagPerGroupTest, SumsEachGroupsTopics) {
+  EXPECT_THAT(LagPerGroup({{"visits.state", "c", 2},
+                           {"visits.state", "v", 5},
+                           {"choice.state", "c", 1}}),
+              ElementsAre(Pair("choice.state", 1), Pair("visits.state", 7)));
+}
+
+TEST(ServiceOfGroupTest, NamesTheServiceUnderTheNamespace) {
+  EXPECT_EQ(ServiceOfGroup("visits.state", ""), "visits");
+  EXPECT_EQ(ServiceOfGroup("t42.choice.reactions", "t42"), "choice");
+  EXPECT_EQ(ServiceOfGroup("t42.console", "t42"), "console");
+  EXPECT_EQ(ServiceOfGroup("visits.state", "t42"), "");
+  EXPECT_EQ(ServiceOfGroup("reader.kcat", ""), "");
 }
 
 }  // namespace

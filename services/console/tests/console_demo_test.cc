@@ -71,6 +71,32 @@ std::regex ContinuityRow(const ::lov::followup::v1::ProviderIndicators& i) {
       "</td>"));
 }
 
+// The user survey the simulator made up and imported, as it keeps the file
+// in the run directory (followup/survey-<year>.csv): provider id -> row.
+struct SurveyRow {
+  int year = 0;
+  int respondents = 0;
+  int per_mille = 0;
+};
+std::map<std::string, SurveyRow> SimulatorSurvey(
+    const std::filesystem::path& run_dir) {
+  std::map<std::string, SurveyRow> out;
+  const std::regex row("([0-9]{4});([^;]+);([0-9]+);([0-9]+)");
+  std::error_code ec;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(run_dir / "followup", ec)) {
+    std::istringstream csv(ReadAll(entry.path()));
+    std::string line;
+    std::smatch m;
+    while (std::getline(csv, line)) {
+      if (!std::regex_match(line, m, row)) continue;  // the header
+      out[m[2].str()] = {std::stoi(m[1].str()), std::stoi(m[3].str()),
+                         std::stoi(m[4].str())};
+    }
+  }
+  return out;
+}
+
 // The month-end run's summary and the finance files beside it, each
 // non-empty, named in the simulator's summary; the payment file pays the
 // approved total less the in-house unit's (which is not paid).
@@ -121,7 +147,21 @@ void ExpectMonthEndFiles(const std::filesystem::path& dir,
   EXPECT_EQ(Ore(m[1].str()), payable) << summary;
 }
 
-TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
+// Removes the demo's run directory (its month-end files) after the test,
+// passed or failed: the output printed on failure says what it held.
+class ConsoleDemoTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    if (run_dir_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(run_dir_, ec);
+    EXPECT_FALSE(ec) << "could not remove " << run_dir_ << ": " << ec.message();
+  }
+
+  std::filesystem::path run_dir_;
+};
+
+TEST_F(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   const std::string ns = "d" + NewUuid().substr(0, 8);
   // As under make run: the services trust a development issuer, and the
   // simulator signs in with its key.
@@ -161,8 +201,8 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
     sim.push_back(absl::StrCat("--", s, "=", services[s]->target()));
   }
   // As under make run: the month-end files go to the run directory.
-  const std::filesystem::path run_dir =
-      std::filesystem::path(::testing::TempDir()) / (ns + "-run");
+  run_dir_ = std::filesystem::path(::testing::TempDir()) / (ns + "-run");
+  const std::filesystem::path& run_dir = run_dir_;
   RunResult demo =
       RunToCompletion("tools/simulator/simulator", sim, absl::Seconds(240),
                       {"LOV_DEV_ISSUER_KEY=" + (*issuer)->key_path(),
@@ -232,6 +272,15 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   // The demo's providers with listed clients (continuity counts clients
   // only when the 14 days before today hold the demo month's visits).
   ASSERT_GT(indicators.indicators_size(), 0) << indicators.DebugString();
+  // The simulator's own counts: its continuity of the demo's first 14 days
+  // agreed with the service's (it fails the run otherwise), and the survey
+  // rows it imported, one per provider.
+  EXPECT_NE(demo.output.find(
+                "The follow-up service counts the same continuity: yes."),
+            std::string::npos)
+      << demo.output;
+  const std::map<std::string, SurveyRow> survey = SimulatorSurvey(run_dir);
+  ASSERT_FALSE(survey.empty()) << run_dir << "\n" << demo.output;
 
   // The page, in a real browser, once the console has caught up.
   std::filesystem::path artifacts =
@@ -311,6 +360,67 @@ TEST(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
         << i.DebugString() << "\n"
         << dom;
   }
+  // Each provider's survey cell is the simulator's row: the share
+  // satisfied in per cent, one decimal, a decimal comma.
+  for (const auto& [provider, row] : survey) {
+    std::string share = absl::StrFormat("%.1f %%", row.per_mille / 10.0);
+    share[share.find('.')] = ',';
+    EXPECT_TRUE(std::regex_search(
+        dom, std::regex(absl::StrCat("data-provider=\"", provider,
+                                     "\">(<td[^>]*>[^<]*</td>){7}"
+                                     "<td class=\"num\">",
+                                     share, "</td></tr>"))))
+        << provider << " " << share << "\n"
+        << dom;
+  }
+  // `lovctl client eligible` for a client of the in-house unit: beside
+  // each provider listed, the survey row the simulator imported.
+  auto lovctl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "--choice=" + services["choice"]->target());
+    return RunToCompletion(
+        "tools/lovctl/lovctl", args, absl::Seconds(60),
+        {"LOV_TOKEN=" + (*issuer)->Token(auth::v1::ROLE_CASE_OFFICER),
+         "LOV_TOKEN_FILE="});
+  };
+  const RunResult listed =
+      lovctl({"assignments", "list", "--provider", "prv-2120000209"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  std::vector<std::string> in_house_clients;
+  const std::regex client_id("cli-[0-9a-f-]{36}");
+  for (std::sregex_iterator
+           it(listed.output.begin(), listed.output.end(), client_id),
+       end;
+       it != end; ++it) {
+    in_house_clients.push_back(it->str());
+  }
+  ASSERT_FALSE(in_house_clients.empty()) << listed.output;
+  std::string eligible;
+  int with_survey = 0;
+  const bool eligible_shown = Eventually(
+      [&] {
+        for (const std::string& client : in_house_clients) {
+          RunResult r = lovctl({"client", "eligible", "--id", client});
+          eligible = r.output;
+          if (r.exit_code != 0) continue;  // e.g. a client whose care ended
+          with_survey = 0;
+          for (const auto& [provider, row] : survey) {
+            if (eligible.find(provider) == std::string::npos) continue;
+            if (eligible.find(absl::StrFormat(
+                    "%.1f%% satisfied (%d, %d answers)", row.per_mille / 10.0,
+                    row.year, row.respondents)) == std::string::npos) {
+              return false;
+            }
+            ++with_survey;
+          }
+          return eligible.find("prv-2120000209") != std::string::npos &&
+                 with_survey > 0;
+        }
+        return false;
+      },
+      absl::Seconds(60));
+  EXPECT_TRUE(eligible_shown) << eligible;
+  EXPECT_NE(eligible.find("comparable information"), std::string::npos)
+      << eligible;
   chromium(absl::StrCat("--screenshot=",
                         (artifacts / "demo-dashboard.png").string()),
            (artifacts / "demo-chromium.out").string());

@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafkacpp.h>
 
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +26,7 @@ namespace lov::console {
 namespace {
 
 using ::lov::testing::Eventually;
+using ::lov::testing::KafkaConf;
 using ::lov::testing::Stack;
 using ::testing::ElementsAre;
 using ::testing::FieldsAre;
@@ -36,23 +36,7 @@ using json = nlohmann::json;
 // The settings of the stack's Kafka user `user`, its password from the
 // stack's secrets as run.sh gives it to the service.
 KafkaSettings As(const std::string& user) {
-  KafkaSettings k = Stack().kafka("lag-test-" + user);
-  std::ifstream in(
-      absl::StrCat(Stack().secrets_dir, "/kafka/", user, ".password"));
-  std::string password;
-  std::getline(in, password);
-  for (auto& [name, value] : k.security) {
-    if (name == "sasl.username") value = user;
-    if (name == "sasl.password") value = password;
-  }
-  return k;
-}
-
-std::unique_ptr<RdKafka::Conf> ConfOf(const KafkaSettings& settings) {
-  std::unique_ptr<RdKafka::Conf> conf(
-      RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  EXPECT_TRUE(SetConnectionConfig(conf.get(), settings).ok());
-  return conf;
+  return Stack().kafka_as(user, "lag-test-" + user);
 }
 
 class ConsumerGroupLagTest : public ::testing::Test {
@@ -67,7 +51,7 @@ class ConsumerGroupLagTest : public ::testing::Test {
 
   // Writes `count` events to each partition, as the admin user.
   void Write(const std::vector<int>& count) {
-    std::unique_ptr<RdKafka::Conf> conf = ConfOf(Stack().kafka("lag-test"));
+    std::unique_ptr<RdKafka::Conf> conf = KafkaConf(Stack().kafka("lag-test"));
     std::string err;
     std::unique_ptr<RdKafka::Producer> producer(
         RdKafka::Producer::create(conf.get(), err));
@@ -88,7 +72,7 @@ class ConsumerGroupLagTest : public ::testing::Test {
   // consumer that handled the events before them would.
   void Commit(const std::string& base,
               const std::vector<std::pair<int32_t, int64_t>>& offsets) {
-    std::unique_ptr<RdKafka::Conf> conf = ConfOf(Stack().kafka("lag-test"));
+    std::unique_ptr<RdKafka::Conf> conf = KafkaConf(Stack().kafka("lag-test"));
     std::string err;
     ASSERT_EQ(conf->set("group.id", absl::StrCat(ns_, ".", base), err),
               RdKafka::Conf::CONF_OK);

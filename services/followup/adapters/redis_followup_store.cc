@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/proto_util.h"
@@ -244,31 +245,53 @@ absl::StatusOr<std::vector<Listing>> RedisFollowupStore::ListListings() {
   return out;
 }
 
-absl::StatusOr<std::map<std::string, v1::SurveyResult>>
-RedisFollowupStore::LatestSurveys() {
-  absl::StatusOr<RedisReply> ids =
-      redis_->Command({"SMEMBERS", Key("survey_providers")});
+template <typename Record>
+absl::StatusOr<std::map<std::string, std::vector<Record>>>
+RedisFollowupStore::FieldRecords(const std::string& set,
+                                 const std::string& hash,
+                                 absl::string_view field_prefix,
+                                 absl::string_view what) {
+  absl::StatusOr<RedisReply> ids = redis_->Command({"SMEMBERS", Key(set)});
   if (!ids.ok()) return ids.status();
   std::vector<std::vector<std::string>> reads;
-  std::vector<std::string> providers;
+  std::vector<std::string> owners;
   for (const auto& id : ids->elements) {
-    providers.push_back(id.str);
-    reads.push_back({"HGETALL", Key("survey:" + id.str)});
+    owners.push_back(id.str);
+    reads.push_back({"HGETALL", Key(hash + ":" + id.str)});
   }
-  std::map<std::string, v1::SurveyResult> out;
+  std::map<std::string, std::vector<Record>> out;
   if (reads.empty()) return out;
   absl::StatusOr<std::vector<RedisReply>> data = redis_->Pipeline(reads);
   if (!data.ok()) return data.status();
   for (size_t i = 0; i < data->size(); ++i) {
     const auto& fields = (*data)[i].elements;
     for (size_t f = 0; f + 1 < fields.size(); f += 2) {
-      v1::SurveyResult r;
+      if (!absl::StartsWith(fields[f].str, field_prefix)) continue;
+      Record r;
       if (!r.ParseFromString(fields[f + 1].str)) {
-        return absl::DataLossError("corrupt survey result");
+        return absl::DataLossError(absl::StrCat("corrupt ", what));
       }
-      auto [it, fresh] = out.emplace(providers[i], r);
-      if (!fresh && r.year() > it->second.year()) it->second = r;
+      out[owners[i]].push_back(std::move(r));
     }
+  }
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, v1::SurveyResult>>
+RedisFollowupStore::LatestSurveys() {
+  absl::StatusOr<std::map<std::string, std::vector<v1::SurveyResult>>> all =
+      FieldRecords<v1::SurveyResult>("survey_providers", "survey", "",
+                                     "survey result");
+  if (!all.ok()) return all.status();
+  std::map<std::string, v1::SurveyResult> out;
+  for (auto& [provider, years] : *all) {
+    // The first of the latest year, as the fields come.
+    auto latest = std::max_element(
+        years.begin(), years.end(),
+        [](const v1::SurveyResult& a, const v1::SurveyResult& b) {
+          return a.year() < b.year();
+        });
+    out.emplace(provider, std::move(*latest));
   }
   return out;
 }
@@ -323,31 +346,8 @@ absl::Status RedisFollowupStore::KeepSanction(
 
 absl::StatusOr<std::map<std::string, std::vector<v1::FindingSanction>>>
 RedisFollowupStore::SanctionsByFollowUp() {
-  absl::StatusOr<RedisReply> ids =
-      redis_->Command({"SMEMBERS", Key("sanctioned_follow_ups")});
-  if (!ids.ok()) return ids.status();
-  std::vector<std::vector<std::string>> reads;
-  std::vector<std::string> follow_ups;
-  for (const auto& id : ids->elements) {
-    follow_ups.push_back(id.str);
-    reads.push_back({"HGETALL", Key("sanctions:" + id.str)});
-  }
-  std::map<std::string, std::vector<v1::FindingSanction>> out;
-  if (reads.empty()) return out;
-  absl::StatusOr<std::vector<RedisReply>> data = redis_->Pipeline(reads);
-  if (!data.ok()) return data.status();
-  for (size_t i = 0; i < data->size(); ++i) {
-    const auto& fields = (*data)[i].elements;
-    for (size_t f = 0; f + 1 < fields.size(); f += 2) {
-      if (fields[f].str.rfind("s:", 0) != 0) continue;
-      v1::FindingSanction sanction;
-      if (!sanction.ParseFromString(fields[f + 1].str)) {
-        return absl::DataLossError("corrupt finding sanction");
-      }
-      out[follow_ups[i]].push_back(std::move(sanction));
-    }
-  }
-  return out;
+  return FieldRecords<v1::FindingSanction>("sanctioned_follow_ups", "sanctions",
+                                           "s:", "finding sanction");
 }
 
 absl::StatusOr<std::unique_ptr<AggregateLock>> RedisFollowupStore::Lock(

@@ -1,8 +1,11 @@
 #ifndef LOV_SERVICES_FOLLOWUP_ADAPTERS_REDIS_FOLLOWUP_STORE_H_
 #define LOV_SERVICES_FOLLOWUP_ADAPTERS_REDIS_FOLLOWUP_STORE_H_
 
+#include <map>
 #include <string>
+#include <vector>
 
+#include "absl/strings/string_view.h"
 #include "lov/followup/ports.h"
 #include "lov/platform/projection.h"
 #include "lov/platform/redis.h"
@@ -97,6 +100,13 @@ class RedisFollowupStore : public FollowupStore,
   // Every record of one kind ("complaint" kept under "complaints").
   template <typename Record>
   absl::StatusOr<std::vector<Record>> ListAll(const std::string& kind);
+  // The records kept as fields of hash "<hash>:<id>" for every id in set
+  // `set` (one pipeline), by id: each field whose name starts with
+  // `field_prefix`, in the hash's field order; `what` names a corrupt one.
+  template <typename Record>
+  absl::StatusOr<std::map<std::string, std::vector<Record>>> FieldRecords(
+      const std::string& set, const std::string& hash,
+      absl::string_view field_prefix, absl::string_view what);
   absl::Status SetVisit(const std::string& visit_id, int64_t version,
                         const std::string& data, bool exceptions,
                         int64_t start);

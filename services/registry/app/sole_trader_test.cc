@@ -47,6 +47,42 @@ TEST_F(SoleTraderTest, IsRegisteredUnderAKeyedIdWithoutTheNumber) {
   EXPECT_EQ(Status(kSoleTrader).provider().name(), "Anna Anderssons Omsorg");
 }
 
+TEST_F(SoleTraderTest, APersonnummerInTheRecordsTextIsRefusedBeforeAnyEvent) {
+  ASSERT_TRUE(Configure("setup-1", Norrtalje()).ok());
+  v1::RegisterProviderRequest request = SoleTrader("reg-1", kSoleTraderOrg);
+  request.mutable_contact()->set_contact_person("Anna Andersson 811218-9876");
+
+  absl::StatusOr<v1::Provider> refused = app_.RegisterProvider(request);
+
+  EXPECT_TRUE(IsError(refused.status(), absl::StatusCode::kInvalidArgument,
+                      {"contact.contact_person: must not contain a personal "
+                       "identity number"}))
+      << refused.status();
+  ExpectNoNumber(std::string(refused.status().message()));
+  EXPECT_EQ(publisher_.events_.size(), 1u);  // the set-up only
+
+  // Registered without it; an update that writes it into the description
+  // (the 12-digit form) is refused alike, and nothing is published.
+  request.mutable_contact()->set_contact_person("Anna Andersson");
+  ASSERT_TRUE(app_.RegisterProvider(request).ok());
+  v1::UpdateProviderRequest update;
+  update.set_request_id("update-1");
+  update.set_provider_id(kSoleTrader);
+  update.mutable_profile()->set_description("Ägare: 19811218-9876");
+  absl::StatusOr<v1::Provider> updated = app_.UpdateProvider(update);
+  EXPECT_TRUE(IsError(updated.status(), absl::StatusCode::kInvalidArgument,
+                      {"profile.description: must not contain"}))
+      << updated.status();
+  ASSERT_EQ(publisher_.events_.size(), 2u);
+  for (const v1::RegistryEvent& e : publisher_.events_) {
+    ExpectNoNumber(e.SerializeAsString());
+  }
+  // The same text without the number is taken.
+  update.mutable_profile()->set_description("Ägare: Anna Andersson");
+  update.set_request_id("update-2");
+  EXPECT_TRUE(app_.UpdateProvider(update).ok());
+}
+
 TEST_F(SoleTraderTest, ApplyingAndApprovalCarryNoNumberEither) {
   ASSERT_TRUE(Configure("setup-1", Norrtalje()).ok());
   ASSERT_TRUE(app_.RegisterProvider(SoleTrader("reg-1", kSoleTraderOrg)).ok());

@@ -6,16 +6,8 @@
 #include "gtest/gtest.h"
 #include "lov/registry/domain/registry_rules_test_support.h"
 
-namespace lov::registry {
+namespace lov::registry::rules_test {
 namespace {
-
-using ::lov::testing::IsError;
-using rules_test::kCare;
-using rules_test::kService;
-using rules_test::kToday;
-using rules_test::Registered;
-using rules_test::RulesTest;
-using ::testing::IsEmpty;
 
 // ------------------------------------------------------------ capacity
 
@@ -276,4 +268,4 @@ TEST(CapacityHistoryTest, AFutureCapTakesEffectOnItsDateAndKeepsTheCurrentOne) {
 }
 
 }  // namespace
-}  // namespace lov::registry
+}  // namespace lov::registry::rules_test

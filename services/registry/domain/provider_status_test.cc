@@ -6,18 +6,8 @@
 #include "gtest/gtest.h"
 #include "lov/registry/domain/registry_rules_test_support.h"
 
-namespace lov::registry {
+namespace lov::registry::rules_test {
 namespace {
-
-using ::lov::testing::IsError;
-using rules_test::kCare;
-using rules_test::kService;
-using rules_test::kToday;
-using rules_test::Registered;
-using rules_test::RulesTest;
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
-using ::testing::UnorderedElementsAre;
 
 // ------------------------------------------------------------ status
 
@@ -161,4 +151,4 @@ TEST_F(RulesTest, AfterTheLeavingDateTheZoneIsGone) {
 }
 
 }  // namespace
-}  // namespace lov::registry
+}  // namespace lov::registry::rules_test

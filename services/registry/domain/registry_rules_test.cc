@@ -7,23 +7,8 @@
 #include "gtest/gtest.h"
 #include "lov/registry/domain/registry_rules_test_support.h"
 
-namespace lov::registry {
+namespace lov::registry::rules_test {
 namespace {
-
-using ::lov::testing::IsError;
-using rules_test::FakePseudonym;
-using rules_test::kCare;
-using rules_test::kDegree;
-using rules_test::kService;
-using rules_test::kToday;
-using rules_test::Norrtalje;
-using rules_test::Now;
-using rules_test::Registered;
-using rules_test::RegisterRequest;
-using rules_test::RulesTest;
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
-using ::testing::UnorderedElementsAre;
 
 // ------------------------------------------------------------ municipality
 
@@ -365,4 +350,4 @@ TEST_F(RulesTest, UnknownApplicationIsNotFound) {
 }
 
 }  // namespace
-}  // namespace lov::registry
+}  // namespace lov::registry::rules_test

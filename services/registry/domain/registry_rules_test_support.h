@@ -1,7 +1,9 @@
 // The fixture of the registry's rule tests (registry_rules_test.cc,
 // capacity_notice_rules_test.cc, sanction_rules_test.cc,
 // provider_status_test.cc): a Norrtälje-like municipality (four zones, five
-// categories, 90 days' notice), fixed dates, no clock, no I/O.
+// categories, 90 days' notice), fixed dates, no clock, no I/O. The tests are
+// written inside namespace rules_test, so they name what is here, and the
+// matchers they share, without a using-declaration of their own.
 #ifndef LOV_SERVICES_REGISTRY_DOMAIN_REGISTRY_RULES_TEST_SUPPORT_H_
 #define LOV_SERVICES_REGISTRY_DOMAIN_REGISTRY_RULES_TEST_SUPPORT_H_
 
@@ -12,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/platform/proto_util.h"
 #include "lov/registry/domain/registry_rules.h"
@@ -29,6 +32,9 @@ inline absl::Time Now() {
 }
 
 using ::lov::testing::IsError;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 
 inline constexpr char kService[] = "home-help-service";
 inline constexpr char kCare[] = "home-help-personal-care";

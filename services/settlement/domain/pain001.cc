@@ -5,6 +5,7 @@
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "lov/platform/identity_numbers.h"
 #include "lov/platform/money.h"
@@ -23,6 +24,10 @@ std::string Digits(std::string_view text) {
   }
   return out;
 }
+
+// How many statements the message of a month without a file names (all of
+// them are in not_payable).
+constexpr size_t kNamedInMessage = 10;
 
 constexpr char kOwedByTheProvider[] =
     "total is negative: the provider owes the municipality (its Peppol "
@@ -123,6 +128,71 @@ absl::Status CheckOrder(const PaymentOrder& order) {
   return absl::OkStatus();
 }
 
+// "1129.75" for -112975 öre: what a provider owes, without the sign.
+std::string Owed(int64_t ore) {
+  std::string text = Kronor(ore);
+  if (!text.empty() && text[0] == '-') text.erase(0, 1);
+  return text;
+}
+
+// A month in which no statement is payable. When every statement is owed
+// by its provider or has a zero total there is nothing to pay: no file (a
+// pain.001 needs a transfer) but the notice naming the owed statements and
+// what they come to. When a statement with something to pay is held back
+// (payment details, F-tax) or there is no statement at all, there is no
+// month to close yet: FAILED_PRECONDITION naming those held back.
+absl::StatusOr<PaymentFile> NothingToPay(const std::string& period,
+                                         PaymentFile file) {
+  std::vector<std::string> held;
+  std::vector<std::string> owed;
+  int64_t owed_ore = 0;
+  int zero = 0;
+  for (const v1::NotPayable& n : file.not_payable) {
+    if (n.total_ore() > 0) {
+      if (held.size() < kNamedInMessage) {
+        held.push_back(absl::StrCat(n.statement_id(), " (", n.reason(), ")"));
+      }
+    } else if (n.total_ore() < 0) {
+      if (absl::Status sum =
+              AddOre(n.total_ore(), &owed_ore,
+                     absl::StrCat("payment file of ", period, ": owed sum"));
+          !sum.ok()) {
+        return sum;
+      }
+      if (owed.size() < kNamedInMessage) {
+        owed.push_back(absl::StrCat(n.statement_id(), " owes ",
+                                    Owed(n.total_ore()), " kr"));
+      }
+    } else {
+      ++zero;
+    }
+  }
+  if (file.not_payable.empty() || !held.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no statement of ", period, " is payable (", file.not_payable.size(),
+        " not payable): a payment file needs at least one transfer",
+        held.empty() ? "" : "; held back: ", absl::StrJoin(held, ", ")));
+  }
+  const size_t owed_count = file.not_payable.size() - static_cast<size_t>(zero);
+  std::string notice =
+      absl::StrCat("no payment file for ", period,
+                   ": nothing to pay (a pain.001 needs at least one transfer)");
+  if (owed_count > 0) {
+    absl::StrAppend(&notice, "; ", owed_count,
+                    " statement(s) owed to the municipality, ", Owed(owed_ore),
+                    " kr in total, to set off against later payments: ",
+                    absl::StrJoin(owed, ", "));
+    if (owed_count > owed.size()) {
+      absl::StrAppend(&notice, " and ", owed_count - owed.size(), " more");
+    }
+  }
+  if (zero > 0) {
+    absl::StrAppend(&notice, "; ", zero, " statement(s) with a zero total");
+  }
+  file.no_file_reason = std::move(notice);
+  return file;
+}
+
 }  // namespace
 
 absl::StatusOr<PaymentFile> MonthPain001(const std::string& period,
@@ -176,11 +246,7 @@ absl::StatusOr<PaymentFile> MonthPain001(const std::string& period,
                 140),
         "</Ustrd></RmtInf>\n      </CdtTrfTxInf>\n");
   }
-  if (count == 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no statement of ", period, " is payable (", file.not_payable.size(),
-        " not payable): a payment file needs at least one transfer"));
-  }
+  if (count == 0) return NothingToPay(period, std::move(file));
   const std::string created =
       absl::FormatTime("%Y-%m-%dT%H:%M:%S", order.created_at, StockholmZone());
   const std::string msg_id = absl::StrCat(

@@ -45,16 +45,23 @@ struct PaymentOrder {
 };
 
 struct PaymentFile {
-  std::string xml;  // UTF-8
+  std::string xml;  // UTF-8; empty when no_file_reason is set
   std::vector<std::string> paid_statement_ids;
   int64_t total_ore = 0;  // the control sum
   std::vector<v1::NotPayable> not_payable;
+  // Set, and xml empty, for a month with nothing to pay: every statement
+  // is owed by its provider or has a zero total. Names the owed statements
+  // and their sum; each is in not_payable with its amount.
+  std::string no_file_reason;
 };
 
 // INVALID_ARGUMENT naming the field for a payer without name, organisation
 // number or a valid bankgiro, or a bad execution date; FAILED_PRECONDITION
-// if a statement is not an approved statement of `period`, or no statement
-// is payable (a pain.001 must have a transaction).
+// if a statement is not an approved statement of `period`, if there is no
+// statement, or if none is payable while one with something to pay is held
+// back (no payment details, no F-tax approval; named in the message). A
+// month with nothing to pay (every statement owed or zero) is no error: no
+// xml, and no_file_reason says why (a pain.001 must have a transaction).
 absl::StatusOr<PaymentFile> MonthPain001(const std::string& period,
                                          const PaymentOrder& order,
                                          const std::vector<Payee>& payees);

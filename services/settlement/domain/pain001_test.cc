@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace lov::settlement {
 namespace {
 
@@ -183,6 +185,71 @@ TEST(Pain001Test, ANegativeStatementIsListedAsOwedNotPaid) {
   EXPECT_EQ(f->xml.find("1129.75"), std::string::npos);
   EXPECT_NE(f->xml.find("<CtrlSum>1000.00</CtrlSum>"), std::string::npos);
   EXPECT_NE(f->xml.find("<NbOfTxs>1</NbOfTxs>"), std::string::npos);
+}
+
+// A month in which every provider owes the municipality (late voids of an
+// approved month) or has nothing: nothing to pay, so no file (a pain.001
+// needs a transfer) and no error either; the notice names each owed
+// statement and their sum, by hand 1129.75 + 25.50 = 1155.25 kr.
+TEST(Pain001Test, AMonthWhereEveryStatementIsOwedHasNoFileButANotice) {
+  Payee owes_without_details = Payable("p-b", -2550, "5402-9681");
+  owes_without_details.details.reset();
+  absl::StatusOr<PaymentFile> f =
+      MonthPain001("2026-11", Order(),
+                   {Payable("p-z", 0, "5402-9681"), owes_without_details,
+                    Payable("p-a", -112975, "5402-9681")});
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_TRUE(f->xml.empty()) << f->xml;
+  EXPECT_TRUE(f->paid_statement_ids.empty());
+  EXPECT_EQ(f->total_ore, 0);
+  EXPECT_EQ(f->no_file_reason,
+            "no payment file for 2026-11: nothing to pay (a pain.001 needs at "
+            "least one transfer); 2 statement(s) owed to the municipality, "
+            "1155.25 kr in total, to set off against later payments: "
+            "p-a/2026-11 owes 1129.75 kr, p-b/2026-11 owes 25.50 kr; 1 "
+            "statement(s) with a zero total");
+  ASSERT_EQ(f->not_payable.size(), 3u);
+  EXPECT_EQ(f->not_payable[0].statement_id(), "p-a/2026-11");
+  EXPECT_EQ(f->not_payable[0].total_ore(), -112975);
+  EXPECT_EQ(f->not_payable[1].statement_id(), "p-b/2026-11");
+  EXPECT_EQ(f->not_payable[1].total_ore(), -2550);
+  EXPECT_EQ(f->not_payable[2].statement_id(), "p-z/2026-11");
+  EXPECT_EQ(f->not_payable[2].reason(), "total is not positive");
+
+  // Twelve owed statements: the notice names ten and counts the rest; the
+  // sum is of all twelve (12 x 1.00 kr).
+  std::vector<Payee> many;
+  for (int i = 10; i < 22; ++i) {
+    many.push_back(Payable(absl::StrCat("p-", i), -100, "5402-9681"));
+  }
+  f = MonthPain001("2026-11", Order(), many);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_NE(f->no_file_reason.find("12 statement(s) owed to the "
+                                   "municipality, 12.00 kr in total"),
+            std::string::npos)
+      << f->no_file_reason;
+  EXPECT_NE(f->no_file_reason.find("p-19/2026-11 owes 1.00 kr and 2 more"),
+            std::string::npos)
+      << f->no_file_reason;
+  EXPECT_EQ(f->no_file_reason.find("p-20/"), std::string::npos);
+  EXPECT_EQ(f->not_payable.size(), 12u);
+}
+
+// Nothing payable while a statement with money to pay is held back, or no
+// statement at all: the month is not done, FAILED_PRECONDITION naming what
+// is held back; never a notice that there is nothing to pay.
+TEST(Pain001Test, NothingPayableWhileAPaymentIsHeldBackIsRefused) {
+  Payee no_details = Payable("p-d", 5000, "5402-9681");
+  no_details.details.reset();
+  absl::StatusOr<PaymentFile> f = MonthPain001(
+      "2026-11", Order(), {Payable("p-a", -112975, "5402-9681"), no_details});
+  EXPECT_EQ(f.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(f.status().message().find(
+                "held back: p-d/2026-11 (no payment details in the registry)"),
+            std::string::npos)
+      << f.status();
+  EXPECT_EQ(MonthPain001("2026-11", Order(), {}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 // Payable statements whose sum leaves int64 öre: refused, naming the file.

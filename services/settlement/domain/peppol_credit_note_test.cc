@@ -2,23 +2,21 @@
 // note, worked by hand. The official rules run on one in
 // tests/settlement_credit_note_test.cc.
 #include <cstdint>
-#include <cstdlib>
-#include <fstream>
 #include <limits>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/settlement/domain/peppol_invoice.h"
+#include "lov/settlement/domain/test_peppol_totals.h"
 #include "lov/settlement/domain/test_statement_lines.h"
 
-namespace lov::settlement {
+namespace lov::settlement::testing {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-using testing::AddLine;
 
 // February, a month of late voids of approved January visits: home help
 // -1.5 h at 450.00 = -675.00 (exempt); cleaning -1 h at 400.00 = -400.00
@@ -51,31 +49,10 @@ v1::Statement NegativeMonth() {
 
 class PeppolCreditNoteTest : public ::testing::Test {
  protected:
-  PeppolCreditNoteTest() : statement_(NegativeMonth()) {
-    in_.statement = &statement_;
-    in_.issue_date = "2024-03-05";
-    in_.buyer.set_name("Norrtälje kommun");
-    in_.buyer.set_organisation_number("212000-0142");
-    in_.buyer.set_peppol_id("0007:2120000142");
-    in_.buyer.set_reference("LOV-2024");
-    in_.seller.set_provider_id("prv-5565541645");
-    in_.seller.set_organisation_number("556554-1645");
-    in_.seller.set_name("Omsorgshuset AB");
-    in_.seller.mutable_contact()->set_address("Storgatan 1, 761 30 Norrtälje");
-    in_.payment.set_bankgiro("5050-1055");
-    in_.payment.set_vat_number("SE556554164501");
-    in_.payment.set_f_tax(registry::v1::F_TAX_STATUS_APPROVED);
-    in_.payment.set_peppol_participant_id("0007:5565541645");
-  }
-  std::string Xml() {
-    absl::StatusOr<std::string> xml = PeppolInvoiceXml(in_);
-    EXPECT_TRUE(xml.ok()) << xml.status();
-    if (const char* out = std::getenv("LOV_PEPPOL_CREDIT_SAMPLE");
-        out && xml.ok()) {
-      std::ofstream(out) << *xml;  // for running the validator by hand
-    }
-    return xml.ok() ? *xml : "";
-  }
+  PeppolCreditNoteTest()
+      : statement_(NegativeMonth()),
+        in_(PeppolInputOf(&statement_, "2024-03-05")) {}
+  std::string Xml() { return PeppolXmlOf(in_, "LOV_PEPPOL_CREDIT_SAMPLE"); }
   v1::Statement statement_;
   PeppolInvoiceInput in_;
 };
@@ -100,25 +77,16 @@ TEST_F(PeppolCreditNoteTest, ANegativeMonthIsASelfBilledCreditNote) {
 
 TEST_F(PeppolCreditNoteTest, TotalsAreTheStatementsNegated) {
   const std::string xml = Xml();
-  EXPECT_THAT(xml, HasSubstr("<cac:LegalMonetaryTotal>"
-                             "<cbc:LineExtensionAmount currencyID=\"SEK\">"
-                             "1025.00</cbc:LineExtensionAmount>"
-                             "<cbc:TaxExclusiveAmount currencyID=\"SEK\">"
-                             "1025.00</cbc:TaxExclusiveAmount>"
-                             "<cbc:TaxInclusiveAmount currencyID=\"SEK\">"
-                             "1125.00</cbc:TaxInclusiveAmount>"
-                             "<cbc:PayableAmount currencyID=\"SEK\">1125.00"
-                             "</cbc:PayableAmount></cac:LegalMonetaryTotal>"));
-  EXPECT_THAT(xml, HasSubstr("<cac:TaxTotal><cbc:TaxAmount currencyID=\"SEK\">"
-                             "100.00</cbc:TaxAmount>"));
-  EXPECT_THAT(xml, HasSubstr("<cbc:TaxableAmount currencyID=\"SEK\">400.00"
-                             "</cbc:TaxableAmount><cbc:TaxAmount currencyID="
-                             "\"SEK\">100.00</cbc:TaxAmount><cac:TaxCategory>"
-                             "<cbc:ID>S</cbc:ID><cbc:Percent>25.00"));
-  EXPECT_THAT(xml, HasSubstr("<cbc:TaxableAmount currencyID=\"SEK\">625.00"
-                             "</cbc:TaxableAmount><cbc:TaxAmount currencyID="
-                             "\"SEK\">0.00</cbc:TaxAmount><cac:TaxCategory>"
-                             "<cbc:ID>E</cbc:ID>"));
+  EXPECT_THAT(
+      xml, HasSubstr(absl::StrCat(
+               "<cac:LegalMonetaryTotal>",
+               PeppolMonetaryTotals("1025.00", "1025.00", "1125.00", "1125.00"),
+               "</cac:LegalMonetaryTotal>")));
+  EXPECT_THAT(xml, HasSubstr(PeppolTaxTotal("100.00")));
+  EXPECT_THAT(xml,
+              HasSubstr(absl::StrCat(PeppolTaxSubtotal("400.00", "100.00", "S"),
+                                     "<cbc:Percent>25.00")));
+  EXPECT_THAT(xml, HasSubstr(PeppolTaxSubtotal("625.00", "0.00", "E")));
   EXPECT_THAT(xml, Not(HasSubstr("currencyID=\"SEK\">-1")));
 }
 
@@ -187,4 +155,4 @@ TEST_F(PeppolCreditNoteTest, ASumPastInt64IsRefusedNamingTheStatement) {
 }
 
 }  // namespace
-}  // namespace lov::settlement
+}  // namespace lov::settlement::testing

@@ -2,21 +2,19 @@
 // official rules run on it in tests/settlement_peppol_test.cc.
 #include "lov/settlement/domain/peppol_invoice.h"
 
-#include <cstdlib>
-#include <fstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lov/settlement/domain/test_peppol_totals.h"
 #include "lov/settlement/domain/test_statement_lines.h"
 
-namespace lov::settlement {
+namespace lov::settlement::testing {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-using testing::AddLine;
 
 // Home help 12.5 h at 450.00 = 5625.00 (exempt); cleaning 2 h at 400.00 =
 // 800.00 (25 % VAT: 200.00); a correction of December, -0.5 h at 450.00 =
@@ -48,30 +46,9 @@ v1::Statement Approved() {
 
 class PeppolInvoiceTest : public ::testing::Test {
  protected:
-  PeppolInvoiceTest() : statement_(Approved()) {
-    in_.statement = &statement_;
-    in_.issue_date = "2024-02-05";
-    in_.buyer.set_name("Norrtälje kommun");
-    in_.buyer.set_organisation_number("212000-0142");
-    in_.buyer.set_peppol_id("0007:2120000142");
-    in_.buyer.set_reference("LOV-2024");
-    in_.seller.set_provider_id("prv-5565541645");
-    in_.seller.set_organisation_number("556554-1645");
-    in_.seller.set_name("Omsorgshuset AB");
-    in_.seller.mutable_contact()->set_address("Storgatan 1, 761 30 Norrtälje");
-    in_.payment.set_bankgiro("5050-1055");
-    in_.payment.set_vat_number("SE556554164501");
-    in_.payment.set_f_tax(registry::v1::F_TAX_STATUS_APPROVED);
-    in_.payment.set_peppol_participant_id("0007:5565541645");
-  }
-  std::string Xml() {
-    absl::StatusOr<std::string> xml = PeppolInvoiceXml(in_);
-    EXPECT_TRUE(xml.ok()) << xml.status();
-    if (const char* out = std::getenv("LOV_PEPPOL_SAMPLE"); out && xml.ok()) {
-      std::ofstream(out) << *xml;  // for running the validator by hand
-    }
-    return xml.ok() ? *xml : "";
-  }
+  PeppolInvoiceTest()
+      : statement_(Approved()), in_(PeppolInputOf(&statement_, "2024-02-05")) {}
+  std::string Xml() { return PeppolXmlOf(in_, "LOV_PEPPOL_SAMPLE"); }
   v1::Statement statement_;
   PeppolInvoiceInput in_;
 };
@@ -85,29 +62,20 @@ TEST_F(PeppolInvoiceTest, IsASelfBilledInvoiceWithTheStatementsTotals) {
   EXPECT_THAT(xml, HasSubstr("<cbc:ID>prv-5565541645-2024-01</cbc:ID>"));
   EXPECT_THAT(xml, HasSubstr("<cbc:StartDate>2024-01-01</cbc:StartDate>"
                              "<cbc:EndDate>2024-01-31</cbc:EndDate>"));
-  EXPECT_THAT(xml, HasSubstr("<cbc:LineExtensionAmount currencyID=\"SEK\">"
-                             "6300.01</cbc:LineExtensionAmount>"
-                             "<cbc:TaxExclusiveAmount currencyID=\"SEK\">"
-                             "6300.01</cbc:TaxExclusiveAmount>"
-                             "<cbc:TaxInclusiveAmount currencyID=\"SEK\">"
-                             "6500.01</cbc:TaxInclusiveAmount>"
-                             "<cbc:PayableAmount currencyID=\"SEK\">6500.01"
-                             "</cbc:PayableAmount>"));
+  EXPECT_THAT(xml, HasSubstr(PeppolMonetaryTotals("6300.01", "6300.01",
+                                                  "6500.01", "6500.01")));
 }
 
 TEST_F(PeppolInvoiceTest, BreaksVatDownPerCategory) {
   const std::string xml = Xml();
-  EXPECT_THAT(xml, HasSubstr("<cac:TaxTotal><cbc:TaxAmount currencyID=\"SEK\">"
-                             "200.00</cbc:TaxAmount>"));
-  EXPECT_THAT(xml, HasSubstr("<cbc:TaxableAmount currencyID=\"SEK\">800.00"
-                             "</cbc:TaxableAmount><cbc:TaxAmount currencyID="
-                             "\"SEK\">200.00</cbc:TaxAmount><cac:TaxCategory>"
-                             "<cbc:ID>S</cbc:ID><cbc:Percent>25.00"));
-  EXPECT_THAT(xml, HasSubstr("<cbc:TaxableAmount currencyID=\"SEK\">5500.01"
-                             "</cbc:TaxableAmount><cbc:TaxAmount currencyID="
-                             "\"SEK\">0.00</cbc:TaxAmount><cac:TaxCategory>"
-                             "<cbc:ID>E</cbc:ID><cbc:Percent>0.00</cbc:Percent>"
-                             "<cbc:TaxExemptionReasonCode>VATEX-EU-132-1G"));
+  EXPECT_THAT(xml, HasSubstr(PeppolTaxTotal("200.00")));
+  EXPECT_THAT(xml,
+              HasSubstr(absl::StrCat(PeppolTaxSubtotal("800.00", "200.00", "S"),
+                                     "<cbc:Percent>25.00")));
+  EXPECT_THAT(xml, HasSubstr(absl::StrCat(
+                       PeppolTaxSubtotal("5500.01", "0.00", "E"),
+                       "<cbc:Percent>0.00</cbc:Percent>"
+                       "<cbc:TaxExemptionReasonCode>VATEX-EU-132-1G")));
 }
 
 TEST_F(PeppolInvoiceTest, WritesOneLinePerStatementLineNeverANegativePrice) {
@@ -230,4 +198,4 @@ TEST_F(PeppolInvoiceTest, PaysToAPlusgiroAndEscapesText) {
 }
 
 }  // namespace
-}  // namespace lov::settlement
+}  // namespace lov::settlement::testing

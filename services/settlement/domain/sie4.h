@@ -10,9 +10,14 @@
 //          the default cost account),
 //   debit  the VAT account: the sum of the VAT lines,
 //   credit the supplier debt account: the statement total,
-// so every verification balances to the öre. Amounts are kronor with two
-// decimals from integer öre. The fiscal year (#RAR 0) is the period's
-// calendar year. docs/settlement.md has a sample.
+// so every verification balances to the öre. A statement with a negative
+// total (a credit month: late voids of an approved month) is booked as a
+// supplier's credit note (kreditfaktura) with the same rows: the debt
+// account is debited with the municipality's claim on the provider (set off
+// against its next payment), the VAT and cost accounts credited with what
+// is taken back. Amounts are kronor with two decimals from integer öre.
+// The fiscal year (#RAR 0) is the period's calendar year.
+// docs/settlement.md has a sample.
 
 #include <string>
 #include <string_view>

@@ -120,6 +120,69 @@ TEST(Sie4Test, TheStrictReaderParsesItAndTheTotalsMatch) {
   EXPECT_EQ(read->AccountOre("4610"), 125050 - 1230);
 }
 
+// A credit month, February of settlement_credit_note_test.cc: a
+// personal-care visit of January voided late (-558.00) and a service visit
+// voided (-615.00, its 25 % VAT -153.75), against February's listing fee
+// (+197.00). By hand: net -558.00 + 197.00 - 615.00 = -976.00, VAT -153.75,
+// total -1129.75. Booked as a supplier's credit note (kreditfaktura): debit
+// the supplier debt 2440 with 1129.75 (the municipality's claim on the
+// provider, set off against its next payment), credit input VAT 2640 with
+// 153.75 and the cost accounts with what was taken back, net per account:
+// 4610 -558.00 + 197.00 = -361.00, 4620 -615.00.
+v1::Statement CreditMonth() {
+  v1::Statement s = Approved("p-kredit");
+  AddLine(s, v1::LINE_KIND_PERFORMED_TIME, "hemtjanst", -55800);
+  s.mutable_lines(0)->set_adjusts_period("2026-10");
+  AddLine(s, v1::LINE_KIND_LISTING_FEE, "hemtjanst", 19700);
+  AddLine(s, v1::LINE_KIND_PERFORMED_TIME, "service", -61500);
+  s.mutable_lines(2)->set_adjusts_period("2026-10");
+  AddLine(s, v1::LINE_KIND_VAT, "service", -15375);
+  return s;
+}
+
+TEST(Sie4Test, ACreditMonthDebitsTheSupplierDebtAndCreditsCostAndVat) {
+  const v1::Statement credit = CreditMonth();
+  ASSERT_EQ(credit.net_ore(), -97600);
+  ASSERT_EQ(credit.vat_ore(), -15375);
+  ASSERT_EQ(credit.total_ore(), -112975);
+  absl::StatusOr<std::string> file = MonthSie4("2026-11", Books(), {credit});
+  ASSERT_TRUE(file.ok()) << file.status();
+  // The rows of the verification, as written (SIE: positive is debit).
+  const std::string expected_ver =
+      "#VER \"LOV\" 1 20261130 \"Ers\x84ttning p-kredit 2026-11\" 20261202\r\n"
+      "{\r\n"
+      "   #TRANS 2640 {} -153.75\r\n"
+      "   #TRANS 4610 {} -361.00\r\n"
+      "   #TRANS 4620 {} -615.00\r\n"
+      "   #TRANS 2440 {} 1129.75\r\n"
+      "}\r\n";
+  ASSERT_GE(file->size(), expected_ver.size());
+  EXPECT_EQ(file->substr(file->size() - expected_ver.size()), expected_ver)
+      << *file;
+
+  // The strict reader parses it; the one verification balances, with
+  // 1129.75 on the debit side (the claim) and the same on the credit side.
+  absl::StatusOr<testing::SieFile> read = testing::ReadSie4(*file);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->vers.size(), 1u);
+  EXPECT_EQ(read->DebitOre(), 112975);
+  EXPECT_EQ(read->AccountOre("2440"), 112975);
+  EXPECT_EQ(read->AccountOre("2640"), -15375);
+  EXPECT_EQ(read->AccountOre("4610"), -36100);
+  EXPECT_EQ(read->AccountOre("4620"), -61500);
+  EXPECT_EQ(read->AccountOre("4600"), 0);  // no row on the default account
+
+  // With an ordinary month of another provider the debt account nets the
+  // two: 1875.50 owed to p-omsorg less 1129.75 claimed from p-kredit.
+  file = MonthSie4("2026-11", Books(), {Omsorg(), credit});
+  ASSERT_TRUE(file.ok()) << file.status();
+  read = testing::ReadSie4(*file);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->vers.size(), 2u);
+  EXPECT_EQ(read->AccountOre("2440"), -187550 + 112975);
+  EXPECT_EQ(read->AccountOre("2640"), 2500 - 15375);
+}
+
 TEST(Sie4Test, TheReaderRejectsAnUnbalancedVerification) {
   absl::StatusOr<std::string> file = MonthSie4("2026-11", Books(), {Omsorg()});
   ASSERT_TRUE(file.ok()) << file.status();

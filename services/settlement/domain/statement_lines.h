@@ -3,7 +3,8 @@
 
 // The lines of a statement while it is being computed: amounts of the same
 // key are summed (quantities and sources) and rounded once, per line, by
-// LineAmount (statement.h). Shared by statement.cc and compensation.cc.
+// LineAmount (statement.h). Shared by statement.cc, statement_totals.cc and
+// compensation.cc.
 
 #include <compare>
 #include <cstdint>

@@ -10,16 +10,18 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "lov/platform/money.h"
+#include "lov/settlement/domain/test_peppol_totals.h"
 #include "lov/settlement/tests/peppol_validation.h"
 #include "lov/settlement/tests/settlement_test_support.h"
+#include "lov/settlement/tests/sie4_reader.h"
+#include "test_sign_in.h"
 
 namespace lov::settlement {
 namespace {
@@ -29,6 +31,9 @@ using ::lov::testing::Eventually;
 
 using test_support::Validate;
 using test_support::Validation;
+using testing::PeppolAmount;
+using testing::PeppolTaxTotal;
+using testing::Sek;
 
 class SettlementCreditNoteTest : public test_support::SettlementFixture {
  protected:
@@ -94,12 +99,6 @@ class SettlementCreditNoteTest : public test_support::SettlementFixture {
   }
 };
 
-std::string Amount(const char* element, int64_t ore) {
-  return absl::StrCat("<cbc:", element, " currencyID=\"SEK\">",
-                      Money::FromOre(ore).ToDecimalString(), "</cbc:", element,
-                      ">");
-}
-
 TEST_F(SettlementCreditNoteTest, ANegativeMonthIsAValidSelfBilledCreditNote) {
   ConfigureRates();
   PublishRegistry();
@@ -156,11 +155,11 @@ TEST_F(SettlementCreditNoteTest, ANegativeMonthIsAValidSelfBilledCreditNote) {
                      "<cbc:ID>prv-a-2024-01</cbc:ID>"),
             std::string::npos);
   // The statement's totals, negated, to the öre.
-  EXPECT_NE(xml.find(Amount("TaxExclusiveAmount", 97600)), std::string::npos);
-  EXPECT_NE(
-      xml.find(absl::StrCat("<cac:TaxTotal>", Amount("TaxAmount", 15375))),
-      std::string::npos);
-  EXPECT_NE(xml.find(Amount("PayableAmount", 112975)), std::string::npos);
+  EXPECT_NE(xml.find(PeppolAmount("TaxExclusiveAmount", Sek(97600))),
+            std::string::npos);
+  EXPECT_NE(xml.find(PeppolTaxTotal(Sek(15375))), std::string::npos);
+  EXPECT_NE(xml.find(PeppolAmount("PayableAmount", Sek(112975))),
+            std::string::npos);
   EXPECT_EQ(xml.find("<cac:PaymentMeans>"), std::string::npos);
 
   const Validation valid = Validate(xml, "peppol-credit-note");
@@ -176,9 +175,9 @@ TEST_F(SettlementCreditNoteTest, ANegativeMonthIsAValidSelfBilledCreditNote) {
   // The same rules refuse a broken credit note: an amount due that is not
   // the total (BR-CO-16), and the ordinary credit note's type code where a
   // self-billed one is required.
-  const std::string wrong_total = absl::StrReplaceAll(
-      xml,
-      {{Amount("PayableAmount", 112975), Amount("PayableAmount", 112976)}});
+  const std::string wrong_total =
+      absl::StrReplaceAll(xml, {{PeppolAmount("PayableAmount", Sek(112975)),
+                                 PeppolAmount("PayableAmount", Sek(112976))}});
   ASSERT_NE(wrong_total, xml);
   const Validation refused = Validate(wrong_total, "peppol-credit-broken");
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
@@ -214,6 +213,95 @@ TEST_F(SettlementCreditNoteTest, ANegativeMonthIsAValidSelfBilledCreditNote) {
   EXPECT_EQ(pain.content().find("prv-a/2024-02"), std::string::npos);
   EXPECT_NE(pain.content().find("<CtrlSum>485.00</CtrlSum>"), std::string::npos)
       << pain.content();
+}
+
+// A month in which the only provider with a statement owes the
+// municipality, closed with the month-end run (prepared by one finance
+// user, approved by another): the run succeeds, the SIE 4 file books the
+// claim (the supplier debt debited with 1129.75) and balances, and pain.001
+// is no file and no error but a notice naming the owed statement and its
+// amount.
+TEST_F(SettlementCreditNoteTest,
+       AMonthEveryProviderOwesEndsWithoutAPaymentFile) {
+  ConfigureRates();
+  PublishRegistry();
+  PublishPaymentDetails();
+  PublishAssignment();
+  const test_support::JanuaryVisits january = PublishJanuaryVisits();
+  ASSERT_TRUE(Eventually([&] {
+    grpc::Status s;
+    return Get("prv-a", "2024-01", &s).total_ore() == 282520 && s.ok();
+  })) << service_->Log();
+  ApproveCurrent("prv-a", "2024-01");
+  // February holds only prv-a's reversals and listing fee (worked by hand
+  // above): -1129.75; the in-house provider has nothing in February.
+  PublishLateVoid(january.care_r1);
+  PublishLateVoid(test_support::Visit("prv-a", "r2", "service",
+                                      "2024-01-18T08:00:00Z",
+                                      "2024-01-18T09:30:00Z", "city"));
+  ASSERT_TRUE(Eventually([&] {
+    grpc::Status s;
+    return Get("prv-a", "2024-02", &s).total_ore() == -112975 && s.ok();
+  })) << service_->Log();
+
+  const auto as = [](const char* who) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(30));
+    ::lov::testing::SignIn(ctx.get(), auth::v1::ROLE_FINANCE, "", who);
+    return ctx;
+  };
+  v1::PreviewMonthRequest prepare;
+  prepare.set_period("2024-02");
+  v1::MonthRun run;
+  grpc::Status s =
+      stub_->PreviewMonth(as("SE2321000016-finance-a").get(), prepare, &run);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(run.providers_size(), 1) << run.DebugString();
+  EXPECT_EQ(run.providers(0).total_ore(), -112975);
+  v1::ApproveMonthRequest approve;
+  approve.set_period("2024-02");
+  approve.set_expected_run_digest(run.run_digest());
+  approve.set_request_id(NewUuid());
+  v1::MonthRunApproval approval;
+  s = stub_->ApproveMonth(as("SE2321000016-finance-b").get(), approve,
+                          &approval);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  v1::ExportMonthRequest month;
+  month.set_period("2024-02");
+  month.mutable_municipality()->set_name("Norrtälje kommun");
+  month.mutable_municipality()->set_organisation_number("212000-0142");
+  month.mutable_municipality()->set_bankgiro("5050-1055");
+  month.set_execution_date("2024-03-26");
+  month.set_kind(v1::MONTH_FILE_KIND_SIE4);
+  v1::ExportMonthResponse sie;
+  s = Call(&v1::SettlementService::Stub::ExportMonth, month, &sie);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  absl::StatusOr<testing::SieFile> books = testing::ReadSie4(sie.content());
+  ASSERT_TRUE(books.ok()) << books.status() << "\n" << sie.content();
+  ASSERT_EQ(books->vers.size(), 1u);
+  EXPECT_EQ(books->AccountOre("2440"), 112975);  // debit: the claim
+  EXPECT_EQ(books->AccountOre("2640"), -15375);  // input VAT taken back
+  EXPECT_EQ(books->DebitOre(), 112975);
+
+  month.set_kind(v1::MONTH_FILE_KIND_PAIN001);
+  v1::ExportMonthResponse pain;
+  s = Call(&v1::SettlementService::Stub::ExportMonth, month, &pain);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(pain.content().empty()) << pain.content();
+  EXPECT_TRUE(pain.file_name().empty()) << pain.file_name();
+  EXPECT_EQ(pain.statement_ids_size(), 0);
+  EXPECT_EQ(pain.total_ore(), 0);
+  EXPECT_NE(pain.no_file_reason().find("no payment file for 2024-02"),
+            std::string::npos)
+      << pain.no_file_reason();
+  EXPECT_NE(pain.no_file_reason().find("prv-a/2024-02 owes 1129.75 kr"),
+            std::string::npos)
+      << pain.no_file_reason();
+  ASSERT_EQ(pain.not_payable_size(), 1);
+  EXPECT_EQ(pain.not_payable(0).statement_id(), "prv-a/2024-02");
+  EXPECT_EQ(pain.not_payable(0).total_ore(), -112975);
 }
 
 }  // namespace

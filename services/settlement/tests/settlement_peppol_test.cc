@@ -11,9 +11,8 @@
 #include <fstream>
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "lov/platform/money.h"
+#include "lov/settlement/domain/test_peppol_totals.h"
 #include "lov/settlement/tests/peppol_validation.h"
 #include "lov/settlement/tests/settlement_test_support.h"
 
@@ -25,8 +24,9 @@ using ::lov::testing::Eventually;
 
 using test_support::Validate;
 using test_support::Validation;
-
-std::string Sek(int64_t ore) { return Money::FromOre(ore).ToDecimalString(); }
+using testing::PeppolAmount;
+using testing::PeppolTaxTotal;
+using testing::Sek;
 
 class SettlementPeppolTest : public test_support::SettlementFixture {
  protected:
@@ -108,16 +108,13 @@ TEST_F(SettlementPeppolTest, AnApprovedMonthIsAValidSelfBilledInvoice) {
   // The statement's totals (2825.20 by the hand calculation of
   // settlement_service_test.cc), to the öre.
   ASSERT_EQ(approved.total_ore(), 282520);
-  EXPECT_NE(xml.find(absl::StrCat("<cbc:TaxExclusiveAmount currencyID=\"SEK\">",
-                                  Sek(approved.net_ore()), "<")),
-            std::string::npos)
+  EXPECT_NE(
+      xml.find(PeppolAmount("TaxExclusiveAmount", Sek(approved.net_ore()))),
+      std::string::npos)
       << xml;
-  EXPECT_NE(xml.find(absl::StrCat("<cac:TaxTotal><cbc:TaxAmount "
-                                  "currencyID=\"SEK\">",
-                                  Sek(approved.vat_ore()), "<")),
+  EXPECT_NE(xml.find(PeppolTaxTotal(Sek(approved.vat_ore()))),
             std::string::npos);
-  EXPECT_NE(xml.find(absl::StrCat("<cbc:PayableAmount currencyID=\"SEK\">",
-                                  Sek(approved.total_ore()), "<")),
+  EXPECT_NE(xml.find(PeppolAmount("PayableAmount", Sek(approved.total_ore()))),
             std::string::npos);
   EXPECT_NE(xml.find("<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>"),
             std::string::npos);
@@ -133,10 +130,8 @@ TEST_F(SettlementPeppolTest, AnApprovedMonthIsAValidSelfBilledInvoice) {
   // The validator refuses a broken invoice: an amount due that is not the
   // total (BR-CO-16).
   const std::string broken = absl::StrReplaceAll(
-      xml, {{absl::StrCat("<cbc:PayableAmount currencyID=\"SEK\">",
-                          Sek(approved.total_ore())),
-             absl::StrCat("<cbc:PayableAmount currencyID=\"SEK\">",
-                          Sek(approved.total_ore() + 1))}});
+      xml, {{PeppolAmount("PayableAmount", Sek(approved.total_ore())),
+             PeppolAmount("PayableAmount", Sek(approved.total_ore() + 1))}});
   ASSERT_NE(broken, xml);
   const Validation refused = Validate(broken, "peppol-broken");
   EXPECT_EQ(refused.exit_code, 1) << refused.output;

@@ -26,15 +26,32 @@ local function item(KEYS, ARGV)
 )lua",
                       item_script, R"lua(
 end
-local out, i = {}, 1
-while i <= #ARGV do
-  local nk, na = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
-  local k, a = {}, {}
-  for j = 1, nk do k[j] = ARGV[i + 1 + j] end
-  for j = 1, na do a[j] = ARGV[i + 1 + nk + j] end
-  out[#out + 1] = item(k, a)
-  i = i + 2 + nk + na
+-- ARGV[i]: item i packed (PackItem). struct.unpack returns the strings and,
+-- last, the position after them, which is dropped. Every item is unpacked
+-- before the first runs, so a malformed one fails the call before any write.
+local formats = {}
+local function format(n)
+  local f = formats[n]
+  if not f then
+    f = '>' .. string.rep('I4c0', n)
+    formats[n] = f
+  end
+  return f
 end
+local ks, as = {}, {}
+for i = 1, #ARGV do
+  local packed = ARGV[i]
+  local nk, na = struct.unpack('>I2I2', packed)
+  local k = {struct.unpack(format(nk), packed, 5)}
+  local at = k[nk + 1]
+  k[nk + 1] = nil
+  local a = {struct.unpack(format(na), packed, at)}
+  if a[na + 1] ~= #packed + 1 then error('batched item ' .. i .. ' has bytes left over') end
+  a[na + 1] = nil
+  ks[i], as[i] = k, a
+end
+local out = {}
+for i = 1, #ARGV do out[i] = item(ks[i], as[i]) end
 for _, d in ipairs(order) do
   if d.op == 'HINCRBY' and #d.f >= 3 and #d.f <= 500 then
     -- one read and one write of the key instead of a command per field
@@ -64,18 +81,60 @@ return out
 )lua");
 }
 
+namespace {
+
+void AppendBigEndian(uint64_t value, int bytes, std::string* out) {
+  for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((value >> shift) & 0xff));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> PackItem(const ScriptCall& call) {
+  // Within what one struct.unpack may return (Lua's C stack, 8,000 values).
+  constexpr size_t kMaxCount = 4000;
+  constexpr size_t kMaxLength = 0xffffffff;
+  if (call.keys.size() > kMaxCount || call.args.size() > kMaxCount) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a batched script item has ", call.keys.size(), " keys and ",
+        call.args.size(), " arguments; at most ", kMaxCount, " of each"));
+  }
+  size_t size = 4;
+  for (const auto* strings : {&call.keys, &call.args}) {
+    for (const std::string& s : *strings) {
+      if (s.size() > kMaxLength) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "a batched script argument of ", s.size(), " bytes is too long"));
+      }
+      size += 4 + s.size();
+    }
+  }
+  std::string packed;
+  packed.reserve(size);
+  AppendBigEndian(call.keys.size(), 2, &packed);
+  AppendBigEndian(call.args.size(), 2, &packed);
+  for (const auto* strings : {&call.keys, &call.args}) {
+    for (const std::string& s : *strings) {
+      AppendBigEndian(s.size(), 4, &packed);
+      packed.append(s);
+    }
+  }
+  return packed;
+}
+
 absl::StatusOr<std::vector<RedisReply>> EvalEach(
     RedisClient* redis, const std::string& batched_source,
     const std::vector<ScriptCall>& calls) {
-  std::vector<std::string> framed;
+  std::vector<std::string> packed;
+  packed.reserve(calls.size());
   for (const ScriptCall& c : calls) {
-    framed.push_back(std::to_string(c.keys.size()));
-    framed.push_back(std::to_string(c.args.size()));
-    framed.insert(framed.end(), c.keys.begin(), c.keys.end());
-    framed.insert(framed.end(), c.args.begin(), c.args.end());
+    absl::StatusOr<std::string> item = PackItem(c);
+    if (!item.ok()) return item.status();
+    packed.push_back(std::move(*item));
   }
   absl::StatusOr<RedisReply> reply =
-      redis->EvalSource(batched_source, {}, framed);
+      redis->EvalSource(batched_source, {}, packed);
   if (!reply.ok()) return reply.status();
   if (reply->elements.size() != calls.size()) {
     return absl::InternalError("unexpected reply of a batched script");

@@ -23,8 +23,12 @@ inline int64_t Ms(const google::protobuf::Timestamp& t) {
 
 // A script written for one item (KEYS, ARGV) run once per item, in order,
 // in one EvalSource: a batch costs one round trip. Each item's keys and
-// arguments are framed in ARGV as "<key count> <arg count> keys... args...";
-// the reply holds the items' replies in order.
+// arguments travel packed in one ARGV string (PackItem), which the script
+// unpacks with Redis's Lua struct library into the item's KEYS and ARGV:
+// Redis then parses one argument per item instead of one per key and
+// argument (about 40 for a recorded report), and hiredis formats one
+// (docs/performance.md, "Packed script arguments"). The reply holds the
+// items' replies in order.
 //
 // An item may hand a command whose effect does not depend on the order of
 // the items to later(op, key, field, value) instead of calling it: 'HINCRBY'
@@ -41,6 +45,12 @@ struct ScriptCall {
   std::vector<std::string> keys;
   std::vector<std::string> args;
 };
+
+// An item as one argument: the key and argument counts (16-bit, big-endian),
+// then each key and argument as its length (32-bit, big-endian) and bytes.
+// INVALID_ARGUMENT for more than 4,000 keys or arguments, or one longer than
+// 4 GiB.
+absl::StatusOr<std::string> PackItem(const ScriptCall& call);
 
 absl::StatusOr<std::vector<RedisReply>> EvalEach(
     RedisClient* redis, const std::string& batched_source,

@@ -48,7 +48,10 @@ struct Pending {
 // RESOURCE_EXHAUSTED with a RetryInfo once every report read before was
 // answered. A report with a field over its input limit is answered as that
 // report's rejection (MALFORMED naming the field and the limit) and the
-// stream goes on.
+// stream goes on. A batch's audit record (OK) is written before its
+// outcomes; if they do not all go out (the record's write failed, or the
+// client left or its deadline passed first), it is corrected (CorrectAudit)
+// with the real outcome: UNAVAILABLE, or CANCELLED.
 class UploadReactor final
     : public grpc::ServerBidiReactor<v1::UploadVisitsRequest,
                                      v1::UploadVisitsResponse> {
@@ -101,7 +104,11 @@ class UploadReactor final
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     writing_ = false;
-    if (!ok) broken_ = true;
+    if (!ok) {
+      broken_ = true;
+    } else if (!unsent_.empty() && --unsent_.front().outcomes == 0) {
+      unsent_.pop_front();  // the batch's outcomes all went out
+    }
     MaybeWriteLocked();
     MaybeProcessLocked();  // it may have waited for outcomes to drain
     MaybeFinishLocked();
@@ -182,7 +189,17 @@ class UploadReactor final
     VisitsApp::Prepared prepared;
     std::vector<std::string> clients, providers;  // of the verified reports
     std::vector<v1::ReportOutcome> outcomes;
+    // The batch's audit record as sent (empty if none was): corrected if
+    // its outcomes do not all go out.
+    auth::v1::AuditRecord record;
     bool done = false;
+  };
+
+  // A batch's record and how many of its outcomes are not written yet, in
+  // the order of writes_.
+  struct Unsent {
+    auth::v1::AuditRecord record;
+    size_t outcomes = 0;
   };
 
   // The reports to verify go to the app together, up to their
@@ -211,7 +228,7 @@ class UploadReactor final
       if (verified.size() != f.clients.size()) {
         throw std::logic_error("Ingest answered a batch with another size");
       }
-      Audit(f.clients, f.providers, verified);
+      Audit(f, verified);
     }
     f.outcomes.reserve(f.batch.size());
     size_t next = 0;
@@ -243,6 +260,8 @@ class UploadReactor final
       } catch (const std::exception& e) {
         log::Error("upload batch failed", {{"error", e.what()}});
         Fail(f);
+        CorrectAudit(f.record, absl::InternalError(e.what()));
+        f.record.Clear();  // corrected already
       }
     }
     bool delete_me = false;
@@ -252,6 +271,11 @@ class UploadReactor final
       // In order: a batch's outcomes wait for those of the batch before.
       while (!flights_.empty() && flights_.front()->done) {
         Flight& front = *flights_.front();
+        if (done_) {
+          CorrectAudit(front.record, StreamGone());
+        } else {
+          unsent_.push_back({front.record, front.outcomes.size()});
+        }
         for (size_t i = 0; !done_ && i < front.outcomes.size(); ++i) {
           front.outcomes[i].set_sequence(front.first + static_cast<int64_t>(i));
           v1::UploadVisitsResponse r;
@@ -291,13 +315,14 @@ class UploadReactor final
   }
 
   // The batch's audit record; outcomes become errors (send again) if it
-  // cannot be written.
-  void Audit(const std::vector<std::string>& clients,
-             const std::vector<std::string>& providers,
-             std::vector<v1::ReportOutcome>& outcomes) {
-    absl::Status s =
-        RecordAudit(*method_, actor_, clients, providers, "", absl::OkStatus());
+  // cannot be written, and the record, which may still land (a write that
+  // timed out), is corrected.
+  void Audit(Flight& f, std::vector<v1::ReportOutcome>& outcomes) {
+    absl::Status s = RecordAudit(*method_, actor_, f.clients, f.providers, "",
+                                 absl::OkStatus(), &f.record);
     if (s.ok()) return;
+    CorrectAudit(f.record, s);
+    f.record.Clear();  // corrected already
     for (auto& o : outcomes) {
       o.set_error_code(static_cast<int>(grpc::StatusCode::UNAVAILABLE));
       o.set_error_message(std::string(s.message()));
@@ -341,9 +366,18 @@ class UploadReactor final
     StartWrite(&current_);
   }
 
+  static absl::Status StreamGone() {
+    return absl::CancelledError(
+        "the upload stream ended before the batch's outcomes were sent");
+  }
+
   void MaybeFinishLocked() {
     if (finished_ || !flights_.empty() || writing_) return;
     if (broken_) {
+      // The client left (or its deadline passed) before these batches'
+      // outcomes went out: their records, which say OK, are corrected.
+      for (const Unsent& u : unsent_) CorrectAudit(u.record, StreamGone());
+      unsent_.clear();
       finished_ = true;
       Finish(grpc::Status(grpc::StatusCode::CANCELLED, "upload cancelled"));
       return;
@@ -370,6 +404,7 @@ class UploadReactor final
   v1::UploadVisitsRequest incoming_;
   std::deque<Pending> buffered_;
   std::deque<v1::UploadVisitsResponse> writes_;
+  std::deque<Unsent> unsent_;  // the batches of writes_ and current_
   v1::UploadVisitsResponse current_;
   int64_t next_sequence_ = 0;
   VisitsApp::IngestStream stream_;

@@ -1,7 +1,9 @@
 // The batched script runner (redis_script_batch.h) against the real Redis:
 // counters deferred with later('HINCRBY', ...) end as one HINCRBY per
 // report would leave them, whichever way they are sent (one command per
-// field, or one HMGET and one HSET for a key of three fields or more).
+// field, or one HMGET and one HSET for a key of three fields or more); each
+// item's keys and arguments, packed into one argument, reach its script
+// byte for byte; a malformed item fails the call before any item writes.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -56,7 +58,7 @@ TEST(VisitsScriptBatchTest, DeferredCountersEndAsOneHincrbyEachWould) {
       {{"three", "p|h|c", "20", "p|h|s", "20", "p|h|n", "1", "q|h|c", "10"}},
       {{"seven", "a", "1", "b", "-2", "h", "8"}, {"one", "c", "-30"}},
   };
-  for (const std::string& side : {"batched", "plain"}) {
+  for (const char* side : {"batched", "plain"}) {
     ASSERT_TRUE(r->Command({"HSET", absl::StrCat(prefix, ":", side, ":three"),
                             "p|h|c", "100", "x", "1"})
                     .ok());
@@ -93,11 +95,104 @@ TEST(VisitsScriptBatchTest, DeferredCountersEndAsOneHincrbyEachWould) {
   EXPECT_EQ(three.at("x"), "1");
   EXPECT_EQ(Hash(r, prefix + ":batched:one").at("c"), "0");
   EXPECT_EQ(Hash(r, prefix + ":batched:seven").at("a"), "-1");
-  for (const std::string& side : {"batched", "plain"}) {
+  for (const char* side : {"batched", "plain"}) {
     for (const std::string& key : keys) {
       (void)r->Command({"DEL", absl::StrCat(prefix, ":", side, ":", key)});
     }
   }
+}
+
+// Hands each item's KEYS and ARGV back as they arrived.
+constexpr char kEchoScript[] = R"lua(
+return {KEYS, ARGV}
+)lua";
+
+std::vector<std::string> Strings(const RedisReply& array) {
+  std::vector<std::string> out;
+  for (const RedisReply& e : array.elements) {
+    EXPECT_EQ(e.type, RedisReply::Type::kString);
+    out.push_back(e.str);
+  }
+  return out;
+}
+
+TEST(VisitsScriptBatchTest, PackedItemsReachTheirScriptByteForByte) {
+  auto redis = ::lov::testing::Stack().ConnectRedis();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  std::string every_byte;
+  for (int b = 0; b < 256; ++b) every_byte.push_back(static_cast<char>(b));
+  std::vector<std::string> many;  // as many as an item may have
+  for (int i = 0; i < 4000; ++i) many.push_back(std::to_string(i * 7));
+  std::vector<ScriptCall> calls = {
+      {{}, {}},
+      {{"test:k1"},
+       {"", "a", std::string("\0\r\n$*3\r\n", 9), every_byte,
+        std::string(70000, 'x') + "end"}},
+      {{"test:a", "", "test:c"}, many},
+      {{}, {"only", "arguments"}},
+  };
+  // More items than a batch of reports, in order.
+  for (int i = 0; i < 1200; ++i) {
+    calls.push_back(
+        {{absl::StrCat("test:item:", i)}, {std::to_string(i), every_byte}});
+  }
+  absl::StatusOr<std::vector<RedisReply>> replies =
+      EvalEach(redis->get(), Batched<kEchoScript>(), calls);
+  ASSERT_TRUE(replies.ok()) << replies.status();
+  ASSERT_EQ(replies->size(), calls.size());
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const RedisReply& reply = (*replies)[i];
+    ASSERT_EQ(reply.elements.size(), 2u) << i;
+    EXPECT_EQ(Strings(reply.elements[0]), calls[i].keys) << i;
+    EXPECT_EQ(Strings(reply.elements[1]), calls[i].args) << i;
+  }
+}
+
+TEST(VisitsScriptBatchTest, ItemThatDoesNotFitIsRefusedBeforeRedis) {
+  ScriptCall too_many{{"k"}, std::vector<std::string>(4001, "a")};
+  absl::StatusOr<std::string> packed = redis_batch::PackItem(too_many);
+  EXPECT_EQ(packed.status().code(), absl::StatusCode::kInvalidArgument);
+  too_many.args.pop_back();
+  packed = redis_batch::PackItem(too_many);
+  ASSERT_TRUE(packed.ok()) << packed.status();
+  // Two counts of two bytes, then four bytes of length and one of data for
+  // each string.
+  EXPECT_EQ(packed->size(), 4u + 5u * 4001u);
+  EXPECT_EQ(packed->substr(0, 4), std::string("\0\x01\x0f\xa0", 4));
+}
+
+// ARGV[1]: a value written to KEYS[1].
+constexpr char kSetScript[] = R"lua(
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+)lua";
+
+TEST(VisitsScriptBatchTest, MalformedItemFailsTheCallBeforeAnyWrite) {
+  auto redis = ::lov::testing::Stack().ConnectRedis();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  RedisClient* r = redis->get();
+  const std::string key = "test:" + NewUuid().substr(0, 8) + ":batch:set";
+  absl::StatusOr<std::string> first = redis_batch::PackItem({{key}, {"one"}});
+  absl::StatusOr<std::string> second =
+      redis_batch::PackItem({{key + ":2"}, {"two"}});
+  ASSERT_TRUE(first.ok() && second.ok());
+  // The second item cut short, and the second with a byte too many.
+  for (const std::string& bad :
+       {second->substr(0, second->size() - 1), *second + "!"}) {
+    absl::StatusOr<RedisReply> reply =
+        r->EvalSource(Batched<kSetScript>(), {}, {*first, bad});
+    EXPECT_FALSE(reply.ok());
+    absl::StatusOr<RedisReply> exists = r->Command({"EXISTS", key, key + ":2"});
+    ASSERT_TRUE(exists.ok()) << exists.status();
+    EXPECT_EQ(exists->integer, 0);
+  }
+  absl::StatusOr<RedisReply> reply =
+      r->EvalSource(Batched<kSetScript>(), {}, {*first, *second});
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  absl::StatusOr<RedisReply> value = r->Command({"GET", key + ":2"});
+  ASSERT_TRUE(value.ok()) << value.status();
+  EXPECT_EQ(value->str, "two");
+  (void)r->Command({"DEL", key, key + ":2"});
 }
 
 }  // namespace

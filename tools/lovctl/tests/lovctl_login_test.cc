@@ -227,6 +227,145 @@ TEST_F(LovctlLoginTest, AnIssuerWhoseDocumentNamesAnotherIsRefused) {
   EXPECT_TRUE(idp.poll_times().empty());
 }
 
+// A command that calls a service (here one that is not there: the
+// renewal comes before the call).
+Result CallAService();
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<auth::Principal> VerifyAt(const TestIdp& idp,
+                                         const std::string& token) {
+  SystemClock clock;
+  auth::VerifierOptions options;
+  options.issuer = idp.issuer();
+  options.audience = "lov";
+  auto verifier = auth::TokenVerifier::Create(idp.jwks(), options, &clock);
+  if (!verifier.ok()) return verifier.status();
+  return (*verifier)->Verify(token);
+}
+
+TEST_F(LovctlLoginTest, TheRefreshTokenIsKeptInTheTokenFileNeverPrinted) {
+  TestIdp idp({.refresh_tokens = true});
+
+  Result r = Lovctl({"login", "--issuer", idp.issuer()});
+
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string refresh = idp.refresh_token();
+  ASSERT_FALSE(refresh.empty());
+  EXPECT_EQ(r.out.find(refresh), std::string::npos) << "refresh token printed";
+  struct stat st {};
+  ASSERT_EQ(::stat(token_file_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  const std::string text = FileText(token_file_);
+  EXPECT_NE(text.find("refresh_token=" + refresh + "\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("issuer=" + idp.issuer() + "\n"), std::string::npos);
+  // The calls carry the access token alone (the file's first line).
+  const std::string token = SignInToken();
+  EXPECT_EQ(token.find('\n'), std::string::npos);
+  EXPECT_EQ(token.find(refresh), std::string::npos);
+  EXPECT_TRUE(VerifyAt(idp, token).ok());
+}
+
+TEST_F(LovctlLoginTest, ATokenAboutToExpireIsRenewedBeforeTheCall) {
+  // 30 s left: inside lovctl's one-minute margin.
+  TestIdp idp({.refresh_tokens = true, .access_token_lifetime_seconds = 30});
+  ASSERT_EQ(Lovctl({"login", "--issuer", idp.issuer()}).exit_code, 0);
+  const std::string first = SignInToken();
+  const std::string first_refresh = idp.refresh_token();
+
+  Result r = CallAService();
+
+  EXPECT_EQ(idp.refreshes(), 1);
+  EXPECT_EQ(idp.bad_requests(), 0);
+  // The call went on (to a service that is not there), not refused as a
+  // sign-in.
+  EXPECT_EQ(r.err.find("renew"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("UNAUTHENTICATED"), std::string::npos) << r.err;
+  const std::string renewed = SignInToken();
+  EXPECT_NE(renewed, first);
+  absl::StatusOr<auth::Principal> who = VerifyAt(idp, renewed);
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->subject, "SE2321000016-7a1b");
+  // The rotated refresh token replaced the used one, still only for the
+  // owner.
+  const std::string text = FileText(token_file_);
+  EXPECT_NE(text.find("refresh_token=" + idp.refresh_token() + "\n"),
+            std::string::npos);
+  EXPECT_EQ(text.find(first_refresh), std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(::stat(token_file_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  // A second command renews again with the new refresh token.
+  CallAService();
+  EXPECT_EQ(idp.refreshes(), 2);
+  EXPECT_NE(SignInToken(), renewed);
+}
+
+TEST_F(LovctlLoginTest, ATokenFarFromExpiryIsNotRenewed) {
+  TestIdp idp({.refresh_tokens = true});
+  ASSERT_EQ(Lovctl({"login", "--issuer", idp.issuer()}).exit_code, 0);
+  const std::string first = SignInToken();
+
+  CallAService();
+
+  EXPECT_EQ(idp.refreshes(), 0);
+  EXPECT_EQ(SignInToken(), first);
+}
+
+TEST_F(LovctlLoginTest, ARefusedRenewalAsksToSignInAgain) {
+  TestIdp idp({.refresh_tokens = true,
+               .refuse_refresh = true,
+               .access_token_lifetime_seconds = 30});
+  ASSERT_EQ(Lovctl({"login", "--issuer", idp.issuer()}).exit_code, 0);
+  const std::string before = FileText(token_file_);
+
+  Result r = CallAService();
+
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(idp.refreshes(), 1);
+  EXPECT_NE(r.err.find("refused to renew your sign-in (HTTP 400, "
+                       "invalid_grant)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("run lovctl login --issuer " + idp.issuer() + " again"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find(idp.refresh_token()), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("eyJ"), std::string::npos) << r.err;
+  EXPECT_EQ(FileText(token_file_), before);
+}
+
+TEST_F(LovctlLoginTest, ADevelopmentSignInReplacesTheRefreshToken) {
+  TestIdp idp({.refresh_tokens = true, .access_token_lifetime_seconds = 30});
+  ASSERT_EQ(Lovctl({"login", "--issuer", idp.issuer()}).exit_code, 0);
+  const std::string key = (dir_ / "dev.jwk").string();
+  ASSERT_EQ(Lovctl({"login", "--issuer-key", key, "--write-jwks",
+                    (dir_ / "dev-jwks.json").string(), "--role", "finance"})
+                .exit_code,
+            0);
+
+  CallAService();
+
+  EXPECT_EQ(FileText(token_file_).find("refresh_token="), std::string::npos);
+  EXPECT_EQ(idp.refreshes(), 0);
+}
+
+Result CallAService() {
+  std::vector<std::string> words = {"lovctl", "--registry", "127.0.0.1:1",
+                                    "municipality", "show"};
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  std::stringstream out, err;
+  const int code = Main(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
 TEST_F(LovctlLoginTest, PlainHttpToAnotherHostIsRefused) {
   Result r = Lovctl({"login", "--issuer", "http://idp.example.se"});
 

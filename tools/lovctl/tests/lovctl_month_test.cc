@@ -7,9 +7,12 @@
 // finance settings stored with `settlement finance-settings set`.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 
+#include "absl/algorithm/container.h"
+#include "lov/visits/v1/visits.grpc.pb.h"
 #include "lovctl_test_fixture.h"
 #include "test_stack.h"
 
@@ -70,6 +73,7 @@ class LovctlMonthTest : public ::lov::testing::LovctlTest {
                          "", "19400101-1230\n");
     const std::string client = Capture(out, "client (cli-[0-9a-f-]+)");
     ASSERT_FALSE(client.empty()) << out;
+    client_ = client;
     Ok({"client", "decision", "--id", client, "--decision", "bb-d1", "--from",
         "2025-01-01", "--granted", "home-help-service:600", "--request-id",
         "d1"});
@@ -95,6 +99,36 @@ class LovctlMonthTest : public ::lov::testing::LovctlTest {
                  "total 900.00 kr");
     }));
   }
+
+  // Whether the visits service knows that Attendo's `period` is locked
+  // (approved), so that a change of its visits becomes an adjustment.
+  bool VisitsKnowLocked(const std::string& period) {
+    auto visits = ::lov::visits::v1::VisitsService::NewStub(
+        stack_.process("visits").Channel());
+    ::lov::visits::v1::GetClientContextRequest r;
+    r.set_client_id(client_);
+    r.set_provider_id(kAttendo);
+    ::lov::visits::v1::GetClientContextResponse context;
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return visits->GetClientContext(&c, r, &context).ok() &&
+           absl::c_linear_search(context.locked_periods(), period);
+  }
+
+  // The month-end run of `period`: prepared by one finance user, approved
+  // by another; returns what the approval printed.
+  std::string RunMonth(const std::string& period) {
+    std::string out = Ok({"settlement", "month", "preview", "--period", period},
+                         Finance(kPreparer));
+    const std::string run = Capture(out, "digest ([0-9a-f]+)");
+    EXPECT_FALSE(run.empty()) << out;
+    return Ok(
+        {"settlement", "month", "approve", "--period", period, "--run", run},
+        Finance(kController));
+  }
+
+  // Attendo's client of AttendoHasAMarch.
+  std::string client_;
 };
 
 TEST_F(LovctlMonthTest, PreparedByOneApprovedByAnotherThenTheFinanceFiles) {
@@ -271,6 +305,58 @@ TEST_F(LovctlMonthTest, StoredFinanceSettingsMakeTheMonthFiles) {
   EXPECT_TRUE(Has(invoice, "<cac:AccountingCustomerParty>")) << invoice;
   EXPECT_TRUE(Has(invoice, "2120000142")) << invoice;
   EXPECT_TRUE(Has(invoice, "LOV-TESTBY")) << invoice;
+}
+
+// March approved, then its only visit voided: April holds only the
+// reversal, -900.00 kr, so Attendo owes the municipality. April's
+// month-end run closes; its SIE 4 file books the claim; the payment file
+// is not written (a pain.001 needs a transfer) and that is no error: the
+// command says why and names the owed statement and its amount.
+TEST_F(LovctlMonthTest, AMonthEveryProviderOwesClosesWithoutAPaymentFile) {
+  AttendoHasAMarch();
+  if (HasFatalFailure()) return;
+  RunMonth("2025-03");
+  ASSERT_TRUE(Eventually([&] { return VisitsKnowLocked("2025-03"); }));
+  std::string out =
+      Ok({"visit", "void", "--provider", kAttendo, "--report-id", "v1",
+          "--reason", "reported for the wrong client", "--request-id", "vv1"});
+  EXPECT_TRUE(Has(out, "voided in 2025-04 (adjusts locked 2025-03)")) << out;
+  ASSERT_TRUE(Eventually([&] {
+    out = Lovctl({"statement", "preview", "--provider", kAttendo, "--period",
+                  "2025-04"},
+                 Finance(kPreparer))
+              .output;
+    return Has(out, "total -900.00 kr");
+  })) << out;
+  out = RunMonth("2025-04");
+  EXPECT_TRUE(Has(out, "1 approved (-900.00 kr), 0 refused")) << out;
+
+  out = Ok({"settlement", "export-month", "--period", "2025-04", "--kind",
+            "sie4", "--name", "Testby kommun", "--org-number", "212000-0142",
+            "--out", dir_ + "/april.se"});
+  EXPECT_TRUE(Has(out, "1 statement(s), total -900.00 kr")) << out;
+  const std::string sie = ReadFile(dir_ + "/april.se");
+  EXPECT_TRUE(Has(sie, "#TRANS 4600 {} -900.00")) << sie;
+  EXPECT_TRUE(Has(sie, "#TRANS 2440 {} 900.00")) << sie;
+
+  RunResult pain =
+      Lovctl({"settlement", "export-month", "--period", "2025-04", "--kind",
+              "pain001", "--name", "Testby kommun", "--org-number",
+              "212000-0142", "--bankgiro", "5050-1055", "--execution-date",
+              "2025-05-26", "--out", dir_ + "/april.xml"});
+  EXPECT_EQ(pain.exit_code, 0) << pain.output;
+  EXPECT_TRUE(Has(pain.output,
+                  "no payment file for 2025-04: nothing to pay (a pain.001 "
+                  "needs at least one transfer); 1 statement(s) owed to the "
+                  "municipality, 900.00 kr in total, to set off against later "
+                  "payments: prv-5565541645/2025-04 owes 900.00 kr"))
+      << pain.output;
+  EXPECT_TRUE(Has(pain.output,
+                  "not payable: prv-5565541645/2025-04 (-900.00 kr): total is "
+                  "negative"))
+      << pain.output;
+  EXPECT_FALSE(Has(pain.output, "wrote ")) << pain.output;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/april.xml"));
 }
 
 TEST_F(LovctlMonthTest, WrongInputNamesTheFlag) {

@@ -61,7 +61,8 @@ absl::StatusOr<PollAnswer> ReadPollAnswer(const HttpAnswer& answer) {
   const nlohmann::json doc = Object(answer);
   if (answer.status == 200) {
     TokenSet tokens{Text(doc, "access_token"), Text(doc, "id_token"),
-                    Seconds(doc, "expires_in", absl::ZeroDuration())};
+                    Seconds(doc, "expires_in", absl::ZeroDuration()),
+                    Text(doc, "refresh_token")};
     if (tokens.access_token.empty()) {
       return absl::FailedPreconditionError(
           "the identity provider's token answer has no access_token");

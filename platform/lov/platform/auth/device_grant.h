@@ -41,6 +41,7 @@ struct TokenSet {
   std::string access_token;
   std::string id_token;                              // empty if none was sent
   absl::Duration expires_in = absl::ZeroDuration();  // zero: not said
+  std::string refresh_token;                         // empty if none was sent
 };
 
 enum class PollOutcome { kTokens, kPending, kSlowDown };

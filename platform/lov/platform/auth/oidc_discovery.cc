@@ -23,10 +23,12 @@ absl::StatusOr<ProviderMetadata> ParseProviderMetadata(
     return absl::FailedPreconditionError(
         "the discovery document is not a JSON object");
   }
-  ProviderMetadata m{Text(doc, "issuer"), Text(doc, "jwks_uri"),
+  ProviderMetadata m{Text(doc, "issuer"),
+                     Text(doc, "jwks_uri"),
                      Text(doc, "token_endpoint"),
                      Text(doc, "authorization_endpoint"),
-                     Text(doc, "device_authorization_endpoint")};
+                     Text(doc, "device_authorization_endpoint"),
+                     Text(doc, "end_session_endpoint")};
   for (const auto& [name, value] :
        {std::pair{"issuer", &m.issuer}, std::pair{"jwks_uri", &m.jwks_uri},
         std::pair{"token_endpoint", &m.token_endpoint}}) {

@@ -20,6 +20,7 @@ struct ProviderMetadata {
   // Empty when the provider does not offer the flow.
   std::string authorization_endpoint;
   std::string device_authorization_endpoint;  // RFC 8628
+  std::string end_session_endpoint;  // OpenID Connect RP-Initiated Logout
 };
 
 // The document's fields; FailedPrecondition when it is not a JSON object,

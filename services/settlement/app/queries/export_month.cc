@@ -74,7 +74,12 @@ absl::Status PaymentFileInto(SettlementStore* store,
   absl::StatusOr<PaymentFile> file =
       MonthPain001(request.period(), order, payees);
   if (!file.ok()) return file.status();
-  out.set_content(std::move(file->xml));
+  if (file->no_file_reason.empty()) {
+    out.set_file_name(absl::StrCat("lov-", request.period(), "-pain001.xml"));
+    out.set_content_type("application/xml");
+    out.set_content(std::move(file->xml));
+  }
+  out.set_no_file_reason(std::move(file->no_file_reason));
   out.clear_statement_ids();
   for (const std::string& id : file->paid_statement_ids) {
     out.add_statement_ids(id);
@@ -171,8 +176,6 @@ absl::StatusOr<v1::ExportMonthResponse> SettlementApp::ExportMonth(
           !s.ok()) {
         return s;
       }
-      out.set_file_name(base + "-pain001.xml");
-      out.set_content_type("application/xml");
       break;
     default: {  // FEE_BASIS
       absl::StatusOr<std::string> file = FeeBasisFile(store_, month);

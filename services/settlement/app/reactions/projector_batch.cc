@@ -28,6 +28,7 @@ struct Projector::Batched {
   visits::v1::VisitEvent visit;
   choice::v1::ChoiceEvent choice;
   std::string traceparent;  // the visit event's (ce_traceparent)
+  std::string tracestate;   // and its ce_tracestate, passed on unchanged
 };
 
 namespace {
@@ -45,6 +46,7 @@ absl::Status Projector::ApplyBatch(const std::vector<CloudEvent>& events) {
     if (OnTopic(ce.topic, topics::kVisitsEvents)) {
       b.is_visit = true;
       b.traceparent = ce.Header(kCloudEventTraceparentHeader);
+      b.tracestate = ce.Header(kCloudEventTracestateHeader);
       if (absl::Status s = FromCloudEvent(ce, &b.visit); !s.ok()) return s;
       run.push_back(std::move(b));
       continue;
@@ -172,7 +174,7 @@ absl::Status Projector::ApplyRun(const std::vector<Batched>& run) {
   }
   for (const Applied& a : applied) {
     if (!log::Enabled(log::Level::kDebug)) break;
-    ScopedTrace trace(ContinueTrace(a.event->traceparent));
+    ScopedTrace trace(ContinueTrace(a.event->traceparent, a.event->tracestate));
     LogVisitApplied(a.event->visit, a.provider, a.period, a.adjustment);
   }
   if (changed_months.empty()) return absl::OkStatus();

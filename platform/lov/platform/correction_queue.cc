@@ -1,0 +1,140 @@
+#include "lov/platform/correction_queue.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "lov/platform/log.h"
+#include "lov/platform/metrics.h"
+
+namespace lov {
+namespace {
+
+metrics::Gauge& Pending() {
+  static metrics::Gauge& gauge = metrics::Registry::Default().GetGauge(
+      "lov_audit_corrections_pending",
+      "Audit corrections waiting to be written to the audit log (sent again "
+      "until stored; docs/security.md)");
+  return gauge;
+}
+
+metrics::Counter& Dropped() {
+  static metrics::Counter& counter = metrics::Registry::Default().GetCounter(
+      "lov_audit_corrections_dropped_total",
+      "Audit corrections never written: the queue was full, or the process "
+      "stopped while they waited (each logged with its record id)");
+  return counter;
+}
+
+}  // namespace
+
+// Shared with the outcome callbacks, which may outlive the queue.
+struct CorrectionQueue::State {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<auth::v1::AuditRecord> queue;
+  bool stop = false;
+  uint64_t attempt = 0;  // the try whose outcome is awaited
+  std::optional<absl::Status> outcome;
+};
+
+CorrectionQueue::CorrectionQueue(Send send, Options options)
+    : send_(std::move(send)),
+      options_(options),
+      state_(std::make_shared<State>()) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+CorrectionQueue::~CorrectionQueue() { Stop(); }
+
+bool CorrectionQueue::Add(const auth::v1::AuditRecord& correction) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  if (state_->stop || state_->queue.size() >= options_.max_pending) {
+    Dropped().Inc();
+    log::Error("audit correction dropped: the queue is full or stopped",
+               {{"record_id", correction.record_id()},
+                {"corrects_record_id", correction.corrects_record_id()},
+                {"method", correction.method()},
+                {"max_pending", static_cast<uint64_t>(options_.max_pending)}});
+    return false;
+  }
+  state_->queue.push_back(correction);
+  Pending().Add(1);
+  state_->cv.notify_all();
+  return true;
+}
+
+void CorrectionQueue::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->stop = true;
+    state_->cv.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard<std::mutex> lock(state_->mu);
+  for (const auth::v1::AuditRecord& left : state_->queue) {
+    Dropped().Inc();
+    log::Error(
+        "audit correction may be lost: the process stopped before Kafka "
+        "acknowledged it",
+        {{"record_id", left.record_id()},
+         {"corrects_record_id", left.corrects_record_id()},
+         {"method", left.method()}});
+  }
+  Pending().Add(-static_cast<double>(state_->queue.size()));
+  state_->queue.clear();
+}
+
+size_t CorrectionQueue::pending() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->queue.size();
+}
+
+void CorrectionQueue::Run() {
+  State& st = *state_;
+  absl::Duration backoff = options_.first_retry;
+  std::unique_lock<std::mutex> lock(st.mu);
+  while (true) {
+    st.cv.wait(lock, [&st] { return st.stop || !st.queue.empty(); });
+    if (st.stop) return;
+    const auth::v1::AuditRecord record = st.queue.front();
+    const uint64_t attempt = ++st.attempt;
+    st.outcome.reset();
+    lock.unlock();
+    send_(record, [state = state_, attempt](absl::Status s) {
+      std::lock_guard<std::mutex> l(state->mu);
+      if (state->attempt != attempt || state->outcome.has_value()) return;
+      state->outcome = std::move(s);
+      state->cv.notify_all();
+    });
+    lock.lock();
+    st.cv.wait_for(lock, absl::ToChronoMilliseconds(options_.try_timeout),
+                   [&st] { return st.stop || st.outcome.has_value(); });
+    if (st.stop) return;
+    const absl::Status outcome =
+        st.outcome.value_or(absl::DeadlineExceededError(absl::StrCat(
+            "no outcome within ", absl::FormatDuration(options_.try_timeout))));
+    ++st.attempt;  // a late outcome of this try is ignored
+    if (outcome.ok()) {
+      st.queue.pop_front();
+      Pending().Add(-1);
+      backoff = options_.first_retry;
+      continue;
+    }
+    log::Warn("audit correction not written yet; sent again later",
+              {{"record_id", record.record_id()},
+               {"method", record.method()},
+               {"error", outcome},
+               {"retry_in", absl::FormatDuration(backoff)}});
+    st.cv.wait_for(lock, absl::ToChronoMilliseconds(backoff),
+                   [&st] { return st.stop; });
+    backoff = std::min(backoff * 2, options_.max_retry);
+  }
+}
+
+}  // namespace lov
