@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "absl/strings/str_cat.h"
 #include "lovctl_test_fixture.h"
 #include "test_stack.h"
 
@@ -50,31 +51,16 @@ constexpr char kTwoZoneSetup[] = R"({
 })";
 
 // A later version with band rules as data: the night rate on every night.
-constexpr char kRulesRates[] = R"({
+std::string RulesRates() {
+  return absl::StrCat(R"({
   "effective_date": "2026-01-01",
-  "band_rules": {
-    "windows": [
-      {"day_types": ["DAY_TYPE_WEEKDAY", "DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"],
-       "start_minute": 0, "end_minute": 420, "band": "BAND_NIGHT"},
-      {"day_types": ["DAY_TYPE_WEEKDAY", "DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"],
-       "start_minute": 1320, "end_minute": 1440, "band": "BAND_NIGHT"},
-      {"day_types": ["DAY_TYPE_WEEKDAY"], "start_minute": 420, "end_minute": 1140,
-       "band": "BAND_DAY"},
-      {"day_types": ["DAY_TYPE_WEEKDAY"], "start_minute": 1140,
-       "end_minute": 1320, "band": "BAND_EVENING"},
-      {"day_types": ["DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"], "start_minute": 0,
-       "end_minute": 1440, "band": "BAND_WEEKEND"},
-      {"day_types": ["DAY_TYPE_PUBLIC_HOLIDAY"], "start_minute": 0,
-       "end_minute": 1440, "band": "BAND_HOLIDAY"}],
-    "precedence": ["BAND_NIGHT", "BAND_HOLIDAY", "BAND_WEEKEND", "BAND_EVENING",
-                   "BAND_DAY"]},
+  "band_rules": )",
+                      testing::kNightEveryNightBandRules, R"(,
   "categories": [{"category_id": "home-help-service", "model": "PAYMENT_MODEL_PERFORMED_HOURS",
-    "band_rates": [{"band": "BAND_DAY", "private_ore": 46000, "in_house_ore": 43000},
-                   {"band": "BAND_EVENING", "private_ore": 53000, "in_house_ore": 50000},
-                   {"band": "BAND_NIGHT", "private_ore": 61000, "in_house_ore": 58000},
-                   {"band": "BAND_WEEKEND", "private_ore": 57000, "in_house_ore": 54000},
-                   {"band": "BAND_HOLIDAY", "private_ore": 69000, "in_house_ore": 66000}]}]
-})";
+    "band_rates": )",
+                      testing::kPerformedHoursBandRates, R"(}]
+})");
+}
 
 class LovctlFlowTest : public ::lov::testing::LovctlTest {
  protected:
@@ -82,7 +68,7 @@ class LovctlFlowTest : public ::lov::testing::LovctlTest {
     StartServices({"registry", "choice", "visits", "settlement"});
     WriteFile("setup.json", kTwoZoneSetup);
     WriteFile("rates.json", kRates);
-    WriteFile("rules.json", kRulesRates);
+    WriteFile("rules.json", RulesRates());
   }
 
   // Signed in in the role of the command (RoleOf), a provider as Attendo,

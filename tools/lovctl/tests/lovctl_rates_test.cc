@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "lovctl_test_fixture.h"
 #include "test_stack.h"
 
@@ -56,34 +57,19 @@ constexpr char kSoderaRates[] = R"({
 // From 2025: band rules as data (the night rate on every night, then
 // holiday, weekend, evening, day), one area type over Testby's centre zone
 // with a 5 % supplement, performed hours at 460.00 kr by day with 25 % VAT.
-constexpr char kZoneRates[] = R"({
+std::string ZoneRates() {
+  return absl::StrCat(R"({
   "effective_date": "2025-01-01",
-  "band_rules": {
-    "windows": [
-      {"day_types": ["DAY_TYPE_WEEKDAY", "DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"],
-       "start_minute": 0, "end_minute": 420, "band": "BAND_NIGHT"},
-      {"day_types": ["DAY_TYPE_WEEKDAY", "DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"],
-       "start_minute": 1320, "end_minute": 1440, "band": "BAND_NIGHT"},
-      {"day_types": ["DAY_TYPE_WEEKDAY"], "start_minute": 420, "end_minute": 1140,
-       "band": "BAND_DAY"},
-      {"day_types": ["DAY_TYPE_WEEKDAY"], "start_minute": 1140,
-       "end_minute": 1320, "band": "BAND_EVENING"},
-      {"day_types": ["DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"], "start_minute": 0,
-       "end_minute": 1440, "band": "BAND_WEEKEND"},
-      {"day_types": ["DAY_TYPE_PUBLIC_HOLIDAY"], "start_minute": 0,
-       "end_minute": 1440, "band": "BAND_HOLIDAY"}],
-    "precedence": ["BAND_NIGHT", "BAND_HOLIDAY", "BAND_WEEKEND", "BAND_EVENING",
-                   "BAND_DAY"]},
+  "band_rules": )",
+                      testing::kNightEveryNightBandRules, R"(,
   "area_types": [{"area_type_id": "tatort", "zone_ids": ["centrum"]}],
   "categories": [{"category_id": "home-help-service",
     "model": "PAYMENT_MODEL_PERFORMED_HOURS", "vat_basis_points": 2500,
-    "band_rates": [{"band": "BAND_DAY", "private_ore": 46000, "in_house_ore": 43000},
-                   {"band": "BAND_EVENING", "private_ore": 53000, "in_house_ore": 50000},
-                   {"band": "BAND_NIGHT", "private_ore": 61000, "in_house_ore": 58000},
-                   {"band": "BAND_WEEKEND", "private_ore": 57000, "in_house_ore": 54000},
-                   {"band": "BAND_HOLIDAY", "private_ore": 69000, "in_house_ore": 66000}],
+    "band_rates": )",
+                      testing::kPerformedHoursBandRates, R"(,
     "area_supplements": [{"area_type_id": "tatort", "basis_points": 500}]}]
-})";
+})");
+}
 
 class LovctlRatesTest : public ::lov::testing::LovctlTest {
  protected:
@@ -91,7 +77,7 @@ class LovctlRatesTest : public ::lov::testing::LovctlTest {
     StartServices({"registry", "settlement"});
     WriteFile("setup.json", kSetup);
     WriteFile("sodera.json", kSoderaRates);
-    WriteFile("zones.json", kZoneRates);
+    WriteFile("zones.json", ZoneRates());
   }
 
   // Finance adds and lists the rates; the registry officer sets Testby up.

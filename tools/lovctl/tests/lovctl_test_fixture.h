@@ -31,6 +31,32 @@
 
 namespace lov::testing {
 
+// Band rules as data: the night rate on every night, then holiday,
+// weekend, evening, day (the value of a rate table's "band_rules").
+inline constexpr char kNightEveryNightBandRules[] = R"({
+  "windows": [
+    {"day_types": ["DAY_TYPE_WEEKDAY", "DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"],
+     "start_minute": 0, "end_minute": 420, "band": "BAND_NIGHT"},
+    {"day_types": ["DAY_TYPE_WEEKDAY", "DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"],
+     "start_minute": 1320, "end_minute": 1440, "band": "BAND_NIGHT"},
+    {"day_types": ["DAY_TYPE_WEEKDAY"], "start_minute": 420, "end_minute": 1140,
+     "band": "BAND_DAY"},
+    {"day_types": ["DAY_TYPE_WEEKDAY"], "start_minute": 1140,
+     "end_minute": 1320, "band": "BAND_EVENING"},
+    {"day_types": ["DAY_TYPE_SATURDAY", "DAY_TYPE_SUNDAY"], "start_minute": 0,
+     "end_minute": 1440, "band": "BAND_WEEKEND"},
+    {"day_types": ["DAY_TYPE_PUBLIC_HOLIDAY"], "start_minute": 0,
+     "end_minute": 1440, "band": "BAND_HOLIDAY"}],
+  "precedence": ["BAND_NIGHT", "BAND_HOLIDAY", "BAND_WEEKEND", "BAND_EVENING",
+                 "BAND_DAY"]})";
+// Performed-hours rates per band from 2025 (a category's "band_rates").
+inline constexpr char kPerformedHoursBandRates[] =
+    R"([{"band": "BAND_DAY", "private_ore": 46000, "in_house_ore": 43000},
+                 {"band": "BAND_EVENING", "private_ore": 53000, "in_house_ore": 50000},
+                 {"band": "BAND_NIGHT", "private_ore": 61000, "in_house_ore": 58000},
+                 {"band": "BAND_WEEKEND", "private_ore": 57000, "in_house_ore": 54000},
+                 {"band": "BAND_HOLIDAY", "private_ore": 69000, "in_house_ore": 66000}])";
+
 class LovctlTest : public ::testing::Test {
  protected:
   using Role = ::lov::auth::v1::Role;
