@@ -9,11 +9,13 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "lov/platform/http_server.h"
 #include "test_stack.h"
@@ -148,6 +150,30 @@ absl::StatusOr<CommandStats> ReadCommandStats() {
   return out;
 }
 
+absl::StatusOr<double> RedisMainThreadCpuSeconds() {
+  absl::StatusOr<std::unique_ptr<RedisClient>> redis =
+      testing::Stack().ConnectRedis();
+  if (!redis.ok()) return redis.status();
+  absl::StatusOr<RedisReply> info = (*redis)->Command({"INFO", "cpu"});
+  if (!info.ok()) return info.status();
+  double seconds = 0;
+  int found = 0;
+  for (absl::string_view line : absl::StrSplit(info->str, '\n')) {
+    line = absl::StripTrailingAsciiWhitespace(line);
+    if (absl::ConsumePrefix(&line, "used_cpu_user_main_thread:") ||
+        absl::ConsumePrefix(&line, "used_cpu_sys_main_thread:")) {
+      double value = 0;
+      if (!absl::SimpleAtod(line, &value)) break;
+      seconds += value;
+      ++found;
+    }
+  }
+  if (found != 2) {
+    return absl::UnavailableError("INFO cpu has no main-thread CPU times");
+  }
+  return seconds;
+}
+
 void PrintCommandsPer(const CommandStats& before, const CommandStats& after,
                       int64_t units, const std::string& unit) {
   if (units <= 0) return;
@@ -182,6 +208,25 @@ void PrintCommandsPer(const CommandStats& before, const CommandStats& after,
 
 double SecondsSince(absl::Time start) {
   return absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+std::optional<absl::Time> LogLineTime(const std::string& log,
+                                      const std::string& msg) {
+  const std::string quoted = absl::StrCat("\"msg\":\"", msg, "\"");
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (!absl::StrContains(line, quoted)) continue;
+    const size_t at = line.find("\"ts\":\"");
+    if (at == absl::string_view::npos) continue;
+    absl::string_view rest = line.substr(at + 6);
+    absl::Time ts;
+    std::string err;
+    if (absl::ParseTime("%Y-%m-%dT%H:%M:%E*SZ",
+                        std::string(rest.substr(0, rest.find('"'))), &ts,
+                        &err)) {
+      return ts;
+    }
+  }
+  return std::nullopt;
 }
 
 double MedianSeconds(int times, const std::function<void()>& call) {

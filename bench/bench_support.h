@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -67,9 +68,20 @@ absl::StatusOr<CommandStats> ReadCommandStats();
 // ("commands per <unit>").
 void PrintCommandsPer(const CommandStats& before, const CommandStats& after,
                       int64_t units, const std::string& unit);
+// The CPU seconds (user + system) Redis's main thread has used (INFO cpu:
+// the thread that parses requests and runs every command and script), from
+// the test stack's Redis. Its difference over a step, per report, is the
+// Redis work per report, less exposed to other load than wall time.
+absl::StatusOr<double> RedisMainThreadCpuSeconds();
 
 // Seconds since `start`.
 double SecondsSince(absl::Time start);
+// When a service's JSON log (lov::log) wrote its first line whose "msg" is
+// exactly `msg` (that line's "ts", millisecond precision); nullopt if it
+// has none. E.g. "registry serving": the moment it began to serve, without
+// the delay of a health poll.
+std::optional<absl::Time> LogLineTime(const std::string& log,
+                                      const std::string& msg);
 // Runs `call` `times` times; the median of its wall times in seconds.
 double MedianSeconds(int times, const std::function<void()>& call);
 

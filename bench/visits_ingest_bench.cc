@@ -14,7 +14,8 @@
 // Redis's own count of the commands it ran (INFO commandstats) is printed
 // per accepted report (the upload, until the service's projection has read
 // its own events back) and per replayed event (the rebuild): a measure of
-// the work per report that does not depend on the machine.
+// the work per report that does not depend on the machine; so is Redis's
+// main-thread CPU per report and per replayed event (INFO cpu), nearly.
 //
 //   visits_ingest_bench [--visits=50000] [--streams=2]
 //   [--binaries=DIR]  the visits binary from DIR (a copy of the build's,
@@ -82,6 +83,20 @@ double RebuildSeconds(const std::string& log) {
     seconds = std::atof(line.c_str() + at + field.size()) / 1000;
   }
   return seconds;
+}
+
+// Redis's main-thread CPU over a step, per unit: all the Redis work of the
+// step (request parsing, commands, scripts, the append-only file's buffer).
+void PrintRedisCpuPer(const absl::StatusOr<double>& before,
+                      const absl::StatusOr<double>& after, int64_t units,
+                      const char* unit) {
+  if (!before.ok() || !after.ok() || units <= 0) {
+    std::printf("redis main-thread CPU per %s: not read\n", unit);
+    return;
+  }
+  std::printf("redis main-thread CPU per %s: %.1f us (%.2f s in all)\n", unit,
+              (*after - *before) * 1e6 / static_cast<double>(units),
+              *after - *before);
 }
 
 }  // namespace
@@ -163,6 +178,8 @@ int main(int argc, char** argv) {
     std::cerr << upload_before.status() << "\n";
     return 1;
   }
+  const absl::StatusOr<double> upload_cpu_before =
+      lov::bench::RedisMainThreadCpuSeconds();
   const absl::Time t0 = absl::Now();
   std::vector<std::thread> uploaders;
   for (int s = 0; s < streams; ++s) {
@@ -207,6 +224,8 @@ int main(int argc, char** argv) {
   }
   absl::StatusOr<lov::bench::CommandStats> upload_after =
       lov::bench::ReadCommandStats();
+  const absl::StatusOr<double> upload_cpu_after =
+      lov::bench::RedisMainThreadCpuSeconds();
   if (!upload_after.ok()) {
     std::cerr << upload_after.status() << "\n";
     return 1;
@@ -279,6 +298,8 @@ int main(int argc, char** argv) {
               visits_per_s / produce_per_s);
   lov::bench::PrintCommandsPer(*upload_before, *upload_after, accepted.load(),
                                "report");
+  PrintRedisCpuPer(upload_cpu_before, upload_cpu_after, accepted.load(),
+                   "report");
 
   // 3. The state rebuild against the raw consume of the same topics.
   service.Terminate();
@@ -288,14 +309,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::vector<std::string> topics = {
-      ns + ".lov.visits.events.v1", ns + ".lov.choice.events.v1",
-      ns + ".lov.registry.events.v1", ns + ".lov.settlement.events.v1"};
+      ns + ".lov.visits.events.v1", ns + ".lov.visits.rejected.v1",
+      ns + ".lov.choice.events.v1", ns + ".lov.registry.events.v1",
+      ns + ".lov.settlement.events.v1"};
   absl::StatusOr<lov::bench::CommandStats> rebuild_before =
       lov::bench::ReadCommandStats();
   if (!rebuild_before.ok()) {
     std::cerr << rebuild_before.status() << "\n";
     return 1;
   }
+  const absl::StatusOr<double> rebuild_cpu_before =
+      lov::bench::RedisMainThreadCpuSeconds();
   const absl::Time t2 = absl::Now();
   if (absl::Status s = service.Start(absl::Minutes(10)); !s.ok()) {
     std::cerr << s << "\n" << service.Log();
@@ -306,6 +330,8 @@ int main(int argc, char** argv) {
   service.Terminate();
   absl::StatusOr<lov::bench::CommandStats> rebuild_after =
       lov::bench::ReadCommandStats();
+  const absl::StatusOr<double> rebuild_cpu_after =
+      lov::bench::RedisMainThreadCpuSeconds();
   if (!rebuild_after.ok()) {
     std::cerr << rebuild_after.status() << "\n";
     return 1;
@@ -331,5 +357,7 @@ int main(int argc, char** argv) {
   std::printf("ratio rebuild / raw consume: %.3f\n", consume_s / rebuild_s);
   lov::bench::PrintCommandsPer(*rebuild_before, *rebuild_after, consumed,
                                "replayed event");
+  PrintRedisCpuPer(rebuild_cpu_before, rebuild_cpu_after, consumed,
+                   "replayed event");
   return 0;
 }

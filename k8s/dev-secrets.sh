@@ -8,7 +8,10 @@
 #     (issuer lov-dev-issuer, set by the overlay);
 #   - the Secret lov-choice-secrets (pnr-hmac-key, pnr-encryption-key) and
 #     lov-registry-secrets (provider-id-key), each key 32 random bytes as 64
-#     hex digits.
+#     hex digits;
+#   - the Secret lov-redis-users: Redis's ACL file and every user's password
+#     (deploy/redis/users-acl.sh DIR/redis-users), which Redis and every
+#     service pod require, as in production.
 # Everything is made once and kept in DIR (0700): what the keys key lives on
 # in the topics, so running the script again re-applies the same values.
 # Keys go to kubectl in a manifest on standard input, never on a command line.
@@ -57,6 +60,9 @@ key_file() { # FILE
 key_file "${DIR}/pnr-hmac.key"
 key_file "${DIR}/pnr-encryption.key"
 key_file "${DIR}/provider-id.key"
+# The Redis ACL users: passwords made once (kept if they exist), users.acl
+# written again.
+"${REPO_ROOT}/deploy/redis/users-acl.sh" "${DIR}/redis-users" >/dev/null
 
 # The issuer: lovctl makes the key on the first run and writes the public set.
 if [[ ! -s ${DIR}/dev-issuer.jwk || ! -s ${DIR}/dev-jwks.json ]]; then
@@ -105,7 +111,21 @@ metadata:
 type: Opaque
 data:
   provider-id-key: $(b64 "${DIR}/provider-id.key")
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: lov-redis-users
+  namespace: ${NAMESPACE}
+  labels:
+    app.kubernetes.io/part-of: lov
+type: Opaque
+data:
 EOF
+  local f
+  for f in "${DIR}/redis-users/users.acl" "${DIR}"/redis-users/*.password; do
+    printf '  %s: %s\n' "$(basename "${f}")" "$(b64 "${f}")"
+  done
 }
 
 if ((PRINT == 1)); then

@@ -288,20 +288,29 @@ for d in docs:
     if d["kind"] not in ("Deployment", "StatefulSet"):
         continue
     pod = d["spec"]["template"]["spec"]
+    # A Secret is never optional: a pod without its credentials would run
+    # open or unkeyed rather than wait for them (the dev overlay too).
+    def required(secret, optional):
+        if optional:
+            problems.append(f"{who} uses Secret {secret} as optional; "
+                            "credentials are required in every overlay")
     for v in pod.get("volumes", []):
         if "secret" in v:
             use(who, v["secret"]["secretName"])
+            required(v["secret"]["secretName"], v["secret"].get("optional"))
     for c in pod.get("containers", []) + pod.get("initContainers", []):
         for e in c.get("env", []):
             ref = e.get("valueFrom", {}).get("secretKeyRef")
             if ref:
                 use(who, ref["name"])
+                required(ref["name"], ref.get("optional"))
             if e["name"] == "LOV_KAFKA_SASL_USERNAME" and e.get("value") not in users:
                 problems.append(f"{who} logs in to Kafka as {e.get('value')}, "
                                 "which has no KafkaUser")
         for f in c.get("envFrom", []):
             if "secretRef" in f:
                 use(who, f["secretRef"]["name"])
+                required(f["secretRef"]["name"], f["secretRef"].get("optional"))
 if problems:
     print("\n".join(problems))
     sys.exit(1)
@@ -452,28 +461,19 @@ EOF
 # post-logout redirect URI is https://, and the console's NetworkPolicy lets
 # it out to TCP 443. Prints one problem a line and fails, or a summary.
 check_dashboard_sign_in() { # RENDERED
-  python3 - "$1" <<'EOF'
+  python3 - "$1" "${SCRIPT_DIR}/tools" <<'EOF'
 import sys, yaml
+sys.path.insert(0, sys.argv[2])
+from pod_settings import settings  # k8s/tools/pod_settings.py
 
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
-maps = {d["metadata"]["name"]: d.get("data", {}) for d in docs
-        if d["kind"] == "ConfigMap"}
 problems, summary = [], []
-def settings(container):
-    env = {}
-    for f in container.get("envFrom", []):
-        if "configMapRef" in f:
-            env.update(maps.get(f["configMapRef"]["name"], {}))
-    for e in container.get("env", []):
-        if "value" in e:
-            env[e["name"]] = e["value"]
-    return env
 consoles = [d for d in docs if d["kind"] == "Deployment"
             and d["metadata"]["name"] == "console"]
 if not consoles:
     problems.append("no Deployment console")
 for d in consoles:
-    env = settings(d["spec"]["template"]["spec"]["containers"][0])
+    env = settings(docs, d["spec"]["template"]["spec"]["containers"][0])
     issuer = env.get("LOV_DASHBOARD_OIDC_ISSUER", "")
     trusted = env.get("LOV_OIDC_ISSUER", "")
     who = "Deployment console"
@@ -512,10 +512,152 @@ print(", ".join(summary))
 EOF
 }
 
+# The metrics ports speak HTTPS (docs/security.md, "The dashboard and the
+# metrics ports"): every LOV container with a metrics port runs with
+# LOV_METRICS_TLS=true (its env and the ConfigMaps of its envFrom; env wins)
+# and its HTTP probes on that port say scheme HTTPS; every ServiceMonitor
+# endpoint scrapes with scheme https and a CA (tlsConfig.ca) and names the
+# certificate's server name (the console, which reads the services'
+# /metrics, does so over HTTPS because its own LOV_METRICS_TLS is true).
+# Prints one problem a line and fails, or a summary.
+check_metrics_tls() { # RENDERED
+  python3 - "$1" "${SCRIPT_DIR}/tools" <<'EOF'
+import sys, yaml
+sys.path.insert(0, sys.argv[2])
+from pod_settings import settings  # k8s/tools/pod_settings.py
+
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+problems, deployments, endpoints = [], 0, 0
+for d in docs:
+    if d["kind"] != "Deployment":
+        continue
+    for c in d["spec"]["template"]["spec"].get("containers", []):
+        if not any(p.get("name") == "metrics" for p in c.get("ports", [])):
+            continue
+        who = f'Deployment {d["metadata"]["name"]}'
+        deployments += 1
+        env = settings(docs, c)
+        if env.get("LOV_METRICS_TLS", "false").lower() != "true":
+            problems.append(f"{who}: LOV_METRICS_TLS is "
+                            f"'{env.get('LOV_METRICS_TLS', '')}', not true "
+                            "(its metrics port would speak plain HTTP)")
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            get = c.get(probe, {}).get("httpGet")
+            if get and get.get("port") == "metrics" and get.get("scheme") != "HTTPS":
+                problems.append(f"{who}: {probe} asks the metrics port over "
+                                f"{get.get('scheme', 'HTTP')}, not HTTPS")
+for m in [d for d in docs if d["kind"] == "ServiceMonitor"]:
+    who = f'ServiceMonitor {m["metadata"]["name"]}'
+    for e in m["spec"].get("endpoints", []):
+        endpoints += 1
+        tls = e.get("tlsConfig", {})
+        if e.get("scheme", "http").lower() != "https":
+            problems.append(f"{who}: endpoint {e.get('port', '?')} scrapes over "
+                            f"plain {e.get('scheme', 'http')}, not https")
+        elif not tls.get("ca"):
+            problems.append(f"{who}: endpoint {e.get('port', '?')} scrapes "
+                            "https without tlsConfig.ca")
+        elif not tls.get("serverName") or tls.get("insecureSkipVerify"):
+            problems.append(f"{who}: endpoint {e.get('port', '?')} does not "
+                            "check the certificate's name (tlsConfig.serverName)")
+if problems:
+    print("\n".join(problems))
+    sys.exit(1)
+print(f"metrics over HTTPS: {deployments} Deployments, {endpoints} ServiceMonitor endpoints")
+EOF
+}
+
+# The console's health view sees every pod of each service it watches
+# (docs/dashboard.md, "Every pod of a service"): each LOV_<SERVICE>_METRICS
+# of the console names a headless Service (clusterIP None, so DNS answers
+# with every pod's address) that lists pods not ready too
+# (publishNotReadyAddresses: the console must see them to say so), with the
+# port named, selecting the pods of a Deployment that listens there; the
+# pods' NetworkPolicy lets the console in on that port and the console's lets
+# it out to them. Prints one problem a line and fails, or a summary.
+check_console_watch() { # RENDERED
+  python3 - "$1" "${SCRIPT_DIR}/tools" <<'EOF'
+import sys, yaml
+sys.path.insert(0, sys.argv[2])
+from pod_settings import settings  # k8s/tools/pod_settings.py
+
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+def named(kind):
+    return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
+services, deployments = named("Service"), named("Deployment")
+policies = list(named("NetworkPolicy").values())
+def selects(selector, labels):
+    return all(labels.get(k) == v for k, v in (selector or {}).items())
+def allows(ports, port):
+    return not ports or any(
+        p.get("port") == port or
+        (isinstance(p.get("port"), int) and p["port"] <= port <= p.get("endPort", p["port"]))
+        for p in ports)
+problems, watched = [], 0
+console = deployments.get("console")
+env = settings(docs, console["spec"]["template"]["spec"]["containers"][0]) if console else {}
+console_labels = console["spec"]["template"]["metadata"]["labels"] if console else {}
+for key, value in sorted(env.items()):
+    if not (key.startswith("LOV_") and key.endswith("_METRICS")):
+        continue
+    for target in value.split(","):
+        watched += 1
+        host, _, port = target.rpartition(":")
+        port = int(port)
+        who = f"the console watches {target} ({key})"
+        svc = services.get(host.split(".")[0])
+        if not svc:
+            problems.append(f"{who}: no Service {host}")
+            continue
+        spec = svc["spec"]
+        if spec.get("clusterIP") != "None":
+            problems.append(f"{who}: Service {host} is not headless (clusterIP: None), "
+                            "so the console would see one pod per connection")
+        if not spec.get("publishNotReadyAddresses"):
+            problems.append(f"{who}: Service {host} does not list pods that are not "
+                            "ready (publishNotReadyAddresses), the ones to report")
+        if not any(p.get("port") == port for p in spec.get("ports", [])):
+            problems.append(f"{who}: Service {host} has no port {port}")
+        pods = [d for d in deployments.values()
+                if selects(spec.get("selector"), d["spec"]["template"]["metadata"]["labels"])]
+        if not pods:
+            problems.append(f"{who}: Service {host} selects no Deployment's pods")
+        for d in pods:
+            labels = d["spec"]["template"]["metadata"]["labels"]
+            name = d["metadata"]["name"]
+            if not any(p.get("containerPort") == port
+                       for c in d["spec"]["template"]["spec"]["containers"]
+                       for p in c.get("ports", [])):
+                problems.append(f"{who}: Deployment {name} does not listen on {port}")
+            inbound = [p for p in policies if selects(p["spec"]["podSelector"].get("matchLabels"), labels)]
+            if inbound and not any(
+                    any("podSelector" in f and selects(f["podSelector"].get("matchLabels"), console_labels)
+                        for f in rule.get("from", [{"podSelector": {}}]))
+                    and allows(rule.get("ports"), port)
+                    for p in inbound for rule in p["spec"].get("ingress", [])):
+                problems.append(f"{who}: no NetworkPolicy lets the console in to "
+                                f"Deployment {name}'s port {port}")
+            outbound = [p for p in policies if selects(p["spec"]["podSelector"].get("matchLabels"), console_labels)]
+            if outbound and not any(
+                    any("podSelector" in t and selects(t["podSelector"].get("matchLabels"), labels)
+                        for t in rule.get("to", [{"podSelector": {}}]))
+                    and allows(rule.get("ports"), port)
+                    for p in outbound for rule in p["spec"].get("egress", [])):
+                problems.append(f"{who}: the console's NetworkPolicy does not let it out to "
+                                f"Deployment {name}'s port {port}")
+if console and not watched:
+    problems.append("the console watches no service (LOV_<SERVICE>_METRICS)")
+if problems:
+    print("\n".join(problems))
+    sys.exit(1)
+print(f"console sees every pod of {watched} services")
+EOF
+}
+
 # Renders and validates the overlays given as directories; prints one line per
 # overlay and, for a failure, what failed. Returns non-zero if any failed.
 validate_overlays() {
-  local failed=0 overlay name rendered out dash
+  local failed=0 overlay name rendered out dash metrics watch
   for overlay in "$@"; do
     name="$(basename "${overlay}")"
     rendered="$(mktemp -d "${WORK}/render.XXXXXX")/${name}.yaml"
@@ -550,8 +692,16 @@ validate_overlays() {
       echo "FAIL ${name}: dashboard sign-in:"
       indent <<<"${dash}"
       failed=1
+    elif ! metrics="$(check_metrics_tls "${rendered}" 2>&1)"; then
+      echo "FAIL ${name}: metrics ports:"
+      indent <<<"${metrics}"
+      failed=1
+    elif ! watch="$(check_console_watch "${rendered}" 2>&1)"; then
+      echo "FAIL ${name}: the console's view of the services' pods:"
+      indent <<<"${watch}"
+      failed=1
     else
-      echo "ok   ${name}: $(tail -n 1 <<<"${out}"); ${refs}; ${mon}; ${dash}"
+      echo "ok   ${name}: $(tail -n 1 <<<"${out}"); ${refs}; ${mon}; ${dash}; ${metrics}; ${watch}"
     fi
   done
   return "${failed}"
@@ -790,6 +940,56 @@ self_test() {
           name: LOV_OIDC_ISSUER
           value: https://idp.example.org" \
     "the services trust the identity provider https://idp.example.org, but LOV_DASHBOARD_OIDC_ISSUER is ''"
+
+  expect_rejected "(sec-a) a service's Redis password Secret made optional" \
+    "      kind: Deployment
+      name: visits" \
+    "      - op: add
+        path: /spec/template/spec/containers/0/env/3/valueFrom/secretKeyRef/optional
+        value: true" \
+    "Deployment visits uses Secret lov-redis-users as optional"
+
+  expect_rejected "(tls-a) a ServiceMonitor that scrapes over plain HTTP" \
+    "      kind: ServiceMonitor
+      name: settlement" \
+    "      - op: replace
+        path: /spec/endpoints/0/scheme
+        value: http" \
+    "ServiceMonitor settlement: endpoint metrics scrapes over plain http, not https"
+
+  expect_rejected "(tls-b) a readiness probe asking the metrics port over HTTP" \
+    "      kind: Deployment
+      name: visits" \
+    "      - op: remove
+        path: /spec/template/spec/containers/0/readinessProbe/httpGet/scheme" \
+    "Deployment visits: readinessProbe asks the metrics port over HTTP, not HTTPS"
+
+  expect_rejected "(tls-c) a service whose metrics port speaks plain HTTP" \
+    "      kind: Deployment
+      name: choice" \
+    "      - op: add
+        path: /spec/template/spec/containers/0/env/-
+        value:
+          name: LOV_METRICS_TLS
+          value: \"false\"" \
+    "Deployment choice: LOV_METRICS_TLS is 'false', not true"
+
+  expect_rejected "(pods-a) a service's pods Service hides the pods that are not ready" \
+    "      kind: Service
+      name: choice-pods" \
+    "      - op: remove
+        path: /spec/publishNotReadyAddresses" \
+    "Service choice-pods does not list pods that are not ready"
+
+  expect_rejected "(pods-b) the console's NetworkPolicy without a service's metrics port" \
+    "      kind: NetworkPolicy
+      name: console" \
+    "      - op: test
+        path: /spec/egress/2/ports/1/port
+        value: 9107
+      - op: remove
+        path: /spec/egress/2/ports/1" \
+    "the console's NetworkPolicy does not let it out to Deployment followup's port 9107"
 
   echo "self-test: ${SELF_PASSED} passed, ${SELF_FAILED} failed"
   [[ ${SELF_FAILED} -eq 0 ]]

@@ -11,7 +11,7 @@
 #   4. each Deployment of the k8s dev overlay, its ConfigMaps, env and security
 #      context given to its image as the cluster would, with a certificate
 #      mounted where the cluster mounts its TLS Secret, serves (only addresses,
-#      ports and the namespace differ), and its probes (HTTP on the metrics
+#      ports and the namespace differ), and its probes (HTTPS on the metrics
 #      port) and ports are the ones the configuration names;
 #   5. `stack.sh down` leaves no container behind.
 # Prints "N passed, N failed" at the end and exits non-zero on any failure.
@@ -139,9 +139,9 @@ if ! "${kustomize}" build "${REPO_ROOT}/k8s/overlays/dev" >"${k8s_dir}/dev.yaml"
   cat "${k8s_dir}/kustomize.err"
   fail "kustomize build k8s/overlays/dev (tools from k8s/validate.sh --install-only)"
 else
-  # Per Deployment: NAME.env (KEY=VALUE as the pod gets them; a required
-  # secret gets a made-up value, as k8s/dev-secrets.sh makes them, an
-  # optional one is left out as in a dev cluster without it) and NAME.facts (image, user, read-only root, dropped
+  # Per Deployment: NAME.env (KEY=VALUE as the pod gets them; a secret
+  # gets a made-up value, as k8s/dev-secrets.sh makes them, but the Redis
+  # password, which the run's Redis must accept: given below) and NAME.facts (image, user, read-only root, dropped
   # capabilities, the probes' ports, container ports grpc and metrics, where
   # the TLS Secret is mounted).
   /usr/bin/python3 - "${k8s_dir}" <<'PY' || fail "reading the rendered dev overlay"
@@ -159,8 +159,8 @@ for d in docs:
         env.update(maps[ref["configMapRef"]["name"]])
     for e in c.get("env", []):
         ref = e.get("valueFrom", {}).get("secretKeyRef")
-        if ref is not None and ref.get("optional"):
-            continue  # as in a dev cluster that has no such Secret
+        if ref is not None and e["name"] == "LOV_REDIS_PASSWORD":
+            continue  # the run's, passed to podman from its file
         env[e["name"]] = e["value"] if "value" in e else secrets.token_hex(32)
     sc = {**pod.get("securityContext", {}), **c.get("securityContext", {})}
     probes = sorted({str(c[p]["httpGet"]["port"]) for p in ("startupProbe", "readinessProbe", "livenessProbe")
@@ -237,7 +237,8 @@ PY
       cat "${k8s_dir}/${name}.run.err"
     ready=0
     for _ in $(seq 1 300); do
-      if curl -sf "http://127.0.0.1:${p[1]}/readyz" >/dev/null 2>&1; then
+      # HTTPS, as the overlay's LOV_METRICS_TLS=true asks (the probes' scheme).
+      if curl -sf --cacert "${k8s_tls}/ca.crt" "https://127.0.0.1:${p[1]}/readyz" >/dev/null 2>&1; then
         ready=1
         break
       fi

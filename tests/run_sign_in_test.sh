@@ -5,7 +5,8 @@
 #      with development tokens role by role;
 #   2. the development issuer's key is the user's only (0600), its key set is
 #      what the services trust, and no service lets calls in without a
-#      credential;
+#      credential; every metrics port speaks HTTPS only, with a certificate
+#      of the run's CA;
 #   3. with `. lovctl.env`: lovctl without signing in is refused with the
 #      hint, `lovctl login --role case_officer` then `lovctl client show`
 #      works, and a provider reading another provider's statement is refused.
@@ -74,6 +75,20 @@ for pid_file in "${run_dir}"/pids/{audit,registry,choice,visits,settlement,conso
     pass "${name} trusts the run's development issuer only"
   else
     fail "${name} runs as: ${args:-<not running>}"
+  fi
+done
+
+# Each service's metrics port speaks HTTPS only (--metrics-tls), with a
+# certificate of the run's CA: /readyz answers over HTTPS, nothing over HTTP.
+for name in audit registry choice visits settlement console followup; do
+  port_var="LOV_$(tr '[:lower:]' '[:upper:]' <<<"${name}")_METRICS_PORT"
+  https="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "${run_dir}/certs/ca.crt" \
+    "https://127.0.0.1:${!port_var}/readyz")"
+  plain="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:${!port_var}/readyz")"
+  if [[ ${https} == 200 && ${plain} != 200 ]]; then
+    pass "${name}'s metrics port: HTTPS with the run's CA, no plain HTTP"
+  else
+    fail "${name}'s metrics port ${!port_var}: HTTPS answered ${https}, plain HTTP ${plain}"
   fi
 done
 

@@ -3,7 +3,9 @@
 #   1. the local CA and certificates, Kafka and Redis (deploy/local/stack.sh up)
 #   2. every service binary that is built, each waited for until it serves:
 #      gRPC over TLS on 127.0.0.1, client certificates verified against the
-#      local CA
+#      local CA; the metrics port (/metrics, /healthz, /readyz) over HTTPS
+#      with the same certificate (--metrics-tls): curl --cacert
+#      $LOV_RUN_DIR/certs/ca.crt https://127.0.0.1:9101/metrics
 #   3. the demo municipality (tools/simulator), when it is built, with its
 #      client certificate (system:simulator)
 # Sign-in: a development token issuer, its key made once per run dir
@@ -78,7 +80,7 @@ declare -A HTTP_PORTS=([choice]=8452 [visits]=8453 [settlement]=8454)
 wait_ready() { # NAME METRICS_PORT
   local name="$1" port="$2" deadline=$((SECONDS + READY_TIMEOUT))
   while ((SECONDS < deadline)); do
-    if curl -sf "http://127.0.0.1:${port}/readyz" >/dev/null 2>&1; then
+    if curl -sf --cacert "${LOV_CERTS_DIR}/ca.crt" "https://127.0.0.1:${port}/readyz" >/dev/null 2>&1; then
       return 0
     fi
     if ! kill -0 "$(cat "${RUN_DIR}/pids/${name}.pid" 2>/dev/null || echo 0)" 2>/dev/null; then
@@ -130,8 +132,10 @@ fi
 "${STACK}" up
 # shellcheck disable=SC1091
 source "${RUN_DIR}/env"
+# The metrics port speaks HTTPS with the service's certificate too, as in
+# Kubernetes (docs/security.md).
 TLS_FLAGS=("--grpc-listen-address=127.0.0.1" "--tls-cert=${LOV_TLS_CERT}" "--tls-key=${LOV_TLS_KEY}"
-  "--tls-client-ca=${LOV_TLS_CLIENT_CA}")
+  "--tls-client-ca=${LOV_TLS_CLIENT_CA}" "--metrics-tls")
 # The development issuer: its key (made on the first run) and the public key
 # set the services check tokens against, both written by lovctl login.
 DEV_ISSUER_KEY="${RUN_DIR}/dev-issuer.jwk"
@@ -167,7 +171,8 @@ if [[ ${RUN_FROM} == images ]]; then
   ((EUID == 0)) || as_owner=(podman unshare)
   "${as_owner[@]}" rm -rf "${IMAGE_CERTS}"
   mkdir -p "${IMAGE_CERTS}/clients"
-  for f in ca.crt server.crt server.key clients/system-simulator.crt clients/system-simulator.key; do
+  for f in ca.crt server.crt server.key clients/system-simulator.crt clients/system-simulator.key \
+    clients/service-console.crt clients/service-console.key; do
     cp -p "${LOV_CERTS_DIR}/${f}" "${IMAGE_CERTS}/${f}"
   done
   cp -p "${DEV_ISSUER_KEY}" "${IMAGE_CERTS}/dev-issuer.jwk"
@@ -246,6 +251,13 @@ for line in "${SERVICES[@]}"; do
       w_var="LOV_$(tr '[:lower:]' '[:upper:]' <<<"${w_name}")_METRICS_PORT"
       extra+=("--${w_name}-metrics=127.0.0.1:${!w_var:-${watched##*:}}")
     done
+    # The neutrality panel asks choice, the continuity panel's as-of rows
+    # follow-up, as the console itself (its client certificate,
+    # service:console; docs/dashboard.md).
+    extra+=("--choice-target=127.0.0.1:${grpc_port[choice]:-50052}"
+      "--followup-target=127.0.0.1:${grpc_port[followup]:-50057}" "--tls-ca=${LOV_CERTS_DIR}/ca.crt"
+      "--tls-client-cert=${LOV_CERTS_DIR}/clients/service-console.crt"
+      "--tls-client-key=${LOV_CERTS_DIR}/clients/service-console.key")
      # Sign-in at an identity provider on the dashboard besides the
     # development token form, when LOV_DASHBOARD_OIDC_ISSUER names one
     # (README.md, "Signing in"); the services keep trusting the development
@@ -273,7 +285,7 @@ for line in "${SERVICES[@]}"; do
     ${extra[@]+"${extra[@]}"} >&2
   wait_ready "${name}" "${metrics}"
   printf 'export LOV_%s_TARGET=%q\n' "${upper}" "127.0.0.1:${grpc}" >>"${lovctl_env}"
-  started+=("${name} grpc=127.0.0.1:${grpc} metrics=http://127.0.0.1:${metrics}/metrics${service_http:+ http=https://127.0.0.1:${service_http}/}")
+  started+=("${name} grpc=127.0.0.1:${grpc} metrics=https://127.0.0.1:${metrics}/metrics${service_http:+ http=https://127.0.0.1:${service_http}/}")
   if [[ "${name}" == console ]]; then
     started+=("dashboard https://127.0.0.1:${http_port}/ (sign in with the token of: . ${RUN_DIR}/lovctl.env; lovctl login --role operator)")
   fi

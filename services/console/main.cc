@@ -30,6 +30,7 @@ absl::Status Wire(ServiceContext& ctx) {
   if (!lags.ok()) return lags.status();
   auto* probe = ctx.Make<LivePipelineProbe>(options.watched, s.kafka(),
                                             s.redis_addr, s.redis_auth, *lags);
+  if (s.metrics_tls) probe->ReadMetricsOverHttps(s.tls.client_ca_file);
   AddZoneChoiceGauges(app);
   absl::Status served = ServeDashboard(ctx, app, options.dashboard);
   if (!served.ok()) return served;
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
        .grpc_port = 50055,
        .metrics_port = 9105,
        .topics = {kRegistryEvents, kChoiceEvents, kVisitsEvents,
-                  kSettlementEvents, kFollowupEvents},
+                  kVisitsRejected, kSettlementEvents, kFollowupEvents},
        .uses_redis = false,
        .flags = lov::console::Flags,
        .wire = lov::console::Wire});

@@ -2,10 +2,9 @@
 #include "lov/platform/ids.h"
 #include "lov/platform/log.h"
 #include "lov/platform/service_main.h"
-#include "lov/platform/topic_end.h"
 #include "lov/platform/topics.h"
 #include "lov/visits/adapters/kafka_visit_publisher.h"
-#include "lov/visits/adapters/state_projection.h"
+#include "lov/visits/adapters/rejected_topic.h"
 #include "lov/visits/api/visits_grpc.h"
 #include "lov/visits/app/reservation_keeper.h"
 
@@ -17,17 +16,20 @@ void Flags(Config& c) {
   settings = VisitsSettings::Read(c);
   upload_limits = UploadLimits::Read(c);
 }
-
 absl::Status Wire(ServiceContext& ctx) {
   const StateTopics topics = StateTopics::In(ctx.settings());
-  auto topic_end = KafkaTopicEnd::Create(ctx.settings().kafka(), topics.own);
-  if (!topic_end.ok()) return topic_end.status();
+  auto ends =
+      OpenOwnTopics(ctx.settings(), topics, settings.rejected_retention);
+  if (!ends.ok()) return ends.status();
   auto* store = ctx.Make<RedisVisitStore>(
       ctx.redis(), ctx.KeyPrefix(), topics.own, settings.rejected_retention,
-      settings.rejected_per_provider);
+      settings.rejected_per_provider, topics.rejected);
   auto* app = ctx.Make<VisitsApp>(
-      store, ctx.Make<KafkaVisitPublisher>(ctx.producer(), topics.own),
-      ctx.Keep(std::move(*topic_end)), ctx.clock(), settings.limits, NewUuid());
+      store,
+      ctx.Make<KafkaVisitPublisher>(ctx.producer(), topics.own,
+                                    topics.rejected),
+      ctx.Keep(std::move(ends->events)), ctx.Keep(std::move(ends->rejected)),
+      ctx.clock(), settings.limits, NewUuid());
   log::Info("visits instance", {{"instance", app->instance_id()}});
   if (absl::Status s = app->Heartbeat(); !s.ok()) return s;  // alive first
   auto* quota = ctx.Make<UploadQuota>(upload_limits, ctx.clock());
@@ -36,13 +38,11 @@ absl::Status Wire(ServiceContext& ctx) {
       "lov.visits.v1.VisitsService");
   auto* keeper = ctx.Make<ReservationKeeper>(app);
   ctx.RunWhileServing(keeper);
-  // Idempotent by each visit's version: no dedupe key per event.
   ctx.Project("state", topics.All(), store->ReadyKey(),
               ApplyToState(store, topics), ApplyBatchToState(store, topics),
-              /*dedupe=*/false);
+              /*dedupe=*/false);  // idempotent by each visit's version
   return absl::OkStatus();
 }
-
 }  // namespace
 }  // namespace lov::visits
 

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "lov/platform/requests.h"
 #include "lov/platform/topic_end.h"
+#include "lov/platform/topics.h"
 #include "lov/visits/domain/visit_rules.h"
 #include "lov/visits/v1/events.pb.h"
 #include "lov/visits/v1/visits.pb.h"
@@ -90,10 +91,16 @@ struct ExceptionRef {
 
 using ::lov::AggregateLock;
 
+// The two topics the visits service writes: its events (kept for ever) and
+// the rejected reports (VisitRejected, kept for a limited time,
+// lov.visits.rejected.v1). Rejections written before that topic existed
+// stay on the events topic and count the same.
+enum class OwnTopic { kEvents, kRejected };
+
 // How long a rejected report is kept in the serving state, from its
 // rejection (--rejected-retention-days). Accepted visits are kept for ever.
 inline constexpr absl::Duration kDefaultRejectedRetention =
-    absl::Hours(24 * 90);
+    absl::Hours(24 * topics::kDefaultRejectedRetentionDays);
 // How many rejected reports of one provider the serving state keeps at
 // most, the newest (--rejected-max-per-provider): a looping client cannot
 // grow it beyond that within the retention period.
@@ -117,11 +124,12 @@ class VisitStore {
                absl::Duration max_length) = 0;
   // Applies own events; idempotent (a version not newer than the stored one
   // changes nothing). `partition`/`offset` are set when the event came from
-  // the topic, to record how far the projection has read.
+  // `topic`, to record how far the projection has read it.
   struct Applied {
     const v1::VisitEvent* event;
     int32_t partition = -1;
     int64_t offset = -1;
+    OwnTopic topic = OwnTopic::kEvents;
   };
   virtual absl::Status ApplyOwn(const std::vector<Applied>& events) = 0;
   virtual absl::StatusOr<std::optional<VisitRecord>> GetVisit(
@@ -143,8 +151,9 @@ class VisitStore {
   virtual absl::StatusOr<bool> OwnerAlive(const std::string& owner) = 0;
   virtual absl::Status Heartbeat(const std::string& owner,
                                  absl::Duration ttl) = 0;
-  // Next offset to apply per partition of the own topic.
-  virtual absl::StatusOr<std::map<int32_t, int64_t>> AppliedOffsets() = 0;
+  // Next offset to apply per partition of one of the own topics.
+  virtual absl::StatusOr<std::map<int32_t, int64_t>> AppliedOffsets(
+      OwnTopic topic) = 0;
   // Serialises staff commands on one visit, across replicas.
   virtual absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
       const std::string& visit_id) = 0;
@@ -169,8 +178,9 @@ class VisitStore {
       const std::string& period) = 0;
 };
 
-// Own events to Kafka. One status per event, in order; each OK means the
-// event is durably written.
+// Own events to Kafka, each on its topic (a rejection on the rejected
+// reports' topic, the others on the events topic). One status per event, in
+// order; each OK means the event is durably written.
 class EventPublisher {
  public:
   virtual ~EventPublisher() = default;
@@ -178,7 +188,7 @@ class EventPublisher {
       const std::vector<v1::VisitEvent>& events) = 0;
 };
 
-// The end of the own topic, per partition.
+// The end of an own topic, per partition.
 using ::lov::TopicEnd;
 
 }  // namespace lov::visits

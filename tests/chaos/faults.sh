@@ -36,7 +36,7 @@ flag_of() { # NAME FLAG -> the value of --FLAG=... on NAME's command line
 
 wait_ready() { # NAME [PORT]: its readiness probe says ready, within 90 s
   local port="${2:-$(flag_of "$1" metrics-port)}" deadline=$((SECONDS + 90))
-  until curl -sf "http://127.0.0.1:${port}/readyz" >/dev/null 2>&1; do
+  until curl -sf --cacert "${LOV_CERTS_DIR}/ca.crt" "https://127.0.0.1:${port}/readyz" >/dev/null 2>&1; do
     if ((SECONDS >= deadline)); then
       note "not ready: $1 did not become ready within 90 s"
       return 1
@@ -228,8 +228,8 @@ probe_health() { # WHAT
     if [[ ${1,,} == redis* && " ${NO_REDIS[*]} " == *" ${name} "* ]]; then
       continue
     fi
-    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 \
-      "http://127.0.0.1:$(flag_of "${name}" metrics-port)/readyz" || true)"
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 --cacert "${LOV_CERTS_DIR}/ca.crt" \
+      "https://127.0.0.1:$(flag_of "${name}" metrics-port)/readyz" || true)"
     [[ ${code} == 200 ]] && missed+=("${name}")
   done
   if ((${#missed[@]} > 0)); then

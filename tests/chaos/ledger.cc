@@ -79,7 +79,8 @@ void Ledger::Add(const CloudEvent& event) {
     return;
   }
   bool decoded = true;
-  if (absl::EndsWith(topic, "visits.events.v1")) {
+  if (absl::EndsWith(topic, "visits.events.v1") ||
+      absl::EndsWith(topic, "visits.rejected.v1")) {
     vis::VisitEvent e;
     decoded = e.ParseFromString(event.data);
     if (decoded) AddVisit(e, event.time);

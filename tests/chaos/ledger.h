@@ -78,6 +78,7 @@ struct Findings {
 class Ledger {
  public:
   // Takes one event of any topic (by its name: *.visits.events.v1,
+  // *.visits.rejected.v1,
   // *.settlement.events.v1, *.choice.events.v1, *.registry.events.v1,
   // *.dlq.v1; others are ignored).
   void Add(const CloudEvent& event);

@@ -143,6 +143,20 @@ TEST(ChaosLedger, AcknowledgedReportsEachDecidedOnce) {
   EXPECT_EQ(f.given_up, 1);
 }
 
+// Rejections are on a topic of their own (lov.visits.rejected.v1); those
+// written before it existed stay on the events topic. Both account.
+TEST(ChaosLedger, RejectionsOnTheRejectedTopicAccountTheirReports) {
+  CloudEvent moved = Rejected("prv-1/b", "BAD_TIME");
+  moved.topic = "t1.lov.visits.rejected.v1";
+  const Findings f = CheckOf(
+      {Accepted("prv-1/a", "help"), moved, Rejected("prv-1/c", "BAD_TIME")},
+      "prv-1/a\taccepted\nprv-1/b\trejected\tBAD_TIME\n"
+      "prv-1/c\trejected\tBAD_TIME\n");
+  EXPECT_TRUE(f.ok()) << f.lost << " lost";
+  EXPECT_EQ(f.acknowledged, 3);
+  EXPECT_EQ(f.lost, 0);
+}
+
 TEST(ChaosLedger, AnAcknowledgedReportMissingFromTheLogIsLost) {
   const Findings f = CheckOf({Accepted("prv-1/a", "help")},
                              "prv-1/a\taccepted\nprv-1/b\taccepted\n"

@@ -234,8 +234,8 @@ quiet_indicators
 sleep 5
 after="readiness after the schedule:"
 for name in "${SERVICE_NAMES[@]}"; do
-  after+=" ${name}=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 \
-    "http://127.0.0.1:$(flag_of "${name}" metrics-port)/readyz" || true)"
+  after+=" ${name}=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 --cacert "${LOV_CERTS_DIR}/ca.crt" \
+    "https://127.0.0.1:$(flag_of "${name}" metrics-port)/readyz" || true)"
 done
 (
   # shellcheck disable=SC1091
@@ -252,7 +252,7 @@ echo "chaos: comparing each service's state with a clean rebuild from Kafka"
 rebuild_differ="$(compare_all_with_rebuilds)"
 
 # --- 5. the checks ------------------------------------------------------------------------------
-topics="$("${STACK}" topics | awk '$1 ~ /\.(events|dlq)\.v1$/ {print $1}' | paste -sd, -)"
+topics="$("${STACK}" topics | awk '$1 ~ /\.(events|rejected|dlq)\.v1$/ {print $1}' | paste -sd, -)"
 ack_flags=()
 for f in "${RUN_DIR}"/load/*.acks; do [[ -e ${f} ]] && ack_flags+=("--ack-log=${f}"); done
 check_rc=0
@@ -310,16 +310,21 @@ not_ready="${not_ready:-0}"
 # have compared states of two different logs.
 not_quiet="$(grep -c ' not quiet: ' "${FAULT_LOG}" 2>/dev/null || true)"
 not_quiet="${not_quiet:-0}"
+# An expel-* fault whose member was not expelled (no log line says so): the
+# fault did not happen, so the promise under it was not tested.
+not_expelled=0
+[[ ! -s "${RUN_DIR}/expelled.log" ]] || not_expelled="$(awk '$3 == 0' "${RUN_DIR}/expelled.log" | wc -l)"
 RESULT=0
 ((check_rc == 0)) || RESULT=1
 ((not_ready == 0)) || RESULT=1
 ((not_quiet == 0)) || RESULT=1
+((not_expelled == 0)) || RESULT=1
 ((failed_runs == 0)) || RESULT=1
 ((health_missed == 0)) || RESULT=1
 ((rebuild_differ == 0)) || RESULT=1
 if ((RESULT == 0)); then
   echo "chaos: PASS"
 else
-  echo "chaos: FAIL (checker exit ${check_rc}, ${failed_runs} failed simulator runs, ${health_missed} unreported outages, ${rebuild_differ} keys unlike a rebuild, ${not_ready} processes never ready, ${not_quiet} publications after the load)"
+  echo "chaos: FAIL (checker exit ${check_rc}, ${failed_runs} failed simulator runs, ${health_missed} unreported outages, ${rebuild_differ} keys unlike a rebuild, ${not_ready} processes never ready, ${not_quiet} publications after the load, ${not_expelled} expel faults that expelled nobody)"
 fi
 exit "${RESULT}"

@@ -4,12 +4,16 @@
 #include <google/protobuf/timestamp.pb.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lov/platform/redis.h"
+#include "lov/platform/topic_end.h"
 #include "test_stack.h"
 
 namespace lov {
@@ -422,6 +426,24 @@ TEST_F(KafkaTest, ReplayReadsEverythingFromTheBeginningInKeyOrder) {
   ASSERT_TRUE(s.ok()) << s;
   EXPECT_EQ(replayed, 20);
   EXPECT_EQ(per_key["agg-1"], (std::vector<int64_t>{1, 5, 9, 13, 17}));
+}
+
+// The end of a topic is, per partition, the offset its next event gets:
+// four ticks under one key, on a topic of three partitions, end one
+// partition at 4 and leave the others at 0 (kafka_watermarks.h, which the
+// console's consumer group lag reads too).
+TEST_F(KafkaTest, TopicEndIsWhereTheNextEventGoes) {
+  PublishTicks("a", 4);
+  absl::StatusOr<std::unique_ptr<KafkaTopicEnd>> end =
+      KafkaTopicEnd::Create(Stack().kafka(), topic_);
+  ASSERT_TRUE(end.ok()) << end.status();
+  absl::StatusOr<std::map<int32_t, int64_t>> highs = (*end)->HighWatermarks();
+  ASSERT_TRUE(highs.ok()) << highs.status();
+  ASSERT_EQ(highs->size(), 3u);
+  std::vector<int64_t> ends;
+  for (const auto& [partition, high] : *highs) ends.push_back(high);
+  std::sort(ends.begin(), ends.end());
+  EXPECT_EQ(ends, (std::vector<int64_t>{0, 0, 4}));
 }
 
 TEST(KafkaConfigTest, UnreachableBrokerIsAClearErrorNotAHang) {

@@ -203,5 +203,46 @@ TEST(CorrectionQueueTest, StopLeavesNothingRunningAndCountsWhatWaited) {
   log.unanswered()[0](absl::OkStatus());  // the queue is gone
 }
 
+// At shutdown the queue is drained first: a correction waiting out a long
+// back-off (Kafka was away) is tried again at once and written, so a
+// restart does not lose the last calls' corrections; Drain says whether
+// the queue emptied within its time.
+TEST(CorrectionQueueTest, DrainTriesAWaitingCorrectionAtOnce) {
+  std::atomic<int> tries_of_a{0};
+  FakeAuditLog log([&](const std::string& id) -> std::optional<absl::Status> {
+    if (id == "a" && tries_of_a++ == 0) {
+      return absl::UnavailableError("Kafka: all brokers down");
+    }
+    return absl::OkStatus();
+  });
+  CorrectionQueue::Options options = Fast();
+  options.first_retry = absl::Hours(1);  // without Drain: tried in an hour
+  options.max_retry = absl::Hours(1);
+  CorrectionQueue queue(log.Sender(), options);
+  ASSERT_TRUE(queue.Add(Correction("a")));
+  ASSERT_TRUE(queue.Add(Correction("b")));
+  ASSERT_TRUE(Eventually([&] { return log.tries().size() == 1; }));
+  EXPECT_TRUE(queue.Drain(absl::Seconds(5)));
+  EXPECT_EQ(log.stored(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(queue.pending(), 0u);
+}
+
+TEST(CorrectionQueueTest, DrainGivesUpAfterItsTimeAndStopCountsWhatIsLeft) {
+  FakeAuditLog log([](const std::string&) -> std::optional<absl::Status> {
+    return absl::UnavailableError("Kafka: all brokers down");
+  });
+  const double dropped_before = DroppedCounter();
+  CorrectionQueue queue(log.Sender(), Fast());
+  ASSERT_TRUE(queue.Add(Correction("a")));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(queue.Drain(absl::Milliseconds(200)));
+  EXPECT_GE(std::chrono::steady_clock::now() - start,
+            std::chrono::milliseconds(200));
+  EXPECT_GE(log.tries().size(), 2u);  // tried again while draining
+  queue.Stop();
+  EXPECT_EQ(DroppedCounter() - dropped_before, 1);
+  EXPECT_TRUE(log.stored().empty());
+}
+
 }  // namespace
 }  // namespace lov

@@ -228,6 +228,42 @@ TEST(MetricsServerTlsTest, WithTheServicesCertificateOnlyHttpsAnswers) {
   std::system(absl::StrCat("rm -rf ", dir).c_str());
 }
 
+// A pod is reached by its IP, which its certificate does not name; the
+// certificate is checked for its Service's name instead (tls_server_name).
+TEST(HttpServerTlsTest, TheCertificateIsCheckedForTheNameGivenNotTheAddress) {
+  char tmpl[] = "/tmp/lov-https-name-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  const std::string cmd = absl::StrCat(
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+      "-subj /CN=registry -addext subjectAltName=DNS:registry -days 1 "
+      "-keyout ",
+      dir, "/registry.key -out ", dir, "/registry.crt 2>/dev/null");
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  Server server(Echo);
+  ASSERT_TRUE(server
+                  .Start({.listen_address = "127.0.0.1",
+                          .tls_cert_file = dir + "/registry.crt",
+                          .tls_key_file = dir + "/registry.key"})
+                  .ok());
+  const std::string pod = absl::StrCat("127.0.0.1:", server.port());
+  auto fetch = [&](const std::string& name) {
+    return Fetch({.host_port = pod,
+                  .path = "/x",
+                  .ca_file = dir + "/registry.crt",
+                  .tls_server_name = name});
+  };
+
+  absl::StatusOr<ClientResponse> named = fetch("registry");
+  ASSERT_TRUE(named.ok()) << named.status();
+  EXPECT_EQ(named->status, 200);
+  EXPECT_EQ(named->body, "GET /x q= form= x=");
+  EXPECT_FALSE(fetch("choice").ok());  // not the name it carries
+  EXPECT_FALSE(fetch("").ok());        // 127.0.0.1 is not in it either
+  server.Stop();
+  std::system(absl::StrCat("rm -rf ", dir).c_str());
+}
+
 TEST(HttpServerAddressTest, GetOfANon200IsAnError) {
   Server server([](const Request&) {
     return Response{503, "text/plain", "x"};

@@ -2,6 +2,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "absl/strings/ascii.h"
@@ -12,6 +13,7 @@
 #include "cli.h"
 #include "indicator_text.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
+#include "lov/platform/identity_numbers.h"
 #include "pages.h"
 
 namespace lov::cli {
@@ -67,8 +69,9 @@ void ClientTable(std::ostream& out, const v1::Client& c) {
   for (const auto& dec : c.decisions()) {
     std::vector<std::string> g;
     for (const auto& cat : dec.categories()) {
-      g.push_back(absl::StrCat(cat.category_id(), " ",
-                               cat.minutes_per_month() / 60.0, " h/month"));
+      g.push_back(absl::StrCat(
+          cat.category_id(), " ", cat.minutes_per_month() / 60.0, " h/month",
+          cat.support_level().empty() ? "" : ", level ", cat.support_level()));
     }
     d.Add({dec.decision_id(), dec.valid_from(),
            dec.valid_to().empty() ? "-" : dec.valid_to(),
@@ -97,19 +100,60 @@ absl::Status ClientCall(
   return absl::OkStatus();
 }
 
-// "home-help-service:600,home-help-personal-care:1200" (minutes per month).
+// A support level is a code of the municipality's rulebook (e.g. niva-2),
+// checked as choice checks it, so a typo is refused before anything is sent.
+absl::Status CheckSupportLevel(absl::string_view part,
+                               const std::string& category,
+                               const std::string& level) {
+  constexpr size_t kMaxLength = 40;
+  if (level.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--granted: '", std::string(part),
+                     "' has an empty support level (leave out the last ':' "
+                     "when none is decided)"));
+  }
+  const bool code =
+      level.size() <= kMaxLength &&
+      std::all_of(level.begin(), level.end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+               c == '_' || c == '.';
+      });
+  if (!code) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--granted: the support level of '", category,
+                     "' must be a code of at most ", kMaxLength,
+                     " ASCII letters, digits, '-', '_' and '.' (e.g. niva-2)"));
+  }
+  if (ContainsPersonnummer(level)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--granted: the support level of '", category,
+                     "' must not contain a personal identity number"));
+  }
+  return absl::OkStatus();
+}
+
+// "home-help-service:600,daglig-verksamhet:1200:niva-2": minutes per month
+// and, optionally, the support level decided in the category.
 absl::Status ParseGranted(const std::string& text, v1::Decision* d) {
   for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    std::vector<std::string> kv = absl::StrSplit(part, ':');
+    std::vector<std::string> fields = absl::StrSplit(part, ':');
     int minutes = 0;
-    if (kv.size() != 2 || !absl::SimpleAtoi(kv[1], &minutes)) {
+    if (fields.size() < 2 || fields.size() > 3 ||
+        !absl::SimpleAtoi(fields[1], &minutes)) {
       return absl::InvalidArgumentError(
           absl::StrCat("--granted: '", std::string(part),
-                       "' is not CATEGORY:MINUTES_PER_MONTH"));
+                       "' is not CATEGORY:MINUTES_PER_MONTH[:SUPPORT_LEVEL]"));
     }
     auto* c = d->add_categories();
-    c->set_category_id(kv[0]);
+    c->set_category_id(fields[0]);
     c->set_minutes_per_month(minutes);
+    if (fields.size() == 3) {
+      if (absl::Status s = CheckSupportLevel(part, fields[0], fields[2]);
+          !s.ok()) {
+        return s;
+      }
+      c->set_support_level(fields[2]);
+    }
   }
   return absl::OkStatus();
 }
@@ -535,8 +579,10 @@ absl::Status ZoneHealth(Context& ctx, Args& args) {
 constexpr char kDecisionFlags[] =
     "  --id CLIENT_ID  --decision DECISION_ID  --from YYYY-MM-DD  [--to "
     "YYYY-MM-DD]\n"
-    "  --granted CATEGORY:MINUTES_PER_MONTH[,...]  [--decided-on YYYY-MM-DD "
-    "(default --from)]";
+    "  --granted CATEGORY:MINUTES_PER_MONTH[:SUPPORT_LEVEL][,...]\n"
+    "  [--decided-on YYYY-MM-DD (default --from)]\n"
+    "  SUPPORT_LEVEL: the client's level in the category (e.g. niva-2), for "
+    "rates paid\n  per day by support level";
 
 const Registrar registrar({
     {"client", "register", "register a client by personnummer",

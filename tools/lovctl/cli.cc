@@ -157,6 +157,7 @@ std::unique_ptr<grpc::ClientContext> Context::Call() const {
 }
 
 void Context::SignIn(grpc::ClientContext* call) const {
+  if (renew && renew().ok()) token = SignInToken();
   if (!token.empty()) call->AddMetadata("authorization", "Bearer " + token);
 }
 

@@ -60,14 +60,21 @@ class Args {
 struct Context {
   std::map<std::string, std::string> targets;  // service -> host:port
   ClientTls tls;  // --ca, --cert, --key or LOV_TLS_* (ClientTls::FromEnv)
-  // The sign-in token (SignInToken); empty: calls go without one.
-  std::string token;
+  // The sign-in token (SignInToken); empty: calls go without one. Renewed
+  // by SignIn during a long command.
+  mutable std::string token;
+  // Set for a sign-in at the identity provider (LOV_TOKEN_FILE with a
+  // refresh token): renews it when it is about to expire, before each call
+  // and stream; `token` is then read again.
+  std::function<absl::Status()> renew;
   bool json = false;
   std::ostream* out = nullptr;
   std::shared_ptr<grpc::Channel> Channel(const std::string& service);
   // A context with a deadline for one call, signed in.
   std::unique_ptr<grpc::ClientContext> Call() const;
-  // Adds `token` to the call (a stream without Call's deadline).
+  // Adds `token` to the call (a stream without Call's deadline), renewed
+  // first if it is about to expire (`renew`). A failed renewal sends the
+  // token as it is: the service then says whether it still takes it.
   void SignIn(grpc::ClientContext* call) const;
 };
 

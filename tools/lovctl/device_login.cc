@@ -13,9 +13,9 @@
 #include "lov/platform/actor.h"
 #include "lov/platform/auth/device_grant.h"
 #include "lov/platform/auth/jose.h"
-#include "lov/platform/auth/key_set_source.h"
 #include "lov/platform/auth/oidc_discovery.h"
 #include "lov/platform/auth/oidc_http.h"
+#include "lov/platform/auth/provider_verifier.h"
 #include "lov/platform/auth/token_verifier.h"
 #include "lov/platform/clock.h"
 #include "token_file.h"
@@ -26,22 +26,6 @@ namespace {
 absl::Status Named(const absl::Status& status, absl::string_view step) {
   return absl::Status(status.code(),
                       absl::StrCat(step, ": ", status.message()));
-}
-
-// A verifier as the services make one, with the IdP's current keys.
-absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> ServicesVerifier(
-    const auth::ProviderMetadata& idp, const std::string& audience,
-    const std::string& ca_file, absl::Duration clock_skew, const Clock* clock) {
-  absl::StatusOr<auth::KeySetFetcher> fetch =
-      auth::KeySetFromUrl(idp.jwks_uri, ca_file, absl::Seconds(10));
-  if (!fetch.ok()) return fetch.status();
-  absl::StatusOr<std::string> jwks = (*fetch)();
-  if (!jwks.ok()) return jwks.status();
-  auth::VerifierOptions options;
-  options.issuer = idp.issuer;
-  options.audience = audience;
-  options.clock_skew = clock_skew;
-  return auth::TokenVerifier::Create(*jwks, options, clock);
 }
 
 struct Accepted {
@@ -58,8 +42,10 @@ absl::StatusOr<Accepted> AcceptedToken(const auth::ProviderMetadata& idp,
                                        absl::Duration clock_skew,
                                        const auth::TokenSet& tokens,
                                        const Clock* clock) {
+  // A verifier as the services make one, with the IdP's current keys.
   absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> verifier =
-      ServicesVerifier(idp, audience, ca_file, clock_skew, clock);
+      auth::ProviderVerifier(idp, audience, ca_file, absl::Seconds(10), clock,
+                             clock_skew);
   if (!verifier.ok()) return Named(verifier.status(), "key set");
   absl::StatusOr<auth::Principal> principal =
       (*verifier)->Verify(tokens.access_token);

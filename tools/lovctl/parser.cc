@@ -326,8 +326,13 @@ void Build(CLI::App& app, std::vector<Built>& built) {
 // renewed before the command's calls (RefreshSignIn); `login` replaces it
 // and `completion` makes no call, so neither renews.
 constexpr absl::Duration kRenewMargin = absl::Seconds(60);
+// During the command, before each later call and stream (a long `visit
+// upload` opens one per batch): the services check a token when a call
+// starts, so it need only outlive that moment.
+constexpr absl::Duration kRenewMarginDuringCommand = absl::Seconds(10);
 
-absl::Status RenewSignIn(const Command& command) {
+absl::Status RenewSignIn(const Command& command,
+                         absl::Duration margin = kRenewMargin) {
   const char* token = std::getenv("LOV_TOKEN");
   const char* file = std::getenv("LOV_TOKEN_FILE");
   if ((token != nullptr && *token != '\0') || file == nullptr ||
@@ -336,7 +341,7 @@ absl::Status RenewSignIn(const Command& command) {
     return absl::OkStatus();
   }
   SystemClock clock;
-  return RefreshSignIn(file, kRenewMargin, &clock);
+  return RefreshSignIn(file, margin, &clock);
 }
 
 }  // namespace
@@ -425,6 +430,9 @@ int Main(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return 1;
   }
   ctx.token = SignInToken();
+  ctx.renew = [&command] {
+    return RenewSignIn(command, kRenewMarginDuringCommand);
+  };
   absl::Status status = command.run(ctx, args);
   if (status.ok()) status = args.Check();
   if (!status.ok()) {

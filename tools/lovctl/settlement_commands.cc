@@ -103,6 +103,11 @@ std::string RateText(const v1::RateTable& table, const v1::CategoryRate& cat) {
     case v1::PAYMENT_MODEL_PER_TREATMENT:
       return price(cat.unit_price().private_ore(), "/treatment");
     case v1::PAYMENT_MODEL_PER_DAY_BY_SUPPORT_LEVEL:
+      // No default level: each client's decided level is paid.
+      if (cat.support_level().empty()) {
+        return absl::StrCat("by decided level (", table.support_levels_size(),
+                            " levels)");
+      }
       for (const auto& l : table.support_levels()) {
         if (l.level() == cat.support_level()) {
           return price(l.per_day().private_ore(),

@@ -2,12 +2,14 @@
 #include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -69,6 +71,33 @@ absl::StatusOr<v1::Evidence> ParseEvidence(const std::string& s) {
       absl::StrCat("--evidence: '", s, "' is not nfc, app or manual"));
 }
 
+// "12.5" (km) as 12 500 metres, exactly: whole kilometres and at most three
+// decimals, so no float on the way. At most 999 999.999 km; the visits
+// service has its own, lower maximum (README, "Limits").
+absl::StatusOr<uint32_t> TravelMetres(const std::string& text) {
+  const size_t dot = text.find('.');
+  const std::string km = text.substr(0, dot);
+  const std::string part = dot == std::string::npos ? "" : text.substr(dot + 1);
+  auto digits = [](const std::string& s) {
+    return std::all_of(s.begin(), s.end(), absl::ascii_isdigit);
+  };
+  uint32_t whole = 0, metres = 0;
+  if (km.empty() || km.size() > 6 || part.size() > 3 || !digits(km) ||
+      !digits(part) || (dot != std::string::npos && part.empty()) ||
+      !absl::SimpleAtoi(km, &whole) ||
+      !absl::SimpleAtoi(part + std::string(3 - part.size(), '0'), &metres)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--travel-km: '", text,
+        "' is not kilometres with at most three decimals (e.g. 12.5)"));
+  }
+  return whole * 1000 + metres;
+}
+
+// Metres as kilometres with three decimals: 12345 -> "12.345".
+std::string Kilometres(uint32_t metres) {
+  return absl::StrFormat("%u.%03u", metres / 1000, metres % 1000);
+}
+
 // The visit flags shared by report and correct.
 absl::StatusOr<v1::VisitReport> ReportFromFlags(Args& args) {
   v1::VisitReport r;
@@ -84,7 +113,13 @@ absl::StatusOr<v1::VisitReport> ReportFromFlags(Args& args) {
   std::string status = args.Get("status", "performed");
   r.set_status_reason(args.Get("status-reason"));
   for (const auto& a : args.List("activities")) r.add_activities(a);
+  const std::string travel_km = args.Get("travel-km");
   if (absl::Status s = args.Check(); !s.ok()) return s;
+  if (!travel_km.empty()) {
+    absl::StatusOr<uint32_t> metres = TravelMetres(travel_km);
+    if (!metres.ok()) return metres.status();
+    r.set_travel_metres(*metres);
+  }
   auto st = WallTime("start", start);
   if (!st.ok()) return st.status();
   auto en = WallTime("end", end);
@@ -305,7 +340,11 @@ absl::Status Show(Context& ctx, Args& args) {
       out << "client " << v.client_id() << ", " << v.category_id() << ", "
           << FormatRfc3339Utc(FromProtoTime(v.start())) << " - "
           << FormatRfc3339Utc(FromProtoTime(v.end())) << ", period "
-          << v.period() << ", version " << v.version() << "\n";
+          << v.period() << ", version " << v.version();
+      if (v.travel_metres() > 0) {
+        out << ", travel " << Kilometres(v.travel_metres()) << " km";
+      }
+      out << "\n";
     }
     out << resp.history_size() << " event(s) in its history\n";
   });
@@ -471,7 +510,7 @@ constexpr char kVisitFlags[] =
     "  [--double --second-staff STAFF_ID]  [--evidence nfc|app|manual]\n"
     "  [--status performed|absent|cancelled-late|refused --status-reason "
     "TEXT]\n"
-    "  [--activities a,b]";
+    "  [--activities a,b]  [--travel-km KM (distance travelled, e.g. 12.5)]";
 
 const Registrar registrar({
     {"visit", "report", "report one visit", kVisitFlags, Report},

@@ -125,6 +125,7 @@ void Simulation::ChooseFromList(int i, const std::string& from) {
          });
        }),
        "eligible list");
+  ++lists_shown_;
   // Clients weigh the facts in the list; the list's order is neutral.
   std::mt19937_64 rng = StreamOf(settings_.seed, "choose", i);
   const std::string pick = PickProvider(list, rng);
@@ -291,6 +292,7 @@ bool Simulation::Rechoose(int i, const std::string& leaver) {
          });
        }).ok())
     return false;
+  ++lists_shown_;
   std::mt19937_64 rng = StreamOf(settings_.seed, "rechoose-pick", i);
   const std::string pick = PickProvider(list, rng, leaver);
   if (pick.empty()) return false;

@@ -34,6 +34,7 @@ void Simulation::RecordFollowUp() {
   for (size_t k = 0; k < content.follow_ups.size(); ++k)
     RecordFollowUpOf(k, content.follow_ups[k]);
   ImportSurvey(content);
+  WriteIndicatorWindow(content);
   followup_counts_ = CountFollowUp(content, today);
   std::cerr << "  " << followup_counts_.complaints << " complaints, "
             << followup_counts_.deviations << " deviations, "

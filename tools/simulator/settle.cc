@@ -535,6 +535,9 @@ void Simulation::PrintVisitsAndRechoice() {
   std::cout << "Provider leaving " << leaving_zone_ << ": " << rechose_
             << " clients re-chose, " << allocated_after_deadline_
             << " were allocated after the deadline.\n";
+  std::cout << "Neutral lists shown: " << lists_shown_
+            << " (first pages asked for, each counted by the neutrality "
+               "audit).\n";
 }
 
 }  // namespace lov::sim

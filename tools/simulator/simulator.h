@@ -24,6 +24,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -296,6 +297,13 @@ struct FollowUpCounts {
 };
 FollowUpCounts CountFollowUp(const FollowUpContent& content,
                              absl::CivilDay today);
+// indicator_window.cc: what the simulator generated for the indicators as
+// of `as_of` (the accepted visits of the 14 days before it, the clients
+// listed, complaints and deviations with their dates), one record a line.
+std::string IndicatorWindowText(absl::CivilDay as_of,
+                                const std::vector<vis::VisitReport>& accepted,
+                                const std::vector<SimClient>& clients,
+                                const FollowUpContent& content);
 
 // ------------------------------------------------------ the phases
 
@@ -379,6 +387,9 @@ class Simulation {
   void RecordDeviation(size_t k, const DeviationStory& story);
   void RecordFollowUpOf(size_t k, const FollowUpStory& story);
   void ImportSurvey(const FollowUpContent& content);
+  // <run dir>/followup/indicator-window.tsv (IndicatorWindowText) as of the
+  // day after the month; empty run dir: not written.
+  void WriteIndicatorWindow(const FollowUpContent& content);
   // Whether the follow-up service's continuity equals the simulator's.
   bool ContinuityAgrees();
   void Summary();
@@ -407,6 +418,9 @@ class Simulation {
   // What the phases counted, for the summary.
   std::string leaving_zone_;
   int rechose_ = 0, allocated_after_deadline_ = 0;
+  // Fresh neutral lists asked for (first pages), as the neutrality audit
+  // counts them.
+  std::atomic<int> lists_shown_{0};
   int64_t accepted_ = 0, with_exceptions_ = 0, duplicates_ = 0;
   int64_t resent_ = 0, given_up_ = 0;
   std::map<std::string, int64_t> rejected_;           // by reason code

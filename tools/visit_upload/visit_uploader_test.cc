@@ -8,9 +8,11 @@
 
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "lov/platform/retry_info.h"
+#include "retry.h"
 
 namespace lov::upload {
 namespace {
@@ -113,6 +115,62 @@ TEST(UploaderTest, ReportsHeldBackByTheCapAndTheQuotaAreSentOnNewStreams) {
   for (const auto& [id, times] : received) EXPECT_EQ(times, 1) << id;
   // At most 4 a stream, 2 on every third: at least 7 streams.
   EXPECT_GE(service.streams(), 7);
+  server->Shutdown();
+}
+
+// Answers GetVisit with the visit id of the report asked for.
+class EchoVisits final : public v1::VisitsService::Service {
+  grpc::Status GetVisit(grpc::ServerContext*, const v1::GetVisitRequest* req,
+                        v1::GetVisitResponse* resp) override {
+    resp->set_visit_id(req->provider_id() + "/" + req->report_id());
+    return grpc::Status::OK;
+  }
+};
+
+std::unique_ptr<grpc::Server> Serve(EchoVisits* service, int* port) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(absl::StrCat("127.0.0.1:", *port),
+                           grpc::InsecureServerCredentials(), port);
+  builder.RegisterService(service);
+  return builder.BuildAndStart();
+}
+
+// A call made while the service restarts (kill -9, back a moment later) is
+// answered once it is back, within a retry budget of under 8 s. (A guard
+// for the quick-reconnect arguments; on this plaintext channel it passes
+// without the minimum backoff too: docs/reliability.md, run AD.)
+TEST(UploaderTest, ARestartedServiceIsFoundWithinTheRetryBudget) {
+  EchoVisits service;
+  int port = 0;
+  std::unique_ptr<grpc::Server> server = Serve(&service, &port);
+  ASSERT_NE(server, nullptr);
+  auto stub = v1::VisitsService::NewStub(grpc::CreateCustomChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials(),
+      QuickReconnect()));
+  auto call = [&] {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(2));
+    v1::GetVisitRequest req;
+    req.set_provider_id("p1");
+    req.set_report_id("r1");
+    v1::GetVisitResponse resp;
+    return stub->GetVisit(&ctx, req, &resp);
+  };
+  ASSERT_TRUE(call().ok());
+  server->Shutdown();
+  server.reset();
+  // Calls while it is down fail and put the connection into backoff.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(call().error_code(), grpc::StatusCode::UNAVAILABLE);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  server = Serve(&service, &port);
+  ASSERT_NE(server, nullptr);
+  UploadOptions options;
+  options.max_attempts = 6;  // 0.25 + 0.5 + 1 + 2 + 4 s of waiting at most
+  grpc::Status status = RetryWrite(call, options);
+  EXPECT_TRUE(status.ok()) << status.error_message();
   server->Shutdown();
 }
 

@@ -39,7 +39,8 @@ struct CorrectionQueue::State {
   std::condition_variable cv;
   std::deque<auth::v1::AuditRecord> queue;
   bool stop = false;
-  uint64_t attempt = 0;  // the try whose outcome is awaited
+  bool retry_now = false;  // Drain: end the current back-off early
+  uint64_t attempt = 0;    // the try whose outcome is awaited
   std::optional<absl::Status> outcome;
 };
 
@@ -90,6 +91,15 @@ void CorrectionQueue::Stop() {
   state_->queue.clear();
 }
 
+bool CorrectionQueue::Drain(absl::Duration within) {
+  std::unique_lock<std::mutex> lock(state_->mu);
+  state_->retry_now = true;
+  state_->cv.notify_all();
+  return state_->cv.wait_for(lock, absl::ToChronoMilliseconds(within), [this] {
+    return state_->stop || state_->queue.empty();
+  }) && state_->queue.empty();
+}
+
 size_t CorrectionQueue::pending() const {
   std::lock_guard<std::mutex> lock(state_->mu);
   return state_->queue.size();
@@ -124,6 +134,7 @@ void CorrectionQueue::Run() {
       st.queue.pop_front();
       Pending().Add(-1);
       backoff = options_.first_retry;
+      st.cv.notify_all();  // Drain waits for an empty queue
       continue;
     }
     log::Warn("audit correction not written yet; sent again later",
@@ -132,7 +143,8 @@ void CorrectionQueue::Run() {
                {"error", outcome},
                {"retry_in", absl::FormatDuration(backoff)}});
     st.cv.wait_for(lock, absl::ToChronoMilliseconds(backoff),
-                   [&st] { return st.stop; });
+                   [&st] { return st.stop || st.retry_now; });
+    st.retry_now = false;
     backoff = std::min(backoff * 2, options_.max_retry);
   }
 }

@@ -7,6 +7,8 @@
 // record it corrects landed. Each waits in a bounded queue and is sent
 // again, with back-off, until it is stored or the process ends, one at a
 // time and in the order they came (a person's corrections stay in order).
+// At shutdown the service drains the queue for a few seconds (Drain) before
+// it stops it, so corrections of the last calls are not lost to a restart.
 // A try that timed out may still land, so a correction can be stored twice;
 // the audit service keeps a record id once, so it is listed once.
 //
@@ -52,6 +54,10 @@ class CorrectionQueue {
   // Queues the correction; false (dropped, logged and counted) when
   // max_pending wait already or the queue was stopped.
   bool Add(const auth::v1::AuditRecord& correction);
+  // Waits up to `within` until nothing waits any more; a correction in its
+  // back-off is tried again at once (once). True when the queue is empty.
+  // Call before Stop() at shutdown, while the producer is still there.
+  bool Drain(absl::Duration within);
   // Stops sending; a correction still waiting is logged as not written and
   // counted as dropped. A try under way is not waited for (the producer's
   // flush at shutdown still delivers it). Idempotent.

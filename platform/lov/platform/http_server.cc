@@ -362,8 +362,21 @@ void Server::Stop() {
 }
 
 absl::StatusOr<ClientResponse> Fetch(const ClientRequest& r) {
-  httplib::Client client(
-      absl::StrCat(r.ca_file.empty() ? "http://" : "https://", r.host_port));
+  const bool named = !r.ca_file.empty() && !r.tls_server_name.empty();
+  const size_t colon = r.host_port.rfind(':');
+  const std::string port =
+      colon == std::string::npos ? "" : r.host_port.substr(colon);
+  httplib::Client client(absl::StrCat(
+      r.ca_file.empty() ? "http://" : "https://",
+      named ? absl::StrCat(r.tls_server_name, port) : r.host_port));
+  if (named) {
+    // Connect to host_port's host, check the certificate for the name.
+    std::string host = r.host_port.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    client.set_hostname_addr_map({{r.tls_server_name, host}});
+  }
   if (!r.ca_file.empty()) {
     client.set_ca_cert_path(r.ca_file);
     client.enable_server_certificate_verification(true);

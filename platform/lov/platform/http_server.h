@@ -121,6 +121,10 @@ struct ClientRequest {
   int timeout_ms = 3000;
   // Set: HTTPS, the server's certificate verified against this PEM CA.
   std::string ca_file;
+  // With `ca_file`: the name the server's certificate must carry (and the
+  // TLS server name sent), when host_port is an address it does not name,
+  // e.g. a pod's IP and its Service's name. Empty: host_port's host.
+  std::string tls_server_name;
 };
 struct ClientResponse {
   int status = 0;

@@ -94,6 +94,32 @@ inline constexpr int kMaxEventBytes = 16 << 20;
 // these, so they are the same everywhere.
 std::map<std::string, std::string> EventTopicConfig();
 
+// The rejected visit reports' topic (topics::kVisitsRejected) keeps each
+// event for `keep` (how long the visits service keeps a rejection) plus
+// kRejectedTopicMargin, so a rebuild still finds every rejection the
+// serving state keeps; and at most kRejectedTopicBytes per partition
+// (oldest segments deleted first), so a looping client cannot fill the
+// disks. Deleted, never compacted.
+inline constexpr absl::Duration kRejectedTopicMargin = absl::Hours(24);
+inline constexpr int64_t kRejectedTopicBytes = int64_t{1} << 30;  // 1 GiB
+std::map<std::string, std::string> RejectedTopicConfig(absl::Duration keep);
+
+// The settings a topic of the platform is created with, by its base name:
+// RejectedTopicConfig (with the default retention) for the rejected visit
+// reports, EventTopicConfig for the others.
+std::map<std::string, std::string> TopicConfigOf(const std::string& base);
+
+// OK if a topic with `config` (its settings as the broker describes them)
+// keeps every event at least `keep`; FAILED_PRECONDITION naming the topic,
+// its retention.ms and what it needs otherwise.
+absl::Status CheckKeepsFor(const std::string& topic,
+                           const std::map<std::string, std::string>& config,
+                           absl::Duration keep);
+
+// The settings of an existing topic (DescribeConfigs), name -> value.
+absl::StatusOr<std::map<std::string, std::string>> DescribeTopicConfig(
+    const KafkaSettings& settings, const std::string& topic);
+
 // Creates the topics that do not exist yet (existing ones are left alone).
 absl::Status EnsureTopics(const KafkaSettings& settings,
                           const std::vector<TopicSpec>& topics);

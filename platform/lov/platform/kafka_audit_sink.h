@@ -24,7 +24,12 @@ class KafkaAuditSink : public AuditSink {
   void RecordLater(const auth::v1::AuditRecord& record) override;
   // At shutdown, before the producer is flushed and destroyed: no more
   // tries (what still waits is logged).
-  void StopCorrections() { corrections_.Stop(); }
+  // Shutdown: up to `drain` to write what waits, then stop (what is left is
+  // logged and counted as dropped).
+  void StopCorrections(absl::Duration drain) {
+    corrections_.Drain(drain);
+    corrections_.Stop();
+  }
 
  private:
   EventProducer* producer_;

@@ -87,6 +87,7 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
                           const EventHandler& handler, int64_t* replayed,
                           OffsetStore* offsets,
                           const BatchEventHandler& batch_handler) {
+  const absl::Time started = absl::Now();
   std::unique_ptr<RdKafka::Conf> conf(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   absl::Status s =
@@ -100,11 +101,13 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(
       RdKafka::KafkaConsumer::create(conf.get(), err));
   if (!consumer) return absl::InternalError(err);
+  const absl::Time created = absl::Now();
   if (absl::Status reach = CheckReachable(consumer.get(), settings);
       !reach.ok()) {
     consumer->close();
     return reach;
   }
+  const absl::Time reached = absl::Now();
   int timeout_ms =
       static_cast<int>(absl::ToInt64Milliseconds(settings.connect_timeout));
   std::vector<RdKafka::TopicPartition*> assignment;
@@ -157,6 +160,7 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
     }
   }
   const auto ends = end_offsets;
+  const absl::Time ends_known = absl::Now();
   int64_t count = 0;
   absl::Status result;
   if (!assignment.empty()) {
@@ -186,8 +190,10 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
     if (result.ok()) sink.Flush();
     consumer->unassign();
   }
+  const absl::Time read = absl::Now();
   RdKafka::TopicPartition::destroy(assignment);
   consumer->close();
+  const absl::Time closed = absl::Now();
   if (replayed) *replayed = count;
   if (offsets != nullptr && result.ok()) {
     for (const auto& [part, end] : ends) {
@@ -195,6 +201,16 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
       if (!result.ok()) break;
     }
   }
+  auto ms = [](absl::Duration d) { return absl::ToInt64Milliseconds(d); };
+  log::Debug("replay phases",
+             {{"create_ms", ms(created - started)},
+              {"connect_ms", ms(reached - created)},
+              {"end_offsets_ms", ms(ends_known - reached)},
+              {"read_ms", ms(read - ends_known)},
+              {"close_ms", ms(closed - read)},
+              {"save_ms", ms(absl::Now() - closed)},
+              {"partitions", static_cast<int64_t>(ends.size())},
+              {"events", count}});
   return result;
 }
 

@@ -87,7 +87,7 @@ std::vector<TopicSpec> TopicsOf(const ServiceSpec& spec,
   }
   for (const std::string& base : bases) {
     out.push_back({common.Topic(base), common.topic_partitions,
-                   common.topic_replication, EventTopicConfig()});
+                   common.topic_replication, TopicConfigOf(base)});
   }
   return out;
 }
@@ -275,8 +275,9 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
       (*it)->Stop();
     }
   });
-  // No correction is tried once the producer is flushed and gone.
-  host.OnShutdown([&audit] { audit->StopCorrections(); });
+  // No correction is tried once the producer is flushed and gone; the calls
+  // have ended, so the last ones get a few seconds to be written first.
+  host.OnShutdown([&audit] { audit->StopCorrections(absl::Seconds(5)); });
   host.OnShutdown([&producer] {
     absl::Status s = (*producer)->Flush(absl::Seconds(10));
     if (!s.ok()) log::Error("flush failed", {{"error", s}});

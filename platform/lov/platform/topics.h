@@ -10,6 +10,12 @@ namespace lov::topics {
 inline constexpr char kRegistryEvents[] = "lov.registry.events.v1";
 inline constexpr char kChoiceEvents[] = "lov.choice.events.v1";
 inline constexpr char kVisitsEvents[] = "lov.visits.events.v1";
+// Rejected visit reports (VisitRejected), kept for a limited time and size
+// (RejectedTopicConfig); never needed by settlement or the audit log.
+inline constexpr char kVisitsRejected[] = "lov.visits.rejected.v1";
+// How long the visits service keeps a rejected report by default
+// (--rejected-retention-days), and so how long its topic keeps it at least.
+inline constexpr int kDefaultRejectedRetentionDays = 90;
 inline constexpr char kSettlementEvents[] = "lov.settlement.events.v1";
 // Complaints, deviations and lex Sarah reports, follow-ups of providers.
 inline constexpr char kFollowupEvents[] = "lov.followup.events.v1";

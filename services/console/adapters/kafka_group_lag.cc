@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "lov/platform/kafka_watermarks.h"
 #include "lov/platform/metrics.h"
 
 namespace lov::console {
@@ -48,19 +49,11 @@ struct AdminCall {
 absl::StatusOr<std::unique_ptr<KafkaGroupLag>> KafkaGroupLag::Create(
     const KafkaSettings& settings, std::string name_space,
     absl::Duration timeout) {
-  std::unique_ptr<RdKafka::Conf> conf(
-      RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  if (absl::Status s = SetConnectionConfig(conf.get(), settings,
-                                           settings.client_id + "-group-lag");
-      !s.ok()) {
-    return s;
-  }
-  std::string err;
+  absl::StatusOr<std::unique_ptr<RdKafka::Producer>> handle =
+      MetadataHandle(settings, "group-lag");
+  if (!handle.ok()) return handle.status();
   std::unique_ptr<KafkaGroupLag> lag(new KafkaGroupLag());
-  lag->handle_.reset(RdKafka::Producer::create(conf.get(), err));
-  if (!lag->handle_) {
-    return absl::InvalidArgumentError(absl::StrCat("kafka: ", err));
-  }
+  lag->handle_ = *std::move(handle);
   lag->name_space_ = std::move(name_space);
   lag->brokers_ = settings.brokers;
   lag->timeout_ms_ = static_cast<int>(absl::ToInt64Milliseconds(timeout));
@@ -136,29 +129,11 @@ absl::StatusOr<std::map<TopicPartition, int64_t>> KafkaGroupLag::Committed(
 
 absl::Status KafkaGroupLag::AddEnds(
     const std::string& topic, std::map<TopicPartition, PartitionEnds>* ends) {
-  std::string err;
-  std::unique_ptr<RdKafka::Topic> handle(
-      RdKafka::Topic::create(handle_.get(), topic, nullptr, err));
-  if (!handle) return absl::UnavailableError(absl::StrCat("kafka: ", err));
-  RdKafka::Metadata* raw = nullptr;
-  RdKafka::ErrorCode code =
-      handle_->metadata(false, handle.get(), &raw, timeout_ms_);
-  std::unique_ptr<RdKafka::Metadata> metadata(raw);
-  if (code != RdKafka::ERR_NO_ERROR) {
-    return absl::UnavailableError(absl::StrCat("kafka metadata of ", topic,
-                                               ": ", RdKafka::err2str(code)));
-  }
-  for (const auto* tm : *metadata->topics()) {
-    for (const auto* pm : *tm->partitions()) {
-      PartitionEnds e;
-      code = handle_->query_watermark_offsets(topic, pm->id(), &e.low, &e.high,
-                                              timeout_ms_);
-      if (code != RdKafka::ERR_NO_ERROR) {
-        return absl::UnavailableError(absl::StrCat(
-            "kafka watermarks of ", topic, ": ", RdKafka::err2str(code)));
-      }
-      (*ends)[{topic, pm->id()}] = e;
-    }
+  absl::StatusOr<std::map<int32_t, PartitionWatermarks>> marks =
+      QueryWatermarks(*handle_, topic, timeout_ms_);
+  if (!marks.ok()) return marks.status();
+  for (const auto& [partition, w] : *marks) {
+    (*ends)[{topic, partition}] = {.low = w.low, .high = w.high};
   }
   return absl::OkStatus();
 }

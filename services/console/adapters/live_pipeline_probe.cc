@@ -6,20 +6,54 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "lov/console/adapters/dns_address_resolver.h"
+#include "lov/console/adapters/service_pods.h"
 #include "lov/console/domain/prometheus_text.h"
 #include "lov/platform/dependency_probes.h"
 #include "lov/platform/http_server.h"
 
 namespace lov::console {
+namespace {
+
+// Each pod's /metrics with a short timeout: over HTTPS when given the CA
+// of the services' certificates (their metrics ports speak HTTPS,
+// --metrics-tls), checking that the pod's certificate names the service;
+// else over HTTP.
+class HttpMetricsScraper : public MetricsScraper {
+ public:
+  explicit HttpMetricsScraper(std::string ca_file = "")
+      : ca_file_(std::move(ca_file)) {}
+  absl::StatusOr<std::string> Scrape(const std::string& service,
+                                     const std::string& address) override {
+    absl::StatusOr<http::ClientResponse> r =
+        http::Fetch({.host_port = address,
+                     .path = "/metrics",
+                     .timeout_ms = 1500,
+                     .ca_file = ca_file_,
+                     .tls_server_name = ca_file_.empty() ? "" : service});
+    if (!r.ok()) return r.status();
+    if (r->status != 200) {
+      return absl::UnavailableError(
+          absl::StrCat(address, "/metrics: answered ", r->status, ", not 200"));
+    }
+    return r->body;
+  }
+
+ private:
+  std::string ca_file_;
+};
+
+}  // namespace
 
 void ReadServiceMetrics(const std::string& text, ServiceHealth* health) {
   std::map<std::string, GroupHealth> groups;
   for (const Sample& s : ParsePrometheusText(text)) {
     if (s.name == "lov_serving") health->serving = s.value >= 1;
-    if (s.name == "lov_dependency_up" && s.value < 1) {
+    if (s.name == "lov_dependency_up") {
       auto dependency = s.labels.find("dependency");
       if (dependency != s.labels.end()) {
-        health->dependencies_down.push_back(dependency->second);
+        (s.value < 1 ? health->dependencies_down : health->dependencies_up)
+            .push_back(dependency->second);
       }
     }
     auto group = s.labels.find("group");
@@ -69,31 +103,23 @@ LivePipelineProbe::LivePipelineProbe(
     KafkaSettings kafka, std::string redis_addr, RedisAuth redis_auth,
     GroupLagReader* group_lags)
     : services_(std::move(services)),
+      resolver_(std::make_unique<DnsAddressResolver>()),
+      scraper_(std::make_unique<HttpMetricsScraper>()),
       kafka_(KafkaDependency(kafka, absl::Seconds(2))),
       redis_(RedisDependency(redis_addr, redis_auth)),
       group_lags_(group_lags) {}
 
 LivePipelineProbe::~LivePipelineProbe() = default;
 
-ServiceHealth LivePipelineProbe::CheckService(const std::string& name,
-                                              const std::string& address) {
-  ServiceHealth h;
-  h.name = name;
-  h.metrics_address = address;
-  absl::StatusOr<std::string> text = http::Get(address, "/metrics", 1500);
-  if (!text.ok()) {
-    h.error = std::string(text.status().message());
-    return h;
-  }
-  h.up = true;
-  ReadServiceMetrics(*text, &h);
-  return h;
+void LivePipelineProbe::ReadMetricsOverHttps(std::string ca_file) {
+  scraper_ = std::make_unique<HttpMetricsScraper>(std::move(ca_file));
 }
 
 PipelineHealth LivePipelineProbe::Check() {
   PipelineHealth health;
   for (const auto& [name, address] : services_) {
-    health.services.push_back(CheckService(name, address));
+    health.services.push_back(
+        CheckServicePods(name, address, *resolver_, *scraper_));
   }
   const absl::Status kafka = kafka_.check();
   health.kafka_reachable = kafka.ok();

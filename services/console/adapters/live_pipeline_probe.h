@@ -16,7 +16,8 @@
 namespace lov::console {
 
 // What a service's /metrics text says about its health: serving, the
-// dependencies it cannot reach, its consumer groups' lag and dead letters.
+// dependencies it reaches and cannot reach, its consumer groups' lag and
+// dead letters.
 void ReadServiceMetrics(const std::string& text, ServiceHealth* health);
 
 // The Lag column of the services' rows from Kafka (`report`), not from
@@ -28,19 +29,27 @@ void ReadServiceMetrics(const std::string& text, ServiceHealth* health);
 void SetLagsFromKafka(const GroupLagReport* report,
                       std::vector<ServiceHealth>* services);
 
-// Health over the wire: each service's /metrics (ReadServiceMetrics), Kafka
+// Health over the wire: the /metrics of every pod of each service
+// (CheckServicePods: its watched name resolved afresh each round, each
+// address read with ReadServiceMetrics), Kafka
 // and Redis asked as the services ask them (dependency_probes.h), and the
 // consumer groups' lag as Kafka has it (`group_lags`, if given; then also
 // the Lag column of every service's groups: SetLagsFromKafka).
 class LivePipelineProbe : public PipelineProbe {
  public:
-  // `services`: name and metrics host:port of every service to watch.
+  // `services`: name and metrics host:port of every service to watch (or
+  // several host:port, comma-separated).
   LivePipelineProbe(std::vector<std::pair<std::string, std::string>> services,
                     KafkaSettings kafka, std::string redis_addr,
                     RedisAuth redis_auth = {},
                     GroupLagReader* group_lags = nullptr);
   ~LivePipelineProbe() override;
   PipelineHealth Check() override;
+  // The services' metrics ports speak HTTPS (--metrics-tls, which the
+  // console is given with them): read them so, each pod's certificate
+  // checked against `ca_file` (the deployment's CA, --tls-client-ca) and
+  // for its service's name.
+  void ReadMetricsOverHttps(std::string ca_file);
 
   // The services to watch from the flags --<service>-metrics (host:port;
   // defaults: the local ports 9101-9104 and 9107 for followup).
@@ -48,10 +57,9 @@ class LivePipelineProbe : public PipelineProbe {
       Config& config);
 
  private:
-  ServiceHealth CheckService(const std::string& name,
-                             const std::string& address);
-
   std::vector<std::pair<std::string, std::string>> services_;
+  std::unique_ptr<AddressResolver> resolver_;
+  std::unique_ptr<MetricsScraper> scraper_;
   Dependency kafka_;
   Dependency redis_;
   GroupLagReader* group_lags_;

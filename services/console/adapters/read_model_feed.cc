@@ -63,7 +63,8 @@ void FeedReadModel(ServiceContext& ctx, ConsoleApp* app) {
   std::vector<std::string> names;
   for (const char* base :
        {topics::kRegistryEvents, topics::kChoiceEvents, topics::kVisitsEvents,
-        topics::kSettlementEvents, topics::kFollowupEvents}) {
+        topics::kVisitsRejected, topics::kSettlementEvents,
+        topics::kFollowupEvents}) {
     names.push_back(ctx.Topic(base));
   }
   auto* feed = ctx.Make<std::unique_ptr<ReadModelFeed>>();

@@ -9,7 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "lov/console/api/continuity_as_of_panel.h"
 #include "lov/console/api/dashboard_page.h"
+#include "lov/console/api/neutrality_panel.h"
 #include "lov/console/api/runbooks_page.h"
 #include "lov/console/api/sign_in_page.h"
 
@@ -170,17 +172,21 @@ http::Response FinishOidc(OidcDashboardSignIn* oidc,
   return done;
 }
 
-// The pages behind sign-in.
-http::Response Dashboard(const ConsoleApp* app, const http::Request& request) {
+// The pages behind sign-in, for a session in `role`.
+http::Response Dashboard(const ConsoleApp* app, const http::Request& request,
+                         auth::v1::Role role) {
   http::Response response;
   if (request.path == "/" || request.path == "/index.html") {
     response.content_type = "text/html; charset=utf-8";
     response.body = DashboardPage();
   } else if (request.path == "/api/dashboard") {
     response.content_type = "application/json; charset=utf-8";
+    nlohmann::json snapshot = app->Snapshot();
+    ShowNeutralityTo(role, &snapshot);
+    ShowContinuityAsOfTo(role, &snapshot);
     // Replace, not throw, should an event carry bad UTF-8.
-    response.body = app->Snapshot().dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    response.body =
+        snapshot.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
     response.status = 404;
     response.body = "not found; the dashboard is at /\n";
@@ -222,7 +228,7 @@ http::Handler DashboardHandler(const ConsoleApp* app, DashboardSignIn* sign_in,
     }
     absl::StatusOr<auth::Principal> who = sign_in->Check(SessionId(request));
     if (!who.ok()) return NotSignedIn(request, who.status());
-    return Dashboard(app, request);
+    return Dashboard(app, request, who->role);
   };
 }
 

@@ -87,6 +87,21 @@ TEST_F(DashboardHttpTest, SignInSetsAStrictHttpOnlyCookieAndOpensThePage) {
   EXPECT_EQ(api.content_type, "application/json; charset=utf-8");
 }
 
+// The JSON carries the neutrality panel, made and escaped by the console,
+// for the dashboard's roles (both may read choice's report).
+TEST_F(DashboardHttpTest, TheJsonHasTheNeutralityPanelForTheDashboardsRoles) {
+  for (Role role : {auth::v1::ROLE_OPERATOR, auth::v1::ROLE_REGISTRY_OFFICER}) {
+    http::Response api = handler_(Get("/api/dashboard", SignedIn(role)));
+    ASSERT_EQ(api.status, 200);
+    const nlohmann::json j = nlohmann::json::parse(api.body);
+    EXPECT_NE(j["neutrality"]["html"].get<std::string>().find(
+                  "id=\"neutrality-period\""),
+              std::string::npos)
+        << api.body;
+    EXPECT_FALSE(j.contains("neutrality_hidden"));
+  }
+}
+
 TEST_F(DashboardHttpTest, OverTlsTheCookieIsSecure) {
   http::Request login =
       Post("/login", {{"token", idp_.Token(auth::v1::ROLE_OPERATOR)}});

@@ -43,6 +43,9 @@ DashboardSettings ReadDashboardSettings(Config& config) {
   if (d.listen_address.empty()) {
     config.AddError("--http-listen-address (LOV_HTTP_LISTEN_ADDRESS): empty");
   }
+  d.neutrality = ReadNeutralitySettings(config);
+  d.indicators = ReadIndicatorsSettings(config);
+  d.indicators.tls = d.neutrality.tls;
   d.oidc.issuer = config.String("dashboard-oidc-issuer", "");
   d.oidc.client_id = config.String("dashboard-oidc-client-id", "lov-console");
   d.oidc.redirect_uri = config.String("dashboard-oidc-redirect-uri", "");
@@ -65,7 +68,7 @@ DashboardSettings ReadDashboardSettings(Config& config) {
   return d;
 }
 
-absl::Status ServeDashboard(ServiceContext& ctx, const ConsoleApp* app,
+absl::Status ServeDashboard(ServiceContext& ctx, ConsoleApp* app,
                             const DashboardSettings& settings) {
   auto* sessions =
       ctx.Make<SessionTable>(ctx.clock(), kMaxSessions, kMaxSessionLifetime);
@@ -78,7 +81,9 @@ absl::Status ServeDashboard(ServiceContext& ctx, const ConsoleApp* app,
   absl::Status started = server->Start(ServerOptions(settings, ctx.settings()));
   if (!started.ok()) return started;
   ctx.OnShutdown([server] { server->Stop(); });
-  return absl::OkStatus();
+  absl::Status neutrality = WatchNeutrality(ctx, app, settings.neutrality);
+  if (!neutrality.ok()) return neutrality;
+  return WatchIndicatorsAsOf(ctx, app, settings.indicators);
 }
 
 }  // namespace lov::console

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "lov/console/adapters/choice_neutrality_client.h"
+#include "lov/console/adapters/followup_indicators_client.h"
 #include "lov/console/app/console_app.h"
 #include "lov/console/app/oidc_dashboard_sign_in.h"
 #include "lov/platform/config.h"
@@ -20,10 +22,15 @@ namespace lov::console {
 // --dashboard-oidc-post-logout-redirect-uri (default the redirect URI's
 // .../login) (LOV_DASHBOARD_OIDC_...); without an issuer the paste-a-token
 // form only.
+// The neutrality panel asks the choice service (NeutralitySettings), the
+// continuity panel's as-of rows the follow-up service (IndicatorsSettings,
+// with the same client certificate).
 struct DashboardSettings {
   int port = 8080;
   std::string listen_address = "0.0.0.0";
   OidcDashboardSettings oidc;
+  NeutralitySettings neutrality;
+  IndicatorsSettings indicators;
 };
 DashboardSettings ReadDashboardSettings(Config& config);
 
@@ -31,8 +38,10 @@ DashboardSettings ReadDashboardSettings(Config& config);
 // service's token verifier: user traffic, on a port apart from the metrics
 // port, over HTTPS with the service's certificate unless gRPC runs in
 // plaintext (development). Its parts live in `ctx`, which stops it at
-// shutdown.
-absl::Status ServeDashboard(ServiceContext& ctx, const ConsoleApp* app,
+// shutdown. While the console serves, `app`'s neutrality panel is asked of
+// the choice service (WatchNeutrality) and its continuity as-of rows of the
+// follow-up service (WatchIndicatorsAsOf).
+absl::Status ServeDashboard(ServiceContext& ctx, ConsoleApp* app,
                             const DashboardSettings& settings);
 
 }  // namespace lov::console

@@ -54,6 +54,10 @@ absl::Status ConsoleApp::Apply(const CloudEvent& ce) {
   } else if (absl::EndsWith(topic, topics::kVisitsEvents)) {
     base = topics::kVisitsEvents;
     s = ParseAndApply<visits::v1::VisitEvent>(ce, &model_);
+  } else if (absl::EndsWith(topic, topics::kVisitsRejected)) {
+    // Rejected reports, counted like those still on the events topic.
+    base = topics::kVisitsRejected;
+    s = ParseAndApply<visits::v1::VisitEvent>(ce, &model_);
   } else if (absl::EndsWith(topic, topics::kSettlementEvents)) {
     base = topics::kSettlementEvents;
     s = ParseAndApply<settlement::v1::SettlementEvent>(ce, &model_);
@@ -88,13 +92,24 @@ nlohmann::json ConsoleApp::Snapshot() const {
                         {"dead_lettered", g.dead_lettered},
                         {"never_committed", g.never_committed}});
     }
+    json pods = json::array();
+    for (const PodHealth& p : s.pods) {
+      pods.push_back({{"address", p.address},
+                      {"up", p.up},
+                      {"serving", p.serving},
+                      {"dependencies_up", p.dependencies_up},
+                      {"dependencies_down", p.dependencies_down},
+                      {"error", p.error}});
+    }
     services.push_back({{"name", s.name},
                         {"metrics_address", s.metrics_address},
                         {"up", s.up},
                         {"serving", s.serving},
+                        {"degraded", s.degraded},
                         {"dependencies_down", s.dependencies_down},
                         {"error", s.error},
-                        {"groups", groups}});
+                        {"groups", groups},
+                        {"pods", pods}});
   }
   json group_lags = json::array();
   for (const TopicLag& g : health_.group_lags) {
@@ -126,6 +141,33 @@ nlohmann::json ConsoleApp::Snapshot() const {
       {"last_event_at", last_event_ == absl::InfinitePast()
                             ? json(nullptr)
                             : json(FormatRfc3339Utc(last_event_))}};
+  out["neutrality"] = NeutralityJson(
+      neutrality_,
+      {[this](const std::string& id) { return model_.ProviderName(id); },
+       [this](const std::string& id) { return model_.ZoneName(id); },
+       [this](const std::string& id) { return model_.CategoryName(id); }});
+  json as_of_rows = json::array();
+  for (const followup::v1::ProviderIndicators& i : indicators_as_of_.rows) {
+    as_of_rows.push_back(
+        {{"provider_id", i.provider_id()},
+         {"provider", model_.ProviderName(i.provider_id())},
+         {"median_staff", i.median_staff()},
+         {"clients", i.continuity_clients()},
+         {"from_date", i.continuity_from_date()},
+         {"listed_clients", i.listed_clients()},
+         {"visits", i.visits()},
+         {"visits_with_exceptions", i.visits_with_exceptions()},
+         {"complaints_per_1000_clients", i.complaints_per_1000_clients()},
+         {"deviations_per_1000_clients", i.deviations_per_1000_clients()}});
+  }
+  out["continuity_as_of"] = {
+      {"as_of", FormatDate(indicators_as_of_.as_of)},
+      {"checked_at",
+       indicators_as_of_.checked_at == absl::InfinitePast()
+           ? json(nullptr)
+           : json(FormatRfc3339Utc(indicators_as_of_.checked_at))},
+      {"error", indicators_as_of_.error},
+      {"rows", as_of_rows}};
   return out;
 }
 
@@ -141,7 +183,11 @@ void ConsoleApp::StartHealthChecks(PipelineProbe* probe,
   health_checks_->Start();
 }
 
-void ConsoleApp::Stop() { health_checks_.reset(); }
+void ConsoleApp::Stop() {
+  health_checks_.reset();
+  neutrality_checks_.reset();
+  indicators_checks_.reset();
+}
 
 std::vector<ZoneChoice> ConsoleApp::ZoneChoices() const {
   std::lock_guard<std::mutex> lock(mu_);

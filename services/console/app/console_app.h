@@ -22,6 +22,7 @@
 
 #include "absl/status/status.h"
 #include "lov/console/domain/dashboard_model.h"
+#include "lov/console/domain/neutrality_board.h"
 #include "lov/console/ports.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/kafka.h"
@@ -68,6 +69,16 @@ class ConsoleApp {
   void SetHealth(PipelineHealth health);
   // Checks `probe` now and then every `interval` until Stop().
   void StartHealthChecks(PipelineProbe* probe, absl::Duration interval);
+  // Asks `source` for every zone and category of the registry, for the
+  // neutrality panel's period (app/neutrality_refresh.cc); and so every
+  // `interval` until Stop().
+  void RefreshNeutrality(NeutralitySource* source);
+  void StartNeutralityChecks(NeutralitySource* source, absl::Duration interval);
+  // Asks `source` for every provider's indicators as of the first day of
+  // the current month (Stockholm date), for the continuity panel's as-of
+  // rows (app/indicators_refresh.cc); and so every `interval` until Stop().
+  void RefreshIndicatorsAsOf(IndicatorsSource* source);
+  void StartIndicatorsChecks(IndicatorsSource* source, absl::Duration interval);
   void Stop();
 
   std::vector<ZoneChoice> ZoneChoices() const;
@@ -86,8 +97,20 @@ class ConsoleApp {
   std::map<std::string, int64_t> applied_by_topic_;
   PipelineHealth health_;
   absl::Time last_event_ = absl::InfinitePast();
+  NeutralityBoard neutrality_;
+  // The continuity panel's as-of rows: follow-up's answer (all pages), or
+  // why there is none; checked_at InfinitePast: never asked yet.
+  struct IndicatorsAsOf {
+    absl::CivilDay as_of;
+    absl::Time checked_at = absl::InfinitePast();
+    std::string error;
+    std::vector<followup::v1::ProviderIndicators> rows;
+  };
+  IndicatorsAsOf indicators_as_of_;
 
   std::unique_ptr<PeriodicRunner> health_checks_;
+  std::unique_ptr<PeriodicRunner> neutrality_checks_;
+  std::unique_ptr<PeriodicRunner> indicators_checks_;
 };
 
 }  // namespace lov::console

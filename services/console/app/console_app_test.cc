@@ -62,6 +62,27 @@ TEST(ConsoleAppTest, AppliesTheFollowupTopic) {
   EXPECT_EQ(s["pipeline"]["events_by_topic"]["lov.followup.events.v1"], 1);
 }
 
+// Rejected reports on their own topic count like those written to the
+// events topic before it existed.
+TEST(ConsoleAppTest, CountsRejectionsFromBothVisitsTopics) {
+  FixedClock clock;
+  ConsoleApp app(&clock);
+  for (const char* topic :
+       {"t123.lov.visits.rejected.v1", "t123.lov.visits.events.v1"}) {
+    visits::v1::VisitEvent e;
+    e.set_event_id(topic);
+    e.set_aggregate_id("prv-a/r1");
+    e.mutable_visit_rejected()->set_reason_code("NOT_ASSIGNED");
+    CloudEvent ce = ToCloudEvent(e, "/lov/visits");
+    ce.topic = topic;
+    ASSERT_TRUE(app.Apply(ce).ok()) << topic;
+  }
+  nlohmann::json s = app.Snapshot();
+  EXPECT_EQ(s["visits"]["rejected"], 2);
+  EXPECT_EQ(s["pipeline"]["events_by_topic"]["lov.visits.rejected.v1"], 1);
+  EXPECT_EQ(s["pipeline"]["events_by_topic"]["lov.visits.events.v1"], 1);
+}
+
 TEST(ConsoleAppTest, RedeliveredOffsetsAndRecentDuplicatesAreSkipped) {
   FixedClock clock;
   ConsoleApp app(&clock, /*recent_ids=*/2);
@@ -134,6 +155,39 @@ TEST(ConsoleAppTest, ReportsWhatTheProbeFound) {
   EXPECT_EQ(p["services"][0]["dependencies_down"], nlohmann::json::array());
   EXPECT_EQ(p["services"][1]["serving"], false);
   EXPECT_EQ(p["services"][1]["dependencies_down"],
+            nlohmann::json::array({"redis"}));
+}
+
+// Each pod of a service is a row of its own under the service's, which is
+// serving but degraded while one of its pods is not.
+TEST(ConsoleAppTest, ReportsEveryPodOfAService) {
+  FixedClock clock;
+  ConsoleApp app(&clock);
+  PipelineHealth h;
+  ServiceHealth choice;
+  choice.name = "choice";
+  choice.metrics_address = "choice-pods:9102";
+  choice.up = choice.serving = choice.degraded = true;
+  choice.pods.push_back({.address = "10.0.0.7:9102",
+                         .up = true,
+                         .serving = true,
+                         .dependencies_up = {"kafka", "redis"}});
+  choice.pods.push_back({.address = "10.0.0.8:9102",
+                         .up = true,
+                         .dependencies_up = {"kafka"},
+                         .dependencies_down = {"redis"}});
+  h.services.push_back(choice);
+  app.SetHealth(h);
+  nlohmann::json s = app.Snapshot()["pipeline"]["services"][0];
+  EXPECT_EQ(s["serving"], true);
+  EXPECT_EQ(s["degraded"], true);
+  ASSERT_EQ(s["pods"].size(), 2u);
+  EXPECT_EQ(s["pods"][0]["address"], "10.0.0.7:9102");
+  EXPECT_EQ(s["pods"][0]["serving"], true);
+  EXPECT_EQ(s["pods"][1]["address"], "10.0.0.8:9102");
+  EXPECT_EQ(s["pods"][1]["serving"], false);
+  EXPECT_EQ(s["pods"][1]["dependencies_up"], nlohmann::json::array({"kafka"}));
+  EXPECT_EQ(s["pods"][1]["dependencies_down"],
             nlohmann::json::array({"redis"}));
 }
 

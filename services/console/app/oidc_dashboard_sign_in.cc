@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "lov/platform/auth/key_set_source.h"
+#include "lov/platform/auth/provider_verifier.h"
 #include "lov/platform/auth/token_verifier.h"
 
 namespace lov::console {
@@ -72,16 +72,9 @@ absl::StatusOr<OidcDashboardSignIn::Redirect> OidcDashboardSignIn::Start() {
 absl::StatusOr<auth::Principal> OidcDashboardSignIn::VerifyIdToken(
     const auth::ProviderMetadata& idp, const std::string& id_token,
     const std::string& nonce) const {
-  absl::StatusOr<auth::KeySetFetcher> fetch =
-      auth::KeySetFromUrl(idp.jwks_uri, settings_.ca_file, http_.timeout);
-  if (!fetch.ok()) return fetch.status();
-  absl::StatusOr<std::string> jwks = (*fetch)();
-  if (!jwks.ok()) return jwks.status();
-  auth::VerifierOptions options;
-  options.issuer = idp.issuer;
-  options.audience = settings_.client_id;
   absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> verifier =
-      auth::TokenVerifier::Create(*jwks, options, clock_);
+      auth::ProviderVerifier(idp, settings_.client_id, settings_.ca_file,
+                             http_.timeout, clock_);
   if (!verifier.ok()) return verifier.status();
   absl::StatusOr<auth::Principal> who = (*verifier)->Verify(id_token);
   if (!who.ok()) return who.status();

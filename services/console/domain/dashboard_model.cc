@@ -275,6 +275,13 @@ std::string DashboardModel::ProviderName(const std::string& id) const {
                                                            : it->second.name;
 }
 
+std::string DashboardModel::CategoryName(const std::string& id) const {
+  for (const auto& [cid, name] : categories_) {
+    if (cid == id) return name;
+  }
+  return id;
+}
+
 std::string DashboardModel::ZoneName(const std::string& id) const {
   if (id.empty()) return "all zones";
   for (const auto& [zid, name] : zones_) {

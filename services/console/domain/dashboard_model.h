@@ -54,6 +54,18 @@ class DashboardModel {
 
   std::vector<ZoneChoice> ZoneChoices() const;
 
+  // The registry's zones and categories (id, name), in its order.
+  const std::vector<std::pair<std::string, std::string>>& zones() const {
+    return zones_;
+  }
+  const std::vector<std::pair<std::string, std::string>>& categories() const {
+    return categories_;
+  }
+  // Names as the registry has them; the id when it names none.
+  std::string ProviderName(const std::string& id) const;
+  std::string ZoneName(const std::string& id) const;
+  std::string CategoryName(const std::string& id) const;
+
  private:
   struct ProviderView {
     std::string name;
@@ -78,8 +90,6 @@ class DashboardModel {
     int64_t total_ore = 0;
   };
 
-  std::string ProviderName(const std::string& id) const;
-  std::string ZoneName(const std::string& id) const;
   void AddPerformed(const visits::v1::Visit& visit, int sign);
   void CountVisit(const visits::v1::Visit& visit, int sign);
   void CountIngested(absl::Time at);

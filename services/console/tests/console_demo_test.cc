@@ -1,8 +1,9 @@
 // The dashboard against the demo municipality of `make run`: every service
 // and the console as processes, the simulator driving a small demo through
 // the public APIs, and the page in headless Chromium showing the same numbers
-// the simulator counted on its side, and the follow-up service's indicators
-// in the continuity panel.
+// the simulator counted on its side, the follow-up service's indicators
+// in the continuity panel, and the choice service's neutrality audit (whose
+// totals are the lists and allocations the simulator made).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,10 +12,13 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "lov/choice/v1/choice.grpc.pb.h"
 #include "lov/console/tests/chromium.h"
 #include "lov/followup/v1/followup.grpc.pb.h"
 #include "lov/platform/ids.h"
@@ -71,6 +75,201 @@ std::regex ContinuityRow(const ::lov::followup::v1::ProviderIndicators& i) {
       "</td>"));
 }
 
+// One provider's indicators as of a date, recomputed from the simulator's
+// record of what it generated (<run dir>/followup/indicator-window.tsv)
+// by docs/followup.md's rules, without asking any service.
+struct AsOfFigures {
+  int clients = 0;          // clients with 28+ performed visits 07-22
+  double median_staff = 0;  // distinct staff per counted client
+  int listed = 0;
+  int64_t complaints_tenths = 0;  // per 1,000 listed clients, in tenths
+  int64_t deviations_tenths = 0;
+};
+
+struct IndicatorWindow {
+  std::string as_of;
+  std::map<std::string, AsOfFigures> by_provider;
+};
+
+// count x 1,000 / listed in tenths, halves up (1 of 160: 6.25 -> 6.3); 0
+// when none is listed.
+int64_t PerThousandTenths(int64_t count, int64_t listed) {
+  return listed == 0 ? 0 : (2 * count * 10000 + listed) / (2 * listed);
+}
+
+IndicatorWindow RecomputeIndicators(const std::string& text) {
+  IndicatorWindow w;
+  struct Seen {
+    int visits = 0;
+    std::set<std::string> staff;  // the provider's own ids: per provider
+  };
+  std::map<std::string, std::map<std::string, Seen>> seen;
+  std::map<std::string, std::set<std::string>> listed;
+  std::map<std::string, int64_t> complaints, deviations;
+  std::vector<std::vector<std::string>> dated;  // complaints, deviations
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::vector<std::string> f = absl::StrSplit(line, '\t');
+    if (f[0] == "as_of" && f.size() == 2) w.as_of = f[1];
+    if (f[0] == "listed" && f.size() == 3) listed[f[1]].insert(f[2]);
+    if ((f[0] == "complaint" || f[0] == "deviation") && f.size() == 3)
+      dated.push_back(f);
+    // visit provider client start(Stockholm) status staff second-staff
+    if (f[0] == "visit" && f.size() == 7) {
+      const int hour = std::stoi(f[3].substr(11, 2));
+      if (f[4] != "VISIT_STATUS_PERFORMED" || hour < 7 || hour >= 22) continue;
+      Seen& s = seen[f[1]][f[2]];
+      ++s.visits;
+      s.staff.insert(f[5]);
+      if (!f[6].empty()) s.staff.insert(f[6]);  // double staffing: both
+    }
+  }
+  // The 12 months ending on as_of: from the day after the same date a year
+  // earlier.
+  absl::CivilDay as_of;
+  EXPECT_TRUE(absl::ParseCivilTime(w.as_of, &as_of)) << w.as_of;
+  const std::string year_from = FormatDate(
+      absl::CivilDay(as_of.year() - 1, as_of.month(), as_of.day()) + 1);
+  for (const auto& f : dated) {
+    if (f[1].empty() || f[2] < year_from || f[2] > w.as_of) continue;
+    ++(f[0] == "complaint" ? complaints : deviations)[f[1]];
+  }
+  for (const auto& [provider, clients] : seen) {
+    std::vector<int> staff;
+    for (const auto& [client, s] : clients)
+      if (s.visits >= 28) staff.push_back(static_cast<int>(s.staff.size()));
+    std::sort(staff.begin(), staff.end());
+    AsOfFigures& a = w.by_provider[provider];
+    a.clients = static_cast<int>(staff.size());
+    const size_t n = staff.size();
+    if (n > 0)
+      a.median_staff =
+          n % 2 == 1 ? staff[n / 2] : (staff[n / 2 - 1] + staff[n / 2]) / 2.0;
+  }
+  for (const auto& [provider, clients] : listed)
+    w.by_provider[provider].listed = static_cast<int>(clients.size());
+  for (const auto& [provider, n] : complaints) w.by_provider[provider];
+  for (const auto& [provider, n] : deviations) w.by_provider[provider];
+  for (auto& [provider, a] : w.by_provider) {
+    a.complaints_tenths = PerThousandTenths(
+        complaints.count(provider) ? complaints[provider] : 0, a.listed);
+    a.deviations_tenths = PerThousandTenths(
+        deviations.count(provider) ? deviations[provider] : 0, a.listed);
+  }
+  return w;
+}
+
+// The continuity panel's as-of row of `provider` as the console makes it
+// (api/continuity_as_of_panel.cc): median (a dash without clients),
+// clients counted, clients listed, visits with exceptions (not checked
+// here), the two rates; one decimal with a decimal comma.
+std::regex AsOfRow(const std::string& provider, const AsOfFigures& a) {
+  auto tenths = [](int64_t t) { return absl::StrCat(t / 10, ",", t % 10); };
+  auto one_decimal = [](double x) {
+    std::string s = absl::StrFormat("%.1f", x);
+    s[s.find('.')] = ',';
+    return s;
+  };
+  return std::regex(absl::StrCat(
+      "<tr class=\"continuity-as-of\" data-provider=\"", provider,
+      "\"><td>[^<]*</td><td class=\"num\">",
+      a.clients > 0 ? one_decimal(a.median_staff) : "\u2014",
+      "</td><td class=\"num\">", a.clients, "</td><td class=\"num\">", a.listed,
+      "</td><td class=\"num\">[0-9]+ of [0-9]+</td><td class=\"num\">",
+      tenths(a.complaints_tenths), "</td><td class=\"num\">",
+      tenths(a.deviations_tenths), "</td></tr>"));
+}
+
+// Every neutrality table the page shows: (zone, category) -> its HTML.
+std::map<std::pair<std::string, std::string>, std::string> NeutralityTables(
+    const std::string& dom) {
+  std::map<std::pair<std::string, std::string>, std::string> out;
+  const std::regex open(
+      "<table class=\"neutrality[^\"]*\" data-zone=\"([^\"]+)\" "
+      "data-category=\"([^\"]+)\">");
+  for (size_t at = dom.find("<table class=\"neutrality");
+       at != std::string::npos;
+       at = dom.find("<table class=\"neutrality", at + 1)) {
+    const size_t tag_end = dom.find('>', at);
+    const size_t end = dom.find("</table>", at);
+    if (tag_end == std::string::npos || end == std::string::npos) break;
+    const std::string tag = dom.substr(at, tag_end - at + 1);
+    std::smatch m;
+    if (!std::regex_match(tag, m, open)) continue;
+    out[{m[1].str(), m[2].str()}] = dom.substr(tag_end + 1, end - tag_end - 1);
+  }
+  return out;
+}
+
+// The trials a table's test cell names ("lists" or "allocations"); -1 when
+// the table has none.
+int64_t TrialsIn(const std::string& table, const std::string& test) {
+  std::smatch m;
+  if (!std::regex_search(
+          table, m,
+          std::regex(absl::StrCat("data-test=\"", test,
+                                  "\" data-trials=\"([0-9]+)\""))))
+    return -1;
+  return std::stoll(m[1].str());
+}
+
+// Whether `table` shows `report` as choice answered it: each provider's
+// counts (expected with one decimal and a decimal comma) and each test's
+// verdict and trials.
+bool ShowsReport(const std::string& table,
+                 const ::lov::choice::v1::GetNeutralityReportResponse& report,
+                 std::string* why) {
+  std::map<std::string, std::pair<std::string, std::string>> cells;
+  auto one_decimal = [](double x) {
+    std::string s = absl::StrFormat("%.1f", x);
+    s[s.find('.')] = ',';
+    return s;
+  };
+  for (const auto& c : report.shown_first()) {
+    cells[c.provider_id()].first = absl::StrCat(
+        c.observed(), "</td><td class=\"num\">", one_decimal(c.expected()));
+  }
+  for (const auto& c : report.allocated()) {
+    cells[c.provider_id()].second = absl::StrCat(
+        c.observed(), "</td><td class=\"num\">", one_decimal(c.expected()));
+  }
+  for (auto& [provider, pair] : cells) {
+    if (pair.first.empty()) pair.first = "0</td><td class=\"num\">0,0";
+    if (pair.second.empty()) pair.second = "0</td><td class=\"num\">0,0";
+    const std::string row = absl::StrCat(
+        "data-provider=\"", provider, "\"><td>[^<]*</td><td class=\"num\">",
+        pair.first, "</td><td class=\"num\">", pair.second, "</td></tr>");
+    if (!std::regex_search(table, std::regex(row))) {
+      *why = "no row " + row;
+      return false;
+    }
+  }
+  auto verdict = [](::lov::choice::v1::NeutralityVerdict v) {
+    switch (v) {
+      case ::lov::choice::v1::NEUTRALITY_VERDICT_CONSISTENT:
+        return "consistent";
+      case ::lov::choice::v1::NEUTRALITY_VERDICT_DEVIATES:
+        return "deviates";
+      case ::lov::choice::v1::NEUTRALITY_VERDICT_TOO_FEW:
+        return "too few";
+      default:
+        return "unknown";
+    }
+  };
+  for (const auto& [name, test] :
+       {std::pair{std::string("lists"), report.shown_first_test()},
+        std::pair{std::string("allocations"), report.allocation_test()}}) {
+    const std::string cell =
+        absl::StrCat("data-test=\"", name, "\" data-trials=\"", test.trials(),
+                     "\">", name, ": ", verdict(test.verdict()));
+    if (table.find(cell) == std::string::npos) {
+      *why = "no cell " + cell;
+      return false;
+    }
+  }
+  return true;
+}
+
 // The user survey the simulator made up and imported, as it keeps the file
 // in the run directory (followup/survey-<year>.csv): provider id -> row.
 struct SurveyRow {
@@ -85,6 +284,7 @@ std::map<std::string, SurveyRow> SimulatorSurvey(
   std::error_code ec;
   for (const auto& entry :
        std::filesystem::directory_iterator(run_dir / "followup", ec)) {
+    if (!entry.path().filename().string().starts_with("survey-")) continue;
     std::istringstream csv(ReadAll(entry.path()));
     std::string line;
     std::smatch m;
@@ -187,6 +387,18 @@ TEST_F(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   std::vector<std::string> console_flags = service_flags;
   console_flags.push_back(absl::StrCat("--http-port=", http_port));
   console_flags.push_back("--http-listen-address=127.0.0.1");
+  // The neutrality panel asks choice as the console itself (its client
+  // certificate, service:console), every 2 s here.
+  const ClientTls console_tls = lov::testing::Stack().Client("service:console");
+  console_flags.push_back("--choice-target=" + services["choice"]->target());
+  console_flags.push_back("--tls-ca=" + console_tls.ca_file);
+  console_flags.push_back("--tls-client-cert=" + console_tls.cert_file);
+  console_flags.push_back("--tls-client-key=" + console_tls.key_file);
+  console_flags.push_back("--neutrality-every-seconds=2");
+  // The continuity panel's as-of rows ask follow-up the same way.
+  console_flags.push_back("--followup-target=" +
+                          services["followup"]->target());
+  console_flags.push_back("--indicators-every-seconds=2");
   for (const char* s :
        {"registry", "choice", "visits", "settlement", "followup"}) {
     console_flags.push_back(absl::StrCat(
@@ -218,6 +430,15 @@ TEST_F(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
       << demo.output;
   const std::string choices =
       absl::StrCat(m[1].str(), " choices / ", m[2].str(), " non-choice");
+  const int64_t allocated_at_start = std::stoll(m[2].str());
+  ASSERT_TRUE(std::regex_search(
+      demo.output, m, std::regex("(\\d+) were allocated after the deadline")))
+      << demo.output;
+  const int64_t allocated_late = std::stoll(m[1].str());
+  ASSERT_TRUE(std::regex_search(demo.output, m,
+                                std::regex("Neutral lists shown: (\\d+)")))
+      << demo.output;
+  const int64_t lists_shown = std::stoll(m[1].str());
   ASSERT_TRUE(std::regex_search(
       demo.output, m,
       std::regex("(\\d+) accepted \\((\\d+) with exceptions to review\\), "
@@ -281,6 +502,18 @@ TEST_F(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
       << demo.output;
   const std::map<std::string, SurveyRow> survey = SimulatorSurvey(run_dir);
   ASSERT_FALSE(survey.empty()) << run_dir << "\n" << demo.output;
+  // The indicators as of the first day of this month (the demo month's last
+  // 14 days), recomputed from what the simulator says it generated.
+  const IndicatorWindow window = RecomputeIndicators(
+      ReadAll(run_dir / "followup" / "indicator-window.tsv"));
+  ASSERT_EQ(
+      window.as_of,
+      FormatDate(absl::CivilDay(absl::CivilMonth(StockholmDate(absl::Now())))))
+      << demo.output;
+  int counted_clients = 0;
+  for (const auto& [provider, a] : window.by_provider)
+    counted_clients += a.clients;
+  ASSERT_GT(counted_clients, 0) << demo.output;
 
   // The page, in a real browser, once the console has caught up.
   std::filesystem::path artifacts =
@@ -355,6 +588,44 @@ TEST_F(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
       std::string::npos)
       << overdue_plans;
   EXPECT_NE(dom.find("id=\"panel-continuity\""), std::string::npos);
+  // The as-of rows: each provider's figures as recomputed from the
+  // simulator's record, and no other provider's row.
+  std::string as_of_why;
+  const bool as_of_shown = Eventually(
+      [&] {
+        dom = chromium("--dump-dom", dom_file);
+        if (dom.find(absl::StrCat("<caption id=\"continuity-as-of\">As of ",
+                                  window.as_of)) == std::string::npos) {
+          as_of_why = "no as-of caption for " + window.as_of;
+          return false;
+        }
+        for (const auto& [provider, a] : window.by_provider) {
+          if (!std::regex_search(dom, AsOfRow(provider, a))) {
+            as_of_why =
+                absl::StrCat(provider, ": clients ", a.clients, ", median ",
+                             a.median_staff, ", listed ", a.listed,
+                             ", complaints/1000 x10 ", a.complaints_tenths,
+                             ", deviations/1000 x10 ", a.deviations_tenths);
+            return false;
+          }
+        }
+        const std::regex any_row(
+            "<tr class=\"continuity-as-of\" data-provider=\"([^\"]+)\">");
+        for (std::sregex_iterator it(dom.begin(), dom.end(), any_row), end;
+             it != end; ++it) {
+          const std::string provider = (*it)[1].str();
+          if (!window.by_provider.count(provider) &&
+              !std::regex_search(dom, AsOfRow(provider, AsOfFigures{}))) {
+            as_of_why = provider +
+                        ": a row with figures the simulator did "
+                        "not generate";
+            return false;
+          }
+        }
+        return true;
+      },
+      absl::Seconds(60));
+  EXPECT_TRUE(as_of_shown) << as_of_why << "\n" << dom;
   for (const auto& i : indicators.indicators()) {
     EXPECT_TRUE(std::regex_search(dom, ContinuityRow(i)))
         << i.DebugString() << "\n"
@@ -373,6 +644,68 @@ TEST_F(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
         << provider << " " << share << "\n"
         << dom;
   }
+  // The neutrality panel (before lovctl below shows more lists): every zone
+  // and category as choice answers its report for the panel's period (the
+  // first day of the previous month to today), and in all what the
+  // simulator did: every fresh list it asked for and every non-choice
+  // allocation (at the start, and after the leaving provider's deadline)
+  // counts once for home-help-service, which every demo client has.
+  const absl::CivilDay today = StockholmDate(absl::Now());
+  ::lov::choice::v1::GetNeutralityReportRequest period;
+  period.set_from_date(FormatDate(absl::CivilDay(absl::CivilMonth(today) - 1)));
+  period.set_to_date(FormatDate(today));
+  auto choice = ::lov::choice::v1::ChoiceService::NewStub(
+      services["choice"]->BareChannel());
+  std::string neutrality_why;
+  const bool neutrality_shown = Eventually(
+      [&] {
+        dom = chromium("--dump-dom", dom_file);
+        const auto tables = NeutralityTables(dom);
+        if (tables.empty()) {
+          neutrality_why = "no neutrality table";
+          return false;
+        }
+        int64_t lists = 0, allocations = 0;
+        for (const auto& [key, table] : tables) {
+          ::lov::choice::v1::GetNeutralityReportRequest r = period;
+          r.set_zone_id(key.first);
+          r.set_category_id(key.second);
+          ::lov::choice::v1::GetNeutralityReportResponse report;
+          grpc::ClientContext ctx;
+          ctx.AddMetadata(
+              "authorization",
+              "Bearer " + (*issuer)->Token(auth::v1::ROLE_OPERATOR));
+          grpc::Status s = choice->GetNeutralityReport(&ctx, r, &report);
+          if (!s.ok()) {
+            neutrality_why = s.error_message();
+            return false;
+          }
+          std::string why;
+          if (!ShowsReport(table, report, &why)) {
+            neutrality_why = absl::StrCat(key.first, " / ", key.second, ": ",
+                                          why, "\n", report.DebugString());
+            return false;
+          }
+          if (key.second == "home-help-service") {
+            lists += TrialsIn(table, "lists");
+            allocations += TrialsIn(table, "allocations");
+          }
+        }
+        neutrality_why =
+            absl::StrCat("lists ", lists, " of the simulator's ", lists_shown,
+                         ", allocations ", allocations, " of ",
+                         allocated_at_start, " + ", allocated_late);
+        return lists == lists_shown &&
+               allocations == allocated_at_start + allocated_late;
+      },
+      absl::Seconds(90));
+  EXPECT_TRUE(neutrality_shown) << neutrality_why << "\n" << dom;
+  EXPECT_NE(
+      dom.find(absl::StrCat("id=\"neutrality-period\">", period.from_date(),
+                            " to ", period.to_date())),
+      std::string::npos)
+      << dom;
+
   // `lovctl client eligible` for a client of the in-house unit: beside
   // each provider listed, the survey row the simulator imported.
   auto lovctl = [&](std::vector<std::string> args) {

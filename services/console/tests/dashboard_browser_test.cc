@@ -298,6 +298,18 @@ TEST_F(ConsoleDashboardTest, ShowsTheScenarioLiveInARealBrowser) {
   EXPECT_NE(dom.find("<div class=\"alert\">Service visits is not serving "
                      "(redis unreachable)</div>"),
             std::string::npos);
+  // Its one pod has a row of its own: what it reaches and what it does not.
+  EXPECT_NE(
+      dom.find(absl::StrCat(
+          "<tr class=\"pod\" data-service=\"visits\" data-pod=\"127.0.0.1:",
+          visits.port(), "\">")),
+      std::string::npos)
+      << dom;
+  EXPECT_NE(dom.find("<span class=\"dot down\"></span>not serving</td><td "
+                     "colspan=\"4\" class=\"muted\">kafka reachable, redis "
+                     "unreachable</td>"),
+            std::string::npos)
+      << dom;
   EXPECT_NE(dom.find(absl::StrCat("<tr class=\"group-lag\" data-group=\"",
                                   console_group, "\"")),
             std::string::npos);

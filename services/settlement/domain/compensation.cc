@@ -15,14 +15,29 @@ absl::Status Invalid(const std::string& field, const std::string& why) {
 
 bool InRange(int64_t value, int64_t max) { return value >= 0 && value <= max; }
 
-absl::Status ValidatePrice(const std::string& field, const v1::UnitPrice& p) {
-  if (!InRange(p.private_ore(), kMaxRateOre) ||
-      !InRange(p.in_house_ore(), kMaxRateOre)) {
+absl::Status ValidatePrice(const std::string& field, const v1::UnitPrice& p,
+                           int64_t max = kMaxRateOre) {
+  if (!InRange(p.private_ore(), max) || !InRange(p.in_house_ore(), max)) {
     return Invalid(field, absl::StrCat("private_ore and in_house_ore must be "
                                        "between 0 and ",
-                                       kMaxRateOre, " öre"));
+                                       max, " öre"));
   }
   return absl::OkStatus();
+}
+
+// Travel is paid in the zones of sparse area types only, so a price
+// without one could never be paid.
+absl::Status ValidateTravel(const v1::RateTable& table,
+                            const std::string& field, const v1::UnitPrice& p,
+                            int64_t max) {
+  if (absl::Status s = ValidatePrice(field, p, max); !s.ok()) return s;
+  if (p.private_ore() == 0 && p.in_house_ore() == 0) return absl::OkStatus();
+  for (const auto& a : table.area_types()) {
+    if (a.sparse()) return absl::OkStatus();
+  }
+  return Invalid(field,
+                 "is paid in the zones of sparse area types, and no "
+                 "table.area_types entry is sparse");
 }
 
 bool IsUnitModel(v1::PaymentModel m) {
@@ -170,7 +185,15 @@ absl::Status ValidateModelFields(const v1::RateTable& table,
     return Invalid(f + ".support_level",
                    absl::StrCat("is not used by model ", model));
   }
-  if (by_level) {
+  if (by_level && table.support_levels().empty()) {
+    return Invalid(f + ".model",
+                   absl::StrCat(model,
+                                " pays the day rates of table.support_levels, "
+                                "and the table has none"));
+  }
+  // The category's own level is the default for clients whose decision
+  // names none (support_level_days.h); empty: no default.
+  if (by_level && !c.support_level().empty()) {
     bool known = false;
     for (const auto& l : table.support_levels()) {
       known = known || l.level() == c.support_level();
@@ -186,20 +209,15 @@ absl::Status ValidateModelFields(const v1::RateTable& table,
 
 absl::Status ValidateExtras(const v1::RateTable& table,
                             const v1::CategoryRate& c, const std::string& f) {
-  if (absl::Status s =
-          ValidatePrice(f + ".travel_per_visit", c.travel_per_visit());
+  if (absl::Status s = ValidateTravel(table, f + ".travel_per_visit",
+                                      c.travel_per_visit(), kMaxRateOre);
       !s.ok()) {
     return s;
   }
-  if (c.travel_per_visit().private_ore() > 0 ||
-      c.travel_per_visit().in_house_ore() > 0) {
-    bool sparse = false;
-    for (const auto& a : table.area_types()) sparse = sparse || a.sparse();
-    if (!sparse) {
-      return Invalid(f + ".travel_per_visit",
-                     "is paid in the zones of sparse area types, and no "
-                     "table.area_types entry is sparse");
-    }
+  if (absl::Status s = ValidateTravel(table, f + ".travel_per_km",
+                                      c.travel_per_km(), kMaxTravelOrePerKm);
+      !s.ok()) {
+    return s;
   }
   const v1::IndirectTimeSupplement& it = c.indirect_time();
   if (!InRange(it.basis_points(), kMaxRateBasisPoints)) {
@@ -297,11 +315,21 @@ namespace internal {
 void AddVisitExtras(const VisitExtras& v, Lines& lines) {
   const int64_t travel = UnitPriceOre(v.rate.travel_per_visit(), v.in_house);
   const v1::AreaTypeDefinition* area = AreaTypeOf(v.table, v.key.zone_id);
-  if (travel > 0 && area != nullptr && area->sparse()) {
+  const bool sparse = area != nullptr && area->sparse();
+  if (travel > 0 && sparse) {
     LineKey k = v.key;
     k.kind = v1::LINE_KIND_TRAVEL;
     k.unit_rate_ore = travel;
     AddToLine(lines, k, v.sign, v.source);
+  }
+  // The line's metres in one sum, so the km are rounded once per line.
+  const int64_t per_km = UnitPriceOre(v.rate.travel_per_km(), v.in_house);
+  if (per_km > 0 && sparse && v.travel_metres > 0) {
+    LineKey k = v.key;
+    k.kind = v1::LINE_KIND_TRAVEL_DISTANCE;
+    k.unit_rate_ore = per_km;
+    k.quantity_per_unit = kMetresPerKm;
+    AddToLine(lines, k, v.sign * v.travel_metres, v.source);
   }
   const int64_t indirect = v.rate.indirect_time().ore_per_hour();
   if (indirect > 0 && v.seconds > 0) {

@@ -26,6 +26,12 @@ namespace lov::settlement {
 // ValidateRateTable.
 absl::Status ValidateCompensation(const v1::RateTable& table);
 
+// The highest travel_per_km: 1 000.00 kr per km, far above any real rate.
+// With the visits service's 500 km a visit that is at most 5e7 öre, below
+// the 1e8 of a per-visit line (rate_book.h), and LineAmount still answers
+// OUT_OF_RANGE rather than wrap for any distance an event could carry.
+inline constexpr int64_t kMaxTravelOrePerKm = 100'000;
+
 // Every zone id the table names, with the field that names it, so that
 // AddRateTable can refuse zones settlement does not know.
 std::vector<std::pair<std::string, std::string>> ZonesNamed(
@@ -50,14 +56,16 @@ const v1::AreaSupplement* AreaSupplementFor(const v1::RateTable& table,
 namespace internal {
 
 // One visit version's extras of any model: travel compensation if its zone
-// is in a sparse area type, the indirect-time supplement per performed
-// hour. `key` is the visit's line key (category, zone, rate version).
+// is in a sparse area type (per visit, and per km on the metres it
+// reports), the indirect-time supplement per performed hour. `key` is the
+// visit's line key (category, zone, rate version).
 struct VisitExtras {
   const v1::RateTable& table;
   const v1::CategoryRate& rate;
   bool in_house;
-  int64_t seconds;  // performed
-  int sign;         // -1 takes an old version out
+  int64_t seconds;        // performed
+  int64_t travel_metres;  // reported
+  int sign;               // -1 takes an old version out
   const LineKey& key;
   const std::string& source;
 };

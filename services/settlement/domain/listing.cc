@@ -89,36 +89,41 @@ std::vector<ClientDays> ListedDays(
   return out;
 }
 
-int64_t GrantedSecondsTimesDays(
-    const ClientDays& listed,
-    const std::vector<choice::v1::Decision>& decisions) {
-  struct Granted {
-    DayRange range;
-    int64_t minutes;
-  };
-  std::vector<Granted> granted;
+std::vector<Grant> GrantsOf(const std::vector<choice::v1::Decision>& decisions,
+                            const std::string& category_id) {
+  std::vector<Grant> grants;
   for (const choice::v1::Decision& d : decisions) {
     DayRange range;
     if (!ParseRange(d.valid_from(), d.valid_to(), &range)) continue;
     for (const choice::v1::GrantedCategory& c : d.categories()) {
-      if (c.category_id() == listed.category_id) {
-        granted.push_back({range, c.minutes_per_month()});
-      }
+      if (c.category_id() == category_id) grants.push_back({range, &d, &c});
     }
   }
-  // Latest valid_from last, so it wins below.
-  std::stable_sort(granted.begin(), granted.end(),
-                   [](const Granted& a, const Granted& b) {
+  // Latest valid_from last, so GrantOn finds it first.
+  std::stable_sort(grants.begin(), grants.end(),
+                   [](const Grant& a, const Grant& b) {
                      return a.range.first < b.range.first;
                    });
+  return grants;
+}
+
+const Grant* GrantOn(const std::vector<Grant>& grants, absl::CivilDay day) {
+  for (auto it = grants.rbegin(); it != grants.rend(); ++it) {
+    if (it->range.first <= day && day <= it->range.last) return &*it;
+  }
+  return nullptr;
+}
+
+int64_t GrantedSecondsTimesDays(
+    const ClientDays& listed,
+    const std::vector<choice::v1::Decision>& decisions) {
+  const std::vector<Grant> grants = GrantsOf(decisions, listed.category_id);
   int64_t total = 0;
   for (const DayRange& r : listed.ranges) {
     for (absl::CivilDay day = r.first; day <= r.last; ++day) {
-      int64_t minutes = 0;
-      for (const Granted& g : granted) {
-        if (g.range.first <= day && day <= g.range.last) minutes = g.minutes;
+      if (const Grant* g = GrantOn(grants, day)) {
+        total += int64_t{g->granted->minutes_per_month()} * 60;
       }
-      total += minutes * 60;
     }
   }
   return total;

@@ -43,10 +43,25 @@ std::vector<ClientDays> ListedDays(
     const std::vector<choice::v1::Assignment>& assignments,
     absl::CivilMonth month, v1::ListingRuleKind rule);
 
+// A decision's grant of one category, over the days the decision is valid.
+struct Grant {
+  DayRange range;
+  const choice::v1::Decision* decision = nullptr;
+  const choice::v1::GrantedCategory* granted = nullptr;
+};
+
+// The grants of `category_id` in `decisions` (which must outlive them), by
+// valid_from; decisions with unparseable dates are left out (they are
+// validated upstream).
+std::vector<Grant> GrantsOf(const std::vector<choice::v1::Decision>& decisions,
+                            const std::string& category_id);
+// The grant in force on `day` (overlapping decisions: the one with the
+// latest valid_from wins), or nullptr.
+const Grant* GrantOn(const std::vector<Grant>& grants, absl::CivilDay day);
+
 // Sum over the listed days of the minutes per month granted in `category_id`
-// by the decision valid that day, in seconds: granted time for the month is
-// this / (3600 x days in month) hours. Overlapping decisions: the one with
-// the latest valid_from wins.
+// by the decision valid that day (GrantOn), in seconds: granted time for the
+// month is this / (3600 x days in month) hours.
 int64_t GrantedSecondsTimesDays(
     const ClientDays& listed,
     const std::vector<choice::v1::Decision>& decisions);

@@ -12,6 +12,7 @@
 #include "lov/settlement/domain/listing.h"
 #include "lov/settlement/domain/period.h"
 #include "lov/settlement/domain/statement_totals.h"
+#include "lov/settlement/domain/support_level_days.h"
 
 namespace lov::settlement {
 namespace {
@@ -197,6 +198,7 @@ absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
                             .rate = rate,
                             .in_house = pricing.in_house,
                             .seconds = PerformedSeconds(visit),
+                            .travel_metres = visit.travel_metres(),
                             .sign = sign,
                             .key = priced.key,
                             .source = priced.source},
@@ -291,7 +293,8 @@ absl::Status AddAdjustments(const StatementInput& input, const Pricing& pricing,
 // `quantity` more on the line of one client's days, which the days explain.
 void AddClientDays(Lines& lines, v1::LineKind kind, const ClientDays& c,
                    const v1::RateTable& month_table, int64_t unit_rate_ore,
-                   int64_t quantity_per_unit, int64_t quantity) {
+                   int64_t quantity_per_unit, int64_t quantity,
+                   std::string note = "") {
   LineKey k;
   k.kind = kind;
   k.category_id = c.category_id;
@@ -299,6 +302,7 @@ void AddClientDays(Lines& lines, v1::LineKind kind, const ClientDays& c,
   k.rate_version = month_table.effective_date();
   k.unit_rate_ore = unit_rate_ore;
   k.quantity_per_unit = quantity_per_unit;
+  k.note = std::move(note);
   LineSum& sum = lines[k];
   sum.quantity += quantity;
   for (std::string& d : DescribeDays(c)) sum.sources.push_back(std::move(d));
@@ -322,6 +326,14 @@ void AddListingFees(const StatementInput& input,
   }
 }
 
+// The client's decisions (none if settlement knows of none).
+const std::vector<choice::v1::Decision>& DecisionsOf(
+    const StatementInput& input, const std::string& client_id) {
+  static const std::vector<choice::v1::Decision> kNone;
+  auto it = input.decisions_by_client.find(client_id);
+  return it == input.decisions_by_client.end() ? kNone : it->second;
+}
+
 // Granted time (beviljad tid) of the granted-hours categories, for the days
 // each client was assigned, at the day rate, whatever was performed.
 void AddGrantedTime(const StatementInput& input,
@@ -329,16 +341,14 @@ void AddGrantedTime(const StatementInput& input,
   const std::vector<ClientDays> assigned = ListedDays(
       input.assignments, input.period, v1::LISTING_RULE_KIND_PRO_RATA_DAYS);
   const int64_t days_in_month = DaysInMonth(input.period);
-  static const std::vector<choice::v1::Decision> kNone;
   for (const v1::CategoryRate& rate : month_table.categories()) {
     if (rate.model() != v1::PAYMENT_MODEL_GRANTED_HOURS) continue;
     const v1::BandRate* day_rate = FindBandRate(rate, v1::BAND_DAY);
     const int64_t unit = day_rate ? BandRateOre(*day_rate, input.in_house) : 0;
     for (const ClientDays& c : assigned) {
       if (c.category_id != rate.category_id()) continue;
-      auto it = input.decisions_by_client.find(c.client_id);
-      const int64_t granted = GrantedSecondsTimesDays(
-          c, it == input.decisions_by_client.end() ? kNone : it->second);
+      const int64_t granted =
+          GrantedSecondsTimesDays(c, DecisionsOf(input, c.client_id));
       if (granted == 0) continue;
       AddClientDays(lines, v1::LINE_KIND_GRANTED_TIME, c, month_table, unit,
                     kSecondsPerHour * days_in_month, granted);
@@ -347,9 +357,11 @@ void AddGrantedTime(const StatementInput& input,
 }
 
 // Days by support level: each day a client is assigned to the provider in
-// a PER_DAY_BY_SUPPORT_LEVEL category, at its level's day rate.
-void AddSupportLevelDays(const StatementInput& input,
-                         const v1::RateTable& month_table, Lines& lines) {
+// a PER_DAY_BY_SUPPORT_LEVEL category, at the day rate of the client's
+// level that day (support_level_days.h), one line per level.
+absl::Status AddSupportLevelDays(const StatementInput& input,
+                                 const v1::RateTable& month_table,
+                                 Lines& lines) {
   std::vector<ClientDays> assigned;
   for (const v1::CategoryRate& rate : month_table.categories()) {
     if (rate.model() != v1::PAYMENT_MODEL_PER_DAY_BY_SUPPORT_LEVEL) continue;
@@ -357,18 +369,20 @@ void AddSupportLevelDays(const StatementInput& input,
       assigned = ListedDays(input.assignments, input.period,
                             v1::LISTING_RULE_KIND_PRO_RATA_DAYS);
     }
-    int64_t unit = 0;
-    for (const v1::SupportLevelRate& l : month_table.support_levels()) {
-      if (l.level() == rate.support_level()) {
-        unit = UnitPriceOre(l.per_day(), input.in_house);
-      }
-    }
     for (const ClientDays& c : assigned) {
       if (c.category_id != rate.category_id() || c.days == 0) continue;
-      AddClientDays(lines, v1::LINE_KIND_SUPPORT_LEVEL_DAY, c, month_table,
-                    unit, 1, c.days);
+      absl::StatusOr<std::vector<SupportLevelDays>> by_level =
+          DaysBySupportLevel(c, DecisionsOf(input, c.client_id), rate,
+                             month_table, input.in_house);
+      if (!by_level.ok()) return by_level.status();
+      for (const SupportLevelDays& l : *by_level) {
+        AddClientDays(lines, v1::LINE_KIND_SUPPORT_LEVEL_DAY, l.days,
+                      month_table, l.per_day_ore, 1, l.days.days,
+                      absl::StrCat("level ", l.level));
+      }
     }
   }
+  return absl::OkStatus();
 }
 
 // The provider's shares of one-off payments paid in this period.
@@ -408,13 +422,17 @@ absl::StatusOr<v1::Statement> BuildStatement(const StatementInput& input) {
       !s.ok()) {
     return s;
   }
-  // Listing fees and granted time use the table in force on the 1st.
+  // Listing fees, granted time and support-level days use the table in
+  // force on the 1st.
   const v1::RateTable* month_table =
       input.rates->TableOn(absl::CivilDay(input.period));
   if (month_table != nullptr) {
     AddListingFees(input, *month_table, lines);
     AddGrantedTime(input, *month_table, lines);
-    AddSupportLevelDays(input, *month_table, lines);
+    if (absl::Status s = AddSupportLevelDays(input, *month_table, lines);
+        !s.ok()) {
+      return s;
+    }
   }
   AddOneOffs(input, lines);
   if (absl::Status s =

@@ -16,6 +16,7 @@ namespace lov::settlement::internal {
 
 inline constexpr int64_t kOne = 10000;  // multiplier 1x in basis points
 inline constexpr int64_t kSecondsPerHour = 3600;
+inline constexpr int64_t kMetresPerKm = 1000;
 
 // Everything that makes two amounts one line; the order of the fields is
 // the order of the lines: regular lines first, then adjustments by the

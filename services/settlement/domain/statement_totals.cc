@@ -51,6 +51,9 @@ const char* KindText(v1::LineKind kind) {
       return "Travel compensation, sparse area (reseersättning)";
     case v1::LINE_KIND_INDIRECT_TIME:
       return "Indirect time supplement (indirekt tid)";
+    case v1::LINE_KIND_TRAVEL_DISTANCE:
+      return "Travel compensation per km, sparse area (reseersättning per "
+             "km)";
     case v1::LINE_KIND_UNSPECIFIED:
     case v1::LineKind_INT_MIN_SENTINEL_DO_NOT_USE_:
     case v1::LineKind_INT_MAX_SENTINEL_DO_NOT_USE_:

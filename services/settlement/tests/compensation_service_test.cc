@@ -150,5 +150,89 @@ TEST_F(CompensationServiceTest, AreaSupplementAndParticipationDaysInAMonth) {
       << csv.content();
 }
 
+// Daily activities by the client's decided support level through the real
+// service (the decisions as choice publishes them): the level changes on
+// the 16th; a level the rate table has no day rate for stops the preview
+// with an error naming it; corrected, the month is priced and approved.
+TEST_F(CompensationServiceTest, SupportLevelDaysFollowTheClientsDecisions) {
+  PublishRegistry();
+  grpc::Status s = AddRates(test_support::SupportLevelRates());
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  PublishLevelChangeOnThe16th();
+  // 15 days x 520 kr = 780 000 öre at level 1, 16 x 780 kr = 1 248 000 at
+  // level 2.
+  const int64_t total = 2028000;
+  ASSERT_TRUE(Eventually([&] {
+    grpc::Status st;
+    v1::Statement jan = Get("prv-a", "2024-01", &st);
+    return st.ok() && jan.total_ore() == total;
+  })) << service_->Log();
+  v1::Statement preview = Preview("prv-a", "2024-01");
+  struct Expected {
+    int64_t rate;
+    int64_t days;
+    int64_t amount;
+    std::string level;
+    std::string days_text;
+  };
+  const std::vector<Expected> lines = {
+      {52000, 15, 780000, "level niva-1", "client-2:2024-01-01..2024-01-15"},
+      {78000, 16, 1248000, "level niva-2", "client-2:2024-01-16..2024-01-31"},
+  };
+  ASSERT_EQ(preview.lines_size(), static_cast<int>(lines.size()));
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const v1::StatementLine& l = preview.lines(static_cast<int>(i));
+    EXPECT_EQ(l.kind(), v1::LINE_KIND_SUPPORT_LEVEL_DAY) << i;
+    EXPECT_EQ(l.category_id(), "daglig-verksamhet") << i;
+    EXPECT_EQ(l.zone_id(), "city") << i;
+    EXPECT_EQ(l.unit_rate_ore(), lines[i].rate) << i;
+    EXPECT_EQ(l.quantity(), lines[i].days) << i;
+    EXPECT_EQ(l.amount_ore(), lines[i].amount) << i;
+    EXPECT_NE(l.description().find(lines[i].level), std::string::npos)
+        << l.description();
+    ASSERT_EQ(l.sources_size(), 1) << i;
+    EXPECT_EQ(l.sources(0), lines[i].days_text) << i;
+  }
+  EXPECT_EQ(preview.total_ore(), total);
+
+  // bb-2 changed to level 3, which the table has no day rate for.
+  PublishDecision("client-2",
+                  test_support::DailyActivities("bb-2", "2024-01-16", "niva-3"),
+                  true);
+  grpc::Status refused;
+  ASSERT_TRUE(Eventually([&] {
+    v1::PreviewStatementRequest req;
+    req.set_provider_id("prv-a");
+    req.set_period("2024-01");
+    v1::Statement out;
+    refused = Call(&v1::SettlementService::Stub::PreviewStatement, req, &out);
+    return !refused.ok();
+  })) << service_->Log();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(refused.error_message().find(
+                "client client-2 has support level 'niva-3' in category "
+                "'daglig-verksamhet' from 2024-01-16 (decision bb-2), and the "
+                "rate table from 2024-01-01 has no day rate for it "
+                "(support_levels: niva-1, niva-2)"),
+            std::string::npos)
+      << refused.error_message();
+
+  // Corrected to level 2: priced as before, and approved.
+  PublishDecision("client-2",
+                  test_support::DailyActivities("bb-2", "2024-01-16", "niva-2"),
+                  true);
+  ASSERT_TRUE(Eventually([&] {
+    grpc::Status st;
+    v1::Statement jan = Get("prv-a", "2024-01", &st);
+    return st.ok() && jan.total_ore() == total;
+  })) << service_->Log();
+  v1::Statement approved;
+  s = Approve(Preview("prv-a", "2024-01"), &approved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(approved.status(), v1::STATEMENT_STATUS_APPROVED);
+  EXPECT_EQ(approved.total_ore(), total);
+  EXPECT_EQ(approved.lines_size(), 2);
+}
+
 }  // namespace
 }  // namespace lov::settlement

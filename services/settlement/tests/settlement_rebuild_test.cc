@@ -280,5 +280,41 @@ TEST_F(SettlementRebuildTest,
   EXPECT_EQ(events.size(), 6u + total_parts);
 }
 
+// The clients' decided support levels are in the decisions settlement
+// keeps from the choice topic: killed and wiped, the service rebuilds them,
+// and the month's preview is the same, byte for byte.
+TEST_F(SettlementRebuildTest,
+       DecidedSupportLevelsAreRebuiltFromTheChoiceTopic) {
+  PublishRegistry();
+  v1::AddRateTableRequest rates;
+  *rates.mutable_table() = test_support::SupportLevelRates();
+  v1::RateTable added;
+  ASSERT_TRUE(
+      Call(&v1::SettlementService::Stub::AddRateTable, rates, &added).ok());
+  PublishLevelChangeOnThe16th();
+  // 15 x 520 kr + 16 x 780 kr.
+  const int64_t total = 780000 + 1248000;
+  ASSERT_TRUE(Eventually([&] {
+    grpc::Status st;
+    v1::Statement jan = Get("prv-a", "2024-01", &st);
+    return st.ok() && jan.total_ore() == total;
+  })) << service_->Log();
+  const v1::Statement before = Preview("prv-a", "2024-01");
+  ASSERT_EQ(before.lines_size(), 2);
+
+  service_->Kill();
+  WipeRedis();
+  ASSERT_TRUE(service_->Start().ok()) << service_->Log();
+  Connect();
+  EXPECT_NE(service_->Log().find("state rebuilt"), std::string::npos)
+      << service_->Log();
+  const v1::Statement after = Preview("prv-a", "2024-01");
+  EXPECT_EQ(after.total_ore(), total);
+  EXPECT_EQ(SerializeDeterministic(after), SerializeDeterministic(before))
+      << "before:\n"
+      << before.DebugString() << "after:\n"
+      << after.DebugString();
+}
+
 }  // namespace
 }  // namespace lov::settlement

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -78,6 +79,42 @@ inline v1::RateTable Rates() {
   nursing->set_listing_fee_private_ore(19700);
   nursing->set_listing_fee_in_house_ore(18500);
   return t;
+}
+
+// Daily activities (daglig-verksamhet) paid per day by the client's decided
+// support level from 2024: level 1 520 kr a day, level 2 780 kr (in-house
+// 500 and 750). The category names no default level, so every client needs
+// a decided one.
+inline v1::RateTable SupportLevelRates() {
+  v1::RateTable t = Rates();
+  for (auto [level, private_ore, in_house_ore] :
+       {std::tuple{"niva-1", 52000, 50000},
+        std::tuple{"niva-2", 78000, 75000}}) {
+    v1::SupportLevelRate* l = t.add_support_levels();
+    l->set_level(level);
+    l->mutable_per_day()->set_private_ore(private_ore);
+    l->mutable_per_day()->set_in_house_ore(in_house_ore);
+  }
+  v1::CategoryRate* daily = t.add_categories();
+  daily->set_category_id("daglig-verksamhet");
+  daily->set_model(v1::PAYMENT_MODEL_PER_DAY_BY_SUPPORT_LEVEL);
+  return t;
+}
+
+// A decision granting 10 h a month of daily activities from `from`,
+// open-ended, at support `level` ("" = none decided).
+inline choice::v1::Decision DailyActivities(const std::string& id,
+                                            const std::string& from,
+                                            const std::string& level) {
+  choice::v1::Decision d;
+  d.set_decision_id(id);
+  d.set_valid_from(from);
+  d.set_decided_on(from);
+  choice::v1::GrantedCategory* g = d.add_categories();
+  g->set_category_id("daglig-verksamhet");
+  g->set_minutes_per_month(600);
+  g->set_support_level(level);
+  return d;
 }
 
 inline visits::v1::Visit Visit(const std::string& provider,
@@ -223,6 +260,45 @@ class SettlementFixture : public ::testing::Test {
     a->add_category_ids("home-nursing");
     a->set_valid_from("2024-01-11");  // 21 of January's 31 days
     PublishUpstream("lov.choice.events.v1", "/lov/choice", e);
+  }
+
+  // A decision of `client_id` as choice publishes it: DecisionRegistered,
+  // or DecisionChanged with its whole new version.
+  void PublishDecision(const std::string& client_id,
+                       const choice::v1::Decision& decision, bool changed) {
+    auto e = Envelope<choice::v1::ChoiceEvent>(client_id);
+    if (changed) {
+      e.mutable_decision_changed()->set_client_id(client_id);
+      *e.mutable_decision_changed()->mutable_decision() = decision;
+    } else {
+      e.mutable_decision_registered()->set_client_id(client_id);
+      *e.mutable_decision_registered()->mutable_decision() = decision;
+    }
+    PublishUpstream("lov.choice.events.v1", "/lov/choice", e);
+  }
+
+  // client-2 at prv-a in daily activities from 1 January 2024, at level 1
+  // until the 15th and level 2 from the 16th: decision bb-1 (level 1, from
+  // October) is ended on the 15th and bb-2 (level 2) starts on the 16th.
+  // January under SupportLevelRates(): 15 x 520 kr + 16 x 780 kr =
+  // 780 000 + 1 248 000 = 2 028 000 öre.
+  void PublishLevelChangeOnThe16th() {
+    auto e = Envelope<choice::v1::ChoiceEvent>("client-2");
+    auto* a = e.mutable_assignment_started()->mutable_assignment();
+    a->set_assignment_id("asg-2");
+    a->set_client_id("client-2");
+    a->set_provider_id("prv-a");
+    a->set_zone_id("city");
+    a->add_category_ids("daglig-verksamhet");
+    a->set_valid_from("2024-01-01");
+    choice::v1::Decision first =
+        DailyActivities("bb-1", "2023-10-01", "niva-1");
+    PublishDecision("client-2", first, false);
+    PublishUpstream("lov.choice.events.v1", "/lov/choice", e);
+    first.set_valid_to("2024-01-15");
+    PublishDecision("client-2", first, true);
+    PublishDecision("client-2", DailyActivities("bb-2", "2024-01-16", "niva-2"),
+                    false);
   }
 
   void PublishAccepted(const visits::v1::Visit& v) {

@@ -21,7 +21,9 @@ std::vector<absl::Status> KafkaVisitPublisher::PublishBatch(
   w->statuses.resize(events.size(),
                      absl::DeadlineExceededError("no delivery report"));
   for (size_t i = 0; i < events.size(); ++i) {
-    producer_->PublishAsync(topic_, ToCloudEvent(events[i], kVisitsSource),
+    const std::string& topic =
+        events[i].has_visit_rejected() ? rejected_topic_ : topic_;
+    producer_->PublishAsync(topic, ToCloudEvent(events[i], kVisitsSource),
                             [w, i](absl::Status s) {
                               std::lock_guard<std::mutex> lock(w->mu);
                               w->statuses[i] = std::move(s);

@@ -4,12 +4,19 @@ namespace lov::visits::redis_batch {
 
 std::string ForEachItem(const char* item_script) {
   return absl::StrCat(R"lua(
+-- deferred[op][key]: looked up by the strings the item has, so deferring
+-- makes no new Lua string (a joined "op key" cost two per call).
 local deferred, order = {}, {}
 local function later(op, key, field, value)
-  local d = deferred[op .. ' ' .. key]
+  local of_op = deferred[op]
+  if not of_op then
+    of_op = {}
+    deferred[op] = of_op
+  end
+  local d = of_op[key]
   if not d then
     d = {op = op, key = key, v = {}, f = {}}
-    deferred[op .. ' ' .. key] = d
+    of_op[key] = d
     order[#order + 1] = d
   end
   local had = d.v[field]

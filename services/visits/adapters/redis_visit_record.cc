@@ -18,11 +18,14 @@ using redis_batch::ScriptCall;
 
 // Records one own event if its version is newer than the stored one, with
 // the aggregates it changes (ops, four arguments each), and how far the
-// projection has read the partition. A visit's slots (op SLOT) are taken
-// already when its pending reservation holds them (the accepted visit of
-// that reservation), so only the others add them. Version "0" records the
-// offset only (an event recorded already). What does not depend on the
-// order of the events (the counters, the client sets, the pending set, the
+// projection has read the partition. A visit's slots (op SLOTS: its slot
+// keys packed in one string as redis_batch::PackItem packs keys, its start
+// and member) are taken already when its pending reservation holds them
+// (the accepted visit of that reservation, the write path's usual case), so
+// only the others unpack them and add them: one Lua string per slot key
+// less for the write path (docs/performance.md, sixth round). Version "0"
+// records the offset only (an event recorded already). What does not depend on
+// the order of the events (the counters, the client sets, the pending set, the
 // offsets) is deferred to one command per key for the whole batch
 // (redis_batch::ForEachItem).
 //   ARGV: version, outcome, current, voided, fp, pending key, visit id,
@@ -57,8 +60,12 @@ local i = 13
 while i + 3 <= #ARGV do
   local op, key, a, b = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   if op == 'HINCRBY' then later('HINCRBY', key, a, b)
-  elseif op == 'SLOT' then
-    if not held then redis.call('ZADD', key, a, b) end
+  elseif op == 'SLOTS' then
+    if not held then
+      local n = struct.unpack('>I2', key)
+      local keys = {struct.unpack('>' .. string.rep('I4c0', n), key, 5)}
+      for j = 1, n do redis.call('ZADD', keys[j], a, b) end
+    end
   elseif op == 'ZADD' then redis.call('ZADD', key, a, b)
   elseif op == 'ZREM' then redis.call('ZREM', key, a)
   elseif op == 'SADD' then later('SADD', key, a)
@@ -122,12 +129,17 @@ std::vector<std::string> RedisVisitStore::ApplyArguments(
   std::string outcome, current, voided, fp;
   std::vector<std::string> ops;
   auto slots_of = [&](const v1::Visit& v, const std::string& op) {
+    if (op == "ZADD") {
+      ScriptCall slots;
+      for (const auto& s : IndexSlotsOf(v)) slots.keys.push_back(SlotKey(s));
+      if (slots.keys.empty()) return;
+      // A visit has at most two slots: within what PackItem packs.
+      Op(&ops, "SLOTS", redis_batch::PackItem(slots).value(),
+         std::to_string(Ms(v.start())), Member(v));
+      return;
+    }
     for (const auto& s : IndexSlotsOf(v)) {
-      if (op == "ZADD") {
-        Op(&ops, "SLOT", SlotKey(s), std::to_string(Ms(v.start())), Member(v));
-      } else {
-        Op(&ops, "ZREM", SlotKey(s), Member(v));
-      }
+      Op(&ops, "ZREM", SlotKey(s), Member(v));
     }
   };
   auto count = [&](const v1::Visit& v, const std::string& period, int sign) {
@@ -220,7 +232,7 @@ std::vector<std::string> RedisVisitStore::ApplyArguments(
       vid,
       Key("history:" + vid),
       SerializeDeterministic(e),
-      Key("applied"),
+      AppliedKey(applied.topic),
       applied.partition >= 0 ? std::to_string(applied.partition) : "",
       std::to_string(applied.offset + 1)};
   args.insert(args.end(), ops.begin(), ops.end());
@@ -228,20 +240,29 @@ std::vector<std::string> RedisVisitStore::ApplyArguments(
 }
 
 absl::StatusOr<std::vector<bool>> RedisVisitStore::Recorded(
-    const std::vector<Applied>& events) const {
+    const std::vector<Applied>& events,
+    std::vector<bool>* stored_rejection) const {
   std::vector<std::vector<std::string>> probes;
   probes.reserve(events.size());
   for (const auto& a : events) {
-    probes.push_back(
-        {"HGET", Key("visit:" + a.event->aggregate_id()), "version"});
+    // 'voided' is set from a visit's acceptance on, never for a rejection.
+    probes.push_back({"HMGET", Key("visit:" + a.event->aggregate_id()),
+                      "version", "voided"});
   }
   absl::StatusOr<std::vector<RedisReply>> r = redis_->Pipeline(probes);
   if (!r.ok()) return r.status();
   std::vector<bool> recorded(events.size(), false);
+  stored_rejection->assign(events.size(), false);
   for (size_t i = 0; i < events.size(); ++i) {
+    const RedisReply& fields = (*r)[i];
+    if (fields.elements.size() != 2) {
+      return absl::InternalError("unexpected reply to HMGET");
+    }
     int64_t stored = 0;
-    recorded[i] = !(*r)[i].is_nil() && absl::SimpleAtoi((*r)[i].str, &stored) &&
+    recorded[i] = !fields.elements[0].is_nil() &&
+                  absl::SimpleAtoi(fields.elements[0].str, &stored) &&
                   events[i].event->aggregate_version() <= stored;
+    (*stored_rejection)[i] = recorded[i] && fields.elements[1].is_nil();
   }
   return recorded;
 }
@@ -259,12 +280,21 @@ absl::Status RedisVisitStore::ApplyOwn(const std::vector<Applied>& events) {
     in_flight_.Done(ids);
     return s;
   }
+  // A report answered twice in the batch (a rejection, then what replaced
+  // it): the first answer is stored before the second is looked at.
+  if (const size_t at = RepeatedAnswerAt(events); at < events.size()) {
+    const std::vector<Applied> first(events.begin(), events.begin() + at);
+    if (absl::Status s = ApplyOwn(first); !s.ok()) return s;
+    return ApplyOwn(std::vector<Applied>(events.begin() + at, events.end()));
+  }
   // Events read back from the topic (with their offsets) were mostly
   // recorded by the instance that published them: which ones, asked first
   // in one light call, so that only the others are sent in full. Those
   // this process's write path is still about to record are waited for
   // (briefly), then asked again.
-  absl::StatusOr<std::vector<bool>> probed = Recorded(events);
+  std::vector<bool> stored_rejection;
+  absl::StatusOr<std::vector<bool>> probed =
+      Recorded(events, &stored_rejection);
   if (!probed.ok()) return probed.status();
   recorded = std::move(*probed);
   std::vector<Applied> unsure;
@@ -277,11 +307,18 @@ absl::Status RedisVisitStore::ApplyOwn(const std::vector<Applied>& events) {
     unsure_ids.push_back(events[i].event->aggregate_id());
   }
   if (!unsure.empty() && in_flight_.AwaitDone(unsure_ids, kOwnRecordWait)) {
-    absl::StatusOr<std::vector<bool>> again = Recorded(unsure);
+    std::vector<bool> again_rejection;
+    absl::StatusOr<std::vector<bool>> again =
+        Recorded(unsure, &again_rejection);
     if (!again.ok()) return again.status();
     for (size_t k = 0; k < unsure.size(); ++k) {
       recorded[unsure_at[k]] = (*again)[k];
+      stored_rejection[unsure_at[k]] = again_rejection[k];
     }
+  }
+  if (absl::Status s = DropSuperseded(events, stored_rejection, recorded);
+      !s.ok()) {
+    return s;
   }
   return ApplyRecords(events, recorded);
 }
@@ -294,22 +331,24 @@ absl::Status RedisVisitStore::ApplyRecords(const std::vector<Applied>& events,
   // highest offset among them, once per partition, in the same step as the
   // others' records (the offset is kept as a maximum, so the lower ones
   // add nothing).
-  std::map<int32_t, int64_t> recorded_upto;
+  std::map<std::pair<OwnTopic, int32_t>, int64_t> recorded_upto;
   for (size_t i = 0; i < events.size(); ++i) {
     const Applied& a = events[i];
     if (recorded[i]) {
-      auto [it, fresh] = recorded_upto.emplace(a.partition, a.offset);
+      auto [it, fresh] =
+          recorded_upto.emplace(std::pair(a.topic, a.partition), a.offset);
       if (!fresh) it->second = std::max(it->second, a.offset);
       continue;
     }
     calls.push_back(
         {{Key("visit:" + a.event->aggregate_id())}, ApplyArguments(a)});
   }
-  for (const auto& [partition, offset] : recorded_upto) {
+  for (const auto& [at, offset] : recorded_upto) {
     // Version 0 is never newer than a stored one: the offset only.
-    calls.push_back({{Key("applied")},
-                     {"0", "", "", "", "", "", "", "", "", Key("applied"),
-                      std::to_string(partition), std::to_string(offset + 1)}});
+    const std::string applied = AppliedKey(at.first);
+    calls.push_back({{applied},
+                     {"0", "", "", "", "", "", "", "", "", applied,
+                      std::to_string(at.second), std::to_string(offset + 1)}});
   }
   if (calls.empty()) return absl::OkStatus();
   return EvalEach(redis_, Batched<kApplyScript>(), calls).status();

@@ -37,13 +37,15 @@ if ARGV[7] == 'reserve' then
   if e[1] then return {'exists', e[1], e[2] or '', e[3] or '', e[4] or ''} end
 end
 local s = tonumber(ARGV[3])
-local en = tonumber(ARGV[4])
+local from, to = s - tonumber(ARGV[6]), '(' .. ARGV[4]
 for i = 3, #KEYS do
-  local ms = redis.call('ZRANGEBYSCORE', KEYS[i], s - tonumber(ARGV[6]), '(' .. ARGV[4])
+  local ms = redis.call('ZRANGEBYSCORE', KEYS[i], from, to)
   for _, m in ipairs(ms) do
+    -- most members end before s: their visit id is not cut out (one Lua
+    -- string less each; a client's slot returns up to 12 hours of them)
     local sep = string.find(m, '|', 1, true)
-    local other = string.sub(m, sep + 1)
-    if tonumber(string.sub(m, 1, sep - 1)) > s and other ~= ARGV[5] then
+    local other = tonumber(string.sub(m, 1, sep - 1)) > s and string.sub(m, sep + 1)
+    if other and other ~= ARGV[5] then
       if ARGV[7] == 'reserve' then
         redis.call('HSET', KEYS[1], 'state', 'pending', 'owner', ARGV[1], 'fp', ARGV[2])
         later('SADD', KEYS[2], ARGV[5])
@@ -330,13 +332,16 @@ absl::Status RedisVisitStore::Heartbeat(const std::string& owner,
       .status();
 }
 
-absl::StatusOr<std::map<int32_t, int64_t>> RedisVisitStore::AppliedOffsets() {
+absl::StatusOr<std::map<int32_t, int64_t>> RedisVisitStore::AppliedOffsets(
+    OwnTopic topic) {
   // What the own events' script recorded, and what the projection's
   // consumer recorded: the latter also moves past events it skipped as
   // already seen, so a partition whose last events were duplicates still
   // counts as read to its end.
+  const std::string& own_topic =
+      topic == OwnTopic::kEvents ? own_topic_ : rejected_topic_;
   absl::StatusOr<std::vector<RedisReply>> r =
-      redis_->Pipeline({{"HGETALL", Key("applied")},
+      redis_->Pipeline({{"HGETALL", AppliedKey(topic)},
                         {"HGETALL", ProjectionOffsetsKey(prefix_, "state")}});
   if (!r.ok()) return r.status();
   std::map<int32_t, int64_t> out;
@@ -353,9 +358,9 @@ absl::StatusOr<std::map<int32_t, int64_t>> RedisVisitStore::AppliedOffsets() {
       take(p, o);
     }
   }
-  const std::string own = own_topic_ + "/";
+  const std::string own = own_topic + "/";
   const RedisReply& offsets = (*r)[1];
-  for (size_t i = 0; !own_topic_.empty() && i + 1 < offsets.elements.size();
+  for (size_t i = 0; !own_topic.empty() && i + 1 < offsets.elements.size();
        i += 2) {
     const std::string& field = offsets.elements[i].str;
     int32_t p = 0;

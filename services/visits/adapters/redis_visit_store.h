@@ -1,6 +1,7 @@
 #ifndef LOV_SERVICES_VISITS_ADAPTERS_REDIS_VISIT_STORE_H_
 #define LOV_SERVICES_VISITS_ADAPTERS_REDIS_VISIT_STORE_H_
 
+#include <set>
 #include <string>
 
 #include "lov/choice/v1/events.pb.h"
@@ -39,13 +40,15 @@ namespace lov::visits {
 //   decision_clients        set;  municipality  hash {version, data}
 //   locked:<provider>       set of periods locked by settlement
 //   applied                 hash partition -> next offset of the own topic
+//   applied-rejected        the same for the rejected reports' topic
 //   offsets:state           the projection's offsets (ProjectionOffsetsKey)
 //   instance:<id>           heartbeat of a running instance
 //   lock:<visit id>         command lease;  ready  set once built
 class RedisVisitStore : public VisitStore {
  public:
-  // `own_topic`: the visits topic as the projection names it in the
-  // offsets it keeps with the state (see lov::Projection).
+  // `own_topic`, `rejected_topic`: the visits topic and the rejected
+  // reports' topic as the projection names them in the offsets it keeps
+  // with the state (see lov::Projection).
   // `rejected_retention`: how long a rejected report is kept, from its
   // rejection (--rejected-retention-days); `rejected_cap`: how many of a
   // provider's rejections are kept at most, the newest
@@ -54,10 +57,12 @@ class RedisVisitStore : public VisitStore {
       RedisClient* redis, std::string prefix = "lov:visits",
       std::string own_topic = "",
       absl::Duration rejected_retention = kDefaultRejectedRetention,
-      int64_t rejected_cap = kDefaultRejectedPerProvider)
+      int64_t rejected_cap = kDefaultRejectedPerProvider,
+      std::string rejected_topic = "")
       : redis_(redis),
         prefix_(std::move(prefix)),
         own_topic_(std::move(own_topic)),
+        rejected_topic_(std::move(rejected_topic)),
         rejected_retention_(rejected_retention),
         rejected_cap_(rejected_cap) {}
 
@@ -84,7 +89,8 @@ class RedisVisitStore : public VisitStore {
   PendingWithOwners() override;
   absl::StatusOr<bool> OwnerAlive(const std::string& owner) override;
   absl::Status Heartbeat(const std::string& owner, absl::Duration ttl) override;
-  absl::StatusOr<std::map<int32_t, int64_t>> AppliedOffsets() override;
+  absl::StatusOr<std::map<int32_t, int64_t>> AppliedOffsets(
+      OwnTopic topic) override;
   absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
       const std::string& visit_id) override;
   absl::StatusOr<std::optional<std::string>> RequestFingerprint(
@@ -122,6 +128,10 @@ class RedisVisitStore : public VisitStore {
   std::string SlotKey(const IndexSlot& slot) const {
     return Key("slot:" + slot.name);
   }
+  // The hash of how far the projection has recorded `topic`.
+  std::string AppliedKey(OwnTopic topic) const {
+    return Key(topic == OwnTopic::kEvents ? "applied" : "applied-rejected");
+  }
   // The apply script's arguments that record one own event.
   std::vector<std::string> ApplyArguments(const Applied& applied) const;
   // Rejections of a provider's month, and the time (unix ms) before which
@@ -130,9 +140,22 @@ class RedisVisitStore : public VisitStore {
                           const std::string& period) const;
   int64_t RejectedCutoffMs() const;
   std::string RejectedIndexKey(const std::string& provider_id) const;
-  // Whether each event's version is recorded already (one pipeline).
+  // Whether each event's version is recorded already (one pipeline), and
+  // in `stored_rejection` whether what is recorded is a rejection.
   absl::StatusOr<std::vector<bool>> Recorded(
-      const std::vector<Applied>& events) const;
+      const std::vector<Applied>& events,
+      std::vector<bool>* stored_rejection) const;
+  // The first event of the batch whose visit id an earlier one has, if it
+  // may replace a rejection (events.size() if none): the batch is recorded
+  // in two parts there, so that the earlier one is stored when it is read.
+  static size_t RepeatedAnswerAt(const std::vector<Applied>& events);
+  // Drops each stored rejection that its event of the batch supersedes
+  // (SupersedesRejection, domain/first_answer.h) with what it added to the
+  // state; that event is then no longer `recorded`. In
+  // redis_visit_supersede.cc.
+  absl::Status DropSuperseded(const std::vector<Applied>& events,
+                              const std::vector<bool>& stored_rejection,
+                              std::vector<bool>& recorded);
   // Records the events not `recorded` in full and moves the projection's
   // offsets past the others, in one script call.
   absl::Status ApplyRecords(const std::vector<Applied>& events,
@@ -141,6 +164,7 @@ class RedisVisitStore : public VisitStore {
   RedisClient* redis_;
   std::string prefix_;
   std::string own_topic_;
+  std::string rejected_topic_;
   absl::Duration rejected_retention_;
   int64_t rejected_cap_;
   OwnRecordsInFlight in_flight_;

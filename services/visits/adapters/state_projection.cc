@@ -18,6 +18,7 @@ absl::Status Parsed(const CloudEvent& ce, Apply apply) {
 
 StateTopics StateTopics::In(const CommonSettings& common) {
   return {common.Topic(topics::kVisitsEvents),
+          common.Topic(topics::kVisitsRejected),
           common.Topic(topics::kChoiceEvents),
           common.Topic(topics::kRegistryEvents),
           common.Topic(topics::kSettlementEvents)};
@@ -25,10 +26,12 @@ StateTopics StateTopics::In(const CommonSettings& common) {
 
 EventHandler ApplyToState(RedisVisitStore* store, StateTopics topics) {
   return [store, topics = std::move(topics)](const CloudEvent& ce) {
-    if (ce.topic == topics.own) {
+    if (ce.topic == topics.own || ce.topic == topics.rejected) {
+      const OwnTopic topic =
+          ce.topic == topics.own ? OwnTopic::kEvents : OwnTopic::kRejected;
       return Parsed<v1::VisitEvent>(ce, [&](const v1::VisitEvent& e) {
-        // With its offset: how far the projection has read the own topic.
-        return store->ApplyOwn({{&e, ce.partition, ce.offset}});
+        // With its offset: how far the projection has read the topic.
+        return store->ApplyOwn({{&e, ce.partition, ce.offset, topic}});
       });
     }
     if (ce.topic == topics.choice) {
@@ -47,7 +50,8 @@ EventHandler ApplyToState(RedisVisitStore* store, StateTopics topics) {
 BatchEventHandler ApplyBatchToState(RedisVisitStore* store,
                                     StateTopics topics) {
   EventHandler one = ApplyToState(store, topics);
-  return [store, one = std::move(one), own = topics.own](
+  return [store, one = std::move(one), own = topics.own,
+          rejected = topics.rejected](
              const std::vector<CloudEvent>& events) -> absl::Status {
     // Parsed up front: the applied entries point into it.
     std::vector<v1::VisitEvent> parsed(events.size());
@@ -59,13 +63,15 @@ BatchEventHandler ApplyBatchToState(RedisVisitStore* store,
     };
     for (size_t i = 0; i < events.size(); ++i) {
       const CloudEvent& ce = events[i];
-      if (ce.topic != own) {
+      if (ce.topic != own && ce.topic != rejected) {
         if (absl::Status s = flush(); !s.ok()) return s;
         if (absl::Status s = one(ce); !s.ok()) return s;
         continue;
       }
       if (absl::Status s = FromCloudEvent(ce, &parsed[i]); !s.ok()) return s;
-      run.push_back({&parsed[i], ce.partition, ce.offset});
+      run.push_back(
+          {&parsed[i], ce.partition, ce.offset,
+           ce.topic == own ? OwnTopic::kEvents : OwnTopic::kRejected});
     }
     return flush();
   };

@@ -11,10 +11,12 @@
 namespace lov::visits {
 
 // The topics the serving state is built from, by their names in this
-// deployment: the own events and the upstream facts (choice: assignments
-// and decisions; registry: the municipality; settlement: locked months).
+// deployment: the own events and rejected reports, and the upstream facts
+// (choice: assignments and decisions; registry: the municipality;
+// settlement: locked months).
 struct StateTopics {
   std::string own;
+  std::string rejected;
   std::string choice;
   std::string registry;
   std::string settlement;
@@ -23,16 +25,16 @@ struct StateTopics {
   static StateTopics In(const CommonSettings& common);
 
   std::vector<std::string> All() const {
-    return {own, choice, registry, settlement};
+    return {own, rejected, choice, registry, settlement};
   }
 };
 
 // The "state" projection's handler: each topic's events to the store.
 EventHandler ApplyToState(RedisVisitStore* store, StateTopics topics);
 
-// The same for a batch: each run of own events in one store call (one
-// Redis round trip, each event's offset recorded with it), the upstream
-// events one by one between them, in the order given.
+// The same for a batch: each run of own events (of either own topic) in one
+// store call (one Redis round trip, each event's offset recorded with it),
+// the upstream events one by one between them, in the order given.
 BatchEventHandler ApplyBatchToState(RedisVisitStore* store, StateTopics topics);
 
 }  // namespace lov::visits

@@ -1,7 +1,8 @@
 // Reservations of instances that died between reserving a report id and
 // recording its outcome: each instance heartbeats; a dead one's pending
-// reservations are dropped once the projection has read the own topic to
-// its end (then they surely never reached Kafka), so a retry decides afresh.
+// reservations are dropped once the projection has read both own topics to
+// their ends (then they surely never reached Kafka), so a retry decides
+// afresh.
 #include <chrono>
 #include <thread>
 
@@ -48,24 +49,35 @@ absl::Status VisitsApp::SweepOrphans() {
 }
 
 absl::Status VisitsApp::ResolveOrphans(const std::vector<Owned>& orphans) {
-  absl::StatusOr<std::map<int32_t, int64_t>> end = topic_end_->HighWatermarks();
-  if (!end.ok()) return end.status();
+  // The event of an orphan is on one of the two own topics (a rejection on
+  // the rejected reports' topic): both are read to their ends.
+  const std::vector<std::pair<OwnTopic, TopicEnd*>> own = {
+      {OwnTopic::kEvents, topic_end_}, {OwnTopic::kRejected, rejected_end_}};
+  std::vector<std::map<int32_t, int64_t>> ends;
+  for (const auto& [topic, topic_end] : own) {
+    absl::StatusOr<std::map<int32_t, int64_t>> end =
+        topic_end->HighWatermarks();
+    if (!end.ok()) return end.status();
+    ends.push_back(std::move(*end));
+  }
   const absl::Time give_up = absl::Now() + kCatchUpTimeout;
   while (true) {
-    absl::StatusOr<std::map<int32_t, int64_t>> applied =
-        store_->AppliedOffsets();
-    if (!applied.ok()) return applied.status();
     bool caught_up = true;
-    for (const auto& [p, high] : *end) {
-      auto it = applied->find(p);
-      if (high > 0 && (it == applied->end() || it->second < high)) {
-        caught_up = false;
+    for (size_t t = 0; t < own.size(); ++t) {
+      absl::StatusOr<std::map<int32_t, int64_t>> applied =
+          store_->AppliedOffsets(own[t].first);
+      if (!applied.ok()) return applied.status();
+      for (const auto& [p, high] : ends[t]) {
+        auto it = applied->find(p);
+        if (high > 0 && (it == applied->end() || it->second < high)) {
+          caught_up = false;
+        }
       }
     }
     if (caught_up) break;
     if (absl::Now() > give_up) {
       return absl::UnavailableError(
-          "the projection has not yet read the visits topic to its end");
+          "the projection has not yet read the visits topics to their ends");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -11,8 +11,9 @@ VisitsSettings VisitsSettings::Read(Config& config) {
   VisitsSettings s;
   s.upload_batch_size =
       static_cast<int>(config.Int("upload-batch-size", 500, 1, 10000));
-  s.rejected_retention =
-      absl::Hours(24 * config.Int("rejected-retention-days", 90, 1, 3650));
+  s.rejected_retention = absl::Hours(
+      24 * config.Int("rejected-retention-days",
+                      topics::kDefaultRejectedRetentionDays, 1, 3650));
   s.rejected_per_provider = config.Int(
       "rejected-max-per-provider", kDefaultRejectedPerProvider, 1, 100000000);
   s.limits.max_length =
@@ -25,11 +26,12 @@ VisitsSettings VisitsSettings::Read(Config& config) {
 }
 
 VisitsApp::VisitsApp(VisitStore* store, EventPublisher* publisher,
-                     TopicEnd* topic_end, const Clock* clock, Limits limits,
-                     std::string instance_id)
+                     TopicEnd* topic_end, TopicEnd* rejected_end,
+                     const Clock* clock, Limits limits, std::string instance_id)
     : store_(store),
       publisher_(publisher),
       topic_end_(topic_end),
+      rejected_end_(rejected_end),
       clock_(clock),
       limits_(limits),
       instance_(std::move(instance_id)),

@@ -57,8 +57,11 @@ struct VisitsSettings {
 // the retry gets it.
 class VisitsApp {
  public:
+  // `topic_end` and `rejected_end`: the ends of the own events topic and of
+  // the rejected reports' topic.
   VisitsApp(VisitStore* store, EventPublisher* publisher, TopicEnd* topic_end,
-            const Clock* clock, Limits limits, std::string instance_id);
+            TopicEnd* rejected_end, const Clock* clock, Limits limits,
+            std::string instance_id);
 
   // One outcome per report, in order. A report that could not be handled
   // now has error_code set (nothing was decided for it).
@@ -216,6 +219,7 @@ class VisitsApp {
   VisitStore* store_;
   EventPublisher* publisher_;
   TopicEnd* topic_end_;
+  TopicEnd* rejected_end_;
   const Clock* clock_;
   Limits limits_;
   std::string instance_;

@@ -170,8 +170,9 @@ class VisitsAppTest : public ::testing::Test {
   FakeVisitStore store_;
   RecordingPublisher publisher_;
   FakeTopicEnd topic_end_;
+  FakeTopicEnd rejected_end_;
   FixedClock clock_{TestNow()};
-  VisitsApp app_{&store_, &publisher_, &topic_end_,
+  VisitsApp app_{&store_, &publisher_, &topic_end_, &rejected_end_,
                  &clock_, Limits{},    kInstance};
 };
 

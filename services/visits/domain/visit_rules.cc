@@ -73,6 +73,7 @@ v1::Visit ToVisit(const v1::VisitReport& r) {
                    ? v1::VISIT_STATUS_PERFORMED
                    : r.status());
   v.set_status_reason(r.status_reason());
+  v.set_travel_metres(r.travel_metres());
   return v;
 }
 
@@ -113,6 +114,11 @@ absl::Status CheckWellFormed(const v1::VisitReport& r) {
   if (!v1::VisitStatus_IsValid(r.status())) return missing("status", "unknown");
   if (!v1::Evidence_IsValid(r.evidence()))
     return missing("evidence", "unknown");
+  if (r.travel_metres() > kMaxTravelMetres) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "travel_metres: ", r.travel_metres(), " is above the maximum ",
+        kMaxTravelMetres, " metres (500 km)"));
+  }
   return absl::OkStatus();
 }
 

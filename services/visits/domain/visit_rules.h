@@ -54,6 +54,9 @@ struct Verdict {
   std::string adjusts_period;  // set when the visit's own month is locked
 };
 
+// The longest travel a visit report may claim (travel_metres): 500 km.
+inline constexpr uint32_t kMaxTravelMetres = 500'000;
+
 // "<provider_id>/<report_id>".
 std::string VisitIdOf(const std::string& provider_id,
                       const std::string& report_id);

@@ -131,6 +131,26 @@ TEST(VerifyTest, MalformedNamesTheMissingField) {
   }
 }
 
+// The distance travelled goes with the visit (settlement pays it per km);
+// more than 500 km is malformed, naming the field and the maximum.
+TEST(VerifyTest, TravelMetresAreCarriedUpToTheMaximum) {
+  v1::VisitReport r = Report();
+  Verdict v = Check(r);
+  ASSERT_TRUE(v.accepted) << v.detail;
+  EXPECT_EQ(v.visit.travel_metres(), 0u);
+  r.set_travel_metres(500000);
+  v = Check(r);
+  ASSERT_TRUE(v.accepted) << v.detail;
+  EXPECT_EQ(v.visit.travel_metres(), 500000u);
+  r.set_travel_metres(500001);
+  v = Check(r);
+  EXPECT_FALSE(v.accepted);
+  EXPECT_EQ(v.reason, v1::REASON_CODE_MALFORMED);
+  EXPECT_EQ(
+      v.detail,
+      "travel_metres: 500001 is above the maximum 500000 metres (500 km)");
+}
+
 // 1212121212 and 7010632391 (a samordningsnummer) pass Luhn with real
 // dates (worked by hand in tests/unit/identity_numbers_test.cc).
 TEST(CheckNoPersonnummerTest, NamesTheFieldThatHoldsOne) {

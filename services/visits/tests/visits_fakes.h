@@ -113,7 +113,7 @@ class FakeVisitStore : public VisitStore {
   absl::Status ApplyOwn(const std::vector<Applied>& events) override {
     for (const Applied& a : events) {
       if (a.partition >= 0) {
-        int64_t& next = applied_[a.partition];
+        int64_t& next = applied_[a.topic][a.partition];
         next = std::max(next, a.offset + 1);
       }
       Record& rec = visits_[a.event->aggregate_id()];
@@ -198,8 +198,9 @@ class FakeVisitStore : public VisitStore {
   // An instance that stopped heartbeating (its key expired).
   void Expire(const std::string& owner) { alive_.erase(owner); }
 
-  absl::StatusOr<std::map<int32_t, int64_t>> AppliedOffsets() override {
-    return applied_;
+  absl::StatusOr<std::map<int32_t, int64_t>> AppliedOffsets(
+      OwnTopic topic) override {
+    return applied_[topic];
   }
 
   absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
@@ -431,7 +432,7 @@ class FakeVisitStore : public VisitStore {
   std::map<ProviderPeriod, std::set<std::string>> provider_clients_;
   std::map<std::string, std::set<std::string>> period_clients_;
   std::set<std::string> alive_;
-  std::map<int32_t, int64_t> applied_;
+  std::map<OwnTopic, std::map<int32_t, int64_t>> applied_;
 };
 
 // Records what it publishes; with fail_with_ set, publishes nothing and
@@ -451,7 +452,7 @@ class RecordingPublisher : public EventPublisher {
   absl::Status fail_with_;
 };
 
-// The own topic's end: empty unless a test says otherwise.
+// An own topic's end: empty unless a test says otherwise.
 class FakeTopicEnd : public TopicEnd {
  public:
   absl::StatusOr<std::map<int32_t, int64_t>> HighWatermarks() override {

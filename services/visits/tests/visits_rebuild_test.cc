@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "lov/platform/http_server.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/redis.h"
@@ -192,6 +193,47 @@ TEST_F(VisitsRebuildTest, KilledAndWipedServiceRebuildsTheSameStateFromKafka) {
   v1::VoidVisitResponse voided;
   s = Call(&v1::VisitsService::Stub::VoidVisit, void_mar, &voided);
   ASSERT_TRUE(s.ok()) << s.error_message();
+
+  // A rejection written before rejections had a topic of their own, still
+  // on the events topic (docs/events.md, "Retention of rejections"): read
+  // live, and again on the rebuild, with those on the rejected topic.
+  v1::VisitReport legacy =
+      Report("legacy", "c1", "s7", Utc(2025, 2, 12, 8, 0), 30);
+  batch.push_back(legacy);
+  {
+    v1::VisitEvent e;
+    const std::string visit_id = absl::StrCat(kProvider, "/legacy");
+    e.set_event_id(NewUuid());
+    e.set_aggregate_id(visit_id);
+    e.set_aggregate_version(1);
+    e.set_request_fingerprint(Fingerprint(legacy));
+    *e.mutable_occurred_at() = ToProtoTime(absl::Now() - absl::Hours(1));
+    auto* r = e.mutable_visit_rejected();
+    r->set_report_id("legacy");
+    r->set_provider_id(kProvider);
+    r->set_client_id("c1");
+    r->set_reason_code("NOT_ASSIGNED");
+    r->set_period("2025-02");
+    v1::Visit* as_reported = r->mutable_report();
+    as_reported->set_visit_id(visit_id);
+    as_reported->set_provider_id(kProvider);
+    as_reported->set_client_id("c1");
+    *as_reported->mutable_start() = legacy.start();
+    *as_reported->mutable_end() = legacy.end();
+    ASSERT_TRUE(producer_
+                    ->Publish(Topic(topics::kVisitsEvents),
+                              ToCloudEvent(e, "/lov/visits"))
+                    .ok());
+  }
+  ASSERT_TRUE(::lov::testing::Eventually([&] {
+    v1::ListRejectedRequest feb;
+    feb.set_provider_id(kProvider);
+    feb.set_period("2025-02");
+    v1::ListRejectedResponse listed;
+    return Call(&v1::VisitsService::Stub::ListRejected, feb, &listed).ok() &&
+           listed.rejected_size() == 1 &&
+           listed.rejected(0).report_id() == "legacy";
+  }));
 
   const std::string before = Snapshot(batch);
   // Every view has something in it.

@@ -81,8 +81,14 @@ TEST_F(VisitsServiceTest, MixedBatchGetsOneOutcomePerReportAndItsEvents) {
   }
   EXPECT_EQ(other[0].outcome(), v1::OUTCOME_REJECTED);
 
-  // One event per report, the resent one excepted; keyed by visit id.
-  std::vector<CloudEvent> events = ReadEvents(Topic(topics::kVisitsEvents), 9);
+  // One event per report, the resent one excepted; keyed by visit id: the
+  // three accepted on the events topic, the six rejected on their own.
+  std::vector<CloudEvent> events = ReadEvents(Topic(topics::kVisitsEvents), 3);
+  const std::vector<CloudEvent> rejections =
+      ReadEvents(Topic(topics::kVisitsRejected), 6);
+  ASSERT_EQ(events.size(), 3u);
+  ASSERT_EQ(rejections.size(), 6u);
+  events.insert(events.end(), rejections.begin(), rejections.end());
   ASSERT_EQ(events.size(), 9u);
   std::map<std::string, std::string> type_of;
   for (const auto& e : events) {
@@ -337,20 +343,25 @@ TEST_F(VisitsServiceTest,
   }
   EXPECT_EQ(accepted, 1800);
 
-  // Exactly one accepted-or-rejected event per report on Kafka.
+  // Exactly one accepted-or-rejected event per report on Kafka (the
+  // rejections on their own topic).
   std::vector<CloudEvent> events =
-      ReadEvents(Topic(topics::kVisitsEvents), 2000);
+      ReadEvents(Topic(topics::kVisitsEvents), 1800);
+  std::vector<CloudEvent> rejected =
+      ReadEvents(Topic(topics::kVisitsRejected), 200);
+  events.insert(events.end(), rejected.begin(), rejected.end());
   std::map<std::string, int> per_visit;
   for (const auto& e : events) ++per_visit[e.key];
   EXPECT_EQ(events.size(), 2000u);
-  // Nothing beyond them: the topic holds exactly 2,000 records.
-  auto end =
-      KafkaTopicEnd::Create(Stack().reader(), Topic(topics::kVisitsEvents));
-  ASSERT_TRUE(end.ok());
-  auto marks = (*end)->HighWatermarks();
-  ASSERT_TRUE(marks.ok()) << marks.status();
+  // Nothing beyond them: the topics hold exactly 2,000 records.
   int64_t records = 0;
-  for (const auto& [p, high] : *marks) records += high;
+  for (const char* base : {topics::kVisitsEvents, topics::kVisitsRejected}) {
+    auto end = KafkaTopicEnd::Create(Stack().reader(), Topic(base));
+    ASSERT_TRUE(end.ok());
+    auto marks = (*end)->HighWatermarks();
+    ASSERT_TRUE(marks.ok()) << marks.status();
+    for (const auto& [p, high] : *marks) records += high;
+  }
   EXPECT_EQ(records, 2000);
   EXPECT_EQ(per_visit.size(), 2000u);
   for (const auto& [key, n] : per_visit) EXPECT_EQ(n, 1) << key;

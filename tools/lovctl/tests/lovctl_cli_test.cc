@@ -207,6 +207,33 @@ TEST(LovctlCliTest, VisitUploadTakesTheFileAsAnArgument) {
       << r.err;
 }
 
+// The distance travelled is given in km with at most three decimals (whole
+// metres); anything else is refused before a service is called.
+TEST(LovctlCliTest, VisitReportTakesTheTravelDistanceInKilometres) {
+  const std::vector<std::string> visit = {"visit",       "report",
+                                          "--provider",  "p",
+                                          "--report-id", "r",
+                                          "--client",    "c",
+                                          "--category",  "x",
+                                          "--staff",     "s",
+                                          "--start",     "2025-03-04T10:00",
+                                          "--end",       "2025-03-04T11:00"};
+  for (const std::string km :
+       {"12,5", "1.2345", "-3", "12.", ".5", "1e3", "1234567", "ten"}) {
+    std::vector<std::string> args = visit;
+    args.insert(args.end(), {"--travel-km", km});
+    Result r = Lovctl(args);
+    EXPECT_EQ(r.exit_code, 2) << km << ": " << r.err;
+    EXPECT_NE(r.err.find("--travel-km: '" + km +
+                         "' is not kilometres with at most three decimals"),
+              std::string::npos)
+        << km << ": " << r.err;
+  }
+  Result help = Lovctl({"visit", "report", "--help"});
+  EXPECT_NE((help.out + help.err).find("--travel-km KM"), std::string::npos)
+      << help.out << help.err;
+}
+
 TEST(LovctlCliTest, BashCompletionNamesEveryCommandAndItsFlags) {
   Result r = Lovctl({"completion", "bash"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -138,6 +138,7 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
       "--category", "home-help-service", "--staff",
       "s-1",        "--start",           "2025-03-04T10:00",
       "--end",      "2025-03-04T12:00"};
+  visit.insert(visit.begin(), {"--travel-km", "12.5"});  // 12 500 metres
   ASSERT_TRUE(Eventually([&] {
     std::vector<std::string> args = {"visit", "report"};
     args.insert(args.end(), visit.begin(), visit.end());
@@ -167,6 +168,7 @@ TEST_F(LovctlFlowTest, AMonthOnTheCommandLine) {
   out = Ok(
       {"visit", "show", "--provider", "prv-5565541645", "--report-id", "v1"});
   EXPECT_TRUE(Has(out, "2025-03-04T09:00:00Z")) << out;  // 10:00 Stockholm
+  EXPECT_TRUE(Has(out, "travel 12.500 km")) << out;
   std::vector<std::string> correct = {"visit", "correct"};
   correct.insert(correct.end(), visit.begin(), visit.end());
   correct.back() = "2025-03-04T11:30";

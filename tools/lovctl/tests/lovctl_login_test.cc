@@ -307,6 +307,30 @@ TEST_F(LovctlLoginTest, ATokenAboutToExpireIsRenewedBeforeTheCall) {
   EXPECT_NE(SignInToken(), renewed);
 }
 
+// A long command outlives a short token: `visit upload` opens a stream per
+// batch, and the token each stream starts with is renewed first when it
+// has 10 s or less left (here every one: the IdP's tokens last 5 s), not
+// only at the command's start.
+TEST_F(LovctlLoginTest, ALongUploadRenewsTheTokenBeforeEachBatchsStream) {
+  TestIdp idp({.refresh_tokens = true, .access_token_lifetime_seconds = 5});
+  ASSERT_EQ(Lovctl({"login", "--issuer", idp.issuer()}).exit_code, 0);
+  const std::string file = (dir_ / "reports.jsonl").string();
+  std::ofstream(file) << "{\"reportId\": \"r-1\"}\n{\"reportId\": \"r-2\"}\n";
+
+  // Two batches of one report, each sent once to a service that is not
+  // there.
+  Result r = Lovctl({"--visits", "127.0.0.1:1", "visit", "upload", "--file",
+                     file, "--batch", "1", "--max-attempts", "1"});
+
+  EXPECT_NE(r.exit_code, 0);  // both given up
+  // At the start, then before each of the two streams.
+  EXPECT_EQ(idp.refreshes(), 3) << r.err;
+  EXPECT_EQ(idp.bad_requests(), 0);
+  EXPECT_EQ(r.err.find("UNAUTHENTICATED"), std::string::npos) << r.err;
+  absl::StatusOr<auth::Principal> who = VerifyAt(idp, SignInToken());
+  ASSERT_TRUE(who.ok()) << who.status();
+}
+
 TEST_F(LovctlLoginTest, ATokenFarFromExpiryIsNotRenewed) {
   TestIdp idp({.refresh_tokens = true});
   ASSERT_EQ(Lovctl({"login", "--issuer", idp.issuer()}).exit_code, 0);

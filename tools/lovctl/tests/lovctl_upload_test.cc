@@ -118,21 +118,26 @@ TEST_F(LovctlUploadTest, VisitsKilledMidUploadLosesNoReportAndStoresNoneTwice) {
   }
   EXPECT_EQ(acked.size(), static_cast<size_t>(kReports));
 
-  // Kafka: one accepted-or-rejected event per report, nothing beyond.
+  // Kafka: one accepted-or-rejected event per report (the rejections on
+  // their own topic), nothing beyond.
   std::vector<CloudEvent> events =
-      ReadEvents(Topic(topics::kVisitsEvents), kReports);
+      ReadEvents(Topic(topics::kVisitsEvents), kReports * 9 / 10);
+  const std::vector<CloudEvent> rejected =
+      ReadEvents(Topic(topics::kVisitsRejected), kReports / 10);
+  events.insert(events.end(), rejected.begin(), rejected.end());
   std::map<std::string, int> per_visit;
   for (const auto& e : events) ++per_visit[e.key];
   for (const auto& [visit, kind] : acked) {
     EXPECT_EQ(per_visit[visit], 1) << visit << " " << kind;
   }
-  auto end = ::lov::KafkaTopicEnd::Create(Stack().reader(),
-                                          Topic(topics::kVisitsEvents));
-  ASSERT_TRUE(end.ok()) << end.status();
-  auto marks = (*end)->HighWatermarks();
-  ASSERT_TRUE(marks.ok()) << marks.status();
   int64_t records = 0;
-  for (const auto& [partition, high] : *marks) records += high;
+  for (const char* base : {topics::kVisitsEvents, topics::kVisitsRejected}) {
+    auto end = ::lov::KafkaTopicEnd::Create(Stack().reader(), Topic(base));
+    ASSERT_TRUE(end.ok()) << end.status();
+    auto marks = (*end)->HighWatermarks();
+    ASSERT_TRUE(marks.ok()) << marks.status();
+    for (const auto& [partition, high] : *marks) records += high;
+  }
   EXPECT_EQ(records, kReports);
 }
 

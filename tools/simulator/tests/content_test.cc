@@ -254,6 +254,43 @@ TEST(ContentTest, StaffContinuityCountedByHand) {
   EXPECT_EQ(continuity.at("prv-1").median_staff, 4.0);
 }
 
+// The indicators' window as of 2025-04-01: the visits of 2025-03-18 ..
+// 2025-03-31 only (one the day before and one on the day are left out),
+// the second staff of a double-staffed visit, the listed clients (not one
+// without a provider), every complaint and deviation with its date.
+TEST(ContentTest, TheIndicatorWindowHasTheFourteenDaysBeforeTheDate) {
+  const absl::CivilDay as_of(2025, 4, 1);
+  std::vector<vis::VisitReport> visits = {
+      Visit("a", "s0", as_of - 15, 9), Visit("a", "s1", as_of - 14, 7),
+      Visit("b", "s2", as_of - 1, 21), Visit("b", "s3", as_of, 8)};
+  visits[2].set_double_staffing(true);
+  visits[2].set_second_staff_id("s4");
+  std::vector<SimClient> clients(2);
+  clients[0].client_id = "a";
+  clients[0].provider_id = "prv-1";
+  clients[1].client_id = "c";  // no provider
+  FollowUpContent content;
+  content.complaints.emplace_back().registered.set_provider_id("prv-1");
+  content.complaints.back().registered.set_received_date("2025-03-02");
+  content.deviations.emplace_back().reported.set_provider_id("prv-2");
+  content.deviations.back().reported.set_reported_date("2025-04-01");
+  const std::string text = IndicatorWindowText(as_of, visits, clients, content);
+  std::vector<std::string> records;
+  for (absl::string_view line : absl::StrSplit(text, '\n'))
+    if (!line.empty() && line[0] != '#') records.emplace_back(line);
+  EXPECT_EQ(records, (std::vector<std::string>{
+                         "as_of\t2025-04-01",
+                         "visit\tprv-1\ta\t2025-03-18T07:00:00\tVISIT_STATUS_"
+                         "PERFORMED\ts1\t",
+                         "visit\tprv-1\tb\t2025-03-31T21:00:00\tVISIT_STATUS_"
+                         "PERFORMED\ts2\ts4",
+                         "listed\tprv-1\ta",
+                         "complaint\tprv-1\t2025-03-02",
+                         "deviation\tprv-2\t2025-04-01",
+                     }))
+      << text;
+}
+
 // ------------------------------------------------------ follow-up records
 
 TEST(ContentTest, FollowUpRecordsAndWhatIsOverdueCountedByHand) {
