@@ -444,6 +444,27 @@ for k in [d for d in docs if d["kind"] == "Kafka"]:
                 re.compile(exporter[field])
             except re.error as e:
                 problems.append(f"{who}: kafkaExporter.{field} does not compile: {e}")
+    # Its metrics are plain HTTP (Strimzi has no TLS for them): a
+    # NetworkPolicy must let only Prometheus's namespace in, on 9404 only.
+    pods = {"strimzi.io/kind": "Kafka", "strimzi.io/cluster": k["metadata"]["name"],
+            "strimzi.io/name": f"{k['metadata']['name']}-kafka-exporter"}
+    guards = [p for p in docs if p["kind"] == "NetworkPolicy"
+              and "Ingress" in p["spec"].get("policyTypes", ["Ingress"])
+              and all(pods.get(key) == v for key, v in
+                      p["spec"]["podSelector"].get("matchLabels", {}).items())]
+    if not guards:
+        problems.append(f"{who}: no NetworkPolicy limits who reaches the Kafka "
+                        "exporter's plain-HTTP metrics (port 9404)")
+    for p in guards:
+        for rule in p["spec"].get("ingress", []):
+            froms = rule.get("from", [])
+            ports = [x.get("port") for x in rule.get("ports", [])]
+            monitoring = {"kubernetes.io/metadata.name": "monitoring"}
+            if not froms or any(f.get("namespaceSelector", {}).get("matchLabels") != monitoring
+                                for f in froms) or ports != [9404]:
+                problems.append(f"NetworkPolicy {p['metadata']['name']}: lets more than "
+                                "Prometheus's namespace (monitoring) reach the Kafka "
+                                "exporter, or more than its port 9404")
     summary.append(f"{who} exporter")
 if problems:
     print("\n".join(problems))
@@ -896,6 +917,21 @@ self_test() {
     "      - op: remove
         path: /spec/kafkaExporter/groupRegex" \
     "Kafka lov-kafka: kafkaExporter.groupRegex is not set"
+
+  expect_rejected "(n2) the Kafka exporter's NetworkPolicy letting everyone in" \
+    "      kind: NetworkPolicy
+      name: lov-kafka-exporter" \
+    "      - op: remove
+        path: /spec/ingress/0/from" \
+    "NetworkPolicy lov-kafka-exporter: lets more than Prometheus's namespace"
+
+  expect_rejected "(n3) no NetworkPolicy in front of the Kafka exporter" \
+    "      kind: NetworkPolicy
+      name: lov-kafka-exporter" \
+    "      - op: replace
+        path: /spec/podSelector/matchLabels/strimzi.io~1name
+        value: lov-kafka-entity-operator" \
+    "Kafka lov-kafka: no NetworkPolicy limits who reaches the Kafka exporter's plain-HTTP metrics"
 
   expect_rejected "(o) unknown field in the Kafka exporter (topicRegexp)" \
     "      kind: Kafka

@@ -14,7 +14,8 @@ fail() {
 check_demo_report() { # RUN_OUTPUT_FILE
   local check
   for check in "Every statement's lines add up to its total: yes." \
-    "Every accepted visit is paid exactly once (statement hours equal the accepted visits' hours): yes."; do
+    "Every accepted visit is paid exactly once (statement hours equal the accepted visits' hours): yes." \
+    "Every km driven in the sparse zones and every day at a decided support level is paid as reported and decided: yes."; do
     if grep -qxF "${check}" "$1"; then
       pass "demo: ${check}"
     else

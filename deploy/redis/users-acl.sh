@@ -19,8 +19,9 @@
 #   lov-replica      what a replica needs to follow its primary
 #   lov-<service>    its own keys ("lov:<service>:..." under any --namespace
 #                    prefix) with the data, script and transaction
-#                    (MULTI/EXEC/DISCARD) commands the services use,
-#                    nothing @dangerous (KEYS, FLUSHALL, CONFIG, ...);
+#                    (MULTI/EXEC/DISCARD, WATCH/UNWATCH) commands the
+#                    services use, nothing @dangerous (KEYS, FLUSHALL,
+#                    CONFIG, ...);
 #                    the console only PING (it checks that Redis answers)
 #
 # Idempotent: existing passwords are kept, users.acl is written again.
@@ -55,7 +56,7 @@ tmp="${DIR}/users.acl.tmp.$$"
   echo "user lov-admin on #$(hash_of lov-admin) ~* &* +@all"
   echo "user lov-replica on #$(hash_of lov-replica) -@all +psync +replconf +ping"
   for s in "${SERVICES[@]}"; do
-    rules=" +@read +@write +eval +evalsha +script|load +multi +exec +discard -@dangerous"
+    rules=" +@read +@write +eval +evalsha +script|load +multi +exec +discard +watch +unwatch -@dangerous"
     [[ ${s} != console ]] || rules=""
     echo "user lov-${s} on #$(hash_of "lov-${s}") resetchannels ~lov:${s}:* ~*:lov:${s}:* -@all +@connection${rules}"
   done

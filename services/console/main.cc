@@ -12,13 +12,13 @@ namespace {
 
 struct Options {
   DashboardSettings dashboard;
-  std::vector<std::pair<std::string, std::string>> watched;  // name, metrics
+  LivePipelineProbe::MetricsWatch watch;  // whose /metrics, and how
   absl::Duration health_interval;
 } options;
 
 void Flags(Config& c) {
   options.dashboard = ReadDashboardSettings(c);
-  options.watched = LivePipelineProbe::WatchedServices(c);
+  options.watch = LivePipelineProbe::ReadMetricsWatch(c);
   options.health_interval =
       absl::Seconds(c.Int("health-interval-seconds", 5, 1, 3600));
 }
@@ -28,9 +28,9 @@ absl::Status Wire(ServiceContext& ctx) {
   auto* app = ctx.Make<ConsoleApp>(ctx.clock());
   absl::StatusOr<GroupLagReader*> lags = WatchGroupLag(ctx, app);
   if (!lags.ok()) return lags.status();
-  auto* probe = ctx.Make<LivePipelineProbe>(options.watched, s.kafka(),
+  auto* probe = ctx.Make<LivePipelineProbe>(options.watch.services, s.kafka(),
                                             s.redis_addr, s.redis_auth, *lags);
-  if (s.metrics_tls) probe->ReadMetricsOverHttps(s.tls.client_ca_file);
+  probe->ReadMetrics(options.watch, s.tls.client_ca_file);
   AddZoneChoiceGauges(app);
   absl::Status served = ServeDashboard(ctx, app, options.dashboard);
   if (!served.ok()) return served;

@@ -23,7 +23,7 @@ absl::Status Wire(ServiceContext& ctx) {
   if (!ends.ok()) return ends.status();
   auto* store = ctx.Make<RedisVisitStore>(
       ctx.redis(), ctx.KeyPrefix(), topics.own, settings.rejected_retention,
-      settings.rejected_per_provider, topics.rejected);
+      settings.rejected_per_provider, topics.rejected, settings.replay_plain);
   auto* app = ctx.Make<VisitsApp>(
       store,
       ctx.Make<KafkaVisitPublisher>(ctx.producer(), topics.own,

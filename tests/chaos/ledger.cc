@@ -166,6 +166,12 @@ void Ledger::AddChoice(const cho::ChoiceEvent& e, absl::Time at) {
       decisions_of_[e.decision_changed().client_id()].push_back(
           {at, e.decision_changed().decision()});
       break;
+    case cho::ChoiceEvent::kDecisionRevised:
+      decisions_of_[e.decision_revised().client_id()].push_back(
+          {at, e.decision_revised().ended()});
+      decisions_of_[e.decision_revised().client_id()].push_back(
+          {at, e.decision_revised().decision()});
+      break;
     default:
       break;
   }

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "own_redis.h"
 #include "test_stack.h"
@@ -243,6 +244,82 @@ TEST(RedisAclTest, AServiceUserRunsTransactionsOnItsOwnKeysOnly) {
   auto other = redis->Pipeline(
       {{"MULTI"}, {"HSET", "lov:registry:party", "p", "v"}, {"EXEC"}});
   EXPECT_FALSE(other.ok());
+  std::filesystem::remove_all(dir);
+}
+
+// WatchedTransaction (visits' rebuild, redis_visit_replay.cc) as a
+// service's ACL user: the writes decided from the reads are made in one
+// EXEC; a watched key another connection changes between the reads and
+// EXEC makes it nullopt, nothing written; no writes decided: UNWATCH, and
+// the pooled connection is not left watching.
+TEST(RedisAclTest, AServiceUserRunsAWatchedTransaction) {
+  std::string dir =
+      std::filesystem::temp_directory_path() / UniqueName("lov-redis-watch");
+  std::filesystem::create_directories(dir);
+  const std::string users = WriteAclUsers(dir);
+  ASSERT_FALSE(users.empty());
+  int port = FreePort();
+  ASSERT_NE(port, 0);
+  OwnRedis server(dir, port, {"--aclfile", users + "/users.acl"});
+  ASSERT_TRUE(server.Start());
+  RedisAuth visits{"lov-visits", ReadPassword(users + "/lov-visits.password")};
+  auto redis = Connect(server.addr(), visits);
+  auto other = Connect(server.addr(), visits);
+  ASSERT_NE(redis, nullptr);
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(redis->Command({"SET", "lov:visits:n", "41"}).ok());
+  // Read n, write n + 1 and a second key.
+  auto increment = [](const std::vector<RedisReply>& r)
+      -> absl::StatusOr<RedisClient::TransactionWrites> {
+    int64_t n = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(r.at(0).str, &n));
+    return RedisClient::TransactionWrites{
+        {"SET", "lov:visits:n", std::to_string(n + 1)},
+        {"RPUSH", "lov:visits:log", std::to_string(n)}};
+  };
+  auto done = redis->WatchedTransaction({"lov:visits:n"},
+                                        {{"GET", "lov:visits:n"}}, increment);
+  ASSERT_TRUE(done.ok()) << done.status();
+  ASSERT_TRUE(done->has_value());
+  EXPECT_EQ((*done)->size(), 2u);
+  EXPECT_EQ(redis->Command({"GET", "lov:visits:n"})->str, "42");
+
+  auto raced = redis->WatchedTransaction(
+      {"lov:visits:n"}, {{"GET", "lov:visits:n"}},
+      [&](const std::vector<RedisReply>& r) {
+        EXPECT_TRUE(other->Command({"SET", "lov:visits:n", "100"}).ok());
+        return increment(r);
+      });
+  ASSERT_TRUE(raced.ok()) << raced.status();
+  EXPECT_FALSE(raced->has_value());
+  EXPECT_EQ(redis->Command({"GET", "lov:visits:n"})->str, "100");
+  EXPECT_EQ(redis->Command({"LLEN", "lov:visits:log"})->integer, 1);
+
+  auto nothing = redis->WatchedTransaction(
+      {"lov:visits:n"}, {{"GET", "lov:visits:n"}},
+      [](const std::vector<RedisReply>&)
+          -> absl::StatusOr<RedisClient::TransactionWrites> {
+        return RedisClient::TransactionWrites();
+      });
+  ASSERT_TRUE(nothing.ok()) << nothing.status();
+  ASSERT_TRUE(nothing->has_value());
+  EXPECT_TRUE((*nothing)->empty());
+  // The same pooled connection is no longer watching n: a MULTI/EXEC after
+  // another client changed it goes through.
+  ASSERT_TRUE(other->Command({"SET", "lov:visits:n", "7"}).ok());
+  auto after =
+      redis->Pipeline({{"MULTI"}, {"SET", "lov:visits:n", "8"}, {"EXEC"}});
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_FALSE(after->back().is_nil());
+  EXPECT_EQ(redis->Command({"GET", "lov:visits:n"})->str, "8");
+
+  // Another service's keys stay out of reach, watched or not.
+  auto foreign = redis->WatchedTransaction(
+      {"lov:registry:n"}, {}, [](const std::vector<RedisReply>&) {
+        return absl::StatusOr<RedisClient::TransactionWrites>(
+            RedisClient::TransactionWrites{{"SET", "lov:registry:n", "1"}});
+      });
+  EXPECT_FALSE(foreign.ok());
   std::filesystem::remove_all(dir);
 }
 

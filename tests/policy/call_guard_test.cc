@@ -3,9 +3,14 @@
 #include "lov/platform/call_guard.h"
 
 #include <grpcpp/grpcpp.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
+#include <optional>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
@@ -135,6 +140,59 @@ TEST(CertificateActorTest, ANameWithAPersonnummerIsRefused) {
       CredentialAuthenticator::ActorOfCertificate("provider:prv-5565541645");
   ASSERT_TRUE(company.ok()) << company.status();
   EXPECT_EQ(company->provider_id(), "prv-5565541645");
+}
+
+// A certificate made here, valid until 2030-01-02 03:04:05 UTC.
+std::string CertificateValidUntil2030() {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  ASN1_TIME_set_string(X509_getm_notBefore(cert), "20250101000000Z");
+  ASN1_TIME_set_string(X509_getm_notAfter(cert), "20300102030405Z");
+  X509_NAME_add_entry_by_txt(
+      X509_get_subject_name(cert), "CN", MBSTRING_ASC,
+      reinterpret_cast<const unsigned char*>("service:test"), -1, -1, 0);
+  X509_set_issuer_name(cert, X509_get_subject_name(cert));
+  X509_set_pubkey(cert, key);
+  X509_sign(cert, key, EVP_sha256());
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(bio, cert);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(size));
+  BIO_free(bio);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
+TEST(CertificateActorTest, ACertificatesTermIsItsNotAfter) {
+  EXPECT_EQ(CredentialAuthenticator::NotAfter(CertificateValidUntil2030()),
+            absl::FromCivil(absl::CivilSecond(2030, 1, 2, 3, 4, 5),
+                            absl::UTCTimeZone()));
+  EXPECT_EQ(CredentialAuthenticator::NotAfter("not a certificate"),
+            std::nullopt);
+}
+
+// A stream admitted with a credential ends when it does: its next message
+// is refused UNAUTHENTICATED, naming the instant (found by this test: a
+// stream ran on past its token's expiry).
+TEST_F(CallGuardTest, AStreamsNextMessageIsRefusedOnceItsCredentialExpired) {
+  const auto* upload =
+      MethodOf(visits::v1::UploadVisitsRequest::descriptor(), "UploadVisits");
+  ASSERT_NE(upload, nullptr);
+  visits::v1::UploadVisitsRequest own;
+  own.mutable_report()->set_provider_id("prv-own");
+  const auth::v1::Actor provider = Person(auth::v1::ROLE_PROVIDER, "prv-own");
+  CredentialTerm expired{absl::FromCivil(absl::CivilSecond(2025, 3, 1, 9, 0, 0),
+                                         absl::UTCTimeZone()),
+                         "bearer token"};
+  EXPECT_TRUE(IsError(AdmitNext(*upload, provider, own, expired),
+                      absl::StatusCode::kUnauthenticated,
+                      {"bearer token expired at 2025-03-01T09:00:00Z"}));
+  CredentialTerm live{absl::Now() + absl::Hours(1), "bearer token"};
+  EXPECT_TRUE(AdmitNext(*upload, provider, own, live).ok());
 }
 
 TEST_F(CallGuardTest, AnUnwrittenRecordWithholdsTheAnswer) {

@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -14,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "identity_fixtures.h"
+#include "lov/audit/v1/audit_service.grpc.pb.h"
 #include "lov/auth/v1/audit.pb.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
 #include "lov/platform/auth/dev_issuer.h"
@@ -36,6 +38,7 @@ namespace reg = ::lov::registry::v1;
 namespace cho = ::lov::choice::v1;
 namespace vis = ::lov::visits::v1;
 namespace stl = ::lov::settlement::v1;
+namespace aud = ::lov::audit::v1;
 using Role = ::lov::auth::v1::Role;
 using ::lov::testing::Eventually;
 using ::lov::testing::ReadEvents;
@@ -48,6 +51,7 @@ constexpr char kCaseOfficer[] = "SE2321000016-CO01";
 constexpr char kRegistryOfficer[] = "SE2321000016-RO01";
 constexpr char kFinance[] = "SE2321000016-FI01";
 constexpr char kProviderStaff[] = "SE5565541645-PR01";
+constexpr char kAuditor[] = "SE2321000016-AU01";
 
 // An audit record's outcome for a call that ended with `s`.
 std::string OutcomeOf(const grpc::Status& s) {
@@ -76,7 +80,8 @@ class SecurityTest : public ::testing::Test {
     jwks_ = dir + "/jwks.json";
     ASSERT_TRUE(issuer_->WritePublicJwks(jwks_).ok());
     ns_ = "sec" + NewUuid().substr(0, 8);
-    for (const char* s : {"registry", "choice", "visits", "settlement"}) {
+    for (const char* s :
+         {"registry", "choice", "visits", "settlement", "audit"}) {
       auto p = std::make_unique<ServiceProcess>(
           absl::StrCat("services/", s, "/", s),
           SignInFlags("--oidc-jwks-file=" + jwks_));
@@ -237,6 +242,38 @@ TEST(SecurityStartupTest, TheRemovedNoAuthSettingStopsAServiceNamingIt) {
       << off.output;
   EXPECT_FALSE(absl::StrContains(off.output, "LOV_INSECURE_NO_AUTH"))
       << off.output;
+}
+
+// The console reads the pods' /metrics over HTTPS, checked against
+// --tls-client-ca; without it, it refused to start rather than reading
+// them over plain HTTP without a word (found by this test: it fell back to
+// HTTP), unless plain HTTP is chosen as a development setting.
+TEST(SecurityStartupTest, TheConsoleWithoutAMetricsCaStopsNamingTheFlag) {
+  std::vector<std::string> flags = {"--namespace=t" + NewUuid().substr(0, 8)};
+  for (std::string& tls : lov::testing::Stack().ServiceTlsFlags()) {
+    flags.push_back(std::move(tls));
+  }
+  flags.push_back("--tls-client-ca=");  // a later flag wins
+  lov::testing::RunResult r = lov::testing::RunToCompletion(
+      "services/console/console", flags, absl::Seconds(30));
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(absl::StrContains(
+      r.output,
+      "--tls-client-ca (LOV_TLS_CLIENT_CA) is not set: the console reads "
+      "the services' /metrics over HTTPS"))
+      << r.output;
+  // Chosen, it gets past its settings (and stops later, for want of an
+  // identity provider here).
+  flags.push_back("--kafka-brokers=" + lov::testing::Stack().kafka_brokers);
+  flags.push_back("--oidc-jwks-file=");
+  lov::testing::RunResult plain = lov::testing::RunToCompletion(
+      "services/console/console", flags, absl::Seconds(30),
+      {"LOV_INSECURE_METRICS_PLAINTEXT=true"});
+  EXPECT_FALSE(absl::StrContains(plain.output, "--tls-client-ca (LOV_"))
+      << plain.output;
+  EXPECT_TRUE(
+      absl::StrContains(plain.output, "no identity provider configured"))
+      << plain.output;
 }
 
 TEST_F(SecurityTest, AProviderReadsNeitherAnotherProvidersVisitsNorClients) {
@@ -420,6 +457,47 @@ TEST_F(SecurityTest, EveryReadOfAClientIsAuditedFailedReadsToo) {
             context_outcome);
   EXPECT_EQ(reads.size(), 3u);
   EXPECT_EQ(refused, "PERMISSION_DENIED");
+
+  // The same records through the audit service, by client and by user, as
+  // an auditor asks (lovctl audit client / user).
+  auto audit = StubOf<aud::AuditService>("audit");
+  const std::string auditor = Token(auth::v1::ROLE_AUDITOR, kAuditor);
+  // Method -> outcome, of `id`, by the case officer, in `response`.
+  auto officers_reads = [&](const aud::ListAccessResponse& response) {
+    std::map<std::string, std::string> out;
+    for (const auth::v1::AuditRecord& r : response.records()) {
+      const bool of_id = std::find(r.client_ids().begin(), r.client_ids().end(),
+                                   id) != r.client_ids().end();
+      if (of_id && r.actor().subject() == kCaseOfficer &&
+          r.kind() == auth::v1::AUDIT_KIND_CLIENT_READ) {
+        out[r.method()] = r.outcome();
+      }
+    }
+    return out;
+  };
+  aud::ListClientAccessRequest by_client;
+  by_client.set_client_id(id);
+  aud::ListActorAccessRequest by_user;
+  by_user.set_subject(kCaseOfficer);
+  std::map<std::string, std::string> seen_by_client, seen_by_user;
+  bool refusal_listed = false;
+  EXPECT_TRUE(Eventually([&] {
+    aud::ListAccessResponse c, u;
+    if (!audit->ListClientAccess(As(auditor).get(), by_client, &c).ok() ||
+        !audit->ListActorAccess(As(auditor).get(), by_user, &u).ok()) {
+      return false;
+    }
+    seen_by_client = officers_reads(c);
+    seen_by_user = officers_reads(u);
+    refusal_listed = false;
+    for (const auth::v1::AuditRecord& r : c.records()) {
+      refusal_listed |= r.actor().subject() == kProviderStaff &&
+                        r.outcome() == "PERMISSION_DENIED";
+    }
+    return seen_by_client == reads && seen_by_user == reads && refusal_listed;
+  })) << "by client: "
+      << seen_by_client.size() << " reads, by user: " << seen_by_user.size()
+      << " reads, the refusal listed: " << refusal_listed;
 }
 
 }  // namespace

@@ -221,6 +221,9 @@ absl::Status ServiceProcess::Start(absl::Duration timeout) {
   // own flags win.
   std::vector<std::string> env = Stack().CredentialEnv(name);
   for (std::string& key : SecretKeyEnv()) env.push_back(std::move(key));
+  // The services here serve their metrics over plain HTTP (no
+  // --metrics-tls): a console reads them so, as a development setting.
+  env.push_back("LOV_INSECURE_METRICS_PLAINTEXT=true");
   pid_ =
       Spawn(absl::StrCat(LOV_BINARY_DIR, "/", binary_), flags, log_path_, env);
   absl::Time until = absl::Now() + timeout;

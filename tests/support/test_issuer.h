@@ -57,15 +57,17 @@ class TestIssuer {
     return flags;
   }
 
-  // A token valid for 30 minutes; `provider_id` for ROLE_PROVIDER only;
-  // `subject` the caller's HSA-id ("" for "SE2321000016-test-<role>").
+  // A token valid for `lifetime` (30 minutes); `provider_id` for
+  // ROLE_PROVIDER only; `subject` the caller's HSA-id ("" for
+  // "SE2321000016-test-<role>").
   std::string Token(auth::v1::Role role, const std::string& provider_id = "",
-                    const std::string& subject = "") const {
+                    const std::string& subject = "",
+                    absl::Duration lifetime = absl::Minutes(30)) const {
     absl::StatusOr<std::string> token = issuer_.Issue(
         role,
         subject.empty() ? absl::StrCat("SE2321000016-test-", RoleName(role))
                         : subject,
-        "0999", provider_id, absl::Minutes(30));
+        "0999", provider_id, lifetime);
     return token.ok() ? *token : "";
   }
 

@@ -185,6 +185,17 @@ TEST_F(TokenVerifierTest, ExpiredBeyondTheClockSkewIsRefused) {
   EXPECT_TRUE(Refused(Signed(claims), "exp not a number"));
 }
 
+// A stream admitted with the token ends when the verifier would refuse it:
+// exp (09:00 + 1 h) plus the 60 s skew.
+TEST_F(TokenVerifierTest, APrincipalIsValidUntilItsExpiryAndTheSkew) {
+  absl::StatusOr<Principal> principal =
+      verifier_->Verify(Signed(CaseOfficerClaims()));
+  ASSERT_TRUE(principal.ok()) << principal.status();
+  EXPECT_EQ(principal->valid_until,
+            absl::FromCivil(absl::CivilSecond(2025, 3, 1, 10, 1, 0),
+                            absl::UTCTimeZone()));
+}
+
 TEST_F(TokenVerifierTest, NotYetValidOrIssuedInTheFutureIsRefused) {
   json claims = CaseOfficerClaims();
   claims["nbf"] = kNowSeconds + 120;

@@ -206,6 +206,27 @@ absl::Status Decision(Context& ctx, Args& args, bool change) {
   });
 }
 
+// A new decision from a date for a client who keeps the provider: the
+// decision in force then ends the day before (ReviseDecision).
+absl::Status ReviseDecision(Context& ctx, Args& args) {
+  v1::ReviseDecisionRequest r;
+  r.set_client_id(args.Required("id"));
+  r.set_decision_id(args.Required("decision"));
+  r.set_effective_date(args.Required("from"));
+  v1::Decision* d = r.mutable_decision();
+  d->set_decision_id(args.Required("new-decision"));
+  d->set_valid_to(args.Get("to"));
+  d->set_decided_on(args.Get("decided-on", r.effective_date()));
+  std::string granted = args.Required("granted");
+  r.set_request_id(RequestId(args));
+  if (absl::Status s = args.Check(); !s.ok()) return s;
+  if (absl::Status s = ParseGranted(granted, d); !s.ok()) return s;
+  return ClientCall(ctx, "revise-decision",
+                    [&](auto& stub, auto* c, auto* out) {
+                      return stub.ReviseDecision(c, r, out);
+                    });
+}
+
 absl::Status Move(Context& ctx, Args& args) {
   v1::ChangeClientZoneRequest r;
   r.set_request_id(RequestId(args));
@@ -541,6 +562,17 @@ const Registrar registrar({
      kDecisionFlags, [](Context& c, Args& a) { return Decision(c, a, false); }},
     {"client", "change-decision", "change (or end, with --to) a decision",
      kDecisionFlags, [](Context& c, Args& a) { return Decision(c, a, true); }},
+    {"client", "revise-decision",
+     "a new decision from a date; the client keeps the provider",
+     "  --id CLIENT_ID  --decision DECISION_ID (the one in force)  --from "
+     "YYYY-MM-DD\n"
+     "  --new-decision DECISION_ID  --granted "
+     "CATEGORY:MINUTES_PER_MONTH[:SUPPORT_LEVEL][,...]\n"
+     "  [--to YYYY-MM-DD (default: the old decision's)]  [--decided-on "
+     "YYYY-MM-DD (default --from)]\n"
+     "  the decision in force ends the day before --from; the assignments "
+     "run on",
+     ReviseDecision},
     {"client", "move", "the client moves to another zone",
      "  --id CLIENT_ID  --zone ZONE  --effective-date YYYY-MM-DD", Move},
     {"client", "end", "the client died or moved away",

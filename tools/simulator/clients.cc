@@ -103,6 +103,12 @@ void Simulation::RegisterDecision(int i, cho::Client* client) {
     care->set_category_id("home-help-personal-care");
     care->set_minutes_per_month(c.care_minutes);
   }
+  if (c.day_activity_minutes > 0) {
+    auto* days = dec->add_categories();
+    days->set_category_id(kDayActivity);
+    days->set_minutes_per_month(c.day_activity_minutes);
+    days->set_support_level(c.support_level);
+  }
   Must(Retry([&] {
          return choice_->RegisterDecision(
              sign_in_.As(auth::v1::ROLE_CASE_OFFICER).get(), d, client);

@@ -6,6 +6,7 @@
 // another phase made. A second run with the same seed sends the same
 // content under the same report ids.
 #include <algorithm>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "lov/platform/proto_util.h"
@@ -32,6 +33,9 @@ void AddClientVisits(uint64_t seed, absl::CivilMonth month, size_t i,
                      std::vector<vis::VisitReport>* out) {
   if (granted_minutes == 0) return;
   std::mt19937_64 rng = StreamOf(seed, "visits/" + category, i);
+  // A stream of its own, so the distances change none of the other draws.
+  std::mt19937_64 travel = StreamOf(seed, "travel/" + category, i);
+  const bool sparse = SparseZone(c.zone);
   const bool service = category == "home-help-service";
   const absl::CivilDay first_day(month);
   const int days = static_cast<int>(absl::CivilDay(month + 1) - first_day);
@@ -65,6 +69,11 @@ void AddClientVisits(uint64_t seed, absl::CivilMonth month, size_t i,
     r.set_evidence(rng() % 20 == 0 ? vis::EVIDENCE_MANUAL
                                    : vis::EVIDENCE_NFC_TAG);
     r.set_status(vis::VISIT_STATUS_PERFORMED);
+    // Driven from the previous client or the base, in whole metres: 1.5 to
+    // 25 km in the sparse countryside (paid per km there), 0.3 to 3 km in
+    // town (reported, not paid).
+    r.set_travel_metres(sparse ? 1500 + travel() % 23501
+                               : 300 + travel() % 2701);
     if (!service && rng() % 20 == 0) {
       r.set_double_staffing(true);
       r.set_second_staff_id(staff.second);
@@ -130,6 +139,12 @@ std::vector<SimClient> DrawClients(uint64_t seed, int n) {
     c.care_minutes =
         (rng() % 3 == 0) ? 0 : 60 * (8 + static_cast<int>(rng() % 50));
     c.chose = rng() % 100 < 84;
+    // About one in five also goes to day activities, at a level of its own.
+    std::mt19937_64 days = StreamOf(seed, "day-activity", i);
+    if (days() % 5 == 0) {
+      c.day_activity_minutes = 60 * (12 + static_cast<int>(days() % 25));
+      c.support_level = "niva-" + std::to_string(1 + days() % 3);
+    }
   }
   return clients;
 }

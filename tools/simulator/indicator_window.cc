@@ -1,6 +1,7 @@
 // What the simulator generated for the indicators as of the first day after
 // the month (docs/followup.md, "Indicators per provider and zone"): the
-// accepted visits of the month's last 14 days with their staff, the clients
+// accepted visits of the month's last 14 days with their staff and the
+// visits service's answer (accepted, or accepted with exceptions), the clients
 // listed with each provider on that date, every complaint and deviation
 // with its date. Written to <run dir>/followup/indicator-window.tsv for the
 // demo test to recompute the dashboard's as-of rows from, by the rules,
@@ -17,7 +18,7 @@
 namespace lov::sim {
 
 std::string IndicatorWindowText(absl::CivilDay as_of,
-                                const std::vector<vis::VisitReport>& accepted,
+                                const std::vector<AcceptedVisit>& accepted,
                                 const std::vector<SimClient>& clients,
                                 const FollowUpContent& content) {
   std::string out = absl::StrCat(
@@ -27,20 +28,23 @@ std::string IndicatorWindowText(absl::CivilDay as_of,
       " (Stockholm time), the clients listed on the date, complaints and "
       "deviations with their dates.\n"
       "# visit <provider> <client> <start, Stockholm> <status> <staff> "
-      "<second staff, double staffing>\n"
+      "<second staff, double staffing> <the service's answer: "
+      "OUTCOME_ACCEPTED or OUTCOME_ACCEPTED_WITH_EXCEPTIONS, a late "
+      "correction's if corrected>\n"
       "# listed <provider> <client>\n"
       "# complaint <provider> <received date>\n"
       "# deviation <provider> <reported date>\n",
       "as_of\t", FormatDate(as_of), "\n");
   const absl::Time start = FromStockholm(absl::CivilSecond(as_of - 14));
   const absl::Time end = FromStockholm(absl::CivilSecond(as_of));
-  for (const vis::VisitReport& r : accepted) {
+  for (const auto& [r, outcome] : accepted) {
     const absl::Time at = FromProtoTime(r.start());
     if (at < start || at >= end) continue;
     absl::StrAppend(&out, "visit\t", r.provider_id(), "\t", r.client_id(), "\t",
                     absl::FormatCivilTime(ToStockholm(at)), "\t",
                     vis::VisitStatus_Name(r.status()), "\t", r.staff_id(), "\t",
-                    r.double_staffing() ? r.second_staff_id() : "", "\n");
+                    r.double_staffing() ? r.second_staff_id() : "", "\t",
+                    vis::Outcome_Name(outcome), "\n");
   }
   // Every client keeps the provider in force on the month's first day
   // past the month's end: the assignments are open-ended and a re-choice
@@ -67,7 +71,7 @@ void Simulation::WriteIndicatorWindow(const FollowUpContent& content) {
   std::filesystem::create_directories(dir, ec);
   const std::string path = dir + "/indicator-window.tsv";
   std::ofstream(path, std::ios::binary) << IndicatorWindowText(
-      last_day_ + 1, accepted_performed_, clients_, content);
+      last_day_ + 1, accepted_visits_, clients_, content);
   std::cerr << "  the indicators' window as generated: " << path << "\n";
 }
 

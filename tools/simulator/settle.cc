@@ -17,31 +17,6 @@
 namespace lov::sim {
 namespace {
 
-// The rates of one category: the day rate (öre per hour) scaled per time
-// band, the in-house unit 31 SEK less, a rural supplement.
-void AddCategoryRates(set::RateTable& table, const char* category_id,
-                      int64_t day_ore, int64_t vat_basis_points) {
-  auto* rates = table.add_categories();
-  rates->set_category_id(category_id);
-  rates->set_model(set::PAYMENT_MODEL_PERFORMED_HOURS);
-  for (auto [band, percent] :
-       std::vector<std::pair<set::Band, int>>{{set::BAND_DAY, 100},
-                                              {set::BAND_EVENING, 115},
-                                              {set::BAND_NIGHT, 140},
-                                              {set::BAND_WEEKEND, 125},
-                                              {set::BAND_HOLIDAY, 150}}) {
-    auto* band_rate = rates->add_band_rates();
-    band_rate->set_band(band);
-    band_rate->set_private_ore(day_ore * percent / 100);
-    band_rate->set_in_house_ore((day_ore - 3100) * percent / 100);
-  }
-  auto* rural = rates->add_zone_supplements();
-  rural->set_area(set::ZONE_AREA_RURAL);
-  rural->set_basis_points(500);
-  rates->set_double_staffing_basis_points(20000);
-  rates->set_vat_basis_points(vat_basis_points);
-}
-
 // The demo municipality as the owner of the books and the payer of the
 // month (docs/settlement.md, "The demo's finance files").
 constexpr char kTownOrganisationNumber[] = "212000-0142";
@@ -56,8 +31,9 @@ set::FinanceParty TownAsFinanceParty() {
   return town;
 }
 
-// Its chart of accounts: personal care and service on their own BAS cost
-// accounts, the rest on the defaults (4600, VAT 2640, supplier debt 2440).
+// Its chart of accounts: personal care, service and day activities on their
+// own BAS cost accounts, the rest on the defaults (4600, VAT 2640, supplier
+// debt 2440).
 set::BookkeepingChart TownChart() {
   set::BookkeepingChart chart;
   auto* care = chart.add_category_accounts();
@@ -66,6 +42,9 @@ set::BookkeepingChart TownChart() {
   auto* service = chart.add_category_accounts();
   service->set_category_id("home-help-service");
   service->set_account("4620");
+  auto* day_activities = chart.add_category_accounts();
+  day_activities->set_category_id(kDayActivity);
+  day_activities->set_account("4630");
   return chart;
 }
 
@@ -108,17 +87,12 @@ void Simulation::Settle() {
             << absl::FormatCivilTime(settings_.month + 1) << "\n";
 }
 
-// In force from a year before the month, so it covers the month.
+// The rulebook (rulebook.cc), in force from a year before the month, so it
+// covers the month.
 void Simulation::AddRateTable() {
   set::AddRateTableRequest request;
-  auto* table = request.mutable_table();
-  table->set_effective_date(FormatDate(absl::CivilDay(settings_.month - 12)));
-  table->set_description("Norrtälje hemtjänst, ersättning per utförd timme");
-  table->mutable_bands()->set_day_start_minute(7 * 60);
-  table->mutable_bands()->set_evening_start_minute(19 * 60);
-  table->mutable_bands()->set_night_start_minute(22 * 60);
-  AddCategoryRates(*table, "home-help-service", 45000, 2500);
-  AddCategoryRates(*table, "home-help-personal-care", 51600, 0);
+  *request.mutable_table() =
+      DemoRateTable(absl::CivilDay(settings_.month - 12));
   set::RateTable out;
   grpc::Status st = Retry([&] {
     return settlement_->AddRateTable(sign_in_.As(auth::v1::ROLE_FINANCE).get(),
@@ -426,12 +400,24 @@ int Simulation::CorrectSomeVisits() {
         ToProtoTime(FromProtoTime(r.end()) - absl::Minutes(10));
     c.set_reason("NFC end tag registered late; staff left 10 minutes earlier");
     vis::CorrectVisitResponse resp;
-    if (Retry([&] {
-          return visits_->CorrectVisit(
-              sign_in_.As(auth::v1::ROLE_PROVIDER, r.provider_id()).get(), c,
-              &resp);
-        }).ok())
-      ++corrected;
+    if (!Retry([&] {
+           return visits_->CorrectVisit(
+               sign_in_.As(auth::v1::ROLE_PROVIDER, r.provider_id()).get(), c,
+               &resp);
+         }).ok())
+      continue;
+    ++corrected;
+    // The corrected version is the one the indicators count: its
+    // exceptions are the correction's answer.
+    for (AcceptedVisit& v : accepted_visits_) {
+      if (v.report.provider_id() != r.provider_id() ||
+          v.report.report_id() != r.report_id())
+        continue;
+      v.report = c.corrected();
+      v.outcome = resp.exceptions().empty()
+                      ? vis::OUTCOME_ACCEPTED
+                      : vis::OUTCOME_ACCEPTED_WITH_EXCEPTIONS;
+    }
   }
   return corrected;
 }
@@ -448,6 +434,17 @@ void Simulation::Summary() {
   std::cout << "Every accepted visit is paid exactly once (statement hours "
                "equal the accepted visits' hours): "
             << (checks.paid_once ? "yes" : "NO") << ".\n";
+  std::cout << "Beyond hours: "
+            << absl::StrFormat("%d.%03d", checks.extras.travel_metres / 1000,
+                               checks.extras.travel_metres % 1000)
+            << " km driven in the sparse zones paid per km; day activities "
+               "paid per enrolled day by support level:";
+  for (const auto& [level, days] : checks.extras.level_days)
+    std::cout << " " << level << " " << days << " client-days";
+  std::cout << ".\n";
+  std::cout << "Every km driven in the sparse zones and every day at a "
+               "decided support level is paid as reported and decided: "
+            << (checks.extras_paid ? "yes" : "NO") << ".\n";
   std::cout << "Every visit report was decided (none given up): "
             << (given_up_ == 0 ? "yes" : "NO") << ".\n";
   if (!month_run_summary_.empty()) {
@@ -462,8 +459,8 @@ void Simulation::Summary() {
       std::cout << " " << std::filesystem::path(f).filename().string();
     std::cout << "\n";
   }
-  if (!checks.lines_add_up || !checks.paid_once || given_up_ > 0 ||
-      !continuity_agrees)
+  if (!checks.lines_add_up || !checks.paid_once || !checks.extras_paid ||
+      given_up_ > 0 || !continuity_agrees)
     std::exit(1);
 }
 
@@ -484,6 +481,14 @@ Simulation::MoneyChecks Simulation::PrintStatements() {
     // The statement's performed time is exactly the time of the visits
     // that were accepted: none missing, none counted twice.
     checks.paid_once &= s.performed_seconds() == performed_seconds_[id];
+    // Travel by the km and day activities by level: what the simulator
+    // reported and decided, no more, no less.
+    const Extras paid = ExtrasPaid(s);
+    checks.extras_paid &= paid == ExtrasExpected(id, accepted_performed_,
+                                                 clients_, settings_.month);
+    checks.extras.travel_metres += paid.travel_metres;
+    for (const auto& [level, days] : paid.level_days)
+      checks.extras.level_days[level] += days;
     grand_total += s.total_ore();
     std::cout << Pad(p.name, 42)
               << absl::StrFormat(

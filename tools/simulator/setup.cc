@@ -70,6 +70,7 @@ void Simulation::ApproveProvider(const ProviderSpec& p,
   for (const auto& z : p.zones) apply.add_zone_ids(z);
   apply.add_category_ids("home-help-service");
   apply.add_category_ids("home-help-personal-care");
+  apply.add_category_ids(kDayActivity);
   // Home nursing: the in-house unit and Tiohundra; rehabilitation only
   // in-house (as in Norrtälje, where few providers offer them).
   if (p.kind == reg::PROVIDER_KIND_IN_HOUSE || id == ProviderId(kTiohundraOrg))

@@ -34,6 +34,9 @@ std::unique_ptr<grpc::ClientContext> SignIn::As(
   auto call = std::make_unique<grpc::ClientContext>();
   call->set_deadline(std::chrono::system_clock::now() +
                      std::chrono::seconds(60));
+  // A service restarted mid-run is waited for (within the deadline) rather
+  // than failed at once: the waiting call drives the reconnection.
+  call->set_wait_for_ready(true);
   Sign(call.get(), role, provider_id);
   return call;
 }
@@ -43,6 +46,7 @@ std::unique_ptr<grpc::ClientContext> SignIn::AsStaff(Role role,
   auto call = std::make_unique<grpc::ClientContext>();
   call->set_deadline(std::chrono::system_clock::now() +
                      std::chrono::seconds(60));
+  call->set_wait_for_ready(true);
   if (issuer_) {
     call->AddMetadata("authorization", "Bearer " + Token(role, "", who));
   }

@@ -17,7 +17,8 @@
 // order; setup.cc, clients.cc, visits.cc, settle.cc and followup.cc hold
 // the phases; town.cc is the municipality and its providers; content.cc,
 // roster.cc and followup_story.cc what the simulator makes up (a pure
-// function of the seed); calls.cc the gRPC helpers; sign_in.cc the tokens.
+// function of the seed); rulebook.cc the rate table, extras.cc what it
+// pays beyond hours; calls.cc the gRPC helpers; sign_in.cc the tokens.
 // Visits are streamed with resends (tools/visit_upload).
 #ifndef LOV_TOOLS_SIMULATOR_SIMULATOR_H_
 #define LOV_TOOLS_SIMULATOR_SIMULATOR_H_
@@ -175,6 +176,12 @@ inline constexpr char kTiohundraOrg[] = "556610-0201";  // offers home nursing
 reg::Municipality Norrtalje();
 // A valid personnummer: born on year-month-day, serial from `n`.
 std::string Personnummer(int year, int month, int day, int n);
+// The zones of the demo's sparse area type (glesbygd: Norra, Väddö), where
+// travel is paid by the km.
+bool SparseZone(const std::string& zone_id);
+// Day activities (dagverksamhet), paid per enrolled day at the client's
+// decided support level; every provider offers them.
+inline constexpr char kDayActivity[] = "day-activity";
 
 // A client as the simulator keeps track of it.
 struct SimClient {
@@ -184,6 +191,10 @@ struct SimClient {
   int care_minutes = 0;
   std::string provider_id;  // in force during the month
   bool chose = true;
+  // Day activities granted per month (0: none) and the support level
+  // decided for them ("niva-1" .. "niva-3").
+  int day_activity_minutes = 0;
+  std::string support_level;
 };
 
 // ------------------------------------------------------ what the simulator
@@ -193,7 +204,8 @@ struct SimClient {
 // the seed.
 std::mt19937_64 StreamOf(uint64_t seed, std::string_view purpose,
                          uint64_t index);
-// Who the clients are: zone, granted minutes, whether they choose.
+// Who the clients are: zone, granted minutes, whether they choose, day
+// activities and their support level.
 std::vector<SimClient> DrawClients(uint64_t seed, int n);
 // The client's pick from its neutral list, other than `leaver`; "" if
 // there is none. Independent of the list's order.
@@ -203,7 +215,8 @@ std::string PickProvider(const cho::ListEligibleProvidersResponse& list,
 // (about 60%).
 bool RechoosesInTime(uint64_t seed, size_t client);
 // The month's visit reports of the clients with a provider (their ids and
-// providers as the services gave them), some bad ones and a few twice.
+// providers as the services gave them), each with the distance driven to
+// it (longer in sparse zones), some bad ones and a few twice.
 std::vector<vis::VisitReport> MonthOfVisits(
     uint64_t seed, absl::CivilMonth month,
     const std::vector<SimClient>& clients);
@@ -297,13 +310,46 @@ struct FollowUpCounts {
 };
 FollowUpCounts CountFollowUp(const FollowUpContent& content,
                              absl::CivilDay today);
+// A visit the visits service accepted, with its latest answer: the
+// upload's outcome, or a late correction's (accepted with exceptions when
+// the correction's answer names any).
+struct AcceptedVisit {
+  vis::VisitReport report;
+  vis::Outcome outcome = vis::OUTCOME_ACCEPTED;
+};
 // indicator_window.cc: what the simulator generated for the indicators as
-// of `as_of` (the accepted visits of the 14 days before it, the clients
-// listed, complaints and deviations with their dates), one record a line.
+// of `as_of` (the accepted visits of the 14 days before it, any status,
+// with the service's answer; the clients listed, complaints and deviations
+// with their dates), one record a line.
 std::string IndicatorWindowText(absl::CivilDay as_of,
-                                const std::vector<vis::VisitReport>& accepted,
+                                const std::vector<AcceptedVisit>& accepted,
                                 const std::vector<SimClient>& clients,
                                 const FollowUpContent& content);
+
+// ------------------------------------------------------ the rulebook
+// (rulebook.cc) and what it pays beyond hours (extras.cc)
+
+// The rate table the demo month is settled by, in force from `effective`:
+// home help by the hour per time band (a rural supplement, travel per km
+// in the sparse zones), day activities per enrolled day by support level.
+set::RateTable DemoRateTable(absl::CivilDay effective);
+
+// What a provider's month pays beyond hours.
+struct Extras {
+  int64_t travel_metres = 0;                  // on TRAVEL_DISTANCE lines
+  std::map<std::string, int64_t> level_days;  // SUPPORT_LEVEL_DAY, by level
+  bool operator==(const Extras&) const = default;
+};
+// What the statement's lines of the month itself pay (not adjustments).
+Extras ExtrasPaid(const set::Statement& statement);
+// What they must pay, counted on the simulator's side: the metres of the
+// provider's accepted performed visits to clients in sparse zones, and
+// every day of `month` of each of its clients with day activities, at the
+// client's level (clients keep their provider all month).
+Extras ExtrasExpected(const std::string& provider_id,
+                      const std::vector<vis::VisitReport>& accepted_performed,
+                      const std::vector<SimClient>& clients,
+                      absl::CivilMonth month);
 
 // ------------------------------------------------------ the phases
 
@@ -397,6 +443,9 @@ class Simulation {
   struct MoneyChecks {
     bool lines_add_up = true;  // every statement's lines sum to its total
     bool paid_once = true;     // statement hours == accepted visits' hours
+    // every statement's travel and support-level days == ExtrasExpected
+    bool extras_paid = true;
+    Extras extras;  // the municipality's, summed over the providers
   };
   MoneyChecks PrintStatements();
   void PrintZoneHealth();
@@ -426,6 +475,7 @@ class Simulation {
   std::map<std::string, int64_t> rejected_;           // by reason code
   std::map<std::string, int64_t> performed_seconds_;  // by provider id
   std::vector<vis::VisitReport> accepted_performed_;  // for late corrections
+  std::vector<AcceptedVisit> accepted_visits_;  // every status, for the window
   std::map<std::string, set::Statement> statements_;  // by provider id
   std::string month_run_summary_;  // where the month-end run was written
   std::vector<std::string> finance_files_;  // the month's finance files

@@ -119,7 +119,13 @@ reg::Municipality Norrtalje() {
   AddCategory(town, "home-nursing", "Hemsjukvård", 7, 17, {});
   AddCategory(town, "home-rehabilitation", "Hemrehabilitering", 8, 17,
               {1, 2, 3, 4, 5});
+  // Paid per enrolled day at the client's decided support level.
+  AddCategory(town, kDayActivity, "Dagverksamhet", 9, 16, {1, 2, 3, 4, 5});
   return town;
+}
+
+bool SparseZone(const std::string& zone_id) {
+  return zone_id == "norra" || zone_id == "vaddo";
 }
 
 std::string Personnummer(int year, int month, int day, int n) {

@@ -114,6 +114,7 @@ void Simulation::CountOutcome(const vis::ReportOutcome& o,
   }
   ++accepted_;
   if (o.outcome() == vis::OUTCOME_ACCEPTED_WITH_EXCEPTIONS) ++with_exceptions_;
+  accepted_visits_.push_back({r, o.outcome()});
   if (r.status() != vis::VISIT_STATUS_PERFORMED) return;
   performed_seconds_[r.provider_id()] +=
       absl::ToInt64Seconds(FromProtoTime(r.end()) - FromProtoTime(r.start()));

@@ -55,6 +55,12 @@ RoundEnd StreamRound(const Connect& connect, const PrepareCall& prepare,
   RoundEnd end{.status = stream->Finish()};
   if (end.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
     end.retry_after = RetryDelayOf(end.status);
+  } else if (end.status.error_code() == grpc::StatusCode::UNAUTHENTICATED &&
+             answers > 0) {
+    // The stream outlived the token it was opened with: the service
+    // answered what it read before, then ended it (docs/security.md). The
+    // rest go on at once on a new stream, its call signed again.
+    end.retry_after = absl::ZeroDuration();
   }
   // Held back: the service read only the reports it answered; the others
   // were not sent as far as it is concerned, and count no attempt.
@@ -83,13 +89,16 @@ absl::Duration Backoff(const UploadOptions& options, int stalled_rounds) {
 grpc::ChannelArguments QuickReconnect(grpc::ChannelArguments args) {
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
-  // gRPC gives a connection attempt at least 20 s unless this is set; the
-  // chaos suite's long run lost three simulator runs that could not reach a
-  // registry restarted by kill -9 for ~24 s (suspected cause, not proven:
-  // docs/reliability.md, run AD). Not equal to the maximum
-  // (grpc/grpc#33593: TLS channels then stall).
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 500);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  // Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS: it is also the least time a
+  // connection attempt gets (default 20 s). With the synchronous API only a
+  // waiting call polls a channel; between calls gRPC's backup poller looks
+  // every 5 s, so an attempt given 500 ms never saw its connect or TLS
+  // handshake complete, and a channel to a restarted service stayed broken
+  // for the whole retry budget (docs/reliability.md, runs AG and AH: the
+  // server accepted, then waited for a ClientHello the client never sent).
+  // Calls that ride out a restart set wait_for_ready instead (RetryWrite's
+  // callers), so the call itself drives the reconnection.
   return args;
 }
 
@@ -116,7 +125,7 @@ absl::StatusOr<UploadCounts> UploadWithResend(
   while (!book.Done()) {
     const RoundEnd end = StreamRound(connect, prepare, reports, book, on_final);
     const grpc::Status& ended = end.status;
-    if (!ended.ok() && !Reopens(ended)) {
+    if (!ended.ok() && !end.retry_after && !Reopens(ended)) {
       return absl::Status(static_cast<absl::StatusCode>(ended.error_code()),
                           ended.error_message());
     }

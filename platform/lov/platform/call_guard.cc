@@ -80,7 +80,7 @@ TraceContext TraceOfCall(const grpc::ServerContextBase& context) {
 absl::Status AdmitCall(const grpc::ServerContextBase& context,
                        const google::protobuf::MethodDescriptor& method,
                        const google::protobuf::Message& request,
-                       auth::v1::Actor* actor) {
+                       auth::v1::Actor* actor, CredentialTerm* term) {
   const CallGuardSettings settings = Snapshot();
   auto refuse = [&method](absl::Status s) {
     CountRefusal(method, s);
@@ -97,10 +97,11 @@ absl::Status AdmitCall(const grpc::ServerContextBase& context,
     return refuse(absl::UnauthenticatedError(
         "this service has no identity provider configured"));
   }
-  absl::StatusOr<auth::v1::Actor> caller =
-      settings.authenticator->Authenticate(context);
+  absl::StatusOr<Authenticator::Caller> caller =
+      settings.authenticator->AuthenticateWithTerm(context);
   if (!caller.ok()) return refuse(caller.status());
-  *actor = *caller;
+  *actor = caller->actor;
+  if (term != nullptr) *term = caller->term;
   // Who is calling first (an unknown caller learns nothing about the
   // request's shape), then its size, then whether the caller may.
   if (absl::Status s = CheckInputLimits(request, absl::Now()); !s.ok()) {
@@ -116,12 +117,24 @@ absl::Status AdmitCall(const grpc::ServerContextBase& context,
 
 absl::Status AdmitNext(const google::protobuf::MethodDescriptor& method,
                        const auth::v1::Actor& actor,
-                       const google::protobuf::Message& request) {
+                       const google::protobuf::Message& request,
+                       const CredentialTerm& term) {
   const CallGuardSettings settings = Snapshot();
   const auth::v1::Policy* policy = PolicyOf(method);
   if (policy == nullptr) {
     return absl::PermissionDeniedError(
         absl::StrCat(MethodName(method), " has no access policy"));
+  }
+  // The credential was checked when the stream began; a stream does not
+  // outlive it (the messages read before stay answered).
+  if (absl::Now() >= term.valid_until) {
+    absl::Status s = absl::UnauthenticatedError(
+        absl::StrCat("the ", term.credential, " expired at ",
+                     absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", term.valid_until,
+                                      absl::UTCTimeZone()),
+                     ": sign in again and open a new stream"));
+    CountRefusal(method, s);
+    return s;
   }
   if (absl::Status s = CheckInputLimits(request, absl::Now()); !s.ok()) {
     CountRefusal(method, s);

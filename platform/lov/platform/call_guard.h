@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "lov/auth/v1/actor.pb.h"
 #include "lov/auth/v1/audit.pb.h"
 #include "lov/auth/v1/policy.pb.h"
@@ -30,14 +31,33 @@
 
 namespace lov {
 
+// Until when a caller's credential holds: a bearer token until its exp
+// (plus the verifier's clock skew), a client certificate until its
+// notAfter. A stream admitted with it ends there (AdmitNext).
+struct CredentialTerm {
+  absl::Time valid_until = absl::InfiniteFuture();
+  std::string credential = "credential";  // "bearer token", ...
+};
+
 // Who is calling, from the call's credential.
 class Authenticator {
  public:
+  struct Caller {
+    auth::v1::Actor actor;
+    CredentialTerm term;
+  };
   virtual ~Authenticator() = default;
   // UNAUTHENTICATED, with a short reason, when the call carries no valid
   // credential.
   virtual absl::StatusOr<auth::v1::Actor> Authenticate(
       const grpc::ServerContextBase& context) = 0;
+  // Authenticate, with the credential's term (by default without an end).
+  virtual absl::StatusOr<Caller> AuthenticateWithTerm(
+      const grpc::ServerContextBase& context) {
+    absl::StatusOr<auth::v1::Actor> actor = Authenticate(context);
+    if (!actor.ok()) return actor.status();
+    return Caller{*std::move(actor), CredentialTerm()};
+  }
 };
 
 // Where audit records go (the append-only topic lov.audit.v1); returns once
@@ -74,17 +94,21 @@ TraceContext TraceOfCall(const grpc::ServerContextBase& context);
 
 // Before the work: OK with the caller in `actor`, or UNAUTHENTICATED /
 // PERMISSION_DENIED (then `actor` holds the caller if it was authenticated,
-// for the audit record of the refusal).
+// for the audit record of the refusal). `term`, if given, receives until
+// when the caller's credential holds.
 absl::Status AdmitCall(const grpc::ServerContextBase& context,
                        const google::protobuf::MethodDescriptor& method,
                        const google::protobuf::Message& request,
-                       auth::v1::Actor* actor);
+                       auth::v1::Actor* actor, CredentialTerm* term = nullptr);
 
-// The next message of a stream whose first was admitted for `actor`: the
-// policy again (a provider's scope holds for every message).
+// The next message of a stream whose first was admitted for `actor` with a
+// credential of `term`: UNAUTHENTICATED ("bearer token expired at ...")
+// once the term has passed, then the policy again (a provider's scope
+// holds for every message).
 absl::Status AdmitNext(const google::protobuf::MethodDescriptor& method,
                        const auth::v1::Actor& actor,
-                       const google::protobuf::Message& request);
+                       const google::protobuf::Message& request,
+                       const CredentialTerm& term = CredentialTerm());
 
 // After the work (or the refusal): writes the audit record if the policy
 // asks for one, with the clients named in the request and in `response`

@@ -1,5 +1,10 @@
 #include "lov/platform/credential_authenticator.h"
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <ctime>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -54,7 +59,30 @@ absl::StatusOr<auth::v1::Actor> CredentialAuthenticator::ActorOfCertificate(
   return actor;
 }
 
+std::optional<absl::Time> CredentialAuthenticator::NotAfter(
+    const std::string& pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  if (bio == nullptr) return std::nullopt;
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  if (cert == nullptr) return std::nullopt;
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) != 1) {
+    return std::nullopt;
+  }
+  return absl::FromTM(tm, absl::UTCTimeZone());
+}
+
 absl::StatusOr<auth::v1::Actor> CredentialAuthenticator::Authenticate(
+    const grpc::ServerContextBase& context) {
+  absl::StatusOr<Caller> caller = AuthenticateWithTerm(context);
+  if (!caller.ok()) return caller.status();
+  return std::move(caller->actor);
+}
+
+absl::StatusOr<Authenticator::Caller>
+CredentialAuthenticator::AuthenticateWithTerm(
     const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   auto bearer = metadata.find("authorization");
@@ -67,16 +95,30 @@ absl::StatusOr<auth::v1::Actor> CredentialAuthenticator::Authenticate(
     absl::StatusOr<auth::Principal> principal = verifier_->Verify(
         std::string_view(bearer->second.data(), bearer->second.size()));
     if (!principal.ok()) return principal.status();
-    return ActorOf(*principal);
+    return Caller{ActorOf(*principal),
+                  {principal->valid_until, "bearer token"}};
   }
-  // A client certificate the HTTP/JSON listener verified (in-process only).
+  // A client certificate the HTTP/JSON listener verified (in-process only;
+  // it serves no streams).
   if (std::optional<std::string> cn = GatewayCertificateName(context)) {
-    return ActorOfCertificate(*cn);
+    absl::StatusOr<auth::v1::Actor> actor = ActorOfCertificate(*cn);
+    if (!actor.ok()) return actor.status();
+    return Caller{*std::move(actor), CredentialTerm()};
   }
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth != nullptr && auth->IsPeerAuthenticated()) {
     const std::string cn = FirstValue(*auth, "x509_common_name");
-    if (!cn.empty()) return ActorOfCertificate(cn);
+    if (!cn.empty()) {
+      absl::StatusOr<auth::v1::Actor> actor = ActorOfCertificate(cn);
+      if (!actor.ok()) return actor.status();
+      Caller caller{*std::move(actor), {}};
+      caller.term.credential = "client certificate";
+      // The handshake refused an expired certificate; one read here
+      // always has a notAfter.
+      caller.term.valid_until = NotAfter(FirstValue(*auth, "x509_pem_cert"))
+                                    .value_or(absl::InfiniteFuture());
+      return caller;
+    }
   }
   return absl::UnauthenticatedError(
       "no credential: sign in (a bearer token in the authorization header) "

@@ -2,6 +2,7 @@
 #define LOV_PLATFORM_CREDENTIAL_AUTHENTICATOR_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "lov/platform/auth/bearer_verifier.h"
@@ -28,11 +29,17 @@ class CredentialAuthenticator : public Authenticator {
 
   absl::StatusOr<auth::v1::Actor> Authenticate(
       const grpc::ServerContextBase& context) override;
+  // With the term: a token's valid_until, a gRPC client certificate's
+  // notAfter.
+  absl::StatusOr<Caller> AuthenticateWithTerm(
+      const grpc::ServerContextBase& context) override;
 
   // The actor a verified client certificate's common name stands for;
   // UNAUTHENTICATED for a name that is no system identity.
   static absl::StatusOr<auth::v1::Actor> ActorOfCertificate(
       const std::string& common_name);
+  // A PEM certificate's notAfter; nullopt if it cannot be read.
+  static std::optional<absl::Time> NotAfter(const std::string& pem);
   // The actor of a verified token's principal.
   static auth::v1::Actor ActorOf(const auth::Principal& principal);
 

@@ -104,9 +104,20 @@ inline constexpr absl::Duration kRejectedTopicMargin = absl::Hours(24);
 inline constexpr int64_t kRejectedTopicBytes = int64_t{1} << 30;  // 1 GiB
 std::map<std::string, std::string> RejectedTopicConfig(absl::Duration keep);
 
+// A consuming service's dead-letter topic (topics::DeadLetter) keeps each
+// parked event kDeadLetterRetention, long enough to read its dlq_error and
+// replay it after a fix, then deletes it (k8s/base/kafka/topics.yaml says
+// the same; tests/unit/topic_config_test.cc holds the two together). A
+// parked event is the original, unchanged, with its dlq_* headers: up to
+// kMaxEventBytes and room for those.
+inline constexpr absl::Duration kDeadLetterRetention = absl::Hours(24 * 30);
+inline constexpr int kMaxDeadLetterBytes = kMaxEventBytes + (64 << 10);
+std::map<std::string, std::string> DeadLetterTopicConfig();
+
 // The settings a topic of the platform is created with, by its base name:
 // RejectedTopicConfig (with the default retention) for the rejected visit
-// reports, EventTopicConfig for the others.
+// reports, DeadLetterTopicConfig for dead-letter topics, EventTopicConfig for
+// the others.
 std::map<std::string, std::string> TopicConfigOf(const std::string& base);
 
 // OK if a topic with `config` (its settings as the broker describes them)

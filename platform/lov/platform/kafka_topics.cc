@@ -59,11 +59,19 @@ std::map<std::string, std::string> RejectedTopicConfig(absl::Duration keep) {
           {"max.message.bytes", std::to_string(kMaxEventBytes)}};
 }
 
+std::map<std::string, std::string> DeadLetterTopicConfig() {
+  return {{"cleanup.policy", "delete"},
+          {"retention.ms",
+           std::to_string(absl::ToInt64Milliseconds(kDeadLetterRetention))},
+          {"max.message.bytes", std::to_string(kMaxDeadLetterBytes)}};
+}
+
 std::map<std::string, std::string> TopicConfigOf(const std::string& base) {
   if (base == topics::kVisitsRejected) {
     return RejectedTopicConfig(
         absl::Hours(24 * topics::kDefaultRejectedRetentionDays));
   }
+  if (topics::IsDeadLetter(base)) return DeadLetterTopicConfig();
   return EventTopicConfig();
 }
 

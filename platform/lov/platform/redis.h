@@ -2,6 +2,7 @@
 #define LOV_PLATFORM_REDIS_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -84,6 +85,19 @@ class RedisClient {
                                         const std::vector<std::string>& keys,
                                         const std::vector<std::string>& args);
 
+  // An optimistic transaction on one connection: WATCH `watch`, then
+  // `reads` (one round trip); `decide` turns the reads' replies into the
+  // writes, which run in MULTI/EXEC (a second round trip). nullopt when EXEC
+  // was refused because a watched key changed in between (nothing written);
+  // no writes from `decide`: UNWATCH, and an empty list. An error reply of
+  // a read or of a write inside EXEC fails the call (the other writes of
+  // the EXEC were made, as a script's before its error are).
+  using TransactionWrites = std::vector<std::vector<std::string>>;
+  absl::StatusOr<std::optional<std::vector<RedisReply>>> WatchedTransaction(
+      const std::vector<std::string>& watch,
+      const std::vector<std::vector<std::string>>& reads,
+      const std::function<absl::StatusOr<TransactionWrites>(
+          const std::vector<RedisReply>&)>& decide);
   const std::string& address() const { return host_port_; }
   // How long a command waits out an outage (no connection, a connection
   // lost before any reply, LOADING) before it fails with UNAVAILABLE.

@@ -76,10 +76,9 @@ namespace {
 
 std::vector<TopicSpec> TopicsOf(const ServiceSpec& spec,
                                 const CommonSettings& common) {
-  std::vector<TopicSpec> out = {{common.Topic(topics::DeadLetter(spec.name)),
-                                 1,
+  std::vector<TopicSpec> out = {{common.Topic(topics::DeadLetter(spec.name)), 1,
                                  common.topic_replication,
-                                 {}}};
+                                 DeadLetterTopicConfig()}};
   // The audit log every service writes to (call_guard.h).
   std::vector<std::string> bases = spec.topics;
   if (std::find(bases.begin(), bases.end(), topics::kAudit) == bases.end()) {

@@ -2,6 +2,7 @@
 #define LOV_PLATFORM_TOPICS_H_
 
 #include <string>
+#include <string_view>
 
 // The platform's Kafka topics, named once (docs/events.md describes them).
 // Services prefix them with CommonSettings::Topic() for --namespace.
@@ -26,6 +27,13 @@ inline constexpr char kAudit[] = "lov.audit.v1";
 // A consuming service's dead-letter topic: "lov.<service>.dlq.v1".
 inline std::string DeadLetter(const std::string& service) {
   return "lov." + service + ".dlq.v1";
+}
+
+// Whether `base` names a dead-letter topic ("lov.<service>.dlq.v1").
+inline bool IsDeadLetter(const std::string& base) {
+  constexpr std::string_view kPrefix = "lov.", kSuffix = ".dlq.v1";
+  return base.size() > kPrefix.size() + kSuffix.size() &&
+         base.starts_with(kPrefix) && base.ends_with(kSuffix);
 }
 
 }  // namespace lov::topics

@@ -458,7 +458,8 @@ absl::Status RedisChoiceStore::ApplyClientEvent(const v1::ChoiceEvent& event,
               client.client_id());
     }
     if (event.has_assignment_started() || event.has_assignment_ended() ||
-        event.has_decision_registered() || event.has_decision_changed()) {
+        event.has_decision_registered() || event.has_decision_changed() ||
+        event.has_decision_revised()) {
       // The slots the client's assignments hold (HeldSlots), each weighing
       // its granted minutes.
       for (const HeldSlot& slot : HeldSlots(client)) {

@@ -20,6 +20,7 @@ class ChoiceGrpc final : public v1::ChoiceService::CallbackService {
   LOV_UNARY_RPC(FindClient, FindClientRequest, Client)
   LOV_UNARY_RPC(RegisterDecision, RegisterDecisionRequest, Client)
   LOV_UNARY_RPC(ChangeDecision, ChangeDecisionRequest, Client)
+  LOV_UNARY_RPC(ReviseDecision, ReviseDecisionRequest, Client)
   LOV_UNARY_RPC(ChangeClientZone, ChangeClientZoneRequest, Client)
   LOV_UNARY_RPC(EndClient, EndClientRequest, Client)
   LOV_UNARY_RPC(ListEligibleProviders, ListEligibleProvidersRequest,

@@ -38,6 +38,10 @@ class ChoiceApp {
       const v1::RegisterDecisionRequest& request);
   absl::StatusOr<v1::Client> ChangeDecision(
       const v1::ChangeDecisionRequest& request);
+  // A new decision from a date, the assignments kept
+  // (app/commands/revise_decision.cc).
+  absl::StatusOr<v1::Client> ReviseDecision(
+      const v1::ReviseDecisionRequest& request);
   absl::StatusOr<v1::Client> ChangeClientZone(
       const v1::ChangeClientZoneRequest& request);
   absl::StatusOr<v1::Client> EndClient(const v1::EndClientRequest& request);

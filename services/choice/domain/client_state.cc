@@ -23,6 +23,17 @@ void Upsert(const v1::Assignment& a, v1::Client* client) {
   *client->add_assignments() = a;
 }
 
+// The whole new version of a decision, or a new one.
+void UpsertDecision(const v1::Decision& d, v1::Client* client) {
+  for (auto& existing : *client->mutable_decisions()) {
+    if (existing.decision_id() == d.decision_id()) {
+      existing = d;
+      return;
+    }
+  }
+  *client->add_decisions() = d;
+}
+
 constexpr size_t kMaxSupportLevelLength = 40;
 
 absl::Status Invalid(const std::string& field, const std::string& why) {
@@ -80,18 +91,13 @@ void ApplyEvent(const v1::ChoiceEvent& e, v1::Client* c) {
     case v1::ChoiceEvent::kDecisionRegistered:
       *c->add_decisions() = e.decision_registered().decision();
       break;
-    case v1::ChoiceEvent::kDecisionChanged: {
-      const v1::Decision& d = e.decision_changed().decision();
-      bool found = false;
-      for (auto& existing : *c->mutable_decisions()) {
-        if (existing.decision_id() == d.decision_id()) {
-          existing = d;
-          found = true;
-        }
-      }
-      if (!found) *c->add_decisions() = d;
+    case v1::ChoiceEvent::kDecisionChanged:
+      UpsertDecision(e.decision_changed().decision(), c);
       break;
-    }
+    case v1::ChoiceEvent::kDecisionRevised:
+      UpsertDecision(e.decision_revised().ended(), c);
+      UpsertDecision(e.decision_revised().decision(), c);
+      break;
     case v1::ChoiceEvent::kAssignmentStarted: {
       const auto& p = e.assignment_started();
       if (p.has_ended()) Upsert(p.ended(), c);

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "lov/console/adapters/neutrality_gauges.h"
 
 namespace lov::console {
 
@@ -50,6 +51,7 @@ absl::Status WatchNeutrality(ServiceContext& ctx, ConsoleApp* app,
   auto* choice =
       ctx.Make<ChoiceNeutralityClient>(settings.choice_target, settings.tls);
   const absl::Duration every = settings.every;
+  AddNeutralityGauges(app, &metrics::Registry::Default());
   ctx.OnServing([=] { app->StartNeutralityChecks(choice, every); });
   return absl::OkStatus();
 }

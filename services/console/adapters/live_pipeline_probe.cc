@@ -1,5 +1,6 @@
 #include "lov/console/adapters/live_pipeline_probe.h"
 
+#include <iostream>
 #include <map>
 #include <set>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "lov/console/domain/prometheus_text.h"
 #include "lov/platform/dependency_probes.h"
 #include "lov/platform/http_server.h"
+#include "lov/platform/log.h"
 
 namespace lov::console {
 namespace {
@@ -154,6 +156,35 @@ LivePipelineProbe::WatchedServices(Config& config) {
                                            absl::StrCat("127.0.0.1:", port)));
   }
   return out;
+}
+
+LivePipelineProbe::MetricsWatch LivePipelineProbe::ReadMetricsWatch(
+    Config& config) {
+  MetricsWatch watch{WatchedServices(config),
+                     config.Bool("insecure-metrics-plaintext", false)};
+  if (!watch.plaintext && config.String("tls-client-ca", "").empty()) {
+    config.AddError(
+        "--tls-client-ca (LOV_TLS_CLIENT_CA) is not set: the console reads "
+        "the services' /metrics over HTTPS and checks their certificates "
+        "against it; set it, or for development only "
+        "--insecure-metrics-plaintext (LOV_INSECURE_METRICS_PLAINTEXT=true) "
+        "to read them over plain HTTP");
+  }
+  return watch;
+}
+
+void LivePipelineProbe::ReadMetrics(const MetricsWatch& watch,
+                                    const std::string& ca_file) {
+  if (!watch.plaintext) {
+    ReadMetricsOverHttps(ca_file);
+    return;
+  }
+  const std::string warning =
+      "reading the services' /metrics over plain HTTP "
+      "(--insecure-metrics-plaintext): anyone on the network can read or "
+      "forge them; for development only";
+  log::Warn(warning);
+  std::cerr << "console: WARNING: " << warning << "\n";
 }
 
 }  // namespace lov::console

@@ -56,6 +56,21 @@ class LivePipelineProbe : public PipelineProbe {
   static std::vector<std::pair<std::string, std::string>> WatchedServices(
       Config& config);
 
+  // Whose /metrics the console reads (WatchedServices), and how: over
+  // HTTPS, each pod's certificate checked against --tls-client-ca, or over
+  // plain HTTP only with --insecure-metrics-plaintext
+  // (LOV_INSECURE_METRICS_PLAINTEXT), a development setting.
+  struct MetricsWatch {
+    std::vector<std::pair<std::string, std::string>> services;
+    bool plaintext = false;
+  };
+  // From the flags; without --tls-client-ca and the plaintext setting,
+  // `config` records an error naming the flag (the console does not start).
+  static MetricsWatch ReadMetricsWatch(Config& config);
+  // Reads the pods as `watch` says, over HTTPS against `ca_file`, or over
+  // plain HTTP with a warning in the log and on standard error.
+  void ReadMetrics(const MetricsWatch& watch, const std::string& ca_file);
+
  private:
   std::vector<std::pair<std::string, std::string>> services_;
   std::unique_ptr<AddressResolver> resolver_;

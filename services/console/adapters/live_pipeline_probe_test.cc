@@ -105,5 +105,27 @@ TEST(WatchedServicesTest, WatchesEveryServiceFollowupIncluded) {
               Contains(Pair("followup", "followup:19107")));
 }
 
+// The pods' /metrics are read over HTTPS against --tls-client-ca; without
+// it the console does not start, naming the flag (found by this test: it
+// read them over plain HTTP without a word), unless plain HTTP is chosen.
+TEST(WatchedServicesTest, PlainHttpOnlyWhenChosenElseTheCaIsRequired) {
+  Config none({}, {});
+  EXPECT_FALSE(LivePipelineProbe::ReadMetricsWatch(none).plaintext);
+  const absl::Status refused = none.Validate();
+  EXPECT_NE(
+      refused.message().find("--tls-client-ca (LOV_TLS_CLIENT_CA) is not set"),
+      std::string::npos)
+      << refused;
+  Config ca({{"tls-client-ca", "/etc/lov/tls/ca.crt"}}, {});
+  LivePipelineProbe::MetricsWatch https =
+      LivePipelineProbe::ReadMetricsWatch(ca);
+  EXPECT_FALSE(https.plaintext);
+  EXPECT_EQ(https.services.size(), 5u);
+  EXPECT_TRUE(ca.Validate().ok()) << ca.Validate();
+  Config plain({}, {{"LOV_INSECURE_METRICS_PLAINTEXT", "true"}});
+  EXPECT_TRUE(LivePipelineProbe::ReadMetricsWatch(plain).plaintext);
+  EXPECT_TRUE(plain.Validate().ok()) << plain.Validate();
+}
+
 }  // namespace
 }  // namespace lov::console

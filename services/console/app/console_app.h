@@ -74,6 +74,9 @@ class ConsoleApp {
   // `interval` until Stop().
   void RefreshNeutrality(NeutralitySource* source);
   void StartNeutralityChecks(NeutralitySource* source, absl::Duration interval);
+  // The last round's verdicts per zone, category and test (empty before the
+  // first round), for the metric a deviation alert reads.
+  std::vector<NeutralityFlag> NeutralityVerdicts() const;
   // Asks `source` for every provider's indicators as of the first day of
   // the current month (Stockholm date), for the continuity panel's as-of
   // rows (app/indicators_refresh.cc); and so every `interval` until Stop().

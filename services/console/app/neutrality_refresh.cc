@@ -61,6 +61,11 @@ void ConsoleApp::RefreshNeutrality(NeutralitySource* source) {
   neutrality_ = std::move(board);
 }
 
+std::vector<NeutralityFlag> ConsoleApp::NeutralityVerdicts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return NeutralityFlags(neutrality_);
+}
+
 void ConsoleApp::StartNeutralityChecks(NeutralitySource* source,
                                        absl::Duration interval) {
   neutrality_checks_ = std::make_unique<PeriodicRunner>(

@@ -96,12 +96,16 @@ void DashboardModel::Apply(const cv1::ChoiceEvent& e) {
       break;
     }
     case cv1::ChoiceEvent::kDecisionRegistered:
-    case cv1::ChoiceEvent::kDecisionChanged: {
-      const cv1::Decision& d = e.has_decision_registered()
-                                   ? e.decision_registered().decision()
-                                   : e.decision_changed().decision();
-      const std::string& client = e.has_decision_registered()
-                                      ? e.decision_registered().client_id()
+    case cv1::ChoiceEvent::kDecisionChanged:
+    case cv1::ChoiceEvent::kDecisionRevised: {
+      // A revision: the new decision (from its date) is the one shown.
+      const cv1::Decision& d =
+          e.has_decision_registered() ? e.decision_registered().decision()
+          : e.has_decision_revised()  ? e.decision_revised().decision()
+                                      : e.decision_changed().decision();
+      const std::string& client =
+          e.has_decision_registered() ? e.decision_registered().client_id()
+          : e.has_decision_revised()  ? e.decision_revised().client_id()
                                       : e.decision_changed().client_id();
       auto& granted = granted_[client];
       granted.clear();

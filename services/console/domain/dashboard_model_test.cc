@@ -249,6 +249,34 @@ TEST(ConsoleModelTest, VisitOutcomesReasonsRateAndPerformedTime) {
   EXPECT_EQ(v["performed_vs_granted"][0]["granted_minutes"], 600);
 }
 
+// A decision revised from a date (choice's DecisionRevised): the new
+// decision's granted minutes are the ones shown.
+TEST(ConsoleModelTest, ARevisedDecisionsGrantedMinutesAreShown) {
+  DashboardModel model;
+  model.Apply(Provider("p1", "Attendo", 1));
+  cv1::ChoiceEvent decision;
+  auto* d = decision.mutable_decision_registered();
+  d->set_client_id("c1");
+  auto* g = d->mutable_decision()->add_categories();
+  g->set_category_id("service");
+  g->set_minutes_per_month(600);
+  model.Apply(decision);
+  cv1::ChoiceEvent revised;
+  auto* r = revised.mutable_decision_revised();
+  r->set_client_id("c1");
+  *r->mutable_ended() = d->decision();
+  auto* now = r->mutable_decision()->add_categories();
+  now->set_category_id("service");
+  now->set_minutes_per_month(900);
+  model.Apply(revised);
+  model.Apply(Start("a1", "c1", "p1", cv1::ASSIGNMENT_REASON_CHOSEN));
+  model.Apply(Accepted("p1", 45));
+
+  nlohmann::json v = model.Snapshot(kNow)["visits"];
+  ASSERT_EQ(v["performed_vs_granted"].size(), 1u);
+  EXPECT_EQ(v["performed_vs_granted"][0]["granted_minutes"], 900);
+}
+
 TEST(ConsoleModelTest, StatementsComparedWithTheSameMonthAYearEarlier) {
   DashboardModel model;
   model.Apply(Provider("p1", "Attendo", 1));

@@ -84,6 +84,20 @@ bool Flagged(const NeutralityEntry& entry) {
                                      cv1::NEUTRALITY_VERDICT_DEVIATES);
 }
 
+std::vector<NeutralityFlag> NeutralityFlags(const NeutralityBoard& board) {
+  std::vector<NeutralityFlag> out;
+  for (const NeutralityEntry& e : board.entries) {
+    if (!e.error.empty()) continue;
+    for (const auto& [test, result] :
+         {std::pair{"lists", &e.report.shown_first_test()},
+          std::pair{"allocations", &e.report.allocation_test()}}) {
+      out.push_back({e.zone_id, e.category_id, test,
+                     result->verdict() == cv1::NEUTRALITY_VERDICT_DEVIATES});
+    }
+  }
+  return out;
+}
+
 json NeutralityJson(const NeutralityBoard& board,
                     const NeutralityNames& names) {
   json entries = json::array();

@@ -48,6 +48,19 @@ std::string VerdictName(choice::v1::NeutralityVerdict verdict);
 // True when either test of the entry says DEVIATES.
 bool Flagged(const NeutralityEntry& entry);
 
+// One test's verdict of one zone and category, as the metric
+// lov_neutrality_deviation_flagged{zone, category, test} exports it.
+struct NeutralityFlag {
+  std::string zone_id;
+  std::string category_id;
+  std::string test;  // "lists" (shown first) or "allocations"
+  bool deviates = false;
+};
+
+// Two flags per entry choice answered (lists, then allocations); none for
+// an entry without an answer (its verdict is unknown, not fair).
+std::vector<NeutralityFlag> NeutralityFlags(const NeutralityBoard& board);
+
 // Names as the registry has them (the id when it names none).
 struct NeutralityNames {
   std::function<std::string(const std::string&)> provider, zone, category;

@@ -72,6 +72,9 @@ struct AsOfFigures {
   int clients = 0;          // clients with 28+ performed visits 07-22
   double median_staff = 0;  // distinct staff per counted client
   int listed = 0;
+  // Every visit of the 14 days (any hour and status; the simulator voids
+  // none), and those the visits service accepted with exceptions.
+  int visits = 0, visits_with_exceptions = 0;
   int64_t complaints_tenths = 0;  // per 1,000 listed clients, in tenths
   int64_t deviations_tenths = 0;
 };
@@ -105,7 +108,12 @@ IndicatorWindow RecomputeIndicators(const std::string& text) {
     if ((f[0] == "complaint" || f[0] == "deviation") && f.size() == 3)
       dated.push_back(f);
     // visit provider client start(Stockholm) status staff second-staff
-    if (f[0] == "visit" && f.size() == 7) {
+    // answer
+    if (f[0] == "visit" && f.size() == 8) {
+      AsOfFigures& a = w.by_provider[f[1]];
+      ++a.visits;
+      if (f[7] == "OUTCOME_ACCEPTED_WITH_EXCEPTIONS")
+        ++a.visits_with_exceptions;
       const int hour = std::stoi(f[3].substr(11, 2));
       if (f[4] != "VISIT_STATUS_PERFORMED" || hour < 7 || hour >= 22) continue;
       Seen& s = seen[f[1]][f[2]];
@@ -151,8 +159,8 @@ IndicatorWindow RecomputeIndicators(const std::string& text) {
 
 // The continuity panel's as-of row of `provider` as the console makes it
 // (api/continuity_as_of_panel.cc): median (a dash without clients),
-// clients counted, clients listed, visits with exceptions (not checked
-// here), the two rates; one decimal with a decimal comma.
+// clients counted, clients listed, visits with exceptions of all visits,
+// the two rates; one decimal with a decimal comma.
 std::regex AsOfRow(const std::string& provider, const AsOfFigures& a) {
   auto tenths = [](int64_t t) { return absl::StrCat(t / 10, ",", t % 10); };
   auto one_decimal = [](double x) {
@@ -165,9 +173,19 @@ std::regex AsOfRow(const std::string& provider, const AsOfFigures& a) {
       "\"><td>[^<]*</td><td class=\"num\">",
       a.clients > 0 ? one_decimal(a.median_staff) : "\u2014",
       "</td><td class=\"num\">", a.clients, "</td><td class=\"num\">", a.listed,
-      "</td><td class=\"num\">[0-9]+ of [0-9]+</td><td class=\"num\">",
-      tenths(a.complaints_tenths), "</td><td class=\"num\">",
-      tenths(a.deviations_tenths), "</td></tr>"));
+      "</td><td class=\"num\">", a.visits_with_exceptions, " of ", a.visits,
+      "</td><td class=\"num\">", tenths(a.complaints_tenths),
+      "</td><td class=\"num\">", tenths(a.deviations_tenths), "</td></tr>"));
+}
+
+// `lovctl continuity`'s row of `provider` (tools/lovctl/indicator_commands.cc):
+// clients counted, median ("-" without clients), the distribution, then
+// "<with exceptions> of <visits> (<share> %)".
+std::regex ContinuityLine(const std::string& provider, const AsOfFigures& a) {
+  return std::regex(absl::StrCat(
+      "(^|\n)", provider, " +", a.clients, " +",
+      a.clients > 0 ? absl::StrFormat("%.1f", a.median_staff) : "-",
+      " +[^\n]* ", a.visits_with_exceptions, " of ", a.visits, " \\("));
 }
 
 // Every neutrality table the page shows: (zone, category) -> its HTML.

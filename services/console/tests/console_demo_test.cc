@@ -111,6 +111,26 @@ TEST_F(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
                        "LOV_RUN_DIR=" + run_dir.string()});
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
   ExpectMonthEndFiles(run_dir / "month-end", demo.output);
+  // Beyond hours: travel by the km in the sparse zones and day activities
+  // by support level, each checked by the simulator against its own count
+  // of what it reported and decided, are on the Peppol invoices as lines
+  // of their own (40 clients: some in Norra and Väddö, some with day
+  // activities).
+  EXPECT_NE(demo.output.find("Every km driven in the sparse zones and every "
+                             "day at a decided support level is paid as "
+                             "reported and decided: yes."),
+            std::string::npos)
+      << demo.output;
+  std::string invoices;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(run_dir / "month-end")) {
+    if (entry.path().string().ends_with("-peppol.xml"))
+      invoices += ReadAll(entry.path());
+  }
+  EXPECT_NE(invoices.find("<cbc:Description>TRAVEL_DISTANCE "),
+            std::string::npos);
+  EXPECT_NE(invoices.find("<cbc:Description>SUPPORT_LEVEL_DAY day-activity"),
+            std::string::npos);
 
   // What the simulator counted on its own side.
   std::smatch m;
@@ -200,10 +220,15 @@ TEST_F(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
       window.as_of,
       FormatDate(absl::CivilDay(absl::CivilMonth(StockholmDate(absl::Now())))))
       << demo.output;
-  int counted_clients = 0;
-  for (const auto& [provider, a] : window.by_provider)
+  int counted_clients = 0, window_exceptions = 0;
+  for (const auto& [provider, a] : window.by_provider) {
     counted_clients += a.clients;
+    window_exceptions += a.visits_with_exceptions;
+  }
   ASSERT_GT(counted_clients, 0) << demo.output;
+  // Some of the window's visits were accepted with exceptions, so the
+  // share is checked on figures that are not all zero.
+  ASSERT_GT(window_exceptions, 0) << demo.output;
 
   // The page, in a real browser, once the console has caught up.
   std::filesystem::path artifacts =
@@ -291,11 +316,12 @@ TEST_F(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
         }
         for (const auto& [provider, a] : window.by_provider) {
           if (!std::regex_search(dom, AsOfRow(provider, a))) {
-            as_of_why =
-                absl::StrCat(provider, ": clients ", a.clients, ", median ",
-                             a.median_staff, ", listed ", a.listed,
-                             ", complaints/1000 x10 ", a.complaints_tenths,
-                             ", deviations/1000 x10 ", a.deviations_tenths);
+            as_of_why = absl::StrCat(
+                provider, ": clients ", a.clients, ", median ", a.median_staff,
+                ", listed ", a.listed, ", exceptions ",
+                a.visits_with_exceptions, " of ", a.visits,
+                ", complaints/1000 x10 ", a.complaints_tenths,
+                ", deviations/1000 x10 ", a.deviations_tenths);
             return false;
           }
         }
@@ -444,6 +470,24 @@ TEST_F(ConsoleDemoTest, DashboardShowsWhatTheDemoMunicipalityDid) {
   EXPECT_TRUE(eligible_shown) << eligible;
   EXPECT_NE(eligible.find("comparable information"), std::string::npos)
       << eligible;
+  // `lovctl continuity` over the window's 14 days: each provider with
+  // visits shows the share of visits with exceptions (and the continuity)
+  // recomputed from the simulator's record.
+  absl::CivilDay window_day;
+  ASSERT_TRUE(absl::ParseCivilTime(window.as_of, &window_day));
+  const RunResult continuity =
+      lovctl({"--followup=" + services["followup"]->target(), "continuity",
+              "--from", FormatDate(window_day - 14)});
+  ASSERT_EQ(continuity.exit_code, 0) << continuity.output;
+  for (const auto& [provider, a] : window.by_provider) {
+    if (a.visits == 0) continue;
+    EXPECT_TRUE(
+        std::regex_search(continuity.output, ContinuityLine(provider, a)))
+        << provider << ": clients " << a.clients << ", median "
+        << a.median_staff << ", exceptions " << a.visits_with_exceptions
+        << " of " << a.visits << "\n"
+        << continuity.output;
+  }
   chromium(absl::StrCat("--screenshot=",
                         (artifacts / "demo-dashboard.png").string()),
            (artifacts / "demo-chromium.out").string());

@@ -2,9 +2,12 @@
 // statement as it stands now, computed from the stored inputs.
 #include "lov/settlement/app/settlement_app.h"
 
+#include <algorithm>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "lov/platform/stockholm_time.h"
 #include "lov/settlement/app/reactions/projector.h"
 #include "lov/settlement/domain/day_adjustments.h"
 #include "lov/settlement/domain/period.h"
@@ -95,6 +98,36 @@ absl::Status LoadAssignments(SettlementStore* store, StatementInput& in) {
   return absl::OkStatus();
 }
 
+// How far back a support level changed after its month's approval is
+// still adjusted (support_level_changes.h).
+constexpr int kLevelLookBackMonths = 24;
+
+// The provider's approved statements of the months before this one that
+// paid days by support level: from the first rate table with such a
+// category, at most kLevelLookBackMonths back. None without one.
+absl::Status LoadApprovedBefore(SettlementStore* store, StatementInput& in) {
+  std::optional<absl::CivilMonth> first;
+  for (const v1::RateTable& t : in.rates->All()) {
+    const bool by_level = std::any_of(
+        t.categories().begin(), t.categories().end(), [](const auto& c) {
+          return c.model() == v1::PAYMENT_MODEL_PER_DAY_BY_SUPPORT_LEVEL;
+        });
+    absl::StatusOr<absl::CivilDay> from = ParseDate(t.effective_date());
+    if (!by_level || !from.ok()) continue;
+    const absl::CivilMonth month(*from);
+    if (!first || month < *first) first = month;
+  }
+  if (!first) return absl::OkStatus();
+  for (absl::CivilMonth m = std::max(*first, in.period - kLevelLookBackMonths);
+       m < in.period; ++m) {
+    absl::StatusOr<std::optional<v1::Statement>> approved =
+        store->Approved(in.provider_id, FormatPeriod(m));
+    if (!approved.ok()) return approved.status();
+    if (approved->has_value()) in.approved_before.push_back(**approved);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 SettlementApp::SettlementApp(SettlementStore* store, EventPublisher* publisher,
@@ -157,6 +190,7 @@ absl::StatusOr<StatementInput> SettlementApp::LoadInput(
     return s;
   }
   if (absl::Status s = LoadAssignments(store_, in); !s.ok()) return s;
+  if (absl::Status s = LoadApprovedBefore(store_, in); !s.ok()) return s;
   absl::StatusOr<std::map<std::string, v1::ZoneArea>> zones =
       store_->ZoneAreas();
   if (!zones.ok()) return zones.status();

@@ -12,6 +12,7 @@
 #include "lov/settlement/domain/listing.h"
 #include "lov/settlement/domain/period.h"
 #include "lov/settlement/domain/statement_totals.h"
+#include "lov/settlement/domain/support_level_changes.h"
 #include "lov/settlement/domain/support_level_days.h"
 
 namespace lov::settlement {
@@ -433,6 +434,10 @@ absl::StatusOr<v1::Statement> BuildStatement(const StatementInput& input) {
         !s.ok()) {
       return s;
     }
+  }
+  // Levels changed after their month was approved.
+  if (absl::Status s = AddSupportLevelChanges(input, lines); !s.ok()) {
+    return s;
   }
   AddOneOffs(input, lines);
   if (absl::Status s =

@@ -56,6 +56,9 @@ struct StatementInput {
   std::map<std::string, v1::ZoneArea> zone_areas;
   // One-off payments paid in this period (only this provider's share used).
   std::vector<v1::OneOffPayment> one_offs;
+  // The provider's approved statements of earlier months whose support
+  // levels may have changed since (support_level_changes.h).
+  std::vector<v1::Statement> approved_before;
 };
 
 // The rounding rule of the whole service, applied to one line; OutOfRange

@@ -316,5 +316,111 @@ TEST_F(SettlementRebuildTest,
       << after.DebugString();
 }
 
+// A support level revised from the 16th of an approved month (issue 18):
+// January is approved at level 1, then choice's DecisionRevised (bb-1 ends
+// on the 15th, bb-2 at level 2 from the 16th, the provider kept) arrives.
+// February's statement books January's 16 days again as adjustment lines;
+// the event delivered twice changes nothing, a killed and wiped service
+// rebuilds the same preview from Kafka, and once February is approved
+// March has nothing left to adjust.
+TEST_F(SettlementRebuildTest, ALevelRevisedInAnApprovedMonthIsAdjustedNext) {
+  PublishRegistry();
+  v1::AddRateTableRequest rates;
+  *rates.mutable_table() = test_support::SupportLevelRates();
+  v1::RateTable added;
+  ASSERT_TRUE(
+      Call(&v1::SettlementService::Stub::AddRateTable, rates, &added).ok());
+  auto started = test_support::Envelope<choice::v1::ChoiceEvent>("client-2");
+  auto* a = started.mutable_assignment_started()->mutable_assignment();
+  a->set_assignment_id("asg-2");
+  a->set_client_id("client-2");
+  a->set_provider_id("prv-a");
+  a->set_zone_id("city");
+  a->add_category_ids("daglig-verksamhet");
+  a->set_valid_from("2024-01-01");
+  choice::v1::Decision first =
+      test_support::DailyActivities("bb-1", "2023-10-01", "niva-1");
+  PublishDecision("client-2", first, false);
+  PublishUpstream("lov.choice.events.v1", "/lov/choice", started);
+
+  // January at level 1: 31 x 520 kr = 1 612 000 öre, approved.
+  ASSERT_TRUE(Eventually([&] {
+    grpc::Status st;
+    v1::Statement jan = Get("prv-a", "2024-01", &st);
+    return st.ok() && jan.total_ore() == 1612000;
+  })) << service_->Log();
+  v1::Statement jan_approved;
+  grpc::Status s = Approve(Preview("prv-a", "2024-01"), &jan_approved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  // The case officer revises the level from 16 January.
+  auto revised = test_support::Envelope<choice::v1::ChoiceEvent>("client-2");
+  revised.set_aggregate_version(3);
+  auto* r = revised.mutable_decision_revised();
+  r->set_client_id("client-2");
+  first.set_valid_to("2024-01-15");
+  *r->mutable_ended() = first;
+  *r->mutable_decision() =
+      test_support::DailyActivities("bb-2", "2024-01-16", "niva-2");
+  PublishUpstream("lov.choice.events.v1", "/lov/choice", revised);
+
+  // February: 29 x 780 kr = 2 262 000 öre; January's 16th-31st again:
+  // -16 x 520 kr = -832 000 at level 1, +16 x 780 kr = 1 248 000 at level
+  // 2, +416 000 in all. 2 678 000.
+  const int64_t feb_total = 2262000 - 832000 + 1248000;
+  ASSERT_TRUE(Eventually([&] {
+    grpc::Status st;
+    v1::Statement feb = Get("prv-a", "2024-02", &st);
+    return st.ok() && feb.total_ore() == feb_total;
+  })) << service_->Log();
+  const v1::Statement before = Preview("prv-a", "2024-02");
+  ASSERT_EQ(before.lines_size(), 3) << before.DebugString();
+  const v1::StatementLine& out = before.lines(1);
+  EXPECT_EQ(out.adjusts_period(), "2024-01");
+  EXPECT_EQ(out.kind(), v1::LINE_KIND_SUPPORT_LEVEL_DAY);
+  EXPECT_EQ(out.quantity(), -16);
+  EXPECT_EQ(out.amount_ore(), -832000);
+  ASSERT_EQ(out.sources_size(), 1);
+  EXPECT_EQ(out.sources(0), "-client-2:2024-01-16..2024-01-31");
+  const v1::StatementLine& in = before.lines(2);
+  EXPECT_EQ(in.adjusts_period(), "2024-01");
+  EXPECT_EQ(in.quantity(), 16);
+  EXPECT_EQ(in.amount_ore(), 1248000);
+  ASSERT_EQ(in.sources_size(), 1);
+  EXPECT_EQ(in.sources(0), "client-2:2024-01-16..2024-01-31");
+  EXPECT_NE(in.description().find("level niva-2, decision bb-2, adjustment "
+                                  "of 2024-01"),
+            std::string::npos)
+      << in.description();
+  // January stays as approved.
+  EXPECT_EQ(Get("prv-a", "2024-01", &s).total_ore(), 1612000);
+
+  // Delivered again (same event id): nothing changes.
+  PublishUpstream("lov.choice.events.v1", "/lov/choice", revised);
+  EXPECT_EQ(SerializeDeterministic(Preview("prv-a", "2024-02")),
+            SerializeDeterministic(before));
+
+  service_->Kill();
+  WipeRedis();
+  ASSERT_TRUE(service_->Start().ok()) << service_->Log();
+  Connect();
+  const v1::Statement after = Preview("prv-a", "2024-02");
+  EXPECT_EQ(SerializeDeterministic(after), SerializeDeterministic(before))
+      << "before:\n"
+      << before.DebugString() << "after:\n"
+      << after.DebugString();
+
+  // February approved: March pays 31 x 780 kr = 2 418 000 öre, nothing
+  // more.
+  v1::Statement feb_approved;
+  s = Approve(after, &feb_approved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const v1::Statement march = Preview("prv-a", "2024-03");
+  EXPECT_EQ(march.total_ore(), 2418000) << march.DebugString();
+  for (const v1::StatementLine& l : march.lines()) {
+    EXPECT_EQ(l.adjusts_period(), "") << l.DebugString();
+  }
+}
+
 }  // namespace
 }  // namespace lov::settlement

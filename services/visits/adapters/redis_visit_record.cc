@@ -287,6 +287,12 @@ absl::Status RedisVisitStore::ApplyOwn(const std::vector<Applied>& events) {
     if (absl::Status s = ApplyOwn(first); !s.ok()) return s;
     return ApplyOwn(std::vector<Applied>(events.begin() + at, events.end()));
   }
+  // The rebuild: most batches are of visits Redis has not seen yet.
+  if (replay_plain_ && !built_.load()) {
+    absl::StatusOr<bool> replayed = ReplayFresh(events);
+    if (!replayed.ok()) return replayed.status();
+    if (*replayed) return absl::OkStatus();
+  }
   // Events read back from the topic (with their offsets) were mostly
   // recorded by the instance that published them: which ones, asked first
   // in one light call, so that only the others are sent in full. Those

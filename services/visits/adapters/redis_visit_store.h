@@ -1,6 +1,7 @@
 #ifndef LOV_SERVICES_VISITS_ADAPTERS_REDIS_VISIT_STORE_H_
 #define LOV_SERVICES_VISITS_ADAPTERS_REDIS_VISIT_STORE_H_
 
+#include <atomic>
 #include <set>
 #include <string>
 
@@ -52,19 +53,22 @@ class RedisVisitStore : public VisitStore {
   // `rejected_retention`: how long a rejected report is kept, from its
   // rejection (--rejected-retention-days); `rejected_cap`: how many of a
   // provider's rejections are kept at most, the newest
-  // (--rejected-max-per-provider).
+  // (--rejected-max-per-provider). `replay_plain`: whether the rebuild
+  // records batches of visits new to Redis without the record script
+  // (ReplayFresh; --replay-plain).
   explicit RedisVisitStore(
       RedisClient* redis, std::string prefix = "lov:visits",
       std::string own_topic = "",
       absl::Duration rejected_retention = kDefaultRejectedRetention,
       int64_t rejected_cap = kDefaultRejectedPerProvider,
-      std::string rejected_topic = "")
+      std::string rejected_topic = "", bool replay_plain = true)
       : redis_(redis),
         prefix_(std::move(prefix)),
         own_topic_(std::move(own_topic)),
         rejected_topic_(std::move(rejected_topic)),
         rejected_retention_(rejected_retention),
-        rejected_cap_(rejected_cap) {}
+        rejected_cap_(rejected_cap),
+        replay_plain_(replay_plain) {}
 
   absl::StatusOr<std::vector<VerificationContext>> LoadContexts(
       const std::vector<ContextKey>& keys) override;
@@ -116,6 +120,10 @@ class RedisVisitStore : public VisitStore {
 
   std::string ReadyKey() const { return Key("ready"); }
 
+  // How many own events were recorded by the rebuild's plain transaction
+  // (redis_visit_replay.cc) rather than by the record script.
+  int64_t replayed_plain() const { return replayed_plain_.load(); }
+
   // How long the projection waits for this process's write path to record
   // an own event it reads back (OwnRecordsInFlight) before recording it
   // itself.
@@ -156,6 +164,13 @@ class RedisVisitStore : public VisitStore {
   absl::Status DropSuperseded(const std::vector<Applied>& events,
                               const std::vector<bool>& stored_rejection,
                               std::vector<bool>& recorded);
+  // While the state is not built yet (no ready key: the rebuild), a batch
+  // of events none of whose visits is in Redis is recorded with plain
+  // commands in one MULTI/EXEC under WATCH of its visits and offsets, the
+  // record script's effect worked out here; false (nothing written) when
+  // the batch does not qualify or another writer touched a watched key. In
+  // redis_visit_replay.cc.
+  absl::StatusOr<bool> ReplayFresh(const std::vector<Applied>& events);
   // Records the events not `recorded` in full and moves the projection's
   // offsets past the others, in one script call.
   absl::Status ApplyRecords(const std::vector<Applied>& events,
@@ -168,6 +183,10 @@ class RedisVisitStore : public VisitStore {
   absl::Duration rejected_retention_;
   int64_t rejected_cap_;
   OwnRecordsInFlight in_flight_;
+  // Set once the ready key was seen: from then on ReplayFresh is not tried.
+  std::atomic<bool> built_{false};
+  std::atomic<int64_t> replayed_plain_{0};
+  bool replay_plain_ = true;
 };
 
 }  // namespace lov::visits

@@ -46,6 +46,9 @@ absl::Status RedisVisitStore::ApplyChoice(const choice::v1::ChoiceEvent& e) {
              e.decision_registered().decision());
   } else if (e.has_decision_changed()) {
     decision(e.decision_changed().client_id(), e.decision_changed().decision());
+  } else if (e.has_decision_revised()) {
+    decision(e.decision_revised().client_id(), e.decision_revised().ended());
+    decision(e.decision_revised().client_id(), e.decision_revised().decision());
   }
   if (cmds.empty()) return absl::OkStatus();
   return redis_->Pipeline(cmds).status();

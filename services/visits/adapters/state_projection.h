@@ -32,9 +32,9 @@ struct StateTopics {
 // The "state" projection's handler: each topic's events to the store.
 EventHandler ApplyToState(RedisVisitStore* store, StateTopics topics);
 
-// The same for a batch: each run of own events (of either own topic) in one
-// store call (one Redis round trip, each event's offset recorded with it),
-// the upstream events one by one between them, in the order given.
+// The same for a batch: the upstream events one by one, in the order given,
+// then the batch's own events (of either own topic, in their order) in one
+// store call (each event's offset recorded with it).
 BatchEventHandler ApplyBatchToState(RedisVisitStore* store, StateTopics topics);
 
 }  // namespace lov::visits

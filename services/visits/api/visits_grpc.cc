@@ -131,16 +131,19 @@ class UploadReactor final
 
  private:
   // The first report admits the caller (credential and policy); every
-  // report after it must stay in the caller's scope. A report of a known
+  // report after it must stay in the caller's scope, and is refused once
+  // the caller's credential has expired (a token's exp, a certificate's
+  // notAfter): the reports read before are answered, then the stream ends
+  // UNAUTHENTICATED. A report of a known
   // caller with a field over its input limit is that report's fault, not
   // the call's: `over_limit` is set and the refusal becomes its answer
   // (audited with its batch); any other refusal ends the stream.
   absl::Status Admit(bool& over_limit) {
     over_limit = false;
     if (method_ == nullptr) return absl::InternalError("UploadVisits unknown");
-    absl::Status s = admitted_
-                         ? AdmitNext(*method_, actor_, incoming_)
-                         : AdmitCall(*context_, *method_, incoming_, &actor_);
+    absl::Status s =
+        admitted_ ? AdmitNext(*method_, actor_, incoming_, term_)
+                  : AdmitCall(*context_, *method_, incoming_, &actor_, &term_);
     if (s.ok()) {
       admitted_ = true;
     } else if (s.code() == absl::StatusCode::kInvalidArgument &&
@@ -397,6 +400,7 @@ class UploadReactor final
   const TraceContext trace_;  // the caller's trace (TraceOfCall)
   int64_t taken_ = 0;         // reports this stream has taken
   auth::v1::Actor actor_;
+  CredentialTerm term_;  // the stream ends when the credential does
   bool admitted_ = false;
   absl::Status refused_;
   // Recursive: gRPC may run a reaction inline from a Start* call.

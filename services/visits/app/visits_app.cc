@@ -16,6 +16,7 @@ VisitsSettings VisitsSettings::Read(Config& config) {
                       topics::kDefaultRejectedRetentionDays, 1, 3650));
   s.rejected_per_provider = config.Int(
       "rejected-max-per-provider", kDefaultRejectedPerProvider, 1, 100000000);
+  s.replay_plain = config.Bool("replay-plain", true);
   s.limits.max_length =
       absl::Minutes(config.Int("max-visit-minutes", 12 * 60, 1, 48 * 60));
   s.limits.far_over_granted_factor =

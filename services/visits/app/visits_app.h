@@ -32,6 +32,10 @@ struct VisitsSettings {
   // How many of a provider's rejected reports are kept at most (the
   // newest; an older one evicted is as one expired).
   int64_t rejected_per_provider = kDefaultRejectedPerProvider;
+  // Whether the rebuild records batches of visits new to Redis with plain
+  // commands instead of the record script (--replay-plain; off only to
+  // compare, docs/performance.md).
+  bool replay_plain = true;
   Limits limits;
 
   static VisitsSettings Read(Config& config);

@@ -193,6 +193,57 @@ TEST_F(VisitsAppTest, SweepDropsOnlyTheReservationsOfDeadInstances) {
             v1::OUTCOME_ACCEPTED);
 }
 
+// A dead instance's rejection reached the rejected reports' topic, but the
+// projection has not read it yet when the sweep finds the reservation: the
+// sweep waits for both own topics' ends, so the rejection stands and the
+// report is not decided afresh.
+TEST_F(VisitsAppTest, SweepWaitsForTheRejectedTopicsEndBeforeDropping) {
+  const v1::VisitReport ghost =
+      HomeHelpVisit("ghost", "c-unknown", "s1", kNine, 45);
+  ASSERT_TRUE(store_
+                  .Reserve({{.visit_id = VisitOf("ghost"),
+                             .fingerprint = Fingerprint(ghost)}},
+                           "instance-gone", absl::Hours(12))
+                  .ok());
+  v1::VisitEvent rejection;
+  rejection.set_event_id("ghost-rejected");
+  rejection.set_aggregate_id(VisitOf("ghost"));
+  rejection.set_aggregate_version(1);
+  rejection.set_request_fingerprint(Fingerprint(ghost));
+  v1::VisitRejected* r = rejection.mutable_visit_rejected();
+  r->set_report_id("ghost");
+  r->set_provider_id(kProvider);
+  r->set_client_id("c-unknown");
+  r->set_reason_code("UNKNOWN_CLIENT");
+  r->set_period("2025-03");
+  *r->mutable_report() = ToVisit(ghost);
+  // The events topic is read to its end (empty); the rejected topic holds
+  // the rejection at offset 0, which the projection applies at the third
+  // look at its progress.
+  rejected_end_.high_ = {{0, 1}};
+  int rejected_reads = 0;
+  store_.on_applied_offsets_ = [&](OwnTopic topic) {
+    if (topic == OwnTopic::kRejected && ++rejected_reads == 3) {
+      ASSERT_TRUE(store_
+                      .ApplyOwn({{.event = &rejection,
+                                  .partition = 0,
+                                  .offset = 0,
+                                  .topic = OwnTopic::kRejected}})
+                      .ok());
+    }
+  };
+  ASSERT_TRUE(app_.SweepOrphans().ok());
+  store_.on_applied_offsets_ = nullptr;
+  EXPECT_GE(rejected_reads, 3);
+  EXPECT_THAT(store_.PendingWithOwners().value(), IsEmpty());
+  // Sent again: the rejection's answer, not a fresh decision.
+  absl::StatusOr<v1::ReportOutcome> again = Report(ghost);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed());
+  EXPECT_EQ(again->outcome(), v1::OUTCOME_REJECTED);
+  EXPECT_TRUE(publisher_.events_.empty());
+}
+
 // ------------------------------------------------------------ corrections
 
 TEST_F(VisitsAppTest, CorrectionBecomesTheVisitsNextVersion) {

@@ -9,6 +9,7 @@
 #define LOV_SERVICES_VISITS_TESTS_VISITS_FAKES_H_
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -200,8 +201,12 @@ class FakeVisitStore : public VisitStore {
 
   absl::StatusOr<std::map<int32_t, int64_t>> AppliedOffsets(
       OwnTopic topic) override {
+    if (on_applied_offsets_) on_applied_offsets_(topic);
     return applied_[topic];
   }
+  // The projection reading on while a caller waits for it: called at each
+  // read of an own topic's applied offsets, before the answer.
+  std::function<void(OwnTopic)> on_applied_offsets_;
 
   absl::StatusOr<std::unique_ptr<AggregateLock>> Lock(
       const std::string& visit_id) override {

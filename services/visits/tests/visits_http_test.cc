@@ -4,7 +4,9 @@
 // it: a visit reported and read back, and the same authentication, roles
 // and limits as over gRPC (401 without a credential, 403 for another
 // provider's visit, 400 naming an unknown JSON field, 413 over the body
-// limit), a provider's client certificate verified by the HTTPS listener,
+// limit), the distance travelled (travelMetres) reported, read back and
+// refused out of range naming the field, a provider's client certificate
+// verified by the HTTPS listener,
 // and the gateway's internal identity key ignored when sent from outside.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -148,6 +150,80 @@ TEST_F(VisitsHttpTest, AVisitReportedWithCurlIsReadBackWithTheSameRules) {
       Curl(visits, {"-H", Bearer(kProvider), "-H",
                     "Content-Type: application/json", "--data-raw", big});
   EXPECT_EQ(too_big.status, 413) << too_big.raw.substr(0, 300);
+}
+
+// The distance travelled (docs/visits.md, settlement's travel per km) as a
+// time-reporting system sends it in JSON: `travelMetres`, whole metres,
+// read back as sent and kept in the visit; over 500 km the report is
+// rejected as MALFORMED naming the field, and a negative or fractional
+// distance does not fit the field's type: 400 naming it, nothing stored.
+TEST_F(VisitsHttpTest, TravelMetresAreReportedAndReadBackOverHttp) {
+  SetUpUpstreams({"c1"});
+  const std::string visits =
+      absl::StrCat("/v1/providers/", kProvider, "/visits");
+  // Each at an hour of its own (from 10:00Z), so none overlaps another.
+  int reports = 0;
+  const auto report = [&](const std::string& id, const std::string& metres) {
+    const std::string hour = absl::StrCat(10 + reports++);
+    const std::string body = absl::StrCat(
+        R"({"reportId": ")", id,
+        R"(", "clientId": "c1", "categoryId": "home-help", "staffId": "s-)", id,
+        R"(", "start": "2025-03-19T)", hour, R"(:00:00Z",)",
+        R"( "end": "2025-03-19T)", hour,
+        R"(:30:00Z", "evidence": "EVIDENCE_NFC_TAG",)", R"( "travelMetres": )",
+        metres, "}");
+    return Curl(visits, {"-H", Bearer(kProvider), "-H",
+                         "Content-Type: application/json", "--data-raw", body});
+  };
+
+  // 12.345 km: accepted, and read back over HTTP and gRPC as sent.
+  CurlAnswer reported = report("r-km-1", "12345");
+  ASSERT_EQ(reported.status, 200) << reported.raw;
+  EXPECT_EQ(reported.body.value("outcome", ""), "OUTCOME_ACCEPTED")
+      << reported.raw;
+  CurlAnswer read = Curl(visits + "/r-km-1", {"-H", Bearer(kProvider)});
+  ASSERT_EQ(read.status, 200) << read.raw;
+  EXPECT_EQ(read.body["current"].value("travelMetres", 0), 12345) << read.raw;
+  v1::GetVisitRequest get;
+  get.set_provider_id(kProvider);
+  get.set_report_id("r-km-1");
+  v1::GetVisitResponse visit;
+  ASSERT_TRUE(Call(&v1::VisitsService::Stub::GetVisit, get, &visit).ok());
+  EXPECT_EQ(visit.current().travel_metres(), 12345u);
+
+  // Exactly 500 km is the limit and allowed; one metre more is rejected,
+  // the detail naming the field, and read back as rejected, no visit.
+  CurlAnswer limit = report("r-km-2", "500000");
+  ASSERT_EQ(limit.status, 200) << limit.raw;
+  EXPECT_EQ(limit.body.value("outcome", ""), "OUTCOME_ACCEPTED") << limit.raw;
+  CurlAnswer too_far = report("r-km-3", "500001");
+  ASSERT_EQ(too_far.status, 200) << too_far.raw;
+  EXPECT_EQ(too_far.body.value("outcome", ""), "OUTCOME_REJECTED")
+      << too_far.raw;
+  EXPECT_EQ(too_far.body.value("reasonCode", ""), "REASON_CODE_MALFORMED")
+      << too_far.raw;
+  EXPECT_NE(too_far.body.value("detail", "").find("travel_metres"),
+            std::string::npos)
+      << too_far.raw;
+  CurlAnswer rejected = Curl(visits + "/r-km-3", {"-H", Bearer(kProvider)});
+  ASSERT_EQ(rejected.status, 200) << rejected.raw;
+  EXPECT_EQ(rejected.body["firstOutcome"].value("outcome", ""),
+            "OUTCOME_REJECTED")
+      << rejected.raw;
+  EXPECT_FALSE(rejected.body.contains("current")) << rejected.raw;
+
+  // Negative and fractional: not a uint32, 400 naming the field
+  // ("(report.travel_metres): invalid value -5 for type TYPE_UINT32").
+  for (const char* bad : {"-5", "12.5"}) {
+    CurlAnswer refused = report(std::string("r-km-bad") + bad, bad);
+    EXPECT_EQ(refused.status, 400) << bad << " " << refused.raw;
+    EXPECT_EQ(refused.body.value("code", 0), 3) << bad << " " << refused.raw;
+    EXPECT_NE(refused.body.value("message", "").find("travel_metres"),
+              std::string::npos)
+        << bad << " " << refused.raw;
+  }
+  EXPECT_EQ(Curl(visits + "/r-km-bad-5", {"-H", Bearer(kProvider)}).status,
+            404);
 }
 
 TEST_F(VisitsHttpTest, AProvidersClientCertificateIsItsCredential) {

@@ -133,6 +133,21 @@ TEST_F(VisitsRejectedTopicTest, TheTopicDeletesOldRejectionsAndKeepsEvents) {
   EXPECT_EQ((*events)["retention.ms"], "-1");
 }
 
+// The dead-letter topic the service created on its own (as on a local
+// stack), read back from the broker: the 30 days the KafkaTopics in k8s
+// keep, not the broker's default week.
+TEST_F(VisitsRejectedTopicTest, TheDeadLetterTopicKeepsThirtyDays) {
+  auto dead = DescribeTopicConfig(Stack().kafka("rejected-topic-test"),
+                                  Topic(topics::DeadLetter("visits")));
+  ASSERT_TRUE(dead.ok()) << dead.status();
+  EXPECT_EQ((*dead)["retention.ms"],
+            std::to_string(int64_t{30} * 24 * 3600 * 1000));
+  EXPECT_EQ((*dead)["cleanup.policy"], "delete");
+  // A parked 16 MiB event with 64 KiB for its dlq_* headers.
+  EXPECT_EQ((*dead)["max.message.bytes"],
+            std::to_string((16 << 20) + (64 << 10)));
+}
+
 // A service whose rejections are kept longer than the topic keeps them would
 // forget answered rejections on a rebuild: it does not start.
 TEST_F(VisitsRejectedTopicTest, ARetentionLongerThanTheTopicsIsRefused) {

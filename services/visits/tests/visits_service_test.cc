@@ -373,5 +373,50 @@ TEST_F(VisitsServiceTest,
   }
 }
 
+// Choice's DecisionRevised (a new decision from a date, the provider
+// kept): visits keeps both the ended decision and the new one, so reports
+// after the date are judged against the new granted time.
+TEST_F(VisitsServiceTest, ARevisedDecisionIsKeptBesideTheOneItEnds) {
+  SetUpUpstreams({"c-rev"});
+  choice::v1::ChoiceEvent e;
+  e.set_event_id(NewUuid());
+  e.set_aggregate_id("c-rev");
+  auto* r = e.mutable_decision_revised();
+  r->set_client_id("c-rev");
+  choice::v1::Decision* ended = r->mutable_ended();
+  ended->set_decision_id("dec-c-rev");
+  ended->set_valid_from("2025-01-01");
+  ended->set_valid_to("2025-03-15");
+  auto* g = ended->add_categories();
+  g->set_category_id("home-help");
+  g->set_minutes_per_month(600);
+  choice::v1::Decision* now = r->mutable_decision();
+  *now = *ended;
+  now->set_decision_id("dec-c-rev-2");
+  now->set_valid_from("2025-03-16");
+  now->clear_valid_to();
+  now->mutable_categories(0)->set_minutes_per_month(900);
+  ASSERT_TRUE(producer_
+                  ->Publish(Topic(topics::kChoiceEvents),
+                            ToCloudEvent(e, "/lov/choice"))
+                  .ok());
+  v1::GetClientContextResponse resp;
+  ASSERT_TRUE(::lov::testing::Eventually([&] {
+    v1::GetClientContextRequest req;
+    req.set_client_id("c-rev");
+    resp.Clear();
+    grpc::ClientContext ctx;
+    return stub_->GetClientContext(&ctx, req, &resp).ok() &&
+           resp.granted_size() == 2;
+  })) << service_->Log();
+  std::map<std::string, v1::GrantedView> by_id;
+  for (const auto& v : resp.granted()) by_id[v.decision_id()] = v;
+  EXPECT_EQ(by_id["dec-c-rev"].valid_to(), "2025-03-15");
+  EXPECT_EQ(by_id["dec-c-rev"].minutes_per_month(), 600);
+  EXPECT_EQ(by_id["dec-c-rev-2"].valid_from(), "2025-03-16");
+  EXPECT_EQ(by_id["dec-c-rev-2"].minutes_per_month(), 900);
+  EXPECT_EQ(resp.assignments_size(), 1);
+}
+
 }  // namespace
 }  // namespace lov::visits

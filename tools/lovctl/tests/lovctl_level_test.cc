@@ -3,7 +3,9 @@
 // decides a client's support level, the level changes from the 16th, and
 // settlement's preview pays each level for its days; a level the rate
 // table has no day rate for is an error naming it; a malformed --granted
-// is refused by lovctl in one line before anything is sent.
+// is refused by lovctl in one line before anything is sent; `client
+// revise-decision` changes the level from a date, the provider kept, and
+// an approved month it reaches back into is adjusted the month after.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -141,6 +143,78 @@ TEST_F(LovctlLevelTest, TheDecidedLevelPricesEachDayOfTheMonth) {
                   "'home-help-service' from 2025-03-16"))
       << unknown.output;
   EXPECT_FALSE(Has(unknown.output, "total")) << unknown.output;
+}
+
+// `lovctl client revise-decision`: the level changes from 16 February,
+// after February was approved; the client keeps Attendo without choosing
+// again, and March's statement books February's 16th-28th at the new
+// level as an adjustment.
+TEST_F(LovctlLevelTest,
+       ARevisedLevelKeepsTheProviderAndAdjustsTheApprovedMonth) {
+  TwoApprovedProviders();
+  if (HasFatalFailure()) return;
+  Ok({"policy", "set", "--allocation", "in-house", "--rechoice",
+      "notice-days:14", "--request-id", "p1"});
+  ASSERT_TRUE(Eventually([&] {
+    return Has(Lovctl({"zone", "health", "--as-of", "2025-01-01"}).output,
+               "centrum");
+  }));
+  Ok({"rates", "add", "--file", dir_ + "/levels.json"});
+  std::string out = Ok({"client", "register", "--personnummer-stdin", "--zone",
+                        "centrum", "--request-id", "c1"},
+                       "", "19400101-1230\n");
+  const std::string client = Capture(out, "client (cli-[0-9a-f-]+)");
+  ASSERT_FALSE(client.empty()) << out;
+  Ok({"client", "decision", "--id", client, "--decision", "bb-1", "--from",
+      "2025-01-01", "--granted", "home-help-service:600:niva-1", "--request-id",
+      "d1"});
+  out = Ok({"client", "eligible", "--id", client, "--as-of", "2025-01-01"});
+  const std::string seed = Capture(out, "seed ([0-9]+)");
+  Ok({"client", "choose", "--id", client, "--provider", kAttendo,
+      "--effective-date", "2025-01-01", "--seed", seed, "--request-id", "ch1"});
+
+  // February at level 1: 28 x 520.00 = 14560.00 kr, approved.
+  std::string feb;
+  ASSERT_TRUE(Eventually([&] {
+    feb = Lovctl({"statement", "preview", "--provider", kAttendo, "--period",
+                  "2025-02"})
+              .output;
+    return Has(feb, "total 14560.00 kr");
+  })) << feb;
+  out = Ok({"statement", "approve", "--provider", kAttendo, "--period",
+            "2025-02", "--digest", Capture(feb, "digest ([0-9a-f]+)"), "--by",
+            "controller"});
+  ASSERT_TRUE(Has(out, "(approved)")) << out;
+
+  // Level 2 from 16 February: bb-1 ends on the 15th, bb-2 starts on the
+  // 16th, and the assignment with Attendo runs on.
+  out = Ok({"client", "revise-decision", "--id", client, "--decision", "bb-1",
+            "--from", "2025-02-16", "--new-decision", "bb-2", "--granted",
+            "home-help-service:600:niva-2", "--request-id", "rev-1"});
+  EXPECT_TRUE(std::regex_search(
+      out, std::regex("bb-1 +2025-01-01 +2025-02-15 +home-help-service 10 "
+                      "h/month, level niva-1")))
+      << out;
+  EXPECT_TRUE(std::regex_search(
+      out, std::regex("bb-2 +2025-02-16 +- +home-help-service 10 h/month, "
+                      "level niva-2")))
+      << out;
+  EXPECT_TRUE(Has(out, kAttendo)) << out;
+  EXPECT_FALSE(
+      Has(Ok({"rechoice", "list", "--client", client, "--open"}), "rc-"));
+
+  // March: 31 x 780.00 = 24180.00 kr; February's 13 days (16th-28th) again:
+  // -13 x 520.00 = -6760.00 and +13 x 780.00 = 10140.00. 27560.00 kr.
+  ASSERT_TRUE(Eventually([&] { return Has(March(), "total 27560.00 kr"); }))
+      << March();
+  out = March();
+  EXPECT_TRUE(Has(out, "-6760.00")) << out;
+  EXPECT_TRUE(Has(out, "10140.00")) << out;
+  EXPECT_TRUE(Has(out, "2025-02")) << out;
+  // February stays as approved.
+  EXPECT_TRUE(Has(
+      Ok({"statement", "show", "--provider", kAttendo, "--period", "2025-02"}),
+      "total 14560.00 kr"));
 }
 
 TEST_F(LovctlLevelTest, AMalformedGrantedIsRefusedInOneLine) {

@@ -256,15 +256,21 @@ TEST(ContentTest, StaffContinuityCountedByHand) {
 
 // The indicators' window as of 2025-04-01: the visits of 2025-03-18 ..
 // 2025-03-31 only (one the day before and one on the day are left out),
-// the second staff of a double-staffed visit, the listed clients (not one
-// without a provider), every complaint and deviation with its date.
+// any status (a client absent at 12:00 is there), each with the service's
+// answer, the second staff of a double-staffed visit, the listed clients
+// (not one without a provider), every complaint and deviation with its
+// date.
 TEST(ContentTest, TheIndicatorWindowHasTheFourteenDaysBeforeTheDate) {
   const absl::CivilDay as_of(2025, 4, 1);
-  std::vector<vis::VisitReport> visits = {
-      Visit("a", "s0", as_of - 15, 9), Visit("a", "s1", as_of - 14, 7),
-      Visit("b", "s2", as_of - 1, 21), Visit("b", "s3", as_of, 8)};
-  visits[2].set_double_staffing(true);
-  visits[2].set_second_staff_id("s4");
+  std::vector<AcceptedVisit> visits = {
+      {Visit("a", "s0", as_of - 15, 9)},
+      {Visit("a", "s1", as_of - 14, 7)},
+      {Visit("b", "s2", as_of - 1, 21), vis::OUTCOME_ACCEPTED_WITH_EXCEPTIONS},
+      {Visit("b", "s3", as_of, 8)},
+      {Visit("a", "s5", as_of - 2, 12), vis::OUTCOME_ACCEPTED_WITH_EXCEPTIONS}};
+  visits[2].report.set_double_staffing(true);
+  visits[2].report.set_second_staff_id("s4");
+  visits[4].report.set_status(vis::VISIT_STATUS_CLIENT_ABSENT);
   std::vector<SimClient> clients(2);
   clients[0].client_id = "a";
   clients[0].provider_id = "prv-1";
@@ -281,9 +287,12 @@ TEST(ContentTest, TheIndicatorWindowHasTheFourteenDaysBeforeTheDate) {
   EXPECT_EQ(records, (std::vector<std::string>{
                          "as_of\t2025-04-01",
                          "visit\tprv-1\ta\t2025-03-18T07:00:00\tVISIT_STATUS_"
-                         "PERFORMED\ts1\t",
+                         "PERFORMED\ts1\t\tOUTCOME_ACCEPTED",
                          "visit\tprv-1\tb\t2025-03-31T21:00:00\tVISIT_STATUS_"
-                         "PERFORMED\ts2\ts4",
+                         "PERFORMED\ts2\ts4\tOUTCOME_ACCEPTED_WITH_EXCEPTIONS",
+                         "visit\tprv-1\ta\t2025-03-30T12:00:00\tVISIT_STATUS_"
+                         "CLIENT_ABSENT\ts5\t\tOUTCOME_ACCEPTED_WITH_"
+                         "EXCEPTIONS",
                          "listed\tprv-1\ta",
                          "complaint\tprv-1\t2025-03-02",
                          "deviation\tprv-2\t2025-04-01",
@@ -357,6 +366,58 @@ TEST(ContentTest, TheSurveyCsvHasARowPerProviderInTheDocumentedFormat) {
                                 absl::CivilDay(2026, 5, 1), Town(kSeed, 10))
                 .survey_year,
             2025);
+}
+
+// Every good report says how far staff drove to it, in whole metres: 1.5
+// to 25 km to a client in a sparse zone (Norra, Väddö), 0.3 to 3 km in
+// town; the distances are drawn on their own, so the rest of a report is
+// what it was without them.
+TEST(ContentTest, EveryVisitReportsTheDistanceDrivenLongerInSparseZones) {
+  const std::vector<SimClient> town = Town(kSeed, 120);
+  std::map<std::string, std::string> zone_of;
+  for (const auto& c : town) zone_of[c.client_id] = c.zone;
+  int sparse = 0, in_town = 0;
+  for (const auto& r : MonthOfVisits(kSeed, kMonth, town)) {
+    if (r.report_id().find("-bad") != std::string::npos) continue;
+    const uint32_t m = r.travel_metres();
+    if (SparseZone(zone_of[r.client_id()])) {
+      ++sparse;
+      EXPECT_TRUE(m >= 1500 && m <= 25000) << r.report_id() << " " << m;
+    } else {
+      ++in_town;
+      EXPECT_TRUE(m >= 300 && m <= 3000) << r.report_id() << " " << m;
+    }
+  }
+  EXPECT_GT(sparse, 100);
+  EXPECT_GT(in_town, 100);
+  EXPECT_TRUE(SparseZone("norra") && SparseZone("vaddo"));
+  EXPECT_FALSE(SparseZone("stad") || SparseZone("sodra"));
+}
+
+// About one client in five has day activities, at a level of its own
+// ("niva-1" .. "niva-3", each drawn), independent of the other clients;
+// the others none and no level.
+TEST(ContentTest, SomeClientsHaveDayActivitiesAtADecidedSupportLevel) {
+  const std::vector<SimClient> clients = DrawClients(kSeed, 500);
+  std::map<std::string, int> by_level;
+  for (const auto& c : clients) {
+    EXPECT_EQ(c.day_activity_minutes > 0, !c.support_level.empty());
+    if (c.day_activity_minutes == 0) continue;
+    EXPECT_TRUE(c.day_activity_minutes >= 720 && c.day_activity_minutes <= 2160)
+        << c.day_activity_minutes;
+    ++by_level[c.support_level];
+  }
+  EXPECT_EQ(by_level.size(), 3u);
+  for (const char* level : {"niva-1", "niva-2", "niva-3"})
+    EXPECT_GT(by_level[level], 10) << level;
+  int with = 0;
+  for (const auto& [level, n] : by_level) with += n;
+  EXPECT_TRUE(with > 60 && with < 140) << with;
+  const std::vector<SimClient> fewer = DrawClients(kSeed, 50);
+  for (size_t i = 0; i < fewer.size(); ++i) {
+    EXPECT_EQ(fewer[i].support_level, clients[i].support_level);
+    EXPECT_EQ(fewer[i].day_activity_minutes, clients[i].day_activity_minutes);
+  }
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "lov/auth/v1/policy.pb.h"
 #include "lov/platform/actor.h"
 
@@ -29,6 +30,9 @@ struct Principal {
   std::string organisation;
   // Set for ROLE_PROVIDER only: the one provider whose data it may touch.
   std::string provider_id;
+  // The instant the verifier stops accepting the credential (a token's
+  // exp, plus the allowed clock skew): a stream admitted with it ends there.
+  absl::Time valid_until = absl::InfiniteFuture();
 };
 
 // The rules every principal keeps, InvalidArgument naming the broken one: a

@@ -355,7 +355,13 @@ absl::StatusOr<Principal> TokenVerifier::Verify(
       !s.ok()) {
     return s;
   }
-  return ReadPrincipal(*claims, options_.claims);
+  absl::StatusOr<Principal> principal = ReadPrincipal(*claims, options_.claims);
+  if (!principal.ok()) return principal;
+  // CheckValidityPeriod found exp a number.
+  principal->valid_until = absl::UnixEpoch() +
+                           absl::Seconds((*claims)["exp"].get<double>()) +
+                           options_.clock_skew;
+  return principal;
 }
 
 }  // namespace lov::auth

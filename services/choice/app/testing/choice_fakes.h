@@ -378,7 +378,8 @@ class FakeChoiceStore : public ChoiceStore {
       Reveal(client.client_id());
     }
     if (event.has_assignment_started() || event.has_assignment_ended() ||
-        event.has_decision_registered() || event.has_decision_changed()) {
+        event.has_decision_registered() || event.has_decision_changed() ||
+        event.has_decision_revised()) {
       HoldSlots(client);
     }
     if (event.has_assignment_started()) {

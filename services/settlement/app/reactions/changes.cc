@@ -79,6 +79,14 @@ void AddChoiceWrites(const choice::v1::ChoiceEvent& event,
           store_write::PutDecision{event.decision_changed().client_id(),
                                    event.decision_changed().decision()});
       return;
+    case choice::v1::ChoiceEvent::kDecisionRevised: {
+      const auto& revised = event.decision_revised();
+      writes->push_back(
+          store_write::PutDecision{revised.client_id(), revised.ended()});
+      writes->push_back(
+          store_write::PutDecision{revised.client_id(), revised.decision()});
+      return;
+    }
     default:
       return;
   }
