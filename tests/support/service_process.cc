@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -200,6 +201,25 @@ std::vector<std::string> SecretKeyEnv() {
 }  // namespace
 
 absl::Status ServiceProcess::Start(absl::Duration timeout) {
+  // FreePort releases the port it found, so another process (a test beside
+  // this one) may take it before the service listens. A first start that
+  // ends for that reason is tried again on new ports; a restart keeps its
+  // ports, as clients reconnect to the same address.
+  const bool new_ports = grpc_port_ == 0 && metrics_port_ == 0;
+  for (int attempt = 1;; ++attempt) {
+    absl::Status started = StartOnce(timeout);
+    if (started.ok() || !new_ports || attempt == 3 || Running() ||
+        Log().find("cannot listen") == std::string::npos) {
+      return started;
+    }
+    std::cerr << "port taken before " << binary_
+              << " listened; starting it again on new ports\n";
+    grpc_port_ = 0;
+    metrics_port_ = 0;
+  }
+}
+
+absl::Status ServiceProcess::StartOnce(absl::Duration timeout) {
   // A restart keeps the ports: clients reconnect to the same address, as
   // to a restarted pod behind its service.
   if (grpc_port_ == 0) grpc_port_ = FreePort();

@@ -70,6 +70,8 @@ class ServiceProcess {
   std::string Log() const;
 
  private:
+  absl::Status StartOnce(absl::Duration timeout);
+
   std::string binary_;
   std::vector<std::string> flags_;
   bool signs_in_ = false;

@@ -15,6 +15,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "lov/settlement/domain/fee_basis.h"
+#include "lov/settlement/domain/test_peppol_totals.h"
+#include "lov/settlement/tests/peppol_validation.h"
 #include "lov/settlement/tests/settlement_test_support.h"
 #include "lov/settlement/tests/sie4_reader.h"
 #include "lov/settlement/v1/events.pb.h"
@@ -27,14 +29,18 @@ using ::lov::testing::Eventually;
 
 class FinanceFilesTest : public test_support::SettlementFixture {
  protected:
-  // prv-a is paid to bankgiro 5402-9681; the in-house provider has no
-  // payment details.
+  // prv-a is paid to bankgiro 5402-9681 and invoiced through Peppol; the
+  // in-house provider has no payment details.
   void PublishPaymentDetails() {
     registry::v1::Provider p;
     p.set_provider_id("prv-a");
     p.set_name("Omsorg Ankaret AB");
     p.set_kind(registry::v1::PROVIDER_KIND_PRIVATE);
+    p.set_organisation_number("556554-1645");
+    p.mutable_contact()->set_address("Storgatan 1, 761 30 Norrtälje");
     registry::v1::PaymentDetails* d = p.mutable_payment_details();
+    d->set_vat_number("SE556554164501");
+    d->set_peppol_participant_id("0007:5565541645");
     d->set_bankgiro("5402-9681");
     d->set_f_tax(registry::v1::F_TAX_STATUS_APPROVED);
     d->set_f_tax_checked_on("2024-01-02");
@@ -161,6 +167,40 @@ TEST_F(FinanceFilesTest, AnApprovedMonthGivesValidSie4Pain001AndFeeBasis) {
                  "<PmtMtd>CASH</PmtMtd>");
   EXPECT_EQ(ValidatePain001(broken, "pain001-broken"), 1)
       << "the schema check can fail";
+
+  // The same month's Peppol invoice of prv-a passes the official rules, and
+  // its amounts are the statement's, as the SIE and pain.001 files' are:
+  // all three finance files of one month, valid and agreeing.
+  v1::ExportStatementRequest inv;
+  inv.set_provider_id("prv-a");
+  inv.set_period("2024-01");
+  inv.set_format(v1::EXPORT_FORMAT_PEPPOL_BIS3);
+  v1::PeppolBuyer* buyer = inv.mutable_buyer();
+  buyer->set_name("Nacka kommun");
+  buyer->set_organisation_number("212000-0167");
+  buyer->set_peppol_id("0007:2120000167");
+  buyer->set_reference("LOV-HEMTJANST");
+  buyer->set_street("Granitvägen 15");
+  buyer->set_postal_zone("131 81");
+  buyer->set_city("Nacka");
+  v1::ExportStatementResponse invoice;
+  ASSERT_TRUE(Eventually([&] {
+    return Call(&v1::SettlementService::Stub::ExportStatement, inv, &invoice)
+        .ok();
+  })) << Call(&v1::SettlementService::Stub::ExportStatement, inv, &invoice)
+             .error_message();
+  EXPECT_NE(invoice.content().find(testing::PeppolAmount(
+                "PayableAmount", testing::Sek(a.total_ore()))),
+            std::string::npos)
+      << invoice.content();
+  EXPECT_NE(invoice.content().find(testing::PeppolAmount(
+                "TaxExclusiveAmount", testing::Sek(a.net_ore()))),
+            std::string::npos);
+  const test_support::Validation peppol =
+      test_support::Validate(invoice.content(), "finance-files-peppol");
+  EXPECT_EQ(peppol.exit_code, 0) << peppol.output << "\n" << invoice.content();
+  EXPECT_NE(peppol.output.find(" 0 errors, "), std::string::npos)
+      << peppol.output;
 
   // The fee basis: client-1's performed hours per provider and category.
   v1::ExportMonthResponse fee;
