@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli.h"
+#include "client_commands.h"
 #include "granted.h"
 #include "indicator_text.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
@@ -86,19 +87,6 @@ void ClientTable(std::ostream& out, const v1::Client& c) {
         << (rc.status() == v1::CASE_STATUS_OPEN ? "open" : rc.outcome())
         << ")\n";
   }
-}
-
-absl::Status ClientCall(
-    Context& ctx, const std::string& what,
-    const std::function<grpc::Status(
-        v1::ChoiceService::Stub&, grpc::ClientContext*, v1::Client*)>& call) {
-  auto stub = Choice(ctx);
-  v1::Client c;
-  auto cc = ctx.Call();
-  if (absl::Status s = FromGrpc(call(*stub, cc.get(), &c), what); !s.ok())
-    return s;
-  Print(ctx, c, [&](std::ostream& out) { ClientTable(out, c); });
-  return absl::OkStatus();
 }
 
 // A personnummer never comes from argv: other users of the machine read
@@ -177,54 +165,6 @@ absl::Status ShowClient(Context& ctx, Args& args) {
   return ClientCall(ctx, "show", [&](auto& stub, auto* c, auto* out) {
     return stub.GetClient(c, r, out);
   });
-}
-
-absl::Status Decision(Context& ctx, Args& args, bool change) {
-  v1::Decision d;
-  d.set_decision_id(args.Required("decision"));
-  d.set_valid_from(args.Required("from"));
-  d.set_valid_to(args.Get("to"));
-  d.set_decided_on(args.Get("decided-on", d.valid_from()));
-  std::string granted = args.Required("granted");
-  std::string id = args.Required("id");
-  std::string rid = RequestId(args);
-  if (absl::Status s = args.Check(); !s.ok()) return s;
-  if (absl::Status s = ParseGranted(granted, &d); !s.ok()) return s;
-  return ClientCall(ctx, "decision", [&](auto& stub, auto* c, auto* out) {
-    if (change) {
-      v1::ChangeDecisionRequest r;
-      r.set_request_id(rid);
-      r.set_client_id(id);
-      *r.mutable_decision() = d;
-      return stub.ChangeDecision(c, r, out);
-    }
-    v1::RegisterDecisionRequest r;
-    r.set_request_id(rid);
-    r.set_client_id(id);
-    *r.mutable_decision() = d;
-    return stub.RegisterDecision(c, r, out);
-  });
-}
-
-// A new decision from a date for a client who keeps the provider: the
-// decision in force then ends the day before (ReviseDecision).
-absl::Status ReviseDecision(Context& ctx, Args& args) {
-  v1::ReviseDecisionRequest r;
-  r.set_client_id(args.Required("id"));
-  r.set_decision_id(args.Required("decision"));
-  r.set_effective_date(args.Required("from"));
-  v1::Decision* d = r.mutable_decision();
-  d->set_decision_id(args.Required("new-decision"));
-  d->set_valid_to(args.Get("to"));
-  d->set_decided_on(args.Get("decided-on", r.effective_date()));
-  std::string granted = args.Required("granted");
-  r.set_request_id(RequestId(args));
-  if (absl::Status s = args.Check(); !s.ok()) return s;
-  if (absl::Status s = ParseGranted(granted, d); !s.ok()) return s;
-  return ClientCall(ctx, "revise-decision",
-                    [&](auto& stub, auto* c, auto* out) {
-                      return stub.ReviseDecision(c, r, out);
-                    });
 }
 
 absl::Status Move(Context& ctx, Args& args) {
@@ -612,4 +552,16 @@ const Registrar registrar({
 });
 
 }  // namespace
+
+absl::Status ClientCall(Context& ctx, const std::string& what,
+                        const ClientRpc& call) {
+  auto stub = Choice(ctx);
+  v1::Client c;
+  auto cc = ctx.Call();
+  if (absl::Status s = FromGrpc(call(*stub, cc.get(), &c), what); !s.ok())
+    return s;
+  Print(ctx, c, [&](std::ostream& out) { ClientTable(out, c); });
+  return absl::OkStatus();
+}
+
 }  // namespace lov::cli
