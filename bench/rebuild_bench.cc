@@ -12,8 +12,11 @@
 // (every event one by one, printed for comparison), then as it runs (with
 // its batches, the row); visits also once between them with its batches
 // but --replay-plain=false (every batch by the record script, as before
-// the rebuild's plain path). Besides the time to SERVING, the replay time the
-// service logs ("state rebuilt", ms) is printed with its own ratio.
+// the rebuild's plain path), and every service once with
+// --replay-gather-ms=0 (a replay batch holds what had arrived, as before
+// 3 Dec). Besides the time to SERVING, the replay time the service logs
+// ("state rebuilt", ms) is printed with its own ratio, and the batches its
+// replays handed on ("replay phases": how many, the largest).
 //
 //   rebuild_bench [--clients=1500]
 //   [--services=registry,choice,visits,settlement,followup]
@@ -27,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -90,6 +94,29 @@ int64_t ReplayMs(const std::string& log) {
   return total;
 }
 
+// The batches the service's replays handed on ("replay phases" lines): how
+// many in all and the largest.
+std::pair<int64_t, int64_t> ReplayBatches(const std::string& log) {
+  int64_t batches = 0, largest = 0;
+  auto field = [](absl::string_view line, absl::string_view name) {
+    size_t at = line.find(absl::StrCat("\"", name, "\":"));
+    int64_t v = 0;
+    if (at == absl::string_view::npos) return v;
+    absl::string_view rest = line.substr(at + name.size() + 3);
+    if (!absl::SimpleAtoi(rest.substr(0, rest.find_first_not_of("0123456789")),
+                          &v)) {
+      return int64_t{0};
+    }
+    return v;
+  };
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (!absl::StrContains(line, "\"replay phases\"")) continue;
+    batches += field(line, "batches");
+    largest = std::max(largest, field(line, "largest_batch"));
+  }
+  return {batches, largest};
+}
+
 struct Rebuilt {
   // Start to SERVING, as the service logs it. The figure the health poll
   // gives (`polled`) is later by up to the poll's 100 ms, a third of a
@@ -97,6 +124,7 @@ struct Rebuilt {
   double seconds = 0;
   double polled = 0;
   int64_t replay_ms = -1;
+  int64_t batches = 0, largest_batch = 0;
   int wiped = 0;
 };
 
@@ -120,6 +148,7 @@ absl::StatusOr<Rebuilt> Rebuild(ServiceProcess& service, ServiceProcess& next,
       lov::bench::LogLineTime(log, service_name + " serving");
   out.seconds = serving ? absl::ToDoubleSeconds(*serving - start) : out.polled;
   out.replay_ms = ReplayMs(log);
+  std::tie(out.batches, out.largest_batch) = ReplayBatches(log);
   out.wiped = *wiped;
   return out;
 }
@@ -203,17 +232,30 @@ int main(int argc, char** argv) {
       passes.push_back({"batched, record script", *r});
       last = script.get();
     }
+    // Batched, each partial batch handed on at once (no wait for the next
+    // fetch): the figure before 3 Dec's replay batches, in the same run.
+    std::vector<std::string> eager_flags = (*issuer)->ServiceFlags(ns);
+    eager_flags.push_back("--replay-gather-ms=0");
+    ServiceProcess eager(Binary(binaries, absl::StrCat("services/", s, "/", s)),
+                         eager_flags);
+    absl::StatusOr<Rebuilt> e = Rebuild(*last, eager, s, keys);
+    if (!e.ok()) return Fail(s + " (gather 0) " + e.status().ToString());
+    passes.push_back({"batched, gather 0", *e});
+    last = &eager;
     absl::StatusOr<Rebuilt> batched = Rebuild(*last, service, s, keys);
     if (!batched.ok()) return Fail(s + " " + batched.status().ToString());
     passes.push_back({"batched", *batched});
     for (const auto& [how, r] : passes) {
       std::printf(
           "%s (%s): %d keys deleted; ready in %.2f s (health poll: %.2f s; "
-          "replay %lld ms: raw/replay %.3f); raw consume of %lld events "
+          "replay %lld ms: raw/replay %.3f; %lld batches, largest %lld); raw "
+          "consume of %lld events "
           "(%.1f MiB) from %s in %.2f s: raw/ready %.3f\n",
           s.c_str(), how.c_str(), r.wiped, r.seconds, r.polled,
           static_cast<long long>(r.replay_ms),
           r.replay_ms > 0 ? raw->seconds * 1000 / r.replay_ms : 0.0,
+          static_cast<long long>(r.batches),
+          static_cast<long long>(r.largest_batch),
           static_cast<long long>(raw->messages), raw->bytes / 1048576.0,
           absl::StrJoin(StateTopics(s), ", ").c_str(), raw->seconds,
           raw->seconds / r.seconds);
@@ -223,10 +265,12 @@ int main(int argc, char** argv) {
     lov::bench::PrintRow(
         "rebuild-" + s,
         absl::StrFormat("%s: %lld events to ready in %.2f s (replay %lld ms; "
+                        "gather 0: %.2f s, replay %lld ms; "
                         "one by one: %.2f s, replay %lld ms)",
                         s, static_cast<long long>(raw->messages), rebuild_s,
-                        static_cast<long long>(batched->replay_ms),
-                        one->seconds, static_cast<long long>(one->replay_ms)),
+                        static_cast<long long>(batched->replay_ms), e->seconds,
+                        static_cast<long long>(e->replay_ms), one->seconds,
+                        static_cast<long long>(one->replay_ms)),
         absl::StrFormat("raw consume %.2f s", raw->seconds), ratio,
         "raw/rebuild >= 0.3", ratio >= 0.3);
   }

@@ -37,6 +37,14 @@ class AuditStore {
   virtual absl::Status ApplyCorrection(
       const auth::v1::AuditRecord& corrected,
       const auth::v1::AuditRecord& correction) = 0;
+  // A confirmation (confirms_record_id) that arrived before the record it
+  // confirms: kept under that record's id until the record arrives (not
+  // indexed; idempotent).
+  virtual absl::Status KeepEarlyConfirmation(
+      const auth::v1::AuditRecord& confirmation) = 0;
+  // The confirmation kept early for `record_id`, nullopt if none.
+  virtual absl::StatusOr<std::optional<auth::v1::AuditRecord>>
+  EarlyConfirmation(const std::string& record_id) = 0;
   // Up to `limit` records of `key` ("cli-1", "SE2321000016-1234") in
   // `index` within `range`, newest first; records of the same microsecond
   // by record id, highest first.

@@ -141,9 +141,10 @@ class VisitStore {
   virtual absl::StatusOr<std::vector<std::vector<v1::VisitEvent>>> Histories(
       const std::vector<std::string>& visit_ids) = 0;
   // Drops a reservation that is still pending under `owner` (and its
-  // slots): its event never reached Kafka.
-  virtual absl::Status ReleasePending(const std::string& visit_id,
-                                      const std::string& owner) = 0;
+  // slots): its event never reached Kafka. Whether one was dropped (false:
+  // it was recorded meanwhile, or is no longer `owner`'s).
+  virtual absl::StatusOr<bool> ReleasePending(const std::string& visit_id,
+                                              const std::string& owner) = 0;
   virtual absl::Status MarkOwnerLost(const std::vector<std::string>& visit_ids,
                                      const std::string& owner) = 0;
   virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>>

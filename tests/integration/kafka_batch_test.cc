@@ -110,6 +110,44 @@ TEST_F(KafkaBatchTest, ReplayHandsBatchesInOrderAndAFailedOneEventByEvent) {
   EXPECT_GT(seen.singles, 0);  // the failed batch, one by one
 }
 
+TEST_F(KafkaBatchTest, ReplayWaitsForTheNextFetchBeforeAPartialBatch) {
+  // 20 produce rounds of 25 events: 20 record batches per partition...
+  for (int round = 0; round < 20; ++round) {
+    ASSERT_NO_FATAL_FAILURE(PublishEvents(25));
+  }
+  // ...and fetches of one record batch per partition each, so the 500 events
+  // arrive over 20 fetches. Between two, librdkafka's queue is empty: a
+  // replay that handed on what had arrived made a batch per fetch (about 25
+  // events each); one that waits for the next fetch fills kMaxEventBatch.
+  KafkaSettings settings = Stack().kafka("replay-test");
+  settings.security.emplace_back("max.partition.fetch.bytes", "1");
+  // Generous for a loaded machine; the end of the topics is not waited for.
+  settings.replay_gather = absl::Seconds(1);
+  std::vector<size_t> sizes;
+  std::multiset<std::string> all;
+  int64_t replayed = 0;
+  absl::Status s = ReplayTopics(
+      settings, {topic_},
+      [&](const CloudEvent& e) {
+        sizes.push_back(1);
+        all.insert(e.data);
+        return absl::OkStatus();
+      },
+      &replayed, nullptr,
+      [&](const std::vector<CloudEvent>& events) {
+        sizes.push_back(events.size());
+        for (const CloudEvent& e : events) all.insert(e.data);
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(replayed, 500);
+  EXPECT_EQ(all.size(), 500u);
+  // Each round's data is 0..24: every one 20 times.
+  EXPECT_EQ(all.count("0"), 20u);
+  EXPECT_EQ(all.count("24"), 20u);
+  EXPECT_EQ(sizes, std::vector<size_t>{kMaxEventBatch});
+}
+
 TEST_F(KafkaBatchTest, ConsumerBatchesAndDeadLettersThePoisonOfAFailedBatch) {
   // Published before the consumer starts: a backlog, read in batches.
   PublishEvents(30, /*poison=*/7);

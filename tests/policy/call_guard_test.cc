@@ -246,6 +246,50 @@ TEST_F(CallGuardTest, AWithheldAnswersOkRecordIsCorrected) {
   EXPECT_EQ(sink_->later.size(), 2u);
 }
 
+// An OK record is written before its answer: pending until a confirmation
+// (or a correction) follows it; a refusal's record is not pending and
+// needs neither.
+TEST_F(CallGuardTest, AnOkRecordIsPendingUntilItsConfirmation) {
+  choice::v1::GetClientRequest request;
+  request.set_client_id("cli-1");
+  auth::v1::AuditRecord written;
+  ASSERT_TRUE(AuditCall(GetClient(), Person(auth::v1::ROLE_CASE_OFFICER),
+                        request, nullptr, absl::OkStatus(), &written)
+                  .ok());
+  ASSERT_EQ(sink_->records.size(), 1u);
+  EXPECT_TRUE(sink_->records[0].outcome_pending());
+  EXPECT_TRUE(sink_->later.empty());
+
+  ConfirmAudit(written);
+  ASSERT_EQ(sink_->later.size(), 1u);
+  const auth::v1::AuditRecord& c = sink_->later[0];
+  EXPECT_EQ(c.confirms_record_id(), written.record_id());
+  EXPECT_NE(c.record_id(), written.record_id());
+  EXPECT_TRUE(c.corrects_record_id().empty());
+  EXPECT_FALSE(c.outcome_pending());
+  EXPECT_EQ(c.outcome(), "OK");
+  EXPECT_THAT(c.client_ids(), ElementsAre("cli-1"));
+
+  // A correction is not pending either.
+  CorrectAudit(written, absl::CancelledError("caller gone"));
+  ASSERT_EQ(sink_->later.size(), 2u);
+  EXPECT_FALSE(sink_->later[1].outcome_pending());
+  EXPECT_TRUE(sink_->later[1].confirms_record_id().empty());
+
+  // Nothing to confirm: a refusal's record, a confirmation, no record.
+  auth::v1::AuditRecord refused;
+  ASSERT_TRUE(AuditCall(GetClient(), Person(auth::v1::ROLE_CASE_OFFICER),
+                        request, nullptr,
+                        absl::PermissionDeniedError("not yours"), &refused)
+                  .ok());
+  EXPECT_EQ(refused.outcome(), "PERMISSION_DENIED");
+  EXPECT_FALSE(refused.outcome_pending());
+  ConfirmAudit(refused);
+  ConfirmAudit(c);
+  ConfirmAudit(auth::v1::AuditRecord());
+  EXPECT_EQ(sink_->later.size(), 2u);
+}
+
 TEST_F(CallGuardTest, UnauditedCallsLeaveNoRecord) {
   const auto* get_policy =
       MethodOf(choice::v1::GetPolicyRequest::descriptor(), "GetPolicy");

@@ -1,15 +1,20 @@
 // A unary call through the worker pool (RunUnary), on a real in-process
 // gRPC server with the call guard on fakes: with every worker busy and the
 // queue full a call is refused at once, and a call whose caller's deadline
-// passed while it waited is dropped, its work never done.
+// passed while it waited is dropped, its work never done; an answered
+// call's audit record is confirmed once the call is done, a call whose
+// caller left is corrected instead.
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "lov/choice/v1/choice.grpc.pb.h"
@@ -34,13 +39,40 @@ class CaseOfficer : public Authenticator {
   }
 };
 
-class KeepNothing : public AuditSink {
+// The records written before the answers and those written later
+// (confirmations, corrections), in memory.
+class AuditInMemory : public AuditSink {
  public:
-  absl::Status Record(const auth::v1::AuditRecord&) override {
+  absl::Status Record(const auth::v1::AuditRecord& record) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    records_.push_back(record);
     return absl::OkStatus();
   }
-  void RecordLater(const auth::v1::AuditRecord&) override {}
+  void RecordLater(const auth::v1::AuditRecord& record) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    later_.push_back(record);
+  }
+  std::vector<auth::v1::AuditRecord> records() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return records_;
+  }
+  std::vector<auth::v1::AuditRecord> later() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return later_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<auth::v1::AuditRecord> records_;
+  std::vector<auth::v1::AuditRecord> later_;
 };
+
+bool Eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 500 && !done(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
 
 // GetClient on the pool; its work counts how often it ran.
 class CountingChoice final : public v1::ChoiceService::CallbackService {
@@ -52,12 +84,15 @@ class CountingChoice final : public v1::ChoiceService::CallbackService {
     return RunUnary(context, *pool_,
                     MethodOf(v1::GetClientRequest::descriptor(), "GetClient"),
                     request, response, [this, response]() -> absl::Status {
+                      std::this_thread::sleep_for(
+                          std::chrono::milliseconds(work_ms.load()));
                       ++ran;
                       response->set_client_id("cli-1");
                       return absl::OkStatus();
                     });
   }
   std::atomic<int> ran{0};
+  std::atomic<int> work_ms{0};  // how long the work takes
 
  private:
   WorkerPool* pool_;
@@ -66,8 +101,8 @@ class CountingChoice final : public v1::ChoiceService::CallbackService {
 class WorkerPoolCallsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ConfigureCallGuard({.authenticator = std::make_shared<CaseOfficer>(),
-                        .audit = std::make_shared<KeepNothing>()});
+    ConfigureCallGuard(
+        {.authenticator = std::make_shared<CaseOfficer>(), .audit = audit_});
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
@@ -127,6 +162,7 @@ class WorkerPoolCallsTest : public ::testing::Test {
     done.wait(lock, [&] { return ran; });
   }
 
+  std::shared_ptr<AuditInMemory> audit_ = std::make_shared<AuditInMemory>();
   WorkerPool pool_{/*threads=*/1, /*max_queued=*/1};
   CountingChoice service_{&pool_};
   std::unique_ptr<grpc::Server> server_;
@@ -166,6 +202,44 @@ TEST_F(WorkerPoolCallsTest, ACallWhoseDeadlinePassedWhileItWaitedIsDropped) {
   Drain();
   // The worker found the caller gone and did not do the work.
   EXPECT_EQ(service_.ran.load(), 0);
+}
+
+// The record written before the answer is pending; once gRPC reports the
+// answer finished and not cancelled (the reactor's OnDone) a confirmation
+// naming it follows.
+TEST_F(WorkerPoolCallsTest, AnAnsweredCallsRecordIsConfirmedWhenDone) {
+  ASSERT_TRUE(Call(std::chrono::seconds(10)).ok());
+  ASSERT_TRUE(Eventually([&] { return !audit_->later().empty(); }));
+  const std::vector<auth::v1::AuditRecord> records = audit_->records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_TRUE(records[0].outcome_pending());
+  EXPECT_EQ(records[0].outcome(), "OK");
+  const std::vector<auth::v1::AuditRecord> later = audit_->later();
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].confirms_record_id(), records[0].record_id());
+  EXPECT_TRUE(later[0].corrects_record_id().empty());
+  EXPECT_EQ(later[0].outcome(), "OK");
+}
+
+// The caller gives up while the work runs: its record (written after the
+// work, pending) gets the existing correction and no confirmation.
+TEST_F(WorkerPoolCallsTest, ACallWhoseCallerLeftIsCorrectedNeverConfirmed) {
+  service_.work_ms = 600;
+  EXPECT_EQ(Call(std::chrono::milliseconds(200)).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  ASSERT_TRUE(Eventually([&] { return !audit_->later().empty(); }));
+  Drain();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::vector<auth::v1::AuditRecord> records = audit_->records();
+  ASSERT_EQ(records.size(), 1u);
+  const std::vector<auth::v1::AuditRecord> later = audit_->later();
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].corrects_record_id(), records[0].record_id());
+  // gRPC reports a passed deadline as a cancelled call.
+  EXPECT_TRUE(later[0].outcome() == "DEADLINE_EXCEEDED" ||
+              later[0].outcome() == "CANCELLED")
+      << later[0].outcome();
+  EXPECT_TRUE(later[0].confirms_record_id().empty());
 }
 
 }  // namespace

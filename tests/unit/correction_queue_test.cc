@@ -10,6 +10,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -242,6 +243,55 @@ TEST(CorrectionQueueTest, DrainGivesUpAfterItsTimeAndStopCountsWhatIsLeft) {
   queue.Stop();
   EXPECT_EQ(DroppedCounter() - dropped_before, 1);
   EXPECT_TRUE(log.stored().empty());
+}
+
+// While Kafka stores them, the records that wait are sent together (the
+// producer batches them): none waits for the outcome of the one before.
+TEST(CorrectionQueueTest, WhileStoredTheWaitingOnesAreSentTogether) {
+  FakeAuditLog log([](const std::string& id) -> std::optional<absl::Status> {
+    if (id == "a") return absl::OkStatus();
+    return std::nullopt;  // answered below
+  });
+  CorrectionQueue queue(log.Sender(), Fast());
+  ASSERT_TRUE(queue.Add(Correction("a")));
+  ASSERT_TRUE(Eventually([&] { return log.stored().size() == 1; }));
+  ASSERT_TRUE(queue.Add(Correction("b")));
+  ASSERT_TRUE(Eventually([&] { return log.unanswered().size() == 1; }));
+  for (const char* id : {"c", "d", "e"}) ASSERT_TRUE(queue.Add(Correction(id)));
+  log.unanswered()[0](absl::OkStatus());  // b stored
+  // c, d and e all tried before any of them is answered.
+  ASSERT_TRUE(Eventually([&] { return log.unanswered().size() == 4; }));
+  EXPECT_EQ(log.tries(), (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+  EXPECT_EQ(queue.pending(), 3u);
+  for (size_t i = 1; i < 4; ++i) log.unanswered()[i](absl::OkStatus());
+  EXPECT_TRUE(Eventually([&] { return queue.pending() == 0; }));
+}
+
+// In a batch, the ones that failed stay in order and are tried again, the
+// first alone; the stored ones are not sent again.
+TEST(CorrectionQueueTest, TheFailedOnesOfABatchAreSentAgainInOrder) {
+  std::mutex mu;
+  std::set<std::string> failed_once;
+  FakeAuditLog log([&](const std::string& id) -> std::optional<absl::Status> {
+    std::lock_guard<std::mutex> lock(mu);
+    if (id == "b") return std::nullopt;  // held until c, d are queued
+    if ((id == "c" || id == "e") && failed_once.insert(id).second) {
+      return absl::UnavailableError("broker down");
+    }
+    return absl::OkStatus();
+  });
+  CorrectionQueue queue(log.Sender(), Fast());
+  ASSERT_TRUE(queue.Add(Correction("a")));
+  ASSERT_TRUE(Eventually([&] { return log.stored().size() == 1; }));
+  ASSERT_TRUE(queue.Add(Correction("b")));
+  ASSERT_TRUE(Eventually([&] { return log.unanswered().size() == 1; }));
+  for (const char* id : {"c", "d", "e"}) ASSERT_TRUE(queue.Add(Correction(id)));
+  log.unanswered()[0](absl::OkStatus());
+  ASSERT_TRUE(Eventually([&] { return queue.pending() == 0; }));
+  // c, d, e together; d stored; c alone, stored; then e.
+  EXPECT_EQ(log.tries(),
+            (std::vector<std::string>{"a", "b", "c", "d", "e", "c", "e"}));
+  EXPECT_EQ(log.stored(), (std::vector<std::string>{"a", "d", "c", "e"}));
 }
 
 }  // namespace

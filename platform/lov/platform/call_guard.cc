@@ -216,6 +216,8 @@ absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
   for (const auto& id : ids(provider_ids)) record.add_provider_ids(id);
   record.set_outcome(outcome.ok() ? "OK"
                                   : absl::StatusCodeToString(outcome.code()));
+  // An OK record precedes its answer: confirmed or corrected afterwards.
+  record.set_outcome_pending(outcome.ok());
   record.set_request_id(request_id.size() > kDefaultMaxStringChars ||
                                 ContainsPersonnummer(request_id)
                             ? ""
@@ -244,11 +246,24 @@ void CorrectAudit(const auth::v1::AuditRecord& written,
   *correction.mutable_at() = ToProtoTime(absl::Now());
   correction.set_outcome(absl::StatusCodeToString(refusal.code()));
   correction.set_corrects_record_id(written.record_id());
+  correction.set_outcome_pending(false);
   log::Warn("audit record said OK but the answer did not go out; corrected",
             {{"method", written.method()},
              {"record_id", written.record_id()},
              {"outcome", correction.outcome()}});
   settings.audit->RecordLater(correction);
+}
+
+void ConfirmAudit(const auth::v1::AuditRecord& written) {
+  if (written.record_id().empty() || !written.outcome_pending()) return;
+  const CallGuardSettings settings = Snapshot();
+  if (settings.audit == nullptr) return;
+  auth::v1::AuditRecord confirmation = written;
+  confirmation.set_record_id(NewUuid());
+  *confirmation.mutable_at() = ToProtoTime(absl::Now());
+  confirmation.set_outcome_pending(false);
+  confirmation.set_confirms_record_id(written.record_id());
+  settings.audit->RecordLater(confirmation);
 }
 
 }  // namespace lov

@@ -66,8 +66,8 @@ class AuditSink {
  public:
   virtual ~AuditSink() = default;
   virtual absl::Status Record(const auth::v1::AuditRecord& record) = 0;
-  // Sends the record without waiting for it to be durable (a correction,
-  // written after the call has ended); failures are logged.
+  // Sends the record without waiting for it to be durable (a correction or
+  // a confirmation, written after the call has ended); failures are logged.
   virtual void RecordLater(const auth::v1::AuditRecord& record) {
     (void)Record(record);
   }
@@ -131,6 +131,14 @@ absl::Status AuditCall(const google::protobuf::MethodDescriptor& method,
 // out. Nothing when `written` is empty or did not say OK.
 void CorrectAudit(const auth::v1::AuditRecord& written,
                   const absl::Status& refusal);
+
+// The answer of a call whose record `written` is pending (outcome OK,
+// outcome_pending) reached the caller: gRPC reported it finished and not
+// cancelled (RunUnary's reactor), or a stream's batch had all its outcomes
+// written. Sends a confirmation (a copy with a new id, confirms_record_id =
+// written's id, not pending) the way a correction is sent. Nothing when
+// `written` is empty or not pending.
+void ConfirmAudit(const auth::v1::AuditRecord& written);
 
 // The audit record of a call, its clients and providers given (a stream's
 // batch); as AuditCall.

@@ -7,10 +7,12 @@
 #include <mutex>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "lov/platform/log.h"
 #include "lov/platform/metrics.h"
+#include "lov/platform/proto_util.h"
 
 namespace lov {
 namespace {
@@ -40,8 +42,9 @@ struct CorrectionQueue::State {
   std::deque<auth::v1::AuditRecord> queue;
   bool stop = false;
   bool retry_now = false;  // Drain: end the current back-off early
-  uint64_t attempt = 0;    // the try whose outcome is awaited
-  std::optional<absl::Status> outcome;
+  uint64_t attempt = 0;    // the try whose outcomes are awaited
+  std::vector<std::optional<absl::Status>> outcomes;  // of its records
+  size_t answered = 0;                                // outcomes received
 };
 
 CorrectionQueue::CorrectionQueue(Send send, Options options)
@@ -108,39 +111,77 @@ size_t CorrectionQueue::pending() const {
 void CorrectionQueue::Run() {
   State& st = *state_;
   absl::Duration backoff = options_.first_retry;
+  // After a failure the front is tried alone until it is stored; while
+  // Kafka stores them, all that wait (up to kMaxBatch) are sent together
+  // so the producer batches them (one confirmation per answered call).
+  bool healthy = false;
   std::unique_lock<std::mutex> lock(st.mu);
   while (true) {
     st.cv.wait(lock, [&st] { return st.stop || !st.queue.empty(); });
     if (st.stop) return;
-    const auth::v1::AuditRecord record = st.queue.front();
+    const bool hold = options_.confirmation_hold > absl::ZeroDuration();
+    if (hold && !st.retry_now &&
+        !st.queue.front().confirms_record_id().empty()) {
+      const absl::Time due =
+          FromProtoTime(st.queue.front().at()) + options_.confirmation_hold;
+      if (absl::Now() < due) {
+        st.cv.wait_for(lock, absl::ToChronoMilliseconds(due - absl::Now()),
+                       [&st] { return st.stop || st.retry_now; });
+        continue;
+      }
+    }
+    const size_t n =
+        healthy && !hold ? std::min(st.queue.size(), kMaxBatch) : 1;
+    const std::vector<auth::v1::AuditRecord> batch(st.queue.begin(),
+                                                   st.queue.begin() + n);
     const uint64_t attempt = ++st.attempt;
-    st.outcome.reset();
+    st.outcomes.assign(n, std::nullopt);
+    st.answered = 0;
     lock.unlock();
-    send_(record, [state = state_, attempt](absl::Status s) {
-      std::lock_guard<std::mutex> l(state->mu);
-      if (state->attempt != attempt || state->outcome.has_value()) return;
-      state->outcome = std::move(s);
-      state->cv.notify_all();
-    });
+    for (size_t i = 0; i < n; ++i) {
+      send_(batch[i], [state = state_, attempt, i](absl::Status s) {
+        std::lock_guard<std::mutex> l(state->mu);
+        if (state->attempt != attempt || state->outcomes[i].has_value()) {
+          return;
+        }
+        state->outcomes[i] = std::move(s);
+        ++state->answered;
+        state->cv.notify_all();
+      });
+    }
     lock.lock();
     st.cv.wait_for(lock, absl::ToChronoMilliseconds(options_.try_timeout),
-                   [&st] { return st.stop || st.outcome.has_value(); });
+                   [&st, n] { return st.stop || st.answered == n; });
     if (st.stop) return;
-    const absl::Status outcome =
-        st.outcome.value_or(absl::DeadlineExceededError(absl::StrCat(
-            "no outcome within ", absl::FormatDuration(options_.try_timeout))));
     ++st.attempt;  // a late outcome of this try is ignored
-    if (outcome.ok()) {
-      st.queue.pop_front();
-      Pending().Add(-1);
+    // The stored ones leave the queue; the others stay in front, in order.
+    std::deque<auth::v1::AuditRecord> failed;
+    absl::Status failure;
+    for (size_t i = 0; i < n; ++i) {
+      const absl::Status outcome =
+          st.outcomes[i].value_or(absl::DeadlineExceededError(
+              absl::StrCat("no outcome within ",
+                           absl::FormatDuration(options_.try_timeout))));
+      if (outcome.ok()) continue;
+      if (failed.empty()) failure = outcome;
+      failed.push_back(std::move(st.queue[i]));
+    }
+    st.queue.erase(st.queue.begin(), st.queue.begin() + n);
+    st.queue.insert(st.queue.begin(), std::make_move_iterator(failed.begin()),
+                    std::make_move_iterator(failed.end()));
+    Pending().Add(-static_cast<double>(n - failed.size()));
+    // Drain waits for an empty queue.
+    if (failed.size() < n) st.cv.notify_all();
+    healthy = failed.empty();
+    if (healthy) {
       backoff = options_.first_retry;
-      st.cv.notify_all();  // Drain waits for an empty queue
       continue;
     }
     log::Warn("audit correction not written yet; sent again later",
-              {{"record_id", record.record_id()},
-               {"method", record.method()},
-               {"error", outcome},
+              {{"record_id", st.queue.front().record_id()},
+               {"method", st.queue.front().method()},
+               {"waiting", static_cast<uint64_t>(st.queue.size())},
+               {"error", failure},
                {"retry_in", absl::FormatDuration(backoff)}});
     st.cv.wait_for(lock, absl::ToChronoMilliseconds(backoff),
                    [&st] { return st.stop || st.retry_now; });

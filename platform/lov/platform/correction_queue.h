@@ -5,8 +5,11 @@
 // has ended, so nobody waits for them; but a correction must not be lost
 // because Kafka stayed away longer than one delivery timeout after the
 // record it corrects landed. Each waits in a bounded queue and is sent
-// again, with back-off, until it is stored or the process ends, one at a
-// time and in the order they came (a person's corrections stay in order).
+// again, with back-off, until it is stored or the process ends, in the
+// order they came (a person's corrections stay in order). Confirmations
+// (ConfirmAudit) go the same way. While Kafka stores them, all that wait
+// are sent together (the producer batches them); after a failure the
+// first waiting one is tried alone until it is stored.
 // At shutdown the service drains the queue for a few seconds (Drain) before
 // it stops it, so corrections of the last calls are not lost to a restart.
 // A try that timed out may still land, so a correction can be stored twice;
@@ -31,6 +34,8 @@ namespace lov {
 class CorrectionQueue {
  public:
   static constexpr size_t kDefaultMaxPending = 10000;
+  // At most this many records are sent together (see Run).
+  static constexpr size_t kMaxBatch = 1000;
   using Done = std::function<void(absl::Status)>;
   // Starts writing one record; calls `done` once with its outcome, on any
   // thread, possibly after the queue is gone (it then does nothing).
@@ -44,6 +49,11 @@ class CorrectionQueue {
     // A try with no outcome by then counts as failed (a lost callback must
     // not stop the queue); an outcome that comes later is ignored.
     absl::Duration try_timeout = absl::Seconds(60);
+    // For tests only (--audit-confirmation-hold-ms): a confirmation is sent
+    // no sooner than this after its time, one at a time, so that a test can
+    // kill the service between a record and its confirmation. Drain sends
+    // it at once.
+    absl::Duration confirmation_hold = absl::ZeroDuration();
   };
 
   CorrectionQueue(Send send, Options options);

@@ -66,14 +66,20 @@ struct KafkaSettings {
   // sasl.mechanisms (e.g. SCRAM-SHA-512), sasl.username, sasl.password,
   // ssl.ca.location. Empty: plaintext, as on the local stack.
   std::vector<std::pair<std::string, std::string>> security;
+  // How long a replay (ReplayTopics) with a batch handler waits for the next
+  // event, when librdkafka has none queued, before handing on a batch
+  // smaller than kMaxEventBatch: events arrive fetch by fetch, and between
+  // two fetches the queue is briefly empty. Zero: hands on what has arrived.
+  absl::Duration replay_gather = absl::Milliseconds(20);
 };
 
 // What every client of the cluster is configured with: bootstrap.servers,
 // client.id (`client_id`, default the settings') and the security settings.
 std::vector<std::pair<std::string, std::string>> ConnectionConfig(
     const KafkaSettings& settings, const std::string& client_id = "");
-// Sets them on a librdkafka configuration; INVALID_ARGUMENT naming the
-// setting librdkafka refuses.
+// Sets them on a librdkafka configuration, with Nagle's algorithm off
+// (socket.nagle.disable); INVALID_ARGUMENT naming the setting librdkafka
+// refuses.
 absl::Status SetConnectionConfig(RdKafka::Conf* conf,
                                  const KafkaSettings& settings,
                                  const std::string& client_id = "");
@@ -323,7 +329,10 @@ class EventConsumer {
 // With `offsets`, the end offsets replayed are saved there at the end, so
 // that the consumer group continues from them. With `batch_handler`, the
 // events are handed to it kMaxEventBatch at a time (what has arrived), and to
-// `handler` one by one only when a batch fails.
+// `handler` one by one only when a batch fails; a batch is handed on when it
+// is full, when the topics' end is reached, or when no event came for
+// settings.replay_gather. Its fetches are large (max.partition.fetch.bytes
+// 16 MiB unless `settings.security` names it).
 absl::Status ReplayTopics(const KafkaSettings& settings,
                           const std::vector<std::string>& topics,
                           const EventHandler& handler,

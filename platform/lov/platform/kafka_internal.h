@@ -31,6 +31,14 @@ absl::Status KafkaError(const std::string& what, RdKafka::ErrorCode code);
 std::string ClientId(const KafkaSettings& settings,
                      const std::string& client_id = "");
 
+// The producer's own settings (beside the connection's): idempotent,
+// acks=all, and no linger: a call that waits for its write's acknowledgement
+// would wait the linger too (performance.md, "Choice latency: where the time
+// goes"); a bulk write still leaves in batches, as what queues while one
+// request is in flight goes in the next.
+std::vector<std::pair<std::string, std::string>> ProducerConfig(
+    const KafkaSettings& settings);
+
 // Sets each setting; INVALID_ARGUMENT naming the one librdkafka refuses.
 absl::Status SetAll(RdKafka::Conf* conf,
                     const std::vector<std::pair<std::string, std::string>>& kv);

@@ -48,6 +48,18 @@ class DeliveryReporter : public RdKafka::DeliveryReportCb {
   }
 };
 
+std::vector<std::pair<std::string, std::string>> ProducerConfig(
+    const KafkaSettings& settings) {
+  return {
+      {"enable.idempotence", "true"},
+      {"acks", "all"},
+      {"linger.ms", "0"},
+      {"compression.type", "lz4"},
+      {"message.max.bytes", std::to_string(kMaxEventBytes + 65536)},
+      {"delivery.timeout.ms",
+       std::to_string(absl::ToInt64Milliseconds(settings.delivery_timeout))}};
+}
+
 }  // namespace kafka_internal
 
 absl::StatusOr<std::unique_ptr<EventProducer>> EventProducer::Create(
@@ -60,15 +72,7 @@ absl::StatusOr<std::unique_ptr<EventProducer>> EventProducer::Create(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   absl::Status s = SetConnectionConfig(conf.get(), settings);
   if (!s.ok()) return s;
-  s = SetAll(
-      conf.get(),
-      {{"enable.idempotence", "true"},
-       {"acks", "all"},
-       {"linger.ms", "2"},
-       {"compression.type", "lz4"},
-       {"message.max.bytes", std::to_string(kMaxEventBytes + 65536)},
-       {"delivery.timeout.ms",
-        std::to_string(absl::ToInt64Milliseconds(settings.delivery_timeout))}});
+  s = SetAll(conf.get(), kafka_internal::ProducerConfig(settings));
   if (!s.ok()) return s;
   std::string err;
   if (conf->set("dr_cb", p->reporter_.get(), err) != RdKafka::Conf::CONF_OK ||

@@ -36,7 +36,15 @@ class ReplaySink {
   size_t size() const { return pending_.size(); }
   void Add(CloudEvent event) { pending_.push_back(std::move(event)); }
 
+  // Batches handed on (and the largest): what the replay logs, to see how
+  // full its batches were.
+  int64_t batches() const { return batches_; }
+  int64_t largest() const { return largest_; }
+
   void Flush() {
+    if (pending_.empty()) return;
+    ++batches_;
+    largest_ = std::max(largest_, static_cast<int64_t>(pending_.size()));
     if (pending_.size() > 1 && batch_) {
       absl::Status s = kafka_internal::GuardedBatch(batch_, pending_);
       if (s.ok()) {
@@ -77,6 +85,7 @@ class ReplaySink {
   const EventHandler& handler_;
   const BatchEventHandler& batch_;
   std::vector<CloudEvent> pending_;
+  int64_t batches_ = 0, largest_ = 0;
   absl::Duration backoff_ = absl::Milliseconds(100);
 };
 
@@ -90,8 +99,13 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
   const absl::Time started = absl::Now();
   std::unique_ptr<RdKafka::Conf> conf(
       RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  // Large fetches (librdkafka's default is 1 MiB per partition): fewer
+  // gaps between them. Before the connection settings, which may set it.
   absl::Status s =
-      SetConnectionConfig(conf.get(), settings, settings.client_id + "-replay");
+      SetAll(conf.get(),
+             {{"max.partition.fetch.bytes", std::to_string(kMaxEventBytes)}});
+  if (!s.ok()) return s;
+  s = SetConnectionConfig(conf.get(), settings, settings.client_id + "-replay");
   if (!s.ok()) return s;
   s = SetAll(conf.get(), {{"group.id", "lov-replay-" + NewUuid()},
                           {"enable.auto.commit", "false"},
@@ -162,18 +176,33 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
   const auto ends = end_offsets;
   const absl::Time ends_known = absl::Now();
   int64_t count = 0;
+  int64_t gathered = 0;  // waits for the next fetch that ended with an event
+  int64_t batches = 0, largest = 0;
   absl::Status result;
   if (!assignment.empty()) {
     consumer->assign(assignment);
     ReplaySink sink(handler, batch_handler);
+    const int gather_ms =
+        static_cast<int>(absl::ToInt64Milliseconds(settings.replay_gather));
+    bool waited = false;
     while (!end_offsets.empty()) {
-      // A batch holds what has arrived: with events in hand, no waiting.
+      // With events in hand, what is queued is taken at once; when nothing
+      // is, the replay waits up to gather_ms for the next fetch before
+      // handing on a partial batch (the end of the topics is not waited
+      // for: the loop ends there).
       std::unique_ptr<RdKafka::Message> msg(
-          consumer->consume(sink.empty() ? 500 : 0));
+          consumer->consume(sink.empty() ? 500 : (waited ? gather_ms : 0)));
       if (msg->err() == RdKafka::ERR__TIMED_OUT) {
-        sink.Flush();
+        if (sink.empty() || waited || gather_ms == 0) {
+          sink.Flush();
+          waited = false;
+        } else {
+          waited = true;
+        }
         continue;
       }
+      if (waited) ++gathered;
+      waited = false;
       if (msg->err() != RdKafka::ERR_NO_ERROR) {
         result = KafkaError("replay", msg->err());
         break;
@@ -188,6 +217,8 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
       if (sink.size() >= sink.max_batch()) sink.Flush();
     }
     if (result.ok()) sink.Flush();
+    batches = sink.batches();
+    largest = sink.largest();
     consumer->unassign();
   }
   const absl::Time read = absl::Now();
@@ -202,15 +233,17 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
     }
   }
   auto ms = [](absl::Duration d) { return absl::ToInt64Milliseconds(d); };
-  log::Debug("replay phases",
-             {{"create_ms", ms(created - started)},
-              {"connect_ms", ms(reached - created)},
-              {"end_offsets_ms", ms(ends_known - reached)},
-              {"read_ms", ms(read - ends_known)},
-              {"close_ms", ms(closed - read)},
-              {"save_ms", ms(absl::Now() - closed)},
-              {"partitions", static_cast<int64_t>(ends.size())},
-              {"events", count}});
+  log::Info("replay phases", {{"create_ms", ms(created - started)},
+                              {"connect_ms", ms(reached - created)},
+                              {"end_offsets_ms", ms(ends_known - reached)},
+                              {"read_ms", ms(read - ends_known)},
+                              {"close_ms", ms(closed - read)},
+                              {"save_ms", ms(absl::Now() - closed)},
+                              {"partitions", static_cast<int64_t>(ends.size())},
+                              {"events", count},
+                              {"batches", batches},
+                              {"largest_batch", largest},
+                              {"gather_waits", gathered}});
   return result;
 }
 

@@ -231,6 +231,7 @@ KafkaSettings CommonSettings::kafka() const {
   k.brokers = kafka_brokers;
   k.client_id = service_name;
   k.security = kafka_security;
+  k.replay_gather = replay_gather;
   return k;
 }
 
@@ -333,6 +334,8 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
   s.topic_replication =
       static_cast<int>(config.Int("topic-replication", 1, 1, 10));
   s.projection_batches = config.Bool("projection-batches", true);
+  s.replay_gather = absl::Milliseconds(config.Int(
+      "replay-gather-ms", absl::ToInt64Milliseconds(s.replay_gather), 0, 1000));
   s.shutdown_deadline =
       absl::Seconds(config.Int("shutdown-deadline-seconds", 20, 1, 600));
   s.name_space = config.String("namespace", "");

@@ -92,6 +92,9 @@ struct CommonSettings {
   // can apply events in batches do (ProjectionSettings::apply_batch); false
   // applies every event one by one (e.g. to compare the two).
   bool projection_batches = true;
+  // --replay-gather-ms / LOV_REPLAY_GATHER_MS: KafkaSettings::replay_gather
+  // (0: a rebuild's batches hold what had arrived, as before 3 Dec).
+  absl::Duration replay_gather = absl::Milliseconds(20);
   absl::Duration shutdown_deadline = absl::Seconds(20);
   // --namespace / LOV_NAMESPACE: prefixes topics, consumer groups and Redis
   // keys, so that several municipalities (or test runs) share one cluster.

@@ -226,6 +226,9 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   corrections.max_pending = static_cast<size_t>(
       config.Int("audit-corrections-max-pending",
                  CorrectionQueue::kDefaultMaxPending, 1, 1000000));
+  // For tests only: confirmations held back (correction_queue.h).
+  corrections.confirmation_hold = absl::Milliseconds(
+      config.Int("audit-confirmation-hold-ms", 0, 0, 3600 * 1000));
   const AuthSettings auth_settings = ReadAuthSettings(config);
   if (spec.flags) spec.flags(config);
   if (absl::Status s = config.Validate(); !s.ok()) return fail(s);

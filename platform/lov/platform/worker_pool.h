@@ -3,6 +3,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -51,18 +52,55 @@ class WorkerPool {
 // deadline passed while it waited (OK: start it).
 absl::Status StillWanted(const grpc::CallbackServerContext& context);
 
+// The reactor of a unary call whose OK audit record is written before the
+// answer (outcome_pending): once gRPC reports the call done (OnDone), the
+// record is confirmed if the answer went out (finished OK, not cancelled),
+// and corrected CANCELLED if the caller left after the record was written
+// (OnCancel, e.g. in the instant between the last check and the answer).
+class AuditedUnaryReactor final : public grpc::ServerUnaryReactor {
+ public:
+  explicit AuditedUnaryReactor(grpc::CallbackServerContext* context)
+      : context_(context) {}
+  // Finish, with the record written for the call (empty if none was).
+  void FinishAudited(const absl::Status& status,
+                     auth::v1::AuditRecord written) {
+    written_ = std::move(written);
+    answered_ok_ = status.ok();
+    Finish(ToGrpcStatus(status));
+  }
+  void OnCancel() override { cancelled_ = true; }
+  void OnDone() override {
+    if (answered_ok_ && !cancelled_ && !context_->IsCancelled()) {
+      ConfirmAudit(written_);
+    } else if (answered_ok_) {
+      CorrectAudit(written_,
+                   absl::CancelledError("the caller left before the answer "
+                                        "reached it"));
+    }
+    delete this;
+  }
+
+ private:
+  grpc::CallbackServerContext* const context_;
+  // Set by the worker before Finish, read in OnDone (after Finish).
+  auth::v1::AuditRecord written_;
+  bool answered_ok_ = false;
+  std::atomic<bool> cancelled_{false};
+};
+
 // One unary call: on the pool, in the caller's trace (TraceOfCall), the
 // call guard admits the caller (identity and the RPC's policy), `work` runs
 // with the caller as the actor of what it publishes, the audit record is
 // written if the policy asks for one, and the call finishes with the mapped
-// gRPC status. No exception escapes: one becomes INTERNAL.
+// gRPC status; an OK record is confirmed or corrected once the call is done
+// (AuditedUnaryReactor). No exception escapes: one becomes INTERNAL.
 template <typename Work>
 grpc::ServerUnaryReactor* RunUnary(
     grpc::CallbackServerContext* context, WorkerPool& pool,
     const google::protobuf::MethodDescriptor* method,
     const google::protobuf::Message* request,
     const google::protobuf::Message* response, Work work) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto* reactor = new AuditedUnaryReactor(context);
   const bool queued = pool.TrySubmit([reactor, context, method, request,
                                       response,
                                       work = std::move(work)]() mutable {
@@ -70,7 +108,7 @@ grpc::ServerUnaryReactor* RunUnary(
     ScopedTrace trace(TraceOfCall(*context));
     // Work for a caller that has gone is dropped.
     if (absl::Status wanted = StillWanted(*context); !wanted.ok()) {
-      reactor->Finish(ToGrpcStatus(wanted));
+      reactor->FinishAudited(wanted, {});
       return;
     }
     auth::v1::Actor actor;
@@ -88,8 +126,8 @@ grpc::ServerUnaryReactor* RunUnary(
         status = absl::InternalError("unexpected exception");
       }
     }
+    auth::v1::AuditRecord written;
     if (method != nullptr && (status.ok() || !actor.subject().empty())) {
-      auth::v1::AuditRecord written;
       absl::Status audited =
           AuditCall(*method, actor, *request, response, status, &written);
       if (status.ok() && !audited.ok()) status = audited;
@@ -103,14 +141,17 @@ grpc::ServerUnaryReactor* RunUnary(
                               "record was written; nothing was answered");
       }
       CorrectAudit(written, status);
+      if (!status.ok()) written.Clear();  // corrected already
     }
-    reactor->Finish(ToGrpcStatus(status));
+    reactor->FinishAudited(status, std::move(written));
   });
   if (!queued) {
-    reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(absl::StrCat(
-        "the service is busy (", pool.max_queued(),
-        " calls are waiting for a worker); nothing was done, retry after a "
-        "moment"))));
+    reactor->FinishAudited(
+        absl::ResourceExhaustedError(absl::StrCat(
+            "the service is busy (", pool.max_queued(),
+            " calls are waiting for a worker); nothing was done, retry after "
+            "a moment")),
+        {});
   }
   return reactor;
 }

@@ -87,6 +87,28 @@ absl::Status RedisAuditStore::ApplyCorrection(
       .status();
 }
 
+absl::Status RedisAuditStore::KeepEarlyConfirmation(
+    const auth::v1::AuditRecord& confirmation) {
+  return redis_
+      ->Command({"SET",
+                 Key("early-confirmation:" + confirmation.confirms_record_id()),
+                 SerializeDeterministic(confirmation), "NX"})
+      .status();
+}
+
+absl::StatusOr<std::optional<auth::v1::AuditRecord>>
+RedisAuditStore::EarlyConfirmation(const std::string& record_id) {
+  absl::StatusOr<RedisReply> got =
+      redis_->Command({"GET", Key("early-confirmation:" + record_id)});
+  if (!got.ok()) return got.status();
+  if (got->is_nil()) return std::nullopt;
+  auth::v1::AuditRecord r;
+  if (!r.ParseFromString(got->str)) {
+    return absl::DataLossError("corrupt early confirmation of " + record_id);
+  }
+  return r;
+}
+
 absl::StatusOr<std::vector<std::string>> RedisAuditStore::ScanIds(
     const std::string& index_key, const ScanRange& range, int limit) {
   // Redis returns records of the same score by id, highest first; those the

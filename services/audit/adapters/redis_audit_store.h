@@ -11,8 +11,13 @@ namespace lov::audit {
 // The audit log's serving copy in Redis, all under "<prefix>:" (default
 // "lov:audit"); kept for as long as the topic keeps the records (for ever):
 //   record:<record id>      AuditRecord (a corrected one with the
-//                           outcome of its correction; a correction of a
-//                           kept record is kept here too, not indexed)
+//                           outcome of its correction or confirmation, a
+//                           pending one UNKNOWN until then; a correction or
+//                           confirmation of a kept record is kept here too,
+//                           not indexed)
+//   early-confirmation:<record id>
+//                           AuditRecord: a confirmation that arrived before
+//                           the pending record it confirms
 //   by-client:<client id>   sorted set of record ids, scored by the record's
 //                           time in microseconds since 1970 (UTC)
 //   by-actor:<subject>      the same, per person or system
@@ -28,6 +33,10 @@ class RedisAuditStore : public AuditStore {
   absl::Status ApplyCorrection(
       const auth::v1::AuditRecord& corrected,
       const auth::v1::AuditRecord& correction) override;
+  absl::Status KeepEarlyConfirmation(
+      const auth::v1::AuditRecord& confirmation) override;
+  absl::StatusOr<std::optional<auth::v1::AuditRecord>> EarlyConfirmation(
+      const std::string& record_id) override;
   absl::StatusOr<std::vector<auth::v1::AuditRecord>> Scan(
       AccessIndex index, const std::string& key, const ScanRange& range,
       int limit) override;

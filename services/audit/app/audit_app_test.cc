@@ -79,6 +79,19 @@ class FakeAuditStore : public AuditStore {
     return absl::OkStatus();
   }
 
+  absl::Status KeepEarlyConfirmation(
+      const auth::v1::AuditRecord& confirmation) override {
+    early_.emplace(confirmation.confirms_record_id(), confirmation);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::optional<auth::v1::AuditRecord>> EarlyConfirmation(
+      const std::string& record_id) override {
+    auto it = early_.find(record_id);
+    if (it == early_.end()) return std::nullopt;
+    return it->second;
+  }
+
   size_t size() const { return records_.size(); }
   const auth::v1::AuditRecord& record(const std::string& id) const {
     return records_.at(id);
@@ -90,6 +103,7 @@ class FakeAuditStore : public AuditStore {
  private:
   using Entry = std::tuple<int64_t, std::string>;
   std::map<std::string, auth::v1::AuditRecord> records_;
+  std::map<std::string, auth::v1::AuditRecord> early_;  // by confirmed id
   std::map<std::pair<AccessIndex, std::string>, std::set<Entry>> index_;
   std::vector<int> limits_;
   absl::Status scan_error_;
@@ -241,6 +255,110 @@ TEST_F(AuditAppTest, ACorrectionGivesTheCallItsRealOutcomeListedOnce) {
   ASSERT_EQ(only.records_size(), 1);
   EXPECT_EQ(only.records(0).record_id(), "rec-4");
   EXPECT_EQ(only.records(0).outcome(), "UNAVAILABLE");
+}
+
+// ------------------------------------------------------------ confirmations
+
+// A record written before its answer (outcome_pending, "OK") and what
+// follows it: a confirmation (the answer went out), a correction (it did
+// not), or nothing (the service died in between).
+auth::v1::AuditRecord PendingRead(const std::string& record_id,
+                                  const std::string& client, absl::Time at) {
+  auth::v1::AuditRecord r = ClientRead(record_id, kCaseOfficer, {client}, at);
+  r.set_outcome_pending(true);
+  return r;
+}
+
+auth::v1::AuditRecord ConfirmationOf(const auth::v1::AuditRecord& record,
+                                     const std::string& record_id) {
+  auth::v1::AuditRecord c = record;
+  c.set_record_id(record_id);
+  c.set_outcome_pending(false);
+  c.set_confirms_record_id(record.record_id());
+  return c;
+}
+
+// The one outcome the client's log lists, with the one record id.
+std::string OnlyOutcome(const v1::ListAccessResponse& listed,
+                        const std::string& record_id) {
+  EXPECT_EQ(listed.records_size(), 1);
+  if (listed.records_size() != 1)
+    return "(listed " + std::to_string(listed.records_size()) + " records)";
+  EXPECT_EQ(listed.records(0).record_id(), record_id);
+  return listed.records(0).outcome();
+}
+
+TEST_F(AuditAppTest, APendingRecordNeverConfirmedReadsUnknown) {
+  Record(PendingRead("rec-1", "cli-1", March(3, 9)));
+  EXPECT_EQ(OnlyOutcome(Clients(ClientQuery("cli-1")), "rec-1"), "UNKNOWN");
+  EXPECT_EQ(OnlyOutcome(Actors(ActorQuery(kCaseOfficer)), "rec-1"), "UNKNOWN");
+  EXPECT_TRUE(store_.record("rec-1").outcome_pending());
+}
+
+TEST_F(AuditAppTest, AConfirmedRecordReadsItsOutcomeListedOnce) {
+  const auth::v1::AuditRecord read = PendingRead("rec-1", "cli-1", March(3, 9));
+  Record(read);
+  Record(ConfirmationOf(read, "conf-1"));
+  EXPECT_EQ(OnlyOutcome(Clients(ClientQuery("cli-1")), "rec-1"), "OK");
+  EXPECT_EQ(OnlyOutcome(Actors(ActorQuery(kCaseOfficer)), "rec-1"), "OK");
+  EXPECT_FALSE(store_.record("rec-1").outcome_pending());
+  EXPECT_EQ(store_.record("conf-1").confirms_record_id(), "rec-1");
+  // The record redelivered after its confirmation changes nothing.
+  Record(read);
+  EXPECT_EQ(OnlyOutcome(Clients(ClientQuery("cli-1")), "rec-1"), "OK");
+}
+
+TEST_F(AuditAppTest, ACorrectedPendingRecordReadsTheCorrection) {
+  const auth::v1::AuditRecord read = PendingRead("rec-1", "cli-1", March(3, 9));
+  Record(read);
+  auth::v1::AuditRecord correction = read;
+  correction.set_record_id("cor-1");
+  correction.set_outcome_pending(false);
+  correction.set_outcome("CANCELLED");
+  correction.set_corrects_record_id("rec-1");
+  Record(correction);
+  EXPECT_EQ(OnlyOutcome(Clients(ClientQuery("cli-1")), "rec-1"), "CANCELLED");
+  // A confirmation after it does not undo the correction.
+  Record(ConfirmationOf(read, "conf-1"));
+  EXPECT_EQ(OnlyOutcome(Clients(ClientQuery("cli-1")), "rec-1"), "CANCELLED");
+  EXPECT_FALSE(store_.record("rec-1").outcome_pending());
+}
+
+TEST_F(AuditAppTest, AConfirmationBeforeItsRecordIsKeptUntilItArrives) {
+  const auth::v1::AuditRecord read = PendingRead("rec-1", "cli-1", March(3, 9));
+  Record(ConfirmationOf(read, "conf-1"));
+  // Not listed on its own: it is no access of its own.
+  EXPECT_THAT(Clients(ClientQuery("cli-1")).records(), IsEmpty());
+  EXPECT_THAT(Actors(ActorQuery(kCaseOfficer)).records(), IsEmpty());
+  Record(read);
+  EXPECT_EQ(OnlyOutcome(Clients(ClientQuery("cli-1")), "rec-1"), "OK");
+  EXPECT_FALSE(store_.record("rec-1").outcome_pending());
+}
+
+TEST_F(AuditAppTest, ADuplicateConfirmationChangesNothing) {
+  const auth::v1::AuditRecord read = PendingRead("rec-1", "cli-1", March(3, 9));
+  Record(read);
+  const auth::v1::AuditRecord confirmation = ConfirmationOf(read, "conf-1");
+  Record(confirmation);
+  Record(confirmation);  // redelivered
+  // Another try of the same confirmation stored twice under a new id
+  // would change nothing either.
+  Record(ConfirmationOf(read, "conf-2"));
+  EXPECT_EQ(OnlyOutcome(Clients(ClientQuery("cli-1")), "rec-1"), "OK");
+  EXPECT_EQ(store_.size(), 2u);  // rec-1 and conf-1
+}
+
+// Records written before outcome_pending existed keep their outcome, and a
+// refusal (never pending) reads as written.
+TEST_F(AuditAppTest, ARecordThatIsNotPendingReadsAsWritten) {
+  Record(ClientRead("rec-1", kCaseOfficer, {"cli-1"}, March(3, 9)));
+  auth::v1::AuditRecord refused =
+      ClientRead("rec-2", kCaseOfficer, {"cli-2"}, March(3, 9));
+  refused.set_outcome("PERMISSION_DENIED");
+  Record(refused);
+  EXPECT_EQ(OnlyOutcome(Clients(ClientQuery("cli-1")), "rec-1"), "OK");
+  EXPECT_EQ(OnlyOutcome(Clients(ClientQuery("cli-2")), "rec-2"),
+            "PERMISSION_DENIED");
 }
 
 TEST_F(AuditAppTest, APoisonMessageIsRefusedAndNothingKept) {

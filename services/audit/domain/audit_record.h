@@ -3,6 +3,7 @@
 
 // What the audit service keeps of a record another service wrote.
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -23,6 +24,34 @@ absl::Status CheckRecord(const auth::v1::AuditRecord& record);
 // reaches the serving copy or its index keys; returns how many it replaced.
 // The topic keeps the record as it was written.
 int RedactIdentityNumbers(auth::v1::AuditRecord* record);
+
+// The outcome a pending record (outcome_pending: written before its answer)
+// reads as until its confirmation or correction is kept.
+inline constexpr char kOutcomeUnknown[] = "UNKNOWN";
+
+// A confirmation: the answer of the record it names (confirms_record_id)
+// went out. It counts as no correction.
+bool IsConfirmation(const auth::v1::AuditRecord& record);
+
+// The record as kept when it arrives: a pending one reads kOutcomeUnknown
+// (still pending) unless `early` (a confirmation of it that arrived first,
+// nullptr if none) confirms it; any other record as written (those written
+// before outcome_pending existed keep their outcome).
+auth::v1::AuditRecord Arrived(const auth::v1::AuditRecord& record,
+                              const auth::v1::AuditRecord* early);
+
+// The kept record after its confirmation: the confirmed outcome, no longer
+// pending. nullopt when it changes nothing: the record is not pending (it
+// was confirmed or corrected already; a correction wins over a
+// confirmation, whichever came first).
+std::optional<auth::v1::AuditRecord> Confirmed(
+    const auth::v1::AuditRecord& kept,
+    const auth::v1::AuditRecord& confirmation);
+
+// The kept record after its correction: the correction's outcome, no longer
+// pending.
+auth::v1::AuditRecord Corrected(const auth::v1::AuditRecord& kept,
+                                const auth::v1::AuditRecord& correction);
 
 }  // namespace lov::audit
 

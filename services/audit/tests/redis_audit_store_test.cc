@@ -3,7 +3,8 @@
 // names its outcome in one step, leaves the record's index entries as they
 // are (the call is listed once), is kept under its own id unindexed, and
 // is applied once however often it is delivered; a correction of a record
-// never kept creates no record under that id.
+// never kept creates no record under that id; a pending record reads
+// UNKNOWN until its confirmation.
 #include "lov/audit/adapters/redis_audit_store.h"
 
 #include <gtest/gtest.h>
@@ -166,6 +167,46 @@ TEST_F(RedisAuditStoreTest, ACorrectionOfARecordNeverKeptCreatesNone) {
   EXPECT_EQ(listed[0].record_id(), "rec-6");
   EXPECT_EQ(listed[0].outcome(), "UNAVAILABLE");
   EXPECT_EQ(Outcome("rec-5"), "(none)");
+}
+
+// Confirmations on the real Redis: a pending record reads UNKNOWN until its
+// confirmation, which is kept unindexed (the call listed once, OK); a
+// confirmation that comes first waits under the record's id until the
+// record arrives, and redelivered it changes nothing.
+TEST_F(RedisAuditStoreTest, APendingRecordReadsUnknownUntilItsConfirmation) {
+  AuditApp app(store_.get());
+  const absl::Time nine = absl::FromUnixSeconds(1741000000);
+  auth::v1::AuditRecord read = ClientRead("rec-7", "cli-7", nine);
+  read.set_outcome_pending(true);
+  auth::v1::AuditRecord confirmation = read;
+  confirmation.set_record_id("rec-8");
+  confirmation.set_outcome_pending(false);
+  confirmation.set_confirms_record_id("rec-7");
+
+  ASSERT_TRUE(app.RecordAccess(Delivered(read)).ok());
+  EXPECT_EQ(Outcome("rec-7"), "UNKNOWN");
+  ASSERT_TRUE(app.RecordAccess(Delivered(confirmation)).ok());
+  ASSERT_TRUE(app.RecordAccess(Delivered(confirmation)).ok());
+  EXPECT_EQ(Outcome("rec-7"), "OK");
+  const std::vector<auth::v1::AuditRecord> listed =
+      Listed(AccessIndex::kByClient, "cli-7");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].record_id(), "rec-7");
+  EXPECT_FALSE(listed[0].outcome_pending());
+  EXPECT_EQ(IndexSize("by-client:cli-7"), 1);
+
+  // The confirmation first, then its record.
+  auth::v1::AuditRecord late = ClientRead("rec-9", "cli-9", nine);
+  late.set_outcome_pending(true);
+  auth::v1::AuditRecord early = late;
+  early.set_record_id("rec-10");
+  early.set_outcome_pending(false);
+  early.set_confirms_record_id("rec-9");
+  ASSERT_TRUE(app.RecordAccess(Delivered(early)).ok());
+  EXPECT_TRUE(Listed(AccessIndex::kByClient, "cli-9").empty());
+  ASSERT_TRUE(app.RecordAccess(Delivered(late)).ok());
+  EXPECT_EQ(Outcome("rec-9"), "OK");
+  EXPECT_EQ(Listed(AccessIndex::kByClient, "cli-9").size(), 1u);
 }
 
 }  // namespace

@@ -95,6 +95,10 @@ class ChoiceApp {
       std::vector<v1::ChoiceEvent>* published = nullptr);
   absl::StatusOr<lov::Decision<v1::ChoiceEvent, ClientChange>> DecideChange(
       const std::string& client_id, const Decide& decide, ClientPlan* plan);
+  // The zone health of `zone_ids` (empty: all) that differs from what was
+  // last published, and the version published (RefreshZoneHealth).
+  absl::StatusOr<std::vector<v1::ZoneHealth>> UnpublishedZoneHealth(
+      const std::vector<std::string>& zone_ids, int64_t* version);
   absl::StatusOr<v1::Client> RequireClient(const std::string& client_id);
   absl::StatusOr<reg::Municipality> RequireMunicipality();
   absl::StatusOr<ChoiceContext> LoadContext();

@@ -274,6 +274,16 @@ TEST_F(ChoiceAppTest, RefreshZoneHealthPublishesOnlyWhatChanged) {
   EXPECT_EQ(publisher_.events_.back().aggregate_version(), 6);
 }
 
+TEST_F(ChoiceAppTest, ARefreshTakesTheZoneLockOnlyWhenSomethingChanged) {
+  store_.locked_.clear();
+  ASSERT_TRUE(app_.RefreshZoneHealth({}).ok());
+  EXPECT_THAT(store_.locked_, ::testing::ElementsAre("zone-health"));
+  store_.locked_.clear();
+  ASSERT_TRUE(app_.RefreshZoneHealth({}).ok());
+  EXPECT_THAT(store_.locked_, ::testing::IsEmpty());
+  EXPECT_EQ(Published(v1::ChoiceEvent::kZoneHealth).size(), 6u);
+}
+
 // ------------------------------------------------------------ support level
 
 // The support level a decision grants per category goes into

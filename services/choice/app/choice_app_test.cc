@@ -247,6 +247,23 @@ TEST_F(ChoiceAppTest, ChoosingPublishesZoneHealthForTheZoneItTouched) {
   EXPECT_THAT(store_.locked_, ::testing::Contains("zone-health"));
 }
 
+// A choice that leaves every zone's count as published takes no zone-health
+// lock: that lock is one for the whole municipality, and every Choose
+// queued on it (docs/performance.md, "Choice latency: where the time goes").
+TEST_F(ChoiceAppTest, AChoiceThatChangesNoZoneHealthTakesNoZoneLock) {
+  const std::string tolvan = ClientWithDecision("tolvan", kTolvan);
+  ASSERT_TRUE(Choose("choose-1", tolvan, kOmsorgshuset).ok());
+  const size_t health = Published(v1::ChoiceEvent::kZoneHealth).size();
+  store_.locked_.clear();
+  // Attendo has no cap in the north: still selectable after Anna's choice.
+  const std::string anna = ClientWithDecision("anna", kAnna);
+  ASSERT_TRUE(Choose("choose-2", anna, kAttendo).ok());
+  EXPECT_EQ(Published(v1::ChoiceEvent::kZoneHealth).size(), health);
+  EXPECT_THAT(store_.locked_, ::testing::Contains(anna));
+  EXPECT_THAT(store_.locked_,
+              ::testing::Not(::testing::Contains("zone-health")));
+}
+
 TEST_F(ChoiceAppTest, ChooseRetryAnswersTheClientAndPublishesNothing) {
   const std::string client = ClientWithDecision("tolvan", kTolvan);
   ASSERT_TRUE(Choose("choose-1", client, kOmsorgshuset).ok());

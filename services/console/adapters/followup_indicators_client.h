@@ -1,33 +1,24 @@
 // The follow-up service's indicators for the continuity panel's as-of rows,
-// asked over gRPC with the console's own identity: mutual TLS with its
-// client certificate (service:console, role service), as for the neutrality
-// panel (choice_neutrality_client.h).
+// asked over gRPC with the console's own identity (panel_client.h).
 #ifndef LOV_CONSOLE_ADAPTERS_FOLLOWUP_INDICATORS_CLIENT_H_
 #define LOV_CONSOLE_ADAPTERS_FOLLOWUP_INDICATORS_CLIENT_H_
 
 #include <memory>
 #include <string>
 
-#include "absl/time/time.h"
+#include "lov/console/adapters/panel_client.h"
 #include "lov/console/app/console_app.h"
 #include "lov/console/ports.h"
 #include "lov/followup/v1/followup.grpc.pb.h"
-#include "lov/platform/config.h"
-#include "lov/platform/grpc_channel.h"
 #include "lov/platform/service_main.h"
 
 namespace lov::console {
 
 // --followup-target / LOV_FOLLOWUP_TARGET (host:port of follow-up's gRPC
 // port, default 127.0.0.1:50057); --indicators-every-seconds (60): how
-// often the panel asks. The client certificate is the neutrality panel's
-// (--tls-client-cert, --tls-client-key, --tls-ca).
-struct IndicatorsSettings {
-  std::string followup_target = "127.0.0.1:50057";
-  ClientTls tls;
-  absl::Duration every = absl::Seconds(60);
-};
-IndicatorsSettings ReadIndicatorsSettings(Config& config);
+// often the panel asks; the client certificate is the neutrality panel's
+// (ReadPanelSettings).
+PanelSettings ReadIndicatorsSettings(Config& config);
 
 class FollowupIndicatorsClient : public IndicatorsSource {
  public:
@@ -42,10 +33,9 @@ class FollowupIndicatorsClient : public IndicatorsSource {
 };
 
 // Refreshes `app`'s continuity as-of rows every `settings.every` while the
-// console serves (plaintext when the service itself runs without TLS); an
-// unreadable certificate or key ends start-up, naming the setting.
+// console serves, with the same TLS rules as WatchNeutrality.
 absl::Status WatchIndicatorsAsOf(ServiceContext& ctx, ConsoleApp* app,
-                                 IndicatorsSettings settings);
+                                 const PanelSettings& settings);
 
 }  // namespace lov::console
 

@@ -45,7 +45,6 @@ DashboardSettings ReadDashboardSettings(Config& config) {
   }
   d.neutrality = ReadNeutralitySettings(config);
   d.indicators = ReadIndicatorsSettings(config);
-  d.indicators.tls = d.neutrality.tls;
   d.oidc.issuer = config.String("dashboard-oidc-issuer", "");
   d.oidc.client_id = config.String("dashboard-oidc-client-id", "lov-console");
   d.oidc.redirect_uri = config.String("dashboard-oidc-redirect-uri", "");

@@ -22,15 +22,15 @@ namespace lov::console {
 // --dashboard-oidc-post-logout-redirect-uri (default the redirect URI's
 // .../login) (LOV_DASHBOARD_OIDC_...); without an issuer the paste-a-token
 // form only.
-// The neutrality panel asks the choice service (NeutralitySettings), the
-// continuity panel's as-of rows the follow-up service (IndicatorsSettings,
-// with the same client certificate).
+// The neutrality panel asks the choice service (ReadNeutralitySettings), the
+// continuity panel's as-of rows the follow-up service
+// (ReadIndicatorsSettings, with the same client certificate).
 struct DashboardSettings {
   int port = 8080;
   std::string listen_address = "0.0.0.0";
   OidcDashboardSettings oidc;
-  NeutralitySettings neutrality;
-  IndicatorsSettings indicators;
+  PanelSettings neutrality;
+  PanelSettings indicators;
 };
 DashboardSettings ReadDashboardSettings(Config& config);
 

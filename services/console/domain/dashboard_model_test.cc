@@ -94,13 +94,38 @@ vv1::VisitEvent Rejected(const std::string& reason) {
   return e;
 }
 
+// `statement` (approved or previewed) of `provider`'s `period`.
+template <typename Statement>
+void SetStatement(Statement* statement, const std::string& provider,
+                  const std::string& period, int64_t ore) {
+  statement->set_provider_id(provider);
+  statement->set_period(period);
+  statement->set_total_ore(ore);
+}
+
 sv1::SettlementEvent Approved(const std::string& provider,
                               const std::string& period, int64_t ore) {
   sv1::SettlementEvent e;
-  auto* a = e.mutable_statement_approved();
-  a->set_provider_id(provider);
-  a->set_period(period);
-  a->set_total_ore(ore);
+  SetStatement(e.mutable_statement_approved(), provider, period, ore);
+  return e;
+}
+
+// A preview as a settlement of old published it.
+sv1::SettlementEvent Previewed(const std::string& provider,
+                               const std::string& period, int64_t ore) {
+  sv1::SettlementEvent e;
+  SetStatement(e.mutable_statement_previewed(), provider, period, ore);
+  return e;
+}
+
+// `client` granted `minutes` a month of home help service.
+cv1::ChoiceEvent Decided(const std::string& client, int minutes) {
+  cv1::ChoiceEvent e;
+  auto* d = e.mutable_decision_registered();
+  d->set_client_id(client);
+  auto* g = d->mutable_decision()->add_categories();
+  g->set_category_id("service");
+  g->set_minutes_per_month(minutes);
   return e;
 }
 
@@ -212,13 +237,7 @@ TEST(ConsoleModelTest, LeavingProviderShowsReChoiceProgress) {
 TEST(ConsoleModelTest, VisitOutcomesReasonsRateAndPerformedTime) {
   DashboardModel model;
   model.Apply(Provider("p1", "Attendo", 1));
-  cv1::ChoiceEvent decision;
-  auto* d = decision.mutable_decision_registered();
-  d->set_client_id("c1");
-  auto* g = d->mutable_decision()->add_categories();
-  g->set_category_id("service");
-  g->set_minutes_per_month(600);
-  model.Apply(decision);
+  model.Apply(Decided("c1", 600));
   model.Apply(Start("a1", "c1", "p1", cv1::ASSIGNMENT_REASON_CHOSEN));
   model.Apply(Accepted("p1", 45));
   model.Apply(Accepted("p1", 30, "OUTSIDE_HOURS"));
@@ -254,17 +273,12 @@ TEST(ConsoleModelTest, VisitOutcomesReasonsRateAndPerformedTime) {
 TEST(ConsoleModelTest, ARevisedDecisionsGrantedMinutesAreShown) {
   DashboardModel model;
   model.Apply(Provider("p1", "Attendo", 1));
-  cv1::ChoiceEvent decision;
-  auto* d = decision.mutable_decision_registered();
-  d->set_client_id("c1");
-  auto* g = d->mutable_decision()->add_categories();
-  g->set_category_id("service");
-  g->set_minutes_per_month(600);
+  const cv1::ChoiceEvent decision = Decided("c1", 600);
   model.Apply(decision);
   cv1::ChoiceEvent revised;
   auto* r = revised.mutable_decision_revised();
   r->set_client_id("c1");
-  *r->mutable_ended() = d->decision();
+  *r->mutable_ended() = decision.decision_registered().decision();
   auto* now = r->mutable_decision()->add_categories();
   now->set_category_id("service");
   now->set_minutes_per_month(900);
@@ -282,11 +296,7 @@ TEST(ConsoleModelTest, StatementsComparedWithTheSameMonthAYearEarlier) {
   model.Apply(Provider("p1", "Attendo", 1));
   model.Apply(Approved("p1", "2025-10", 4000000));
   model.Apply(Approved("p1", "2026-10", 4851250));
-  sv1::SettlementEvent preview;
-  preview.mutable_statement_previewed()->set_provider_id("p1");
-  preview.mutable_statement_previewed()->set_period("2026-10");
-  preview.mutable_statement_previewed()->set_total_ore(1);
-  model.Apply(preview);  // an approved statement is locked
+  model.Apply(Previewed("p1", "2026-10", 1));  // an approved one is locked
   nlohmann::json s = model.Snapshot(kNow)["settlement"];
   ASSERT_EQ(s["statements"].size(), 2u);
   EXPECT_EQ(s["statements"][1]["period"], "2026-10");
@@ -338,11 +348,7 @@ TEST(ConsoleModelTest, StatementsNotYetApprovedAreShownFromTheirVisits) {
 TEST(ConsoleModelTest, AnOldPreviewEventStillShowsThePreviewedAmount) {
   DashboardModel model;
   model.Apply(Provider("p2", "Tiohundra", 1));
-  sv1::SettlementEvent preview;
-  preview.mutable_statement_previewed()->set_provider_id("p2");
-  preview.mutable_statement_previewed()->set_period("2026-10");
-  preview.mutable_statement_previewed()->set_total_ore(1234567);
-  model.Apply(preview);
+  model.Apply(Previewed("p2", "2026-10", 1234567));
   nlohmann::json s = model.Snapshot(kNow)["settlement"];
   ASSERT_EQ(s["statements"].size(), 1u);
   EXPECT_EQ(s["statements"][0]["status"], "previewed");

@@ -353,63 +353,73 @@ v1::Band BandSchedule::At(absl::Time t) const {
   return v1::BAND_UNSPECIFIED;
 }
 
+void internal::AppendPiece(std::vector<BandPiece>& pieces, v1::Band band,
+                           absl::Time from, absl::Time to) {
+  if (to <= from) return;
+  if (!pieces.empty() && pieces.back().band == band &&
+      pieces.back().end == from) {
+    pieces.back().end = to;
+  } else {
+    pieces.push_back({band, from, to, 0});
+  }
+}
+
+std::vector<BandPiece> BandSchedule::DayPieces(absl::CivilDay day) const {
+  std::vector<BandPiece> pieces;
+  const absl::Time day_start = StartOfDay(day);
+  const absl::Time next_day = StartOfDay(day + 1);
+  // Stretches of the day with one UTC offset: the wall clock shows
+  // `wall_seconds` after midnight at `from` and runs with real time.
+  struct Stretch {
+    absl::Time from;
+    absl::Time to;
+    int64_t wall_seconds;
+  };
+  std::vector<Stretch> stretches;
+  if (next_day - day_start == absl::Hours(24)) {
+    stretches.push_back({day_start, next_day, 0});
+  } else {
+    // A daylight-saving day: find the change, the first second at which
+    // the wall clock no longer runs with real time since midnight.
+    const absl::CivilSecond midnight(day);
+    int64_t lo = 0;  // still in step
+    int64_t hi = absl::ToInt64Seconds(next_day - day_start) - 1;
+    while (hi - lo > 1) {
+      const int64_t mid = (lo + hi) / 2;
+      const absl::Time t = day_start + absl::Seconds(mid);
+      if (ToStockholm(t) - midnight == mid) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    const absl::Time change = day_start + absl::Seconds(hi);
+    stretches.push_back({day_start, change, 0});
+    stretches.push_back({change, next_day, ToStockholm(change) - midnight});
+  }
+  const std::vector<Segment>& segments = segments_[KindOf(day)];
+  for (const Stretch& s : stretches) {
+    for (const Segment& seg : segments) {
+      const absl::Time from =
+          s.from + absl::Seconds(seg.start_minute * 60 - s.wall_seconds);
+      const absl::Time to =
+          s.from + absl::Seconds(seg.end_minute * 60 - s.wall_seconds);
+      internal::AppendPiece(pieces, seg.band, std::max(from, s.from),
+                            std::min(to, s.to));
+    }
+  }
+  return pieces;
+}
+
 std::vector<BandPiece> BandSchedule::Split(absl::Time start,
                                            absl::Time end) const {
   std::vector<BandPiece> pieces;
   if (end <= start) return pieces;
-  auto add = [&](v1::Band band, absl::Time from, absl::Time to) {
-    from = std::max(from, start);
-    to = std::min(to, end);
-    if (to <= from) return;
-    if (!pieces.empty() && pieces.back().band == band &&
-        pieces.back().end == from) {
-      pieces.back().end = to;
-    } else {
-      pieces.push_back({band, from, to, 0});
-    }
-  };
   for (absl::CivilDay day = StockholmDate(start);; ++day) {
-    const absl::Time day_start = StartOfDay(day);
-    if (day_start >= end) break;
-    const absl::Time next_day = StartOfDay(day + 1);
-    // Stretches of the day with one UTC offset: the wall clock shows
-    // `wall_seconds` after midnight at `from` and runs with real time.
-    struct Stretch {
-      absl::Time from;
-      absl::Time to;
-      int64_t wall_seconds;
-    };
-    std::vector<Stretch> stretches;
-    if (next_day - day_start == absl::Hours(24)) {
-      stretches.push_back({day_start, next_day, 0});
-    } else {
-      // A daylight-saving day: find the change, the first second at which
-      // the wall clock no longer runs with real time since midnight.
-      const absl::CivilSecond midnight(day);
-      int64_t lo = 0;  // still in step
-      int64_t hi = absl::ToInt64Seconds(next_day - day_start) - 1;
-      while (hi - lo > 1) {
-        const int64_t mid = (lo + hi) / 2;
-        const absl::Time t = day_start + absl::Seconds(mid);
-        if (ToStockholm(t) - midnight == mid) {
-          lo = mid;
-        } else {
-          hi = mid;
-        }
-      }
-      const absl::Time change = day_start + absl::Seconds(hi);
-      stretches.push_back({day_start, change, 0});
-      stretches.push_back({change, next_day, ToStockholm(change) - midnight});
-    }
-    const std::vector<Segment>& segments = segments_[KindOf(day)];
-    for (const Stretch& s : stretches) {
-      for (const Segment& seg : segments) {
-        const absl::Time from =
-            s.from + absl::Seconds(seg.start_minute * 60 - s.wall_seconds);
-        const absl::Time to =
-            s.from + absl::Seconds(seg.end_minute * 60 - s.wall_seconds);
-        add(seg.band, std::max(from, s.from), std::min(to, s.to));
-      }
+    if (StartOfDay(day) >= end) break;
+    for (const BandPiece& p : DayPieces(day)) {
+      internal::AppendPiece(pieces, p.band, std::max(p.start, start),
+                            std::min(p.end, end));
     }
   }
   for (BandPiece& p : pieces) p.seconds = absl::ToInt64Seconds(p.end - p.start);

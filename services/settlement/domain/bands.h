@@ -73,6 +73,11 @@ class BandSchedule {
   // band merged. Empty if end <= start.
   std::vector<BandPiece> Split(absl::Time start, absl::Time end) const;
 
+  // The pieces of the whole Stockholm day `day`, from its midnight to the
+  // next, adjacent pieces of the same band merged: Split cuts each day of a
+  // visit out of these (band_calendar.h keeps them for a month).
+  std::vector<BandPiece> DayPieces(absl::CivilDay day) const;
+
  private:
   struct Segment {
     int start_minute;
@@ -87,6 +92,13 @@ class BandSchedule {
   std::set<std::pair<int, int>> yearly_eves_;  // (month, day)
   std::set<absl::CivilDay> dated_eves_;
 };
+
+namespace internal {
+// Appends [from, to) of `band` to `pieces`, merged into the last piece if
+// that one has the same band and ends at `from`; nothing if it is empty.
+void AppendPiece(std::vector<BandPiece>& pieces, v1::Band band, absl::Time from,
+                 absl::Time to);
+}  // namespace internal
 
 // The band at `t` and the pieces of [start, end) under DefaultBandRules.
 v1::Band BandAt(absl::Time t, const v1::BandDefinition& bands);

@@ -15,6 +15,7 @@
 #include "lov/settlement/domain/statement.h"
 #include "lov/settlement/domain/test_rate_builder.h"
 #include "lov/settlement/domain/test_rates.h"
+#include "lov/settlement/domain/test_support_levels.h"
 #include "status_matchers.h"
 
 namespace lov::settlement {
@@ -25,6 +26,7 @@ using testing::AddAreaType;
 using testing::AddCategory;
 using testing::AddSupportLevel;
 using testing::AddUnitCategory;
+using testing::Assigned;
 using testing::January2024;
 using testing::MakeVisit;
 using testing::Price;
@@ -66,21 +68,6 @@ visits::v1::Visit Visit(const std::string& id, const std::string& category,
   visits::v1::Visit v = MakeVisit(id, category, start, end, zone);
   v.set_client_id(client);
   return v;
-}
-
-choice::v1::Assignment Assigned(const std::string& client,
-                                const std::string& category,
-                                const std::string& from,
-                                const std::string& to) {
-  choice::v1::Assignment a;
-  a.set_assignment_id(client + "/" + from);
-  a.set_client_id(client);
-  a.set_provider_id("prv-a");
-  a.set_zone_id("city");
-  a.add_category_ids(category);
-  a.set_valid_from(from);
-  a.set_valid_to(to);
-  return a;
 }
 
 class CompensationModelTest : public ::testing::Test {

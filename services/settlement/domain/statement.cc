@@ -7,8 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
+#include "lov/settlement/domain/band_calendar.h"
 #include "lov/settlement/domain/bands.h"
 #include "lov/settlement/domain/compensation.h"
+#include "lov/settlement/domain/line_index.h"
 #include "lov/settlement/domain/listing.h"
 #include "lov/settlement/domain/period.h"
 #include "lov/settlement/domain/statement_totals.h"
@@ -22,6 +24,7 @@ using internal::AddToLine;
 using internal::DayModelVisits;
 using internal::kOne;
 using internal::kSecondsPerHour;
+using internal::LineIndex;
 using internal::LineKey;
 using internal::Lines;
 using internal::LineSum;
@@ -34,6 +37,7 @@ struct Pricing {
   const RateBook* rates;
   bool in_house;
   const std::map<std::string, v1::ZoneArea>* zone_areas;
+  BandCalendar* calendar;  // the statement month's days, worked out once
 };
 
 // One visit version being priced: its rate, zone area and the line key its
@@ -56,20 +60,20 @@ struct PricedVisit {
 // x 10000 keeps it exact), öre per hour x extra bp.
 void AddSupplement(const PricedVisit& visit, const LineKey& k, int64_t bp,
                    int64_t ore_per_hour, int64_t quantity, int64_t seconds,
-                   Lines& lines) {
+                   LineIndex& lines) {
   const int sign = visit.sign;
   LineKey s = k;
   s.kind = v1::LINE_KIND_ZONE_SUPPLEMENT;
   if (bp > 0) {
     LineKey b = s;
     b.multiplier_bp = bp;
-    AddToLine(lines, b, sign * quantity, visit.source);
+    lines.Add(b, sign * quantity, visit.source);
   }
   if (ore_per_hour > 0) {
     LineKey h = s;
     h.unit_rate_ore = ore_per_hour;
     h.quantity_per_unit = kSecondsPerHour;
-    AddToLine(lines, h, sign * seconds, visit.source);
+    lines.Add(h, sign * seconds, visit.source);
   }
   if (!visit.rate.supplements_on_double_staffing() ||
       visit.extra_staff_bp == 0) {
@@ -80,21 +84,21 @@ void AddSupplement(const PricedVisit& visit, const LineKey& k, int64_t bp,
     LineKey b = s;
     b.quantity_per_unit = k.quantity_per_unit * kOne;
     b.multiplier_bp = bp * visit.extra_staff_bp;
-    AddToLine(lines, b, sign * quantity, visit.source);
+    lines.Add(b, sign * quantity, visit.source);
   }
   if (ore_per_hour > 0) {
     LineKey h = s;
     h.unit_rate_ore = ore_per_hour;
     h.quantity_per_unit = kSecondsPerHour;
     h.multiplier_bp = visit.extra_staff_bp;
-    AddToLine(lines, h, sign * seconds, visit.source);
+    lines.Add(h, sign * seconds, visit.source);
   }
 }
 
 // One priced piece: `quantity` units at the band rate, with supplements.
 void AddPiece(const PricedVisit& visit, v1::LineKind kind, v1::Band band,
               int64_t quantity, int64_t per_unit, int64_t seconds,
-              Lines& lines) {
+              LineIndex& lines) {
   const int sign = visit.sign;
   const v1::BandRate* band_rate = FindBandRate(visit.rate, band);
   LineKey k = visit.key;
@@ -103,12 +107,12 @@ void AddPiece(const PricedVisit& visit, v1::LineKind kind, v1::Band band,
   k.unit_rate_ore =
       band_rate ? BandRateOre(*band_rate, visit.pricing.in_house) : 0;
   k.quantity_per_unit = per_unit;
-  AddToLine(lines, k, sign * quantity, visit.source);
+  lines.Add(k, sign * quantity, visit.source);
   if (visit.extra_staff_bp > 0) {
     LineKey d = k;
     d.kind = v1::LINE_KIND_DOUBLE_STAFFING;
     d.multiplier_bp = visit.extra_staff_bp;
-    AddToLine(lines, d, sign * quantity, visit.source);
+    lines.Add(d, sign * quantity, visit.source);
   }
   for (const v1::ZoneSupplement& z : visit.rate.zone_supplements()) {
     if (z.area() != visit.area) continue;
@@ -125,7 +129,7 @@ void AddPiece(const PricedVisit& visit, v1::LineKind kind, v1::Band band,
     LineKey i = k;
     i.kind = v1::LINE_KIND_INDIRECT_TIME;
     i.multiplier_bp = indirect_bp;
-    AddToLine(lines, i, sign * quantity, visit.source);
+    lines.Add(i, sign * quantity, visit.source);
   }
 }
 
@@ -133,12 +137,14 @@ void AddPiece(const PricedVisit& visit, v1::LineKind kind, v1::Band band,
 // Visits of the day models go to `days`, which prices each client's day once.
 absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
                       int sign, const std::string& adjusts_period,
-                      DayModelVisits& days, Lines& lines) {
+                      DayModelVisits& days, LineIndex& lines) {
   if (visit.status() != visits::v1::VISIT_STATUS_PERFORMED)
     return absl::OkStatus();
   const absl::Time start = FromProtoTime(visit.start());
   const absl::Time end = FromProtoTime(visit.end());
-  const absl::CivilDay day = StockholmDate(start);
+  const int64_t performed =
+      std::max<int64_t>(0, absl::ToInt64Seconds(end - start));
+  const absl::CivilDay day = pricing.calendar->DayOf(start);
   absl::StatusOr<const v1::CategoryRate*> found =
       pricing.rates->RateOn(visit.category_id(), day);
   if (!found.ok()) {
@@ -171,26 +177,27 @@ absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
 
   switch (rate.model()) {
     case v1::PAYMENT_MODEL_PERFORMED_HOURS:
-      for (const BandPiece& piece : bands.Split(start, end)) {
+      for (const BandPiece& piece :
+           pricing.calendar->Split(bands, start, end)) {
         AddPiece(priced, v1::LINE_KIND_PERFORMED_TIME, piece.band,
                  piece.seconds, kSecondsPerHour, piece.seconds, lines);
       }
       break;
     case v1::PAYMENT_MODEL_PER_VISIT:
-      AddPiece(priced, v1::LINE_KIND_VISITS, bands.At(start), 1, 1,
-               std::max<int64_t>(0, absl::ToInt64Seconds(end - start)), lines);
+      AddPiece(priced, v1::LINE_KIND_VISITS, bands.At(start), 1, 1, performed,
+               lines);
       break;
     case v1::PAYMENT_MODEL_PER_TREATMENT: {
       LineKey t = priced.key;
       t.kind = v1::LINE_KIND_TREATMENT;
       t.unit_rate_ore = UnitPriceOre(rate.unit_price(), pricing.in_house);
-      AddToLine(lines, t, sign, priced.source);
+      lines.Add(t, sign, priced.source);
       break;
     }
     case v1::PAYMENT_MODEL_PER_PARTICIPATION_DAY:
     case v1::PAYMENT_MODEL_PER_HALF_DAY:
-      days.Add(rate, priced.key, visit.client_id(), day,
-               PerformedSeconds(visit), priced.source);
+      days.Add(rate, priced.key, visit.client_id(), day, performed,
+               priced.source);
       break;
     default:  // granted hours, support-level days: paid from the choice
       break;  // events, not per visit
@@ -198,12 +205,12 @@ absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
   internal::AddVisitExtras({.table = table,
                             .rate = rate,
                             .in_house = pricing.in_house,
-                            .seconds = PerformedSeconds(visit),
+                            .seconds = performed,
                             .travel_metres = visit.travel_metres(),
                             .sign = sign,
                             .key = priced.key,
                             .source = priced.source},
-                           lines);
+                           lines.lines());
   return absl::OkStatus();
 }
 
@@ -224,8 +231,9 @@ absl::Status AddVisits(const StatementInput& input, const Pricing& pricing,
                        Lines& lines, v1::Statement& statement) {
   int64_t performed = 0;
   DayModelVisits days;
+  LineIndex index(lines);
   for (const visits::v1::Visit& v : input.visits) {
-    if (absl::Status s = AddVisit(pricing, v, +1, "", days, lines); !s.ok()) {
+    if (absl::Status s = AddVisit(pricing, v, +1, "", days, index); !s.ok()) {
       return s;
     }
     performed += PerformedSeconds(v);
@@ -240,20 +248,21 @@ absl::Status AddVisits(const StatementInput& input, const Pricing& pricing,
 absl::Status AddAdjustments(const StatementInput& input, const Pricing& pricing,
                             Lines& lines, v1::Statement& statement) {
   std::vector<std::string> adjustment_ids;
+  LineIndex index(lines);
   for (const Adjustment& a : input.adjustments) {
     // Day models: the difference of the client's paid days
     // (DayModelVisits::AddDifference); the other models per visit version.
     DayModelVisits changed;
     if (a.current) {
       if (absl::Status s = AddVisit(pricing, *a.current, +1, a.adjusts_period,
-                                    changed, lines);
+                                    changed, index);
           !s.ok()) {
         return s;
       }
     }
     if (a.previous) {
       if (absl::Status s = AddVisit(pricing, *a.previous, -1, a.adjusts_period,
-                                    changed, lines);
+                                    changed, index);
           !s.ok()) {
         return s;
       }
@@ -263,10 +272,11 @@ absl::Status AddAdjustments(const StatementInput& input, const Pricing& pricing,
           a.current ? a.current->visit_id() : a.previous->visit_id();
       DayModelVisits before;
       Lines ignored;  // only the days of the paid visits count here
+      LineIndex ignoring(ignored);
       for (const visits::v1::Visit& v : a.paid_before) {
         if (v.visit_id() == id) continue;
         if (absl::Status s =
-                AddVisit(pricing, v, +1, a.adjusts_period, before, ignored);
+                AddVisit(pricing, v, +1, a.adjusts_period, before, ignoring);
             !s.ok()) {
           return s;
         }
@@ -276,7 +286,7 @@ absl::Status AddAdjustments(const StatementInput& input, const Pricing& pricing,
            {std::pair{&a.previous, &before}, std::pair{&a.current, &after}}) {
         if (!*version) continue;
         if (absl::Status s = AddVisit(pricing, **version, +1, a.adjusts_period,
-                                      *days, ignored);
+                                      *days, ignoring);
             !s.ok()) {
           return s;
         }
@@ -295,7 +305,7 @@ absl::Status AddAdjustments(const StatementInput& input, const Pricing& pricing,
 void AddClientDays(Lines& lines, v1::LineKind kind, const ClientDays& c,
                    const v1::RateTable& month_table, int64_t unit_rate_ore,
                    int64_t quantity_per_unit, int64_t quantity,
-                   std::string note = "") {
+                   std::string note = "", std::string support_level = "") {
   LineKey k;
   k.kind = kind;
   k.category_id = c.category_id;
@@ -304,6 +314,7 @@ void AddClientDays(Lines& lines, v1::LineKind kind, const ClientDays& c,
   k.unit_rate_ore = unit_rate_ore;
   k.quantity_per_unit = quantity_per_unit;
   k.note = std::move(note);
+  k.support_level = std::move(support_level);
   LineSum& sum = lines[k];
   sum.quantity += quantity;
   for (std::string& d : DescribeDays(c)) sum.sources.push_back(std::move(d));
@@ -379,7 +390,7 @@ absl::Status AddSupportLevelDays(const StatementInput& input,
       for (const SupportLevelDays& l : *by_level) {
         AddClientDays(lines, v1::LINE_KIND_SUPPORT_LEVEL_DAY, l.days,
                       month_table, l.per_day_ore, 1, l.days.days,
-                      absl::StrCat("level ", l.level));
+                      absl::StrCat("level ", l.level), l.level);
       }
     }
   }
@@ -413,7 +424,9 @@ absl::StatusOr<v1::Statement> BuildStatement(const StatementInput& input) {
   if (input.rates == nullptr) {
     return absl::FailedPreconditionError("no rate tables are loaded");
   }
-  const Pricing pricing{input.rates, input.in_house, &input.zone_areas};
+  BandCalendar calendar(input.period);
+  const Pricing pricing{input.rates, input.in_house, &input.zone_areas,
+                        &calendar};
   v1::Statement statement = NewStatement(input);
   Lines lines;
   if (absl::Status s = AddVisits(input, pricing, lines, statement); !s.ok()) {

@@ -31,7 +31,8 @@ struct LineKey {
   int64_t unit_rate_ore = 0;
   int64_t quantity_per_unit = 1;
   int64_t multiplier_bp = kOne;
-  std::string note;  // e.g. the one-off payment's description
+  std::string note;           // e.g. the one-off payment's description
+  std::string support_level;  // SUPPORT_LEVEL_DAY lines
 
   auto operator<=>(const LineKey&) const = default;
 };

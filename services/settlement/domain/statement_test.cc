@@ -33,6 +33,21 @@ TEST_F(SettlementStatementTest, VisitOverTheEveningBoundaryIsPaidAtBothRates) {
   EXPECT_EQ(s.performed_seconds(), 3600);
 }
 
+TEST_F(SettlementStatementTest, DigestIsThatOfTheStatementWithoutStatus) {
+  // The digest is taken in place while the statement is written; it is the
+  // one StatementDigest gives for the finished PREVIEW, and the PREVIEW
+  // status is kept.
+  input_.visits = {MakeVisit("v1", "service", "2024-01-17T16:30:00Z",
+                             "2024-01-17T17:30:00Z")};
+  const v1::Statement s = Build();
+  EXPECT_EQ(s.status(), v1::STATEMENT_STATUS_PREVIEW);
+  ASSERT_FALSE(s.digest().empty());
+  EXPECT_EQ(s.digest(), StatementDigest(s));
+  v1::Statement other = s;
+  other.mutable_lines(0)->set_quantity(s.lines(0).quantity() + 1);
+  EXPECT_NE(StatementDigest(other), s.digest());
+}
+
 TEST_F(SettlementStatementTest, InHouseRatesApplyToInHouseProviders) {
   input_.in_house = true;
   input_.visits = {MakeVisit("v1", "personal-care", "2024-01-17T16:30:00Z",

@@ -108,6 +108,7 @@ absl::StatusOr<NetAmounts> WriteLines(Lines& lines, v1::Statement& statement) {
     line->set_amount_ore(amount->ore());
     line->set_adjusts_period(key.adjusts_period);
     line->set_description(Describe(key));
+    line->set_support_level(key.support_level);
     std::sort(sum.sources.begin(), sum.sources.end());
     for (std::string& s : sum.sources) line->add_sources(std::move(s));
     const std::string what =
@@ -165,6 +166,25 @@ absl::StatusOr<Money> AddVatLines(
   return vat;
 }
 
+// StatementDigest of a statement being written, without copying its lines:
+// the fields the digest leaves out are set aside and put back.
+std::string DigestInPlace(v1::Statement& statement) {
+  const v1::StatementStatus status = statement.status();
+  std::string digest = std::move(*statement.mutable_digest());
+  std::string approved_by = std::move(*statement.mutable_approved_by());
+  google::protobuf::Timestamp* approved_at =
+      statement.has_approved_at() ? statement.release_approved_at() : nullptr;
+  statement.clear_status();
+  statement.clear_digest();
+  statement.clear_approved_by();
+  std::string fingerprint = Fingerprint(statement);
+  statement.set_status(status);
+  statement.set_digest(std::move(digest));
+  statement.set_approved_by(std::move(approved_by));
+  if (approved_at != nullptr) statement.set_allocated_approved_at(approved_at);
+  return fingerprint;
+}
+
 }  // namespace
 
 absl::StatusOr<Money> LineAmount(int64_t unit_rate_ore, int64_t quantity,
@@ -214,7 +234,7 @@ absl::Status WriteLinesAndTotals(const v1::RateTable* month_table, Lines& lines,
   statement.set_net_ore(net->total.ore());
   statement.set_vat_ore(vat->ore());
   statement.set_total_ore(total.ore());
-  statement.set_digest(StatementDigest(statement));
+  statement.set_digest(DigestInPlace(statement));
   return absl::OkStatus();
 }
 

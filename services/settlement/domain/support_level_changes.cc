@@ -21,10 +21,12 @@ using internal::Lines;
 
 constexpr std::string_view kLevelMark = ", level ";
 
-// The level a SUPPORT_LEVEL_DAY line pays, from its description ("Days by
+// The level a SUPPORT_LEVEL_DAY line pays: its support_level, or for a line
+// approved before that field existed, from its description ("Days by
 // support level (...), level niva-2[, ...]"): level codes hold no ',' and
 // no space (GrantedCategory.support_level).
 std::string LevelOf(const v1::StatementLine& line) {
+  if (!line.support_level().empty()) return line.support_level();
   const std::string& text = line.description();
   size_t at = text.find(kLevelMark);
   if (at == std::string::npos) return "";
@@ -134,7 +136,8 @@ ClientDays AsClientDays(const DaysKey& key,
 }
 
 LineKey LevelLine(const DaysKey& key, const std::string& rate_version,
-                  int64_t per_day_ore, std::string note) {
+                  int64_t per_day_ore, const std::string& level,
+                  std::string note) {
   LineKey k;
   k.adjusts_period = key.period;
   k.kind = v1::LINE_KIND_SUPPORT_LEVEL_DAY;
@@ -143,6 +146,7 @@ LineKey LevelLine(const DaysKey& key, const std::string& rate_version,
   k.rate_version = rate_version;
   k.unit_rate_ore = per_day_ore;
   k.note = std::move(note);
+  k.support_level = level;
   return k;
 }
 
@@ -192,7 +196,7 @@ absl::Status CompareLevels(
       for (absl::CivilDay d = r.first; d <= r.last; ++d) {
         const PaidAt& was = *paid_at.at(d);
         if (was.level == l.level && was.per_day_ore == l.per_day_ore) continue;
-        taken_out[LevelLine(key, was.rate_version, was.per_day_ore,
+        taken_out[LevelLine(key, was.rate_version, was.per_day_ore, was.level,
                             absl::StrCat("level ", was.level))][key.client_id]
             .push_back(d);
         const Grant* grant = GrantOn(grants, d);
@@ -200,7 +204,7 @@ absl::Status CompareLevels(
         if (grant != nullptr && grant->granted->support_level() == l.level) {
           absl::StrAppend(&note, ", decision ", grant->decision->decision_id());
         }
-        paid_now[LevelLine(key, table->effective_date(), l.per_day_ore,
+        paid_now[LevelLine(key, table->effective_date(), l.per_day_ore, l.level,
                            std::move(note))][key.client_id]
             .push_back(d);
       }

@@ -14,41 +14,17 @@
 
 #include "lov/settlement/domain/rate_book.h"
 #include "lov/settlement/domain/statement.h"
-#include "lov/settlement/domain/test_rate_builder.h"
-#include "lov/settlement/domain/test_rates.h"
+#include "lov/settlement/domain/test_support_levels.h"
 #include "status_matchers.h"
 
 namespace lov::settlement {
 namespace {
 
 using ::lov::testing::IsError;
-using testing::AddCategory;
-using testing::AddSupportLevel;
-using testing::January2024;
-using testing::Price;
-
-constexpr char kDaily[] = "daglig-verksamhet";
-
-v1::RateTable Levels() {
-  v1::RateTable t = January2024();
-  AddSupportLevel(t, "niva-1", Price(52000, 50000));
-  AddSupportLevel(t, "niva-2", Price(78000, 75000));
-  AddCategory(t, kDaily, v1::PAYMENT_MODEL_PER_DAY_BY_SUPPORT_LEVEL);
-  return t;
-}
-
-choice::v1::Decision Decided(const std::string& id, const std::string& from,
-                             const std::string& to, const std::string& level) {
-  choice::v1::Decision d;
-  d.set_decision_id(id);
-  d.set_valid_from(from);
-  d.set_valid_to(to);
-  choice::v1::GrantedCategory* g = d.add_categories();
-  g->set_category_id(kDaily);
-  g->set_minutes_per_month(600);
-  g->set_support_level(level);
-  return d;
-}
+using testing::Assigned;
+using testing::Decided;
+using testing::kDaily;
+using testing::SupportLevels;
 
 std::vector<std::string> Sources(const v1::StatementLine& l) {
   return {l.sources().begin(), l.sources().end()};
@@ -57,17 +33,10 @@ std::vector<std::string> Sources(const v1::StatementLine& l) {
 class SupportLevelChangesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    book_ = RateBook({Levels()});
+    book_ = RateBook({SupportLevels()});
     input_.provider_id = "prv-a";
     input_.rates = &book_;
-    choice::v1::Assignment a;
-    a.set_assignment_id("a1");
-    a.set_client_id("c1");
-    a.set_provider_id("prv-a");
-    a.set_zone_id("city");
-    a.add_category_ids(kDaily);
-    a.set_valid_from("2024-01-01");
-    input_.assignments = {a};
+    input_.assignments = {Assigned("c1", kDaily, "2024-01-01", "")};
     // Level 1 from January.
     input_.decisions_by_client = {
         {"c1", {Decided("bb-1", "2024-01-01", "", "niva-1")}}};
@@ -93,6 +62,13 @@ class SupportLevelChangesTest : public ::testing::Test {
     return out;
   }
 
+  // bb-1 (level 1) ends on 15 January; bb-2 is level 2 from the 16th.
+  void ReviseToLevel2FromThe16th() {
+    input_.decisions_by_client["c1"] = {
+        Decided("bb-1", "2024-01-01", "2024-01-15", "niva-1"),
+        Decided("bb-2", "2024-01-16", "", "niva-2")};
+  }
+
   RateBook book_;
   StatementInput input_;
 };
@@ -102,9 +78,7 @@ TEST_F(SupportLevelChangesTest,
   // January approved at level 1: 31 x 520 kr = 1 612 000 öre.
   EXPECT_EQ(Approve(absl::CivilMonth(2024, 1)).total_ore(), 1612000);
   // Then the level is revised to 2 from 16 January (bb-1 ends on the 15th).
-  input_.decisions_by_client["c1"] = {
-      Decided("bb-1", "2024-01-01", "2024-01-15", "niva-1"),
-      Decided("bb-2", "2024-01-16", "", "niva-2")};
+  ReviseToLevel2FromThe16th();
 
   input_.period = absl::CivilMonth(2024, 2);
   absl::StatusOr<v1::Statement> feb = BuildStatement(input_);
@@ -151,9 +125,7 @@ TEST_F(SupportLevelChangesTest,
 
 TEST_F(SupportLevelChangesTest, ALevelChangedBackIsAdjustedAgainstWhatWasPaid) {
   Approve(absl::CivilMonth(2024, 1));
-  input_.decisions_by_client["c1"] = {
-      Decided("bb-1", "2024-01-01", "2024-01-15", "niva-1"),
-      Decided("bb-2", "2024-01-16", "", "niva-2")};
+  ReviseToLevel2FromThe16th();
   Approve(absl::CivilMonth(2024, 2));  // books January's 16 days at level 2
   // bb-2 corrected back to level 1, whole decision: January's 16th-31st
   // (paid at level 2 by February's adjustment) and all of February (29
@@ -196,6 +168,70 @@ TEST_F(SupportLevelChangesTest, NoChangeNoLines) {
   ASSERT_TRUE(feb.ok()) << feb.status();
   EXPECT_TRUE(Adjusting(*feb).empty());
   EXPECT_EQ(feb->total_ore(), 1508000);  // 29 x 520 kr
+}
+
+TEST_F(SupportLevelChangesTest, EveryLevelLineNamesItsLevel) {
+  Approve(absl::CivilMonth(2024, 1));
+  ReviseToLevel2FromThe16th();
+  input_.period = absl::CivilMonth(2024, 2);
+  absl::StatusOr<v1::Statement> feb = BuildStatement(input_);
+  ASSERT_TRUE(feb.ok()) << feb.status();
+  std::vector<std::string> levels;
+  for (const v1::StatementLine& l : feb->lines()) {
+    if (l.kind() == v1::LINE_KIND_SUPPORT_LEVEL_DAY) {
+      levels.push_back(l.adjusts_period() + "/" + l.support_level());
+    }
+  }
+  std::sort(levels.begin(), levels.end());
+  // February's own days at level 2; January's taken out at 1, paid at 2.
+  EXPECT_EQ(levels, (std::vector<std::string>{"/niva-2", "2024-01/niva-1",
+                                              "2024-01/niva-2"}));
+}
+
+// What a month paid is read from the lines' support_level, not from the
+// words of their description; a line approved before the field existed
+// (no support_level) is read from its description.
+TEST_F(SupportLevelChangesTest, TheLevelPaidIsTheLinesFieldElseItsDescription) {
+  Approve(absl::CivilMonth(2024, 1));
+  v1::Statement& january = input_.approved_before.back();
+  for (v1::StatementLine& l : *january.mutable_lines()) {
+    if (l.kind() == v1::LINE_KIND_SUPPORT_LEVEL_DAY) {
+      l.set_description("Dagar per stödnivå (omformulerad)");
+    }
+  }
+  input_.period = absl::CivilMonth(2024, 2);
+  absl::StatusOr<v1::Statement> feb = BuildStatement(input_);
+  ASSERT_TRUE(feb.ok()) << feb.status();
+  EXPECT_TRUE(Adjusting(*feb).empty());  // still paid at niva-1
+
+  // An old line: no field, the level in the description.
+  for (v1::StatementLine& l : *january.mutable_lines()) {
+    if (l.kind() == v1::LINE_KIND_SUPPORT_LEVEL_DAY) {
+      l.clear_support_level();
+      l.set_description(
+          "Days by support level (dagar per stödnivå), level niva-1");
+    }
+  }
+  feb = BuildStatement(input_);
+  ASSERT_TRUE(feb.ok()) << feb.status();
+  EXPECT_TRUE(Adjusting(*feb).empty());
+  // The same old line described as level 2 (at level 1's rate): its 31
+  // days are paid again at level 1 (+1 612 000 öre) and taken out as
+  // level 2 at the 520 kr paid (-1 612 000); lines in level order.
+  for (v1::StatementLine& l : *january.mutable_lines()) {
+    if (l.kind() == v1::LINE_KIND_SUPPORT_LEVEL_DAY) {
+      l.set_description(
+          "Days by support level (dagar per stödnivå), level niva-2");
+    }
+  }
+  feb = BuildStatement(input_);
+  ASSERT_TRUE(feb.ok()) << feb.status();
+  const std::vector<const v1::StatementLine*> adj = Adjusting(*feb);
+  ASSERT_EQ(adj.size(), 2u);
+  EXPECT_EQ(adj[0]->support_level(), "niva-1");
+  EXPECT_EQ(adj[0]->amount_ore(), 1612000);
+  EXPECT_EQ(adj[1]->support_level(), "niva-2");
+  EXPECT_EQ(adj[1]->amount_ore(), -1612000);
 }
 
 }  // namespace

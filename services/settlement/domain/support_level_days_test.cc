@@ -14,59 +14,17 @@
 #include "lov/settlement/domain/compensation.h"
 #include "lov/settlement/domain/rate_book.h"
 #include "lov/settlement/domain/statement.h"
-#include "lov/settlement/domain/test_rate_builder.h"
-#include "lov/settlement/domain/test_rates.h"
+#include "lov/settlement/domain/test_support_levels.h"
 #include "status_matchers.h"
 
 namespace lov::settlement {
 namespace {
 
 using ::lov::testing::IsError;
-using testing::AddCategory;
-using testing::AddSupportLevel;
-using testing::January2024;
-using testing::Price;
-
-constexpr char kDaily[] = "daglig-verksamhet";
-
-// January 2024's rates plus the two levels and daily activities paid by
-// level, with `default_level` as the category's own level ("" = none).
-v1::RateTable Levels(const std::string& default_level) {
-  v1::RateTable t = January2024();
-  AddSupportLevel(t, "niva-1", Price(52000, 50000));
-  AddSupportLevel(t, "niva-2", Price(78000, 75000));
-  AddCategory(t, kDaily, v1::PAYMENT_MODEL_PER_DAY_BY_SUPPORT_LEVEL)
-      ->set_support_level(default_level);
-  return t;
-}
-
-choice::v1::Assignment Assigned(const std::string& client,
-                                const std::string& from,
-                                const std::string& to) {
-  choice::v1::Assignment a;
-  a.set_assignment_id(client + "/" + from);
-  a.set_client_id(client);
-  a.set_provider_id("prv-a");
-  a.set_zone_id("city");
-  a.add_category_ids(kDaily);
-  a.set_valid_from(from);
-  a.set_valid_to(to);
-  return a;
-}
-
-// A decision granting daily activities at `level` ("" = none named).
-choice::v1::Decision Decided(const std::string& id, const std::string& from,
-                             const std::string& to, const std::string& level) {
-  choice::v1::Decision d;
-  d.set_decision_id(id);
-  d.set_valid_from(from);
-  d.set_valid_to(to);
-  choice::v1::GrantedCategory* g = d.add_categories();
-  g->set_category_id(kDaily);
-  g->set_minutes_per_month(600);
-  g->set_support_level(level);
-  return d;
-}
+using testing::Assigned;
+using testing::Decided;
+using testing::kDaily;
+using testing::SupportLevels;
 
 class SupportLevelStatementTest : public ::testing::Test {
  protected:
@@ -90,13 +48,13 @@ class SupportLevelStatementTest : public ::testing::Test {
 };
 
 TEST_F(SupportLevelStatementTest, ALevelChangedOnThe16thPaysEachForItsDays) {
-  UseTable(Levels(""));
+  UseTable(SupportLevels(""));
   // c1 is assigned all January; level 1 until the 15th, level 2 from the
   // 16th: 15 x 520 kr = 780 000 öre and 16 x 780 kr = 1 248 000. c2 is
   // assigned 10-20 January at level 2: 11 x 780 kr = 858 000, on the same
   // level-2 line (27 days, 2 106 000). In all 2 886 000 öre.
-  input_.assignments = {Assigned("c1", "2024-01-01", ""),
-                        Assigned("c2", "2024-01-10", "2024-01-20")};
+  input_.assignments = {Assigned("c1", kDaily, "2024-01-01", ""),
+                        Assigned("c2", kDaily, "2024-01-10", "2024-01-20")};
   input_.decisions_by_client = {
       {"c1",
        {Decided("d1", "2023-09-01", "2024-01-15", "niva-1"),
@@ -132,14 +90,14 @@ TEST_F(SupportLevelStatementTest, ALevelChangedOnThe16thPaysEachForItsDays) {
 }
 
 TEST_F(SupportLevelStatementTest, WithoutADecidedLevelTheCategorysIsPaid) {
-  UseTable(Levels("niva-1"));
+  UseTable(SupportLevels("niva-1"));
   // The category's level 1 is the default: c1's decision names no level
   // (31 days), c2 has no decision at all (assigned 1-10 January, 10 days);
   // c3's decided level 2 still wins (31 days). Level 1: 41 x 520 kr =
   // 2 132 000 öre; level 2: 31 x 780 kr = 2 418 000. In all 4 550 000.
-  input_.assignments = {Assigned("c1", "2024-01-01", ""),
-                        Assigned("c2", "2024-01-01", "2024-01-10"),
-                        Assigned("c3", "2024-01-01", "")};
+  input_.assignments = {Assigned("c1", kDaily, "2024-01-01", ""),
+                        Assigned("c2", kDaily, "2024-01-01", "2024-01-10"),
+                        Assigned("c3", kDaily, "2024-01-01", "")};
   input_.decisions_by_client = {
       {"c1", {Decided("d1", "2023-06-01", "", "")}},
       {"c3", {Decided("d3", "2024-01-01", "", "niva-2")}}};
@@ -155,10 +113,10 @@ TEST_F(SupportLevelStatementTest, WithoutADecidedLevelTheCategorysIsPaid) {
 }
 
 TEST_F(SupportLevelStatementTest, ADecidedLevelWithoutADayRateIsAnError) {
-  UseTable(Levels("niva-1"));
+  UseTable(SupportLevels("niva-1"));
   // Level 3 from the 16th is in no table: no statement (not 0 kr for
   // those days), and the error says whose level, which, where from.
-  input_.assignments = {Assigned("c1", "2024-01-01", "")};
+  input_.assignments = {Assigned("c1", kDaily, "2024-01-01", "")};
   input_.decisions_by_client = {
       {"c1",
        {Decided("d1", "2023-09-01", "2024-01-15", "niva-1"),
@@ -171,9 +129,9 @@ TEST_F(SupportLevelStatementTest, ADecidedLevelWithoutADayRateIsAnError) {
 }
 
 TEST_F(SupportLevelStatementTest, ADayWithoutAnyLevelIsAnErrorWithNoDefault) {
-  UseTable(Levels(""));
+  UseTable(SupportLevels(""));
   // No default: the days before c1's first decision have no level.
-  input_.assignments = {Assigned("c1", "2024-01-01", "")};
+  input_.assignments = {Assigned("c1", kDaily, "2024-01-01", "")};
   input_.decisions_by_client = {
       {"c1", {Decided("d1", "2024-01-05", "", "niva-1")}}};
   EXPECT_TRUE(IsError(
@@ -192,7 +150,7 @@ TEST(DaysBySupportLevelTest, OverlappingDecisionsTheLatestStartWins) {
   // d2 from the 20th overlaps d1 (choice never lets decisions overlap, but
   // granted time and levels read them alike): level 1 on 1-19 January (19
   // days), level 2 on 20-31 (12 days); c1 is away 10-12 January.
-  const v1::RateTable table = Levels("");
+  const v1::RateTable table = SupportLevels("");
   ClientDays assigned;
   assigned.client_id = "c1";
   assigned.category_id = kDaily;
@@ -227,9 +185,9 @@ TEST(DaysBySupportLevelTest, OverlappingDecisionsTheLatestStartWins) {
 TEST(SupportLevelTableTest, TheCategorysLevelIsOptionalTheLevelsAreNot) {
   // Without a default level every client needs a decided one (above); a
   // category paid by level in a table with no levels is refused.
-  EXPECT_TRUE(ValidateRateTable(Levels("")).ok())
-      << ValidateRateTable(Levels(""));
-  v1::RateTable t = Levels("");
+  EXPECT_TRUE(ValidateRateTable(SupportLevels("")).ok())
+      << ValidateRateTable(SupportLevels(""));
+  v1::RateTable t = SupportLevels("");
   t.clear_support_levels();
   EXPECT_TRUE(IsError(
       ValidateRateTable(t), absl::StatusCode::kInvalidArgument,

@@ -271,15 +271,14 @@ absl::StatusOr<std::optional<VisitRecord>> RedisVisitStore::GetVisit(
   return std::optional<VisitRecord>(std::move(rec));
 }
 
-absl::Status RedisVisitStore::ReleasePending(const std::string& visit_id,
-                                             const std::string& owner) {
-  absl::Status s = redis_
-                       ->EvalSource(kReleaseScript,
-                                    {Key("visit:" + visit_id), Key("pending")},
-                                    {owner, visit_id})
-                       .status();
-  if (s.ok()) in_flight_.Done({visit_id});
-  return s;
+absl::StatusOr<bool> RedisVisitStore::ReleasePending(
+    const std::string& visit_id, const std::string& owner) {
+  absl::StatusOr<RedisReply> r = redis_->EvalSource(
+      kReleaseScript, {Key("visit:" + visit_id), Key("pending")},
+      {owner, visit_id});
+  if (!r.ok()) return r.status();
+  in_flight_.Done({visit_id});
+  return r->integer == 1;
 }
 
 absl::Status RedisVisitStore::MarkOwnerLost(

@@ -85,8 +85,8 @@ class RedisVisitStore : public VisitStore {
       const std::string& visit_id) override;
   absl::StatusOr<std::vector<std::vector<v1::VisitEvent>>> Histories(
       const std::vector<std::string>& visit_ids) override;
-  absl::Status ReleasePending(const std::string& visit_id,
-                              const std::string& owner) override;
+  absl::StatusOr<bool> ReleasePending(const std::string& visit_id,
+                                      const std::string& owner) override;
   absl::Status MarkOwnerLost(const std::vector<std::string>& visit_ids,
                              const std::string& owner) override;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>>

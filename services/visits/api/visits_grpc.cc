@@ -48,10 +48,11 @@ struct Pending {
 // RESOURCE_EXHAUSTED with a RetryInfo once every report read before was
 // answered. A report with a field over its input limit is answered as that
 // report's rejection (MALFORMED naming the field and the limit) and the
-// stream goes on. A batch's audit record (OK) is written before its
-// outcomes; if they do not all go out (the record's write failed, or the
-// client left or its deadline passed first), it is corrected (CorrectAudit)
-// with the real outcome: UNAVAILABLE, or CANCELLED.
+// stream goes on. A batch's audit record (OK, pending) is written before
+// its outcomes and confirmed (ConfirmAudit) once they are all written; if
+// they do not all go out (the record's write failed, or the client left or
+// its deadline passed first), it is corrected (CorrectAudit) with the real
+// outcome: UNAVAILABLE, or CANCELLED.
 class UploadReactor final
     : public grpc::ServerBidiReactor<v1::UploadVisitsRequest,
                                      v1::UploadVisitsResponse> {
@@ -107,7 +108,9 @@ class UploadReactor final
     if (!ok) {
       broken_ = true;
     } else if (!unsent_.empty() && --unsent_.front().outcomes == 0) {
-      unsent_.pop_front();  // the batch's outcomes all went out
+      // The batch's outcomes all went out: its record is confirmed.
+      ConfirmAudit(unsent_.front().record);
+      unsent_.pop_front();
     }
     MaybeWriteLocked();
     MaybeProcessLocked();  // it may have waited for outcomes to drain

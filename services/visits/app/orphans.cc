@@ -82,11 +82,23 @@ absl::Status VisitsApp::ResolveOrphans(const std::vector<Owned>& orphans) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   for (const auto& [visit_id, owner] : orphans) {
-    if (absl::Status s = store_->ReleasePending(visit_id, owner); !s.ok()) {
-      return s;
+    absl::StatusOr<bool> dropped = store_->ReleasePending(visit_id, owner);
+    if (!dropped.ok()) return dropped.status();
+    // Still pending with both topics read: its event never reached Kafka.
+    // Otherwise it is no longer pending under the dead owner: the
+    // projection recorded its event meanwhile (it did reach Kafka), or
+    // another replica's sweep dropped it first.
+    if (*dropped) {
+      log::Info(
+          "dropped a dead instance's reservation: its report never reached "
+          "Kafka and is decided afresh when sent again",
+          {{"visit_id", visit_id}, {"owner", owner}});
+    } else {
+      log::Info(
+          "nothing to drop for a dead instance's reservation: no longer "
+          "pending (recorded from Kafka, or dropped by another sweep)",
+          {{"visit_id", visit_id}, {"owner", owner}});
     }
-    log::Info("dropped a reservation that never reached Kafka",
-              {{"visit_id", visit_id}, {"owner", owner}});
   }
   return absl::OkStatus();
 }

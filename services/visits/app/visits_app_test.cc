@@ -7,6 +7,7 @@ namespace lov::visits {
 namespace {
 
 using namespace ::lov::visits::test_support;  // NOLINT: fixture, fakes
+using ::testing::Not;
 
 // ------------------------------------------------------------ reports
 
@@ -184,10 +185,17 @@ TEST_F(VisitsAppTest, SweepDropsOnlyTheReservationsOfDeadInstances) {
                   .Reserve({{.visit_id = VisitOf("busy")}}, "instance-2",
                            absl::Hours(12))
                   .ok());
+  ::testing::internal::CaptureStderr();
   ASSERT_TRUE(app_.SweepOrphans().ok());
+  const std::string log = ::testing::internal::GetCapturedStderr();
   EXPECT_THAT(
       store_.PendingWithOwners().value(),
       ElementsAre(std::make_pair(VisitOf("busy"), std::string("instance-2"))));
+  // The log says the ghost's reservation was dropped, and names no other.
+  EXPECT_THAT(log, HasSubstr("dropped a dead instance's reservation"));
+  EXPECT_THAT(log, HasSubstr(VisitOf("ghost")));
+  EXPECT_THAT(log, Not(HasSubstr("nothing to drop")));
+  EXPECT_THAT(log, Not(HasSubstr(VisitOf("busy"))));
   // The dead instance's slots are free again.
   EXPECT_EQ(Report(HomeHelpVisit("good", "c1", "s1", kNine, 45))->outcome(),
             v1::OUTCOME_ACCEPTED);
@@ -232,10 +240,17 @@ TEST_F(VisitsAppTest, SweepWaitsForTheRejectedTopicsEndBeforeDropping) {
                       .ok());
     }
   };
+  ::testing::internal::CaptureStderr();
   ASSERT_TRUE(app_.SweepOrphans().ok());
+  const std::string log = ::testing::internal::GetCapturedStderr();
   store_.on_applied_offsets_ = nullptr;
   EXPECT_GE(rejected_reads, 3);
   EXPECT_THAT(store_.PendingWithOwners().value(), IsEmpty());
+  // Found by this test: the sweep logged "dropped a reservation that never
+  // reached Kafka" for a report whose rejection had reached it.
+  EXPECT_THAT(log, HasSubstr("nothing to drop for a dead instance's"));
+  EXPECT_THAT(log, Not(HasSubstr("dropped a dead instance's reservation")));
+  EXPECT_THAT(log, Not(HasSubstr("never reached Kafka")));
   // Sent again: the rejection's answer, not a fresh decision.
   absl::StatusOr<v1::ReportOutcome> again = Report(ghost);
   ASSERT_TRUE(again.ok()) << again.status();

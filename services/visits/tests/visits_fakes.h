@@ -153,16 +153,16 @@ class FakeVisitStore : public VisitStore {
     return out;
   }
 
-  absl::Status ReleasePending(const std::string& visit_id,
-                              const std::string& owner) override {
+  absl::StatusOr<bool> ReleasePending(const std::string& visit_id,
+                                      const std::string& owner) override {
     auto it = visits_.find(visit_id);
     if (it == visits_.end() || it->second.done || it->second.owner != owner) {
-      return absl::OkStatus();
+      return false;
     }
     Release(it->second);
     visits_.erase(it);
     pending_.erase(visit_id);
-    return absl::OkStatus();
+    return true;
   }
 
   absl::Status MarkOwnerLost(const std::vector<std::string>& visit_ids,

@@ -58,7 +58,8 @@ class VisitsKafkaPauseTest : public VisitsServiceTest {
             ADD_FAILURE() << "an audit event that is no AuditRecord";
           }
           if (r.method() != "lov.visits.v1.VisitsService/GetVisit" ||
-              FromProtoTime(r.at()) < since) {
+              FromProtoTime(r.at()) < since ||
+              !r.confirms_record_id().empty()) {
             return absl::OkStatus();
           }
           if (r.corrects_record_id().empty()) {

@@ -36,23 +36,9 @@ class RejectedRetentionTest : public ::testing::Test {
                                                absl::Hours(24 * 90));
   }
 
-  // A rejection of `report_id` recorded at `at`, as the projection reads it.
+  // A rejection of `report_id` in March 2025 recorded at `at`.
   static v1::VisitEvent Rejection(const std::string& report_id, absl::Time at) {
-    v1::VisitEvent e;
-    const std::string visit_id = absl::StrCat(kProvider, "/", report_id);
-    e.set_event_id(NewUuid());
-    e.set_aggregate_id(visit_id);
-    e.set_aggregate_version(1);
-    e.set_request_fingerprint("fp-" + report_id);
-    *e.mutable_occurred_at() = ToProtoTime(at);
-    auto* r = e.mutable_visit_rejected();
-    r->set_report_id(report_id);
-    r->set_provider_id(kProvider);
-    r->set_client_id("c1");
-    r->set_reason_code("NOT_ASSIGNED");
-    r->set_period("2025-03");
-    r->mutable_report()->set_visit_id(visit_id);
-    return e;
+    return RejectionOf(report_id, at, "2025-03");
   }
 
   // An acceptance of visit `kProvider`/`name` in `period`, recorded at `at`.

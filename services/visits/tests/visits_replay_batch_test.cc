@@ -43,18 +43,24 @@ v1::Visit MakeVisit(const std::string& name, const std::string& client,
   return v;
 }
 
-v1::VisitEvent Envelope(const v1::Visit& v, int64_t version) {
+// The envelope of an event of `v`: a report's, or a staff command's
+// (`command` "fix", "void", "review") naming its request.
+v1::VisitEvent Envelope(const v1::Visit& v, int64_t version,
+                        const std::string& command = "") {
   v1::VisitEvent e;
   e.set_event_id(NewUuid());
   e.set_aggregate_id(v.visit_id());
   e.set_aggregate_version(version);
   *e.mutable_occurred_at() = v.end();
+  const std::string request =
+      command.empty() ? v.report_id() : command + "-" + v.report_id();
+  if (!command.empty()) e.set_request_id(request);
+  e.set_request_fingerprint("fp-" + request);
   return e;
 }
 
 v1::VisitEvent Accepted(const v1::Visit& v, bool with_exception = false) {
   v1::VisitEvent e = Envelope(v, 1);
-  e.set_request_fingerprint("fp-" + v.report_id());
   *e.mutable_visit_accepted()->mutable_visit() = v;
   if (with_exception) {
     auto* x = e.mutable_visit_accepted()->add_exceptions();
@@ -64,9 +70,7 @@ v1::VisitEvent Accepted(const v1::Visit& v, bool with_exception = false) {
 }
 
 v1::VisitEvent Corrected(const v1::Visit& previous, const v1::Visit& v) {
-  v1::VisitEvent e = Envelope(v, v.version());
-  e.set_request_id("fix-" + v.report_id());
-  e.set_request_fingerprint("fp-fix-" + v.report_id());
+  v1::VisitEvent e = Envelope(v, v.version(), "fix");
   auto* c = e.mutable_visit_corrected();
   *c->mutable_visit() = v;
   *c->mutable_previous() = previous;
@@ -75,9 +79,7 @@ v1::VisitEvent Corrected(const v1::Visit& previous, const v1::Visit& v) {
 }
 
 v1::VisitEvent Voided(const v1::Visit& previous, int64_t version) {
-  v1::VisitEvent e = Envelope(previous, version);
-  e.set_request_id("void-" + previous.report_id());
-  e.set_request_fingerprint("fp-void-" + previous.report_id());
+  v1::VisitEvent e = Envelope(previous, version, "void");
   auto* x = e.mutable_visit_voided();
   *x->mutable_previous() = previous;
   x->set_period(previous.period());
@@ -86,9 +88,7 @@ v1::VisitEvent Voided(const v1::Visit& previous, int64_t version) {
 }
 
 v1::VisitEvent Reviewed(const v1::Visit& v, int64_t version) {
-  v1::VisitEvent e = Envelope(v, version);
-  e.set_request_id("review-" + v.report_id());
-  e.set_request_fingerprint("fp-review-" + v.report_id());
+  v1::VisitEvent e = Envelope(v, version, "review");
   auto* r = e.mutable_exceptions_reviewed();
   r->set_visit_id(v.visit_id());
   r->set_provider_id(kProvider);
@@ -98,20 +98,7 @@ v1::VisitEvent Reviewed(const v1::Visit& v, int64_t version) {
 }
 
 v1::VisitEvent Rejected(const std::string& name, absl::Time at) {
-  v1::VisitEvent e;
-  e.set_event_id(NewUuid());
-  e.set_aggregate_id(absl::StrCat(kProvider, "/", name));
-  e.set_aggregate_version(1);
-  e.set_request_fingerprint("fp-" + name);
-  *e.mutable_occurred_at() = ToProtoTime(at);
-  auto* r = e.mutable_visit_rejected();
-  r->set_report_id(name);
-  r->set_provider_id(kProvider);
-  r->set_client_id("c1");
-  r->set_reason_code("NOT_ASSIGNED");
-  r->set_period(PeriodOf(at));
-  r->mutable_report()->set_visit_id(e.aggregate_id());
-  return e;
+  return RejectionOf(name, at, PeriodOf(at));
 }
 
 class VisitsReplayBatchTest : public ::testing::Test {

@@ -56,6 +56,26 @@ inline v1::VisitReport Report(const std::string& id, const std::string& client,
   return r;
 }
 
+// The rejection of kProvider's report `report_id` of client c1 in `period`
+// (NOT_ASSIGNED), recorded at `at`, as the projection reads it.
+inline v1::VisitEvent RejectionOf(const std::string& report_id, absl::Time at,
+                                  const std::string& period) {
+  v1::VisitEvent e;
+  e.set_event_id(NewUuid());
+  e.set_aggregate_id(absl::StrCat(kProvider, "/", report_id));
+  e.set_aggregate_version(1);
+  e.set_request_fingerprint("fp-" + report_id);
+  *e.mutable_occurred_at() = ToProtoTime(at);
+  auto* r = e.mutable_visit_rejected();
+  r->set_report_id(report_id);
+  r->set_provider_id(kProvider);
+  r->set_client_id("c1");
+  r->set_reason_code("NOT_ASSIGNED");
+  r->set_period(period);
+  r->mutable_report()->set_visit_id(e.aggregate_id());
+  return e;
+}
+
 class VisitsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -58,6 +58,7 @@ class VisitsUploadAuditTest : public VisitsServiceTest {
     // Each correction's outcome, by the record it corrects.
     std::map<std::string, std::string> corrections;
     std::set<std::string> corrected_unknown;  // naming no record seen
+    std::set<std::string> confirmed;          // records with a confirmation
   };
   Records UploadRecords() {
     Records out;
@@ -69,7 +70,9 @@ class VisitsUploadAuditTest : public VisitsServiceTest {
             ADD_FAILURE() << "an audit event that is no AuditRecord";
           }
           if (r.method() != kUploadVisits) return absl::OkStatus();
-          if (r.corrects_record_id().empty()) {
+          if (!r.confirms_record_id().empty()) {
+            out.confirmed.insert(r.confirms_record_id());
+          } else if (r.corrects_record_id().empty()) {
             out.outcome[r.record_id()] = r.outcome();
           } else {
             out.corrections[r.corrects_record_id()] = r.outcome();
@@ -99,6 +102,19 @@ TEST_F(VisitsUploadAuditTest, AStreamReadToItsEndHasNoBatchRecordCorrected) {
     EXPECT_EQ(code, "OK") << id;
   }
   EXPECT_TRUE(records.corrections.empty());
+  // Each batch's record is confirmed once its outcomes were written.
+  Records confirmed;
+  EXPECT_TRUE(::lov::testing::Eventually(
+      [&] {
+        confirmed = UploadRecords();
+        return confirmed.confirmed.size() == confirmed.outcome.size();
+      },
+      absl::Seconds(30)))
+      << confirmed.confirmed.size() << " of " << confirmed.outcome.size()
+      << " batch records confirmed";
+  for (const auto& [id, code] : confirmed.outcome) {
+    EXPECT_EQ(confirmed.confirmed.count(id), 1u) << id;
+  }
 }
 
 // A client that sends and never reads, then leaves: the service stops
@@ -162,6 +178,10 @@ TEST_F(VisitsUploadAuditTest, AStreamLeftBeforeItsOutcomesWentOutIsCorrected) {
   EXPECT_GE(ok, 1);
   EXPECT_EQ(static_cast<size_t>(ok) + records.corrections.size(),
             records.outcome.size());
+  // A corrected batch was never confirmed.
+  for (const auto& [id, code] : records.corrections) {
+    EXPECT_EQ(records.confirmed.count(id), 0u) << id;
+  }
 }
 
 }  // namespace

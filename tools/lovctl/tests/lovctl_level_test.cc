@@ -23,6 +23,16 @@ using Role = ::lov::auth::v1::Role;
 using ::lov::testing::Eventually;
 using ::lov::testing::RunResult;
 
+// Whether `out` lists decision `id` from `from` to `to` ("-": open-ended)
+// granting 10 hours of home help a month at `level`.
+bool ListsDecision(const std::string& out, const std::string& id,
+                   const std::string& from, const std::string& to,
+                   const std::string& level) {
+  return std::regex_search(
+      out, std::regex(id + " +" + from + " +" + to +
+                      " +home-help-service 10 h/month, level " + level));
+}
+
 // Testby's home help paid per day by the client's decided level from
 // 2025: level 1 520.00 kr a day, level 2 780.00 kr (private), no default
 // level in the category.
@@ -62,36 +72,53 @@ class LovctlLevelTest : public ::lov::testing::LovctlTest {
                    "2025-03"})
         .output;
   }
+
+  // Both providers approved, Testby's in-house allocation, the centre zone
+  // healthy and the level rates (kLevelRates) added.
+  void LevelRatesInPlace() {
+    TwoApprovedProviders();
+    if (HasFatalFailure()) return;
+    Ok({"policy", "set", "--allocation", "in-house", "--rechoice",
+        "notice-days:14", "--request-id", "p1"});
+    ASSERT_TRUE(Eventually([&] {
+      return Has(Lovctl({"zone", "health", "--as-of", "2025-01-01"}).output,
+                 "centrum");
+    }));
+    Ok({"rates", "add", "--file", dir_ + "/levels.json"});
+  }
+
+  // A client registered in the centre, decided level 1 from January (bb-1)
+  // and assigned to Attendo, its choice, from that day: its id in *client.
+  void ClientOfAttendoAtLevelOne(std::string* client) {
+    const std::string out = Ok({"client", "register", "--personnummer-stdin",
+                                "--zone", "centrum", "--request-id", "c1"},
+                               "", "19400101-1230\n");
+    *client = Capture(out, "client (cli-[0-9a-f-]+)");
+    ASSERT_FALSE(client->empty()) << out;
+    Ok({"client", "decision", "--id", *client, "--decision", "bb-1", "--from",
+        "2025-01-01", "--granted", "home-help-service:600:niva-1",
+        "--request-id", "d1"});
+    const std::string seed = Capture(
+        Ok({"client", "eligible", "--id", *client, "--as-of", "2025-01-01"}),
+        "seed ([0-9]+)");
+    Ok({"client", "choose", "--id", *client, "--provider", kAttendo,
+        "--effective-date", "2025-01-01", "--seed", seed, "--request-id",
+        "ch1"});
+  }
 };
 
 TEST_F(LovctlLevelTest, TheDecidedLevelPricesEachDayOfTheMonth) {
-  TwoApprovedProviders();
+  LevelRatesInPlace();
   if (HasFatalFailure()) return;
-  Ok({"policy", "set", "--allocation", "in-house", "--rechoice",
-      "notice-days:14", "--request-id", "p1"});
-  ASSERT_TRUE(Eventually([&] {
-    return Has(Lovctl({"zone", "health", "--as-of", "2025-01-01"}).output,
-               "centrum");
-  }));
-  Ok({"rates", "add", "--file", dir_ + "/levels.json"});
   std::string out = Ok({"rates", "list"});
   EXPECT_TRUE(std::regex_search(
       out, std::regex("home-help-service +PER_DAY_BY_SUPPORT_LEVEL +by "
                       "decided level \\(2 levels\\)")))
       << out;
-  out = Ok({"client", "register", "--personnummer-stdin", "--zone", "centrum",
-            "--request-id", "c1"},
-           "", "19400101-1230\n");
-  const std::string client = Capture(out, "client (cli-[0-9a-f-]+)");
-  ASSERT_FALSE(client.empty()) << out;
   // Level 1 from January; the client chooses Attendo.
-  Ok({"client", "decision", "--id", client, "--decision", "bb-1", "--from",
-      "2025-01-01", "--granted", "home-help-service:600:niva-1", "--request-id",
-      "d1"});
-  out = Ok({"client", "eligible", "--id", client, "--as-of", "2025-01-01"});
-  std::string seed = Capture(out, "seed ([0-9]+)");
-  Ok({"client", "choose", "--id", client, "--provider", kAttendo,
-      "--effective-date", "2025-01-01", "--seed", seed, "--request-id", "ch1"});
+  std::string client;
+  ClientOfAttendoAtLevelOne(&client);
+  if (HasFatalFailure()) return;
   // Level 2 from 16 March: bb-1 ends on the 15th (and with it the
   // assignment), bb-2 starts on the 16th and the client chooses Attendo
   // again from that day.
@@ -101,16 +128,11 @@ TEST_F(LovctlLevelTest, TheDecidedLevelPricesEachDayOfTheMonth) {
   out = Ok({"client", "decision", "--id", client, "--decision", "bb-2",
             "--from", "2025-03-16", "--granted", "home-help-service:600:niva-2",
             "--request-id", "d2"});
-  EXPECT_TRUE(std::regex_search(
-      out, std::regex("bb-1 +2025-01-01 +2025-03-15 +home-help-service 10 "
-                      "h/month, level niva-1")))
+  EXPECT_TRUE(ListsDecision(out, "bb-1", "2025-01-01", "2025-03-15", "niva-1"))
       << out;
-  EXPECT_TRUE(std::regex_search(
-      out, std::regex("bb-2 +2025-03-16 +- +home-help-service 10 h/month, "
-                      "level niva-2")))
-      << out;
+  EXPECT_TRUE(ListsDecision(out, "bb-2", "2025-03-16", "-", "niva-2")) << out;
   out = Ok({"client", "eligible", "--id", client, "--as-of", "2025-03-16"});
-  seed = Capture(out, "seed ([0-9]+)");
+  const std::string seed = Capture(out, "seed ([0-9]+)");
   Ok({"client", "choose", "--id", client, "--provider", kAttendo,
       "--effective-date", "2025-03-16", "--seed", seed, "--request-id", "ch2"});
 
@@ -151,27 +173,11 @@ TEST_F(LovctlLevelTest, TheDecidedLevelPricesEachDayOfTheMonth) {
 // level as an adjustment.
 TEST_F(LovctlLevelTest,
        ARevisedLevelKeepsTheProviderAndAdjustsTheApprovedMonth) {
-  TwoApprovedProviders();
+  LevelRatesInPlace();
   if (HasFatalFailure()) return;
-  Ok({"policy", "set", "--allocation", "in-house", "--rechoice",
-      "notice-days:14", "--request-id", "p1"});
-  ASSERT_TRUE(Eventually([&] {
-    return Has(Lovctl({"zone", "health", "--as-of", "2025-01-01"}).output,
-               "centrum");
-  }));
-  Ok({"rates", "add", "--file", dir_ + "/levels.json"});
-  std::string out = Ok({"client", "register", "--personnummer-stdin", "--zone",
-                        "centrum", "--request-id", "c1"},
-                       "", "19400101-1230\n");
-  const std::string client = Capture(out, "client (cli-[0-9a-f-]+)");
-  ASSERT_FALSE(client.empty()) << out;
-  Ok({"client", "decision", "--id", client, "--decision", "bb-1", "--from",
-      "2025-01-01", "--granted", "home-help-service:600:niva-1", "--request-id",
-      "d1"});
-  out = Ok({"client", "eligible", "--id", client, "--as-of", "2025-01-01"});
-  const std::string seed = Capture(out, "seed ([0-9]+)");
-  Ok({"client", "choose", "--id", client, "--provider", kAttendo,
-      "--effective-date", "2025-01-01", "--seed", seed, "--request-id", "ch1"});
+  std::string client;
+  ClientOfAttendoAtLevelOne(&client);
+  if (HasFatalFailure()) return;
 
   // February at level 1: 28 x 520.00 = 14560.00 kr, approved.
   std::string feb;
@@ -181,9 +187,9 @@ TEST_F(LovctlLevelTest,
               .output;
     return Has(feb, "total 14560.00 kr");
   })) << feb;
-  out = Ok({"statement", "approve", "--provider", kAttendo, "--period",
-            "2025-02", "--digest", Capture(feb, "digest ([0-9a-f]+)"), "--by",
-            "controller"});
+  std::string out = Ok(
+      {"statement", "approve", "--provider", kAttendo, "--period", "2025-02",
+       "--digest", Capture(feb, "digest ([0-9a-f]+)"), "--by", "controller"});
   ASSERT_TRUE(Has(out, "(approved)")) << out;
 
   // Level 2 from 16 February: bb-1 ends on the 15th, bb-2 starts on the
@@ -191,14 +197,9 @@ TEST_F(LovctlLevelTest,
   out = Ok({"client", "revise-decision", "--id", client, "--decision", "bb-1",
             "--from", "2025-02-16", "--new-decision", "bb-2", "--granted",
             "home-help-service:600:niva-2", "--request-id", "rev-1"});
-  EXPECT_TRUE(std::regex_search(
-      out, std::regex("bb-1 +2025-01-01 +2025-02-15 +home-help-service 10 "
-                      "h/month, level niva-1")))
+  EXPECT_TRUE(ListsDecision(out, "bb-1", "2025-01-01", "2025-02-15", "niva-1"))
       << out;
-  EXPECT_TRUE(std::regex_search(
-      out, std::regex("bb-2 +2025-02-16 +- +home-help-service 10 h/month, "
-                      "level niva-2")))
-      << out;
+  EXPECT_TRUE(ListsDecision(out, "bb-2", "2025-02-16", "-", "niva-2")) << out;
   EXPECT_TRUE(Has(out, kAttendo)) << out;
   EXPECT_FALSE(
       Has(Ok({"rechoice", "list", "--client", client, "--open"}), "rc-"));

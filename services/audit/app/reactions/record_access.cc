@@ -1,7 +1,9 @@
 // An access another service recorded on lov.audit.v1: kept, and found by
 // the client and by the person or system (an AuditRecord CloudEvent, ce_id
 // = record_id). A correction (corrects_record_id) changes the outcome of
-// the record it names.
+// the record it names; a confirmation (confirms_record_id) turns a pending
+// record (read as UNKNOWN) into its outcome, and is kept until its record
+// arrives if it came first.
 #include "absl/strings/str_cat.h"
 #include "lov/audit/app/audit_app.h"
 #include "lov/audit/domain/audit_record.h"
@@ -36,12 +38,27 @@ absl::Status AuditApp::RecordAccess(const CloudEvent& event) {
         store_->Get(record.corrects_record_id());
     if (!earlier.ok()) return earlier.status();
     if (earlier->has_value()) {
-      auth::v1::AuditRecord corrected = **earlier;
-      corrected.set_outcome(record.outcome());
-      return store_->ApplyCorrection(corrected, record);
+      return store_->ApplyCorrection(Corrected(**earlier, record), record);
     }
   }
-  return store_->Apply(record);
+  if (IsConfirmation(record)) {
+    absl::StatusOr<std::optional<auth::v1::AuditRecord>> earlier =
+        store_->Get(record.confirms_record_id());
+    if (!earlier.ok()) return earlier.status();
+    if (!earlier->has_value()) return store_->KeepEarlyConfirmation(record);
+    std::optional<auth::v1::AuditRecord> confirmed =
+        Confirmed(**earlier, record);
+    if (!confirmed.has_value()) return absl::OkStatus();  // changes nothing
+    return store_->ApplyCorrection(*confirmed, record);
+  }
+  std::optional<auth::v1::AuditRecord> early;
+  if (record.outcome_pending()) {
+    absl::StatusOr<std::optional<auth::v1::AuditRecord>> kept =
+        store_->EarlyConfirmation(record.record_id());
+    if (!kept.ok()) return kept.status();
+    early = *std::move(kept);
+  }
+  return store_->Apply(Arrived(record, early ? &*early : nullptr));
 }
 
 }  // namespace lov::audit

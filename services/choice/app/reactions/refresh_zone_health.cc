@@ -1,6 +1,9 @@
 // After a change of providers or assignments: ZoneHealth is published for
 // each zone and category whose count of selectable providers (or its "no
-// real choice" flag) differs from what was last published.
+// real choice" flag) differs from what was last published. Most changes
+// leave every count as it was: that is checked first without the
+// zone-health lock, which every Choose in the municipality would otherwise
+// queue on; only a difference takes the lock and checks again under it.
 #include <algorithm>
 #include <map>
 
@@ -21,30 +24,46 @@ bool SameAsPublished(const std::map<std::string, v1::ZoneHealth>& published,
 
 }  // namespace
 
+absl::StatusOr<std::vector<v1::ZoneHealth>> ChoiceApp::UnpublishedZoneHealth(
+    const std::vector<std::string>& zone_ids, int64_t* version) {
+  absl::StatusOr<std::map<std::string, v1::ZoneHealth>> published =
+      store_->GetPublishedZoneHealth(version);
+  if (!published.ok()) return published.status();
+  absl::StatusOr<v1::GetZoneHealthResponse> now = GetZoneHealth({});
+  if (!now.ok()) return now.status();
+  std::vector<v1::ZoneHealth> changed;
+  for (const auto& h : now->zones()) {
+    if (!zone_ids.empty() && std::find(zone_ids.begin(), zone_ids.end(),
+                                       h.zone_id()) == zone_ids.end()) {
+      continue;
+    }
+    if (!SameAsPublished(*published, h)) changed.push_back(h);
+  }
+  return changed;
+}
+
 absl::Status ChoiceApp::RefreshZoneHealth(
     const std::vector<std::string>& zone_ids) {
   absl::StatusOr<std::optional<reg::Municipality>> m =
       store_->GetMunicipality();
   if (!m.ok()) return m.status();
   if (!m->has_value()) return absl::OkStatus();
+  int64_t version_seen = 0;
+  absl::StatusOr<std::vector<v1::ZoneHealth>> differs =
+      UnpublishedZoneHealth(zone_ids, &version_seen);
+  if (!differs.ok()) return differs.status();
+  if (differs->empty()) return absl::OkStatus();
   using Result = lov::Decision<v1::ChoiceEvent, bool>;
   // Idempotent by its content: no request id to recognise.
   absl::StatusOr<bool> refreshed = runner_.Run<bool>(
       Command{.lock_key = kZoneHealthAggregate}, {},
       [&]() -> absl::StatusOr<Result> {
         int64_t version = 0;
-        absl::StatusOr<std::map<std::string, v1::ZoneHealth>> published =
-            store_->GetPublishedZoneHealth(&version);
-        if (!published.ok()) return published.status();
-        absl::StatusOr<v1::GetZoneHealthResponse> now = GetZoneHealth({});
-        if (!now.ok()) return now.status();
+        absl::StatusOr<std::vector<v1::ZoneHealth>> changed =
+            UnpublishedZoneHealth(zone_ids, &version);
+        if (!changed.ok()) return changed.status();
         std::vector<v1::ChoiceEvent> events;
-        for (const auto& h : now->zones()) {
-          if (!zone_ids.empty() && std::find(zone_ids.begin(), zone_ids.end(),
-                                             h.zone_id()) == zone_ids.end()) {
-            continue;
-          }
-          if (SameAsPublished(*published, h)) continue;
+        for (const auto& h : *changed) {
           v1::ChoiceEvent& e = events.emplace_back();
           e.set_aggregate_id(kZoneHealthAggregate);
           e.set_aggregate_version(++version);
