@@ -224,7 +224,7 @@ TEST_F(CallGuardTest, AWithheldAnswersOkRecordIsCorrected) {
 
   CorrectAudit(written, audited);
   ASSERT_EQ(sink_->later.size(), 1u);
-  const auth::v1::AuditRecord& c = sink_->later[0];
+  const auth::v1::AuditRecord c = sink_->later[0];  // a copy: later grows
   EXPECT_EQ(c.corrects_record_id(), written.record_id());
   EXPECT_NE(c.record_id(), written.record_id());
   EXPECT_EQ(c.outcome(), "UNAVAILABLE");
@@ -262,7 +262,7 @@ TEST_F(CallGuardTest, AnOkRecordIsPendingUntilItsConfirmation) {
 
   ConfirmAudit(written);
   ASSERT_EQ(sink_->later.size(), 1u);
-  const auth::v1::AuditRecord& c = sink_->later[0];
+  const auth::v1::AuditRecord c = sink_->later[0];  // a copy: later grows
   EXPECT_EQ(c.confirms_record_id(), written.record_id());
   EXPECT_NE(c.record_id(), written.record_id());
   EXPECT_TRUE(c.corrects_record_id().empty());
