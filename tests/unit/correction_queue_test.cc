@@ -245,6 +245,16 @@ TEST(CorrectionQueueTest, DrainGivesUpAfterItsTimeAndStopCountsWhatIsLeft) {
   EXPECT_TRUE(log.stored().empty());
 }
 
+// "a" stored, "b" sent and not yet answered (the log holds it back), then
+// "c", "d" and "e" waiting behind it.
+void QueueBehindAnUnansweredOne(CorrectionQueue& queue, FakeAuditLog& log) {
+  ASSERT_TRUE(queue.Add(Correction("a")));
+  ASSERT_TRUE(Eventually([&] { return log.stored().size() == 1; }));
+  ASSERT_TRUE(queue.Add(Correction("b")));
+  ASSERT_TRUE(Eventually([&] { return log.unanswered().size() == 1; }));
+  for (const char* id : {"c", "d", "e"}) ASSERT_TRUE(queue.Add(Correction(id)));
+}
+
 // While Kafka stores them, the records that wait are sent together (the
 // producer batches them): none waits for the outcome of the one before.
 TEST(CorrectionQueueTest, WhileStoredTheWaitingOnesAreSentTogether) {
@@ -253,11 +263,7 @@ TEST(CorrectionQueueTest, WhileStoredTheWaitingOnesAreSentTogether) {
     return std::nullopt;  // answered below
   });
   CorrectionQueue queue(log.Sender(), Fast());
-  ASSERT_TRUE(queue.Add(Correction("a")));
-  ASSERT_TRUE(Eventually([&] { return log.stored().size() == 1; }));
-  ASSERT_TRUE(queue.Add(Correction("b")));
-  ASSERT_TRUE(Eventually([&] { return log.unanswered().size() == 1; }));
-  for (const char* id : {"c", "d", "e"}) ASSERT_TRUE(queue.Add(Correction(id)));
+  ASSERT_NO_FATAL_FAILURE(QueueBehindAnUnansweredOne(queue, log));
   log.unanswered()[0](absl::OkStatus());  // b stored
   // c, d and e all tried before any of them is answered.
   ASSERT_TRUE(Eventually([&] { return log.unanswered().size() == 4; }));
@@ -281,11 +287,7 @@ TEST(CorrectionQueueTest, TheFailedOnesOfABatchAreSentAgainInOrder) {
     return absl::OkStatus();
   });
   CorrectionQueue queue(log.Sender(), Fast());
-  ASSERT_TRUE(queue.Add(Correction("a")));
-  ASSERT_TRUE(Eventually([&] { return log.stored().size() == 1; }));
-  ASSERT_TRUE(queue.Add(Correction("b")));
-  ASSERT_TRUE(Eventually([&] { return log.unanswered().size() == 1; }));
-  for (const char* id : {"c", "d", "e"}) ASSERT_TRUE(queue.Add(Correction(id)));
+  ASSERT_NO_FATAL_FAILURE(QueueBehindAnUnansweredOne(queue, log));
   log.unanswered()[0](absl::OkStatus());
   ASSERT_TRUE(Eventually([&] { return queue.pending() == 0; }));
   // c, d, e together; d stored; c alone, stored; then e.
