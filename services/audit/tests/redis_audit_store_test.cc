@@ -11,6 +11,7 @@
 
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -169,6 +170,19 @@ TEST_F(RedisAuditStoreTest, ACorrectionOfARecordNeverKeptCreatesNone) {
   EXPECT_EQ(Outcome("rec-5"), "(none)");
 }
 
+// A pending client read and its confirmation.
+std::pair<auth::v1::AuditRecord, auth::v1::AuditRecord> PendingAndConfirmation(
+    const std::string& record_id, const std::string& confirmation_id,
+    const std::string& client_id, absl::Time at) {
+  auth::v1::AuditRecord read = ClientRead(record_id, client_id, at);
+  read.set_outcome_pending(true);
+  auth::v1::AuditRecord confirmation = read;
+  confirmation.set_record_id(confirmation_id);
+  confirmation.set_outcome_pending(false);
+  confirmation.set_confirms_record_id(record_id);
+  return {read, confirmation};
+}
+
 // Confirmations on the real Redis: a pending record reads UNKNOWN until its
 // confirmation, which is kept unindexed (the call listed once, OK); a
 // confirmation that comes first waits under the record's id until the
@@ -176,12 +190,8 @@ TEST_F(RedisAuditStoreTest, ACorrectionOfARecordNeverKeptCreatesNone) {
 TEST_F(RedisAuditStoreTest, APendingRecordReadsUnknownUntilItsConfirmation) {
   AuditApp app(store_.get());
   const absl::Time nine = absl::FromUnixSeconds(1741000000);
-  auth::v1::AuditRecord read = ClientRead("rec-7", "cli-7", nine);
-  read.set_outcome_pending(true);
-  auth::v1::AuditRecord confirmation = read;
-  confirmation.set_record_id("rec-8");
-  confirmation.set_outcome_pending(false);
-  confirmation.set_confirms_record_id("rec-7");
+  const auto [read, confirmation] =
+      PendingAndConfirmation("rec-7", "rec-8", "cli-7", nine);
 
   ASSERT_TRUE(app.RecordAccess(Delivered(read)).ok());
   EXPECT_EQ(Outcome("rec-7"), "UNKNOWN");
@@ -196,12 +206,8 @@ TEST_F(RedisAuditStoreTest, APendingRecordReadsUnknownUntilItsConfirmation) {
   EXPECT_EQ(IndexSize("by-client:cli-7"), 1);
 
   // The confirmation first, then its record.
-  auth::v1::AuditRecord late = ClientRead("rec-9", "cli-9", nine);
-  late.set_outcome_pending(true);
-  auth::v1::AuditRecord early = late;
-  early.set_record_id("rec-10");
-  early.set_outcome_pending(false);
-  early.set_confirms_record_id("rec-9");
+  const auto [late, early] =
+      PendingAndConfirmation("rec-9", "rec-10", "cli-9", nine);
   ASSERT_TRUE(app.RecordAccess(Delivered(early)).ok());
   EXPECT_TRUE(Listed(AccessIndex::kByClient, "cli-9").empty());
   ASSERT_TRUE(app.RecordAccess(Delivered(late)).ok());
