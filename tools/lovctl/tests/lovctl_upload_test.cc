@@ -29,7 +29,10 @@ using ::lov::testing::RunToCompletion;
 using ::lov::testing::Stack;
 
 constexpr int kClients = 40;
-constexpr int kReports = 4000;
+// Sent on one stream (--batch), so that the kill, once a few hundred are
+// answered, cuts that stream off. With lovctl's default of 1,000 per stream
+// the kill could land between two streams, and nothing was cut off.
+constexpr int kReports = 8000;
 
 // Lines in `path` so far (the ack log grows while lovctl runs).
 int Lines(const std::string& path) {
@@ -75,14 +78,14 @@ TEST_F(LovctlUploadTest, VisitsKilledMidUploadLosesNoReportAndStoresNoneTwice) {
 
   RunResult upload;
   std::thread lovctl([&] {
-    upload =
-        RunToCompletion("tools/lovctl/lovctl",
-                        {"--visits=" + service_->target(), "visit", "upload",
-                         "--file", file_, "--ack-log", ack_log_},
-                        absl::Seconds(180),
-                        {"LOV_TOKEN=" + ::lov::testing::TokenOf(
-                                            auth::v1::ROLE_PROVIDER, kProvider),
-                         "LOV_TOKEN_FILE="});
+    upload = RunToCompletion(
+        "tools/lovctl/lovctl",
+        {"--visits=" + service_->target(), "visit", "upload", "--file", file_,
+         "--ack-log", ack_log_, "--batch", absl::StrCat(kReports)},
+        absl::Seconds(180),
+        {"LOV_TOKEN=" +
+             ::lov::testing::TokenOf(auth::v1::ROLE_PROVIDER, kProvider),
+         "LOV_TOKEN_FILE="});
   });
   // Killed once a few hundred reports are answered, started again on the
   // same port a second later.
@@ -103,8 +106,8 @@ TEST_F(LovctlUploadTest, VisitsKilledMidUploadLosesNoReportAndStoresNoneTwice) {
       std::regex("(\\d+) accepted, (\\d+) rejected, (\\d+) resent, (\\d+) "
                  "given up")))
       << upload.output.substr(upload.output.size() - 2000);
-  EXPECT_EQ(counts[1], "3600");
-  EXPECT_EQ(counts[2], "400");
+  EXPECT_EQ(counts[1], absl::StrCat(kReports * 9 / 10));
+  EXPECT_EQ(counts[2], absl::StrCat(kReports / 10));
   EXPECT_GT(std::stoi(counts[3]), 0) << "nothing was cut off by the kill";
   EXPECT_EQ(counts[4], "0");
 
