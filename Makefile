@@ -50,8 +50,8 @@ chaos: build
 # Every benchmark of docs/performance.md, each with its peer measured in the
 # same run, as one table (bench/run_bench.sh; not part of make test). One row
 # alone: make bench BENCH=rebuild (rows: ingest settlement settlement-service
-# rebuild choose memory list-shown). BENCH_VISITS: the visits of the memory
-# row.
+# rebuild choose memory list-shown; national, about 2 min, only when named:
+# make bench BENCH=national). BENCH_VISITS: the visits of the memory row.
 BENCH ?= all
 BENCH_VISITS ?= 1000000
 bench: build

@@ -14,7 +14,9 @@
 // but --replay-plain=false (every batch by the record script, as before
 // the rebuild's plain path), and every service once with
 // --replay-gather-ms=0 (a replay batch holds what had arrived, as before
-// 3 Dec). Besides the time to SERVING, the replay time the service logs
+// 3 Dec) and once with --replay-overlap=false (each batch read only after
+// the last was handled). Besides the time to SERVING, the replay time the
+// service logs
 // ("state rebuilt", ms) is printed with its own ratio, and the batches its
 // replays handed on ("replay phases": how many, the largest).
 //
@@ -34,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -43,6 +46,7 @@
 #include "absl/time/time.h"
 #include "bench_support.h"
 #include "lov/platform/ids.h"
+#include "lov/platform/redis.h"
 #include "lov/platform/topics.h"
 #include "raw_consume.h"
 #include "service_process.h"
@@ -126,7 +130,31 @@ struct Rebuilt {
   int64_t replay_ms = -1;
   int64_t batches = 0, largest_batch = 0;
   int wiped = 0;
+  // Redis over the pass (from the start to SERVING): the commands it ran,
+  // its main thread's CPU seconds, the AOF rewrites it started.
+  lov::bench::CommandStats commands_before, commands_after;
+  double redis_cpu = 0;
+  int64_t aof_rewrites = 0;
 };
+
+// INFO persistence's aof_rewrites: how many AOF rewrites Redis has made
+// since it started (Redis 7); -1 if unknown.
+int64_t AofRewrites() {
+  absl::StatusOr<std::unique_ptr<lov::RedisClient>> redis =
+      lov::testing::Stack().ConnectRedis();
+  if (!redis.ok()) return -1;
+  absl::StatusOr<lov::RedisReply> info =
+      (*redis)->Command({"INFO", "persistence"});
+  if (!info.ok()) return -1;
+  for (absl::string_view line : absl::StrSplit(info->str, '\n')) {
+    int64_t n = 0;
+    if (absl::ConsumePrefix(&line, "aof_rewrites:") &&
+        absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &n)) {
+      return n;
+    }
+  }
+  return -1;
+}
 
 // Stops `service`, deletes its keys and starts `next` (the same service,
 // maybe with other flags) on them: how long until it serves again.
@@ -136,12 +164,25 @@ absl::StatusOr<Rebuilt> Rebuild(ServiceProcess& service, ServiceProcess& next,
   service.Terminate();
   absl::StatusOr<int> wiped = lov::testing::WipeRedisKeys(key_pattern);
   if (!wiped.ok()) return wiped.status();
+  Rebuilt out;
+  absl::StatusOr<lov::bench::CommandStats> stats =
+      lov::bench::ReadCommandStats();
+  if (!stats.ok()) return stats.status();
+  out.commands_before = *std::move(stats);
+  const absl::StatusOr<double> cpu = lov::bench::RedisMainThreadCpuSeconds();
+  const int64_t rewrites = AofRewrites();
   const absl::Time start = absl::Now();
   if (absl::Status st = next.Start(absl::Minutes(30)); !st.ok()) {
     return absl::InternalError(
         absl::StrCat("did not rebuild: ", st.message(), "\n", next.Log()));
   }
-  Rebuilt out;
+  stats = lov::bench::ReadCommandStats();
+  if (!stats.ok()) return stats.status();
+  out.commands_after = *std::move(stats);
+  const absl::StatusOr<double> cpu_after =
+      lov::bench::RedisMainThreadCpuSeconds();
+  if (cpu.ok() && cpu_after.ok()) out.redis_cpu = *cpu_after - *cpu;
+  out.aof_rewrites = AofRewrites() - rewrites;
   out.polled = lov::bench::SecondsSince(start);
   const std::string log = next.Log();
   std::optional<absl::Time> serving =
@@ -242,6 +283,16 @@ int main(int argc, char** argv) {
     if (!e.ok()) return Fail(s + " (gather 0) " + e.status().ToString());
     passes.push_back({"batched, gather 0", *e});
     last = &eager;
+    // Batched, each batch read only after the last was handled (no
+    // overlap): the figure before 3 Dec's overlap, in the same run.
+    std::vector<std::string> turns_flags = (*issuer)->ServiceFlags(ns);
+    turns_flags.push_back("--replay-overlap=false");
+    ServiceProcess turns(Binary(binaries, absl::StrCat("services/", s, "/", s)),
+                         turns_flags);
+    absl::StatusOr<Rebuilt> t = Rebuild(*last, turns, s, keys);
+    if (!t.ok()) return Fail(s + " (no overlap) " + t.status().ToString());
+    passes.push_back({"batched, no overlap", *t});
+    last = &turns;
     absl::StatusOr<Rebuilt> batched = Rebuild(*last, service, s, keys);
     if (!batched.ok()) return Fail(s + " " + batched.status().ToString());
     passes.push_back({"batched", *batched});
@@ -250,7 +301,8 @@ int main(int argc, char** argv) {
           "%s (%s): %d keys deleted; ready in %.2f s (health poll: %.2f s; "
           "replay %lld ms: raw/replay %.3f; %lld batches, largest %lld); raw "
           "consume of %lld events "
-          "(%.1f MiB) from %s in %.2f s: raw/ready %.3f\n",
+          "(%.1f MiB) from %s in %.2f s: raw/ready %.3f; Redis main thread "
+          "%.2f s CPU (%.0f %% of ready), %lld AOF rewrites\n",
           s.c_str(), how.c_str(), r.wiped, r.seconds, r.polled,
           static_cast<long long>(r.replay_ms),
           r.replay_ms > 0 ? raw->seconds * 1000 / r.replay_ms : 0.0,
@@ -258,17 +310,26 @@ int main(int argc, char** argv) {
           static_cast<long long>(r.largest_batch),
           static_cast<long long>(raw->messages), raw->bytes / 1048576.0,
           absl::StrJoin(StateTopics(s), ", ").c_str(), raw->seconds,
-          raw->seconds / r.seconds);
+          raw->seconds / r.seconds, r.redis_cpu,
+          r.seconds > 0 ? 100 * r.redis_cpu / r.seconds : 0.0,
+          static_cast<long long>(r.aof_rewrites));
     }
+    // What the row's pass asked of Redis, per replayed event.
+    std::printf("%s (batched): ", s.c_str());
+    lov::bench::PrintCommandsPer(batched->commands_before,
+                                 batched->commands_after, raw->messages,
+                                 "event");
     const double rebuild_s = batched->seconds;
     const double ratio = raw->seconds / rebuild_s;
     lov::bench::PrintRow(
         "rebuild-" + s,
         absl::StrFormat("%s: %lld events to ready in %.2f s (replay %lld ms; "
+                        "no overlap: %.2f s, replay %lld ms; "
                         "gather 0: %.2f s, replay %lld ms; "
                         "one by one: %.2f s, replay %lld ms)",
                         s, static_cast<long long>(raw->messages), rebuild_s,
-                        static_cast<long long>(batched->replay_ms), e->seconds,
+                        static_cast<long long>(batched->replay_ms), t->seconds,
+                        static_cast<long long>(t->replay_ms), e->seconds,
                         static_cast<long long>(e->replay_ms), one->seconds,
                         static_cast<long long>(one->replay_ms)),
         absl::StrFormat("raw consume %.2f s", raw->seconds), ratio,

@@ -5,7 +5,16 @@
 // agrees to the öre. Not a test; see bench/run_settlement_bench.sh.
 //
 //   settlement_bench --pg="host=/tmp/x port=5439 user=postgres dbname=postgres"
-//                    [--clients=20000] [--month=2024-03]
+//                    [--clients=20000] [--month=2024-03] [--threads=1,2]
+//                    [--inputs=messages,rows] [--stream]
+//
+// The domain settles the month once per input form and thread count given,
+// providers spread over the threads (the totals must come out the same
+// each time). The visits are generated compactly (CompactVisit, 12 bytes
+// each) and made into `Visit` messages or `VisitRow`s (statement.h) before
+// the clock starts, or with --stream per provider while settling (a
+// national month, --clients=240000 without --pg: peak memory is then the
+// compact month plus a provider per thread).
 //
 // The data are generated deterministically (a fixed-seed splitmix64), so two
 // runs settle the same visits. Scope of the comparison: hourly rates on
@@ -16,6 +25,7 @@
 #include <libpq-fe.h>
 #include <sys/resource.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -23,10 +33,13 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "bench_month.h"
 #include "lov/platform/proto_util.h"
 #include "lov/platform/stockholm_time.h"
@@ -114,47 +127,161 @@ std::string ProviderId(int i) { return absl::StrFormat("prv-%03d", i); }
 bool InHouse(int i) { return i >= kPrivateProviders; }
 std::string ZoneId(int z) { return absl::StrFormat("zone-%02d", z); }
 
-std::vector<std::vector<lov::visits::v1::Visit>> Generate(
-    int clients, absl::CivilMonth month, size_t* count) {
+// One visit as the generator draws it, 12 bytes instead of a protobuf
+// message of several hundred: a national month (18.6 M visits) is held in
+// about 220 MiB and turned into `Visit` messages one provider at a time.
+struct CompactVisit {
+  int32_t client;
+  uint16_t minute;  // of the Stockholm wall-clock day
+  uint8_t day;      // 0-based day of the month
+  uint8_t k;        // the client's k-th visit that day
+  uint8_t length;   // minutes, 10-120
+  uint8_t zone;
+  uint8_t flags;
+};
+constexpr uint8_t kCare = 1, kDouble = 2, kAbsent = 4;
+
+// The month's visits by provider, drawn in the same order as ever (so the
+// totals are those of earlier runs and of bench_month.h's WalkMonth).
+std::vector<std::vector<CompactVisit>> Generate(int clients,
+                                                absl::CivilMonth month,
+                                                size_t* count) {
   const int providers = kPrivateProviders + kInHouseProviders;
-  std::vector<std::vector<lov::visits::v1::Visit>> by_provider(providers);
+  std::vector<std::vector<CompactVisit>> by_provider(providers);
   Rng rng{20240301};
   const int days = lov::DaysInMonth(month);
   *count = 0;
   for (int c = 0; c < clients; ++c) {
     const int provider = rng.Below(providers);
     const int zone = rng.Below(kZones);
-    const std::string client = absl::StrFormat("client-%05d", c);
     for (int d = 0; d < days; ++d) {
       const int visits_today = rng.Below(6);  // 0-5, about 2.5 a day
       for (int k = 0; k < visits_today; ++k) {
-        lov::visits::v1::Visit v;
-        const std::string report = absl::StrFormat("%05d-%02d-%d", c, d, k);
-        v.set_visit_id(ProviderId(provider) + "/" + report);
-        v.set_report_id(report);
-        v.set_provider_id(ProviderId(provider));
-        v.set_client_id(client);
-        v.set_category_id(rng.Below(10) < 7 ? "personal-care" : "service");
-        const int minute = rng.Below(24 * 60);
-        const absl::CivilSecond wall(month.year(), month.month(), 1 + d,
-                                     minute / 60, minute % 60, 0);
-        const absl::Time start = lov::FromStockholm(wall);
-        const absl::Time end = start + absl::Minutes(10 + rng.Below(111));
-        *v.mutable_start() = lov::ToProtoTime(start);
-        *v.mutable_end() = lov::ToProtoTime(end);
-        v.set_double_staffing(rng.Below(100) < 5);
-        v.set_status(rng.Below(100) < 3
-                         ? lov::visits::v1::VISIT_STATUS_CLIENT_ABSENT
-                         : lov::visits::v1::VISIT_STATUS_PERFORMED);
-        v.set_zone_id(ZoneId(zone));
-        v.set_period(lov::FormatPeriod(month));
-        v.set_version(1);
-        by_provider[provider].push_back(std::move(v));
+        CompactVisit v{};
+        v.client = c;
+        v.day = static_cast<uint8_t>(d);
+        v.k = static_cast<uint8_t>(k);
+        v.zone = static_cast<uint8_t>(zone);
+        if (rng.Below(10) < 7) v.flags |= kCare;
+        v.minute = static_cast<uint16_t>(rng.Below(24 * 60));
+        v.length = static_cast<uint8_t>(10 + rng.Below(111));
+        if (rng.Below(100) < 5) v.flags |= kDouble;
+        if (rng.Below(100) < 3) v.flags |= kAbsent;
+        by_provider[provider].push_back(v);
         ++*count;
       }
     }
   }
   return by_provider;
+}
+
+// One provider's visits as the domain takes them (StatementInput::visits).
+// The instant of every Stockholm wall-clock minute of the month
+// (FromStockholm of each, worked out once): [day * 1440 + minute].
+std::vector<absl::Time> MinuteInstants(absl::CivilMonth month) {
+  std::vector<absl::Time> out;
+  for (int d = 0; d < lov::DaysInMonth(month); ++d) {
+    for (int m = 0; m < 24 * 60; ++m) {
+      out.push_back(lov::FromStockholm(absl::CivilSecond(
+          month.year(), month.month(), 1 + d, m / 60, m % 60, 0)));
+    }
+  }
+  return out;
+}
+
+// The month as generated, with what making its visits needs.
+struct Month {
+  absl::CivilMonth month;
+  std::vector<std::vector<CompactVisit>> by_provider;
+  std::vector<absl::Time> minutes;  // MinuteInstants(month)
+  absl::Time Start(const CompactVisit& c) const {
+    return minutes[c.day * 24 * 60 + c.minute];
+  }
+};
+
+// One provider's visits as the domain takes them (StatementInput::visits).
+std::vector<lov::visits::v1::Visit> Materialize(int provider,
+                                                const Month& data) {
+  const std::vector<CompactVisit>& compact = data.by_provider[provider];
+  const absl::CivilMonth month = data.month;
+  std::vector<lov::visits::v1::Visit> out;
+  out.reserve(compact.size());
+  const std::string provider_id = ProviderId(provider);
+  const std::string period = lov::FormatPeriod(month);
+  for (const CompactVisit& c : compact) {
+    lov::visits::v1::Visit& v = out.emplace_back();
+    const std::string report =
+        absl::StrFormat("%05d-%02d-%d", c.client, c.day, c.k);
+    v.set_visit_id(provider_id + "/" + report);
+    v.set_report_id(report);
+    v.set_provider_id(provider_id);
+    v.set_client_id(absl::StrFormat("client-%05d", c.client));
+    v.set_category_id((c.flags & kCare) ? "personal-care" : "service");
+    const absl::Time start = data.Start(c);
+    const absl::Time end = start + absl::Minutes(c.length);
+    *v.mutable_start() = lov::ToProtoTime(start);
+    *v.mutable_end() = lov::ToProtoTime(end);
+    v.set_double_staffing((c.flags & kDouble) != 0);
+    v.set_status((c.flags & kAbsent)
+                     ? lov::visits::v1::VISIT_STATUS_CLIENT_ABSENT
+                     : lov::visits::v1::VISIT_STATUS_PERFORMED);
+    v.set_zone_id(ZoneId(c.zone));
+    v.set_period(period);
+    v.set_version(1);
+  }
+  return out;
+}
+
+// One provider's visits as rows (StatementInput::visit_rows), the compact
+// form the domain takes: the rows view `text`, which holds their visit and
+// client ids (category and zone ids are the few shared strings below).
+struct ProviderRows {
+  std::string text;
+  std::vector<lov::settlement::VisitRow> rows;
+};
+ProviderRows RowsOf(int provider, const Month& data) {
+  static const std::string kCareId = "personal-care";
+  static const std::string kServiceId = "service";
+  static const auto* kZoneIds = [] {
+    auto* zones = new std::vector<std::string>;
+    for (int z = 0; z < kZones; ++z) zones->push_back(ZoneId(z));
+    return zones;
+  }();
+  const std::vector<CompactVisit>& compact = data.by_provider[provider];
+  const std::string provider_id = ProviderId(provider);
+  ProviderRows out;
+  out.text.reserve(compact.size() * 32);
+  std::vector<uint32_t> ends;  // where each visit id and client id ends
+  ends.reserve(compact.size() * 2);
+  char buffer[64];
+  for (const CompactVisit& c : compact) {
+    int n = std::snprintf(buffer, sizeof buffer, "%s/%05d-%02d-%d",
+                          provider_id.c_str(), c.client, c.day, c.k);
+    out.text.append(buffer, n);
+    ends.push_back(static_cast<uint32_t>(out.text.size()));
+    n = std::snprintf(buffer, sizeof buffer, "client-%05d", c.client);
+    out.text.append(buffer, n);
+    ends.push_back(static_cast<uint32_t>(out.text.size()));
+  }
+  const absl::string_view text = out.text;
+  out.rows.reserve(compact.size());
+  uint32_t at = 0;
+  for (size_t i = 0; i < compact.size(); ++i) {
+    const CompactVisit& c = compact[i];
+    const uint32_t id_end = ends[2 * i], client_end = ends[2 * i + 1];
+    const absl::Time start = data.Start(c);
+    out.rows.push_back({.visit_id = text.substr(at, id_end - at),
+                        .version = 1,
+                        .performed = (c.flags & kAbsent) == 0,
+                        .start = start,
+                        .end = start + absl::Minutes(c.length),
+                        .category_id = (c.flags & kCare) ? kCareId : kServiceId,
+                        .zone_id = (*kZoneIds)[c.zone],
+                        .client_id = text.substr(id_end, client_end - id_end),
+                        .double_staffing = (c.flags & kDouble) != 0});
+    at = client_end;
+  }
+  return out;
 }
 
 // Peak resident memory of a process since the last reset, in MiB; -1 if
@@ -265,17 +392,117 @@ FROM category_net n JOIN categories c USING (category_id)
 GROUP BY n.provider_id ORDER BY n.provider_id
 )sql";
 
+// What settling every provider of the month gave.
+struct Settled {
+  std::vector<int64_t> totals;  // by provider index
+  size_t lines = 0;
+  double seconds = 0;
+  std::string error;  // the first failure, if any
+};
+
+// The visits the domain is given, by provider: as messages
+// (StatementInput::visits) or as rows (visit_rows); held, made before the
+// clock starts, or made per provider while settling (--stream).
+struct Input {
+  bool rows = false;
+  bool stream = false;
+  std::vector<std::vector<lov::visits::v1::Visit>> messages;  // held
+  std::vector<ProviderRows> row_sets;                         // held
+};
+
+// Settles every provider's month on `threads` threads, each taking the next
+// provider nobody has taken (as a month-end run over providers would).
+// Held visits are moved into the input and back; streamed ones are made by
+// the thread settling the provider and dropped after (memory: a provider at
+// a time per thread, not the month).
+Settled SettleAll(int threads, const Month& data, Input& input,
+                  const lov::settlement::RateBook& book,
+                  const std::map<std::string, v1::ZoneArea>& areas) {
+  const size_t providers = data.by_provider.size();
+  Settled out;
+  out.totals.assign(providers, 0);
+  std::vector<size_t> lines(providers, 0);
+  std::vector<std::string> errors(providers);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t p = next++; p < providers; p = next++) {
+      const int provider = static_cast<int>(p);
+      lov::settlement::StatementInput in;
+      in.provider_id = ProviderId(provider);
+      in.period = data.month;
+      in.in_house = InHouse(provider);
+      in.rates = &book;
+      in.zone_areas = areas;
+      ProviderRows made;
+      absl::StatusOr<v1::Statement> s;
+      if (input.rows) {
+        ProviderRows& r =
+            input.stream ? (made = RowsOf(provider, data)) : input.row_sets[p];
+        in.visit_rows = std::move(r.rows);
+        s = lov::settlement::BuildStatement(in);
+        r.rows = std::move(in.visit_rows);
+      } else {
+        in.visits = input.stream ? Materialize(provider, data)
+                                 : std::move(input.messages[p]);
+        s = lov::settlement::BuildStatement(in);
+        if (!input.stream) input.messages[p] = std::move(in.visits);
+      }
+      if (!s.ok()) {
+        errors[p] = std::string(s.status().message());
+        continue;
+      }
+      out.totals[p] = s->total_ore();
+      lines[p] = s->lines_size();
+    }
+  };
+  const auto t0 = Clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  out.seconds = Seconds(t0);
+  for (size_t p = 0; p < providers; ++p) {
+    out.lines += lines[p];
+    if (out.error.empty()) out.error = errors[p];
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int clients = 20000;
   std::string month_text = "2024-03";
   std::string conninfo;
+  bool stream = false;
+  std::vector<int> thread_counts = {1, 2};
+  std::vector<std::string> inputs = {"messages", "rows"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.rfind("--clients=", 0) == 0) clients = std::stoi(arg.substr(10));
     if (arg.rfind("--month=", 0) == 0) month_text = arg.substr(8);
     if (arg.rfind("--pg=", 0) == 0) conninfo = arg.substr(5);
+    if (arg == "--stream") stream = true;
+    if (arg.rfind("--inputs=", 0) == 0) {
+      inputs = absl::StrSplit(arg.substr(9), ',');
+      for (const std::string& kind : inputs) {
+        if (kind != "messages" && kind != "rows") {
+          std::fprintf(stderr, "--inputs= takes messages,rows\n");
+          return 2;
+        }
+      }
+    }
+    if (arg.rfind("--threads=", 0) == 0) {
+      thread_counts.clear();
+      for (absl::string_view t : absl::StrSplit(arg.substr(10), ',')) {
+        int n = 0;
+        if (!absl::SimpleAtoi(t, &n) || n < 1) {
+          std::fprintf(stderr, "--threads= takes counts like 1,2\n");
+          return 2;
+        }
+        thread_counts.push_back(n);
+      }
+    }
   }
   absl::StatusOr<absl::CivilMonth> month = lov::ParsePeriod(month_text);
   if (!month.ok()) {
@@ -285,53 +512,104 @@ int main(int argc, char** argv) {
 
   auto t0 = Clock::now();
   size_t count = 0;
-  auto by_provider = Generate(clients, *month, &count);
+  Month data{*month, Generate(clients, *month, &count), MinuteInstants(*month)};
   std::printf(
       "generated %zu visits for %d clients, %d providers, %s in %.1f s\n",
       count, clients, kPrivateProviders + kInHouseProviders, month_text.c_str(),
       Seconds(t0));
+  // The process's peak over the whole run, read before each reset.
+  double whole_peak = 0;
+  auto note_peak = [&] {
+    whole_peak = std::max(whole_peak, PeakRssMiB("self"));
+  };
 
-  // ---- in process: the settlement domain.
+  // Held (default): every visit made into its message (or row) before the
+  // clock starts. --stream: made per provider while settling (counted in
+  // the domain's time), for months too large to hold as messages.
+  Input messages{.rows = false, .stream = stream};
+  Input rows{.rows = true, .stream = stream};
+  for (const std::string& kind : inputs) {
+    if (stream) break;
+    t0 = Clock::now();
+    for (int p = 0; p < static_cast<int>(data.by_provider.size()); ++p) {
+      if (kind == "rows") {
+        rows.row_sets.push_back(RowsOf(p, data));
+      } else {
+        messages.messages.push_back(Materialize(p, data));
+      }
+    }
+    std::printf("visits made into %s before settling in %.1f s\n", kind.c_str(),
+                Seconds(t0));
+  }
+
+  // ---- in process: the settlement domain, once per thread count.
   std::map<std::string, v1::ZoneArea> areas;
   for (int z = 0; z < kZones; ++z) {
     areas[ZoneId(z)] =
         z >= kFirstRuralZone ? v1::ZONE_AREA_RURAL : v1::ZONE_AREA_URBAN;
   }
   const lov::settlement::RateBook book({Table()});
-  const bool reset_self = ResetPeakRss("self");
-  const double rss_before = PeakRssMiB("self");
-  t0 = Clock::now();
+  struct Run {
+    std::string input;
+    int threads;
+    double seconds;
+    double peak;
+  };
+  std::vector<Run> runs;
+  std::vector<int64_t> first_totals;
+  bool reset_self = true;
+  size_t lines = 0;
+  for (const std::string& kind : inputs) {
+    for (int threads : thread_counts) {
+      note_peak();
+      reset_self = ResetPeakRss("self") && reset_self;
+      const Settled settled = SettleAll(
+          threads, data, kind == "rows" ? rows : messages, book, areas);
+      if (!settled.error.empty()) {
+        std::fprintf(stderr, "%s\n", settled.error.c_str());
+        return 1;
+      }
+      runs.push_back({kind, threads, settled.seconds, PeakRssMiB("self")});
+      if (first_totals.empty()) {
+        first_totals = settled.totals;
+        lines = settled.lines;
+      } else if (settled.totals != first_totals || settled.lines != lines) {
+        std::printf("MISMATCH: %s on %d threads settled other totals\n",
+                    kind.c_str(), threads);
+        return 1;
+      }
+      std::printf("domain, %s, %d thread%s: %.2f s%s\n", kind.c_str(), threads,
+                  threads == 1 ? "" : "s", settled.seconds,
+                  stream ? " (made per provider inside)" : "");
+    }
+  }
+  note_peak();
   std::map<std::string, int64_t> domain_totals;
   int64_t domain_sum = 0;
-  size_t lines = 0;
-  for (size_t p = 0; p < by_provider.size(); ++p) {
-    lov::settlement::StatementInput in;
-    in.provider_id = ProviderId(static_cast<int>(p));
-    in.period = *month;
-    in.in_house = InHouse(static_cast<int>(p));
-    in.rates = &book;
-    in.zone_areas = areas;
-    in.visits = std::move(by_provider[p]);
-    absl::StatusOr<v1::Statement> s = lov::settlement::BuildStatement(in);
-    if (!s.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(s.status().message()).c_str());
-      return 1;
-    }
-    domain_totals[s->provider_id()] = s->total_ore();
-    domain_sum += s->total_ore();
-    lines += s->lines_size();
-    by_provider[p] = std::move(in.visits);  // keep the visits for the load
+  for (size_t p = 0; p < first_totals.size(); ++p) {
+    domain_totals[ProviderId(static_cast<int>(p))] = first_totals[p];
+    domain_sum += first_totals[p];
   }
-  const double domain_seconds = Seconds(t0);
-  const double domain_peak = PeakRssMiB("self");
   std::printf("domain: %zu statements, %zu lines, total %s kr\n",
               domain_totals.size(), lines,
               lov::Money::FromOre(domain_sum).ToDecimalString().c_str());
+  // "settlement domain (C++)": messages on one thread, the figure of the
+  // earlier runs (bench/run_bench.sh reads it).
+  auto run_label = [](const Run& r) {
+    return r.input == "messages" && r.threads == 1
+               ? std::string("settlement domain (C++)")
+               : absl::StrFormat("domain, %s, %d thread%s", r.input, r.threads,
+                                 r.threads == 1 ? "" : "s");
+  };
 
   if (conninfo.empty()) {
-    std::printf("domain  %.2f s  peak RSS %.0f MiB (process, %s)\n",
-                domain_seconds, domain_peak,
-                reset_self ? "reset before settling" : "whole run");
+    for (const Run& r : runs) {
+      std::printf("%-28s %8.2f s  peak RSS %.0f MiB (%s)\n",
+                  run_label(r).c_str(), r.seconds, r.peak,
+                  reset_self ? "reset before settling" : "whole run");
+    }
+    std::printf("process peak RSS over the whole run: %.0f MiB (%s input)\n",
+                whole_peak, stream ? "compact, streamed" : "held");
     return 0;
   }
 
@@ -376,7 +654,10 @@ int main(int argc, char** argv) {
   t0 = Clock::now();
   if (!Exec(pg, "COPY visits FROM STDIN")) return 1;
   std::string buffer;
-  for (const auto& visits : by_provider) {
+  for (size_t p = 0; p < data.by_provider.size(); ++p) {
+    const auto visits = messages.messages.size() > p
+                            ? std::move(messages.messages[p])
+                            : Materialize(static_cast<int>(p), data);
     for (const auto& v : visits) {
       absl::StrAppend(
           &buffer, v.visit_id(), "\t", v.provider_id(), "\t", v.category_id(),
@@ -448,17 +729,28 @@ int main(int argc, char** argv) {
 
   std::printf("\n%-28s %12s %16s %22s\n", "", "time (s)", "peak RSS (MiB)",
               "total (öre)");
-  std::printf("%-28s %12.2f %16.0f %22lld\n", "settlement domain (C++)",
-              domain_seconds, domain_peak, static_cast<long long>(domain_sum));
+  for (const Run& r : runs) {
+    std::printf("%-28s %12.2f %16.0f %22lld\n", run_label(r).c_str(), r.seconds,
+                r.peak, static_cast<long long>(domain_sum));
+  }
   std::printf("%-28s %12.2f %16.0f %22lld\n", "PostgreSQL 1 backend (SQL)",
               sql_seconds, sql_peak, static_cast<long long>(sql_sum));
   std::printf("%-28s %12.2f\n", "PostgreSQL COPY + ANALYZE", load_seconds);
-  std::printf("ratio SQL / domain: %.1fx time\n", sql_seconds / domain_seconds);
+  for (const Run& r : runs) {
+    if (r.input == "messages" && r.threads == 1) {
+      std::printf("ratio SQL / domain: %.1fx time\n", sql_seconds / r.seconds);
+    } else {
+      std::printf("ratio SQL / %s: %.1fx time (SQL on 1 backend)\n",
+                  run_label(r).c_str(), sql_seconds / r.seconds);
+    }
+  }
+  note_peak();
   std::printf(
-      "peak RSS: domain %s (process RSS before settling %.0f MiB, "
-      "includes the generated visits), SQL backend %s\n",
-      reset_self ? "reset before settling" : "whole run", rss_before,
-      reset_backend ? "reset before the query" : "since connect");
+      "peak RSS: domain %s (includes the %s visits), SQL backend %s; "
+      "process peak over the whole run %.0f MiB\n",
+      reset_self ? "reset before settling" : "whole run",
+      stream ? "compact" : "held",
+      reset_backend ? "reset before the query" : "since connect", whole_peak);
   std::printf("per-provider totals agree to the öre: %s (%zu providers)\n",
               mismatches == 0 ? "YES" : "NO", domain_totals.size());
   return mismatches == 0 ? 0 : 1;

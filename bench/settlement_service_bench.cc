@@ -7,6 +7,9 @@
 // LOV_TEST_ENV_FILE (deploy/local/stack.sh's env file). Not a test.
 //
 //   settlement_service_bench [--clients=20000] [--month=2024-03] [--runs=5]
+//                            [--service=services/settlement/settlement]
+// --service: the settlement binary, relative to the build directory (a
+// private copy, e.g. ../../../tmp/x/settlement, when others relink build/).
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
@@ -65,8 +68,10 @@ int main(int argc, char** argv) {
               clients, month_text.c_str(), provider_id.c_str(), visits.size());
 
   const std::string ns = "bench" + lov::NewUuid().substr(0, 6);
-  lov::testing::ServiceProcess service("services/settlement/settlement",
-                                       {"--namespace=" + ns});
+  lov::testing::ServiceProcess service(
+      lov::bench::TextFlag(argc, argv, "service",
+                           "services/settlement/settlement"),
+      {"--namespace=" + ns});
   if (absl::Status s = service.Start(); !s.ok()) {
     return Fail(absl::StrCat(s.message(), "\n", service.Log()));
   }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,6 +21,7 @@
 #include "lov/choice/v1/choice.grpc.pb.h"
 #include "lov/platform/call_guard.h"
 #include "lov/platform/credential_authenticator.h"
+#include "lov/platform/early_audit.h"
 #include "lov/platform/worker_pool.h"
 
 namespace lov {
@@ -52,6 +54,25 @@ class AuditInMemory : public AuditSink {
     std::lock_guard<std::mutex> lock(mu_);
     later_.push_back(record);
   }
+  // Sent at once, acknowledged only when the test says (AcknowledgeAll).
+  void RecordAsync(const auth::v1::AuditRecord& record,
+                   std::function<void(absl::Status)> done) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    records_.push_back(record);
+    unacknowledged_.push_back(std::move(done));
+  }
+  void AcknowledgeAll() {
+    std::vector<std::function<void(absl::Status)>> acks;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      acks.swap(unacknowledged_);
+    }
+    for (auto& done : acks) done(absl::OkStatus());
+  }
+  size_t unacknowledged() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return unacknowledged_.size();
+  }
   std::vector<auth::v1::AuditRecord> records() {
     std::lock_guard<std::mutex> lock(mu_);
     return records_;
@@ -65,6 +86,7 @@ class AuditInMemory : public AuditSink {
   std::mutex mu_;
   std::vector<auth::v1::AuditRecord> records_;
   std::vector<auth::v1::AuditRecord> later_;
+  std::vector<std::function<void(absl::Status)>> unacknowledged_;
 };
 
 bool Eventually(const std::function<bool()>& done) {
@@ -91,8 +113,27 @@ class CountingChoice final : public v1::ChoiceService::CallbackService {
                       return absl::OkStatus();
                     });
   }
+  // Choose's work publishes its events the way choice's publisher does:
+  // the call's record sent first (StartCallAuditNow), then the events,
+  // waited for; `sent_before_events` says whether the record was out by
+  // then.
+  grpc::ServerUnaryReactor* Choose(grpc::CallbackServerContext* context,
+                                   const v1::ChooseRequest* request,
+                                   v1::ChooseResponse* response) override {
+    return RunUnary(context, *pool_,
+                    MethodOf(v1::ChooseRequest::descriptor(), "Choose"),
+                    request, response, [this]() -> absl::Status {
+                      StartCallAuditNow();
+                      sent_before_events = audit_in_flight();
+                      ++ran;
+                      return choose_outcome;
+                    });
+  }
   std::atomic<int> ran{0};
   std::atomic<int> work_ms{0};  // how long the work takes
+  std::function<size_t()> audit_in_flight;
+  std::atomic<size_t> sent_before_events{0};
+  absl::Status choose_outcome;  // what Choose's events' write returns
 
  private:
   WorkerPool* pool_;
@@ -101,6 +142,7 @@ class CountingChoice final : public v1::ChoiceService::CallbackService {
 class WorkerPoolCallsTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    service_.audit_in_flight = [this] { return audit_->unacknowledged(); };
     ConfigureCallGuard(
         {.authenticator = std::make_shared<CaseOfficer>(), .audit = audit_});
     grpc::ServerBuilder builder;
@@ -240,6 +282,81 @@ TEST_F(WorkerPoolCallsTest, ACallWhoseCallerLeftIsCorrectedNeverConfirmed) {
               later[0].outcome() == "CANCELLED")
       << later[0].outcome();
   EXPECT_TRUE(later[0].confirms_record_id().empty());
+}
+
+// A call whose work publishes events (choice's Choose, or a list with its
+// EligibleListShown) sends its OK record before waiting for them, so both
+// acknowledged writes are in flight together; the answer still waits until
+// the record is durable, and no second record is written after the work.
+TEST_F(WorkerPoolCallsTest, TheRecordGoesOutWithTheEventsAndIsDurableFirst) {
+  std::future<grpc::Status> answer = std::async(std::launch::async, [&] {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(10));
+    v1::ChooseRequest request;
+    request.set_client_id("cli-1");
+    request.set_request_id("req-1");
+    v1::ChooseResponse response;
+    return stub_->Choose(&ctx, request, &response);
+  });
+  ASSERT_TRUE(Eventually([&] { return service_.ran.load() == 1; }));
+  EXPECT_EQ(service_.sent_before_events.load(), 1u)
+      << "the record was not in flight while the events were written";
+  // The work is done, the record not yet acknowledged: no answer.
+  EXPECT_EQ(answer.wait_for(std::chrono::milliseconds(300)),
+            std::future_status::timeout);
+  audit_->AcknowledgeAll();
+  ASSERT_TRUE(answer.get().ok());
+  ASSERT_TRUE(Eventually([&] { return !audit_->later().empty(); }));
+  const std::vector<auth::v1::AuditRecord> records = audit_->records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].outcome(), "OK");
+  EXPECT_TRUE(records[0].outcome_pending());
+  EXPECT_EQ(records[0].method(), "lov.choice.v1.ChoiceService/Choose");
+  ASSERT_EQ(records[0].client_ids_size(), 1);
+  EXPECT_EQ(records[0].client_ids(0), "cli-1");
+  EXPECT_EQ(records[0].request_id(), "req-1");
+  const std::vector<auth::v1::AuditRecord> later = audit_->later();
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].confirms_record_id(), records[0].record_id());
+}
+
+// The events' write fails after the record went out: the caller hears the
+// failure and the record is corrected with it, never confirmed.
+TEST_F(WorkerPoolCallsTest, AnEarlyRecordOfAFailedWorkIsCorrected) {
+  service_.choose_outcome = absl::UnavailableError("kafka: not stored");
+  std::future<grpc::Status> answer = std::async(std::launch::async, [&] {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(10));
+    v1::ChooseRequest request;
+    request.set_client_id("cli-1");
+    request.set_request_id("req-2");
+    v1::ChooseResponse response;
+    return stub_->Choose(&ctx, request, &response);
+  });
+  ASSERT_TRUE(Eventually([&] { return audit_->unacknowledged() == 1; }));
+  audit_->AcknowledgeAll();
+  EXPECT_EQ(answer.get().error_code(), grpc::StatusCode::UNAVAILABLE);
+  ASSERT_TRUE(Eventually([&] { return !audit_->later().empty(); }));
+  Drain();
+  const std::vector<auth::v1::AuditRecord> records = audit_->records();
+  ASSERT_EQ(records.size(), 1u);
+  const std::vector<auth::v1::AuditRecord> later = audit_->later();
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].corrects_record_id(), records[0].record_id());
+  EXPECT_EQ(later[0].outcome(), "UNAVAILABLE");
+  EXPECT_TRUE(later[0].confirms_record_id().empty());
+}
+
+// Outside a call, or for a call whose work publishes nothing, nothing is
+// sent early: GetClient's record is written after its work, as before.
+TEST_F(WorkerPoolCallsTest, NothingIsSentEarlyOutsideACallOrWithoutEvents) {
+  StartCallAuditNow();
+  EXPECT_TRUE(audit_->records().empty());
+  ASSERT_TRUE(Call(std::chrono::seconds(10)).ok());
+  EXPECT_EQ(audit_->unacknowledged(), 0u);
+  EXPECT_EQ(audit_->records().size(), 1u);
 }
 
 }  // namespace

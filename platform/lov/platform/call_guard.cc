@@ -146,58 +146,53 @@ absl::Status AdmitNext(const google::protobuf::MethodDescriptor& method,
   return s;
 }
 
-absl::Status AuditCall(const google::protobuf::MethodDescriptor& method,
-                       const auth::v1::Actor& actor,
-                       const google::protobuf::Message& request,
-                       const google::protobuf::Message* response,
-                       const absl::Status& outcome,
-                       auth::v1::AuditRecord* written) {
-  const auth::v1::Policy* policy = PolicyOf(method);
-  if (policy == nullptr ||
-      policy->audit() == auth::v1::AUDIT_KIND_UNSPECIFIED) {
-    return absl::OkStatus();
-  }
+namespace {
+
+// The clients, providers and request id a call's record names: from the
+// request as the caller sent it, and the response's clients when the call
+// answered OK.
+struct RecordSubjects {
   std::vector<std::string> clients;
-  for (const auto& path : policy->client_fields()) {
-    for (auto& id : FieldValues(request, path)) clients.push_back(id);
+  std::vector<std::string> providers;
+  std::string request_id;
+};
+
+RecordSubjects SubjectsOf(const auth::v1::Policy& policy,
+                          const google::protobuf::Message& request,
+                          const google::protobuf::Message* response,
+                          const absl::Status& outcome) {
+  RecordSubjects out;
+  for (const auto& path : policy.client_fields()) {
+    for (auto& id : FieldValues(request, path)) out.clients.push_back(id);
   }
   if (response != nullptr && outcome.ok()) {
-    for (const auto& path : policy->response_client_fields()) {
-      for (auto& id : FieldValues(*response, path)) clients.push_back(id);
+    for (const auto& path : policy.response_client_fields()) {
+      for (auto& id : FieldValues(*response, path)) out.clients.push_back(id);
     }
   }
-  std::vector<std::string> providers = FieldValues(request, "provider_id");
-  if (!policy->provider_field().empty()) {
-    for (auto& id : FieldValues(request, policy->provider_field())) {
-      providers.push_back(id);
+  out.providers = FieldValues(request, "provider_id");
+  if (!policy.provider_field().empty()) {
+    for (auto& id : FieldValues(request, policy.provider_field())) {
+      out.providers.push_back(id);
     }
   }
   std::vector<std::string> request_ids = FieldValues(request, "request_id");
-  return RecordAudit(method, actor, clients, providers,
-                     request_ids.empty() ? "" : request_ids[0], outcome,
-                     written);
+  if (!request_ids.empty()) out.request_id = request_ids[0];
+  return out;
 }
 
-absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
-                         const auth::v1::Actor& actor,
-                         const std::vector<std::string>& client_ids,
-                         const std::vector<std::string>& provider_ids,
-                         const std::string& request_id,
-                         const absl::Status& outcome,
-                         auth::v1::AuditRecord* written) {
-  const auth::v1::Policy* policy = PolicyOf(method);
-  if (policy == nullptr ||
-      policy->audit() == auth::v1::AUDIT_KIND_UNSPECIFIED) {
-    return absl::OkStatus();
-  }
-  const CallGuardSettings settings = Snapshot();
-  if (settings.audit == nullptr) return absl::OkStatus();
+auth::v1::AuditRecord BuildRecord(
+    const auth::v1::Policy& policy,
+    const google::protobuf::MethodDescriptor& method,
+    const auth::v1::Actor& actor, const std::vector<std::string>& client_ids,
+    const std::vector<std::string>& provider_ids, const std::string& request_id,
+    const absl::Status& outcome) {
   auth::v1::AuditRecord record;
   record.set_record_id(NewUuid());
   *record.mutable_at() = ToProtoTime(absl::Now());
   *record.mutable_actor() = actor;
   record.set_method(MethodName(method));
-  record.set_kind(policy->audit());
+  record.set_kind(policy.audit());
   // Ids come from the request as the caller sent them: a personnummer
   // typed where an id belongs never reaches the record, nor does an id over
   // the input limit (a refused call's record stays small).
@@ -222,13 +217,87 @@ absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
                                 ContainsPersonnummer(request_id)
                             ? ""
                             : request_id);
+  return record;
+}
+
+// What the caller hears when its record was not written.
+absl::Status Withheld(const auth::v1::AuditRecord& record,
+                      const absl::Status& error) {
+  log::Error("audit record not written; the answer is withheld",
+             {{"method", record.method()}, {"error", error}});
+  return absl::UnavailableError(
+      absl::StrCat("not answered: the audit log is unavailable (",
+                   error.message(), "); retry"));
+}
+
+const auth::v1::Policy* AuditedPolicy(
+    const google::protobuf::MethodDescriptor& method) {
+  const auth::v1::Policy* policy = PolicyOf(method);
+  if (policy == nullptr ||
+      policy->audit() == auth::v1::AUDIT_KIND_UNSPECIFIED) {
+    return nullptr;
+  }
+  return policy;
+}
+
+}  // namespace
+
+absl::Status AuditCall(const google::protobuf::MethodDescriptor& method,
+                       const auth::v1::Actor& actor,
+                       const google::protobuf::Message& request,
+                       const google::protobuf::Message* response,
+                       const absl::Status& outcome,
+                       auth::v1::AuditRecord* written) {
+  const auth::v1::Policy* policy = AuditedPolicy(method);
+  if (policy == nullptr) return absl::OkStatus();
+  RecordSubjects subjects = SubjectsOf(*policy, request, response, outcome);
+  return RecordAudit(method, actor, subjects.clients, subjects.providers,
+                     subjects.request_id, outcome, written);
+}
+
+std::optional<auth::v1::AuditRecord> PendingAuditRecord(
+    const google::protobuf::MethodDescriptor& method,
+    const auth::v1::Actor& actor, const google::protobuf::Message& request) {
+  const auth::v1::Policy* policy = AuditedPolicy(method);
+  if (policy == nullptr || !policy->response_client_fields().empty() ||
+      Snapshot().audit == nullptr) {
+    return std::nullopt;
+  }
+  RecordSubjects subjects =
+      SubjectsOf(*policy, request, nullptr, absl::OkStatus());
+  return BuildRecord(*policy, method, actor, subjects.clients,
+                     subjects.providers, subjects.request_id, absl::OkStatus());
+}
+
+void SendAuditRecord(const auth::v1::AuditRecord& record,
+                     std::function<void(absl::Status)> done) {
+  const CallGuardSettings settings = Snapshot();
+  if (settings.audit == nullptr) {
+    done(absl::OkStatus());
+    return;
+  }
+  settings.audit->RecordAsync(record,
+                              [record, done = std::move(done)](absl::Status s) {
+                                done(s.ok() ? s : Withheld(record, s));
+                              });
+}
+
+absl::Status RecordAudit(const google::protobuf::MethodDescriptor& method,
+                         const auth::v1::Actor& actor,
+                         const std::vector<std::string>& client_ids,
+                         const std::vector<std::string>& provider_ids,
+                         const std::string& request_id,
+                         const absl::Status& outcome,
+                         auth::v1::AuditRecord* written) {
+  const auth::v1::Policy* policy = AuditedPolicy(method);
+  if (policy == nullptr) return absl::OkStatus();
+  const CallGuardSettings settings = Snapshot();
+  if (settings.audit == nullptr) return absl::OkStatus();
+  auth::v1::AuditRecord record = BuildRecord(*policy, method, actor, client_ids,
+                                             provider_ids, request_id, outcome);
   if (written != nullptr) *written = record;
   if (absl::Status s = settings.audit->Record(record); !s.ok()) {
-    log::Error("audit record not written; the answer is withheld",
-               {{"method", record.method()}, {"error", s}});
-    return absl::UnavailableError(
-        absl::StrCat("not answered: the audit log is unavailable (",
-                     s.message(), "); retry"));
+    return Withheld(record, s);
   }
   return absl::OkStatus();
 }

@@ -15,7 +15,9 @@
 #include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +72,13 @@ class AuditSink {
   // a confirmation, written after the call has ended); failures are logged.
   virtual void RecordLater(const auth::v1::AuditRecord& record) {
     (void)Record(record);
+  }
+  // Sends the record and returns at once; `done` gets what Record would
+  // have returned (OK once durable), on any thread. So a call can have its
+  // record in flight while it waits for its own events (EarlyAudit).
+  virtual void RecordAsync(const auth::v1::AuditRecord& record,
+                           std::function<void(absl::Status)> done) {
+    done(Record(record));
   }
 };
 
@@ -139,6 +148,21 @@ void CorrectAudit(const auth::v1::AuditRecord& written,
 // written's id, not pending) the way a correction is sent. Nothing when
 // `written` is empty or not pending.
 void ConfirmAudit(const auth::v1::AuditRecord& written);
+
+// The OK record (outcome pending) AuditCall would write for `request` once
+// the work succeeded, built before the work ends, to be sent by
+// SendAuditRecord while the work still waits (EarlyAudit); nullopt when the
+// policy asks for no record, names clients in the response (not known
+// yet), or no audit sink is configured.
+std::optional<auth::v1::AuditRecord> PendingAuditRecord(
+    const google::protobuf::MethodDescriptor& method,
+    const auth::v1::Actor& actor, const google::protobuf::Message& request);
+
+// Sends `record` to the audit sink without waiting; `done` gets the
+// outcome (OK once durable; an error as AuditCall returns it: the answer
+// is withheld).
+void SendAuditRecord(const auth::v1::AuditRecord& record,
+                     std::function<void(absl::Status)> done);
 
 // The audit record of a call, its clients and providers given (a stream's
 // batch); as AuditCall.

@@ -71,6 +71,11 @@ struct KafkaSettings {
   // smaller than kMaxEventBatch: events arrive fetch by fetch, and between
   // two fetches the queue is briefly empty. Zero: hands on what has arrived.
   absl::Duration replay_gather = absl::Milliseconds(20);
+  // Whether a replay with a batch handler handles each batch on a thread of
+  // its own while it reads and decodes the next (kafka_replay_sink.h); the
+  // handlers still see one batch at a time, in order. False: reads, then
+  // handles, in turn.
+  bool replay_overlap = true;
 };
 
 // What every client of the cluster is configured with: bootstrap.servers,
@@ -228,8 +233,11 @@ using EventHandler = std::function<absl::Status(const CloudEvent&)>;
 // partition's in offset order). OK = every event handled. Any error: the
 // same events are handled again one by one by the EventHandler, whose status
 // decides for each (retry, dead letter), so a batch handler needs nothing
-// beyond being idempotent, like the EventHandler. A batch holds what had
-// arrived already: nothing waits for a batch to fill.
+// beyond being idempotent, like the EventHandler. How full a batch is: the
+// live consumer (EventConsumer) hands on what had arrived already, without
+// waiting; the replay (ReplayTopics) waits up to KafkaSettings::replay_gather
+// (--replay-gather-ms) for the next fetch before handing on a partial batch,
+// so its batches are full (kMaxEventBatch) except at the topics' end.
 using BatchEventHandler =
     std::function<absl::Status(const std::vector<CloudEvent>&)>;
 // How many events a consumer or a replay hands to a BatchEventHandler at most.

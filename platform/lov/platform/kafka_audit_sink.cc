@@ -44,6 +44,11 @@ absl::Status KafkaAuditSink::Record(const auth::v1::AuditRecord& record) {
   return producer_->Publish(topic_, EventOf(record, source_));
 }
 
+void KafkaAuditSink::RecordAsync(const auth::v1::AuditRecord& record,
+                                 std::function<void(absl::Status)> done) {
+  producer_->PublishAsync(topic_, EventOf(record, source_), std::move(done));
+}
+
 void KafkaAuditSink::RecordLater(const auth::v1::AuditRecord& record) {
   corrections_.Add(record);
 }

@@ -18,6 +18,9 @@ class KafkaAuditSink : public AuditSink {
   KafkaAuditSink(EventProducer* producer, std::string topic, std::string source,
                  CorrectionQueue::Options corrections = {});
   absl::Status Record(const auth::v1::AuditRecord& record) override;
+  // Produced at once; `done` runs on the producer's poll thread.
+  void RecordAsync(const auth::v1::AuditRecord& record,
+                   std::function<void(absl::Status)> done) override;
   // Queued (CorrectionQueue) and sent until Kafka stores it. Its first try
   // is enqueued behind the records sent before (same key, same
   // partition), so a correction lands after the record it corrects.

@@ -11,6 +11,7 @@
 #include "lov/platform/ids.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/kafka_internal.h"
+#include "lov/platform/kafka_replay_sink.h"
 #include "lov/platform/log.h"
 
 namespace lov {
@@ -18,78 +19,8 @@ namespace lov {
 using kafka_internal::CheckReachable;
 using kafka_internal::FromMessage;
 using kafka_internal::KafkaError;
+using kafka_internal::ReplaySink;
 using kafka_internal::SetAll;
-
-namespace {
-
-// Hands events to the handlers: in batches when there is a batch handler,
-// one by one when a batch fails or there is none. A transient failure is
-// retried in place (the same event, after a back-off); a poison event is
-// skipped, since the live consumer group has already dead-lettered it.
-class ReplaySink {
- public:
-  ReplaySink(const EventHandler& handler, const BatchEventHandler& batch)
-      : handler_(handler), batch_(batch) {}
-
-  size_t max_batch() const { return batch_ ? kMaxEventBatch : 1; }
-  bool empty() const { return pending_.empty(); }
-  size_t size() const { return pending_.size(); }
-  void Add(CloudEvent event) { pending_.push_back(std::move(event)); }
-
-  // Batches handed on (and the largest): what the replay logs, to see how
-  // full its batches were.
-  int64_t batches() const { return batches_; }
-  int64_t largest() const { return largest_; }
-
-  void Flush() {
-    if (pending_.empty()) return;
-    ++batches_;
-    largest_ = std::max(largest_, static_cast<int64_t>(pending_.size()));
-    if (pending_.size() > 1 && batch_) {
-      absl::Status s = kafka_internal::GuardedBatch(batch_, pending_);
-      if (s.ok()) {
-        pending_.clear();
-        return;
-      }
-      log::Warn(
-          "replay: batch handling failed; handling the events one by "
-          "one",
-          {{"events", static_cast<int64_t>(pending_.size())}, {"error", s}});
-    }
-    for (const CloudEvent& event : pending_) One(event);
-    pending_.clear();
-  }
-
- private:
-  void One(const CloudEvent& event) {
-    while (true) {
-      absl::Status hs = Guarded(handler_, event);
-      if (!hs.ok() && IsTransient(hs)) {
-        log::Warn(
-            "replay: event handling failed; will retry",
-            {{"topic", event.topic}, {"offset", event.offset}, {"error", hs}});
-        std::this_thread::sleep_for(absl::ToChronoMilliseconds(backoff_));
-        backoff_ = std::min(backoff_ * 2, absl::Seconds(5));
-        continue;
-      }
-      backoff_ = absl::Milliseconds(100);
-      if (!hs.ok()) {
-        log::Warn(
-            "replay skipped poison event",
-            {{"topic", event.topic}, {"offset", event.offset}, {"error", hs}});
-      }
-      return;
-    }
-  }
-
-  const EventHandler& handler_;
-  const BatchEventHandler& batch_;
-  std::vector<CloudEvent> pending_;
-  int64_t batches_ = 0, largest_ = 0;
-  absl::Duration backoff_ = absl::Milliseconds(100);
-};
-
-}  // namespace
 
 absl::Status ReplayTopics(const KafkaSettings& settings,
                           const std::vector<std::string>& topics,
@@ -181,7 +112,7 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
   absl::Status result;
   if (!assignment.empty()) {
     consumer->assign(assignment);
-    ReplaySink sink(handler, batch_handler);
+    ReplaySink sink(handler, batch_handler, settings.replay_overlap);
     const int gather_ms =
         static_cast<int>(absl::ToInt64Milliseconds(settings.replay_gather));
     bool waited = false;
@@ -217,6 +148,9 @@ absl::Status ReplayTopics(const KafkaSettings& settings,
       if (sink.size() >= sink.max_batch()) sink.Flush();
     }
     if (result.ok()) sink.Flush();
+    // The last batch handled before the offsets are saved (and before an
+    // error is returned: nothing runs on after the call).
+    sink.Finish();
     batches = sink.batches();
     largest = sink.largest();
     consumer->unassign();

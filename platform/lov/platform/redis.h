@@ -85,13 +85,13 @@ class RedisClient {
                                         const std::vector<std::string>& keys,
                                         const std::vector<std::string>& args);
 
-  // An optimistic transaction on one connection: WATCH `watch`, then
-  // `reads` (one round trip); `decide` turns the reads' replies into the
-  // writes, which run in MULTI/EXEC (a second round trip). nullopt when EXEC
-  // was refused because a watched key changed in between (nothing written);
-  // no writes from `decide`: UNWATCH, and an empty list. An error reply of
-  // a read or of a write inside EXEC fails the call (the other writes of
-  // the EXEC were made, as a script's before its error are).
+  // An optimistic transaction on one connection (redis_transaction.cc):
+  // WATCH `watch`, then `reads` (one round trip); `decide` turns the reads'
+  // replies into the writes, which run in MULTI/EXEC (a second round trip).
+  // nullopt when EXEC was refused because a watched key changed in between
+  // (nothing written); no writes from `decide`: UNWATCH, and an empty list.
+  // An error reply of a read or of a write inside EXEC fails the call (the
+  // other writes of the EXEC were made, as a script's before its error are).
   using TransactionWrites = std::vector<std::vector<std::string>>;
   absl::StatusOr<std::optional<std::vector<RedisReply>>> WatchedTransaction(
       const std::vector<std::string>& watch,

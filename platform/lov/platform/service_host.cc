@@ -232,6 +232,7 @@ KafkaSettings CommonSettings::kafka() const {
   k.client_id = service_name;
   k.security = kafka_security;
   k.replay_gather = replay_gather;
+  k.replay_overlap = replay_overlap;
   return k;
 }
 
@@ -336,6 +337,7 @@ CommonSettings ReadCommonSettings(Config& config, const std::string& service,
   s.projection_batches = config.Bool("projection-batches", true);
   s.replay_gather = absl::Milliseconds(config.Int(
       "replay-gather-ms", absl::ToInt64Milliseconds(s.replay_gather), 0, 1000));
+  s.replay_overlap = config.Bool("replay-overlap", true);
   s.shutdown_deadline =
       absl::Seconds(config.Int("shutdown-deadline-seconds", 20, 1, 600));
   s.name_space = config.String("namespace", "");

@@ -95,6 +95,10 @@ struct CommonSettings {
   // --replay-gather-ms / LOV_REPLAY_GATHER_MS: KafkaSettings::replay_gather
   // (0: a rebuild's batches hold what had arrived, as before 3 Dec).
   absl::Duration replay_gather = absl::Milliseconds(20);
+  // --replay-overlap / LOV_REPLAY_OVERLAP: KafkaSettings::replay_overlap
+  // (false: a rebuild reads the next batch only after the last is handled,
+  // as before 3 Dec's overlap).
+  bool replay_overlap = true;
   absl::Duration shutdown_deadline = absl::Seconds(20);
   // --namespace / LOV_NAMESPACE: prefixes topics, consumer groups and Redis
   // keys, so that several municipalities (or test runs) share one cluster.

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "lov/platform/call_guard.h"
+#include "lov/platform/early_audit.h"
 #include "lov/platform/service_host.h"
 
 namespace lov {
@@ -116,8 +117,13 @@ grpc::ServerUnaryReactor* RunUnary(
         method == nullptr
             ? absl::InternalError("the RPC has no method descriptor")
             : AdmitCall(*context, *method, *request, &actor);
+    // The OK record, if the work sent it while waiting for its events.
+    bool sent_early = false;
+    absl::Status audited_early;
+    auth::v1::AuditRecord written;
     if (status.ok()) {
       ScopedActor as(actor);
+      EarlyAudit early(*method, actor, *request);
       try {
         status = work();
       } catch (const std::exception& e) {
@@ -125,11 +131,15 @@ grpc::ServerUnaryReactor* RunUnary(
       } catch (...) {
         status = absl::InternalError("unexpected exception");
       }
+      sent_early = early.started();
+      audited_early = early.Wait(&written);
     }
-    auth::v1::AuditRecord written;
     if (method != nullptr && (status.ok() || !actor.subject().empty())) {
-      absl::Status audited =
-          AuditCall(*method, actor, *request, response, status, &written);
+      // A work that failed after its OK record was sent has it corrected
+      // below with its real outcome (the record is that call's record).
+      absl::Status audited = sent_early ? audited_early
+                                        : AuditCall(*method, actor, *request,
+                                                    response, status, &written);
       if (status.ok() && !audited.ok()) status = audited;
       // A record that says OK while the answer does not go out (its write
       // failed or timed out and may yet land, or the caller left while it

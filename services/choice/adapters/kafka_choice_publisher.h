@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "lov/choice/ports.h"
+#include "lov/platform/early_audit.h"
 #include "lov/platform/event_envelope.h"
 #include "lov/platform/kafka.h"
 #include "lov/platform/service_host.h"
@@ -54,6 +55,9 @@ class KafkaChoicePublisher : public EventPublisher {
     std::vector<CloudEvent> out;
     out.reserve(events.size());
     for (const auto& e : events) out.push_back(ToCloudEvent(e, kChoiceSource));
+    // The call's audit record goes out with the events: one acknowledged
+    // round trip before the answer instead of two (EarlyAudit).
+    StartCallAuditNow();
     return producer_->PublishAll(topic_, out);
   }
   absl::Status PublishKey(const v1::ChoiceKeyEvent& event) override {

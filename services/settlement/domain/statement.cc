@@ -29,8 +29,8 @@ using internal::LineKey;
 using internal::Lines;
 using internal::LineSum;
 
-std::string VisitSource(const visits::v1::Visit& v, int sign) {
-  return absl::StrCat(sign < 0 ? "-" : "", v.visit_id(), "@", v.version());
+std::string VisitSource(const VisitRow& v, int sign) {
+  return absl::StrCat(sign < 0 ? "-" : "", v.visit_id, "@", v.version);
 }
 
 struct Pricing {
@@ -135,21 +135,21 @@ void AddPiece(const PricedVisit& visit, v1::LineKind kind, v1::Band band,
 
 // Adds the lines of one visit, with sign -1 to take an old version out.
 // Visits of the day models go to `days`, which prices each client's day once.
-absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
-                      int sign, const std::string& adjusts_period,
-                      DayModelVisits& days, LineIndex& lines) {
-  if (visit.status() != visits::v1::VISIT_STATUS_PERFORMED)
-    return absl::OkStatus();
-  const absl::Time start = FromProtoTime(visit.start());
-  const absl::Time end = FromProtoTime(visit.end());
-  const int64_t performed =
-      std::max<int64_t>(0, absl::ToInt64Seconds(end - start));
+absl::Status AddVisit(const Pricing& pricing, const VisitRow& visit, int sign,
+                      const std::string& adjusts_period, DayModelVisits& days,
+                      LineIndex& lines) {
+  if (!visit.performed) return absl::OkStatus();
+  const absl::Time start = visit.start;
+  const absl::Time end = visit.end;
+  const int64_t performed = PerformedSeconds(visit);
   const absl::CivilDay day = pricing.calendar->DayOf(start);
+  const std::string category_id(visit.category_id);
+  const std::string zone_id(visit.zone_id);
   absl::StatusOr<const v1::CategoryRate*> found =
-      pricing.rates->RateOn(visit.category_id(), day);
+      pricing.rates->RateOn(category_id, day);
   if (!found.ok()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("visit ", visit.visit_id(),
+        absl::StrCat("visit ", visit.visit_id,
                      " cannot be priced: ", found.status().message()));
   }
   const v1::CategoryRate& rate = **found;
@@ -157,19 +157,19 @@ absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
   const BandSchedule& bands = *pricing.rates->BandsOn(day);
   LineKey key;
   key.adjusts_period = adjusts_period;
-  key.category_id = visit.category_id();
-  key.zone_id = visit.zone_id();
+  key.category_id = category_id;
+  key.zone_id = zone_id;
   key.rate_version = table.effective_date();
-  auto area_it = pricing.zone_areas->find(visit.zone_id());
+  auto area_it = pricing.zone_areas->find(zone_id);
   const PricedVisit priced{
       .pricing = pricing,
       .rate = rate,
       .area = area_it == pricing.zone_areas->end() ? v1::ZONE_AREA_UNSPECIFIED
                                                    : area_it->second,
-      .area_supplement = AreaSupplementFor(table, rate, visit.zone_id()),
+      .area_supplement = AreaSupplementFor(table, rate, zone_id),
       .sign = sign,
       .extra_staff_bp =
-          visit.double_staffing() && rate.double_staffing_basis_points() > kOne
+          visit.double_staffing && rate.double_staffing_basis_points() > kOne
               ? rate.double_staffing_basis_points() - kOne
               : 0,
       .source = VisitSource(visit, sign),
@@ -196,7 +196,7 @@ absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
     }
     case v1::PAYMENT_MODEL_PER_PARTICIPATION_DAY:
     case v1::PAYMENT_MODEL_PER_HALF_DAY:
-      days.Add(rate, priced.key, visit.client_id(), day, performed,
+      days.Add(rate, priced.key, std::string(visit.client_id), day, performed,
                priced.source);
       break;
     default:  // granted hours, support-level days: paid from the choice
@@ -206,7 +206,7 @@ absl::Status AddVisit(const Pricing& pricing, const visits::v1::Visit& visit,
                             .rate = rate,
                             .in_house = pricing.in_house,
                             .seconds = performed,
-                            .travel_metres = visit.travel_metres(),
+                            .travel_metres = visit.travel_metres,
                             .sign = sign,
                             .key = priced.key,
                             .source = priced.source},
@@ -233,10 +233,17 @@ absl::Status AddVisits(const StatementInput& input, const Pricing& pricing,
   DayModelVisits days;
   LineIndex index(lines);
   for (const visits::v1::Visit& v : input.visits) {
-    if (absl::Status s = AddVisit(pricing, v, +1, "", days, index); !s.ok()) {
+    const VisitRow row = RowOf(v);
+    if (absl::Status s = AddVisit(pricing, row, +1, "", days, index); !s.ok()) {
       return s;
     }
-    performed += PerformedSeconds(v);
+    performed += PerformedSeconds(row);
+  }
+  for (const VisitRow& row : input.visit_rows) {
+    if (absl::Status s = AddVisit(pricing, row, +1, "", days, index); !s.ok()) {
+      return s;
+    }
+    performed += PerformedSeconds(row);
   }
   days.AddLines(input.in_house, +1, lines);
   statement.set_performed_seconds(performed);
@@ -254,15 +261,15 @@ absl::Status AddAdjustments(const StatementInput& input, const Pricing& pricing,
     // (DayModelVisits::AddDifference); the other models per visit version.
     DayModelVisits changed;
     if (a.current) {
-      if (absl::Status s = AddVisit(pricing, *a.current, +1, a.adjusts_period,
-                                    changed, index);
+      if (absl::Status s = AddVisit(pricing, RowOf(*a.current), +1,
+                                    a.adjusts_period, changed, index);
           !s.ok()) {
         return s;
       }
     }
     if (a.previous) {
-      if (absl::Status s = AddVisit(pricing, *a.previous, -1, a.adjusts_period,
-                                    changed, index);
+      if (absl::Status s = AddVisit(pricing, RowOf(*a.previous), -1,
+                                    a.adjusts_period, changed, index);
           !s.ok()) {
         return s;
       }
@@ -275,8 +282,8 @@ absl::Status AddAdjustments(const StatementInput& input, const Pricing& pricing,
       LineIndex ignoring(ignored);
       for (const visits::v1::Visit& v : a.paid_before) {
         if (v.visit_id() == id) continue;
-        if (absl::Status s =
-                AddVisit(pricing, v, +1, a.adjusts_period, before, ignoring);
+        if (absl::Status s = AddVisit(pricing, RowOf(v), +1, a.adjusts_period,
+                                      before, ignoring);
             !s.ok()) {
           return s;
         }
@@ -285,8 +292,8 @@ absl::Status AddAdjustments(const StatementInput& input, const Pricing& pricing,
       for (auto [version, days] :
            {std::pair{&a.previous, &before}, std::pair{&a.current, &after}}) {
         if (!*version) continue;
-        if (absl::Status s = AddVisit(pricing, **version, +1, a.adjusts_period,
-                                      *days, ignoring);
+        if (absl::Status s = AddVisit(pricing, RowOf(**version), +1,
+                                      a.adjusts_period, *days, ignoring);
             !s.ok()) {
           return s;
         }
@@ -418,6 +425,24 @@ int64_t PerformedSeconds(const visits::v1::Visit& visit) {
   return std::max<int64_t>(0,
                            absl::ToInt64Seconds(FromProtoTime(visit.end()) -
                                                 FromProtoTime(visit.start())));
+}
+
+int64_t PerformedSeconds(const VisitRow& visit) {
+  if (!visit.performed) return 0;
+  return std::max<int64_t>(0, absl::ToInt64Seconds(visit.end - visit.start));
+}
+
+VisitRow RowOf(const visits::v1::Visit& visit) {
+  return {.visit_id = visit.visit_id(),
+          .version = visit.version(),
+          .performed = visit.status() == visits::v1::VISIT_STATUS_PERFORMED,
+          .start = FromProtoTime(visit.start()),
+          .end = FromProtoTime(visit.end()),
+          .category_id = visit.category_id(),
+          .zone_id = visit.zone_id(),
+          .client_id = visit.client_id(),
+          .double_staffing = visit.double_staffing(),
+          .travel_metres = visit.travel_metres()};
 }
 
 absl::StatusOr<v1::Statement> BuildStatement(const StatementInput& input) {

@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "lov/choice/v1/events.pb.h"
 #include "lov/platform/money.h"
 #include "lov/settlement/domain/rate_book.h"
@@ -40,6 +42,28 @@ struct Adjustment {
   std::vector<visits::v1::Visit> paid_before;
 };
 
+// A visit of the month as pricing reads it: the fields BuildStatement uses,
+// the strings viewed (the caller keeps them alive while the statement is
+// built). A caller with many visits (a month-end run, a national month)
+// can hand these over instead of `visits::v1::Visit` messages: 112 bytes a
+// visit and no per-visit allocation. Priced exactly as the message would be
+// (RowOf gives the row of a message).
+struct VisitRow {
+  absl::string_view visit_id;
+  int32_t version = 0;
+  bool performed = false;  // VISIT_STATUS_PERFORMED
+  absl::Time start;
+  absl::Time end;
+  absl::string_view category_id;
+  absl::string_view zone_id;
+  absl::string_view client_id;
+  bool double_staffing = false;
+  uint32_t travel_metres = 0;
+};
+
+// The row of a message (viewing its strings).
+VisitRow RowOf(const visits::v1::Visit& visit);
+
 struct StatementInput {
   std::string provider_id;
   absl::CivilMonth period;
@@ -48,6 +72,8 @@ struct StatementInput {
   v1::ListingRuleKind listing_rule = v1::LISTING_RULE_KIND_PRO_RATA_DAYS;
   // The latest version of every visit that counts in the period.
   std::vector<visits::v1::Visit> visits;
+  // More of the same, as rows (VisitRow); priced after `visits`.
+  std::vector<VisitRow> visit_rows;
   // Corrections of locked periods not yet booked in an approved statement.
   std::vector<Adjustment> adjustments;
   // The provider's assignments (any period; clipped to the month here).
@@ -83,6 +109,7 @@ std::string LineKindText(v1::LineKind kind);
 
 // Seconds of a visit, 0 unless it was performed.
 int64_t PerformedSeconds(const visits::v1::Visit& visit);
+int64_t PerformedSeconds(const VisitRow& visit);
 
 }  // namespace lov::settlement
 

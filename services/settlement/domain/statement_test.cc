@@ -33,6 +33,81 @@ TEST_F(SettlementStatementTest, VisitOverTheEveningBoundaryIsPaidAtBothRates) {
   EXPECT_EQ(s.performed_seconds(), 3600);
 }
 
+TEST_F(SettlementStatementTest, AVisitRowIsPricedLikeAVisit) {
+  // The first test's visit as a row whose strings are the caller's: the
+  // same two lines (258 + 300 kr), its source carrying the row's version.
+  const std::string id = "r1";
+  const std::string category = "personal-care";
+  const std::string zone = "city";
+  const std::string client = "c1";
+  input_.visit_rows = {{.visit_id = id,
+                        .version = 3,
+                        .performed = true,
+                        .start = testing::Utc("2024-01-17T16:30:00Z"),
+                        .end = testing::Utc("2024-01-17T17:30:00Z"),
+                        .category_id = category,
+                        .zone_id = zone,
+                        .client_id = client}};
+  v1::Statement s = Build();
+  ASSERT_EQ(s.lines_size(), 2);
+  EXPECT_EQ(s.lines(0).amount_ore(), 25800);
+  EXPECT_EQ(s.lines(1).amount_ore(), 30000);
+  EXPECT_EQ(s.total_ore(), 55800);
+  EXPECT_EQ(s.lines(0).sources(0), "r1@3");
+  EXPECT_EQ(s.performed_seconds(), 3600);
+}
+
+TEST_F(SettlementStatementTest, SourcesAreSortedWhateverTheVisitsOrder) {
+  // Two day-band hours on one line, given in and out of id order: the
+  // line lists its sources sorted either way.
+  const visits::v1::Visit a = MakeVisit(
+      "v1", "personal-care", "2024-01-17T09:00:00Z", "2024-01-17T10:00:00Z");
+  const visits::v1::Visit b = MakeVisit(
+      "v2", "personal-care", "2024-01-18T09:00:00Z", "2024-01-18T10:00:00Z");
+  for (const auto& visits : {std::vector{a, b}, std::vector{b, a}}) {
+    input_.visits = visits;
+    v1::Statement s = Build();
+    ASSERT_EQ(s.lines_size(), 1);
+    ASSERT_EQ(s.lines(0).sources_size(), 2);
+    EXPECT_EQ(s.lines(0).sources(0), "v1@1");
+    EXPECT_EQ(s.lines(0).sources(1), "v2@1");
+  }
+}
+
+TEST_F(SettlementStatementTest, VisitRowsGiveTheStatementOfTheirMessages) {
+  // Bands, double staffing, a rural zone, VAT, the per-visit model and an
+  // absent client: as messages, as rows (RowOf), and half of each.
+  std::vector<visits::v1::Visit> visits = {
+      MakeVisit("v1", "personal-care", "2024-01-17T16:30:00Z",
+                "2024-01-17T17:30:00Z"),
+      MakeVisit("v2", "personal-care", "2024-01-20T09:00:00Z",
+                "2024-01-20T10:00:00Z", "north"),
+      MakeVisit("v3", "home-nursing", "2024-01-17T22:00:00Z",
+                "2024-01-17T22:20:00Z"),
+      MakeVisit("v4", "service", "2024-01-18T20:30:00Z", "2024-01-18T23:15:00Z",
+                "north"),
+      MakeVisit("v5", "personal-care", "2024-01-19T09:00:00Z",
+                "2024-01-19T10:00:00Z")};
+  visits[1].set_double_staffing(true);
+  visits[1].set_version(2);
+  visits[4].set_status(visits::v1::VISIT_STATUS_CLIENT_ABSENT);
+  input_.visits = visits;
+  const v1::Statement from_messages = Build();
+  ASSERT_GT(from_messages.lines_size(), 5);
+  // 1 h + 1 h + 20 min + 2 h 45 min; the absent client's hour not.
+  EXPECT_EQ(from_messages.performed_seconds(), 3600 + 3600 + 1200 + 9900);
+
+  input_.visits.clear();
+  for (const visits::v1::Visit& v : visits) {
+    input_.visit_rows.push_back(RowOf(v));
+  }
+  EXPECT_EQ(Build().DebugString(), from_messages.DebugString());
+
+  input_.visits = {visits[0], visits[2], visits[4]};
+  input_.visit_rows = {RowOf(visits[1]), RowOf(visits[3])};
+  EXPECT_EQ(Build().DebugString(), from_messages.DebugString());
+}
+
 TEST_F(SettlementStatementTest, DigestIsThatOfTheStatementWithoutStatus) {
   // The digest is taken in place while the statement is written; it is the
   // one StatementDigest gives for the finished PREVIEW, and the PREVIEW

@@ -4,8 +4,10 @@
 // merged commands leave the same state and answer the same facts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -53,8 +55,8 @@ class SettlementStoreBatchTest : public ::testing::Test {
     auto redis = Stack().ConnectRedis();
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = std::move(*redis);
-    batched_ = std::make_unique<RedisSettlementStore>(
-        redis_.get(), UniqueName("it:settlement-batch"));
+    batched_ =
+        std::make_unique<RedisSettlementStore>(redis_.get(), batched_prefix_);
     one_by_one_ = std::make_unique<RedisSettlementStore>(
         redis_.get(), UniqueName("it:settlement-each"));
   }
@@ -98,6 +100,7 @@ class SettlementStoreBatchTest : public ::testing::Test {
   }
 
   std::unique_ptr<RedisClient> redis_;
+  const std::string batched_prefix_ = UniqueName("it:settlement-batch");
   std::unique_ptr<RedisSettlementStore> batched_, one_by_one_;
 };
 
@@ -207,6 +210,71 @@ TEST_F(SettlementStoreBatchTest, MergedReadsAnswerWhatOneCallEachAnswers) {
       s.InputsRecorded({{kProvider, "2024-01"}, {kProvider, "2024-02"}});
   ASSERT_TRUE(recorded.ok()) << recorded.status();
   EXPECT_EQ(*recorded, (std::vector<bool>{true, false}));
+}
+
+// Visits reads a provider-month in one HGETALL, sorted and parsed in place
+// (docs/performance.md "Settlement through the service"): the same visits,
+// in visit id order, as reading each stored id with its own HGET, for a
+// month written by the projection's batch (ApplyWrites, as a rebuild writes
+// it) and one call each, with a corrected and a cancelled visit.
+TEST_F(SettlementStoreBatchTest, VisitsReadsTheMonthAsOneHgetPerVisitDoes) {
+  std::vector<StoreWrite> writes;
+  std::vector<std::string> ids;
+  // Ids out of their text order, of different lengths (v-10 < v-9).
+  for (int i = 0; i < 300; ++i) {
+    const int n = (i * 7919) % 300;
+    ids.push_back(absl::StrCat("v-", n));
+    visits::v1::Visit v = Visit(ids.back(), 1, "2024-01");
+    v.set_client_id(absl::StrCat("cli-", n % 17));
+    writes.push_back(store_write::PutVisit{v});
+  }
+  visits::v1::Visit corrected = Visit("v-7", 2, "2024-01");
+  corrected.set_client_id("cli-corrected");
+  writes.push_back(store_write::PutVisit{corrected});
+  writes.push_back(store_write::RemoveVisit{kProvider, "2024-01", "v-13"});
+  ASSERT_TRUE(batched_->ApplyWrites(writes).ok());
+  for (const StoreWrite& w : writes) {
+    if (const auto* put = std::get_if<store_write::PutVisit>(&w)) {
+      ASSERT_TRUE(one_by_one_->PutVisit(put->visit).ok());
+    } else {
+      ASSERT_TRUE(one_by_one_->RemoveVisit(kProvider, "2024-01", "v-13").ok());
+    }
+  }
+
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::string> expected;
+  for (const std::string& id : ids) {
+    absl::StatusOr<RedisReply> r = redis_->Command(
+        {"HGET", batched_prefix_ + ":visits:" + kProvider + ":2024-01", id});
+    ASSERT_TRUE(r.ok()) << r.status();
+    if (r->is_nil()) continue;
+    visits::v1::Visit v;
+    ASSERT_TRUE(v.ParseFromString(r->str)) << id;
+    expected.push_back(v.ShortDebugString());
+  }
+  ASSERT_EQ(expected.size(), 299u);
+  for (RedisSettlementStore* s : {batched_.get(), one_by_one_.get()}) {
+    std::vector<std::string> got;
+    for (const auto& v : Got(s->Visits(kProvider, "2024-01"))) {
+      got.push_back(v.ShortDebugString());
+    }
+    EXPECT_EQ(got, expected);
+  }
+  const std::vector<visits::v1::Visit> month =
+      Got(batched_->Visits(kProvider, "2024-01"));
+  ASSERT_EQ(month.size(), 299u);
+  EXPECT_EQ(month[0].visit_id(), "v-0");
+  EXPECT_EQ(month[1].visit_id(), "v-1");
+  EXPECT_EQ(month[2].visit_id(), "v-10");
+  const auto v7 = std::find_if(month.begin(), month.end(), [](const auto& v) {
+    return v.visit_id() == "v-7";
+  });
+  ASSERT_NE(v7, month.end());
+  EXPECT_EQ(v7->version(), 2);
+  EXPECT_EQ(v7->client_id(), "cli-corrected");
+  EXPECT_TRUE(std::none_of(month.begin(), month.end(), [](const auto& v) {
+    return v.visit_id() == "v-13";
+  }));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "lov/platform/call_guard.h"
 #include "lov/platform/input_limits.h"
 #include "lov/platform/log.h"
@@ -248,6 +249,7 @@ class UploadReactor final
   // finishes it (the app waits for the batch before it).
   void Run(Flight& f) {
     ScopedTrace trace(trace_);  // the stream's: its events and logs name it
+    const absl::Time started = absl::Now();
     try {
       Begin(f);
     } catch (const std::exception& e) {
@@ -270,6 +272,7 @@ class UploadReactor final
         f.record.Clear();  // corrected already
       }
     }
+    CountIngestPhase("batch", started);
     bool delete_me = false;
     {
       std::lock_guard<std::recursive_mutex> lock(mu_);
@@ -324,8 +327,10 @@ class UploadReactor final
   // cannot be written, and the record, which may still land (a write that
   // timed out), is corrected.
   void Audit(Flight& f, std::vector<v1::ReportOutcome>& outcomes) {
+    const absl::Time started = absl::Now();
     absl::Status s = RecordAudit(*method_, actor_, f.clients, f.providers, "",
                                  absl::OkStatus(), &f.record);
+    CountIngestPhase("audit", started);
     if (s.ok()) return;
     CorrectAudit(f.record, s);
     f.record.Clear();  // corrected already

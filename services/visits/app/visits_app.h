@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "lov/platform/clock.h"
 #include "lov/platform/command_runner.h"
 #include "lov/platform/config.h"
@@ -40,6 +41,12 @@ struct VisitsSettings {
 
   static VisitsSettings Read(Config& config);
 };
+
+// Adds the wall time since `since` to one step of an upload batch's
+// ingestion (lov_visits_ingest_seconds_total{phase}; the steps are timed in
+// ingest.cc and, for the audit record and the whole batch, at the API edge):
+// where an upload's time goes (performance.md, "Ingestion, seventh round").
+void CountIngestPhase(const char* phase, absl::Time since);
 
 // The visits use cases, one file each: app/commands/<use case>.cc for
 // writes, app/queries/<use case>.cc for reads, app/orphans.cc for the

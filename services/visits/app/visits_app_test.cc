@@ -1,6 +1,7 @@
 // The visits write use cases on memory: reports, corrections, voids and the
 // reservations of dead instances (fixture and fakes in
 // visits_app_test_support.h).
+#include "lov/platform/metrics.h"
 #include "lov/visits/app/visits_app_test_support.h"
 
 namespace lov::visits {
@@ -37,6 +38,29 @@ TEST_F(VisitsAppTest, AcceptedReportIsPublishedWithItsEnvelopeAndRecorded) {
   EXPECT_EQ(visit->first_outcome().outcome(), v1::OUTCOME_ACCEPTED);
   EXPECT_EQ(visit->history_size(), 1);
   EXPECT_EQ(HomeHelpRow("c1", "2025-03").performed_minutes(), 45);
+}
+
+// Where an upload's time goes (performance.md, "Ingestion, seventh round"):
+// each step of a batch adds its wall time to its own series.
+TEST_F(VisitsAppTest, IngestCountsTheWallTimeOfEachStep) {
+  auto seconds = [](const char* phase) {
+    return metrics::Registry::Default()
+        .GetCounter("lov_visits_ingest_seconds_total", "", {{"phase", phase}})
+        .value();
+  };
+  const double published_before = seconds("publish");
+  publisher_.delay_ = absl::Milliseconds(30);
+  absl::StatusOr<v1::ReportOutcome> outcome =
+      Report(HomeHelpVisit("timed", "c1", "s1", kNine, 45));
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_GE(seconds("publish") - published_before, 0.03);
+  const std::string text = metrics::Registry::Default().Render();
+  for (const char* phase :
+       {"contexts", "reserve", "await_earlier", "publish", "record"}) {
+    EXPECT_THAT(
+        text, HasSubstr(absl::StrCat("lov_visits_ingest_seconds_total{phase=\"",
+                                     phase, "\"}")));
+  }
 }
 
 TEST_F(VisitsAppTest, SameReportAgainIsAnsweredWithItsFirstOutcome) {

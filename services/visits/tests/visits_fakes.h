@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "fixed_clock.h"
 #include "lov/platform/clock.h"
@@ -449,12 +450,14 @@ class RecordingPublisher : public EventPublisher {
     if (!fail_with_.ok()) {
       return std::vector<absl::Status>(events.size(), fail_with_);
     }
+    absl::SleepFor(delay_);  // the wait for the broker's acknowledgement
     events_.insert(events_.end(), events.begin(), events.end());
     return std::vector<absl::Status>(events.size(), absl::OkStatus());
   }
 
   std::vector<v1::VisitEvent> events_;
   absl::Status fail_with_;
+  absl::Duration delay_;
 };
 
 // An own topic's end: empty unless a test says otherwise.

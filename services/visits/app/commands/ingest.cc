@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "lov/platform/ids.h"
 #include "lov/platform/log.h"
 #include "lov/platform/metrics.h"
@@ -56,6 +57,15 @@ std::string MonthOfCategory(const ContextKey& key) {
 }
 
 }  // namespace
+
+void CountIngestPhase(const char* phase, absl::Time since) {
+  metrics::Registry::Default()
+      .GetCounter("lov_visits_ingest_seconds_total",
+                  "Seconds upload batches spent per step of ingestion, "
+                  "summed over batches",
+                  {{"phase", phase}})
+      .Inc(absl::ToDoubleSeconds(absl::Now() - since));
+}
 
 struct VisitsApp::Item {
   explicit Item(const v1::VisitReport& r)
@@ -196,8 +206,10 @@ class VisitsApp::Round {
       if (stream_ != nullptr) {
         lock = std::unique_lock<std::mutex>(stream_->state_mu_);
       }
+      const absl::Time started = absl::Now();
       absl::StatusOr<std::vector<VerificationContext>> loaded =
           app_.store_->LoadContexts(keys);
+      CountIngestPhase("contexts", started);
       if (!loaded.ok()) return loaded.status();
       contexts = std::move(*loaded);
       if (stream_ != nullptr) batch_minutes = stream_->CountedBefore(ticket_);
@@ -237,8 +249,11 @@ class VisitsApp::Round {
       }
       reservations.push_back(std::move(r));
     }
-    return app_.store_->Reserve(reservations, app_.instance_,
-                                app_.limits_.max_length);
+    const absl::Time started = absl::Now();
+    absl::StatusOr<std::vector<ReserveResult>> reserved = app_.store_->Reserve(
+        reservations, app_.instance_, app_.limits_.max_length);
+    CountIngestPhase("reserve", started);
+    return reserved;
   }
 
   // What the reservation says about the report: its event to publish, its
@@ -323,8 +338,10 @@ class VisitsApp::Round {
   // Answers each report whose event is durable, records those outcomes,
   // and marks the reservations of the others as not known to be published.
   void Publish() {
+    const absl::Time started = absl::Now();
     std::vector<absl::Status> published =
         app_.publisher_->PublishBatch(events_);
+    CountIngestPhase("publish", started);
     std::vector<VisitStore::Applied> applied;
     std::vector<std::string> lost;
     for (size_t k = 0; k < events_.size(); ++k) {
@@ -346,10 +363,13 @@ class VisitsApp::Round {
       // Recorded and no longer in flight in one step for the stream's next
       // batch (VerifyReports).
       std::unique_lock<std::mutex> lock;
+      const absl::Time recording = absl::Now();
       if (stream_ != nullptr) {
         lock = std::unique_lock<std::mutex>(stream_->state_mu_);
       }
-      if (absl::Status s = app_.store_->ApplyOwn(applied); !s.ok()) {
+      absl::Status s = app_.store_->ApplyOwn(applied);
+      CountIngestPhase("record", recording);
+      if (!s.ok()) {
         // The events are durable; the projection records them.
         clean_ = false;
         log::Warn("recording outcomes failed; the projection will",
@@ -475,7 +495,10 @@ std::vector<v1::ReportOutcome> VisitsApp::FinishIngest(Prepared batch) {
   std::vector<Item>& items = batch->items();
   bool clean = true;
   bool waiting = false;
-  if (batch->AwaitEarlier()) {
+  const absl::Time awaiting = absl::Now();
+  const bool miscounted = batch->AwaitEarlier();
+  CountIngestPhase("await_earlier", awaiting);
+  if (miscounted) {
     // Verified with an earlier report counted that was not decided so:
     // decided again, as if it came now.
     batch->first().Abandon();
