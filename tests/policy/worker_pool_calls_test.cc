@@ -284,21 +284,28 @@ TEST_F(WorkerPoolCallsTest, ACallWhoseCallerLeftIsCorrectedNeverConfirmed) {
   EXPECT_TRUE(later[0].confirms_record_id().empty());
 }
 
-// A call whose work publishes events (choice's Choose, or a list with its
-// EligibleListShown) sends its OK record before waiting for them, so both
-// acknowledged writes are in flight together; the answer still waits until
-// the record is durable, and no second record is written after the work.
-TEST_F(WorkerPoolCallsTest, TheRecordGoesOutWithTheEventsAndIsDurableFirst) {
-  std::future<grpc::Status> answer = std::async(std::launch::async, [&] {
+// Choose for cli-1 under `request_id`, answered on another thread (10 s
+// deadline): for the tests that hold the audit record's acknowledgement.
+std::future<grpc::Status> ChooseInBackground(v1::ChoiceService::Stub* stub,
+                                             const std::string& request_id) {
+  return std::async(std::launch::async, [stub, request_id] {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() +
                      std::chrono::seconds(10));
     v1::ChooseRequest request;
     request.set_client_id("cli-1");
-    request.set_request_id("req-1");
+    request.set_request_id(request_id);
     v1::ChooseResponse response;
-    return stub_->Choose(&ctx, request, &response);
+    return stub->Choose(&ctx, request, &response);
   });
+}
+
+// A call whose work publishes events (choice's Choose, or a list with its
+// EligibleListShown) sends its OK record before waiting for them, so both
+// acknowledged writes are in flight together; the answer still waits until
+// the record is durable, and no second record is written after the work.
+TEST_F(WorkerPoolCallsTest, TheRecordGoesOutWithTheEventsAndIsDurableFirst) {
+  std::future<grpc::Status> answer = ChooseInBackground(stub_.get(), "req-1");
   ASSERT_TRUE(Eventually([&] { return service_.ran.load() == 1; }));
   EXPECT_EQ(service_.sent_before_events.load(), 1u)
       << "the record was not in flight while the events were written";
@@ -325,16 +332,7 @@ TEST_F(WorkerPoolCallsTest, TheRecordGoesOutWithTheEventsAndIsDurableFirst) {
 // failure and the record is corrected with it, never confirmed.
 TEST_F(WorkerPoolCallsTest, AnEarlyRecordOfAFailedWorkIsCorrected) {
   service_.choose_outcome = absl::UnavailableError("kafka: not stored");
-  std::future<grpc::Status> answer = std::async(std::launch::async, [&] {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(10));
-    v1::ChooseRequest request;
-    request.set_client_id("cli-1");
-    request.set_request_id("req-2");
-    v1::ChooseResponse response;
-    return stub_->Choose(&ctx, request, &response);
-  });
+  std::future<grpc::Status> answer = ChooseInBackground(stub_.get(), "req-2");
   ASSERT_TRUE(Eventually([&] { return audit_->unacknowledged() == 1; }));
   audit_->AcknowledgeAll();
   EXPECT_EQ(answer.get().error_code(), grpc::StatusCode::UNAVAILABLE);
